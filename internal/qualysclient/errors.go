@@ -1,0 +1,127 @@
+package qualysclient
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ErrOutcomeUnknown is matched (errors.Is) by every error returned when a
+// create, update or delete may or may not have been applied by Qualys. The
+// caller must re-read the affected objects before deciding what to do next.
+var ErrOutcomeUnknown = errors.New("outcome unknown: the change may or may not have been applied; re-read before retrying")
+
+// APIError is an error answer from Qualys: a SIMPLE_RETURN carrying a CODE
+// (whatever the HTTP status, 200 included), or a non-2xx HTTP status.
+type APIError struct {
+	Op     string            // what the client was doing, e.g. "create mysql record"
+	Status int               // HTTP status code
+	Code   int               // Qualys error CODE; 0 when the body carried none
+	Text   string            // Qualys TEXT, trimmed; or a description of the unexpected body
+	Items  map[string]string // ITEM_LIST KEY -> VALUE (e.g. SECONDS_TO_WAIT), nil when absent
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	}
+	if e.Code != 0 {
+		fmt.Fprintf(&b, "qualys error %d (HTTP %d)", e.Code, e.Status)
+	} else {
+		fmt.Fprintf(&b, "qualys HTTP %d", e.Status)
+	}
+	if e.Text != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Text)
+	}
+	return b.String()
+}
+
+// RateLimitError is returned when a call was refused by the Qualys rate or
+// concurrency limit (409 with code 1965 or 1960) and the client gave up
+// waiting: retries exhausted, or the wait would outlast the context deadline.
+// The call did not run.
+type RateLimitError struct {
+	Op      string
+	Wait    time.Duration // the wait that was needed before the next attempt
+	Retries int           // how many times the call was retried
+	Reason  string        // why the client stopped waiting
+	Err     *APIError     // the last 409 answer
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("%s: %s; not retried (%s, next wait %s)", e.Op, strings.TrimPrefix(e.Err.Error(), e.Op+": "), e.Reason, e.Wait)
+}
+
+// Unwrap returns the underlying *APIError.
+func (e *RateLimitError) Unwrap() error { return e.Err }
+
+// OutcomeUnknownError reports a create, update or delete whose result is
+// unknown: the request may have reached Qualys, but no decodable answer came
+// back (timeout, connection reset, EOF, 5xx, undecodable body). The client
+// never re-sends such a write; errors.Is(err, ErrOutcomeUnknown) is true.
+type OutcomeUnknownError struct {
+	Op  string
+	Err error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("%s: outcome unknown, the change may or may not have been applied (re-read before retrying): %v", e.Op, e.Err)
+}
+
+// Unwrap returns the underlying cause.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrOutcomeUnknown.
+func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// BatchFailure is one BATCH of a BATCH_RETURN that carried a CODE: the IDs it
+// names were not changed.
+type BatchFailure struct {
+	Code int
+	Text string
+	IDs  []int64
+}
+
+// BatchError is a (partial) failure of a record create, update or delete:
+// the BATCH_RETURN held at least one BATCH with a CODE. Succeeded lists the
+// IDs Qualys reported as changed; Failed lists the failing batches.
+type BatchError struct {
+	Op        string
+	Succeeded []int64
+	Failed    []BatchFailure
+}
+
+func (e *BatchError) Error() string {
+	var parts []string
+	for _, f := range e.Failed {
+		s := fmt.Sprintf("qualys error %d: %s", f.Code, f.Text)
+		if len(f.IDs) > 0 {
+			s += " (ids " + FormatIDs(f.IDs) + ")"
+		}
+		parts = append(parts, s)
+	}
+	kind := "partial failure"
+	if len(e.Succeeded) == 0 {
+		kind = "failed"
+	}
+	msg := fmt.Sprintf("%s: %s: %s", e.Op, kind, strings.Join(parts, "; "))
+	if len(e.Succeeded) > 0 {
+		msg += "; succeeded ids " + FormatIDs(e.Succeeded)
+	}
+	return msg
+}
+
+// FailedIDs returns every ID named by a failing batch, sorted.
+func (e *BatchError) FailedIDs() []int64 {
+	var ids []int64
+	for _, f := range e.Failed {
+		ids = append(ids, f.IDs...)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}

@@ -1,0 +1,394 @@
+package spec
+
+import "sort"
+
+// FieldType says how a field's value is written in YAML, sent to Qualys and compared.
+type FieldType string
+
+// Field types.
+const (
+	TypeString FieldType = "string" // one line of text
+	TypeText   FieldType = "text"   // multi-line text (PEM certificates), shown as a line diff
+	TypeInt    FieldType = "int"    // a non-negative integer
+	TypeBool   FieldType = "bool"   // YAML true/false; sent as 1/0; Qualys lists true/false
+	TypeEnum   FieldType = "enum"   // one of FieldDef.Enum
+	TypeList   FieldType = "list"   // a list of strings compared as a set; sent comma-separated
+	TypeSecret FieldType = "secret" // write-only; a SecretRef in YAML, never read back
+)
+
+// FieldDef describes one setting of a kind. Name is both the YAML key and the Qualys parameter name.
+type FieldDef struct {
+	Name string
+	// Element is the list (or vault view) output element holding the value; empty for secrets.
+	// For TypeList fields it is the container (HOSTS) and Item the repeated child (HOST).
+	Element string
+	Item    string
+	Type    FieldType
+	// Required on create.
+	Required bool
+	// Inclusive length (characters) or value limits; zero means unlimited.
+	MinLen, MaxLen int
+	Max            int
+	Enum           []string
+	// Default is the canonical value Qualys reports when the field was never set, so an omitted
+	// field equals a live default.
+	Default string
+	// Basic marks a field that only applies with basic login (e.g. password).
+	Basic bool
+	// Immutable fields cannot change once the object exists (a change needs a replacement).
+	Immutable bool
+	// Unverified marks parameter names the Qualys reference could not confirm.
+	Unverified bool
+	Doc        string
+}
+
+// KindDef is the descriptor table of one kind (or unix sub_type, or vault type): everything the
+// loader, schema, live reader, planner and export need to know about it. Adding a kind is adding one
+// KindDef to the tables below.
+type KindDef struct {
+	Kind Kind
+	// Type is the unix sub_type or the vault type slug used in YAML; "" for plain record kinds.
+	Type string
+	// QualysType is the value Qualys uses: the sub_type parameter, or the vault type display string
+	// ("CA PAM") sent as type= and vault_type= and listed as VAULT_TYPE / DIGITAL_VAULT_TYPE.
+	QualysType string
+	Doc        string
+	Fields     []FieldDef
+	// LoginVaultTypes lists the vault type slugs a record of this kind may log in through.
+	LoginVaultTypes []string
+	// ExclusiveGroup names the group within which an IP may belong to only one record ("" = none).
+	ExclusiveGroup string
+	// OneOf lists groups of field names of which exactly one must be set; Exclusive lists groups of
+	// which at most one may be set.
+	OneOf     [][]string
+	Exclusive [][]string
+
+	// Vault types only: the record-side parameters of a login through this vault type, their
+	// OneOf rules, and the ${...} variables their values may use.
+	LoginParams    []FieldDef
+	LoginOneOf     [][]string
+	LoginVariables []string
+}
+
+// Field returns the field definition named name, or nil.
+func (d *KindDef) Field(name string) *FieldDef {
+	for i := range d.Fields {
+		if d.Fields[i].Name == name {
+			return &d.Fields[i]
+		}
+	}
+	return nil
+}
+
+// LoginParam returns the record-side login parameter named name, or nil.
+func (d *KindDef) LoginParam(name string) *FieldDef {
+	for i := range d.LoginParams {
+		if d.LoginParams[i].Name == name {
+			return &d.LoginParams[i]
+		}
+	}
+	return nil
+}
+
+// Common record limits from the Qualys documentation.
+const (
+	MaxTitle    = 255
+	MaxComments = 1999
+	MaxPassword = 100
+)
+
+// CAPAMVariables are the ${...} variables CA PAM device names and hosts may use; ${nbhost} is
+// valid on windows records only.
+var CAPAMVariables = []string{"ip", "ip_dash", "dnshost", "host", "nbhost"}
+
+var networkID = FieldDef{Name: "network_id", Element: "NETWORK_ID", Type: TypeInt, Default: "0",
+	Doc: "Network ID, valid when the Networks feature is enabled."}
+
+func password(doc string) FieldDef {
+	return FieldDef{Name: "password", Type: TypeSecret, MaxLen: MaxPassword, Basic: true, Doc: doc}
+}
+
+var mysqlFields = []FieldDef{
+	{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 255,
+		Doc: "MySQL account (or the vault account with a vault login)."},
+	password("Password of the MySQL account (at most 100 ASCII characters)."),
+	{Name: "database", Element: "DATABASE", Type: TypeString, Required: true, Doc: "Database name to authenticate to."},
+	{Name: "port", Element: "PORT", Type: TypeInt, Required: true, Max: 65535, Doc: "Port the database listens on."},
+	{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "false",
+		Doc: "Full SSL certificate validation of the MySQL server."},
+	{Name: "hosts", Element: "HOSTS", Item: "HOST", Type: TypeList,
+		Doc: "FQDNs of hosts whose custom SSL certificate is signed by a trusted root CA."},
+	{Name: "windows_config_file", Element: "WINDOWS_CONF_FILE", Type: TypeString, Doc: "Path of the Windows MySQL config file."},
+	{Name: "unix_config_file", Element: "UNIX_CONF_FILE", Type: TypeString, Doc: "Path of the Unix MySQL config file."},
+	{Name: "client_cert", Element: "CLIENT_CERT", Type: TypeText, Doc: "PEM-encoded X.509 client certificate."},
+	{Name: "client_key", Type: TypeSecret, Doc: "PEM-encoded RSA private key of the client certificate."},
+	networkID,
+}
+
+func unixFields(extra ...FieldDef) []FieldDef {
+	f := []FieldDef{
+		{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 255,
+			Doc: "Account used to log in (or the vault account with a vault login)."},
+		password("Password of the account (at most 100 ASCII characters)."),
+		{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535, Doc: "Custom port for compliance scans."},
+		{Name: "cleartext_password", Element: "CLEARTEXT_PASSWORD", Type: TypeBool, Default: "false", Basic: true,
+			Doc: "Allow sending the password in clear text."},
+		{Name: "use_agentless_tracking", Element: "USE_AGENTLESS_TRACKING", Type: TypeBool, Default: "false",
+			Doc: "Enable agentless tracking."},
+		{Name: "agentless_tracking_path", Element: "AGENTLESS_TRACKING_PATH", Type: TypeString,
+			Doc: "Path used by agentless tracking."},
+	}
+	f = append(f, extra...)
+	return append(f, networkID)
+}
+
+var windowsFields = []FieldDef{
+	{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MinLen: 1, MaxLen: 31,
+		Doc: "Windows account (1-31 ASCII characters)."},
+	password("Password of the account (at most 100 ASCII characters)."),
+	{Name: "windows_domain", Element: "WINDOWS_DOMAIN", Type: TypeString, Immutable: true,
+		Doc: "NetBIOS domain name; cannot be combined with windows_ad_domain."},
+	{Name: "windows_ad_domain", Element: "WINDOWS_AD_DOMAIN", Type: TypeString, Immutable: true,
+		Doc: "Active Directory domain (FQDN); cannot be combined with windows_domain."},
+	{Name: "ntlm", Element: "NTLM", Type: TypeBool, Default: "false", Doc: "Allow NTLMv1."},
+	{Name: "ntlmv2", Element: "NTLMV2", Type: TypeBool, Default: "false", Doc: "Allow NTLMv2."},
+	{Name: "kerberos", Element: "KERBEROS", Type: TypeBool, Default: "false", Doc: "Allow Kerberos."},
+	{Name: "require_smb_signing", Element: "REQUIRE_SMB_SIGNING", Type: TypeBool, Default: "false", Doc: "Require SMB signing."},
+	{Name: "minimum_smb_version", Element: "MINIMUM_SMB_VERSION", Type: TypeEnum,
+		Enum: []string{"1", "2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"}, Doc: "Lowest SMB version to use."},
+	{Name: "use_agentless_tracking", Element: "USE_AGENTLESS_TRACKING", Type: TypeBool, Default: "false",
+		Doc: "Enable agentless tracking."},
+	networkID,
+}
+
+// allVaults lists the vault type slugs usable by unix and windows logins.
+var allVaults = []string{"arcon_pam", "azure_key", "beyondtrust", "ca_access_control", "ca_pam",
+	"cyberark_aim", "cyberark_pim", "hashicorp", "hitachi_id_pam", "lieberman", "quest", "thycotic", "wallix"}
+
+var recordKinds = []KindDef{
+	{Kind: KindMySQL, Doc: "MySQL authentication record (/api/2.0/fo/auth/mysql/).", Fields: mysqlFields,
+		LoginVaultTypes: []string{"beyondtrust", "cyberark_aim", "cyberark_pim", "quest", "thycotic"}},
+	{Kind: KindUnix, Doc: "Unix authentication record (/api/2.0/fo/auth/unix/).", ExclusiveGroup: "unix",
+		Fields: unixFields(FieldDef{Name: "skip_password", Element: "SKIP_PASSWORD", Type: TypeBool, Default: "false",
+			Doc: "Log in without a password (key-based or no password).", Unverified: true}),
+		LoginVaultTypes: allVaults},
+	{Kind: KindUnix, Type: "cisco", QualysType: "cisco", ExclusiveGroup: "unix",
+		Doc: "Cisco authentication record (unix endpoint, sub_type=cisco).",
+		Fields: unixFields(
+			FieldDef{Name: "enable_password", Type: TypeSecret, MaxLen: MaxPassword, Doc: "Cisco enable password."},
+			FieldDef{Name: "target_type", Element: "TARGET_TYPE", Type: TypeEnum,
+				Enum: []string{"auto", "A10", "HP_COMWARE", "CISCO_ASA_WITH_FIREPOWE"}, Unverified: true,
+				Doc: "Device family."}),
+		LoginVaultTypes: allVaults},
+	{Kind: KindUnix, Type: "checkpoint_firewall", QualysType: "checkpoint_firewall", ExclusiveGroup: "unix",
+		Doc: "Check Point Firewall authentication record (unix endpoint, sub_type=checkpoint_firewall).",
+		Fields: unixFields(FieldDef{Name: "expert_password", Type: TypeSecret, MaxLen: MaxPassword,
+			Doc: "Check Point expert-mode password."}),
+		LoginVaultTypes: allVaults},
+	{Kind: KindWindows, Doc: "Windows authentication record (/api/2.0/fo/auth/windows/).", ExclusiveGroup: "windows",
+		Fields: windowsFields, Exclusive: [][]string{{"windows_domain", "windows_ad_domain"}},
+		LoginVaultTypes: allVaults},
+}
+
+func sslVerify(required bool) FieldDef {
+	return FieldDef{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "true", Required: required,
+		Doc: "Verify the vault's TLS certificate."}
+}
+
+func str(name, doc string, required bool) FieldDef {
+	return FieldDef{Name: name, Element: upper(name), Type: TypeString, Required: required, Doc: doc}
+}
+
+func secret(name, doc string, required bool) FieldDef {
+	return FieldDef{Name: name, Type: TypeSecret, Required: required, Doc: doc}
+}
+
+func loginParam(name, element, doc string, required, unverified bool) FieldDef {
+	return FieldDef{Name: name, Element: element, Type: TypeString, Required: required, Unverified: unverified, Doc: doc}
+}
+
+var cyberArkLogin = []FieldDef{
+	loginParam("vault_folder", "VAULT_FOLDER", "Folder (safe folder) holding the account.", false, true),
+	loginParam("vault_file", "VAULT_FILE", "File (object) name of the account.", false, true),
+}
+
+var vaultKinds = []KindDef{
+	{Kind: KindVault, Type: "arcon_pam", QualysType: "ARCON PAM", Doc: "ARCON PAM vault (settings not documented publicly).",
+		LoginParams: []FieldDef{loginParam("vault_service_type", "VAULT_SERVICE_TYPE", "Service type from ARCON's predefined list.", true, false)}},
+	{Kind: KindVault, Type: "azure_key", QualysType: "Azure Key", Doc: "Azure Key Vault (settings not documented publicly).",
+		LoginParams: []FieldDef{loginParam("ak_secret_name", "VAULT_AK_SECRET_NAME", "Name of the secret in Azure Key Vault.", true, false)}},
+	{Kind: KindVault, Type: "beyondtrust", QualysType: "BeyondTrust PBPS", Doc: "BeyondTrust Password Safe (PBPS) vault.",
+		Fields: []FieldDef{
+			str("url", "URL of the BeyondTrust API.", true), sslVerify(false),
+			{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 64, Doc: "API user (at most 64 characters, no @)."},
+			{Name: "password", Type: TypeSecret, MaxLen: 64, Doc: "API user password (at most 64 characters)."},
+			secret("appkey", "Application API key.", true),
+			{Name: "cert", Element: "CERT", Type: TypeText, Doc: "Client certificate (PEM); needs private_key."},
+			secret("private_key", "Client private key (PEM); needs cert.", false),
+			secret("passphrase", "Passphrase of the private key.", false),
+		},
+		LoginParams: []FieldDef{
+			loginParam("system_name", "VAULT_SYSTEM_NAME", "Managed system name (auto-discovered when omitted).", false, false),
+			loginParam("account_name", "VAULT_ACCOUNT_NAME", "Managed account name (the record's username when omitted).", false, false),
+		}},
+	{Kind: KindVault, Type: "ca_access_control", QualysType: "CA Access Control", Doc: "CA Access Control vault.",
+		Fields: []FieldDef{
+			{Name: "ca_url", Element: "CA_URL", Type: TypeString, Required: true, Unverified: true, Doc: "URL of CA Access Control."},
+			{Name: "ca_api_username", Element: "CA_API_USERNAME", Type: TypeString, Unverified: true, Doc: "API user."},
+			{Name: "ca_ssl_verify", Element: "CA_SSL_VERIFY", Type: TypeBool, Default: "true", Unverified: true, Doc: "Verify TLS."},
+			{Name: "ca_web_username", Element: "CA_WEB_USERNAME", Type: TypeString, Unverified: true, Doc: "Web service user."},
+			{Name: "ca_web_password", Type: TypeSecret, Unverified: true, Doc: "Web service password."},
+		},
+		LoginParams: []FieldDef{
+			loginParam("end_point_name", "VAULT_EP_NAME", "End point name.", true, false),
+			loginParam("end_point_type", "VAULT_EP_TYPE", "End point type.", false, true),
+			loginParam("end_point_container", "VAULT_EP_CONT", "End point container.", false, true),
+		}},
+	{Kind: KindVault, Type: "ca_pam", QualysType: "CA PAM", Doc: "CA Privileged Access Manager vault.",
+		Fields: []FieldDef{
+			str("url", "HTTP or HTTPS URL of the CA PAM API.", true), sslVerify(true),
+			str("apikey_name", "Account that calls the CA PAM API.", true),
+			secret("apikey", "Password (API key) of that account.", true),
+		},
+		LoginParams: []FieldDef{
+			loginParam("vault_app_name", "VAULT_APP_NAME", "Application name for accessing the device.", true, false),
+			loginParam("vault_device_name", "VAULT_DEVICE_NAME", "Target device name; may use ${...} variables.", false, false),
+			loginParam("vault_device_host", "VAULT_DEVICE_HOST", "Target device address; may use ${...} variables.", false, false),
+		},
+		LoginOneOf:     [][]string{{"vault_device_name", "vault_device_host"}},
+		LoginVariables: CAPAMVariables},
+	{Kind: KindVault, Type: "cyberark_aim", QualysType: "CyberArk AIM", Doc: "CyberArk Application Identity Manager vault.",
+		Fields: []FieldDef{
+			str("url", "URL of the CyberArk AIM web service.", true), sslVerify(false),
+			str("appid", "Application ID.", true), str("safe", "Safe name.", true),
+			{Name: "cert", Element: "CERT", Type: TypeText, Doc: "Client certificate (PEM)."},
+			secret("private_key", "Client private key (PEM).", false),
+			secret("private_key_pwd", "Password of the private key.", false),
+		},
+		LoginParams: cyberArkLogin},
+	{Kind: KindVault, Type: "cyberark_pim", QualysType: "CyberArk PIM Suite", Doc: "CyberArk PIM Suite vault.",
+		Fields: []FieldDef{
+			str("server_address", "Vault server address.", true),
+			{Name: "port", Element: "PORT", Type: TypeInt, Default: "1858", Max: 65535, Doc: "Vault TCP port."},
+			str("safe", "Safe name.", true),
+			str("username", "Vault user.", true), secret("password", "Vault user password.", true),
+		},
+		LoginParams: cyberArkLogin},
+	{Kind: KindVault, Type: "hashicorp", QualysType: "HashiCorp", Doc: "HashiCorp Vault.",
+		Fields: []FieldDef{
+			str("url", "URL of the HashiCorp Vault.", true), sslVerify(false),
+			{Name: "api_version", Element: "API_VERSION", Type: TypeEnum, Enum: []string{"v1"}, Default: "v1", Doc: "API version."},
+			{Name: "auth_type", Element: "AUTH_TYPE", Type: TypeEnum, Enum: []string{"userpass", "cert", "approle"}, Required: true,
+				Doc: "Authentication method."},
+			{Name: "path", Element: "PATH", Type: TypeString, Doc: "Auth method path (default /auth/userpass)."},
+			str("username", "User (userpass).", false), secret("password", "Password (userpass).", false),
+			str("role_name", "Role name (cert).", false),
+			{Name: "cert", Element: "CERT", Type: TypeText, Doc: "Client certificate (cert)."},
+			secret("private_key", "Client private key (cert).", false), secret("passphrase", "Key passphrase (cert).", false),
+			str("role_id", "Role ID (approle).", false), secret("secret_id", "Secret ID (approle).", false),
+		},
+		LoginParams: []FieldDef{
+			loginParam("vault_secret_kv_path", "VAULT_SECRET_KV_PATH", "KV secrets engine path.", true, true),
+			loginParam("vault_secret_kv_name", "VAULT_SECRET_KV_NAME", "Secret name.", true, true),
+			loginParam("vault_secret_kv_key", "VAULT_SECRET_KV_KEY", "Key within the secret.", true, true),
+		}},
+	{Kind: KindVault, Type: "hitachi_id_pam", QualysType: "Hitachi ID PAM", Doc: "Hitachi ID PAM vault (no record-side parameters)."},
+	{Kind: KindVault, Type: "lieberman", QualysType: "Lieberman ERPM", Doc: "Lieberman ERPM vault (settings not documented publicly).",
+		LoginParams: []FieldDef{
+			loginParam("vault_ns_type", "VAULT_NS_TYPE", "Namespace type.", true, true),
+			loginParam("vault_ns_name", "VAULT_NS_NAME", "Namespace name.", true, true),
+		}},
+	{Kind: KindVault, Type: "quest", QualysType: "Quest Vault", Doc: "Quest (One Identity) vault.",
+		Fields: []FieldDef{
+			str("server_address", "Vault server address.", true),
+			{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535, Doc: "Vault TCP port."},
+			str("username", "Vault user.", true), secret("access_key", "Access key.", true),
+		},
+		LoginParams: []FieldDef{loginParam("vault_authorization_name", "VAULT_AUTHORIZATION_NAME", "Authorization name.", false, true)}},
+	{Kind: KindVault, Type: "thycotic", QualysType: "Thycotic Secret Server", Doc: "Thycotic (Delinea) Secret Server vault.",
+		Fields: []FieldDef{
+			str("url", "URL of the Secret Server.", true), str("username", "Secret Server user.", true),
+			secret("password", "Secret Server user password.", true), str("domain", "Domain of the user.", false),
+		},
+		LoginParams: []FieldDef{loginParam("secret_name", "VAULT_SECRET_NAME", "Name of the secret holding the account.", true, false)}},
+	{Kind: KindVault, Type: "wallix", QualysType: "Wallix AdminBastion (WAB)", Doc: "Wallix AdminBastion vault.",
+		Fields: []FieldDef{
+			str("url", "URL of the Wallix API.", true), sslVerify(false),
+			str("username", "API user.", true), secret("password", "API user password.", false),
+			secret("appkey", "API key.", false),
+		},
+		LoginParams: []FieldDef{loginParam("vault_target_name", "VAULT_TARGET_NAME", "Target name.", false, true)}},
+}
+
+// Kinds returns every descriptor table: vault types, then record kinds. Callers must not modify them.
+func Kinds() []KindDef { return append(append([]KindDef(nil), vaultKinds...), recordKinds...) }
+
+// RecordKinds returns the descriptors of record kinds and unix sub_types.
+func RecordKinds() []KindDef { return recordKinds }
+
+// VaultKinds returns the descriptors of vault types.
+func VaultKinds() []KindDef { return vaultKinds }
+
+// RecordEndpoints returns the distinct record kinds (Qualys endpoints), sorted.
+func RecordEndpoints() []Kind {
+	seen := map[Kind]bool{}
+	var out []Kind
+	for _, d := range recordKinds {
+		if !seen[d.Kind] {
+			seen[d.Kind] = true
+			out = append(out, d.Kind)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Lookup returns the descriptor for a kind and type (unix sub_type or vault slug), or nil.
+func Lookup(k Kind, typ string) *KindDef {
+	tables := recordKinds
+	if k == KindVault {
+		tables = vaultKinds
+	}
+	for i := range tables {
+		if tables[i].Kind == k && tables[i].Type == typ {
+			return &tables[i]
+		}
+	}
+	return nil
+}
+
+// VaultTypeByQualys returns the vault descriptor whose Qualys display string is name (case
+// insensitively, also accepting the old "Cyber-Ark" spelling), or nil.
+func VaultTypeByQualys(name string) *KindDef {
+	n := normQualysType(name)
+	for i := range vaultKinds {
+		if normQualysType(vaultKinds[i].QualysType) == n {
+			return &vaultKinds[i]
+		}
+	}
+	return nil
+}
+
+func normQualysType(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+func upper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,159 @@
+// Package spec owns qsync's vocabulary of authentication records and vaults: one descriptor table per
+// kind (kinds.go), the typed desired-state document, YAML loading with source positions, JSON Schema
+// validation, cross-object checks, secret references and YAML writing for export. It does no network
+// I/O. The live estate read from Qualys is converted into the same types (by internal/live), so desired
+// and live state are compared in one form.
+package spec
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Kind is the class of a managed object: one of the record kinds or KindVault.
+type Kind string
+
+// The object kinds qsync manages. Record kinds equal the Qualys /api/2.0/fo/auth/<kind>/ slug.
+const (
+	KindMySQL   Kind = "mysql"
+	KindUnix    Kind = "unix"
+	KindWindows Kind = "windows"
+	KindVault   Kind = "vault"
+)
+
+// IsRecord reports whether k is an authentication record kind (not a vault).
+func (k Kind) IsRecord() bool { return k != KindVault && k != "" }
+
+// Pos is a place in a source file. Line and Col are 1-based; a zero Pos means "unknown".
+type Pos struct {
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	Col  int    `json:"col,omitempty"`
+}
+
+// String formats p as file:line:col, leaving out what is unknown.
+func (p Pos) String() string {
+	switch {
+	case p.File == "":
+		return ""
+	case p.Line == 0:
+		return p.File
+	default:
+		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	}
+}
+
+// SecretRef says where a write-only value comes from. Exactly one of Env and File is set. The value
+// itself is never stored in a Document, a plan or a saved plan; it is read by Resolve when needed.
+type SecretRef struct {
+	Env  string `json:"env,omitempty" yaml:"env,omitempty"`
+	File string `json:"file,omitempty" yaml:"file,omitempty"`
+}
+
+// String describes the reference without its value, e.g. "env:CISCO_PW".
+func (r SecretRef) String() string {
+	if r.Env != "" {
+		return "env:" + r.Env
+	}
+	return "file:" + r.File
+}
+
+// VaultLogin is a record's login through a vault: the vault by title and that vault type's
+// record-side parameters (e.g. vault_app_name, vault_device_host for CA PAM), keyed by Qualys
+// parameter name.
+type VaultLogin struct {
+	Vault  string            `json:"vault"`
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// Object is one authentication record or vault, desired or live, in canonical form: every value is
+// normalised (see Canonical) so that two Objects describing the same Qualys state compare equal.
+type Object struct {
+	Kind Kind `json:"kind"`
+	// Type is the unix sub_type ("", "cisco", "checkpoint_firewall") for records and the vault
+	// type slug ("ca_pam", "thycotic", ...) for vaults; empty for other record kinds.
+	Type           string   `json:"type,omitempty"`
+	Title          string   `json:"title"`
+	PreviousTitles []string `json:"previous_titles,omitempty"`
+	// Comments is the user's comment text without the ownership marker.
+	Comments string `json:"comments,omitempty"`
+	// IPs is the record's target address set (records only).
+	IPs IPSet `json:"ips,omitzero"`
+	// Attrs holds every other readable setting, keyed by Qualys parameter name, as canonical text.
+	Attrs map[string]string `json:"attrs,omitempty"`
+	// Secrets holds write-only settings keyed by Qualys parameter name (desired side only).
+	Secrets map[string]SecretRef `json:"secrets,omitempty"`
+	// Login is the vault login of a record; nil means basic login (username/password in Attrs/Secrets).
+	Login *VaultLogin `json:"login,omitempty"`
+
+	Adopt   bool `json:"adopt,omitempty"`
+	Protect bool `json:"protect,omitempty"`
+
+	// Live-only facts.
+	ID int64 `json:"id,omitempty"`
+	// Marker is the parsed ownership marker found in the live comments; nil when there is none.
+	Marker *Marker `json:"marker,omitempty"`
+
+	// Desired-only facts: where the object and each of its fields were written.
+	Pos       Pos            `json:"-"`
+	FieldPos  map[string]Pos `json:"-"`
+	SourceIdx int            `json:"-"` // index within its file's list, for JSON paths
+}
+
+// Marker is qsync's ownership trailer in a live object's comments.
+type Marker struct {
+	Owner string `json:"owner"`
+	// Fingerprints maps secret parameter names to keyed fingerprints of the values last sent.
+	Fingerprints map[string]string `json:"fingerprints,omitempty"`
+}
+
+// Key identifies an object within a subscription: records by (kind, title), vaults by title.
+type Key struct {
+	Kind  Kind
+	Title string
+}
+
+// String formats the key as kind "title".
+func (k Key) String() string { return fmt.Sprintf("%s %q", k.Kind, k.Title) }
+
+// Key returns the object's identity.
+func (o *Object) Key() Key { return Key{Kind: o.Kind, Title: o.Title} }
+
+// Def returns the descriptor table of the object's kind and type, or nil when unknown.
+func (o *Object) Def() *KindDef { return Lookup(o.Kind, o.Type) }
+
+// Document is a whole desired (or live) state: every vault and record, plus the owner whose
+// ownership marker this configuration writes and honours.
+type Document struct {
+	Owner   string    `json:"owner,omitempty"`
+	Objects []*Object `json:"objects"`
+	// Files lists the files the document was loaded from, in load order.
+	Files []string `json:"files,omitempty"`
+}
+
+// Sort orders objects by kind (vaults first, then records by kind name) and title, so every output
+// derived from a Document is deterministic.
+func (d *Document) Sort() {
+	sort.SliceStable(d.Objects, func(i, j int) bool { return Less(d.Objects[i].Key(), d.Objects[j].Key()) })
+}
+
+// Less orders keys: vaults before records, then kind, then title.
+func Less(a, b Key) bool {
+	if (a.Kind == KindVault) != (b.Kind == KindVault) {
+		return a.Kind == KindVault
+	}
+	if a.Kind != b.Kind {
+		return a.Kind < b.Kind
+	}
+	return a.Title < b.Title
+}
+
+// Find returns the object with key k, or nil.
+func (d *Document) Find(k Key) *Object {
+	for _, o := range d.Objects {
+		if o.Key() == k {
+			return o
+		}
+	}
+	return nil
+}
