@@ -1,0 +1,557 @@
+package qualysclient
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config configures a Client. Only BaseURL is required.
+type Config struct {
+	BaseURL            string        // API server, e.g. https://qualysapi.qualys.com (no /api/... suffix); required
+	Username, Password string        // Qualys account, sent with HTTP Basic auth
+	UserAgent          string        // default "qsync/dev"
+	HTTPClient         *http.Client  // optional; default has Timeout and TLS from CABundle
+	CABundle           string        // optional PEM file path added to the system roots
+	Timeout            time.Duration // per request, default 60s
+	MaxConcurrency     int           // calls in flight at most, default 2
+	Stderr             io.Writer     // wait notices; default io.Discard
+	Debug              io.Writer     // redacted HTTP trace; nil = off
+	// Sleep waits for d or until ctx ends; injectable for tests. The default
+	// is a real timer honouring ctx.
+	Sleep      func(ctx context.Context, d time.Duration) error
+	MaxRetries int // retries of a call refused with 409 code 1960/1965, default 10
+}
+
+// Client talks to one Qualys API server. It is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	base string // scheme://host[:port][/prefix], no trailing slash
+	hc   *http.Client
+	lim  *limiter
+
+	mu        sync.Mutex
+	stats     Stats
+	notBefore map[string]time.Time // per endpoint path: earliest next call (X-RateLimit-ToWait-Sec on a 2xx)
+
+	traceMu sync.Mutex
+}
+
+// Stats counts what a Client has done so far.
+type Stats struct {
+	// Calls counts HTTP requests sent, retries included, keyed by
+	// "POST /api/2.0/fo/auth/mysql/ update".
+	Calls map[string]int
+	// RateLimit, RateRemaining and RateWindowSec are the last
+	// X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Window-Sec seen.
+	RateLimit, RateRemaining, RateWindowSec int
+	// Waited is the total time spent waiting out rate and concurrency limits
+	// and backing off between read retries.
+	Waited time.Duration
+}
+
+const (
+	defaultUserAgent   = "qsync/dev"
+	defaultTimeout     = 60 * time.Second
+	defaultConcurrency = 2
+	defaultMaxRetries  = 10
+	readRetries        = 2 // extra attempts of a list/view after a transport error or 5xx
+	maxBodyBytes       = 256 << 20
+	maxTraceBody       = 64 << 10
+	noticeThreshold    = 5 * time.Second
+	backoffBase        = 2 * time.Second
+	backoffCap         = 2 * time.Minute
+)
+
+// New returns a Client for cfg, filling in defaults. It refuses plain http
+// except to a loopback address (an emulator), since Basic credentials would
+// travel in clear text.
+func New(cfg Config) (*Client, error) {
+	base, err := normalizeBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = defaultUserAgent
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = defaultTimeout
+	}
+	if cfg.MaxConcurrency <= 0 {
+		cfg.MaxConcurrency = defaultConcurrency
+	}
+	if cfg.MaxRetries <= 0 {
+		cfg.MaxRetries = defaultMaxRetries
+	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = io.Discard
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		if cfg.CABundle != "" {
+			return nil, errors.New("qualys client: CABundle cannot be combined with a custom HTTPClient; configure its TLS instead")
+		}
+		hc = *cfg.HTTPClient
+	} else {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+		if cfg.CABundle != "" {
+			pool, err := loadCABundle(cfg.CABundle)
+			if err != nil {
+				return nil, err
+			}
+			tlsCfg.RootCAs = pool
+		}
+		tr.TLSClientConfig = tlsCfg
+		hc = http.Client{Transport: tr, Timeout: cfg.Timeout}
+	}
+	// Never follow a redirect: a POST must not be replayed elsewhere, and
+	// credentials must not travel to another host.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Client{
+		cfg:       cfg,
+		base:      base,
+		hc:        &hc,
+		lim:       newLimiter(cfg.MaxConcurrency),
+		stats:     Stats{Calls: map[string]int{}},
+		notBefore: map[string]time.Time{},
+	}, nil
+}
+
+func normalizeBaseURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", errors.New("qualys client: BaseURL is required (see --api-url or --platform)")
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("qualys client: BaseURL %q is not an http(s) URL", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("qualys client: BaseURL %q must not carry credentials, a query or a fragment", redactText(raw))
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", fmt.Errorf("qualys client: refusing plain http to %s: credentials would travel in clear text; use https", u.Host)
+	}
+	p := strings.TrimRight(u.Path, "/")
+	if i := strings.Index(p, "/api/"); i >= 0 {
+		p = p[:i] // tolerate ".../api/2.0/fo/" suffixes
+	} else if strings.HasSuffix(p, "/api") {
+		p = strings.TrimSuffix(p, "/api")
+	}
+	return u.Scheme + "://" + u.Host + p, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func loadCABundle(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("qualys client: read CA bundle: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("qualys client: CA bundle %s holds no PEM certificate", path)
+	}
+	return pool, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Stats returns a copy of the client's counters.
+func (c *Client) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.stats
+	s.Calls = make(map[string]int, len(c.stats.Calls))
+	for k, v := range c.stats.Calls {
+		s.Calls[k] = v
+	}
+	return s
+}
+
+// request is one logical Qualys call. do may send it several times, but
+// only when Qualys said it did not run (409 with 1960/1965), or for reads.
+type request struct {
+	op     string // for errors: "create mysql record"
+	path   string // "/api/2.0/fo/auth/mysql/"
+	action string
+	params url.Values // Qualys parameters, without action and echo_request
+	write  bool       // create/update/delete: never re-sent after an unknown outcome
+	// decode interprets a well-formed answer without a Qualys error CODE.
+	// Returning *APIError or *BatchError reports a definite failure; any
+	// other error means the answer was not understood.
+	decode func(root *node) error
+}
+
+// response is one HTTP answer, body fully read.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do is the single choke point for Qualys I/O: it applies the concurrency
+// limit, sends the request, traces it, learns the limits from the headers,
+// waits out 1960/1965 refusals, retries reads after transient failures,
+// turns error bodies into typed errors, and never re-sends a write whose
+// outcome is unknown.
+func (c *Client) do(ctx context.Context, r *request) error {
+	form := url.Values{}
+	for k, v := range r.params {
+		form[k] = append([]string(nil), v...)
+	}
+	form.Set("action", r.action)
+	form.Set("echo_request", "0")
+	red := newRedactor(form, c.cfg.Password)
+
+	throttled, retried := 0, 0
+	for {
+		if err := c.waitNotBefore(ctx, r); err != nil {
+			return err
+		}
+		if err := c.lim.acquire(ctx); err != nil {
+			return fmt.Errorf("%s: %w", r.op, err)
+		}
+		resp, err := c.send(ctx, r, form, red, throttled+retried+1)
+		if err != nil {
+			if ctx.Err() != nil {
+				err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+			}
+			if r.write {
+				return &OutcomeUnknownError{Op: r.op, Err: err}
+			}
+			if ctx.Err() == nil && retried < readRetries {
+				retried++
+				if werr := c.backoff(ctx, r, retried); werr != nil {
+					return werr
+				}
+				continue
+			}
+			return fmt.Errorf("%s: %w", r.op, err)
+		}
+
+		root, perr := parseXML(resp.body)
+		var sr *simpleReturn
+		if perr == nil {
+			sr = responseError(root)
+		}
+		if sr != nil && (sr.Code == 1960 || sr.Code == 1965) {
+			// The call did not run: safe to send again, writes included.
+			apiErr := &APIError{Op: r.op, Status: resp.status, Code: sr.Code, Text: red.text(sr.Text), Items: sr.Items}
+			wait := throttleWait(resp.header, sr, throttled)
+			if throttled >= c.cfg.MaxRetries {
+				return &RateLimitError{Op: r.op, Wait: wait, Retries: throttled, Reason: "retries exhausted", Err: apiErr}
+			}
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+				return &RateLimitError{Op: r.op, Wait: wait, Retries: throttled, Reason: "the wait would outlast the context deadline", Err: apiErr}
+			}
+			throttled++
+			if err := c.wait(ctx, r, wait, sr.Code); err != nil {
+				return err
+			}
+			continue
+		}
+
+		switch {
+		case resp.status >= 500:
+			apiErr := c.statusError(r, resp, sr, perr, red)
+			if r.write {
+				return &OutcomeUnknownError{Op: r.op, Err: apiErr}
+			}
+			if retried < readRetries {
+				retried++
+				if werr := c.backoff(ctx, r, retried); werr != nil {
+					return werr
+				}
+				continue
+			}
+			return apiErr
+		case sr != nil:
+			return &APIError{Op: r.op, Status: resp.status, Code: sr.Code, Text: red.text(sr.Text), Items: sr.Items}
+		case resp.status < 200 || resp.status > 299:
+			return c.statusError(r, resp, sr, perr, red)
+		case perr != nil:
+			if r.write {
+				return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("undecodable answer (HTTP %d): %s", resp.status, red.text(perr.Error()))}
+			}
+			return fmt.Errorf("%s: undecodable answer (HTTP %d): %s", r.op, resp.status, red.text(perr.Error()))
+		}
+		if r.decode == nil {
+			return nil
+		}
+		err = r.decode(root)
+		if err == nil {
+			return nil
+		}
+		var apiErr *APIError
+		var batchErr *BatchError
+		if errors.As(err, &apiErr) || errors.As(err, &batchErr) {
+			return err
+		}
+		if r.write {
+			return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("unexpected answer: %s; body starts %s", red.text(err.Error()), red.text(quoteSnippet(resp.body)))}
+		}
+		return fmt.Errorf("%s: unexpected answer: %w", r.op, err)
+	}
+}
+
+// statusError describes a non-2xx answer without a Qualys CODE.
+func (c *Client) statusError(r *request, resp *response, sr *simpleReturn, perr error, red *redactor) *APIError {
+	e := &APIError{Op: r.op, Status: resp.status}
+	switch {
+	case sr != nil:
+		e.Code, e.Text, e.Items = sr.Code, red.text(sr.Text), sr.Items
+	case resp.status >= 300 && resp.status < 400:
+		e.Text = "unexpected redirect to " + red.text(resp.header.Get("Location")) + " (not followed)"
+	case perr != nil:
+		e.Text = red.text(perr.Error())
+	default:
+		e.Text = http.StatusText(resp.status) + "; body starts " + red.text(quoteSnippet(resp.body))
+	}
+	return e
+}
+
+// send performs one HTTP exchange and releases the concurrency slot that
+// the caller acquired.
+func (c *Client) send(ctx context.Context, r *request, form url.Values, red *redactor, attempt int) (resp *response, err error) {
+	answered := false
+	defer func() { c.lim.release(answered) }()
+
+	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	endpoint := c.base + r.path
+	body := form.Encode()
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/xml, text/xml")
+	req.Header.Set("X-Requested-With", "qsync")
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	if c.cfg.Username != "" || c.cfg.Password != "" {
+		req.SetBasicAuth(c.cfg.Username, c.cfg.Password)
+	}
+	c.count(http.MethodPost + " " + r.path + " " + r.action)
+	c.traceRequest(req, form, red, attempt)
+
+	start := time.Now()
+	hr, err := c.hc.Do(req)
+	if err != nil {
+		c.traceError(req, err, red, time.Since(start))
+		return nil, errors.New(red.text(err.Error()))
+	}
+	defer hr.Body.Close()
+	answered = true
+	c.learnLimits(r.path, hr.Header)
+	b, err := io.ReadAll(io.LimitReader(hr.Body, maxBodyBytes+1))
+	if err == nil && len(b) > maxBodyBytes {
+		err = fmt.Errorf("answer larger than %d bytes", maxBodyBytes)
+	}
+	c.traceResponse(req, hr, b, err, red, time.Since(start))
+	if err != nil {
+		return nil, fmt.Errorf("reading answer (HTTP %d): %s", hr.StatusCode, red.text(err.Error()))
+	}
+	return &response{status: hr.StatusCode, header: hr.Header, body: b}, nil
+}
+
+func (c *Client) count(key string) {
+	c.mu.Lock()
+	c.stats.Calls[key]++
+	c.mu.Unlock()
+}
+
+func headerInt(h http.Header, name string) (int, bool) {
+	s := strings.TrimSpace(h.Get(name))
+	if s == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, false
+	}
+	return n, true
+}
+
+// learnLimits records the rate-limit headers and adjusts the concurrency
+// limit. A 2xx answer announcing that no calls remain also sets the earliest
+// time of the next call on that endpoint, so no call is wasted on a 409.
+func (c *Client) learnLimits(path string, h http.Header) {
+	if n, ok := headerInt(h, "X-Concurrency-Limit-Limit"); ok {
+		c.lim.setLimit(n)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n, ok := headerInt(h, "X-RateLimit-Limit"); ok {
+		c.stats.RateLimit = n
+	}
+	if n, ok := headerInt(h, "X-RateLimit-Window-Sec"); ok {
+		c.stats.RateWindowSec = n
+	}
+	if n, ok := headerInt(h, "X-RateLimit-Remaining"); ok {
+		c.stats.RateRemaining = n
+		if wait, ok := headerInt(h, "X-RateLimit-ToWait-Sec"); ok && n <= 0 && wait > 0 {
+			c.notBefore[path] = time.Now().Add(time.Duration(wait) * time.Second)
+		}
+	}
+}
+
+// waitNotBefore waits until the endpoint's announced next-call time.
+func (c *Client) waitNotBefore(ctx context.Context, r *request) error {
+	c.mu.Lock()
+	nb, ok := c.notBefore[r.path]
+	if ok {
+		delete(c.notBefore, r.path)
+	}
+	c.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	d := time.Until(nb).Round(time.Second)
+	if d <= 0 {
+		return nil
+	}
+	return c.wait(ctx, r, d, 0)
+}
+
+// throttleWait is how long to wait after a 409 1960/1965: the
+// X-RateLimit-ToWait-Sec header, else the SECONDS_TO_WAIT item, else capped
+// exponential backoff with jitter.
+func throttleWait(h http.Header, sr *simpleReturn, attempt int) time.Duration {
+	if n, ok := headerInt(h, "X-RateLimit-ToWait-Sec"); ok && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(sr.Items["SECONDS_TO_WAIT"])); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	return jitteredBackoff(attempt)
+}
+
+// jitteredBackoff returns a duration in [d/2, d] for d = base*2^attempt,
+// capped.
+func jitteredBackoff(attempt int) time.Duration {
+	d := backoffBase
+	for i := 0; i < attempt && d < backoffCap; i++ {
+		d *= 2
+	}
+	d = min(d, backoffCap)
+	return d/2 + rand.N(d/2+1)
+}
+
+// wait sleeps d on behalf of r, telling the user when the wait is long.
+func (c *Client) wait(ctx context.Context, r *request, d time.Duration, code int) error {
+	if d >= noticeThreshold {
+		what := "rate limit"
+		if code == 1960 {
+			what = "concurrency limit"
+		}
+		suffix := ""
+		if code != 0 {
+			suffix = fmt.Sprintf(" (code %d)", code)
+		}
+		fmt.Fprintf(c.cfg.Stderr, "qsync: Qualys %s reached on %s; waiting %s%s\n", what, r.path, d.Round(time.Second), suffix)
+	}
+	c.mu.Lock()
+	c.stats.Waited += d
+	c.mu.Unlock()
+	if err := c.cfg.Sleep(ctx, d); err != nil {
+		return fmt.Errorf("%s: waiting out the Qualys rate limit: %w", r.op, err)
+	}
+	return nil
+}
+
+// backoff waits before retrying a read.
+func (c *Client) backoff(ctx context.Context, r *request, attempt int) error {
+	d := time.Duration(attempt) * time.Second
+	c.mu.Lock()
+	c.stats.Waited += d
+	c.mu.Unlock()
+	if err := c.cfg.Sleep(ctx, d); err != nil {
+		return fmt.Errorf("%s: %w", r.op, err)
+	}
+	return nil
+}
+
+// traceRequest writes the request to the debug trace, secrets masked.
+func (c *Client) traceRequest(req *http.Request, form url.Values, red *redactor, attempt int) {
+	if c.cfg.Debug == nil {
+		return
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "--> %s %s (attempt %d)\n", req.Method, req.URL.Redacted(), attempt)
+	b.WriteString(red.headers(req.Header))
+	fmt.Fprintf(&b, "  body: %s\n", red.params(form))
+	c.writeTrace(b.Bytes())
+}
+
+func (c *Client) traceError(req *http.Request, err error, red *redactor, d time.Duration) {
+	if c.cfg.Debug == nil {
+		return
+	}
+	c.writeTrace(fmt.Appendf(nil, "<-- %s %s: error after %s: %s\n", req.Method, req.URL.Redacted(), d.Round(time.Millisecond), red.text(err.Error())))
+}
+
+func (c *Client) traceResponse(req *http.Request, hr *http.Response, body []byte, readErr error, red *redactor, d time.Duration) {
+	if c.cfg.Debug == nil {
+		return
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "<-- %s %s %s (%s)\n", hr.Status, req.Method, req.URL.Redacted(), d.Round(time.Millisecond))
+	b.WriteString(red.headers(hr.Header))
+	shown := body
+	if len(shown) > maxTraceBody {
+		shown = shown[:maxTraceBody]
+	}
+	fmt.Fprintf(&b, "  body (%d bytes):\n%s\n", len(body), red.text(string(shown)))
+	if len(shown) < len(body) {
+		fmt.Fprintf(&b, "  [trace truncated after %d bytes]\n", maxTraceBody)
+	}
+	if readErr != nil {
+		fmt.Fprintf(&b, "  read error: %s\n", red.text(readErr.Error()))
+	}
+	c.writeTrace(b.Bytes())
+}
+
+func (c *Client) writeTrace(p []byte) {
+	c.traceMu.Lock()
+	defer c.traceMu.Unlock()
+	_, _ = c.cfg.Debug.Write(p)
+}

@@ -1,0 +1,488 @@
+package qualysclient
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// simpleReturn is a decoded SIMPLE_RETURN (REFERENCE §5.1).
+type simpleReturn struct {
+	HasCode bool
+	Code    int
+	Text    string
+	Items   map[string]string
+}
+
+// warning is a truncation WARNING(CODE?, TEXT, URL?) (REFERENCE §5.3).
+type warning struct {
+	Code int
+	Text string
+	URL  string
+}
+
+// batch is one BATCH of a BATCH_RETURN (REFERENCE §5.2).
+type batch struct {
+	HasCode bool
+	Code    int
+	Text    string
+	IDs     []int64
+}
+
+// responseError returns the error carried by any Qualys document whose
+// RESPONSE holds a CODE (SIMPLE_RETURN and friends), or nil.
+func responseError(root *node) *simpleReturn {
+	resp := root.child("RESPONSE")
+	if resp == nil || resp.child("CODE") == nil {
+		return nil
+	}
+	sr := decodeSimpleReturnNode(root)
+	if !sr.HasCode {
+		return nil
+	}
+	return sr
+}
+
+func decodeSimpleReturnNode(root *node) *simpleReturn {
+	sr := &simpleReturn{}
+	resp := root.child("RESPONSE")
+	if c := resp.child("CODE"); c != nil {
+		sr.HasCode = true
+		sr.Code, _ = strconv.Atoi(c.text)
+	}
+	sr.Text = resp.childText("TEXT")
+	if il := resp.child("ITEM_LIST"); il != nil {
+		for _, it := range il.kids {
+			if it.name != "ITEM" {
+				continue
+			}
+			key := it.childText("KEY")
+			if key == "" {
+				continue
+			}
+			var vals []string
+			for _, v := range it.kids {
+				if v.name == "VALUE" {
+					vals = append(vals, v.text)
+				}
+			}
+			if sr.Items == nil {
+				sr.Items = map[string]string{}
+			}
+			sr.Items[key] = strings.Join(vals, ",")
+		}
+	}
+	return sr
+}
+
+// decodeSimpleReturn decodes a SIMPLE_RETURN body.
+func decodeSimpleReturn(root *node) (*simpleReturn, error) {
+	if root.name != "SIMPLE_RETURN" {
+		return nil, fmt.Errorf("expected SIMPLE_RETURN, got <%s>", root.name)
+	}
+	if root.child("RESPONSE") == nil {
+		return nil, errors.New("SIMPLE_RETURN without RESPONSE")
+	}
+	return decodeSimpleReturnNode(root), nil
+}
+
+// decodeIDSet expands an ID_SET of ID and ID_RANGE elements.
+func decodeIDSet(set *node) ([]int64, error) {
+	var ids []int64
+	for _, k := range set.kids {
+		switch k.name {
+		case "ID":
+			id, err := strconv.ParseInt(k.text, 10, 64)
+			if err != nil || id <= 0 {
+				return nil, fmt.Errorf("invalid ID %q in ID_SET", k.text)
+			}
+			ids = append(ids, id)
+		case "ID_RANGE":
+			lo, hi, err := parseIDRange(k.text)
+			if err != nil {
+				return nil, fmt.Errorf("invalid ID_RANGE in ID_SET: %v", err)
+			}
+			if hi-lo >= int64(maxExpandedIDs-len(ids)) {
+				return nil, fmt.Errorf("ID_SET expands to more than %d ids", maxExpandedIDs)
+			}
+			for id := lo; id <= hi; id++ {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids, nil
+}
+
+// decodeBatchReturn decodes a BATCH_RETURN into its batches.
+func decodeBatchReturn(root *node) ([]batch, error) {
+	if root.name != "BATCH_RETURN" {
+		return nil, fmt.Errorf("expected BATCH_RETURN, got <%s>", root.name)
+	}
+	resp := root.child("RESPONSE")
+	if resp == nil {
+		return nil, errors.New("BATCH_RETURN without RESPONSE")
+	}
+	var out []batch
+	for _, bl := range resp.kids {
+		if bl.name != "BATCH_LIST" {
+			continue
+		}
+		for _, b := range bl.kids {
+			if b.name != "BATCH" {
+				continue
+			}
+			var bt batch
+			if c := b.child("CODE"); c != nil {
+				bt.HasCode = true
+				bt.Code, _ = strconv.Atoi(c.text)
+			}
+			bt.Text = b.childText("TEXT")
+			if set := b.child("ID_SET"); set != nil {
+				ids, err := decodeIDSet(set)
+				if err != nil {
+					return nil, err
+				}
+				bt.IDs = ids
+			}
+			out = append(out, bt)
+		}
+	}
+	return out, nil
+}
+
+// decodeWarning returns the RESPONSE/WARNING of a list output, or nil.
+func decodeWarning(root *node) *warning {
+	w := root.child("RESPONSE").child("WARNING")
+	if w == nil {
+		return nil
+	}
+	code, _ := strconv.Atoi(w.childText("CODE"))
+	return &warning{Code: code, Text: w.childText("TEXT"), URL: w.childText("URL")}
+}
+
+// nextIDMin extracts id_min from a truncation WARNING URL. The URL itself is
+// never requested: the client re-issues its own request with this id_min
+// against its configured base URL.
+func (w *warning) nextIDMin() (int64, error) {
+	if w.URL == "" {
+		return 0, fmt.Errorf("list truncated (%s) and the WARNING has no URL to continue from", strings.TrimSpace(fmt.Sprintf("%d %s", w.Code, w.Text)))
+	}
+	u, err := url.Parse(w.URL)
+	if err != nil {
+		return 0, fmt.Errorf("list truncated and the WARNING URL %q does not parse: %v", w.URL, err)
+	}
+	v := u.Query().Get("id_min")
+	if v == "" {
+		return 0, fmt.Errorf("list truncated and the WARNING URL %q has no id_min", w.URL)
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("list truncated and the WARNING URL %q has an invalid id_min %q", w.URL, v)
+	}
+	return id, nil
+}
+
+// parseTime parses a Qualys UTC timestamp; an unparsable or empty value
+// yields the zero time rather than failing a whole list.
+func parseTime(s string) time.Time {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// decodeRecordList decodes an AUTH_<TYPE>_LIST_OUTPUT. Records are found at
+// RESPONSE/AUTH_<TYPE>_LIST/AUTH_<TYPE>; each is decoded generically.
+func decodeRecordList(root *node, t RecordType) ([]Record, *warning, error) {
+	if !strings.HasPrefix(root.name, "AUTH_") || !strings.HasSuffix(root.name, "_LIST_OUTPUT") {
+		return nil, nil, fmt.Errorf("expected AUTH_%s_LIST_OUTPUT, got <%s>", strings.ToUpper(string(t)), root.name)
+	}
+	resp := root.child("RESPONSE")
+	if resp == nil {
+		return nil, nil, fmt.Errorf("<%s> without RESPONSE", root.name)
+	}
+	var recs []Record
+	for _, l := range resp.kids {
+		if !strings.HasPrefix(l.name, "AUTH_") || !strings.HasSuffix(l.name, "_LIST") {
+			continue
+		}
+		for _, rn := range l.kids {
+			if !strings.HasPrefix(rn.name, "AUTH_") {
+				continue
+			}
+			r, err := decodeRecord(rn, t)
+			if err != nil {
+				return nil, nil, err
+			}
+			recs = append(recs, r)
+		}
+	}
+	return recs, decodeWarning(root), nil
+}
+
+// decodeRecord decodes one AUTH_<TYPE> element.
+func decodeRecord(rn *node, t RecordType) (Record, error) {
+	r := Record{Type: t}
+	for _, k := range rn.kids {
+		switch k.name {
+		case "ID":
+			id, err := strconv.ParseInt(k.text, 10, 64)
+			if err != nil || id <= 0 {
+				return Record{}, fmt.Errorf("<%s> has an invalid ID %q", rn.name, k.text)
+			}
+			r.ID = id
+		case "TITLE":
+			r.Title = k.text
+		case "COMMENTS":
+			r.Comments = k.text
+		case "LOGIN_TYPE":
+			r.LoginType = k.text
+		case "IP_SET":
+			for _, ip := range k.kids {
+				if (ip.name == "IP" || ip.name == "IP_RANGE") && ip.text != "" {
+					r.IPs = append(r.IPs, ip.text)
+				}
+			}
+		case "DIGITAL_VAULT":
+			r.Vault = decodeDigitalVault(k)
+		case "CREATED":
+			r.CreatedAt = parseTime(k.childText("DATETIME"))
+			r.CreatedBy = k.childText("BY")
+		case "LAST_MODIFIED":
+			r.ModifiedAt = parseTime(k.childText("DATETIME"))
+			if by := k.child("BY"); by != nil {
+				r.setField("LAST_MODIFIED_BY", by.text)
+			}
+		default:
+			if k.isLeaf() {
+				r.setField(k.name, k.text)
+				continue
+			}
+			var vals []string
+			nested := false
+			for _, v := range k.kids {
+				if !v.isLeaf() {
+					nested = true
+					break
+				}
+				vals = append(vals, v.text)
+			}
+			if nested {
+				continue // deeper structures are not part of the generic model
+			}
+			if r.Lists == nil {
+				r.Lists = map[string][]string{}
+			}
+			r.Lists[k.name] = vals
+		}
+	}
+	if r.ID == 0 {
+		return Record{}, fmt.Errorf("<%s> without ID", rn.name)
+	}
+	return r, nil
+}
+
+func (r *Record) setField(name, value string) {
+	if r.Fields == nil {
+		r.Fields = map[string]string{}
+	}
+	r.Fields[name] = value
+}
+
+func decodeDigitalVault(n *node) *DigitalVault {
+	v := &DigitalVault{}
+	for _, k := range n.kids {
+		switch k.name {
+		case "DIGITAL_VAULT_ID":
+			v.ID, _ = strconv.ParseInt(k.text, 10, 64)
+		case "DIGITAL_VAULT_TYPE":
+			v.Type = k.text
+		case "DIGITAL_VAULT_TITLE":
+			v.Title = k.text
+		default:
+			if k.isLeaf() {
+				if v.Fields == nil {
+					v.Fields = map[string]string{}
+				}
+				v.Fields[k.name] = k.text
+			}
+		}
+	}
+	return v
+}
+
+// decodeListAll decodes an AUTH_LIST_OUTPUT: per-type ID sets keyed by the
+// lower-cased <TYPE> of AUTH_<TYPE>_RECORDS.
+func decodeListAll(root *node) (map[RecordType][]int64, *warning, error) {
+	if root.name != "AUTH_LIST_OUTPUT" {
+		return nil, nil, fmt.Errorf("expected AUTH_LIST_OUTPUT, got <%s>", root.name)
+	}
+	resp := root.child("RESPONSE")
+	if resp == nil {
+		return nil, nil, errors.New("AUTH_LIST_OUTPUT without RESPONSE")
+	}
+	out := map[RecordType][]int64{}
+	total := 0
+	for _, recs := range resp.kids {
+		if recs.name != "AUTH_RECORDS" {
+			continue
+		}
+		for _, k := range recs.kids {
+			if !strings.HasPrefix(k.name, "AUTH_") || !strings.HasSuffix(k.name, "_RECORDS") || len(k.name) <= len("AUTH__RECORDS") {
+				continue
+			}
+			t := RecordType(strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(k.name, "AUTH_"), "_RECORDS")))
+			for _, set := range k.kids {
+				if set.name != "ID_SET" {
+					continue
+				}
+				ids, err := decodeIDSet(set)
+				if err != nil {
+					return nil, nil, fmt.Errorf("%s: %v", k.name, err)
+				}
+				total += len(ids)
+				if total > maxExpandedIDs {
+					return nil, nil, fmt.Errorf("AUTH_LIST_OUTPUT expands to more than %d ids", maxExpandedIDs)
+				}
+				out[t] = append(out[t], ids...)
+			}
+			if _, ok := out[t]; !ok {
+				out[t] = nil
+			}
+		}
+	}
+	return out, decodeWarning(root), nil
+}
+
+// decodeVaultList decodes an AUTH_VAULT_LIST_OUTPUT.
+func decodeVaultList(root *node) ([]Vault, *warning, error) {
+	if root.name != "AUTH_VAULT_LIST_OUTPUT" {
+		return nil, nil, fmt.Errorf("expected AUTH_VAULT_LIST_OUTPUT, got <%s>", root.name)
+	}
+	resp := root.child("RESPONSE")
+	if resp == nil {
+		return nil, nil, errors.New("AUTH_VAULT_LIST_OUTPUT without RESPONSE")
+	}
+	var out []Vault
+	for _, vs := range resp.kids {
+		if vs.name != "AUTH_VAULTS" {
+			continue
+		}
+		for _, vn := range vs.kids {
+			if vn.name != "AUTH_VAULT" {
+				continue
+			}
+			v, err := decodeVaultNode(vn)
+			if err != nil {
+				return nil, nil, err
+			}
+			out = append(out, v)
+		}
+	}
+	return out, decodeWarning(root), nil
+}
+
+// decodeVaultNode decodes one AUTH_VAULT element (list or view shape).
+func decodeVaultNode(vn *node) (Vault, error) {
+	var v Vault
+	for _, k := range vn.kids {
+		switch k.name {
+		case "ID":
+			id, err := strconv.ParseInt(k.text, 10, 64)
+			if err != nil || id <= 0 {
+				return Vault{}, fmt.Errorf("AUTH_VAULT has an invalid ID %q", k.text)
+			}
+			v.ID = id
+		case "TITLE":
+			v.Title = k.text
+		case "VAULT_TYPE", "TYPE":
+			v.Type = k.text
+		case "COMMENTS":
+			v.Comments = k.text
+		case "LAST_MODIFIED":
+			if k.isLeaf() {
+				v.ModifiedAt = parseTime(k.text)
+			} else {
+				v.ModifiedAt = parseTime(k.childText("DATETIME"))
+				v.ModifiedBy = k.childText("BY")
+			}
+		default:
+			if k.isLeaf() {
+				v.setField(k.name, k.text)
+			}
+		}
+	}
+	if v.ID == 0 {
+		return Vault{}, errors.New("AUTH_VAULT without ID")
+	}
+	return v, nil
+}
+
+func (v *Vault) setField(name, value string) {
+	if v.Fields == nil {
+		v.Fields = map[string]string{}
+	}
+	v.Fields[name] = value
+}
+
+// decodeVaultView decodes the answer to vault action=view. Both shapes of
+// wire contract row 1 are accepted: AUTH_VAULT_VIEW_OUTPUT/RESPONSE/AUTH_VAULT
+// (or any root with RESPONSE/AUTH_VAULT or RESPONSE/AUTH_VAULTS/AUTH_VAULT),
+// and a SIMPLE_RETURN whose ITEM_LIST holds one ITEM per setting.
+func decodeVaultView(root *node) (Vault, error) {
+	if root.name == "SIMPLE_RETURN" {
+		sr, err := decodeSimpleReturn(root)
+		if err != nil {
+			return Vault{}, err
+		}
+		return vaultFromItems(sr.Items)
+	}
+	resp := root.child("RESPONSE")
+	if resp == nil {
+		return Vault{}, fmt.Errorf("<%s> without RESPONSE", root.name)
+	}
+	vn := resp.child("AUTH_VAULT")
+	if vn == nil {
+		vn = resp.child("AUTH_VAULTS").child("AUTH_VAULT")
+	}
+	if vn == nil {
+		return Vault{}, fmt.Errorf("<%s> holds no AUTH_VAULT", root.name)
+	}
+	return decodeVaultNode(vn)
+}
+
+func vaultFromItems(items map[string]string) (Vault, error) {
+	var v Vault
+	for key, val := range items {
+		switch strings.ToUpper(key) {
+		case "ID":
+			id, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
+			if err != nil || id <= 0 {
+				return Vault{}, fmt.Errorf("vault view: invalid ID %q", val)
+			}
+			v.ID = id
+		case "TITLE":
+			v.Title = val
+		case "TYPE", "VAULT_TYPE":
+			v.Type = val
+		case "COMMENTS":
+			v.Comments = val
+		case "LAST_MODIFIED", "LAST_MODIFIED_DATETIME", "MODIFIED":
+			v.ModifiedAt = parseTime(val)
+		case "LAST_MODIFIED_BY", "MODIFIED_BY":
+			v.ModifiedBy = val
+		default:
+			v.setField(strings.ToUpper(key), val)
+		}
+	}
+	if v.ID == 0 {
+		return Vault{}, errors.New("vault view: ITEM_LIST has no ID")
+	}
+	return v, nil
+}

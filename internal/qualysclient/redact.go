@@ -1,0 +1,150 @@
+package qualysclient
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+const redacted = "********"
+
+// secretParams are the Qualys parameters whose values are secrets (wire
+// contract row 15). They are redacted from debug traces and error messages.
+var secretParams = map[string]bool{
+	"password":        true,
+	"enable_password": true,
+	"expert_password": true,
+	"client_key":      true,
+	"apikey":          true,
+	"private_key":     true,
+	"private_key_pwd": true,
+	"passphrase":      true,
+	"access_key":      true,
+	"secret_id":       true,
+	"appkey":          true,
+	"ca_web_password": true,
+}
+
+// isSecretParam reports whether a parameter's value must never be shown.
+// Besides the documented list, anything that looks like a password, key or
+// token is treated as secret: redacting too much is harmless.
+func isSecretParam(name string) bool {
+	n := strings.ToLower(name)
+	if secretParams[n] {
+		return true
+	}
+	for _, s := range []string{"password", "passwd", "passphrase", "private_key", "secret_id", "token"} {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	return strings.HasSuffix(n, "apikey") || strings.HasSuffix(n, "_key") && !strings.HasSuffix(n, "kv_key")
+}
+
+// secretKV matches "name=value" pairs of secret-looking names in free text
+// (an HTML error page quoting a form, for instance).
+var secretKV = regexp.MustCompile(`(?i)((?:[a-z_]*password|passphrase|apikey|appkey|access_key|client_key|private_key(?:_pwd)?|secret_id)\s*[=:]\s*)([^&\s"'<]+)`)
+
+// basicAuth matches an Authorization header value quoted in text.
+var basicAuth = regexp.MustCompile(`(?i)(basic\s+)[a-z0-9+/=]{8,}`)
+
+// redactText masks secret-looking name=value pairs and Basic credentials.
+func redactText(s string) string {
+	s = secretKV.ReplaceAllString(s, "${1}"+redacted)
+	return basicAuth.ReplaceAllString(s, "${1}"+redacted)
+}
+
+// redactor replaces known secret values wherever they occur.
+type redactor struct{ secrets []string }
+
+// newRedactor collects the secret values of params plus extra values (the
+// account password), longest first so that overlapping secrets are fully
+// masked.
+func newRedactor(params url.Values, extra ...string) *redactor {
+	r := &redactor{}
+	for k, vs := range params {
+		if isSecretParam(k) {
+			for _, v := range vs {
+				r.add(v)
+			}
+		}
+	}
+	for _, v := range extra {
+		r.add(v)
+	}
+	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+	return r
+}
+
+func (r *redactor) add(v string) {
+	if len(v) < 3 { // too short to mask without mangling unrelated text
+		return
+	}
+	r.secrets = append(r.secrets, v, url.QueryEscape(v))
+}
+
+func (r *redactor) text(s string) string {
+	for _, v := range r.secrets {
+		s = strings.ReplaceAll(s, v, redacted)
+	}
+	return redactText(s)
+}
+
+// params renders form values with secret parameters masked, sorted by name.
+func (r *redactor) params(v url.Values) string {
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, val := range v[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			if isSecretParam(k) {
+				b.WriteString(redacted)
+			} else {
+				b.WriteString(url.QueryEscape(r.text(val)))
+			}
+		}
+	}
+	return b.String()
+}
+
+// headers renders HTTP headers sorted, with credentials and cookies masked.
+func (r *redactor) headers(h http.Header) string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range h[k] {
+			switch http.CanonicalHeaderKey(k) {
+			case "Authorization", "Proxy-Authorization":
+				if scheme, _, ok := strings.Cut(v, " "); ok {
+					v = scheme + " " + redacted
+				} else {
+					v = redacted
+				}
+			case "Cookie", "Set-Cookie":
+				v = redacted
+			default:
+				v = r.text(v)
+			}
+			b.WriteString("  ")
+			b.WriteString(k)
+			b.WriteString(": ")
+			b.WriteString(v)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
