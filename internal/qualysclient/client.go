@@ -381,7 +381,7 @@ func (c *Client) send(ctx context.Context, r *request, form url.Values, red *red
 	}
 	defer hr.Body.Close()
 	answered = true
-	c.learnLimits(r.path, hr.Header)
+	c.learnLimits(r.path, hr.StatusCode, hr.Header)
 	b, err := io.ReadAll(io.LimitReader(hr.Body, maxBodyBytes+1))
 	if err == nil && len(b) > maxBodyBytes {
 		err = fmt.Errorf("answer larger than %d bytes", maxBodyBytes)
@@ -414,7 +414,7 @@ func headerInt(h http.Header, name string) (int, bool) {
 // learnLimits records the rate-limit headers and adjusts the concurrency
 // limit. A 2xx answer announcing that no calls remain also sets the earliest
 // time of the next call on that endpoint, so no call is wasted on a 409.
-func (c *Client) learnLimits(path string, h http.Header) {
+func (c *Client) learnLimits(path string, status int, h http.Header) {
 	if n, ok := headerInt(h, "X-Concurrency-Limit-Limit"); ok {
 		c.lim.setLimit(n)
 	}
@@ -428,7 +428,7 @@ func (c *Client) learnLimits(path string, h http.Header) {
 	}
 	if n, ok := headerInt(h, "X-RateLimit-Remaining"); ok {
 		c.stats.RateRemaining = n
-		if wait, ok := headerInt(h, "X-RateLimit-ToWait-Sec"); ok && n <= 0 && wait > 0 {
+		if wait, ok := headerInt(h, "X-RateLimit-ToWait-Sec"); ok && n <= 0 && wait > 0 && status >= 200 && status <= 299 {
 			c.notBefore[path] = time.Now().Add(time.Duration(wait) * time.Second)
 		}
 	}

@@ -61,13 +61,16 @@ func parseXML(body []byte) (*node, error) {
 	d.CharsetReader = charsetReader
 	var root *node
 	var stack []*node
-	var text []strings.Builder
+	var text []*strings.Builder
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
+			if strings.Contains(err.Error(), "unexpected EOF") {
+				return nil, fmt.Errorf("truncated XML response (%v); body starts %s", err, quoteSnippet(body))
+			}
 			return nil, fmt.Errorf("malformed XML response (%v); body starts %s", err, quoteSnippet(body))
 		}
 		switch t := tok.(type) {
@@ -89,7 +92,7 @@ func parseXML(body []byte) (*node, error) {
 				p.kids = append(p.kids, n)
 			}
 			stack = append(stack, n)
-			text = append(text, strings.Builder{})
+			text = append(text, &strings.Builder{})
 		case xml.EndElement:
 			n := stack[len(stack)-1]
 			n.text = strings.TrimSpace(text[len(text)-1].String())
