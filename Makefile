@@ -1,0 +1,52 @@
+# qsync: the two commands a newcomer needs are `make demo` and `make test`.
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+BIN      := bin/qsync
+# Packages with concurrency, run under the race detector when cgo is available.
+RACE_PKGS := ./internal/qualysclient/... ./internal/qualysemu/... ./internal/live/... ./internal/apply/...
+FUZZTIME ?= 3s
+
+.PHONY: all build demo test vet race fuzz-smoke fuzz bench schema clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+## demo: build qsync, start the built-in emulator, and run validate → plan → apply → plan on examples/
+demo: build
+	./scripts/demo.sh $(BIN)
+
+## test: the whole suite (vet, unit, end-to-end, race where cgo works, brief fuzzing)
+test: vet
+	$(GO) test ./...
+	$(MAKE) race
+	$(MAKE) fuzz-smoke
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+race:
+	@if CGO_ENABLED=1 $(GO) env CGO_ENABLED | grep -q 1 && command -v gcc >/dev/null; then \
+		CGO_ENABLED=1 $(GO) test -race $(RACE_PKGS); \
+	else echo "race: skipped (cgo not available)"; fi
+
+# Each fuzz target for a few seconds (FUZZTIME); `make fuzz FUZZTIME=5m` runs them longer.
+fuzz-smoke:
+	@./scripts/fuzz.sh $(FUZZTIME)
+
+fuzz:
+	@./scripts/fuzz.sh $(if $(filter 3s,$(FUZZTIME)),2m,$(FUZZTIME))
+
+## bench: benchmarks against the emulator on loopback; prints a table and writes bench/results.json
+bench:
+	./scripts/bench.sh
+
+schema:
+	$(GO) generate ./schema/...
+
+clean:
+	rm -rf bin

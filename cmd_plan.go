@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/qsync/qsync/internal/plan"
+)
+
+// PlanCmd shows what apply would change.
+type PlanCmd struct {
+	PlanFlags
+	Paths            []string `arg:"" name:"path" type:"path" help:"YAML files or directories of them."`
+	Format           string   `enum:"text,markdown,json" default:"text" help:"Output: text, markdown (for a pull request comment) or json."`
+	Out              string   `type:"path" placeholder:"FILE" help:"Save the plan to FILE for 'qsync apply FILE' (also -out)."`
+	DetailedExitcode bool     `name:"detailed-exitcode" help:"Exit 2 when there are changes, 0 when there are none."`
+}
+
+// Run plans and prints the plan.
+func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env) error {
+	r, err := runPlan(ctx, g, env, c.Paths, c.PlanFlags)
+	if err != nil {
+		return err
+	}
+	if err := renderPlan(g, env, env.Stdout, r.plan, c.Format); err != nil {
+		return err
+	}
+	if c.Out != "" {
+		if err := savePlan(c.Out, r.plan); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "Saved the plan to %s. Apply exactly these changes with: qsync apply %s\n", c.Out, c.Out)
+	}
+	if c.DetailedExitcode && !r.plan.Empty() {
+		return &exitErr{code: exitChanges}
+	}
+	return nil
+}
+
+// savePlan writes p to path, readable by its owner only.
+func savePlan(path string, p *plan.Plan) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("save plan: %w", err)
+	}
+	if err := plan.Save(f, p); err != nil {
+		f.Close()
+		return fmt.Errorf("save plan %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save plan %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/qsync/qsync/internal/qualysclient"
+)
+
+// Globals are the connection settings shared by every command that talks to Qualys. Credentials
+// come from the environment only, so they never appear in shell history or process listings.
+type Globals struct {
+	APIURL    string `name:"api-url" env:"QUALYS_API_URL" placeholder:"URL" help:"Qualys API server URL, e.g. https://qualysapi.qg2.apps.qualys.com (or the emulator's)."`
+	Platform  string `env:"QUALYS_PLATFORM" placeholder:"NAME" help:"Qualys platform instead of --api-url: US1-US4, EU1-EU3, IN1, CA1, AE1, UK1, AU1, KSA1."`
+	CABundle  string `name:"ca-bundle" env:"QUALYS_CA_BUNDLE" type:"existingfile" placeholder:"PEM" help:"Extra CA certificates (PEM) to trust, for TLS-inspecting proxies. TLS verification cannot be turned off."`
+	DebugHTTP bool   `name:"debug-http" help:"Trace HTTP requests and responses on stderr, secrets redacted (also QSYNC_LOG=debug)."`
+	NoColor   bool   `name:"no-color" help:"Disable colour in text output (also NO_COLOR)."`
+}
+
+// client builds a Qualys client from the global flags and the environment.
+func (g *Globals) client(env *Env) (*qualysclient.Client, error) {
+	base := g.APIURL
+	switch {
+	case base != "" && g.Platform != "":
+		return nil, fmt.Errorf("give either --api-url or --platform, not both")
+	case base == "" && g.Platform != "":
+		u, err := qualysclient.PlatformURL(g.Platform)
+		if err != nil {
+			return nil, err
+		}
+		base = u
+	case base == "":
+		return nil, fmt.Errorf("no Qualys API server: set QUALYS_API_URL or pass --api-url or --platform")
+	}
+	user, pass := env.Getenv("QUALYS_USERNAME"), env.Getenv("QUALYS_PASSWORD")
+	if user == "" || pass == "" {
+		return nil, fmt.Errorf("no Qualys credentials: set QUALYS_USERNAME and QUALYS_PASSWORD")
+	}
+	var debug io.Writer
+	if g.DebugHTTP || strings.EqualFold(env.Getenv("QSYNC_LOG"), "debug") {
+		debug = env.Stderr
+	}
+	c, err := qualysclient.New(qualysclient.Config{
+		BaseURL:   base,
+		Username:  user,
+		Password:  pass,
+		UserAgent: "qsync/" + version,
+		CABundle:  g.CABundle,
+		Stderr:    env.Stderr,
+		Debug:     debug,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("qualys client: %w", err)
+	}
+	return c, nil
+}
+
+// color reports whether text output may use colour: on a terminal, unless disabled.
+func (g *Globals) color(env *Env, w io.Writer) bool {
+	if g.NoColor || env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return isTerminal(w)
+}

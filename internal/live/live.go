@@ -1,0 +1,248 @@
+// Package live reads the whole live Qualys estate through the client and converts it into spec
+// types, so that the planner compares desired and live state in one canonical form. It decides
+// nothing: what to change is internal/plan's business.
+package live
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/qsync/qsync/internal/qualysclient"
+	"github.com/qsync/qsync/internal/spec"
+)
+
+// Reader is the part of the Qualys client that live needs.
+type Reader interface {
+	ListRecords(ctx context.Context, t qualysclient.RecordType, opt qualysclient.ListOptions) ([]qualysclient.Record, error)
+	ListVaults(ctx context.Context) ([]qualysclient.Vault, error)
+	ViewVault(ctx context.Context, id int64) (qualysclient.Vault, error)
+}
+
+// Options select what to read.
+type Options struct {
+	// Kinds limits the record kinds read; empty means every record kind spec knows.
+	Kinds []spec.Kind
+	// ViewVault reports whether a vault's settings are needed (one view call each); nil means
+	// none, ViewAll means all.
+	ViewVault func(title string) bool
+	ViewAll   bool
+}
+
+// Read lists every record kind and the vaults, views the vaults opts asks for, and returns the live
+// estate as a sorted Document. Any failed or undecodable page fails the whole read, so the planner
+// never mistakes "not seen" for "absent".
+func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
+	kinds := opts.Kinds
+	if len(kinds) == 0 {
+		kinds = spec.RecordEndpoints()
+	}
+	type result struct {
+		kind    spec.Kind
+		records []qualysclient.Record
+		err     error
+	}
+	results := make([]result, len(kinds))
+	var vaults []qualysclient.Vault
+	var vaultErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		vaults, vaultErr = c.ListVaults(ctx)
+	}()
+	for i, k := range kinds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			recs, err := c.ListRecords(ctx, qualysclient.RecordType(k), qualysclient.ListOptions{})
+			results[i] = result{kind: k, records: recs, err: err}
+		}()
+	}
+	wg.Wait()
+	if vaultErr != nil {
+		return nil, fmt.Errorf("read vaults: %w", vaultErr)
+	}
+	for _, r := range results {
+		if r.err != nil {
+			return nil, fmt.Errorf("read %s records: %w", r.kind, r.err)
+		}
+	}
+
+	doc := &spec.Document{}
+	vaultTitles := map[int64]string{}
+	for _, v := range vaults {
+		vaultTitles[v.ID] = v.Title
+	}
+	objs, err := convertVaults(ctx, c, vaults, opts)
+	if err != nil {
+		return nil, err
+	}
+	doc.Objects = append(doc.Objects, objs...)
+	for _, r := range results {
+		for _, rec := range r.records {
+			o, err := ConvertRecord(r.kind, rec, vaultTitles)
+			if err != nil {
+				return nil, err
+			}
+			doc.Objects = append(doc.Objects, o)
+		}
+	}
+	if err := checkUnique(doc); err != nil {
+		return nil, err
+	}
+	doc.Sort()
+	return doc, nil
+}
+
+func convertVaults(ctx context.Context, c Reader, vaults []qualysclient.Vault, opts Options) ([]*spec.Object, error) {
+	out := make([]*spec.Object, len(vaults))
+	errs := make([]error, len(vaults))
+	var wg sync.WaitGroup
+	for i, v := range vaults {
+		if !opts.ViewAll && (opts.ViewVault == nil || !opts.ViewVault(v.Title)) {
+			out[i], errs[i] = ConvertVault(v, false)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			full, err := c.ViewVault(ctx, v.ID)
+			if err != nil {
+				errs[i] = fmt.Errorf("view vault %q (id %d): %w", v.Title, v.ID, err)
+				return
+			}
+			if full.Title == "" {
+				full.Title = v.Title
+			}
+			if full.Type == "" {
+				full.Type = v.Type
+			}
+			full.ID = v.ID
+			out[i], errs[i] = ConvertVault(full, true)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ConvertVault turns a listed or viewed vault into a spec object. Settings are filled in only when
+// viewed is true (the list output carries none); an unviewed vault has Attrs nil.
+func ConvertVault(v qualysclient.Vault, viewed bool) (*spec.Object, error) {
+	def := spec.VaultTypeByQualys(v.Type)
+	if def == nil {
+		return nil, fmt.Errorf("vault %q (id %d) has type %q, which qsync does not know", v.Title, v.ID, v.Type)
+	}
+	o := &spec.Object{Kind: spec.KindVault, Type: def.Type, Title: v.Title, ID: v.ID}
+	o.Comments, o.Marker = spec.SplitComments(v.Comments)
+	if !viewed {
+		return o, nil
+	}
+	attrs, err := readFields(def.Fields, v.Fields, nil)
+	if err != nil {
+		return nil, fmt.Errorf("vault %q (id %d): %w", v.Title, v.ID, err)
+	}
+	o.Attrs = attrs
+	return o, nil
+}
+
+// ConvertRecord turns one listed record into a spec object. vaultTitles maps vault IDs to titles so
+// a vault login names its vault by title.
+func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int64]string) (*spec.Object, error) {
+	sub := strings.TrimSpace(rec.Fields["SUB_TYPE"])
+	def := spec.Lookup(kind, sub)
+	if def == nil {
+		return nil, fmt.Errorf("%s record %q (id %d) has sub_type %q, which qsync does not know", kind, rec.Title, rec.ID, sub)
+	}
+	o := &spec.Object{Kind: kind, Type: def.Type, Title: rec.Title, ID: rec.ID}
+	o.Comments, o.Marker = spec.SplitComments(rec.Comments)
+	ips, err := spec.ParseIPSet(rec.IPs...)
+	if err != nil {
+		return nil, fmt.Errorf("%s record %q (id %d): IP list: %w", kind, rec.Title, rec.ID, err)
+	}
+	o.IPs = ips
+	if o.Attrs, err = readFields(def.Fields, rec.Fields, rec.Lists); err != nil {
+		return nil, fmt.Errorf("%s record %q (id %d): %w", kind, rec.Title, rec.ID, err)
+	}
+	if strings.EqualFold(rec.LoginType, "vault") || rec.Vault != nil {
+		if rec.Vault == nil {
+			return nil, fmt.Errorf("%s record %q (id %d) logs in through a vault but lists no DIGITAL_VAULT", kind, rec.Title, rec.ID)
+		}
+		vdef := spec.VaultTypeByQualys(rec.Vault.Type)
+		if vdef == nil {
+			return nil, fmt.Errorf("%s record %q (id %d) uses vault type %q, which qsync does not know", kind, rec.Title, rec.ID, rec.Vault.Type)
+		}
+		title := vaultTitles[rec.Vault.ID]
+		if title == "" {
+			title = rec.Vault.Title
+		}
+		login := &spec.VaultLogin{Vault: title}
+		for _, p := range vdef.LoginParams {
+			if v := strings.TrimSpace(rec.Vault.Fields[p.Element]); v != "" {
+				if login.Params == nil {
+					login.Params = map[string]string{}
+				}
+				login.Params[p.Name] = v
+			}
+		}
+		o.Login = login
+	}
+	return o, nil
+}
+
+func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string][]string) (map[string]string, error) {
+	attrs := map[string]string{}
+	for i := range defs {
+		f := &defs[i]
+		if f.Element == "" || f.Type == spec.TypeSecret {
+			continue
+		}
+		raw := fields[f.Element]
+		if f.Type == spec.TypeList {
+			raw = strings.Join(lists[f.Element], ",")
+		}
+		v, err := spec.Canonical(f, raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Element, err)
+		}
+		if v != "" {
+			attrs[f.Name] = v
+		}
+	}
+	if len(attrs) == 0 {
+		return nil, nil
+	}
+	return attrs, nil
+}
+
+func checkUnique(doc *spec.Document) error {
+	seen := map[spec.Key]int64{}
+	for _, o := range doc.Objects {
+		if id, dup := seen[o.Key()]; dup {
+			return fmt.Errorf("live estate has two objects with key %s (ids %s and %s); rename one in Qualys first",
+				o.Key(), strconv.FormatInt(id, 10), strconv.FormatInt(o.ID, 10))
+		}
+		seen[o.Key()] = o.ID
+	}
+	return nil
+}
+
+// Titles returns the titles of the document's vaults, sorted.
+func Titles(doc *spec.Document, kind spec.Kind) []string {
+	var out []string
+	for _, o := range doc.Objects {
+		if o.Kind == kind {
+			out = append(out, o.Title)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,148 @@
+// Command qsync manages a Qualys subscription's authentication records and authentication vaults as
+// code: YAML desired state is validated, diffed against the live Qualys estate into a reviewable
+// plan, and applied in a safe order. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit codes are part of qsync's contract (README "Exit codes").
+const (
+	exitOK      = 0 // success, or no changes
+	exitError   = 1 // an error; nothing half-done, or what was applied is reported
+	exitChanges = 2 // plan --detailed-exitcode: changes present
+	exitPartial = 3 // apply finished partially
+)
+
+// exitErr carries an exit code out of a command. A nil err means "exit quietly with code".
+type exitErr struct {
+	code int
+	err  error
+}
+
+func (e *exitErr) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitErr) Unwrap() error { return e.err }
+
+// CLI is qsync's command line.
+type CLI struct {
+	Globals
+
+	Validate ValidateCmd `cmd:"" help:"Check configuration files against the schema and qsync's rules, without contacting Qualys."`
+	Plan     PlanCmd     `cmd:"" help:"Show what apply would change in Qualys to match the configuration."`
+	Apply    ApplyCmd    `cmd:"" help:"Change Qualys to match the configuration (or a saved plan), then verify by planning again."`
+	Schema   SchemaCmd   `cmd:"" help:"Print the JSON Schema of qsync configuration files."`
+	Emulator EmulatorCmd `cmd:"" help:"Serve a local, stateful emulation of the Qualys authentication record and vault API."`
+	Version  VersionCmd  `cmd:"" help:"Print qsync's version."`
+}
+
+// Env is what commands receive besides their flags: the process's streams.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Stdin          *os.File
+	Getenv         func(string) string
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], &Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv}))
+}
+
+// run parses args, runs the command and returns the process exit code.
+func run(args []string, env *Env) int {
+	var cli CLI
+	parser, err := kong.New(&cli,
+		kong.Name("qsync"),
+		kong.Description("Manage Qualys authentication records and vaults as code: validate, plan, apply."),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Writers(env.Stdout, env.Stderr),
+		kong.Exit(func(code int) { panic(kongExit(code)) }),
+		kong.Vars{"version": version},
+	)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
+		return exitError
+	}
+	return parseArgs(parser, terraformStyleFlags(args), env)
+}
+
+type kongExit int
+
+// parseArgs parses and runs the command; kong's own exits (help, usage errors) arrive as a kongExit
+// panic so that tests can run qsync in-process.
+func parseArgs(parser *kong.Kong, args []string, env *Env) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(kongExit)
+			if !ok {
+				panic(r)
+			}
+			code = int(c)
+		}
+	}()
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
+		return exitError
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	kctx.BindTo(ctx, (*context.Context)(nil))
+	kctx.Bind(env)
+	err = kctx.Run()
+	var ee *exitErr
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ee):
+		if ee.err != nil {
+			fmt.Fprintf(env.Stderr, "qsync: %v\n", ee.err)
+		}
+		return ee.code
+	default:
+		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
+		return exitError
+	}
+}
+
+// terraformStyleFlags accepts Terraform's single-dash spelling of long flags that users type out of
+// habit ("-out plan.json"), by rewriting them to kong's "--out".
+func terraformStyleFlags(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		for _, name := range []string{"-out", "-auto-approve", "-detailed-exitcode"} {
+			if a == name || strings.HasPrefix(a, name+"=") {
+				a = "-" + a
+			}
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// VersionCmd prints the version.
+type VersionCmd struct{}
+
+// Run prints qsync's version.
+func (c *VersionCmd) Run(env *Env) error {
+	fmt.Fprintf(env.Stdout, "qsync %s\n", version)
+	return nil
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/qsync/qsync/internal/qualysemu"
+)
+
+var update = flag.Bool("update", false, "rewrite testscript files' golden sections (cmp) with the actual output")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"qsync": func() {
+			os.Exit(run(os.Args[1:], &Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv}))
+		},
+	})
+}
+
+// TestScripts runs the end-to-end scripts in testdata/script against an in-process emulator, one
+// fresh emulator per script. Script commands beyond testscript's own:
+//
+//	emu-seed FILE          load an emulator seed file (records and vaults to start from)
+//	emu-fault SPEC         inject a fault (qualysemu.ParseFault syntax)
+//	emu-reset-log          forget the requests seen so far
+//	emu-calls ACTION N     assert that exactly N requests with this action (or "write": any
+//	                       create/update/delete that took effect) were seen since the last reset
+//	emu-state              print the emulator's state (secrets masked) as JSON to stdout
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			srv, err := qualysemu.New(qualysemu.Config{Username: "tester", Password: "s3cret-login", RateUnlimited: true})
+			if err != nil {
+				return err
+			}
+			hs := httptest.NewServer(srv)
+			env.Defer(hs.Close)
+			env.Values["emu"] = srv
+			env.Setenv("QUALYS_API_URL", hs.URL)
+			env.Setenv("QUALYS_USERNAME", "tester")
+			env.Setenv("QUALYS_PASSWORD", "s3cret-login")
+			env.Setenv("NO_COLOR", "1")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"emu-seed":      cmdEmuSeed,
+			"emu-fault":     cmdEmuFault,
+			"emu-reset-log": func(ts *testscript.TestScript, _ bool, _ []string) { emu(ts).ResetRequests() },
+			"emu-calls":     cmdEmuCalls,
+			"emu-state":     cmdEmuState,
+		},
+	})
+}
+
+func emu(ts *testscript.TestScript) *qualysemu.Server { return ts.Value("emu").(*qualysemu.Server) }
+
+func cmdEmuSeed(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: emu-seed FILE")
+	}
+	err := emu(ts).LoadSeedFile(ts.MkAbs(args[0]))
+	if neg {
+		if err == nil {
+			ts.Fatalf("emu-seed %s: unexpected success", args[0])
+		}
+		return
+	}
+	ts.Check(err)
+}
+
+func cmdEmuFault(ts *testscript.TestScript, _ bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: emu-fault SPEC")
+	}
+	f, err := qualysemu.ParseFault(args[0])
+	ts.Check(err)
+	emu(ts).AddFault(f)
+}
+
+func cmdEmuCalls(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: emu-calls ACTION N")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	got := 0
+	var seen []string
+	for _, r := range emu(ts).Requests() {
+		seen = append(seen, fmt.Sprintf("%s %s %s -> %d", r.Method, r.Path, r.Action, r.Status))
+		if (args[0] == "write" && r.Write) || r.Action == args[0] {
+			got++
+		}
+	}
+	if (got == want) == neg {
+		ts.Fatalf("emu-calls %s: got %d, want %s%d; requests:\n%s", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want, strings.Join(seen, "\n"))
+	}
+}
+
+func cmdEmuState(ts *testscript.TestScript, _ bool, _ []string) {
+	b, err := json.MarshalIndent(emu(ts).PublicSnapshot(), "", "  ")
+	ts.Check(err)
+	fmt.Fprintln(ts.Stdout(), string(b))
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"github.com/qsync/qsync/internal/live"
+	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/qualysclient"
+	"github.com/qsync/qsync/internal/spec"
+)
+
+// PlanFlags are the planning choices shared by plan and apply.
+type PlanFlags struct {
+	Adopt        bool `help:"Take over every live object whose title matches the configuration (writes the ownership marker)."`
+	AllowDeletes bool `name:"allow-deletes" help:"Allow a plan that deletes more than 30% of the managed objects of a kind."`
+	PushSecrets  bool `name:"push-secrets" help:"Send every secret, even when it cannot be known to have changed."`
+}
+
+// planRun is one pass of load → read live → build.
+type planRun struct {
+	client  *qualysclient.Client
+	desired *spec.Document
+	live    *spec.Document
+	plan    *plan.Plan
+}
+
+// loadConfig loads and validates the configuration, printing diagnostics to stderr.
+func loadConfig(env *Env, paths []string) (*spec.Document, error) {
+	doc, diags := spec.Load(paths...)
+	if len(diags) > 0 {
+		_ = printDiagnostics(env.Stderr, "text", diags)
+	}
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("configuration has %d problem(s); nothing was sent to Qualys", diags.ErrorCount())
+	}
+	return doc, nil
+}
+
+// readLive reads the live estate, viewing the vaults the configuration names.
+func readLive(ctx context.Context, c live.Reader, desired *spec.Document) (*spec.Document, error) {
+	names := map[string]bool{}
+	for _, o := range desired.Objects {
+		if o.Kind == spec.KindVault {
+			names[o.Title] = true
+			for _, t := range o.PreviousTitles {
+				names[t] = true
+			}
+		}
+	}
+	doc, err := live.Read(ctx, c, live.Options{ViewVault: func(title string) bool { return names[title] }})
+	if err != nil {
+		return nil, fmt.Errorf("read live Qualys state: %w", err)
+	}
+	return doc, nil
+}
+
+// planOptions builds plan options from flags and the environment.
+func planOptions(env *Env, desired *spec.Document, f PlanFlags, rateRemaining int) plan.Options {
+	var key []byte
+	if k := env.Getenv("QSYNC_SECRET_KEY"); k != "" {
+		key = []byte(k)
+	}
+	return plan.Options{
+		Owner:         desired.Owner,
+		Adopt:         f.Adopt,
+		PushSecrets:   f.PushSecrets,
+		SecretKey:     key,
+		AllowDeletes:  f.AllowDeletes,
+		LiveComplete:  true, // live.Read fails on any incomplete read
+		RateRemaining: rateRemaining,
+		Resolve: func(o *spec.Object, param string) (string, error) {
+			ref, ok := o.Secrets[param]
+			if !ok {
+				return "", fmt.Errorf("%s has no secret %s", o.Key(), param)
+			}
+			v, err := spec.Resolve(ref)
+			if err != nil {
+				return "", fmt.Errorf("%s: %s: %w", o.Key(), param, err)
+			}
+			return v, nil
+		},
+	}
+}
+
+// runPlan loads the configuration, reads Qualys and builds the plan.
+func runPlan(ctx context.Context, g *Globals, env *Env, paths []string, f PlanFlags) (*planRun, error) {
+	desired, err := loadConfig(env, paths)
+	if err != nil {
+		return nil, err
+	}
+	c, err := g.client(env)
+	if err != nil {
+		return nil, err
+	}
+	return replan(ctx, c, env, desired, f)
+}
+
+// replan reads Qualys and builds a plan for an already loaded configuration.
+func replan(ctx context.Context, c *qualysclient.Client, env *Env, desired *spec.Document, f PlanFlags) (*planRun, error) {
+	liveDoc, err := readLive(ctx, c, desired)
+	if err != nil {
+		return nil, err
+	}
+	st := c.Stats()
+	p, err := plan.Build(desired, liveDoc, planOptions(env, desired, f, st.RateRemaining))
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	p.Config = desired.Files
+	if p.ConfigDigest, err = configDigest(desired.Files); err != nil {
+		return nil, err
+	}
+	return &planRun{client: c, desired: desired, live: liveDoc, plan: p}, nil
+}
+
+// configDigest hashes the configuration files' names and contents, in sorted order.
+func configDigest(files []string) (string, error) {
+	sorted := append([]string(nil), files...)
+	sort.Strings(sorted)
+	h := sha256.New()
+	for _, f := range sorted {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("config digest: %w", err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", f, len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// renderPlan writes a plan in the chosen format.
+func renderPlan(g *Globals, env *Env, w io.Writer, p *plan.Plan, format string) error {
+	return plan.Render(w, p, format, plan.RenderOptions{Color: format == "text" && g.color(env, w)})
+}
