@@ -1,0 +1,91 @@
+package qualysclient
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestDebugTraceRedactsSecrets(t *testing.T) {
+	const canary = "CANARY-s3cr3t-7f3a"
+	trace := &syncBuffer{}
+	env := setup(t, func(c *Config) { c.Debug = trace })
+	env.mux.HandleFunc("/api/2.0/fo/auth/unix/", func(w http.ResponseWriter, r *http.Request) {
+		f := formOf(t, r)
+		if f.Get("password") != canary {
+			t.Errorf("the secret must still be sent: %v", f)
+		}
+		w.Header().Set("Set-Cookie", "QualysSession="+canary+"; Path=/")
+		w.Header().Set("X-RateLimit-Remaining", "299")
+		// A server echoing the request (echo_request, or an error page).
+		writeXML(w, 200, `<BATCH_RETURN><REQUEST><PARAM_LIST><PARAM><KEY>password</KEY><VALUE>`+canary+`</VALUE></PARAM></PARAM_LIST><POST_DATA>password=`+url.QueryEscape(canary)+`</POST_DATA></REQUEST><RESPONSE><DATETIME>2024-01-01T00:00:00Z</DATETIME><BATCH_LIST><BATCH><TEXT>Successfully Updated</TEXT><ID_SET><ID>4</ID></ID_SET></BATCH></BATCH_LIST></RESPONSE></BATCH_RETURN>`)
+	})
+	params := url.Values{
+		"password": {canary}, "enable_password": {canary + "-enable"}, "expert_password": {canary + "-expert"},
+		"client_key": {canary + "-key"}, "apikey": {canary + "-api"}, "private_key_pwd": {canary + "-pkp"},
+		"username": {"qscan"},
+	}
+	if err := env.client.UpdateRecords(context.Background(), Unix, []int64{4}, params); err != nil {
+		t.Fatal(err)
+	}
+	out := trace.String()
+	basic := base64.StdEncoding.EncodeToString([]byte(testUser + ":" + testPassword))
+	for _, secret := range []string{canary, testPassword, basic} {
+		if strings.Contains(out, secret) {
+			t.Errorf("trace contains secret %q:\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{
+		"--> POST " + env.server.URL + "/api/2.0/fo/auth/unix/",
+		"Authorization: Basic ********",
+		"Set-Cookie: ********",
+		"X-Requested-With: qsync",
+		"X-Ratelimit-Remaining: 299",
+		"password=********",
+		"username=qscan",
+		"ids=4",
+		"<-- 200 OK POST",
+		"Successfully Updated",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("trace lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestErrorsDoNotLeakSecrets(t *testing.T) {
+	const canary = "CANARY-err-91b2"
+	env := setup(t)
+	env.mux.HandleFunc("/api/2.0/fo/vault/", func(w http.ResponseWriter, r *http.Request) {
+		writeXML(w, 400, simpleReturnXML(1905, "parameter apikey has invalid value: "+canary))
+	})
+	_, err := env.client.CreateVault(context.Background(), url.Values{"apikey": {canary}})
+	if err == nil || strings.Contains(err.Error(), canary) {
+		t.Fatalf("err = %v", err)
+	}
+	env2 := setup(t)
+	env2.mux.HandleFunc("/api/2.0/fo/vault/", func(w http.ResponseWriter, r *http.Request) {
+		writeXML(w, 200, "<html><body>echo "+canary+"</body></html>")
+	})
+	_, err = env2.client.CreateVault(context.Background(), url.Values{"password": {canary}})
+	if err == nil || strings.Contains(err.Error(), canary) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestIsSecretParam(t *testing.T) {
+	for _, name := range []string{"password", "enable_password", "expert_password", "client_key", "apikey", "private_key",
+		"private_key_pwd", "passphrase", "access_key", "secret_id", "appkey", "ca_web_password", "PASSWORD"} {
+		if !isSecretParam(name) {
+			t.Errorf("%s must be secret", name)
+		}
+	}
+	for _, name := range []string{"username", "apikey_name", "secret_name", "ak_secret_name", "vault_secret_kv_key", "title", "ips", "client_cert"} {
+		if isSecretParam(name) {
+			t.Errorf("%s must not be secret", name)
+		}
+	}
+}
