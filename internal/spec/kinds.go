@@ -24,12 +24,18 @@ type FieldDef struct {
 	Element string
 	Item    string
 	Type    FieldType
-	// Required on create.
+	// Required on create. For a Basic field it means "required on create when the login is basic";
+	// a field with a Default may be omitted (the default is sent).
 	Required bool
+	// RequiredUnless names a boolean field that, when true, lifts Required (unix skip_password
+	// lifts password).
+	RequiredUnless string
 	// Inclusive length (characters) or value limits; zero means unlimited.
 	MinLen, MaxLen int
 	Max            int
 	Enum           []string
+	// Format is a JSON Schema format asserted at load ("uri"; for lists, of each item: "hostname").
+	Format string
 	// Default is the canonical value Qualys reports when the field was never set, so an omitted
 	// field equals a live default.
 	Default string
@@ -68,6 +74,9 @@ type KindDef struct {
 	LoginParams    []FieldDef
 	LoginOneOf     [][]string
 	LoginVariables []string
+	// LoginVariableKinds restricts some LoginVariables to records of the listed kinds (CA PAM's
+	// ${nbhost} is valid on windows records only); variables not listed are valid on every kind.
+	LoginVariableKinds map[string][]Kind
 }
 
 // Field returns the field definition named name, or nil.
@@ -105,7 +114,7 @@ var networkID = FieldDef{Name: "network_id", Element: "NETWORK_ID", Type: TypeIn
 	Doc: "Network ID, valid when the Networks feature is enabled."}
 
 func password(doc string) FieldDef {
-	return FieldDef{Name: "password", Type: TypeSecret, MaxLen: MaxPassword, Basic: true, Doc: doc}
+	return FieldDef{Name: "password", Type: TypeSecret, MaxLen: MaxPassword, Basic: true, Required: true, Doc: doc}
 }
 
 var mysqlFields = []FieldDef{
@@ -116,7 +125,7 @@ var mysqlFields = []FieldDef{
 	{Name: "port", Element: "PORT", Type: TypeInt, Required: true, Max: 65535, Doc: "Port the database listens on."},
 	{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "false",
 		Doc: "Full SSL certificate validation of the MySQL server."},
-	{Name: "hosts", Element: "HOSTS", Item: "HOST", Type: TypeList,
+	{Name: "hosts", Element: "HOSTS", Item: "HOST", Type: TypeList, Format: "hostname",
 		Doc: "FQDNs of hosts whose custom SSL certificate is signed by a trusted root CA."},
 	{Name: "windows_config_file", Element: "WINDOWS_CONF_FILE", Type: TypeString, Doc: "Path of the Windows MySQL config file."},
 	{Name: "unix_config_file", Element: "UNIX_CONF_FILE", Type: TypeString, Doc: "Path of the Unix MySQL config file."},
@@ -140,6 +149,18 @@ func unixFields(extra ...FieldDef) []FieldDef {
 	}
 	f = append(f, extra...)
 	return append(f, networkID)
+}
+
+// plainUnixFields are unix's fields plus skip_password, which stands in for the password.
+func plainUnixFields() []FieldDef {
+	f := unixFields(FieldDef{Name: "skip_password", Element: "SKIP_PASSWORD", Type: TypeBool, Default: "false", Basic: true,
+		Doc: "Log in without a password (key-based or no password); excludes password and a vault login.", Unverified: true})
+	for i := range f {
+		if f[i].Name == "password" {
+			f[i].RequiredUnless = "skip_password"
+		}
+	}
+	return f
 }
 
 var windowsFields = []FieldDef{
@@ -169,8 +190,7 @@ var recordKinds = []KindDef{
 	{Kind: KindMySQL, Doc: "MySQL authentication record (/api/2.0/fo/auth/mysql/).", Fields: mysqlFields,
 		LoginVaultTypes: []string{"beyondtrust", "cyberark_aim", "cyberark_pim", "quest", "thycotic"}},
 	{Kind: KindUnix, Doc: "Unix authentication record (/api/2.0/fo/auth/unix/).", ExclusiveGroup: "unix",
-		Fields: unixFields(FieldDef{Name: "skip_password", Element: "SKIP_PASSWORD", Type: TypeBool, Default: "false",
-			Doc: "Log in without a password (key-based or no password).", Unverified: true}),
+		Fields: plainUnixFields(), Exclusive: [][]string{{"password", "skip_password"}},
 		LoginVaultTypes: allVaults},
 	{Kind: KindUnix, Type: "cisco", QualysType: "cisco", ExclusiveGroup: "unix",
 		Doc: "Cisco authentication record (unix endpoint, sub_type=cisco).",
@@ -193,6 +213,10 @@ var recordKinds = []KindDef{
 func sslVerify(required bool) FieldDef {
 	return FieldDef{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "true", Required: required,
 		Doc: "Verify the vault's TLS certificate."}
+}
+
+func urlField(doc string) FieldDef {
+	return FieldDef{Name: "url", Element: "URL", Type: TypeString, Required: true, Format: "uri", Doc: doc}
 }
 
 func str(name, doc string, required bool) FieldDef {
@@ -219,7 +243,7 @@ var vaultKinds = []KindDef{
 		LoginParams: []FieldDef{loginParam("ak_secret_name", "VAULT_AK_SECRET_NAME", "Name of the secret in Azure Key Vault.", true, false)}},
 	{Kind: KindVault, Type: "beyondtrust", QualysType: "BeyondTrust PBPS", Doc: "BeyondTrust Password Safe (PBPS) vault.",
 		Fields: []FieldDef{
-			str("url", "URL of the BeyondTrust API.", true), sslVerify(false),
+			urlField("URL of the BeyondTrust API."), sslVerify(false),
 			{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 64, Doc: "API user (at most 64 characters, no @)."},
 			{Name: "password", Type: TypeSecret, MaxLen: 64, Doc: "API user password (at most 64 characters)."},
 			secret("appkey", "Application API key.", true),
@@ -233,7 +257,7 @@ var vaultKinds = []KindDef{
 		}},
 	{Kind: KindVault, Type: "ca_access_control", QualysType: "CA Access Control", Doc: "CA Access Control vault.",
 		Fields: []FieldDef{
-			{Name: "ca_url", Element: "CA_URL", Type: TypeString, Required: true, Unverified: true, Doc: "URL of CA Access Control."},
+			{Name: "ca_url", Element: "CA_URL", Type: TypeString, Required: true, Unverified: true, Format: "uri", Doc: "URL of CA Access Control."},
 			{Name: "ca_api_username", Element: "CA_API_USERNAME", Type: TypeString, Unverified: true, Doc: "API user."},
 			{Name: "ca_ssl_verify", Element: "CA_SSL_VERIFY", Type: TypeBool, Default: "true", Unverified: true, Doc: "Verify TLS."},
 			{Name: "ca_web_username", Element: "CA_WEB_USERNAME", Type: TypeString, Unverified: true, Doc: "Web service user."},
@@ -246,7 +270,7 @@ var vaultKinds = []KindDef{
 		}},
 	{Kind: KindVault, Type: "ca_pam", QualysType: "CA PAM", Doc: "CA Privileged Access Manager vault.",
 		Fields: []FieldDef{
-			str("url", "HTTP or HTTPS URL of the CA PAM API.", true), sslVerify(true),
+			urlField("HTTP or HTTPS URL of the CA PAM API."), sslVerify(true),
 			str("apikey_name", "Account that calls the CA PAM API.", true),
 			secret("apikey", "Password (API key) of that account.", true),
 		},
@@ -255,11 +279,12 @@ var vaultKinds = []KindDef{
 			loginParam("vault_device_name", "VAULT_DEVICE_NAME", "Target device name; may use ${...} variables.", false, false),
 			loginParam("vault_device_host", "VAULT_DEVICE_HOST", "Target device address; may use ${...} variables.", false, false),
 		},
-		LoginOneOf:     [][]string{{"vault_device_name", "vault_device_host"}},
-		LoginVariables: CAPAMVariables},
+		LoginOneOf:         [][]string{{"vault_device_name", "vault_device_host"}},
+		LoginVariables:     CAPAMVariables,
+		LoginVariableKinds: map[string][]Kind{"nbhost": {KindWindows}}},
 	{Kind: KindVault, Type: "cyberark_aim", QualysType: "CyberArk AIM", Doc: "CyberArk Application Identity Manager vault.",
 		Fields: []FieldDef{
-			str("url", "URL of the CyberArk AIM web service.", true), sslVerify(false),
+			urlField("URL of the CyberArk AIM web service."), sslVerify(false),
 			str("appid", "Application ID.", true), str("safe", "Safe name.", true),
 			{Name: "cert", Element: "CERT", Type: TypeText, Doc: "Client certificate (PEM)."},
 			secret("private_key", "Client private key (PEM).", false),
@@ -276,7 +301,7 @@ var vaultKinds = []KindDef{
 		LoginParams: cyberArkLogin},
 	{Kind: KindVault, Type: "hashicorp", QualysType: "HashiCorp", Doc: "HashiCorp Vault.",
 		Fields: []FieldDef{
-			str("url", "URL of the HashiCorp Vault.", true), sslVerify(false),
+			urlField("URL of the HashiCorp Vault."), sslVerify(false),
 			{Name: "api_version", Element: "API_VERSION", Type: TypeEnum, Enum: []string{"v1"}, Default: "v1", Doc: "API version."},
 			{Name: "auth_type", Element: "AUTH_TYPE", Type: TypeEnum, Enum: []string{"userpass", "cert", "approle"}, Required: true,
 				Doc: "Authentication method."},
@@ -307,13 +332,13 @@ var vaultKinds = []KindDef{
 		LoginParams: []FieldDef{loginParam("vault_authorization_name", "VAULT_AUTHORIZATION_NAME", "Authorization name.", false, true)}},
 	{Kind: KindVault, Type: "thycotic", QualysType: "Thycotic Secret Server", Doc: "Thycotic (Delinea) Secret Server vault.",
 		Fields: []FieldDef{
-			str("url", "URL of the Secret Server.", true), str("username", "Secret Server user.", true),
+			urlField("URL of the Secret Server."), str("username", "Secret Server user.", true),
 			secret("password", "Secret Server user password.", true), str("domain", "Domain of the user.", false),
 		},
 		LoginParams: []FieldDef{loginParam("secret_name", "VAULT_SECRET_NAME", "Name of the secret holding the account.", true, false)}},
 	{Kind: KindVault, Type: "wallix", QualysType: "Wallix AdminBastion (WAB)", Doc: "Wallix AdminBastion vault.",
 		Fields: []FieldDef{
-			str("url", "URL of the Wallix API.", true), sslVerify(false),
+			urlField("URL of the Wallix API."), sslVerify(false),
 			str("username", "API user.", true), secret("password", "API user password.", false),
 			secret("appkey", "API key.", false),
 		},

@@ -1,0 +1,549 @@
+package spec
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go4.org/netipx"
+)
+
+// loader turns decoded files into Objects, collecting diagnostics.
+type loader struct {
+	opts   Options
+	doc    *Document
+	ds     Diagnostics
+	owners []ownerDecl
+	extra  map[*Object]*objExtra
+}
+
+type ownerDecl struct {
+	name string
+	pos  Pos
+}
+
+// objExtra is what the cross-object checks need to know about an Object beyond the Object itself.
+type objExtra struct {
+	file *yamlFile
+	path string // "records/3"
+	ips  []ipEntry
+	set  map[string]bool // fields written in YAML with a value that counts as "set"
+	// login as written, before the vault's type is known
+	loginRaw map[string]any
+}
+
+type ipEntry struct {
+	r    netipx.IPRange
+	path string
+	pos  Pos
+}
+
+var (
+	envNameRE = regexp.MustCompile(EnvNamePattern)
+	ownerRE   = regexp.MustCompile(OwnerPattern)
+)
+
+// file converts one decoded file.
+func (l *loader) file(f *yamlFile) {
+	root, ok := f.value.(map[string]any)
+	if !ok {
+		return // the schema reports it
+	}
+	for _, k := range sortedKeys(root) {
+		switch k {
+		case "version", "vaults", "records":
+		case "owner":
+			if s, ok := root[k].(string); ok {
+				l.owners = append(l.owners, ownerDecl{name: s, pos: f.at(k)})
+				if !ownerRE.MatchString(s) {
+					l.ds.errorf(f.at(k), k, "owner %q must be 1-64 letters, digits, '.', '_' or '-'", s)
+				}
+			}
+		default:
+			l.unknownKey(f, "", k, []string{"version", "owner", "vaults", "records"}, "at the top level")
+		}
+	}
+	if list, ok := root["vaults"].([]any); ok {
+		for i, v := range list {
+			l.object(f, child("vaults", i), i, v, true)
+		}
+	}
+	if list, ok := root["records"].([]any); ok {
+		for i, v := range list {
+			l.object(f, child("records", i), i, v, false)
+		}
+	}
+}
+
+// object converts one vault or record mapping.
+func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	typ, _ := m["type"].(string)
+	var def *KindDef
+	common := commonRecordKeys
+	if vault {
+		common = commonVaultKeys
+		if def = Lookup(KindVault, typ); def == nil {
+			return // the schema reports an unknown or missing type
+		}
+	} else {
+		kind := Kind(typ)
+		if Lookup(kind, "") == nil || kind == KindVault {
+			return
+		}
+		sub, hasSub := m["sub_type"].(string)
+		def = Lookup(kind, sub)
+		if def == nil {
+			if hasSub && !hasSubTypes(kind) {
+				l.ds.errorf(f.keyAt(child(path, "sub_type")), child(path, "sub_type"),
+					"unknown key \"sub_type\": only unix records have a sub_type")
+				def = Lookup(kind, "")
+			} else {
+				return // the schema reports the bad sub_type
+			}
+		}
+	}
+	o := &Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: map[string]Pos{}, SourceIdx: idx,
+		Attrs: map[string]string{}}
+	x := &objExtra{file: f, path: path, set: map[string]bool{}}
+	l.extra[o] = x
+
+	allowed := append([]string(nil), common...)
+	if !vault && def.Type != "" {
+		allowed = append(allowed, "sub_type")
+	}
+	for i := range def.Fields {
+		allowed = append(allowed, def.Fields[i].Name)
+	}
+	for _, k := range sortedKeys(m) {
+		val := m[k]
+		p := child(path, k)
+		o.FieldPos[k] = f.at(p)
+		switch k {
+		case "type", "sub_type":
+		case "title":
+			if s, ok := val.(string); ok {
+				o.Title = strings.TrimSpace(s)
+				if o.Title != s && o.Title != "" {
+					l.ds.errorf(f.at(p), p, "title %q has leading or trailing white space", s)
+				}
+			}
+		case "previous_titles":
+			if list, ok := val.([]any); ok {
+				for _, e := range list {
+					if s, ok := e.(string); ok && strings.TrimSpace(s) != "" {
+						o.PreviousTitles = append(o.PreviousTitles, strings.TrimSpace(s))
+					}
+				}
+			}
+		case "comments":
+			if s, ok := val.(string); ok {
+				o.Comments, _ = Canonical(&FieldDef{Type: TypeText}, s)
+			}
+		case "adopt":
+			o.Adopt, _ = val.(bool)
+		case "protect":
+			o.Protect, _ = val.(bool)
+		case "ips":
+			if !vault {
+				l.ips(f, p, val, o, x)
+				continue
+			}
+			l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+		case "login":
+			if !vault {
+				if lm, ok := val.(map[string]any); ok {
+					x.loginRaw = lm
+					vt, _ := lm["vault"].(string)
+					o.Login = &VaultLogin{Vault: strings.TrimSpace(vt)}
+					o.FieldPos["login.vault"] = f.at(child(p, "vault"))
+					for _, pk := range sortedKeys(lm) {
+						o.FieldPos["login."+pk] = f.at(child(p, pk))
+						if pk == "vault" {
+							continue
+						}
+						if s, ok := lm[pk].(string); ok && strings.TrimSpace(s) != "" {
+							if o.Login.Params == nil {
+								o.Login.Params = map[string]string{}
+							}
+							o.Login.Params[pk] = strings.TrimSpace(s)
+						}
+					}
+				}
+				continue
+			}
+			l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+		default:
+			fd := def.Field(k)
+			if fd == nil {
+				l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+				continue
+			}
+			l.field(f, p, fd, val, o, x)
+		}
+	}
+	for i := range def.Fields {
+		fd := &def.Fields[i]
+		if _, written := m[fd.Name]; written || fd.Type == TypeSecret {
+			continue
+		}
+		if d, _ := Canonical(fd, ""); d != "" {
+			o.Attrs[fd.Name] = d
+		}
+	}
+	if len(o.Attrs) == 0 {
+		o.Attrs = nil
+	}
+	l.objectRules(o, def, x)
+	l.doc.Objects = append(l.doc.Objects, o)
+}
+
+func hasSubTypes(k Kind) bool {
+	for _, d := range recordKinds {
+		if d.Kind == k && d.Type != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// kindName names a kind for messages: "mysql records", "unix sub_type cisco records", "ca_pam vaults".
+func kindName(d *KindDef) string {
+	switch {
+	case d.Kind == KindVault:
+		return d.Type + " vaults"
+	case d.Type != "":
+		return string(d.Kind) + " records of sub_type " + d.Type
+	}
+	return string(d.Kind) + " records"
+}
+
+// field converts one setting into Attrs or Secrets.
+func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, x *objExtra) {
+	var raw string
+	switch fd.Type {
+	case TypeSecret:
+		ref, ok := l.secretRef(f, p, fd, val)
+		if ok {
+			if o.Secrets == nil {
+				o.Secrets = map[string]SecretRef{}
+			}
+			o.Secrets[fd.Name] = ref
+			x.set[fd.Name] = true
+		}
+		return
+	case TypeBool:
+		b, ok := val.(bool)
+		if !ok {
+			return
+		}
+		raw = strconv.FormatBool(b)
+	case TypeInt:
+		n, ok := val.(int64)
+		if !ok {
+			return
+		}
+		raw = strconv.FormatInt(n, 10)
+	case TypeEnum:
+		switch t := val.(type) {
+		case string:
+			raw = t
+		case int64, float64:
+			q := f.nodes[p].raw
+			if _, err := Canonical(fd, q); err == nil {
+				l.ds.errorf(f.at(p), p, "write %q in quotes: YAML reads an unquoted %s as a number", q, q)
+			}
+			return
+		default:
+			return
+		}
+	case TypeList:
+		list, ok := val.([]any)
+		if !ok {
+			return
+		}
+		var items []string
+		for _, e := range list {
+			if s, ok := e.(string); ok {
+				items = append(items, s)
+			}
+		}
+		c := CanonicalList(items)
+		if c != "" {
+			o.Attrs[fd.Name] = c
+			x.set[fd.Name] = true
+		}
+		return
+	default:
+		s, ok := val.(string)
+		if !ok {
+			return
+		}
+		raw = s
+	}
+	c, err := Canonical(fd, raw)
+	if err != nil {
+		return // out of range or not in the enum: the schema says so
+	}
+	if c != "" {
+		o.Attrs[fd.Name] = c
+	}
+	if c != "" && !(fd.Type == TypeBool && c == "false") {
+		x.set[fd.Name] = true
+	}
+}
+
+// secretRef reads {env: NAME} or {file: path}; a plain value is refused without being echoed.
+func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (SecretRef, bool) {
+	m, ok := val.(map[string]any)
+	if !ok {
+		switch val.(type) {
+		case string, int64, float64, bool:
+			l.ds.errorf(f.at(p), p, "%s is a secret: write {env: NAME} or {file: path}, never the value itself", fd.Name)
+		case nil:
+			l.ds.errorf(f.at(p), p, "%s is empty: write {env: NAME} or {file: path}", fd.Name)
+		default:
+			l.ds.errorf(f.at(p), p, "%s must be {env: NAME} or {file: path}, not %s", fd.Name, describe(val))
+		}
+		return SecretRef{}, false
+	}
+	var ref SecretRef
+	bad := false
+	for _, k := range sortedKeys(m) {
+		kp := child(p, k)
+		s, isStr := m[k].(string)
+		switch k {
+		case "env":
+			switch {
+			case !isStr:
+				l.ds.errorf(f.at(kp), kp, "the environment variable name must be a string, not %s", describe(m[k]))
+				bad = true
+			case strings.TrimSpace(s) == "":
+				l.ds.errorf(f.at(kp), kp, "empty environment variable name")
+				bad = true
+			case !envNameRE.MatchString(s):
+				l.ds.errorf(f.at(kp), kp, "%q is not an environment variable name (letters, digits and _)", s)
+				bad = true
+			default:
+				ref.Env = s
+			}
+		case "file":
+			switch {
+			case !isStr:
+				l.ds.errorf(f.at(kp), kp, "the file path must be a string, not %s", describe(m[k]))
+				bad = true
+			case strings.TrimSpace(s) == "":
+				l.ds.errorf(f.at(kp), kp, "empty file path")
+				bad = true
+			default:
+				if !filepath.IsAbs(s) {
+					s = filepath.Join(f.dir, s)
+				}
+				ref.File = filepath.Clean(s)
+			}
+		default:
+			l.unknownKey(f, p, k, []string{"env", "file"}, "in a secret reference")
+			bad = true
+		}
+	}
+	if bad {
+		return SecretRef{}, false
+	}
+	switch {
+	case ref.Env != "" && ref.File != "":
+		l.ds.errorf(f.at(p), p, "a secret reference has one of env and file, not both")
+		return SecretRef{}, false
+	case ref.Env == "" && ref.File == "":
+		l.ds.errorf(f.at(p), p, "%s needs {env: NAME} or {file: path}", fd.Name)
+		return SecretRef{}, false
+	}
+	return ref, true
+}
+
+// ips parses the record's address list.
+func (l *loader) ips(f *yamlFile, p string, val any, o *Object, x *objExtra) {
+	list, ok := val.([]any)
+	if !ok {
+		return
+	}
+	var b netipx.IPSetBuilder
+	for i, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			continue
+		}
+		ep := child(p, i)
+		r, err := ParseIP(s)
+		if err != nil {
+			l.ds.errorf(f.at(ep), ep, "%v", err)
+			continue
+		}
+		for _, prev := range x.ips {
+			if ov, ok := intersectRange(prev.r, r); ok {
+				l.ds.warnf(f.at(ep), ep, "%s is already listed at %s", FormatRange(ov), prev.path)
+				break
+			}
+		}
+		x.ips = append(x.ips, ipEntry{r: r, path: ep, pos: f.at(ep)})
+		b.AddRange(r)
+	}
+	set, err := IPSetFromBuilder(&b)
+	if err != nil {
+		l.ds.errorf(f.at(p), p, "%v", err)
+		return
+	}
+	o.IPs = set
+}
+
+// intersectRange returns the overlap of a and b.
+func intersectRange(a, b netipx.IPRange) (netipx.IPRange, bool) {
+	if !a.Overlaps(b) {
+		return netipx.IPRange{}, false
+	}
+	from, to := a.From(), a.To()
+	if b.From().Compare(from) > 0 {
+		from = b.From()
+	}
+	if b.To().Compare(to) < 0 {
+		to = b.To()
+	}
+	return netipx.IPRangeFrom(from, to), true
+}
+
+// objectRules checks what one object's descriptor says about it: basic-login fields, required
+// fields, OneOf and Exclusive groups.
+func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
+	f := x.file
+	if o.Kind.IsRecord() {
+		for i := range def.Fields {
+			fd := &def.Fields[i]
+			if !fd.Basic {
+				continue
+			}
+			p := child(x.path, fd.Name)
+			_, written := f.nodes[p]
+			switch {
+			case o.Login != nil && written:
+				l.ds.errorf(f.keyAt(p), p, "%s is for basic login; this record logs in through vault %q", fd.Name, o.Login.Vault)
+			case o.Login == nil && fd.Required && !x.set[fd.Name] && !(fd.RequiredUnless != "" && x.set[fd.RequiredUnless]):
+				alt := "or a login through a vault"
+				if fd.RequiredUnless != "" {
+					alt = fmt.Sprintf("or %s: true, or a login through a vault", fd.RequiredUnless)
+				}
+				if !written { // a written but invalid value is reported where it is
+					l.ds.errorf(o.Pos, x.path, "%s %q needs %s (%s)", strings.TrimSuffix(kindName(def), "s"), o.Title, fd.Name, alt)
+				}
+			}
+		}
+	}
+	for _, g := range def.OneOf {
+		if n := countSet(x.set, g); n != 1 {
+			l.ds.errorf(o.Pos, x.path, "set exactly one of %s (%d set)", strings.Join(g, ", "), n)
+		}
+	}
+	for _, g := range def.Exclusive {
+		if n := countSet(x.set, g); n > 1 {
+			var set []string
+			for _, k := range g {
+				if x.set[k] {
+					set = append(set, k)
+				}
+			}
+			p := child(x.path, set[len(set)-1])
+			l.ds.errorf(f.keyAt(p), p, "%s cannot be combined with %s", set[len(set)-1], strings.Join(set[:len(set)-1], ", "))
+		}
+	}
+}
+
+func countSet(set map[string]bool, group []string) int {
+	n := 0
+	for _, k := range group {
+		if set[k] {
+			n++
+		}
+	}
+	return n
+}
+
+// unknownKey reports key under path, suggesting the nearest allowed key.
+func (l *loader) unknownKey(f *yamlFile, path, key string, allowed []string, where string) {
+	p := child(path, key)
+	msg := fmt.Sprintf("unknown key %q %s", key, where)
+	if s := suggest(key, allowed); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	} else if owners := fieldOwners(key); len(owners) > 0 {
+		msg += fmt.Sprintf(" (it is a field of %s)", strings.Join(owners, ", "))
+	}
+	l.ds.errorf(f.keyAt(p), p, "%s", msg)
+}
+
+// fieldOwners lists the kinds that have a field named key.
+func fieldOwners(key string) []string {
+	var out []string
+	for i := range recordKinds {
+		if recordKinds[i].Field(key) != nil {
+			out = append(out, kindName(&recordKinds[i]))
+		}
+	}
+	for i := range vaultKinds {
+		if vaultKinds[i].Field(key) != nil {
+			out = append(out, kindName(&vaultKinds[i]))
+		}
+	}
+	if len(out) > 3 {
+		out = append(out[:3], "...")
+	}
+	return out
+}
+
+// suggest returns the candidate nearest to s by edit distance, when it is near enough.
+func suggest(s string, candidates []string) string {
+	best, bestD := "", -1
+	for _, c := range candidates {
+		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		if bestD < 0 || d < bestD || (d == bestD && c < best) {
+			best, bestD = c, d
+		}
+	}
+	limit := max(2, len(s)/3)
+	if bestD < 0 || bestD > limit || bestD >= len(s) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

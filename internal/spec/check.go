@@ -1,0 +1,375 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// crossChecks runs the checks that need every loaded object: owner, titles, IP exclusivity, vault
+// logins and the comment limit that depends on the owner.
+func (l *loader) crossChecks(srcs []source) {
+	fileIdx := map[string]int{}
+	for i, s := range srcs {
+		fileIdx[s.name] = i
+	}
+	before := func(a, b Pos) bool {
+		if a.File != b.File {
+			return fileIdx[a.File] < fileIdx[b.File]
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	}
+	objs := append([]*Object(nil), l.doc.Objects...)
+	sort.SliceStable(objs, func(i, j int) bool { return before(objs[i].Pos, objs[j].Pos) })
+
+	l.checkOwner(srcs)
+	l.checkTitles(objs)
+	l.checkIPs(objs, before)
+
+	vaults := map[string]*Object{}
+	for _, o := range objs {
+		if o.Kind == KindVault {
+			if _, dup := vaults[o.Title]; !dup {
+				vaults[o.Title] = o
+			}
+		}
+	}
+	var titles []string
+	for t := range vaults {
+		titles = append(titles, t)
+	}
+	sort.Strings(titles)
+	for _, o := range objs {
+		if o.Login == nil || o.Login.Vault == "" {
+			continue
+		}
+		if v := vaults[o.Login.Vault]; v != nil {
+			l.ds = append(l.ds, checkLogin(o, v.Def())...)
+			continue
+		}
+		l.ds = append(l.ds, checkLogin(o, nil)...)
+		if l.opts.AllowUndeclaredVaults {
+			continue
+		}
+		msg := fmt.Sprintf("vault %q is not declared under vaults", o.Login.Vault)
+		if s := suggest(o.Login.Vault, titles); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		p := objPath(o) + "/login/vault"
+		l.ds.errorf(o.FieldPos["login.vault"], p, "%s", msg)
+	}
+
+	owner := ""
+	if len(l.owners) > 0 {
+		owner = l.owners[0].name
+	}
+	for _, o := range objs {
+		limit := MaxComments - MarkerReserve(owner, len(secretFields(o)))
+		if n := utf8.RuneCountInString(o.Comments); n > limit && n <= MaxComments {
+			l.ds.errorf(o.FieldPos["comments"], objPath(o)+"/comments",
+				"comments are %d characters; at most %d fit beside qsync's ownership marker (Qualys allows %d in all)",
+				n, limit, MaxComments)
+		}
+	}
+}
+
+// secretFields lists the secret parameters of o's kind, whose fingerprints the marker may carry.
+func secretFields(o *Object) []string {
+	d := o.Def()
+	if d == nil {
+		return nil
+	}
+	var out []string
+	for _, f := range d.Fields {
+		if f.Type == TypeSecret {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// objPath is the JSON path of an object within its file: "records/3" or "vaults/0".
+func objPath(o *Object) string {
+	if o.Kind == KindVault {
+		return child("vaults", o.SourceIdx)
+	}
+	return child("records", o.SourceIdx)
+}
+
+// objLabel names an object for messages: `unix record "core-switches"`, `ca_pam vault "CA PAM prod"`.
+func objLabel(o *Object) string {
+	switch {
+	case o.Kind == KindVault:
+		return fmt.Sprintf("%s vault %q", o.Type, o.Title)
+	case o.Type != "":
+		return fmt.Sprintf("%s (%s) record %q", o.Kind, o.Type, o.Title)
+	}
+	return fmt.Sprintf("%s record %q", o.Kind, o.Title)
+}
+
+func (l *loader) checkOwner(srcs []source) {
+	switch {
+	case len(srcs) == 0:
+	case len(l.owners) == 0:
+		l.ds.errorf(Pos{File: srcs[0].name, Line: 1, Col: 1}, "", "no file sets owner: add \"owner: NAME\" to exactly one file")
+	default:
+		for _, o := range l.owners[1:] {
+			l.ds.errorf(o.pos, "owner", "owner is already set at %s: set it in exactly one file", l.owners[0].pos)
+		}
+	}
+}
+
+// checkTitles reports duplicate titles per kind (unix sub_types share the unix kind) and ambiguous
+// previous titles.
+func (l *loader) checkTitles(objs []*Object) {
+	first := map[Key]*Object{}
+	for _, o := range objs {
+		if o.Title == "" {
+			continue
+		}
+		if prev, dup := first[o.Key()]; dup {
+			l.ds.errorf(o.FieldPos["title"], objPath(o)+"/title", "duplicate title: %s is also at %s (titles are unique per kind)",
+				objLabel(prev), prev.Pos)
+			continue
+		}
+		first[o.Key()] = o
+	}
+	claimed := map[Key]*Object{}
+	for _, o := range objs {
+		for i, t := range o.PreviousTitles {
+			p := objPath(o) + fmt.Sprintf("/previous_titles/%d", i)
+			pos := o.FieldPos["previous_titles"]
+			k := Key{Kind: o.Kind, Title: t}
+			switch other := first[k]; {
+			case t == o.Title:
+				l.ds.errorf(pos, p, "previous title %q is the current title", t)
+			case other != nil:
+				l.ds.errorf(pos, p, "previous title %q is the title of %s at %s", t, objLabel(other), other.Pos)
+			case claimed[k] != nil && claimed[k] != o:
+				l.ds.errorf(pos, p, "previous title %q is also claimed by %s at %s", t, objLabel(claimed[k]), claimed[k].Pos)
+			default:
+				claimed[k] = o
+			}
+		}
+	}
+}
+
+// checkIPs reports an address that two records of one ExclusiveGroup both hold, once per pair of
+// records, at the later record's first overlapping entry.
+func (l *loader) checkIPs(objs []*Object, before func(a, b Pos) bool) {
+	type item struct {
+		o *Object
+		e ipEntry
+	}
+	groups := map[string][]item{}
+	for _, o := range objs {
+		d := o.Def()
+		if d == nil || d.ExclusiveGroup == "" {
+			continue
+		}
+		for _, e := range l.extra[o].ips {
+			groups[d.ExclusiveGroup] = append(groups[d.ExclusiveGroup], item{o, e})
+		}
+	}
+	for _, g := range sortedKeys(groups) {
+		items := groups[g]
+		sort.SliceStable(items, func(i, j int) bool { return items[i].e.r.From().Less(items[j].e.r.From()) })
+		type pair struct{ a, b *Object }
+		reported := map[pair]bool{}
+		var active []item
+		for _, it := range items {
+			kept := active[:0]
+			for _, a := range active {
+				if !a.e.r.To().Less(it.e.r.From()) {
+					kept = append(kept, a)
+				}
+			}
+			active = kept
+			for _, a := range active {
+				if a.o == it.o {
+					continue
+				}
+				early, late := a, it
+				if before(it.o.Pos, a.o.Pos) {
+					early, late = it, a
+				}
+				pr := pair{early.o, late.o}
+				if reported[pr] {
+					continue
+				}
+				reported[pr] = true
+				// report at the later record's first entry that overlaps the earlier record
+				at := late.e
+				for _, e := range l.extra[late.o].ips {
+					if early.o.IPs.Intersect(singleRange(e)).IsZero() {
+						continue
+					}
+					at = e
+					break
+				}
+				both := early.o.IPs.Intersect(late.o.IPs)
+				l.ds.errorf(at.pos, at.path, "%s is in both %s and %s (at %s): an IP may belong to only one record of the %s group",
+					both, objLabel(late.o), objLabel(early.o), early.o.Pos, g)
+			}
+			active = append(active, it)
+		}
+	}
+}
+
+func singleRange(e ipEntry) IPSet {
+	s, _ := ParseIPSet(FormatRange(e.r))
+	return s
+}
+
+var variableRE = regexp.MustCompile(`\$\{([^}]*)\}`)
+
+// checkLogin checks a record's vault login against the vault's descriptor: the vault type is one
+// the record kind accepts, parameters belong to that type, required and OneOf parameters, and ${...}
+// variables. With vault nil (a vault not declared, to be found live) only the parameter names are
+// checked, against every vault type the record kind accepts.
+func checkLogin(o *Object, vault *KindDef) Diagnostics {
+	var ds Diagnostics
+	rec := o.Def()
+	if rec == nil || o.Login == nil {
+		return nil
+	}
+	base := objPath(o) + "/login"
+	var params []FieldDef
+	if vault == nil {
+		for _, slug := range rec.LoginVaultTypes {
+			if v := Lookup(KindVault, slug); v != nil {
+				params = append(params, v.LoginParams...)
+			}
+		}
+	} else {
+		if !slices.Contains(rec.LoginVaultTypes, vault.Type) {
+			ds.errorf(o.FieldPos["login.vault"], base+"/vault", "%s cannot log in through a %s vault (%s); %s accept %s",
+				objLabel(o), vault.Type, vault.QualysType, kindName(rec), strings.Join(rec.LoginVaultTypes, ", "))
+			return ds
+		}
+		params = vault.LoginParams
+	}
+	var names []string
+	for _, p := range params {
+		names = append(names, p.Name)
+	}
+	set := map[string]bool{}
+	for _, fk := range sortedKeys(o.FieldPos) {
+		k, ok := strings.CutPrefix(fk, "login.")
+		if !ok || k == "vault" {
+			continue
+		}
+		if !slices.Contains(names, k) {
+			where := "for a login through a " + vaultTypeName(vault) + " vault"
+			if vault == nil {
+				where = "for a vault login of " + kindName(rec)
+			}
+			msg := fmt.Sprintf("unknown login parameter %q %s", k, where)
+			if s := suggest(k, names); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			} else if len(names) > 0 {
+				msg += " (it takes " + strings.Join(dedupe(names), ", ") + ")"
+			} else {
+				msg += " (it takes none)"
+			}
+			ds.errorf(o.FieldPos[fk], base+"/"+child("", k), "%s", msg)
+			continue
+		}
+		if o.Login.Params[k] != "" {
+			set[k] = true
+		}
+	}
+	if vault == nil {
+		return ds
+	}
+	for _, p := range vault.LoginParams {
+		if p.Required && !set[p.Name] {
+			ds.errorf(o.FieldPos["login"], base, "a login through a %s vault needs %s", vault.Type, p.Name)
+		}
+	}
+	for _, g := range vault.LoginOneOf {
+		if n := countSet(set, g); n != 1 {
+			ds.errorf(o.FieldPos["login"], base, "a login through a %s vault needs exactly one of %s (%d set)",
+				vault.Type, strings.Join(g, ", "), n)
+		}
+	}
+	for _, k := range sortedKeys(o.Login.Params) {
+		for _, m := range variableRE.FindAllStringSubmatch(o.Login.Params[k], -1) {
+			name := m[1]
+			p := base + "/" + child("", k)
+			switch {
+			case len(vault.LoginVariables) == 0:
+				ds.errorf(o.FieldPos["login."+k], p, "%s vaults take no ${...} variables; ${%s} would be sent as written", vault.Type, name)
+			case !slices.Contains(vault.LoginVariables, name):
+				ds.errorf(o.FieldPos["login."+k], p, "unknown variable ${%s}: %s vaults know %s", name, vault.Type, formatVariables(vault.LoginVariables))
+			case len(vault.LoginVariableKinds[name]) > 0 && !slices.Contains(vault.LoginVariableKinds[name], o.Kind):
+				ds.errorf(o.FieldPos["login."+k], p, "${%s} is only valid on %s records", name, joinKinds(vault.LoginVariableKinds[name]))
+			}
+		}
+	}
+	return ds
+}
+
+func vaultTypeName(v *KindDef) string {
+	if v == nil {
+		return "matching"
+	}
+	return v.Type
+}
+
+func formatVariables(vs []string) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = "${" + v + "}"
+	}
+	return strings.Join(out, ", ")
+}
+
+func joinKinds(ks []Kind) string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return strings.Join(out, ", ")
+}
+
+func dedupe(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// CheckVaultRefs checks the vault logins of desired records against the vaults that desired declares
+// or that exist in live (by title), for a Document loaded with AllowUndeclaredVaults. A login through
+// a vault found in neither is an error; one found live is checked against the live vault's type.
+func CheckVaultRefs(desired, live *Document) Diagnostics {
+	var ds Diagnostics
+	find := func(d *Document, title string) *Object {
+		if d == nil {
+			return nil
+		}
+		return d.Find(Key{Kind: KindVault, Title: title})
+	}
+	for _, o := range desired.Objects {
+		if o.Login == nil || o.Login.Vault == "" || find(desired, o.Login.Vault) != nil {
+			continue
+		}
+		v := find(live, o.Login.Vault)
+		if v == nil {
+			ds.errorf(o.FieldPos["login.vault"], objPath(o)+"/login/vault",
+				"vault %q is neither declared under vaults nor found in Qualys", o.Login.Vault)
+			continue
+		}
+		if def := v.Def(); def != nil {
+			ds = append(ds, checkLogin(o, def)...)
+		}
+	}
+	ds.Sort()
+	return ds
+}

@@ -1,0 +1,114 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Severity says whether a Diagnostic stops qsync (Error) or is advice (Warning).
+type Severity int
+
+// Severities.
+const (
+	SeverityError Severity = iota
+	SeverityWarning
+)
+
+// String returns "error" or "warning".
+func (s Severity) String() string {
+	if s == SeverityWarning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Diagnostic is one problem found in the configuration, at a place in a source file.
+type Diagnostic struct {
+	Pos Pos `json:"pos"`
+	// Path is the JSON-pointer-like location of the value inside its file, without the leading
+	// slash: "records/3/ips/1". Empty for problems of a whole file.
+	Path     string   `json:"path,omitempty"`
+	Message  string   `json:"message"`
+	Severity Severity `json:"severity"`
+}
+
+// String formats the diagnostic as "file:line:col: path: message", with "warning: " before the
+// message of a warning.
+func (d Diagnostic) String() string {
+	var b strings.Builder
+	if p := d.Pos.String(); p != "" {
+		b.WriteString(p)
+		b.WriteString(": ")
+	}
+	if d.Path != "" {
+		b.WriteString(d.Path)
+		b.WriteString(": ")
+	}
+	if d.Severity == SeverityWarning {
+		b.WriteString("warning: ")
+	}
+	b.WriteString(d.Message)
+	return b.String()
+}
+
+// Diagnostics is a list of problems. It implements error; use Err to get a nil error when there are
+// no errors (only warnings, or nothing).
+type Diagnostics []Diagnostic
+
+// Error formats every diagnostic, sorted, one per line.
+func (ds Diagnostics) Error() string {
+	s := append(Diagnostics(nil), ds...)
+	s.Sort()
+	lines := make([]string, len(s))
+	for i, d := range s {
+		lines[i] = d.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// HasErrors reports whether any diagnostic is an error.
+func (ds Diagnostics) HasErrors() bool {
+	for _, d := range ds {
+		if d.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns ds as an error when it holds an error, else nil.
+func (ds Diagnostics) Err() error {
+	if ds.HasErrors() {
+		return ds
+	}
+	return nil
+}
+
+// Sort orders diagnostics by file, line, column, path and message.
+func (ds Diagnostics) Sort() {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		if a.Pos.File != b.Pos.File {
+			return a.Pos.File < b.Pos.File
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		if a.Pos.Col != b.Pos.Col {
+			return a.Pos.Col < b.Pos.Col
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Message < b.Message
+	})
+}
+
+func (ds *Diagnostics) errorf(pos Pos, path, format string, args ...any) {
+	*ds = append(*ds, Diagnostic{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+func (ds *Diagnostics) warnf(pos Pos, path, format string, args ...any) {
+	*ds = append(*ds, Diagnostic{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Severity: SeverityWarning})
+}

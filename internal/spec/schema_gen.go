@@ -1,0 +1,289 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// SchemaID is the $id of the generated JSON Schema.
+const SchemaID = "https://github.com/qsync/qsync/schema/qsync.schema.json"
+
+// EnvNamePattern is the syntax of an environment variable named by a secret reference.
+const EnvNamePattern = `^[A-Za-z_][A-Za-z0-9_]*$`
+
+// titlePattern refuses leading and trailing white space (Qualys would trim it, and the title is the
+// object's identity).
+const titlePattern = `^\S(.*\S)?$`
+
+// commonRecordKeys and commonVaultKeys are the keys every record or vault accepts besides the
+// fields of its descriptor table.
+var (
+	commonRecordKeys = []string{"type", "title", "previous_titles", "comments", "ips", "login", "adopt", "protect"}
+	commonVaultKeys  = []string{"type", "title", "previous_titles", "comments", "adopt", "protect"}
+)
+
+// GenerateSchema returns the JSON Schema of qsync's YAML files, generated from the descriptor tables
+// in kinds.go. schema/qsync.schema.json is its committed output (regenerate with go generate ./schema).
+func GenerateSchema() ([]byte, error) {
+	defs := obj{
+		"secret": obj{
+			"description": "A write-only value, never written in the file: {env: NAME} reads an environment " +
+				"variable, {file: path} a file (relative to this YAML file; one trailing newline is trimmed).",
+			"type":                 "object",
+			"additionalProperties": false,
+			"minProperties":        1,
+			"maxProperties":        1,
+			"properties": obj{
+				"env":  obj{"type": "string", "minLength": 1, "pattern": EnvNamePattern, "description": "Environment variable holding the value."},
+				"file": obj{"type": "string", "minLength": 1, "description": "File holding the value, relative to this YAML file."},
+			},
+		},
+		"title": obj{"type": "string", "minLength": 1, "maxLength": MaxTitle, "pattern": titlePattern,
+			"description": "Unique title (the object's identity within its kind; at most 255 characters)."},
+		"previous_titles": obj{"type": "array", "items": obj{"$ref": "#/$defs/title"}, "uniqueItems": true,
+			"description": "Former titles: a live object with one of them is renamed in place (keeping its Qualys ID)."},
+		"comments": obj{"type": "string", "maxLength": MaxComments,
+			"description": "Free text. qsync appends its ownership marker line, so keep it shorter than 1999 characters."},
+		"adopt":   obj{"type": "boolean", "description": "Take over a live object with this title that qsync does not manage yet."},
+		"protect": obj{"type": "boolean", "description": "Refuse any delete or replacement of this object."},
+		"ips": obj{"type": "array", "minItems": 1,
+			"description": "Target addresses: single IPs, ranges (a-b) or CIDR prefixes, IPv4 or IPv6.",
+			"items":       obj{"type": "string", "minLength": 1, "description": "10.0.0.1, 10.0.0.1-10.0.0.9, 10.0.0.0/24 or 2001:db8::/64."}},
+	}
+
+	var vaultSlugs []string
+	var vaultBranches []any
+	for i := range vaultKinds {
+		d := &vaultKinds[i]
+		vaultSlugs = append(vaultSlugs, d.Type)
+		name := "vault_" + d.Type
+		defs[name] = kindSchema(d, commonVaultKeys, nil)
+		vaultBranches = append(vaultBranches, obj{
+			"if":   obj{"properties": obj{"type": obj{"const": d.Type}}, "required": []string{"type"}},
+			"then": obj{"$ref": "#/$defs/" + name},
+		})
+	}
+	defs["vault"] = obj{
+		"type":     "object",
+		"required": []string{"title", "type"},
+		"properties": obj{"type": obj{"enum": vaultSlugs,
+			"description": "Vault type: " + strings.Join(vaultSlugs, ", ") + "."}},
+		"allOf": vaultBranches,
+	}
+
+	var recordTypes []string
+	var recordBranches []any
+	subTypes := map[Kind][]string{}
+	for i := range recordKinds {
+		d := &recordKinds[i]
+		if d.Type != "" {
+			subTypes[d.Kind] = append(subTypes[d.Kind], d.Type)
+		}
+	}
+	for i := range recordKinds {
+		d := &recordKinds[i]
+		if d.Type == "" {
+			recordTypes = append(recordTypes, string(d.Kind))
+		}
+		name := "record_" + string(d.Kind)
+		cond := obj{"properties": obj{"type": obj{"const": string(d.Kind)}}, "required": []string{"type"}}
+		if d.Type != "" {
+			name += "_" + d.Type
+			cond = obj{"properties": obj{"type": obj{"const": string(d.Kind)}, "sub_type": obj{"const": d.Type}},
+				"required": []string{"type", "sub_type"}}
+		} else if len(subTypes[d.Kind]) > 0 {
+			cond["not"] = obj{"required": []string{"sub_type"}}
+		}
+		loginName := "login_" + strings.TrimPrefix(name, "record_")
+		defs[loginName] = loginSchema(d)
+		defs[name] = kindSchema(d, commonRecordKeys, subTypes[d.Kind])
+		recordBranches = append(recordBranches, obj{"if": cond, "then": obj{"$ref": "#/$defs/" + name}})
+	}
+	for _, k := range RecordEndpoints() {
+		if st := subTypes[k]; len(st) > 0 {
+			recordBranches = append(recordBranches, obj{
+				"if":   obj{"properties": obj{"type": obj{"const": string(k)}}, "required": []string{"type"}},
+				"then": obj{"properties": obj{"sub_type": obj{"enum": st}}},
+			})
+		}
+	}
+	defs["record"] = obj{
+		"type":     "object",
+		"required": []string{"title", "type"},
+		"properties": obj{"type": obj{"enum": recordTypes,
+			"description": "Record kind: " + strings.Join(recordTypes, ", ") + "."}},
+		"allOf": recordBranches,
+	}
+
+	root := obj{
+		"$schema":              "https://json-schema.org/draft/2020-12/schema",
+		"$id":                  SchemaID,
+		"title":                "qsync configuration",
+		"description":          "Qualys authentication records and vaults kept by qsync. Generated from internal/spec/kinds.go; do not edit.",
+		"type":                 "object",
+		"additionalProperties": false,
+		"required":             []string{"version"},
+		"properties": obj{
+			"version": obj{"const": 1, "description": "Format version; always 1."},
+			"owner": obj{"type": "string", "pattern": OwnerPattern,
+				"description": "Owner written into the ownership marker of every object this configuration manages. Set it in exactly one file."},
+			"vaults":  obj{"type": "array", "items": obj{"$ref": "#/$defs/vault"}, "description": "Authentication vaults."},
+			"records": obj{"type": "array", "items": obj{"$ref": "#/$defs/record"}, "description": "Authentication records."},
+		},
+		"$defs": defs,
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(root); err != nil {
+		return nil, fmt.Errorf("encode schema: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+type obj = map[string]any
+
+// kindSchema is the closed object schema of one kind: the common keys, then the kind's fields.
+func kindSchema(d *KindDef, common []string, subTypes []string) obj {
+	props := obj{}
+	for _, k := range common {
+		switch k {
+		case "type":
+			if d.Kind == KindVault {
+				props[k] = obj{"const": d.Type, "description": d.Doc}
+			} else {
+				props[k] = obj{"const": string(d.Kind), "description": d.Doc}
+			}
+		case "login":
+			name := "login_" + string(d.Kind)
+			if d.Type != "" {
+				name += "_" + d.Type
+			}
+			props[k] = obj{"$ref": "#/$defs/" + name}
+		default:
+			props[k] = obj{"$ref": "#/$defs/" + k}
+		}
+	}
+	if d.Kind != KindVault && d.Type != "" {
+		props["sub_type"] = obj{"const": d.Type, "description": d.Doc}
+	}
+	required := []string{"title", "type"}
+	if d.Kind.IsRecord() {
+		required = append(required, "ips")
+		if d.Type != "" {
+			required = append(required, "sub_type")
+		}
+	}
+	for i := range d.Fields {
+		f := &d.Fields[i]
+		props[f.Name] = fieldSchema(f)
+		if f.Required && f.Default == "" && !f.Basic && f.RequiredUnless == "" {
+			required = append(required, f.Name)
+		}
+	}
+	return obj{
+		"type":                 "object",
+		"description":          d.Doc,
+		"additionalProperties": false,
+		"required":             required,
+		"properties":           props,
+	}
+}
+
+// fieldSchema is the schema of one field's YAML value.
+func fieldSchema(f *FieldDef) obj {
+	doc := f.Doc
+	if f.Basic {
+		doc += " Basic login only."
+	}
+	if f.Immutable {
+		doc += " Cannot change once the record exists."
+	}
+	if f.Unverified {
+		doc += " (Parameter name not confirmed by the Qualys documentation.)"
+	}
+	s := obj{"description": doc}
+	switch f.Type {
+	case TypeSecret:
+		s["$ref"] = "#/$defs/secret"
+		return s
+	case TypeBool:
+		s["type"] = "boolean"
+		if f.Default != "" {
+			s["default"] = f.Default == "true"
+		}
+	case TypeInt:
+		s["type"] = "integer"
+		s["minimum"] = 0
+		if f.Max > 0 {
+			s["maximum"] = f.Max
+		}
+		if n, err := strconv.Atoi(f.Default); err == nil {
+			s["default"] = n
+		}
+	case TypeEnum:
+		s["type"] = "string"
+		s["enum"] = f.Enum
+		if f.Default != "" {
+			s["default"] = f.Default
+		}
+	case TypeList:
+		item := obj{"type": "string", "minLength": 1}
+		if f.Format != "" {
+			item["format"] = f.Format
+		}
+		if f.MaxLen > 0 {
+			item["maxLength"] = f.MaxLen
+		}
+		s["type"] = "array"
+		s["items"] = item
+	default: // string, text
+		s["type"] = "string"
+		if f.MinLen > 0 {
+			s["minLength"] = f.MinLen
+		}
+		if f.MaxLen > 0 {
+			s["maxLength"] = f.MaxLen
+		}
+		if f.Format != "" {
+			s["format"] = f.Format
+		}
+		if f.Default != "" {
+			s["default"] = f.Default
+		}
+	}
+	return s
+}
+
+// loginSchema is the schema of a record kind's login: the vault title plus the record-side
+// parameters of every vault type the kind may log in through (which of them apply depends on the
+// named vault's type, checked by Load).
+func loginSchema(d *KindDef) obj {
+	props := obj{"vault": obj{"type": "string", "minLength": 1, "maxLength": MaxTitle,
+		"description": "Title of the vault to log in through (declared under vaults, or existing in Qualys)."}}
+	for _, slug := range d.LoginVaultTypes {
+		v := Lookup(KindVault, slug)
+		if v == nil {
+			continue
+		}
+		for i := range v.LoginParams {
+			p := &v.LoginParams[i]
+			if prev, ok := props[p.Name].(obj); ok {
+				prev["description"] = prev["description"].(string) + " | " + v.QualysType + ": " + p.Doc
+				continue
+			}
+			props[p.Name] = obj{"type": "string", "description": v.QualysType + ": " + p.Doc}
+		}
+	}
+	return obj{
+		"type":                 "object",
+		"description":          "Log in through a vault instead of a password: the vault's title and that vault type's parameters.",
+		"additionalProperties": false,
+		"required":             []string{"vault"},
+		"properties":           props,
+	}
+}
