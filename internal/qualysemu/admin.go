@@ -1,0 +1,113 @@
+package qualysemu
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// serveAdmin serves the /_emulator/ endpoints for out-of-process tests.
+// They need no authentication, are not Qualys paths, and are not logged.
+//
+//	GET  /_emulator/health          {"status":"ok"}
+//	GET  /_emulator/requests        the request log (JSON array of LoggedRequest)
+//	POST /_emulator/requests/reset  empty the request log
+//	GET  /_emulator/faults          the queued faults, one spec per line
+//	POST /_emulator/faults          queue faults: one ParseFault spec per line; blank lines and # comments skipped
+//	POST /_emulator/faults/reset    drop every queued fault
+//	GET  /_emulator/state           the state as JSON, secrets replaced by "********"
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	method := func(m string) bool {
+		if r.Method == m || (m == http.MethodGet && r.Method == http.MethodHead) {
+			return true
+		}
+		w.Header().Set("Allow", m)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return false
+	}
+	switch path {
+	case "/_emulator/health":
+		if method(http.MethodGet) {
+			writeJSON(w, map[string]string{"status": "ok"})
+		}
+	case "/_emulator/requests":
+		if method(http.MethodGet) {
+			writeJSON(w, s.Requests())
+		}
+	case "/_emulator/requests/reset":
+		if method(http.MethodPost) {
+			s.ResetRequests()
+			writeJSON(w, map[string]string{"status": "ok"})
+		}
+	case "/_emulator/faults":
+		switch r.Method {
+		case http.MethodGet:
+			var b strings.Builder
+			for _, f := range s.Faults() {
+				b.WriteString(f.String() + "\n")
+			}
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = w.Write([]byte(b.String()))
+		case http.MethodPost:
+			body, err := readAllLimited(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			faults, err := parseFaultLines(body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			for _, f := range faults {
+				s.AddFault(f)
+			}
+			writeJSON(w, map[string]int{"added": len(faults)})
+		default:
+			w.Header().Set("Allow", "GET, POST")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		}
+	case "/_emulator/faults/reset":
+		if method(http.MethodPost) {
+			s.ClearFaults()
+			writeJSON(w, map[string]string{"status": "ok"})
+		}
+	case "/_emulator/state":
+		if method(http.MethodGet) {
+			writeJSON(w, maskState(s.Snapshot()))
+		}
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// parseFaultLines parses one fault spec per line, all or nothing.
+func parseFaultLines(body []byte) ([]Fault, error) {
+	var out []Fault
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	line := 0
+	for sc.Scan() {
+		line++
+		t := strings.TrimSpace(sc.Text())
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		f, err := ParseFault(t)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		out = append(out, f)
+	}
+	return out, sc.Err()
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

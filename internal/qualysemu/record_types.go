@@ -1,0 +1,227 @@
+package qualysemu
+
+// The tables in this file describe the auth record types the emulator
+// serves, from REFERENCE.md §3 and docs/qualys-wire-contract.md rows 4, 5
+// and 15. Adding a record type is adding one recordType value.
+
+// fieldKind says how a parameter is validated and rendered.
+type fieldKind int
+
+const (
+	kindString fieldKind = iota
+	kindInt              // decimal integer within intMin..intMax
+	kindBool             // input 0/1, output true/false
+	kindList             // comma-separated; rendered as a wrapper of items (HOSTS/HOST)
+)
+
+// field is one type-specific record parameter.
+type field struct {
+	param    string
+	elem     string // output element; "" for secrets (never returned)
+	kind     fieldKind
+	before   bool // rendered right after TITLE, before IP_SET (else after DIGITAL_VAULT)
+	always   bool // rendered even when unset
+	secret   bool
+	minLen   int
+	maxLen   int
+	values   []string // allowed values, when an enumeration
+	intMin   int64
+	intMax   int64
+	itemElem string   // for kindList: the element of one item
+	subTypes []string // unix: valid only for these sub_type values ("" = plain unix)
+}
+
+// recordType describes one /api/2.0/fo/auth/<name>/ endpoint.
+type recordType struct {
+	name          string   // endpoint slug: mysql, unix, windows
+	ipGroup       string   // IP exclusivity group; "" = not checked
+	fields        []field  // in output order
+	vaultTypes    []string // vault_type values valid for this record type
+	vaultUsername bool     // unix: accepts vault_username
+}
+
+// Vault type display strings (REFERENCE.md §4.1).
+const (
+	vtARCON      = "ARCON PAM"
+	vtAzure      = "Azure Key"
+	vtBeyond     = "BeyondTrust PBPS"
+	vtCAAC       = "CA Access Control"
+	vtCAPAM      = "CA PAM"
+	vtCyberAIM   = "CyberArk AIM"
+	vtCyberPIM   = "CyberArk PIM Suite"
+	vtHashiCorp  = "HashiCorp"
+	vtHitachi    = "Hitachi ID PAM"
+	vtLieberman  = "Lieberman ERPM"
+	vtQuest      = "Quest Vault"
+	vtThycotic   = "Thycotic Secret Server"
+	vtWallix     = "Wallix AdminBastion (WAB)"
+	loginBasic   = "basic"
+	loginVault   = "vault"
+	subCisco     = "cisco"
+	subCheckpont = "checkpoint_firewall"
+)
+
+var allVaultTypes = []string{vtARCON, vtAzure, vtBeyond, vtCAAC, vtCAPAM, vtCyberAIM, vtCyberPIM,
+	vtHashiCorp, vtHitachi, vtLieberman, vtQuest, vtThycotic, vtWallix}
+
+// recordVaultField is a vault-specific parameter of an auth record, rendered
+// under DIGITAL_VAULT (contract row 5). The slice is in DTD order.
+type recordVaultField struct {
+	param    string
+	elem     string
+	types    []string // vault types it belongs to; nil = every type
+	required bool     // required when the record uses one of types
+	unixOnly bool
+}
+
+var recordVaultFields = []recordVaultField{
+	{param: "vault_username", elem: "VAULT_USERNAME", unixOnly: true},
+	{param: "vault_folder", elem: "VAULT_FOLDER", types: []string{vtCyberAIM, vtCyberPIM}},
+	{param: "vault_file", elem: "VAULT_FILE", types: []string{vtCyberAIM, vtCyberPIM}},
+	{param: "secret_name", elem: "VAULT_SECRET_NAME", types: []string{vtThycotic}},
+	{param: "system_name", elem: "VAULT_SYSTEM_NAME", types: []string{vtBeyond}},
+	{param: "end_point_name", elem: "VAULT_EP_NAME", types: []string{vtCAAC}, required: true},
+	{param: "end_point_type", elem: "VAULT_EP_TYPE", types: []string{vtCAAC}},
+	{param: "end_point_container", elem: "VAULT_EP_CONT", types: []string{vtCAAC}},
+	{param: "vault_ns_type", elem: "VAULT_NS_TYPE", types: []string{vtLieberman}},
+	{param: "vault_ns_name", elem: "VAULT_NS_NAME", types: []string{vtLieberman}},
+	{param: "account_name", elem: "VAULT_ACCOUNT_NAME", types: []string{vtBeyond}},
+	{param: "vault_authorization_name", elem: "VAULT_AUTHORIZATION_NAME", types: []string{vtQuest}},
+	{param: "vault_target_name", elem: "VAULT_TARGET_NAME", types: []string{vtWallix}},
+	{param: "vault_secret_kv_path", elem: "VAULT_SECRET_KV_PATH", types: []string{vtHashiCorp}},
+	{param: "vault_secret_kv_name", elem: "VAULT_SECRET_KV_NAME", types: []string{vtHashiCorp}},
+	{param: "vault_secret_kv_key", elem: "VAULT_SECRET_KV_KEY", types: []string{vtHashiCorp}},
+	{param: "vault_device_name", elem: "VAULT_DEVICE_NAME", types: []string{vtCAPAM}},
+	{param: "vault_device_host", elem: "VAULT_DEVICE_HOST", types: []string{vtCAPAM}},
+	{param: "vault_app_name", elem: "VAULT_APP_NAME", types: []string{vtCAPAM}, required: true},
+	{param: "vault_service_type", elem: "VAULT_SERVICE_TYPE", types: []string{vtARCON}, required: true},
+	{param: "ak_secret_name", elem: "VAULT_AK_SECRET_NAME", types: []string{vtAzure}, required: true},
+}
+
+func (f recordVaultField) appliesTo(vaultType string) bool {
+	if f.types == nil {
+		return true
+	}
+	return contains(f.types, vaultType)
+}
+
+var recordTypes = []*recordType{
+	{
+		name: "unix", ipGroup: "unix", vaultUsername: true,
+		vaultTypes: allVaultTypes,
+		fields: []field{
+			{param: "username", elem: "USERNAME", before: true, always: true, maxLen: 255},
+			{param: "sub_type", elem: "SUB_TYPE", values: []string{subCisco, subCheckpont}},
+			{param: "port", elem: "PORT", kind: kindInt, intMin: 1, intMax: 65535},
+			{param: "password", secret: true, maxLen: 100},
+			{param: "cleartext_password", elem: "CLEARTEXT_PASSWORD", kind: kindBool},
+			{param: "skip_password", elem: "SKIP_PASSWORD", kind: kindBool, subTypes: []string{""}},
+			{param: "enable_password", secret: true, maxLen: 100, subTypes: []string{subCisco}},
+			{param: "expert_password", secret: true, maxLen: 100, subTypes: []string{subCheckpont}},
+			{param: "target_type", elem: "TARGET_TYPE"},
+			{param: "use_agentless_tracking", elem: "USE_AGENTLESS_TRACKING", kind: kindBool},
+			{param: "agentless_tracking_path", elem: "AGENTLESS_TRACKING_PATH"},
+		},
+	},
+	{
+		name: "windows", ipGroup: "windows",
+		vaultTypes: allVaultTypes,
+		fields: []field{
+			{param: "username", elem: "USERNAME", before: true, always: true, minLen: 1, maxLen: 31},
+			{param: "windows_domain", elem: "WINDOWS_DOMAIN", before: true},
+			{param: "windows_ad_domain", elem: "WINDOWS_AD_DOMAIN", before: true},
+			{param: "password", secret: true, maxLen: 100},
+			{param: "ntlm", elem: "NTLM", kind: kindBool},
+			{param: "kerberos", elem: "KERBEROS", kind: kindBool},
+			{param: "ntlmv2", elem: "NTLMV2", kind: kindBool},
+			{param: "require_smb_signing", elem: "REQUIRE_SMB_SIGNING", kind: kindBool},
+			{param: "minimum_smb_version", elem: "MINIMUM_SMB_VERSION", values: []string{"1", "2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"}},
+			{param: "use_agentless_tracking", elem: "USE_AGENTLESS_TRACKING", kind: kindBool},
+		},
+	},
+	{
+		name:       "mysql",
+		vaultTypes: []string{vtBeyond, vtCyberAIM, vtCyberPIM, vtQuest, vtThycotic},
+		fields: []field{
+			{param: "username", elem: "USERNAME", before: true, always: true},
+			{param: "database", elem: "DATABASE", before: true, always: true},
+			{param: "port", elem: "PORT", kind: kindInt, before: true, always: true, intMin: 1, intMax: 65535},
+			{param: "hosts", elem: "HOSTS", kind: kindList, itemElem: "HOST", before: true},
+			{param: "password", secret: true, maxLen: 100},
+			{param: "ssl_verify", elem: "SSL_VERIFY", kind: kindBool, always: true},
+			{param: "windows_config_file", elem: "WINDOWS_CONF_FILE", always: true},
+			{param: "unix_config_file", elem: "UNIX_CONF_FILE", always: true},
+			{param: "client_cert", elem: "CLIENT_CERT"},
+			{param: "client_key", secret: true},
+		},
+	},
+}
+
+// recordTypeByName returns the record type served at /fo/auth/<name>/.
+func recordTypeByName(name string) *recordType {
+	for _, rt := range recordTypes {
+		if rt.name == name {
+			return rt
+		}
+	}
+	return nil
+}
+
+func (rt *recordType) field(param string) *field {
+	for i := range rt.fields {
+		if rt.fields[i].param == param {
+			return &rt.fields[i]
+		}
+	}
+	return nil
+}
+
+// Parameters every record endpoint takes, per action (REFERENCE.md §2.2,
+// §3.1).
+var (
+	listParams   = []string{"action", "echo_request", "ids", "id_min", "id_max", "title", "comments", "details"}
+	deleteParams = []string{"action", "echo_request", "ids"}
+	createParams = []string{"action", "echo_request", "title", "comments", "ips", "network_id",
+		"login_type", "vault_id", "vault_type"}
+	updateOnlyParams = []string{"ids", "add_ips", "remove_ips"}
+)
+
+// allowedParams returns the parameter names rt accepts for action.
+func (rt *recordType) allowedParams(action string) map[string]bool {
+	m := map[string]bool{}
+	add := func(names ...string) {
+		for _, n := range names {
+			m[n] = true
+		}
+	}
+	switch action {
+	case "list":
+		add(listParams...)
+	case "delete":
+		add(deleteParams...)
+	case "create", "update":
+		add(createParams...)
+		if action == "update" {
+			add(updateOnlyParams...)
+		}
+		for _, f := range rt.fields {
+			add(f.param)
+		}
+		for _, vf := range recordVaultFields {
+			if vf.unixOnly && !rt.vaultUsername {
+				continue
+			}
+			add(vf.param)
+		}
+	}
+	return m
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,908 @@
+package qualysemu
+
+import (
+	"fmt"
+	"maps"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go4.org/netipx"
+)
+
+// Field limits from REFERENCE.md §3.1 and §12.
+const (
+	maxTitle    = 255
+	maxComments = 1999
+)
+
+// handleRecords serves /api/2.0/fo/auth/<type>/.
+func (s *Server) handleRecords(c *reqCtx, rt *recordType) *response {
+	action, e := c.action("list", "create", "update", "delete")
+	if e != nil {
+		return c.errorResp(e)
+	}
+	if e := c.checkMethod(action, action != "list"); e != nil {
+		return c.errorResp(e)
+	}
+	if unk := c.p.unknown(rt.allowedParams(action)); len(unk) > 0 {
+		return c.errorResp(errUnrecognized(unk))
+	}
+	if e := checkEcho(c.p); e != nil {
+		return c.errorResp(e)
+	}
+	switch action {
+	case "list":
+		return s.listRecords(c, rt)
+	case "create":
+		return s.createRecord(c, rt)
+	case "update":
+		return s.updateRecord(c, rt)
+	default:
+		return s.deleteRecord(c, rt)
+	}
+}
+
+// listFilter is the ids / id_min / id_max / title / comments filter of the
+// two list endpoints. title and comments are case-insensitive "contains"
+// matches.
+type listFilter struct {
+	ids            []idRange
+	idMin, idMax   int64
+	title, comment string
+	hasTitle       bool
+	hasComment     bool
+}
+
+func parseListFilter(p *params) (listFilter, *apiError) {
+	var f listFilter
+	var e *apiError
+	if p.has("ids") {
+		if f.ids, e = parseIDs("ids", p.get("ids")); e != nil {
+			return f, e
+		}
+	}
+	if p.has("id_min") {
+		if f.idMin, e = parsePositive("id_min", p.get("id_min")); e != nil {
+			return f, e
+		}
+	}
+	if p.has("id_max") {
+		if f.idMax, e = parsePositive("id_max", p.get("id_max")); e != nil {
+			return f, e
+		}
+	}
+	f.title, f.hasTitle = strings.ToLower(p.get("title")), p.has("title")
+	f.comment, f.hasComment = strings.ToLower(p.get("comments")), p.has("comments")
+	return f, nil
+}
+
+func (f listFilter) match(r *Record) bool {
+	if f.ids != nil && !idsContain(f.ids, r.ID) {
+		return false
+	}
+	if f.idMin > 0 && r.ID < f.idMin {
+		return false
+	}
+	if f.idMax > 0 && r.ID > f.idMax {
+		return false
+	}
+	if f.hasTitle && !strings.Contains(strings.ToLower(r.Params["title"]), f.title) {
+		return false
+	}
+	if f.hasComment && !strings.Contains(strings.ToLower(r.Params["comments"]), f.comment) {
+		return false
+	}
+	return true
+}
+
+// warningNode is the truncation WARNING: the URL is the same request with
+// id_min set to the next ID (contract row 11).
+func (s *Server) warningNode(c *reqCtx, nextID int64) *node {
+	var q []string
+	seen := map[string]bool{}
+	for _, k := range c.p.names() {
+		if k == "id_min" {
+			continue
+		}
+		seen[k] = true
+		q = append(q, url.QueryEscape(k)+"="+url.QueryEscape(c.p.get(k)))
+	}
+	q = append(q, "id_min="+strconv.FormatInt(nextID, 10))
+	u := c.base + c.r.URL.Path + "?" + strings.Join(q, "&")
+	return el("WARNING",
+		txt("CODE", "1980"),
+		txt("TEXT", fmt.Sprintf("%d record limit exceeded. Use URL to get next batch of results.", s.cfg.PageSize)),
+		cdata("URL", u))
+}
+
+func (s *Server) listRecords(c *reqCtx, rt *recordType) *response {
+	f, e := parseListFilter(c.p)
+	if e != nil {
+		return c.errorResp(e)
+	}
+	details := "basic"
+	if c.p.has("details") {
+		details = strings.ToLower(c.p.get("details"))
+		if details != "none" && details != "basic" && details != "all" {
+			return c.errorResp(errInvalid("details", c.p.get("details"), "must be None, Basic or All"))
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var matched []*Record
+	for _, r := range s.st.sortedRecords() {
+		if r.Type == rt.name && f.match(r) {
+			matched = append(matched, r)
+		}
+	}
+	up := strings.ToUpper(rt.name)
+	resp := el("RESPONSE", txt("DATETIME", qualysTime(c.now)))
+	page := matched[:min(len(matched), s.cfg.PageSize)]
+	if len(page) > 0 {
+		list := el("AUTH_" + up + "_LIST")
+		for _, r := range page {
+			list.add(s.recordNode(rt, r, details))
+		}
+		resp.add(list)
+	}
+	if len(matched) > len(page) {
+		resp.add(s.warningNode(c, page[len(page)-1].ID+1))
+	}
+	root := el("AUTH_"+up+"_LIST_OUTPUT", c.requestNode(), resp)
+	return c.ok(root, "/api/2.0/fo/auth/"+rt.name+"/auth_"+rt.name+"_list_output.dtd")
+}
+
+// recordNode renders one record in the order of contract row 4 and the
+// MySQL sample. Secrets are never rendered.
+func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
+	n := el("AUTH_"+strings.ToUpper(rt.name), txt("ID", strconv.FormatInt(r.ID, 10)))
+	if details == "none" {
+		return n
+	}
+	n.add(cdata("TITLE", r.Params["title"]))
+	for _, f := range rt.fields {
+		if f.before {
+			n.add(fieldNode(f, r.Params))
+		}
+	}
+	n.add(ipSetNode(r.Params["ips"]))
+	lt := r.Params["login_type"]
+	if lt == "" {
+		lt = loginBasic
+	}
+	n.add(cdata("LOGIN_TYPE", lt))
+	if lt == loginVault {
+		n.add(s.digitalVaultNode(rt, r))
+	}
+	for _, f := range rt.fields {
+		if !f.before {
+			n.add(fieldNode(f, r.Params))
+		}
+	}
+	netID := r.Params["network_id"]
+	if netID == "" {
+		netID = "0"
+	}
+	n.add(txt("NETWORK_ID", netID))
+	n.add(el("CREATED", txt("DATETIME", qualysTime(r.Created)), txt("BY", r.CreatedBy)))
+	n.add(el("LAST_MODIFIED", txt("DATETIME", qualysTime(r.LastModified))))
+	n.add(cdata("COMMENTS", r.Params["comments"]))
+	return n
+}
+
+func fieldNode(f field, m map[string]string) *node {
+	if f.secret || f.elem == "" {
+		return nil
+	}
+	v, ok := m[f.param]
+	if !ok && !f.always {
+		return nil
+	}
+	switch f.kind {
+	case kindBool:
+		return txt(f.elem, boolText(v))
+	case kindInt:
+		return txt(f.elem, v)
+	case kindList:
+		w := el(f.elem)
+		for _, item := range strings.Split(v, ",") {
+			if item != "" {
+				w.add(cdata(f.itemElem, item))
+			}
+		}
+		return w
+	default:
+		return cdata(f.elem, v)
+	}
+}
+
+func (s *Server) digitalVaultNode(rt *recordType, r *Record) *node {
+	vid := r.Params["vault_id"]
+	title := ""
+	if id, err := strconv.ParseInt(vid, 10, 64); err == nil {
+		if v := s.st.vaults[id]; v != nil {
+			title = v.Params["title"]
+		}
+	}
+	n := el("DIGITAL_VAULT", cdata("DIGITAL_VAULT_ID", vid), cdata("DIGITAL_VAULT_TYPE", r.Params["vault_type"]),
+		cdata("DIGITAL_VAULT_TITLE", title))
+	for _, vf := range recordVaultFields {
+		if vf.unixOnly && !rt.vaultUsername {
+			continue
+		}
+		if v, ok := r.Params[vf.param]; ok {
+			n.add(cdata(vf.elem, v))
+		}
+	}
+	return n
+}
+
+// batchReturn renders BATCH_RETURN with one BATCH per outcome.
+func batchReturn(c *reqCtx, batches ...*node) *response {
+	root := el("BATCH_RETURN", c.requestNode(),
+		el("RESPONSE", txt("DATETIME", qualysTime(c.now)), el("BATCH_LIST", batches...)))
+	return c.ok(root, "/api/2.0/batch_return.dtd")
+}
+
+func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, e := s.buildRecord(c, rt, nil)
+	if e != nil {
+		return c.errorResp(e)
+	}
+	if e := s.checkTitle(rt, m["title"], nil); e != nil {
+		return c.errorResp(e)
+	}
+	set := storedIPs(m["ips"])
+	if e := s.checkIPs(rt, "ips", map[int64]*netipx.IPSet{0: set}); e != nil {
+		return c.errorResp(e)
+	}
+	if _, used := s.st.records[c.pinID]; used {
+		return c.errorResp(errInvalid("id", strconv.FormatInt(c.pinID, 10), "record ID already in use"))
+	}
+	prev := s.beginWrite()
+	id := s.insertRecord(rt, m, c.user, c.pinID)
+	if e := s.commit(prev); e != nil {
+		return c.errorResp(e)
+	}
+	resp := batchReturn(c, el("BATCH", txt("TEXT", "Successfully Created"), idSetNode([]int64{id})))
+	resp.write = true
+	return resp
+}
+
+// insertRecord stores a new record; id 0 takes the next ID of the shared
+// sequence. Caller holds s.mu.
+func (s *Server) insertRecord(rt *recordType, m map[string]string, user string, id int64) int64 {
+	if id == 0 {
+		id = s.st.nextRecordID
+	}
+	s.st.nextRecordID = max(s.st.nextRecordID, id+1)
+	now := s.cfg.Now()
+	s.st.records[id] = &Record{ID: id, Type: rt.name, Params: m, Created: now, CreatedBy: user,
+		LastModified: now, LastModifiedBy: user}
+	return id
+}
+
+// selectRecords resolves the ids parameter of update and delete to the
+// records of type rt, sorted by ID, and the ID ranges that matched nothing.
+func (s *Server) selectRecords(c *reqCtx, rt *recordType) (tokens []idRange, found []*Record, missing []idRange, e *apiError) {
+	if !c.p.given("ids") {
+		return nil, nil, nil, errMissing("ids")
+	}
+	tokens, e = parseIDs("ids", c.p.get("ids"))
+	if e != nil {
+		return nil, nil, nil, e
+	}
+	hit := map[int64]bool{}
+	for _, r := range s.st.sortedRecords() {
+		if r.Type == rt.name && idsContain(tokens, r.ID) {
+			found = append(found, r)
+			hit[r.ID] = true
+		}
+	}
+	if len(found) == 0 {
+		return nil, nil, nil, errInvalid("ids", c.p.get("ids"), "no such record")
+	}
+	return tokens, found, missingIDs(tokens, hit), nil
+}
+
+// outcomeBatches is the BATCH for the IDs that worked (echoed as sent when
+// all worked) and, when some IDs matched nothing, a BATCH with CODE 1905
+// (contract row 10).
+func outcomeBatches(text string, tokens []idRange, found []*Record, missing []idRange) []*node {
+	var okSet *node
+	if len(missing) == 0 {
+		okSet = idTokensNode(tokens)
+	} else {
+		ids := make([]int64, len(found))
+		for i, r := range found {
+			ids[i] = r.ID
+		}
+		okSet = idSetNode(ids)
+	}
+	out := []*node{el("BATCH", txt("TEXT", text), okSet)}
+	if len(missing) > 0 {
+		out = append(out, el("BATCH", txt("CODE", "1905"), txt("TEXT", "Record(s) not found"), idTokensNode(missing)))
+	}
+	return out
+}
+
+func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tokens, found, missing, e := s.selectRecords(c, rt)
+	if e != nil {
+		return c.errorResp(e)
+	}
+	updated := make(map[int64]map[string]string, len(found))
+	for _, r := range found {
+		m, e := s.buildRecord(c, rt, r)
+		if e != nil {
+			return c.errorResp(e)
+		}
+		updated[r.ID] = m
+	}
+	if c.p.has("title") {
+		if len(found) > 1 {
+			return c.errorResp(errInvalid("title", c.p.get("title"), "title already exists"))
+		}
+		if e := s.checkTitle(rt, c.p.get("title"), updated); e != nil {
+			return c.errorResp(e)
+		}
+	}
+	if c.p.has("ips") || c.p.has("add_ips") {
+		sets := make(map[int64]*netipx.IPSet, len(updated))
+		for id, m := range updated {
+			sets[id] = storedIPs(m["ips"])
+		}
+		name := "ips"
+		if !c.p.has("ips") {
+			name = "add_ips"
+		}
+		if e := s.checkIPs(rt, name, sets); e != nil {
+			return c.errorResp(e)
+		}
+	}
+	prev := s.beginWrite()
+	now := s.cfg.Now()
+	for _, r := range found {
+		r.Params = updated[r.ID]
+		r.LastModified, r.LastModifiedBy = now, c.user
+	}
+	if e := s.commit(prev); e != nil {
+		return c.errorResp(e)
+	}
+	resp := batchReturn(c, outcomeBatches("Successfully Updated", tokens, found, missing)...)
+	resp.write = true
+	if len(missing) > 0 {
+		resp.code = 1905
+	}
+	return resp
+}
+
+func (s *Server) deleteRecord(c *reqCtx, rt *recordType) *response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tokens, found, missing, e := s.selectRecords(c, rt)
+	if e != nil {
+		return c.errorResp(e)
+	}
+	prev := s.beginWrite()
+	for _, r := range found {
+		delete(s.st.records, r.ID)
+		delete(s.ipCache, r.ID)
+	}
+	if e := s.commit(prev); e != nil {
+		return c.errorResp(e)
+	}
+	resp := batchReturn(c, outcomeBatches("Successfully Deleted", tokens, found, missing)...)
+	resp.write = true
+	if len(missing) > 0 {
+		resp.code = 1905
+	}
+	return resp
+}
+
+// checkTitle enforces title uniqueness per record type (or across types
+// with Config.TitlesUniqueAcrossTypes), ignoring the records in skip.
+// Caller holds s.mu.
+func (s *Server) checkTitle(rt *recordType, title string, skip map[int64]map[string]string) *apiError {
+	for _, r := range s.st.records {
+		if _, ok := skip[r.ID]; ok {
+			continue
+		}
+		if r.Type != rt.name && !s.cfg.TitlesUniqueAcrossTypes {
+			continue
+		}
+		if r.Params["title"] == title {
+			return errInvalid("title", title, "title already exists")
+		}
+	}
+	return nil
+}
+
+// checkIPs enforces IP exclusivity within rt's group: the new IP sets (by
+// record ID; 0 for a record being created) must not overlap any other
+// record of the group, nor each other (contract row 7). Caller holds s.mu.
+func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.IPSet) *apiError {
+	group := rt.ipGroup
+	if group == "" || (group == "windows" && s.cfg.WindowsIPsShared) {
+		return nil
+	}
+	conflict := func(a, b *netipx.IPSet, other int64) *apiError {
+		var sb netipx.IPSetBuilder
+		sb.AddSet(a)
+		sb.Intersect(b)
+		both, _ := sb.IPSet()
+		first := ""
+		if rs := both.Ranges(); len(rs) > 0 {
+			first = rangeString(rs[0])
+		}
+		return errInvalid(param, first, fmt.Sprintf("already in record %d", other))
+	}
+	for _, r := range s.st.sortedRecords() {
+		if _, self := sets[r.ID]; self {
+			continue
+		}
+		ort := recordTypeByName(r.Type)
+		if ort == nil || ort.ipGroup != group {
+			continue
+		}
+		other := s.recordIPs(r)
+		for _, set := range sets {
+			if set.Overlaps(other) {
+				return conflict(set, other, r.ID)
+			}
+		}
+	}
+	ids := make([]int64, 0, len(sets))
+	for id := range sets {
+		ids = append(ids, id)
+	}
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			a, b := ids[i], ids[j]
+			if a > b {
+				a, b = b, a
+			}
+			if sets[a].Overlaps(sets[b]) {
+				return conflict(sets[b], sets[a], a)
+			}
+		}
+	}
+	return nil
+}
+
+// recordIPs returns the parsed IP set of r, cached. Caller holds s.mu.
+func (s *Server) recordIPs(r *Record) *netipx.IPSet {
+	stored := r.Params["ips"]
+	if e, ok := s.ipCache[r.ID]; ok && e.stored == stored {
+		return e.set
+	}
+	set := storedIPs(stored)
+	s.ipCache[r.ID] = ipCacheEntry{stored: stored, set: set}
+	return set
+}
+
+// buildRecord validates a create (old == nil) or an update of old and
+// returns the record's new parameters. Checks run in the order Qualys
+// reports them: missing (1903), mutually exclusive (1904), invalid values
+// (1905), unsupported combinations (1907). Title uniqueness and IP
+// exclusivity are checked by the caller. Caller holds s.mu.
+func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string]string, *apiError) {
+	p := c.p
+	create := old == nil
+	m := map[string]string{}
+	if !create {
+		m = maps.Clone(old.Params)
+	}
+	oldLogin := m["login_type"]
+	if oldLogin == "" {
+		oldLogin = loginBasic
+	}
+	login := oldLogin
+	if p.given("login_type") {
+		login = p.get("login_type")
+	}
+	skipPassword := p.get("skip_password") == "1" || (!p.has("skip_password") && m["skip_password"] == "1" && !p.has("password"))
+
+	// 1903: missing required parameters.
+	var missing []string
+	need := func(names ...string) {
+		for _, n := range names {
+			if !p.given(n) {
+				missing = append(missing, n)
+			}
+		}
+	}
+	if create {
+		need("title", "ips")
+		switch rt.name {
+		case "mysql":
+			need("database", "port")
+			if login == loginBasic {
+				need("username", "password")
+			}
+		case "unix":
+			need("username")
+			if login == loginBasic && !skipPassword {
+				need("password")
+			}
+		case "windows":
+			need("username")
+			if login == loginBasic {
+				need("password")
+			}
+		}
+		if login == loginVault {
+			need("vault_id", "vault_type")
+		}
+	} else {
+		if oldLogin == loginVault && login == loginBasic && !(rt.name == "unix" && skipPassword) {
+			if rt.name == "mysql" && m["username"] == "" {
+				need("username")
+			}
+			need("password")
+		}
+		if oldLogin == loginBasic && login == loginVault {
+			need("vault_id", "vault_type")
+		}
+		if oldLogin == loginVault && login == loginVault && p.given("vault_type") &&
+			p.get("vault_type") != m["vault_type"] {
+			need("vault_id")
+		}
+	}
+	if len(missing) > 0 {
+		return nil, errMissing(missing...)
+	}
+
+	// 1904: mutually exclusive parameters.
+	exclusive := [][2]string{{"ips", "remove_ips"}, {"password", "vault_id"}, {"cleartext_password", "vault_id"},
+		{"password", "skip_password"}, {"windows_domain", "windows_ad_domain"}, {"vault_device_name", "vault_device_host"}}
+	for _, pair := range exclusive {
+		if p.has(pair[0]) && p.has(pair[1]) {
+			if pair[1] == "skip_password" && p.get("skip_password") != "1" {
+				continue
+			}
+			return nil, errExclusive(pair[0], pair[1])
+		}
+	}
+
+	// 1905: values, in request order.
+	var ipSet *netipx.IPSet
+	if !create {
+		ipSet = s.recordIPs(old)
+	}
+	for _, name := range p.names() {
+		v := p.get(name)
+		switch name {
+		case "action", "echo_request", "ids":
+		case "title":
+			if v == "" {
+				return nil, errInvalid(name, v, "empty title")
+			}
+			if utf8.RuneCountInString(v) > maxTitle {
+				return nil, errInvalid(name, v, fmt.Sprintf("longer than %d characters", maxTitle))
+			}
+			m[name] = v
+		case "comments":
+			if utf8.RuneCountInString(v) > maxComments {
+				return nil, errInvalid(name, v, fmt.Sprintf("longer than %d characters", maxComments))
+			}
+			setOrClear(m, name, v)
+		case "ips":
+			set, e := parseIPs(name, v)
+			if e != nil {
+				return nil, e
+			}
+			ipSet = set
+		case "add_ips", "remove_ips":
+		case "network_id":
+			if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
+				return nil, errInvalid(name, v, "not a network ID")
+			}
+			m[name] = strings.TrimLeft(v, "0")
+			if m[name] == "" {
+				m[name] = "0"
+			}
+		case "login_type":
+			if v != loginBasic && v != loginVault {
+				return nil, errInvalid(name, v, "must be basic or vault")
+			}
+		case "vault_id":
+			if _, e := parsePositive(name, v); e != nil {
+				return nil, e
+			}
+		case "vault_type":
+			if !contains(allVaultTypes, v) {
+				return nil, errInvalid(name, v, "unknown vault type")
+			}
+			if !contains(rt.vaultTypes, v) {
+				return nil, errInvalid(name, v, "not supported for "+rt.name+" records")
+			}
+		default:
+			if f := rt.field(name); f != nil {
+				if e := setField(m, f, v); e != nil {
+					return nil, e
+				}
+			}
+		}
+	}
+	// add_ips and remove_ips apply after ips, whatever their order.
+	for _, name := range []string{"add_ips", "remove_ips"} {
+		if !p.has(name) {
+			continue
+		}
+		delta, e := parseIPs(name, p.get(name))
+		if e != nil {
+			return nil, e
+		}
+		var b netipx.IPSetBuilder
+		if ipSet != nil {
+			b.AddSet(ipSet)
+		}
+		if name == "add_ips" {
+			b.AddSet(delta)
+		} else {
+			b.RemoveSet(delta)
+		}
+		ipSet, _ = b.IPSet()
+	}
+	m["ips"] = ipSetString(ipSet)
+
+	// Type-specific rules.
+	switch rt.name {
+	case "unix":
+		sub := m["sub_type"]
+		for _, f := range rt.fields {
+			if f.subTypes == nil || contains(f.subTypes, sub) {
+				continue
+			}
+			if p.has(f.param) && (f.kind != kindBool || p.get(f.param) == "1") {
+				return nil, errCombination("sub_type="+sub, f.param+"="+maskIfSecret(f.param, p.get(f.param)))
+			}
+			delete(m, f.param) // a sub_type change drops what no longer applies
+		}
+		if p.given("password") {
+			delete(m, "skip_password")
+		}
+		if m["skip_password"] == "1" {
+			delete(m, "password")
+		}
+	case "windows":
+		if !create {
+			if old.Params["windows_domain"] != "" && p.given("windows_ad_domain") {
+				return nil, errInvalid("windows_ad_domain", p.get("windows_ad_domain"), "the domain type of a record cannot be changed")
+			}
+			if old.Params["windows_ad_domain"] != "" && p.given("windows_domain") {
+				return nil, errInvalid("windows_domain", p.get("windows_domain"), "the domain type of a record cannot be changed")
+			}
+		}
+	}
+
+	// Login type and vault (REFERENCE.md §3.5, contract row 5).
+	if e := s.applyLogin(c, rt, m, oldLogin, login); e != nil {
+		return nil, e
+	}
+	return m, nil
+}
+
+func (s *Server) applyLogin(c *reqCtx, rt *recordType, m map[string]string, oldLogin, login string) *apiError {
+	p := c.p
+	vaultParams := func() []string {
+		var out []string
+		for _, k := range p.names() {
+			if k == "vault_id" || k == "vault_type" {
+				out = append(out, k)
+				continue
+			}
+			for _, vf := range recordVaultFields {
+				if vf.param == k {
+					out = append(out, k)
+				}
+			}
+		}
+		return out
+	}
+	clearVault := func() {
+		delete(m, "vault_id")
+		delete(m, "vault_type")
+		for _, vf := range recordVaultFields {
+			delete(m, vf.param)
+		}
+	}
+	m["login_type"] = login
+	if login == loginBasic {
+		if vp := vaultParams(); len(vp) > 0 {
+			return errCombination("login_type=basic", vp[0]+"="+p.get(vp[0]))
+		}
+		clearVault()
+		return nil
+	}
+	if p.given("password") {
+		return errCombination("login_type=vault", "password="+mask)
+	}
+	if rt.name == "unix" && p.get("skip_password") == "1" {
+		return errCombination("login_type=vault", "skip_password=1")
+	}
+	delete(m, "password")
+	delete(m, "skip_password")
+
+	oldType := m["vault_type"]
+	if oldLogin != loginVault {
+		oldType = ""
+	}
+	vt := oldType
+	if p.given("vault_type") {
+		vt = p.get("vault_type")
+	}
+	if vt != oldType {
+		for _, vf := range recordVaultFields {
+			if !vf.appliesTo(vt) {
+				delete(m, vf.param)
+			}
+		}
+	}
+	m["vault_type"] = vt
+	if p.given("vault_id") {
+		m["vault_id"] = strings.TrimLeft(strings.TrimSpace(p.get("vault_id")), "0")
+	}
+	vid, _ := strconv.ParseInt(m["vault_id"], 10, 64)
+	v := s.st.vaults[vid]
+	if v == nil {
+		return errInvalid("vault_id", m["vault_id"], "no such vault")
+	}
+	if v.Type != vt {
+		if p.given("vault_type") {
+			return errInvalid("vault_type", vt, fmt.Sprintf("vault %d is of type %s", vid, v.Type))
+		}
+		return errInvalid("vault_id", m["vault_id"], fmt.Sprintf("vault %d is of type %s, not %s", vid, v.Type, vt))
+	}
+	for _, k := range p.names() {
+		for _, vf := range recordVaultFields {
+			if vf.param != k {
+				continue
+			}
+			if !vf.appliesTo(vt) {
+				return errCombination("vault_type="+vt, k+"="+p.get(k))
+			}
+			setOrClear(m, k, p.get(k))
+			switch k {
+			case "vault_device_name":
+				delete(m, "vault_device_host")
+			case "vault_device_host":
+				delete(m, "vault_device_name")
+			}
+		}
+	}
+	var missing []string
+	for _, vf := range recordVaultFields {
+		if vf.required && vf.appliesTo(vt) && m[vf.param] == "" {
+			missing = append(missing, vf.param)
+		}
+	}
+	if len(missing) > 0 {
+		return errMissing(missing...)
+	}
+	if vt == vtCAPAM && m["vault_device_name"] == "" && m["vault_device_host"] == "" {
+		return errAtLeastOne("vault_device_name", "vault_device_host")
+	}
+	return nil
+}
+
+// setField validates and stores one type-specific parameter.
+func setField(m map[string]string, f *field, v string) *apiError {
+	shown := maskIfSecret(f.param, v)
+	switch f.kind {
+	case kindBool:
+		if v != "0" && v != "1" {
+			return errInvalid(f.param, v, "must be 0 or 1")
+		}
+		m[f.param] = v
+		return nil
+	case kindInt:
+		if v == "" && !f.always {
+			delete(m, f.param)
+			return nil
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || n < f.intMin || (f.intMax > 0 && n > f.intMax) {
+			return errInvalid(f.param, v, fmt.Sprintf("must be an integer from %d to %d", f.intMin, f.intMax))
+		}
+		m[f.param] = strconv.FormatInt(n, 10)
+		return nil
+	case kindList:
+		var items []string
+		for _, it := range strings.Split(v, ",") {
+			if it = strings.TrimSpace(it); it != "" {
+				items = append(items, it)
+			}
+		}
+		setOrClear(m, f.param, strings.Join(items, ","))
+		return nil
+	}
+	n := utf8.RuneCountInString(v)
+	if f.minLen > 0 && n < f.minLen {
+		return errInvalid(f.param, shown, fmt.Sprintf("must be %d to %d characters", f.minLen, f.maxLen))
+	}
+	if f.maxLen > 0 && n > f.maxLen {
+		if f.minLen > 0 {
+			return errInvalid(f.param, shown, fmt.Sprintf("must be %d to %d characters", f.minLen, f.maxLen))
+		}
+		return errInvalid(f.param, shown, fmt.Sprintf("longer than %d characters", f.maxLen))
+	}
+	if v != "" && f.values != nil && !contains(f.values, v) {
+		return errInvalid(f.param, v, "must be one of: "+strings.Join(f.values, ", "))
+	}
+	setOrClear(m, f.param, v)
+	return nil
+}
+
+func setOrClear(m map[string]string, k, v string) {
+	if v == "" {
+		delete(m, k)
+		return
+	}
+	m[k] = v
+}
+
+func maskIfSecret(k, v string) string {
+	if isSecretParam(k) {
+		return mask
+	}
+	return v
+}
+
+// handleAuthList serves /api/2.0/fo/auth/ (list-all): per-type ID sets.
+func (s *Server) handleAuthList(c *reqCtx) *response {
+	if _, e := c.action("list"); e != nil {
+		return c.errorResp(e)
+	}
+	if e := c.checkMethod("list", false); e != nil {
+		return c.errorResp(e)
+	}
+	allowed := map[string]bool{}
+	for _, k := range []string{"action", "echo_request", "title", "comments", "ids", "id_min", "id_max"} {
+		allowed[k] = true
+	}
+	if unk := c.p.unknown(allowed); len(unk) > 0 {
+		return c.errorResp(errUnrecognized(unk))
+	}
+	if e := checkEcho(c.p); e != nil {
+		return c.errorResp(e)
+	}
+	f, e := parseListFilter(c.p)
+	if e != nil {
+		return c.errorResp(e)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var matched []*Record
+	for _, r := range s.st.sortedRecords() {
+		if f.match(r) {
+			matched = append(matched, r)
+		}
+	}
+	page := matched[:min(len(matched), s.cfg.PageSize)]
+	resp := el("RESPONSE", txt("DATETIME", qualysTime(c.now)))
+	if len(page) > 0 {
+		byType := map[string][]int64{}
+		for _, r := range page {
+			byType[r.Type] = append(byType[r.Type], r.ID)
+		}
+		recs := el("AUTH_RECORDS")
+		for _, rt := range recordTypes {
+			if ids := byType[rt.name]; len(ids) > 0 {
+				recs.add(el("AUTH_"+strings.ToUpper(rt.name)+"_RECORDS", idSetNode(ids)))
+			}
+		}
+		resp.add(recs)
+	}
+	if len(matched) > len(page) {
+		resp.add(s.warningNode(c, page[len(page)-1].ID+1))
+	}
+	return c.ok(el("AUTH_LIST_OUTPUT", c.requestNode(), resp), "/api/2.0/fo/auth/auth_list_output.dtd")
+}

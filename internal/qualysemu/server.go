@@ -1,0 +1,595 @@
+package qualysemu
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"go4.org/netipx"
+)
+
+// Server is the emulator: an http.Handler serving the Qualys auth record,
+// vault and session APIs from memory, plus the /_emulator/ admin endpoints.
+type Server struct {
+	cfg Config
+	lim *limiter
+
+	mu       sync.Mutex // guards st, ipCache, sessions
+	st       *store
+	ipCache  map[int64]ipCacheEntry
+	sessions map[string]string // QualysSession cookie value -> user
+
+	logMu       sync.Mutex // guards log, inFlight, maxInFlight
+	log         []LoggedRequest
+	inFlight    int
+	maxInFlight int
+
+	faultMu sync.Mutex
+	faults  []*Fault
+}
+
+type ipCacheEntry struct {
+	stored string
+	set    *netipx.IPSet
+}
+
+// LoggedRequest is one entry of the request log (Server.Requests and
+// GET /_emulator/requests).
+type LoggedRequest struct {
+	Time   time.Time `json:"time"`
+	Method string    `json:"method"`
+	Path   string    `json:"path"`
+	Action string    `json:"action,omitempty"`
+	User   string    `json:"user,omitempty"`
+	// Params holds the request parameters (query and form; the last value
+	// of a repeated name), secrets replaced by "********".
+	Params url.Values `json:"params"`
+	// Status is the HTTP status answered (or that would have been answered,
+	// when the connection was dropped).
+	Status int `json:"status"`
+	// Code is the Qualys error code of the answer; 0 when none.
+	Code int `json:"code,omitempty"`
+	// Write is true for a create, update or delete that took effect.
+	Write bool `json:"write"`
+	// Fault is the injected fault that hit the call, in ParseFault form.
+	Fault string `json:"fault,omitempty"`
+	// Dropped is true when the connection was closed without an answer.
+	Dropped bool `json:"dropped,omitempty"`
+}
+
+// New returns a Server. When cfg.StatePath names an existing file, the state
+// is loaded from it.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Normalize(); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, lim: newLimiter(cfg), ipCache: map[int64]ipCacheEntry{}, sessions: map[string]string{},
+		st: newStore(cfg.FirstRecordID, cfg.FirstVaultID)}
+	if cfg.StatePath != "" {
+		state, ok, err := loadStateFile(cfg.StatePath)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			st, err := storeFromState(state, cfg.FirstRecordID, cfg.FirstVaultID)
+			if err != nil {
+				return nil, fmt.Errorf("state file %s: %w", cfg.StatePath, err)
+			}
+			s.st = st
+		}
+	}
+	return s, nil
+}
+
+// Snapshot returns a deep copy of the records and vaults, sorted by ID,
+// stored secrets included.
+func (s *Server) Snapshot() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.state()
+}
+
+// Requests returns every logged request in order.
+func (s *Server) Requests() []LoggedRequest {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	out := make([]LoggedRequest, len(s.log))
+	copy(out, s.log)
+	return out
+}
+
+// ResetRequests empties the request log and resets MaxInFlight.
+func (s *Server) ResetRequests() {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.log = nil
+	s.maxInFlight = s.inFlight
+}
+
+// MaxInFlight returns the highest number of API calls in flight at once
+// since the start or the last ResetRequests.
+func (s *Server) MaxInFlight() int {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return s.maxInFlight
+}
+
+func (s *Server) enter() {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
+}
+
+func (s *Server) leave() {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.inFlight--
+}
+
+func (s *Server) logRequest(e LoggedRequest) {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.log = append(s.log, e)
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.cfg.Logf != nil {
+		s.cfg.Logf(format, args...)
+	}
+}
+
+// endpoint kinds.
+const (
+	epAuthAll = iota
+	epAuthType
+	epVault
+	epSession
+)
+
+// endpoint is a routed Qualys API path.
+type endpoint struct {
+	kind int
+	rt   *recordType
+	api  string // canonical path: the unit of rate and concurrency limits
+	name string // fault endpoint name
+}
+
+// route maps a path to an endpoint. "X/", "X", "X/index.php" and
+// "X/index.php/" are the same endpoint (REFERENCE.md §1).
+func route(path string) *endpoint {
+	p := strings.TrimSuffix(path, "/")
+	p = strings.TrimSuffix(p, "/index.php")
+	switch {
+	case p == "/api/2.0/fo/auth":
+		return &endpoint{kind: epAuthAll, api: "/api/2.0/fo/auth/", name: "auth"}
+	case strings.HasPrefix(p, "/api/2.0/fo/auth/"):
+		rt := recordTypeByName(strings.TrimPrefix(p, "/api/2.0/fo/auth/"))
+		if rt == nil {
+			return nil
+		}
+		return &endpoint{kind: epAuthType, rt: rt, api: "/api/2.0/fo/auth/" + rt.name + "/", name: rt.name}
+	case p == "/api/2.0/fo/vault":
+		return &endpoint{kind: epVault, api: "/api/2.0/fo/vault/", name: "vault"}
+	case p == "/api/2.0/fo/session":
+		return &endpoint{kind: epSession, api: "/api/2.0/fo/session/", name: "session"}
+	}
+	return nil
+}
+
+// response is a fully prepared answer; it is written only after logging, so
+// a dropped connection can still be recorded.
+type response struct {
+	status      int
+	body        []byte
+	contentType string
+	code        int  // Qualys error code in the body
+	write       bool // a write took effect
+	limits      *limitInfo
+	cookies     []*http.Cookie
+	drop        bool
+	errText     string // "CODE TEXT" of an error answer
+}
+
+// reqCtx carries what every handler needs about one request.
+type reqCtx struct {
+	r    *http.Request
+	p    *params
+	user string
+	base string // scheme://host used in DOCTYPE and WARNING URLs
+	now  time.Time
+	echo bool
+	// pinID is the ID a seed entry asks for (0: the next in sequence).
+	pinID int64
+}
+
+func (s *Server) newCtx(r *http.Request, p *params) *reqCtx {
+	base := s.cfg.BaseURL
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return &reqCtx{r: r, p: p, base: base, now: s.cfg.Now()}
+}
+
+// requestNode is the REQUEST block of echo_request=1; secrets are masked.
+func (c *reqCtx) requestNode() *node {
+	if !c.echo {
+		return nil
+	}
+	n := el("REQUEST", txt("DATETIME", qualysTime(c.now)), cdata("USER_LOGIN", c.user), cdata("RESOURCE", c.r.URL.Path))
+	if len(c.p.list) > 0 {
+		pl := el("PARAM_LIST")
+		for _, kv := range c.p.list {
+			v := kv.value
+			if isSecretParam(kv.key) {
+				v = mask
+			}
+			pl.add(el("PARAM", cdata("KEY", kv.key), cdata("VALUE", v)))
+		}
+		n.add(pl)
+	}
+	return n
+}
+
+// simpleReturn renders a SIMPLE_RETURN. Errors (code != 0) start with the
+// DOCTYPE like the real 400 capture; successes carry an XML declaration.
+func (c *reqCtx) simpleReturn(status, code int, text string, items [][2]string) *response {
+	resp := el("RESPONSE", txt("DATETIME", qualysTime(c.now)))
+	if code != 0 {
+		resp.add(txt("CODE", fmt.Sprint(code)))
+	}
+	resp.add(txt("TEXT", text))
+	if len(items) > 0 {
+		il := el("ITEM_LIST")
+		for _, it := range items {
+			il.add(el("ITEM", txt("KEY", it[0]), txt("VALUE", it[1])))
+		}
+		resp.add(il)
+	}
+	root := el("SIMPLE_RETURN", c.requestNode(), resp)
+	return &response{status: status, code: code, body: xmlDoc(root, c.base+"/api/2.0/simple_return.dtd", code == 0)}
+}
+
+func (c *reqCtx) errorResp(e *apiError) *response {
+	resp := c.simpleReturn(e.status, e.code, e.text, e.items)
+	resp.errText = fmt.Sprintf("%d %s", e.code, e.text)
+	return resp
+}
+
+// ok renders a success document.
+func (c *reqCtx) ok(root *node, dtdPath string) *response {
+	return &response{status: http.StatusOK, body: xmlDoc(root, c.base+dtdPath, true)}
+}
+
+// action returns the action parameter, checking it is one of valid.
+func (c *reqCtx) action(valid ...string) (string, *apiError) {
+	a := c.p.get("action")
+	if a == "" {
+		return "", errMissing("action")
+	}
+	if !contains(valid, a) {
+		return "", errInvalid("action", a, "")
+	}
+	return a, nil
+}
+
+// checkMethod enforces POST for writes and GET or POST for reads
+// (code 1908).
+func (c *reqCtx) checkMethod(action string, write bool) *apiError {
+	m := c.r.Method
+	if m == http.MethodPost || (m == http.MethodGet && !write) {
+		return nil
+	}
+	return errMethod(action)
+}
+
+func checkEcho(p *params) *apiError {
+	if v := p.get("echo_request"); p.has("echo_request") && v != "0" && v != "1" {
+		return errInvalid("echo_request", v, "must be 0 or 1")
+	}
+	return nil
+}
+
+// ServeHTTP serves the Qualys API paths and the /_emulator/ admin paths.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/_emulator" || strings.HasPrefix(r.URL.Path, "/_emulator/") {
+		s.serveAdmin(w, r)
+		return
+	}
+	s.enter()
+	defer s.leave()
+	entry := LoggedRequest{Time: s.cfg.Now(), Method: r.Method, Path: r.URL.Path}
+	resp, release := s.handle(r, &entry)
+	defer release()
+	entry.Status, entry.Code, entry.Write, entry.Dropped = resp.status, resp.code, resp.write, resp.drop
+	s.logRequest(entry)
+	writeResponse(w, resp)
+}
+
+func writeResponse(w http.ResponseWriter, resp *response) {
+	if resp.drop {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	h := w.Header()
+	if resp.limits != nil {
+		resp.limits.setHeaders(h)
+	}
+	for _, c := range resp.cookies {
+		http.SetCookie(w, c)
+	}
+	ct := resp.contentType
+	if ct == "" {
+		ct = "text/xml;charset=UTF-8"
+	}
+	h.Set("Content-Type", ct)
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(resp.body)
+}
+
+var noop = func() {}
+
+// handle runs the checks every call goes through, in this order: route,
+// parameters, authentication (401 2000, no limit headers), X-Requested-With,
+// injected faults, concurrency (1960) then rate (1965), the endpoint.
+func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func()) {
+	ep := route(r.URL.Path)
+	if ep == nil {
+		return &response{status: http.StatusNotFound, contentType: "text/plain; charset=utf-8",
+			body: []byte("404 page not found\n")}, noop
+	}
+	p, err := parseParams(r)
+	if err != nil {
+		p = &params{last: map[string]string{}}
+		c := s.newCtx(r, p)
+		return c.errorResp(&apiError{status: 400, code: 1905, text: "request body could not be read: " + err.Error()}), noop
+	}
+	c := s.newCtx(r, p)
+	entry.Params = p.masked()
+	entry.Action = p.get("action")
+
+	if ep.kind == epSession {
+		return s.handleSessionCall(c, ep, entry), noop
+	}
+	user, ok := s.authenticate(r)
+	if !ok {
+		return badLogin(c), noop
+	}
+	c.user, entry.User = user, user
+	c.echo = p.get("echo_request") == "1"
+
+	if !s.cfg.AllowMissingRequestedWith && r.Header.Get("X-Requested-With") == "" {
+		info := s.lim.peek(user, ep.api)
+		resp := c.errorResp(&apiError{status: 400, code: s.cfg.MissingRequestedWithCode, text: "Missing required header: X-Requested-With"})
+		resp.limits = &info
+		return resp, noop
+	}
+
+	f := s.takeFault(ep.name, entry.Action)
+	if f != nil {
+		entry.Fault = f.String()
+		if f.replaces() {
+			return s.faultResponse(c, ep, f), noop
+		}
+	}
+
+	info, release := s.lim.acquire(user, ep.api)
+	if info.blocked != nil {
+		resp := c.errorResp(info.blocked)
+		resp.limits = &info
+		return resp, noop
+	}
+	if f != nil && f.Kind == FaultSlow {
+		sleepCtx(r.Context(), f.Delay)
+	}
+	var resp *response
+	switch ep.kind {
+	case epAuthAll:
+		resp = s.handleAuthList(c)
+	case epAuthType:
+		resp = s.handleRecords(c, ep.rt)
+	case epVault:
+		resp = s.handleVaults(c)
+	}
+	resp.limits = &info
+	if f != nil && f.Kind == FaultDropAfter {
+		resp.drop = true
+	}
+	return resp, release
+}
+
+func (s *Server) faultResponse(c *reqCtx, ep *endpoint, f *Fault) *response {
+	if f.Kind == FaultDropBefore {
+		return &response{status: 0, drop: true}
+	}
+	resp := c.errorResp(f.answer())
+	if ep.kind == epSession {
+		return resp
+	}
+	info := s.lim.peek(c.user, ep.api)
+	switch f.Kind {
+	case FaultRateLimit:
+		info.remaining, info.toWait = 0, f.Wait
+	case FaultConcurrency:
+		info.running, info.toWait = info.concLimit, f.Wait
+	}
+	resp.limits = &info
+	return resp
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+func badLogin(c *reqCtx) *response {
+	return c.errorResp(&apiError{status: http.StatusUnauthorized, code: 2000, text: "Bad Login/Password"})
+}
+
+// authenticate accepts Basic auth or a QualysSession cookie.
+func (s *Server) authenticate(r *http.Request) (string, bool) {
+	if r.Header.Get("Authorization") != "" {
+		u, p, ok := r.BasicAuth()
+		if !ok {
+			return "", false
+		}
+		return u, s.credentialsOK(u, p)
+	}
+	if ck, err := r.Cookie("QualysSession"); err == nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		u, ok := s.sessions[ck.Value]
+		return u, ok
+	}
+	return "", false
+}
+
+func (s *Server) credentialsOK(u, p string) bool {
+	uok := subtle.ConstantTimeCompare([]byte(u), []byte(s.cfg.Username)) == 1
+	pok := subtle.ConstantTimeCompare([]byte(p), []byte(s.cfg.Password)) == 1
+	return uok && pok
+}
+
+// handleSessionCall serves /api/2.0/fo/session/ (login and logout). Session
+// calls are exempt from the limits and carry no limit headers.
+func (s *Server) handleSessionCall(c *reqCtx, ep *endpoint, entry *LoggedRequest) *response {
+	c.echo = false
+	if !s.cfg.AllowMissingRequestedWith && c.r.Header.Get("X-Requested-With") == "" {
+		return c.errorResp(&apiError{status: 400, code: s.cfg.MissingRequestedWithCode, text: "Missing required header: X-Requested-With"})
+	}
+	action, e := c.action("login", "logout")
+	if e != nil {
+		return c.errorResp(e)
+	}
+	if f := s.takeFault(ep.name, action); f != nil {
+		entry.Fault = f.String()
+		if f.replaces() {
+			return s.faultResponse(c, ep, f)
+		}
+		if f.Kind == FaultSlow {
+			sleepCtx(c.r.Context(), f.Delay)
+		}
+		if f.Kind == FaultDropAfter {
+			resp := s.sessionAction(c, action, entry)
+			resp.drop = true
+			return resp
+		}
+	}
+	return s.sessionAction(c, action, entry)
+}
+
+func (s *Server) sessionAction(c *reqCtx, action string, entry *LoggedRequest) *response {
+	p := c.p
+	if e := c.checkMethod(action, true); e != nil {
+		return c.errorResp(e)
+	}
+	switch action {
+	case "login":
+		if unk := p.unknown(map[string]bool{"action": true, "username": true, "password": true}); len(unk) > 0 {
+			return c.errorResp(errUnrecognized(unk))
+		}
+		var missing []string
+		for _, k := range []string{"username", "password"} {
+			if !p.given(k) {
+				missing = append(missing, k)
+			}
+		}
+		if len(missing) > 0 {
+			return c.errorResp(errMissing(missing...))
+		}
+		if !s.credentialsOK(p.get("username"), p.get("password")) {
+			return badLogin(c)
+		}
+		token := newToken()
+		s.mu.Lock()
+		s.sessions[token] = p.get("username")
+		s.mu.Unlock()
+		entry.User = p.get("username")
+		resp := c.simpleReturn(http.StatusOK, 0, "Logged in", nil)
+		resp.cookies = []*http.Cookie{{Name: "QualysSession", Value: token, Path: "/api", HttpOnly: true, Secure: c.r.TLS != nil}}
+		return resp
+	default: // logout
+		if unk := p.unknown(map[string]bool{"action": true}); len(unk) > 0 {
+			return c.errorResp(errUnrecognized(unk))
+		}
+		ck, err := c.r.Cookie("QualysSession")
+		if err != nil {
+			return badLogin(c)
+		}
+		s.mu.Lock()
+		user, ok := s.sessions[ck.Value]
+		delete(s.sessions, ck.Value)
+		s.mu.Unlock()
+		if !ok {
+			return badLogin(c)
+		}
+		entry.User = user
+		resp := c.simpleReturn(http.StatusOK, 0, "Logged out", nil)
+		resp.cookies = []*http.Cookie{{Name: "QualysSession", Value: "", Path: "/api", MaxAge: -1, HttpOnly: true}}
+		return resp
+	}
+}
+
+func newToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// commit saves the state after a write. On failure the previous state is
+// restored, so the call has no effect, and a 500 is answered.
+func (s *Server) commit(prev *store) *apiError {
+	if s.cfg.StatePath == "" {
+		return nil
+	}
+	if err := saveStateFile(s.cfg.StatePath, s.st.state()); err != nil {
+		s.st = prev
+		s.logf("qualysemu: %v", err)
+		return &apiError{status: http.StatusInternalServerError, code: 999, text: "Internal error. Please contact customer support."}
+	}
+	return nil
+}
+
+// beginWrite returns what commit needs to roll back. Caller holds s.mu.
+func (s *Server) beginWrite() *store {
+	if s.cfg.StatePath == "" {
+		return nil
+	}
+	return s.st.clone()
+}
+
+// SaveState writes the state file now (a no-op without StatePath).
+func (s *Server) SaveState() error {
+	if s.cfg.StatePath == "" {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return saveStateFile(s.cfg.StatePath, s.st.state())
+}
+
+// readAllLimited reads at most maxBodyBytes of r.
+func readAllLimited(r io.Reader) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(r, maxBodyBytes))
+}

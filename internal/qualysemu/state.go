@@ -1,0 +1,222 @@
+package qualysemu
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// State is the emulator's whole estate: what Snapshot returns, what the
+// state file holds, and what GET /_emulator/state shows (with secrets
+// masked there).
+type State struct {
+	NextRecordID int64    `json:"next_record_id"`
+	NextVaultID  int64    `json:"next_vault_id"`
+	Records      []Record `json:"records"`
+	Vaults       []Vault  `json:"vaults"`
+}
+
+// Record is one auth record. Params holds every stored parameter under its
+// Qualys name, secrets included: "title", "comments", "ips" (canonical
+// merged form, e.g. "10.0.0.1,10.0.1.0-10.0.1.255"), "login_type",
+// "vault_id", "vault_type", booleans as "0"/"1", and the type's own fields.
+type Record struct {
+	ID             int64             `json:"id"`
+	Type           string            `json:"type"` // endpoint slug: mysql, unix, windows
+	Params         map[string]string `json:"params"`
+	Created        time.Time         `json:"created"`
+	CreatedBy      string            `json:"created_by"`
+	LastModified   time.Time         `json:"last_modified"`
+	LastModifiedBy string            `json:"last_modified_by"`
+}
+
+// Title returns the record's title.
+func (r Record) Title() string { return r.Params["title"] }
+
+// Vault is one authentication vault. Type is the Qualys display string
+// ("CA PAM"); Params holds "title", "comments" and the type's settings,
+// secrets included.
+type Vault struct {
+	ID             int64             `json:"id"`
+	Type           string            `json:"type"`
+	Params         map[string]string `json:"params"`
+	Created        time.Time         `json:"created"`
+	CreatedBy      string            `json:"created_by"`
+	LastModified   time.Time         `json:"last_modified"`
+	LastModifiedBy string            `json:"last_modified_by"`
+}
+
+// Title returns the vault's title.
+func (v Vault) Title() string { return v.Params["title"] }
+
+func (r *Record) clone() *Record {
+	c := *r
+	c.Params = maps.Clone(r.Params)
+	return &c
+}
+
+func (v *Vault) clone() *Vault {
+	c := *v
+	c.Params = maps.Clone(v.Params)
+	return &c
+}
+
+// store is the mutable estate, guarded by Server.mu.
+type store struct {
+	records      map[int64]*Record
+	vaults       map[int64]*Vault
+	nextRecordID int64
+	nextVaultID  int64
+}
+
+func newStore(firstRecord, firstVault int64) *store {
+	return &store{records: map[int64]*Record{}, vaults: map[int64]*Vault{},
+		nextRecordID: firstRecord, nextVaultID: firstVault}
+}
+
+func (st *store) clone() *store {
+	c := &store{records: make(map[int64]*Record, len(st.records)), vaults: make(map[int64]*Vault, len(st.vaults)),
+		nextRecordID: st.nextRecordID, nextVaultID: st.nextVaultID}
+	for id, r := range st.records {
+		c.records[id] = r.clone()
+	}
+	for id, v := range st.vaults {
+		c.vaults[id] = v.clone()
+	}
+	return c
+}
+
+// sortedRecords returns the records sorted by ID.
+func (st *store) sortedRecords() []*Record {
+	out := make([]*Record, 0, len(st.records))
+	for _, r := range st.records {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func (st *store) sortedVaults() []*Vault {
+	out := make([]*Vault, 0, len(st.vaults))
+	for _, v := range st.vaults {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func (st *store) state() State {
+	s := State{NextRecordID: st.nextRecordID, NextVaultID: st.nextVaultID,
+		Records: []Record{}, Vaults: []Vault{}}
+	for _, r := range st.sortedRecords() {
+		s.Records = append(s.Records, *r.clone())
+	}
+	for _, v := range st.sortedVaults() {
+		s.Vaults = append(s.Vaults, *v.clone())
+	}
+	return s
+}
+
+func storeFromState(s State, firstRecord, firstVault int64) (*store, error) {
+	st := newStore(firstRecord, firstVault)
+	for i := range s.Records {
+		r := s.Records[i]
+		if r.ID <= 0 || recordTypeByName(r.Type) == nil {
+			return nil, fmt.Errorf("record %d: bad id or type %q", r.ID, r.Type)
+		}
+		if _, dup := st.records[r.ID]; dup {
+			return nil, fmt.Errorf("record %d: duplicate id", r.ID)
+		}
+		if r.Params == nil {
+			r.Params = map[string]string{}
+		}
+		st.records[r.ID] = r.clone()
+		st.nextRecordID = max(st.nextRecordID, r.ID+1)
+	}
+	for i := range s.Vaults {
+		v := s.Vaults[i]
+		if v.ID <= 0 || vaultTypeByName(v.Type) == nil {
+			return nil, fmt.Errorf("vault %d: bad id or type %q", v.ID, v.Type)
+		}
+		if _, dup := st.vaults[v.ID]; dup {
+			return nil, fmt.Errorf("vault %d: duplicate id", v.ID)
+		}
+		if v.Params == nil {
+			v.Params = map[string]string{}
+		}
+		st.vaults[v.ID] = v.clone()
+		st.nextVaultID = max(st.nextVaultID, v.ID+1)
+	}
+	st.nextRecordID = max(st.nextRecordID, s.NextRecordID)
+	st.nextVaultID = max(st.nextVaultID, s.NextVaultID)
+	return st, nil
+}
+
+// loadStateFile reads path; a missing file is not an error (ok == false).
+func loadStateFile(path string) (s State, ok bool, err error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return State{}, false, nil
+	}
+	if err != nil {
+		return State{}, false, fmt.Errorf("read state file: %w", err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		return State{}, false, fmt.Errorf("state file %s: %w", path, err)
+	}
+	return s, true, nil
+}
+
+// saveStateFile writes s atomically (temporary file and rename), readable by
+// the owner only since it holds secrets.
+func saveStateFile(path string, s State) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write state file: %w", err)
+	}
+	_, werr := tmp.Write(append(data, '\n'))
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write state file: %w", errors.Join(werr, cerr))
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write state file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write state file: %w", err)
+	}
+	return nil
+}
+
+// maskState replaces every secret parameter value with "********".
+func maskState(s State) State {
+	for i := range s.Records {
+		for k := range s.Records[i].Params {
+			if isSecretParam(k) {
+				s.Records[i].Params[k] = mask
+			}
+		}
+	}
+	for i := range s.Vaults {
+		vt := vaultTypeByName(s.Vaults[i].Type)
+		for k := range s.Vaults[i].Params {
+			if vt.isSecret(k) {
+				s.Vaults[i].Params[k] = mask
+			}
+		}
+	}
+	return s
+}
