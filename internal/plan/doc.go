@@ -1,0 +1,76 @@
+// Package plan owns the heart of qsync: it compares the desired state with the live one (both
+// spec.Documents in canonical form), decides ownership, orders and batches the API calls, applies
+// the safety guards, renders plans for review (text, markdown, json) and reads and writes saved
+// plan files. It does no I/O other than writing to an io.Writer.
+//
+// # Algorithm
+//
+// Like dnscontrol's diff2, Build never special-cases the applier: both sides are already one
+// comparable form, so a plan is a set difference.
+//
+//  1. Match. A desired object matches the live object with its key (kind, title), or, through
+//     previous_titles, a live object with an old title (a rename keeping the Qualys ID). A live
+//     object named in previous_titles is claimed unless the desired title itself exists live and
+//     nobody else claims it.
+//  2. Ownership. Only live objects whose marker names this owner are updated or deleted. A
+//     declared object that exists live without a marker is an error unless adopted (adopt: true
+//     or Options.Adopt); one carrying another owner's marker is always an error. Live objects not
+//     declared and not managed are listed in Plan.Unmanaged and never touched. Managed live
+//     objects missing from the configuration are deleted.
+//  3. Compare. Every readable setting of the kind's descriptor table is compared in canonical form
+//     (spec.Canonical; an unset field equals its default), IPs as address sets, comments as the
+//     user's text (the marker is not shown), logins by vault ID and the vault type's record-side
+//     parameters. Settings that apply only to basic login (cleartext_password) are compared only
+//     when both sides use basic login. Attributes that no descriptor names are not compared. A
+//     change of unix sub_type, vault type or an Immutable field needs a replacement (delete, then
+//     create).
+//  4. Secrets are write-only. With Options.SecretKey, each desired secret is fingerprinted
+//     (spec.Fingerprint) and compared with the fingerprint in the live marker; only changed or
+//     unknown ones are sent, and the marker written carries the new fingerprints. Without a key,
+//     secrets are sent on create (and when a login switches back to basic) only and the plan notes
+//     that drift is not checked; Options.PushSecrets sends every secret. Steps carry
+//     spec.SecretRef references; no value is ever stored in a Plan.
+//  5. Guards. protect: true refuses the replacement of a declared object (listed in Plan.Refused);
+//     it guards objects still in the configuration, including one found through previous_titles.
+//     A managed object removed from the configuration carries no protect flag any more, so protect
+//     cannot stop its delete: the delete threshold and the review of the plan do. Deletes of more
+//     than DeleteThreshold of the managed objects of a kind (when at least DeleteMinCount exist)
+//     are refused with a *RefusedError unless AllowDeletes. Without LiveComplete any create or
+//     delete is refused (ErrLiveIncomplete): "not seen" never becomes "delete" or "create again".
+//  6. Order and batch (see Step and the Phase constants). Vaults first; then, in phase 2, record
+//     updates that only remove IPs or free a title, the IP removal or title change split off an
+//     update whose removed IPs or old title another record takes, and record deletes that free
+//     IPs or a title (the old half of a replacement); then record creates and the remaining
+//     updates; record deletes; vault deletes. A call that takes a title or IPs depends on the call
+//     that frees them, and a record pointing at a vault created by the plan depends on that
+//     create. Record updates with identical parameters are one call with many IDs; record deletes
+//     of one kind in one phase are one call; vault calls take one id each.
+//
+// Drift: a plan cannot know history, so Change.Drift marks any update of a managed object whose
+// readable settings (not its title or secrets) differ from the configuration: either the
+// configuration changed or someone changed the object outside qsync. Creates of objects that were
+// once managed and vanished from Qualys cannot be told apart from new ones and are not flagged.
+//
+// # JSON format (format_version 1)
+//
+// The json renderer and Save write the Plan struct; Read refuses any other format_version. Fields:
+//
+//	format_version  1
+//	owner           owner whose marker the plan writes
+//	changes[]       key{Kind,Title}, type, action (create|update|delete|replace|adopt|rename), id,
+//	                previous_title, drift, reason, unchanged,
+//	                fields[] {name, before, after, sensitive, added[], removed[], diff}
+//	steps[]         id (1-based order), phase (1-5), kind, op (create|update|delete),
+//	                keys[] {Kind,Title}, ids[], params{name: value as sent},
+//	                secrets{name: {env|file}}, vault_ref, depends_on[]
+//	unmanaged[]     {Kind,Title} of live objects left alone
+//	refused[]       {key, id, action, reason}
+//	notes[]         plan-wide remarks
+//	config_digest   digest of the configuration (set by the CLI)
+//	live_digests    key.String() -> ObjectDigest of each live object a step touches
+//	calls           "kind op" -> number of API calls
+//	rate_remaining  calls left per endpoint when planned (0: unknown)
+//
+// Secret fields carry only descriptions such as "(sensitive, changed)" and steps only references:
+// a saved plan holds no secret value.
+package plan

@@ -1,0 +1,262 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+
+	"github.com/qsync/qsync/internal/spec"
+)
+
+// FormatVersion is the version of the JSON plan format written by Save and the json renderer.
+const FormatVersion = 1
+
+// Action is what a Change does to one object.
+type Action string
+
+// The actions of a Change. Adopt and rename are in-place updates (they keep the Qualys ID); replace
+// is a delete followed by a create.
+const (
+	ActionCreate  Action = "create"
+	ActionUpdate  Action = "update"
+	ActionDelete  Action = "delete"
+	ActionReplace Action = "replace"
+	ActionAdopt   Action = "adopt"
+	ActionRename  Action = "rename"
+)
+
+// Step operations.
+const (
+	OpCreate = "create"
+	OpUpdate = "update"
+	OpDelete = "delete"
+)
+
+// The phases of a plan, in the order apply runs them (see DESIGN.md "Ordering").
+const (
+	// PhaseVaults creates and updates vaults (and deletes the old half of a vault replacement).
+	PhaseVaults = 1
+	// PhaseRelease holds record updates that only remove IPs or free a title, and record deletes
+	// that free IPs or a title another record needs (the old half of a replacement).
+	PhaseRelease = 2
+	// PhaseRecords creates records, then runs the remaining record updates.
+	PhaseRecords = 3
+	// PhaseDeleteRecords deletes records missing from the configuration.
+	PhaseDeleteRecords = 4
+	// PhaseDeleteVaults deletes vaults missing from the configuration, one call per vault.
+	PhaseDeleteVaults = 5
+)
+
+// Options steer Build.
+type Options struct {
+	// Owner names the ownership marker this configuration writes and honours; empty means the
+	// desired document's Owner.
+	Owner string
+	// Adopt takes over every unmanaged live object whose key the configuration declares.
+	Adopt bool
+	// PushSecrets sends every secret of every declared object, changed or not.
+	PushSecrets bool
+	// SecretKey is QSYNC_SECRET_KEY. With a key, secrets are fingerprinted and only changed ones
+	// are sent; nil turns fingerprints off (secrets are then sent on create only).
+	SecretKey []byte
+	// Resolve returns the value of a desired object's secret parameter. Build calls it only when a
+	// SecretKey is set (to fingerprint the value); the value never leaves Build.
+	Resolve func(o *spec.Object, param string) (string, error)
+	// AllowDeletes lifts the delete threshold.
+	AllowDeletes bool
+	// DeleteThreshold is the largest share of the managed objects of one kind a plan may delete
+	// without AllowDeletes; zero means 0.30.
+	DeleteThreshold float64
+	// DeleteMinCount is the number of managed objects of a kind below which the threshold does not
+	// apply; zero means 10.
+	DeleteMinCount int
+	// LiveComplete says the live read saw everything. When false, Build fails closed: it refuses
+	// any plan that would create or delete an object.
+	LiveComplete bool
+	// RateRemaining is the number of API calls left in the current rate window per endpoint
+	// (X-RateLimit-Remaining), shown next to the calls a plan needs; zero means unknown.
+	RateRemaining int
+}
+
+func (o Options) withDefaults() Options {
+	if o.DeleteThreshold == 0 {
+		o.DeleteThreshold = 0.30
+	}
+	if o.DeleteMinCount == 0 {
+		o.DeleteMinCount = 10
+	}
+	return o
+}
+
+// Plan is everything a reviewer approves and apply executes. It is plain data: Changes say what
+// will differ afterwards, Steps are the exact API calls apply makes, in order. No secret value is
+// ever held in a Plan; Steps carry spec.SecretRef references that apply resolves at run time.
+type Plan struct {
+	FormatVersion int    `json:"format_version"`
+	Owner         string `json:"owner"`
+	// Changes lists one entry per object that changes, deletes first, then replacements, creates
+	// and in-place updates (adopt, rename, update), each group sorted by key.
+	Changes []Change `json:"changes"`
+	// Steps are the API calls apply makes, in order.
+	Steps []Step `json:"steps"`
+	// Unmanaged lists live objects that carry no marker of this owner and are left alone.
+	Unmanaged []spec.Key `json:"unmanaged,omitempty"`
+	// Refused lists changes the configuration asks for that a guard (protect: true) refused; they
+	// are not in Changes or Steps.
+	Refused []Refusal `json:"refused,omitempty"`
+	// Notes are plan-wide remarks a reviewer must see (e.g. that secret drift is not checked).
+	Notes []string `json:"notes,omitempty"`
+	// ConfigDigest is a digest of the configuration the plan was built from (set by the caller).
+	ConfigDigest string `json:"config_digest,omitempty"`
+	// LiveDigests maps key.String() of every live object a step touches to ObjectDigest of it as
+	// read when planning, so apply can refuse a stale plan.
+	LiveDigests map[string]string `json:"live_digests"`
+	// Calls counts the API calls per endpoint and operation ("mysql update": 1).
+	Calls map[string]int `json:"calls"`
+	// RateRemaining is Options.RateRemaining (zero: unknown).
+	RateRemaining int `json:"rate_remaining,omitempty"`
+}
+
+// Change is the difference of one object. Before is the live object (nil for a create) and After
+// the desired one (nil for a delete); both are for callers of Build only and are not saved.
+type Change struct {
+	Key  spec.Key `json:"key"`
+	Type string   `json:"type,omitempty"`
+	// Action is create, update, delete, replace, adopt or rename.
+	Action Action `json:"action"`
+	// ID is the live Qualys ID (zero for a create).
+	ID int64 `json:"id,omitempty"`
+	// PreviousTitle is the live title of a renamed object.
+	PreviousTitle string `json:"previous_title,omitempty"`
+	// Drift marks an update of a managed object whose live state differs from the configuration
+	// in something other than its title or secrets: either the configuration changed or someone
+	// changed the object outside qsync (a plan cannot tell which).
+	Drift bool `json:"drift,omitempty"`
+	// Reason explains a replacement (which field cannot change in place).
+	Reason string        `json:"reason,omitempty"`
+	Fields []FieldChange `json:"fields,omitempty"`
+	// Unchanged counts the compared settings that do not change (shown as "N unchanged
+	// attributes hidden").
+	Unchanged int `json:"unchanged,omitempty"`
+
+	Before *spec.Object `json:"-"`
+	After  *spec.Object `json:"-"`
+}
+
+// FieldChange is one setting's difference. Values are canonical text ("" = unset). A secret has
+// Sensitive set and Before/After hold only descriptions such as "(sensitive, changed)". IP sets fill
+// Added and Removed (merged ranges); long or multi-line text fills Diff with a unified line diff.
+type FieldChange struct {
+	Name      string   `json:"name"`
+	Before    string   `json:"before,omitempty"`
+	After     string   `json:"after,omitempty"`
+	Sensitive bool     `json:"sensitive,omitempty"`
+	Added     []string `json:"added,omitempty"`
+	Removed   []string `json:"removed,omitempty"`
+	Diff      string   `json:"diff,omitempty"`
+}
+
+// Refusal is a change a guard refused.
+type Refusal struct {
+	Key    spec.Key `json:"key"`
+	ID     int64    `json:"id,omitempty"`
+	Action Action   `json:"action"`
+	Reason string   `json:"reason"`
+}
+
+// Step is one API call apply makes.
+type Step struct {
+	ID    int        `json:"id"`    // 1-based order
+	Phase int        `json:"phase"` // see the Phase constants
+	Kind  spec.Kind  `json:"kind"`  // record endpoint kind or vault
+	Op    string     `json:"op"`    // "create" | "update" | "delete"
+	Keys  []spec.Key `json:"keys"`  // objects this call touches
+	IDs   []int64    `json:"ids,omitempty"`
+	// Params are the non-secret Qualys parameters, values as sent (no action, ids or id).
+	Params map[string]string `json:"params,omitempty"`
+	// Secrets are secret parameters apply resolves at run time.
+	Secrets map[string]spec.SecretRef `json:"secrets,omitempty"`
+	// VaultRef is the title of a vault created earlier in this plan whose new ID fills vault_id.
+	VaultRef  string `json:"vault_ref,omitempty"`
+	DependsOn []int  `json:"depends_on,omitempty"`
+}
+
+// Endpoint names the step's endpoint and operation as used in Plan.Calls, e.g. "mysql update".
+func (s *Step) Endpoint() string { return string(s.Kind) + " " + s.Op }
+
+// Empty reports whether the plan changes nothing.
+func (p *Plan) Empty() bool { return len(p.Changes) == 0 && len(p.Steps) == 0 }
+
+// Summary counts the changes per action group as rendered: creates, in-place updates (update,
+// adopt, rename), deletes and replacements.
+func (p *Plan) Summary() (create, update, del, replace int) {
+	for _, c := range p.Changes {
+		switch c.Action {
+		case ActionCreate:
+			create++
+		case ActionDelete:
+			del++
+		case ActionReplace:
+			replace++
+		default:
+			update++
+		}
+	}
+	return
+}
+
+// TotalCalls is the number of API calls the plan makes.
+func (p *Plan) TotalCalls() int {
+	n := 0
+	for _, c := range p.Calls {
+		n += c
+	}
+	return n
+}
+
+// digestObject is the content ObjectDigest hashes: everything Qualys reports about an object.
+type digestObject struct {
+	Kind     spec.Kind         `json:"kind"`
+	Type     string            `json:"type"`
+	Title    string            `json:"title"`
+	ID       int64             `json:"id"`
+	Comments string            `json:"comments"`
+	Marker   *spec.Marker      `json:"marker"`
+	IPs      []string          `json:"ips"`
+	Attrs    map[string]string `json:"attrs"`
+	Login    *spec.VaultLogin  `json:"login"`
+}
+
+// ObjectDigest returns a stable hash (hex SHA-256) of a live object's canonical content: kind,
+// type, title, ID, comments, marker, IPs, attributes and login. Apply compares it with the digest
+// saved in a plan to refuse a stale plan.
+func ObjectDigest(o *spec.Object) string {
+	if o == nil {
+		return ""
+	}
+	d := digestObject{Kind: o.Kind, Type: o.Type, Title: o.Title, ID: o.ID, Comments: o.Comments,
+		Marker: o.Marker, IPs: o.IPs.Entries(), Attrs: nonEmpty(o.Attrs), Login: o.Login}
+	b, _ := json.Marshal(d) // cannot fail: plain strings and maps with string keys
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func nonEmpty(m map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,186 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/qsync/qsync/internal/spec"
+)
+
+// DefaultMarkdownBytes caps markdown output (GitHub comments hold at most 65536 characters).
+const DefaultMarkdownBytes = 60000
+
+// renderMarkdown writes a pull-request comment: a summary table per kind and action, the deletes
+// listed first and in full, then each change in a collapsed <details> block with a diff. Details
+// that would exceed the size cap are left out with a note; the summary, deletes and refusals are
+// always shown.
+func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
+	limit := opts.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMarkdownBytes
+	}
+	var head, tail strings.Builder
+	fmt.Fprintf(&head, "### qsync plan for owner `%s`\n\n", p.Owner)
+	fmt.Fprintf(&head, "**%s**\n\n", summaryLine(p))
+	if len(p.Changes) > 0 {
+		head.WriteString(summaryTable(p))
+		head.WriteString("\n")
+	}
+	var dels []Change
+	for _, c := range p.Changes {
+		if c.Action == ActionDelete || c.Action == ActionReplace {
+			dels = append(dels, c)
+		}
+	}
+	if len(dels) > 0 {
+		head.WriteString("> [!CAUTION]\n")
+		fmt.Fprintf(&head, "> **%d object%s will be deleted or replaced:**\n", len(dels), plural(len(dels)))
+		for _, c := range dels {
+			fmt.Fprintf(&head, "> - %s %s\n", c.Action, mdCode(keyText(c.Key, c.ID)))
+		}
+		head.WriteString("\n")
+	}
+	if len(p.Refused) > 0 {
+		head.WriteString("> [!WARNING]\n> **Refused (not planned):**\n")
+		for _, r := range p.Refused {
+			fmt.Fprintf(&head, "> - %s %s: %s\n", r.Action, mdCode(keyText(r.Key, r.ID)), mdEscape(r.Reason))
+		}
+		head.WriteString("\n")
+	}
+
+	if len(p.Unmanaged) > 0 {
+		fmt.Fprintf(&tail, "<details><summary>%d unmanaged object%s left alone</summary>\n\n", len(p.Unmanaged), plural(len(p.Unmanaged)))
+		for _, k := range p.Unmanaged {
+			fmt.Fprintf(&tail, "- %s\n", mdCode(k.String()))
+		}
+		tail.WriteString("\n</details>\n\n")
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(&tail, "> [!NOTE]\n> %s\n\n", mdEscape(n))
+	}
+	if len(p.Calls) > 0 {
+		fmt.Fprintf(&tail, "%s\n", callsLine(p))
+	}
+
+	budget := limit - head.Len() - tail.Len() - 200
+	var body strings.Builder
+	shown := 0
+	for i := range p.Changes {
+		block := detailsBlock(&p.Changes[i])
+		if body.Len()+len(block) > budget {
+			break
+		}
+		body.WriteString(block)
+		shown++
+	}
+	if shown < len(p.Changes) {
+		fmt.Fprintf(&body, "> [!NOTE]\n> %d of %d changes are not detailed here (comment size limit); run `qsync plan` for the full plan.\n\n",
+			len(p.Changes)-shown, len(p.Changes))
+	}
+	_, err := io.WriteString(w, head.String()+body.String()+tail.String())
+	return err
+}
+
+var tableActions = []Action{ActionDelete, ActionReplace, ActionCreate, ActionUpdate, ActionAdopt, ActionRename}
+
+func summaryTable(p *Plan) string {
+	counts := map[spec.Kind]map[Action]int{}
+	used := map[Action]bool{}
+	for _, c := range p.Changes {
+		if counts[c.Key.Kind] == nil {
+			counts[c.Key.Kind] = map[Action]int{}
+		}
+		counts[c.Key.Kind][c.Action]++
+		used[c.Action] = true
+	}
+	var cols []Action
+	for _, a := range tableActions {
+		if used[a] || a == ActionDelete || a == ActionCreate || a == ActionUpdate {
+			cols = append(cols, a)
+		}
+	}
+	kinds := make([]spec.Kind, 0, len(counts))
+	for k := range counts {
+		kinds = append(kinds, k)
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		return spec.Less(spec.Key{Kind: kinds[i]}, spec.Key{Kind: kinds[j]})
+	})
+	var b strings.Builder
+	b.WriteString("| kind |")
+	for _, a := range cols {
+		fmt.Fprintf(&b, " %s |", a)
+	}
+	b.WriteString("\n|---|")
+	for range cols {
+		b.WriteString("---:|")
+	}
+	b.WriteString("\n")
+	for _, k := range kinds {
+		fmt.Fprintf(&b, "| %s |", k)
+		for _, a := range cols {
+			n := counts[k][a]
+			if n > 0 && (a == ActionDelete || a == ActionReplace) {
+				fmt.Fprintf(&b, " **%d** |", n)
+			} else {
+				fmt.Fprintf(&b, " %d |", n)
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func keyText(k spec.Key, id int64) string {
+	if id == 0 {
+		return k.String()
+	}
+	return fmt.Sprintf("%s (id %d)", k, id)
+}
+
+func detailsBlock(c *Change) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<details><summary><code>%s %s</code>: %s</summary>\n\n", symbol(c.Action), htmlEscape(c.Key.String()),
+		htmlEscape(strings.TrimPrefix(headline(c), c.Key.String()+" ")))
+	var lines []string
+	for _, fc := range c.Fields {
+		lines = append(lines, fieldLines(fc, c.Action)...)
+	}
+	if c.Unchanged > 0 {
+		lines = append(lines, fmt.Sprintf("# (%d unchanged attribute%s hidden)", c.Unchanged, plural(c.Unchanged)))
+	}
+	if len(lines) > 0 {
+		fence := "```"
+		for strings.Contains(strings.Join(lines, "\n"), fence) {
+			fence += "`"
+		}
+		b.WriteString(fence + "diff\n")
+		for _, l := range lines {
+			b.WriteString(l + "\n")
+		}
+		b.WriteString(fence + "\n")
+	}
+	b.WriteString("\n</details>\n\n")
+	return b.String()
+}
+
+func mdCode(s string) string {
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}
+
+var mdReplacer = strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "`", "\\`", "\n", " ")
+
+func mdEscape(s string) string { return mdReplacer.Replace(s) }
+
+var htmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\"", "&quot;")
+
+func htmlEscape(s string) string { return htmlReplacer.Replace(s) }
