@@ -66,6 +66,7 @@
 //	unmanaged[]     {Kind,Title} of live objects left alone
 //	refused[]       {key, id, action, reason}
 //	notes[]         plan-wide remarks
+//	config[]        configuration files (set by the CLI)
 //	config_digest   digest of the configuration (set by the CLI)
 //	live_digests    key.String() -> ObjectDigest of each live object a step touches
 //	calls           "kind op" -> number of API calls

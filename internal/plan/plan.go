@@ -107,6 +107,8 @@ type Plan struct {
 	Refused []Refusal `json:"refused,omitempty"`
 	// Notes are plan-wide remarks a reviewer must see (e.g. that secret drift is not checked).
 	Notes []string `json:"notes,omitempty"`
+	// Config lists the configuration files the plan was built from (set by the caller).
+	Config []string `json:"config,omitempty"`
 	// ConfigDigest is a digest of the configuration the plan was built from (set by the caller).
 	ConfigDigest string `json:"config_digest,omitempty"`
 	// LiveDigests maps key.String() of every live object a step touches to ObjectDigest of it as
