@@ -14,6 +14,7 @@ import (
 // loader turns decoded files into Objects, collecting diagnostics.
 type loader struct {
 	opts   Options
+	broken bool // a file could not be read as a mapping; some checks would only add noise
 	doc    *Document
 	ds     Diagnostics
 	owners []ownerDecl
@@ -50,6 +51,7 @@ var (
 func (l *loader) file(f *yamlFile) {
 	root, ok := f.value.(map[string]any)
 	if !ok {
+		l.broken = true
 		return // the schema reports it
 	}
 	for _, k := range sortedKeys(root) {
@@ -437,7 +439,7 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 					alt = fmt.Sprintf("or %s: true, or a login through a vault", fd.RequiredUnless)
 				}
 				if !written { // a written but invalid value is reported where it is
-					l.ds.errorf(o.Pos, x.path, "%s %q needs %s (%s)", strings.TrimSuffix(kindName(def), "s"), o.Title, fd.Name, alt)
+					l.ds.errorf(o.Pos, x.path, "%s needs %s (%s)", objLabel(o), fd.Name, alt)
 				}
 			}
 		}

@@ -116,9 +116,10 @@ func objLabel(o *Object) string {
 func (l *loader) checkOwner(srcs []source) {
 	switch {
 	case len(srcs) == 0:
-	case len(l.owners) == 0:
+	case len(l.owners) == 0 && !l.broken:
 		l.ds.errorf(Pos{File: srcs[0].name, Line: 1, Col: 1}, "", "no file sets owner: add \"owner: NAME\" to exactly one file")
-	default:
+	case len(l.owners) > 0:
+		l.doc.Owner = l.owners[0].name
 		for _, o := range l.owners[1:] {
 			l.ds.errorf(o.pos, "owner", "owner is already set at %s: set it in exactly one file", l.owners[0].pos)
 		}
@@ -215,7 +216,7 @@ func (l *loader) checkIPs(objs []*Object, before func(a, b Pos) bool) {
 				}
 				both := early.o.IPs.Intersect(late.o.IPs)
 				l.ds.errorf(at.pos, at.path, "%s is in both %s and %s (at %s): an IP may belong to only one record of the %s group",
-					both, objLabel(late.o), objLabel(early.o), early.o.Pos, g)
+					strings.Join(both.Entries(), ", "), objLabel(late.o), objLabel(early.o), early.o.Pos, g)
 			}
 			active = append(active, it)
 		}

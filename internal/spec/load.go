@@ -126,6 +126,7 @@ func load(opts Options, srcs []source) (*Document, Diagnostics) {
 		f, pds := parseYAML(s.name, s.dir, s.data)
 		ds = append(ds, pds...)
 		if f.value == nil {
+			l.broken = true
 			continue
 		}
 		sds := validateSchema(f)

@@ -245,6 +245,8 @@ func fieldSchema(f *FieldDef) obj {
 		s["type"] = "string"
 		if f.MinLen > 0 {
 			s["minLength"] = f.MinLen
+		} else if f.Required && f.Default == "" {
+			s["minLength"] = 1
 		}
 		if f.MaxLen > 0 {
 			s["maxLength"] = f.MaxLen

@@ -171,6 +171,9 @@ func (c *converter) convert(n *yaml.Node, path string, keyPos Pos) any {
 	if _, seen := c.f.nodes[path]; !seen {
 		c.f.nodes[path] = info
 	}
+	if (n.Kind == yaml.MappingNode && info.tag != "!!map") || (n.Kind == yaml.SequenceNode && info.tag != "!!seq") {
+		c.ds.errorf(info.pos, path, "unsupported YAML tag %s", info.tag) // and read on, as if untagged
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		c.active[n] = true

@@ -1,0 +1,222 @@
+package spec
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// WriteOptions change how Write renders a Document.
+type WriteOptions struct {
+	// SchemaPath, when set, is written in a "# yaml-language-server: $schema=..." first line so
+	// editors validate and complete the file (e.g. "../schema/qsync.schema.json").
+	SchemaPath string
+	// SecretRefs adds an {env: SecretEnvName(...)} reference for every secret an object needs but
+	// does not reference (export: Qualys never returns secrets, so live objects have none).
+	SecretRefs bool
+}
+
+// Write renders doc in the YAML shape Load reads: version, owner, vaults sorted by title, then
+// records sorted by kind and title. IPs are written as merged ranges, settings that equal their
+// Qualys default are left out, secrets are {env: NAME} or {file: path} references, and multi-line
+// comments use block style. Load(Write(doc)) yields doc again.
+func Write(w io.Writer, doc *Document, opts WriteOptions) error {
+	root := mapping()
+	addKey(root, "version", scalar("!!int", "1"))
+	if doc.Owner != "" {
+		addKey(root, "owner", ystr(doc.Owner))
+	}
+	objs := append([]*Object(nil), doc.Objects...)
+	sort.SliceStable(objs, func(i, j int) bool { return Less(objs[i].Key(), objs[j].Key()) })
+	vaults, records := sequence(), sequence()
+	for _, o := range objs {
+		def := o.Def()
+		if def == nil {
+			return fmt.Errorf("write %s: unknown kind or type", objLabel(o))
+		}
+		if o.Kind == KindVault {
+			vaults.Content = append(vaults.Content, writeObject(o, def, opts))
+		} else {
+			records.Content = append(records.Content, writeObject(o, def, opts))
+		}
+	}
+	if len(vaults.Content) > 0 {
+		addKey(root, "vaults", vaults)
+	}
+	if len(records.Content) > 0 {
+		addKey(root, "records", records)
+	}
+	if opts.SchemaPath != "" {
+		if _, err := fmt.Fprintf(w, "# yaml-language-server: $schema=%s\n", opts.SchemaPath); err != nil {
+			return fmt.Errorf("write YAML: %w", err)
+		}
+	}
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return fmt.Errorf("write YAML: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("write YAML: %w", err)
+	}
+	return nil
+}
+
+func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
+	m := mapping()
+	if o.Kind == KindVault {
+		addKey(m, "title", ystr(o.Title))
+		addKey(m, "type", ystr(o.Type))
+	} else {
+		addKey(m, "type", ystr(string(o.Kind)))
+		if o.Type != "" {
+			addKey(m, "sub_type", ystr(o.Type))
+		}
+		addKey(m, "title", ystr(o.Title))
+	}
+	if len(o.PreviousTitles) > 0 {
+		s := sequence()
+		s.Style = yaml.FlowStyle
+		for _, t := range o.PreviousTitles {
+			s.Content = append(s.Content, ystr(t))
+		}
+		addKey(m, "previous_titles", s)
+	}
+	if o.Comments != "" {
+		addKey(m, "comments", ytext(o.Comments))
+	}
+	if o.Kind.IsRecord() {
+		s := sequence()
+		s.Style = yaml.FlowStyle
+		for _, e := range o.IPs.Entries() {
+			s.Content = append(s.Content, ystr(e))
+		}
+		addKey(m, "ips", s)
+	}
+	for i := range def.Fields {
+		f := &def.Fields[i]
+		if f.Type == TypeSecret {
+			ref, ok := o.Secrets[f.Name]
+			if !ok && opts.SecretRefs && needsSecret(o, f) {
+				ref, ok = SecretRef{Env: SecretEnvName(o.Kind, o.Title, f.Name)}, true
+			}
+			if ok {
+				addKey(m, f.Name, secretNode(ref))
+			}
+			continue
+		}
+		v, ok := o.Attrs[f.Name]
+		if !ok || v == "" || v == f.Default {
+			continue
+		}
+		addKey(m, f.Name, valueNode(f, v))
+	}
+	if o.Login != nil {
+		l := mapping()
+		l.Style = yaml.FlowStyle
+		addKey(l, "vault", ystr(o.Login.Vault))
+		for _, k := range sortedKeys(o.Login.Params) {
+			if o.Login.Params[k] != "" {
+				addKey(l, k, ystr(o.Login.Params[k]))
+			}
+		}
+		addKey(m, "login", l)
+	}
+	if o.Adopt {
+		addKey(m, "adopt", scalar("!!bool", "true"))
+	}
+	if o.Protect {
+		addKey(m, "protect", scalar("!!bool", "true"))
+	}
+	return m
+}
+
+// needsSecret reports whether Load would require secret field f of o.
+func needsSecret(o *Object, f *FieldDef) bool {
+	if !f.Required {
+		return false
+	}
+	if f.Basic && (o.Login != nil || (f.RequiredUnless != "" && o.Attrs[f.RequiredUnless] == "true")) {
+		return false
+	}
+	return true
+}
+
+// SecretEnvName returns the environment variable name export writes for a secret parameter of an
+// object: QSYNC_<KIND>_<TITLE>_<PARAM> in upper case, other characters turned into underscores,
+// e.g. SecretEnvName(KindUnix, "core-switches", "password") is QSYNC_UNIX_CORE_SWITCHES_PASSWORD.
+func SecretEnvName(kind Kind, title, param string) string {
+	return "QSYNC_" + envPart(string(kind)) + "_" + envPart(title) + "_" + envPart(param)
+}
+
+func envPart(s string) string {
+	var b strings.Builder
+	under := true // collapse runs and drop leading underscores
+	for _, r := range strings.ToUpper(s) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			under = false
+		} else if !under {
+			b.WriteByte('_')
+			under = true
+		}
+	}
+	out := strings.TrimRight(b.String(), "_")
+	if out == "" {
+		return "X"
+	}
+	return out
+}
+
+func valueNode(f *FieldDef, v string) *yaml.Node {
+	switch f.Type {
+	case TypeBool:
+		return scalar("!!bool", v)
+	case TypeInt:
+		return scalar("!!int", v)
+	case TypeList:
+		s := sequence()
+		s.Style = yaml.FlowStyle
+		for _, it := range strings.Split(v, ",") {
+			s.Content = append(s.Content, ystr(it))
+		}
+		return s
+	case TypeText:
+		return ytext(v)
+	}
+	return ystr(v)
+}
+
+func secretNode(ref SecretRef) *yaml.Node {
+	m := mapping()
+	m.Style = yaml.FlowStyle
+	if ref.Env != "" {
+		addKey(m, "env", ystr(ref.Env))
+	} else {
+		addKey(m, "file", ystr(ref.File))
+	}
+	return m
+}
+
+func mapping() *yaml.Node  { return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"} }
+func sequence() *yaml.Node { return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"} }
+
+func scalar(tag, v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v} }
+
+func ystr(v string) *yaml.Node { return scalar("!!str", v) }
+
+// text writes multi-line text in literal block style.
+func ytext(v string) *yaml.Node {
+	n := ystr(v)
+	if strings.Contains(v, "\n") {
+		n.Style = yaml.LiteralStyle
+	}
+	return n
+}
+
+func addKey(m *yaml.Node, key string, v *yaml.Node) {
+	m.Content = append(m.Content, ystr(key), v)
+}
