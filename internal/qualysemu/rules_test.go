@@ -476,7 +476,7 @@ func TestListing(t *testing.T) {
 		return len(e.ok(mysqlPath, form).doc.all("RESPONSE/AUTH_MYSQL_LIST", "AUTH_MYSQL"))
 	}
 	for form, want := range map[string]int{
-		"action=list&title=REC-":                  2, // contains, case-insensitive; capped at... 4 mysql but page 3
+		"action=list&title=REC-":                  3, // contains, case-insensitive; 4 match, the page holds 3
 		"action=list&title=rec-3":                 1,
 		"action=list&comments=note 1":             2, // records 1 and 7
 		"action=list&ids=100001,100005-100009":    3,
