@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/qsync/qsync/internal/spec"
@@ -93,6 +94,7 @@ func Build(desired, live *spec.Document, opts Options) (*Plan, error) {
 		b.diffItem(it)
 	}
 	b.checkVaultUse()
+	b.checkIPConflicts()
 	if err := b.diags.err(); err != nil {
 		return nil, err
 	}
@@ -373,6 +375,42 @@ func (b *builder) checkVaultUse() {
 		} else {
 			b.diags.add(v.d, v.key(), "%s, which needs a new vault, but Qualys cannot delete a vault used by %s; declare the new vault under a new title, move the records to it, then remove this one",
 				v.change.Reason, strings.Join(users, ", "))
+		}
+	}
+}
+
+// checkIPConflicts reports desired records whose IPs a live record keeps: one that qsync does not
+// manage, or one whose change was refused. Qualys allows an IP in only one record of an
+// exclusivity group (the unix family, windows).
+func (b *builder) checkIPConflicts() {
+	var stay []*spec.Object
+	refused := map[*spec.Object]bool{}
+	for _, l := range b.live.Objects {
+		it := b.byLive[l]
+		if l.Kind.IsRecord() && (it == nil || (it.d != nil && it.action == "")) {
+			stay = append(stay, l)
+			if it != nil {
+				refused[it.d] = true
+			}
+		}
+	}
+	for _, it := range b.items {
+		d := it.d
+		if d == nil || !d.Kind.IsRecord() || it.action == "" || refused[d] || it.group() == "" {
+			continue
+		}
+		for _, l := range stay {
+			if l == it.l || l.Def() == nil || l.Def().ExclusiveGroup != it.group() {
+				continue
+			}
+			if x := d.IPs.Intersect(l.IPs); !x.IsZero() {
+				why := "which is not managed by owner " + strconv.Quote(b.owner)
+				if b.byLive[l] != nil {
+					why = "whose change is refused"
+				}
+				b.diags.add(d, d.Key(), "ips %s are in %s (id %d), %s; Qualys allows an IP in only one %s record",
+					x, l.Key(), l.ID, why, it.group())
+			}
 		}
 	}
 }

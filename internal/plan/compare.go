@@ -79,7 +79,7 @@ func (b *builder) diffItem(it *item) {
 				fields = append(fields, FieldChange{Name: name, Before: it.l.Type, After: it.d.Type})
 			}
 			for _, p := range sortedKeys(it.secrets) {
-				fields = append(fields, FieldChange{Name: p, Before: sensitive, After: sensitive, Sensitive: true})
+				fields = append(fields, FieldChange{Name: p, After: sensitive, Sensitive: true})
 			}
 			sortFields(fields)
 			it.change.Fields, it.change.Unchanged = fields, unchanged
@@ -555,8 +555,7 @@ func (b *builder) diffUpdate(it *item) {
 		params["comments"] = spec.JoinComments(d.Comments, it.marker)
 	}
 	if it.action == ActionAdopt {
-		before := "(none)"
-		fields = append(fields, FieldChange{Name: "owner", Before: before, After: b.owner})
+		fields = append(fields, FieldChange{Name: "owner", After: b.owner})
 	}
 	sortFields(fields)
 	if d.Kind == spec.KindVault && (len(params) > 0 || len(secrets) > 0 || d.Title != l.Title) {

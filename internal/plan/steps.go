@@ -206,6 +206,7 @@ func (b *builder) planSteps() ([]Step, error) {
 func batch(protos []*proto) []*proto {
 	var out []*proto
 	byKey := map[string]*proto{}
+	merged := map[*proto]*proto{}
 	for _, p := range protos {
 		if !p.batch {
 			out = append(out, p)
@@ -227,8 +228,15 @@ func batch(protos []*proto) []*proto {
 		for d := range p.deps {
 			q.deps[d] = true
 		}
+		merged[p] = q
 	}
 	for _, p := range out {
+		for d := range p.deps {
+			if q := merged[d]; q != nil {
+				delete(p.deps, d)
+				p.deps[q] = true
+			}
+		}
 		sort.Slice(p.step.Keys, func(i, j int) bool { return spec.Less(p.step.Keys[i], p.step.Keys[j]) })
 		sort.Slice(p.step.IDs, func(i, j int) bool { return p.step.IDs[i] < p.step.IDs[j] })
 	}
@@ -286,6 +294,8 @@ func (b *builder) link(protos []*proto) error {
 	return nil
 }
 
+var debugCycles = false
+
 type protoHeap []*proto
 
 func (h protoHeap) Len() int           { return len(h) }
@@ -339,6 +349,16 @@ func order(protos []*proto) ([]Step, error) {
 		}
 	}
 	if len(sorted) != len(protos) {
+		if debugCycles {
+			for _, p := range protos {
+				if indeg[p] > 0 {
+					fmt.Printf("stuck %d %s %v %v adds=%s removes=%s\n", p.step.Phase, p.step.Endpoint(), p.step.Keys, p.step.Params, p.adds, p.removes)
+					for d := range p.deps {
+						fmt.Printf("   dep %d %s %v %v\n", d.step.Phase, d.step.Endpoint(), d.step.Keys, d.step.Params)
+					}
+				}
+			}
+		}
 		var keys []string
 		for _, p := range protos {
 			if indeg[p] > 0 {
