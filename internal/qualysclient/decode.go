@@ -108,9 +108,7 @@ func decodeIDSet(set *node) ([]int64, error) {
 			if hi-lo >= int64(maxExpandedIDs-len(ids)) {
 				return nil, fmt.Errorf("ID_SET expands to more than %d ids", maxExpandedIDs)
 			}
-			for id := lo; id <= hi; id++ {
-				ids = append(ids, id)
-			}
+			ids = appendRange(ids, lo, hi)
 		}
 	}
 	return ids, nil

@@ -55,9 +55,7 @@ func ParseIDs(s string) ([]int64, error) {
 		if hi-lo >= int64(maxExpandedIDs-len(out)) {
 			return nil, fmt.Errorf("ids %q: more than %d ids", s, maxExpandedIDs)
 		}
-		for id := lo; id <= hi; id++ {
-			out = append(out, id)
-		}
+		out = appendRange(out, lo, hi)
 	}
 	return dedupeIDs(out), nil
 }
@@ -91,4 +89,15 @@ func dedupeIDs(ids []int64) []int64 {
 		return nil
 	}
 	return out
+}
+
+// appendRange appends lo..hi inclusive; it stops at hi without overflowing
+// when hi is the largest int64.
+func appendRange(ids []int64, lo, hi int64) []int64 {
+	for id := lo; ; id++ {
+		ids = append(ids, id)
+		if id >= hi {
+			return ids
+		}
+	}
 }
