@@ -142,7 +142,7 @@ func keyText(k spec.Key, id int64) string {
 
 func detailsBlock(c *Change) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "<details><summary><code>%s %s</code>: %s</summary>\n\n", symbol(c.Action), htmlEscape(c.Key.String()),
+	title := fmt.Sprintf("<code>%s %s</code> %s", symbol(c.Action), htmlEscape(c.Key.String()),
 		htmlEscape(strings.TrimPrefix(headline(c), c.Key.String()+" ")))
 	var lines []string
 	for _, fc := range c.Fields {
@@ -151,7 +151,11 @@ func detailsBlock(c *Change) string {
 	if c.Unchanged > 0 {
 		lines = append(lines, fmt.Sprintf("# (%d unchanged attribute%s hidden)", c.Unchanged, plural(c.Unchanged)))
 	}
-	if len(lines) > 0 {
+	if len(lines) == 0 {
+		return title + "\n\n"
+	}
+	fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n", title)
+	{
 		fence := "```"
 		for strings.Contains(strings.Join(lines, "\n"), fence) {
 			fence += "`"

@@ -111,6 +111,14 @@ func quote(s string) string {
 	return strconv.Quote(s)
 }
 
+// show formats a field value: quoted, except descriptions (login, owner) that are already text.
+func show(name, s string) string {
+	if (name == "login" || name == "owner") && s != "" {
+		return s
+	}
+	return quote(s)
+}
+
 // fieldLines renders one field change as terraform-like lines (without indentation).
 func fieldLines(fc FieldChange, a Action) []string {
 	var out []string
@@ -140,11 +148,11 @@ func fieldLines(fc FieldChange, a Action) []string {
 			out = append(out, "    "+l)
 		}
 	case fc.Before == "":
-		out = append(out, fmt.Sprintf("+ %s = %s", fc.Name, quote(fc.After)))
+		out = append(out, fmt.Sprintf("+ %s = %s", fc.Name, show(fc.Name, fc.After)))
 	case fc.After == "":
-		out = append(out, fmt.Sprintf("- %s = %s", fc.Name, quote(fc.Before)))
+		out = append(out, fmt.Sprintf("- %s = %s", fc.Name, show(fc.Name, fc.Before)))
 	default:
-		out = append(out, fmt.Sprintf("~ %s: %s -> %s", fc.Name, quote(fc.Before), quote(fc.After)))
+		out = append(out, fmt.Sprintf("~ %s: %s -> %s", fc.Name, show(fc.Name, fc.Before), show(fc.Name, fc.After)))
 	}
 	return out
 }
@@ -219,6 +227,13 @@ func renderText(w io.Writer, p *Plan, opts RenderOptions) error {
 	return bw.Flush()
 }
 
+func pluralVerb(n int) string {
+	if n == 1 {
+		return " is"
+	}
+	return "s are"
+}
+
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -250,6 +265,9 @@ func endpointRank(ep string) int {
 
 // summaryLine is the last line of a text plan.
 func summaryLine(p *Plan) string {
+	if p.Empty() && len(p.Refused) > 0 {
+		return fmt.Sprintf("No changes planned, but %d change%s refused: Qualys does not match the configuration.", len(p.Refused), pluralVerb(len(p.Refused)))
+	}
 	if p.Empty() {
 		return "No changes. Qualys matches the configuration."
 	}
