@@ -23,7 +23,7 @@ func (c *ValidateCmd) Run(env *Env) error {
 		return err
 	}
 	if diags.HasErrors() {
-		return &exitErr{code: exitError, err: fmt.Errorf("%d problem(s) found", diags.ErrorCount())}
+		return &exitErr{code: exitError, err: fmt.Errorf("%d problem(s) found", errorCount(diags))}
 	}
 	if c.Format == "text" {
 		fmt.Fprintf(env.Stdout, "%d file(s) valid: %s.\n", len(doc.Files), summarize(doc))
@@ -58,7 +58,7 @@ func printDiagnostics(w io.Writer, format string, diags spec.Diagnostics) error 
 	case "github":
 		for _, d := range diags {
 			level := "error"
-			if !d.IsError() {
+			if d.Severity != spec.SeverityError {
 				level = "warning"
 			}
 			fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d::%s\n", level, ghEscapeProp(d.Pos.File), d.Pos.Line, d.Pos.Col, ghEscape(d.Path+": "+d.Message))
@@ -88,4 +88,15 @@ type SchemaCmd struct{}
 func (c *SchemaCmd) Run(env *Env) error {
 	_, err := env.Stdout.Write(schema.JSON)
 	return err
+}
+
+// errorCount counts the diagnostics that are errors.
+func errorCount(diags spec.Diagnostics) int {
+	n := 0
+	for _, d := range diags {
+		if d.Severity == spec.SeverityError {
+			n++
+		}
+	}
+	return n
 }

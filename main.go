@@ -81,14 +81,14 @@ func run(args []string, env *Env) int {
 		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
 		return exitError
 	}
-	return parseArgs(parser, terraformStyleFlags(args), env)
+	return parseArgs(parser, terraformStyleFlags(args), env, &cli.Globals)
 }
 
 type kongExit int
 
 // parseArgs parses and runs the command; kong's own exits (help, usage errors) arrive as a kongExit
 // panic so that tests can run qsync in-process.
-func parseArgs(parser *kong.Kong, args []string, env *Env) (code int) {
+func parseArgs(parser *kong.Kong, args []string, env *Env, g *Globals) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			c, ok := r.(kongExit)
@@ -107,6 +107,7 @@ func parseArgs(parser *kong.Kong, args []string, env *Env) (code int) {
 	defer stop()
 	kctx.BindTo(ctx, (*context.Context)(nil))
 	kctx.Bind(env)
+	kctx.Bind(g)
 	err = kctx.Run()
 	var ee *exitErr
 	switch {

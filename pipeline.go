@@ -32,12 +32,12 @@ type planRun struct {
 
 // loadConfig loads and validates the configuration, printing diagnostics to stderr.
 func loadConfig(env *Env, paths []string) (*spec.Document, error) {
-	doc, diags := spec.Load(paths...)
+	doc, diags := spec.LoadWithOptions(spec.Options{AllowUndeclaredVaults: true}, paths...)
 	if len(diags) > 0 {
 		_ = printDiagnostics(env.Stderr, "text", diags)
 	}
 	if diags.HasErrors() {
-		return nil, fmt.Errorf("configuration has %d problem(s); nothing was sent to Qualys", diags.ErrorCount())
+		return nil, fmt.Errorf("configuration has %d problem(s); nothing was sent to Qualys", errorCount(diags))
 	}
 	return doc, nil
 }
@@ -56,6 +56,10 @@ func readLive(ctx context.Context, c live.Reader, desired *spec.Document) (*spec
 	doc, err := live.Read(ctx, c, live.Options{ViewVault: func(title string) bool { return names[title] }})
 	if err != nil {
 		return nil, fmt.Errorf("read live Qualys state: %w", err)
+	}
+	// Logins may name vaults that exist in Qualys without being declared here.
+	if diags := spec.CheckVaultRefs(desired, doc); diags.HasErrors() {
+		return nil, fmt.Errorf("configuration does not match the vaults in Qualys:\n%w", diags)
 	}
 	return doc, nil
 }

@@ -14,6 +14,10 @@ for v in $(grep -rhoE 'env: *[A-Z][A-Z0-9_]*' examples/*.yaml | sed -E 's/env: *
   export "$v=demo-value-for-$v"
 done
 
+# examples/mysql.yaml reads one password from a file, as a mounted secret would be.
+mkdir -p examples/secrets
+[ -f examples/secrets/reporting-db.password ] || echo "demo-value-for-reporting-db" > examples/secrets/reporting-db.password
+
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
 "$qsync" emulator --listen 127.0.0.1:0 --seed scripts/demo-seed.yaml --rate-limit unlimited >"$work/emulator.log" 2>&1 &
