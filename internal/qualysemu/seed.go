@@ -153,7 +153,7 @@ func (s *Server) seedCtx(p *params, path string, pinID int64) *reqCtx {
 
 // seedParams turns seed parameter values into Qualys parameter strings:
 // booleans become 1/0, lists are comma-joined. Keys are taken in sorted
-// order.
+// order. On error the parameters read so far are returned with it.
 func seedParams(in map[string]any) (*params, error) {
 	p := &params{last: map[string]string{}}
 	keys := make([]string, 0, len(in))
@@ -164,7 +164,7 @@ func seedParams(in map[string]any) (*params, error) {
 	for _, k := range keys {
 		v, err := seedValue(in[k])
 		if err != nil {
-			return nil, fmt.Errorf("params.%s: %w", k, err)
+			return p, fmt.Errorf("params.%s: %w", k, err)
 		}
 		p.addPair(k, v)
 	}
