@@ -20,7 +20,7 @@ import (
 // ApplyCmd changes Qualys to match the configuration or a saved plan.
 type ApplyCmd struct {
 	PlanFlags
-	Paths       []string `arg:"" name:"path" type:"path" help:"YAML files or directories of them, or one saved plan file from 'qsync plan --out'."`
+	Paths       []string `arg:"" name:"path" help:"YAML files or directories of them, or one saved plan file from 'qsync plan --out'."`
 	AutoApprove bool     `name:"auto-approve" help:"Apply without asking for confirmation (required when not on a terminal, e.g. in CI)."`
 	Format      string   `enum:"text,json" default:"text" help:"Output: text, or json (a machine-readable result on stdout)."`
 }

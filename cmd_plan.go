@@ -11,7 +11,7 @@ import (
 // PlanCmd shows what apply would change.
 type PlanCmd struct {
 	PlanFlags
-	Paths            []string `arg:"" name:"path" type:"path" help:"YAML files or directories of them."`
+	Paths            []string `arg:"" name:"path" help:"YAML files or directories of them."`
 	Format           string   `enum:"text,markdown,json" default:"text" help:"Output: text, markdown (for a pull request comment) or json."`
 	Out              string   `type:"path" placeholder:"FILE" help:"Save the plan to FILE for 'qsync apply FILE' (also -out)."`
 	DetailedExitcode bool     `name:"detailed-exitcode" help:"Exit 2 when there are changes, 0 when there are none."`

@@ -12,7 +12,7 @@ import (
 
 // ValidateCmd checks configuration files offline.
 type ValidateCmd struct {
-	Paths  []string `arg:"" name:"path" type:"path" help:"YAML files or directories of them."`
+	Paths  []string `arg:"" name:"path" help:"YAML files or directories of them."`
 	Format string   `enum:"text,json,github" default:"text" help:"Output: text (file:line:col: path: message), json, or github (workflow annotations)."`
 }
 

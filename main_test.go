@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"os/exec"
 	"flag"
 	"fmt"
 	"net/http/httptest"
@@ -34,6 +36,8 @@ func TestMain(m *testing.M) {
 //	emu-calls ACTION N     assert that exactly N requests with this action (or "write": any
 //	                       create/update/delete that took effect) were seen since the last reset
 //	emu-state              print the emulator's state (secrets masked) as JSON to stdout
+//	exits CODE CMD ARGS... run a command and assert its exit code (testscript's exec only tells
+//	                       zero from non-zero; qsync's exit codes are part of its contract)
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
@@ -58,6 +62,7 @@ func TestScripts(t *testing.T) {
 			"emu-reset-log": func(ts *testscript.TestScript, _ bool, _ []string) { emu(ts).ResetRequests() },
 			"emu-calls":     cmdEmuCalls,
 			"emu-state":     cmdEmuState,
+			"exits":         cmdExits,
 		},
 	})
 }
@@ -118,4 +123,23 @@ func cmdEmuState(ts *testscript.TestScript, _ bool, _ []string) {
 	b, err := json.MarshalIndent(v, "", "  ")
 	ts.Check(err)
 	fmt.Fprintln(ts.Stdout(), string(b))
+}
+
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 || neg {
+		ts.Fatalf("usage: exits CODE CMD [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", strings.Join(args[1:], " "), got, want)
+	}
 }
