@@ -3,11 +3,11 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"os/exec"
 	"flag"
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
