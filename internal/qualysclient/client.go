@@ -269,6 +269,10 @@ func (c *Client) do(ctx context.Context, r *request) error {
 		}
 
 		root, perr := parseXML(resp.body)
+		var be *bodyError
+		if errors.As(perr, &be) {
+			be.redact = red.text
+		}
 		var sr *simpleReturn
 		if perr == nil {
 			sr = responseError(root)
@@ -327,7 +331,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			return err
 		}
 		if r.write {
-			return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("unexpected answer: %s; body starts %s", red.text(err.Error()), red.text(quoteSnippet(resp.body)))}
+			return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("unexpected answer: %s; body starts %s", red.text(err.Error()), quoteSnippet(resp.body, red.text))}
 		}
 		return fmt.Errorf("%s: unexpected answer: %w", r.op, err)
 	}
@@ -344,7 +348,7 @@ func (c *Client) statusError(r *request, resp *response, sr *simpleReturn, perr 
 	case perr != nil:
 		e.Text = red.text(perr.Error())
 	default:
-		e.Text = http.StatusText(resp.status) + "; body starts " + red.text(quoteSnippet(resp.body))
+		e.Text = http.StatusText(resp.status) + "; body starts " + quoteSnippet(resp.body, red.text)
 	}
 	return e
 }

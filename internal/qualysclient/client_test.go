@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -188,9 +189,11 @@ func TestNewCABundle(t *testing.T) {
 	}
 	// A TLS server whose certificate is in the bundle is trusted; without
 	// the bundle, verification fails (it is never turned off).
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeXML(w, 200, batchReturn(`<BATCH><TEXT>Successfully Deleted</TEXT><ID_SET><ID>1</ID></ID_SET></BATCH>`))
 	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the expected handshake failure
+	srv.StartTLS()
 	defer srv.Close()
 	good := filepath.Join(dir, "good.pem")
 	writeCertPEM(t, srv, good)

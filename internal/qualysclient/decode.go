@@ -258,32 +258,43 @@ func decodeRecord(rn *node, t RecordType) (Record, error) {
 				r.setField("LAST_MODIFIED_BY", by.text)
 			}
 		default:
+			if listContainers[k.name] {
+				if len(k.kids) > 0 || k.text != "" {
+					r.addList(k)
+				}
+				continue
+			}
 			if k.isLeaf() {
 				r.setField(k.name, k.text)
 				continue
 			}
-			var vals []string
-			nested := false
-			for _, v := range k.kids {
-				if !v.isLeaf() {
-					nested = true
-					break
-				}
-				vals = append(vals, v.text)
-			}
-			if nested {
-				continue // deeper structures are not part of the generic model
-			}
-			if r.Lists == nil {
-				r.Lists = map[string][]string{}
-			}
-			r.Lists[k.name] = vals
+			r.addList(k)
 		}
 	}
 	if r.ID == 0 {
 		return Record{}, fmt.Errorf("<%s> without ID", rn.name)
 	}
 	return r, nil
+}
+
+// listContainers are record elements known to hold repeated leaves; when
+// empty they are left out rather than decoded as an empty leaf field.
+var listContainers = map[string]bool{"HOSTS": true}
+
+// addList stores a container of repeated leaves in Lists; containers with
+// deeper structure are not part of the generic model and are skipped.
+func (r *Record) addList(k *node) {
+	var vals []string
+	for _, v := range k.kids {
+		if !v.isLeaf() {
+			return
+		}
+		vals = append(vals, v.text)
+	}
+	if r.Lists == nil {
+		r.Lists = map[string][]string{}
+	}
+	r.Lists[k.name] = vals
 }
 
 func (r *Record) setField(name, value string) {

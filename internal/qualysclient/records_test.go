@@ -64,6 +64,7 @@ func TestListRecordsUnixFamilyAndUnknownElements(t *testing.T) {
     <IP_SET><IP_RANGE>10.1.0.1-10.1.0.40</IP_RANGE><IP>10.1.0.99</IP></IP_SET>
     <LOGIN_TYPE>basic</LOGIN_TYPE>
     <FUTURE_THING attr="x">kept</FUTURE_THING>
+    <HOSTS/>
     <DEEP><A><B>ignored</B></A></DEEP>
     <CREATED><DATETIME>not a date</DATETIME><BY>alice</BY></CREATED>
    </AUTH_UNIX>
@@ -99,6 +100,9 @@ func TestListRecordsUnixFamilyAndUnknownElements(t *testing.T) {
 	}
 	if !reflect.DeepEqual(r.IPs, []string{"10.1.0.1-10.1.0.40", "10.1.0.99"}) {
 		t.Errorf("IPs = %v", r.IPs)
+	}
+	if _, ok := r.Fields["HOSTS"]; ok || r.Lists["HOSTS"] != nil {
+		t.Errorf("an empty HOSTS must be left out: %+v", r)
 	}
 	if r.Fields["FUTURE_THING"] != "kept" || r.CreatedBy != "alice" || !r.CreatedAt.IsZero() || r.Vault != nil {
 		t.Errorf("record 17 = %+v", r)
@@ -175,7 +179,9 @@ func TestListRecordsBrokenPageFailsWholeList(t *testing.T) {
 	}{
 		{"5xx on page 2", func(w http.ResponseWriter) { writeXML(w, 503, "<html><body>down</body></html>") }, "HTTP 503"},
 		{"truncated page 2", func(w http.ResponseWriter) { writeXML(w, 200, recordPage(Unix, []int64{3}, "")[:80]) }, "truncated XML"},
-		{"error body on page 2", func(w http.ResponseWriter) { writeXML(w, 200, simpleReturnXML(1905, "parameter id_min has invalid value")) }, "qualys error 1905"},
+		{"error body on page 2", func(w http.ResponseWriter) {
+			writeXML(w, 200, simpleReturnXML(1905, "parameter id_min has invalid value"))
+		}, "qualys error 1905"},
 		{"WARNING without URL", func(w http.ResponseWriter) {
 			writeXML(w, 200, strings.Replace(recordPage(Unix, []int64{3}, "x"), "<URL><![CDATA[x]]></URL>", "", 1))
 		}, "no URL"},

@@ -89,3 +89,17 @@ func TestIsSecretParam(t *testing.T) {
 		}
 	}
 }
+
+// A secret holding characters that %q escapes must still be masked in the
+// quoted body snippet of an error.
+func TestSnippetRedactsSecretsBeforeQuoting(t *testing.T) {
+	const canary = `CANARY"quote\back`
+	env := setup(t)
+	env.mux.HandleFunc("/api/2.0/fo/auth/unix/", func(w http.ResponseWriter, r *http.Request) {
+		writeXML(w, 400, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Bad</title></head><body>you sent `+canary+`<br></body></html>`)
+	})
+	_, err := env.client.CreateRecord(context.Background(), Unix, url.Values{"password": {canary}})
+	if err == nil || strings.Contains(err.Error(), "CANARY") || !strings.Contains(err.Error(), "HTML page") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -91,12 +91,16 @@ func TestWriteFailuresOfUnknownOutcomeAreNotRetried(t *testing.T) {
 	}{
 		{"502", func(w http.ResponseWriter) { writeXML(w, 502, "<html><body>Bad Gateway</body></html>") }, "HTTP 502"},
 		{"500 with SIMPLE_RETURN", func(w http.ResponseWriter) { writeXML(w, 500, simpleReturnXML(999, "Internal error")) }, "qualys error 999 (HTTP 500)"},
-		{"200 HTML", func(w http.ResponseWriter) { writeXML(w, 200, "<!DOCTYPE html><html><head><title>Maintenance</title></head></html>") }, "HTML page"},
+		{"200 HTML", func(w http.ResponseWriter) {
+			writeXML(w, 200, "<!DOCTYPE html><html><head><title>Maintenance</title></head></html>")
+		}, "HTML page"},
 		{"200 truncated", func(w http.ResponseWriter) { writeXML(w, 200, batchReturn()[:60]) }, "truncated XML"},
 		{"200 plain text", func(w http.ResponseWriter) { writeXML(w, 200, "OK") }, `not XML; body starts "OK"`},
 		{"200 empty", func(w http.ResponseWriter) { writeXML(w, 200, "") }, "empty response body"},
 		{"200 unexpected root", func(w http.ResponseWriter) { writeXML(w, 200, "<FOO/>") }, "expected BATCH_RETURN"},
-		{"200 no ID", func(w http.ResponseWriter) { writeXML(w, 200, batchReturn(`<BATCH><TEXT>Successfully Updated</TEXT></BATCH>`)) }, ""},
+		{"200 no ID", func(w http.ResponseWriter) {
+			writeXML(w, 200, batchReturn(`<BATCH><TEXT>Successfully Updated</TEXT></BATCH>`))
+		}, ""},
 		{"200 no BATCH", func(w http.ResponseWriter) { writeXML(w, 200, batchReturn()) }, "holds no BATCH"},
 		{"slow answer", func(w http.ResponseWriter) { time.Sleep(400 * time.Millisecond) }, "deadline exceeded"},
 	} {

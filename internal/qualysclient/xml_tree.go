@@ -55,7 +55,10 @@ func parseXML(body []byte) (*node, error) {
 		return nil, errors.New("empty response body")
 	}
 	if trimmed[0] != '<' {
-		return nil, fmt.Errorf("response is not XML; body starts %s", quoteSnippet(body))
+		return nil, bodyErr(body, "response is not XML")
+	}
+	if looksLikeHTML(trimmed) {
+		return nil, bodyErr(body, "got an HTML page instead of Qualys XML")
 	}
 	d := xml.NewDecoder(bytes.NewReader(trimmed))
 	d.CharsetReader = charsetReader
@@ -69,14 +72,14 @@ func parseXML(body []byte) (*node, error) {
 		}
 		if err != nil {
 			if strings.Contains(err.Error(), "unexpected EOF") {
-				return nil, fmt.Errorf("truncated XML response (%v); body starts %s", err, quoteSnippet(body))
+				return nil, bodyErr(body, "truncated XML response (%v)", err)
 			}
-			return nil, fmt.Errorf("malformed XML response (%v); body starts %s", err, quoteSnippet(body))
+			return nil, bodyErr(body, "malformed XML response (%v)", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if root != nil && len(stack) == 0 {
-				return nil, fmt.Errorf("malformed XML response (content after the root element); body starts %s", quoteSnippet(body))
+				return nil, bodyErr(body, "malformed XML response (content after the root element)")
 			}
 			if len(stack) >= maxXMLDepth {
 				return nil, fmt.Errorf("malformed XML response (nested deeper than %d elements)", maxXMLDepth)
@@ -85,7 +88,7 @@ func parseXML(body []byte) (*node, error) {
 			if len(stack) == 0 {
 				root = n
 				if strings.EqualFold(n.name, "html") {
-					return nil, fmt.Errorf("got an HTML page instead of Qualys XML; body starts %s", quoteSnippet(body))
+					return nil, bodyErr(body, "got an HTML page instead of Qualys XML")
 				}
 			} else {
 				p := stack[len(stack)-1]
@@ -102,17 +105,35 @@ func parseXML(body []byte) (*node, error) {
 			if len(stack) > 0 {
 				text[len(text)-1].Write(t)
 			} else if len(bytes.TrimSpace(t)) > 0 {
-				return nil, fmt.Errorf("malformed XML response (text outside the root element); body starts %s", quoteSnippet(body))
+				return nil, bodyErr(body, "malformed XML response (text outside the root element)")
 			}
 		}
 	}
 	if root == nil {
-		return nil, fmt.Errorf("response holds no XML element; body starts %s", quoteSnippet(body))
+		return nil, bodyErr(body, "response holds no XML element")
 	}
 	if len(stack) > 0 {
-		return nil, fmt.Errorf("truncated XML response (<%s> never closed); body starts %s", stack[len(stack)-1].name, quoteSnippet(body))
+		return nil, bodyErr(body, "truncated XML response (<%s> never closed)", stack[len(stack)-1].name)
 	}
 	return root, nil
+}
+
+// looksLikeHTML reports whether a body opens like an HTML page (which is
+// rarely well-formed XML, so the parser alone would call it malformed).
+func looksLikeHTML(b []byte) bool {
+	head := strings.ToLower(string(b[:min(len(b), 512)]))
+	for strings.HasPrefix(head, "<!--") || strings.HasPrefix(head, "<?") {
+		end := "-->"
+		if strings.HasPrefix(head, "<?") {
+			end = "?>"
+		}
+		i := strings.Index(head, end)
+		if i < 0 {
+			return false
+		}
+		head = strings.TrimSpace(head[i+len(end):])
+	}
+	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html")
 }
 
 // charsetReader accepts the encodings a Qualys server may declare. UTF-8 is
@@ -137,17 +158,45 @@ func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 
 const snippetLen = 120
 
+// bodyError is an answer that is not usable Qualys XML. Its message quotes
+// the start of the body, redacted.
+type bodyError struct {
+	what   string
+	body   []byte
+	redact func(string) string // request-specific secret masking; nil = generic only
+}
+
+func bodyErr(body []byte, format string, args ...any) *bodyError {
+	return &bodyError{what: fmt.Sprintf(format, args...), body: body}
+}
+
+func (e *bodyError) Error() string {
+	return e.what + "; body starts " + quoteSnippet(e.body, e.redact)
+}
+
 // quoteSnippet quotes at most the first ~120 bytes of body for an error
-// message, with obvious secrets (password=..., Basic credentials) redacted.
-func quoteSnippet(body []byte) string {
+// message. Secrets are masked before quoting (so escaping cannot hide them
+// from the masking): the values redact knows, plus anything that looks like
+// password=... or Basic credentials.
+func quoteSnippet(body []byte, redact func(string) string) string {
 	s := body
+	more := ""
 	if len(s) > snippetLen {
 		s = s[:snippetLen]
 		// Do not cut a UTF-8 sequence in half.
-		for len(s) > 0 && !utf8.Valid(s) {
+		for i := 0; i < utf8.UTFMax && len(s) > 0 && !utf8.Valid(s); i++ {
 			s = s[:len(s)-1]
 		}
-		return fmt.Sprintf("%q...", redactText(string(s)))
+		more = "..."
 	}
-	return fmt.Sprintf("%q", redactText(string(s)))
+	text := string(s)
+	if redact != nil {
+		// Mask on the whole body first, so that a secret cut by the
+		// 120-byte limit is not left half visible.
+		text = redact(string(body))
+		if len(text) > len(s) {
+			text = text[:len(s)]
+		}
+	}
+	return fmt.Sprintf("%q", redactText(text)) + more
 }
