@@ -223,21 +223,27 @@ func (b *builder) match() {
 			}
 		}
 	}
-	claimedByOther := func(l *spec.Object, d *spec.Object) bool {
-		for _, o := range claimedBy[l] {
-			if o != d {
-				return true
+	// A claim is effective when the desired title is free live, or is itself effectively claimed
+	// by another rename (a chain); computed to a fixpoint. A desired object whose own title exists
+	// live and stays matches that object: previous_titles then means nothing (which also makes a
+	// finished rename stable).
+	eff := map[*spec.Object]*spec.Object{} // live -> desired, effective claims
+	for changed := true; changed; {
+		changed = false
+		for _, d := range desired {
+			l := claim[d]
+			if l == nil || eff[l] == d || len(claimedBy[l]) > 1 {
+				continue
+			}
+			own := b.liveBy[d.Key()]
+			if own == nil || (eff[own] != nil && eff[own] != d) {
+				eff[l] = d
+				changed = true
 			}
 		}
-		return false
 	}
-	effective := func(d *spec.Object) bool {
-		if claim[d] == nil {
-			return false
-		}
-		own := b.liveBy[d.Key()]
-		return own == nil || claimedByOther(own, d)
-	}
+	effective := func(d *spec.Object) bool { return claim[d] != nil && eff[claim[d]] == d }
+	claimedByOther := func(l *spec.Object, d *spec.Object) bool { return eff[l] != nil && eff[l] != d }
 	matched := map[*spec.Object]*spec.Object{} // live -> desired
 	for _, d := range desired {
 		it := &item{d: d, def: d.Def()}
