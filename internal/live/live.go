@@ -6,7 +6,6 @@ package live
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -233,16 +232,4 @@ func checkUnique(doc *spec.Document) error {
 		seen[o.Key()] = o.ID
 	}
 	return nil
-}
-
-// Titles returns the titles of the document's vaults, sorted.
-func Titles(doc *spec.Document, kind spec.Kind) []string {
-	var out []string
-	for _, o := range doc.Objects {
-		if o.Kind == kind {
-			out = append(out, o.Title)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
