@@ -493,6 +493,9 @@ func (c *Client) wait(ctx context.Context, r *request, d time.Duration, code int
 		}
 		fmt.Fprintf(c.cfg.Stderr, "qsync: Qualys %s reached on %s; waiting %s%s\n", what, r.path, d.Round(time.Second), suffix)
 	}
+	if c.cfg.Debug != nil {
+		c.writeTrace(fmt.Appendf(nil, "--- %s: waiting %s before the next call (code %d)\n", r.op, d, code))
+	}
 	c.mu.Lock()
 	c.stats.Waited += d
 	c.mu.Unlock()

@@ -265,3 +265,14 @@ func TestInvalidRecordTypeSendsNothing(t *testing.T) {
 		t.Error("UpdateRecords with a negative id: want an error")
 	}
 }
+
+func TestInvalidListFiltersSendNothing(t *testing.T) {
+	env := setup(t)
+	env.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { t.Errorf("unexpected call %s", r.URL) })
+	if _, err := env.client.ListRecords(context.Background(), Unix, ListOptions{IDs: []int64{0}}); err == nil {
+		t.Error("id 0 accepted")
+	}
+	if _, err := env.client.ListAll(context.Background(), ListOptions{IDMin: 9, IDMax: 3}); err == nil {
+		t.Error("id_min > id_max accepted")
+	}
+}

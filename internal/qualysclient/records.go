@@ -71,6 +71,19 @@ type ListOptions struct {
 	Comments     string // records whose comments contain this text
 }
 
+// validate rejects IDs Qualys would refuse, before any call is made.
+func (o ListOptions) validate() error {
+	for _, id := range o.IDs {
+		if id <= 0 {
+			return fmt.Errorf("invalid id %d in list filter", id)
+		}
+	}
+	if o.IDMin < 0 || o.IDMax < 0 || (o.IDMax > 0 && o.IDMin > o.IDMax) {
+		return fmt.Errorf("invalid id range filter %d-%d", o.IDMin, o.IDMax)
+	}
+	return nil
+}
+
 func (o ListOptions) values() url.Values {
 	v := url.Values{}
 	if len(o.IDs) > 0 {
@@ -109,6 +122,9 @@ func recordPath(t RecordType) (string, error) {
 func (c *Client) ListRecords(ctx context.Context, t RecordType, opt ListOptions) ([]Record, error) {
 	op := fmt.Sprintf("list %s records", t)
 	path, err := recordPath(t)
+	if err == nil {
+		err = opt.validate()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -130,6 +146,9 @@ func (c *Client) ListRecords(ctx context.Context, t RecordType, opt ListOptions)
 // /api/2.0/fo/auth/ action=list. The map is keyed by the lower-cased <TYPE>
 // of each AUTH_<TYPE>_RECORDS element. Truncation WARNINGs are followed.
 func (c *Client) ListAll(ctx context.Context, opt ListOptions) (map[RecordType][]int64, error) {
+	if err := opt.validate(); err != nil {
+		return nil, fmt.Errorf("list auth records: %w", err)
+	}
 	out := map[RecordType][]int64{}
 	err := c.paginate(ctx, "list auth records", authPath, opt.values(), func(root *node) (*warning, error) {
 		m, w, err := decodeListAll(root)

@@ -1,6 +1,7 @@
 package qualysclient
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -82,7 +83,7 @@ func (r *redactor) add(v string) {
 	if len(v) < 3 { // too short to mask without mangling unrelated text
 		return
 	}
-	r.secrets = append(r.secrets, v, url.QueryEscape(v))
+	r.secrets = append(r.secrets, v, url.QueryEscape(v), html.EscapeString(v))
 }
 
 func (r *redactor) text(s string) string {

@@ -102,13 +102,24 @@ func TestWriteFailuresOfUnknownOutcomeAreNotRetried(t *testing.T) {
 			writeXML(w, 200, batchReturn(`<BATCH><TEXT>Successfully Updated</TEXT></BATCH>`))
 		}, ""},
 		{"200 no BATCH", func(w http.ResponseWriter) { writeXML(w, 200, batchReturn()) }, "holds no BATCH"},
-		{"slow answer", func(w http.ResponseWriter) { time.Sleep(400 * time.Millisecond) }, "deadline exceeded"},
+		{"slow answer", nil, "deadline exceeded"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := setup(t, func(c *Config) { c.Timeout = 150 * time.Millisecond })
+			env := setup(t, func(c *Config) {
+				if tc.handler == nil {
+					c.Timeout = 100 * time.Millisecond
+				}
+			})
 			var calls atomic.Int32
 			env.mux.HandleFunc("/api/2.0/fo/auth/windows/", func(w http.ResponseWriter, r *http.Request) {
 				calls.Add(1)
+				if tc.handler == nil { // slower than the client's timeout
+					select {
+					case <-r.Context().Done():
+					case <-time.After(5 * time.Second):
+					}
+					return
+				}
 				tc.handler(w)
 			})
 			err := env.client.UpdateRecords(context.Background(), Windows, []int64{3}, url.Values{"comments": {"c"}})
