@@ -17,6 +17,9 @@ type WriteOptions struct {
 	// SecretRefs adds an {env: SecretEnvName(...)} reference for every secret an object needs but
 	// does not reference (export: Qualys never returns secrets, so live objects have none).
 	SecretRefs bool
+	// Comment, when set, returns a comment written above each object (e.g. export's "managed by
+	// owner secops"); "" writes none. Load ignores comments, so they do not change the Document.
+	Comment func(o *Object) string
 }
 
 // Write renders doc in the YAML shape Load reads: version, owner, vaults sorted by title, then
@@ -67,6 +70,9 @@ func Write(w io.Writer, doc *Document, opts WriteOptions) error {
 
 func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 	m := mapping()
+	if opts.Comment != nil {
+		m.HeadComment = opts.Comment(o)
+	}
 	if o.Kind == KindVault {
 		addKey(m, "title", ystr(o.Title))
 		addKey(m, "type", ystr(o.Type))

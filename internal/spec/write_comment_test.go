@@ -1,0 +1,35 @@
+package spec
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestWriteObjectComment checks that WriteOptions.Comment writes a comment above each object and
+// that Load ignores it.
+func TestWriteObjectComment(t *testing.T) {
+	ips, err := ParseIPSet("10.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := &Document{Owner: "secops", Objects: []*Object{
+		{Kind: KindUnix, Title: "web", IPs: ips, Attrs: map[string]string{"username": "u", "skip_password": "true"}},
+	}}
+	var buf bytes.Buffer
+	err = Write(&buf, doc, WriteOptions{Comment: func(o *Object) string { return "unmanaged: " + o.Title }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "  # unmanaged: web\n  - type: unix\n") {
+		t.Fatalf("comment missing or misplaced:\n%s", buf.String())
+	}
+	dir := writeFiles(t, map[string]string{"x.yaml": buf.String()})
+	got, ds := Load(dir)
+	if ds.HasErrors() {
+		t.Fatalf("load: %v", ds)
+	}
+	if len(got.Objects) != 1 || got.Objects[0].Title != "web" {
+		t.Fatalf("load: got %+v", got.Objects)
+	}
+}
