@@ -25,11 +25,13 @@ type Options struct {
 	AllowUndeclaredVaults bool
 }
 
-// Load reads the YAML files named by paths (a directory stands for every *.yaml and *.yml file
-// below it, in lexical order) into one Document. It reports every problem at once, sorted by
-// position: YAML and JSON Schema errors, unknown keys, duplicate titles, IP overlaps, vault logins,
-// limits and secret references. The Document is returned even with errors, but is only valid when
-// the Diagnostics hold no error (HasErrors). Secrets are not read: see Resolve.
+// Load reads the YAML files named by paths into one Document. A directory stands for every *.yaml
+// and *.yml file directly in it, in lexical order; subdirectories are not read, so a directory of
+// CI workflow files (examples/ci/*.yml) is never taken for configuration. Load reports every
+// problem at once, sorted by position: YAML and JSON Schema errors, unknown keys, duplicate titles,
+// IP overlaps, vault logins, limits and secret references. The Document is returned even with
+// errors, but is only valid when the Diagnostics hold no error (HasErrors). Secrets are not read:
+// see Resolve.
 func Load(paths ...string) (*Document, Diagnostics) {
 	return LoadWithOptions(Options{}, paths...)
 }
@@ -70,21 +72,12 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 			continue
 		}
 		var found []string
-		err = filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
+		entries, err := os.ReadDir(p)
+		for _, e := range entries {
+			if ext := filepath.Ext(e.Name()); !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
+				found = append(found, filepath.Join(p, e.Name()))
 			}
-			if e.IsDir() {
-				if path != p && strings.HasPrefix(e.Name(), ".") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if ext := filepath.Ext(path); ext == ".yaml" || ext == ".yml" {
-				found = append(found, path)
-			}
-			return nil
-		})
+		}
 		if err != nil {
 			ds.errorf(Pos{File: p}, "", "read directory: %v", err)
 		}
