@@ -593,3 +593,62 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestVaultReplacement(t *testing.T) {
+	l := vault("PAM", 900)
+	d := &spec.Object{Kind: spec.KindVault, Type: "thycotic", Title: "PAM",
+		Attrs:   map[string]string{"url": "https://ss.example.com", "username": "qualys"},
+		Secrets: map[string]spec.SecretRef{"password": {Env: "SS_PW"}}}
+	p := mustBuild(t, doc(d), doc(l), baseOpts())
+	wantSteps(t, p,
+		"1:1 vault delete [PAM] ",
+		"2:1 vault create [PAM] title=PAM&type=Thycotic Secret Server&url=https://ss.example.com&username=qualys after[1]")
+	applyAndConverge(t, doc(d), doc(l), p, baseOpts())
+
+	// With a record using it, Qualys cannot delete it first: an error that says what to do.
+	r := unix(t, "host", 5, "10.0.0.1")
+	r.Login = &spec.VaultLogin{Vault: "PAM", Params: map[string]string{"vault_app_name": "x", "vault_device_host": "${ip}"}}
+	_, err := Build(doc(d), doc(l, r), baseOpts())
+	if err == nil || !strings.Contains(err.Error(), "declare the new vault under a new title") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestLiveDigestsUseLiveKeys(t *testing.T) {
+	live := doc(mysql(t, "old-name", 5, "10.0.0.1"), mysql(t, "gone", 6, "10.0.0.2"), mysql(t, "same", 7, "10.0.0.3"))
+	d := noSecrets(mysql(t, "new-name", 0, "10.0.0.1"))
+	d.PreviousTitles = []string{"old-name"}
+	p := mustBuild(t, doc(d, noSecrets(mysql(t, "same", 0, "10.0.0.3"))), live, baseOpts())
+	want := map[string]string{
+		`mysql "old-name"`: ObjectDigest(live.Find(spec.Key{Kind: spec.KindMySQL, Title: "old-name"})),
+		`mysql "gone"`:     ObjectDigest(live.Find(spec.Key{Kind: spec.KindMySQL, Title: "gone"})),
+	}
+	if !reflect.DeepEqual(p.LiveDigests, want) {
+		t.Errorf("live digests = %v", p.LiveDigests)
+	}
+}
+
+func TestObjectDigest(t *testing.T) {
+	a := mysql(t, "db", 5, "10.0.0.1")
+	b := cloneObj(a)
+	if ObjectDigest(a) != ObjectDigest(b) || len(ObjectDigest(a)) != 64 {
+		t.Fatal("digest not stable")
+	}
+	for name, change := range map[string]func(o *spec.Object){
+		"attr":     func(o *spec.Object) { o.Attrs["port"] = "1" },
+		"ips":      func(o *spec.Object) { o.IPs = ips(t, "10.0.0.2") },
+		"comments": func(o *spec.Object) { o.Comments = "x" },
+		"marker":   func(o *spec.Object) { o.Marker = nil },
+		"login":    func(o *spec.Object) { o.Login = &spec.VaultLogin{Vault: "v"} },
+		"title":    func(o *spec.Object) { o.Title = "other" },
+	} {
+		c := cloneObj(a)
+		change(c)
+		if ObjectDigest(c) == ObjectDigest(a) {
+			t.Errorf("%s change keeps the digest", name)
+		}
+	}
+	if ObjectDigest(nil) != "" {
+		t.Error("nil digest")
+	}
+}

@@ -70,9 +70,6 @@ func Read(r io.Reader) (*Plan, error) {
 	if err := dec.Decode(&p); err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
 	}
-	if dec.More() {
-		return nil, errors.New("read plan: trailing data after the plan")
-	}
 	if err := p.validate(); err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
 	}
