@@ -169,12 +169,7 @@ var (
 // network or the disk.
 func Schema() (*jsonschema.Schema, error) {
 	compileOnce.Do(func() {
-		c := jsonschema.NewCompiler()
-		c.Draft = jsonschema.Draft2020
-		c.AssertFormat = true
-		c.LoadURL = func(u string) (io.ReadCloser, error) {
-			return nil, fmt.Errorf("refusing to load %s: qsync's schema is self-contained", u)
-		}
+		c := newCompiler()
 		if err := c.AddResource(SchemaID, bytes.NewReader(schema.JSON)); err != nil {
 			compileErr = fmt.Errorf("load embedded schema: %w", err)
 			return
@@ -185,6 +180,18 @@ func Schema() (*jsonschema.Schema, error) {
 		}
 	})
 	return compiledSchema, compileErr
+}
+
+// newCompiler returns a JSON Schema compiler that asserts formats and loads nothing from the
+// network or the disk.
+func newCompiler() *jsonschema.Compiler {
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft2020
+	c.AssertFormat = true
+	c.LoadURL = func(u string) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("refusing to load %s: qsync's schema is self-contained", u)
+	}
+	return c
 }
 
 // validateSchema validates one file's value against the schema, each error at its value's position.

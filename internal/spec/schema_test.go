@@ -1,0 +1,145 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/qsync/qsync/schema"
+)
+
+const schemaFile = "../../schema/qsync.schema.json"
+
+// TestSchemaUpToDate fails when the committed schema differs from the one generated from kinds.go.
+func TestSchemaUpToDate(t *testing.T) {
+	want, err := GenerateSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile(schemaFile, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(schemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) || !bytes.Equal(schema.JSON, want) {
+		t.Fatalf("schema/qsync.schema.json is not what kinds.go generates: run `go generate ./schema` " +
+			"(or go test ./internal/spec -run TestSchemaUpToDate -update) and commit the result")
+	}
+}
+
+type jsonSchema struct {
+	Ref                  string                 `json:"$ref"`
+	Type                 string                 `json:"type"`
+	Required             []string               `json:"required"`
+	Properties           map[string]*jsonSchema `json:"properties"`
+	AdditionalProperties *bool                  `json:"additionalProperties"`
+	Enum                 []string               `json:"enum"`
+	MaxLength            int                    `json:"maxLength"`
+	Maximum              int                    `json:"maximum"`
+	Description          string                 `json:"description"`
+	Defs                 map[string]*jsonSchema `json:"$defs"`
+}
+
+// TestSchemaMatchesTables: every kind has a closed object schema whose properties are exactly the
+// common keys and the kind's fields, typed, limited and documented as the table says.
+func TestSchemaMatchesTables(t *testing.T) {
+	var root jsonSchema
+	if err := json.Unmarshal(schema.JSON, &root); err != nil {
+		t.Fatal(err)
+	}
+	jsonType := map[FieldType]string{TypeString: "string", TypeText: "string", TypeInt: "integer", TypeBool: "boolean",
+		TypeEnum: "string", TypeList: "array", TypeSecret: ""}
+	for _, d := range Kinds() {
+		name, common := "vault_"+d.Type, commonVaultKeys
+		if d.Kind.IsRecord() {
+			name, common = "record_"+string(d.Kind), commonRecordKeys
+			if d.Type != "" {
+				name += "_" + d.Type
+				common = append(slices.Clone(common), "sub_type")
+			}
+		}
+		s := root.Defs[name]
+		if s == nil {
+			t.Errorf("no $defs/%s", name)
+			continue
+		}
+		if s.AdditionalProperties == nil || *s.AdditionalProperties {
+			t.Errorf("%s: additionalProperties is not false", name)
+		}
+		want := slices.Clone(common)
+		for _, f := range d.Fields {
+			want = append(want, f.Name)
+			p := s.Properties[f.Name]
+			if p == nil {
+				t.Errorf("%s: no property %s", name, f.Name)
+				continue
+			}
+			if p.Type != jsonType[f.Type] || (f.Type == TypeSecret) != (p.Ref == "#/$defs/secret") {
+				t.Errorf("%s.%s: type %q ref %q for a %s field", name, f.Name, p.Type, p.Ref, f.Type)
+			}
+			if f.MaxLen != p.MaxLength && f.Type != TypeSecret {
+				t.Errorf("%s.%s: maxLength %d, table says %d", name, f.Name, p.MaxLength, f.MaxLen)
+			}
+			if f.Max != p.Maximum {
+				t.Errorf("%s.%s: maximum %d, table says %d", name, f.Name, p.Maximum, f.Max)
+			}
+			if !slices.Equal(f.Enum, p.Enum) {
+				t.Errorf("%s.%s: enum %v, table says %v", name, f.Name, p.Enum, f.Enum)
+			}
+			if !strings.HasPrefix(p.Description, f.Doc) {
+				t.Errorf("%s.%s: description %q does not start with the table's Doc", name, f.Name, p.Description)
+			}
+			req := f.Required && f.Default == "" && !f.Basic && f.RequiredUnless == ""
+			if slices.Contains(s.Required, f.Name) != req {
+				t.Errorf("%s.%s: required in schema = %v, want %v", name, f.Name, !req, req)
+			}
+		}
+		var got []string
+		for k := range s.Properties {
+			got = append(got, k)
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: properties %v, want %v", name, got, want)
+		}
+		if d.Kind.IsRecord() {
+			login := root.Defs[strings.Replace(name, "record_", "login_", 1)]
+			if login == nil {
+				t.Errorf("%s: no login schema", name)
+				continue
+			}
+			for _, slug := range d.LoginVaultTypes {
+				for _, p := range Lookup(KindVault, slug).LoginParams {
+					if login.Properties[p.Name] == nil {
+						t.Errorf("%s login: no parameter %s of %s vaults", name, p.Name, slug)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSchemaLoaderRefusesNetwork: a $ref to a URL is never fetched.
+func TestSchemaLoaderRefusesNetwork(t *testing.T) {
+	c := newCompiler()
+	if err := c.AddResource("mem:///s.json", strings.NewReader(`{"$ref": "https://example.com/evil.json"}`)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Compile("mem:///s.json")
+	if err == nil || !strings.Contains(err.Error(), "refusing to load https://example.com/evil.json") {
+		t.Errorf("Compile = %v, want a refusal", err)
+	}
+	if _, err := Schema(); err != nil {
+		t.Errorf("embedded schema: %v", err)
+	}
+}

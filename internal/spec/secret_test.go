@@ -1,0 +1,89 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestResolve(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Setenv("QSYNC_TEST_SET", "s3cret")
+	t.Setenv("QSYNC_TEST_EMPTY", "")
+	for _, c := range []struct {
+		name    string
+		ref     SecretRef
+		want    string
+		wantErr string
+	}{
+		{"env set", SecretRef{Env: "QSYNC_TEST_SET"}, "s3cret", ""},
+		{"env unset names the variable", SecretRef{Env: "QSYNC_TEST_UNSET"}, "", "environment variable QSYNC_TEST_UNSET is not set"},
+		{"env empty", SecretRef{Env: "QSYNC_TEST_EMPTY"}, "", "environment variable QSYNC_TEST_EMPTY is empty"},
+		{"file trailing newline trimmed", SecretRef{File: write("pw", "hunter2\n")}, "hunter2", ""},
+		{"file CRLF trimmed", SecretRef{File: write("crlf", "hunter2\r\n")}, "hunter2", ""},
+		{"file inner newlines kept", SecretRef{File: write("pem", "-----BEGIN-----\nabc\n-----END-----\n")}, "-----BEGIN-----\nabc\n-----END-----", ""},
+		{"file missing", SecretRef{File: filepath.Join(dir, "nope")}, "", "secret file " + filepath.Join(dir, "nope") + " is missing"},
+		{"file empty", SecretRef{File: write("empty", "\n")}, "", "secret file " + filepath.Join(dir, "empty") + " is empty"},
+		{"empty reference", SecretRef{}, "", "empty secret reference"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Resolve(c.ref)
+			if c.wantErr != "" {
+				if err == nil || err.Error() != c.wantErr {
+					t.Errorf("err = %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil || got != c.want {
+				t.Errorf("got %q, %v; want %q", got, err, c.want)
+			}
+		})
+	}
+}
+
+// TestResolveObjectNamesRecordAndParameter: errors say which record and parameter, never the value.
+func TestResolveObjectNamesRecordAndParameter(t *testing.T) {
+	t.Setenv("QSYNC_TEST_PW", "CANARY-"+strings.Repeat("x", 120))
+	o := &Object{Kind: KindUnix, Type: "cisco", Title: "core-switches", Secrets: map[string]SecretRef{
+		"password":        {Env: "QSYNC_TEST_PW"},
+		"enable_password": {Env: "QSYNC_TEST_MISSING"},
+	}}
+	_, err := ResolveObject(o)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		`unix (cisco) record "core-switches": enable_password: environment variable QSYNC_TEST_MISSING is not set`,
+		`unix (cisco) record "core-switches": password (env:QSYNC_TEST_PW) is 127 characters, more than the 100 Qualys allows`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "CANARY") {
+		t.Errorf("error echoes the secret: %s", msg)
+	}
+	t.Setenv("QSYNC_TEST_PW", "ok")
+	t.Setenv("QSYNC_TEST_MISSING", "enable")
+	got, err := ResolveObject(o)
+	if err != nil || got["password"] != "ok" || got["enable_password"] != "enable" {
+		t.Errorf("got %v, %v", got, err)
+	}
+}
+
+// TestLoadDoesNotResolve: loading never reads secrets, so a missing variable is not a load error.
+func TestLoadDoesNotResolve(t *testing.T) {
+	os.Unsetenv("BILLING_DB_PW")
+	if _, ds := Load("../../examples"); ds.HasErrors() {
+		t.Fatal(ds)
+	}
+}

@@ -1,0 +1,118 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// docJSON is the comparable form of a Document (positions are not part of it).
+func docJSON(t *testing.T, d *Document) string {
+	t.Helper()
+	d.Sort()
+	b, err := json.MarshalIndent(struct {
+		Owner   string
+		Objects []*Object
+	}{d.Owner, d.Objects}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func writeAndLoad(t *testing.T, doc *Document, opts WriteOptions) (*Document, Diagnostics, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, doc, opts); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "export.yaml")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, ds := Load(path)
+	return got, ds, buf.String()
+}
+
+// TestWriteRoundTrip: Load(Write(doc)) equals doc for every example.
+func TestWriteRoundTrip(t *testing.T) {
+	doc, ds := Load("../../examples")
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	got, ds, out := writeAndLoad(t, doc, WriteOptions{SchemaPath: "../schema/qsync.schema.json"})
+	if len(ds) > 0 {
+		t.Fatalf("written YAML does not load:\n%s\n%s", ds.Error(), out)
+	}
+	if a, b := docJSON(t, doc), docJSON(t, got); a != b {
+		t.Errorf("round trip changed the document\nwritten:\n%s\nbefore:\n%s\nafter:\n%s", out, a, b)
+	}
+	for _, want := range []string{
+		"# yaml-language-server: $schema=../schema/qsync.schema.json\nversion: 1\nowner: secops\nvaults:\n",
+		"comments: |-\n      Standalone servers outside the domain.\n",
+		`minimum_smb_version: "3.0"`,
+		`ips: [10.10.10.181, 10.10.20.0-10.10.20.15, 10.10.30.1-10.10.30.9, '2001:db8:10::-2001:db8:10::3']`,
+		"password: {env: CISCO_PW}",
+		`login: {vault: CA PAM prod, vault_app_name: qualys, vault_device_name: '${nbhost}'}`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("written YAML lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Index(out, "vaults:") > strings.Index(out, "records:") {
+		t.Error("records written before vaults")
+	}
+}
+
+// TestWriteExportAddsSecretRefs: a live document (no secrets) exports to YAML that loads, with
+// predictable environment variable names for the secrets it needs.
+func TestWriteExportAddsSecretRefs(t *testing.T) {
+	ips, _ := ParseIPSet("10.1.0.1-10.1.0.40")
+	live := &Document{Owner: "secops", Objects: []*Object{
+		{Kind: KindUnix, Type: "cisco", Title: "core-switches", IPs: ips, ID: 7,
+			Attrs: map[string]string{"username": "qscan", "cleartext_password": "false", "network_id": "0", "use_agentless_tracking": "false"}},
+		{Kind: KindVault, Type: "ca_pam", Title: "CA PAM prod", ID: 9,
+			Attrs: map[string]string{"url": "https://capam.example.com", "ssl_verify": "true", "apikey_name": "q"}},
+		{Kind: KindWindows, Title: "corp", IPs: ips, Login: &VaultLogin{Vault: "CA PAM prod",
+			Params: map[string]string{"vault_app_name": "a", "vault_device_name": "${nbhost}"}},
+			Attrs: map[string]string{"username": "svc"}},
+	}}
+	got, ds, out := writeAndLoad(t, live, WriteOptions{SecretRefs: true})
+	if len(ds) > 0 {
+		t.Fatalf("export does not load:\n%s\n%s", ds.Error(), out)
+	}
+	for _, want := range []string{"password: {env: QSYNC_UNIX_CORE_SWITCHES_PASSWORD}", "apikey: {env: QSYNC_VAULT_CA_PAM_PROD_APIKEY}"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("export lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "QSYNC_WINDOWS") {
+		t.Errorf("export asks for a password of a vault-login record:\n%s", out)
+	}
+	if o := got.Find(Key{Kind: KindUnix, Title: "core-switches"}); o == nil || !o.IPs.Equal(ips) {
+		t.Errorf("core-switches = %+v", o)
+	}
+}
+
+func TestSecretEnvName(t *testing.T) {
+	for _, c := range []struct {
+		name               string
+		kind               Kind
+		title, param, want string
+	}{
+		{"dash becomes underscore", KindUnix, "core-switches", "password", "QSYNC_UNIX_CORE_SWITCHES_PASSWORD"},
+		{"spaces and case", KindVault, "CA PAM prod", "apikey", "QSYNC_VAULT_CA_PAM_PROD_APIKEY"},
+		{"runs of punctuation collapse", KindMySQL, "  billing -- db (EU)  ", "client_key", "QSYNC_MYSQL_BILLING_DB_EU_CLIENT_KEY"},
+		{"non-ASCII title", KindWindows, "Zürich", "password", "QSYNC_WINDOWS_Z_RICH_PASSWORD"},
+		{"title without letters", KindWindows, "---", "password", "QSYNC_WINDOWS_X_PASSWORD"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := SecretEnvName(c.kind, c.title, c.param); got != c.want {
+				t.Errorf("got %s, want %s", got, c.want)
+			}
+		})
+	}
+}
