@@ -227,13 +227,15 @@ func (g *gen) state() (desired, live *spec.Document, liveSecrets map[int64]map[s
 	}
 	// Renames: a desired object not live takes over a managed live object of its kind that is not
 	// desired.
+	claimed := map[*spec.Object]bool{}
 	for _, d := range append(slices.Clone(desiredVaults), desiredRecs...) {
 		if findKey(liveVaults, liveRecs, d.Key()) != nil || !g.chance(0.4) {
 			continue
 		}
 		for _, lo := range append(slices.Clone(liveVaults), liveRecs...) {
-			if lo.Kind == d.Kind && lo.Marker != nil && findKey(desiredVaults, desiredRecs, lo.Key()) == nil && lo.Type == d.Type {
+			if lo.Kind == d.Kind && lo.Marker != nil && findKey(desiredVaults, desiredRecs, lo.Key()) == nil && lo.Type == d.Type && !claimed[lo] {
 				d.PreviousTitles = []string{"gone", lo.Title}
+				claimed[lo] = true
 				break
 			}
 		}
@@ -297,8 +299,12 @@ func managedOnly(live *spec.Document) *spec.Document {
 // to an in-memory Qualys and checks that the result plans empty, that secrets arrived, that
 // unmanaged objects were not touched, and that Build(x, x) is empty.
 func TestPropertyApplyConverges(t *testing.T) {
-	const runs = 3000
+	runs := uint64(3000)
+	if testing.Short() {
+		runs = 300
+	}
 	applied, skipped := 0, map[string]int{}
+	seen := map[string]int{} // actions and step kinds exercised
 	for seed := uint64(1); seed <= runs; seed++ {
 		g := &gen{r: rand.New(rand.NewPCG(seed, 42)), t: t, key: testKey}
 		desired, live, liveSecrets := g.state()
@@ -324,6 +330,21 @@ func TestPropertyApplyConverges(t *testing.T) {
 			t.Fatalf("seed %d: Build: %v", seed, err)
 		}
 		checkNoSecretValues(t, p, fmt.Sprintf("seed %d", seed))
+		for _, c := range p.Changes {
+			seen[string(c.Action)]++
+		}
+		for _, st := range p.Steps {
+			seen[fmt.Sprintf("phase %d %s", st.Phase, st.Op)]++
+			if len(st.DependsOn) > 0 {
+				seen["depends_on"]++
+			}
+			if len(st.IDs) > 1 {
+				seen["batched"]++
+			}
+			if st.VaultRef != "" {
+				seen["vault_ref"]++
+			}
+		}
 		m := newModel(live, valueOf)
 		m.secrets = liveSecrets
 		if err := m.apply(p); err != nil {
@@ -385,8 +406,15 @@ func TestPropertyApplyConverges(t *testing.T) {
 		}
 		applied++
 	}
-	t.Logf("%d random plans applied and converged; skipped (invalid random configurations): %v", applied, skipped)
-	if applied < runs/2 {
+	t.Logf("%d random plans applied and converged; exercised: %v; skipped (invalid random configurations): %v", applied, seen, skipped)
+	for _, want := range []string{"create", "update", "delete", "replace", "adopt", "rename", "phase 1 create", "phase 1 update",
+		"phase 1 delete", "phase 2 update", "phase 2 delete", "phase 3 create", "phase 3 update", "phase 4 delete", "phase 5 delete",
+		"depends_on", "batched", "vault_ref"} {
+		if seen[want] == 0 && !testing.Short() {
+			t.Errorf("random states never exercised %q", want)
+		}
+	}
+	if applied < int(runs)/2 {
 		t.Errorf("only %d of %d random states were plannable", applied, runs)
 	}
 }
