@@ -1,0 +1,97 @@
+package spec
+
+import (
+	"maps"
+	"strings"
+	"testing"
+)
+
+func TestSplitComments(t *testing.T) {
+	for _, c := range []struct {
+		name, in, text string
+		owner          string
+		fps            map[string]string
+	}{
+		{"no marker", "just text", "just text", "", nil},
+		{"marker only", "[managed by qsync: owner=secops]", "", "secops", nil},
+		{"text then marker", "line one\nline two\n[managed by qsync: owner=secops]", "line one\nline two", "secops", nil},
+		{"marker with fingerprints", "x\n[managed by qsync: owner=a.b-c fp=apikey:0123456789ab,password:ba9876543210]", "x", "a.b-c",
+			map[string]string{"apikey": "0123456789ab", "password": "ba9876543210"}},
+		{"marker not on its own line is text", "see [managed by qsync: owner=secops]", "see [managed by qsync: owner=secops]", "", nil},
+		{"trailing white space after marker", "x\n[managed by qsync: owner=secops]  \n", "x", "secops", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			text, m := SplitComments(c.in)
+			if text != c.text {
+				t.Errorf("text = %q, want %q", text, c.text)
+			}
+			switch {
+			case c.owner == "" && m != nil:
+				t.Errorf("marker %+v, want none", m)
+			case c.owner != "" && (m == nil || m.Owner != c.owner || !maps.Equal(m.Fingerprints, c.fps)):
+				t.Errorf("marker %+v, want owner %s fps %v", m, c.owner, c.fps)
+			}
+		})
+	}
+}
+
+func TestJoinCommentsRoundTrip(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		text string
+		m    *Marker
+	}{
+		{"empty text", "", &Marker{Owner: "secops"}},
+		{"multi-line text", "a\nb", &Marker{Owner: "secops"}},
+		{"fingerprints sorted", "a", &Marker{Owner: "o", Fingerprints: map[string]string{"z": "1", "a": "2"}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			joined := JoinComments(c.text, c.m)
+			text, m := SplitComments(joined)
+			if text != c.text || m == nil || m.Owner != c.m.Owner || !maps.Equal(m.Fingerprints, c.m.Fingerprints) {
+				t.Errorf("JoinComments = %q split back to %q %+v", joined, text, m)
+			}
+		})
+	}
+	if got := JoinComments("text", nil); got != "text" {
+		t.Errorf("nil marker changed text: %q", got)
+	}
+}
+
+// TestMarkerReserveFitsTheLongestMarker: user comments of the allowed length plus the longest
+// marker stay within Qualys' 1999 characters.
+func TestMarkerReserveFitsTheLongestMarker(t *testing.T) {
+	owner := strings.Repeat("o", 64)
+	fps := map[string]string{}
+	for _, p := range []string{"password", "enable_password", "client_key"} {
+		fps[p] = strings.Repeat("f", FingerprintLen)
+	}
+	text := strings.Repeat("c", MaxComments-MarkerReserve(owner, len(fps)))
+	if n := len(JoinComments(text, &Marker{Owner: owner, Fingerprints: fps})); n > MaxComments {
+		t.Errorf("comments with marker are %d characters, more than %d", n, MaxComments)
+	}
+}
+
+func TestFingerprint(t *testing.T) {
+	k := []byte("key")
+	a := Fingerprint(k, "password", "s3cret")
+	for _, c := range []struct {
+		name  string
+		other string
+		same  bool
+	}{
+		{"deterministic", Fingerprint(k, "password", "s3cret"), true},
+		{"value changes it", Fingerprint(k, "password", "s3cret2"), false},
+		{"parameter changes it", Fingerprint(k, "apikey", "s3cret"), false},
+		{"key changes it", Fingerprint([]byte("other"), "password", "s3cret"), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if (a == c.other) != c.same {
+				t.Errorf("%s vs %s", a, c.other)
+			}
+		})
+	}
+	if len(a) != FingerprintLen || strings.Contains(a, "s3cret") {
+		t.Errorf("fingerprint %q", a)
+	}
+}
