@@ -9,11 +9,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/qsync/qsync/internal/apply"
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -25,11 +28,30 @@ type ApplyCmd struct {
 	Format      string   `enum:"text,json" default:"text" help:"Output: text, or json (a machine-readable result on stdout)."`
 }
 
-// applyReport is the JSON output of apply --format json.
+// applyReport is the JSON output of apply --format json (written to stdout; everything else goes to
+// stderr). Fields:
+//
+//	result.steps[]     one per plan step, in order: step (plan step ID), phase, kind, op,
+//	                   keys[] {Kind,Title}, ids[] (Qualys IDs of updates and deletes),
+//	                   status (applied | failed | unknown | pending), created_id, resolved (a lost
+//	                   answer settled by re-reading), http_status, code and text (Qualys's answer),
+//	                   failed_ids[] and succeeded_ids[] (a batch that failed in part), error,
+//	                   reason (why a pending step was not attempted)
+//	result.applied, result.failed, result.unknown, result.pending   counts of steps by status
+//	result.calls       write calls sent; result.reads: list calls made to settle lost answers
+//	result.interrupted true when Ctrl-C (or SIGTERM) stopped the run
+//	planned_calls      the API calls the plan announced
+//	verified           true when Qualys was re-read and re-planned after the steps
+//	converged          true when that re-plan is empty
+//	remaining          the re-plan (plan JSON format) when it is not empty
+//
+// No secret value appears in it.
 type applyReport struct {
-	Result    *apply.Result `json:"result"`
-	Converged bool          `json:"converged"`
-	Remaining *plan.Plan    `json:"remaining,omitempty"`
+	Result       *apply.Result `json:"result"`
+	PlannedCalls int           `json:"planned_calls"`
+	Verified     bool          `json:"verified"`
+	Converged    bool          `json:"converged"`
+	Remaining    *plan.Plan    `json:"remaining,omitempty"`
 }
 
 // Run applies and verifies.
@@ -45,7 +67,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "Applying the saved plan %s (%d step(s)).\n", c.Paths[0], len(r.plan.Steps))
+		fmt.Fprintf(out, "Applying the saved plan %s (%d step(s), %d API call(s)).\n", c.Paths[0], len(r.plan.Steps), r.plan.TotalCalls())
 	} else {
 		r, err = runPlan(ctx, g, env, c.Paths, c.PlanFlags)
 		if err != nil {
@@ -54,22 +76,36 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		if err := renderPlan(g, env, out, r.plan, "text"); err != nil {
 			return err
 		}
-		if r.plan.Empty() {
-			return c.report(env, &apply.Result{}, nil)
-		}
-		if err := c.confirm(env, out); err != nil {
-			return err
+		if !r.plan.Empty() {
+			if err := c.confirm(env, out); err != nil {
+				return err
+			}
 		}
 	}
 	if r.plan.Empty() {
 		fmt.Fprintln(out, "No changes to apply.")
-		return c.report(env, &apply.Result{}, nil)
+		return c.report(env, &apply.Result{}, r.plan, true, nil)
 	}
-	res, err := apply.Run(ctx, r.client, r.plan, apply.Options{Resolve: spec.Resolve, Progress: out})
+
+	// Ctrl-C stops the run after the call in flight; a second Ctrl-C ends qsync at once.
+	stopWatch := context.AfterFunc(ctx, func() {
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
+		fmt.Fprintln(env.Stderr, "\nqsync: interrupted; finishing the call in flight, then stopping (Ctrl-C again to quit at once, leaving that call's outcome unknown)")
+	})
+	defer stopWatch()
+
+	var progress apply.Progress = apply.LineProgress{W: out}
+	if isTerminal(out) {
+		progress = apply.BarProgress{W: out}
+	}
+	res, err := apply.Run(ctx, r.client, r.plan, apply.Options{Resolve: spec.Resolve, Progress: progress})
 	if err != nil {
 		return err
 	}
+	writeSummary(out, res, r.plan)
+
 	// Verify by planning again, whatever happened: the next plan is the rest of the job.
+	fmt.Fprintln(out, "\nVerifying: re-reading Qualys and planning again.")
 	verify, verr := replan(context.WithoutCancel(ctx), r.client, env, r.desired, c.PlanFlags)
 	if verr != nil {
 		fmt.Fprintf(env.Stderr, "qsync: could not verify the result: %v\n", verr)
@@ -78,23 +114,20 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if verify != nil && !verify.plan.Empty() {
 		remaining = verify.plan
 	}
-	summary := fmt.Sprintf("Apply: %d applied, %d failed, %d not attempted.", res.Applied, res.Failed, res.Pending)
 	switch {
 	case verify != nil && remaining == nil:
-		fmt.Fprintln(out, summary, "Converged: Qualys matches the configuration.")
+		fmt.Fprintln(out, "Converged: Qualys matches the configuration.")
 	case remaining != nil:
-		fmt.Fprintln(out, summary, "Qualys still differs from the configuration:")
+		fmt.Fprintln(out, "Not converged: Qualys still differs from the configuration; this is what the next apply would do:")
 		if err := renderPlan(g, env, out, remaining, "text"); err != nil {
 			return err
 		}
-	default:
-		fmt.Fprintln(out, summary)
 	}
-	if err := c.report(env, res, remaining); err != nil {
+	if err := c.report(env, res, r.plan, verr == nil, remaining); err != nil {
 		return err
 	}
 	if !res.OK() {
-		return &exitErr{code: exitPartial, err: errors.New("apply finished partially; run it again to finish (the next plan is the rest of the job)")}
+		return &exitErr{code: exitPartial, err: fmt.Errorf("apply finished partially (%s); run it again to finish: the next plan is the rest of the job", counts(res))}
 	}
 	if verr != nil {
 		return &exitErr{code: exitError, err: verr}
@@ -105,13 +138,75 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	return nil
 }
 
-func (c *ApplyCmd) report(env *Env, res *apply.Result, remaining *plan.Plan) error {
+// counts is "3 applied, 1 failed, 2 not attempted" (an outcome-unknown count only when non-zero).
+func counts(res *apply.Result) string {
+	s := fmt.Sprintf("%d applied, %d failed", res.Applied, res.Failed)
+	if res.Unknown > 0 {
+		s += fmt.Sprintf(", %d outcome unknown", res.Unknown)
+	}
+	return s + fmt.Sprintf(", %d not attempted", res.Pending)
+}
+
+// writeSummary writes the apply report: counts, the calls made against the calls planned, then
+// every step not applied, grouped by outcome.
+func writeSummary(w io.Writer, res *apply.Result, p *plan.Plan) {
+	fmt.Fprintf(w, "\nApply: %s. Write calls: %d of %d planned", counts(res), res.Calls, p.TotalCalls())
+	if res.Reads > 0 {
+		fmt.Fprintf(w, " (+%d read(s) to settle lost answers)", res.Reads)
+	}
+	fmt.Fprintln(w, ".")
+	if res.Interrupted {
+		fmt.Fprintln(w, "Interrupted: the steps after the interruption were not attempted.")
+	}
+	groups := []struct {
+		status apply.Status
+		title  string
+	}{
+		{apply.Failed, "Failed (not changed in Qualys):"},
+		{apply.Unknown, "Outcome unknown (may or may not have taken effect; the verification below shows which):"},
+		{apply.Pending, "Not attempted:"},
+	}
+	for _, gr := range groups {
+		first := true
+		for i := range res.Steps {
+			sr := &res.Steps[i]
+			if sr.Status != gr.status {
+				continue
+			}
+			if first {
+				fmt.Fprintln(w, gr.title)
+				first = false
+			}
+			detail := sr.Error
+			if sr.Status == apply.Pending {
+				detail = sr.Reason
+			}
+			fmt.Fprintf(w, "  step %d: %s%s: %s\n", sr.Step, sr.Describe(), idList(sr.IDs), detail)
+		}
+	}
+}
+
+func idList(ids []int64) string {
+	switch len(ids) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf(" (id %d)", ids[0])
+	}
+	return " (ids " + qualysclient.FormatIDs(ids) + ")"
+}
+
+func (c *ApplyCmd) report(env *Env, res *apply.Result, p *plan.Plan, verified bool, remaining *plan.Plan) error {
 	if c.Format != "json" {
 		return nil
 	}
+	if res.Steps == nil {
+		res.Steps = []apply.StepResult{}
+	}
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(applyReport{Result: res, Converged: remaining == nil && res.OK(), Remaining: remaining})
+	return enc.Encode(applyReport{Result: res, PlannedCalls: p.TotalCalls(), Verified: verified,
+		Converged: verified && remaining == nil && res.OK(), Remaining: remaining})
 }
 
 // confirm asks on a terminal; without one it refuses unless --auto-approve was given.

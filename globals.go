@@ -47,7 +47,8 @@ func (g *Globals) client(env *Env) (*qualysclient.Client, error) {
 		Password:  pass,
 		UserAgent: "qsync/" + version,
 		CABundle:  g.CABundle,
-		Stderr:    env.Stderr,
+		Stderr:    noticeWriter(env),
+		Sleep:     waitSleeper(env),
 		Debug:     debug,
 	})
 	if err != nil {

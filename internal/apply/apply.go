@@ -1,16 +1,40 @@
 // Package apply executes a plan's steps through the Qualys client, in the plan's order and with the
 // plan's batches, and reports what was applied, what failed and what was not attempted. It never
-// re-decides what to change: that is internal/plan's job. A write whose outcome is unknown is
-// resolved by re-reading, never by sending it again.
+// re-decides what to change: that is internal/plan's job.
+//
+// # Rules
+//
+//   - One step is one API call, sent once. Secrets are resolved for every step before the first
+//     call, so a missing secret stops the run before anything changes.
+//   - A vault created by the run is remembered by title; a later step whose VaultRef names it gets
+//     its new ID as vault_id.
+//   - A call in flight is never cancelled: Run sends each call with a context that ignores the
+//     cancellation of ctx (the call finishes and its outcome is known), and checks ctx between
+//     steps. Once ctx is done, the remaining steps are not attempted. Waits for the Qualys rate
+//     limit before a call is sent may still end early: see Interruptible.
+//   - A step fails when Qualys refuses it (with the Qualys code and text), when the client gave up
+//     on a rate limit, or when its outcome is unknown. Steps that depend on a failed step (directly
+//     or through other skipped steps) are not attempted; the other steps of the failed step's phase
+//     still run; later phases are not attempted, because the plan's phases build on each other
+//     (records log in through vaults of phase 1; deletes in phases 4 and 5 must not remove
+//     credentials whose replacements failed). Running apply again finishes the job: the next plan
+//     is the rest.
+//   - A write whose outcome is unknown (timeout, dropped connection, 5xx, undecodable answer) is
+//     never sent again. A create is settled by listing objects with its title: found means it took
+//     effect (and yields its ID), not found means it did not. A delete is settled by listing the
+//     IDs it names. An update stays "unknown": its effect is visible in the re-plan that follows
+//     every apply.
 package apply
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
+	"slices"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/qualysclient"
@@ -34,229 +58,448 @@ type Status string
 
 // Step outcomes.
 const (
+	// Applied: Qualys made the change (possibly confirmed by re-reading, see StepResult.Resolved).
 	Applied Status = "applied"
-	Failed  Status = "failed"
+	// Failed: the change was not made, or only partly (a batch where some IDs failed).
+	Failed Status = "failed"
 	// Unknown: the call may or may not have taken effect and re-reading could not tell.
 	Unknown Status = "unknown"
-	// Pending: not attempted, because an earlier failure stopped the run.
+	// Pending: not attempted (see StepResult.Reason).
 	Pending Status = "pending"
 )
 
-// StepResult is the outcome of one plan step.
+// StepResult is the outcome of one plan step. Its JSON form is part of `qsync apply --format json`.
 type StepResult struct {
-	Step      int        `json:"step"`
-	Kind      spec.Kind  `json:"kind"`
-	Op        string     `json:"op"`
-	Keys      []spec.Key `json:"keys"`
-	Status    Status     `json:"status"`
-	CreatedID int64      `json:"created_id,omitempty"`
-	// Resolved is true when an unknown outcome was settled by re-reading.
-	Resolved bool   `json:"resolved,omitempty"`
-	Code     int    `json:"code,omitempty"`
-	Error    string `json:"error,omitempty"`
+	// Step is the plan step's ID (its 1-based position), Phase its phase.
+	Step  int       `json:"step"`
+	Phase int       `json:"phase"`
+	Kind  spec.Kind `json:"kind"`
+	Op    string    `json:"op"`
+	// Keys are the objects the call touches; IDs their Qualys IDs (updates and deletes).
+	Keys   []spec.Key `json:"keys"`
+	IDs    []int64    `json:"ids,omitempty"`
+	Status Status     `json:"status"`
+	// CreatedID is the Qualys ID of the object a create made.
+	CreatedID int64 `json:"created_id,omitempty"`
+	// Resolved is true when a lost answer was settled by re-reading.
+	Resolved bool `json:"resolved,omitempty"`
+	// HTTPStatus, Code and Text are Qualys's answer to a failed call (Code 0: none given).
+	HTTPStatus int    `json:"http_status,omitempty"`
+	Code       int    `json:"code,omitempty"`
+	Text       string `json:"text,omitempty"`
+	// FailedIDs are the IDs of a batch that were not changed; SucceededIDs those that were.
+	FailedIDs    []int64 `json:"failed_ids,omitempty"`
+	SucceededIDs []int64 `json:"succeeded_ids,omitempty"`
+	// Error is the full error message of a failed or unknown step.
+	Error string `json:"error,omitempty"`
+	// Reason says why a pending step was not attempted.
+	Reason string `json:"reason,omitempty"`
 }
 
-// Result reports a run.
+// Describe names the step for people: `create unix "web"`, `delete mysql x3`.
+func (sr *StepResult) Describe() string { return describe(sr.Op, sr.Kind, sr.Keys) }
+
+// Result reports a run. Its JSON form is part of `qsync apply --format json`.
 type Result struct {
-	Steps   []StepResult `json:"steps"`
-	Applied int          `json:"applied"`
-	Failed  int          `json:"failed"`
-	Pending int          `json:"pending"`
+	Steps []StepResult `json:"steps"`
+	// Counts of Steps by status.
+	Applied int `json:"applied"`
+	Failed  int `json:"failed"`
+	Unknown int `json:"unknown"`
+	Pending int `json:"pending"`
+	// Calls is the number of write calls sent (one per attempted step); Reads the number of list
+	// calls made to settle lost answers.
+	Calls int `json:"calls"`
+	Reads int `json:"reads"`
+	// Interrupted is true when ctx ended before every step was attempted.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // OK reports whether every step was applied.
-func (r *Result) OK() bool { return r.Failed == 0 && r.Pending == 0 }
+func (r *Result) OK() bool { return r.Failed == 0 && r.Unknown == 0 && r.Pending == 0 }
+
+// Progress is told about each step as it starts and ends; done counts the steps finished before
+// (StepStarted) or including (StepFinished) this one, out of total.
+type Progress interface {
+	StepStarted(st *plan.Step, done, total int)
+	StepFinished(sr *StepResult, done, total int)
+}
 
 // Options tune a run.
 type Options struct {
-	// Resolve returns a secret's value for a step parameter; required when steps carry secrets.
+	// Resolve returns a secret's value; required when steps carry secrets.
 	Resolve func(ref spec.SecretRef) (string, error)
-	// Progress receives one line per step (nil: silent).
-	Progress io.Writer
+	// Progress is told about every step (nil: silent).
+	Progress Progress
 }
 
-// Run executes p's steps in order. After the first failure it finishes the independent steps of the
-// same phase (the plan's order makes later phases depend on earlier ones) and leaves the rest
-// pending. It returns an error only for a problem with the plan itself; step failures are in the
-// Result.
+// Run executes p's steps in order (see the package comment for the rules). It returns an error,
+// before any call, only for a problem with the plan itself or a secret that cannot be resolved;
+// step failures are in the Result.
 func Run(ctx context.Context, c Client, p *plan.Plan, opts Options) (*Result, error) {
-	res := &Result{}
-	vaultIDs := map[string]int64{} // titles of vaults created in this run
-	failed := map[int]bool{}
-	stopAfterPhase := 0
-	for _, st := range p.Steps {
-		sr := StepResult{Step: st.ID, Kind: st.Kind, Op: st.Op, Keys: st.Keys, Status: Pending}
-		blocked := ctx.Err() != nil || (stopAfterPhase != 0 && st.Phase > stopAfterPhase)
-		for _, d := range st.DependsOn {
-			blocked = blocked || failed[d]
-		}
-		if blocked {
-			failed[st.ID] = true
-			res.Steps = append(res.Steps, sr)
-			res.Pending++
-			progress(opts.Progress, sr, st)
-			continue
-		}
-		id, err := runStep(ctx, c, st, vaultIDs, opts)
-		if err != nil && errors.Is(err, qualysclient.ErrOutcomeUnknown) && st.Op == "create" {
-			var found bool
-			id, found, err = resolveCreate(ctx, c, st, err)
-			sr.Resolved = found
-		}
-		switch {
-		case err == nil:
-			sr.Status = Applied
-			sr.CreatedID = id
-			if st.Kind == spec.KindVault && st.Op == "create" && len(st.Keys) == 1 {
-				vaultIDs[st.Keys[0].Title] = id
-			}
-			res.Applied++
-		default:
-			sr.Status = Failed
-			if errors.Is(err, qualysclient.ErrOutcomeUnknown) {
-				sr.Status = Unknown
-			}
-			var apiErr *qualysclient.APIError
-			if errors.As(err, &apiErr) {
-				sr.Code = apiErr.Code
-			}
-			sr.Error = err.Error()
-			failed[st.ID] = true
-			res.Failed++
-			if stopAfterPhase == 0 {
-				stopAfterPhase = st.Phase
-			}
-		}
-		res.Steps = append(res.Steps, sr)
-		progress(opts.Progress, sr, st)
+	secrets, err := resolveSecrets(p, opts)
+	if err != nil {
+		return nil, err
 	}
-	return res, nil
+	r := &runner{c: c, p: p, opts: opts, secrets: secrets, vaultIDs: map[string]int64{},
+		keyByID: map[string]spec.Key{}, res: &Result{}}
+	for _, ch := range p.Changes {
+		if ch.ID != 0 {
+			r.keyByID[idKey(ch.Key.Kind, ch.ID)] = ch.Key
+		}
+	}
+	r.run(ctx)
+	return r.res, nil
 }
 
-func progress(w io.Writer, sr StepResult, st plan.Step) {
-	if w == nil {
+type runner struct {
+	c        Client
+	p        *plan.Plan
+	opts     Options
+	secrets  map[int]map[string]string // step ID -> secret parameter -> value
+	vaultIDs map[string]int64          // titles of vaults created in this run -> their IDs
+	keyByID  map[string]spec.Key       // idKey(kind, live ID) -> key, to name a batch's failed IDs
+	res      *Result
+}
+
+func (r *runner) run(ctx context.Context) {
+	total := len(r.p.Steps)
+	notDone := map[int]bool{} // IDs of steps not applied
+	stopPhase := 0            // phase of the first failure: later phases are not attempted
+	for i := range r.p.Steps {
+		st := &r.p.Steps[i]
+		sr := StepResult{Step: st.ID, Phase: st.Phase, Kind: st.Kind, Op: st.Op, Keys: st.Keys, IDs: st.IDs, Status: Pending}
+		switch {
+		case ctx.Err() != nil:
+			sr.Reason = "interrupted before this step"
+			r.res.Interrupted = true
+		case stopPhase != 0 && st.Phase > stopPhase:
+			sr.Reason = fmt.Sprintf("a step of phase %d failed, and phase %d builds on it", stopPhase, st.Phase)
+		default:
+			for _, d := range st.DependsOn {
+				if notDone[d] {
+					sr.Reason = fmt.Sprintf("depends on step %d, which was not applied", d)
+					break
+				}
+			}
+		}
+		if sr.Reason == "" {
+			if r.opts.Progress != nil {
+				r.opts.Progress.StepStarted(st, i, total)
+			}
+			r.attempt(ctx, st, &sr)
+		}
+		switch sr.Status {
+		case Applied:
+			r.res.Applied++
+		case Failed:
+			r.res.Failed++
+		case Unknown:
+			r.res.Unknown++
+		case Pending:
+			r.res.Pending++
+		}
+		if sr.Status != Applied {
+			notDone[st.ID] = true
+			if sr.Status != Pending && stopPhase == 0 {
+				stopPhase = st.Phase
+			}
+		}
+		r.res.Steps = append(r.res.Steps, sr)
+		if r.opts.Progress != nil {
+			r.opts.Progress.StepFinished(&r.res.Steps[len(r.res.Steps)-1], i+1, total)
+		}
+	}
+}
+
+// attempt sends one step's call and settles its outcome into sr.
+func (r *runner) attempt(ctx context.Context, st *plan.Step, sr *StepResult) {
+	v, err := r.params(st)
+	if err != nil {
+		sr.Status, sr.Error = Failed, err.Error()
 		return
 	}
-	what := describe(st)
-	switch sr.Status {
-	case Applied:
-		extra := ""
-		if sr.CreatedID != 0 {
-			extra = " (id " + strconv.FormatInt(sr.CreatedID, 10) + ")"
-		}
-		if sr.Resolved {
-			extra += " (confirmed by re-reading after a lost response)"
-		}
-		fmt.Fprintf(w, "[%d/%s] %s: done%s\n", st.ID, "phase "+strconv.Itoa(st.Phase), what, extra)
-	case Pending:
-		fmt.Fprintf(w, "[%d/%s] %s: not attempted\n", st.ID, "phase "+strconv.Itoa(st.Phase), what)
-	default:
-		fmt.Fprintf(w, "[%d/%s] %s: %s: %s\n", st.ID, "phase "+strconv.Itoa(st.Phase), what, sr.Status, sr.Error)
+	r.res.Calls++
+	id, err := r.send(callContext(ctx), st, v)
+	if err != nil && isInterruptedWait(ctx, err) {
+		// Interrupted while waiting out a rate limit: the call was never sent.
+		r.res.Calls--
+		sr.Reason = "interrupted while waiting for the Qualys rate limit; not sent"
+		r.res.Interrupted = true
+		return
 	}
+	if err != nil && errors.Is(err, qualysclient.ErrOutcomeUnknown) {
+		// Settle it by re-reading, never by sending again. Reads are not interrupted either.
+		rctx := context.WithoutCancel(ctx)
+		switch st.Op {
+		case plan.OpCreate:
+			id, err = r.resolveCreate(rctx, st, err, sr)
+		case plan.OpDelete:
+			err = r.resolveDelete(rctx, st, err, sr)
+		}
+	}
+	if err == nil {
+		sr.Status = Applied
+		sr.CreatedID = id
+		if st.Kind == spec.KindVault && st.Op == plan.OpCreate && len(st.Keys) == 1 {
+			r.vaultIDs[st.Keys[0].Title] = id
+		}
+		return
+	}
+	sr.Status = Failed
+	if errors.Is(err, qualysclient.ErrOutcomeUnknown) {
+		sr.Status = Unknown
+	}
+	var apiErr *qualysclient.APIError
+	if errors.As(err, &apiErr) {
+		sr.HTTPStatus, sr.Code, sr.Text = apiErr.Status, apiErr.Code, apiErr.Text
+	}
+	var batchErr *qualysclient.BatchError
+	if errors.As(err, &batchErr) {
+		sr.FailedIDs = batchErr.FailedIDs()
+		sr.SucceededIDs = append([]int64(nil), batchErr.Succeeded...)
+		sort.Slice(sr.SucceededIDs, func(i, j int) bool { return sr.SucceededIDs[i] < sr.SucceededIDs[j] })
+		if len(batchErr.Failed) > 0 {
+			sr.Code, sr.Text = batchErr.Failed[0].Code, batchErr.Failed[0].Text
+		}
+		err = fmt.Errorf("%w; not changed: %s", err, r.nameIDs(st.Kind, sr.FailedIDs))
+	}
+	sr.Error = err.Error()
 }
 
-func describe(st plan.Step) string {
-	s := st.Op + " " + string(st.Kind)
-	switch len(st.Keys) {
+// nameIDs lists IDs with the titles the plan knows for them: `mysql "a" (id 5), id 9`.
+func (r *runner) nameIDs(kind spec.Kind, ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		if k, ok := r.keyByID[idKey(kind, id)]; ok {
+			parts[i] = fmt.Sprintf("%s (id %d)", k, id)
+		} else {
+			parts[i] = fmt.Sprintf("id %d", id)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func idKey(kind spec.Kind, id int64) string { return string(kind) + " " + strconv.FormatInt(id, 10) }
+
+func describe(op string, kind spec.Kind, keys []spec.Key) string {
+	s := op + " " + string(kind)
+	switch len(keys) {
 	case 0:
 	case 1:
-		s += " " + strconv.Quote(st.Keys[0].Title)
+		s += " " + strconv.Quote(keys[0].Title)
 	default:
-		s += fmt.Sprintf(" x%d", len(st.Keys))
+		s += fmt.Sprintf(" x%d", len(keys))
 	}
 	return s
 }
 
-// params builds the request parameters of a step: its plain parameters, its secrets resolved now,
-// and vault_id filled in from a vault created earlier in this run.
-func params(st plan.Step, vaultIDs map[string]int64, opts Options) (url.Values, error) {
+// resolveSecrets resolves every secret of every step before the first call.
+func resolveSecrets(p *plan.Plan, opts Options) (map[int]map[string]string, error) {
+	out := map[int]map[string]string{}
+	var errs []error
+	for _, st := range p.Steps {
+		if len(st.Secrets) == 0 {
+			continue
+		}
+		if opts.Resolve == nil {
+			return nil, fmt.Errorf("step %d (%s) needs secrets but no resolver was given", st.ID, describe(st.Op, st.Kind, st.Keys))
+		}
+		vals := map[string]string{}
+		for _, name := range sortedNames(st.Secrets) {
+			v, err := opts.Resolve(st.Secrets[name])
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s: %w", describe(st.Op, st.Kind, st.Keys), name, err))
+				continue
+			}
+			vals[name] = v
+		}
+		out[st.ID] = vals
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("resolve secrets (nothing was sent): %w", errors.Join(errs...))
+	}
+	return out, nil
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// params builds the request parameters of a step: its plain parameters, its resolved secrets, and
+// vault_id filled in from a vault created earlier in this run.
+func (r *runner) params(st *plan.Step) (url.Values, error) {
 	v := url.Values{}
 	for k, val := range st.Params {
 		v.Set(k, val)
 	}
-	for k, ref := range st.Secrets {
-		if opts.Resolve == nil {
-			return nil, fmt.Errorf("step %d needs secret %s but no resolver was given", st.ID, k)
-		}
-		val, err := opts.Resolve(ref)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", describe(st), k, err)
-		}
+	for k, val := range r.secrets[st.ID] {
 		v.Set(k, val)
 	}
 	if st.VaultRef != "" {
-		id, ok := vaultIDs[st.VaultRef]
+		id, ok := r.vaultIDs[st.VaultRef]
 		if !ok {
-			return nil, fmt.Errorf("%s: vault %q was not created earlier in this run", describe(st), st.VaultRef)
+			return nil, fmt.Errorf("%s: vault %q was not created earlier in this run", describe(st.Op, st.Kind, st.Keys), st.VaultRef)
 		}
 		v.Set("vault_id", strconv.FormatInt(id, 10))
 	}
 	return v, nil
 }
 
-func runStep(ctx context.Context, c Client, st plan.Step, vaultIDs map[string]int64, opts Options) (int64, error) {
-	v, err := params(st, vaultIDs, opts)
-	if err != nil {
-		return 0, err
-	}
+// send makes the step's one API call.
+func (r *runner) send(ctx context.Context, st *plan.Step, v url.Values) (int64, error) {
+	c := r.c
 	rt := qualysclient.RecordType(st.Kind)
+	one := func() (int64, error) {
+		if len(st.IDs) != 1 {
+			return 0, fmt.Errorf("step %d: a vault %s takes exactly one id, got %d", st.ID, st.Op, len(st.IDs))
+		}
+		return st.IDs[0], nil
+	}
 	switch {
-	case st.Kind == spec.KindVault && st.Op == "create":
+	case st.Kind == spec.KindVault && st.Op == plan.OpCreate:
 		return c.CreateVault(ctx, v)
-	case st.Kind == spec.KindVault && st.Op == "update":
-		if len(st.IDs) != 1 {
-			return 0, fmt.Errorf("step %d: a vault update takes exactly one id, got %d", st.ID, len(st.IDs))
+	case st.Kind == spec.KindVault && st.Op == plan.OpUpdate:
+		id, err := one()
+		if err != nil {
+			return 0, err
 		}
-		return 0, c.UpdateVault(ctx, st.IDs[0], v)
-	case st.Kind == spec.KindVault && st.Op == "delete":
-		if len(st.IDs) != 1 {
-			return 0, fmt.Errorf("step %d: a vault delete takes exactly one id, got %d", st.ID, len(st.IDs))
+		return 0, c.UpdateVault(ctx, id, v)
+	case st.Kind == spec.KindVault && st.Op == plan.OpDelete:
+		id, err := one()
+		if err != nil {
+			return 0, err
 		}
-		return 0, c.DeleteVault(ctx, st.IDs[0])
-	case st.Op == "create":
+		return 0, c.DeleteVault(ctx, id)
+	case st.Op == plan.OpCreate:
 		return c.CreateRecord(ctx, rt, v)
-	case st.Op == "update":
+	case st.Op == plan.OpUpdate:
 		return 0, c.UpdateRecords(ctx, rt, st.IDs, v)
-	case st.Op == "delete":
+	case st.Op == plan.OpDelete:
 		return 0, c.DeleteRecords(ctx, rt, st.IDs)
 	}
 	return 0, fmt.Errorf("step %d: unknown operation %q on %s", st.ID, st.Op, st.Kind)
 }
 
-// resolveCreate settles a create whose response was lost by listing objects with its title: found
+// resolveCreate settles a create whose answer was lost by listing objects with its title: found
 // means it took effect (and yields the new ID); not found means it did not, and the step failed
 // cleanly so a re-run creates it. It never re-sends the create.
-func resolveCreate(ctx context.Context, c Client, st plan.Step, cause error) (int64, bool, error) {
+func (r *runner) resolveCreate(ctx context.Context, st *plan.Step, cause error, sr *StepResult) (int64, error) {
 	if len(st.Keys) != 1 {
-		return 0, false, cause
+		return 0, cause
 	}
 	title := st.Keys[0].Title
+	r.res.Reads++
 	if st.Kind == spec.KindVault {
-		vs, err := c.ListVaults(ctx)
+		vs, err := r.c.ListVaults(ctx)
 		if err != nil {
-			return 0, false, fmt.Errorf("%w; re-reading vaults to learn the outcome failed too: %v", cause, err)
+			return 0, fmt.Errorf("%w; re-reading the vaults to learn the outcome failed too: %v", cause, err)
 		}
 		for _, v := range vs {
 			if v.Title == title {
-				return v.ID, true, nil
+				sr.Resolved = true
+				return v.ID, nil
 			}
 		}
-		return 0, false, notTaken(cause)
+		return 0, notTaken(cause, sr)
 	}
-	recs, err := c.ListRecords(ctx, qualysclient.RecordType(st.Kind), qualysclient.ListOptions{Title: title})
+	recs, err := r.c.ListRecords(ctx, qualysclient.RecordType(st.Kind), qualysclient.ListOptions{Title: title})
 	if err != nil {
-		return 0, false, fmt.Errorf("%w; re-reading %s records to learn the outcome failed too: %v", cause, st.Kind, err)
+		return 0, fmt.Errorf("%w; re-reading the %s records to learn the outcome failed too: %v", cause, st.Kind, err)
 	}
-	for _, r := range recs {
-		if r.Title == title {
-			return r.ID, true, nil
+	for _, rec := range recs {
+		if rec.Title == title {
+			sr.Resolved = true
+			return rec.ID, nil
 		}
 	}
-	return 0, false, notTaken(cause)
+	return 0, notTaken(cause, sr)
 }
 
-// notTaken reports a lost create that re-reading showed did not happen: a clean failure (not an
-// unknown outcome), so the next run creates the object.
-func notTaken(cause error) error {
-	return fmt.Errorf("the create did not take effect (confirmed by re-reading after: %v)", cause)
+// resolveDelete settles a delete whose answer was lost by listing the IDs it names: none left
+// means it took effect; all left means it did not; some left is a partial failure naming them.
+func (r *runner) resolveDelete(ctx context.Context, st *plan.Step, cause error, sr *StepResult) error {
+	r.res.Reads++
+	var left []int64
+	if st.Kind == spec.KindVault {
+		vs, err := r.c.ListVaults(ctx)
+		if err != nil {
+			return fmt.Errorf("%w; re-reading the vaults to learn the outcome failed too: %v", cause, err)
+		}
+		for _, v := range vs {
+			if slices.Contains(st.IDs, v.ID) {
+				left = append(left, v.ID)
+			}
+		}
+	} else {
+		recs, err := r.c.ListRecords(ctx, qualysclient.RecordType(st.Kind), qualysclient.ListOptions{IDs: st.IDs})
+		if err != nil {
+			return fmt.Errorf("%w; re-reading the %s records to learn the outcome failed too: %v", cause, st.Kind, err)
+		}
+		for _, rec := range recs {
+			if slices.Contains(st.IDs, rec.ID) {
+				left = append(left, rec.ID)
+			}
+		}
+	}
+	sort.Slice(left, func(i, j int) bool { return left[i] < left[j] })
+	sr.Resolved = true
+	switch {
+	case len(left) == 0:
+		return nil
+	case len(left) == len(st.IDs):
+		return notTaken(cause, sr)
+	}
+	sr.FailedIDs = left
+	for _, id := range st.IDs {
+		if !slices.Contains(left, id) {
+			sr.SucceededIDs = append(sr.SucceededIDs, id)
+		}
+	}
+	var ou *qualysclient.OutcomeUnknownError
+	if errors.As(cause, &ou) {
+		cause = ou.Err
+	}
+	return fmt.Errorf("%w; re-reading showed that the delete took effect only in part; still present: %s", cause, r.nameIDs(st.Kind, left))
+}
+
+// notTaken reports a lost write that re-reading showed did not happen: a clean failure (not an
+// unknown outcome), so the next run sends it again.
+func notTaken(cause error, sr *StepResult) error {
+	sr.Resolved = true
+	var ou *qualysclient.OutcomeUnknownError
+	if errors.As(cause, &ou) {
+		cause = ou.Err
+	}
+	return fmt.Errorf("%w; re-reading showed that the %s did not take effect", cause, sr.Op)
+}
+
+// interruptKey carries the caller's context inside a call context; see Interruptible.
+type interruptKey struct{}
+
+// callContext returns the context a step's call runs with: it is not cancelled when ctx is (the
+// call in flight finishes, so its outcome is known), but remembers ctx for Interruptible.
+func callContext(ctx context.Context) context.Context {
+	return context.WithValue(context.WithoutCancel(ctx), interruptKey{}, ctx)
+}
+
+// Interruptible returns the context that may end a wait made on behalf of a call: for a call made
+// by Run, the context Run was given (so Ctrl-C can end a rate-limit wait before the call is sent);
+// otherwise ctx itself. A client's Sleep function uses it; a wait it ends must return an error
+// wrapping the context's error.
+func Interruptible(ctx context.Context) context.Context {
+	if p, ok := ctx.Value(interruptKey{}).(context.Context); ok {
+		return p
+	}
+	return ctx
+}
+
+// isInterruptedWait reports whether err is a rate-limit wait ended by ctx (the call was not sent).
+func isInterruptedWait(ctx context.Context, err error) bool {
+	return ctx.Err() != nil && errors.Is(err, ctx.Err()) && !errors.Is(err, qualysclient.ErrOutcomeUnknown)
 }

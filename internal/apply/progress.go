@@ -1,0 +1,84 @@
+package apply
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/qsync/qsync/internal/plan"
+)
+
+// LineProgress writes one line per finished step, for logs (CI):
+//
+//	[2/10] create vault "pam-new": applied (id 1003)
+//	[4/10] create mysql "db": failed: create mysql record: qualys error 1905 (HTTP 400): ...
+//	[5/10] create unix "sw": not attempted (depends on step 4, which was not applied)
+type LineProgress struct{ W io.Writer }
+
+// StepStarted writes nothing: a line is written when the step ends.
+func (p LineProgress) StepStarted(*plan.Step, int, int) {}
+
+// StepFinished writes the step's line.
+func (p LineProgress) StepFinished(sr *StepResult, _, total int) {
+	fmt.Fprintf(p.W, "[%d/%d] %s: %s\n", sr.Step, total, sr.Describe(), Outcome(sr))
+}
+
+// Outcome describes a step's result in a few words: "applied (id 7)", "failed: ...",
+// "not attempted (...)".
+func Outcome(sr *StepResult) string {
+	switch sr.Status {
+	case Applied:
+		s := "applied"
+		if sr.CreatedID != 0 {
+			s += fmt.Sprintf(" (id %d)", sr.CreatedID)
+		}
+		if sr.Resolved {
+			s += " (the answer was lost; confirmed by re-reading)"
+		}
+		return s
+	case Pending:
+		return "not attempted (" + sr.Reason + ")"
+	case Unknown:
+		return "outcome unknown: " + sr.Error
+	default:
+		return "failed: " + sr.Error
+	}
+}
+
+// BarProgress draws a progress bar on a terminal, redrawn in place, and writes a line above it for
+// each step that was not applied:
+//
+//	[#######             ] 12/29 create unix "web"
+type BarProgress struct {
+	W     io.Writer
+	Width int // bar width in characters; 0 means 24
+}
+
+// StepStarted redraws the bar with the step in flight.
+func (p BarProgress) StepStarted(st *plan.Step, done, total int) {
+	p.draw(done, total, describe(st.Op, st.Kind, st.Keys))
+}
+
+// StepFinished prints a line for a step not applied, and redraws the bar; the last step ends
+// the bar's line.
+func (p BarProgress) StepFinished(sr *StepResult, done, total int) {
+	if sr.Status != Applied {
+		fmt.Fprintf(p.W, "\r\033[K[%d/%d] %s: %s\n", sr.Step, total, sr.Describe(), Outcome(sr))
+	}
+	p.draw(done, total, sr.Describe())
+	if done == total {
+		fmt.Fprintln(p.W)
+	}
+}
+
+func (p BarProgress) draw(done, total int, what string) {
+	width := p.Width
+	if width <= 0 {
+		width = 24
+	}
+	filled := 0
+	if total > 0 {
+		filled = done * width / total
+	}
+	fmt.Fprintf(p.W, "\r\033[K[%s%s] %d/%d %s", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total, what)
+}
