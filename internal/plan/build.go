@@ -329,9 +329,8 @@ func (b *builder) resolveVault(title string) (vaultInfo, bool) {
 		return vi, true
 	}
 	if l := b.liveBy[k]; l != nil {
-		if it := b.byLive[l]; it != nil && it.d == nil && it.action == ActionDelete {
-			return vaultInfo{def: l.Def(), id: l.ID}, true // caught by checkVaultUse
-		}
+		// A live vault the configuration does not declare (unmanaged, or managed and about to be
+		// deleted: checkVaultUse reports that).
 		return vaultInfo{def: l.Def(), id: l.ID}, true
 	}
 	return vaultInfo{}, false

@@ -652,3 +652,12 @@ func TestObjectDigest(t *testing.T) {
 		t.Error("nil digest")
 	}
 }
+
+func TestUnviewedVaultIsAnError(t *testing.T) {
+	l := vault("PAM", 900)
+	l.Attrs = nil
+	_, err := Build(doc(vault("PAM", 0)), doc(l), baseOpts())
+	if err == nil || !strings.Contains(err.Error(), "were not read") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -60,6 +60,11 @@ func (b *builder) diffItem(it *item) {
 		it.action = ActionCreate
 		b.diffCreate(it)
 	default:
+		if it.l.Kind == spec.KindVault && it.l.Attrs == nil && len(nonEmpty(it.d.Attrs)) > 0 {
+			// The vault list carries no settings; the live reader must view every declared vault.
+			b.diags.add(it.d, it.d.Key(), "the settings of the live vault (id %d) were not read (vault view), so they cannot be compared", it.l.ID)
+			return
+		}
 		if reason := replaceReason(it); reason != "" {
 			if it.d.Protect {
 				b.refused = append(b.refused, Refusal{Key: it.d.Key(), ID: it.l.ID, Action: ActionReplace,

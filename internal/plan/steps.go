@@ -294,8 +294,6 @@ func (b *builder) link(protos []*proto) error {
 	return nil
 }
 
-var debugCycles = false
-
 type protoHeap []*proto
 
 func (h protoHeap) Len() int           { return len(h) }
@@ -349,16 +347,6 @@ func order(protos []*proto) ([]Step, error) {
 		}
 	}
 	if len(sorted) != len(protos) {
-		if debugCycles {
-			for _, p := range protos {
-				if indeg[p] > 0 {
-					fmt.Printf("stuck %d %s %v %v adds=%s removes=%s\n", p.step.Phase, p.step.Endpoint(), p.step.Keys, p.step.Params, p.adds, p.removes)
-					for d := range p.deps {
-						fmt.Printf("   dep %d %s %v %v\n", d.step.Phase, d.step.Endpoint(), d.step.Keys, d.step.Params)
-					}
-				}
-			}
-		}
 		var keys []string
 		for _, p := range protos {
 			if indeg[p] > 0 {
