@@ -146,6 +146,9 @@ func (l *loader) checkTitles(objs []*Object) {
 		for i, t := range o.PreviousTitles {
 			p := objPath(o) + fmt.Sprintf("/previous_titles/%d", i)
 			pos := o.FieldPos["previous_titles"]
+			if x := l.extra[o]; x != nil {
+				pos = x.file.at(p)
+			}
 			k := Key{Kind: o.Kind, Title: t}
 			switch other := first[k]; {
 			case t == o.Title:

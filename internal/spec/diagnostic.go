@@ -23,6 +23,22 @@ func (s Severity) String() string {
 	return "error"
 }
 
+// MarshalJSON writes the severity as "error" or "warning".
+func (s Severity) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() + `"`), nil }
+
+// UnmarshalJSON reads "error" or "warning".
+func (s *Severity) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case `"error"`, "0":
+		*s = SeverityError
+	case `"warning"`, "1":
+		*s = SeverityWarning
+	default:
+		return fmt.Errorf("severity %s is not \"error\" or \"warning\"", b)
+	}
+	return nil
+}
+
 // Diagnostic is one problem found in the configuration, at a place in a source file.
 type Diagnostic struct {
 	Pos Pos `json:"pos"`
