@@ -49,6 +49,7 @@ type CLI struct {
 	Validate ValidateCmd `cmd:"" help:"Check configuration files against the schema and qsync's rules, without contacting Qualys."`
 	Plan     PlanCmd     `cmd:"" help:"Show what apply would change in Qualys to match the configuration."`
 	Apply    ApplyCmd    `cmd:"" help:"Change Qualys to match the configuration (or a saved plan), then verify by planning again."`
+	Export   ExportCmd   `cmd:"" help:"Write the live Qualys records and vaults as qsync YAML, to bring an existing subscription under management."`
 	Schema   SchemaCmd   `cmd:"" help:"Print the JSON Schema of qsync configuration files."`
 	Emulator EmulatorCmd `cmd:"" help:"Serve a local, stateful emulation of the Qualys authentication record and vault API."`
 	Version  VersionCmd  `cmd:"" help:"Print qsync's version."`
