@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/qsync/qsync/internal/apply"
 	"github.com/qsync/qsync/internal/plan"
@@ -98,11 +99,15 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if isTerminal(out) {
 		progress = apply.BarProgress{W: out}
 	}
+	waitedBefore := r.client.Stats().Waited
 	res, err := apply.Run(ctx, r.client, r.plan, apply.Options{Resolve: spec.Resolve, Progress: progress})
 	if err != nil {
 		return err
 	}
 	writeSummary(out, res, r.plan)
+	if waited := r.client.Stats().Waited - waitedBefore; waited > 0 {
+		fmt.Fprintf(out, "Waited %s in total for Qualys rate and concurrency limits (and retries of reads).\n", waited.Round(time.Second))
+	}
 
 	// Verify by planning again, whatever happened: the next plan is the rest of the job.
 	fmt.Fprintln(out, "\nVerifying: re-reading Qualys and planning again.")

@@ -173,14 +173,15 @@ func (r *runner) run(ctx context.Context) {
 		case ctx.Err() != nil:
 			sr.Reason = "interrupted before this step"
 			r.res.Interrupted = true
-		case stopPhase != 0 && st.Phase > stopPhase:
-			sr.Reason = fmt.Sprintf("a step of phase %d failed, and phase %d builds on it", stopPhase, st.Phase)
 		default:
 			for _, d := range st.DependsOn {
 				if notDone[d] {
 					sr.Reason = fmt.Sprintf("depends on step %d, which was not applied", d)
 					break
 				}
+			}
+			if sr.Reason == "" && stopPhase != 0 && st.Phase > stopPhase {
+				sr.Reason = fmt.Sprintf("a step of phase %d failed, and phase %d builds on it", stopPhase, st.Phase)
 			}
 		}
 		if sr.Reason == "" {
@@ -461,10 +462,7 @@ func (r *runner) resolveDelete(ctx context.Context, st *plan.Step, cause error, 
 			sr.SucceededIDs = append(sr.SucceededIDs, id)
 		}
 	}
-	var ou *qualysclient.OutcomeUnknownError
-	if errors.As(cause, &ou) {
-		cause = ou.Err
-	}
+	cause = lostCause(cause)
 	return fmt.Errorf("%w; re-reading showed that the delete took effect only in part; still present: %s", cause, r.nameIDs(st.Kind, left))
 }
 
@@ -472,11 +470,20 @@ func (r *runner) resolveDelete(ctx context.Context, st *plan.Step, cause error, 
 // unknown outcome), so the next run sends it again.
 func notTaken(cause error, sr *StepResult) error {
 	sr.Resolved = true
-	var ou *qualysclient.OutcomeUnknownError
-	if errors.As(cause, &ou) {
-		cause = ou.Err
-	}
+	cause = lostCause(cause)
 	return fmt.Errorf("%w; re-reading showed that the %s did not take effect", cause, sr.Op)
+}
+
+// lostCause is the reason an answer was lost, named by the call: "create vault: Post ...: EOF".
+func lostCause(err error) error {
+	var ou *qualysclient.OutcomeUnknownError
+	if !errors.As(err, &ou) {
+		return err
+	}
+	if strings.HasPrefix(ou.Err.Error(), ou.Op+":") {
+		return ou.Err
+	}
+	return fmt.Errorf("%s: %w", ou.Op, ou.Err)
 }
 
 // interruptKey carries the caller's context inside a call context; see Interruptible.
