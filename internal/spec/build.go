@@ -19,6 +19,18 @@ type loader struct {
 	ds     Diagnostics
 	owners []ownerDecl
 	extra  map[*Object]*objExtra
+	// replaced holds the paths of values the loader reported on more precisely than the schema
+	// can (plaintext secrets, quoted enums, ...); schema errors at those paths are dropped.
+	replaced map[string]bool
+}
+
+// valueErrorf reports a problem with the value at path, replacing what the schema says about it.
+func (l *loader) valueErrorf(pos Pos, path, format string, args ...any) {
+	if l.replaced == nil {
+		l.replaced = map[string]bool{}
+	}
+	l.replaced[path] = true
+	l.ds.errorf(pos, path, format, args...)
 }
 
 type ownerDecl struct {
@@ -61,7 +73,7 @@ func (l *loader) file(f *yamlFile) {
 			if s, ok := root[k].(string); ok {
 				l.owners = append(l.owners, ownerDecl{name: s, pos: f.at(k)})
 				if !ownerRE.MatchString(s) {
-					l.ds.errorf(f.at(k), k, "owner %q must be 1-64 letters, digits, '.', '_' or '-'", s)
+					l.valueErrorf(f.at(k), k, "owner %q must be 1-64 letters, digits, '.', '_' or '-'", s)
 				}
 			}
 		default:
@@ -133,7 +145,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 			if s, ok := val.(string); ok {
 				o.Title = strings.TrimSpace(s)
 				if o.Title != s && o.Title != "" {
-					l.ds.errorf(f.at(p), p, "title %q has leading or trailing white space", s)
+					l.valueErrorf(f.at(p), p, "title %q has leading or trailing white space", s)
 				}
 			}
 		case "previous_titles":
@@ -259,7 +271,7 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 		case int64, float64:
 			q := f.nodes[p].raw
 			if _, err := Canonical(fd, q); err == nil {
-				l.ds.errorf(f.at(p), p, "write %q in quotes: YAML reads an unquoted %s as a number", q, q)
+				l.valueErrorf(f.at(p), p, "write %q in quotes: YAML reads an unquoted %s as a number", q, q)
 			}
 			return
 		default:
@@ -307,11 +319,11 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 	if !ok {
 		switch val.(type) {
 		case string, int64, float64, bool:
-			l.ds.errorf(f.at(p), p, "%s is a secret: write {env: NAME} or {file: path}, never the value itself", fd.Name)
+			l.valueErrorf(f.at(p), p, "%s is a secret: write {env: NAME} or {file: path}, never the value itself", fd.Name)
 		case nil:
-			l.ds.errorf(f.at(p), p, "%s is empty: write {env: NAME} or {file: path}", fd.Name)
+			l.valueErrorf(f.at(p), p, "%s is empty: write {env: NAME} or {file: path}", fd.Name)
 		default:
-			l.ds.errorf(f.at(p), p, "%s must be {env: NAME} or {file: path}, not %s", fd.Name, describe(val))
+			l.valueErrorf(f.at(p), p, "%s must be {env: NAME} or {file: path}, not %s", fd.Name, describe(val))
 		}
 		return SecretRef{}, false
 	}
@@ -324,13 +336,13 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 		case "env":
 			switch {
 			case !isStr:
-				l.ds.errorf(f.at(kp), kp, "the environment variable name must be a string, not %s", describe(m[k]))
+				l.valueErrorf(f.at(kp), kp, "the environment variable name must be a string, not %s", describe(m[k]))
 				bad = true
 			case strings.TrimSpace(s) == "":
-				l.ds.errorf(f.at(kp), kp, "empty environment variable name")
+				l.valueErrorf(f.at(kp), kp, "empty environment variable name")
 				bad = true
 			case !envNameRE.MatchString(s):
-				l.ds.errorf(f.at(kp), kp, "%q is not an environment variable name (letters, digits and _)", s)
+				l.valueErrorf(f.at(kp), kp, "%q is not an environment variable name (letters, digits and _)", s)
 				bad = true
 			default:
 				ref.Env = s
@@ -338,10 +350,10 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 		case "file":
 			switch {
 			case !isStr:
-				l.ds.errorf(f.at(kp), kp, "the file path must be a string, not %s", describe(m[k]))
+				l.valueErrorf(f.at(kp), kp, "the file path must be a string, not %s", describe(m[k]))
 				bad = true
 			case strings.TrimSpace(s) == "":
-				l.ds.errorf(f.at(kp), kp, "empty file path")
+				l.valueErrorf(f.at(kp), kp, "empty file path")
 				bad = true
 			default:
 				if !filepath.IsAbs(s) {
@@ -359,10 +371,10 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 	}
 	switch {
 	case ref.Env != "" && ref.File != "":
-		l.ds.errorf(f.at(p), p, "a secret reference has one of env and file, not both")
+		l.valueErrorf(f.at(p), p, "a secret reference has one of env and file, not both")
 		return SecretRef{}, false
 	case ref.Env == "" && ref.File == "":
-		l.ds.errorf(f.at(p), p, "%s needs {env: NAME} or {file: path}", fd.Name)
+		l.valueErrorf(f.at(p), p, "%s needs {env: NAME} or {file: path}", fd.Name)
 		return SecretRef{}, false
 	}
 	return ref, true
@@ -383,7 +395,7 @@ func (l *loader) ips(f *yamlFile, p string, val any, o *Object, x *objExtra) {
 		ep := child(p, i)
 		r, err := ParseIP(s)
 		if err != nil {
-			l.ds.errorf(f.at(ep), ep, "%v", err)
+			l.valueErrorf(f.at(ep), ep, "%v", err)
 			continue
 		}
 		for _, prev := range x.ips {

@@ -123,9 +123,9 @@ func load(opts Options, srcs []source) (*Document, Diagnostics) {
 			continue
 		}
 		sds := validateSchema(f)
-		l.ds = nil
+		l.ds, l.replaced = nil, nil
 		l.file(f)
-		ds = append(ds, mergeDiagnostics(sds, l.ds)...)
+		ds = append(ds, mergeDiagnostics(sds, l.ds, l.replaced)...)
 	}
 	l.ds = nil
 	l.crossChecks(srcs)
@@ -135,14 +135,12 @@ func load(opts Options, srcs []source) (*Document, Diagnostics) {
 	return l.doc, ds
 }
 
-// mergeDiagnostics joins the schema's and the loader's diagnostics of one file. The loader's are more
-// specific: a schema error at a path the loader also reported is dropped, and so are the schema's
-// additionalProperties errors (the loader reports each unknown key with a suggestion).
-func mergeDiagnostics(schemaDs, loaderDs Diagnostics) Diagnostics {
-	own := map[string]bool{}
-	for _, d := range loaderDs {
-		own[d.Path] = true
-	}
+// mergeDiagnostics joins the schema's and the loader's diagnostics of one file. Where the loader
+// reported on a value more precisely (replaced), the schema's errors at that path are dropped.
+// The schema's additionalProperties errors never get here: the loader reports each unknown key
+// with a suggestion.
+func mergeDiagnostics(schemaDs, loaderDs Diagnostics, replaced map[string]bool) Diagnostics {
+	own := replaced
 	out := append(Diagnostics(nil), loaderDs...)
 	seen := map[string]bool{}
 	for _, d := range schemaDs {

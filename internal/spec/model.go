@@ -109,8 +109,8 @@ type Marker struct {
 
 // Key identifies an object within a subscription: records by (kind, title), vaults by title.
 type Key struct {
-	Kind  Kind
-	Title string
+	Kind  Kind   `json:"kind"`
+	Title string `json:"title"`
 }
 
 // String formats the key as kind "title".
