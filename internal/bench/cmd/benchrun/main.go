@@ -1,0 +1,60 @@
+// Command benchrun runs qsync's benchmarks (package internal/bench) against the emulator on
+// loopback, prints a Markdown table of the results and the targets, and writes them as JSON.
+// scripts/bench.sh (make bench) runs it.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/qsync/qsync/internal/bench"
+)
+
+func main() {
+	qsync := flag.String("qsync", "bin/qsync", "the qsync binary to measure")
+	out := flag.String("out", "bench/results.json", "where to write the JSON results (empty: nowhere)")
+	sizes := flag.String("sizes", "1000,10000,100000", "record counts of the plan benchmarks")
+	vaults := flag.Int("vaults", 50, "vaults in every plan benchmark")
+	repeat := flag.Int("repeat", 3, "runs of each plan; the fastest is reported")
+	flag.Parse()
+
+	cfg := bench.Config{Qsync: *qsync, Vaults: *vaults, Repeat: *repeat, Log: os.Stderr}
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "benchrun: bad size %q\n", s)
+			os.Exit(2)
+		}
+		cfg.Sizes = append(cfg.Sizes, n)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := bench.Run(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "benchrun: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Println()
+	bench.WriteTable(os.Stdout, rep)
+	if *out != "" {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		if err := os.MkdirAll(filepath.Dir(*out), 0o755); err == nil {
+			err = os.WriteFile(*out, append(b, '\n'), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "benchrun: write %s: %v\n", *out, err)
+			os.Exit(1)
+		}
+		fmt.Printf("\nResults written to %s.\n", *out)
+	}
+	if missed := rep.Missed(); len(missed) > 0 {
+		fmt.Printf("%d target(s) missed.\n", len(missed))
+	}
+}

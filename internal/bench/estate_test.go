@@ -1,0 +1,57 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/qualysemu"
+)
+
+// TestEstatePlansEmpty: a generated estate written to both sides (as a seed and as a state file)
+// plans empty, and its YAML validates. This is what makes the benchmark plans meaningful.
+func TestEstatePlansEmpty(t *testing.T) {
+	env := Env("CANARY")
+	key := []byte(SecretKey)
+	for _, fast := range []bool{false, true} {
+		e := Generate(3*Shapes+3, 4, Owner)
+		dir := t.TempDir()
+		stateDir := ""
+		if fast {
+			stateDir = dir
+		}
+		emu, err := StartEmulator(qualysemu.Config{RateUnlimited: true}, e, key, env, stateDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer emu.Close()
+		path, err := e.WriteYAML(dir, Owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		desired, err := LoadDesired(path)
+		if err != nil {
+			b, _ := os.ReadFile(path)
+			t.Fatalf("%v\n%s", err, b)
+		}
+		c, err := emu.Client(nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		liveDoc, err := ReadLive(context.Background(), c, desired)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := plan.Build(desired, liveDoc, PlanOptions(desired, key, env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.Empty() {
+			var out strings.Builder
+			_ = plan.Render(&out, p, "text", plan.RenderOptions{})
+			t.Errorf("fast=%v: the plan is not empty:\n%s", fast, out.String())
+		}
+	}
+}
