@@ -461,6 +461,32 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 			l.ds.errorf(o.Pos, x.path, "set exactly one of %s (%d set)", strings.Join(g, ", "), n)
 		}
 	}
+	for _, g := range def.Together {
+		if n := countSet(x.set, g); n > 0 && n < len(g) {
+			var missing, present []string
+			for _, k := range g {
+				if x.set[k] {
+					present = append(present, k)
+				} else {
+					missing = append(missing, k)
+				}
+			}
+			l.ds.errorf(o.Pos, x.path, "%s go together: add %s or remove %s", strings.Join(g, " and "),
+				strings.Join(missing, ", "), strings.Join(present, ", "))
+		}
+	}
+	for _, c := range def.RequiredWhen {
+		if o.Attrs[c.Field] != c.Value {
+			continue
+		}
+		for _, k := range c.Require {
+			if !x.set[k] {
+				if _, written := f.nodes[child(x.path, k)]; !written {
+					l.ds.errorf(o.Pos, x.path, "%s %s needs %s", c.Field, c.Value, k)
+				}
+			}
+		}
+	}
 	for _, g := range def.Exclusive {
 		if n := countSet(x.set, g); n > 1 {
 			var set []string

@@ -68,6 +68,10 @@ type KindDef struct {
 	// which at most one may be set.
 	OneOf     [][]string
 	Exclusive [][]string
+	// Together lists groups of fields set all together or not at all (a certificate and its key).
+	Together [][]string
+	// RequiredWhen lists fields that become required when another field has a given value.
+	RequiredWhen []Condition
 
 	// Vault types only: the record-side parameters of a login through this vault type, their
 	// OneOf rules, and the ${...} variables their values may use.
@@ -77,6 +81,13 @@ type KindDef struct {
 	// LoginVariableKinds restricts some LoginVariables to records of the listed kinds (CA PAM's
 	// ${nbhost} is valid on windows records only); variables not listed are valid on every kind.
 	LoginVariableKinds map[string][]Kind
+}
+
+// Condition makes the fields in Require required when field Field has the canonical value Value.
+type Condition struct {
+	Field   string
+	Value   string
+	Require []string
 }
 
 // Field returns the field definition named name, or nil.
@@ -251,6 +262,7 @@ var vaultKinds = []KindDef{
 			secret("private_key", "Client private key (PEM); needs cert.", false),
 			secret("passphrase", "Passphrase of the private key.", false),
 		},
+		Together: [][]string{{"cert", "private_key"}},
 		LoginParams: []FieldDef{
 			loginParam("system_name", "VAULT_SYSTEM_NAME", "Managed system name (auto-discovered when omitted).", false, false),
 			loginParam("account_name", "VAULT_ACCOUNT_NAME", "Managed account name (the record's username when omitted).", false, false),
@@ -311,6 +323,11 @@ var vaultKinds = []KindDef{
 			{Name: "cert", Element: "CERT", Type: TypeText, Doc: "Client certificate (cert)."},
 			secret("private_key", "Client private key (cert).", false), secret("passphrase", "Key passphrase (cert).", false),
 			str("role_id", "Role ID (approle).", false), secret("secret_id", "Secret ID (approle).", false),
+		},
+		RequiredWhen: []Condition{
+			{Field: "auth_type", Value: "userpass", Require: []string{"username", "password"}},
+			{Field: "auth_type", Value: "cert", Require: []string{"cert", "private_key"}},
+			{Field: "auth_type", Value: "approle", Require: []string{"role_id", "secret_id"}},
 		},
 		LoginParams: []FieldDef{
 			loginParam("vault_secret_kv_path", "VAULT_SECRET_KV_PATH", "KV secrets engine path.", true, true),
