@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -106,7 +107,7 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 		f := &def.Fields[i]
 		if f.Type == TypeSecret {
 			ref, ok := o.Secrets[f.Name]
-			if !ok && opts.SecretRefs && needsSecret(o, f) {
+			if !ok && opts.SecretRefs && needsSecret(o, def, f) {
 				ref, ok = SecretRef{Env: SecretEnvName(o.Kind, o.Title, f.Name)}, true
 			}
 			if ok {
@@ -140,15 +141,29 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 	return m
 }
 
-// needsSecret reports whether Load would require secret field f of o.
-func needsSecret(o *Object, f *FieldDef) bool {
-	if !f.Required {
-		return false
+// needsSecret reports whether Load would require secret field f of o: a required field (for a
+// Basic one, only with basic login), a field a RequiredWhen condition requires, or the missing
+// half of a Together group.
+func needsSecret(o *Object, def *KindDef, f *FieldDef) bool {
+	if f.Required {
+		return !(f.Basic && (o.Login != nil || (f.RequiredUnless != "" && o.Attrs[f.RequiredUnless] == "true")))
 	}
-	if f.Basic && (o.Login != nil || (f.RequiredUnless != "" && o.Attrs[f.RequiredUnless] == "true")) {
-		return false
+	for _, c := range def.RequiredWhen {
+		if o.Attrs[c.Field] == c.Value && slices.Contains(c.Require, f.Name) {
+			return true
+		}
 	}
-	return true
+	for _, g := range def.Together {
+		if !slices.Contains(g, f.Name) {
+			continue
+		}
+		for _, k := range g {
+			if o.Attrs[k] != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // SecretEnvName returns the environment variable name export writes for a secret parameter of an

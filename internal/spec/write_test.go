@@ -76,6 +76,10 @@ func TestWriteExportAddsSecretRefs(t *testing.T) {
 			Attrs: map[string]string{"username": "qscan", "cleartext_password": "false", "network_id": "0", "use_agentless_tracking": "false"}},
 		{Kind: KindVault, Type: "ca_pam", Title: "CA PAM prod", ID: 9,
 			Attrs: map[string]string{"url": "https://capam.example.com", "ssl_verify": "true", "apikey_name": "q"}},
+		{Kind: KindVault, Type: "hashicorp", Title: "HashiCorp", Attrs: map[string]string{"url": "https://v.example.com",
+			"auth_type": "userpass", "username": "u", "api_version": "v1", "ssl_verify": "true"}},
+		{Kind: KindVault, Type: "beyondtrust", Title: "BT", Attrs: map[string]string{"url": "https://bt.example.com",
+			"username": "u", "cert": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "ssl_verify": "true"}},
 		{Kind: KindWindows, Title: "corp", IPs: ips, Login: &VaultLogin{Vault: "CA PAM prod",
 			Params: map[string]string{"vault_app_name": "a", "vault_device_name": "${nbhost}"}},
 			Attrs: map[string]string{"username": "svc"}},
@@ -84,7 +88,9 @@ func TestWriteExportAddsSecretRefs(t *testing.T) {
 	if len(ds) > 0 {
 		t.Fatalf("export does not load:\n%s\n%s", ds.Error(), out)
 	}
-	for _, want := range []string{"password: {env: QSYNC_UNIX_CORE_SWITCHES_PASSWORD}", "apikey: {env: QSYNC_VAULT_CA_PAM_PROD_APIKEY}"} {
+	for _, want := range []string{"password: {env: QSYNC_UNIX_CORE_SWITCHES_PASSWORD}", "apikey: {env: QSYNC_VAULT_CA_PAM_PROD_APIKEY}",
+		"password: {env: QSYNC_VAULT_HASHICORP_PASSWORD}", "private_key: {env: QSYNC_VAULT_BT_PRIVATE_KEY}",
+		"appkey: {env: QSYNC_VAULT_BT_APPKEY}"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("export lacks %q:\n%s", want, out)
 		}
