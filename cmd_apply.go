@@ -116,7 +116,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		fmt.Fprintf(env.Stderr, "qsync: could not verify the result: %v\n", verr)
 	}
 	var remaining *plan.Plan
-	if verify != nil && !verify.plan.Empty() {
+	if verify != nil && (!verify.plan.Empty() || len(verify.plan.Refused) > 0) {
 		remaining = verify.plan
 	}
 	switch {
@@ -138,6 +138,9 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return &exitErr{code: exitError, err: verr}
 	}
 	if remaining != nil {
+		if len(remaining.Steps) == 0 && len(remaining.Refused) > 0 {
+			return &exitErr{code: exitError, err: fmt.Errorf("%d change(s) were refused because the objects are protected (protect: true); see the plan", len(remaining.Refused))}
+		}
 		return &exitErr{code: exitError, err: errors.New("every step was applied but Qualys does not match the configuration")}
 	}
 	return nil

@@ -32,7 +32,8 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		}
 		fmt.Fprintf(env.Stderr, "Saved the plan to %s. Apply exactly these changes with: qsync apply %s\n", c.Out, c.Out)
 	}
-	if c.DetailedExitcode && !r.plan.Empty() {
+	// A refused change (protect: true) also means Qualys does not match the configuration.
+	if c.DetailedExitcode && (!r.plan.Empty() || len(r.plan.Refused) > 0) {
 		return &exitErr{code: exitChanges}
 	}
 	return nil

@@ -42,18 +42,12 @@ func loadConfig(env *Env, paths []string) (*spec.Document, error) {
 	return doc, nil
 }
 
-// readLive reads the live estate, viewing the vaults the configuration names.
+// readLive reads the live estate. Every vault is viewed, not only those the configuration names:
+// the vault list output carries no comments, so without a view qsync could not see the ownership
+// marker of a managed vault that was removed from the configuration, and would never delete it.
+// Vaults are few, so this costs a handful of calls on the vault API's own rate budget.
 func readLive(ctx context.Context, c live.Reader, desired *spec.Document) (*spec.Document, error) {
-	names := map[string]bool{}
-	for _, o := range desired.Objects {
-		if o.Kind == spec.KindVault {
-			names[o.Title] = true
-			for _, t := range o.PreviousTitles {
-				names[t] = true
-			}
-		}
-	}
-	doc, err := live.Read(ctx, c, live.Options{ViewVault: func(title string) bool { return names[title] }})
+	doc, err := live.Read(ctx, c, live.Options{ViewAll: true})
 	if err != nil {
 		return nil, fmt.Errorf("read live Qualys state: %w", err)
 	}
