@@ -30,8 +30,23 @@ type nodeInfo struct {
 	raw    string // scalar text as written
 }
 
-// maxNodes bounds the values one file may expand to (aliases can multiply them).
-const maxNodes = 200000
+// maxNodes bounds the values one file may expand to beyond what it writes out: aliases can
+// multiply them (a "billion laughs" file), while a large file without aliases is legitimate (a
+// 100,000-record configuration holds over a million values). The limit is maxNodes plus
+// aliasFactor times the values written literally.
+const (
+	maxNodes    = 200000
+	aliasFactor = 4
+)
+
+// literalNodes counts the nodes of n's tree without following aliases.
+func literalNodes(n *yaml.Node) int {
+	count := 1
+	for _, c := range n.Content {
+		count += literalNodes(c)
+	}
+	return count
+}
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
@@ -58,7 +73,7 @@ func parseYAML(name, dir string, data []byte) (*yamlFile, Diagnostics) {
 	case !errors.Is(err, io.EOF):
 		ds = append(ds, f.syntaxError(err))
 	}
-	c := converter{f: f, active: map[*yaml.Node]bool{}}
+	c := converter{f: f, active: map[*yaml.Node]bool{}, limit: maxNodes + aliasFactor*literalNodes(&doc)}
 	f.value = c.convert(&doc, "", Pos{})
 	ds = append(ds, c.ds...)
 	if f.value == nil && !c.tooBig {
@@ -132,6 +147,7 @@ type converter struct {
 	f      *yamlFile
 	ds     Diagnostics
 	count  int
+	limit  int // values the file may expand to
 	tooBig bool
 	active map[*yaml.Node]bool // anchors being expanded, to refuse recursive aliases
 }
@@ -143,9 +159,9 @@ func (c *converter) convert(n *yaml.Node, path string, keyPos Pos) any {
 		return nil
 	}
 	c.count++
-	if c.count > maxNodes {
+	if c.count > c.limit {
 		c.tooBig = true
-		c.ds.errorf(c.f.pos(n.Line, n.Column), path, "the file expands to more than %d values (aliases?)", maxNodes)
+		c.ds.errorf(c.f.pos(n.Line, n.Column), path, "the file expands to more than %d values (aliases?)", c.limit)
 		return nil
 	}
 	if n.Kind == yaml.DocumentNode {
