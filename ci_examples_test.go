@@ -1,0 +1,294 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/qsync/qsync/internal/qualysclient"
+	"github.com/qsync/qsync/internal/qualysemu"
+)
+
+// ciWorkflow is what TestCIExamples takes from a CI file: the literal variables it sets and, per
+// job, the qsync command lines its scripts run, in order.
+type ciWorkflow struct {
+	env  map[string]string
+	jobs map[string][]string
+}
+
+// TestCIExamples runs the qsync command lines of examples/ci, job by job and in order, against an
+// emulator, with bash and the qsync that testscript.Main puts on PATH: the pull request job
+// (validate, plan --out), the merge job (apply of that saved plan), and the scheduled drift check
+// before and after someone changes a record by hand. A workflow that stops matching the CLI (a
+// renamed flag, a changed exit code) fails here. The glue around the commands (gh, curl, the
+// comment script) is not run.
+func TestCIExamples(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash not found")
+	}
+	for _, tc := range []struct {
+		file  string
+		parse func(t *testing.T, data []byte) ciWorkflow
+	}{
+		{"examples/ci/github-actions.yml", parseGitHubWorkflow},
+		{"examples/ci/gitlab-ci.yml", parseGitLabPipeline},
+	} {
+		t.Run(filepath.Base(tc.file), func(t *testing.T) {
+			data, err := os.ReadFile(tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runCIWorkflow(t, tc.parse(t, data))
+		})
+	}
+}
+
+func runCIWorkflow(t *testing.T, wf ciWorkflow) {
+	for _, job := range []string{"plan", "apply", "drift"} {
+		if len(wf.jobs[job]) == 0 {
+			t.Fatalf("job %q runs no qsync command", job)
+		}
+	}
+	config := wf.env["QSYNC_CONFIG"]
+	if config == "" {
+		t.Fatal("the workflow sets no QSYNC_CONFIG")
+	}
+
+	// The emulator starts from the demo estate: records qsync manages that drifted or are gone
+	// from examples/, and one it does not manage.
+	srv, err := qualysemu.New(qualysemu.Config{Username: "ci", Password: "ci-login-secret", RateUnlimited: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.LoadSeedFile("scripts/demo-seed.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+
+	// The repository checkout: examples/*.yaml as the configuration directory.
+	work := t.TempDir()
+	cfg := filepath.Join(work, config)
+	if err := os.MkdirAll(filepath.Join(cfg, "secrets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	examples, _ := filepath.Glob("examples/*.yaml")
+	secretNames := map[string]bool{}
+	envRef := regexp.MustCompile(`env: *([A-Z][A-Z0-9_]*)`)
+	for _, f := range examples {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range envRef.FindAllSubmatch(b, -1) {
+			secretNames[string(m[1])] = true
+		}
+		if err := os.WriteFile(filepath.Join(cfg, filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(cfg, "secrets", "reporting-db.password"), []byte("ci-reporting\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// The environment a CI runner gives the job: the workflow's variables, the secrets from the
+	// CI secret store, and the runner's files.
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(k, "QUALYS_") && !strings.HasPrefix(k, "QSYNC_") {
+			env[k] = v
+		}
+	}
+	for k, v := range wf.env {
+		env[k] = v
+	}
+	for k := range secretNames {
+		env[k] = "ci-value-for-" + k
+	}
+	env["QUALYS_API_URL"] = hs.URL
+	env["QUALYS_USERNAME"] = "ci"
+	env["QUALYS_PASSWORD"] = "ci-login-secret"
+	var environ []string
+	for k, v := range env {
+		environ = append(environ, k+"="+v)
+	}
+	sort.Strings(environ)
+
+	// run runs one job's qsync lines; each must exit with 0, except --detailed-exitcode ones,
+	// which must exit with drift.
+	run := func(job string, drift int) string {
+		t.Helper()
+		var all strings.Builder
+		for _, line := range wf.jobs[job] {
+			cmd := exec.Command("bash", "-c", "set -euo pipefail\n"+line)
+			cmd.Dir, cmd.Env = work, environ
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			err := cmd.Run()
+			code := cmd.ProcessState.ExitCode()
+			want := 0
+			if strings.Contains(line, "--detailed-exitcode") {
+				want = drift
+			}
+			if code != want {
+				t.Fatalf("job %s: %s\nexit %d (%v), want %d; output:\n%s", job, line, code, err, want, out.String())
+			}
+			all.WriteString(out.String())
+		}
+		return all.String()
+	}
+	read := func(name string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(work, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+
+	// Pull request: validate and plan; the markdown plan and the saved plan are kept.
+	run("plan", 0)
+	if md := read("plan.md"); !strings.Contains(md, "### qsync plan for owner `secops`") || !strings.Contains(md, "old-jumphosts") {
+		t.Fatalf("plan.md is not the expected markdown plan:\n%s", md)
+	}
+	read("plan.json")
+
+	// Merge: apply exactly the saved plan, which converges.
+	if out := run("apply", 0); !strings.Contains(out, "Converged") {
+		t.Fatalf("apply did not converge:\n%s", out)
+	}
+
+	// Schedule: no drift; then someone changes a managed record in the Qualys UI: drift (exit 2).
+	run("drift", 0)
+	changeByHand(t, hs.URL)
+	run("drift", 2)
+	if md := read("drift.md"); !strings.Contains(md, "outside qsync") || !strings.Contains(md, "billing-db") {
+		t.Fatalf("drift.md does not name the drift:\n%s", md)
+	}
+}
+
+// changeByHand changes the port of mysql record billing-db, as someone in the Qualys UI would.
+func changeByHand(t *testing.T, base string) {
+	t.Helper()
+	c, err := qualysclient.New(qualysclient.Config{BaseURL: base, Username: "ci", Password: "ci-login-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	recs, err := c.ListRecords(ctx, "mysql", qualysclient.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if r.Title == "billing-db" {
+			if err := c.UpdateRecords(ctx, "mysql", []int64{r.ID}, url.Values{"port": {"3310"}}); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatal("no mysql record billing-db")
+}
+
+// parseGitHubWorkflow takes the top-level env and each job's steps' run scripts.
+func parseGitHubWorkflow(t *testing.T, data []byte) ciWorkflow {
+	var doc struct {
+		Env  map[string]string `yaml:"env"`
+		Jobs map[string]struct {
+			Env   map[string]string `yaml:"env"`
+			Steps []struct {
+				Run string `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	wf := ciWorkflow{env: literalVars(doc.Env), jobs: map[string][]string{}}
+	for name, job := range doc.Jobs {
+		for _, s := range job.Steps {
+			wf.jobs[name] = append(wf.jobs[name], qsyncLines(s.Run)...)
+		}
+	}
+	return wf
+}
+
+// parseGitLabPipeline takes the top-level variables and each job's before_script and script.
+func parseGitLabPipeline(t *testing.T, data []byte) ciWorkflow {
+	var doc map[string]yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var vars map[string]string
+	if n, ok := doc["variables"]; ok {
+		if err := n.Decode(&vars); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wf := ciWorkflow{env: literalVars(vars), jobs: map[string][]string{}}
+	for name, n := range doc {
+		var job struct {
+			BeforeScript []string `yaml:"before_script"`
+			Script       []string `yaml:"script"`
+		}
+		if n.Kind != yaml.MappingNode || n.Decode(&job) != nil {
+			continue
+		}
+		for _, s := range append(job.BeforeScript, job.Script...) {
+			wf.jobs[name] = append(wf.jobs[name], qsyncLines(s)...)
+		}
+	}
+	return wf
+}
+
+// literalVars drops the variables whose values the CI system fills in (${{ ... }}).
+func literalVars(in map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range in {
+		if !strings.Contains(v, "${{") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// qsyncLines returns the lines of a shell script that run qsync (continuation lines joined).
+func qsyncLines(script string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, l := range strings.Split(script, "\n") {
+		l = strings.TrimSpace(l)
+		if strings.HasSuffix(l, "\\") {
+			cur.WriteString(strings.TrimSpace(strings.TrimSuffix(l, "\\")) + " ")
+			continue
+		}
+		cur.WriteString(l)
+		line := cur.String()
+		cur.Reset()
+		if strings.HasPrefix(line, "qsync ") {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// TestQsyncLines covers the extraction of command lines from CI scripts.
+func TestQsyncLines(t *testing.T) {
+	got := qsyncLines("set +e\n  qsync plan \\\n   --out p.json cfg > p.md\necho qsync\nqsyncx y\nqsync validate cfg")
+	want := []string{"qsync plan --out p.json cfg > p.md", "qsync validate cfg"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
