@@ -29,4 +29,3 @@ func TestCountdownEndsOnInterrupt(t *testing.T) {
 		t.Fatalf("err = %v after %s", err, time.Since(start))
 	}
 }
-
