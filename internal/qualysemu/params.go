@@ -372,9 +372,9 @@ func storedIPs(s string) *netipx.IPSet {
 }
 
 // ipSetNode renders IP_SET with IP and IP_RANGE children.
-func ipSetNode(stored string) *node {
+func ipSetNode(set *netipx.IPSet) *node {
 	n := el("IP_SET")
-	for _, r := range storedIPs(stored).Ranges() {
+	for _, r := range set.Ranges() {
 		if r.From() == r.To() {
 			n.add(txt("IP", r.From().String()))
 		} else {

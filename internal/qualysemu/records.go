@@ -132,11 +132,12 @@ func (s *Server) listRecords(c *reqCtx, rt *recordType) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var matched []*Record
-	for _, r := range s.st.sortedRecords() {
+	for _, r := range s.st.records {
 		if r.Type == rt.name && f.match(r) {
 			matched = append(matched, r)
 		}
 	}
+	sortByID(matched)
 	up := strings.ToUpper(rt.name)
 	resp := el("RESPONSE", txt("DATETIME", qualysTime(c.now)))
 	page := matched[:min(len(matched), s.cfg.PageSize)]
@@ -167,7 +168,7 @@ func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
 			n.add(fieldNode(f, r.Params))
 		}
 	}
-	n.add(ipSetNode(r.Params["ips"]))
+	n.add(ipSetNode(s.recordIPs(r)))
 	lt := r.Params["login_type"]
 	if lt == "" {
 		lt = loginBasic
@@ -281,8 +282,8 @@ func (s *Server) insertRecord(rt *recordType, m map[string]string, user string, 
 	}
 	s.st.nextRecordID = max(s.st.nextRecordID, id+1)
 	now := s.cfg.Now()
-	s.st.records[id] = &Record{ID: id, Type: rt.name, Params: m, Created: now, CreatedBy: user,
-		LastModified: now, LastModifiedBy: user}
+	s.st.putRecord(&Record{ID: id, Type: rt.name, Params: m, Created: now, CreatedBy: user,
+		LastModified: now, LastModifiedBy: user})
 	return id
 }
 
@@ -297,12 +298,13 @@ func (s *Server) selectRecords(c *reqCtx, rt *recordType) (tokens []idRange, fou
 		return nil, nil, nil, e
 	}
 	hit := map[int64]bool{}
-	for _, r := range s.st.sortedRecords() {
+	for _, r := range s.st.records {
 		if r.Type == rt.name && idsContain(tokens, r.ID) {
 			found = append(found, r)
 			hit[r.ID] = true
 		}
 	}
+	sortByID(found)
 	if len(found) == 0 {
 		return nil, nil, nil, errInvalid("ids", c.p.get("ids"), "no such record")
 	}
@@ -369,8 +371,10 @@ func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
 	prev := s.beginWrite()
 	now := s.cfg.Now()
 	for _, r := range found {
+		s.st.dropRecord(r)
 		r.Params = updated[r.ID]
 		r.LastModified, r.LastModifiedBy = now, c.user
+		s.st.putRecord(r)
 	}
 	if e := s.commit(prev); e != nil {
 		return c.errorResp(e)
@@ -392,7 +396,7 @@ func (s *Server) deleteRecord(c *reqCtx, rt *recordType) *response {
 	}
 	prev := s.beginWrite()
 	for _, r := range found {
-		delete(s.st.records, r.ID)
+		s.st.dropRecord(r)
 		delete(s.ipCache, r.ID)
 	}
 	if e := s.commit(prev); e != nil {
@@ -410,15 +414,15 @@ func (s *Server) deleteRecord(c *reqCtx, rt *recordType) *response {
 // with Config.TitlesUniqueAcrossTypes), ignoring the records in skip.
 // Caller holds s.mu.
 func (s *Server) checkTitle(rt *recordType, title string, skip map[int64]map[string]string) *apiError {
-	for _, r := range s.st.records {
-		if _, ok := skip[r.ID]; ok {
-			continue
-		}
-		if r.Type != rt.name && !s.cfg.TitlesUniqueAcrossTypes {
-			continue
-		}
-		if r.Params["title"] == title {
-			return errInvalid("title", title, "title already exists")
+	types := []*recordType{rt}
+	if s.cfg.TitlesUniqueAcrossTypes {
+		types = recordTypes
+	}
+	for _, t := range types {
+		if id, ok := s.st.titles[titleKey(t.name, title)]; ok {
+			if _, self := skip[id]; !self {
+				return errInvalid("title", title, "title already exists")
+			}
 		}
 	}
 	return nil
@@ -443,8 +447,10 @@ func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.I
 		}
 		return errInvalid(param, first, fmt.Sprintf("already in record %d", other))
 	}
-	for _, r := range s.st.sortedRecords() {
-		if _, self := sets[r.ID]; self {
+	var hit *Record
+	var hitSet *netipx.IPSet
+	for _, r := range s.st.records {
+		if _, self := sets[r.ID]; self || (hit != nil && r.ID > hit.ID) {
 			continue
 		}
 		ort := recordTypeByName(r.Type)
@@ -454,9 +460,13 @@ func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.I
 		other := s.recordIPs(r)
 		for _, set := range sets {
 			if set.Overlaps(other) {
-				return conflict(set, other, r.ID)
+				hit, hitSet = r, set
+				break
 			}
 		}
+	}
+	if hit != nil {
+		return conflict(hitSet, s.recordIPs(hit), hit.ID)
 	}
 	ids := make([]int64, 0, len(sets))
 	for id := range sets {

@@ -73,16 +73,34 @@ type store struct {
 	vaults       map[int64]*Vault
 	nextRecordID int64
 	nextVaultID  int64
+	// titles indexes record titles: titleKey(type, title) -> record ID.
+	titles map[string]int64
 }
 
 func newStore(firstRecord, firstVault int64) *store {
 	return &store{records: map[int64]*Record{}, vaults: map[int64]*Vault{},
-		nextRecordID: firstRecord, nextVaultID: firstVault}
+		nextRecordID: firstRecord, nextVaultID: firstVault, titles: map[string]int64{}}
+}
+
+func titleKey(typ, title string) string { return typ + "\x00" + title }
+
+// putRecord stores r and indexes its title.
+func (st *store) putRecord(r *Record) {
+	st.records[r.ID] = r
+	st.titles[titleKey(r.Type, r.Params["title"])] = r.ID
+}
+
+// dropRecord removes r and its title.
+func (st *store) dropRecord(r *Record) {
+	delete(st.records, r.ID)
+	if k := titleKey(r.Type, r.Params["title"]); st.titles[k] == r.ID {
+		delete(st.titles, k)
+	}
 }
 
 func (st *store) clone() *store {
 	c := &store{records: make(map[int64]*Record, len(st.records)), vaults: make(map[int64]*Vault, len(st.vaults)),
-		nextRecordID: st.nextRecordID, nextVaultID: st.nextVaultID}
+		nextRecordID: st.nextRecordID, nextVaultID: st.nextVaultID, titles: maps.Clone(st.titles)}
 	for id, r := range st.records {
 		c.records[id] = r.clone()
 	}
@@ -98,8 +116,12 @@ func (st *store) sortedRecords() []*Record {
 	for _, r := range st.records {
 		out = append(out, r)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	sortByID(out)
 	return out
+}
+
+func sortByID(rs []*Record) {
+	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
 }
 
 func (st *store) sortedVaults() []*Vault {
@@ -136,7 +158,7 @@ func storeFromState(s State, firstRecord, firstVault int64) (*store, error) {
 		if r.Params == nil {
 			r.Params = map[string]string{}
 		}
-		st.records[r.ID] = r.clone()
+		st.putRecord(r.clone())
 		st.nextRecordID = max(st.nextRecordID, r.ID+1)
 	}
 	for i := range s.Vaults {
