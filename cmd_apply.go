@@ -26,10 +26,10 @@ type ApplyCmd struct {
 	PlanFlags
 	Paths       []string `arg:"" name:"path" help:"YAML files or directories of them, or one saved plan file from 'qsync plan --out'."`
 	AutoApprove bool     `name:"auto-approve" help:"Apply without asking for confirmation (required when not on a terminal, e.g. in CI)."`
-	Format      string   `enum:"text,json" default:"text" help:"Output: text, or json (a machine-readable result on stdout)."`
+	Format      string   `enum:"text,json" default:"text" help:"Output: text, or json (a machine-readable result on stdout, progress on stderr; fields in docs/apply.md)."`
 }
 
-// applyReport is the JSON output of apply --format json (written to stdout; everything else goes to
+// applyReport is the JSON output of apply --format json (see docs/apply.md; written to stdout, everything else goes to
 // stderr). Fields:
 //
 //	result.steps[]     one per plan step, in order: step (plan step ID), phase, kind, op,
