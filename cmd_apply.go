@@ -29,11 +29,11 @@ type ApplyCmd struct {
 	Format      string   `enum:"text,json" default:"text" help:"Output: text, or json (a machine-readable result on stdout, progress on stderr; fields in docs/apply.md)."`
 }
 
-// applyReport is the JSON output of apply --format json (see docs/apply.md; written to stdout, everything else goes to
-// stderr). Fields:
+// applyReport is the JSON output of apply --format json (see docs/apply.md): written to stdout,
+// while progress and the report go to stderr. Fields:
 //
 //	result.steps[]     one per plan step, in order: step (plan step ID), phase, kind, op,
-//	                   keys[] {Kind,Title}, ids[] (Qualys IDs of updates and deletes),
+//	                   keys[] {kind,title}, ids[] (Qualys IDs of updates and deletes),
 //	                   status (applied | failed | unknown | pending), created_id, resolved (a lost
 //	                   answer settled by re-reading), http_status, code and text (Qualys's answer),
 //	                   failed_ids[] and succeeded_ids[] (a batch that failed in part), error,
