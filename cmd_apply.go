@@ -106,7 +106,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	}
 	writeSummary(out, res, r.plan)
 	if waited := r.client.Stats().Waited - waitedBefore; waited > 0 {
-		fmt.Fprintf(out, "Waited %s in total for Qualys rate and concurrency limits (and retries of reads).\n", waited.Round(time.Second))
+		fmt.Fprintf(out, "Waited %s in total for Qualys rate and concurrency limits and retries.\n", waited.Round(time.Second))
 	}
 
 	// Verify by planning again, whatever happened: the next plan is the rest of the job.

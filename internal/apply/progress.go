@@ -46,7 +46,8 @@ func Outcome(sr *StepResult) string {
 }
 
 // BarProgress draws a progress bar on a terminal, redrawn in place, and writes a line above it for
-// each step that was not applied:
+// each step that failed or whose outcome is unknown (steps not attempted are listed by the report
+// that follows):
 //
 //	[#######             ] 12/29 create unix "web"
 type BarProgress struct {
@@ -59,10 +60,10 @@ func (p BarProgress) StepStarted(st *plan.Step, done, total int) {
 	p.draw(done, total, describe(st.Op, st.Kind, st.Keys))
 }
 
-// StepFinished prints a line for a step not applied, and redraws the bar; the last step ends
-// the bar's line.
+// StepFinished prints a line for a step that failed or whose outcome is unknown, and redraws the
+// bar; the last step ends the bar's line.
 func (p BarProgress) StepFinished(sr *StepResult, done, total int) {
-	if sr.Status != Applied {
+	if sr.Status == Failed || sr.Status == Unknown {
 		fmt.Fprintf(p.W, "\r\033[K[%d/%d] %s: %s\n", sr.Step, total, sr.Describe(), Outcome(sr))
 	}
 	p.draw(done, total, sr.Describe())
