@@ -91,7 +91,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	// Ctrl-C stops the run after the call in flight; a second Ctrl-C ends qsync at once.
 	stopWatch := context.AfterFunc(ctx, func() {
 		signal.Reset(os.Interrupt, syscall.SIGTERM)
-		fmt.Fprintln(env.Stderr, "\nqsync: interrupted; finishing the call in flight, then stopping (Ctrl-C again to quit at once, leaving that call's outcome unknown)")
+		fmt.Fprintln(env.Stderr, "\nqsync: interrupted; finishing the call in flight, then stopping (Ctrl-C again to quit at once, leaving a call in flight with an unknown outcome)")
 	})
 	defer stopWatch()
 
@@ -111,7 +111,12 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 
 	// Verify by planning again, whatever happened: the next plan is the rest of the job.
 	fmt.Fprintln(out, "\nVerifying: re-reading Qualys and planning again.")
-	verify, verr := replan(context.WithoutCancel(ctx), r.client, env, r.desired, c.PlanFlags)
+	// After an interrupted run the verification still runs (it only reads; Ctrl-C again quits).
+	verifyCtx := ctx
+	if ctx.Err() != nil {
+		verifyCtx = context.WithoutCancel(ctx)
+	}
+	verify, verr := replan(verifyCtx, r.client, env, r.desired, c.PlanFlags)
 	if verr != nil {
 		fmt.Fprintf(env.Stderr, "qsync: could not verify the result: %v\n", verr)
 	}
