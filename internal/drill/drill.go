@@ -1,0 +1,170 @@
+// Package drill holds qsync's fault drills: tests that run plan and apply against the emulator
+// under random fault schedules (409 rate and concurrency refusals, 5xx answers, connections
+// dropped before and after a write, slow calls) over random desired and live estates, and then
+// prove that nothing was lost: a clean re-run converges (the next plan is empty), no object qsync
+// does not own was touched, nothing was duplicated, and a canary secret never appears in any
+// output (plans in every format, saved plans, progress, results, errors and the debug HTTP trace).
+//
+// The drills are ordinary tests (go test ./internal/drill), deterministic per seed and fast: the
+// client's waits are injected no-ops and slow calls last milliseconds. DRILL_SEEDS=N runs more
+// seeds.
+package drill
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/qsync/qsync/internal/bench"
+	"github.com/qsync/qsync/internal/qualysemu"
+	"github.com/qsync/qsync/internal/spec"
+)
+
+// Canary is contained in every secret value of a drill.
+const Canary = "CANARY-d7f1-secret"
+
+// scenario is one drill: the live estate the emulator starts from, the desired estate, the secret
+// values each was made with, and the faults of the first run.
+type scenario struct {
+	seed          uint64
+	live, desired *bench.Estate
+	liveEnv, env  map[string]string
+	faults        []qualysemu.Fault
+}
+
+// newScenario derives a random scenario from seed.
+func newScenario(seed uint64) *scenario {
+	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	sc := &scenario{seed: seed, liveEnv: bench.Env(Canary + "-old"), env: bench.Env(Canary + "-new")}
+	// Only the shared password differs between the live fingerprints and the configuration.
+	for k, v := range sc.liveEnv {
+		if k != "BENCH_SHARED_PW" {
+			sc.env[k] = v
+		}
+	}
+
+	live := &bench.Estate{}
+	nv := r.IntN(4)
+	for i := range nv {
+		live.Vaults = append(live.Vaults, bench.GenVault(i, bench.Owner))
+	}
+	n := 4 + r.IntN(14)
+	for i := range n {
+		live.Records = append(live.Records, bench.GenRecord(i*bench.Shapes+r.IntN(bench.Shapes), bench.Owner, live.Vaults))
+	}
+	// A spare vault nothing uses (deletable), an unmanaged vault, unmanaged records and another
+	// owner's records, on addresses no managed record uses.
+	spare := bench.GenVault(nv+1, bench.Owner)
+	spare.Title = "spare-vault"
+	live.Vaults = append(live.Vaults, spare)
+	hand := bench.GenVault(nv, "")
+	hand.Title = "hand-vault"
+	live.Vaults = append(live.Vaults, hand)
+	for i := range 1 + r.IntN(3) {
+		u := bench.GenRecord(r.IntN(bench.Shapes), "", nil)
+		u.Title, u.IPs = fmt.Sprintf("hand-%d", i), bench.IPv4(13, i)
+		live.Records = append(live.Records, u)
+	}
+	for i := range r.IntN(3) {
+		u := bench.GenRecord(r.IntN(bench.Shapes), "other", nil)
+		u.Title, u.IPs = fmt.Sprintf("other-%d", i), bench.IPv4(14, i)
+		live.Records = append(live.Records, u)
+	}
+	// Some managed records share one password, which the configuration rotates.
+	for _, rec := range live.Records {
+		if rec.Owner == bench.Owner && rec.Secrets["password"] != "" && r.IntN(3) == 0 {
+			rec.Secrets["password"] = "BENCH_SHARED_PW"
+		}
+	}
+	sc.live = live
+
+	desired := live.Clone()
+	desired.Vaults = desired.Vaults[:0]
+	for _, v := range live.Clone().Vaults {
+		switch {
+		case v.Owner != bench.Owner:
+		case v.Title == "spare-vault" && r.IntN(2) == 0: // deleted
+		default:
+			if r.IntN(4) == 0 {
+				v.Comments = "Changed by a drill."
+			}
+			desired.Vaults = append(desired.Vaults, v)
+		}
+	}
+	if r.IntN(2) == 0 {
+		v := bench.GenVault(0, bench.Owner)
+		v.Title = "new-vault"
+		desired.Vaults = append(desired.Vaults, v)
+	}
+	desired.Records = desired.Records[:0]
+	var managed []*bench.Record
+	for _, rec := range live.Clone().Records {
+		if rec.Owner == bench.Owner {
+			managed = append(managed, rec)
+		}
+	}
+	for _, rec := range managed {
+		switch r.IntN(6) {
+		case 0: // deleted
+			continue
+		case 1:
+			rec.Comments = fmt.Sprintf("Changed by drill %d.", seed)
+		case 2:
+			if p := rec.Attrs["port"]; p != "" {
+				rec.Attrs["port"] = "2200"
+			} else {
+				rec.Attrs["username"] = "changed"
+			}
+		case 3: // swap addresses with another record of the same kind: IPs move between records
+			for _, o := range managed {
+				if o != rec && o.Kind == rec.Kind {
+					rec.IPs, o.IPs = o.IPs, rec.IPs
+					break
+				}
+			}
+		}
+		desired.Records = append(desired.Records, rec)
+	}
+	for i := range r.IntN(5) {
+		rec := bench.GenRecord(1000+i*bench.Shapes+r.IntN(bench.Shapes), bench.Owner, desired.Vaults)
+		rec.Title = fmt.Sprintf("new-%d", i)
+		desired.Records = append(desired.Records, rec)
+	}
+	sc.desired = desired
+
+	kinds := []qualysemu.FaultKind{qualysemu.FaultRateLimit, qualysemu.FaultConcurrency, qualysemu.FaultStatus,
+		qualysemu.FaultDropBefore, qualysemu.FaultDropAfter, qualysemu.FaultSlow, qualysemu.FaultErrorBody}
+	matches := []string{"any", "write", "write", "create", "update", "delete", "list", "vault", "unix", "mysql/update"}
+	for range 1 + r.IntN(4) {
+		f := qualysemu.Fault{Match: matches[r.IntN(len(matches))], Nth: 1 + r.IntN(5), Count: 1 + r.IntN(2),
+			Kind: kinds[r.IntN(len(kinds))]}
+		switch f.Kind {
+		case qualysemu.FaultStatus:
+			f.Status = []int{500, 502, 503}[r.IntN(3)]
+		case qualysemu.FaultErrorBody:
+			f.Code = 999
+		case qualysemu.FaultSlow:
+			f.Delay = time.Duration(1+r.IntN(3)) * time.Millisecond
+		case qualysemu.FaultRateLimit, qualysemu.FaultConcurrency:
+			f.Count = 1 + r.IntN(3) // with Wait 0: the client backs off (a no-op here) and retries
+		}
+		sc.faults = append(sc.faults, f)
+	}
+	return sc
+}
+
+// managedKeys returns the keys of the objects owner manages in an estate.
+func managedKeys(e *bench.Estate, owner string) map[spec.Key]bool {
+	out := map[spec.Key]bool{}
+	for _, v := range e.Vaults {
+		if v.Owner == owner {
+			out[spec.Key{Kind: spec.KindVault, Title: v.Title}] = true
+		}
+	}
+	for _, r := range e.Records {
+		if r.Owner == owner {
+			out[r.Key()] = true
+		}
+	}
+	return out
+}
