@@ -20,10 +20,10 @@ import (
 // ExportCmd writes the live Qualys estate as qsync configuration, so an existing subscription can be
 // brought under management: export, review, commit, then plan and apply.
 type ExportCmd struct {
-	Dir     string   `default:"." placeholder:"DIR" help:"Directory to write the YAML files to (created if missing)."`
+	Dir     string   `default:"." placeholder:"DIR" help:"Directory to write the YAML files to (created if missing; default: the current directory)."`
 	SplitBy string   `name:"split-by" enum:"kind,none" default:"kind" help:"kind: one file per kind (vaults.yaml, mysql.yaml, unix.yaml, windows.yaml); none: one qsync.yaml."`
 	Kinds   []string `enum:"vault,mysql,unix,windows" placeholder:"KIND,..." help:"Export only these kinds: vault, mysql, unix, windows (default: all)."`
-	Owner   string   `required:"" env:"QSYNC_OWNER" placeholder:"NAME" help:"Owner written to the configuration: objects carrying this owner's marker are exported as managed (also QSYNC_OWNER)."`
+	Owner   string   `required:"" env:"QSYNC_OWNER" placeholder:"NAME" help:"Owner written to the configuration: objects carrying this owner's marker are exported as managed."`
 	Adopt   bool     `help:"Set adopt: true on every exported object without an ownership marker, so the next apply takes it over."`
 	Force   bool     `help:"Overwrite files that already exist in DIR."`
 }
@@ -48,7 +48,9 @@ func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		want[spec.Kind(k)] = true
 	}
 	all := len(want) == 0
-	opts := live.Options{ViewAll: all || want[spec.KindVault]}
+	// Vaults are always viewed (one call each): their settings are exported, and only the view
+	// output carries the comments that say who owns a vault.
+	opts := live.Options{ViewAll: true}
 	for _, k := range spec.RecordEndpoints() {
 		if all || want[k] {
 			opts.Kinds = append(opts.Kinds, k)
@@ -73,8 +75,12 @@ func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	unmanaged := map[*spec.Object]bool{}
 	skipped := map[string][]string{}
 	exported := map[string]bool{} // vault titles in the export
+	var left []string // this owner's objects --kinds leaves out
 	for _, lo := range liveDoc.Objects {
 		if !all && !want[lo.Kind] {
+			if lo.Marker != nil && lo.Marker.Owner == c.Owner {
+				left = append(left, lo.Key().String())
+			}
 			continue
 		}
 		if lo.Marker != nil && lo.Marker.Owner != c.Owner {
@@ -89,6 +95,10 @@ func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		objs = append(objs, o)
 	}
 	var warnings []string
+	if len(left) > 0 {
+		warnings = append(warnings, fmt.Sprintf("--kinds leaves out %d object(s) managed by owner %s (%s): a plan of this export alone would delete them; keep them in another file of the configuration",
+			len(left), c.Owner, strings.Join(left, ", ")))
+	}
 	for _, o := range objs {
 		if o.Login != nil && !exported[o.Login.Vault] {
 			warnings = append(warnings, fmt.Sprintf("%s logs in through vault %q, which is not exported: qsync plan accepts it because it exists in Qualys, qsync validate does not", o.Key(), o.Login.Vault))
