@@ -27,6 +27,9 @@ func ParseIP(s string) (netipx.IPRange, error) {
 		if err != nil {
 			return netipx.IPRange{}, fmt.Errorf("%q is not a CIDR prefix", s)
 		}
+		if p.Addr().Is4In6() && p.Bits() >= 96 { // an IPv4-mapped prefix is IPv4, as a mapped address is
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
 		return netipx.RangeOfPrefix(p.Masked()), nil
 	case strings.Contains(s, "-"):
 		from, to, _ := strings.Cut(s, "-")
@@ -41,7 +44,10 @@ func ParseIP(s string) (netipx.IPRange, error) {
 		if a.Is4() != b.Is4() {
 			return netipx.IPRange{}, fmt.Errorf("%q mixes IPv4 and IPv6", s)
 		}
-		r := netipx.IPRangeFrom(a.Unmap(), b.Unmap())
+		if a.Unmap().Is4() && b.Unmap().Is4() { // IPv4-mapped ends are IPv4; a wider range stays IPv6
+			a, b = a.Unmap(), b.Unmap()
+		}
+		r := netipx.IPRangeFrom(a, b)
 		if !r.IsValid() {
 			return netipx.IPRange{}, fmt.Errorf("%q: range start is after its end", s)
 		}
