@@ -75,7 +75,7 @@ func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	unmanaged := map[*spec.Object]bool{}
 	skipped := map[string][]string{}
 	exported := map[string]bool{} // vault titles in the export
-	var left []string // this owner's objects --kinds leaves out
+	var left []string             // this owner's objects --kinds leaves out
 	for _, lo := range liveDoc.Objects {
 		if !all && !want[lo.Kind] {
 			if lo.Marker != nil && lo.Marker.Owner == c.Owner {
