@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -36,6 +37,8 @@ func TestMain(m *testing.M) {
 //	emu-calls ACTION N     assert that exactly N requests with this action (or "write": any
 //	                       create/update/delete that took effect) were seen since the last reset
 //	emu-state              print the emulator's state (secrets masked) as JSON to stdout
+//	emu-faults-used        wait (up to a minute) until every injected fault has been triggered, so
+//	                       a script can act while a slow call is in flight without guessing times
 //	exits CODE CMD ARGS... run a command and assert its exit code (testscript's exec only tells
 //	                       zero from non-zero; qsync's exit codes are part of its contract)
 func TestScripts(t *testing.T) {
@@ -63,6 +66,15 @@ func TestScripts(t *testing.T) {
 			"emu-calls":     cmdEmuCalls,
 			"emu-state":     cmdEmuState,
 			"exits":         cmdExits,
+			"emu-faults-used": func(ts *testscript.TestScript, _ bool, _ []string) {
+				deadline := time.Now().Add(time.Minute)
+				for len(emu(ts).Faults()) > 0 {
+					if time.Now().After(deadline) {
+						ts.Fatalf("injected faults were not triggered within a minute: %v", emu(ts).Faults())
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+			},
 		},
 	})
 }
