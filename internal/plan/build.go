@@ -2,11 +2,13 @@ package plan
 
 import (
 	"fmt"
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/qsync/qsync/internal/spec"
+	"go4.org/netipx"
 )
 
 // item is one object of the plan: a desired object, its live counterpart, or both.
@@ -399,13 +401,41 @@ func (b *builder) checkIPConflicts() {
 			}
 		}
 	}
-	for _, it := range b.items {
-		d := it.d
-		if d == nil || !d.Kind.IsRecord() || it.action == "" || refused[d] || it.group() == "" {
+	// Index the ranges of the records that stay by group, so each changed record is checked
+	// against the few live ranges it can touch instead of every live record.
+	index := map[string]*rangeIndex{}
+	for i, l := range stay {
+		if l.Def() == nil || l.Def().ExclusiveGroup == "" {
 			continue
 		}
-		for _, l := range stay {
-			if l == it.l || l.Def() == nil || l.Def().ExclusiveGroup != it.group() {
+		g := l.Def().ExclusiveGroup
+		if index[g] == nil {
+			index[g] = &rangeIndex{}
+		}
+		for _, r := range l.IPs.Ranges() {
+			index[g].spans = append(index[g].spans, span{r: r, obj: i})
+		}
+	}
+	for _, ix := range index {
+		ix.sort()
+	}
+	for _, it := range b.items {
+		d := it.d
+		if d == nil || !d.Kind.IsRecord() || it.action == "" || refused[d] || it.group() == "" || index[it.group()] == nil {
+			continue
+		}
+		hits := map[int]bool{}
+		for _, r := range d.IPs.Ranges() {
+			index[it.group()].overlapping(r, hits)
+		}
+		objs := make([]int, 0, len(hits))
+		for i := range hits {
+			objs = append(objs, i)
+		}
+		sort.Ints(objs) // in live order, as the reader sorted them
+		for _, i := range objs {
+			l := stay[i]
+			if l == it.l {
 				continue
 			}
 			if x := d.IPs.Intersect(l.IPs); !x.IsZero() {
@@ -416,6 +446,42 @@ func (b *builder) checkIPConflicts() {
 				b.diags.add(d, d.Key(), "ips %s are in %s (id %d), %s; Qualys allows an IP in only one %s record",
 					x, l.Key(), l.ID, why, it.group())
 			}
+		}
+	}
+}
+
+// span is one address range of a live record (obj indexes the records checkIPConflicts keeps).
+type span struct {
+	r   netipx.IPRange
+	obj int
+}
+
+// rangeIndex finds the spans overlapping a range: spans sorted by start, with the running
+// maximum of their ends, so a query visits only spans that can overlap.
+type rangeIndex struct {
+	spans  []span
+	maxEnd []netip.Addr
+}
+
+func (ix *rangeIndex) sort() {
+	sort.Slice(ix.spans, func(i, j int) bool { return ix.spans[i].r.From().Less(ix.spans[j].r.From()) })
+	ix.maxEnd = make([]netip.Addr, len(ix.spans))
+	for i, s := range ix.spans {
+		ix.maxEnd[i] = s.r.To()
+		if i > 0 && ix.maxEnd[i].Less(ix.maxEnd[i-1]) {
+			ix.maxEnd[i] = ix.maxEnd[i-1]
+		}
+	}
+}
+
+// overlapping adds to hits the objects of the spans that overlap r.
+func (ix *rangeIndex) overlapping(r netipx.IPRange, hits map[int]bool) {
+	// Spans starting after r ends cannot overlap; walk back from the last that starts in time
+	// while some earlier span may still reach r.
+	n := sort.Search(len(ix.spans), func(i int) bool { return r.To().Less(ix.spans[i].r.From()) })
+	for j := n - 1; j >= 0 && !ix.maxEnd[j].Less(r.From()); j-- {
+		if !ix.spans[j].r.To().Less(r.From()) {
+			hits[ix.spans[j].obj] = true
 		}
 	}
 }
