@@ -62,6 +62,7 @@ type builder struct {
 	refused   []Refusal
 	unmanaged []spec.Key
 	notes     []string
+	fpCache   map[fingerprintKey]string // fingerprints by secret reference, see fingerprints
 }
 
 // Build compares the desired document with the live one and returns the plan that makes Qualys

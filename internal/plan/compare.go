@@ -163,14 +163,29 @@ func (b *builder) fingerprints(d *spec.Object) map[string]string {
 			b.diags.add(d, d.Key(), "%s: no secret resolver to fingerprint %s", p, d.Secrets[p])
 			continue
 		}
+		ck := fingerprintKey{param: p, ref: d.Secrets[p]}
+		if fp, ok := b.fpCache[ck]; ok { // records sharing a secret resolve and hash it once
+			out[p] = fp
+			continue
+		}
 		v, err := b.opts.Resolve(d, p)
 		if err != nil {
 			b.diags.add(d, d.Key(), "%s: %v", p, err)
 			continue
 		}
 		out[p] = spec.Fingerprint(b.opts.SecretKey, p, v)
+		if b.fpCache == nil {
+			b.fpCache = map[fingerprintKey]string{}
+		}
+		b.fpCache[ck] = out[p]
 	}
 	return out
+}
+
+// fingerprintKey identifies a fingerprint within one Build: a secret reference names one value.
+type fingerprintKey struct {
+	param string
+	ref   spec.SecretRef
 }
 
 // diffCreate fills the change and parameters of a create (or the create half of a replace).
