@@ -101,7 +101,7 @@ func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	}
 	for _, o := range objs {
 		if o.Login != nil && !exported[o.Login.Vault] {
-			warnings = append(warnings, fmt.Sprintf("%s logs in through vault %q, which is not exported: qsync plan accepts it because it exists in Qualys, qsync validate does not", o.Key(), o.Login.Vault))
+			warnings = append(warnings, fmt.Sprintf("%s logs in through vault %q, which is not exported: qsync validate warns about it and qsync plan accepts it because it exists in Qualys", o.Key(), o.Login.Vault))
 		}
 	}
 

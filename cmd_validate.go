@@ -18,7 +18,13 @@ type ValidateCmd struct {
 
 // Run validates the configuration and prints every problem at once.
 func (c *ValidateCmd) Run(env *Env) error {
-	doc, diags := spec.Load(c.Paths...)
+	// A login may name a vault that another team manages in Qualys: offline, that is a warning;
+	// plan checks it against the live vaults.
+	doc, diags := spec.LoadWithOptions(spec.Options{AllowUndeclaredVaults: true}, c.Paths...)
+	if !diags.HasErrors() {
+		diags = append(diags, spec.UndeclaredVaultWarnings(doc)...)
+		diags.Sort()
+	}
 	if err := printDiagnostics(env.Stdout, c.Format, diags); err != nil {
 		return err
 	}

@@ -377,3 +377,19 @@ func CheckVaultRefs(desired, live *Document) Diagnostics {
 	ds.Sort()
 	return ds
 }
+
+// UndeclaredVaultWarnings returns a warning for every record login through a vault that desired
+// does not declare. It is for offline validation of a Document loaded with AllowUndeclaredVaults:
+// such a vault may exist in Qualys (owned by another team), which only plan can check.
+func UndeclaredVaultWarnings(desired *Document) Diagnostics {
+	var ds Diagnostics
+	for _, o := range desired.Objects {
+		if o.Login == nil || o.Login.Vault == "" || desired.Find(Key{Kind: KindVault, Title: o.Login.Vault}) != nil {
+			continue
+		}
+		ds = append(ds, Diagnostic{Pos: o.FieldPos["login.vault"], Path: objPath(o) + "/login/vault", Severity: SeverityWarning,
+			Message: fmt.Sprintf("vault %q is not declared under vaults; qsync plan checks that it exists in Qualys", o.Login.Vault)})
+	}
+	ds.Sort()
+	return ds
+}
