@@ -116,7 +116,11 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if ctx.Err() != nil {
 		verifyCtx = context.WithoutCancel(ctx)
 	}
-	verify, verr := replan(verifyCtx, r.client, env, r.desired, c.PlanFlags)
+	// --push-secrets re-sends every secret by design, so a verification with it would never come
+	// back empty: verify with it off (secrets were just sent).
+	verifyFlags := c.PlanFlags
+	verifyFlags.PushSecrets = false
+	verify, verr := replan(verifyCtx, r.client, env, r.desired, verifyFlags)
 	if verr != nil {
 		fmt.Fprintf(env.Stderr, "qsync: could not verify the result: %v\n", verr)
 	}
