@@ -1,21 +1,11 @@
 package spec
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strings"
-	"sync"
-
-	"github.com/santhosh-tekuri/jsonschema/v5"
-
-	"github.com/qsync/qsync/schema"
 )
 
 // Options change what Load accepts.
@@ -155,102 +145,4 @@ func mergeDiagnostics(schemaDs, loaderDs Diagnostics, replaced map[string]bool) 
 		out = append(out, d)
 	}
 	return out
-}
-
-var (
-	compileOnce    sync.Once
-	compiledSchema *jsonschema.Schema
-	compileErr     error
-)
-
-// Schema returns the compiled embedded JSON Schema (schema/qsync.schema.json). It never touches the
-// network or the disk.
-func Schema() (*jsonschema.Schema, error) {
-	compileOnce.Do(func() {
-		c := newCompiler()
-		if err := c.AddResource(SchemaID, bytes.NewReader(schema.JSON)); err != nil {
-			compileErr = fmt.Errorf("load embedded schema: %w", err)
-			return
-		}
-		compiledSchema, compileErr = c.Compile(SchemaID)
-		if compileErr != nil {
-			compileErr = fmt.Errorf("compile embedded schema: %w", compileErr)
-		}
-	})
-	return compiledSchema, compileErr
-}
-
-// newCompiler returns a JSON Schema compiler that asserts formats and loads nothing from the
-// network or the disk.
-func newCompiler() *jsonschema.Compiler {
-	c := jsonschema.NewCompiler()
-	c.Draft = jsonschema.Draft2020
-	c.AssertFormat = true
-	c.LoadURL = func(u string) (io.ReadCloser, error) {
-		return nil, fmt.Errorf("refusing to load %s: qsync's schema is self-contained", u)
-	}
-	return c
-}
-
-// validateSchema validates one file's value against the schema, each error at its value's position.
-func validateSchema(f *yamlFile) Diagnostics {
-	var ds Diagnostics
-	s, err := Schema()
-	if err != nil {
-		ds.errorf(f.pos(1, 1), "", "%v", err)
-		return ds
-	}
-	err = s.Validate(f.value)
-	if err == nil {
-		return nil
-	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		ds.errorf(f.pos(1, 1), "", "schema validation: %v", err)
-		return ds
-	}
-	for _, leaf := range leaves(ve) {
-		if strings.HasSuffix(leaf.KeywordLocation, "/additionalProperties") {
-			continue
-		}
-		path := pointerToPath(leaf.InstanceLocation)
-		for _, msg := range schemaMessages(leaf.Message) {
-			ds.errorf(f.at(path), path, "%s", msg)
-		}
-	}
-	return ds
-}
-
-func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
-	if len(ve.Causes) == 0 {
-		return []*jsonschema.ValidationError{ve}
-	}
-	var out []*jsonschema.ValidationError
-	for _, c := range ve.Causes {
-		out = append(out, leaves(c)...)
-	}
-	return out
-}
-
-// pointerToPath turns the JSON pointer "/records/3/ips/1" into the path "records/3/ips/1"; tokens
-// keep their pointer escaping, as paths do.
-func pointerToPath(p string) string { return strings.TrimPrefix(p, "/") }
-
-var missingRE = regexp.MustCompile(`^missing properties?: (.*)$`)
-
-// schemaMessages rewords a JSON Schema message for a YAML reader; one message may become several.
-func schemaMessages(m string) []string {
-	if g := missingRE.FindStringSubmatch(m); g != nil {
-		var out []string
-		for _, k := range strings.Split(g[1], ", ") {
-			out = append(out, fmt.Sprintf("missing required key %q", strings.Trim(k, "'")))
-		}
-		return out
-	}
-	r := strings.NewReplacer("expected object", "expected a mapping", "expected array", "expected a list",
-		"but got object", "but got a mapping", "but got array", "but got a list",
-		"expected string", "expected a string", "but got string", "but got a string",
-		"expected integer", "expected an integer", "but got number", "but got a number",
-		"expected boolean", "expected true or false", "but got boolean", "but got a boolean")
-	return []string{r.Replace(m)}
 }
