@@ -219,6 +219,9 @@ type request struct {
 	// Returning *APIError or *BatchError reports a definite failure; any
 	// other error means the answer was not understood.
 	decode func(root *node) error
+	// sink, when set, takes the records of a record list page while the
+	// page is parsed (see recordSink); decode then finds them there.
+	sink *recordSink
 }
 
 // response is one HTTP answer, body fully read.
@@ -226,6 +229,31 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	buf    *bytes.Buffer // holds body; back to bodyPool once nothing refers to body
+}
+
+// bodyPool recycles answer buffers: a list page is about a megabyte, and
+// reading each into a fresh, repeatedly grown slice cost more than parsing
+// it. The body is read whole before it is parsed, rather than parsed from
+// the connection, so that parsing never holds one of the few Qualys
+// concurrency slots.
+var bodyPool sync.Pool
+
+const maxPooledBody = 32 << 20
+
+func getBodyBuffer() *bytes.Buffer {
+	if b, ok := bodyPool.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+func putBodyBuffer(b *bytes.Buffer) {
+	if b == nil || b.Cap() > maxPooledBody {
+		return
+	}
+	b.Reset()
+	bodyPool.Put(b)
 }
 
 // do is the single choke point for Qualys I/O: it applies the concurrency
@@ -242,6 +270,11 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	form.Set("echo_request", "0")
 	red := newRedactor(form, c.cfg.Password)
 
+	// pooled is the buffer of the last answer, returned to bodyPool when
+	// the next attempt starts or do returns. Errors quote bodies eagerly,
+	// except a *bodyError, whose buffer is left to the garbage collector.
+	var pooled *bytes.Buffer
+	defer func() { putBodyBuffer(pooled) }()
 	throttled, retried := 0, 0
 	for {
 		if err := c.waitNotBefore(ctx, r); err != nil {
@@ -268,10 +301,16 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			return fmt.Errorf("%s: %w", r.op, err)
 		}
 
-		root, perr := parseXML(resp.body)
+		putBodyBuffer(pooled)
+		pooled = resp.buf
+		if r.sink != nil {
+			r.sink.reset()
+		}
+		root, perr := parseXMLInto(resp.body, r.sink)
 		var be *bodyError
 		if errors.As(perr, &be) {
 			be.redact = red.text
+			pooled = nil
 		}
 		var sr *simpleReturn
 		if perr == nil {
@@ -386,15 +425,21 @@ func (c *Client) send(ctx context.Context, r *request, form url.Values, red *red
 	defer hr.Body.Close()
 	answered = true
 	c.learnLimits(r.path, hr.StatusCode, hr.Header)
-	b, err := io.ReadAll(io.LimitReader(hr.Body, maxBodyBytes+1))
+	buf := getBodyBuffer()
+	if n := hr.ContentLength; n > 0 && n <= maxBodyBytes {
+		buf.Grow(int(n) + 1) // +1: room for the EOF read without growing
+	}
+	_, err = buf.ReadFrom(io.LimitReader(hr.Body, maxBodyBytes+1))
+	b := buf.Bytes()
 	if err == nil && len(b) > maxBodyBytes {
 		err = fmt.Errorf("answer larger than %d bytes", maxBodyBytes)
 	}
 	c.traceResponse(req, hr, b, err, red, time.Since(start))
 	if err != nil {
+		putBodyBuffer(buf)
 		return nil, fmt.Errorf("reading answer (HTTP %d): %s", hr.StatusCode, red.text(err.Error()))
 	}
-	return &response{status: hr.StatusCode, header: hr.Header, body: b}, nil
+	return &response{status: hr.StatusCode, header: hr.Header, body: b, buf: buf}, nil
 }
 
 func (c *Client) count(key string) {

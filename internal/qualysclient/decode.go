@@ -224,6 +224,20 @@ func decodeRecordList(root *node, t RecordType) ([]Record, *warning, error) {
 	return recs, decodeWarning(root), nil
 }
 
+// decodeRecordPage is decodeRecordList for a page parsed with sink, which
+// holds the page's records (or the first record error) and left them out of
+// the tree.
+func decodeRecordPage(root *node, sink *recordSink) ([]Record, *warning, error) {
+	_, w, err := decodeRecordList(root, sink.t)
+	if err == nil {
+		err = sink.err
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return sink.recs, w, nil
+}
+
 // decodeRecord decodes one AUTH_<TYPE> element.
 func decodeRecord(rn *node, t RecordType) (Record, error) {
 	r := Record{Type: t}

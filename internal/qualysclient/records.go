@@ -120,26 +120,56 @@ func recordPath(t RecordType) (string, error) {
 // truncation WARNING (1,000 records per page) to the end; an error on any
 // page fails the whole list.
 func (c *Client) ListRecords(ctx context.Context, t RecordType, opt ListOptions) ([]Record, error) {
+	var out []Record
+	err := c.ListRecordPages(ctx, t, opt, func(page []Record) error {
+		if out == nil {
+			out = page // most lists are one page: keep its slice
+		} else {
+			out = append(out, page...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListRecordPages is ListRecords handing each page's records to fn as soon
+// as the page is decoded, so that a caller converting them never holds the
+// whole list at once. fn owns the slice. An error from fn stops the list
+// (no further page is requested) and is returned unchanged; so is the error
+// of any page, and then fn may already have seen earlier pages.
+func (c *Client) ListRecordPages(ctx context.Context, t RecordType, opt ListOptions, fn func([]Record) error) error {
 	op := fmt.Sprintf("list %s records", t)
 	path, err := recordPath(t)
 	if err == nil {
 		err = opt.validate()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	params := opt.values()
 	params.Set("details", "Basic")
-	var out []Record
-	err = c.paginate(ctx, op, path, params, func(root *node) (*warning, error) {
-		recs, w, err := decodeRecordList(root, t)
-		out = append(out, recs...)
-		return w, err
+	sink := &recordSink{t: t}
+	var fnErr error
+	err = c.paginateWith(ctx, op, path, params, sink, func(root *node) (*warning, error) {
+		recs, w, err := decodeRecordPage(root, sink)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) > 0 {
+			sink.recs = nil // fn owns them now
+			if fnErr = fn(recs); fnErr != nil {
+				return nil, fnErr
+			}
+		}
+		return w, nil
 	})
-	if err != nil {
-		return nil, err
+	if fnErr != nil {
+		return fnErr
 	}
-	return out, nil
+	return err
 }
 
 // ListAll lists the IDs of every record of every type: POST
@@ -172,6 +202,12 @@ const maxPages = 100000
 // WARNING, re-issues it with the WARNING URL's id_min against the configured
 // base URL (the URL itself is never requested).
 func (c *Client) paginate(ctx context.Context, op, path string, params url.Values, page func(*node) (*warning, error)) error {
+	return c.paginateWith(ctx, op, path, params, nil, page)
+}
+
+// paginateWith is paginate with a record sink filled while each page is
+// parsed.
+func (c *Client) paginateWith(ctx context.Context, op, path string, params url.Values, sink *recordSink, page func(*node) (*warning, error)) error {
 	var last int64
 	for n := 1; ; n++ {
 		var w *warning
@@ -179,7 +215,7 @@ func (c *Client) paginate(ctx context.Context, op, path string, params url.Value
 		if n > 1 {
 			pageOp = fmt.Sprintf("%s (page %d, id_min %d)", op, n, last)
 		}
-		err := c.do(ctx, &request{op: pageOp, path: path, action: "list", params: params, decode: func(root *node) error {
+		err := c.do(ctx, &request{op: pageOp, path: path, action: "list", params: params, sink: sink, decode: func(root *node) error {
 			var err error
 			w, err = page(root)
 			return err

@@ -50,6 +50,84 @@ const maxXMLDepth = 64
 // anything that is not one well-formed XML document (HTML pages, truncated
 // bodies, plain text) with an error quoting the start of the body.
 func parseXML(body []byte) (*node, error) {
+	return parseXMLInto(body, nil)
+}
+
+// recordSink receives the records of a record list output while it is
+// parsed, so that a page of 1,000 records never exists as one node tree:
+// each AUTH_<TYPE> element that decodeRecordList would visit is decoded by
+// decodeRecord as soon as it closes, and its nodes are reused for the next
+// one. The rest of the document (RESPONSE, WARNING, any CODE) stays in the
+// tree for the generic checks of (*Client).do.
+type recordSink struct {
+	t    RecordType
+	recs []Record
+	err  error // first decodeRecord error; later records are not decoded
+	size int   // records of the largest page so far: the capacity to start a page with
+	free []*node
+}
+
+// reset readies the sink for the next page, or the next attempt at the
+// same page, forgetting what an earlier attempt decoded.
+func (s *recordSink) reset() {
+	s.recs, s.err = s.recs[:0], nil
+	if s.recs == nil {
+		s.recs = make([]Record, 0, s.size)
+	}
+}
+
+// take reports whether n, just closed with stack as its ancestors (root
+// first), is a record element of a list output, and if so decodes it.
+func (s *recordSink) take(stack []*node, n *node) bool {
+	if len(stack) != 3 || !strings.HasPrefix(n.name, "AUTH_") {
+		return false
+	}
+	root, resp, list := stack[0], stack[1], stack[2]
+	if !strings.HasPrefix(root.name, "AUTH_") || !strings.HasSuffix(root.name, "_LIST_OUTPUT") ||
+		resp.name != "RESPONSE" || root.child("RESPONSE") != resp ||
+		!strings.HasPrefix(list.name, "AUTH_") || !strings.HasSuffix(list.name, "_LIST") {
+		return false
+	}
+	if s.err == nil {
+		r, err := decodeRecord(n, s.t)
+		if err != nil {
+			s.err, s.recs = err, nil
+		} else {
+			s.recs = append(s.recs, r)
+			s.size = max(s.size, len(s.recs))
+		}
+	}
+	s.recycle(n)
+	return true
+}
+
+// recycle keeps n and its descendants for reuse. decodeRecord copies
+// strings only, so nothing refers to them any more.
+func (s *recordSink) recycle(n *node) {
+	for _, k := range n.kids {
+		s.recycle(k)
+	}
+	*n = node{kids: n.kids[:0]}
+	s.free = append(s.free, n)
+}
+
+func (s *recordSink) newNode(name string) *node {
+	if s == nil || len(s.free) == 0 {
+		return &node{name: name}
+	}
+	n := s.free[len(s.free)-1]
+	s.free = s.free[:len(s.free)-1]
+	n.name = name
+	return n
+}
+
+// parseXMLInto is parseXML, handing record elements to sink when it is not
+// nil (they are then left out of the tree).
+//
+// It reads raw tokens and matches end tags itself, with the messages of
+// (*xml.Decoder).Token: qsync ignores name spaces, so Token's name space
+// translation would only cost time and allocations.
+func parseXMLInto(body []byte, sink *recordSink) (*node, error) {
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
 	if len(trimmed) == 0 {
 		return nil, errors.New("empty response body")
@@ -62,13 +140,22 @@ func parseXML(body []byte) (*node, error) {
 	}
 	d := xml.NewDecoder(bytes.NewReader(trimmed))
 	d.CharsetReader = charsetReader
+	syntaxErr := func(msg string) error {
+		line, _ := d.InputPos()
+		return &xml.SyntaxError{Msg: msg, Line: line}
+	}
 	var root *node
 	var stack []*node
-	var text []*strings.Builder
+	var spaces []string // name space prefix of each open element, for end tag matching
+	var text [][]byte   // character data of each open element; buffers reused by depth
 	for {
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if err == io.EOF {
-			break
+			if len(stack) > 0 {
+				err = syntaxErr("unexpected EOF")
+			} else {
+				break
+			}
 		}
 		if err != nil {
 			if strings.Contains(err.Error(), "unexpected EOF") {
@@ -84,7 +171,7 @@ func parseXML(body []byte) (*node, error) {
 			if len(stack) >= maxXMLDepth {
 				return nil, fmt.Errorf("malformed XML response (nested deeper than %d elements)", maxXMLDepth)
 			}
-			n := &node{name: t.Name.Local}
+			n := sink.newNode(t.Name.Local)
 			if len(stack) == 0 {
 				root = n
 				if strings.EqualFold(n.name, "html") {
@@ -95,15 +182,36 @@ func parseXML(body []byte) (*node, error) {
 				p.kids = append(p.kids, n)
 			}
 			stack = append(stack, n)
-			text = append(text, &strings.Builder{})
+			spaces = append(spaces, t.Name.Space)
+			if len(text) < len(stack) {
+				text = append(text, nil)
+			}
+			text[len(stack)-1] = text[len(stack)-1][:0]
 		case xml.EndElement:
-			n := stack[len(stack)-1]
-			n.text = strings.TrimSpace(text[len(text)-1].String())
-			stack = stack[:len(stack)-1]
-			text = text[:len(text)-1]
+			if len(stack) == 0 {
+				return nil, bodyErr(body, "malformed XML response (%v)", syntaxErr("unexpected end element </"+t.Name.Local+">"))
+			}
+			top := len(stack) - 1
+			n := stack[top]
+			switch {
+			case n.name != t.Name.Local:
+				return nil, bodyErr(body, "malformed XML response (%v)", syntaxErr("element <"+n.name+"> closed by </"+t.Name.Local+">"))
+			case spaces[top] != t.Name.Space:
+				ns := t.Name.Space
+				if ns == "" {
+					ns = `""`
+				}
+				return nil, bodyErr(body, "malformed XML response (%v)", syntaxErr("element <"+n.name+"> in space "+spaces[top]+" closed by </"+t.Name.Local+"> in space "+ns))
+			}
+			n.text = string(bytes.TrimSpace(text[top]))
+			stack, spaces = stack[:top], spaces[:top]
+			if sink != nil && sink.take(stack, n) {
+				p := stack[top-1]
+				p.kids = p.kids[:len(p.kids)-1]
+			}
 		case xml.CharData:
 			if len(stack) > 0 {
-				text[len(text)-1].Write(t)
+				text[len(stack)-1] = append(text[len(stack)-1], t...)
 			} else if len(bytes.TrimSpace(t)) > 0 {
 				return nil, bodyErr(body, "malformed XML response (text outside the root element)")
 			}
@@ -111,9 +219,6 @@ func parseXML(body []byte) (*node, error) {
 	}
 	if root == nil {
 		return nil, bodyErr(body, "response holds no XML element")
-	}
-	if len(stack) > 0 {
-		return nil, bodyErr(body, "truncated XML response (<%s> never closed)", stack[len(stack)-1].name)
 	}
 	return root, nil
 }
