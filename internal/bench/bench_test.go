@@ -104,6 +104,14 @@ func BenchmarkLoad1k(b *testing.B) { benchLoad(b, 1000) }
 // BenchmarkLoad10k is BenchmarkLoad1k with 10,000 records.
 func BenchmarkLoad10k(b *testing.B) { benchLoad(b, 10000) }
 
+// BenchmarkLoad100k is BenchmarkLoad1k with 100,000 records; -short skips it.
+func BenchmarkLoad100k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("100,000 records: skipped with -short")
+	}
+	benchLoad(b, 100000)
+}
+
 func benchRead(b *testing.B, n int) {
 	f := getFixture(b, n)
 	c, err := f.emu.Client(nil, nil)
@@ -125,6 +133,14 @@ func BenchmarkRead1k(b *testing.B) { benchRead(b, 1000) }
 
 // BenchmarkRead10k is BenchmarkRead1k with 10,000 records.
 func BenchmarkRead10k(b *testing.B) { benchRead(b, 10000) }
+
+// BenchmarkRead100k is BenchmarkRead1k with 100,000 records (100 list pages); skipped under -short.
+func BenchmarkRead100k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("100k-record estate skipped under -short")
+	}
+	benchRead(b, 100000)
+}
 
 func ExampleWriteTable() {
 	rep := &Report{OS: "linux/amd64", CPUs: 2, GoVersion: "go1.26",
