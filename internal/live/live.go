@@ -5,6 +5,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,6 +22,14 @@ type Reader interface {
 	ViewVault(ctx context.Context, id int64) (qualysclient.Vault, error)
 }
 
+// PageReader is implemented by readers that can hand over a record list a
+// page at a time, as *qualysclient.Client does. Read then converts each page
+// as it arrives, so the whole list never exists twice (as records and as spec
+// objects) at once.
+type PageReader interface {
+	ListRecordPages(ctx context.Context, t qualysclient.RecordType, opt qualysclient.ListOptions, fn func([]qualysclient.Record) error) error
+}
+
 // Options select what to read.
 type Options struct {
 	// Kinds limits the record kinds read; empty means every record kind spec knows.
@@ -31,64 +40,112 @@ type Options struct {
 	ViewAll   bool
 }
 
+// errVaultsUnread stops a record list when the vault list failed: its records could not be
+// converted, and Read reports the vault error.
+var errVaultsUnread = errors.New("vault list failed")
+
 // Read lists every record kind and the vaults, views the vaults opts asks for, and returns the live
 // estate as a sorted Document. Any failed or undecodable page fails the whole read, so the planner
 // never mistakes "not seen" for "absent".
+//
+// Every list and the vault views run at once (the client keeps the calls in flight within the
+// Qualys concurrency limit); each kind's pages are converted as they arrive, once the vault list
+// has named the vaults. A record that cannot be converted stops its kind's list: no further page
+// of a read that is going to fail is requested.
 func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 	kinds := opts.Kinds
 	if len(kinds) == 0 {
 		kinds = spec.RecordEndpoints()
 	}
 	type result struct {
-		kind    spec.Kind
-		records []qualysclient.Record
-		err     error
+		objs    []*spec.Object
+		err     error // listing failed
+		convErr error // a record could not be converted
 	}
 	results := make([]result, len(kinds))
-	var vaults []qualysclient.Vault
-	var vaultErr error
+	var vaultObjs []*spec.Object
+	var vaultErr, viewErr error
+	vaultTitles := map[int64]string{}
+	vaultsListed := make(chan struct{}) // closed once vaultTitles is filled or vaultErr is set
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		vaults, vaultErr = c.ListVaults(ctx)
+		vaults, err := c.ListVaults(ctx)
+		if err != nil {
+			vaultErr = err
+			close(vaultsListed)
+			return
+		}
+		for _, v := range vaults {
+			vaultTitles[v.ID] = v.Title
+		}
+		close(vaultsListed)
+		vaultObjs, viewErr = convertVaults(ctx, c, vaults, opts)
 	}()
+	pages, paged := c.(PageReader)
 	for i, k := range kinds {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			recs, err := c.ListRecords(ctx, qualysclient.RecordType(k), qualysclient.ListOptions{})
-			results[i] = result{kind: k, records: recs, err: err}
+			res := &results[i]
+			convert := func(recs []qualysclient.Record) error {
+				<-vaultsListed
+				if vaultErr != nil {
+					return errVaultsUnread
+				}
+				for j := range recs {
+					o, err := ConvertRecord(k, recs[j], vaultTitles)
+					if err != nil {
+						res.convErr = err
+						return err
+					}
+					res.objs = append(res.objs, o)
+				}
+				return nil
+			}
+			t := qualysclient.RecordType(k)
+			if paged {
+				err := pages.ListRecordPages(ctx, t, qualysclient.ListOptions{}, convert)
+				if err != nil && err != res.convErr && err != errVaultsUnread {
+					res.err = err
+				}
+				return
+			}
+			recs, err := c.ListRecords(ctx, t, qualysclient.ListOptions{})
+			if err != nil {
+				res.err = err
+				return
+			}
+			_ = convert(recs)
 		}()
 	}
 	wg.Wait()
 	if vaultErr != nil {
 		return nil, fmt.Errorf("read vaults: %w", vaultErr)
 	}
-	for _, r := range results {
+	for i, r := range results {
 		if r.err != nil {
-			return nil, fmt.Errorf("read %s records: %w", r.kind, r.err)
+			return nil, fmt.Errorf("read %s records: %w", kinds[i], r.err)
+		}
+	}
+	if viewErr != nil {
+		return nil, viewErr
+	}
+	for _, r := range results {
+		if r.convErr != nil {
+			return nil, r.convErr
 		}
 	}
 
-	doc := &spec.Document{}
-	vaultTitles := map[int64]string{}
-	for _, v := range vaults {
-		vaultTitles[v.ID] = v.Title
-	}
-	objs, err := convertVaults(ctx, c, vaults, opts)
-	if err != nil {
-		return nil, err
-	}
-	doc.Objects = append(doc.Objects, objs...)
+	n := len(vaultObjs)
 	for _, r := range results {
-		for _, rec := range r.records {
-			o, err := ConvertRecord(r.kind, rec, vaultTitles)
-			if err != nil {
-				return nil, err
-			}
-			doc.Objects = append(doc.Objects, o)
-		}
+		n += len(r.objs)
+	}
+	doc := &spec.Document{Objects: make([]*spec.Object, 0, n)}
+	doc.Objects = append(doc.Objects, vaultObjs...)
+	for _, r := range results {
+		doc.Objects = append(doc.Objects, r.objs...)
 	}
 	if err := checkUnique(doc); err != nil {
 		return nil, err
@@ -198,7 +255,7 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 }
 
 func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string][]string) (map[string]string, error) {
-	attrs := map[string]string{}
+	var attrs map[string]string // made at the first value: most records have a few, some none
 	for i := range defs {
 		f := &defs[i]
 		if f.Element == "" || f.Type == spec.TypeSecret {
@@ -213,17 +270,17 @@ func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string
 			return nil, fmt.Errorf("%s: %w", f.Element, err)
 		}
 		if v != "" {
+			if attrs == nil {
+				attrs = make(map[string]string)
+			}
 			attrs[f.Name] = v
 		}
-	}
-	if len(attrs) == 0 {
-		return nil, nil
 	}
 	return attrs, nil
 }
 
 func checkUnique(doc *spec.Document) error {
-	seen := map[spec.Key]int64{}
+	seen := make(map[spec.Key]int64, len(doc.Objects))
 	for _, o := range doc.Objects {
 		if id, dup := seen[o.Key()]; dup {
 			return fmt.Errorf("live estate has two objects with key %s (ids %s and %s); rename one in Qualys first",
