@@ -269,7 +269,7 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 		case string:
 			raw = t
 		case int64, float64:
-			q := f.nodes[p].raw
+			q := f.raw(p)
 			if _, err := Canonical(fd, q); err == nil {
 				l.valueErrorf(f.at(p), p, "write %q in quotes: YAML reads an unquoted %s as a number", q, q)
 			}
@@ -441,7 +441,7 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 				continue
 			}
 			p := child(x.path, fd.Name)
-			_, written := f.nodes[p]
+			written := f.written(p)
 			switch {
 			case o.Login != nil && written:
 				l.ds.errorf(f.keyAt(p), p, "%s is for basic login; this record logs in through vault %q", fd.Name, o.Login.Vault)
@@ -481,7 +481,7 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 		}
 		for _, k := range c.Require {
 			if !x.set[k] {
-				if _, written := f.nodes[child(x.path, k)]; !written {
+				if !f.written(child(x.path, k)) {
 					l.ds.errorf(o.Pos, x.path, "%s %s needs %s", c.Field, c.Value, k)
 				}
 			}

@@ -53,7 +53,7 @@ func TestOneOfRule(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			l := &loader{}
-			f := &yamlFile{name: "x.yaml", nodes: map[string]*nodeInfo{}}
+			f := &yamlFile{name: "x.yaml"}
 			l.objectRules(&Object{Kind: KindVault}, def, &objExtra{file: f, path: "vaults/0", set: c.set})
 			got := ""
 			if len(l.ds) > 0 {

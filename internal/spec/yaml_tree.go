@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,20 +15,32 @@ import (
 )
 
 // yamlFile is one source file decoded into plain JSON-like values (what JSON Schema validates) with
-// the source position of every value, keyed by its path ("records/3/ips/1"; "" is the root).
+// the source position of every value. The positions form a tree beside the values, found by path
+// ("records/3/ips/1"; "" is the root; see find).
 type yamlFile struct {
 	name  string // as given by the user; used in positions
 	dir   string // absolute directory, for {file: ...} secrets
 	value any
-	nodes map[string]*nodeInfo
+	// nodes holds every value converted, in document order (an alias's value once per use); the
+	// root is nodes[0].
+	nodes []node
+	kids  []int32 // the members or items of every container, each container's in one run
+	// byPath indexes the nodes by path instead, the first value at each path, when an empty key
+	// makes paths ambiguous: the root member "" has the path "" and its members those of the root's.
+	byPath map[string]int32
 }
 
-// nodeInfo is what the loader remembers about one YAML value.
-type nodeInfo struct {
-	pos    Pos // the value
-	keyPos Pos // its key, for mapping members
-	tag    string
-	raw    string // scalar text as written
+// node is what the loader remembers about one YAML value.
+type node struct {
+	key       string // its key, for members of a mapping
+	raw       string // scalar text as written
+	line, col int32  // the value
+	keyLine   int32  // its key, for members of a mapping; 0 otherwise
+	keyCol    int32
+	kids      int32 // its members or items are yamlFile.kids[kids : kids+nkids]
+	nkids     int32
+	list      bool // a sequence: items are found by index
+	sorted    bool // a large mapping whose members are sorted by key
 }
 
 // maxNodes bounds the values one file may expand to beyond what it writes out: aliases can
@@ -39,13 +52,19 @@ const (
 	aliasFactor = 4
 )
 
-// literalNodes counts the nodes of n's tree without following aliases.
-func literalNodes(n *yaml.Node) int {
-	count := 1
-	for _, c := range n.Content {
-		count += literalNodes(c)
+// literalNodes counts the nodes of n's tree without following aliases, and reports whether a
+// mapping in it has a key written as the empty string.
+func literalNodes(n *yaml.Node) (count int, emptyKey bool) {
+	count = 1
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && (c.Kind == yaml.AliasNode || c.Kind == yaml.ScalarNode && c.Value == "") {
+			emptyKey = true
+		}
+		cn, ce := literalNodes(c)
+		count += cn
+		emptyKey = emptyKey || ce
 	}
-	return count
+	return count, emptyKey
 }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -53,7 +72,7 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // parseYAML decodes data into a yamlFile. Problems are reported as diagnostics; value is nil when
 // the file could not be read at all.
 func parseYAML(name, dir string, data []byte) (*yamlFile, Diagnostics) {
-	f := &yamlFile{name: name, dir: dir, nodes: map[string]*nodeInfo{}}
+	f := &yamlFile{name: name, dir: dir}
 	var ds Diagnostics
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
@@ -73,8 +92,13 @@ func parseYAML(name, dir string, data []byte) (*yamlFile, Diagnostics) {
 	case !errors.Is(err, io.EOF):
 		ds = append(ds, f.syntaxError(err))
 	}
-	c := converter{f: f, active: map[*yaml.Node]bool{}, limit: maxNodes + aliasFactor*literalNodes(&doc)}
-	f.value = c.convert(&doc, "", Pos{})
+	literal, emptyKey := literalNodes(&doc)
+	f.nodes = make([]node, 0, literal)
+	if emptyKey {
+		f.byPath = map[string]int32{}
+	}
+	c := converter{f: f, active: map[*yaml.Node]bool{}, limit: maxNodes + aliasFactor*literal}
+	f.value, _ = c.convert(&doc, "", 0, 0)
 	ds = append(ds, c.ds...)
 	if f.value == nil && !c.tooBig {
 		ds.errorf(f.pos(doc.Line, doc.Column), "", "file is empty")
@@ -105,8 +129,8 @@ func (f *yamlFile) syntaxError(err error) Diagnostic {
 // at returns the position of the value at path, or of its nearest ancestor.
 func (f *yamlFile) at(path string) Pos {
 	for {
-		if n, ok := f.nodes[path]; ok {
-			return n.pos
+		if i := f.find(path); i >= 0 {
+			return f.pos(int(f.nodes[i].line), int(f.nodes[i].col))
 		}
 		if path == "" {
 			return f.pos(1, 1)
@@ -122,10 +146,108 @@ func (f *yamlFile) at(path string) Pos {
 
 // keyAt returns the position of the key of the mapping member at path (the value's when unknown).
 func (f *yamlFile) keyAt(path string) Pos {
-	if n, ok := f.nodes[path]; ok && n.keyPos.Line > 0 {
-		return n.keyPos
+	if i := f.find(path); i >= 0 && f.nodes[i].keyLine > 0 {
+		return f.pos(int(f.nodes[i].keyLine), int(f.nodes[i].keyCol))
 	}
 	return f.at(path)
+}
+
+// written reports whether the file has a value at path.
+func (f *yamlFile) written(path string) bool { return f.find(path) >= 0 }
+
+// raw returns the text of the scalar at path as written ("" when there is none).
+func (f *yamlFile) raw(path string) string {
+	if i := f.find(path); i >= 0 {
+		return f.nodes[i].raw
+	}
+	return ""
+}
+
+// find returns the index of the value at path, or -1.
+func (f *yamlFile) find(path string) int32 {
+	switch {
+	case f.byPath != nil:
+		if i, ok := f.byPath[path]; ok {
+			return i
+		}
+		return -1
+	case len(f.nodes) == 0:
+		return -1
+	case path == "":
+		return 0
+	}
+	return f.walk(0, path)
+}
+
+// walk follows the tokens of path (not "") down from node n.
+func (f *yamlFile) walk(n int32, path string) int32 {
+	for {
+		tok, rest, more := strings.Cut(path, "/")
+		if n = f.childAt(n, tok); n < 0 || !more {
+			return n
+		}
+		path = rest
+	}
+}
+
+// childAt returns the member or item of node n that the escaped path token tok names, or -1.
+func (f *yamlFile) childAt(n int32, tok string) int32 {
+	if f.nodes[n].list {
+		i, err := strconv.Atoi(tok)
+		if err != nil || i < 0 || i >= int(f.nodes[n].nkids) || strconv.Itoa(i) != tok {
+			return -1
+		}
+		return f.kids[f.nodes[n].kids+int32(i)] // -1 for an item without a node
+	}
+	key, ok := unescapeToken(tok)
+	if !ok {
+		return -1
+	}
+	return f.member(n, key)
+}
+
+// member returns the member of mapping node n with the given key, or -1.
+func (f *yamlFile) member(n int32, key string) int32 {
+	nd := &f.nodes[n]
+	if nd.list {
+		return -1
+	}
+	kids := f.kids[nd.kids : nd.kids+nd.nkids]
+	if nd.sorted {
+		if i, ok := slices.BinarySearchFunc(kids, key, func(k int32, key string) int {
+			return strings.Compare(f.nodes[k].key, key)
+		}); ok {
+			return kids[i]
+		}
+		return -1
+	}
+	for _, k := range kids {
+		if f.nodes[k].key == key {
+			return k
+		}
+	}
+	return -1
+}
+
+// unescapeToken reverses the JSON pointer escaping of a path token; ok is false when tok is not the
+// escaping of any key.
+func unescapeToken(tok string) (string, bool) {
+	if !strings.Contains(tok, "~") {
+		return tok, true
+	}
+	var b strings.Builder
+	for i := 0; i < len(tok); i++ {
+		if tok[i] != '~' {
+			b.WriteByte(tok[i])
+			continue
+		}
+		if i+1 == len(tok) || (tok[i+1] != '0' && tok[i+1] != '1') {
+			return "", false
+		}
+		b.WriteByte("~/"[tok[i+1]-'0'])
+		i++
+	}
+	return b.String(), true
 }
 
 // child joins a path and one member name or index, escaping it as a JSON pointer token.
@@ -150,71 +272,135 @@ type converter struct {
 	limit  int // values the file may expand to
 	tooBig bool
 	active map[*yaml.Node]bool // anchors being expanded, to refuse recursive aliases
+	path   []pathToken         // of the value being converted, for messages
+	kids   []int32             // members and items of the containers being converted
+	keys   []keyLine           // keys of the mappings being converted
 }
 
+// pathToken is one step of a path: a mapping key, or an index when key is "" and index >= 0.
+type pathToken struct {
+	key   string
+	index int
+}
+
+type keyLine struct {
+	key  string
+	line int
+}
+
+// pathString is the path of the value being converted ("records/3/ips/1").
+func (c *converter) pathString() string {
+	p := ""
+	for _, t := range c.path {
+		if t.index >= 0 {
+			p = child(p, t.index)
+		} else {
+			p = child(p, t.key)
+		}
+	}
+	return p
+}
+
+// smallMapping is the most members a mapping's members are searched through one by one; larger
+// mappings are sorted by key.
+const smallMapping = 16
+
 // convert turns n into nil, bool, int64, float64, string, []any or map[string]any, recording the
-// position of every value under its path.
-func (c *converter) convert(n *yaml.Node, path string, keyPos Pos) any {
+// position of every value as a node. key and keyLine, keyCol are those of a mapping member. It
+// returns the value and its node (-1 when none was recorded).
+func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (any, int32) {
 	if c.tooBig {
-		return nil
+		return nil, -1
 	}
 	c.count++
 	if c.count > c.limit {
 		c.tooBig = true
-		c.ds.errorf(c.f.pos(n.Line, n.Column), path, "the file expands to more than %d values (aliases?)", c.limit)
-		return nil
+		c.ds.errorf(c.f.pos(n.Line, n.Column), c.pathString(), "the file expands to more than %d values (aliases?)", c.limit)
+		return nil, -1
 	}
 	if n.Kind == yaml.DocumentNode {
 		if len(n.Content) == 0 {
-			return nil
+			return nil, -1
 		}
-		return c.convert(n.Content[0], path, keyPos)
+		return c.convert(n.Content[0], key, keyLine, keyCol)
 	}
-	info := &nodeInfo{pos: c.f.pos(n.Line, n.Column), keyPos: keyPos, tag: n.ShortTag(), raw: n.Value}
+	pos := c.f.pos(n.Line, n.Column)
 	if n.Kind == yaml.AliasNode {
 		if n.Alias == nil || c.active[n.Alias] {
-			c.ds.errorf(info.pos, path, "alias *%s refers to a value that contains it", n.Value)
-			return nil
+			c.ds.errorf(pos, c.pathString(), "alias *%s refers to a value that contains it", n.Value)
+			return nil, -1
 		}
 		c.active[n.Alias] = true
 		defer delete(c.active, n.Alias)
-		v := c.convert(n.Alias, path, keyPos)
-		if t, ok := c.f.nodes[path]; ok { // report problems at the use site
-			t.pos = info.pos
+		v, i := c.convert(n.Alias, key, keyLine, keyCol)
+		at := i
+		if c.f.byPath != nil {
+			at = c.f.find(c.pathString())
 		}
-		return v
+		if at >= 0 { // report problems at the use site
+			c.f.nodes[at].line, c.f.nodes[at].col = int32(pos.Line), int32(pos.Col)
+		}
+		return v, i
 	}
-	if _, seen := c.f.nodes[path]; !seen {
-		c.f.nodes[path] = info
+	idx := int32(len(c.f.nodes))
+	c.f.nodes = append(c.f.nodes, node{key: key, raw: n.Value, line: int32(pos.Line), col: int32(pos.Col),
+		keyLine: keyLine, keyCol: keyCol, list: n.Kind == yaml.SequenceNode})
+	if c.f.byPath != nil {
+		if p := c.pathString(); c.f.find(p) < 0 {
+			c.f.byPath[p] = idx
+		}
 	}
-	if (n.Kind == yaml.MappingNode && info.tag != "!!map") || (n.Kind == yaml.SequenceNode && info.tag != "!!seq") {
-		c.ds.errorf(info.pos, path, "unsupported YAML tag %s", info.tag) // and read on, as if untagged
+	tag := n.ShortTag()
+	if (n.Kind == yaml.MappingNode && tag != "!!map") || (n.Kind == yaml.SequenceNode && tag != "!!seq") {
+		c.ds.errorf(pos, c.pathString(), "unsupported YAML tag %s", tag) // and read on, as if untagged
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		c.active[n] = true
 		defer delete(c.active, n)
-		m := map[string]any{}
-		keys := map[string]Pos{}
-		c.mapping(n, path, m, keys, false)
-		return m
+		m := make(map[string]any, len(n.Content)/2)
+		kids, keys := len(c.kids), len(c.keys)
+		c.mapping(n, m, keys, false)
+		c.keys = c.keys[:keys]
+		c.endContainer(idx, kids)
+		return m, idx
 	case yaml.SequenceNode:
 		c.active[n] = true
 		defer delete(c.active, n)
-		s := make([]any, 0, len(n.Content))
+		s := make([]any, len(n.Content))
+		kids := len(c.kids)
 		for i, e := range n.Content {
-			s = append(s, c.convert(e, child(path, i), Pos{}))
+			c.path = append(c.path, pathToken{index: i})
+			v, k := c.convert(e, "", 0, 0)
+			c.path = c.path[:len(c.path)-1]
+			s[i] = v
+			c.kids = append(c.kids, k) // -1 too: items are found by index
 		}
-		return s
+		c.endContainer(idx, kids)
+		return s, idx
 	case yaml.ScalarNode:
-		return c.scalar(n, path, info)
+		return c.scalar(n, tag, pos), idx
 	}
-	return nil
+	return nil, idx
+}
+
+// endContainer moves the children of container node idx, converted since kids, to the file.
+func (c *converter) endContainer(idx int32, kids int) {
+	f := c.f
+	nd := &f.nodes[idx]
+	nd.kids, nd.nkids = int32(len(f.kids)), int32(len(c.kids)-kids)
+	f.kids = append(f.kids, c.kids[kids:]...)
+	c.kids = c.kids[:kids]
+	if !nd.list && nd.nkids > smallMapping {
+		run := f.kids[nd.kids:]
+		slices.SortFunc(run, func(a, b int32) int { return strings.Compare(f.nodes[a].key, f.nodes[b].key) })
+		nd.sorted = true
+	}
 }
 
 // mapping adds the members of n to m. Merge keys (<<) bring in the members of other mappings that
-// the mapping itself does not set.
-func (c *converter) mapping(n *yaml.Node, path string, m map[string]any, keys map[string]Pos, merged bool) {
+// the mapping itself does not set. c.keys[keys:] holds the keys already set, with their lines.
+func (c *converter) mapping(n *yaml.Node, m map[string]any, keys int, merged bool) {
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -231,17 +417,32 @@ func (c *converter) mapping(n *yaml.Node, path string, m map[string]any, keys ma
 			if k.Kind != yaml.ScalarNode {
 				desc = "a " + map[yaml.Kind]string{yaml.MappingNode: "mapping", yaml.SequenceNode: "sequence"}[k.Kind]
 			}
-			c.ds.errorf(kp, path, "key %s is not a string (quote it)", strconv.Quote(desc))
+			c.ds.errorf(kp, c.pathString(), "key %s is not a string (quote it)", strconv.Quote(desc))
 			continue
 		}
-		if first, dup := keys[k.Value]; dup {
+		if _, dup := m[k.Value]; dup {
 			if !merged {
-				c.ds.errorf(kp, child(path, k.Value), "duplicate key %q (first at line %d)", k.Value, first.Line)
+				first := 0
+				for _, kl := range c.keys[keys:] {
+					if kl.key == k.Value {
+						first = kl.line
+						break
+					}
+				}
+				c.path = append(c.path, pathToken{key: k.Value, index: -1})
+				c.ds.errorf(kp, c.pathString(), "duplicate key %q (first at line %d)", k.Value, first)
+				c.path = c.path[:len(c.path)-1]
 			}
 			continue
 		}
-		keys[k.Value] = kp
-		m[k.Value] = c.convert(v, child(path, k.Value), kp)
+		c.keys = append(c.keys, keyLine{k.Value, kp.Line})
+		c.path = append(c.path, pathToken{key: k.Value, index: -1})
+		val, kid := c.convert(v, k.Value, int32(kp.Line), int32(kp.Col))
+		c.path = c.path[:len(c.path)-1]
+		m[k.Value] = val
+		if kid >= 0 {
+			c.kids = append(c.kids, kid)
+		}
 	}
 	for _, mv := range merges {
 		targets := []*yaml.Node{mv}
@@ -253,18 +454,18 @@ func (c *converter) mapping(n *yaml.Node, path string, m map[string]any, keys ma
 				t = t.Alias
 			}
 			if t.Kind != yaml.MappingNode || c.active[t] {
-				c.ds.errorf(c.f.pos(t.Line, t.Column), path, "a merge key (<<) needs a mapping or a list of mappings")
+				c.ds.errorf(c.f.pos(t.Line, t.Column), c.pathString(), "a merge key (<<) needs a mapping or a list of mappings")
 				continue
 			}
 			c.active[t] = true
-			c.mapping(t, path, m, keys, true)
+			c.mapping(t, m, keys, true)
 			delete(c.active, t)
 		}
 	}
 }
 
-func (c *converter) scalar(n *yaml.Node, path string, info *nodeInfo) any {
-	switch info.tag {
+func (c *converter) scalar(n *yaml.Node, tag string, pos Pos) any {
+	switch tag {
 	case "!!str", "!!timestamp", "!!binary":
 		return n.Value
 	case "!!null":
@@ -289,7 +490,7 @@ func (c *converter) scalar(n *yaml.Node, path string, info *nodeInfo) any {
 			return f
 		}
 	default:
-		c.ds.errorf(info.pos, path, "unsupported YAML tag %s", info.tag)
+		c.ds.errorf(pos, c.pathString(), "unsupported YAML tag %s", tag)
 		return nil
 	}
 	return n.Value
