@@ -158,6 +158,9 @@ func validateSchema(f *yamlFile) Diagnostics {
 	ds = schemaErrors(f, "", s.top.Validate(root))
 	if list, ok := root["vaults"].([]any); ok {
 		for i, v := range list {
+			if quickValid(s.vault, v) {
+				continue
+			}
 			if err := s.vault.Validate(v); err != nil {
 				ds = append(ds, schemaErrors(f, "/vaults/"+strconv.Itoa(i), err)...)
 			}
@@ -202,7 +205,7 @@ func (s *schemaSet) validateRange(f *yamlFile, list []any, from, to int) Diagnos
 	var ds Diagnostics
 	for i := from; i < to; i++ {
 		for _, sch := range s.recordSchemas(list[i]) {
-			if sch == nil {
+			if sch == nil || quickValid(sch, list[i]) {
 				continue
 			}
 			if err := sch.Validate(list[i]); err != nil {

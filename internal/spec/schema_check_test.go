@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
 // TestValidateSchemaMatchesWhole: validating a file in parts (the document, each vault, each record
@@ -63,4 +65,47 @@ func diagLines(ds Diagnostics) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// TestQuickValidNeverHidesErrors: whatever quickValid accepts, the validator accepts too, for every
+// vault and record of the examples and golden inputs against every schema they may be checked with.
+func TestQuickValidNeverHidesErrors(t *testing.T) {
+	s, err := compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("testdata/invalid/*.yaml")
+	examples, _ := filepath.Glob("../../examples/*.yaml")
+	accepted := 0
+	for _, p := range append(files, examples...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, _ := parseYAML(p, ".", b)
+		root, _ := f.value.(map[string]any)
+		var values []any
+		for _, list := range []string{"vaults", "records"} {
+			items, _ := root[list].([]any)
+			values = append(values, items...)
+		}
+		schemas := []*jsonschema.Schema{s.whole, s.top, s.vault, s.record, s.recordShell}
+		for _, k := range s.kinds {
+			schemas = append(schemas, k)
+		}
+		for _, v := range append(values, f.value) {
+			for _, sch := range schemas {
+				if !quickValid(sch, v) {
+					continue
+				}
+				accepted++
+				if err := sch.Validate(v); err != nil {
+					t.Errorf("%s: quickValid accepts %v against %s, the validator says: %v", p, v, sch.Location, err)
+				}
+			}
+		}
+	}
+	if accepted == 0 {
+		t.Error("quickValid accepted nothing")
+	}
 }
