@@ -44,8 +44,6 @@ type objExtra struct {
 	path string // "records/3"
 	ips  []ipEntry
 	set  map[string]bool // fields written in YAML with a value that counts as "set"
-	// login as written, before the vault's type is known
-	loginRaw map[string]any
 }
 
 type ipEntry struct {
@@ -173,7 +171,6 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 		case "login":
 			if !vault {
 				if lm, ok := val.(map[string]any); ok {
-					x.loginRaw = lm
 					vt, _ := lm["vault"].(string)
 					o.Login = &VaultLogin{Vault: strings.TrimSpace(vt)}
 					o.FieldPos["login.vault"] = f.at(child(p, "vault"))

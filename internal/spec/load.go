@@ -104,9 +104,10 @@ type source struct {
 func load(opts Options, srcs []source) (*Document, Diagnostics) {
 	l := &loader{opts: opts, doc: &Document{}, extra: map[*Object]*objExtra{}}
 	var ds Diagnostics
-	for _, s := range srcs {
+	for i, s := range srcs {
 		l.doc.Files = append(l.doc.Files, s.name)
 		f, pds := parseYAML(s.name, s.dir, s.data)
+		srcs[i].data = nil // the file's values and positions are all that is needed from here on
 		ds = append(ds, pds...)
 		if f.value == nil {
 			l.broken = true
@@ -115,6 +116,7 @@ func load(opts Options, srcs []source) (*Document, Diagnostics) {
 		sds := validateSchema(f)
 		l.ds, l.replaced = nil, nil
 		l.file(f)
+		f.value = nil // the cross-object checks need only the positions
 		ds = append(ds, mergeDiagnostics(sds, l.ds, l.replaced)...)
 	}
 	l.ds = nil

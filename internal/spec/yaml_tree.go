@@ -52,19 +52,29 @@ const (
 	aliasFactor = 4
 )
 
-// literalNodes counts the nodes of n's tree without following aliases, and reports whether a
-// mapping in it has a key written as the empty string.
-func literalNodes(n *yaml.Node) (count int, emptyKey bool) {
-	count = 1
-	for i, c := range n.Content {
-		if n.Kind == yaml.MappingNode && i%2 == 0 && (c.Kind == yaml.AliasNode || c.Kind == yaml.ScalarNode && c.Value == "") {
-			emptyKey = true
-		}
-		cn, ce := literalNodes(c)
-		count += cn
-		emptyKey = emptyKey || ce
+// yamlShape is what parseYAML learns of a document before converting it.
+type yamlShape struct {
+	nodes    int  // nodes written literally (aliases not followed)
+	keys     int  // of which mapping keys
+	emptyKey bool // a mapping key is written as the empty string (or is an alias)
+	anchors  bool // a node has an anchor, so aliases may convert it again
+}
+
+// shape walks n's tree without following aliases.
+func shape(n *yaml.Node, sh *yamlShape) {
+	sh.nodes++
+	if n.Anchor != "" {
+		sh.anchors = true
 	}
-	return count, emptyKey
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 {
+			sh.keys++
+			if c.Kind == yaml.AliasNode || c.Kind == yaml.ScalarNode && c.Value == "" {
+				sh.emptyKey = true
+			}
+		}
+		shape(c, sh)
+	}
 }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -92,12 +102,15 @@ func parseYAML(name, dir string, data []byte) (*yamlFile, Diagnostics) {
 	case !errors.Is(err, io.EOF):
 		ds = append(ds, f.syntaxError(err))
 	}
-	literal, emptyKey := literalNodes(&doc)
-	f.nodes = make([]node, 0, literal)
-	if emptyKey {
+	var sh yamlShape
+	shape(&doc, &sh)
+	f.nodes = make([]node, 0, sh.nodes-sh.keys)
+	if sh.emptyKey {
 		f.byPath = map[string]int32{}
 	}
-	c := converter{f: f, active: map[*yaml.Node]bool{}, limit: maxNodes + aliasFactor*literal}
+	// Without anchors every node is converted once: drop each as soon as it is, so the YAML tree
+	// and the values need not fit in memory together.
+	c := converter{f: f, active: map[*yaml.Node]bool{}, limit: maxNodes + aliasFactor*sh.nodes, release: !sh.anchors}
 	f.value, _ = c.convert(&doc, "", 0, 0)
 	ds = append(ds, c.ds...)
 	if f.value == nil && !c.tooBig {
@@ -275,6 +288,8 @@ type converter struct {
 	path   []pathToken         // of the value being converted, for messages
 	kids   []int32             // members and items of the containers being converted
 	keys   []keyLine           // keys of the mappings being converted
+	// release drops each YAML node from its parent once converted (only when nothing refers to it).
+	release bool
 }
 
 // pathToken is one step of a path: a mapping key, or an index when key is "" and index >= 0.
@@ -375,6 +390,9 @@ func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (an
 			c.path = c.path[:len(c.path)-1]
 			s[i] = v
 			c.kids = append(c.kids, k) // -1 too: items are found by index
+			if c.release {
+				n.Content[i] = nil
+			}
 		}
 		c.endContainer(idx, kids)
 		return s, idx
@@ -442,6 +460,9 @@ func (c *converter) mapping(n *yaml.Node, m map[string]any, keys int, merged boo
 		m[k.Value] = val
 		if kid >= 0 {
 			c.kids = append(c.kids, kid)
+		}
+		if c.release {
+			n.Content[i], n.Content[i+1] = nil, nil
 		}
 	}
 	for _, mv := range merges {
