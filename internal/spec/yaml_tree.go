@@ -206,8 +206,8 @@ func (f *yamlFile) walk(n int32, path string) int32 {
 // childAt returns the member or item of node n that the escaped path token tok names, or -1.
 func (f *yamlFile) childAt(n int32, tok string) int32 {
 	if f.nodes[n].list {
-		i, err := strconv.Atoi(tok)
-		if err != nil || i < 0 || i >= int(f.nodes[n].nkids) || strconv.Itoa(i) != tok {
+		i, ok := indexToken(tok)
+		if !ok || i >= int(f.nodes[n].nkids) {
 			return -1
 		}
 		return f.kids[f.nodes[n].kids+int32(i)] // -1 for an item without a node
@@ -217,6 +217,22 @@ func (f *yamlFile) childAt(n int32, tok string) int32 {
 		return -1
 	}
 	return f.member(n, key)
+}
+
+// indexToken reads a path token that is an index as child writes it: decimal digits without a
+// sign or leading zeros.
+func indexToken(tok string) (int, bool) {
+	if tok == "" || len(tok) > 9 || (tok[0] == '0' && len(tok) > 1) {
+		return 0, false
+	}
+	i := 0
+	for _, c := range []byte(tok) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		i = i*10 + int(c-'0')
+	}
+	return i, true
 }
 
 // member returns the member of mapping node n with the given key, or -1.
