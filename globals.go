@@ -52,7 +52,7 @@ func (g *Globals) client(env *Env) (*qualysclient.Client, error) {
 		Debug:     debug,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("qualys client: %w", err)
+		return nil, err // already says "qualys client: ..."
 	}
 	return c, nil
 }

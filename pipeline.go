@@ -77,11 +77,7 @@ func planOptions(env *Env, desired *spec.Document, f PlanFlags, rateRemaining in
 			if !ok {
 				return "", fmt.Errorf("%s has no secret %s", o.Key(), param)
 			}
-			v, err := spec.Resolve(ref)
-			if err != nil {
-				return "", fmt.Errorf("%s: %s: %w", o.Key(), param, err)
-			}
-			return v, nil
+			return spec.Resolve(ref) // plan names the object, the parameter and the position
 		},
 	}
 }
