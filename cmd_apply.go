@@ -85,6 +85,12 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	}
 	if r.plan.Empty() {
 		fmt.Fprintln(out, "No changes to apply.")
+		if len(r.plan.Refused) > 0 {
+			if err := c.report(env, &apply.Result{}, r.plan, true, r.plan); err != nil {
+				return err
+			}
+			return errRefused(len(r.plan.Refused))
+		}
 		return c.report(env, &apply.Result{}, r.plan, true, nil)
 	}
 
@@ -148,7 +154,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	}
 	if remaining != nil {
 		if len(remaining.Steps) == 0 && len(remaining.Refused) > 0 {
-			return &exitErr{code: exitError, err: fmt.Errorf("%d change(s) were refused because the objects are protected (protect: true); see the plan", len(remaining.Refused))}
+			return errRefused(len(remaining.Refused))
 		}
 		return &exitErr{code: exitError, err: errors.New("every step was applied but Qualys does not match the configuration")}
 	}
@@ -318,4 +324,10 @@ func staleObjects(p *plan.Plan, liveDoc *spec.Document) []string {
 	}
 	sort.Strings(stale)
 	return stale
+}
+
+// errRefused reports changes a guard refused (protect: true): Qualys does not match the
+// configuration, though nothing failed.
+func errRefused(n int) error {
+	return &exitErr{code: exitError, err: fmt.Errorf("%d change(s) were refused because the objects are protected (protect: true); see the plan", n)}
 }
