@@ -297,6 +297,12 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env) (*planRu
 	if stale := staleObjects(p, liveDoc); len(stale) > 0 {
 		return nil, fmt.Errorf("refusing a stale plan: Qualys changed since the plan was made:\n  %s\nrun qsync plan again", strings.Join(stale, "\n  "))
 	}
+	// Steps are executed as written: make sure they are the ones qsync plans from this
+	// configuration and this Qualys state, so an edited file cannot delete or change what the plan
+	// does not own or list, nor send another secret.
+	if err := plan.Verify(p, desired, liveDoc, planOptions(env, desired, PlanFlags{}, 0)); err != nil {
+		return nil, fmt.Errorf("refusing the saved plan %s: %w; run qsync plan again", c.Paths[0], err)
+	}
 	return &planRun{client: client, desired: desired, live: liveDoc, plan: p}, nil
 }
 

@@ -107,6 +107,7 @@ func replan(ctx context.Context, c *qualysclient.Client, env *Env, desired *spec
 		return nil, fmt.Errorf("plan: %w", err)
 	}
 	p.Config = desired.Files
+	p.Flags = plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets}
 	if p.ConfigDigest, err = configDigest(desired.Files); err != nil {
 		return nil, err
 	}

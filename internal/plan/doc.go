@@ -68,6 +68,7 @@
 //	notes[]         plan-wide remarks
 //	config[]        configuration files (set by the CLI)
 //	config_digest   digest of the configuration (set by the CLI)
+//	flags           {adopt, allow_deletes, push_secrets} the plan was made with (set by the CLI)
 //	live_digests    key.String() -> ObjectDigest of each live object a step touches
 //	calls           "kind op" -> number of API calls
 //	rate_remaining  calls left per endpoint when planned (0: unknown)

@@ -111,6 +111,9 @@ type Plan struct {
 	Config []string `json:"config,omitempty"`
 	// ConfigDigest is a digest of the configuration the plan was built from (set by the caller).
 	ConfigDigest string `json:"config_digest,omitempty"`
+	// Flags are the planning options the plan was built with (set by the caller), so that apply
+	// can rebuild exactly this plan from a saved file (see Verify).
+	Flags Flags `json:"flags,omitzero"`
 	// LiveDigests maps key.String() of every live object a step touches to ObjectDigest of it as
 	// read when planning, so apply can refuse a stale plan.
 	LiveDigests map[string]string `json:"live_digests"`
@@ -118,6 +121,13 @@ type Plan struct {
 	Calls map[string]int `json:"calls"`
 	// RateRemaining is Options.RateRemaining (zero: unknown).
 	RateRemaining int `json:"rate_remaining,omitempty"`
+}
+
+// Flags are the planning choices of Options that change what a plan does.
+type Flags struct {
+	Adopt        bool `json:"adopt,omitempty"`
+	AllowDeletes bool `json:"allow_deletes,omitempty"`
+	PushSecrets  bool `json:"push_secrets,omitempty"`
 }
 
 // Change is the difference of one object. Before is the live object (nil for a create) and After

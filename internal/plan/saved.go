@@ -158,3 +158,66 @@ func knownRecordKind(k spec.Kind) bool {
 	}
 	return false
 }
+
+// Verify checks that a saved plan is exactly the plan Build makes now from desired and live with
+// opts and the flags the plan records: the same owner, changes, steps (calls, IDs, parameters,
+// secret references, order) and live digests. Apply runs a saved plan's steps as written, so a
+// file edited by hand, or forged, could otherwise delete or change objects the plan does not own
+// or list, or send a secret (any environment variable or file) as a parameter; rebuilding and
+// comparing rules all of that out, and also refuses a plan that live changes since have made
+// different (a new managed object to delete, a new IP conflict).
+//
+// opts carries what the flags do not record: the secret key and resolver, LiveComplete. A plan
+// made with another QSYNC_SECRET_KEY, or secret values changed since, differs too.
+func Verify(saved *Plan, desired, live *spec.Document, opts Options) error {
+	opts.Adopt, opts.AllowDeletes, opts.PushSecrets = saved.Flags.Adopt, saved.Flags.AllowDeletes, saved.Flags.PushSecrets
+	if opts.Owner == "" && desired != nil {
+		opts.Owner = desired.Owner
+	}
+	if saved.Owner != opts.Owner {
+		return fmt.Errorf("%w: it is for owner %q, the configuration's owner is %q", ErrPlanMismatch, saved.Owner, opts.Owner)
+	}
+	now, err := Build(desired, live, opts)
+	if err != nil {
+		return fmt.Errorf("%w: planning again from the same configuration and Qualys state fails: %w", ErrPlanMismatch, err)
+	}
+	if d := firstDiff(saved, now); d != "" {
+		return fmt.Errorf("%w: %s", ErrPlanMismatch, d)
+	}
+	return nil
+}
+
+// ErrPlanMismatch is wrapped by Verify's errors.
+var ErrPlanMismatch = errors.New("the saved plan differs from the plan qsync makes now from the same configuration and Qualys state (was the file edited, or made with another QSYNC_SECRET_KEY or other secret values?)")
+
+// firstDiff names the first difference between two plans in what apply acts on ("" if none).
+func firstDiff(saved, now *Plan) string {
+	js := func(v any) string {
+		b, _ := json.Marshal(v) // plain data
+		return string(b)
+	}
+	if len(saved.Steps) != len(now.Steps) {
+		return fmt.Sprintf("it has %d step(s), the plan made now has %d", len(saved.Steps), len(now.Steps))
+	}
+	for i := range saved.Steps {
+		if js(saved.Steps[i]) != js(now.Steps[i]) {
+			s := &saved.Steps[i]
+			return fmt.Sprintf("step %d (%s %s) differs", s.ID, s.Op, s.Kind)
+		}
+	}
+	strip := func(cs []Change) []Change {
+		out := make([]Change, len(cs))
+		for i, c := range cs {
+			c.Before, c.After = nil, nil
+			out[i] = c
+		}
+		return out
+	}
+	if js(strip(saved.Changes)) != js(strip(now.Changes)) {
+		return "its list of changes differs"
+	}
+	if js(saved.LiveDigests) != js(now.LiveDigests) {
+		return "its digests of live objects differ"
+	}
+	return ""
+}
