@@ -82,6 +82,20 @@ type Config struct {
 	// request without X-Requested-With (default 1901, HTTP 400; contract
 	// row 9).
 	MissingRequestedWithCode int
+	// ErrorContentType is the Content-Type of HTTP 400 answers. The default
+	// is "application/xml", as in the real 400 capture (REFERENCE.md §1
+	// [R]); 401 answers carry "text/xml;charset=UTF-8" like the real 401
+	// capture, and every other XML answer "text/xml;charset=UTF-8"
+	// (contract row 14).
+	ErrorContentType string
+	// WarningWithoutCode leaves CODE out of the truncation WARNING, which
+	// REFERENCE.md §6 models as WARNING(CODE?, TEXT, URL?) [I].
+	WarningWithoutCode bool
+	// IPsUnmerged returns IP_SET entries as they were sent (each one
+	// normalized, in order, duplicates dropped) instead of sorted and merged
+	// (contract row 8; REFERENCE.md §8.4 [I]). remove_ips still yields the
+	// merged form, since it can split an entry.
+	IPsUnmerged bool
 
 	// Logf, when set, receives messages about internal failures (for
 	// example a state file that cannot be written).
@@ -122,6 +136,9 @@ func (c *Config) Normalize() error {
 	}
 	if c.MissingRequestedWithCode == 0 {
 		c.MissingRequestedWithCode = 1901
+	}
+	if c.ErrorContentType == "" {
+		c.ErrorContentType = "application/xml"
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return nil

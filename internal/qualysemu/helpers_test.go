@@ -117,7 +117,7 @@ func (e *emu) do(r req) *reply {
 	w := httptest.NewRecorder()
 	e.s.ServeHTTP(w, hr)
 	out := &reply{status: w.Code, header: w.Header(), body: w.Body.String()}
-	if !e.noParse && strings.HasPrefix(w.Header().Get("Content-Type"), "text/xml") {
+	if !e.noParse && (strings.HasPrefix(w.Header().Get("Content-Type"), "text/xml") || strings.HasPrefix(w.Header().Get("Content-Type"), "application/xml")) {
 		out.doc = parseXML(e.t, out.body)
 	}
 	return out

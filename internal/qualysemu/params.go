@@ -371,14 +371,52 @@ func storedIPs(s string) *netipx.IPSet {
 	return set
 }
 
-// ipSetNode renders IP_SET with IP and IP_RANGE children.
-func ipSetNode(set *netipx.IPSet) *node {
+// ipEntries returns the entries of a valid ips value one by one, each in
+// the stored form (an address, or a-b for anything wider; CIDR becomes a
+// range).
+func ipEntries(value string) []string {
+	var out []string
+	for _, tok := range strings.Split(value, ",") {
+		set, e := parseIPs("ips", tok)
+		if e != nil {
+			continue
+		}
+		for _, r := range set.Ranges() {
+			out = append(out, rangeString(r))
+		}
+	}
+	return out
+}
+
+func splitStored(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+func dedupeStrings(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// storedIPSetNode renders the stored ips value as IP_SET, one IP or
+// IP_RANGE per stored entry: the canonical merged form by default, the
+// entries as sent with Config.IPsUnmerged.
+func storedIPSetNode(stored string) *node {
 	n := el("IP_SET")
-	for _, r := range set.Ranges() {
-		if r.From() == r.To() {
-			n.add(txt("IP", r.From().String()))
+	for _, e := range splitStored(stored) {
+		if strings.Contains(e, "-") {
+			n.add(txt("IP_RANGE", e))
 		} else {
-			n.add(txt("IP_RANGE", rangeString(r)))
+			n.add(txt("IP", e))
 		}
 	}
 	return n

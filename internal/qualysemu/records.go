@@ -111,8 +111,12 @@ func (s *Server) warningNode(c *reqCtx, nextID int64) *node {
 	}
 	q = append(q, "id_min="+strconv.FormatInt(nextID, 10))
 	u := c.base + c.r.URL.Path + "?" + strings.Join(q, "&")
+	code := txt("CODE", "1980")
+	if s.cfg.WarningWithoutCode {
+		code = nil
+	}
 	return el("WARNING",
-		txt("CODE", "1980"),
+		code,
 		txt("TEXT", fmt.Sprintf("%d record limit exceeded. Use URL to get next batch of results.", s.cfg.PageSize)),
 		cdata("URL", u))
 }
@@ -168,7 +172,7 @@ func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
 			n.add(fieldNode(f, r.Params))
 		}
 	}
-	n.add(ipSetNode(s.recordIPs(r)))
+	n.add(storedIPSetNode(r.Params["ips"]))
 	lt := r.Params["login_type"]
 	if lt == "" {
 		lt = loginBasic
@@ -662,6 +666,18 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 		ipSet, _ = b.IPSet()
 	}
 	m["ips"] = ipSetString(ipSet)
+	if s.cfg.IPsUnmerged && !p.has("remove_ips") && (p.has("ips") || p.has("add_ips")) {
+		var entries []string
+		if !p.has("ips") && !create {
+			entries = splitStored(old.Params["ips"])
+		}
+		for _, name := range []string{"ips", "add_ips"} {
+			if p.has(name) {
+				entries = append(entries, ipEntries(p.get(name))...)
+			}
+		}
+		m["ips"] = strings.Join(dedupeStrings(entries), ",")
+	}
 
 	// Type-specific rules.
 	switch rt.name {

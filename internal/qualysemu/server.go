@@ -315,6 +315,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer release()
 	entry.Status, entry.Code, entry.Write, entry.Dropped = resp.status, resp.code, resp.write, resp.drop
 	s.logRequest(entry)
+	if resp.contentType == "" && resp.status == http.StatusBadRequest {
+		resp.contentType = s.cfg.ErrorContentType
+	}
 	writeResponse(w, resp)
 }
 
