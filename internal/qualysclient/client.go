@@ -366,7 +366,15 @@ func (c *Client) do(ctx context.Context, r *request) error {
 		}
 		var apiErr *APIError
 		var batchErr *BatchError
-		if errors.As(err, &apiErr) || errors.As(err, &batchErr) {
+		if errors.As(err, &batchErr) {
+			// Qualys quotes invalid values in its texts: mask secrets as in a SIMPLE_RETURN.
+			for i := range batchErr.Failed {
+				batchErr.Failed[i].Text = red.text(batchErr.Failed[i].Text)
+			}
+			return err
+		}
+		if errors.As(err, &apiErr) {
+			apiErr.Text = red.text(apiErr.Text)
 			return err
 		}
 		if r.write {

@@ -287,3 +287,26 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Qualys quotes invalid values in its error texts ("parameter ips has invalid value: 10.40.0.10"),
+// so a refused password comes back in the TEXT of a BATCH: it must be masked there too, as in a
+// SIMPLE_RETURN, before it reaches an error message, a log line or apply's JSON result.
+func TestBatchFailureTextIsRedacted(t *testing.T) {
+	const secret = "canary-Secret-4711"
+	env := setup(t)
+	env.mux.HandleFunc("/api/2.0/fo/auth/mysql/", func(w http.ResponseWriter, r *http.Request) {
+		writeXML(w, 200, batchReturn(
+			`<BATCH><CODE>1905</CODE><TEXT>parameter password has invalid value: `+secret+`</TEXT><ID_SET><ID>9</ID></ID_SET></BATCH>`))
+	})
+	err := env.client.UpdateRecords(context.Background(), MySQL, []int64{9}, url.Values{"password": {secret}})
+	var be *BatchError
+	if !errors.As(err, &be) {
+		t.Fatalf("err = %#v, want *BatchError", err)
+	}
+	if strings.Contains(err.Error(), secret) || strings.Contains(be.Failed[0].Text, secret) {
+		t.Errorf("the secret is in the batch error: %q", err)
+	}
+	if !strings.Contains(be.Failed[0].Text, "parameter password has invalid value: ") {
+		t.Errorf("the rest of the text was lost: %q", be.Failed[0].Text)
+	}
+}
