@@ -208,7 +208,9 @@ func (c *Client) paginate(ctx context.Context, op, path string, params url.Value
 // paginateWith is paginate with a record sink filled while each page is
 // parsed.
 func (c *Client) paginateWith(ctx context.Context, op, path string, params url.Values, sink *recordSink, page func(*node) (*warning, error)) error {
-	var last int64
+	// last is the id_min of the page being read: the caller's, on the
+	// first page. A WARNING must point past it.
+	last, _ := strconv.ParseInt(params.Get("id_min"), 10, 64)
 	for n := 1; ; n++ {
 		var w *warning
 		pageOp := op
