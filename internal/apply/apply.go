@@ -35,6 +35,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/qualysclient"
@@ -313,6 +314,11 @@ func resolveSecrets(p *plan.Plan, opts Options) (map[int]map[string]string, erro
 				errs = append(errs, fmt.Errorf("%s: %s: %w", describe(st.Op, st.Kind, st.Keys), name, err))
 				continue
 			}
+			if max := secretMaxLen(st, name); max > 0 && utf8.RuneCountInString(v) > max {
+				errs = append(errs, fmt.Errorf("%s: %s (%s) is %d characters long; Qualys accepts at most %d",
+					describe(st.Op, st.Kind, st.Keys), name, st.Secrets[name], utf8.RuneCountInString(v), max))
+				continue
+			}
 			vals[name] = v
 		}
 		out[st.ID] = vals
@@ -321,6 +327,27 @@ func resolveSecrets(p *plan.Plan, opts Options) (map[int]map[string]string, erro
 		return nil, fmt.Errorf("resolve secrets (nothing was sent): %w", errors.Join(errs...))
 	}
 	return out, nil
+}
+
+// secretMaxLen returns the documented length limit of a step's secret parameter (0: none known),
+// from the kind's descriptor table: vault steps name their type, record steps their sub_type.
+func secretMaxLen(st plan.Step, param string) int {
+	var def *spec.KindDef
+	if st.Kind == spec.KindVault {
+		def = spec.VaultTypeByQualys(st.Params["type"])
+	} else {
+		def = spec.Lookup(st.Kind, st.Params["sub_type"])
+		if def == nil {
+			def = spec.Lookup(st.Kind, "")
+		}
+	}
+	if def == nil {
+		return 0
+	}
+	if f := def.Field(param); f != nil {
+		return f.MaxLen
+	}
+	return 0
 }
 
 func sortedNames[V any](m map[string]V) []string {

@@ -526,3 +526,26 @@ func newFakeFrom(f *fakeClient) *fakeClient {
 	}
 	return g
 }
+
+func TestRunTooLongSecretSendsNothing(t *testing.T) {
+	f := newFake()
+	p := testPlan()
+	p.Steps[2].Secrets = map[string]spec.SecretRef{"password": {Env: "LONG"}}
+	long := strings.Repeat("x", spec.MaxPassword+1)
+	res := func(ref spec.SecretRef) (string, error) {
+		if ref.Env == "LONG" {
+			return long, nil
+		}
+		return resolve(ref)
+	}
+	_, err := Run(context.Background(), f, p, Options{Resolve: res})
+	if err == nil || !strings.Contains(err.Error(), `create mysql "db": password (env:LONG) is 101 characters long; Qualys accepts at most 100`) {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), long) {
+		t.Fatalf("the error shows the secret: %v", err)
+	}
+	if len(f.calls) != 0 {
+		t.Fatalf("calls = %q, want none", f.calls)
+	}
+}
