@@ -191,11 +191,16 @@ func convertVaults(ctx context.Context, c Reader, vaults []qualysclient.Vault, o
 }
 
 // ConvertVault turns a listed or viewed vault into a spec object. Settings are filled in only when
-// viewed is true (the list output carries none); an unviewed vault has Attrs nil.
+// viewed is true (the list output carries none); an unviewed vault has Attrs nil. A vault of a type
+// qsync does not know becomes an opaque object (see spec.Object.Opaque): title, ID, comments and
+// marker only.
 func ConvertVault(v qualysclient.Vault, viewed bool) (*spec.Object, error) {
 	def := spec.VaultTypeByQualys(v.Type)
 	if def == nil {
-		return nil, fmt.Errorf("vault %q (id %d) has type %q, which qsync does not know", v.Title, v.ID, v.Type)
+		o := &spec.Object{Kind: spec.KindVault, Title: v.Title, ID: v.ID,
+			Opaque: fmt.Sprintf("unknown vault type %q", v.Type)}
+		o.Comments, o.Marker = spec.SplitComments(v.Comments)
+		return o, nil
 	}
 	o := &spec.Object{Kind: spec.KindVault, Type: def.Type, Title: v.Title, ID: v.ID}
 	o.Comments, o.Marker = spec.SplitComments(v.Comments)
@@ -211,36 +216,49 @@ func ConvertVault(v qualysclient.Vault, viewed bool) (*spec.Object, error) {
 }
 
 // ConvertRecord turns one listed record into a spec object. vaultTitles maps vault IDs to titles so
-// a vault login names its vault by title.
+// a vault login names its vault by title. A record of a unix sub_type, or logging in through a vault
+// type, that qsync does not know becomes an opaque object (see spec.Object.Opaque); its IP list must
+// still parse, since IP conflicts are checked against it.
 func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int64]string) (*spec.Object, error) {
-	sub := strings.TrimSpace(rec.Fields["SUB_TYPE"])
-	def := spec.Lookup(kind, sub)
-	if def == nil {
-		return nil, fmt.Errorf("%s record %q (id %d) has sub_type %q, which qsync does not know", kind, rec.Title, rec.ID, sub)
-	}
-	o := &spec.Object{Kind: kind, Type: def.Type, Title: rec.Title, ID: rec.ID}
+	o := &spec.Object{Kind: kind, Title: rec.Title, ID: rec.ID}
 	o.Comments, o.Marker = spec.SplitComments(rec.Comments)
 	ips, err := spec.ParseIPSet(rec.IPs...)
 	if err != nil {
 		return nil, fmt.Errorf("%s record %q (id %d): IP list: %w", kind, rec.Title, rec.ID, err)
 	}
 	o.IPs = ips
-	if o.Attrs, err = readFields(def.Fields, rec.Fields, rec.Lists); err != nil {
-		return nil, fmt.Errorf("%s record %q (id %d): %w", kind, rec.Title, rec.ID, err)
-	}
+	var vdef *spec.KindDef
+	vaultTitle := ""
 	if strings.EqualFold(rec.LoginType, "vault") || rec.Vault != nil {
 		if rec.Vault == nil {
 			return nil, fmt.Errorf("%s record %q (id %d) logs in through a vault but lists no DIGITAL_VAULT", kind, rec.Title, rec.ID)
 		}
-		vdef := spec.VaultTypeByQualys(rec.Vault.Type)
-		if vdef == nil {
-			return nil, fmt.Errorf("%s record %q (id %d) uses vault type %q, which qsync does not know", kind, rec.Title, rec.ID, rec.Vault.Type)
+		vaultTitle = vaultTitles[rec.Vault.ID]
+		if vaultTitle == "" {
+			vaultTitle = rec.Vault.Title
 		}
-		title := vaultTitles[rec.Vault.ID]
-		if title == "" {
-			title = rec.Vault.Title
+		if vdef = spec.VaultTypeByQualys(rec.Vault.Type); vdef == nil {
+			o.Opaque = fmt.Sprintf("logs in through unknown vault type %q", rec.Vault.Type)
 		}
-		login := &spec.VaultLogin{Vault: title}
+	}
+	sub := strings.TrimSpace(rec.Fields["SUB_TYPE"])
+	def := spec.Lookup(kind, sub)
+	if def == nil {
+		o.Opaque = fmt.Sprintf("unknown sub_type %q", sub)
+	}
+	if o.Opaque != "" {
+		if vaultTitle != "" {
+			// Only the vault's title, so that the vault is never deleted while this record uses it.
+			o.Login = &spec.VaultLogin{Vault: vaultTitle}
+		}
+		return o, nil
+	}
+	o.Type = def.Type
+	if o.Attrs, err = readFields(def.Fields, rec.Fields, rec.Lists); err != nil {
+		return nil, fmt.Errorf("%s record %q (id %d): %w", kind, rec.Title, rec.ID, err)
+	}
+	if vdef != nil {
+		login := &spec.VaultLogin{Vault: vaultTitle}
 		for _, p := range vdef.LoginParams {
 			if v := strings.TrimSpace(rec.Vault.Fields[p.Element]); v != "" {
 				if login.Params == nil {

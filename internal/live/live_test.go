@@ -92,17 +92,91 @@ func TestConvertRecordMarkerAndSubType(t *testing.T) {
 	}
 }
 
-func TestConvertRecordRejectsWhatItCannotRepresent(t *testing.T) {
+func TestConvertRecordRejectsWhatItCannotRead(t *testing.T) {
 	for name, rec := range map[string]qualysclient.Record{
-		"unknown sub_type":      {Title: "x", Fields: map[string]string{"SUB_TYPE": "juniper"}},
-		"bad IP":                {Title: "x", IPs: []string{"10.0.0.999"}},
-		"vault login, no vault": {Title: "x", LoginType: "vault"},
-		"unknown vault type":    {Title: "x", LoginType: "vault", Vault: &qualysclient.DigitalVault{Type: "Keeper"}},
-		"bad boolean":           {Title: "x", Fields: map[string]string{"CLEARTEXT_PASSWORD": "maybe"}},
+		"bad IP":                        {Title: "x", IPs: []string{"10.0.0.999"}},
+		"bad IP, opaque":                {Title: "x", IPs: []string{"10.0.0.999"}, Fields: map[string]string{"SUB_TYPE": "juniper"}},
+		"vault login, no vault":         {Title: "x", LoginType: "vault"},
+		"vault login, no vault, opaque": {Title: "x", LoginType: "vault", Fields: map[string]string{"SUB_TYPE": "juniper"}},
+		"bad boolean":                   {Title: "x", Fields: map[string]string{"CLEARTEXT_PASSWORD": "maybe"}},
 	} {
 		if _, err := ConvertRecord(spec.KindUnix, rec, nil); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+func TestConvertOpaque(t *testing.T) {
+	const comments = "Hand-made\n[managed by qsync: owner=netops]"
+	for name, tc := range map[string]struct {
+		kind spec.Kind
+		rec  qualysclient.Record
+		want string
+	}{
+		"unknown sub_type": {spec.KindUnix, qualysclient.Record{Fields: map[string]string{"SUB_TYPE": "juniper", "CLEARTEXT_PASSWORD": "maybe"}},
+			`unknown sub_type "juniper"`},
+		"sub_type on mysql": {spec.KindMySQL, qualysclient.Record{Fields: map[string]string{"SUB_TYPE": "galera"}}, `unknown sub_type "galera"`},
+		"unknown login vault type": {spec.KindMySQL, qualysclient.Record{LoginType: "vault", Fields: map[string]string{"USERNAME": "u"},
+			Vault: &qualysclient.DigitalVault{ID: 9, Type: "Keeper", Title: "old title", Fields: map[string]string{"VAULT_X": "y"}}},
+			`logs in through unknown vault type "Keeper"`},
+	} {
+		rec := tc.rec
+		rec.ID, rec.Title, rec.Comments, rec.IPs = 42, "odd", comments, []string{"10.0.0.1-10.0.0.3", "10.0.0.4"}
+		o, err := ConvertRecord(tc.kind, rec, map[int64]string{9: "Keeper prod"})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if o.Opaque != tc.want || o.Kind != tc.kind || o.Title != "odd" || o.ID != 42 || o.Type != "" || o.Attrs != nil ||
+			o.IPs.String() != "10.0.0.1-10.0.0.4" || o.Comments != "Hand-made" || o.Marker == nil || o.Marker.Owner != "netops" {
+			t.Errorf("%s: got %+v", name, o)
+		}
+		if rec.Vault != nil && (o.Login == nil || o.Login.Vault != "Keeper prod" || o.Login.Params != nil) {
+			t.Errorf("%s: login = %+v, want only the vault's title", name, o.Login)
+		} else if rec.Vault == nil && o.Login != nil {
+			t.Errorf("%s: login = %+v", name, o.Login)
+		}
+	}
+
+	for _, viewed := range []bool{false, true} {
+		v, err := ConvertVault(qualysclient.Vault{ID: 7, Title: "Keeper prod", Type: "Keeper", Comments: comments,
+			Fields: map[string]string{"URL": "https://keeper", "SSL_VERIFY": "maybe"}}, viewed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Opaque != `unknown vault type "Keeper"` || v.Kind != spec.KindVault || v.Type != "" || v.Attrs != nil || v.ID != 7 ||
+			v.Comments != "Hand-made" || v.Marker == nil || v.Def() != nil {
+			t.Errorf("viewed=%v: got %+v", viewed, v)
+		}
+	}
+	// A known vault type keeps its errors.
+	if _, err := ConvertVault(qualysclient.Vault{Title: "x", Type: "CA PAM", Fields: map[string]string{"SSL_VERIFY": "maybe"}}, true); err == nil {
+		t.Error("bad boolean in a known vault: no error")
+	}
+}
+
+func TestReadKeepsOpaqueObjects(t *testing.T) {
+	f := &fakeReader{
+		vaults: []qualysclient.Vault{{ID: 1, Title: "Keeper prod", Type: "Keeper"}},
+		views:  map[int64]qualysclient.Vault{1: {ID: 1, Title: "Keeper prod", Type: "Keeper", Comments: "[managed by qsync: owner=secops]"}},
+		records: map[qualysclient.RecordType][]qualysclient.Record{
+			qualysclient.Unix:  {{ID: 2, Title: "juniper", IPs: []string{"10.0.0.1"}, Fields: map[string]string{"SUB_TYPE": "juniper"}}},
+			qualysclient.MySQL: {sampleMySQL()},
+		},
+	}
+	doc, err := Read(context.Background(), f, Options{ViewAll: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := doc.Find(spec.Key{Kind: spec.KindVault, Title: "Keeper prod"})
+	j := doc.Find(spec.Key{Kind: spec.KindUnix, Title: "juniper"})
+	m := doc.Find(spec.Key{Kind: spec.KindMySQL, Title: sampleMySQL().Title})
+	if k == nil || k.Opaque == "" || k.Marker == nil || j == nil || j.Opaque == "" || m == nil || m.Opaque != "" {
+		t.Fatalf("objects: %+v %+v %+v", k, j, m)
+	}
+	// Other problems still fail the read.
+	f.records[qualysclient.Unix][0].IPs = []string{"10.0.0.999"}
+	if _, err := Read(context.Background(), f, Options{ViewAll: true}); err == nil || !strings.Contains(err.Error(), "IP list") {
+		t.Fatalf("err = %v, want an IP list error", err)
 	}
 }
 

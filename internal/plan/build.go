@@ -61,6 +61,7 @@ type builder struct {
 	byLive    map[*spec.Object]*item
 	refused   []Refusal
 	unmanaged []spec.Key
+	opaque    []Opaque
 	notes     []string
 	fpCache   map[fingerprintKey]string // fingerprints by secret reference, see fingerprints
 }
@@ -134,6 +135,7 @@ func Build(desired, live *spec.Document, opts Options) (*Plan, error) {
 	}
 	sortChanges(p.Changes)
 	p.Unmanaged = b.unmanaged
+	p.Opaque = b.opaque
 	p.Refused = b.refused
 	p.Notes = b.notes
 	if p.RateRemaining > 0 {
@@ -248,6 +250,7 @@ func (b *builder) match() {
 	effective := func(d *spec.Object) bool { return claim[d] != nil && eff[claim[d]] == d }
 	claimedByOther := func(l *spec.Object, d *spec.Object) bool { return eff[l] != nil && eff[l] != d }
 	matched := map[*spec.Object]*spec.Object{} // live -> desired
+	opaqueDeclared := map[*spec.Object]bool{}  // opaque live objects a desired object matches (an error)
 	for _, d := range desired {
 		it := &item{d: d, def: d.Def()}
 		var l *spec.Object
@@ -259,6 +262,12 @@ func (b *builder) match() {
 			l = b.liveBy[d.Key()]
 		}
 		if l != nil {
+			if l.Opaque != "" {
+				b.diags.add(d, d.Key(), "matches %s (id %d) in Qualys, which qsync cannot represent (%s), so it can neither update nor replace it; remove it from Qualys by hand, declare this object under another title, or upgrade qsync",
+					l.Key(), l.ID, l.Opaque)
+				opaqueDeclared[l] = true
+				continue
+			}
 			if other := matched[l]; other != nil {
 				b.diags.add(d, d.Key(), "matches %s (id %d), which %s matches too", l.Key(), l.ID, other.Key())
 				continue
@@ -272,11 +281,20 @@ func (b *builder) match() {
 		b.items = append(b.items, it)
 	}
 	for _, l := range b.live.Objects {
-		if b.byLive[l] != nil || b.liveBy[l.Key()] != l {
+		if b.byLive[l] != nil || b.liveBy[l.Key()] != l || opaqueDeclared[l] {
+			continue
+		}
+		if l.Opaque != "" && b.isManaged(l) {
+			// Leaving it alone would hide the delete the configuration asks for.
+			b.diags.add(nil, l.Key(), "exists in Qualys (id %d) with the ownership marker of owner %q, but qsync cannot represent it (%s), so it can neither update nor delete it; remove it from Qualys by hand or upgrade qsync",
+				l.ID, b.owner, l.Opaque)
 			continue
 		}
 		if !b.isManaged(l) {
 			b.unmanaged = append(b.unmanaged, l.Key())
+			if l.Opaque != "" {
+				b.opaque = append(b.opaque, Opaque{Key: l.Key(), ID: l.ID, Reason: l.Opaque})
+			}
 			continue
 		}
 		it := &item{l: l, def: l.Def(), managed: true, action: ActionDelete}
@@ -284,7 +302,29 @@ func (b *builder) match() {
 		b.items = append(b.items, it)
 	}
 	sort.SliceStable(b.unmanaged, func(i, j int) bool { return spec.Less(b.unmanaged[i], b.unmanaged[j]) })
+	sort.SliceStable(b.opaque, func(i, j int) bool { return spec.Less(b.opaque[i].Key, b.opaque[j].Key) })
+	b.checkOpaqueVaults(desired)
 	sort.SliceStable(b.items, func(i, j int) bool { return spec.Less(b.items[i].key(), b.items[j].key()) })
+}
+
+// checkOpaqueVaults reports desired records that log in through a live vault qsync cannot
+// represent: qsync knows neither its type nor its record-side login parameters.
+func (b *builder) checkOpaqueVaults(desired []*spec.Object) {
+	declared := map[string]bool{}
+	for _, d := range desired {
+		if d.Kind == spec.KindVault {
+			declared[d.Title] = true
+		}
+	}
+	for _, d := range desired {
+		if !d.Kind.IsRecord() || d.Login == nil || declared[d.Login.Vault] {
+			continue
+		}
+		if v := b.liveBy[spec.Key{Kind: spec.KindVault, Title: d.Login.Vault}]; v != nil && v.Opaque != "" {
+			b.diags.add(d, d.Key(), "login names vault %q (id %d), which qsync cannot represent (%s); a record managed by qsync cannot log in through it",
+				v.Title, v.ID, v.Opaque)
+		}
+	}
 }
 
 // checkOwner decides whether a matched live object may be changed: it must carry this owner's
@@ -406,6 +446,8 @@ func (b *builder) checkIPConflicts() {
 	// against the few live ranges it can touch instead of every live record.
 	index := map[string]*rangeIndex{}
 	for i, l := range stay {
+		// An opaque record has no Type, so Def is its kind's plain descriptor: the exclusivity
+		// group is the kind's (every unix sub_type shares "unix").
 		if l.Def() == nil || l.Def().ExclusiveGroup == "" {
 			continue
 		}
@@ -441,8 +483,11 @@ func (b *builder) checkIPConflicts() {
 			}
 			if x := d.IPs.Intersect(l.IPs); !x.IsZero() {
 				why := "which is not managed by owner " + strconv.Quote(b.owner)
-				if b.byLive[l] != nil {
+				switch {
+				case b.byLive[l] != nil:
 					why = "whose change is refused"
+				case l.Opaque != "":
+					why = "which qsync cannot represent (" + l.Opaque + ") and leaves alone"
 				}
 				b.diags.add(d, d.Key(), "ips %s are in %s (id %d), %s; Qualys allows an IP in only one %s record",
 					x, l.Key(), l.ID, why, it.group())

@@ -16,7 +16,10 @@
 //     declared object that exists live without a marker is an error unless adopted (adopt: true
 //     or Options.Adopt); one carrying another owner's marker is always an error. Live objects not
 //     declared and not managed are listed in Plan.Unmanaged and never touched. Managed live
-//     objects missing from the configuration are deleted.
+//     objects missing from the configuration are deleted. An opaque live object (one qsync
+//     cannot represent, spec.Object.Opaque) is never changed: a declared object with its key, or
+//     the marker of this owner on it, is an error; otherwise it is listed as unmanaged with its
+//     reason, and its IPs still count for IP exclusivity.
 //  3. Compare. Every readable setting of the kind's descriptor table is compared in canonical form
 //     (spec.Canonical; an unset field equals its default), IPs as address sets, comments as the
 //     user's text (the marker is not shown), logins by vault ID and the vault type's record-side
@@ -64,6 +67,8 @@
 //	                keys[] {Kind,Title}, ids[], params{name: value as sent},
 //	                secrets{name: {env|file}}, vault_ref, depends_on[]
 //	unmanaged[]     {Kind,Title} of live objects left alone
+//	opaque[]        {key, id, reason} of the unmanaged live objects qsync cannot represent
+//	                (an unknown unix sub_type, vault type or login vault type); also in unmanaged[]
 //	refused[]       {key, id, action, reason}
 //	notes[]         plan-wide remarks
 //	config[]        configuration files (set by the CLI)

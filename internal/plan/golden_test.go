@@ -147,6 +147,17 @@ func scenarios() []scenario {
 				o.Marker = &spec.Marker{Owner: "netops"}
 				return doc(mysql(t, "keep-db", 5, "10.0.0.1"), u, o)
 			}},
+		{name: "opaque",
+			desired: func(t *testing.T) *spec.Document { return doc(mysql(t, "keep-db", 0, "10.0.0.1")) },
+			live: func(t *testing.T) *spec.Document {
+				j := &spec.Object{Kind: spec.KindUnix, Title: "core-juniper", ID: 30, IPs: ips(t, "10.9.0.0/30"),
+					Opaque: `unknown sub_type "juniper"`}
+				k := &spec.Object{Kind: spec.KindVault, Title: "Keeper prod", ID: 32, Marker: &spec.Marker{Owner: "netops"},
+					Opaque: `unknown vault type "Keeper"`}
+				u := mysql(t, "hand-made", 8, "10.0.0.2")
+				u.Marker = nil
+				return doc(mysql(t, "keep-db", 5, "10.0.0.1"), j, k, u)
+			}},
 		{name: "no_changes",
 			desired: func(t *testing.T) *spec.Document {
 				d := mysql(t, "keep-db", 0, "10.0.0.0/30")

@@ -102,6 +102,9 @@ type Plan struct {
 	Steps []Step `json:"steps"`
 	// Unmanaged lists live objects that carry no marker of this owner and are left alone.
 	Unmanaged []spec.Key `json:"unmanaged,omitempty"`
+	// Opaque gives the reason of every unmanaged live object qsync cannot represent (see
+	// spec.Object.Opaque); each is also in Unmanaged. They never appear in Changes or Steps.
+	Opaque []Opaque `json:"opaque,omitempty"`
 	// Refused lists changes the configuration asks for that a guard (protect: true) refused; they
 	// are not in Changes or Steps.
 	Refused []Refusal `json:"refused,omitempty"`
@@ -167,6 +170,25 @@ type FieldChange struct {
 	Added     []string `json:"added,omitempty"`
 	Removed   []string `json:"removed,omitempty"`
 	Diff      string   `json:"diff,omitempty"`
+}
+
+// Opaque is a live object qsync cannot represent, left alone.
+type Opaque struct {
+	Key    spec.Key `json:"key"`
+	ID     int64    `json:"id,omitempty"`
+	Reason string   `json:"reason"`
+}
+
+// opaqueReasons maps the keys of p.Opaque to their reasons.
+func (p *Plan) opaqueReasons() map[spec.Key]string {
+	if len(p.Opaque) == 0 {
+		return nil
+	}
+	m := make(map[spec.Key]string, len(p.Opaque))
+	for _, o := range p.Opaque {
+		m[o.Key] = o.Reason
+	}
+	return m
 }
 
 // Refusal is a change a guard refused.

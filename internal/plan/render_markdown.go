@@ -52,7 +52,12 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 
 	if len(p.Unmanaged) > 0 {
 		fmt.Fprintf(&tail, "<details><summary>%d unmanaged object%s left alone</summary>\n\n", len(p.Unmanaged), plural(len(p.Unmanaged)))
+		opaque := p.opaqueReasons()
 		for _, k := range p.Unmanaged {
+			if why, ok := opaque[k]; ok {
+				fmt.Fprintf(&tail, "- %s: qsync cannot represent it (%s)\n", mdCode(k.String()), mdEscape(why))
+				continue
+			}
 			fmt.Fprintf(&tail, "- %s\n", mdCode(k.String()))
 		}
 		tail.WriteString("\n</details>\n\n")

@@ -213,7 +213,12 @@ func renderText(w io.Writer, p *Plan, opts RenderOptions) error {
 	}
 	if len(p.Unmanaged) > 0 {
 		fmt.Fprintf(bw, "\nUnmanaged (no %q ownership marker; left alone):\n", p.Owner)
+		opaque := p.opaqueReasons()
 		for _, k := range p.Unmanaged {
+			if why, ok := opaque[k]; ok {
+				fmt.Fprintf(bw, "  %s: qsync cannot represent it (%s)\n", k, why)
+				continue
+			}
 			fmt.Fprintf(bw, "  %s\n", k)
 		}
 	}

@@ -370,6 +370,11 @@ func CheckVaultRefs(desired, live *Document) Diagnostics {
 				"vault %q is neither declared under vaults nor found in Qualys", o.Login.Vault)
 			continue
 		}
+		if v.Opaque != "" {
+			ds.errorf(o.FieldPos["login.vault"], objPath(o)+"/login/vault",
+				"vault %q exists in Qualys but qsync cannot represent it (%s); a record qsync manages cannot log in through it", o.Login.Vault, v.Opaque)
+			continue
+		}
 		if def := v.Def(); def != nil {
 			ds = append(ds, checkLogin(o, def)...)
 		}

@@ -229,6 +229,10 @@ func TestUndeclaredVaultAllowedThenCheckedLive(t *testing.T) {
 	if ds := CheckVaultRefs(doc, live); !strings.Contains(ds.Error(), `unknown login parameter "vault_app_name"`) {
 		t.Errorf("live thycotic vault: %v", ds)
 	}
+	live.Objects[0] = &Object{Kind: KindVault, Title: "Live vault", Opaque: `unknown vault type "Keeper"`}
+	if ds := CheckVaultRefs(doc, live); !strings.Contains(ds.Error(), `qsync cannot represent it (unknown vault type "Keeper")`) {
+		t.Errorf("live opaque vault: %v", ds)
+	}
 }
 
 // TestLoadMissingPath: a missing file or an empty directory is a diagnostic, not a panic.

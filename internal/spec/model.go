@@ -93,6 +93,12 @@ type Object struct {
 	ID int64 `json:"id,omitempty"`
 	// Marker is the parsed ownership marker found in the live comments; nil when there is none.
 	Marker *Marker `json:"marker,omitempty"`
+	// Opaque is non-empty for a live object qsync cannot represent (a unix sub_type, vault type or
+	// login vault type it does not know) and says why, e.g. `unknown vault type "Keeper"`. An
+	// opaque object has Kind, Title, ID, IPs, Comments and Marker, an empty Type and no Attrs; a
+	// record's Login names only its vault (no parameters), so that vault is never deleted under it.
+	// qsync never changes or deletes an opaque object: it is left alone like an unmanaged one.
+	Opaque string `json:"opaque,omitempty"`
 
 	// Desired-only facts: where the object and each of its fields were written.
 	Pos       Pos            `json:"-"`
