@@ -69,41 +69,7 @@ func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return fmt.Errorf("read live Qualys state: %w", err)
 	}
 
-	// Classify: this owner's objects, unmanaged ones (exported, adopted with --adopt) and other
-	// owners' objects (skipped: qsync never takes over another owner's object).
-	var objs []*spec.Object
-	unmanaged := map[*spec.Object]bool{}
-	skipped := map[string][]string{}
-	exported := map[string]bool{} // vault titles in the export
-	var left []string             // this owner's objects --kinds leaves out
-	for _, lo := range liveDoc.Objects {
-		if !all && !want[lo.Kind] {
-			if lo.Marker != nil && lo.Marker.Owner == c.Owner {
-				left = append(left, lo.Key().String())
-			}
-			continue
-		}
-		if lo.Marker != nil && lo.Marker.Owner != c.Owner {
-			skipped[lo.Marker.Owner] = append(skipped[lo.Marker.Owner], lo.Key().String())
-			continue
-		}
-		o := exportObject(lo, c.Owner, c.Adopt)
-		unmanaged[o] = lo.Marker == nil
-		if o.Kind == spec.KindVault {
-			exported[o.Title] = true
-		}
-		objs = append(objs, o)
-	}
-	var warnings []string
-	if len(left) > 0 {
-		warnings = append(warnings, fmt.Sprintf("--kinds leaves out %d object(s) managed by owner %s (%s): a plan of this export alone would delete them; keep them in another file of the configuration",
-			len(left), c.Owner, strings.Join(left, ", ")))
-	}
-	for _, o := range objs {
-		if o.Login != nil && !exported[o.Login.Vault] {
-			warnings = append(warnings, fmt.Sprintf("%s logs in through vault %q, which is not exported: qsync validate warns about it and qsync plan accepts it because it exists in Qualys", o.Key(), o.Login.Vault))
-		}
-	}
+	objs, unmanaged, skipped, warnings := c.classify(liveDoc, want, all)
 
 	files := c.layout(objs)
 	var paths []string
@@ -147,6 +113,56 @@ func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return fmt.Errorf("the export has %d problem(s) qsync cannot accept as they are (the live objects break qsync's rules); fix them in the files before planning", errorCount(diags))
 	}
 	return nil
+}
+
+// classify sorts the live objects of the kinds to export: this owner's objects and unmanaged ones
+// (exported, adopted with --adopt; unmanaged maps them to true), other owners' objects (skipped:
+// qsync never takes over another owner's object, listed by owner) and objects qsync cannot
+// represent (skipped with a warning). want is the kinds to export unless all.
+func (c *ExportCmd) classify(liveDoc *spec.Document, want map[spec.Kind]bool, all bool) (objs []*spec.Object,
+	unmanaged map[*spec.Object]bool, skipped map[string][]string, warnings []string) {
+	unmanaged = map[*spec.Object]bool{}
+	skipped = map[string][]string{}
+	exported := map[string]bool{} // vault titles in the export
+	var left []string             // this owner's objects --kinds leaves out
+	var opaque []string           // objects qsync cannot represent, with the reason
+	for _, lo := range liveDoc.Objects {
+		if !all && !want[lo.Kind] {
+			if lo.Marker != nil && lo.Marker.Owner == c.Owner {
+				left = append(left, lo.Key().String())
+			}
+			continue
+		}
+		if lo.Opaque != "" {
+			opaque = append(opaque, fmt.Sprintf("%s (id %d: %s)", lo.Key(), lo.ID, lo.Opaque))
+			continue
+		}
+		if lo.Marker != nil && lo.Marker.Owner != c.Owner {
+			skipped[lo.Marker.Owner] = append(skipped[lo.Marker.Owner], lo.Key().String())
+			continue
+		}
+		o := exportObject(lo, c.Owner, c.Adopt)
+		unmanaged[o] = lo.Marker == nil
+		if o.Kind == spec.KindVault {
+			exported[o.Title] = true
+		}
+		objs = append(objs, o)
+	}
+	if len(left) > 0 {
+		warnings = append(warnings, fmt.Sprintf("--kinds leaves out %d object(s) managed by owner %s (%s): a plan of this export alone would delete them; keep them in another file of the configuration",
+			len(left), c.Owner, strings.Join(left, ", ")))
+	}
+	if len(opaque) > 0 {
+		warnings = append(warnings, fmt.Sprintf("skipped %d object(s) qsync cannot represent (left alone; upgrade qsync to manage them): %s",
+			len(opaque), strings.Join(opaque, ", ")))
+	}
+	for _, o := range objs {
+		if o.Login != nil && !exported[o.Login.Vault] {
+			warnings = append(warnings, fmt.Sprintf("%s logs in through vault %q, which is not exported: qsync validate warns about it and qsync plan accepts it because it exists in Qualys", o.Key(), o.Login.Vault))
+		}
+	}
+
+	return objs, unmanaged, skipped, warnings
 }
 
 // exportObject copies a live object for writing: no Qualys ID or marker, adopt: true when asked
