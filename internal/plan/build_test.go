@@ -471,7 +471,7 @@ func TestBuildIdentity(t *testing.T) {
 func TestBuildDoesNotModifyInputs(t *testing.T) {
 	for _, sc := range scenarios() {
 		desired, live := sc.desired(t), sc.live(t)
-		before := fmt.Sprintf("%s", planTextDoc(desired)+planTextDoc(live))
+		before := planTextDoc(desired) + planTextDoc(live)
 		opts := baseOpts()
 		if sc.opts != nil {
 			sc.opts(&opts)

@@ -152,7 +152,7 @@ func normalizeBaseURL(raw string) (string, error) {
 	p := strings.TrimRight(u.Path, "/")
 	if i := strings.Index(p, "/api/"); i >= 0 {
 		p = p[:i] // tolerate ".../api/2.0/fo/" suffixes
-	} else if strings.HasSuffix(p, "/api") {
+	} else {
 		p = strings.TrimSuffix(p, "/api")
 	}
 	return u.Scheme + "://" + u.Host + p, nil

@@ -82,10 +82,3 @@ func (l *limiter) broadcast() {
 	close(l.wake)
 	l.wake = make(chan struct{})
 }
-
-// current returns the limit in force.
-func (l *limiter) current() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.limit
-}

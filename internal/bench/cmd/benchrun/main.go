@@ -44,11 +44,7 @@ func main() {
 	fmt.Println()
 	bench.WriteTable(os.Stdout, rep)
 	if *out != "" {
-		b, _ := json.MarshalIndent(rep, "", "  ")
-		if err := os.MkdirAll(filepath.Dir(*out), 0o755); err == nil {
-			err = os.WriteFile(*out, append(b, '\n'), 0o644)
-		}
-		if err != nil {
+		if err := writeResults(*out, rep); err != nil {
 			fmt.Fprintf(os.Stderr, "benchrun: write %s: %v\n", *out, err)
 			os.Exit(1)
 		}
@@ -57,4 +53,16 @@ func main() {
 	if missed := rep.Missed(); len(missed) > 0 {
 		fmt.Printf("%d target(s) missed.\n", len(missed))
 	}
+}
+
+// writeResults writes the report as indented JSON to path, creating its directory.
+func writeResults(path string, rep any) error {
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
