@@ -56,10 +56,7 @@ func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 			opts.Kinds = append(opts.Kinds, k)
 		}
 	}
-	if len(opts.Kinds) == 0 {
-		// live.Read reads every record kind when Kinds is empty; ask for one and drop it below.
-		opts.Kinds = spec.RecordEndpoints()[:1]
-	}
+	opts.VaultsOnly = len(opts.Kinds) == 0 // only vaults were asked for
 	client, err := g.client(env)
 	if err != nil {
 		return err

@@ -34,6 +34,8 @@ type PageReader interface {
 type Options struct {
 	// Kinds limits the record kinds read; empty means every record kind spec knows.
 	Kinds []spec.Kind
+	// VaultsOnly reads no records at all (Kinds is ignored).
+	VaultsOnly bool
 	// ViewVault reports whether a vault's settings are needed (one view call each); nil means
 	// none, ViewAll means all.
 	ViewVault func(title string) bool
@@ -54,7 +56,9 @@ var errVaultsUnread = errors.New("vault list failed")
 // of a read that is going to fail is requested.
 func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 	kinds := opts.Kinds
-	if len(kinds) == 0 {
+	if opts.VaultsOnly {
+		kinds = nil
+	} else if len(kinds) == 0 {
 		kinds = spec.RecordEndpoints()
 	}
 	type result struct {

@@ -217,3 +217,18 @@ func TestReadFailsClosed(t *testing.T) {
 		t.Fatalf("err = %v, want a duplicate-key error", err)
 	}
 }
+
+func TestReadVaultsOnlyListsNoRecords(t *testing.T) {
+	fail := errors.New("records must not be listed")
+	f := &fakeReader{
+		vaults:  []qualysclient.Vault{{ID: 1, Title: "v", Type: "CA PAM"}},
+		listErr: map[qualysclient.RecordType]error{qualysclient.MySQL: fail, qualysclient.Unix: fail, qualysclient.Windows: fail},
+	}
+	doc, err := Read(context.Background(), f, Options{VaultsOnly: true, Kinds: []spec.Kind{spec.KindMySQL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Objects) != 1 || doc.Objects[0].Kind != spec.KindVault {
+		t.Fatalf("objects = %+v, want the vault only", doc.Objects)
+	}
+}
