@@ -275,7 +275,7 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env) (*planRu
 	if len(p.Config) == 0 {
 		return nil, fmt.Errorf("saved plan %s names no configuration files", c.Paths[0])
 	}
-	desired, err := loadConfig(env, p.Config)
+	desired, err := loadConfig(env, p.Config, c.DiagnosticsFormat)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +290,7 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env) (*planRu
 	if err != nil {
 		return nil, err
 	}
-	liveDoc, err := readLive(ctx, client, desired)
+	liveDoc, err := readLive(ctx, client)
 	if err != nil {
 		return nil, err
 	}

@@ -106,8 +106,8 @@ func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	}
 	c.report(env.Stderr, paths, len(objs)-nUnmanaged, nUnmanaged, skipped, warnings, secrets)
 	if diags.HasErrors() {
-		_ = printDiagnostics(env.Stderr, "text", diags)
-		return fmt.Errorf("the export has %d problem(s) qsync cannot accept as they are (the live objects break qsync's rules); fix them in the files before planning", errorCount(diags))
+		_ = diags.Write(env.Stderr, "text")
+		return fmt.Errorf("the export has %d problem(s) qsync cannot accept as they are (the live objects break qsync's rules); fix them in the files before planning", diags.ErrorCount())
 	}
 	return nil
 }

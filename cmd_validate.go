@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/qsync/qsync/internal/spec"
@@ -25,11 +23,11 @@ func (c *ValidateCmd) Run(env *Env) error {
 		diags = append(diags, spec.UndeclaredVaultWarnings(doc)...)
 		diags.Sort()
 	}
-	if err := printDiagnostics(env.Stdout, c.Format, diags); err != nil {
+	if err := diags.Write(env.Stdout, c.Format); err != nil {
 		return err
 	}
 	if diags.HasErrors() {
-		return &exitErr{code: exitError, err: fmt.Errorf("%d problem(s) found", errorCount(diags))}
+		return &exitErr{code: exitError, err: fmt.Errorf("%d problem(s) found", diags.ErrorCount())}
 	}
 	if c.Format == "text" {
 		fmt.Fprintf(env.Stdout, "%d file(s) valid: %s.\n", len(doc.Files), summarize(doc))
@@ -50,43 +48,6 @@ func summarize(doc *spec.Document) string {
 	return strings.Join(parts, ", ")
 }
 
-// printDiagnostics writes diagnostics in the chosen format.
-func printDiagnostics(w io.Writer, format string, diags spec.Diagnostics) error {
-	switch format {
-	case "json":
-		out := diags
-		if out == nil {
-			out = spec.Diagnostics{}
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
-	case "github":
-		for _, d := range diags {
-			level := "error"
-			if d.Severity != spec.SeverityError {
-				level = "warning"
-			}
-			fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d::%s\n", level, ghEscapeProp(d.Pos.File), d.Pos.Line, d.Pos.Col, ghEscape(d.Path+": "+d.Message))
-		}
-	default:
-		for _, d := range diags {
-			fmt.Fprintln(w, d.String())
-		}
-	}
-	return nil
-}
-
-// ghEscape escapes a GitHub workflow command message.
-func ghEscape(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-// ghEscapeProp escapes a GitHub workflow command property value.
-func ghEscapeProp(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
-
 // SchemaCmd prints the JSON Schema.
 type SchemaCmd struct{}
 
@@ -94,15 +55,4 @@ type SchemaCmd struct{}
 func (c *SchemaCmd) Run(env *Env) error {
 	_, err := env.Stdout.Write(schema.JSON)
 	return err
-}
-
-// errorCount counts the diagnostics that are errors.
-func errorCount(diags spec.Diagnostics) int {
-	n := 0
-	for _, d := range diags {
-		if d.Severity == spec.SeverityError {
-			n++
-		}
-	}
-	return n
 }

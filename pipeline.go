@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +21,9 @@ type PlanFlags struct {
 	Adopt        bool `help:"Take over every live object whose title matches the configuration (writes the ownership marker)."`
 	AllowDeletes bool `name:"allow-deletes" help:"Allow a plan that deletes more than 30% of the managed objects of a kind."`
 	PushSecrets  bool `name:"push-secrets" help:"Send every secret, even when it cannot be known to have changed."`
+	// DiagnosticsFormat prints the problems of the configuration and of the plan (one type, one
+	// printer) on stderr.
+	DiagnosticsFormat string `name:"diagnostics-format" enum:"text,json,github" default:"text" help:"How problems of the configuration and the plan are printed on stderr: text (file:line:col: path: message), json, or github (workflow annotations)."`
 }
 
 // planRun is one pass of load → read live → build.
@@ -31,13 +35,13 @@ type planRun struct {
 }
 
 // loadConfig loads and validates the configuration, printing diagnostics to stderr.
-func loadConfig(env *Env, paths []string) (*spec.Document, error) {
+func loadConfig(env *Env, paths []string, format string) (*spec.Document, error) {
 	doc, diags := spec.LoadWithOptions(spec.Options{AllowUndeclaredVaults: true}, paths...)
 	if len(diags) > 0 {
-		_ = printDiagnostics(env.Stderr, "text", diags)
+		_ = diags.Write(env.Stderr, format)
 	}
 	if diags.HasErrors() {
-		return nil, fmt.Errorf("configuration has %d problem(s); nothing was sent to Qualys", errorCount(diags))
+		return nil, fmt.Errorf("configuration has %d problem(s); nothing was sent to Qualys", diags.ErrorCount())
 	}
 	return doc, nil
 }
@@ -46,14 +50,10 @@ func loadConfig(env *Env, paths []string) (*spec.Document, error) {
 // the vault list output carries no comments, so without a view qsync could not see the ownership
 // marker of a managed vault that was removed from the configuration, and would never delete it.
 // Vaults are few, so this costs a handful of calls on the vault API's own rate budget.
-func readLive(ctx context.Context, c live.Reader, desired *spec.Document) (*spec.Document, error) {
+func readLive(ctx context.Context, c live.Reader) (*spec.Document, error) {
 	doc, err := live.Read(ctx, c, live.Options{ViewAll: true})
 	if err != nil {
 		return nil, fmt.Errorf("read live Qualys state: %w", err)
-	}
-	// Logins may name vaults that exist in Qualys without being declared here.
-	if diags := spec.CheckVaultRefs(desired, doc); diags.HasErrors() {
-		return nil, fmt.Errorf("configuration does not match the vaults in Qualys:\n%w", diags)
 	}
 	return doc, nil
 }
@@ -84,7 +84,7 @@ func planOptions(env *Env, desired *spec.Document, f PlanFlags, rateRemaining in
 
 // runPlan loads the configuration, reads Qualys and builds the plan.
 func runPlan(ctx context.Context, g *Globals, env *Env, paths []string, f PlanFlags) (*planRun, error) {
-	desired, err := loadConfig(env, paths)
+	desired, err := loadConfig(env, paths, f.DiagnosticsFormat)
 	if err != nil {
 		return nil, err
 	}
@@ -97,14 +97,19 @@ func runPlan(ctx context.Context, g *Globals, env *Env, paths []string, f PlanFl
 
 // replan reads Qualys and builds a plan for an already loaded configuration.
 func replan(ctx context.Context, c *qualysclient.Client, env *Env, desired *spec.Document, f PlanFlags) (*planRun, error) {
-	liveDoc, err := readLive(ctx, c, desired)
+	liveDoc, err := readLive(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	st := c.Stats()
 	p, err := plan.Build(desired, liveDoc, planOptions(env, desired, f, st.RateRemaining))
+	var diags spec.Diagnostics
+	if errors.As(err, &diags) {
+		_ = diags.Write(env.Stderr, f.DiagnosticsFormat)
+		return nil, fmt.Errorf("the plan has %d problem(s); nothing was sent to Qualys", diags.ErrorCount())
+	}
 	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+		return nil, err
 	}
 	p.Config = desired.Files
 	p.Flags = plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"sort"
@@ -70,7 +71,7 @@ type builder struct {
 // equal to the configuration. Both documents must be in canonical form (see package spec). Build
 // does no I/O; it calls opts.Resolve only to fingerprint secrets when opts.SecretKey is set.
 //
-// Errors: a *DiagnosticsError lists every ownership, matching and reference problem at once; a
+// Errors: a spec.Diagnostics lists every ownership, matching and reference problem at once; a
 // *RefusedError reports a delete threshold breach; an error wrapping ErrLiveIncomplete reports a
 // create or delete refused because the live read may be incomplete.
 func Build(desired, live *spec.Document, opts Options) (*Plan, error) {
@@ -87,8 +88,11 @@ func Build(desired, live *spec.Document, opts Options) (*Plan, error) {
 		b.owner = desired.Owner
 	}
 	if b.owner == "" {
-		return nil, fmt.Errorf("plan: no owner: set owner in the configuration")
+		return nil, errors.New("no owner: set owner in the configuration")
 	}
+	// Logins may name vaults that exist in Qualys without being declared here: checked against
+	// the live vaults here, the one place where desired meets live.
+	b.diags = append(b.diags, spec.CheckVaultRefs(desired, live)...)
 	b.indexLive()
 	b.match()
 	if err := b.diags.err(); err != nil {

@@ -357,12 +357,12 @@ func TestOwnership(t *testing.T) {
 	d := mysql(t, "legacy", 0, "10.0.0.1")
 	d.Pos = spec.Pos{File: "records.yaml", Line: 3, Col: 5}
 	_, err := Build(doc(d), live, baseOpts())
-	want := `records.yaml:3:5: mysql "legacy": exists in Qualys (id 5) but is not managed by owner "secops"; set adopt: true or pass --adopt`
+	want := `records.yaml:3:5: records/0: mysql "legacy": exists in Qualys (id 5) but is not managed by owner "secops"; set adopt: true or pass --adopt`
 	if err == nil || err.Error() != want {
 		t.Fatalf("err = %v\nwant %s", err, want)
 	}
-	var de *DiagnosticsError
-	if !errors.As(err, &de) || len(de.Diagnostics) != 1 || de.Diagnostics[0].Pos.Line != 3 {
+	var de spec.Diagnostics
+	if !errors.As(err, &de) || len(de) != 1 || de[0].Pos.Line != 3 || de[0].Path != "records/0" {
 		t.Fatalf("not a positioned diagnostic: %#v", err)
 	}
 

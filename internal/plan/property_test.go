@@ -322,7 +322,7 @@ func TestPropertyApplyConverges(t *testing.T) {
 
 		p, err := Build(desired, live, opts)
 		if err != nil {
-			var de *DiagnosticsError
+			var de spec.Diagnostics
 			if errors.As(err, &de) || strings.Contains(err.Error(), "cycle") {
 				skipped[firstWords(err.Error())]++
 				continue

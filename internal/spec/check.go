@@ -285,7 +285,9 @@ func checkLogin(o *Object, vault *KindDef) Diagnostics {
 			ds.errorf(o.FieldPos[fk], base+"/"+child("", k), "%s", msg)
 			continue
 		}
-		if o.Login.Params[k] != "" {
+	}
+	for k, v := range o.Login.Params {
+		if v != "" && slices.Contains(names, k) {
 			set[k] = true
 		}
 	}

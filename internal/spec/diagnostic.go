@@ -1,7 +1,9 @@
 package spec
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 )
@@ -127,4 +129,78 @@ func (ds *Diagnostics) errorf(pos Pos, path, format string, args ...any) {
 
 func (ds *Diagnostics) warnf(pos Pos, path, format string, args ...any) {
 	*ds = append(*ds, Diagnostic{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Severity: SeverityWarning})
+}
+
+// ObjectPath is the JSON path of an object within its file ("records/3", "vaults/0"), for
+// diagnostics that concern a whole object.
+func ObjectPath(o *Object) string { return objPath(o) }
+
+// ErrorCount counts the diagnostics that are errors.
+func (ds Diagnostics) ErrorCount() int {
+	n := 0
+	for _, d := range ds {
+		if d.Severity == SeverityError {
+			n++
+		}
+	}
+	return n
+}
+
+// DiagnosticFormats are the formats Write accepts.
+var DiagnosticFormats = []string{"text", "json", "github"}
+
+// Write prints diagnostics in one of DiagnosticFormats: text (one "file:line:col: path: message"
+// line each), json (an array of {pos, path, message, severity}) or github (workflow command
+// annotations, shown on the pull request's lines). It is the one printer for every phase.
+func (ds Diagnostics) Write(w io.Writer, format string) error {
+	switch format {
+	case "json":
+		out := ds
+		if out == nil {
+			out = Diagnostics{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "github":
+		for _, d := range ds {
+			level := "error"
+			if d.Severity != SeverityError {
+				level = "warning"
+			}
+			msg := d.Message
+			if d.Path != "" {
+				msg = d.Path + ": " + msg
+			}
+			props := ""
+			if d.Pos.File != "" {
+				props = " file=" + ghEscapeProp(d.Pos.File)
+				if d.Pos.Line > 0 {
+					props += fmt.Sprintf(",line=%d,col=%d", d.Pos.Line, d.Pos.Col)
+				}
+			}
+			if _, err := fmt.Fprintf(w, "::%s%s::%s\n", level, props, ghEscape(msg)); err != nil {
+				return err
+			}
+		}
+	case "text", "":
+		for _, d := range ds {
+			if _, err := fmt.Fprintln(w, d.String()); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("unknown diagnostics format %q (want %s)", format, strings.Join(DiagnosticFormats, ", "))
+	}
+	return nil
+}
+
+// ghEscape escapes a GitHub workflow command message.
+func ghEscape(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghEscapeProp escapes a GitHub workflow command property value.
+func ghEscapeProp(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
