@@ -44,7 +44,8 @@ type Fault struct {
 	// Match selects calls: "any" (every API call except session
 	// login/logout), "write" (create, update, delete), an action ("list",
 	// "create", "update", "delete", "view", "login", "logout"), an endpoint
-	// ("auth" for list-all, "mysql", "unix", "windows", "vault", "session"),
+	// ("auth" for list-all, a record type such as "mysql" or "unix", "vault",
+	// "session"),
 	// or "endpoint/action" ("mysql/create", "vault/write").
 	Match string
 	// Nth is the first matching call hit (1 = the next one).
@@ -67,7 +68,15 @@ type Fault struct {
 	hits int // calls hit so far
 }
 
-var faultEndpoints = map[string]bool{"auth": true, "mysql": true, "unix": true, "windows": true, "vault": true, "session": true}
+// faultEndpoints are the endpoint names a fault may match: list-all, every
+// record type of recordTypes, vaults and the session.
+var faultEndpoints = func() map[string]bool {
+	m := map[string]bool{"auth": true, "vault": true, "session": true}
+	for _, name := range recordTypeNames() {
+		m[name] = true
+	}
+	return m
+}()
 
 var faultActions = map[string]bool{"any": true, "write": true, "list": true, "create": true, "update": true,
 	"delete": true, "view": true, "login": true, "logout": true}
