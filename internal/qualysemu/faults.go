@@ -68,15 +68,15 @@ type Fault struct {
 	hits int // calls hit so far
 }
 
-// faultEndpoints are the endpoint names a fault may match: list-all, every
-// record type of recordTypes, vaults and the session.
-var faultEndpoints = func() map[string]bool {
-	m := map[string]bool{"auth": true, "vault": true, "session": true}
-	for _, name := range recordTypeNames() {
-		m[name] = true
+// isFaultEndpoint reports whether a fault may match the endpoint name: "auth"
+// (list-all), a record type of recordTypes, "vault" or "session".
+func isFaultEndpoint(name string) bool {
+	switch name {
+	case "auth", "vault", "session":
+		return true
 	}
-	return m
-}()
+	return recordTypeByName(name) != nil
+}
 
 var faultActions = map[string]bool{"any": true, "write": true, "list": true, "create": true, "update": true,
 	"delete": true, "view": true, "login": true, "logout": true}
@@ -193,12 +193,12 @@ func ParseFault(spec string) (Fault, error) {
 func validMatch(m string) error {
 	ep, act, hasAct := strings.Cut(m, "/")
 	if hasAct {
-		if !faultEndpoints[ep] || !faultActions[act] {
+		if !isFaultEndpoint(ep) || !faultActions[act] {
 			return fmt.Errorf("match %q: want ENDPOINT/ACTION", m)
 		}
 		return nil
 	}
-	if !faultEndpoints[m] && !faultActions[m] {
+	if !isFaultEndpoint(m) && !faultActions[m] {
 		return fmt.Errorf("match %q is neither an endpoint nor an action", m)
 	}
 	return nil
@@ -246,7 +246,7 @@ func (f *Fault) matches(endpoint, action string) bool {
 	if ep, act, ok := strings.Cut(f.Match, "/"); ok {
 		return ep == endpoint && actionMatch(act)
 	}
-	if faultEndpoints[f.Match] {
+	if isFaultEndpoint(f.Match) {
 		return f.Match == endpoint
 	}
 	return actionMatch(f.Match)

@@ -57,6 +57,10 @@ type recordType struct {
 	// exclusive lists this type's mutually exclusive parameter pairs
 	// (1904), checked after the pairs of every record type.
 	exclusive []exclusivePair
+	// oneOf lists groups of fields of which a record holds exactly one:
+	// two in one request are exclusive (1904), a record left with none is
+	// refused (1922), and setting one clears the others.
+	oneOf [][]string
 	// fixedChoices are pairs of alternative parameters of which the one a
 	// record was created with cannot be swapped for the other by an update.
 	fixedChoices []fixedChoice
@@ -294,6 +298,13 @@ func recordTypeNames() []string {
 // type, rt's own, then the pairs of each one-of group of recordVaultFields.
 func (rt *recordType) exclusivePairs() []exclusivePair {
 	out := append(append([]exclusivePair(nil), commonExclusive...), rt.exclusive...)
+	for _, g := range rt.oneOf {
+		for i, a := range g {
+			for _, b := range g[i+1:] {
+				out = append(out, exclusivePair{a: a, b: b})
+			}
+		}
+	}
 	for i, a := range recordVaultFields {
 		if a.oneOf == "" {
 			continue

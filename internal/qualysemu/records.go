@@ -697,6 +697,24 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 			delete(m, "password")
 		}
 	}
+	for _, g := range rt.oneOf {
+		for _, a := range g {
+			if p.given(a) {
+				for _, b := range g {
+					if b != a {
+						delete(m, b)
+					}
+				}
+			}
+		}
+		set := false
+		for _, a := range g {
+			set = set || m[a] != ""
+		}
+		if !set {
+			return nil, errAtLeastOne(g...)
+		}
+	}
 	if !create {
 		for _, fc := range rt.fixedChoices {
 			for _, pair := range [][2]string{fc.pair, {fc.pair[1], fc.pair[0]}} {

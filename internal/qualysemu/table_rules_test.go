@@ -67,3 +67,41 @@ func TestSecretParamsFromTables(t *testing.T) {
 		}
 	}
 }
+
+// TestNewRecordTypeIsOneTableEntry adds a throwaway record type to the table and drives it through
+// the API: routing, required fields, a one-of pair, a secret, the listing and fault matching all
+// follow from the entry alone.
+func TestNewRecordTypeIsOneTableEntry(t *testing.T) {
+	saved := recordTypes
+	t.Cleanup(func() { recordTypes = saved })
+	recordTypes = append(append([]*recordType(nil), saved...), &recordType{
+		name: "throwaway", vaultTypes: []string{vtThycotic},
+		required: []string{"username"}, requiredBasic: []string{"password"},
+		oneOf: [][]string{{"sid", "servicename"}},
+		fields: []field{
+			{param: "username", elem: "USERNAME", before: true, always: true},
+			{param: "password", secret: true, maxLen: 100},
+			{param: "sid", elem: "SID"},
+			{param: "servicename", elem: "SERVICENAME"},
+			{param: "port", elem: "PORT", kind: kindInt, intMin: 1, intMax: 65535},
+		},
+	})
+	const path = "/api/2.0/fo/auth/throwaway/"
+	e := newEmu(t)
+	e.post(path, "action=create&title=t1&ips=10.0.0.1&username=u&sid=ORCL").wantError(t, 400, 1903, "Missing required parameter(s): password")
+	e.post(path, "action=create&title=t1&ips=10.0.0.1&username=u&password=pw").wantError(t, 400, 1922, "Please specify at least one of the following parameters: sid, servicename")
+	e.post(path, "action=create&title=t1&ips=10.0.0.1&username=u&password=pw&sid=A&servicename=B").wantError(t, 400, 1904, "Please specify only one of these parameters: sid, servicename")
+	id := e.ok(path, "action=create&title=t1&ips=10.0.0.1&username=u&password=pw-canary&sid=ORCL&port=1521").createdID(t)
+	e.ok(path, "action=update&ids="+id+"&servicename=orcl.example.com")
+	r := e.ok(path, "action=list&ids="+id)
+	rec := r.doc.find("RESPONSE/AUTH_THROWAWAY_LIST/AUTH_THROWAWAY")
+	if rec == nil || rec.text("SERVICENAME") != "orcl.example.com" || rec.find("SID") != nil || rec.text("PORT") != "1521" {
+		t.Fatalf("record after switching sid to servicename:\n%s", r.body)
+	}
+	if strings.Contains(r.body, "pw-canary") {
+		t.Errorf("secret returned:\n%s", r.body)
+	}
+	if _, err := ParseFault("throwaway/create:1:status=500"); err != nil {
+		t.Errorf("fault on the new endpoint: %v", err)
+	}
+}
