@@ -45,8 +45,9 @@ fuzz:
 bench:
 	./scripts/bench.sh
 
+## schema: regenerate schema/qsync.schema.json and docs/configuration.md from internal/spec/kinds.go
 schema:
-	$(GO) generate ./schema/...
+	$(GO) generate ./...
 
 clean:
 	rm -rf bin

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/qualysclient"
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // Globals are the connection settings shared by every command that talks to Qualys. Credentials
@@ -50,6 +51,8 @@ func (g *Globals) client(env *Env) (*qualysclient.Client, error) {
 		Stderr:    noticeWriter(env),
 		Sleep:     waitSleeper(env),
 		Debug:     debug,
+		// The secret names come from the descriptor tables, so a new secret field is masked too.
+		SecretParams: spec.SecretParamNames(),
 	})
 	if err != nil {
 		return nil, err // already says "qualys client: ..."

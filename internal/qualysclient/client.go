@@ -34,14 +34,21 @@ type Config struct {
 	// is a real timer honouring ctx.
 	Sleep      func(ctx context.Context, d time.Duration) error
 	MaxRetries int // retries of a call refused with 409 code 1960/1965, default 10
+	// SecretParams names the request parameters whose values are secrets
+	// (case-insensitively), e.g. every secret field of every record kind and
+	// vault type the caller knows. They are masked in the Debug trace and in
+	// error messages, in addition to the parameters the client's own
+	// heuristics treat as secret (a second net for names not listed).
+	SecretParams []string
 }
 
 // Client talks to one Qualys API server. It is safe for concurrent use.
 type Client struct {
-	cfg  Config
-	base string // scheme://host[:port][/prefix], no trailing slash
-	hc   *http.Client
-	lim  *limiter
+	cfg     Config
+	base    string // scheme://host[:port][/prefix], no trailing slash
+	secrets secretNames
+	hc      *http.Client
+	lim     *limiter
 
 	mu        sync.Mutex
 	stats     Stats
@@ -127,6 +134,7 @@ func New(cfg Config) (*Client, error) {
 	return &Client{
 		cfg:       cfg,
 		base:      base,
+		secrets:   newSecretNames(cfg.SecretParams),
 		hc:        &hc,
 		lim:       newLimiter(cfg.MaxConcurrency),
 		stats:     Stats{Calls: map[string]int{}},
@@ -268,7 +276,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	}
 	form.Set("action", r.action)
 	form.Set("echo_request", "0")
-	red := newRedactor(form, c.cfg.Password)
+	red := newRedactor(c.secrets, form, c.cfg.Password)
 
 	// pooled is the buffer of the last answer, returned to bodyPool when
 	// the next attempt starts or do returns. Errors quote bodies eagerly,

@@ -51,6 +51,45 @@ var secretKV = regexp.MustCompile(`(?i)((?:[a-z_]*password|passphrase|apikey|app
 // basicAuth matches an Authorization header value quoted in text.
 var basicAuth = regexp.MustCompile(`(?i)(basic\s+)[a-z0-9+/=]{8,}`)
 
+// secretNames is a client's set of configured secret parameter names
+// (Config.SecretParams, lower-cased) and a pattern matching "name=value"
+// pairs of them in free text; the zero value names none.
+type secretNames struct {
+	names map[string]bool
+	kv    *regexp.Regexp
+}
+
+func newSecretNames(list []string) secretNames {
+	sn := secretNames{names: map[string]bool{}}
+	var quoted []string
+	for _, n := range list {
+		if n = strings.ToLower(strings.TrimSpace(n)); n != "" && !sn.names[n] {
+			sn.names[n] = true
+			quoted = append(quoted, regexp.QuoteMeta(n))
+		}
+	}
+	if len(quoted) > 0 {
+		sort.Strings(quoted)
+		sn.kv = regexp.MustCompile(`(?i)(\b(?:` + strings.Join(quoted, "|") + `)\s*[=:]\s*)([^&\s"'<]+)`)
+	}
+	return sn
+}
+
+// secret reports whether a parameter's value must never be shown: it is
+// configured as secret, or the heuristics of isSecretParam say so.
+func (sn secretNames) secret(name string) bool {
+	return sn.names[strings.ToLower(name)] || isSecretParam(name)
+}
+
+// text masks configured and secret-looking name=value pairs and Basic
+// credentials in free text.
+func (sn secretNames) text(s string) string {
+	if sn.kv != nil {
+		s = sn.kv.ReplaceAllString(s, "${1}"+redacted)
+	}
+	return redactText(s)
+}
+
 // redactText masks secret-looking name=value pairs and Basic credentials.
 func redactText(s string) string {
 	s = secretKV.ReplaceAllString(s, "${1}"+redacted)
@@ -58,15 +97,18 @@ func redactText(s string) string {
 }
 
 // redactor replaces known secret values wherever they occur.
-type redactor struct{ secrets []string }
+type redactor struct {
+	names   secretNames
+	secrets []string
+}
 
-// newRedactor collects the secret values of params plus extra values (the
-// account password), longest first so that overlapping secrets are fully
-// masked.
-func newRedactor(params url.Values, extra ...string) *redactor {
-	r := &redactor{}
+// newRedactor collects the values of the secret parameters of params (see
+// secretNames.secret) plus extra values (the account password), longest
+// first so that overlapping secrets are fully masked.
+func newRedactor(names secretNames, params url.Values, extra ...string) *redactor {
+	r := &redactor{names: names}
 	for k, vs := range params {
-		if isSecretParam(k) {
+		if names.secret(k) {
 			for _, v := range vs {
 				r.add(v)
 			}
@@ -90,7 +132,7 @@ func (r *redactor) text(s string) string {
 	for _, v := range r.secrets {
 		s = strings.ReplaceAll(s, v, redacted)
 	}
-	return redactText(s)
+	return r.names.text(s)
 }
 
 // params renders form values with secret parameters masked, sorted by name.
@@ -108,7 +150,7 @@ func (r *redactor) params(v url.Values) string {
 			}
 			b.WriteString(url.QueryEscape(k))
 			b.WriteByte('=')
-			if isSecretParam(k) {
+			if r.names.secret(k) {
 				b.WriteString(redacted)
 			} else {
 				b.WriteString(url.QueryEscape(r.text(val)))

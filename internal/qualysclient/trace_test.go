@@ -103,3 +103,49 @@ func TestSnippetRedactsSecretsBeforeQuoting(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestConfiguredSecretParamsAreMasked: a parameter the heuristics do not recognise ("pin") is
+// masked in the trace, and quoted in an error body, once Config.SecretParams names it; without
+// it, it shows (so the test would notice SecretParams being ignored).
+func TestConfiguredSecretParamsAreMasked(t *testing.T) {
+	const canary = "CANARY-pin-5521"
+	if isSecretParam("pin") {
+		t.Fatal("the heuristics already treat pin as secret; pick a name they miss")
+	}
+	for _, configured := range []bool{true, false} {
+		trace := &syncBuffer{}
+		env := setup(t, func(c *Config) {
+			c.Debug = trace
+			if configured {
+				c.SecretParams = []string{"PIN"}
+			}
+		})
+		env.mux.HandleFunc("/api/2.0/fo/auth/unix/", func(w http.ResponseWriter, r *http.Request) {
+			writeXML(w, 400, "<html><body>rejected pin="+canary+"</body></html>")
+		})
+		c := env.client
+		_, err := c.CreateRecord(context.Background(), Unix, url.Values{"pin": {canary}})
+		leaked := strings.Contains(trace.String(), canary) || (err != nil && strings.Contains(err.Error(), canary))
+		if configured && leaked {
+			t.Errorf("configured secret pin leaked:\nerr: %v\ntrace:\n%s", err, trace.String())
+		}
+		if !configured && !leaked {
+			t.Errorf("without SecretParams pin was masked anyway: the test no longer proves SecretParams is used")
+		}
+	}
+}
+
+func TestSecretNamesText(t *testing.T) {
+	sn := newSecretNames([]string{"pin", " Token_X ", ""})
+	got := sn.text("pin=1234&other=5 TOKEN_X: abcd spin=9")
+	if want := "pin=********&other=5 TOKEN_X: ******** spin=9"; got != want {
+		t.Errorf("text = %q, want %q", got, want)
+	}
+	if !sn.secret("PIN") || sn.secret("pinned") || !sn.secret("password") {
+		t.Errorf("secret(): PIN %v, pinned %v, password %v", sn.secret("PIN"), sn.secret("pinned"), sn.secret("password"))
+	}
+	var zero secretNames
+	if zero.secret("pin") || zero.text("pin=1") != "pin=1" {
+		t.Errorf("zero secretNames must name nothing")
+	}
+}

@@ -44,7 +44,8 @@ type Fault struct {
 	// Match selects calls: "any" (every API call except session
 	// login/logout), "write" (create, update, delete), an action ("list",
 	// "create", "update", "delete", "view", "login", "logout"), an endpoint
-	// ("auth" for list-all, "mysql", "unix", "windows", "vault", "session"),
+	// ("auth" for list-all, a record type such as "mysql" or "unix", "vault",
+	// "session"),
 	// or "endpoint/action" ("mysql/create", "vault/write").
 	Match string
 	// Nth is the first matching call hit (1 = the next one).
@@ -67,7 +68,15 @@ type Fault struct {
 	hits int // calls hit so far
 }
 
-var faultEndpoints = map[string]bool{"auth": true, "mysql": true, "unix": true, "windows": true, "vault": true, "session": true}
+// isFaultEndpoint reports whether a fault may match the endpoint name: "auth"
+// (list-all), a record type of recordTypes, "vault" or "session".
+func isFaultEndpoint(name string) bool {
+	switch name {
+	case "auth", "vault", "session":
+		return true
+	}
+	return recordTypeByName(name) != nil
+}
 
 var faultActions = map[string]bool{"any": true, "write": true, "list": true, "create": true, "update": true,
 	"delete": true, "view": true, "login": true, "logout": true}
@@ -184,12 +193,12 @@ func ParseFault(spec string) (Fault, error) {
 func validMatch(m string) error {
 	ep, act, hasAct := strings.Cut(m, "/")
 	if hasAct {
-		if !faultEndpoints[ep] || !faultActions[act] {
+		if !isFaultEndpoint(ep) || !faultActions[act] {
 			return fmt.Errorf("match %q: want ENDPOINT/ACTION", m)
 		}
 		return nil
 	}
-	if !faultEndpoints[m] && !faultActions[m] {
+	if !isFaultEndpoint(m) && !faultActions[m] {
 		return fmt.Errorf("match %q is neither an endpoint nor an action", m)
 	}
 	return nil
@@ -237,7 +246,7 @@ func (f *Fault) matches(endpoint, action string) bool {
 	if ep, act, ok := strings.Cut(f.Match, "/"); ok {
 		return ep == endpoint && actionMatch(act)
 	}
-	if faultEndpoints[f.Match] {
+	if isFaultEndpoint(f.Match) {
 		return f.Match == endpoint
 	}
 	return actionMatch(f.Match)

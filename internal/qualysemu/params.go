@@ -127,12 +127,26 @@ func (p *params) masked() url.Values {
 const mask = "********"
 
 // secretParams are never returned and are masked in logs and echoes
-// (contract row 15).
-var secretParams = map[string]bool{
-	"password": true, "enable_password": true, "expert_password": true, "client_key": true,
-	"apikey": true, "private_key": true, "private_key_pwd": true, "passphrase": true,
-	"access_key": true, "secret_id": true, "appkey": true, "ca_web_password": true,
-}
+// (contract row 15): the secret fields of every record type and the secret
+// parameters of every vault type.
+var secretParams = func() map[string]bool {
+	m := map[string]bool{}
+	for _, rt := range recordTypes {
+		for _, f := range rt.fields {
+			if f.secret {
+				m[f.param] = true
+			}
+		}
+	}
+	for _, vt := range vaultTypes {
+		for _, vp := range vt.params {
+			if vp.secret {
+				m[vp.name] = true
+			}
+		}
+	}
+	return m
+}()
 
 // isSecretParam also treats other *password*, *secret* and *_key* names as
 // secret, for the vault types whose parameters are not documented. Flags and

@@ -31,14 +31,58 @@ type field struct {
 	subTypes []string // unix: valid only for these sub_type values ("" = plain unix)
 }
 
-// recordType describes one /api/2.0/fo/auth/<name>/ endpoint.
+// recordType describes one /api/2.0/fo/auth/<name>/ endpoint: every rule
+// the emulator applies to it is data here, so records.go, faults.go and
+// seed.go never look at a record type's name.
 type recordType struct {
-	name          string   // endpoint slug: mysql, unix, windows
-	ipGroup       string   // IP exclusivity group; "" = not checked
+	name    string // endpoint slug: mysql, unix, windows
+	ipGroup string // IP exclusivity group; "" = not checked
+	// ipsShareable: Config.WindowsIPsShared lifts the IP exclusivity of
+	// this type's group (contract row 7 is unconfirmed for it).
+	ipsShareable  bool
 	fields        []field  // in output order
 	vaultTypes    []string // vault_type values valid for this record type
-	vaultUsername bool     // unix: accepts vault_username
+	vaultUsername bool     // accepts vault_username (unix)
+	// required lists the parameters a create needs besides title and ips,
+	// whatever the login type; requiredBasic those it needs with basic
+	// login. On a switch from vault to basic login the secret ones of
+	// requiredBasic must be sent again and the others must be set.
+	required      []string
+	requiredBasic []string
+	// passwordWaiver names a boolean parameter that, when 1, stands in for
+	// the password: it lifts the password of requiredBasic, excludes a
+	// password and a vault login, and is cleared by a new password (unix
+	// skip_password).
+	passwordWaiver string
+	// exclusive lists this type's mutually exclusive parameter pairs
+	// (1904), checked after the pairs of every record type.
+	exclusive []exclusivePair
+	// oneOf lists groups of fields of which a record holds exactly one:
+	// two in one request are exclusive (1904), a record left with none is
+	// refused (1922), and setting one clears the others.
+	oneOf [][]string
+	// fixedChoices are pairs of alternative parameters of which the one a
+	// record was created with cannot be swapped for the other by an update.
+	fixedChoices []fixedChoice
 }
+
+// exclusivePair is two parameters that may not be sent together. With
+// whenTrue, b counts only when sent as 1 (a flag sent as 0 is harmless).
+type exclusivePair struct {
+	a, b     string
+	whenTrue bool
+}
+
+// fixedChoice refuses, on update, a parameter of pair when the record holds
+// the other one; text is the 1905 reason.
+type fixedChoice struct {
+	pair [2]string
+	text string
+}
+
+// commonExclusive are the exclusive pairs of every record type, checked
+// before the type's own; the one-of groups of recordVaultFields follow them.
+var commonExclusive = []exclusivePair{{a: "ips", b: "remove_ips"}, {a: "password", b: "vault_id"}}
 
 // Vault type display strings (REFERENCE.md §4.1).
 const (
@@ -72,6 +116,10 @@ type recordVaultField struct {
 	types    []string // vault types it belongs to; nil = every type
 	required bool     // required when the record uses one of types
 	unixOnly bool
+	// oneOf names a group of fields of which a record using one of types
+	// needs at least one and may send only one; setting one clears the
+	// others (CA PAM device name or host).
+	oneOf string
 }
 
 var recordVaultFields = []recordVaultField{
@@ -91,8 +139,8 @@ var recordVaultFields = []recordVaultField{
 	{param: "vault_secret_kv_path", elem: "VAULT_SECRET_KV_PATH", types: []string{vtHashiCorp}},
 	{param: "vault_secret_kv_name", elem: "VAULT_SECRET_KV_NAME", types: []string{vtHashiCorp}},
 	{param: "vault_secret_kv_key", elem: "VAULT_SECRET_KV_KEY", types: []string{vtHashiCorp}},
-	{param: "vault_device_name", elem: "VAULT_DEVICE_NAME", types: []string{vtCAPAM}},
-	{param: "vault_device_host", elem: "VAULT_DEVICE_HOST", types: []string{vtCAPAM}},
+	{param: "vault_device_name", elem: "VAULT_DEVICE_NAME", types: []string{vtCAPAM}, oneOf: "device"},
+	{param: "vault_device_host", elem: "VAULT_DEVICE_HOST", types: []string{vtCAPAM}, oneOf: "device"},
 	{param: "vault_app_name", elem: "VAULT_APP_NAME", types: []string{vtCAPAM}, required: true},
 	{param: "vault_service_type", elem: "VAULT_SERVICE_TYPE", types: []string{vtARCON}, required: true},
 	{param: "ak_secret_name", elem: "VAULT_AK_SECRET_NAME", types: []string{vtAzure}, required: true},
@@ -109,6 +157,9 @@ var recordTypes = []*recordType{
 	{
 		name: "unix", ipGroup: "unix", vaultUsername: true,
 		vaultTypes: allVaultTypes,
+		required:   []string{"username"}, requiredBasic: []string{"password"}, passwordWaiver: "skip_password",
+		exclusive: []exclusivePair{{a: "cleartext_password", b: "vault_id"},
+			{a: "password", b: "skip_password", whenTrue: true}},
 		fields: []field{
 			{param: "username", elem: "USERNAME", before: true, always: true, maxLen: 255},
 			{param: "sub_type", elem: "SUB_TYPE", values: []string{subCisco, subCheckpont}},
@@ -124,8 +175,12 @@ var recordTypes = []*recordType{
 		},
 	},
 	{
-		name: "windows", ipGroup: "windows",
+		name: "windows", ipGroup: "windows", ipsShareable: true,
 		vaultTypes: allVaultTypes,
+		required:   []string{"username"}, requiredBasic: []string{"password"},
+		exclusive: []exclusivePair{{a: "windows_domain", b: "windows_ad_domain"}},
+		fixedChoices: []fixedChoice{{pair: [2]string{"windows_domain", "windows_ad_domain"},
+			text: "the domain type of a record cannot be changed"}},
 		fields: []field{
 			{param: "username", elem: "USERNAME", before: true, always: true, minLen: 1, maxLen: 31},
 			{param: "windows_domain", elem: "WINDOWS_DOMAIN", before: true},
@@ -140,8 +195,10 @@ var recordTypes = []*recordType{
 		},
 	},
 	{
-		name:       "mysql",
-		vaultTypes: []string{vtBeyond, vtCyberAIM, vtCyberPIM, vtQuest, vtThycotic},
+		name:          "mysql",
+		vaultTypes:    []string{vtBeyond, vtCyberAIM, vtCyberPIM, vtQuest, vtThycotic},
+		required:      []string{"database", "port"},
+		requiredBasic: []string{"username", "password"},
 		fields: []field{
 			{param: "username", elem: "USERNAME", before: true, always: true},
 			{param: "database", elem: "DATABASE", before: true, always: true},
@@ -224,4 +281,86 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// recordTypeNames returns the endpoint slugs of every record type, in table
+// order.
+func recordTypeNames() []string {
+	out := make([]string, len(recordTypes))
+	for i, rt := range recordTypes {
+		out[i] = rt.name
+	}
+	return out
+}
+
+// exclusivePairs returns the mutually exclusive pairs checked on a create or
+// update of rt, in the order Qualys reports them: those of every record
+// type, rt's own, then the pairs of each one-of group of recordVaultFields.
+func (rt *recordType) exclusivePairs() []exclusivePair {
+	out := append(append([]exclusivePair(nil), commonExclusive...), rt.exclusive...)
+	for _, g := range rt.oneOf {
+		for i, a := range g {
+			for _, b := range g[i+1:] {
+				out = append(out, exclusivePair{a: a, b: b})
+			}
+		}
+	}
+	for i, a := range recordVaultFields {
+		if a.oneOf == "" {
+			continue
+		}
+		for _, b := range recordVaultFields[i+1:] {
+			if b.oneOf == a.oneOf {
+				out = append(out, exclusivePair{a: a.param, b: b.param})
+			}
+		}
+	}
+	return out
+}
+
+// oneOfGroups returns the one-of groups of recordVaultFields that apply to
+// vault type vt, each as its parameter names in table order, groups in
+// order of first appearance.
+func oneOfGroups(vt string) [][]string {
+	var out [][]string
+	index := map[string]int{}
+	for _, vf := range recordVaultFields {
+		if vf.oneOf == "" || !vf.appliesTo(vt) {
+			continue
+		}
+		i, ok := index[vf.oneOf]
+		if !ok {
+			i = len(out)
+			index[vf.oneOf] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], vf.param)
+	}
+	return out
+}
+
+// oneOfPeers returns the other members of param's one-of group, or nil.
+func oneOfPeers(param string) []string {
+	var group string
+	for _, vf := range recordVaultFields {
+		if vf.param == param {
+			group = vf.oneOf
+		}
+	}
+	if group == "" {
+		return nil
+	}
+	var out []string
+	for _, vf := range recordVaultFields {
+		if vf.oneOf == group && vf.param != param {
+			out = append(out, vf.param)
+		}
+	}
+	return out
+}
+
+// isSecretField reports whether param is a secret field of rt.
+func (rt *recordType) isSecretField(param string) bool {
+	f := rt.field(param)
+	return f != nil && f.secret
 }

@@ -437,7 +437,7 @@ func (s *Server) checkTitle(rt *recordType, title string, skip map[int64]map[str
 // record of the group, nor each other (contract row 7). Caller holds s.mu.
 func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.IPSet) *apiError {
 	group := rt.ipGroup
-	if group == "" || (group == "windows" && s.cfg.WindowsIPsShared) {
+	if group == "" || (rt.ipsShareable && s.cfg.WindowsIPsShared) {
 		return nil
 	}
 	conflict := func(a, b *netipx.IPSet, other int64) *apiError {
@@ -521,7 +521,10 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 	if p.given("login_type") {
 		login = p.get("login_type")
 	}
-	skipPassword := p.get("skip_password") == "1" || (!p.has("skip_password") && m["skip_password"] == "1" && !p.has("password"))
+	waived := false // the password is waived (rt.passwordWaiver is or stays 1)
+	if w := rt.passwordWaiver; w != "" {
+		waived = p.get(w) == "1" || (!p.has(w) && m[w] == "1" && !p.has("password"))
+	}
 
 	// 1903: missing required parameters.
 	var missing []string
@@ -534,32 +537,30 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 	}
 	if create {
 		need("title", "ips")
-		switch rt.name {
-		case "mysql":
-			need("database", "port")
-			if login == loginBasic {
-				need("username", "password")
-			}
-		case "unix":
-			need("username")
-			if login == loginBasic && !skipPassword {
-				need("password")
-			}
-		case "windows":
-			need("username")
-			if login == loginBasic {
-				need("password")
+		need(rt.required...)
+		if login == loginBasic {
+			for _, n := range rt.requiredBasic {
+				if !(waived && rt.isSecretField(n)) {
+					need(n)
+				}
 			}
 		}
 		if login == loginVault {
 			need("vault_id", "vault_type")
 		}
 	} else {
-		if oldLogin == loginVault && login == loginBasic && !(rt.name == "unix" && skipPassword) {
-			if rt.name == "mysql" && m["username"] == "" {
-				need("username")
+		if oldLogin == loginVault && login == loginBasic {
+			// Secrets were dropped with the basic login, so they must come again.
+			for _, n := range rt.requiredBasic {
+				switch {
+				case rt.isSecretField(n):
+					if !waived {
+						need(n)
+					}
+				case m[n] == "":
+					need(n)
+				}
 			}
-			need("password")
 		}
 		if oldLogin == loginBasic && login == loginVault {
 			need("vault_id", "vault_type")
@@ -574,14 +575,12 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 	}
 
 	// 1904: mutually exclusive parameters.
-	exclusive := [][2]string{{"ips", "remove_ips"}, {"password", "vault_id"}, {"cleartext_password", "vault_id"},
-		{"password", "skip_password"}, {"windows_domain", "windows_ad_domain"}, {"vault_device_name", "vault_device_host"}}
-	for _, pair := range exclusive {
-		if p.has(pair[0]) && p.has(pair[1]) {
-			if pair[1] == "skip_password" && p.get("skip_password") != "1" {
+	for _, pair := range rt.exclusivePairs() {
+		if p.has(pair.a) && p.has(pair.b) {
+			if pair.whenTrue && p.get(pair.b) != "1" {
 				continue
 			}
-			return nil, errExclusive(pair[0], pair[1])
+			return nil, errExclusive(pair.a, pair.b)
 		}
 	}
 
@@ -679,32 +678,49 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 		m["ips"] = strings.Join(dedupeStrings(entries), ",")
 	}
 
-	// Type-specific rules.
-	switch rt.name {
-	case "unix":
-		sub := m["sub_type"]
-		for _, f := range rt.fields {
-			if f.subTypes == nil || contains(f.subTypes, sub) {
-				continue
-			}
-			if p.has(f.param) && (f.kind != kindBool || p.get(f.param) == "1") {
-				return nil, errCombination("sub_type="+sub, f.param+"="+maskIfSecret(f.param, p.get(f.param)))
-			}
-			delete(m, f.param) // a sub_type change drops what no longer applies
+	// Type-specific rules, from the record type's table.
+	sub := m["sub_type"]
+	for _, f := range rt.fields {
+		if f.subTypes == nil || contains(f.subTypes, sub) {
+			continue
 		}
+		if p.has(f.param) && (f.kind != kindBool || p.get(f.param) == "1") {
+			return nil, errCombination("sub_type="+sub, f.param+"="+maskIfSecret(f.param, p.get(f.param)))
+		}
+		delete(m, f.param) // a sub_type change drops what no longer applies
+	}
+	if w := rt.passwordWaiver; w != "" {
 		if p.given("password") {
-			delete(m, "skip_password")
+			delete(m, w)
 		}
-		if m["skip_password"] == "1" {
+		if m[w] == "1" {
 			delete(m, "password")
 		}
-	case "windows":
-		if !create {
-			if old.Params["windows_domain"] != "" && p.given("windows_ad_domain") {
-				return nil, errInvalid("windows_ad_domain", p.get("windows_ad_domain"), "the domain type of a record cannot be changed")
+	}
+	for _, g := range rt.oneOf {
+		for _, a := range g {
+			if p.given(a) {
+				for _, b := range g {
+					if b != a {
+						delete(m, b)
+					}
+				}
 			}
-			if old.Params["windows_ad_domain"] != "" && p.given("windows_domain") {
-				return nil, errInvalid("windows_domain", p.get("windows_domain"), "the domain type of a record cannot be changed")
+		}
+		set := false
+		for _, a := range g {
+			set = set || m[a] != ""
+		}
+		if !set {
+			return nil, errAtLeastOne(g...)
+		}
+	}
+	if !create {
+		for _, fc := range rt.fixedChoices {
+			for _, pair := range [][2]string{fc.pair, {fc.pair[1], fc.pair[0]}} {
+				if old.Params[pair[0]] != "" && p.given(pair[1]) {
+					return nil, errInvalid(pair[1], p.get(pair[1]), fc.text)
+				}
 			}
 		}
 	}
@@ -751,11 +767,13 @@ func (s *Server) applyLogin(c *reqCtx, rt *recordType, m map[string]string, oldL
 	if p.given("password") {
 		return errCombination("login_type=vault", "password="+mask)
 	}
-	if rt.name == "unix" && p.get("skip_password") == "1" {
-		return errCombination("login_type=vault", "skip_password=1")
+	if w := rt.passwordWaiver; w != "" && p.get(w) == "1" {
+		return errCombination("login_type=vault", w+"=1")
 	}
 	delete(m, "password")
-	delete(m, "skip_password")
+	if rt.passwordWaiver != "" {
+		delete(m, rt.passwordWaiver)
+	}
 
 	oldType := m["vault_type"]
 	if oldLogin != loginVault {
@@ -796,11 +814,8 @@ func (s *Server) applyLogin(c *reqCtx, rt *recordType, m map[string]string, oldL
 				return errCombination("vault_type="+vt, k+"="+p.get(k))
 			}
 			setOrClear(m, k, p.get(k))
-			switch k {
-			case "vault_device_name":
-				delete(m, "vault_device_host")
-			case "vault_device_host":
-				delete(m, "vault_device_name")
+			for _, peer := range oneOfPeers(k) {
+				delete(m, peer)
 			}
 		}
 	}
@@ -813,8 +828,14 @@ func (s *Server) applyLogin(c *reqCtx, rt *recordType, m map[string]string, oldL
 	if len(missing) > 0 {
 		return errMissing(missing...)
 	}
-	if vt == vtCAPAM && m["vault_device_name"] == "" && m["vault_device_host"] == "" {
-		return errAtLeastOne("vault_device_name", "vault_device_host")
+	for _, group := range oneOfGroups(vt) {
+		set := false
+		for _, n := range group {
+			set = set || m[n] != ""
+		}
+		if !set {
+			return errAtLeastOne(group...)
+		}
 	}
 	return nil
 }

@@ -96,7 +96,7 @@ func TestMethodsAndParams(t *testing.T) {
 		}
 	})
 	t.Run("404", func(t *testing.T) {
-		for _, p := range []string{"/api/2.0/fo/auth/cisco/", "/api/2.0/fo/auth/oracle/", "/api/2.0/fo/nothing/", "/"} {
+		for _, p := range []string{"/api/2.0/fo/auth/cisco/", "/api/2.0/fo/auth/nosuchtype/", "/api/2.0/fo/nothing/", "/"} {
 			if got := e.post(p, "action=list"); got.status != 404 {
 				t.Errorf("%s: status %d", p, got.status)
 			}

@@ -107,7 +107,7 @@ func (s *Server) applySeed(sf seedFile) error {
 		}
 		rt := recordTypeByName(rec.Type)
 		if rt == nil {
-			return fmt.Errorf("%s: unknown record type %q (want mysql, unix or windows)", where, rec.Type)
+			return fmt.Errorf("%s: unknown record type %q (want one of %s)", where, rec.Type, strings.Join(recordTypeNames(), ", "))
 		}
 		if rec.Vault != "" {
 			v := s.vaultByTitle(rec.Vault)

@@ -166,7 +166,7 @@ records:
   - {type: mysql, params: {title: a, ips: 10.0.0.1, username: u, password: p, database: d, port: 1}}
 `, `seed: records[1] (mysql "a"): 1905 parameter title has invalid value: a (title already exists)`},
 		"unknown field":  {"records:\n  - {type: unix, parms: {}}\n", "field parms not found"},
-		"unknown type":   {"records:\n  - {type: oracle, params: {title: x}}\n", `unknown record type "oracle"`},
+		"unknown type":   {"records:\n  - {type: nosuchtype, params: {title: x}}\n", `unknown record type "nosuchtype"`},
 		"unknown vault":  {"records:\n  - {type: unix, vault: nope, params: {title: x}}\n", `no vault titled "nope"`},
 		"bad vault":      {"vaults:\n  - {type: CA PAM, title: p, params: {url: x}}\n", `seed: vaults[0] ("p"): 1903 Missing required parameter(s): ssl_verify, apikey_name, apikey`},
 		"unknown param":  {"records:\n  - {type: unix, params: {title: x, ips: 10.0.0.1, username: u, password: p, colour: red}}\n", "1901 Unrecognized parameter(s): colour"},

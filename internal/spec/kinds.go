@@ -45,7 +45,10 @@ type FieldDef struct {
 	Immutable bool
 	// Unverified marks parameter names the Qualys reference could not confirm.
 	Unverified bool
-	Doc        string
+	// ResendOnUpdate marks a field Qualys wants on every update of the object, changed or not
+	// (CA PAM's ssl_verify): an update sends its desired value (or Default) with the changes.
+	ResendOnUpdate bool
+	Doc            string
 }
 
 // KindDef is the descriptor table of one kind (or unix sub_type, or vault type): everything the
@@ -120,6 +123,13 @@ const (
 // CAPAMVariables are the ${...} variables CA PAM device names and hosts may use; ${nbhost} is
 // valid on windows records only.
 var CAPAMVariables = []string{"ip", "ip_dash", "dnshost", "host", "nbhost"}
+
+// The record kinds of the tables below. Record kinds equal the Qualys /api/2.0/fo/auth/<kind>/ slug.
+const (
+	KindMySQL   Kind = "mysql"
+	KindUnix    Kind = "unix"
+	KindWindows Kind = "windows"
+)
 
 var networkID = FieldDef{Name: "network_id", Element: "NETWORK_ID", Type: TypeInt, Default: "0",
 	Doc: "Network ID, valid when the Networks feature is enabled."}
@@ -221,9 +231,11 @@ var recordKinds = []KindDef{
 		LoginVaultTypes: allVaults},
 }
 
+// sslVerify is a vault's ssl_verify. A vault type that requires it (CA PAM) also wants it on every
+// update.
 func sslVerify(required bool) FieldDef {
 	return FieldDef{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "true", Required: required,
-		Doc: "Verify the vault's TLS certificate."}
+		ResendOnUpdate: required, Doc: "Verify the vault's TLS certificate."}
 }
 
 func urlField(doc string) FieldDef {
@@ -370,6 +382,38 @@ func RecordKinds() []KindDef { return recordKinds }
 
 // VaultKinds returns the descriptors of vault types.
 func VaultKinds() []KindDef { return vaultKinds }
+
+// KindNames returns the names of every kind as a user writes them on the command line: "vault",
+// then the record endpoints sorted (see RecordEndpoints). It is meant for flag enums and help text.
+func KindNames() []string {
+	out := []string{string(KindVault)}
+	for _, k := range RecordEndpoints() {
+		out = append(out, string(k))
+	}
+	return out
+}
+
+// SecretParamNames returns, sorted and without duplicates, the Qualys parameter name of every
+// TypeSecret field and login parameter of every kind: the parameters whose values must never be
+// shown (qualysclient.Config.SecretParams).
+func SecretParamNames() []string {
+	seen := map[string]bool{}
+	for _, d := range Kinds() {
+		for _, fields := range [][]FieldDef{d.Fields, d.LoginParams} {
+			for _, f := range fields {
+				if f.Type == TypeSecret {
+					seen[f.Name] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // RecordEndpoints returns the distinct record kinds (Qualys endpoints), sorted.
 func RecordEndpoints() []Kind {

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files (testdata/invalid/*.golden) and schema/qsync.schema.json")
+var update = flag.Bool("update", false, "rewrite golden files (testdata/invalid/*.golden); generated files are rewritten by go generate ./...")
 
 // TestInvalidGolden loads each testdata/invalid/<mistake>.yaml on its own and compares the sorted
 // diagnostics with <mistake>.golden.

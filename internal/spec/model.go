@@ -13,13 +13,9 @@ import (
 // Kind is the class of a managed object: one of the record kinds or KindVault.
 type Kind string
 
-// The object kinds qsync manages. Record kinds equal the Qualys /api/2.0/fo/auth/<kind>/ slug.
-const (
-	KindMySQL   Kind = "mysql"
-	KindUnix    Kind = "unix"
-	KindWindows Kind = "windows"
-	KindVault   Kind = "vault"
-)
+// KindVault is the kind of authentication vaults; the record kinds are declared with their
+// descriptor tables in kinds.go.
+const KindVault Kind = "vault"
 
 // IsRecord reports whether k is an authentication record kind (not a vault).
 func (k Kind) IsRecord() bool { return k != KindVault && k != "" }

@@ -14,12 +14,12 @@ import (
 	"sync/atomic"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
-
-	"github.com/qsync/qsync/schema"
 )
 
-// Schema returns the compiled embedded JSON Schema (schema/qsync.schema.json). It never touches the
-// network or the disk.
+// Schema returns the compiled JSON Schema that GenerateSchema makes from the descriptor tables:
+// the content of schema/qsync.schema.json when that file is up to date (a test proves it is). The
+// loader validates against the tables, not the embedded file, so a kind added to kinds.go loads
+// before `go generate ./...` has refreshed the file. It never touches the network or the disk.
 func Schema() (*jsonschema.Schema, error) {
 	s, err := compiled()
 	if err != nil {
@@ -28,7 +28,7 @@ func Schema() (*jsonschema.Schema, error) {
 	return s.whole, nil
 }
 
-// schemaSet is the embedded schema compiled whole and in the parts validateSchema checks one by
+// schemaSet is the generated schema compiled whole and in the parts validateSchema checks one by
 // one. The parts come from a copy of the schema (partsID) that leaves the items of the vault and
 // record lists to them; their errors are exactly the whole schema's.
 type schemaSet struct {
@@ -43,20 +43,24 @@ type schemaSet struct {
 	kinds       map[kindSel]*jsonschema.Schema
 }
 
-// partsID is the $id of the copy of the embedded schema that the parts are compiled from.
+// partsID is the $id of the copy of the generated schema that the parts are compiled from.
 const partsID = "https://github.com/qsync/qsync/schema/qsync.parts.schema.json"
 
 var compiled = sync.OnceValues(func() (*schemaSet, error) {
-	c := newCompiler()
-	if err := c.AddResource(SchemaID, bytes.NewReader(schema.JSON)); err != nil {
-		return nil, fmt.Errorf("load embedded schema: %w", err)
-	}
-	parts, err := schemaParts(schema.JSON)
+	doc, err := GenerateSchema()
 	if err != nil {
-		return nil, fmt.Errorf("load embedded schema: %w", err)
+		return nil, fmt.Errorf("generate schema: %w", err)
+	}
+	c := newCompiler()
+	if err := c.AddResource(SchemaID, bytes.NewReader(doc)); err != nil {
+		return nil, fmt.Errorf("load generated schema: %w", err)
+	}
+	parts, err := schemaParts(doc)
+	if err != nil {
+		return nil, fmt.Errorf("load generated schema: %w", err)
 	}
 	if err := c.AddResource(partsID, bytes.NewReader(parts)); err != nil {
-		return nil, fmt.Errorf("load embedded schema: %w", err)
+		return nil, fmt.Errorf("load generated schema: %w", err)
 	}
 	s := &schemaSet{kinds: map[kindSel]*jsonschema.Schema{}}
 	compile := func(dst **jsonschema.Schema, url string) {
@@ -76,7 +80,7 @@ var compiled = sync.OnceValues(func() (*schemaSet, error) {
 		s.kinds[kindSel{d.Kind, d.Type}] = k
 	}
 	if err != nil {
-		return nil, fmt.Errorf("compile embedded schema: %w", err)
+		return nil, fmt.Errorf("compile generated schema: %w", err)
 	}
 	return s, nil
 })

@@ -3,7 +3,10 @@ package spec
 import (
 	"bytes"
 	"encoding/json"
+	"go/parser"
+	"go/token"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -14,25 +17,62 @@ import (
 
 const schemaFile = "../../schema/qsync.schema.json"
 
-// TestSchemaUpToDate fails when the committed schema differs from the one generated from kinds.go.
-func TestSchemaUpToDate(t *testing.T) {
-	want, err := GenerateSchema()
+// TestGeneratedFilesUpToDate fails when a file generated from kinds.go (schema/qsync.schema.json,
+// also as embedded, and docs/configuration.md) differs from what the tables generate now. Only
+// `go generate ./...` rewrites them; -update does not.
+func TestGeneratedFilesUpToDate(t *testing.T) {
+	wantSchema, err := GenerateSchema()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile(schemaFile, want, 0o644); err != nil {
+	wantDocs, err := GenerateConfigReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		path     string
+		want     []byte
+		embedded []byte
+	}{
+		{schemaFile, wantSchema, schema.JSON},
+		{"../../" + ConfigReferenceFile, wantDocs, nil},
+	} {
+		got, err := os.ReadFile(f.path)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return
+		if !bytes.Equal(got, f.want) || (f.embedded != nil && !bytes.Equal(f.embedded, f.want)) {
+			t.Errorf("%s is not what internal/spec/kinds.go generates: run `go generate ./...` and commit the result",
+				strings.TrimPrefix(f.path, "../../"))
+		}
 	}
-	got, err := os.ReadFile(schemaFile)
+}
+
+// TestLoadIgnoresStaleEmbeddedSchema: the loader validates against the schema generated from the
+// tables, never the embedded file, so a kind added to kinds.go loads before go generate has
+// refreshed schema/qsync.schema.json (TestGeneratedFilesUpToDate then names the fix). The proof is
+// that no non-test file of spec imports the schema package.
+func TestLoadIgnoresStaleEmbeddedSchema(t *testing.T) {
+	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got, want) || !bytes.Equal(schema.JSON, want) {
-		t.Fatalf("schema/qsync.schema.json is not what kinds.go generates: run `go generate ./schema` " +
-			"(or go test ./internal/spec -run TestSchemaUpToDate -update) and commit the result")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range file.Imports {
+			if imp.Path.Value == `"github.com/qsync/qsync/schema"` {
+				t.Errorf("%s imports the embedded schema: validate against GenerateSchema() instead", f)
+			}
+		}
+	}
+	if _, err := Schema(); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -1,5 +1,8 @@
-// Command genschema writes schema/qsync.schema.json from the descriptor tables in internal/spec.
-// Run it through go generate ./schema (or go run ./internal/spec/cmd/genschema -o schema/qsync.schema.json).
+// Command genschema writes the files generated from the descriptor tables in internal/spec:
+// schema/qsync.schema.json (-o) and, with -docs, docs/configuration.md. `go generate ./...` runs it
+// (see schema/schema.go); so does
+//
+//	go run ./internal/spec/cmd/genschema -o schema/qsync.schema.json -docs docs/configuration.md
 package main
 
 import (
@@ -11,14 +14,32 @@ import (
 )
 
 func main() {
-	out := flag.String("o", "qsync.schema.json", "output file")
+	out := flag.String("o", "qsync.schema.json", "JSON Schema output file")
+	docs := flag.String("docs", "", "configuration reference output file (none when empty)")
 	flag.Parse()
-	b, err := spec.GenerateSchema()
-	if err == nil {
-		err = os.WriteFile(*out, b, 0o644)
-	}
-	if err != nil {
+	if err := run(*out, *docs); err != nil {
 		fmt.Fprintln(os.Stderr, "genschema:", err)
 		os.Exit(1)
 	}
+}
+
+func run(schemaPath, docsPath string) error {
+	b, err := spec.GenerateSchema()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(schemaPath, b, 0o644); err != nil {
+		return fmt.Errorf("write schema: %w", err)
+	}
+	if docsPath == "" {
+		return nil
+	}
+	d, err := spec.GenerateConfigReference()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(docsPath, d, 0o644); err != nil {
+		return fmt.Errorf("write configuration reference: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,240 @@
+package spec
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// ConfigReferenceFile is the path, from the module root, of the configuration reference that
+// GenerateConfigReference writes (through go generate ./...).
+const ConfigReferenceFile = "docs/configuration.md"
+
+// schemaDoc is the part of the generated JSON Schema the reference reads: descriptions of the
+// top-level keys and of the keys every object shares.
+type schemaDoc struct {
+	Properties map[string]struct {
+		Description string `json:"description"`
+	} `json:"properties"`
+	Defs map[string]struct {
+		Description string `json:"description"`
+	} `json:"$defs"`
+}
+
+// GenerateConfigReference returns docs/configuration.md, the configuration reference generated
+// from the descriptor tables in kinds.go and the JSON Schema GenerateSchema makes from them. Every
+// list of kinds, sub_types and vault types in it comes from the tables.
+func GenerateConfigReference() ([]byte, error) {
+	raw, err := GenerateSchema()
+	if err != nil {
+		return nil, err
+	}
+	var sd schemaDoc
+	if err := json.Unmarshal(raw, &sd); err != nil {
+		return nil, fmt.Errorf("read generated schema: %w", err)
+	}
+	var b strings.Builder
+	b.WriteString("# Configuration reference\n\n")
+	b.WriteString("<!-- Generated from internal/spec/kinds.go and schema/qsync.schema.json by\n")
+	b.WriteString("     `go generate ./...`; do not edit. -->\n\n")
+	b.WriteString("A configuration is one or more YAML files (or directories of them: every `*.yaml` and `*.yml`\n")
+	b.WriteString("file directly in the directory, not in subdirectories). Keys are the Qualys API parameter names,\n")
+	b.WriteString("so the Qualys documentation stays the reference for what each setting means. `qsync schema`\n")
+	b.WriteString("prints the JSON Schema this page is generated from; `qsync validate` checks files against it\n")
+	b.WriteString("and against the rules below, offline. See [ownership](ownership.md) for `adopt`, `protect` and\n")
+	b.WriteString("`previous_titles`, and [secrets](secrets.md) for secret references.\n\n")
+
+	b.WriteString("## Top level\n\n| key | description |\n|---|---|\n")
+	for _, k := range []string{"version", "owner", "vaults", "records"} {
+		fmt.Fprintf(&b, "| `%s` | %s |\n", k, cell(sd.Properties[k].Description))
+	}
+	b.WriteString("\n## Keys of every record and vault\n\n| key | description |\n|---|---|\n")
+	var endpoints []string
+	for _, k := range RecordEndpoints() {
+		endpoints = append(endpoints, string(k))
+	}
+	fmt.Fprintf(&b, "| `type` | Records: %s. Vaults: one of the vault types below. |\n", orList(endpoints))
+	for _, k := range RecordEndpoints() {
+		var subs []string
+		for _, d := range recordKinds {
+			if d.Kind == k && d.Type != "" {
+				subs = append(subs, d.Type)
+			}
+		}
+		if len(subs) > 0 {
+			fmt.Fprintf(&b, "| `sub_type` | `type: %s` records only: %s (omit for a plain `%s` record). |\n", k, orList(subs), k)
+		}
+	}
+	for _, k := range []string{"title", "previous_titles", "comments", "adopt", "protect"} {
+		fmt.Fprintf(&b, "| `%s` | %s |\n", k, cell(sd.Defs[k].Description))
+	}
+	fmt.Fprintf(&b, "| `ips` | Records only. %s Compared as address sets. |\n", cell(sd.Defs["ips"].Description))
+	b.WriteString("| `login` | Records only. Log in through a vault: `{vault: TITLE, ...}` with the vault type's record parameters (see each vault type). Without `login`, the record uses basic login (`username`, `password`). |\n")
+	fmt.Fprintf(&b, "\nSecrets (type `secret` below): %s\n", sd.Defs["secret"].Description)
+	b.WriteString("\nColumns: *required* means required when the object is created; a field with a default may be\n")
+	b.WriteString("omitted and then equals the Qualys default. *Basic login only* fields are ignored with a vault\n")
+	b.WriteString("login. *Immutable* fields cannot change in place: changing one replaces the object (delete, then\n")
+	b.WriteString("create), which `protect: true` refuses. *Unverified* marks parameter names the public Qualys\n")
+	b.WriteString("documentation does not confirm.\n")
+
+	b.WriteString("\n## Records\n")
+	for _, d := range recordKinds {
+		head := fmt.Sprintf("`type: %s`", d.Kind)
+		if d.Type != "" {
+			head += fmt.Sprintf(", `sub_type: %s`", d.Type)
+		}
+		fmt.Fprintf(&b, "\n### %s\n\n%s In YAML: %s.\n\n", kindTitle(&d), d.Doc, head)
+		writeFieldTable(&b, d.Fields)
+		if d.ExclusiveGroup != "" {
+			fmt.Fprintf(&b, "\nAn IP may belong to only one record of the `%s` group", d.ExclusiveGroup)
+			var sharing []string
+			for _, o := range recordKinds {
+				if o.ExclusiveGroup == d.ExclusiveGroup {
+					sharing = append(sharing, kindTitle(&o))
+				}
+			}
+			if len(sharing) > 1 {
+				fmt.Fprintf(&b, " (%s records share it)", andList(sharing))
+			}
+			b.WriteString(".\n")
+		}
+		for _, g := range d.Exclusive {
+			fmt.Fprintf(&b, "\nAt most one of %s.\n", codeList(g))
+		}
+		for _, g := range d.OneOf {
+			fmt.Fprintf(&b, "\nExactly one of %s.\n", codeList(g))
+		}
+		if len(d.LoginVaultTypes) > 0 {
+			fmt.Fprintf(&b, "\n`login` vault types: %s.\n", codeList(d.LoginVaultTypes))
+		}
+	}
+
+	b.WriteString("\n## Vaults\n")
+	for _, d := range vaultKinds {
+		fmt.Fprintf(&b, "\n### %s\n\n`type: %s` (Qualys: %s). %s\n\n", d.Type, d.Type, d.QualysType, d.Doc)
+		if len(d.Fields) > 0 {
+			writeFieldTable(&b, d.Fields)
+		} else {
+			b.WriteString("No settings qsync knows: declare it with `title` and `type` (and `comments`), or manage it in Qualys and name it in logins.\n")
+		}
+		if len(d.LoginParams) > 0 {
+			fmt.Fprintf(&b, "\nRecord `login` parameters for a %s vault:\n\n| key | required | description |\n|---|---|---|\n", d.Type)
+			for _, p := range d.LoginParams {
+				fmt.Fprintf(&b, "| `%s` | %s | %s%s |\n", p.Name, yes(p.Required), cell(p.Doc), unverifiedNote(p))
+			}
+		}
+		for _, g := range d.LoginOneOf {
+			fmt.Fprintf(&b, "\nA login needs exactly one of %s.\n", codeList(g))
+		}
+		if len(d.LoginVariables) > 0 {
+			vars := make([]string, len(d.LoginVariables))
+			for i, v := range d.LoginVariables {
+				vars[i] = "`${" + v + "}`"
+				if kinds := d.LoginVariableKinds[v]; len(kinds) > 0 {
+					ks := make([]string, len(kinds))
+					for j, k := range kinds {
+						ks[j] = string(k)
+					}
+					vars[i] += " (" + strings.Join(ks, ", ") + " records only)"
+				}
+			}
+			fmt.Fprintf(&b, "\nLogin parameter values may use the variables %s.\n", strings.Join(vars, ", "))
+		}
+	}
+	return []byte(b.String()), nil
+}
+
+// kindTitle names a record kind in the reference: "unix", or "unix / cisco" for a sub_type.
+func kindTitle(d *KindDef) string {
+	if d.Type != "" {
+		return string(d.Kind) + " / " + d.Type
+	}
+	return string(d.Kind)
+}
+
+func writeFieldTable(b *strings.Builder, fields []FieldDef) {
+	b.WriteString("| key | type | required | default | limits | description |\n|---|---|---|---|---|---|\n")
+	for _, f := range fields {
+		req := yes(f.Required)
+		switch {
+		case f.Required && f.RequiredUnless != "":
+			req = "yes, unless `" + f.RequiredUnless + "`"
+		case f.Required && f.Basic:
+			req = "with basic login"
+		}
+		def := ""
+		if f.Default != "" {
+			def = "`" + f.Default + "`"
+		}
+		var notes []string
+		if f.Basic && !f.Required {
+			notes = append(notes, "Basic login only.")
+		}
+		if f.Immutable {
+			notes = append(notes, "Immutable.")
+		}
+		if f.ResendOnUpdate {
+			notes = append(notes, "Sent on every update.")
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s%s |\n", f.Name, f.Type, req, def, fieldLimits(f),
+			cell(strings.Join(append([]string{f.Doc}, notes...), " ")), unverifiedNote(f))
+	}
+}
+
+func fieldLimits(f FieldDef) string {
+	var l []string
+	switch {
+	case f.MinLen > 0 && f.MaxLen > 0:
+		l = append(l, fmt.Sprintf("%d-%d characters", f.MinLen, f.MaxLen))
+	case f.MaxLen > 0:
+		l = append(l, fmt.Sprintf("at most %d characters", f.MaxLen))
+	}
+	if f.Max > 0 {
+		l = append(l, fmt.Sprintf("at most %d", f.Max))
+	}
+	if len(f.Enum) > 0 {
+		l = append(l, "one of "+codeList(f.Enum))
+	}
+	if f.Format != "" {
+		l = append(l, f.Format)
+	}
+	return strings.Join(l, "; ")
+}
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
+}
+
+func unverifiedNote(f FieldDef) string {
+	if f.Unverified {
+		return " *(Unverified.)*"
+	}
+	return ""
+}
+
+func codeList(items []string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = "`" + s + "`"
+	}
+	return strings.Join(out, ", ")
+}
+
+// orList formats items as code joined by commas and a final "or": `a`, `b` or `c`.
+func orList(items []string) string { return joinLast(codeList(items), "or", len(items)) }
+
+// andList formats items as code joined by commas and a final "and".
+func andList(items []string) string { return joinLast(codeList(items), "and", len(items)) }
+
+func joinLast(list, word string, n int) string {
+	if n < 2 {
+		return list
+	}
+	i := strings.LastIndex(list, ", ")
+	return list[:i] + " " + word + " " + list[i+2:]
+}
+
+func cell(s string) string { return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s) }
