@@ -4,6 +4,8 @@ package qualysemu
 // serves, from REFERENCE.md §3 and docs/qualys-wire-contract.md rows 4, 5
 // and 15. Adding a record type is adding one recordType value.
 
+import "slices"
+
 // fieldKind says how a parameter is validated and rendered.
 type fieldKind int
 
@@ -153,7 +155,13 @@ func (f recordVaultField) appliesTo(vaultType string) bool {
 	return contains(f.types, vaultType)
 }
 
-var recordTypes = []*recordType{
+// recordTypes is every record type the emulator serves: the seed types here, databases in
+// record_types_databases.go, network devices, middleware and infrastructure in
+// record_types_infra.go.
+var recordTypes = slices.Concat(coreRecordTypes, databaseRecordTypes, infraRecordTypes)
+
+// coreRecordTypes are unix (with its sub_types), windows and mysql.
+var coreRecordTypes = []*recordType{
 	{
 		name: "unix", ipGroup: "unix", vaultUsername: true,
 		vaultTypes: allVaultTypes,

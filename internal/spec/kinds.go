@@ -1,6 +1,9 @@
 package spec
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // FieldType says how a field's value is written in YAML, sent to Qualys and compared.
 type FieldType string
@@ -207,7 +210,13 @@ var windowsFields = []FieldDef{
 var allVaults = []string{"arcon_pam", "azure_key", "beyondtrust", "ca_access_control", "ca_pam",
 	"cyberark_aim", "cyberark_pim", "hashicorp", "hitachi_id_pam", "lieberman", "quest", "thycotic", "wallix"}
 
-var recordKinds = []KindDef{
+// recordKinds is every record kind's table: the seed kinds here, databases in
+// kinds_databases.go, network devices, middleware and infrastructure in kinds_infra.go.
+var recordKinds = slices.Concat(coreRecordKinds, databaseRecordKinds, infraRecordKinds)
+
+// coreRecordKinds are the kinds of the two original Qualys pages: mysql, unix (with its cisco and
+// checkpoint_firewall sub_types) and windows.
+var coreRecordKinds = []KindDef{
 	{Kind: KindMySQL, Doc: "MySQL authentication record (/api/2.0/fo/auth/mysql/).", Fields: mysqlFields,
 		LoginVaultTypes: []string{"beyondtrust", "cyberark_aim", "cyberark_pim", "quest", "thycotic"}},
 	{Kind: KindUnix, Doc: "Unix authentication record (/api/2.0/fo/auth/unix/).", ExclusiveGroup: "unix",
