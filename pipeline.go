@@ -70,7 +70,6 @@ func planOptions(env *Env, desired *spec.Document, f PlanFlags, rateRemaining in
 		PushSecrets:   f.PushSecrets,
 		SecretKey:     key,
 		AllowDeletes:  f.AllowDeletes,
-		LiveComplete:  true, // live.Read fails on any incomplete read
 		RateRemaining: rateRemaining,
 		Resolve: func(o *spec.Object, param string) (string, error) {
 			ref, ok := o.Secrets[param]

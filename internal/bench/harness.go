@@ -83,9 +83,8 @@ func ReadLive(ctx context.Context, c live.Reader, desired *spec.Document) (*spec
 // of the process environment. A nil key plans without fingerprints.
 func PlanOptions(desired *spec.Document, key []byte, env map[string]string) plan.Options {
 	return plan.Options{
-		Owner:        desired.Owner,
-		SecretKey:    key,
-		LiveComplete: true,
+		Owner:     desired.Owner,
+		SecretKey: key,
 		Resolve: func(o *spec.Object, param string) (string, error) {
 			ref, ok := o.Secrets[param]
 			if !ok {

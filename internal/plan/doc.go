@@ -38,8 +38,9 @@
 //     A managed object removed from the configuration carries no protect flag any more, so protect
 //     cannot stop its delete: the delete threshold and the review of the plan do. Deletes of more
 //     than DeleteThreshold of the managed objects of a kind (when at least DeleteMinCount exist)
-//     are refused with a *RefusedError unless AllowDeletes. Without LiveComplete any create or
-//     delete is refused (ErrLiveIncomplete): "not seen" never becomes "delete" or "create again".
+//     are refused with a *RefusedError unless AllowDeletes. Unless the live document is Complete
+//     (a fact live.Read records), any create or delete is refused (ErrLiveIncomplete): "not seen"
+//     never becomes "delete" or "create again".
 //  6. Order and batch (see Step and the Phase constants). Vaults first; then, in phase 2, record
 //     updates that only remove IPs or free a title, the IP removal or title change split off an
 //     update whose removed IPs or old title another record takes, and record deletes that free

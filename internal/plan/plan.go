@@ -71,9 +71,6 @@ type Options struct {
 	// DeleteMinCount is the number of managed objects of a kind below which the threshold does not
 	// apply; zero means 10.
 	DeleteMinCount int
-	// LiveComplete says the live read saw everything. When false, Build fails closed: it refuses
-	// any plan that would create or delete an object.
-	LiveComplete bool
 	// RateRemaining is the number of API calls left in the current rate window per endpoint
 	// (X-RateLimit-Remaining), shown next to the calls a plan needs; zero means unknown.
 	RateRemaining int
