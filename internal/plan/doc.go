@@ -1,7 +1,8 @@
 // Package plan owns the heart of qsync: it compares the desired state with the live one (both
 // spec.Documents in canonical form), decides ownership, orders and batches the API calls, applies
-// the safety guards, renders plans for review (text, markdown, json) and reads and writes saved
-// plan files. It does no I/O other than writing to an io.Writer.
+// the safety guards, renders plans for review (text, markdown, json) and writes the plan JSON
+// format (Save) that plan files hold; internal/planfile reads and checks plan files. It does no I/O
+// other than writing to an io.Writer.
 //
 // # Algorithm
 //
@@ -57,7 +58,8 @@
 //
 // # JSON format (format_version 1)
 //
-// The json renderer and Save write the Plan struct; Read refuses any other format_version. Fields:
+// The json renderer and Save write the Plan struct; planfile.Read refuses any other
+// format_version. Fields:
 //
 //	format_version  1
 //	owner           owner whose marker the plan writes
