@@ -51,19 +51,19 @@ type file struct {
 }
 
 // Check refuses options no export can succeed with, before Qualys is read.
-func (c *Options) Check() error {
-	if !regexp.MustCompile(spec.OwnerPattern).MatchString(c.Owner) {
-		return fmt.Errorf("--owner %q must be 1-64 letters, digits, '.', '_' or '-'", c.Owner)
+func (opts *Options) Check() error {
+	if !regexp.MustCompile(spec.OwnerPattern).MatchString(opts.Owner) {
+		return fmt.Errorf("--owner %q must be 1-64 letters, digits, '.', '_' or '-'", opts.Owner)
 	}
 	return nil
 }
 
 // RecordKinds lists the record kinds to read from Qualys: those of Kinds, or every one when Kinds
 // is empty; none when only vaults are exported. Vaults are always read: records name them.
-func (c *Options) RecordKinds() []spec.Kind {
+func (opts *Options) RecordKinds() []spec.Kind {
 	var out []spec.Kind
 	for _, k := range spec.RecordEndpoints() {
-		if len(c.Kinds) == 0 || slices.Contains(c.Kinds, k) {
+		if len(opts.Kinds) == 0 || slices.Contains(opts.Kinds, k) {
 			out = append(out, k)
 		}
 	}
@@ -74,26 +74,26 @@ func (c *Options) RecordKinds() []spec.Kind {
 // left out and what to do next. It refuses to overwrite any file unless Force, before writing
 // anything, and reads the files back as plan would: the export's problems (live objects that
 // break qsync's rules) are printed on w and make it fail after writing.
-func Write(live *spec.Document, c Options, w io.Writer) error {
-	objs, unmanaged, skipped, warnings := c.classify(live)
+func Write(live *spec.Document, opts Options, w io.Writer) error {
+	objs, unmanaged, skipped, warnings := opts.classify(live)
 
-	files := c.layout(objs)
+	files := opts.layout(objs)
 	var paths []string
 	for _, f := range files {
-		paths = append(paths, filepath.Join(c.Dir, f.name))
+		paths = append(paths, filepath.Join(opts.Dir, f.name))
 	}
-	if err := c.checkTargets(append(append([]string(nil), paths...), filepath.Join(c.Dir, SecretsExample))); err != nil {
+	if err := opts.checkTargets(append(append([]string(nil), paths...), filepath.Join(opts.Dir, SecretsExample))); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	for i, f := range files {
 		var buf bytes.Buffer
-		if err := c.render(&buf, f, unmanaged); err != nil {
+		if err := opts.render(&buf, f, unmanaged); err != nil {
 			return err
 		}
-		if err := writeNew(paths[i], buf.Bytes(), c.Force); err != nil {
+		if err := writeNew(paths[i], buf.Bytes(), opts.Force); err != nil {
 			return err
 		}
 	}
@@ -103,7 +103,7 @@ func Write(live *spec.Document, c Options, w io.Writer) error {
 	doc, diags := spec.LoadWithOptions(spec.Options{AllowUndeclaredVaults: true}, paths...)
 	secrets := secretLines(doc)
 	if len(secrets) > 0 {
-		if err := writeNew(filepath.Join(c.Dir, SecretsExample), []byte(secretsFile(secrets)), c.Force); err != nil {
+		if err := writeNew(filepath.Join(opts.Dir, SecretsExample), []byte(secretsFile(secrets)), opts.Force); err != nil {
 			return err
 		}
 	}
@@ -113,7 +113,7 @@ func Write(live *spec.Document, c Options, w io.Writer) error {
 			nUnmanaged++
 		}
 	}
-	c.report(w, paths, len(objs)-nUnmanaged, nUnmanaged, skipped, warnings, secrets)
+	opts.report(w, paths, len(objs)-nUnmanaged, nUnmanaged, skipped, warnings, secrets)
 	if diags.HasErrors() {
 		_ = diags.Write(w, "text")
 		return fmt.Errorf("the export has %d problem(s) qsync cannot accept as they are (the live objects break qsync's rules); fix them in the files before planning", diags.ErrorCount())
@@ -125,10 +125,10 @@ func Write(live *spec.Document, c Options, w io.Writer) error {
 // (exported, adopted with Adopt; unmanaged maps them to true), other owners' objects (skipped:
 // qsync never takes over another owner's object, listed by owner) and objects qsync cannot
 // represent (skipped with a warning).
-func (c *Options) classify(liveDoc *spec.Document) (objs []*spec.Object,
+func (opts *Options) classify(liveDoc *spec.Document) (objs []*spec.Object,
 	unmanaged map[*spec.Object]bool, skipped map[string][]string, warnings []string) {
 	want := map[spec.Kind]bool{}
-	for _, k := range c.Kinds {
+	for _, k := range opts.Kinds {
 		want[k] = true
 	}
 	all := len(want) == 0
@@ -139,7 +139,7 @@ func (c *Options) classify(liveDoc *spec.Document) (objs []*spec.Object,
 	var opaque []string           // objects qsync cannot represent, with the reason
 	for _, lo := range liveDoc.Objects {
 		if !all && !want[lo.Kind] {
-			if lo.Marker != nil && lo.Marker.Owner == c.Owner {
+			if lo.Marker != nil && lo.Marker.Owner == opts.Owner {
 				left = append(left, lo.Key().String())
 			}
 			continue
@@ -148,11 +148,11 @@ func (c *Options) classify(liveDoc *spec.Document) (objs []*spec.Object,
 			opaque = append(opaque, fmt.Sprintf("%s (id %d: %s)", lo.Key(), lo.ID, lo.Opaque))
 			continue
 		}
-		if lo.Marker != nil && lo.Marker.Owner != c.Owner {
+		if lo.Marker != nil && lo.Marker.Owner != opts.Owner {
 			skipped[lo.Marker.Owner] = append(skipped[lo.Marker.Owner], lo.Key().String())
 			continue
 		}
-		o := exportObject(lo, c.Owner, c.Adopt)
+		o := exportObject(lo, opts.Owner, opts.Adopt)
 		unmanaged[o] = lo.Marker == nil
 		if o.Kind == spec.KindVault {
 			exported[o.Title] = true
@@ -161,7 +161,7 @@ func (c *Options) classify(liveDoc *spec.Document) (objs []*spec.Object,
 	}
 	if len(left) > 0 {
 		warnings = append(warnings, fmt.Sprintf("--kinds leaves out %d object(s) managed by owner %s (%s): a plan of this export alone would delete them; keep them in another file of the configuration",
-			len(left), c.Owner, strings.Join(left, ", ")))
+			len(left), opts.Owner, strings.Join(left, ", ")))
 	}
 	if len(opaque) > 0 {
 		warnings = append(warnings, fmt.Sprintf("skipped %d object(s) qsync cannot represent (left alone; upgrade qsync to manage them): %s",
@@ -210,8 +210,8 @@ func FileName(k spec.Kind) string {
 
 // layout groups objects into files. The owner goes into the first file: vaults.yaml when there are
 // vaults, else the first record kind's file.
-func (c *Options) layout(objs []*spec.Object) []file {
-	if c.SplitBy == "none" || len(objs) == 0 {
+func (opts *Options) layout(objs []*spec.Object) []file {
+	if opts.SplitBy == "none" || len(objs) == 0 {
 		return []file{{name: "qsync.yaml", owner: true, objs: objs}}
 	}
 	byName := map[string]*file{}
@@ -233,12 +233,12 @@ func (c *Options) layout(objs []*spec.Object) []file {
 
 // render writes one file: a header, then the objects, each under a comment naming its owner
 // (unmanaged holds the objects that carry no ownership marker in Qualys).
-func (c *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool) error {
-	fmt.Fprintf(w, "# Exported from Qualys by qsync export for owner %s.\n", c.Owner)
+func (opts *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool) error {
+	fmt.Fprintf(w, "# Exported from Qualys by qsync export for owner %s.\n", opts.Owner)
 	fmt.Fprintf(w, "# Qualys never returns secrets: each one is an {env: NAME} reference (see %s).\n", SecretsExample)
 	doc := &spec.Document{Objects: f.objs}
 	if f.owner {
-		doc.Owner = c.Owner
+		doc.Owner = opts.Owner
 	}
 	return spec.Write(w, doc, spec.WriteOptions{SecretRefs: true, Comment: func(o *spec.Object) string {
 		switch {
@@ -247,13 +247,13 @@ func (c *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool) e
 		case unmanaged[o]:
 			return "unmanaged in Qualys (no ownership marker): set adopt: true or run qsync plan --adopt to take it over"
 		}
-		return "managed by qsync: owner " + c.Owner
+		return "managed by qsync: owner " + opts.Owner
 	}})
 }
 
 // checkTargets refuses to overwrite any existing file without --force, before writing anything.
-func (c *Options) checkTargets(paths []string) error {
-	if c.Force {
+func (opts *Options) checkTargets(paths []string) error {
+	if opts.Force {
 		return nil
 	}
 	var exist []string
@@ -335,9 +335,9 @@ func secretsFile(lines []secretLine) string {
 }
 
 // report tells the user what was written, what was left out and what to do next.
-func (c *Options) report(w io.Writer, paths []string, managed, unmanaged int, skipped map[string][]string, warnings []string, secrets []secretLine) {
-	fmt.Fprintf(w, "Exported %d object(s) to %s: %d managed by owner %s, %d unmanaged", managed+unmanaged, strings.Join(paths, ", "), managed, c.Owner, unmanaged)
-	if c.Adopt {
+func (opts *Options) report(w io.Writer, paths []string, managed, unmanaged int, skipped map[string][]string, warnings []string, secrets []secretLine) {
+	fmt.Fprintf(w, "Exported %d object(s) to %s: %d managed by owner %s, %d unmanaged", managed+unmanaged, strings.Join(paths, ", "), managed, opts.Owner, unmanaged)
+	if opts.Adopt {
 		fmt.Fprint(w, " (marked adopt: true)")
 	}
 	fmt.Fprintln(w, ".")
@@ -353,14 +353,14 @@ func (c *Options) report(w io.Writer, paths []string, managed, unmanaged int, sk
 		fmt.Fprintf(w, "Warning: %s.\n", m)
 	}
 	if len(secrets) > 0 {
-		fmt.Fprintf(w, "Secrets to provide (Qualys never returns them), listed in %s:\n", filepath.Join(c.Dir, SecretsExample))
+		fmt.Fprintf(w, "Secrets to provide (Qualys never returns them), listed in %s:\n", filepath.Join(opts.Dir, SecretsExample))
 		for _, s := range secrets {
 			fmt.Fprintf(w, "  %s  (%s)\n", s.env, s.usage)
 		}
 	}
-	next := "qsync plan " + c.Dir
-	if unmanaged > 0 && !c.Adopt {
-		next = "qsync plan --adopt " + c.Dir
+	next := "qsync plan " + opts.Dir
+	if unmanaged > 0 && !opts.Adopt {
+		next = "qsync plan --adopt " + opts.Dir
 	}
-	fmt.Fprintf(w, "Next: qsync validate %s && %s\n", c.Dir, next)
+	fmt.Fprintf(w, "Next: qsync validate %s && %s\n", opts.Dir, next)
 }

@@ -43,14 +43,14 @@ func WriteFile(path string, p *plan.Plan) error {
 	return nil
 }
 
-// ReadFile reads and checks the plan file at path (see Read).
+// ReadFile reads and checks the plan file at path (see Read). Its errors name the file.
 func ReadFile(path string) (*plan.Plan, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read saved plan: %w", err)
 	}
 	defer f.Close()
-	p, err := Read(f)
+	p, err := decode(f)
 	if err != nil {
 		return nil, fmt.Errorf("read saved plan %s: %w", path, err)
 	}
@@ -61,34 +61,42 @@ func ReadFile(path string) (*plan.Plan, error) {
 // (numbered 1..n in phase order, known operations and kinds, dependencies on earlier steps only).
 // Its errors start with "read plan: ".
 func Read(r io.Reader) (*plan.Plan, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxPlanBytes+1))
+	p, err := decode(r)
 	if err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
 	}
+	return p, nil
+}
+
+func decode(r io.Reader) (*plan.Plan, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxPlanBytes+1))
+	if err != nil {
+		return nil, err
+	}
 	if len(data) > maxPlanBytes {
-		return nil, fmt.Errorf("read plan: larger than %d bytes", maxPlanBytes)
+		return nil, fmt.Errorf("larger than %d bytes", maxPlanBytes)
 	}
 	var probe struct {
 		FormatVersion *int `json:"format_version"`
 	}
 	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, fmt.Errorf("read plan: not a qsync plan file (invalid JSON: %v)", err)
+		return nil, fmt.Errorf("not a qsync plan file (invalid JSON: %v)", err)
 	}
 	if probe.FormatVersion == nil {
-		return nil, errors.New("read plan: not a qsync plan file (no format_version)")
+		return nil, errors.New("not a qsync plan file (no format_version)")
 	}
 	if *probe.FormatVersion != plan.FormatVersion {
-		return nil, fmt.Errorf("read plan: format_version %d is not supported (this qsync reads version %d); plan again with this version",
+		return nil, fmt.Errorf("format_version %d is not supported (this qsync reads version %d); plan again with this version",
 			*probe.FormatVersion, plan.FormatVersion)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var p plan.Plan
 	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("read plan: %w", err)
+		return nil, err
 	}
 	if err := check(&p); err != nil {
-		return nil, fmt.Errorf("read plan: %w", err)
+		return nil, err
 	}
 	if p.LiveDigests == nil {
 		p.LiveDigests = map[string]string{}
