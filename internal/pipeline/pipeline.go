@@ -32,7 +32,7 @@ type Client interface {
 }
 
 // Pipeline runs the sequence in one environment. The zero value reads secrets with spec.Resolve,
-// plans without a secret key, and prints diagnostics as text to nowhere.
+// plans without a secret key and discards diagnostics.
 type Pipeline struct {
 	// Getenv reads the environment: QSYNC_SECRET_KEY turns secret fingerprints on. Nil reads
 	// nothing.
