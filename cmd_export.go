@@ -1,19 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"regexp"
-	"sort"
-	"strings"
 
-	"github.com/qsync/qsync/internal/live"
+	"github.com/qsync/qsync/internal/export"
+	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -21,329 +12,29 @@ import (
 // brought under management: export, review, commit, then plan and apply.
 type ExportCmd struct {
 	Dir     string   `default:"." placeholder:"DIR" help:"Directory to write the YAML files to (created if missing; default: the current directory)."`
-	SplitBy string   `name:"split-by" enum:"kind,none" default:"kind" help:"kind: one file per kind (vaults.yaml, mysql.yaml, unix.yaml, windows.yaml); none: one qsync.yaml."`
-	Kinds   []string `enum:"vault,mysql,unix,windows" placeholder:"KIND,..." help:"Export only these kinds: vault, mysql, unix, windows (default: all)."`
+	SplitBy string   `name:"split-by" enum:"kind,none" default:"kind" help:"kind: one file per kind (${kind_files}); none: one qsync.yaml."`
+	Kinds   []string `enum:"${kinds}" placeholder:"KIND,..." help:"Export only these kinds: ${kinds_help} (default: all)."`
 	Owner   string   `required:"" env:"QSYNC_OWNER" placeholder:"NAME" help:"Owner written to the configuration: objects carrying this owner's marker are exported as managed."`
 	Adopt   bool     `help:"Set adopt: true on every exported object without an ownership marker, so the next apply takes it over."`
 	Force   bool     `help:"Overwrite files that already exist in DIR."`
 }
 
-// secretsExample is the file export writes next to the YAML, listing the secret variables to fill in.
-const secretsExample = "secrets.env.example"
-
-// exportFile is one file export writes: its name within DIR and the objects it holds.
-type exportFile struct {
-	name  string
-	owner bool // carries the owner: key (exactly one file does)
-	objs  []*spec.Object
-}
-
 // Run reads Qualys and writes the configuration files.
 func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
-	if !regexp.MustCompile(spec.OwnerPattern).MatchString(c.Owner) {
-		return fmt.Errorf("--owner %q must be 1-64 letters, digits, '.', '_' or '-'", c.Owner)
-	}
-	want := map[spec.Kind]bool{}
+	opts := export.Options{Dir: c.Dir, SplitBy: c.SplitBy, Owner: c.Owner, Adopt: c.Adopt, Force: c.Force}
 	for _, k := range c.Kinds {
-		want[spec.Kind(k)] = true
+		opts.Kinds = append(opts.Kinds, spec.Kind(k))
 	}
-	all := len(want) == 0
-	// Vaults are always viewed (one call each): their settings are exported, and only the view
-	// output carries the comments that say who owns a vault.
-	opts := live.Options{ViewAll: true}
-	for _, k := range spec.RecordEndpoints() {
-		if all || want[k] {
-			opts.Kinds = append(opts.Kinds, k)
-		}
+	if err := opts.Check(); err != nil {
+		return err
 	}
-	opts.VaultsOnly = len(opts.Kinds) == 0 // only vaults were asked for
 	client, err := g.client(env)
 	if err != nil {
 		return err
 	}
-	liveDoc, err := live.Read(ctx, client, opts)
+	liveDoc, err := pipeline.ReadKinds(ctx, client, opts.RecordKinds())
 	if err != nil {
-		return fmt.Errorf("read live Qualys state: %w", err)
-	}
-
-	objs, unmanaged, skipped, warnings := c.classify(liveDoc, want, all)
-
-	files := c.layout(objs)
-	var paths []string
-	for _, f := range files {
-		paths = append(paths, filepath.Join(c.Dir, f.name))
-	}
-	if err := c.checkTargets(append(append([]string(nil), paths...), filepath.Join(c.Dir, secretsExample))); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	for i, f := range files {
-		var buf bytes.Buffer
-		if err := c.render(&buf, f, unmanaged); err != nil {
-			return err
-		}
-		if err := writeNew(paths[i], buf.Bytes(), c.Force); err != nil {
-			return err
-		}
-	}
-
-	// Read the export back as plan would: it proves the files are valid and yields the secret
-	// references Write added, which the user has to provide.
-	doc, diags := spec.LoadWithOptions(spec.Options{AllowUndeclaredVaults: true}, paths...)
-	secrets := secretLines(doc)
-	if len(secrets) > 0 {
-		if err := writeNew(filepath.Join(c.Dir, secretsExample), []byte(secretsFile(secrets)), c.Force); err != nil {
-			return err
-		}
-	}
-	nUnmanaged := 0
-	for _, u := range unmanaged {
-		if u {
-			nUnmanaged++
-		}
-	}
-	c.report(env.Stderr, paths, len(objs)-nUnmanaged, nUnmanaged, skipped, warnings, secrets)
-	if diags.HasErrors() {
-		_ = diags.Write(env.Stderr, "text")
-		return fmt.Errorf("the export has %d problem(s) qsync cannot accept as they are (the live objects break qsync's rules); fix them in the files before planning", diags.ErrorCount())
-	}
-	return nil
-}
-
-// classify sorts the live objects of the kinds to export: this owner's objects and unmanaged ones
-// (exported, adopted with --adopt; unmanaged maps them to true), other owners' objects (skipped:
-// qsync never takes over another owner's object, listed by owner) and objects qsync cannot
-// represent (skipped with a warning). want is the kinds to export unless all.
-func (c *ExportCmd) classify(liveDoc *spec.Document, want map[spec.Kind]bool, all bool) (objs []*spec.Object,
-	unmanaged map[*spec.Object]bool, skipped map[string][]string, warnings []string) {
-	unmanaged = map[*spec.Object]bool{}
-	skipped = map[string][]string{}
-	exported := map[string]bool{} // vault titles in the export
-	var left []string             // this owner's objects --kinds leaves out
-	var opaque []string           // objects qsync cannot represent, with the reason
-	for _, lo := range liveDoc.Objects {
-		if !all && !want[lo.Kind] {
-			if lo.Marker != nil && lo.Marker.Owner == c.Owner {
-				left = append(left, lo.Key().String())
-			}
-			continue
-		}
-		if lo.Opaque != "" {
-			opaque = append(opaque, fmt.Sprintf("%s (id %d: %s)", lo.Key(), lo.ID, lo.Opaque))
-			continue
-		}
-		if lo.Marker != nil && lo.Marker.Owner != c.Owner {
-			skipped[lo.Marker.Owner] = append(skipped[lo.Marker.Owner], lo.Key().String())
-			continue
-		}
-		o := exportObject(lo, c.Owner, c.Adopt)
-		unmanaged[o] = lo.Marker == nil
-		if o.Kind == spec.KindVault {
-			exported[o.Title] = true
-		}
-		objs = append(objs, o)
-	}
-	if len(left) > 0 {
-		warnings = append(warnings, fmt.Sprintf("--kinds leaves out %d object(s) managed by owner %s (%s): a plan of this export alone would delete them; keep them in another file of the configuration",
-			len(left), c.Owner, strings.Join(left, ", ")))
-	}
-	if len(opaque) > 0 {
-		warnings = append(warnings, fmt.Sprintf("skipped %d object(s) qsync cannot represent (left alone; upgrade qsync to manage them): %s",
-			len(opaque), strings.Join(opaque, ", ")))
-	}
-	for _, o := range objs {
-		if o.Login != nil && !exported[o.Login.Vault] {
-			warnings = append(warnings, fmt.Sprintf("%s logs in through vault %q, which is not exported: qsync validate warns about it and qsync plan accepts it because it exists in Qualys", o.Key(), o.Login.Vault))
-		}
-	}
-
-	return objs, unmanaged, skipped, warnings
-}
-
-// exportObject copies a live object for writing: no Qualys ID or marker, adopt: true when asked
-// for an unmanaged object, and an {env: ...} reference for each optional secret the live marker
-// shows qsync sent (Write adds the required ones).
-func exportObject(lo *spec.Object, owner string, adopt bool) *spec.Object {
-	o := *lo
-	o.ID, o.Marker, o.Secrets = 0, nil, nil
-	o.Adopt = adopt && lo.Marker == nil
-	if lo.Marker != nil && lo.Marker.Owner == owner {
-		for name := range lo.Marker.Fingerprints {
-			def := lo.Def()
-			f := def.Field(name)
-			if f == nil || f.Type != spec.TypeSecret || (f.Basic && lo.Login != nil) {
-				continue
-			}
-			if o.Secrets == nil {
-				o.Secrets = map[string]spec.SecretRef{}
-			}
-			o.Secrets[name] = spec.SecretRef{Env: spec.SecretEnvName(o.Kind, o.Title, name)}
-		}
-	}
-	return &o
-}
-
-// exportFileNames names the file of each kind with --split-by kind.
-var exportFileNames = map[spec.Kind]string{spec.KindVault: "vaults.yaml"}
-
-// layout groups objects into files. The owner goes into the first file: vaults.yaml when there are
-// vaults, else the first record kind's file.
-func (c *ExportCmd) layout(objs []*spec.Object) []exportFile {
-	if c.SplitBy == "none" || len(objs) == 0 {
-		return []exportFile{{name: "qsync.yaml", owner: true, objs: objs}}
-	}
-	byName := map[string]*exportFile{}
-	var order []string
-	for _, o := range objs { // objs are sorted: vaults first, then records by kind
-		name := exportFileNames[o.Kind]
-		if name == "" {
-			name = string(o.Kind) + ".yaml"
-		}
-		if byName[name] == nil {
-			byName[name] = &exportFile{name: name, owner: len(order) == 0}
-			order = append(order, name)
-		}
-		byName[name].objs = append(byName[name].objs, o)
-	}
-	out := make([]exportFile, len(order))
-	for i, n := range order {
-		out[i] = *byName[n]
-	}
-	return out
-}
-
-// render writes one file: a header, then the objects, each under a comment naming its owner
-// (unmanaged holds the objects that carry no ownership marker in Qualys).
-func (c *ExportCmd) render(w io.Writer, f exportFile, unmanaged map[*spec.Object]bool) error {
-	fmt.Fprintf(w, "# Exported from Qualys by qsync export for owner %s.\n", c.Owner)
-	fmt.Fprintf(w, "# Qualys never returns secrets: each one is an {env: NAME} reference (see %s).\n", secretsExample)
-	doc := &spec.Document{Objects: f.objs}
-	if f.owner {
-		doc.Owner = c.Owner
-	}
-	return spec.Write(w, doc, spec.WriteOptions{SecretRefs: true, Comment: func(o *spec.Object) string {
-		switch {
-		case o.Adopt:
-			return "unmanaged in Qualys (no ownership marker): adopt: true takes it over on the next apply"
-		case unmanaged[o]:
-			return "unmanaged in Qualys (no ownership marker): set adopt: true or run qsync plan --adopt to take it over"
-		}
-		return "managed by qsync: owner " + c.Owner
-	}})
-}
-
-// checkTargets refuses to overwrite any existing file without --force, before writing anything.
-func (c *ExportCmd) checkTargets(paths []string) error {
-	if c.Force {
-		return nil
-	}
-	var exist []string
-	for _, p := range paths {
-		if _, err := os.Lstat(p); err == nil {
-			exist = append(exist, p)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("export: %w", err)
-		}
-	}
-	if len(exist) > 0 {
-		return fmt.Errorf("refusing to overwrite %s; nothing was written (pass --force to overwrite)", strings.Join(exist, ", "))
-	}
-	return nil
-}
-
-// writeNew writes data to path with mode 0644, refusing an existing file unless force.
-func writeNew(path string, data []byte, force bool) error {
-	flag := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	if force {
-		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	}
-	f, err := os.OpenFile(path, flag, 0o644)
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("export: %w", err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("export: write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("export: write %s: %w", path, err)
-	}
-	return nil
-}
-
-// secretLine is one secret the exported configuration references.
-type secretLine struct {
-	env   string
-	usage string // e.g. `mysql "billing-db": password`
-}
-
-// secretLines lists the environment variables the document's secrets reference, sorted by name.
-func secretLines(doc *spec.Document) []secretLine {
-	var out []secretLine
-	for _, o := range doc.Objects {
-		names := make([]string, 0, len(o.Secrets))
-		for n := range o.Secrets {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			if ref := o.Secrets[n]; ref.Env != "" {
-				out = append(out, secretLine{env: ref.Env, usage: fmt.Sprintf("%s: %s", o.Key(), n)})
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].env < out[j].env })
-	return out
-}
-
-// secretsFile renders secrets.env.example: every variable with an empty value, for the user (or
-// the CI secret store) to fill in.
-func secretsFile(lines []secretLine) string {
-	var b strings.Builder
-	b.WriteString("# Secrets the exported configuration references. Qualys never returns secret values,\n")
-	b.WriteString("# so export could not: set each variable (e.g. in your CI secret store) before qsync\n")
-	b.WriteString("# apply has to send it. Never commit the filled-in values.\n")
-	b.WriteString("# Optional secrets (enable_password, expert_password, client_key, private_key, ...) cannot\n")
-	b.WriteString("# be seen in Qualys: add an {env: NAME} reference where an object uses one.\n")
-	for _, l := range lines {
-		fmt.Fprintf(&b, "\n# %s\n%s=\n", l.usage, l.env)
-	}
-	return b.String()
-}
-
-// report tells the user what was written, what was left out and what to do next.
-func (c *ExportCmd) report(w io.Writer, paths []string, managed, unmanaged int, skipped map[string][]string, warnings []string, secrets []secretLine) {
-	fmt.Fprintf(w, "Exported %d object(s) to %s: %d managed by owner %s, %d unmanaged", managed+unmanaged, strings.Join(paths, ", "), managed, c.Owner, unmanaged)
-	if c.Adopt {
-		fmt.Fprint(w, " (marked adopt: true)")
-	}
-	fmt.Fprintln(w, ".")
-	owners := make([]string, 0, len(skipped))
-	for o := range skipped {
-		owners = append(owners, o)
-	}
-	sort.Strings(owners)
-	for _, o := range owners {
-		fmt.Fprintf(w, "Skipped %d object(s) managed by owner %s: %s.\n", len(skipped[o]), o, strings.Join(skipped[o], ", "))
-	}
-	for _, m := range warnings {
-		fmt.Fprintf(w, "Warning: %s.\n", m)
-	}
-	if len(secrets) > 0 {
-		fmt.Fprintf(w, "Secrets to provide (Qualys never returns them), listed in %s:\n", filepath.Join(c.Dir, secretsExample))
-		for _, s := range secrets {
-			fmt.Fprintf(w, "  %s  (%s)\n", s.env, s.usage)
-		}
-	}
-	next := "qsync plan " + c.Dir
-	if unmanaged > 0 && !c.Adopt {
-		next = "qsync plan --adopt " + c.Dir
-	}
-	fmt.Fprintf(w, "Next: qsync validate %s && %s\n", c.Dir, next)
+	return export.Write(liveDoc, opts, env.Stderr)
 }

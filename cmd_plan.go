@@ -3,9 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
-	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/planfile"
 )
 
 // PlanCmd shows what apply would change.
@@ -23,34 +22,18 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if err != nil {
 		return err
 	}
-	if err := renderPlan(g, env, env.Stdout, r.plan, c.Format); err != nil {
+	if err := renderPlan(g, env, env.Stdout, r.Plan, c.Format); err != nil {
 		return err
 	}
 	if c.Out != "" {
-		if err := savePlan(c.Out, r.plan); err != nil {
+		if err := planfile.WriteFile(c.Out, r.Plan); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stderr, "Saved the plan to %s. Apply exactly these changes with: qsync apply %s\n", c.Out, c.Out)
 	}
 	// A refused change (protect: true) also means Qualys does not match the configuration.
-	if c.DetailedExitcode && (!r.plan.Empty() || len(r.plan.Refused) > 0) {
+	if c.DetailedExitcode && (!r.Plan.Empty() || len(r.Plan.Refused) > 0) {
 		return &exitErr{code: exitChanges}
-	}
-	return nil
-}
-
-// savePlan writes p to path, readable by its owner only.
-func savePlan(path string, p *plan.Plan) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("save plan: %w", err)
-	}
-	if err := plan.Save(f, p); err != nil {
-		f.Close()
-		return fmt.Errorf("save plan %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save plan %s: %w", path, err)
 	}
 	return nil
 }

@@ -14,6 +14,9 @@ import (
 	"syscall"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/qsync/qsync/internal/export"
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -76,13 +79,32 @@ func run(args []string, env *Env) int {
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.Writers(env.Stdout, env.Stderr),
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
-		kong.Vars{"version": version},
+		kong.Vars{"version": version, "kinds": strings.Join(kindNames(), ","),
+			"kinds_help": strings.Join(kindNames(), ", "), "kind_files": strings.Join(kindFiles(), ", ")},
 	)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
 		return exitError
 	}
 	return parseArgs(parser, terraformStyleFlags(args), env, &cli.Globals)
+}
+
+// kindNames lists every kind qsync manages, vaults first: the choices of export's --kinds.
+func kindNames() []string {
+	out := []string{string(spec.KindVault)}
+	for _, k := range spec.RecordEndpoints() {
+		out = append(out, string(k))
+	}
+	return out
+}
+
+// kindFiles lists the files export writes when split by kind.
+func kindFiles() []string {
+	var out []string
+	for _, k := range kindNames() {
+		out = append(out, export.FileName(spec.Kind(k)))
+	}
+	return out
 }
 
 type kongExit int

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/planfile"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -76,7 +77,7 @@ func editPlan(t *testing.T, path string, edit func(p *plan.Plan)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := plan.Read(f)
+	p, err := planfile.Read(f)
 	f.Close()
 	if err != nil {
 		t.Fatal(err)

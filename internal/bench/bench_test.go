@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
@@ -17,6 +18,7 @@ import (
 type fixture struct {
 	path          string
 	emu           *Emulator
+	pl            *pipeline.Pipeline
 	desired, live *spec.Document
 	opts          plan.Options
 }
@@ -49,7 +51,8 @@ func getFixture(b *testing.B, n int) *fixture {
 	if err != nil {
 		b.Fatal(err)
 	}
-	desired, err := LoadDesired(path)
+	pl := Pipeline(key, env)
+	desired, err := pl.Load(path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -57,11 +60,11 @@ func getFixture(b *testing.B, n int) *fixture {
 	if err != nil {
 		b.Fatal(err)
 	}
-	liveDoc, err := ReadLive(context.Background(), c, desired)
+	liveDoc, err := pipeline.ReadLive(context.Background(), c)
 	if err != nil {
 		b.Fatal(err)
 	}
-	f := &fixture{path: path, emu: emu, desired: desired, live: liveDoc, opts: PlanOptions(desired, key, env)}
+	f := &fixture{path: path, emu: emu, pl: pl, desired: desired, live: liveDoc, opts: pl.Options(desired, plan.Flags{}, 0)}
 	fixtures[n] = f
 	return f
 }
@@ -92,7 +95,7 @@ func benchLoad(b *testing.B, n int) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := LoadDesired(f.path); err != nil {
+		if _, err := f.pl.Load(f.path); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -121,7 +124,7 @@ func benchRead(b *testing.B, n int) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := ReadLive(context.Background(), c, f.desired); err != nil {
+		if _, err := pipeline.ReadLive(context.Background(), c); err != nil {
 			b.Fatal(err)
 		}
 	}

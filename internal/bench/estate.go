@@ -56,9 +56,6 @@ type Record struct {
 	Login map[string]string
 }
 
-// Key is the record's identity as qsync sees it.
-func (r *Record) Key() spec.Key { return spec.Key{Kind: r.Kind, Title: r.Title} }
-
 // qualysVaultTypes maps the vault slugs the generator uses to the Qualys type strings.
 var qualysVaultTypes = map[string]string{"ca_pam": "CA PAM", "thycotic": "Thycotic Secret Server"}
 

@@ -31,24 +31,23 @@ func TestEstatePlansEmpty(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		desired, err := LoadDesired(path)
+		pl := Pipeline(key, env)
+		var diags strings.Builder
+		pl.Stderr = &diags
+		desired, err := pl.Load(path)
 		if err != nil {
 			b, _ := os.ReadFile(path)
-			t.Fatalf("%v\n%s", err, b)
+			t.Fatalf("%v\n%s\n%s", err, diags.String(), b)
 		}
 		c, err := emu.Client(nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		liveDoc, err := ReadLive(context.Background(), c, desired)
+		r, err := pl.Plan(context.Background(), c, desired, plan.Flags{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := plan.Build(desired, liveDoc, PlanOptions(desired, key, env))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !p.Empty() {
+		if p := r.Plan; !p.Empty() {
 			var out strings.Builder
 			_ = plan.Render(&out, p, "text", plan.RenderOptions{})
 			t.Errorf("fast=%v: the plan is not empty:\n%s", fast, out.String())

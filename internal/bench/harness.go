@@ -9,8 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/qsync/qsync/internal/live"
-	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
@@ -64,35 +63,18 @@ func (e *Emulator) Client(debug io.Writer, sleep func(context.Context, time.Dura
 		Debug: debug, Stderr: debug, Sleep: sleep})
 }
 
-// ReadLive reads the live estate as `qsync plan` does: every record kind, the vault list, and a
-// view of each vault the desired document names.
-func ReadLive(ctx context.Context, c live.Reader, desired *spec.Document) (*spec.Document, error) {
-	names := map[string]bool{}
-	for _, o := range desired.Objects {
-		if o.Kind == spec.KindVault {
-			names[o.Title] = true
-			for _, t := range o.PreviousTitles {
-				names[t] = true
+// Pipeline returns the production pipeline for a benchmark or drill: QSYNC_SECRET_KEY is key (nil:
+// no fingerprints) and {env: NAME} secrets are read from env instead of the process environment.
+// Diagnostics are discarded unless the caller sets Stderr.
+func Pipeline(key []byte, env map[string]string) *pipeline.Pipeline {
+	return &pipeline.Pipeline{
+		Getenv: func(name string) string {
+			if name == "QSYNC_SECRET_KEY" {
+				return string(key)
 			}
-		}
-	}
-	return live.Read(ctx, c, live.Options{ViewVault: func(title string) bool { return names[title] }})
-}
-
-// PlanOptions returns the plan options `qsync plan` uses, with secrets resolved from env instead
-// of the process environment. A nil key plans without fingerprints.
-func PlanOptions(desired *spec.Document, key []byte, env map[string]string) plan.Options {
-	return plan.Options{
-		Owner:        desired.Owner,
-		SecretKey:    key,
-		LiveComplete: true,
-		Resolve: func(o *spec.Object, param string) (string, error) {
-			ref, ok := o.Secrets[param]
-			if !ok {
-				return "", fmt.Errorf("%s has no secret %s", o.Key(), param)
-			}
-			return ResolveFrom(env)(ref)
+			return ""
 		},
+		Resolve: ResolveFrom(env),
 	}
 }
 
@@ -105,13 +87,4 @@ func ResolveFrom(env map[string]string) func(spec.SecretRef) (string, error) {
 		}
 		return v, nil
 	}
-}
-
-// LoadDesired loads and validates a configuration as `qsync plan` does.
-func LoadDesired(paths ...string) (*spec.Document, error) {
-	doc, diags := spec.LoadWithOptions(spec.Options{AllowUndeclaredVaults: true}, paths...)
-	if diags.HasErrors() {
-		return nil, fmt.Errorf("configuration: %w", diags)
-	}
-	return doc, nil
 }

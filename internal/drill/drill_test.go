@@ -5,16 +5,22 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/qsync/qsync/internal/apply"
 	"github.com/qsync/qsync/internal/bench"
+	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/planfile"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -41,11 +47,25 @@ func (o *outputs) add(label string, v any) {
 	}
 }
 
-// pass is one plan-and-apply run, as `qsync apply` does it, writing every output into out. It
-// returns the apply result (nil when planning failed) and the first error.
-func pass(t *testing.T, emu *bench.Emulator, cfgPath string, env map[string]string, out *outputs) (*apply.Result, error) {
+// drillFlags are the flags of every drill run: the random deletes may exceed the threshold.
+var drillFlags = plan.Flags{AllowDeletes: true}
+
+// pipelineFor returns the production pipeline with the drill's secrets, printing diagnostics to
+// out.
+func pipelineFor(env map[string]string, out io.Writer) *pipeline.Pipeline {
+	pl := bench.Pipeline([]byte(bench.SecretKey), env)
+	pl.Stderr = out
+	return pl
+}
+
+// pass is one run as `qsync plan -out plan.json && qsync apply plan.json` does it: plan, save the
+// plan file, check it against the configuration and Qualys, apply it, and verify by planning
+// again. Every output goes into out. It returns the apply result (nil when planning or the check
+// failed), the plan verification left to do (nil when converged) and the first error.
+func pass(t *testing.T, emu *bench.Emulator, cfgPath string, env map[string]string, out *outputs) (*apply.Result, *plan.Plan, error) {
 	t.Helper()
-	desired, err := bench.LoadDesired(cfgPath)
+	pl := pipelineFor(env, &out.Buffer)
+	desired, err := pl.Load(cfgPath)
 	if err != nil {
 		t.Fatalf("the drill's configuration does not load: %v", err)
 	}
@@ -54,66 +74,74 @@ func pass(t *testing.T, emu *bench.Emulator, cfgPath string, env map[string]stri
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	liveDoc, err := bench.ReadLive(ctx, c, desired)
-	if err != nil {
-		out.add("read error", err)
-		return nil, err
-	}
-	opts := bench.PlanOptions(desired, []byte(bench.SecretKey), env)
-	opts.AllowDeletes = true
-	p, err := plan.Build(desired, liveDoc, opts)
+	r, err := pl.Plan(ctx, c, desired, drillFlags)
 	if err != nil {
 		out.add("plan error", err)
-		return nil, err
+		return nil, nil, err
 	}
 	for _, format := range []string{"text", "markdown", "json"} {
 		var b bytes.Buffer
-		if err := plan.Render(&b, p, format, plan.RenderOptions{Color: format == "text"}); err != nil {
+		if err := plan.Render(&b, r.Plan, format, plan.RenderOptions{Color: format == "text"}); err != nil {
 			t.Fatalf("render %s: %v", format, err)
 		}
 		out.add("plan "+format, b.String())
 	}
-	var saved bytes.Buffer
-	if err := plan.Save(&saved, p); err != nil {
+	planPath := filepath.Join(t.TempDir(), "plan.json")
+	if err := planfile.WriteFile(planPath, r.Plan); err != nil {
 		t.Fatal(err)
 	}
-	out.add("saved plan", saved.String())
-	if _, err := plan.Read(bytes.NewReader(saved.Bytes())); err != nil {
-		t.Fatalf("a saved plan does not read back: %v", err)
+	saved, err := os.ReadFile(planPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.add("saved plan", string(saved))
+	p, desired, err := pl.OpenPlanFile(planPath)
+	if err != nil {
+		t.Fatalf("a saved plan does not open: %v", err)
+	}
+	if r, err = pl.CheckPlanFile(ctx, c, planPath, p, desired); err != nil {
+		out.add("saved plan check error", err)
+		return nil, nil, err
 	}
 	var progress bytes.Buffer
-	res, err := apply.Run(ctx, c, p, apply.Options{Resolve: bench.ResolveFrom(env), Progress: apply.LineProgress{W: &progress}})
+	res, err := pl.Apply(ctx, r, apply.LineProgress{W: &progress})
 	out.add("progress", progress.String())
 	out.add("result", res)
 	out.add("apply error", err)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return res, nil
+	var summary bytes.Buffer
+	apply.WriteSummary(&summary, res, r.Plan)
+	out.add("summary", summary.String())
+	remaining, err := pl.Verify(ctx, r)
+	out.add("verify error", err)
+	if remaining != nil {
+		var b bytes.Buffer
+		_ = plan.Render(&b, remaining, "text", plan.RenderOptions{})
+		out.add("remaining", b.String())
+	}
+	return res, remaining, err
 }
 
-// replan reads Qualys again and returns the plan of what still differs.
+// replan loads the configuration, reads Qualys and returns the plan of what differs.
 func replan(t *testing.T, emu *bench.Emulator, cfgPath string, env map[string]string) *plan.Plan {
 	t.Helper()
-	desired, err := bench.LoadDesired(cfgPath)
+	var diags bytes.Buffer
+	pl := pipelineFor(env, &diags)
+	desired, err := pl.Load(cfgPath)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v\n%s", err, diags.String())
 	}
 	c, err := emu.Client(nil, noWait)
 	if err != nil {
 		t.Fatal(err)
 	}
-	liveDoc, err := bench.ReadLive(context.Background(), c, desired)
+	r, err := pl.Plan(context.Background(), c, desired, drillFlags)
 	if err != nil {
-		t.Fatalf("re-read after the clean run: %v", err)
+		t.Fatalf("plan: %v\n%s", err, diags.String())
 	}
-	opts := bench.PlanOptions(desired, []byte(bench.SecretKey), env)
-	opts.AllowDeletes = true
-	p, err := plan.Build(desired, liveDoc, opts)
-	if err != nil {
-		t.Fatalf("re-plan after the clean run: %v", err)
-	}
-	return p
+	return r.Plan
 }
 
 // unmanaged returns the snapshot's objects that carry no marker of bench.Owner, by ID.
@@ -133,10 +161,9 @@ func unmanaged(st qualysemu.State) map[string]any {
 }
 
 // checkEstate proves the end state: titles unique per type, and exactly the desired objects
-// managed. A managed vault removed from the configuration stays: the vault list carries no
-// comments, so qsync views (and can see the marker of) only the vaults the configuration names,
-// and never deletes a vault it cannot prove it owns.
-func checkEstate(t *testing.T, st qualysemu.State, live, desired *bench.Estate) {
+// managed. A managed vault removed from the configuration is deleted: qsync views every vault,
+// so it sees the ownership marker of one the configuration no longer names.
+func checkEstate(t *testing.T, st qualysemu.State, desired *bench.Estate) {
 	t.Helper()
 	seen := map[string]int64{}
 	got := map[spec.Key]bool{}
@@ -161,17 +188,16 @@ func checkEstate(t *testing.T, st qualysemu.State, live, desired *bench.Estate) 
 		}
 	}
 	want := managedKeys(desired, bench.Owner)
-	for k := range managedKeys(live, bench.Owner) {
-		if k.Kind == spec.KindVault {
-			want[k] = true
-		}
-	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("managed objects in Qualys differ from the configuration:\n got %v\nwant %v", got, want)
 	}
 }
 
-func runDrill(t *testing.T, seed uint64) {
+// coverage counts, over the drills of one test, the seeds that delete a managed vault and those
+// whose faults hit that delete.
+type coverage struct{ vaultDeletes, faultHit atomic.Int64 }
+
+func runDrill(t *testing.T, seed uint64, cov *coverage) {
 	sc := newScenario(seed)
 	dir := t.TempDir()
 	emu, err := bench.StartEmulator(qualysemu.Config{RateUnlimited: true, Concurrency: 2}, sc.live,
@@ -191,34 +217,50 @@ func runDrill(t *testing.T, seed uint64) {
 		emu.AddFault(f)
 		out.add("fault", f.String())
 	}
-	res, err := pass(t, emu, cfgPath, sc.env, &out)
+	res, _, err := pass(t, emu, cfgPath, sc.env, &out)
 	faulty := "planning failed"
 	if err == nil && res != nil {
 		faulty = fmt.Sprintf("%d applied, %d failed, %d pending", res.Applied, res.Failed, res.Pending)
 	}
+	if len(sc.droppedVaults()) > 0 {
+		cov.vaultDeletes.Add(1)
+		hit := "not reached"
+		if !slices.ContainsFunc(emu.Faults(), func(f qualysemu.Fault) bool { return f.Match == "vault/delete" }) {
+			hit = "hit"
+			cov.faultHit.Add(1)
+		}
+		faulty += "; vault delete fault " + hit
+	}
 	emu.ClearFaults()
 	t.Logf("faulty run: %s", faulty)
 
-	res, err = pass(t, emu, cfgPath, sc.env, &out)
+	res, remaining, err := pass(t, emu, cfgPath, sc.env, &out)
 	if err != nil || res == nil || !res.OK() {
 		t.Fatalf("the clean re-run after a faulty one (%s) did not finish: %v\n%s", faulty, err, out.String())
 	}
-	if p := replan(t, emu, cfgPath, sc.env); !p.Empty() {
+	if remaining != nil {
 		var b bytes.Buffer
-		_ = plan.Render(&b, p, "text", plan.RenderOptions{})
+		_ = plan.Render(&b, remaining, "text", plan.RenderOptions{})
 		t.Fatalf("not converged after a faulty run (%s) and a clean one; still to do:\n%s\nfaults and outputs:%s", faulty, b.String(), out.String())
 	}
 	after := emu.Snapshot()
 	if got := unmanaged(after); !reflect.DeepEqual(got, before) {
 		t.Errorf("objects qsync does not manage were touched:\nbefore %v\nafter  %v", before, got)
 	}
-	checkEstate(t, after, sc.live, sc.desired)
-	if i := strings.Index(out.String(), Canary); i >= 0 {
+	checkEstate(t, after, sc.desired)
+	for _, k := range sc.droppedVaults() {
+		for _, v := range after.Vaults {
+			if v.Title() == k.Title {
+				t.Errorf("the managed %s dropped from the configuration was not deleted", k)
+			}
+		}
+	}
+	if i := strings.Index(out.String(), canary); i >= 0 {
 		s := out.String()
 		t.Errorf("the canary secret appears in the outputs: ...%s...", s[max(0, i-300):min(len(s), i+100)])
 	}
 	b, _ := json.Marshal(emu.Requests())
-	if bytes.Contains(b, []byte(Canary)) {
+	if bytes.Contains(b, []byte(canary)) {
 		t.Errorf("the canary secret appears in the emulator's request log")
 	}
 }
@@ -232,12 +274,40 @@ func TestFaultDrills(t *testing.T) {
 	if testing.Short() {
 		seeds = 15
 	}
+	var cov coverage
+	t.Cleanup(func() { // after every parallel drill
+		t.Logf("%d seeds: %d delete a managed vault, in %d of them a fault hit that delete",
+			seeds, cov.vaultDeletes.Load(), cov.faultHit.Load())
+	})
 	for seed := 1; seed <= seeds; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Parallel()
-			runDrill(t, uint64(seed))
+			runDrill(t, uint64(seed), &cov)
 		})
 	}
+}
+
+// TestDrillsDeleteVaultsUnderFaults: the default seeds exercise what the drills promise, the
+// delete of a managed vault dropped from the configuration, and fault that delete.
+func TestDrillsDeleteVaultsUnderFaults(t *testing.T) {
+	deletes, alone := 0, 0
+	for seed := uint64(1); seed <= 60; seed++ {
+		sc := newScenario(seed)
+		if len(sc.droppedVaults()) == 0 {
+			continue
+		}
+		deletes++
+		if !sc.faultsVaultDelete() {
+			t.Errorf("seed %d deletes a managed vault without a fault on that delete", seed)
+		}
+		if len(sc.faults) == 1 {
+			alone++
+		}
+	}
+	if deletes < 15 || alone < 5 {
+		t.Errorf("of 60 seeds, %d delete a managed vault (want at least 15), %d with its fault alone (want at least 5)", deletes, alone)
+	}
+	t.Logf("of 60 seeds, %d delete a managed vault under a fault on that delete, %d with that fault alone", deletes, alone)
 }
 
 // TestCleanEstatePlansEmpty: before any fault, a drill's live estate written as its own

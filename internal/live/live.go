@@ -48,7 +48,8 @@ var errVaultsUnread = errors.New("vault list failed")
 
 // Read lists every record kind and the vaults, views the vaults opts asks for, and returns the live
 // estate as a sorted Document. Any failed or undecodable page fails the whole read, so the planner
-// never mistakes "not seen" for "absent".
+// never mistakes "not seen" for "absent". The document is marked Complete when opts left no record
+// kind out: then it is the whole estate.
 //
 // Every list and the vault views run at once (the client keeps the calls in flight within the
 // Qualys concurrency limit); each kind's pages are converted as they arrive, once the vault list
@@ -155,6 +156,9 @@ func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 		return nil, err
 	}
 	doc.Sort()
+	// Every list was followed to the end (a failed or undecodable page failed the read above);
+	// the estate is complete when no record kind was left out.
+	doc.Complete = !opts.VaultsOnly && len(opts.Kinds) == 0
 	return doc, nil
 }
 

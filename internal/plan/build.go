@@ -566,7 +566,7 @@ func (b *builder) guard() error {
 			dels++
 		}
 	}
-	if !b.opts.LiveComplete && (creates > 0 || dels > 0) {
+	if !b.live.Complete && (creates > 0 || dels > 0) {
 		return fmt.Errorf("%w: refusing to plan %d create(s) and %d delete(s) from a partial view of Qualys (a list was truncated or failed); fix the read and plan again",
 			ErrLiveIncomplete, creates, dels)
 	}

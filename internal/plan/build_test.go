@@ -329,8 +329,8 @@ func TestDeleteThreshold(t *testing.T) {
 
 func TestFailClosedWhenLiveIncomplete(t *testing.T) {
 	opts := baseOpts()
-	opts.LiveComplete = false
 	live := doc(mysql(t, "a", 1, "10.0.0.1"), mysql(t, "gone", 2, "10.0.0.2"))
+	live.Complete = false // a partial read
 	_, err := Build(doc(mysql(t, "a", 0, "10.0.0.1")), live, opts)
 	if !errors.Is(err, ErrLiveIncomplete) {
 		t.Fatalf("delete: err = %v", err)

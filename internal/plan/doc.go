@@ -1,7 +1,8 @@
 // Package plan owns the heart of qsync: it compares the desired state with the live one (both
 // spec.Documents in canonical form), decides ownership, orders and batches the API calls, applies
-// the safety guards, renders plans for review (text, markdown, json) and reads and writes saved
-// plan files. It does no I/O other than writing to an io.Writer.
+// the safety guards, renders plans for review (text, markdown, json) and writes the plan JSON
+// format (Save) that plan files hold; internal/planfile reads and checks plan files. It does no I/O
+// other than writing to an io.Writer.
 //
 // # Algorithm
 //
@@ -38,8 +39,9 @@
 //     A managed object removed from the configuration carries no protect flag any more, so protect
 //     cannot stop its delete: the delete threshold and the review of the plan do. Deletes of more
 //     than DeleteThreshold of the managed objects of a kind (when at least DeleteMinCount exist)
-//     are refused with a *RefusedError unless AllowDeletes. Without LiveComplete any create or
-//     delete is refused (ErrLiveIncomplete): "not seen" never becomes "delete" or "create again".
+//     are refused with a *RefusedError unless AllowDeletes. Unless the live document is Complete
+//     (a fact live.Read records), any create or delete is refused (ErrLiveIncomplete): "not seen"
+//     never becomes "delete" or "create again".
 //  6. Order and batch (see Step and the Phase constants). Vaults first; then, in phase 2, record
 //     updates that only remove IPs or free a title, the IP removal or title change split off an
 //     update whose removed IPs or old title another record takes, and record deletes that free
@@ -56,7 +58,8 @@
 //
 // # JSON format (format_version 1)
 //
-// The json renderer and Save write the Plan struct; Read refuses any other format_version. Fields:
+// The json renderer and Save write the Plan struct; planfile.Read refuses any other
+// format_version. Fields:
 //
 //	format_version  1
 //	owner           owner whose marker the plan writes

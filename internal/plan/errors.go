@@ -22,7 +22,7 @@ func (e *RefusedError) Error() string {
 }
 
 // ErrLiveIncomplete is wrapped by the error Build returns when the live read may be incomplete
-// (Options.LiveComplete is false) and the plan would create or delete objects.
+// (the live document is not Complete) and the plan would create or delete objects.
 var ErrLiveIncomplete = errors.New("live read may be incomplete")
 
 // diags collects the problems that stop a plan, in the one diagnostics type of every phase.

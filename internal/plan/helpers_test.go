@@ -97,13 +97,13 @@ func vault(title string, id int64) *spec.Object {
 }
 
 func doc(objs ...*spec.Object) *spec.Document {
-	d := &spec.Document{Owner: owner, Objects: objs}
+	d := &spec.Document{Owner: owner, Objects: objs, Complete: true} // as live.Read marks a full read
 	d.Sort()
 	return d
 }
 
 func baseOpts() Options {
-	return Options{LiveComplete: true, Resolve: resolveCanary}
+	return Options{Resolve: resolveCanary}
 }
 
 func mustBuild(t testing.TB, desired, live *spec.Document, opts Options) *Plan {

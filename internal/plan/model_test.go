@@ -381,7 +381,7 @@ func (m *model) vaultStep(s Step, params, sent map[string]string) error {
 
 // sortedDoc returns the model's live document, sorted.
 func (m *model) live() *spec.Document {
-	d := &spec.Document{Owner: m.doc.Owner, Objects: append([]*spec.Object(nil), m.doc.Objects...)}
+	d := &spec.Document{Owner: m.doc.Owner, Objects: append([]*spec.Object(nil), m.doc.Objects...), Complete: true}
 	d.Sort()
 	sort.SliceStable(d.Objects, func(i, j int) bool { return spec.Less(d.Objects[i].Key(), d.Objects[j].Key()) })
 	return d

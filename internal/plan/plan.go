@@ -9,7 +9,8 @@ import (
 	"github.com/qsync/qsync/internal/spec"
 )
 
-// FormatVersion is the version of the JSON plan format written by Save and the json renderer.
+// FormatVersion is the version of the JSON plan format written by Save (the json renderer and plan
+// files, see internal/planfile).
 const FormatVersion = 1
 
 // Action is what a Change does to one object.
@@ -71,9 +72,6 @@ type Options struct {
 	// DeleteMinCount is the number of managed objects of a kind below which the threshold does not
 	// apply; zero means 10.
 	DeleteMinCount int
-	// LiveComplete says the live read saw everything. When false, Build fails closed: it refuses
-	// any plan that would create or delete an object.
-	LiveComplete bool
 	// RateRemaining is the number of API calls left in the current rate window per endpoint
 	// (X-RateLimit-Remaining), shown next to the calls a plan needs; zero means unknown.
 	RateRemaining int
@@ -115,7 +113,7 @@ type Plan struct {
 	// ConfigDigest is a digest of the configuration the plan was built from (set by the caller).
 	ConfigDigest string `json:"config_digest,omitempty"`
 	// Flags are the planning options the plan was built with (set by the caller), so that apply
-	// can rebuild exactly this plan from a saved file (see Verify).
+	// can rebuild exactly this plan from a saved file (see planfile.Verify).
 	Flags Flags `json:"flags,omitzero"`
 	// LiveDigests maps key.String() of every live object a step touches to ObjectDigest of it as
 	// read when planning, so apply can refuse a stale plan.

@@ -142,7 +142,7 @@ var recordSlots = []recordSlot{
 
 // state makes a random desired and live pair, and the secrets the live objects hold.
 func (g *gen) state() (desired, live *spec.Document, liveSecrets map[int64]map[string]string) {
-	live = &spec.Document{Owner: owner}
+	live = &spec.Document{Owner: owner, Complete: true}
 	desired = &spec.Document{Owner: owner}
 	liveSecrets = map[int64]map[string]string{}
 	id := int64(1)
@@ -308,7 +308,7 @@ func TestPropertyApplyConverges(t *testing.T) {
 	for seed := uint64(1); seed <= runs; seed++ {
 		g := &gen{r: rand.New(rand.NewPCG(seed, 42)), t: t, key: testKey}
 		desired, live, liveSecrets := g.state()
-		opts := Options{Owner: owner, LiveComplete: true, AllowDeletes: true,
+		opts := Options{Owner: owner, AllowDeletes: true,
 			Resolve: func(o *spec.Object, p string) (string, error) { return valueOf(o.Secrets[p]), nil }}
 		if g.chance(0.6) {
 			opts.SecretKey = testKey

@@ -131,6 +131,11 @@ type Document struct {
 	Objects []*Object `json:"objects"`
 	// Files lists the files the document was loaded from, in load order.
 	Files []string `json:"files,omitempty"`
+	// Complete is a fact about a live document: live.Read sets it when every record kind and the
+	// vault list were read to the end, so nothing in Qualys is missing from Objects. It is false
+	// for configuration and for a partial read; plan refuses to create or delete from a live
+	// document that is not complete ("not seen" never becomes "absent").
+	Complete bool `json:"-"`
 }
 
 // Sort orders objects by kind (vaults first, then records by kind name) and title, so every output

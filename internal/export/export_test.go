@@ -1,4 +1,4 @@
-package main
+package export
 
 import (
 	"strings"
@@ -18,8 +18,8 @@ func TestExportSkipsOpaque(t *testing.T) {
 			Marker: &spec.Marker{Owner: "secops"}},
 		{Kind: spec.KindMySQL, Title: "db", ID: 5, IPs: ips, Attrs: map[string]string{"username": "u", "database": "d", "port": "3306"}},
 	}}
-	c := &ExportCmd{Owner: "secops"}
-	objs, _, skipped, warnings := c.classify(liveDoc, nil, true)
+	opts := &Options{Owner: "secops"}
+	objs, _, skipped, warnings := opts.classify(liveDoc)
 	if len(objs) != 1 || objs[0].Title != "db" || len(skipped) != 0 {
 		t.Fatalf("exported %v, skipped %v", objs, skipped)
 	}
@@ -28,7 +28,8 @@ func TestExportSkipsOpaque(t *testing.T) {
 		t.Errorf("warnings = %q\nwant %q", warnings, want)
 	}
 	// Kinds that --kinds leaves out are not reported as opaque.
-	_, _, _, warnings = c.classify(liveDoc, map[spec.Kind]bool{spec.KindMySQL: true}, false)
+	opts.Kinds = []spec.Kind{spec.KindMySQL}
+	_, _, _, warnings = opts.classify(liveDoc)
 	if strings.Contains(strings.Join(warnings, "\n"), "cannot represent") {
 		t.Errorf("warnings = %q", warnings)
 	}

@@ -1,0 +1,108 @@
+package apply
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/qualysclient"
+)
+
+// Counts says how a run ended: "3 applied, 1 failed, 2 not attempted" (an outcome-unknown count
+// only when there is one).
+func (r *Result) Counts() string {
+	s := fmt.Sprintf("%d applied, %d failed", r.Applied, r.Failed)
+	if r.Unknown > 0 {
+		s += fmt.Sprintf(", %d outcome unknown", r.Unknown)
+	}
+	return s + fmt.Sprintf(", %d not attempted", r.Pending)
+}
+
+// WriteSummary writes the report of a run of p for people: the counts, the calls made against the
+// calls planned, then every step not applied, grouped by outcome.
+func WriteSummary(w io.Writer, res *Result, p *plan.Plan) {
+	fmt.Fprintf(w, "\nApply: %s. Write calls: %d of %d planned", res.Counts(), res.Calls, p.TotalCalls())
+	if res.Reads > 0 {
+		fmt.Fprintf(w, " (+%d read(s) to settle lost answers)", res.Reads)
+	}
+	fmt.Fprintln(w, ".")
+	if res.Interrupted {
+		fmt.Fprintln(w, "Interrupted: the steps after the interruption were not attempted.")
+	}
+	groups := []struct {
+		status Status
+		title  string
+	}{
+		{Failed, "Failed (not changed in Qualys):"},
+		{Unknown, "Outcome unknown (may or may not have taken effect; the verification below shows which):"},
+		{Pending, "Not attempted:"},
+	}
+	for _, gr := range groups {
+		first := true
+		for i := range res.Steps {
+			sr := &res.Steps[i]
+			if sr.Status != gr.status {
+				continue
+			}
+			if first {
+				fmt.Fprintln(w, gr.title)
+				first = false
+			}
+			detail := sr.Error
+			if sr.Status == Pending {
+				detail = sr.Reason
+			}
+			fmt.Fprintf(w, "  step %d: %s%s: %s\n", sr.Step, sr.Describe(), idList(sr.IDs), detail)
+		}
+	}
+}
+
+// idList is " (id 7)" or " (ids 1,5,9-12)", empty without IDs.
+func idList(ids []int64) string {
+	switch len(ids) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf(" (id %d)", ids[0])
+	}
+	return " (ids " + qualysclient.FormatIDs(ids) + ")"
+}
+
+// Report is the JSON output of `qsync apply --format json` (see docs/apply.md), written to stdout
+// while progress and the summary go to stderr. Fields:
+//
+//	result.steps[]     one per plan step, in order: step (plan step ID), phase, kind, op,
+//	                   keys[] {kind,title}, ids[] (Qualys IDs of updates and deletes),
+//	                   status (applied | failed | unknown | pending), created_id, resolved (a lost
+//	                   answer settled by re-reading), http_status, code and text (Qualys's answer),
+//	                   failed_ids[] and succeeded_ids[] (a batch that failed in part), error,
+//	                   reason (why a pending step was not attempted)
+//	result.applied, result.failed, result.unknown, result.pending   counts of steps by status
+//	result.calls       write calls sent; result.reads: list calls made to settle lost answers
+//	result.interrupted true when Ctrl-C (or SIGTERM) stopped the run
+//	planned_calls      the API calls the plan announced
+//	verified           true when Qualys was re-read and re-planned after the steps
+//	converged          true when that re-plan is empty
+//	remaining          the re-plan (plan JSON format) when it is not empty
+//
+// No secret value appears in it.
+type Report struct {
+	Result       *Result    `json:"result"`
+	PlannedCalls int        `json:"planned_calls"`
+	Verified     bool       `json:"verified"`
+	Converged    bool       `json:"converged"`
+	Remaining    *plan.Plan `json:"remaining,omitempty"`
+}
+
+// WriteReport writes the Report of a run of p as indented JSON. verified says whether Qualys was
+// re-planned after the run; remaining is that re-plan when it is not empty.
+func WriteReport(w io.Writer, res *Result, p *plan.Plan, verified bool, remaining *plan.Plan) error {
+	if res.Steps == nil {
+		res.Steps = []StepResult{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(Report{Result: res, PlannedCalls: p.TotalCalls(), Verified: verified,
+		Converged: verified && remaining == nil && res.OK(), Remaining: remaining})
+}

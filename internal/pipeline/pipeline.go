@@ -1,0 +1,234 @@
+// Package pipeline owns qsync's one sequence: load and validate the configuration, read the live
+// Qualys estate, build the plan, save a plan file or check one (staleness and Verify), apply, and
+// verify the result by planning again. The CLI (qsync plan and apply), the benchmarks
+// (internal/bench) and the fault drills (internal/drill) all run this sequence, so what is tested
+// and measured is what ships.
+//
+// The environment is passed in: the process environment (Getenv, for QSYNC_SECRET_KEY), the
+// writer diagnostics go to, the secret resolver, and the Qualys client of each step. The pipeline
+// prints nothing but diagnostics; what to tell the user about a plan or a run is the caller's.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/qsync/qsync/internal/apply"
+	"github.com/qsync/qsync/internal/live"
+	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/planfile"
+	"github.com/qsync/qsync/internal/qualysclient"
+	"github.com/qsync/qsync/internal/spec"
+)
+
+// Client is the part of the Qualys client the pipeline needs: live's reads, apply's writes, and
+// the client's statistics (for the rate budget a plan shows).
+type Client interface {
+	live.Reader
+	apply.Client
+	Stats() qualysclient.Stats
+}
+
+// Pipeline runs the sequence in one environment. The zero value reads secrets with spec.Resolve,
+// plans without a secret key and discards diagnostics.
+type Pipeline struct {
+	// Getenv reads the environment: QSYNC_SECRET_KEY turns secret fingerprints on. Nil reads
+	// nothing.
+	Getenv func(string) string
+	// Stderr receives the problems of the configuration and of the plan (nil: discarded).
+	Stderr io.Writer
+	// DiagnosticsFormat prints them: text (file:line:col: path: message, the default), json or
+	// github (workflow annotations).
+	DiagnosticsFormat string
+	// Resolve returns a secret's value; nil means spec.Resolve ({env: NAME} from the process
+	// environment, {file: path}).
+	Resolve func(spec.SecretRef) (string, error)
+}
+
+// Run is one pass of the pipeline: the configuration, the live estate read, the plan built from
+// them, and the client that read it (and applies it).
+type Run struct {
+	Client  Client
+	Desired *spec.Document
+	Live    *spec.Document
+	Plan    *plan.Plan
+}
+
+// Load loads and validates the configuration files or directories in paths, printing every
+// problem at once. A login may name a vault that is not declared: plan checks it against the
+// live vaults.
+func (pl *Pipeline) Load(paths ...string) (*spec.Document, error) {
+	doc, diags := spec.LoadWithOptions(spec.Options{AllowUndeclaredVaults: true}, paths...)
+	if len(diags) > 0 {
+		pl.diagnose(diags)
+	}
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("configuration has %d problem(s); nothing was sent to Qualys", diags.ErrorCount())
+	}
+	return doc, nil
+}
+
+// ReadLive reads the whole live estate, as planning needs it: every record kind, and every vault
+// viewed, not only those the configuration names. The vault list output carries no comments, so
+// without a view qsync could not see the ownership marker of a managed vault that was removed
+// from the configuration, and would never delete it. Vaults are few, so this costs a handful of
+// calls on the vault API's own rate budget. The document is Complete (see spec.Document).
+func ReadLive(ctx context.Context, c live.Reader) (*spec.Document, error) {
+	return read(ctx, c, live.Options{ViewAll: true})
+}
+
+// ReadKinds reads every vault (each viewed: only the view carries the comments that say who owns
+// it) and the records of kinds only; with no kinds, no records at all. It is export's read; the
+// document is not Complete unless kinds lists every record kind.
+func ReadKinds(ctx context.Context, c live.Reader, kinds []spec.Kind) (*spec.Document, error) {
+	return read(ctx, c, live.Options{ViewAll: true, Kinds: kinds, VaultsOnly: len(kinds) == 0})
+}
+
+func read(ctx context.Context, c live.Reader, opts live.Options) (*spec.Document, error) {
+	doc, err := live.Read(ctx, c, opts)
+	if err != nil {
+		return nil, fmt.Errorf("read live Qualys state: %w", err)
+	}
+	return doc, nil
+}
+
+// Options returns the plan options for desired with flags f: the owner, the secret key from the
+// environment and a resolver of desired objects' secrets. rateRemaining is the client's last
+// X-RateLimit-Remaining (zero: unknown).
+func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining int) plan.Options {
+	var key []byte
+	if pl.Getenv != nil {
+		if k := pl.Getenv("QSYNC_SECRET_KEY"); k != "" {
+			key = []byte(k)
+		}
+	}
+	resolve := pl.resolver()
+	return plan.Options{
+		Owner:         desired.Owner,
+		Adopt:         f.Adopt,
+		PushSecrets:   f.PushSecrets,
+		SecretKey:     key,
+		AllowDeletes:  f.AllowDeletes,
+		RateRemaining: rateRemaining,
+		Resolve: func(o *spec.Object, param string) (string, error) {
+			ref, ok := o.Secrets[param]
+			if !ok {
+				return "", fmt.Errorf("%s has no secret %s", o.Key(), param)
+			}
+			return resolve(ref) // plan names the object, the parameter and the position
+		},
+	}
+}
+
+// Plan reads Qualys through c and builds the plan for the loaded configuration desired with
+// flags f. The plan records the configuration files, their digest and f, so that it can be saved
+// and applied later (see planfile). The plan's problems are printed as diagnostics.
+func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, f plan.Flags) (*Run, error) {
+	liveDoc, err := ReadLive(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Build(desired, liveDoc, pl.Options(desired, f, c.Stats().RateRemaining))
+	var diags spec.Diagnostics
+	if errors.As(err, &diags) {
+		pl.diagnose(diags)
+		return nil, fmt.Errorf("the plan has %d problem(s); nothing was sent to Qualys", diags.ErrorCount())
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.Config = desired.Files
+	p.Flags = f
+	if p.ConfigDigest, err = planfile.ConfigDigest(desired.Files); err != nil {
+		return nil, err
+	}
+	return &Run{Client: c, Desired: desired, Live: liveDoc, Plan: p}, nil
+}
+
+// OpenPlanFile reads the plan file at path and loads the configuration it was made from,
+// refusing the plan when that configuration changed since. It sends nothing to Qualys: see
+// CheckPlanFile for the live half of the check.
+func (pl *Pipeline) OpenPlanFile(path string) (*plan.Plan, *spec.Document, error) {
+	p, err := planfile.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(p.Config) == 0 {
+		return nil, nil, fmt.Errorf("saved plan %s names no configuration files", path)
+	}
+	desired, err := pl.Load(p.Config...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := planfile.CheckConfig(p, desired); err != nil {
+		return nil, nil, err
+	}
+	return p, desired, nil
+}
+
+// CheckPlanFile reads Qualys through c and refuses the saved plan p (from OpenPlanFile, named
+// path in errors) when any live object it touches changed since, or when its steps are not
+// exactly the ones qsync plans now from this configuration and this Qualys state: apply executes
+// steps as written, so an edited file could otherwise delete or change what the plan does not own
+// or list, or send another secret.
+func (pl *Pipeline) CheckPlanFile(ctx context.Context, c Client, path string, p *plan.Plan, desired *spec.Document) (*Run, error) {
+	liveDoc, err := ReadLive(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := planfile.CheckLive(p, liveDoc); err != nil {
+		return nil, err
+	}
+	if err := planfile.Verify(p, desired, liveDoc, pl.Options(desired, plan.Flags{}, 0)); err != nil {
+		return nil, fmt.Errorf("refusing the saved plan %s: %w; run qsync plan again", path, err)
+	}
+	return &Run{Client: c, Desired: desired, Live: liveDoc, Plan: p}, nil
+}
+
+// Apply executes the run's plan through its client (see apply.Run), telling progress about every
+// step.
+func (pl *Pipeline) Apply(ctx context.Context, r *Run, progress apply.Progress) (*apply.Result, error) {
+	return apply.Run(ctx, r.Client, r.Plan, apply.Options{Resolve: pl.resolver(), Progress: progress})
+}
+
+// Verify re-reads Qualys and plans the run's configuration again, after Apply, whatever happened:
+// it returns the plan of what still differs (changes, or changes a guard refused), nil when Qualys
+// matches the configuration. It runs even when ctx was cancelled (an interrupted apply is still
+// verified; it only reads). The flags are the plan's, except that secrets are not pushed again:
+// --push-secrets re-sends every secret by design, so a verification with it would never come
+// back empty, and the secrets were just sent.
+func (pl *Pipeline) Verify(ctx context.Context, r *Run) (*plan.Plan, error) {
+	if ctx.Err() != nil {
+		ctx = context.WithoutCancel(ctx)
+	}
+	f := r.Plan.Flags
+	f.PushSecrets = false
+	again, err := pl.Plan(ctx, r.Client, r.Desired, f)
+	if err != nil {
+		return nil, err
+	}
+	if again.Plan.Empty() && len(again.Plan.Refused) == 0 {
+		return nil, nil
+	}
+	return again.Plan, nil
+}
+
+func (pl *Pipeline) resolver() func(spec.SecretRef) (string, error) {
+	if pl.Resolve != nil {
+		return pl.Resolve
+	}
+	return spec.Resolve
+}
+
+func (pl *Pipeline) diagnose(diags spec.Diagnostics) {
+	if pl.Stderr == nil {
+		return
+	}
+	format := pl.DiagnosticsFormat
+	if format == "" {
+		format = "text"
+	}
+	_ = diags.Write(pl.Stderr, format)
+}

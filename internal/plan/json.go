@@ -1,0 +1,37 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// Save writes p in the plan JSON format (format_version FormatVersion, field names in doc.go):
+// the output of the json renderer and the content of a plan file, which internal/planfile reads
+// back and checks. Empty lists and maps are written as [] and {}. The plan holds no secret value,
+// only references.
+func Save(w io.Writer, p *Plan) error {
+	out := *p
+	if out.FormatVersion == 0 {
+		out.FormatVersion = FormatVersion
+	}
+	if out.Changes == nil {
+		out.Changes = []Change{}
+	}
+	if out.Steps == nil {
+		out.Steps = []Step{}
+	}
+	if out.LiveDigests == nil {
+		out.LiveDigests = map[string]string{}
+	}
+	if out.Calls == nil {
+		out.Calls = map[string]int{}
+	}
+	b, err := json.MarshalIndent(&out, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}

@@ -1,0 +1,315 @@
+// Package planfile owns everything about saved plan files (`qsync plan -out FILE`, `qsync apply
+// FILE`), as terraform's internal/plans/planfile does: writing and reading them (the JSON format of
+// plan.Save, checked on the way in), telling a plan file from configuration, the digest of the
+// configuration a plan was made from, refusing a stale plan (the configuration or a live object it
+// touches changed since), and Verify, which proves that a plan file's steps are exactly the ones
+// qsync plans now.
+//
+// It does no network I/O: the caller reads Qualys and passes the live document in.
+package planfile
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/spec"
+)
+
+// maxPlanBytes bounds the size of a saved plan Read accepts.
+const maxPlanBytes = 64 << 20
+
+// WriteFile saves p to path (plan.Save's JSON), readable by its owner only.
+func WriteFile(path string, p *plan.Plan) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("save plan: %w", err)
+	}
+	if err := plan.Save(f, p); err != nil {
+		f.Close()
+		return fmt.Errorf("save plan %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save plan %s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadFile reads and checks the plan file at path (see Read). Its errors name the file.
+func ReadFile(path string) (*plan.Plan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read saved plan: %w", err)
+	}
+	defer f.Close()
+	p, err := decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("read saved plan %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// Read decodes and checks a saved plan: the format version, and that the steps are well formed
+// (numbered 1..n in phase order, known operations and kinds, dependencies on earlier steps only).
+// Its errors start with "read plan: ".
+func Read(r io.Reader) (*plan.Plan, error) {
+	p, err := decode(r)
+	if err != nil {
+		return nil, fmt.Errorf("read plan: %w", err)
+	}
+	return p, nil
+}
+
+func decode(r io.Reader) (*plan.Plan, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxPlanBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxPlanBytes {
+		return nil, fmt.Errorf("larger than %d bytes", maxPlanBytes)
+	}
+	var probe struct {
+		FormatVersion *int `json:"format_version"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("not a qsync plan file (invalid JSON: %v)", err)
+	}
+	if probe.FormatVersion == nil {
+		return nil, errors.New("not a qsync plan file (no format_version)")
+	}
+	if *probe.FormatVersion != plan.FormatVersion {
+		return nil, fmt.Errorf("format_version %d is not supported (this qsync reads version %d); plan again with this version",
+			*probe.FormatVersion, plan.FormatVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p plan.Plan
+	if err := dec.Decode(&p); err != nil {
+		return nil, err
+	}
+	if err := check(&p); err != nil {
+		return nil, err
+	}
+	if p.LiveDigests == nil {
+		p.LiveDigests = map[string]string{}
+	}
+	if p.Calls == nil {
+		p.Calls = map[string]int{}
+	}
+	return &p, nil
+}
+
+// check proves a decoded plan well formed.
+func check(p *plan.Plan) error {
+	if p.Owner == "" {
+		return errors.New("no owner")
+	}
+	phase := 0
+	for i, s := range p.Steps {
+		if s.ID != i+1 {
+			return fmt.Errorf("step %d has id %d", i+1, s.ID)
+		}
+		if s.Phase < plan.PhaseVaults || s.Phase > plan.PhaseDeleteVaults || s.Phase < phase {
+			return fmt.Errorf("step %d: phase %d out of order", s.ID, s.Phase)
+		}
+		phase = s.Phase
+		if s.Kind != spec.KindVault && !slices.Contains(spec.RecordEndpoints(), s.Kind) {
+			return fmt.Errorf("step %d: unknown kind %q", s.ID, s.Kind)
+		}
+		switch s.Op {
+		case plan.OpCreate:
+			if len(s.IDs) != 0 {
+				return fmt.Errorf("step %d: a create has no ids", s.ID)
+			}
+		case plan.OpUpdate, plan.OpDelete:
+			if len(s.IDs) == 0 {
+				return fmt.Errorf("step %d: %s without ids", s.ID, s.Op)
+			}
+			if s.Kind == spec.KindVault && len(s.IDs) != 1 {
+				return fmt.Errorf("step %d: a vault %s takes exactly one id", s.ID, s.Op)
+			}
+		default:
+			return fmt.Errorf("step %d: unknown op %q", s.ID, s.Op)
+		}
+		if len(s.Keys) == 0 {
+			return fmt.Errorf("step %d: no keys", s.ID)
+		}
+		for _, id := range s.IDs {
+			if id <= 0 {
+				return fmt.Errorf("step %d: invalid id %d", s.ID, id)
+			}
+		}
+		for _, d := range s.DependsOn {
+			if d < 1 || d >= s.ID {
+				return fmt.Errorf("step %d: depends on step %d, which does not run before it", s.ID, d)
+			}
+		}
+		for k := range s.Params {
+			if k == "action" || k == "ids" || k == "id" {
+				return fmt.Errorf("step %d: parameter %q is set by apply, not by the plan", s.ID, k)
+			}
+			if _, dup := s.Secrets[k]; dup {
+				return fmt.Errorf("step %d: parameter %q is both plain and secret", s.ID, k)
+			}
+		}
+		for k, ref := range s.Secrets {
+			if (ref.Env == "") == (ref.File == "") {
+				return fmt.Errorf("step %d: secret %q needs exactly one of env and file", s.ID, k)
+			}
+		}
+	}
+	for _, c := range p.Changes {
+		switch c.Action {
+		case plan.ActionCreate, plan.ActionUpdate, plan.ActionDelete, plan.ActionReplace, plan.ActionAdopt, plan.ActionRename:
+		default:
+			return fmt.Errorf("change of %s: unknown action %q", c.Key, c.Action)
+		}
+	}
+	return nil
+}
+
+// IsPlanFile reports whether path looks like a saved plan (a JSON object) rather than
+// configuration, so that `qsync apply` can take either.
+func IsPlanFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 64)
+	n, _ := f.Read(head)
+	return bytes.HasPrefix(bytes.TrimSpace(head[:n]), []byte("{"))
+}
+
+// ConfigDigest hashes the configuration files' names and contents, in sorted order: the
+// plan.Plan.ConfigDigest of a plan made from them.
+func ConfigDigest(files []string) (string, error) {
+	h := sha256.New()
+	for _, f := range slices.Sorted(slices.Values(files)) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("config digest: %w", err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", f, len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// CheckConfig refuses a saved plan whose configuration (loaded again as desired) changed since
+// the plan was made.
+func CheckConfig(p *plan.Plan, desired *spec.Document) error {
+	digest, err := ConfigDigest(desired.Files)
+	if err != nil {
+		return err
+	}
+	if digest != p.ConfigDigest {
+		return fmt.Errorf("refusing a stale plan: the configuration (%s) changed since the plan was made; run qsync plan again", strings.Join(p.Config, ", "))
+	}
+	return nil
+}
+
+// CheckLive refuses a saved plan when Qualys changed since it was made: an object a step touches
+// changed or vanished, or an object to create now exists. Every such object is named.
+func CheckLive(p *plan.Plan, live *spec.Document) error {
+	if stale := staleObjects(p, live); len(stale) > 0 {
+		return fmt.Errorf("refusing a stale plan: Qualys changed since the plan was made:\n  %s\nrun qsync plan again", strings.Join(stale, "\n  "))
+	}
+	return nil
+}
+
+// staleObjects lists, sorted, the objects a saved plan touches that changed in Qualys since.
+func staleObjects(p *plan.Plan, live *spec.Document) []string {
+	byKey := map[string]*spec.Object{}
+	for _, o := range live.Objects {
+		byKey[o.Key().String()] = o
+	}
+	var stale []string
+	for key, digest := range p.LiveDigests {
+		o := byKey[key]
+		switch {
+		case o == nil:
+			stale = append(stale, key+": no longer exists")
+		case plan.ObjectDigest(o) != digest:
+			stale = append(stale, key+": was changed")
+		}
+	}
+	for _, ch := range p.Changes {
+		if ch.Action == plan.ActionCreate && byKey[ch.Key.String()] != nil {
+			stale = append(stale, ch.Key.String()+": now exists")
+		}
+	}
+	slices.Sort(stale)
+	return stale
+}
+
+// Verify checks that a saved plan is exactly the plan plan.Build makes now from desired and live
+// with opts and the flags the plan records: the same owner, changes, steps (calls, IDs,
+// parameters, secret references, order) and live digests. Apply runs a saved plan's steps as
+// written, so a file edited by hand, or forged, could otherwise delete or change objects the plan
+// does not own or list, or send a secret (any environment variable or file) as a parameter;
+// rebuilding and comparing rules all of that out, and also refuses a plan that live changes since
+// have made different (a new managed object to delete, a new IP conflict).
+//
+// opts carries what the flags do not record: the secret key and resolver. A plan made with
+// another QSYNC_SECRET_KEY, or secret values changed since, differs too.
+func Verify(saved *plan.Plan, desired, live *spec.Document, opts plan.Options) error {
+	opts.Adopt, opts.AllowDeletes, opts.PushSecrets = saved.Flags.Adopt, saved.Flags.AllowDeletes, saved.Flags.PushSecrets
+	if opts.Owner == "" && desired != nil {
+		opts.Owner = desired.Owner
+	}
+	if saved.Owner != opts.Owner {
+		return fmt.Errorf("%w: it is for owner %q, the configuration's owner is %q", ErrPlanMismatch, saved.Owner, opts.Owner)
+	}
+	now, err := plan.Build(desired, live, opts)
+	if err != nil {
+		return fmt.Errorf("%w: planning again from the same configuration and Qualys state fails: %w", ErrPlanMismatch, err)
+	}
+	if d := firstDiff(saved, now); d != "" {
+		return fmt.Errorf("%w: %s", ErrPlanMismatch, d)
+	}
+	return nil
+}
+
+// ErrPlanMismatch is wrapped by Verify's errors.
+var ErrPlanMismatch = errors.New("the saved plan differs from the plan qsync makes now from the same configuration and Qualys state (was the file edited, or made with another QSYNC_SECRET_KEY or other secret values?)")
+
+// firstDiff names the first difference between two plans in what apply acts on ("" if none).
+func firstDiff(saved, now *plan.Plan) string {
+	js := func(v any) string {
+		b, _ := json.Marshal(v) // plain data
+		return string(b)
+	}
+	if len(saved.Steps) != len(now.Steps) {
+		return fmt.Sprintf("it has %d step(s), the plan made now has %d", len(saved.Steps), len(now.Steps))
+	}
+	for i := range saved.Steps {
+		if js(saved.Steps[i]) != js(now.Steps[i]) {
+			s := &saved.Steps[i]
+			return fmt.Sprintf("step %d (%s %s) differs", s.ID, s.Op, s.Kind)
+		}
+	}
+	strip := func(cs []plan.Change) []plan.Change {
+		out := make([]plan.Change, len(cs))
+		for i, c := range cs {
+			c.Before, c.After = nil, nil
+			out[i] = c
+		}
+		return out
+	}
+	if js(strip(saved.Changes)) != js(strip(now.Changes)) {
+		return "its list of changes differs"
+	}
+	if js(saved.LiveDigests) != js(now.LiveDigests) {
+		return "its digests of live objects differ"
+	}
+	return ""
+}

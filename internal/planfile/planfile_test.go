@@ -1,0 +1,263 @@
+package planfile
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/spec"
+)
+
+const owner = "secops"
+
+func mysql(t testing.TB, title string, id int64, ip string) *spec.Object {
+	t.Helper()
+	set, err := spec.ParseIPSet(ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &spec.Object{Kind: spec.KindMySQL, Title: title, ID: id, IPs: set,
+		Attrs: map[string]string{"username": "scanner", "database": "mysql", "port": "3306"}}
+	for _, f := range o.Def().Fields {
+		if f.Type != spec.TypeSecret && f.Default != "" && o.Attrs[f.Name] == "" {
+			o.Attrs[f.Name] = f.Default
+		}
+	}
+	if id != 0 {
+		o.Marker = &spec.Marker{Owner: owner}
+	} else {
+		o.Secrets = map[string]spec.SecretRef{"password": {Env: "MYSQL_PW"}}
+	}
+	return o
+}
+
+func doc(complete bool, objs ...*spec.Object) *spec.Document {
+	d := &spec.Document{Owner: owner, Objects: objs, Complete: complete}
+	d.Sort()
+	return d
+}
+
+// estate is a desired and live pair whose plan creates, updates and deletes.
+func estate(t testing.TB) (desired, live *spec.Document) {
+	changed := mysql(t, "billing", 0, "10.0.0.1")
+	changed.Attrs["port"] = "3307"
+	desired = doc(false, changed, mysql(t, "new", 0, "10.0.0.3"))
+	live = doc(true, mysql(t, "billing", 5, "10.0.0.1"), mysql(t, "gone", 6, "10.0.0.2"))
+	return desired, live
+}
+
+func opts() plan.Options {
+	return plan.Options{Resolve: func(*spec.Object, string) (string, error) { return "pw", nil }}
+}
+
+func build(t testing.TB) (*plan.Plan, *spec.Document, *spec.Document) {
+	t.Helper()
+	desired, live := estate(t)
+	p, err := plan.Build(desired, live, opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Steps) != 3 {
+		t.Fatalf("the fixture plans %d steps, want a create, an update and a delete", len(p.Steps))
+	}
+	return p, desired, live
+}
+
+func TestWriteReadRoundTrip(t *testing.T) {
+	p, _, _ := build(t)
+	p.Config = []string{"examples/prod.yaml"}
+	p.ConfigDigest = "abc123"
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := WriteFile(path, p); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("plan file mode = %v (%v), want 0600: it names the secrets' references", fi.Mode(), err)
+	}
+	if !IsPlanFile(path) {
+		t.Error("IsPlanFile does not recognise a saved plan")
+	}
+	got, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *p
+	want.Changes = append([]plan.Change{}, p.Changes...)
+	for i := range want.Changes {
+		want.Changes[i].Before, want.Changes[i].After = nil, nil
+	}
+	if !reflect.DeepEqual(got, &want) {
+		t.Errorf("round trip differs:\n got %+v\nwant %+v", got, &want)
+	}
+	// Rendering a read plan gives the same text as the built one.
+	var a, c bytes.Buffer
+	_ = plan.Render(&a, p, "text", plan.RenderOptions{})
+	_ = plan.Render(&c, got, "text", plan.RenderOptions{})
+	if a.String() != c.String() {
+		t.Errorf("text of the saved plan differs:\n%s\n%s", a.String(), c.String())
+	}
+}
+
+func TestIsPlanFile(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{"config.yaml": "version: 1\nowner: secops\n", "empty.json": ""} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if IsPlanFile(path) {
+			t.Errorf("%s taken for a plan file", name)
+		}
+	}
+	if IsPlanFile(filepath.Join(dir, "missing")) || IsPlanFile(dir) {
+		t.Error("a missing file or a directory taken for a plan file")
+	}
+}
+
+func TestReadRejects(t *testing.T) {
+	valid := `{"format_version":1,"owner":"secops","changes":[],"steps":[` +
+		`{"id":1,"phase":3,"kind":"mysql","op":"update","keys":[{"Kind":"mysql","Title":"a"}],"ids":[5],"params":{"port":"1"}}` +
+		`],"live_digests":{},"calls":{"mysql update":1}}`
+	if _, err := Read(strings.NewReader(valid)); err != nil {
+		t.Fatalf("valid plan: %v", err)
+	}
+	for _, tc := range []struct{ name, in, want string }{
+		{"empty", ``, "not a qsync plan file"},
+		{"garbage", `hello`, "not a qsync plan file"},
+		{"array", `[1,2]`, "not a qsync plan file"},
+		{"no version", `{"owner":"x"}`, "no format_version"},
+		{"future version", `{"format_version":2,"owner":"x"}`, "format_version 2 is not supported"},
+		{"unknown field", `{"format_version":1,"owner":"x","surprise":1}`, "unknown field"},
+		{"no owner", `{"format_version":1}`, "no owner"},
+		{"trailing", valid + `{}`, "invalid JSON"},
+		{"bad id", strings.Replace(valid, `"id":1,`, `"id":2,`, 1), "step 1 has id 2"},
+		{"bad phase", strings.Replace(valid, `"phase":3`, `"phase":9`, 1), "phase 9"},
+		{"bad kind", strings.Replace(valid, `"kind":"mysql"`, `"kind":"oracle"`, 1), `unknown kind "oracle"`},
+		{"bad op", strings.Replace(valid, `"op":"update"`, `"op":"purge"`, 1), `unknown op "purge"`},
+		{"update without ids", strings.Replace(valid, `"ids":[5],`, ``, 1), "update without ids"},
+		{"ids param", strings.Replace(valid, `{"port":"1"}`, `{"ids":"1-9"}`, 1), `parameter "ids" is set by apply`},
+		{"forward dependency", strings.Replace(valid, `"ids":[5]`, `"ids":[5],"depends_on":[1]`, 1), "depends on step 1"},
+		{"bad secret", strings.Replace(valid, `"params"`, `"secrets":{"password":{}},"params"`, 1), "exactly one of env and file"},
+		{"bad action", `{"format_version":1,"owner":"x","changes":[{"key":{"Kind":"mysql","Title":"a"},"action":"explode"}]}`, `unknown action "explode"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Read(strings.NewReader(tc.in))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tc.want)
+			}
+			if err != nil && !strings.HasPrefix(err.Error(), "read plan: ") {
+				t.Errorf("err = %q lacks the read plan prefix", err)
+			}
+		})
+	}
+}
+
+func TestConfigDigestAndCheckConfig(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yaml")
+	for _, f := range []string{a, b} {
+		if err := os.WriteFile(f, []byte("version: 1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d1, err := ConfigDigest([]string{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d2, _ := ConfigDigest([]string{b, a}); d2 != d1 {
+		t.Error("the digest depends on the order of the files")
+	}
+	p := &plan.Plan{Config: []string{a, b}, ConfigDigest: d1}
+	desired := &spec.Document{Files: []string{a, b}}
+	if err := CheckConfig(p, desired); err != nil {
+		t.Fatalf("unchanged configuration: %v", err)
+	}
+	if err := os.WriteFile(b, []byte("version: 1\nowner: x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckConfig(p, desired); err == nil || !strings.Contains(err.Error(), "refusing a stale plan: the configuration") {
+		t.Errorf("changed configuration: err = %v", err)
+	}
+	if _, err := ConfigDigest([]string{filepath.Join(dir, "missing.yaml")}); err == nil || !strings.HasPrefix(err.Error(), "config digest: ") {
+		t.Errorf("missing file: err = %v", err)
+	}
+}
+
+func TestCheckLive(t *testing.T) {
+	p, _, live := build(t)
+	if err := CheckLive(p, live); err != nil {
+		t.Fatalf("unchanged live state: %v", err)
+	}
+	_, changed := estate(t)
+	changed.Objects[0].Comments = "Edited in the Qualys UI."
+	gone := doc(true, changed.Objects[0], mysql(t, "new", 9, "10.0.0.3"))
+	err := CheckLive(p, gone)
+	want := "refusing a stale plan: Qualys changed since the plan was made:\n" +
+		"  mysql \"billing\": was changed\n  mysql \"gone\": no longer exists\n  mysql \"new\": now exists\nrun qsync plan again"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+}
+
+func TestVerify(t *testing.T) {
+	p, desired, live := build(t)
+	if err := Verify(p, desired, live, opts()); err != nil {
+		t.Fatalf("the plan made now: %v", err)
+	}
+	edited := *p
+	edited.Steps = append([]plan.Step(nil), p.Steps...)
+	edited.Steps[0].Params = map[string]string{"comments": "forged"}
+	if err := Verify(&edited, desired, live, opts()); !errors.Is(err, ErrPlanMismatch) || !strings.Contains(err.Error(), "step 1") {
+		t.Errorf("an edited step: err = %v", err)
+	}
+	other := *p
+	other.Owner = "netops"
+	if err := Verify(&other, desired, live, opts()); !errors.Is(err, ErrPlanMismatch) || !strings.Contains(err.Error(), `owner "netops"`) {
+		t.Errorf("another owner: err = %v", err)
+	}
+	// A partial live read cannot confirm a plan that creates and deletes.
+	partial := *live
+	partial.Complete = false
+	if err := Verify(p, desired, &partial, opts()); !errors.Is(err, plan.ErrLiveIncomplete) {
+		t.Errorf("partial read: err = %v", err)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	p, _, _ := build(f)
+	var b bytes.Buffer
+	_ = plan.Save(&b, p)
+	f.Add(b.Bytes())
+	f.Add([]byte(`{"format_version":1,"owner":"x"}`))
+	f.Add([]byte(`{"format_version":1,"owner":"x","steps":[{"id":1,"phase":1,"kind":"vault","op":"delete","keys":[],"ids":[1]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Read(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		// A plan Read accepts renders and saves without error, and saving is stable.
+		for _, format := range []string{"text", "markdown", "json"} {
+			if err := plan.Render(&bytes.Buffer{}, p, format, plan.RenderOptions{}); err != nil {
+				t.Fatalf("render %s: %v", format, err)
+			}
+		}
+		var a bytes.Buffer
+		if err := plan.Save(&a, p); err != nil {
+			t.Fatal(err)
+		}
+		q, err := Read(bytes.NewReader(a.Bytes()))
+		if err != nil {
+			t.Fatalf("re-read of a saved plan: %v\n%s", err, a.String())
+		}
+		var b bytes.Buffer
+		_ = plan.Save(&b, q)
+		if a.String() != b.String() {
+			t.Fatalf("save is not stable:\n%s\n%s", a.String(), b.String())
+		}
+	})
+}
