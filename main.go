@@ -79,8 +79,8 @@ func run(args []string, env *Env) int {
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.Writers(env.Stdout, env.Stderr),
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
-		kong.Vars{"version": version, "kinds": strings.Join(kindNames(), ","),
-			"kinds_help": strings.Join(kindNames(), ", "), "kind_files": strings.Join(kindFiles(), ", ")},
+		kong.Vars{"version": version, "kinds": strings.Join(spec.KindNames(), ","),
+			"kinds_help": strings.Join(spec.KindNames(), ", "), "kind_files": strings.Join(kindFiles(), ", ")},
 	)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
@@ -89,19 +89,10 @@ func run(args []string, env *Env) int {
 	return parseArgs(parser, terraformStyleFlags(args), env, &cli.Globals)
 }
 
-// kindNames lists every kind qsync manages, vaults first: the choices of export's --kinds.
-func kindNames() []string {
-	out := []string{string(spec.KindVault)}
-	for _, k := range spec.RecordEndpoints() {
-		out = append(out, string(k))
-	}
-	return out
-}
-
 // kindFiles lists the files export writes when split by kind.
 func kindFiles() []string {
 	var out []string
-	for _, k := range kindNames() {
+	for _, k := range spec.KindNames() {
 		out = append(out, export.FileName(spec.Kind(k)))
 	}
 	return out
