@@ -34,7 +34,18 @@ type Config struct {
 	// is a real timer honouring ctx.
 	Sleep      func(ctx context.Context, d time.Duration) error
 	MaxRetries int // retries of a call refused with 409 code 1960/1965, default 10
+	// MaxWait caps any single wait for a rate or concurrency limit: a call
+	// Qualys asks to wait longer fails at once with a *RateLimitError naming
+	// the wait and the code, instead of sleeping. 0 means DefaultMaxWait; a
+	// negative value means no cap.
+	MaxWait time.Duration
 }
+
+// DefaultMaxWait is the longest single wait for a Qualys rate or
+// concurrency limit when Config.MaxWait is 0: long enough to ride out a
+// concurrency refusal or a short rate window, short enough that a CI job
+// asked to wait hours fails in seconds instead.
+const DefaultMaxWait = 5 * time.Minute
 
 // Client talks to one Qualys API server. It is safe for concurrent use.
 type Client struct {
@@ -46,6 +57,11 @@ type Client struct {
 	mu        sync.Mutex
 	stats     Stats
 	notBefore map[string]time.Time // per endpoint path: earliest next call (X-RateLimit-ToWait-Sec on a 2xx)
+	// unauthorized is the first 401 answer: once Qualys has refused the
+	// credentials, no further request is sent (repeated failed logins can
+	// lock the account).
+	unauthorized *APIError
+	observed     Observations
 
 	traceMu sync.Mutex
 }
@@ -101,6 +117,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleepCtx
+	}
+	if cfg.MaxWait == 0 {
+		cfg.MaxWait = DefaultMaxWait
 	}
 	var hc http.Client
 	if cfg.HTTPClient != nil {
@@ -277,11 +296,18 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	defer func() { putBodyBuffer(pooled) }()
 	throttled, retried := 0, 0
 	for {
+		if err := c.refused(r); err != nil {
+			return err
+		}
 		if err := c.waitNotBefore(ctx, r); err != nil {
 			return err
 		}
 		if err := c.lim.acquire(ctx); err != nil {
 			return fmt.Errorf("%s: %w", r.op, err)
+		}
+		if err := c.refused(r); err != nil {
+			c.lim.release(false)
+			return err
 		}
 		resp, err := c.send(ctx, r, form, red, throttled+retried+1)
 		if err != nil {
@@ -323,6 +349,9 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			if throttled >= c.cfg.MaxRetries {
 				return &RateLimitError{Op: r.op, Wait: wait, Retries: throttled, Reason: "retries exhausted", Err: apiErr}
 			}
+			if c.cfg.MaxWait > 0 && wait > c.cfg.MaxWait {
+				return &RateLimitError{Op: r.op, Wait: wait, Retries: throttled, MaxWait: c.cfg.MaxWait, Reason: c.maxWaitReason(), Err: apiErr}
+			}
 			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 				return &RateLimitError{Op: r.op, Wait: wait, Retries: throttled, Reason: "the wait would outlast the context deadline", Err: apiErr}
 			}
@@ -333,6 +362,15 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			continue
 		}
 
+		if resp.status == http.StatusUnauthorized {
+			apiErr := c.statusError(r, resp, sr, perr, red)
+			c.mu.Lock()
+			if c.unauthorized == nil {
+				c.unauthorized = apiErr
+			}
+			c.mu.Unlock()
+			return apiErr
+		}
 		switch {
 		case resp.status >= 500:
 			apiErr := c.statusError(r, resp, sr, perr, red)
@@ -355,7 +393,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			if r.write {
 				return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("undecodable answer (HTTP %d): %s", resp.status, red.text(perr.Error()))}
 			}
-			return fmt.Errorf("%s: undecodable answer (HTTP %d): %s", r.op, resp.status, red.text(perr.Error()))
+			return &UnexpectedAnswerError{Op: r.op, Err: fmt.Errorf("undecodable answer (HTTP %d): %s", resp.status, red.text(perr.Error()))}
 		}
 		if r.decode == nil {
 			return nil
@@ -380,8 +418,25 @@ func (c *Client) do(ctx context.Context, r *request) error {
 		if r.write {
 			return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("unexpected answer: %s; body starts %s", red.text(err.Error()), quoteSnippet(resp.body, red.text))}
 		}
-		return fmt.Errorf("%s: unexpected answer: %w", r.op, err)
+		return &UnexpectedAnswerError{Op: r.op, Err: err}
 	}
+}
+
+// refused returns an error, without sending anything, once Qualys has
+// answered 401 to any call of this client: the credentials are wrong, and
+// every further attempt would count as another failed login.
+func (c *Client) refused(r *request) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.unauthorized == nil {
+		return nil
+	}
+	return &NotSentError{Op: r.op, Err: c.unauthorized}
+}
+
+// maxWaitReason explains a wait refused for being longer than MaxWait.
+func (c *Client) maxWaitReason() string {
+	return fmt.Sprintf("longer than the maximum wait %s; raise it with --max-wait or QSYNC_MAX_WAIT, or run later", c.cfg.MaxWait)
 }
 
 // statusError describes a non-2xx answer without a Qualys CODE.
@@ -477,6 +532,7 @@ func (c *Client) learnLimits(path string, status int, h http.Header) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.observeAnswer(status, limitHeaderNames(h))
 	if n, ok := headerInt(h, "X-RateLimit-Limit"); ok {
 		c.stats.RateLimit = n
 	}
@@ -505,6 +561,9 @@ func (c *Client) waitNotBefore(ctx context.Context, r *request) error {
 	d := time.Until(nb).Round(time.Second)
 	if d <= 0 {
 		return nil
+	}
+	if c.cfg.MaxWait > 0 && d > c.cfg.MaxWait {
+		return &RateLimitError{Op: r.op, Wait: d, MaxWait: c.cfg.MaxWait, Reason: "X-RateLimit-Remaining 0: the announced wait is " + c.maxWaitReason()}
 	}
 	return c.wait(ctx, r, d, 0)
 }
