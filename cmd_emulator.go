@@ -20,6 +20,7 @@ type EmulatorCmd struct {
 	Concurrency int      `default:"2" help:"Calls allowed at once per API (negative: unlimited)."`
 	PageSize    int      `name:"page-size" default:"1000" help:"Records per list page before a truncation WARNING."`
 	Fault       []string `placeholder:"SPEC" help:"Inject a fault, e.g. write:3:status=500 or any:1:409=1965:count=5 (see docs/emulator.md); repeatable."`
+	Variant     []string `placeholder:"NAME" help:"Answer like a Qualys that differs from the wire contract, e.g. vault-view-other or doc-center-unix (see docs/emulator.md); repeatable."`
 	Username    string   `env:"QUALYS_USERNAME" help:"User name the emulator accepts (default: QUALYS_USERNAME)."`
 	Password    string   `env:"QUALYS_PASSWORD" help:"Password the emulator accepts (default: QUALYS_PASSWORD)."`
 }
@@ -36,7 +37,7 @@ func (c *EmulatorCmd) Run(ctx context.Context, env *Env) error {
 	srv, err := qualysemu.New(qualysemu.Config{
 		Username: c.Username, Password: c.Password,
 		RateLimit: n, RateUnlimited: n == 0, RateWindow: window,
-		Concurrency: c.Concurrency, PageSize: c.PageSize, StatePath: c.State,
+		Concurrency: c.Concurrency, PageSize: c.PageSize, StatePath: c.State, Variants: c.Variant,
 		Logf: func(format string, args ...any) { fmt.Fprintf(env.Stderr, "qsync emulator: "+format+"\n", args...) },
 	})
 	if err != nil {

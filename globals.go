@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/spec"
@@ -17,6 +18,9 @@ type Globals struct {
 	CABundle  string `name:"ca-bundle" env:"QUALYS_CA_BUNDLE" type:"existingfile" placeholder:"PEM" help:"Extra CA certificates (PEM) to trust, for TLS-inspecting proxies. TLS verification cannot be turned off."`
 	DebugHTTP bool   `name:"debug-http" help:"Trace HTTP requests and responses on stderr, secrets redacted (also QSYNC_LOG=debug)."`
 	NoColor   bool   `name:"no-color" help:"Disable colour in text output (also NO_COLOR)."`
+	// MaxWait caps a single wait for a Qualys rate or concurrency limit: a longer wait fails at
+	// once (with the wait Qualys asked for and its code) instead of hanging a CI job for hours.
+	MaxWait time.Duration `name:"max-wait" env:"QSYNC_MAX_WAIT" default:"5m" placeholder:"DURATION" help:"Longest single wait for a Qualys rate or concurrency limit (e.g. 90s, 10m; 0 for no limit); a longer wait fails at once."`
 }
 
 // client builds a Qualys client from the global flags and the environment.
@@ -53,11 +57,20 @@ func (g *Globals) client(env *Env) (*qualysclient.Client, error) {
 		Debug:     debug,
 		// The secret names come from the descriptor tables, so a new secret field is masked too.
 		SecretParams: spec.SecretParamNames(),
+		MaxWait:      maxWait(g.MaxWait),
 	})
 	if err != nil {
 		return nil, err // already says "qualys client: ..."
 	}
 	return c, nil
+}
+
+// maxWait maps the flag to qualysclient.Config.MaxWait: the flag's 0 means no cap.
+func maxWait(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }
 
 // color reports whether text output may use colour: on a terminal, unless disabled.

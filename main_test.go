@@ -37,6 +37,7 @@ func TestMain(m *testing.M) {
 //	emu-calls ACTION N     assert that exactly N requests with this action (or "write": any
 //	                       create/update/delete that took effect) were seen since the last reset
 //	emu-state              print the emulator's state (secrets masked) as JSON to stdout
+//	emu-variant NAME...    switch on emulator answer variants (qualysemu.VariantNames); none: off
 //	emu-faults-used        wait (up to a minute) until every injected fault has been triggered, so
 //	                       a script can act while a slow call is in flight without guessing times
 //	exits CODE CMD ARGS... run a command and assert its exit code (testscript's exec only tells
@@ -65,6 +66,7 @@ func TestScripts(t *testing.T) {
 			"emu-reset-log": func(ts *testscript.TestScript, _ bool, _ []string) { emu(ts).ResetRequests() },
 			"emu-calls":     cmdEmuCalls,
 			"emu-state":     cmdEmuState,
+			"emu-variant":   func(ts *testscript.TestScript, _ bool, args []string) { ts.Check(emu(ts).SetVariants(args...)) },
 			"exits":         cmdExits,
 			"emu-faults-used": func(ts *testscript.TestScript, _ bool, _ []string) {
 				deadline := time.Now().Add(time.Minute)

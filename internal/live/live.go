@@ -47,15 +47,22 @@ type Options struct {
 var errVaultsUnread = errors.New("vault list failed")
 
 // Read lists every record kind and the vaults, views the vaults opts asks for, and returns the live
-// estate as a sorted Document. Any failed or undecodable page fails the whole read, so the planner
-// never mistakes "not seen" for "absent". The document is marked Complete when opts left no record
-// kind out: then it is the whole estate.
+// estate as a sorted Document. Any failed or truncated page fails the whole read, so the planner
+// never mistakes "not seen" for "absent"; an object whose answer qsync cannot interpret (a value
+// outside its lists, a vault view of an unknown shape, ...) is read as opaque, with its reason,
+// instead (see ConvertRecord and ConvertVault). The document is marked Complete when opts left no
+// record kind out: then it is the whole estate.
 //
 // Every list and the vault views run at once (the client keeps the calls in flight within the
 // Qualys concurrency limit); each kind's pages are converted as they arrive, once the vault list
-// has named the vaults. A record that cannot be converted stops its kind's list: no further page
-// of a read that is going to fail is requested.
+// has named the vaults.
 func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
+	doc, _, err := ReadReport(ctx, c, opts)
+	return doc, err
+}
+
+// ReadReport is Read that also returns what the answers held beyond qsync's model (see Report).
+func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *Report, error) {
 	kinds := opts.Kinds
 	if opts.VaultsOnly {
 		kinds = nil
@@ -63,10 +70,10 @@ func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 		kinds = spec.RecordEndpoints()
 	}
 	type result struct {
-		objs    []*spec.Object
-		err     error // listing failed
-		convErr error // a record could not be converted
+		objs []*spec.Object
+		err  error // listing failed
 	}
+	rep := newReportBuilder()
 	results := make([]result, len(kinds))
 	var vaultObjs []*spec.Object
 	var vaultErr, viewErr error
@@ -86,7 +93,7 @@ func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 			vaultTitles[v.ID] = v.Title
 		}
 		close(vaultsListed)
-		vaultObjs, viewErr = convertVaults(ctx, c, vaults, opts)
+		vaultObjs, viewErr = convertVaults(ctx, c, vaults, opts, rep)
 	}()
 	pages, paged := c.(PageReader)
 	for i, k := range kinds {
@@ -100,11 +107,8 @@ func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 					return errVaultsUnread
 				}
 				for j := range recs {
-					o, err := ConvertRecord(k, recs[j], vaultTitles)
-					if err != nil {
-						res.convErr = err
-						return err
-					}
+					o := ConvertRecord(k, recs[j], vaultTitles)
+					rep.record(k, recs[j])
 					res.objs = append(res.objs, o)
 				}
 				return nil
@@ -112,7 +116,7 @@ func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 			t := qualysclient.RecordType(k)
 			if paged {
 				err := pages.ListRecordPages(ctx, t, qualysclient.ListOptions{}, convert)
-				if err != nil && err != res.convErr && err != errVaultsUnread {
+				if err != nil && err != errVaultsUnread {
 					res.err = err
 				}
 				return
@@ -127,20 +131,15 @@ func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 	}
 	wg.Wait()
 	if vaultErr != nil {
-		return nil, fmt.Errorf("read vaults: %w", vaultErr)
+		return nil, nil, fmt.Errorf("read vaults: %w", vaultErr)
 	}
 	for i, r := range results {
 		if r.err != nil {
-			return nil, fmt.Errorf("read %s records: %w", kinds[i], r.err)
+			return nil, nil, fmt.Errorf("read %s records: %w", kinds[i], r.err)
 		}
 	}
 	if viewErr != nil {
-		return nil, viewErr
-	}
-	for _, r := range results {
-		if r.convErr != nil {
-			return nil, r.convErr
-		}
+		return nil, nil, viewErr
 	}
 
 	n := len(vaultObjs)
@@ -153,28 +152,35 @@ func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 		doc.Objects = append(doc.Objects, r.objs...)
 	}
 	if err := checkUnique(doc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	doc.Sort()
 	// Every list was followed to the end (a failed or undecodable page failed the read above);
 	// the estate is complete when no record kind was left out.
 	doc.Complete = !opts.VaultsOnly && len(opts.Kinds) == 0
-	return doc, nil
+	return doc, rep.report(doc), nil
 }
 
-func convertVaults(ctx context.Context, c Reader, vaults []qualysclient.Vault, opts Options) ([]*spec.Object, error) {
+// viewNotUnderstood is the opaque reason of a vault whose view answer could not be interpreted.
+const viewNotUnderstood = "the vault view answer was not understood (its shape is not one qsync knows; see --debug-http)"
+
+func convertVaults(ctx context.Context, c Reader, vaults []qualysclient.Vault, opts Options, rep *reportBuilder) ([]*spec.Object, error) {
 	out := make([]*spec.Object, len(vaults))
 	errs := make([]error, len(vaults))
 	var wg sync.WaitGroup
 	for i, v := range vaults {
 		if !opts.ViewAll && (opts.ViewVault == nil || !opts.ViewVault(v.Title)) {
-			out[i], errs[i] = ConvertVault(v, false)
+			out[i] = ConvertVault(v, false)
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			full, err := c.ViewVault(ctx, v.ID)
+			if errors.Is(err, qualysclient.ErrUnexpectedAnswer) {
+				out[i] = unreadableVault(v, viewNotUnderstood)
+				return
+			}
 			if err != nil {
 				errs[i] = fmt.Errorf("view vault %q (id %d): %w", v.Title, v.ID, err)
 				return
@@ -186,7 +192,8 @@ func convertVaults(ctx context.Context, c Reader, vaults []qualysclient.Vault, o
 				full.Type = v.Type
 			}
 			full.ID = v.ID
-			out[i], errs[i] = ConvertVault(full, true)
+			out[i] = ConvertVault(full, true)
+			rep.vault(full)
 		}()
 	}
 	wg.Wait()
@@ -199,72 +206,89 @@ func convertVaults(ctx context.Context, c Reader, vaults []qualysclient.Vault, o
 }
 
 // ConvertVault turns a listed or viewed vault into a spec object. Settings are filled in only when
-// viewed is true (the list output carries none); an unviewed vault has Attrs nil. A vault of a type
-// qsync does not know becomes an opaque object (see spec.Object.Opaque): title, ID, comments and
-// marker only.
-func ConvertVault(v qualysclient.Vault, viewed bool) (*spec.Object, error) {
+// viewed is true (the list output carries none); an unviewed vault has Attrs nil. A vault qsync
+// cannot represent becomes an opaque object (see spec.Object.Opaque) with title, ID, comments and
+// marker only, and the reason: a vault type it does not know, or a setting whose value it cannot
+// read. The reasons name elements, never their values.
+func ConvertVault(v qualysclient.Vault, viewed bool) *spec.Object {
+	o := &spec.Object{Kind: spec.KindVault, Title: v.Title, ID: v.ID}
+	o.Comments, o.Marker = spec.SplitComments(v.Comments)
 	def := spec.VaultTypeByQualys(v.Type)
 	if def == nil {
-		o := &spec.Object{Kind: spec.KindVault, Title: v.Title, ID: v.ID,
-			Opaque: fmt.Sprintf("unknown vault type %q", v.Type)}
-		o.Comments, o.Marker = spec.SplitComments(v.Comments)
-		return o, nil
+		o.Opaque = fmt.Sprintf("unknown vault type %q", v.Type)
+		return o
 	}
-	o := &spec.Object{Kind: spec.KindVault, Type: def.Type, Title: v.Title, ID: v.ID}
-	o.Comments, o.Marker = spec.SplitComments(v.Comments)
 	if !viewed {
-		return o, nil
+		o.Type = def.Type
+		return o
 	}
-	attrs, err := readFields(def.Fields, v.Fields, nil)
-	if err != nil {
-		return nil, fmt.Errorf("vault %q (id %d): %w", v.Title, v.ID, err)
+	attrs, reason := readFields(def.Fields, v.Fields, nil)
+	if reason != "" {
+		o.Opaque = reason
+		return o
 	}
-	o.Attrs = attrs
-	return o, nil
+	o.Type, o.Attrs = def.Type, attrs
+	return o
+}
+
+// unreadableVault is the opaque object of a listed vault whose view answer could not be
+// interpreted: without the view, its comments (and so its ownership marker) and settings are
+// unknown, so qsync must neither change nor delete it.
+func unreadableVault(v qualysclient.Vault, reason string) *spec.Object {
+	return &spec.Object{Kind: spec.KindVault, Title: v.Title, ID: v.ID, Opaque: reason}
 }
 
 // ConvertRecord turns one listed record into a spec object. vaultTitles maps vault IDs to titles so
-// a vault login names its vault by title. A record of a unix sub_type, or logging in through a vault
-// type, that qsync does not know becomes an opaque object (see spec.Object.Opaque); its IP list must
-// still parse, since IP conflicts are checked against it.
-func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int64]string) (*spec.Object, error) {
+// a vault login names its vault by title. A record qsync cannot represent becomes an opaque object
+// (see spec.Object.Opaque) with its reason: a unix sub_type or login vault type it does not know, a
+// value it cannot read (an enum value outside its lists, a PORT listing several ports, a boolean it
+// cannot parse), a vault login without DIGITAL_VAULT, or an IP list it cannot parse (then IPs is
+// empty, and IP conflicts with it are left for Qualys to refuse). The reasons name elements, never
+// their values.
+func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int64]string) *spec.Object {
 	o := &spec.Object{Kind: kind, Title: rec.Title, ID: rec.ID}
 	o.Comments, o.Marker = spec.SplitComments(rec.Comments)
 	ips, err := spec.ParseIPSet(rec.IPs...)
 	if err != nil {
-		return nil, fmt.Errorf("%s record %q (id %d): IP list: %w", kind, rec.Title, rec.ID, err)
+		o.Opaque = "IP_SET holds an entry qsync cannot parse"
+	} else {
+		o.IPs = ips
 	}
-	o.IPs = ips
 	var vdef *spec.KindDef
 	vaultTitle := ""
 	if strings.EqualFold(rec.LoginType, "vault") || rec.Vault != nil {
 		if rec.Vault == nil {
-			return nil, fmt.Errorf("%s record %q (id %d) logs in through a vault but lists no DIGITAL_VAULT", kind, rec.Title, rec.ID)
-		}
-		vaultTitle = vaultTitles[rec.Vault.ID]
-		if vaultTitle == "" {
-			vaultTitle = rec.Vault.Title
-		}
-		if vdef = spec.VaultTypeByQualys(rec.Vault.Type); vdef == nil {
-			o.Opaque = fmt.Sprintf("logs in through unknown vault type %q", rec.Vault.Type)
+			o.Opaque = firstReason(o.Opaque, "LOGIN_TYPE is vault but the record lists no DIGITAL_VAULT")
+		} else {
+			vaultTitle = vaultTitles[rec.Vault.ID]
+			if vaultTitle == "" {
+				vaultTitle = rec.Vault.Title
+			}
+			if vdef = spec.VaultTypeByQualys(rec.Vault.Type); vdef == nil {
+				o.Opaque = firstReason(o.Opaque, fmt.Sprintf("logs in through unknown vault type %q", rec.Vault.Type))
+			}
 		}
 	}
 	sub := strings.TrimSpace(rec.Fields["SUB_TYPE"])
 	def := spec.Lookup(kind, sub)
 	if def == nil {
-		o.Opaque = fmt.Sprintf("unknown sub_type %q", sub)
+		o.Opaque = firstReason(o.Opaque, fmt.Sprintf("unknown sub_type %q", sub))
+	}
+	var attrs map[string]string
+	if o.Opaque == "" {
+		var reason string
+		if attrs, reason = readFields(def.Fields, rec.Fields, rec.Lists); reason != "" {
+			o.Opaque = reason
+		}
 	}
 	if o.Opaque != "" {
 		if vaultTitle != "" {
 			// Only the vault's title, so that the vault is never deleted while this record uses it.
 			o.Login = &spec.VaultLogin{Vault: vaultTitle}
 		}
-		return o, nil
+		return o
 	}
-	o.Type = def.Type
-	if o.Attrs, err = readFields(def.Fields, rec.Fields, rec.Lists); err != nil {
-		return nil, fmt.Errorf("%s record %q (id %d): %w", kind, rec.Title, rec.ID, err)
-	}
+	o.Type, o.Attrs = def.Type, attrs
 	if vdef != nil {
 		login := &spec.VaultLogin{Vault: vaultTitle}
 		for _, p := range vdef.LoginParams {
@@ -277,10 +301,20 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 		}
 		o.Login = login
 	}
-	return o, nil
+	return o
 }
 
-func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string][]string) (map[string]string, error) {
+// firstReason keeps the first reason found.
+func firstReason(have, next string) string {
+	if have != "" {
+		return have
+	}
+	return next
+}
+
+// readFields converts the modelled elements into canonical attributes. A value qsync cannot read
+// returns a reason naming the element and what was expected, never the value.
+func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string][]string) (map[string]string, string) {
 	var attrs map[string]string // made at the first value: most records have a few, some none
 	for i := range defs {
 		f := &defs[i]
@@ -293,7 +327,7 @@ func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string
 		}
 		v, err := spec.Canonical(f, raw)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Element, err)
+			return nil, unreadableValue(f, raw)
 		}
 		if v != "" {
 			if attrs == nil {
@@ -302,7 +336,26 @@ func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string
 			attrs[f.Name] = v
 		}
 	}
-	return attrs, nil
+	return attrs, ""
+}
+
+// unreadableValue says why the value of f cannot be read, without quoting it.
+func unreadableValue(f *spec.FieldDef, raw string) string {
+	switch f.Type {
+	case spec.TypeInt:
+		if f.Element == "PORT" && strings.ContainsAny(raw, ",; ") && strings.TrimSpace(raw) != "" {
+			return "multiple ports in PORT (qsync models one port)"
+		}
+		if f.Max > 0 {
+			return fmt.Sprintf("%s holds a value that is not an integer from 0 to %d", f.Element, f.Max)
+		}
+		return f.Element + " holds a value that is not a non-negative integer"
+	case spec.TypeBool:
+		return f.Element + " holds a value that is not a boolean"
+	case spec.TypeEnum:
+		return fmt.Sprintf("%s holds a value outside qsync's list (%s)", f.Element, strings.Join(f.Enum, ", "))
+	}
+	return f.Element + " holds a value qsync cannot read"
 }
 
 func checkUnique(doc *spec.Document) error {

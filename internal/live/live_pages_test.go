@@ -83,16 +83,30 @@ func TestReadConvertsPageByPage(t *testing.T) {
 	}
 }
 
-func TestReadStopsListingAfterUnconvertibleRecord(t *testing.T) {
+// TestReadKeepsReadingAfterUnconvertibleRecord: a record qsync cannot convert is opaque; the rest
+// of its kind is still read, every page of it.
+func TestReadKeepsReadingAfterUnconvertibleRecord(t *testing.T) {
 	recs := mysqlRecords(6)
 	recs[1].IPs = []string{"10.0.0.999"}
 	p := newPagedReader(recs)
-	_, err := Read(context.Background(), p, Options{})
-	if err == nil || !strings.Contains(err.Error(), "IP list") {
-		t.Fatalf("err = %v, want the IP list error", err)
+	doc, err := Read(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if p.pagesSent[qualysclient.MySQL] != 1 {
-		t.Errorf("pages sent = %d, want the list stopped after page 1", p.pagesSent[qualysclient.MySQL])
+	if p.pagesSent[qualysclient.MySQL] != 3 {
+		t.Errorf("pages sent = %d, want all 3", p.pagesSent[qualysclient.MySQL])
+	}
+	n, opaque := 0, 0
+	for _, o := range doc.Objects {
+		if o.Kind == spec.KindMySQL {
+			n++
+			if o.Opaque != "" {
+				opaque++
+			}
+		}
+	}
+	if n != 6 || opaque != 1 {
+		t.Errorf("%d mysql objects, %d opaque; want 6 and 1", n, opaque)
 	}
 }
 

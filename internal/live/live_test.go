@@ -52,9 +52,9 @@ func sampleMySQL() qualysclient.Record {
 }
 
 func TestConvertRecordSampleMySQL(t *testing.T) {
-	o, err := ConvertRecord(spec.KindMySQL, sampleMySQL(), map[int64]string{166638: "Secret Server (renamed)"})
-	if err != nil {
-		t.Fatal(err)
+	o := ConvertRecord(spec.KindMySQL, sampleMySQL(), map[int64]string{166638: "Secret Server (renamed)"})
+	if o.Opaque != "" {
+		t.Fatal(o.Opaque)
 	}
 	want := map[string]string{"username": "test_tss", "database": "mysql", "port": "22", "ssl_verify": "true",
 		"windows_config_file": `c:\mysql\myu.ini`, "network_id": "0", "hosts": "www.test.com"}
@@ -79,10 +79,7 @@ func TestConvertRecordMarkerAndSubType(t *testing.T) {
 		Comments: "Core switches\n[managed by qsync: owner=secops fp=password:0123456789ab]",
 		IPs:      []string{"10.1.0.1-10.1.0.40", "10.1.0.41"},
 		Fields:   map[string]string{"SUB_TYPE": "cisco", "USERNAME": "qscan"}}
-	o, err := ConvertRecord(spec.KindUnix, rec, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o := ConvertRecord(spec.KindUnix, rec, nil)
 	if o.Type != "cisco" || o.Comments != "Core switches" || o.Marker == nil || o.Marker.Owner != "secops" ||
 		o.Marker.Fingerprints["password"] != "0123456789ab" {
 		t.Errorf("got type %q comments %q marker %+v", o.Type, o.Comments, o.Marker)
@@ -92,16 +89,34 @@ func TestConvertRecordMarkerAndSubType(t *testing.T) {
 	}
 }
 
-func TestConvertRecordRejectsWhatItCannotRead(t *testing.T) {
-	for name, rec := range map[string]qualysclient.Record{
-		"bad IP":                        {Title: "x", IPs: []string{"10.0.0.999"}},
-		"bad IP, opaque":                {Title: "x", IPs: []string{"10.0.0.999"}, Fields: map[string]string{"SUB_TYPE": "juniper"}},
-		"vault login, no vault":         {Title: "x", LoginType: "vault"},
-		"vault login, no vault, opaque": {Title: "x", LoginType: "vault", Fields: map[string]string{"SUB_TYPE": "juniper"}},
-		"bad boolean":                   {Title: "x", Fields: map[string]string{"CLEARTEXT_PASSWORD": "maybe"}},
+// TestConvertRecordOpaqueWhatItCannotRead: a record qsync cannot read is opaque with a reason
+// that names the element and never quotes the value.
+func TestConvertRecordOpaqueWhatItCannotRead(t *testing.T) {
+	for name, tc := range map[string]struct {
+		kind   spec.Kind
+		rec    qualysclient.Record
+		reason string
+	}{
+		"bad IP":                        {spec.KindUnix, qualysclient.Record{IPs: []string{"10.0.0.999"}}, "IP_SET holds an entry qsync cannot parse"},
+		"bad IP, unknown sub_type":      {spec.KindUnix, qualysclient.Record{IPs: []string{"10.0.0.999"}, Fields: map[string]string{"SUB_TYPE": "juniper"}}, "IP_SET holds an entry qsync cannot parse"},
+		"vault login, no vault":         {spec.KindUnix, qualysclient.Record{LoginType: "vault"}, "LOGIN_TYPE is vault but the record lists no DIGITAL_VAULT"},
+		"vault login, no vault, opaque": {spec.KindUnix, qualysclient.Record{LoginType: "vault", Fields: map[string]string{"SUB_TYPE": "juniper"}}, "LOGIN_TYPE is vault but the record lists no DIGITAL_VAULT"},
+		"bad boolean":                   {spec.KindUnix, qualysclient.Record{Fields: map[string]string{"CLEARTEXT_PASSWORD": "maybe"}}, "CLEARTEXT_PASSWORD holds a value that is not a boolean"},
+		"Doc Center PORT list":          {spec.KindUnix, qualysclient.Record{Fields: map[string]string{"PORT": "22, 23"}}, "multiple ports in PORT (qsync models one port)"},
+		"port out of range":             {spec.KindUnix, qualysclient.Record{Fields: map[string]string{"PORT": "70000"}}, "PORT holds a value that is not an integer from 0 to 65535"},
+		"unknown TARGET_TYPE":           {spec.KindUnix, qualysclient.Record{Fields: map[string]string{"SUB_TYPE": "cisco", "TARGET_TYPE": "JUNOS_SRX"}}, "TARGET_TYPE holds a value outside qsync's list"},
+		"unknown MINIMUM_SMB_VERSION":   {spec.KindWindows, qualysclient.Record{Fields: map[string]string{"MINIMUM_SMB_VERSION": "SMB4"}}, "MINIMUM_SMB_VERSION holds a value outside qsync's list"},
 	} {
-		if _, err := ConvertRecord(spec.KindUnix, rec, nil); err == nil {
-			t.Errorf("%s: no error", name)
+		rec := tc.rec
+		rec.ID, rec.Title = 5, "x"
+		o := ConvertRecord(tc.kind, rec, nil)
+		if !strings.HasPrefix(o.Opaque, tc.reason) || o.Attrs != nil || o.Type != "" || o.ID != 5 {
+			t.Errorf("%s: opaque %q (attrs %v), want reason %q", name, o.Opaque, o.Attrs, tc.reason)
+		}
+		for _, v := range rec.Fields {
+			if v != "cisco" && strings.Contains(o.Opaque, v) {
+				t.Errorf("%s: reason %q quotes the value %q", name, o.Opaque, v)
+			}
 		}
 	}
 }
@@ -122,10 +137,7 @@ func TestConvertOpaque(t *testing.T) {
 	} {
 		rec := tc.rec
 		rec.ID, rec.Title, rec.Comments, rec.IPs = 42, "odd", comments, []string{"10.0.0.1-10.0.0.3", "10.0.0.4"}
-		o, err := ConvertRecord(tc.kind, rec, map[int64]string{9: "Keeper prod"})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+		o := ConvertRecord(tc.kind, rec, map[int64]string{9: "Keeper prod"})
 		if o.Opaque != tc.want || o.Kind != tc.kind || o.Title != "odd" || o.ID != 42 || o.Type != "" || o.Attrs != nil ||
 			o.IPs.String() != "10.0.0.1-10.0.0.4" || o.Comments != "Hand-made" || o.Marker == nil || o.Marker.Owner != "netops" {
 			t.Errorf("%s: got %+v", name, o)
@@ -138,19 +150,16 @@ func TestConvertOpaque(t *testing.T) {
 	}
 
 	for _, viewed := range []bool{false, true} {
-		v, err := ConvertVault(qualysclient.Vault{ID: 7, Title: "Keeper prod", Type: "Keeper", Comments: comments,
+		v := ConvertVault(qualysclient.Vault{ID: 7, Title: "Keeper prod", Type: "Keeper", Comments: comments,
 			Fields: map[string]string{"URL": "https://keeper", "SSL_VERIFY": "maybe"}}, viewed)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if v.Opaque != `unknown vault type "Keeper"` || v.Kind != spec.KindVault || v.Type != "" || v.Attrs != nil || v.ID != 7 ||
 			v.Comments != "Hand-made" || v.Marker == nil || v.Def() != nil {
 			t.Errorf("viewed=%v: got %+v", viewed, v)
 		}
 	}
-	// A known vault type keeps its errors.
-	if _, err := ConvertVault(qualysclient.Vault{Title: "x", Type: "CA PAM", Fields: map[string]string{"SSL_VERIFY": "maybe"}}, true); err == nil {
-		t.Error("bad boolean in a known vault: no error")
+	// A known vault type with a value qsync cannot read is opaque too, with the element named.
+	if v := ConvertVault(qualysclient.Vault{Title: "x", Type: "CA PAM", Fields: map[string]string{"SSL_VERIFY": "maybe"}}, true); v.Opaque != "SSL_VERIFY holds a value that is not a boolean" || v.Attrs != nil {
+		t.Errorf("bad boolean in a known vault: %+v", v)
 	}
 }
 
@@ -173,10 +182,70 @@ func TestReadKeepsOpaqueObjects(t *testing.T) {
 	if k == nil || k.Opaque == "" || k.Marker == nil || j == nil || j.Opaque == "" || m == nil || m.Opaque != "" {
 		t.Fatalf("objects: %+v %+v %+v", k, j, m)
 	}
-	// Other problems still fail the read.
-	f.records[qualysclient.Unix][0].IPs = []string{"10.0.0.999"}
-	if _, err := Read(context.Background(), f, Options{ViewAll: true}); err == nil || !strings.Contains(err.Error(), "IP list") {
-		t.Fatalf("err = %v, want an IP list error", err)
+	// An unreadable value makes that record opaque, not the read fail.
+	f.records[qualysclient.MySQL][0].Fields["PORT"] = "22, 23"
+	doc, err = Read(context.Background(), f, Options{ViewAll: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := doc.Find(spec.Key{Kind: spec.KindMySQL, Title: sampleMySQL().Title}); m == nil || m.Opaque != "multiple ports in PORT (qsync models one port)" ||
+		m.Login == nil || m.Login.Vault != "3_Secret Server" {
+		t.Fatalf("mysql record = %+v", m)
+	}
+}
+
+// unexpectedViewReader answers every vault view with an answer the client could not interpret.
+type unexpectedViewReader struct{ fakeReader }
+
+func (u *unexpectedViewReader) ViewVault(_ context.Context, id int64) (qualysclient.Vault, error) {
+	return qualysclient.Vault{}, &qualysclient.UnexpectedAnswerError{Op: "view vault", Err: errors.New("no vault element")}
+}
+
+// TestReadUnexpectedVaultViewIsOpaque: a vault view the client cannot interpret makes that vault
+// opaque (marker unknown, so never changed or deleted); other view errors still fail the read.
+func TestReadUnexpectedVaultViewIsOpaque(t *testing.T) {
+	u := &unexpectedViewReader{fakeReader{vaults: []qualysclient.Vault{{ID: 1, Title: "capam", Type: "CA PAM"}},
+		records: map[qualysclient.RecordType][]qualysclient.Record{qualysclient.MySQL: {sampleMySQL()}}}}
+	doc, err := Read(context.Background(), u, Options{ViewAll: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := doc.Find(spec.Key{Kind: spec.KindVault, Title: "capam"})
+	if v == nil || v.Opaque == "" || v.ID != 1 || v.Marker != nil {
+		t.Fatalf("vault = %+v", v)
+	}
+	f := &fakeReader{vaults: []qualysclient.Vault{{ID: 1, Title: "capam", Type: "CA PAM"}}}
+	if _, err := Read(context.Background(), f, Options{ViewAll: true}); err == nil {
+		t.Fatal("a failed view must still fail the read")
+	}
+}
+
+// TestReadReport: the report names unexpected elements and counts the modelled ones, per type.
+func TestReadReport(t *testing.T) {
+	rec := sampleMySQL()
+	rec.Fields["BRAND_NEW"] = "x"
+	rec.Unparsed = []string{"ROOT_TOOL_INFO_LIST"}
+	f := &fakeReader{
+		vaults: []qualysclient.Vault{{ID: 1, Title: "capam", Type: "CA PAM"}},
+		views: map[int64]qualysclient.Vault{1: {ID: 1, Title: "capam", Type: "CA PAM",
+			Fields: map[string]string{"URL": "https://capam", "SSL_VERIFY": "false", "SURPRISE": "1"}}},
+		records: map[qualysclient.RecordType][]qualysclient.Record{qualysclient.MySQL: {rec}},
+	}
+	_, rep, err := ReadReport(context.Background(), f, Options{ViewAll: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := rep.Group("mysql")
+	if m == nil || m.Objects != 1 || m.Examined != 1 || m.Elements["PORT"] != 1 || m.Elements["CLIENT_CERT"] != 0 ||
+		m.Unexpected["BRAND_NEW"] != 1 || m.Unexpected["ROOT_TOOL_INFO_LIST"] != 1 || m.Unexpected["NETWORK_ID"] != 0 {
+		t.Errorf("mysql group = %+v", m)
+	}
+	if _, ok := m.Elements["CLIENT_CERT"]; !ok {
+		t.Errorf("a modelled element never seen must be listed with 0: %v", m.Elements)
+	}
+	v := rep.Group("vault/ca_pam")
+	if v == nil || v.Examined != 1 || v.Elements["URL"] != 1 || v.Unexpected["SURPRISE"] != 1 {
+		t.Errorf("vault group = %+v", v)
 	}
 }
 

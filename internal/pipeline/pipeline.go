@@ -86,6 +86,13 @@ func ReadKinds(ctx context.Context, c live.Reader, kinds []spec.Kind) (*spec.Doc
 	return read(ctx, c, live.Options{ViewAll: true, Kinds: kinds, VaultsOnly: len(kinds) == 0})
 }
 
+// ReadReport is ReadLive for qsync doctor: the same read, plus what live saw of each kind's
+// answers (elements modelled, unexpected, missing). A failed read is returned unwrapped, for
+// doctor to report.
+func ReadReport(ctx context.Context, c live.Reader) (*spec.Document, *live.Report, error) {
+	return live.ReadReport(ctx, c, live.Options{ViewAll: true})
+}
+
 func read(ctx context.Context, c live.Reader, opts live.Options) (*spec.Document, error) {
 	doc, err := live.Read(ctx, c, opts)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -40,7 +41,18 @@ type Config struct {
 	// error messages, in addition to the parameters the client's own
 	// heuristics treat as secret (a second net for names not listed).
 	SecretParams []string
+	// MaxWait caps any single wait for a rate or concurrency limit: a call
+	// Qualys asks to wait longer fails at once with a *RateLimitError naming
+	// the wait and the code, instead of sleeping. 0 means DefaultMaxWait; a
+	// negative value means no cap.
+	MaxWait time.Duration
 }
+
+// DefaultMaxWait is the longest single wait for a Qualys rate or
+// concurrency limit when Config.MaxWait is 0: long enough to ride out a
+// concurrency refusal or a short rate window, short enough that a CI job
+// asked to wait hours fails in seconds instead.
+const DefaultMaxWait = 5 * time.Minute
 
 // Client talks to one Qualys API server. It is safe for concurrent use.
 type Client struct {
@@ -53,6 +65,17 @@ type Client struct {
 	mu        sync.Mutex
 	stats     Stats
 	notBefore map[string]time.Time // per endpoint path: earliest next call (X-RateLimit-ToWait-Sec on a 2xx)
+	// unauthorized is the first 401 answer: once Qualys has refused the
+	// credentials, no further request is sent (repeated failed logins can
+	// lock the account).
+	unauthorized *APIError
+	observed     Observations
+	// Until Qualys has answered one request with anything but 401, requests go one at a time:
+	// whoever holds the probe token is the only request in flight, so wrong credentials cost
+	// exactly one failed login even when callers start many calls at once. credsOK is set by
+	// the first answer that is not a 401; from then on calls run in parallel.
+	probe   chan struct{}
+	credsOK atomic.Bool
 
 	traceMu sync.Mutex
 }
@@ -109,6 +132,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleepCtx
 	}
+	if cfg.MaxWait == 0 {
+		cfg.MaxWait = DefaultMaxWait
+	}
 	var hc http.Client
 	if cfg.HTTPClient != nil {
 		if cfg.CABundle != "" {
@@ -131,7 +157,7 @@ func New(cfg Config) (*Client, error) {
 	// Never follow a redirect: a POST must not be replayed elsewhere, and
 	// credentials must not travel to another host.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Client{
+	c := &Client{
 		cfg:       cfg,
 		base:      base,
 		secrets:   newSecretNames(cfg.SecretParams),
@@ -139,7 +165,10 @@ func New(cfg Config) (*Client, error) {
 		lim:       newLimiter(cfg.MaxConcurrency),
 		stats:     Stats{Calls: map[string]int{}},
 		notBefore: map[string]time.Time{},
-	}, nil
+		probe:     make(chan struct{}, 1),
+	}
+	c.probe <- struct{}{}
+	return c, nil
 }
 
 func normalizeBaseURL(raw string) (string, error) {
@@ -285,13 +314,27 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	defer func() { putBodyBuffer(pooled) }()
 	throttled, retried := 0, 0
 	for {
+		if err := c.refused(r); err != nil {
+			return err
+		}
 		if err := c.waitNotBefore(ctx, r); err != nil {
 			return err
 		}
+		probing, err := c.awaitCredentials(ctx, r)
+		if err != nil {
+			return err
+		}
 		if err := c.lim.acquire(ctx); err != nil {
+			c.endProbe(probing, nil)
 			return fmt.Errorf("%s: %w", r.op, err)
 		}
+		if err := c.refused(r); err != nil {
+			c.lim.release(false)
+			c.endProbe(probing, nil)
+			return err
+		}
 		resp, err := c.send(ctx, r, form, red, throttled+retried+1)
+		c.endProbe(probing, resp)
 		if err != nil {
 			if ctx.Err() != nil {
 				err = fmt.Errorf("%w (%v)", ctx.Err(), err)
@@ -331,6 +374,9 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			if throttled >= c.cfg.MaxRetries {
 				return &RateLimitError{Op: r.op, Wait: wait, Retries: throttled, Reason: "retries exhausted", Err: apiErr}
 			}
+			if c.cfg.MaxWait > 0 && wait > c.cfg.MaxWait {
+				return &RateLimitError{Op: r.op, Wait: wait, Retries: throttled, MaxWait: c.cfg.MaxWait, Reason: c.maxWaitReason(), Err: apiErr}
+			}
 			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 				return &RateLimitError{Op: r.op, Wait: wait, Retries: throttled, Reason: "the wait would outlast the context deadline", Err: apiErr}
 			}
@@ -341,6 +387,15 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			continue
 		}
 
+		if resp.status == http.StatusUnauthorized {
+			apiErr := c.statusError(r, resp, sr, perr, red)
+			c.mu.Lock()
+			if c.unauthorized == nil {
+				c.unauthorized = apiErr
+			}
+			c.mu.Unlock()
+			return apiErr
+		}
 		switch {
 		case resp.status >= 500:
 			apiErr := c.statusError(r, resp, sr, perr, red)
@@ -363,7 +418,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			if r.write {
 				return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("undecodable answer (HTTP %d): %s", resp.status, red.text(perr.Error()))}
 			}
-			return fmt.Errorf("%s: undecodable answer (HTTP %d): %s", r.op, resp.status, red.text(perr.Error()))
+			return &UnexpectedAnswerError{Op: r.op, Err: fmt.Errorf("undecodable answer (HTTP %d): %s", resp.status, red.text(perr.Error()))}
 		}
 		if r.decode == nil {
 			return nil
@@ -388,8 +443,60 @@ func (c *Client) do(ctx context.Context, r *request) error {
 		if r.write {
 			return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("unexpected answer: %s; body starts %s", red.text(err.Error()), quoteSnippet(resp.body, red.text))}
 		}
-		return fmt.Errorf("%s: unexpected answer: %w", r.op, err)
+		return &UnexpectedAnswerError{Op: r.op, Err: err}
 	}
+}
+
+// refused returns an error, without sending anything, once Qualys has
+// answered 401 to any call of this client: the credentials are wrong, and
+// every further attempt would count as another failed login.
+func (c *Client) refused(r *request) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.unauthorized == nil {
+		return nil
+	}
+	return &NotSentError{Op: r.op, Err: c.unauthorized}
+}
+
+// awaitCredentials makes r wait, before anything else is sent, until Qualys has accepted the
+// credentials once. It reports whether r is the probe: the one request allowed in flight until
+// then, which must call endProbe with its answer.
+func (c *Client) awaitCredentials(ctx context.Context, r *request) (bool, error) {
+	if c.credsOK.Load() {
+		return false, nil
+	}
+	select {
+	case <-c.probe:
+	case <-ctx.Done():
+		return false, fmt.Errorf("%s: %w", r.op, ctx.Err())
+	}
+	if c.credsOK.Load() {
+		c.probe <- struct{}{}
+		return false, nil
+	}
+	if err := c.refused(r); err != nil {
+		c.probe <- struct{}{}
+		return false, err
+	}
+	return true, nil
+}
+
+// endProbe passes the probe token on once the probe has its answer (resp is nil when none
+// came): any answer but a 401 proves the credentials, and lets every call run in parallel.
+func (c *Client) endProbe(probing bool, resp *response) {
+	if !probing {
+		return
+	}
+	if resp != nil && resp.status != http.StatusUnauthorized {
+		c.credsOK.Store(true)
+	}
+	c.probe <- struct{}{}
+}
+
+// maxWaitReason explains a wait refused for being longer than MaxWait.
+func (c *Client) maxWaitReason() string {
+	return fmt.Sprintf("longer than the maximum wait %s; raise it with --max-wait or QSYNC_MAX_WAIT, or run later", c.cfg.MaxWait)
 }
 
 // statusError describes a non-2xx answer without a Qualys CODE.
@@ -485,6 +592,7 @@ func (c *Client) learnLimits(path string, status int, h http.Header) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.observeAnswer(status, limitHeaderNames(h))
 	if n, ok := headerInt(h, "X-RateLimit-Limit"); ok {
 		c.stats.RateLimit = n
 	}
@@ -513,6 +621,9 @@ func (c *Client) waitNotBefore(ctx context.Context, r *request) error {
 	d := time.Until(nb).Round(time.Second)
 	if d <= 0 {
 		return nil
+	}
+	if c.cfg.MaxWait > 0 && d > c.cfg.MaxWait {
+		return &RateLimitError{Op: r.op, Wait: d, MaxWait: c.cfg.MaxWait, Reason: "X-RateLimit-Remaining 0: the announced wait is " + c.maxWaitReason()}
 	}
 	return c.wait(ctx, r, d, 0)
 }

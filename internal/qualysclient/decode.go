@@ -296,11 +296,13 @@ func decodeRecord(rn *node, t RecordType) (Record, error) {
 var listContainers = map[string]bool{"HOSTS": true}
 
 // addList stores a container of repeated leaves in Lists; containers with
-// deeper structure are not part of the generic model and are skipped.
+// deeper structure are not part of the generic model: they are skipped and
+// named in Unparsed.
 func (r *Record) addList(k *node) {
 	var vals []string
 	for _, v := range k.kids {
 		if !v.isLeaf() {
+			r.Unparsed = append(r.Unparsed, k.name)
 			return
 		}
 		vals = append(vals, v.text)
@@ -401,7 +403,7 @@ func decodeVaultList(root *node) ([]Vault, *warning, error) {
 			if vn.name != "AUTH_VAULT" {
 				continue
 			}
-			v, err := decodeVaultNode(vn)
+			v, err := decodeVaultNode(vn, true)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -412,7 +414,9 @@ func decodeVaultList(root *node) ([]Vault, *warning, error) {
 }
 
 // decodeVaultNode decodes one AUTH_VAULT element (list or view shape).
-func decodeVaultNode(vn *node) (Vault, error) {
+// needID refuses an element without an ID (a list entry); children with
+// deeper structure are not part of the model and are named in Unparsed.
+func decodeVaultNode(vn *node, needID bool) (Vault, error) {
 	var v Vault
 	for _, k := range vn.kids {
 		switch k.name {
@@ -438,10 +442,12 @@ func decodeVaultNode(vn *node) (Vault, error) {
 		default:
 			if k.isLeaf() {
 				v.setField(k.name, k.text)
+			} else {
+				v.Unparsed = append(v.Unparsed, k.name)
 			}
 		}
 	}
-	if v.ID == 0 {
+	if v.ID == 0 && needID {
 		return Vault{}, errors.New("AUTH_VAULT without ID")
 	}
 	return v, nil
@@ -454,42 +460,85 @@ func (v *Vault) setField(name, value string) {
 	v.Fields[name] = value
 }
 
-// decodeVaultView decodes the answer to vault action=view. Both shapes of
-// wire contract row 1 are accepted: AUTH_VAULT_VIEW_OUTPUT/RESPONSE/AUTH_VAULT
-// (or any root with RESPONSE/AUTH_VAULT or RESPONSE/AUTH_VAULTS/AUTH_VAULT),
-// and a SIMPLE_RETURN whose ITEM_LIST holds one ITEM per setting.
-func decodeVaultView(root *node) (Vault, error) {
+// decodeVaultView decodes the answer to vault action=view for vault id,
+// leniently, since its real shape is undocumented (wire contract row 1). It
+// accepts a SIMPLE_RETURN whose ITEM_LIST holds one ITEM per setting, and any
+// other document whose RESPONSE holds, at most three levels down, an element
+// with a TITLE, VAULT_TYPE or TYPE child (AUTH_VAULT in the contract's
+// shape). The ID may be missing (the caller knows it); an ID naming another
+// vault is refused. It returns the vault and the path of the element it was
+// read from. An answer with no such element is an error.
+func decodeVaultView(root *node, id int64) (Vault, string, error) {
 	if root.name == "SIMPLE_RETURN" {
 		sr, err := decodeSimpleReturn(root)
 		if err != nil {
-			return Vault{}, err
+			return Vault{}, "", err
 		}
-		return vaultFromItems(sr.Items)
+		if len(sr.Items) == 0 {
+			return Vault{}, "", errors.New("vault view: SIMPLE_RETURN without ITEM_LIST")
+		}
+		v, err := vaultFromItems(sr.Items, id)
+		return v, "SIMPLE_RETURN/RESPONSE/ITEM_LIST", err
 	}
 	resp := root.child("RESPONSE")
 	if resp == nil {
-		return Vault{}, fmt.Errorf("<%s> without RESPONSE", root.name)
+		return Vault{}, "", fmt.Errorf("<%s> without RESPONSE", root.name)
 	}
-	vn := resp.child("AUTH_VAULT")
+	vn, path := findVaultNode(resp, root.name+"/RESPONSE", 3)
 	if vn == nil {
-		vn = resp.child("AUTH_VAULTS").child("AUTH_VAULT")
+		var names []string
+		for _, k := range resp.kids {
+			names = append(names, k.name)
+		}
+		return Vault{}, "", fmt.Errorf("<%s> holds no vault element (RESPONSE holds %s)", root.name, strings.Join(names, ", "))
 	}
-	if vn == nil {
-		return Vault{}, fmt.Errorf("<%s> holds no AUTH_VAULT", root.name)
+	v, err := decodeVaultNode(vn, false)
+	if err != nil {
+		return Vault{}, path, err
 	}
-	return decodeVaultNode(vn)
+	if v.ID != 0 && v.ID != id {
+		return Vault{}, path, fmt.Errorf("vault view for id %d answered about id %d", id, v.ID)
+	}
+	v.ID = id
+	return v, path, nil
 }
 
-func vaultFromItems(items map[string]string) (Vault, error) {
-	var v Vault
+// findVaultNode returns the first element under n, breadth first and at
+// most depth levels down, that has a TITLE, VAULT_TYPE or TYPE child.
+func findVaultNode(n *node, path string, depth int) (*node, string) {
+	type entry struct {
+		n    *node
+		path string
+	}
+	level := []entry{{n, path}}
+	for d := 0; d < depth && len(level) > 0; d++ {
+		var next []entry
+		for _, e := range level {
+			for _, k := range e.n.kids {
+				p := e.path + "/" + k.name
+				if k.child("TITLE") != nil || k.child("VAULT_TYPE") != nil || k.child("TYPE") != nil {
+					return k, p
+				}
+				next = append(next, entry{k, p})
+			}
+		}
+		level = next
+	}
+	return nil, ""
+}
+
+func vaultFromItems(items map[string]string, id int64) (Vault, error) {
+	v := Vault{ID: id}
 	for key, val := range items {
 		switch strings.ToUpper(key) {
 		case "ID":
-			id, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
-			if err != nil || id <= 0 {
+			got, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
+			if err != nil || got <= 0 {
 				return Vault{}, fmt.Errorf("vault view: invalid ID %q", val)
 			}
-			v.ID = id
+			if got != id {
+				return Vault{}, fmt.Errorf("vault view for id %d answered about id %d", id, got)
+			}
 		case "TITLE":
 			v.Title = val
 		case "TYPE", "VAULT_TYPE":
@@ -503,9 +552,6 @@ func vaultFromItems(items map[string]string) (Vault, error) {
 		default:
 			v.setField(strings.ToUpper(key), val)
 		}
-	}
-	if v.ID == 0 {
-		return Vault{}, errors.New("vault view: ITEM_LIST has no ID")
 	}
 	return v, nil
 }

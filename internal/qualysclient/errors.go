@@ -45,20 +45,82 @@ func (e *APIError) Error() string {
 // concurrency limit (409 with code 1965 or 1960) and the client gave up
 // waiting: retries exhausted, or the wait would outlast the context deadline.
 // The call did not run.
+// A wait longer than Config.MaxWait ends the call at once (MaxWait is then
+// set); Err is nil when the wait was announced by a 2xx answer's headers
+// rather than by a 409.
 type RateLimitError struct {
 	Op      string
 	Wait    time.Duration // the wait that was needed before the next attempt
 	Retries int           // how many times the call was retried
 	Reason  string        // why the client stopped waiting
-	Err     *APIError     // the last 409 answer
+	MaxWait time.Duration // the cap the wait exceeded; 0 when the cap was not the reason
+	Err     *APIError     // the last 409 answer; nil when none
 }
 
 func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("%s: %s; not retried (%s, next wait %s)", e.Op, strings.TrimPrefix(e.Err.Error(), e.Op+": "), e.Reason, e.Wait)
+	what := "Qualys rate limit reached"
+	if e.Err != nil {
+		what = strings.TrimPrefix(e.Err.Error(), e.Op+": ")
+	}
+	if e.MaxWait > 0 {
+		return fmt.Sprintf("%s: %s; Qualys asks to wait %s, not waiting (%s)", e.Op, what, e.Wait, e.Reason)
+	}
+	return fmt.Sprintf("%s: %s; not retried (%s, next wait %s)", e.Op, what, e.Reason, e.Wait)
+}
+
+// Code returns the Qualys code of the refusal (1960 or 1965), 0 when none.
+func (e *RateLimitError) Code() int {
+	if e.Err == nil {
+		return 0
+	}
+	return e.Err.Code
 }
 
 // Unwrap returns the underlying *APIError.
-func (e *RateLimitError) Unwrap() error { return e.Err }
+func (e *RateLimitError) Unwrap() error {
+	if e.Err == nil {
+		return nil
+	}
+	return e.Err
+}
+
+// NotSentError is returned for a call the client did not send because
+// Qualys had already refused the credentials (HTTP 401) on an earlier call:
+// a wrong password is learnt from one request, never repeated.
+type NotSentError struct {
+	Op  string
+	Err *APIError // the first 401 answer
+}
+
+func (e *NotSentError) Error() string {
+	return fmt.Sprintf("%s: not sent: Qualys refused the credentials on an earlier call (%s)", e.Op, e.Err.Error())
+}
+
+// Unwrap returns the 401 answer.
+func (e *NotSentError) Unwrap() error { return e.Err }
+
+// ErrUnexpectedAnswer is matched (errors.Is) by every error of a read whose
+// answer was well delivered but not understood: an undecodable body, or a
+// document of a shape the client does not know. Callers that can do their
+// job without that answer may treat the object as unreadable instead of
+// failing (see internal/live).
+var ErrUnexpectedAnswer = errors.New("unexpected answer")
+
+// UnexpectedAnswerError is a read answer the client could not interpret.
+type UnexpectedAnswerError struct {
+	Op  string
+	Err error
+}
+
+func (e *UnexpectedAnswerError) Error() string {
+	return fmt.Sprintf("%s: unexpected answer: %v", e.Op, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *UnexpectedAnswerError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrUnexpectedAnswer.
+func (e *UnexpectedAnswerError) Is(target error) bool { return target == ErrUnexpectedAnswer }
 
 // OutcomeUnknownError reports a create, update or delete whose result is
 // unknown: the request may have reached Qualys, but no decodable answer came

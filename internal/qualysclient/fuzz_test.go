@@ -128,9 +128,9 @@ func FuzzDecodeVaultView(f *testing.F) {
 		if err != nil {
 			return
 		}
-		v, err := decodeVaultView(root)
-		if err == nil && v.ID <= 0 {
-			t.Fatalf("vault %+v", v)
+		v, shape, err := decodeVaultView(root, 42)
+		if err == nil && (v.ID != 42 || shape == "") {
+			t.Fatalf("vault %+v from %q", v, shape)
 		}
 	})
 }

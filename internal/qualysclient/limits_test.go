@@ -138,7 +138,7 @@ func TestRateLimitWaitBeyondDeadlineIsNotSlept(t *testing.T) {
 
 func TestContextCancelledDuringRateLimitWait(t *testing.T) {
 	// Real Sleep: the wait must end when the context does.
-	env := setup(t, func(c *Config) { c.Sleep = nil })
+	env := setup(t, func(c *Config) { c.Sleep, c.MaxWait = nil, -1 })
 	var calls atomic.Int32
 	env.mux.HandleFunc("/api/2.0/fo/vault/", func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)

@@ -46,6 +46,9 @@ type Record struct {
 	// Lists holds container elements of repeated leaves, e.g.
 	// "HOSTS" -> ["www.test.com"].
 	Lists map[string][]string
+	// Unparsed names the elements with deeper structure that the generic
+	// model does not hold (e.g. ROOT_TOOL_INFO_LIST), in document order.
+	Unparsed []string
 	// CreatedAt, CreatedBy and ModifiedAt come from CREATED and
 	// LAST_MODIFIED; zero when absent or unparsable.
 	CreatedAt  time.Time
@@ -228,6 +231,7 @@ func (c *Client) paginateWith(ctx context.Context, op, path string, params url.V
 		if w == nil {
 			return nil
 		}
+		c.observeWarning(path, w)
 		next, err := w.nextIDMin()
 		if err != nil {
 			return fmt.Errorf("%s: %w", pageOp, err)

@@ -118,7 +118,7 @@ func TestErrorFixturesThroughClient(t *testing.T) {
 		t.Fatalf("found %d fixture documents", len(docs))
 	}
 	for i, wantRetry := range []bool{true, true, false, false} {
-		env := setup(t)
+		env := setup(t, func(c *Config) { c.MaxWait = -1 }) // the 19-hour wait is waited out here; see TestMaxWait
 		var calls atomic.Int32
 		env.mux.HandleFunc("/api/2.0/fo/auth/mysql/", func(w http.ResponseWriter, r *http.Request) {
 			if calls.Add(1) == 1 {

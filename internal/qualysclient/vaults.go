@@ -23,6 +23,12 @@ type Vault struct {
 	// Fields holds the non-secret settings from view, by upper-cased
 	// parameter name: "URL", "SSL_VERIFY", "APIKEY_NAME", ...
 	Fields map[string]string
+	// Shape is, for a viewed vault, the path of the element the view answer
+	// was decoded from (see decodeVaultView); empty for a listed vault.
+	Shape string
+	// Unparsed names child elements with deeper structure that the model
+	// does not hold.
+	Unparsed []string
 }
 
 // ListVaults lists every vault (title, type, ID, last modified): POST
@@ -41,9 +47,11 @@ func (c *Client) ListVaults(ctx context.Context) ([]Vault, error) {
 }
 
 // ViewVault returns one vault with its non-secret settings: POST
-// /api/2.0/fo/vault/ action=view id=<id>. Both answer shapes of wire
-// contract row 1 (AUTH_VAULT_VIEW_OUTPUT or SIMPLE_RETURN ITEM_LIST) are
-// accepted.
+// /api/2.0/fo/vault/ action=view id=<id>. The answer is decoded leniently
+// (see decodeVaultView): both shapes of wire contract row 1
+// (AUTH_VAULT_VIEW_OUTPUT or SIMPLE_RETURN ITEM_LIST) and any document whose
+// RESPONSE holds a vault-like element. An answer the client cannot
+// interpret is an *UnexpectedAnswerError (errors.Is ErrUnexpectedAnswer).
 func (c *Client) ViewVault(ctx context.Context, id int64) (Vault, error) {
 	op := fmt.Sprintf("view vault %d", id)
 	if id <= 0 {
@@ -52,7 +60,13 @@ func (c *Client) ViewVault(ctx context.Context, id int64) (Vault, error) {
 	var v Vault
 	err := c.do(ctx, &request{op: op, path: vaultPath, action: "view", params: idParam(nil, id), decode: func(root *node) error {
 		var err error
-		v, err = decodeVaultView(root)
+		var shape string
+		v, shape, err = decodeVaultView(root, id)
+		if err != nil {
+			shape = "unrecognised <" + root.name + ">"
+		}
+		c.observeViewShape(shape)
+		v.Shape = shape
 		return err
 	}})
 	return v, err

@@ -61,6 +61,8 @@ func TestViewVaultBothShapes(t *testing.T) {
 			want := Vault{ID: 7004, Title: "My CA PAM Vault", Type: "CA PAM", Comments: "Creating CA PAM Vault",
 				ModifiedAt: time.Date(2016, 9, 30, 6, 10, 2, 0, time.UTC), ModifiedBy: "amp_at",
 				Fields: map[string]string{"URL": "https://capam.example.com:8443", "SSL_VERIFY": "false", "APIKEY_NAME": "aaa"}}
+			want.Shape = map[string]string{"AUTH_VAULT_VIEW_OUTPUT": "AUTH_VAULT_VIEW_OUTPUT/RESPONSE/AUTH_VAULT",
+				"SIMPLE_RETURN ITEM_LIST": "SIMPLE_RETURN/RESPONSE/ITEM_LIST"}[tc.name]
 			if !reflect.DeepEqual(v, want) {
 				t.Errorf("vault =\n%+v\nwant\n%+v", v, want)
 			}

@@ -96,6 +96,10 @@ type Config struct {
 	// (contract row 8; REFERENCE.md §8.4 [I]). remove_ips still yields the
 	// merged form, since it can split an entry.
 	IPsUnmerged bool
+	// Variants switches on named answer variants that reproduce shapes a
+	// real Qualys may use where the documentation is silent (VariantNames,
+	// variants.go); Server.SetVariants changes them at run time.
+	Variants []string
 
 	// Logf, when set, receives messages about internal failures (for
 	// example a state file that cannot be written).

@@ -34,6 +34,9 @@ type Server struct {
 
 	faultMu sync.Mutex
 	faults  []*Fault
+
+	variantMu sync.RWMutex
+	variants  map[string]bool // see variants.go
 }
 
 type ipCacheEntry struct {
@@ -71,8 +74,12 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Normalize(); err != nil {
 		return nil, err
 	}
+	if err := checkVariants(cfg.Variants); err != nil {
+		return nil, err
+	}
 	s := &Server{cfg: cfg, lim: newLimiter(cfg), ipCache: map[int64]ipCacheEntry{}, sessions: map[string]string{},
 		st: newStore(cfg.FirstRecordID, cfg.FirstVaultID)}
+	_ = s.SetVariants(cfg.Variants...)
 	if cfg.StatePath != "" {
 		state, ok, err := loadStateFile(cfg.StatePath)
 		if err != nil {
@@ -209,6 +216,8 @@ type reqCtx struct {
 	echo bool
 	// pinID is the ID a seed entry asks for (0: the next in sequence).
 	pinID int64
+	// variants are the answer variants active for this request (see variants.go).
+	variants map[string]bool
 }
 
 func (s *Server) newCtx(r *http.Request, p *params) *reqCtx {
@@ -220,7 +229,7 @@ func (s *Server) newCtx(r *http.Request, p *params) *reqCtx {
 		}
 		base = scheme + "://" + r.Host
 	}
-	return &reqCtx{r: r, p: p, base: base, now: s.cfg.Now()}
+	return &reqCtx{r: r, p: p, base: base, now: s.cfg.Now(), variants: s.activeVariants()}
 }
 
 // requestNode is the REQUEST block of echo_request=1; secrets are masked.
@@ -270,6 +279,7 @@ func (c *reqCtx) errorResp(e *apiError) *response {
 
 // ok renders a success document.
 func (c *reqCtx) ok(root *node, dtdPath string) *response {
+	applyVariants(c.variants, root)
 	return &response{status: http.StatusOK, body: xmlDoc(root, c.base+dtdPath, true)}
 }
 
@@ -385,6 +395,9 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 		return resp, noop
 	}
 
+	if resp := c.variantRefusal(); resp != nil {
+		return resp, noop
+	}
 	f := s.takeFault(ep.name, entry.Action)
 	if f != nil {
 		entry.Fault = f.String()
@@ -401,6 +414,11 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 	}
 	if f != nil && f.Kind == FaultSlow {
 		sleepCtx(r.Context(), f.Delay)
+	}
+	if e := checkASCII(c); e != nil {
+		resp := c.errorResp(e)
+		resp.limits = &info
+		return resp, release
 	}
 	var resp *response
 	switch ep.kind {

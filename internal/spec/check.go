@@ -126,13 +126,17 @@ func (l *loader) checkOwner(srcs []source) {
 	}
 }
 
-// checkTitles reports duplicate titles per kind (unix sub_types share the unix kind) and ambiguous
-// previous titles.
+// checkTitles reports non-ASCII titles (Qualys documents titles as ASCII and answers 1905 for
+// others), duplicate titles per kind (unix sub_types share the unix kind) and ambiguous previous
+// titles.
 func (l *loader) checkTitles(objs []*Object) {
 	first := map[Key]*Object{}
 	for _, o := range objs {
 		if o.Title == "" {
 			continue
+		}
+		if i := nonASCII(o.Title); i >= 0 {
+			l.ds.errorf(o.FieldPos["title"], objPath(o)+"/title", "title has a non-ASCII character at byte %d; Qualys accepts ASCII titles only", i)
 		}
 		if prev, dup := first[o.Key()]; dup {
 			l.ds.errorf(o.FieldPos["title"], objPath(o)+"/title", "duplicate title: %s is also at %s (titles are unique per kind)",
@@ -399,4 +403,14 @@ func UndeclaredVaultWarnings(desired *Document) Diagnostics {
 	}
 	ds.Sort()
 	return ds
+}
+
+// nonASCII returns the byte offset of the first non-ASCII character of s, or -1.
+func nonASCII(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return i
+		}
+	}
+	return -1
 }

@@ -6,6 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Options change what Load accepts.
@@ -16,8 +19,11 @@ type Options struct {
 }
 
 // Load reads the YAML files named by paths into one Document. A directory stands for every *.yaml
-// and *.yml file directly in it, in lexical order; subdirectories are not read, so a directory of
-// CI workflow files (examples/ci/*.yml) is never taken for configuration. Load reports every
+// and *.yml file directly in it, in lexical order. Its subdirectories are never loaded, and never
+// silently skipped either: a YAML file below it that looks like qsync configuration (a top-level
+// version, owner, records or vaults key, or YAML that does not parse) is an error naming the file,
+// unless that file is also named explicitly; other YAML (CI workflows such as examples/ci/*.yml)
+// and hidden directories (.git, .github) are ignored. So a directory is never half-loaded. Load reports every
 // problem at once, sorted by position: YAML and JSON Schema errors, unknown keys, duplicate titles,
 // IP overlaps, vault logins, limits and secret references. The Document is returned even with
 // errors, but is only valid when the Diagnostics hold no error (HasErrors). Secrets are not read:
@@ -51,6 +57,14 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 	if len(paths) == 0 {
 		ds.errorf(Pos{}, "", "no configuration files given")
 	}
+	explicit := map[string]bool{}
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			if abs, err := filepath.Abs(p); err == nil {
+				explicit[abs] = true
+			}
+		}
+	}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -66,6 +80,12 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 		for _, e := range entries {
 			if ext := filepath.Ext(e.Name()); !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
 				found = append(found, filepath.Join(p, e.Name()))
+			}
+			if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+				for _, f := range nestedConfigs(filepath.Join(p, e.Name()), explicit) {
+					ds.errorf(Pos{File: f}, "", "this file below %s looks like qsync configuration, and subdirectories are not loaded; "+
+						"pass it explicitly (qsync plan %s %s) or move it into %s, so that the plan does not delete what it declares", p, p, f, p)
+				}
 			}
 		}
 		if err != nil {
@@ -83,6 +103,71 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 	ds = append(ds, lds...)
 	ds.Sort()
 	return doc, ds
+}
+
+// maxNestedFiles bounds the YAML files nestedConfigs reads below one directory, and
+// maxSniffBytes the size of each (a larger one is taken for configuration).
+const (
+	maxNestedFiles = 1000
+	maxSniffBytes  = 8 << 20
+)
+
+// nestedConfigs returns the YAML files below dir (recursively, hidden directories skipped) that
+// look like qsync configuration and are not in explicit: a top-level version, owner, records or
+// vaults key, or content that does not parse as YAML (then qsync cannot tell), sorted.
+func nestedConfigs(dir string, explicit map[string]bool) []string {
+	var out []string
+	n := 0
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable: nothing qsync could load from it either
+		}
+		if d.IsDir() {
+			if path != dir && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if ext := filepath.Ext(path); ext != ".yaml" && ext != ".yml" {
+			return nil
+		}
+		if n++; n > maxNestedFiles {
+			return filepath.SkipAll
+		}
+		if abs, err := filepath.Abs(path); err == nil && explicit[abs] {
+			return nil
+		}
+		if looksLikeConfig(path) {
+			out = append(out, path)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+// looksLikeConfig reports whether the YAML file at path has a top-level key of a qsync
+// configuration, or cannot be parsed (so qsync cannot tell that it is not one).
+func looksLikeConfig(path string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) > maxSniffBytes {
+		return true
+	}
+	var doc yaml.Node // a node tree: aliases are not expanded
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return true
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return false
+	}
+	top := doc.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		switch top.Content[i].Value {
+		case "version", "owner", "records", "vaults":
+			return true
+		}
+	}
+	return false
 }
 
 func unwrapPathError(err error) error {

@@ -3,6 +3,7 @@ package spec
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -24,5 +25,58 @@ func TestLoadDirectoryNotRecursive(t *testing.T) {
 	want := []string{filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yml")}
 	if len(doc.Files) != len(want) || doc.Files[0] != want[0] || doc.Files[1] != want[1] {
 		t.Fatalf("files = %q, want %q", doc.Files, want)
+	}
+}
+
+// TestLoadDirectoryRefusesNestedConfig: a subdirectory holding qsync configuration is neither
+// loaded nor skipped: each such file is an error naming it, unless it is also given explicitly.
+func TestLoadDirectoryRefusesNestedConfig(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a.yaml": "version: 1\nowner: secops\n" + unixRecord})
+	for path, content := range map[string]string{
+		"team/more.yaml":         "version: 1\nrecords: []\n",
+		"team/deeper/broken.yml": "version: [1\n",
+		"ci/gitlab-ci.yml":       "stages: [plan]\nplan:\n  script: qsync plan .\n",
+		".hidden/x.yaml":         "version: 1\n",
+		"team/notes.txt":         "version: 1\n",
+	} {
+		full := filepath.Join(dir, path)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, ds := LoadWithOptions(Options{AllowUndeclaredVaults: true}, dir)
+	var files []string
+	for _, d := range ds {
+		files = append(files, d.Pos.File)
+		if !strings.Contains(d.Message, "pass it explicitly") {
+			t.Errorf("message %q does not say what to do", d.Message)
+		}
+	}
+	want := []string{filepath.Join(dir, "team/deeper/broken.yml"), filepath.Join(dir, "team/more.yaml")}
+	if !ds.HasErrors() || strings.Join(files, ",") != strings.Join(want, ",") {
+		t.Fatalf("diagnostics name %q, want %q: %v", files, want, ds)
+	}
+	// Named explicitly, the nested file is loaded and not refused.
+	doc, ds := LoadWithOptions(Options{AllowUndeclaredVaults: true}, dir, filepath.Join(dir, "team/more.yaml"))
+	if len(ds) != 1 || ds[0].Pos.File != want[0] || len(doc.Files) != 2 {
+		t.Fatalf("explicit: files %q, diagnostics %v", doc.Files, ds)
+	}
+}
+
+// TestLoadRefusesNonASCIITitle: titles are documented as ASCII; Qualys answers 1905 for others.
+func TestLoadRefusesNonASCIITitle(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a.yaml": "version: 1\nowner: secops\nrecords:\n  - type: mysql\n    title: bücher-db\n    ips: [10.0.0.1]\n    username: u\n    password: {env: PW}\n    database: d\n    port: 3306\n"})
+	_, ds := Load(dir)
+	found := false
+	for _, d := range ds {
+		if d.Path == "records/0/title" && strings.Contains(d.Message, "non-ASCII") && d.Pos.Line == 5 {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no positioned non-ASCII title error: %v", ds)
 	}
 }

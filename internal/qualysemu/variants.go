@@ -1,0 +1,206 @@
+package qualysemu
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// Variants reproduce answers a real Qualys may give where the documentation leaves the shape open
+// (docs/qualys-wire-contract.md), so that qsync's handling of each unknown has an end-to-end test.
+// Each is named; Config.Variants and Server.SetVariants switch them on.
+var variantDocs = map[string]string{
+	// vault-view-other: the vault view answers RESPONSE/VAULT without an ID instead of
+	// RESPONSE/AUTH_VAULT (contract row 1).
+	"vault-view-other": "vault view answers RESPONSE/VAULT (no ID) instead of RESPONSE/AUTH_VAULT",
+	// vault-view-unknown: the vault view answers with settings as VAULT_DETAILS/PROPERTY(NAME,
+	// VALUE), a shape with no vault element at all.
+	"vault-view-unknown": "vault view answers VAULT_DETAILS/PROPERTY(NAME, VALUE), with no vault element",
+	// missing-elements: record lists leave out SUB_TYPE, WINDOWS_DOMAIN and CLEARTEXT_PASSWORD
+	// (element names the contract infers, row 4).
+	"missing-elements": "record lists leave out SUB_TYPE, WINDOWS_DOMAIN and CLEARTEXT_PASSWORD",
+	// unknown-values: windows records report MINIMUM_SMB_VERSION SMB4, cisco records TARGET_TYPE
+	// JUNOS_SRX (values outside qsync's lists), and every record an element NEW_FEATURE_FLAG.
+	"unknown-values": "windows MINIMUM_SMB_VERSION SMB4, cisco TARGET_TYPE JUNOS_SRX, and a NEW_FEATURE_FLAG element on every record",
+	// rate-limit-no-towait: every record and vault call is refused with 409 code 1965, the body's
+	// SECONDS_TO_WAIT 68928 (19 hours, Qualys's own message format) and no limit headers.
+	"rate-limit-no-towait": "every record and vault call answers 409 1965 with SECONDS_TO_WAIT 68928 and no X-RateLimit-ToWait-Sec",
+	// doc-center-unix: unix records are listed like Qualys's Doc Center sample "List Unix Record
+	// with root delegations, private-key certificates": PORT "22, 23", ROOT_TOOL_INFO_LIST and
+	// PRIVATE_KEY_CERTIFICATE_LIST, and no LOGIN_TYPE.
+	"doc-center-unix": "unix records listed like the Doc Center sample: PORT \"22, 23\", ROOT_TOOL_INFO_LIST, PRIVATE_KEY_CERTIFICATE_LIST, no LOGIN_TYPE",
+}
+
+// VariantNames returns the names of every variant, sorted.
+func VariantNames() []string {
+	out := make([]string, 0, len(variantDocs))
+	for n := range variantDocs {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// VariantDoc returns what a variant changes, or "" for an unknown name.
+func VariantDoc(name string) string { return variantDocs[name] }
+
+func checkVariants(names []string) error {
+	for _, n := range names {
+		if variantDocs[n] == "" {
+			return fmt.Errorf("qualysemu: unknown variant %q (known: %s)", n, strings.Join(VariantNames(), ", "))
+		}
+	}
+	return nil
+}
+
+// SetVariants replaces the active variants (none: the contract's shapes).
+func (s *Server) SetVariants(names ...string) error {
+	if err := checkVariants(names); err != nil {
+		return err
+	}
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	s.variantMu.Lock()
+	s.variants = m
+	s.variantMu.Unlock()
+	return nil
+}
+
+func (s *Server) activeVariants() map[string]bool {
+	s.variantMu.RLock()
+	defer s.variantMu.RUnlock()
+	return s.variants
+}
+
+// variantRefusal is the answer of rate-limit-no-towait, or nil.
+func (c *reqCtx) variantRefusal() *response {
+	if !c.variants["rate-limit-no-towait"] {
+		return nil
+	}
+	return c.errorResp(&apiError{status: http.StatusConflict, code: 1965,
+		text:  "This API cannot be run again for another 19 hours, 8 minutes and 48 seconds.",
+		items: [][2]string{{"SECONDS_TO_WAIT", "68928"}}})
+}
+
+// checkASCII refuses a create or update whose title or password is not ASCII: Qualys documents
+// both as ASCII, so the emulator answers 1905 like for any other invalid value.
+func checkASCII(c *reqCtx) *apiError {
+	a := c.p.get("action")
+	if a != "create" && a != "update" {
+		return nil
+	}
+	for _, name := range []string{"title", "password"} {
+		v := c.p.get(name)
+		for i := 0; i < len(v); i++ {
+			if v[i] >= 0x80 {
+				if name == "password" {
+					return &apiError{status: http.StatusBadRequest, code: 1905, text: "parameter password has invalid value: " + mask + " (only ASCII characters are allowed)"}
+				}
+				return &apiError{status: http.StatusBadRequest, code: 1905, text: "parameter title has invalid value: " + v + " (only ASCII characters are allowed)"}
+			}
+		}
+	}
+	return nil
+}
+
+// applyVariants rewrites a success document for the active variants.
+func applyVariants(vs map[string]bool, root *node) {
+	if len(vs) == 0 {
+		return
+	}
+	resp := root.childNode("RESPONSE")
+	if resp == nil {
+		return
+	}
+	if root.name == "AUTH_VAULT_VIEW_OUTPUT" {
+		av := resp.childNode("AUTH_VAULT")
+		switch {
+		case av == nil:
+		case vs["vault-view-unknown"]:
+			details := el("VAULT_DETAILS")
+			for _, k := range av.kids {
+				if k.hasText {
+					details.add(el("PROPERTY", txt("NAME", k.name), cdata("VALUE", k.text)))
+				}
+			}
+			resp.replace(av, details)
+		case vs["vault-view-other"]:
+			av.name = "VAULT"
+			av.remove("ID")
+		}
+		return
+	}
+	if !strings.HasPrefix(root.name, "AUTH_") || !strings.HasSuffix(root.name, "_LIST_OUTPUT") {
+		return
+	}
+	for _, list := range resp.kids {
+		if !strings.HasSuffix(list.name, "_LIST") {
+			continue
+		}
+		for _, rec := range list.kids {
+			variantRecord(vs, rec)
+		}
+	}
+}
+
+func variantRecord(vs map[string]bool, rec *node) {
+	if vs["missing-elements"] {
+		rec.remove("SUB_TYPE")
+		rec.remove("WINDOWS_DOMAIN")
+		rec.remove("CLEARTEXT_PASSWORD")
+	}
+	if vs["unknown-values"] {
+		switch {
+		case rec.name == "AUTH_WINDOWS":
+			rec.set("MINIMUM_SMB_VERSION", "SMB4")
+		case rec.name == "AUTH_UNIX" && rec.childNode("SUB_TYPE") != nil && rec.childNode("SUB_TYPE").text == subCisco:
+			rec.set("TARGET_TYPE", "JUNOS_SRX")
+		}
+		rec.add(txt("NEW_FEATURE_FLAG", "1"))
+	}
+	if vs["doc-center-unix"] && rec.name == "AUTH_UNIX" {
+		rec.set("PORT", "22, 23")
+		rec.remove("LOGIN_TYPE")
+		rec.add(el("ROOT_TOOL_INFO_LIST", el("ROOT_TOOL_INFO", txt("ID", "100006922"), txt("ROOT_TOOL", "PowerBroker"), el("PASSWORD_INFO"))),
+			el("PRIVATE_KEY_CERTIFICATE_LIST", el("PRIVATE_KEY_CERTIFICATE", txt("ID", "70006922"), el("PRIVATE_KEY_INFO", el("PRIVATE_KEY")))))
+	}
+}
+
+func (n *node) childNode(name string) *node {
+	for _, k := range n.kids {
+		if k.name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+func (n *node) remove(name string) {
+	kids := n.kids[:0]
+	for _, k := range n.kids {
+		if k.name != name {
+			kids = append(kids, k)
+		}
+	}
+	n.kids = kids
+}
+
+func (n *node) replace(old, with *node) {
+	for i, k := range n.kids {
+		if k == old {
+			n.kids[i] = with
+		}
+	}
+}
+
+// set gives the text child name the value, adding it when absent.
+func (n *node) set(name, value string) {
+	if k := n.childNode(name); k != nil {
+		k.text, k.hasText, k.kids = value, true, nil
+		return
+	}
+	n.add(txt(name, value))
+}

@@ -1,0 +1,63 @@
+package qualysemu
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestVariantsRewriteAnswers(t *testing.T) {
+	e := newEmu(t)
+	e.ok("/api/2.0/fo/auth/unix/", "action=create&title=sw&ips=10.0.0.1&username=u&password=p&sub_type=cisco&port=22")
+	e.ok("/api/2.0/fo/auth/windows/", "action=create&title=win&ips=10.0.0.2&username=u&password=p&windows_domain=corp")
+	vid := e.ok("/api/2.0/fo/vault/", "action=create&type=CA PAM&title=v&url=https://capam.example.com&apikey_name=q&apikey=k&ssl_verify=1").doc.text("RESPONSE/ITEM_LIST/ITEM/VALUE")
+
+	for _, tc := range []struct {
+		variant, path, form string
+		want, not           []string
+	}{
+		{"vault-view-other", "/api/2.0/fo/vault/", "action=view&id=" + vid, []string{"<VAULT>", "<TITLE>"}, []string{"<AUTH_VAULT>", "<ID>"}},
+		{"vault-view-unknown", "/api/2.0/fo/vault/", "action=view&id=" + vid, []string{"<VAULT_DETAILS>", "<PROPERTY>"}, []string{"<AUTH_VAULT>"}},
+		{"missing-elements", "/api/2.0/fo/auth/unix/", "action=list", []string{"<TITLE>"}, []string{"<SUB_TYPE>"}},
+		{"missing-elements", "/api/2.0/fo/auth/windows/", "action=list", []string{"<TITLE>"}, []string{"<WINDOWS_DOMAIN>"}},
+		{"unknown-values", "/api/2.0/fo/auth/unix/", "action=list", []string{"<TARGET_TYPE>JUNOS_SRX</TARGET_TYPE>", "<NEW_FEATURE_FLAG>"}, nil},
+		{"unknown-values", "/api/2.0/fo/auth/windows/", "action=list", []string{"<MINIMUM_SMB_VERSION>SMB4</MINIMUM_SMB_VERSION>"}, nil},
+		{"doc-center-unix", "/api/2.0/fo/auth/unix/", "action=list", []string{"<PORT>22, 23</PORT>", "<ROOT_TOOL_INFO_LIST>"}, []string{"<LOGIN_TYPE>"}},
+	} {
+		if err := e.s.SetVariants(tc.variant); err != nil {
+			t.Fatal(err)
+		}
+		body := e.ok(tc.path, tc.form).body
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s %s: no %s in\n%s", tc.variant, tc.form, w, body)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(body, n) {
+				t.Errorf("%s %s: %s still in\n%s", tc.variant, tc.form, n, body)
+			}
+		}
+	}
+
+	if err := e.s.SetVariants("rate-limit-no-towait"); err != nil {
+		t.Fatal(err)
+	}
+	r := e.post("/api/2.0/fo/auth/unix/", "action=list")
+	r.wantError(t, 409, 1965, "This API cannot be run again for another 19 hours, 8 minutes and 48 seconds.")
+	if r.header.Get("X-RateLimit-ToWait-Sec") != "" || !strings.Contains(r.body, "68928") {
+		t.Errorf("want no ToWait header and SECONDS_TO_WAIT 68928:\n%v\n%s", r.header, r.body)
+	}
+	if err := e.s.SetVariants("no-such"); err == nil {
+		t.Error("an unknown variant must be refused")
+	}
+}
+
+func TestNonASCIITitleAndPasswordRefused(t *testing.T) {
+	e := newEmu(t)
+	e.post("/api/2.0/fo/auth/unix/", "action=create&title=b%C3%BCcher&ips=10.0.0.1&username=u&password=p").wantError(t, 400, 1905, "parameter title has invalid value: b\u00fccher (only ASCII characters are allowed)")
+	r := e.post("/api/2.0/fo/auth/unix/", "action=create&title=ok&ips=10.0.0.1&username=u&password=p%C3%A4ss")
+	r.wantError(t, 400, 1905, "parameter password has invalid value: ******** (only ASCII characters are allowed)")
+	if strings.Contains(r.body, "p\u00e4ss") {
+		t.Errorf("the password is echoed: %s", r.body)
+	}
+}
