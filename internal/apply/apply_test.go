@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,7 +114,7 @@ func (f *fakeClient) ListRecords(_ context.Context, t qualysclient.RecordType, o
 		if kind != string(t) || (opt.Title != "" && !strings.Contains(title, opt.Title)) {
 			continue
 		}
-		if len(opt.IDs) > 0 && !containsID(opt.IDs, id) {
+		if len(opt.IDs) > 0 && !slices.Contains(opt.IDs, id) {
 			continue
 		}
 		out = append(out, qualysclient.Record{ID: id, Type: t, Title: title})
@@ -131,15 +132,6 @@ func (f *fakeClient) ListVaults(context.Context) ([]qualysclient.Vault, error) {
 		out = append(out, qualysclient.Vault{ID: id, Title: title})
 	}
 	return out, nil
-}
-
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 func key(kind spec.Kind, title string) spec.Key { return spec.Key{Kind: kind, Title: title} }

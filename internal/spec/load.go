@@ -5,7 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 )
 
 // Options change what Load accepts.
@@ -74,7 +74,7 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 		if len(found) == 0 && err == nil {
 			ds.errorf(Pos{File: p}, "", "no .yaml or .yml files in this directory")
 		}
-		sort.Strings(found)
+		slices.Sort(found)
 		for _, f := range found {
 			add(f)
 		}

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -52,7 +54,7 @@ func ResolveObject(o *Object) (map[string]string, error) {
 	out := make(map[string]string, len(o.Secrets))
 	def := o.Def()
 	var errs []error
-	for _, name := range sortedKeys(o.Secrets) {
+	for _, name := range slices.Sorted(maps.Keys(o.Secrets)) {
 		v, err := Resolve(o.Secrets[name])
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %s: %w", objLabel(o), name, err))

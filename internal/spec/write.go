@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -125,7 +126,7 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 		l := mapping()
 		l.Style = yaml.FlowStyle
 		addKey(l, "vault", ystr(o.Login.Vault))
-		for _, k := range sortedKeys(o.Login.Params) {
+		for _, k := range slices.Sorted(maps.Keys(o.Login.Params)) {
 			if o.Login.Params[k] != "" {
 				addKey(l, k, ystr(o.Login.Params[k]))
 			}
