@@ -541,3 +541,45 @@ func TestRunTooLongSecretSendsNothing(t *testing.T) {
 		t.Fatalf("calls = %q, want none", f.calls)
 	}
 }
+
+// TestRunSecretErrorsNameStepAndParameter resolves with spec.Resolve, as qsync apply does: every
+// secret that cannot be used is reported at once, by step and parameter (the sub_type's own limit
+// for a cisco enable_password), the value never, and nothing is sent.
+func TestRunSecretErrorsNameStepAndParameter(t *testing.T) {
+	t.Setenv("QSYNC_TEST_PW", "CANARY-"+strings.Repeat("x", 120))
+	t.Setenv("QSYNC_TEST_ENABLE", "CANARY-"+strings.Repeat("y", 120))
+	f := newFake()
+	p := &plan.Plan{Steps: []plan.Step{{ID: 1, Phase: plan.PhaseRecords, Kind: spec.KindUnix, Op: plan.OpCreate,
+		Keys:   []spec.Key{key(spec.KindUnix, "core-switches")},
+		Params: map[string]string{"title": "core-switches", "sub_type": "cisco"},
+		Secrets: map[string]spec.SecretRef{
+			"password":        {Env: "QSYNC_TEST_MISSING"},
+			"enable_password": {Env: "QSYNC_TEST_ENABLE"},
+		}}}}
+	_, err := Run(context.Background(), f, p, Options{Resolve: spec.Resolve})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"nothing was sent",
+		`create unix "core-switches": password: environment variable QSYNC_TEST_MISSING is not set`,
+		`create unix "core-switches": enable_password (env:QSYNC_TEST_ENABLE) is 127 characters long; Qualys accepts at most 100`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "CANARY") {
+		t.Errorf("error echoes a secret: %s", msg)
+	}
+	if len(f.calls) != 0 {
+		t.Fatalf("calls = %q, want none", f.calls)
+	}
+
+	t.Setenv("QSYNC_TEST_MISSING", "ok")
+	t.Setenv("QSYNC_TEST_ENABLE", "enable")
+	if _, err := Run(context.Background(), f, p, Options{Resolve: spec.Resolve}); err != nil || len(f.calls) != 1 {
+		t.Fatalf("with the secrets set: %v, calls %q", err, f.calls)
+	}
+}

@@ -102,6 +102,12 @@ func newTestEnv(t *testing.T, mux *http.ServeMux, srv *httptest.Server, opts []f
 	return env
 }
 
+// parseXML decodes body into a whole node tree, as (*Client).do does for every answer that is not
+// a record list (parseXMLInto without a record sink).
+func parseXML(body []byte) (*node, error) {
+	return parseXMLInto(body, nil)
+}
+
 // formOf parses a request's form body, failing the test on error.
 func formOf(t *testing.T, r *http.Request) url.Values {
 	t.Helper()

@@ -8,25 +8,20 @@ import (
 	"slices"
 )
 
-// Options change what Load accepts.
+// Options change what LoadWithOptions accepts.
 type Options struct {
 	// AllowUndeclaredVaults accepts a record login through a vault that no loaded file declares,
 	// because the caller will check it against the live vaults (see CheckVaultRefs).
 	AllowUndeclaredVaults bool
 }
 
-// Load reads the YAML files named by paths into one Document. A directory stands for every *.yaml
-// and *.yml file directly in it, in lexical order; subdirectories are not read, so a directory of
-// CI workflow files (examples/ci/*.yml) is never taken for configuration. Load reports every
-// problem at once, sorted by position: YAML and JSON Schema errors, unknown keys, duplicate titles,
+// LoadWithOptions reads the YAML files named by paths into one Document. A directory stands for
+// every *.yaml and *.yml file directly in it, in lexical order; subdirectories are not read, so a
+// directory of CI workflow files (examples/ci/*.yml) is never taken for configuration. It reports
+// every problem at once, sorted by position: YAML and JSON Schema errors, unknown keys, duplicate titles,
 // IP overlaps, vault logins, limits and secret references. The Document is returned even with
 // errors, but is only valid when the Diagnostics hold no error (HasErrors). Secrets are not read:
 // see Resolve.
-func Load(paths ...string) (*Document, Diagnostics) {
-	return LoadWithOptions(Options{}, paths...)
-}
-
-// LoadWithOptions is Load with options.
 func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 	var ds Diagnostics
 	var srcs []source

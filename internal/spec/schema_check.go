@@ -18,16 +18,6 @@ import (
 	"github.com/qsync/qsync/schema"
 )
 
-// Schema returns the compiled embedded JSON Schema (schema/qsync.schema.json). It never touches the
-// network or the disk.
-func Schema() (*jsonschema.Schema, error) {
-	s, err := compiled()
-	if err != nil {
-		return nil, err
-	}
-	return s.whole, nil
-}
-
 // schemaSet is the embedded schema compiled whole and in the parts validateSchema checks one by
 // one. The parts come from a copy of the schema (partsID) that leaves the items of the vault and
 // record lists to them; their errors are exactly the whole schema's.

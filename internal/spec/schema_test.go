@@ -139,7 +139,7 @@ func TestSchemaLoaderRefusesNetwork(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "refusing to load https://example.com/evil.json") {
 		t.Errorf("Compile = %v, want a refusal", err)
 	}
-	if _, err := Schema(); err != nil {
+	if _, err := compiled(); err != nil {
 		t.Errorf("embedded schema: %v", err)
 	}
 }
