@@ -30,9 +30,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -259,8 +259,7 @@ func (r *runner) attempt(ctx context.Context, st *plan.Step, sr *StepResult) {
 	var batchErr *qualysclient.BatchError
 	if errors.As(err, &batchErr) {
 		sr.FailedIDs = batchErr.FailedIDs()
-		sr.SucceededIDs = append([]int64(nil), batchErr.Succeeded...)
-		sort.Slice(sr.SucceededIDs, func(i, j int) bool { return sr.SucceededIDs[i] < sr.SucceededIDs[j] })
+		sr.SucceededIDs = slices.Sorted(slices.Values(batchErr.Succeeded))
 		if len(batchErr.Failed) > 0 {
 			sr.Code, sr.Text = batchErr.Failed[0].Code, batchErr.Failed[0].Text
 		}
@@ -308,7 +307,7 @@ func resolveSecrets(p *plan.Plan, opts Options) (map[int]map[string]string, erro
 			return nil, fmt.Errorf("step %d (%s) needs secrets but no resolver was given", st.ID, describe(st.Op, st.Kind, st.Keys))
 		}
 		vals := map[string]string{}
-		for _, name := range sortedNames(st.Secrets) {
+		for _, name := range slices.Sorted(maps.Keys(st.Secrets)) {
 			v, err := opts.Resolve(st.Secrets[name])
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: %s: %w", describe(st.Op, st.Kind, st.Keys), name, err))
@@ -348,15 +347,6 @@ func secretMaxLen(st plan.Step, param string) int {
 		return f.MaxLen
 	}
 	return 0
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // params builds the request parameters of a step: its plain parameters, its resolved secrets, and
@@ -475,7 +465,7 @@ func (r *runner) resolveDelete(ctx context.Context, st *plan.Step, cause error, 
 			}
 		}
 	}
-	sort.Slice(left, func(i, j int) bool { return left[i] < left[j] })
+	slices.Sort(left)
 	sr.Resolved = true
 	switch {
 	case len(left) == 0:

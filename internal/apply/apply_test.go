@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,7 +114,7 @@ func (f *fakeClient) ListRecords(_ context.Context, t qualysclient.RecordType, o
 		if kind != string(t) || (opt.Title != "" && !strings.Contains(title, opt.Title)) {
 			continue
 		}
-		if len(opt.IDs) > 0 && !containsID(opt.IDs, id) {
+		if len(opt.IDs) > 0 && !slices.Contains(opt.IDs, id) {
 			continue
 		}
 		out = append(out, qualysclient.Record{ID: id, Type: t, Title: title})
@@ -131,15 +132,6 @@ func (f *fakeClient) ListVaults(context.Context) ([]qualysclient.Vault, error) {
 		out = append(out, qualysclient.Vault{ID: id, Title: title})
 	}
 	return out, nil
-}
-
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 func key(kind spec.Kind, title string) spec.Key { return spec.Key{Kind: kind, Title: title} }
@@ -547,5 +539,47 @@ func TestRunTooLongSecretSendsNothing(t *testing.T) {
 	}
 	if len(f.calls) != 0 {
 		t.Fatalf("calls = %q, want none", f.calls)
+	}
+}
+
+// TestRunSecretErrorsNameStepAndParameter resolves with spec.Resolve, as qsync apply does: every
+// secret that cannot be used is reported at once, by step and parameter (the sub_type's own limit
+// for a cisco enable_password), the value never, and nothing is sent.
+func TestRunSecretErrorsNameStepAndParameter(t *testing.T) {
+	t.Setenv("QSYNC_TEST_PW", "CANARY-"+strings.Repeat("x", 120))
+	t.Setenv("QSYNC_TEST_ENABLE", "CANARY-"+strings.Repeat("y", 120))
+	f := newFake()
+	p := &plan.Plan{Steps: []plan.Step{{ID: 1, Phase: plan.PhaseRecords, Kind: spec.KindUnix, Op: plan.OpCreate,
+		Keys:   []spec.Key{key(spec.KindUnix, "core-switches")},
+		Params: map[string]string{"title": "core-switches", "sub_type": "cisco"},
+		Secrets: map[string]spec.SecretRef{
+			"password":        {Env: "QSYNC_TEST_MISSING"},
+			"enable_password": {Env: "QSYNC_TEST_ENABLE"},
+		}}}}
+	_, err := Run(context.Background(), f, p, Options{Resolve: spec.Resolve})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"nothing was sent",
+		`create unix "core-switches": password: environment variable QSYNC_TEST_MISSING is not set`,
+		`create unix "core-switches": enable_password (env:QSYNC_TEST_ENABLE) is 127 characters long; Qualys accepts at most 100`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "CANARY") {
+		t.Errorf("error echoes a secret: %s", msg)
+	}
+	if len(f.calls) != 0 {
+		t.Fatalf("calls = %q, want none", f.calls)
+	}
+
+	t.Setenv("QSYNC_TEST_MISSING", "ok")
+	t.Setenv("QSYNC_TEST_ENABLE", "enable")
+	if _, err := Run(context.Background(), f, p, Options{Resolve: spec.Resolve}); err != nil || len(f.calls) != 1 {
+		t.Fatalf("with the secrets set: %v, calls %q", err, f.calls)
 	}
 }

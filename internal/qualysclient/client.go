@@ -334,7 +334,11 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			return err
 		}
 		resp, err := c.send(ctx, r, form, red, throttled+retried+1)
-		c.endProbe(probing, resp)
+		if err != nil {
+			c.endProbe(probing, nil)
+		} else if resp.status != http.StatusUnauthorized {
+			c.endProbe(probing, resp)
+		} // a 401 passes the probe on only once it is recorded (below), so no one else is sent
 		if err != nil {
 			if ctx.Err() != nil {
 				err = fmt.Errorf("%w (%v)", ctx.Err(), err)
@@ -394,6 +398,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 				c.unauthorized = apiErr
 			}
 			c.mu.Unlock()
+			c.endProbe(probing, resp)
 			return apiErr
 		}
 		switch {

@@ -75,6 +75,12 @@ func setup(t *testing.T, opts ...func(*Config)) *testEnv {
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
+	return newTestEnv(t, mux, srv, opts)
+}
+
+// newTestEnv builds a client for srv, which serves mux.
+func newTestEnv(t *testing.T, mux *http.ServeMux, srv *httptest.Server, opts []func(*Config)) *testEnv {
+	t.Helper()
 	env := &testEnv{mux: mux, server: srv, sleep: &fakeSleep{}, stderr: &syncBuffer{}}
 	cfg := Config{
 		BaseURL:   srv.URL,
@@ -94,6 +100,12 @@ func setup(t *testing.T, opts ...func(*Config)) *testEnv {
 	}
 	env.client = c
 	return env
+}
+
+// parseXML decodes body into a whole node tree, as (*Client).do does for every answer that is not
+// a record list (parseXMLInto without a record sink).
+func parseXML(body []byte) (*node, error) {
+	return parseXMLInto(body, nil)
 }
 
 // formOf parses a request's form body, failing the test on error.

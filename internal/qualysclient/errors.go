@@ -3,7 +3,7 @@ package qualysclient
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -184,6 +184,6 @@ func (e *BatchError) FailedIDs() []int64 {
 	for _, f := range e.Failed {
 		ids = append(ids, f.IDs...)
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	slices.Sort(ids)
 	return ids
 }

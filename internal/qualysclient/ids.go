@@ -2,7 +2,7 @@ package qualysclient
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,8 +18,7 @@ func FormatIDs(ids []int64) string {
 	if len(ids) == 0 {
 		return ""
 	}
-	s := append([]int64(nil), ids...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	s := slices.Sorted(slices.Values(ids))
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		j := i
@@ -78,17 +77,11 @@ func parseIDRange(part string) (lo, hi int64, err error) {
 }
 
 func dedupeIDs(ids []int64) []int64 {
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	out := ids[:0]
-	for i, id := range ids {
-		if i == 0 || id != ids[i-1] {
-			out = append(out, id)
-		}
+	slices.Sort(ids)
+	if out := slices.Compact(ids); len(out) > 0 {
+		return out
 	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
+	return nil
 }
 
 // appendRange appends lo..hi inclusive; it stops at hi without overflowing

@@ -69,9 +69,7 @@ func (l *limiter) setLimit(n int) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if n > l.max {
-		n = l.max
-	}
+	n = min(n, l.max)
 	if n != l.limit {
 		l.limit = n
 		l.broadcast()

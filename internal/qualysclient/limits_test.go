@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -137,30 +138,57 @@ func TestRateLimitWaitBeyondDeadlineIsNotSlept(t *testing.T) {
 }
 
 func TestContextCancelledDuringRateLimitWait(t *testing.T) {
-	// Real Sleep: the wait must end when the context does.
-	env := setup(t, func(c *Config) { c.Sleep, c.MaxWait = nil, -1 })
-	var calls atomic.Int32
-	env.mux.HandleFunc("/api/2.0/fo/vault/", func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.Header().Set("X-RateLimit-ToWait-Sec", "3600")
-		writeXML(w, 409, simpleReturnXML(1965, rateText))
+	// Real Sleep on the bubble's fake clock: the hour's wait must end when the context does.
+	synctest.Test(t, func(t *testing.T) {
+		env := setupInBubble(t, func(c *Config) { c.Sleep, c.MaxWait = nil, -1 })
+		var calls atomic.Int32
+		env.mux.HandleFunc("/api/2.0/fo/vault/", func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			w.Header().Set("X-RateLimit-ToWait-Sec", "3600")
+			writeXML(w, 409, simpleReturnXML(1965, rateText))
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(50*time.Millisecond, cancel)
+		start := time.Now()
+		_, err := env.client.CreateVault(ctx, nil)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+		if errors.Is(err, ErrOutcomeUnknown) {
+			t.Errorf("a refused call did not run; its outcome is known: %v", err)
+		}
+		if d := time.Since(start); d != 50*time.Millisecond {
+			t.Errorf("returned after %v, want when the context ended (50ms)", d)
+		}
+		if calls.Load() != 1 {
+			t.Errorf("calls = %d", calls.Load())
+		}
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(50*time.Millisecond, cancel)
-	start := time.Now()
-	_, err := env.client.CreateVault(ctx, nil)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	if errors.Is(err, ErrOutcomeUnknown) {
-		t.Errorf("a refused call did not run; its outcome is known: %v", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("returned after %v", d)
-	}
-	if calls.Load() != 1 {
-		t.Errorf("calls = %d", calls.Load())
-	}
+}
+
+func TestRealSleepWaitsOutTheRateLimit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := setupInBubble(t, func(c *Config) { c.Sleep = nil })
+		var calls atomic.Int32
+		env.mux.HandleFunc("/api/2.0/fo/auth/mysql/", func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 {
+				w.Header().Set("X-RateLimit-ToWait-Sec", "42")
+				writeXML(w, 409, simpleReturnXML(1965, rateText))
+				return
+			}
+			writeXML(w, 200, emptyMySQLList)
+		})
+		start := time.Now()
+		if _, err := env.client.ListRecords(context.Background(), MySQL, ListOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != 42*time.Second {
+			t.Errorf("the retry came after %v, want 42s", d)
+		}
+		if st := env.client.Stats(); st.Waited != 42*time.Second || calls.Load() != 2 {
+			t.Errorf("waited %v, calls %d", st.Waited, calls.Load())
+		}
+	})
 }
 
 // concurrencyServer measures the highest number of calls in flight.
@@ -202,24 +230,28 @@ func TestConcurrencyNeverExceedsLimit(t *testing.T) {
 		{"configured 3, server says 10", 3, "10", 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cs := &concurrencyServer{limit: tc.header, announce: tc.announce}
-			env := setup(t, func(c *Config) { c.MaxConcurrency = tc.max })
-			env.mux.Handle("/api/2.0/fo/auth/mysql/", cs)
-			var wg sync.WaitGroup
-			for range 12 {
-				wg.Go(func() {
-					if _, err := env.client.ListRecords(context.Background(), MySQL, ListOptions{}); err != nil {
-						t.Error(err)
-					}
-				})
-			}
-			wg.Wait()
-			if cs.max.Load() > tc.announce || cs.over.Load() > 0 {
-				t.Errorf("max in flight = %d, want <= %d", cs.max.Load(), tc.announce)
-			}
-			if tc.announce > 1 && cs.max.Load() < 2 {
-				t.Errorf("max in flight = %d: the allowed parallelism was not used", cs.max.Load())
-			}
+			// In a bubble the handler's 20ms ends only once every other caller is blocked, so
+			// each call in flight has given the others every chance to exceed the limit.
+			synctest.Test(t, func(t *testing.T) {
+				cs := &concurrencyServer{limit: tc.header, announce: tc.announce}
+				env := setupInBubble(t, func(c *Config) { c.MaxConcurrency = tc.max })
+				env.mux.Handle("/api/2.0/fo/auth/mysql/", cs)
+				var wg sync.WaitGroup
+				for range 12 {
+					wg.Go(func() {
+						if _, err := env.client.ListRecords(context.Background(), MySQL, ListOptions{}); err != nil {
+							t.Error(err)
+						}
+					})
+				}
+				wg.Wait()
+				if cs.max.Load() > tc.announce || cs.over.Load() > 0 {
+					t.Errorf("max in flight = %d, want <= %d", cs.max.Load(), tc.announce)
+				}
+				if cs.max.Load() != tc.announce {
+					t.Errorf("max in flight = %d, want %d: the allowed parallelism was not used", cs.max.Load(), tc.announce)
+				}
+			})
 		})
 	}
 }

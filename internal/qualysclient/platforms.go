@@ -2,8 +2,9 @@ package qualysclient
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -26,12 +27,7 @@ var platforms = map[string]string{
 
 // Platforms returns the known platform names, sorted.
 func Platforms() []string {
-	names := make([]string, 0, len(platforms))
-	for k := range platforms {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(platforms))
 }
 
 // PlatformURL returns the API server URL of a Qualys platform ("US1" ->

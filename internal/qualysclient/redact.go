@@ -2,9 +2,11 @@ package qualysclient
 
 import (
 	"html"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -137,13 +139,8 @@ func (r *redactor) text(s string) string {
 
 // params renders form values with secret parameters masked, sorted by name.
 func (r *redactor) params(v url.Values) string {
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var b strings.Builder
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(v)) {
 		for _, val := range v[k] {
 			if b.Len() > 0 {
 				b.WriteByte('&')
@@ -162,13 +159,8 @@ func (r *redactor) params(v url.Values) string {
 
 // headers renders HTTP headers sorted, with credentials and cookies masked.
 func (r *redactor) headers(h http.Header) string {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var b strings.Builder
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			switch http.CanonicalHeaderKey(k) {
 			case "Authorization", "Proxy-Authorization":

@@ -13,7 +13,8 @@ import (
 	"time"
 )
 
-// TestSamplesDecode decodes every committed copy of shared/qualys-api/samples.
+// TestSamplesDecode decodes every committed copy of shared/qualys-api/samples
+// (the same bytes as the emulator's copy: see qualysemu.TestSampleCopiesIdentical).
 // A new sample without a case here fails the test, so none is skipped.
 func TestSamplesDecode(t *testing.T) {
 	cases := map[string]func(t *testing.T, root *node){

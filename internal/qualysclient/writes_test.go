@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -105,37 +106,43 @@ func TestWriteFailuresOfUnknownOutcomeAreNotRetried(t *testing.T) {
 		{"slow answer", nil, "deadline exceeded"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := setup(t, func(c *Config) {
-				if tc.handler == nil {
-					c.Timeout = 100 * time.Millisecond
-				}
-			})
-			var calls atomic.Int32
-			env.mux.HandleFunc("/api/2.0/fo/auth/windows/", func(w http.ResponseWriter, r *http.Request) {
-				calls.Add(1)
-				if tc.handler == nil { // slower than the client's timeout
-					select {
-					case <-r.Context().Done():
-					case <-time.After(5 * time.Second):
+			synctest.Test(t, func(t *testing.T) {
+				env := setupInBubble(t, func(c *Config) {
+					if tc.handler == nil {
+						c.Timeout = 100 * time.Millisecond
+					}
+				})
+				start := time.Now()
+				var calls atomic.Int32
+				env.mux.HandleFunc("/api/2.0/fo/auth/windows/", func(w http.ResponseWriter, r *http.Request) {
+					calls.Add(1)
+					if tc.handler == nil { // slower than the client's timeout
+						select {
+						case <-r.Context().Done():
+						case <-time.After(5 * time.Second):
+						}
+						return
+					}
+					tc.handler(w)
+				})
+				err := env.client.UpdateRecords(context.Background(), Windows, []int64{3}, url.Values{"comments": {"c"}})
+				if tc.name == "200 no ID" {
+					// An update answer without an ID_SET is accepted as success.
+					if err != nil {
+						t.Fatalf("err = %v", err)
 					}
 					return
 				}
-				tc.handler(w)
-			})
-			err := env.client.UpdateRecords(context.Background(), Windows, []int64{3}, url.Values{"comments": {"c"}})
-			if tc.name == "200 no ID" {
-				// An update answer without an ID_SET is accepted as success.
-				if err != nil {
-					t.Fatalf("err = %v", err)
+				if !errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("err = %v, want outcome unknown mentioning %q", err, tc.want)
 				}
-				return
-			}
-			if !errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want outcome unknown mentioning %q", err, tc.want)
-			}
-			if calls.Load() != 1 {
-				t.Errorf("server saw %d updates, want exactly 1", calls.Load())
-			}
+				if calls.Load() != 1 {
+					t.Errorf("server saw %d updates, want exactly 1", calls.Load())
+				}
+				if d := time.Since(start); tc.handler == nil && d != 100*time.Millisecond {
+					t.Errorf("a slow answer was given up after %v, want the 100ms timeout", d)
+				}
+			})
 		})
 	}
 }

@@ -45,14 +45,6 @@ func (n *node) isLeaf() bool { return len(n.kids) == 0 }
 
 const maxXMLDepth = 64
 
-// parseXML decodes body into a node tree. It accepts bodies with or without
-// an XML declaration, with a DOCTYPE, comments and a UTF-8 BOM, and rejects
-// anything that is not one well-formed XML document (HTML pages, truncated
-// bodies, plain text) with an error quoting the start of the body.
-func parseXML(body []byte) (*node, error) {
-	return parseXMLInto(body, nil)
-}
-
 // recordSink receives the records of a record list output while it is
 // parsed, so that a page of 1,000 records never exists as one node tree:
 // each AUTH_<TYPE> element that decodeRecordList would visit is decoded by

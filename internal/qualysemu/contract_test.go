@@ -1,6 +1,8 @@
 package qualysemu
 
 import (
+	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,11 +11,22 @@ import (
 )
 
 // The samples are the Qualys response bodies collected in
-// shared/qualys-api/samples (outside this repository, so CI checkouts may
-// lack it) and copied into testdata/samples. Each file's leading comment
-// names the request that produced it; contractCases sends that same request
-// (curl -d bodies, as printed in the seed documents) to the emulator.
-const sharedSamples = "../../../shared/qualys-api/samples"
+// shared/qualys-api/samples (outside this repository, so CI checkouts lack
+// it) and committed verbatim, README included, in two copies:
+// testdata/samples here and clientSamples for the client's decoding tests.
+// The tests read only the committed copies; TestSampleCopiesIdentical proves
+// the two are the same, and TestSampleCopiesMatchShared that they are the
+// research folder's current files wherever that folder is present. Each
+// sample's leading comment names the request that produced it; contractCases
+// sends that same request (curl -d bodies, as printed in the seed documents)
+// to the emulator.
+const (
+	emuSamples    = "testdata/samples"
+	clientSamples = "../qualysclient/testdata/samples"
+	// sharedSamples is the research folder beside the checkout (…/shared
+	// next to the repository or worktree directory).
+	sharedSamples = "../../../shared/qualys-api/samples"
+)
 
 // contractSeed is the live estate the printed requests assume: the vaults
 // they name and the records they update or list.
@@ -125,13 +138,71 @@ func mustFault(t *testing.T, spec string) Fault {
 	return f
 }
 
-func TestContractSamplesCopy(t *testing.T) { runContract(t, filepath.Join("testdata", "samples")) }
+func TestContractSamples(t *testing.T) { runContract(t, emuSamples) }
 
-func TestContractSamplesShared(t *testing.T) {
-	if _, err := os.Stat(sharedSamples); err != nil {
-		t.Skipf("%s not present: %v", sharedSamples, err)
+// TestSampleCopiesIdentical runs everywhere, CI included: the emulator's
+// contract and the client's decoding are checked against the same bodies.
+func TestSampleCopiesIdentical(t *testing.T) {
+	emu, client := readSampleDir(t, emuSamples), readSampleDir(t, clientSamples)
+	if len(emu) == 0 {
+		t.Fatalf("%s holds no samples", emuSamples)
 	}
-	runContract(t, sharedSamples)
+	diffSampleDirs(t, emuSamples, emu, clientSamples, client)
+}
+
+// TestSampleCopiesMatchShared checks the committed copies against the
+// research folder. It can only run where that folder exists (not in a clean
+// CI clone); TestSampleCopiesIdentical does not depend on it.
+func TestSampleCopiesMatchShared(t *testing.T) {
+	if _, err := os.Stat(sharedSamples); err != nil {
+		t.Skipf("%s not present (clean clone): %v", sharedSamples, err)
+	}
+	diffSampleDirs(t, sharedSamples, readSampleDir(t, sharedSamples), emuSamples, readSampleDir(t, emuSamples))
+}
+
+// readSampleDir returns every file of dir by name.
+func readSampleDir(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		if e.IsDir() {
+			t.Errorf("%s: unexpected directory %s", dir, e.Name())
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = b
+	}
+	return files
+}
+
+// diffSampleDirs fails for every file that is in only one of the two sets
+// or differs in its bytes.
+func diffSampleDirs(t *testing.T, aDir string, a map[string][]byte, bDir string, b map[string][]byte) {
+	t.Helper()
+	for _, name := range slices.Sorted(maps.Keys(a)) {
+		other, ok := b[name]
+		switch {
+		case !ok:
+			t.Errorf("%s is in %s but not in %s", name, aDir, bDir)
+		case !bytes.Equal(a[name], other):
+			t.Errorf("%s differs between %s and %s", name, aDir, bDir)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(b)) {
+		if _, ok := a[name]; !ok {
+			t.Errorf("%s is in %s but not in %s", name, bDir, aDir)
+		}
+	}
+	if t.Failed() {
+		t.Logf("the sample copies must stay verbatim: refresh both with cp %s/* %s/ and cp %s/* %s/", sharedSamples, emuSamples, sharedSamples, clientSamples)
+	}
 }
 
 // runContract compares the emulator's answers with every sample in dir
@@ -192,7 +263,7 @@ func compareShape(t *testing.T, want, got *xnode, path string) {
 // except the DATETIMEs and the creator matches, since the seed recreates
 // the documented record.
 func TestContractListValues(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "samples", "auth_mysql_list_output.xml"))
+	data, err := os.ReadFile(filepath.Join(emuSamples, "auth_mysql_list_output.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -118,13 +119,20 @@ func TestFaultKinds(t *testing.T) {
 		}
 	})
 	t.Run("slow", func(t *testing.T) {
-		e := newEmu(t)
-		e.s.AddFault(mustFault(t, "list:1:slow=30ms"))
-		start := time.Now()
-		e.ok(mysqlPath, "action=list")
-		if d := time.Since(start); d < 30*time.Millisecond {
-			t.Fatalf("slow fault took %v", d)
-		}
+		synctest.Test(t, func(t *testing.T) {
+			e := newEmu(t)
+			e.s.AddFault(mustFault(t, "list:1:slow=30s"))
+			start := time.Now()
+			e.ok(mysqlPath, "action=list")
+			if d := time.Since(start); d != 30*time.Second {
+				t.Fatalf("slow fault took %v, want 30s", d)
+			}
+			start = time.Now()
+			e.ok(mysqlPath, "action=list")
+			if d := time.Since(start); d != 0 {
+				t.Fatalf("the call after a count=1 slow fault took %v", d)
+			}
+		})
 	})
 	t.Run("session", func(t *testing.T) {
 		e := newEmu(t)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -105,64 +106,69 @@ func TestParseRateLimit(t *testing.T) {
 	}
 }
 
-// waitRunning waits until n calls to api are running.
-func waitRunning(t *testing.T, s *Server, api string, n int) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		s.lim.mu.Lock()
-		got := s.lim.running[limitKey(testUser, api)]
-		s.lim.mu.Unlock()
-		if got >= n {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatalf("never saw %d running calls", n)
+// running reports how many calls to api are running for the test user.
+func running(s *Server, api string) int {
+	s.lim.mu.Lock()
+	defer s.lim.mu.Unlock()
+	return s.lim.running[limitKey(testUser, api)]
 }
 
+// TestConcurrencyLimit runs in a synctest bubble: the slow faults sleep on the fake clock, and
+// synctest.Wait returns once they are all parked in that sleep, so the test needs no polling and
+// takes no real time.
 func TestConcurrencyLimit(t *testing.T) {
-	e := newEmu(t)
-	e.s.AddFault(mustFault(t, "mysql/list:1:slow=300ms:count=2"))
-	var wg sync.WaitGroup
-	slow := make([]*reply, 2)
-	for i := range slow {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			slow[i] = e.post(mysqlPath, "action=list")
-		}()
-	}
-	waitRunning(t, e.s, "/api/2.0/fo/auth/mysql/", 2)
-	r := e.post(mysqlPath, "action=create&title=x&ips=10.0.0.1&username=u&password=p&database=d&port=1")
-	r.wantError(t, 409, 1960, "This API cannot be run again until 1 currently running API instance has finished.")
-	if r.doc.text("RESPONSE/ITEM_LIST/ITEM/KEY") != "CALLS_TO_FINISH" || headers(r)["X-Concurrency-Limit-Running"] != "2" {
-		t.Fatalf("1960:\n%s %v", r.body, headers(r))
-	}
-	e.ok(unixPath, "action=list") // another API is not blocked
-	wg.Wait()
-	for _, s := range slow {
-		if s.status != http.StatusOK {
-			t.Fatalf("slow call: %d", s.status)
+	synctest.Test(t, func(t *testing.T) {
+		e := newEmu(t)
+		e.s.AddFault(mustFault(t, "mysql/list:1:slow=300ms:count=2"))
+		var wg sync.WaitGroup
+		slow := make([]*reply, 2)
+		for i := range slow {
+			wg.Go(func() { slow[i] = e.post(mysqlPath, "action=list") })
 		}
-	}
-	if len(e.s.Snapshot().Records) != 0 {
-		t.Fatalf("a 409 call took effect")
-	}
-	if got := e.s.MaxInFlight(); got < 3 {
-		t.Fatalf("MaxInFlight = %d, want >= 3", got)
-	}
-	// Concurrency is checked before the rate: with both exhausted, 1960.
-	c := newEmu(t, func(c *Config) { c.RateLimit = 1; c.Concurrency = 1 })
-	c.s.AddFault(mustFault(t, "list:1:slow=200ms"))
-	done := make(chan struct{})
-	go func() { defer close(done); c.post(mysqlPath, "action=list") }()
-	waitRunning(t, c.s, "/api/2.0/fo/auth/mysql/", 1)
-	c.post(mysqlPath, "action=list").wantError(t, 409, 1960, "...")
-	<-done
-	c.post(mysqlPath, "action=list").wantError(t, 409, 1965, "...")
-	e.s.ResetRequests()
-	if e.s.MaxInFlight() != 0 || len(e.s.Requests()) != 0 {
-		t.Fatalf("ResetRequests")
-	}
+		synctest.Wait()
+		if n := running(e.s, mysqlPath); n != 2 {
+			t.Fatalf("%d calls running, want the 2 slow ones", n)
+		}
+		start := time.Now()
+		r := e.post(mysqlPath, "action=create&title=x&ips=10.0.0.1&username=u&password=p&database=d&port=1")
+		r.wantError(t, 409, 1960, "This API cannot be run again until 1 currently running API instance has finished.")
+		if r.doc.text("RESPONSE/ITEM_LIST/ITEM/KEY") != "CALLS_TO_FINISH" || headers(r)["X-Concurrency-Limit-Running"] != "2" {
+			t.Fatalf("1960:\n%s %v", r.body, headers(r))
+		}
+		e.ok(unixPath, "action=list") // another API is not blocked
+		wg.Wait()
+		if d := time.Since(start); d != 300*time.Millisecond {
+			t.Fatalf("the slow calls ended after %v, want 300ms", d)
+		}
+		for _, s := range slow {
+			if s.status != http.StatusOK {
+				t.Fatalf("slow call: %d", s.status)
+			}
+		}
+		if n := running(e.s, mysqlPath); n != 0 {
+			t.Fatalf("%d calls still counted as running after they ended", n)
+		}
+		if len(e.s.Snapshot().Records) != 0 {
+			t.Fatalf("a 409 call took effect")
+		}
+		if got := e.s.MaxInFlight(); got != 3 {
+			t.Fatalf("MaxInFlight = %d, want 3 (two slow lists and the refused create)", got)
+		}
+		// Concurrency is checked before the rate: with both exhausted, 1960.
+		c := newEmu(t, func(c *Config) { c.RateLimit = 1; c.Concurrency = 1 })
+		c.s.AddFault(mustFault(t, "list:1:slow=200ms"))
+		done := make(chan struct{})
+		go func() { defer close(done); c.post(mysqlPath, "action=list") }()
+		synctest.Wait()
+		if n := running(c.s, mysqlPath); n != 1 {
+			t.Fatalf("%d calls running, want the slow one", n)
+		}
+		c.post(mysqlPath, "action=list").wantError(t, 409, 1960, "...")
+		<-done
+		c.post(mysqlPath, "action=list").wantError(t, 409, 1965, "...")
+		e.s.ResetRequests()
+		if e.s.MaxInFlight() != 0 || len(e.s.Requests()) != 0 {
+			t.Fatalf("ResetRequests")
+		}
+	})
 }

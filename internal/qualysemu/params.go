@@ -3,11 +3,12 @@ package qualysemu
 import (
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/netip"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -179,12 +180,7 @@ func parseParams(r *http.Request) (*params, error) {
 		if err := r.ParseMultipartForm(maxBodyBytes); err != nil {
 			return nil, err
 		}
-		keys := make([]string, 0, len(r.MultipartForm.Value))
-		for k := range r.MultipartForm.Value {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(r.MultipartForm.Value)) {
 			for _, v := range r.MultipartForm.Value[k] {
 				p.addPair(k, v)
 			}
@@ -261,10 +257,8 @@ func idsContain(rs []idRange, id int64) bool {
 
 // compressIDs sorts ids and merges consecutive ones into ranges.
 func compressIDs(ids []int64) []idRange {
-	s := append([]int64(nil), ids...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	var out []idRange
-	for _, id := range s {
+	for _, id := range slices.Sorted(slices.Values(ids)) {
 		if n := len(out); n > 0 && (out[n-1].hi == id || out[n-1].hi+1 == id) {
 			out[n-1].hi = id
 			out[n-1].single = out[n-1].lo == out[n-1].hi
@@ -278,11 +272,7 @@ func compressIDs(ids []int64) []idRange {
 // missingIDs returns the members of rs that are not in found, as ranges,
 // without expanding the ranges.
 func missingIDs(rs []idRange, found map[int64]bool) []idRange {
-	var foundSorted []int64
-	for id := range found {
-		foundSorted = append(foundSorted, id)
-	}
-	sort.Slice(foundSorted, func(i, j int) bool { return foundSorted[i] < foundSorted[j] })
+	foundSorted := slices.Sorted(maps.Keys(found))
 	var out []idRange
 	for _, r := range rs {
 		start := r.lo

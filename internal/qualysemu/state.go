@@ -1,6 +1,7 @@
 package qualysemu
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,7 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -112,25 +113,15 @@ func (st *store) clone() *store {
 
 // sortedRecords returns the records sorted by ID.
 func (st *store) sortedRecords() []*Record {
-	out := make([]*Record, 0, len(st.records))
-	for _, r := range st.records {
-		out = append(out, r)
-	}
-	sortByID(out)
-	return out
+	return slices.SortedFunc(maps.Values(st.records), func(a, b *Record) int { return cmp.Compare(a.ID, b.ID) })
 }
 
 func sortByID(rs []*Record) {
-	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
+	slices.SortFunc(rs, func(a, b *Record) int { return cmp.Compare(a.ID, b.ID) })
 }
 
 func (st *store) sortedVaults() []*Vault {
-	out := make([]*Vault, 0, len(st.vaults))
-	for _, v := range st.vaults {
-		out = append(out, v)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	return slices.SortedFunc(maps.Values(st.vaults), func(a, b *Vault) int { return cmp.Compare(a.ID, b.ID) })
 }
 
 func (st *store) state() State {

@@ -3,6 +3,7 @@ package qualysemu
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -497,7 +498,7 @@ func (s *Server) viewVault(c *reqCtx) *response {
 				names = append(names, k)
 			}
 		}
-		sort.Strings(names)
+		slices.Sort(names)
 		for _, k := range names {
 			add(k, v.Params[k], false)
 		}

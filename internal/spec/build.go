@@ -2,9 +2,10 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,7 +65,7 @@ func (l *loader) file(f *yamlFile) {
 		l.broken = true
 		return // the schema reports it
 	}
-	for _, k := range sortedKeys(root) {
+	for _, k := range slices.Sorted(maps.Keys(root)) {
 		switch k {
 		case "version", "vaults", "records":
 		case "owner":
@@ -133,7 +134,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	for i := range def.Fields {
 		allowed = append(allowed, def.Fields[i].Name)
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		val := m[k]
 		p := child(path, k)
 		o.FieldPos[k] = f.at(p)
@@ -174,7 +175,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 					vt, _ := lm["vault"].(string)
 					o.Login = &VaultLogin{Vault: strings.TrimSpace(vt)}
 					o.FieldPos["login.vault"] = f.at(child(p, "vault"))
-					for _, pk := range sortedKeys(lm) {
+					for _, pk := range slices.Sorted(maps.Keys(lm)) {
 						o.FieldPos["login."+pk] = f.at(child(p, pk))
 						if pk == "vault" {
 							continue
@@ -326,7 +327,7 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 	}
 	var ref SecretRef
 	bad := false
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		kp := child(p, k)
 		s, isStr := m[k].(string)
 		switch k {
@@ -574,13 +575,4 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

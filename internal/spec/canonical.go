@@ -2,7 +2,7 @@ package spec
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -69,7 +69,7 @@ func CanonicalList(items []string) string {
 			out = append(out, it)
 		}
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return strings.Join(out, ",")
 }
 

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -40,11 +41,7 @@ func (l *loader) crossChecks(srcs []source) {
 			}
 		}
 	}
-	var titles []string
-	for t := range vaults {
-		titles = append(titles, t)
-	}
-	sort.Strings(titles)
+	titles := slices.Sorted(maps.Keys(vaults))
 	for _, o := range objs {
 		if o.Login == nil || o.Login.Vault == "" {
 			continue
@@ -185,7 +182,7 @@ func (l *loader) checkIPs(objs []*Object, before func(a, b Pos) bool) {
 			groups[d.ExclusiveGroup] = append(groups[d.ExclusiveGroup], item{o, e})
 		}
 	}
-	for _, g := range sortedKeys(groups) {
+	for _, g := range slices.Sorted(maps.Keys(groups)) {
 		items := groups[g]
 		sort.SliceStable(items, func(i, j int) bool { return items[i].e.r.From().Less(items[j].e.r.From()) })
 		type pair struct{ a, b *Object }
@@ -268,7 +265,7 @@ func checkLogin(o *Object, vault *KindDef) Diagnostics {
 		names = append(names, p.Name)
 	}
 	set := map[string]bool{}
-	for _, fk := range sortedKeys(o.FieldPos) {
+	for _, fk := range slices.Sorted(maps.Keys(o.FieldPos)) {
 		k, ok := strings.CutPrefix(fk, "login.")
 		if !ok || k == "vault" {
 			continue
@@ -282,7 +279,7 @@ func checkLogin(o *Object, vault *KindDef) Diagnostics {
 			if s := suggest(k, names); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			} else if len(names) > 0 {
-				msg += " (it takes " + strings.Join(dedupe(names), ", ") + ")"
+				msg += " (it takes " + strings.Join(slices.Compact(slices.Sorted(slices.Values(names))), ", ") + ")"
 			} else {
 				msg += " (it takes none)"
 			}
@@ -309,7 +306,7 @@ func checkLogin(o *Object, vault *KindDef) Diagnostics {
 				vault.Type, strings.Join(g, ", "), n)
 		}
 	}
-	for _, k := range sortedKeys(o.Login.Params) {
+	for _, k := range slices.Sorted(maps.Keys(o.Login.Params)) {
 		for _, m := range variableRE.FindAllStringSubmatch(o.Login.Params[k], -1) {
 			name := m[1]
 			p := base + "/" + child("", k)
@@ -347,12 +344,6 @@ func joinKinds(ks []Kind) string {
 		out[i] = string(k)
 	}
 	return strings.Join(out, ", ")
-}
-
-func dedupe(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return slices.Compact(out)
 }
 
 // CheckVaultRefs checks the vault logins of desired records against the vaults that desired declares

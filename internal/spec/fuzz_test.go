@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// FuzzLoad: Load never panics on any file content, and whatever loads without error writes back to
+// FuzzLoad: LoadWithOptions never panics on any file content, and whatever loads without error writes back to
 // YAML that loads without error.
 func FuzzLoad(f *testing.F) {
 	for _, pattern := range []string{"../../examples/*.yaml", "testdata/invalid/*.yaml"} {
@@ -27,7 +27,7 @@ func FuzzLoad(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		doc, ds := Load(p)
+		doc, ds := LoadWithOptions(Options{}, p)
 		if doc == nil {
 			t.Fatal("nil document")
 		}
@@ -42,7 +42,7 @@ func FuzzLoad(f *testing.F) {
 		if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, ds := Load(p); ds.HasErrors() {
+		if _, ds := LoadWithOptions(Options{}, p); ds.HasErrors() {
 			t.Fatalf("written YAML does not load:\n%s\n%s\ninput:\n%s", ds.Error(), buf.String(), data)
 		}
 	})

@@ -5,34 +5,30 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 )
 
-// Options change what Load accepts.
+// Options change what LoadWithOptions accepts.
 type Options struct {
 	// AllowUndeclaredVaults accepts a record login through a vault that no loaded file declares,
 	// because the caller will check it against the live vaults (see CheckVaultRefs).
 	AllowUndeclaredVaults bool
 }
 
-// Load reads the YAML files named by paths into one Document. A directory stands for every *.yaml
+// LoadWithOptions reads the YAML files named by paths into one Document. A directory stands for every *.yaml
 // and *.yml file directly in it, in lexical order. Its subdirectories are never loaded, and never
 // silently skipped either: a YAML file below it that looks like qsync configuration (a top-level
 // version, owner, records or vaults key, or YAML that does not parse) is an error naming the file,
 // unless that file is also named explicitly; other YAML (CI workflows such as examples/ci/*.yml)
-// and hidden directories (.git, .github) are ignored. So a directory is never half-loaded. Load reports every
+// and hidden directories (.git, .github) are ignored. So a directory is never half-loaded. It reports every
 // problem at once, sorted by position: YAML and JSON Schema errors, unknown keys, duplicate titles,
 // IP overlaps, vault logins, limits and secret references. The Document is returned even with
 // errors, but is only valid when the Diagnostics hold no error (HasErrors). Secrets are not read:
 // see Resolve.
-func Load(paths ...string) (*Document, Diagnostics) {
-	return LoadWithOptions(Options{}, paths...)
-}
-
-// LoadWithOptions is Load with options.
 func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 	var ds Diagnostics
 	var srcs []source
@@ -94,7 +90,7 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 		if len(found) == 0 && err == nil {
 			ds.errorf(Pos{File: p}, "", "no .yaml or .yml files in this directory")
 		}
-		sort.Strings(found)
+		slices.Sort(found)
 		for _, f := range found {
 			add(f)
 		}

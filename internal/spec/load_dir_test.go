@@ -69,7 +69,7 @@ func TestLoadDirectoryRefusesNestedConfig(t *testing.T) {
 // TestLoadRefusesNonASCIITitle: titles are documented as ASCII; Qualys answers 1905 for others.
 func TestLoadRefusesNonASCIITitle(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"a.yaml": "version: 1\nowner: secops\nrecords:\n  - type: mysql\n    title: bücher-db\n    ips: [10.0.0.1]\n    username: u\n    password: {env: PW}\n    database: d\n    port: 3306\n"})
-	_, ds := Load(dir)
+	_, ds := LoadWithOptions(Options{}, dir)
 	found := false
 	for _, d := range ds {
 		if d.Path == "records/0/title" && strings.Contains(d.Message, "non-ASCII") && d.Pos.Line == 5 {

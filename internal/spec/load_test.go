@@ -23,9 +23,9 @@ func TestInvalidGolden(t *testing.T) {
 	for _, in := range files {
 		name := strings.TrimSuffix(filepath.Base(in), ".yaml")
 		t.Run(name, func(t *testing.T) {
-			_, ds := Load(in)
+			_, ds := LoadWithOptions(Options{}, in)
 			if !ds.HasErrors() {
-				t.Errorf("Load(%s) reported no error", in)
+				t.Errorf("LoadWithOptions(%s) reported no error", in)
 			}
 			got := ds.Error() + "\n"
 			golden := strings.TrimSuffix(in, ".yaml") + ".golden"
@@ -49,7 +49,7 @@ func TestInvalidGolden(t *testing.T) {
 
 // TestInvalidNeverEchoesSecrets: a plaintext secret is reported without its value.
 func TestInvalidNeverEchoesSecrets(t *testing.T) {
-	_, ds := Load("testdata/invalid/plaintext_secret.yaml")
+	_, ds := LoadWithOptions(Options{}, "testdata/invalid/plaintext_secret.yaml")
 	if !ds.HasErrors() {
 		t.Fatal("plaintext secrets accepted")
 	}
@@ -62,7 +62,7 @@ func TestInvalidNeverEchoesSecrets(t *testing.T) {
 // against the schema on its own, and each starts with the yaml-language-server modeline.
 func TestExamplesValidate(t *testing.T) {
 	const dir = "../../examples"
-	doc, ds := Load(dir)
+	doc, ds := LoadWithOptions(Options{}, dir)
 	if len(ds) > 0 {
 		t.Fatalf("examples do not validate:\n%s", ds.Error())
 	}
@@ -103,7 +103,7 @@ func TestExamplesValidate(t *testing.T) {
 
 // TestLoadPositions: objects carry the position of their mapping and of each field.
 func TestLoadPositions(t *testing.T) {
-	doc, ds := Load("../../examples/vaults.yaml", "../../examples/windows.yaml")
+	doc, ds := LoadWithOptions(Options{}, "../../examples/vaults.yaml", "../../examples/windows.yaml")
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
@@ -147,7 +147,7 @@ func TestLoadPositions(t *testing.T) {
 // TestLoadCanonicalObject: defaults are filled, secrets are references with absolute file paths,
 // and IPs are one merged set.
 func TestLoadCanonicalObject(t *testing.T) {
-	doc, ds := Load("../../examples")
+	doc, ds := LoadWithOptions(Options{}, "../../examples")
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
@@ -200,7 +200,7 @@ func TestOwnerInExactlyOneFile(t *testing.T) {
 		"a.yaml": "version: 1\nowner: secops\n",
 		"b.yaml": "version: 1\nowner: secops\n",
 	})
-	_, ds := Load(dir)
+	_, ds := LoadWithOptions(Options{}, dir)
 	want := filepath.Join(dir, "b.yaml") + ":2:8: owner: owner is already set at " + filepath.Join(dir, "a.yaml") + ":2:8: set it in exactly one file"
 	if ds.Error() != want {
 		t.Errorf("got %q\nwant %q", ds.Error(), want)
@@ -211,7 +211,7 @@ func TestOwnerInExactlyOneFile(t *testing.T) {
 // vault that exists live and checks the login against its type.
 func TestUndeclaredVaultAllowedThenCheckedLive(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"a.yaml": "version: 1\nowner: secops\n" + unixRecord})
-	if _, ds := Load(dir); !strings.Contains(ds.Error(), `vault "Live vault" is not declared`) {
+	if _, ds := LoadWithOptions(Options{}, dir); !strings.Contains(ds.Error(), `vault "Live vault" is not declared`) {
 		t.Errorf("undeclared vault accepted: %v", ds)
 	}
 	doc, ds := LoadWithOptions(Options{AllowUndeclaredVaults: true}, dir)
@@ -237,12 +237,12 @@ func TestUndeclaredVaultAllowedThenCheckedLive(t *testing.T) {
 
 // TestLoadMissingPath: a missing file or an empty directory is a diagnostic, not a panic.
 func TestLoadMissingPath(t *testing.T) {
-	_, ds := Load("testdata/does-not-exist.yaml", t.TempDir())
+	_, ds := LoadWithOptions(Options{}, "testdata/does-not-exist.yaml", t.TempDir())
 	if len(ds) != 2 || !ds.HasErrors() {
 		t.Errorf("got %v", ds)
 	}
-	if _, ds := Load(); !ds.HasErrors() {
-		t.Error("Load() with no paths reported nothing")
+	if _, ds := LoadWithOptions(Options{}); !ds.HasErrors() {
+		t.Error("LoadWithOptions(Options{}) with no paths reported nothing")
 	}
 }
 
@@ -261,7 +261,7 @@ records:
     title: db
     ips: [10.0.0.2]
 `})
-	doc, ds := Load(dir)
+	doc, ds := LoadWithOptions(Options{}, dir)
 	if len(ds) > 0 {
 		t.Fatal(ds)
 	}

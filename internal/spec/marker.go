@@ -5,8 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -52,11 +53,7 @@ func JoinComments(text string, m *Marker) string {
 	}
 	line := "[managed by qsync: owner=" + m.Owner
 	if len(m.Fingerprints) > 0 {
-		keys := make([]string, 0, len(m.Fingerprints))
-		for k := range m.Fingerprints {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(m.Fingerprints))
 		parts := make([]string, len(keys))
 		for i, k := range keys {
 			parts[i] = k + ":" + m.Fingerprints[k]

@@ -16,18 +16,6 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
-// Schema returns the compiled JSON Schema that GenerateSchema makes from the descriptor tables:
-// the content of schema/qsync.schema.json when that file is up to date (a test proves it is). The
-// loader validates against the tables, not the embedded file, so a kind added to kinds.go loads
-// before `go generate ./...` has refreshed the file. It never touches the network or the disk.
-func Schema() (*jsonschema.Schema, error) {
-	s, err := compiled()
-	if err != nil {
-		return nil, err
-	}
-	return s.whole, nil
-}
-
 // schemaSet is the generated schema compiled whole and in the parts validateSchema checks one by
 // one. The parts come from a copy of the schema (partsID) that leaves the items of the vault and
 // record lists to them; their errors are exactly the whole schema's.

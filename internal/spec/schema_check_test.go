@@ -20,6 +20,9 @@ func TestValidateSchemaMatchesWhole(t *testing.T) {
 	var inputs [][]byte
 	for _, pattern := range []string{"../../examples/*.yaml", "testdata/invalid/*.yaml"} {
 		files, _ := filepath.Glob(pattern)
+		if len(files) == 0 {
+			t.Fatalf("no files match %s", pattern)
+		}
 		for _, p := range files {
 			b, err := os.ReadFile(p)
 			if err != nil {
@@ -76,6 +79,9 @@ func TestQuickValidNeverHidesErrors(t *testing.T) {
 	}
 	files, _ := filepath.Glob("testdata/invalid/*.yaml")
 	examples, _ := filepath.Glob("../../examples/*.yaml")
+	if len(files) == 0 || len(examples) == 0 {
+		t.Fatalf("inputs missing: %d invalid files, %d examples", len(files), len(examples))
+	}
 	accepted := 0
 	for _, p := range append(files, examples...) {
 		b, err := os.ReadFile(p)

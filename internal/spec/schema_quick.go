@@ -10,24 +10,22 @@ import (
 // quickValid reports whether v certainly passes s. It checks, without allocating, the keywords
 // qsync's schema uses (types, const, enum, required, properties, additionalProperties, lengths,
 // pattern, format, integer bounds, items, uniqueItems, $ref) and is false whenever it is not
-// certain: a schema with any other keyword, a non-integer number. Only then is the validator, which
-// builds its errors and the bookkeeping for them, worth running: most values of a large file are
-// valid.
+// certain: a schema with any other keyword, a number that is not an int64 (whether or not the
+// schema names a type: a bare minimum or maximum applies to a float64 too). Only then is the
+// validator, which builds its errors and the bookkeeping for them, worth running: most values of a
+// large file are valid.
 func quickValid(s *jsonschema.Schema, v any) bool {
 	if s.Always != nil {
 		return *s.Always
 	}
-	if !quickKeywords(s) {
+	t, known := quickType(v)
+	if !known || !quickKeywords(s) {
 		return false
 	}
 	if s.Ref != nil && !quickValid(s.Ref, v) {
 		return false
 	}
 	if len(s.Types) > 0 {
-		t, ok := quickType(v)
-		if !ok {
-			return false
-		}
 		matched := false
 		for _, want := range s.Types {
 			if want == t || (want == "integer" && t == "number") { // only int64 numbers get here

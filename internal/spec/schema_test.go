@@ -71,7 +71,7 @@ func TestLoadIgnoresStaleEmbeddedSchema(t *testing.T) {
 			}
 		}
 	}
-	if _, err := Schema(); err != nil {
+	if _, err := compiled(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -179,7 +179,7 @@ func TestSchemaLoaderRefusesNetwork(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "refusing to load https://example.com/evil.json") {
 		t.Errorf("Compile = %v, want a refusal", err)
 	}
-	if _, err := Schema(); err != nil {
+	if _, err := compiled(); err != nil {
 		t.Errorf("embedded schema: %v", err)
 	}
 }

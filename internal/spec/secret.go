@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"unicode/utf8"
 )
 
 // Resolve reads the value a secret reference points at: the environment variable ref.Env, or the
@@ -44,31 +43,4 @@ func Resolve(ref SecretRef) (string, error) {
 		return v, nil
 	}
 	return "", errors.New("empty secret reference")
-}
-
-// ResolveObject resolves every secret of o, keyed by Qualys parameter name. An error names the object
-// (kind and title) and the parameter, and also reports a value longer than the field allows.
-func ResolveObject(o *Object) (map[string]string, error) {
-	out := make(map[string]string, len(o.Secrets))
-	def := o.Def()
-	var errs []error
-	for _, name := range sortedKeys(o.Secrets) {
-		v, err := Resolve(o.Secrets[name])
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %s: %w", objLabel(o), name, err))
-			continue
-		}
-		if def != nil {
-			if f := def.Field(name); f != nil && f.MaxLen > 0 && utf8.RuneCountInString(v) > f.MaxLen {
-				errs = append(errs, fmt.Errorf("%s: %s (%s) is %d characters, more than the %d Qualys allows",
-					objLabel(o), name, o.Secrets[name], utf8.RuneCountInString(v), f.MaxLen))
-				continue
-			}
-		}
-		out[name] = v
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return out, nil
 }

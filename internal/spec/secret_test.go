@@ -3,7 +3,6 @@ package spec
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -49,41 +48,10 @@ func TestResolve(t *testing.T) {
 	}
 }
 
-// TestResolveObjectNamesRecordAndParameter: errors say which record and parameter, never the value.
-func TestResolveObjectNamesRecordAndParameter(t *testing.T) {
-	t.Setenv("QSYNC_TEST_PW", "CANARY-"+strings.Repeat("x", 120))
-	o := &Object{Kind: KindUnix, Type: "cisco", Title: "core-switches", Secrets: map[string]SecretRef{
-		"password":        {Env: "QSYNC_TEST_PW"},
-		"enable_password": {Env: "QSYNC_TEST_MISSING"},
-	}}
-	_, err := ResolveObject(o)
-	if err == nil {
-		t.Fatal("no error")
-	}
-	msg := err.Error()
-	for _, want := range []string{
-		`unix (cisco) record "core-switches": enable_password: environment variable QSYNC_TEST_MISSING is not set`,
-		`unix (cisco) record "core-switches": password (env:QSYNC_TEST_PW) is 127 characters, more than the 100 Qualys allows`,
-	} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("error %q lacks %q", msg, want)
-		}
-	}
-	if strings.Contains(msg, "CANARY") {
-		t.Errorf("error echoes the secret: %s", msg)
-	}
-	t.Setenv("QSYNC_TEST_PW", "ok")
-	t.Setenv("QSYNC_TEST_MISSING", "enable")
-	got, err := ResolveObject(o)
-	if err != nil || got["password"] != "ok" || got["enable_password"] != "enable" {
-		t.Errorf("got %v, %v", got, err)
-	}
-}
-
 // TestLoadDoesNotResolve: loading never reads secrets, so a missing variable is not a load error.
 func TestLoadDoesNotResolve(t *testing.T) {
 	os.Unsetenv("BILLING_DB_PW")
-	if _, ds := Load("../../examples"); ds.HasErrors() {
+	if _, ds := LoadWithOptions(Options{}, "../../examples"); ds.HasErrors() {
 		t.Fatal(ds)
 	}
 }

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -26,7 +27,7 @@ type WriteOptions struct {
 // Write renders doc in the YAML shape Load reads: version, owner, vaults sorted by title, then
 // records sorted by kind and title. IPs are written as merged ranges, settings that equal their
 // Qualys default are left out, secrets are {env: NAME} or {file: path} references, and multi-line
-// comments use block style. Load(Write(doc)) yields doc again.
+// comments use block style. LoadWithOptions(Write(doc)) yields doc again.
 func Write(w io.Writer, doc *Document, opts WriteOptions) error {
 	root := mapping()
 	addKey(root, "version", scalar("!!int", "1"))
@@ -125,7 +126,7 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 		l := mapping()
 		l.Style = yaml.FlowStyle
 		addKey(l, "vault", ystr(o.Login.Vault))
-		for _, k := range sortedKeys(o.Login.Params) {
+		for _, k := range slices.Sorted(maps.Keys(o.Login.Params)) {
 			if o.Login.Params[k] != "" {
 				addKey(l, k, ystr(o.Login.Params[k]))
 			}

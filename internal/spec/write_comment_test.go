@@ -25,7 +25,7 @@ func TestWriteObjectComment(t *testing.T) {
 		t.Fatalf("comment missing or misplaced:\n%s", buf.String())
 	}
 	dir := writeFiles(t, map[string]string{"x.yaml": buf.String()})
-	got, ds := Load(dir)
+	got, ds := LoadWithOptions(Options{}, dir)
 	if ds.HasErrors() {
 		t.Fatalf("load: %v", ds)
 	}

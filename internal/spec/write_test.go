@@ -33,13 +33,13 @@ func writeAndLoad(t *testing.T, doc *Document, opts WriteOptions) (*Document, Di
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, ds := Load(path)
+	got, ds := LoadWithOptions(Options{}, path)
 	return got, ds, buf.String()
 }
 
-// TestWriteRoundTrip: Load(Write(doc)) equals doc for every example.
+// TestWriteRoundTrip: LoadWithOptions(Options{}, Write(doc)) equals doc for every example.
 func TestWriteRoundTrip(t *testing.T) {
-	doc, ds := Load("../../examples")
+	doc, ds := LoadWithOptions(Options{}, "../../examples")
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
