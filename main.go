@@ -45,6 +45,7 @@ func (e *exitErr) Unwrap() error { return e.err }
 // CLI is qsync's command line.
 type CLI struct {
 	Globals
+	extraCommands
 
 	Validate ValidateCmd `cmd:"" help:"Check configuration files against the schema and qsync's rules, without contacting Qualys."`
 	Plan     PlanCmd     `cmd:"" help:"Show what apply would change in Qualys to match the configuration."`
@@ -76,7 +77,7 @@ func run(args []string, env *Env) int {
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.Writers(env.Stdout, env.Stderr),
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
-		kong.Vars{"version": version},
+		kong.Vars{"version": versionLine()},
 	)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
@@ -145,6 +146,6 @@ type VersionCmd struct{}
 
 // Run prints qsync's version.
 func (c *VersionCmd) Run(env *Env) error {
-	fmt.Fprintf(env.Stdout, "qsync %s\n", version)
+	fmt.Fprintln(env.Stdout, versionLine())
 	return nil
 }

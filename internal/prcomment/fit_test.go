@@ -73,12 +73,12 @@ func TestFit(t *testing.T) {
 
 func TestBalanced(t *testing.T) {
 	for s, want := range map[string]bool{
-		"```\ncode\n```\n":                           true,
-		"```\ncode\n":                                false,
-		"````\n```\n````\n":                          true,
-		"<details>\n\n```\n</details>\n```\n":        false, // the closer is inside the fence
+		"```\ncode\n```\n":                            true,
+		"```\ncode\n":                                 false,
+		"````\n```\n````\n":                           true,
+		"<details>\n\n```\n</details>\n```\n":         false, // the closer is inside the fence
 		"<details><summary>x</summary>\n</details>\n": true,
-		"~~~\n```\n~~~\n<details>\n":                 false,
+		"~~~\n```\n~~~\n<details>\n":                  false,
 	} {
 		if got := prcomment.Balanced(s); got != want {
 			t.Errorf("Balanced(%q) = %v, want %v", s, got, want)
