@@ -116,14 +116,20 @@ func (c *CommentCmd) body(env *Env, rc prcomment.RenderContext) (prcomment.Kind,
 	} else {
 		data, err = os.ReadFile(c.File)
 	}
-	if err != nil {
+	missing := errors.Is(err, os.ErrNotExist) && c.File != "-"
+	if err != nil && !missing {
 		return "", "", fmt.Errorf("read the comment body: %w", err)
 	}
 	body := strings.TrimRight(string(data), "\n") + "\n"
 	if strings.TrimSpace(body) == "" {
-		// An empty plan.md means plan died before writing anything, not "no changes".
+		// No plan.md (an earlier step such as validate failed) or an empty one (plan died before
+		// writing): the last good plan must not stay standing as if it were current.
+		why := fmt.Sprintf("%s is empty: qsync plan stopped before writing a plan; see the job log.", c.File)
+		if missing {
+			why = fmt.Sprintf("%s does not exist: no plan was made (an earlier step, e.g. qsync validate, failed); see the job log.", c.File)
+		}
 		var b bytes.Buffer
-		if err := prcomment.RenderFailure(&b, "qsync plan", "qsync plan wrote no output; see the job log.", rc); err != nil {
+		if err := prcomment.RenderFailure(&b, "qsync plan", why, rc); err != nil {
 			return "", "", err
 		}
 		return prcomment.KindPlan, b.String(), nil
