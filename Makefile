@@ -7,7 +7,7 @@ BIN      := bin/qsync
 RACE_PKGS := ./internal/qualysclient/... ./internal/qualysemu/... ./internal/live/... ./internal/apply/... ./internal/drill/...
 FUZZTIME ?= 3s
 
-.PHONY: all build demo test vet race fuzz-smoke fuzz bench schema clean
+.PHONY: all build demo test vet race fuzz-smoke fuzz bench schema release clean
 
 all: build
 
@@ -49,5 +49,11 @@ bench:
 schema:
 	$(GO) generate ./...
 
+## release: archives for linux, darwin and windows on amd64 and arm64, SHA256SUMS and a CycloneDX
+## SBOM in dist/, reproducibly (timestamps from SOURCE_DATE_EPOCH, default the commit's time)
+release:
+	$(GO) run ./internal/release/cmd/release -version $(VERSION) -out dist
+	cd dist && sha256sum -c SHA256SUMS
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/qsync/qsync/internal/prcomment/prcommenttest"
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/qualysemu"
 )
@@ -31,8 +32,8 @@ type ciWorkflow struct {
 // emulator, with bash and the qsync that testscript.Main puts on PATH: the pull request job
 // (validate, plan --out), the merge job (apply of that saved plan), and the scheduled drift check
 // before and after someone changes a record by hand. A workflow that stops matching the CLI (a
-// renamed flag, a changed exit code) fails here. The glue around the commands (gh, curl, the
-// comment script) is not run.
+// renamed flag, a changed exit code) fails here. qsync comment posts to a fake of the GitHub or
+// GitLab API; the other glue (gh, curl) is not run.
 func TestCIExamples(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("bash not found")
@@ -40,21 +41,88 @@ func TestCIExamples(t *testing.T) {
 	for _, tc := range []struct {
 		file  string
 		parse func(t *testing.T, data []byte) ciWorkflow
+		forge func(t *testing.T, work string) ciForge
 	}{
-		{"examples/ci/github-actions.yml", parseGitHubWorkflow},
-		{"examples/ci/gitlab-ci.yml", parseGitLabPipeline},
+		{"examples/ci/github-actions.yml", parseGitHubWorkflow, fakeGitHubForge},
+		{"examples/ci/gitlab-ci.yml", parseGitLabPipeline, fakeGitLabForge},
 	} {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
 			data, err := os.ReadFile(tc.file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			runCIWorkflow(t, tc.parse(t, data))
+			runCIWorkflow(t, tc.parse(t, data), tc.forge)
 		})
 	}
 }
 
-func runCIWorkflow(t *testing.T, wf ciWorkflow) {
+// ciForge is a fake of the code host's API (GitHub or GitLab) that qsync comment posts to: the
+// variables the CI system gives each job, and the comments posted so far.
+type ciForge struct {
+	env      func(job string) map[string]string
+	comments func() []string
+}
+
+const ciForgeToken = "forge-token-canary-7f3a"
+
+func fakeGitHubForge(t *testing.T, work string) ciForge {
+	fake := &prcommenttest.GitHub{Repo: "acme/scan-config", Token: ciForgeToken, CommitPulls: map[string][]int{"mergesha": {5}}}
+	fake.AddComment(5, "octocat", "please review")
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	event := filepath.Join(work, "..", "pull_request.json")
+	if err := os.WriteFile(event, []byte(`{"number": 5, "pull_request": {"number": 5, "head": {"sha": "headsha"}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	push := filepath.Join(work, "..", "push.json")
+	if err := os.WriteFile(push, []byte(`{"ref": "refs/heads/main"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return ciForge{
+		env: func(job string) map[string]string {
+			e := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_API_URL": srv.URL, "GITHUB_REPOSITORY": "acme/scan-config",
+				"GITHUB_TOKEN": ciForgeToken, "GITHUB_SERVER_URL": "https://github.example", "GITHUB_RUN_ID": "77",
+				"GITHUB_STEP_SUMMARY": filepath.Join(work, "..", "summary-"+job+".md"), "GITHUB_EVENT_PATH": event, "GITHUB_SHA": "prmergesha"}
+			if job != "plan" {
+				e["GITHUB_EVENT_PATH"], e["GITHUB_SHA"] = push, "mergesha"
+			}
+			return e
+		},
+		comments: func() []string {
+			var out []string
+			for _, c := range fake.Comments(5) {
+				out = append(out, c.Body)
+			}
+			return out
+		},
+	}
+}
+
+func fakeGitLabForge(t *testing.T, work string) ciForge {
+	fake := &prcommenttest.GitLab{Project: "42", Token: ciForgeToken, UserID: 9, CommitMRs: map[string][]int{"mergesha": {5}}}
+	fake.AddNote(5, 3, "please review")
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	return ciForge{
+		env: func(job string) map[string]string {
+			e := map[string]string{"GITLAB_CI": "true", "CI_API_V4_URL": srv.URL + "/api/v4", "CI_PROJECT_ID": "42",
+				"QSYNC_GITLAB_TOKEN": ciForgeToken, "CI_JOB_URL": "https://gitlab.example/jobs/77", "CI_COMMIT_SHA": "mergesha"}
+			if job == "plan" {
+				e["CI_MERGE_REQUEST_IID"], e["CI_COMMIT_SHA"] = "5", "headsha"
+			}
+			return e
+		},
+		comments: func() []string {
+			var out []string
+			for _, c := range fake.Notes(5) {
+				out = append(out, c.Body)
+			}
+			return out
+		},
+	}
+}
+
+func runCIWorkflow(t *testing.T, wf ciWorkflow, newForge func(t *testing.T, work string) ciForge) {
 	for _, job := range []string{"plan", "apply", "drift"} {
 		if len(wf.jobs[job]) == 0 {
 			t.Fatalf("job %q runs no qsync command", job)
@@ -78,7 +146,11 @@ func runCIWorkflow(t *testing.T, wf ciWorkflow) {
 	defer hs.Close()
 
 	// The repository checkout: examples/*.yaml as the configuration directory.
-	work := t.TempDir()
+	work := filepath.Join(t.TempDir(), "checkout")
+	if err := os.Mkdir(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	forge := newForge(t, work)
 	cfg := filepath.Join(work, config)
 	if err := os.MkdirAll(filepath.Join(cfg, "secrets"), 0o755); err != nil {
 		t.Fatal(err)
@@ -120,11 +192,17 @@ func runCIWorkflow(t *testing.T, wf ciWorkflow) {
 	env["QUALYS_API_URL"] = hs.URL
 	env["QUALYS_USERNAME"] = "ci"
 	env["QUALYS_PASSWORD"] = "ci-login-secret"
-	var environ []string
-	for k, v := range env {
-		environ = append(environ, k+"="+v)
+	environFor := func(job string) []string {
+		var environ []string
+		for k, v := range env {
+			environ = append(environ, k+"="+v)
+		}
+		for k, v := range forge.env(job) {
+			environ = append(environ, k+"="+v)
+		}
+		sort.Strings(environ)
+		return environ
 	}
-	sort.Strings(environ)
 
 	// run runs one job's qsync lines; each must exit with 0, except --detailed-exitcode ones,
 	// which must exit with drift.
@@ -133,7 +211,7 @@ func runCIWorkflow(t *testing.T, wf ciWorkflow) {
 		var all strings.Builder
 		for _, line := range wf.jobs[job] {
 			cmd := exec.Command("bash", "-c", "set -euo pipefail\n"+line)
-			cmd.Dir, cmd.Env = work, environ
+			cmd.Dir, cmd.Env = work, environFor(job)
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			err := cmd.Run()
@@ -144,6 +222,9 @@ func runCIWorkflow(t *testing.T, wf ciWorkflow) {
 			}
 			if code != want {
 				t.Fatalf("job %s: %s\nexit %d (%v), want %d; output:\n%s", job, line, code, err, want, out.String())
+			}
+			if strings.Contains(out.String(), ciForgeToken) {
+				t.Fatalf("job %s: %s printed the forge token:\n%s", job, line, out.String())
 			}
 			all.WriteString(out.String())
 		}
@@ -165,9 +246,27 @@ func runCIWorkflow(t *testing.T, wf ciWorkflow) {
 	}
 	read("plan.json")
 
-	// Merge: apply exactly the saved plan, which converges.
+	// The plan is this configuration's one comment on the request, next to the reviewer's.
+	planMarker := "<!-- qsync:plan owner=secops config=" + config + " -->"
+	if got := forge.comments(); len(got) != 2 || !strings.HasPrefix(got[1], planMarker+"\n### qsync plan for owner `secops`") ||
+		!strings.Contains(got[1], "Plan for commit `headsha`") {
+		t.Fatalf("comments after the plan job: %q", got)
+	}
+	// A second run (a new push) updates that comment instead of adding one.
+	run("plan", 0)
+	if got := forge.comments(); len(got) != 2 {
+		t.Fatalf("a second plan run left %d comments, want 2", len(got))
+	}
+
+	// Merge: apply exactly the saved plan, which converges; the result goes to the merged request.
 	if out := run("apply", 0); !strings.Contains(out, "Converged") {
 		t.Fatalf("apply did not converge:\n%s", out)
+	}
+	if !strings.Contains(read("result.json"), `"converged": true`) {
+		t.Fatalf("result.json:\n%s", read("result.json"))
+	}
+	if got := forge.comments(); len(got) != 3 || !strings.HasPrefix(got[2], "<!-- qsync:apply owner=secops config="+config+" -->\n### qsync apply for owner `secops`: converged") {
+		t.Fatalf("comments after the apply job: %q", got)
 	}
 
 	// Schedule: no drift; then someone changes a managed record in the Qualys UI: drift (exit 2).
@@ -225,7 +324,8 @@ func parseGitHubWorkflow(t *testing.T, data []byte) ciWorkflow {
 	return wf
 }
 
-// parseGitLabPipeline takes the top-level variables and each job's before_script and script.
+// parseGitLabPipeline takes the top-level variables and each job's before_script, script and
+// after_script.
 func parseGitLabPipeline(t *testing.T, data []byte) ciWorkflow {
 	var doc map[string]yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -242,11 +342,12 @@ func parseGitLabPipeline(t *testing.T, data []byte) ciWorkflow {
 		var job struct {
 			BeforeScript []string `yaml:"before_script"`
 			Script       []string `yaml:"script"`
+			AfterScript  []string `yaml:"after_script"`
 		}
 		if n.Kind != yaml.MappingNode || n.Decode(&job) != nil {
 			continue
 		}
-		for _, s := range append(job.BeforeScript, job.Script...) {
+		for _, s := range append(append(job.BeforeScript, job.Script...), job.AfterScript...) {
 			wf.jobs[name] = append(wf.jobs[name], qsyncLines(s)...)
 		}
 	}

@@ -17,7 +17,12 @@ type PlanCmd struct {
 }
 
 // Run plans and prints the plan.
-func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env) error {
+func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env) (err error) {
+	if c.Format == "markdown" { // a failed run writes a failure block (plan_failure.go)
+		var finish func(error) error
+		env, finish = markdownFailure(env)
+		defer func() { err = finish(err) }()
+	}
 	r, err := runPlan(ctx, g, env, c.Paths, c.PlanFlags)
 	if err != nil {
 		return err

@@ -30,7 +30,7 @@ func TestDocsMatchCLI(t *testing.T) {
 		}
 		text := read(doc)
 		for _, f := range flagRE.FindAllString(out.String(), -1) {
-			if slices.Contains([]string{"--help", "--api-url", "--platform", "--ca-bundle", "--debug-http", "--no-color"}, f) {
+			if slices.Contains([]string{"--help", "--api-url", "--platform", "--ca-bundle", "--debug-http", "--no-color", "--version"}, f) {
 				continue
 			}
 			if !strings.Contains(text, f) {

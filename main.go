@@ -48,6 +48,7 @@ func (e *exitErr) Unwrap() error { return e.err }
 // CLI is qsync's command line.
 type CLI struct {
 	Globals
+	extraCommands
 
 	Validate ValidateCmd `cmd:"" help:"Check configuration files against the schema and qsync's rules, without contacting Qualys."`
 	Plan     PlanCmd     `cmd:"" help:"Show what apply would change in Qualys to match the configuration."`
@@ -80,7 +81,7 @@ func run(args []string, env *Env) int {
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.Writers(env.Stdout, env.Stderr),
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
-		kong.Vars{"version": version, "kinds": strings.Join(spec.KindNames(), ","),
+		kong.Vars{"version": versionLine(), "kinds": strings.Join(spec.KindNames(), ","),
 			"kinds_help": strings.Join(spec.KindNames(), ", "), "kind_files": strings.Join(kindFiles(), ", ")},
 	)
 	if err != nil {
@@ -159,6 +160,6 @@ type VersionCmd struct{}
 
 // Run prints qsync's version.
 func (c *VersionCmd) Run(env *Env) error {
-	fmt.Fprintf(env.Stdout, "qsync %s\n", version)
+	fmt.Fprintln(env.Stdout, versionLine())
 	return nil
 }

@@ -1,0 +1,13 @@
+// Package prcomment posts qsync's plan and apply results to the pull request (GitHub) or merge
+// request (GitLab) under review, as one comment per configuration that later runs update in place.
+//
+// It owns: detecting the platform and the request from the standard CI environment; finding the
+// comment again among all of the request's comments (following pagination) by a hidden marker
+// that names the kind of comment, the owner and the configuration path, and only among comments
+// written by the token's own user; fitting a body into the platform's size limit at a safe
+// boundary (keeping deletes and refusals, balancing code fences and <details>, pointing to the
+// full artifact); and rendering the markdown of an apply result and of a failed run.
+//
+// Every API call goes through one function (client.do), which refuses plain http except to a
+// loopback address and never puts the token into an error or a log line.
+package prcomment
