@@ -142,13 +142,22 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 		case "title":
 			if s, ok := val.(string); ok {
 				o.Title = strings.TrimSpace(s)
-				if o.Title != s && o.Title != "" {
+				if msg := checkText(s, false); msg != "" {
+					l.valueErrorf(f.at(p), p, "title: %s", msg)
+				} else if o.Title != s && o.Title != "" {
 					l.valueErrorf(f.at(p), p, "title %q has leading or trailing white space", s)
 				}
 			}
 		case "previous_titles":
 			if list, ok := val.([]any); ok {
-				for _, e := range list {
+				for i, e := range list {
+					if s, ok := e.(string); ok {
+						if msg := checkText(s, false); msg != "" {
+							ep := child(p, i)
+							l.valueErrorf(f.at(ep), ep, "previous title: %s", msg)
+							continue
+						}
+					}
 					if s, ok := e.(string); ok && strings.TrimSpace(s) != "" {
 						o.PreviousTitles = append(o.PreviousTitles, strings.TrimSpace(s))
 					}
@@ -156,7 +165,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 			}
 		case "comments":
 			if s, ok := val.(string); ok {
-				o.Comments, _ = Canonical(&FieldDef{Type: TypeText}, s)
+				l.comments(f, p, s, o)
 			}
 		case "adopt":
 			o.Adopt, _ = val.(bool)
@@ -178,6 +187,13 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 						o.FieldPos["login."+pk] = f.at(child(p, pk))
 						if pk == "vault" {
 							continue
+						}
+						if s, ok := lm[pk].(string); ok {
+							if msg := checkText(s, false); msg != "" {
+								lp := child(p, pk)
+								l.valueErrorf(f.at(lp), lp, "%s: %s", pk, msg)
+								continue
+							}
 						}
 						if s, ok := lm[pk].(string); ok && strings.TrimSpace(s) != "" {
 							if o.Login.Params == nil {
@@ -213,6 +229,37 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	}
 	l.objectRules(o, def, x)
 	l.doc.Objects = append(l.doc.Objects, o)
+}
+
+// comments checks and canonicalises the user's comment text: it may not contain an ownership
+// marker (only qsync writes one, as the last line) nor characters XML or a reviewer's terminal
+// cannot take, and is compared as Qualys lists it (see CanonicalComments).
+func (l *loader) comments(f *yamlFile, p, s string, o *Object) {
+	if msg := checkText(s, true); msg != "" {
+		l.valueErrorf(f.at(p), p, "comments: %s", msg)
+		return
+	}
+	if i := MarkerInText(s); i >= 0 {
+		line := strings.Count(s[:i], "\n") + 1
+		l.valueErrorf(f.at(p), p, "comments line %d looks like qsync's ownership marker (%q); only qsync writes it, "+
+			"after the comments: remove it", line, markerPreview(s[i:]))
+		return
+	}
+	o.Comments = CanonicalComments(s)
+}
+
+// markerPreview is the marker-shaped text at the start of s, up to its closing bracket or line end.
+func markerPreview(s string) string {
+	if i := strings.IndexAny(s, "]\n"); i >= 0 {
+		if s[i] == ']' {
+			i++
+		}
+		s = s[:i]
+	}
+	if len(s) > 80 {
+		s = s[:80] + "..."
+	}
+	return s
 }
 
 func hasSubTypes(k Kind) bool {
@@ -294,6 +341,10 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 	default:
 		s, ok := val.(string)
 		if !ok {
+			return
+		}
+		if msg := checkText(s, fd.Type == TypeText); msg != "" {
+			l.valueErrorf(f.at(p), p, "%s: %s", fd.Name, msg)
 			return
 		}
 		raw = s
