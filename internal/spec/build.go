@@ -303,7 +303,7 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 		}
 		raw = strconv.FormatBool(b)
 	case TypeInt:
-		n, ok := val.(int64)
+		n, ok := l.integer(f, p, fd, val)
 		if !ok {
 			return
 		}
@@ -359,6 +359,28 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 	if c != "" && !(fd.Type == TypeBool && c == "false") {
 		x.set[fd.Name] = true
 	}
+}
+
+// decimalRE is how an integer is written: base 10, without leading zeros (a minus sign is left
+// to the schema's minimum).
+var decimalRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+
+// integer reads the value of an integer field. Only a YAML integer written in base 10 is one:
+// YAML reads 03306 and 0o10 as octal and 0x10 as hex, and 3306.0 or 1e3 are floats that Qualys
+// would not take; each is refused where it is written, instead of being sent as another number or
+// dropped. Other types are left to the schema.
+func (l *loader) integer(f *yamlFile, p string, fd *FieldDef, val any) (int64, bool) {
+	raw := f.raw(p)
+	switch n := val.(type) {
+	case int64:
+		if decimalRE.MatchString(raw) {
+			return n, true
+		}
+		l.valueErrorf(f.at(p), p, "%s %s is not written in base 10 (YAML reads it as %d): write the number in decimal digits without leading zeros", fd.Name, raw, n)
+	case float64:
+		l.valueErrorf(f.at(p), p, "%s %s is not an integer: write it in decimal digits only", fd.Name, raw)
+	}
+	return 0, false
 }
 
 // secretRef reads {env: NAME} or {file: path}; a plain value is refused without being echoed.

@@ -69,3 +69,32 @@ func TestCommentsCanonicalLikeTheClient(t *testing.T) {
 		t.Errorf("live comments split into %q %+v, want %q", text, m, want)
 	}
 }
+
+// TestIntegersAreBase10: YAML reads 03306 and 010 as octal, 0x10 as hex, 3306.0 and 1e3 as
+// floats; each is a positioned error, as is a port outside 1-65535.
+func TestIntegersAreBase10(t *testing.T) {
+	for _, c := range []struct{ port, want string }{
+		{"03306", "c.yaml:10:11: records/0/port: port 03306 is not written in base 10 (YAML reads it as 1734)"},
+		{"010", "c.yaml:10:11: records/0/port: port 010 is not written in base 10 (YAML reads it as 8)"},
+		{"0o10", "c.yaml:10:11: records/0/port: port 0o10 is not written in base 10"},
+		{"0x10", "c.yaml:10:11: records/0/port: port 0x10 is not written in base 10 (YAML reads it as 16)"},
+		{"3306.0", "c.yaml:10:11: records/0/port: port 3306.0 is not an integer"},
+		{"1e3", "c.yaml:10:11: records/0/port: port 1e3 is not an integer"},
+		{"0", "c.yaml:10:11: records/0/port: must be >= 1 but found 0"},
+		{"65536", "c.yaml:10:11: records/0/port: must be <= 65535 but found 65536"},
+	} {
+		t.Run(c.port, func(t *testing.T) {
+			_, got := loadOne(t, mysqlDoc("    port: "+c.port+"\n"))
+			if !strings.Contains(got, c.want) {
+				t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, c.want)
+			}
+			if n := strings.Count(got, "\n") + 1; n != 1 {
+				t.Errorf("%d diagnostics, want 1:\n%s", n, got)
+			}
+		})
+	}
+	doc, got := loadOne(t, mysqlDoc("    port: 3306\n"))
+	if got != "" || doc.Objects[0].Attrs["port"] != "3306" {
+		t.Errorf("port 3306: %q, diagnostics %s", doc.Objects[0].Attrs["port"], got)
+	}
+}

@@ -33,6 +33,8 @@ type FieldDef struct {
 	// Inclusive length (characters) or value limits; zero means unlimited.
 	MinLen, MaxLen int
 	Max            int
+	// Min is the least value of an int field (a port is at least 1); zero means 0.
+	Min int
 	Enum           []string
 	// Format is a JSON Schema format asserted at load ("uri"; for lists, of each item: "hostname").
 	Format string
@@ -133,7 +135,7 @@ var mysqlFields = []FieldDef{
 		Doc: "MySQL account (or the vault account with a vault login)."},
 	password("Password of the MySQL account (at most 100 ASCII characters)."),
 	{Name: "database", Element: "DATABASE", Type: TypeString, Required: true, Doc: "Database name to authenticate to."},
-	{Name: "port", Element: "PORT", Type: TypeInt, Required: true, Max: 65535, Doc: "Port the database listens on."},
+	{Name: "port", Element: "PORT", Type: TypeInt, Required: true, Min: 1, Max: 65535, Doc: "Port the database listens on."},
 	{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "false",
 		Doc: "Full SSL certificate validation of the MySQL server."},
 	{Name: "hosts", Element: "HOSTS", Item: "HOST", Type: TypeList, Format: "hostname",
@@ -150,7 +152,7 @@ func unixFields(extra ...FieldDef) []FieldDef {
 		{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 255,
 			Doc: "Account used to log in (or the vault account with a vault login)."},
 		password("Password of the account (at most 100 ASCII characters)."),
-		{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535, Doc: "Custom port for compliance scans."},
+		{Name: "port", Element: "PORT", Type: TypeInt, Min: 1, Max: 65535, Doc: "Custom port for compliance scans."},
 		{Name: "cleartext_password", Element: "CLEARTEXT_PASSWORD", Type: TypeBool, Default: "false", Basic: true,
 			Doc: "Allow sending the password in clear text."},
 		{Name: "use_agentless_tracking", Element: "USE_AGENTLESS_TRACKING", Type: TypeBool, Default: "false",
@@ -306,7 +308,7 @@ var vaultKinds = []KindDef{
 	{Kind: KindVault, Type: "cyberark_pim", QualysType: "CyberArk PIM Suite", Doc: "CyberArk PIM Suite vault.",
 		Fields: []FieldDef{
 			str("server_address", "Vault server address.", true),
-			{Name: "port", Element: "PORT", Type: TypeInt, Default: "1858", Max: 65535, Doc: "Vault TCP port."},
+			{Name: "port", Element: "PORT", Type: TypeInt, Default: "1858", Min: 1, Max: 65535, Doc: "Vault TCP port."},
 			str("safe", "Safe name.", true),
 			str("username", "Vault user.", true), secret("password", "Vault user password.", true),
 		},
@@ -343,7 +345,7 @@ var vaultKinds = []KindDef{
 	{Kind: KindVault, Type: "quest", QualysType: "Quest Vault", Doc: "Quest (One Identity) vault.",
 		Fields: []FieldDef{
 			str("server_address", "Vault server address.", true),
-			{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535, Doc: "Vault TCP port."},
+			{Name: "port", Element: "PORT", Type: TypeInt, Min: 1, Max: 65535, Doc: "Vault TCP port."},
 			str("username", "Vault user.", true), secret("access_key", "Access key.", true),
 		},
 		LoginParams: []FieldDef{loginParam("vault_authorization_name", "VAULT_AUTHORIZATION_NAME", "Authorization name.", false, true)}},

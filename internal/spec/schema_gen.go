@@ -218,7 +218,7 @@ func fieldSchema(f *FieldDef) obj {
 		}
 	case TypeInt:
 		s["type"] = "integer"
-		s["minimum"] = 0
+		s["minimum"] = f.Min
 		if f.Max > 0 {
 			s["maximum"] = f.Max
 		}
