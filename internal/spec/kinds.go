@@ -34,8 +34,8 @@ type FieldDef struct {
 	MinLen, MaxLen int
 	Max            int
 	// Min is the least value of an int field (a port is at least 1); zero means 0.
-	Min int
-	Enum           []string
+	Min  int
+	Enum []string
 	// Format is a JSON Schema format asserted at load ("uri"; for lists, of each item: "hostname").
 	Format string
 	// Default is the canonical value Qualys reports when the field was never set, so an omitted
