@@ -33,9 +33,7 @@ type FieldDef struct {
 	// Inclusive length (characters) or value limits; zero means unlimited.
 	MinLen, MaxLen int
 	Max            int
-	// Min is the least value of an int field (a port is at least 1); zero means 0.
-	Min  int
-	Enum []string
+	Enum           []string
 	// Format is a JSON Schema format asserted at load ("uri"; for lists, of each item: "hostname").
 	Format string
 	// Default is the canonical value Qualys reports when the field was never set, so an omitted
@@ -48,6 +46,8 @@ type FieldDef struct {
 	// Unverified marks parameter names the Qualys reference could not confirm.
 	Unverified bool
 	Doc        string
+	// Min is the least value of an int field (a port is at least 1); zero means 0.
+	Min int
 }
 
 // KindDef is the descriptor table of one kind (or unix sub_type, or vault type): everything the
