@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -22,6 +23,7 @@ type loader struct {
 	// replaced holds the paths of values the loader reported on more precisely than the schema
 	// can (plaintext secrets, quoted enums, ...); schema errors at those paths are dropped.
 	replaced map[string]bool
+	roots    map[string]string // SecretRoot by configuration directory
 }
 
 // valueErrorf reports a problem with the value at path, replacing what the schema says about it.
@@ -415,6 +417,11 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 				l.valueErrorf(f.at(kp), kp, "%q is not an environment variable name (letters, digits and _)", s)
 				bad = true
 			default:
+				if msg := CheckEnvName(s, l.secretEnvPrefix()); msg != "" {
+					l.valueErrorf(f.at(kp), kp, "%s", msg)
+					bad = true
+					continue
+				}
 				ref.Env = s
 			}
 		case "file":
@@ -430,6 +437,16 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 					s = filepath.Join(f.dir, s)
 				}
 				ref.File = filepath.Clean(s)
+				root, err := l.secretRoot(f.dir)
+				if err == nil {
+					err = checkSecretFile(ref.File, root)
+				}
+				if err != nil {
+					l.valueErrorf(f.at(kp), kp, "%v", err)
+					bad = true
+					continue
+				}
+				ref.Root = root
 			}
 		default:
 			l.unknownKey(f, p, k, []string{"env", "file"}, "in a secret reference")
@@ -448,6 +465,34 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 		return SecretRef{}, false
 	}
 	return ref, true
+}
+
+// secretEnvPrefix is the prefix {env: NAME} references must have ("" for any).
+func (l *loader) secretEnvPrefix() string {
+	if l.opts.SecretEnvPrefix != "" {
+		return l.opts.SecretEnvPrefix
+	}
+	return os.Getenv(EnvSecretEnvPrefix)
+}
+
+// secretRoot is the directory {file: ...} references of files in dir must resolve inside.
+func (l *loader) secretRoot(dir string) (string, error) {
+	if r, ok := l.roots[dir]; ok {
+		return r, nil
+	}
+	sd := l.opts.SecretDir
+	if sd == "" {
+		sd = os.Getenv(EnvSecretDir)
+	}
+	r, err := SecretRoot(dir, sd)
+	if err != nil {
+		return "", err
+	}
+	if l.roots == nil {
+		l.roots = map[string]string{}
+	}
+	l.roots[dir] = r
+	return r, nil
 }
 
 // ips parses the record's address list.

@@ -98,3 +98,145 @@ func TestIntegersAreBase10(t *testing.T) {
 		t.Errorf("port 3306: %q, diagnostics %s", doc.Objects[0].Attrs["port"], got)
 	}
 }
+
+// TestSecretReferencesCannotNameCredentials: qsync's own and the CI platform's credentials are
+// refused where the reference is written; export's QSYNC_<KIND>_ names and ordinary names pass.
+func TestSecretReferencesCannotNameCredentials(t *testing.T) {
+	for _, c := range []struct {
+		env  string
+		deny string // the matching pattern; "" when allowed
+	}{
+		{"QUALYS_PASSWORD", "QUALYS_PASSWORD"},
+		{"QUALYS_USERNAME", "QUALYS_USERNAME"},
+		{"QSYNC_SECRET_KEY", "QSYNC_*"},
+		{"qsync_secret_key", "QSYNC_*"},
+		{"GITHUB_TOKEN", "GITHUB_*"},
+		{"ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_*"},
+		{"CI_JOB_TOKEN", "CI_JOB_TOKEN"},
+		{"CI_REGISTRY_PASSWORD", "CI_*PASSWORD*"},
+		{"CI_DEPLOY_TOKEN_X", "CI_*TOKEN*"},
+		{"AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"},
+		{"QSYNC_MYSQL_DB_PASSWORD", ""},
+		{"QSYNC_VAULT_CA_PAM_PROD_APIKEY", ""},
+		{"DB_PW", ""},
+	} {
+		t.Run(c.env, func(t *testing.T) {
+			_, got := loadOne(t, strings.Replace(mysqlDoc("    port: 3306\n"), "{env: PW}", "{env: "+c.env+"}", 1))
+			if c.deny == "" {
+				if got != "" {
+					t.Errorf("refused:\n%s", got)
+				}
+				return
+			}
+			want := "c.yaml:8:21: records/0/password/env: " + c.env + " is qsync's own or the CI platform's credential or setting (matches " + c.deny + ")"
+			if !strings.Contains(got, want) {
+				t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// TestSecretEnvPrefix: QSYNC_SECRET_ENV_PREFIX (or Options.SecretEnvPrefix) restricts references
+// to one prefix, at load and at resolve time.
+func TestSecretEnvPrefix(t *testing.T) {
+	t.Setenv(EnvSecretEnvPrefix, "QUALYS_SECRET_")
+	_, got := loadOne(t, mysqlDoc("    port: 3306\n"))
+	want := `c.yaml:8:21: records/0/password/env: PW does not start with "QUALYS_SECRET_": QSYNC_SECRET_ENV_PREFIX restricts`
+	if !strings.Contains(got, want) {
+		t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, want)
+	}
+	if _, got := loadOne(t, strings.Replace(mysqlDoc("    port: 3306\n"), "{env: PW}", "{env: QUALYS_SECRET_DB}", 1)); got != "" {
+		t.Errorf("prefixed name refused:\n%s", got)
+	}
+	t.Setenv("PW", "canary-Secret-4711")
+	if _, err := Resolve(SecretRef{Env: "PW"}); err == nil || !strings.Contains(err.Error(), "does not start with") {
+		t.Errorf("Resolve outside the prefix: %v", err)
+	}
+}
+
+// TestSecretFilesStayInTheRepository: {file: ...} resolves only inside the configuration's git
+// repository (or QSYNC_SECRET_DIR); a path or a symbolic link leading out is refused.
+func TestSecretFilesStayInTheRepository(t *testing.T) {
+	repo := t.TempDir()
+	outside := t.TempDir()
+	mkdir := func(p string) {
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(p, content string) {
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mkdir(filepath.Join(repo, ".git"))
+	mkdir(filepath.Join(repo, "config"))
+	mkdir(filepath.Join(repo, "secrets"))
+	write(filepath.Join(repo, "secrets", "db"), "canary-Secret-4711\n\n")
+	write(filepath.Join(outside, "stolen"), "canary-Secret-4711\n")
+	if err := os.Symlink(filepath.Join(outside, "stolen"), filepath.Join(repo, "secrets", "link")); err != nil {
+		t.Skip("no symbolic links:", err)
+	}
+	cfg := filepath.Join(repo, "config", "c.yaml")
+	load := func(ref string) (*Document, string) {
+		write(cfg, strings.Replace(mysqlDoc("    port: 3306\n"), "{env: PW}", ref, 1))
+		doc, ds := Load(cfg)
+		return doc, ds.Error()
+	}
+
+	doc, got := load("{file: ../secrets/db}")
+	if got != "" {
+		t.Fatalf("a file in the repository refused:\n%s", got)
+	}
+	v, err := Resolve(doc.Objects[0].Secrets["password"])
+	if err != nil || v != "canary-Secret-4711\n" {
+		t.Errorf("Resolve = %q, %v; want exactly one trailing newline trimmed", v, err)
+	}
+
+	for _, c := range []struct{ name, ref, want string }{
+		{"relative path out", "{file: ../../" + filepath.Base(outside) + "/stolen}", "is outside " + repo},
+		{"absolute path out", "{file: /etc/passwd}", "secret file /etc/passwd is outside " + repo},
+		{"symbolic link out", "{file: ../secrets/link}", "is a symbolic link to " + filepath.Join(outside, "stolen")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, got := load(c.ref)
+			if !strings.Contains(got, "config/c.yaml:8:22: records/0/password/file: secret file ") || !strings.Contains(got, c.want) {
+				t.Errorf("diagnostics:\n%s\nwant records/0/password/file: ... %s", got, c.want)
+			}
+			if strings.Contains(got, "canary") {
+				t.Errorf("diagnostics echo the secret:\n%s", got)
+			}
+		})
+	}
+
+	// A link created after validation is refused when the value is read.
+	ref := SecretRef{File: filepath.Join(repo, "secrets", "link"), Root: repo}
+	if _, err := Resolve(ref); err == nil || !strings.Contains(err.Error(), "outside") {
+		t.Errorf("Resolve through an escaping link: %v", err)
+	}
+
+	t.Run("QSYNC_SECRET_DIR", func(t *testing.T) {
+		t.Setenv(EnvSecretDir, outside)
+		doc, got := load("{file: " + filepath.Join(outside, "stolen") + "}")
+		if got != "" {
+			t.Fatalf("file in QSYNC_SECRET_DIR refused:\n%s", got)
+		}
+		if r := doc.Objects[0].Secrets["password"].Root; r != outside {
+			t.Errorf("root %q, want %q", r, outside)
+		}
+	})
+}
+
+// TestShortSecretsRefused: a secret too short to be masked safely is refused when resolved, naming
+// the reference and never the value.
+func TestShortSecretsRefused(t *testing.T) {
+	t.Setenv("TEST_SHORT", "ab1")
+	_, err := Resolve(SecretRef{Env: "TEST_SHORT"})
+	if err == nil || !strings.Contains(err.Error(), "secret env:TEST_SHORT has 3 characters, fewer than 4") || strings.Contains(err.Error(), "ab1") {
+		t.Errorf("err = %v", err)
+	}
+	t.Setenv("TEST_SHORT", "abc1")
+	if v, err := Resolve(SecretRef{Env: "TEST_SHORT"}); err != nil || v != "abc1" {
+		t.Errorf("4 characters: %q, %v", v, err)
+	}
+}

@@ -13,6 +13,12 @@ type Options struct {
 	// AllowUndeclaredVaults accepts a record login through a vault that no loaded file declares,
 	// because the caller will check it against the live vaults (see CheckVaultRefs).
 	AllowUndeclaredVaults bool
+	// SecretEnvPrefix restricts {env: NAME} references to names with this prefix; empty means the
+	// QSYNC_SECRET_ENV_PREFIX environment variable (see CheckEnvName).
+	SecretEnvPrefix string
+	// SecretDir is the directory {file: path} references must resolve inside; empty means the
+	// QSYNC_SECRET_DIR environment variable, else the configuration's git repository (see SecretRoot).
+	SecretDir string
 }
 
 // Load reads the YAML files named by paths into one Document. A directory stands for every *.yaml

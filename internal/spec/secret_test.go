@@ -16,17 +16,17 @@ func TestResolve(t *testing.T) {
 		}
 		return p
 	}
-	t.Setenv("QSYNC_TEST_SET", "s3cret")
-	t.Setenv("QSYNC_TEST_EMPTY", "")
+	t.Setenv("TEST_SECRET_SET", "s3cret")
+	t.Setenv("TEST_SECRET_EMPTY", "")
 	for _, c := range []struct {
 		name    string
 		ref     SecretRef
 		want    string
 		wantErr string
 	}{
-		{"env set", SecretRef{Env: "QSYNC_TEST_SET"}, "s3cret", ""},
-		{"env unset names the variable", SecretRef{Env: "QSYNC_TEST_UNSET"}, "", "environment variable QSYNC_TEST_UNSET is not set"},
-		{"env empty", SecretRef{Env: "QSYNC_TEST_EMPTY"}, "", "environment variable QSYNC_TEST_EMPTY is empty"},
+		{"env set", SecretRef{Env: "TEST_SECRET_SET"}, "s3cret", ""},
+		{"env unset names the variable", SecretRef{Env: "TEST_SECRET_UNSET"}, "", "environment variable TEST_SECRET_UNSET is not set"},
+		{"env empty", SecretRef{Env: "TEST_SECRET_EMPTY"}, "", "environment variable TEST_SECRET_EMPTY is empty"},
 		{"file trailing newline trimmed", SecretRef{File: write("pw", "hunter2\n")}, "hunter2", ""},
 		{"file CRLF trimmed", SecretRef{File: write("crlf", "hunter2\r\n")}, "hunter2", ""},
 		{"file inner newlines kept", SecretRef{File: write("pem", "-----BEGIN-----\nabc\n-----END-----\n")}, "-----BEGIN-----\nabc\n-----END-----", ""},
@@ -51,10 +51,10 @@ func TestResolve(t *testing.T) {
 
 // TestResolveObjectNamesRecordAndParameter: errors say which record and parameter, never the value.
 func TestResolveObjectNamesRecordAndParameter(t *testing.T) {
-	t.Setenv("QSYNC_TEST_PW", "CANARY-"+strings.Repeat("x", 120))
+	t.Setenv("TEST_SECRET_PW", "CANARY-"+strings.Repeat("x", 120))
 	o := &Object{Kind: KindUnix, Type: "cisco", Title: "core-switches", Secrets: map[string]SecretRef{
-		"password":        {Env: "QSYNC_TEST_PW"},
-		"enable_password": {Env: "QSYNC_TEST_MISSING"},
+		"password":        {Env: "TEST_SECRET_PW"},
+		"enable_password": {Env: "TEST_SECRET_MISSING"},
 	}}
 	_, err := ResolveObject(o)
 	if err == nil {
@@ -62,8 +62,8 @@ func TestResolveObjectNamesRecordAndParameter(t *testing.T) {
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		`unix (cisco) record "core-switches": enable_password: environment variable QSYNC_TEST_MISSING is not set`,
-		`unix (cisco) record "core-switches": password (env:QSYNC_TEST_PW) is 127 characters, more than the 100 Qualys allows`,
+		`unix (cisco) record "core-switches": enable_password: environment variable TEST_SECRET_MISSING is not set`,
+		`unix (cisco) record "core-switches": password (env:TEST_SECRET_PW) is 127 characters, more than the 100 Qualys allows`,
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q lacks %q", msg, want)
@@ -72,10 +72,10 @@ func TestResolveObjectNamesRecordAndParameter(t *testing.T) {
 	if strings.Contains(msg, "CANARY") {
 		t.Errorf("error echoes the secret: %s", msg)
 	}
-	t.Setenv("QSYNC_TEST_PW", "ok")
-	t.Setenv("QSYNC_TEST_MISSING", "enable")
+	t.Setenv("TEST_SECRET_PW", "okay")
+	t.Setenv("TEST_SECRET_MISSING", "enable")
 	got, err := ResolveObject(o)
-	if err != nil || got["password"] != "ok" || got["enable_password"] != "enable" {
+	if err != nil || got["password"] != "okay" || got["enable_password"] != "enable" {
 		t.Errorf("got %v, %v", got, err)
 	}
 }
