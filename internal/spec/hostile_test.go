@@ -240,3 +240,38 @@ func TestShortSecretsRefused(t *testing.T) {
 		t.Errorf("4 characters: %q, %v", v, err)
 	}
 }
+
+// TestLoaderCapsProblemsPerFile: a file of thousands of empty records gives MaxFileProblems
+// problems and one diagnostic saying more were left out, the same ones on every run.
+func TestLoaderCapsProblemsPerFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\nowner: x\nrecords:\n")
+	for range 5000 {
+		b.WriteString("  - {}\n")
+	}
+	_, first := loadOne(t, b.String())
+	lines := strings.Split(first, "\n")
+	if len(lines) != MaxFileProblems+1 {
+		t.Fatalf("%d diagnostics, want %d", len(lines), MaxFileProblems+1)
+	}
+	if last := lines[len(lines)-1]; !strings.Contains(last, "more problems not shown") {
+		t.Errorf("last diagnostic %q", last)
+	}
+	if lines[0] != `c.yaml:4:5: records/0: missing required key "title"` {
+		t.Errorf("first diagnostic %q", lines[0])
+	}
+	for range 3 {
+		if _, again := loadOne(t, b.String()); again != first {
+			t.Fatalf("diagnostics differ between runs")
+		}
+	}
+}
+
+// TestLoaderCapsFileSize: a file over MaxFileBytes is refused with one clear diagnostic.
+func TestLoaderCapsFileSize(t *testing.T) {
+	big := "version: 1\nowner: x\n#" + strings.Repeat("x", MaxFileBytes) + "\n"
+	_, got := loadOne(t, big)
+	if !strings.HasPrefix(got, "c.yaml:1:1: file is ") || !strings.Contains(got, "more than the 16 MiB") {
+		t.Errorf("diagnostics: %.300s", got)
+	}
+}

@@ -110,6 +110,7 @@ type source struct {
 func load(opts Options, srcs []source) (*Document, Diagnostics) {
 	l := &loader{opts: opts, doc: &Document{}, extra: map[*Object]*objExtra{}}
 	var ds Diagnostics
+	stopped := map[string]bool{}
 	for i, s := range srcs {
 		l.doc.Files = append(l.doc.Files, s.name)
 		f, pds := parseYAML(s.name, s.dir, s.data)
@@ -120,6 +121,9 @@ func load(opts Options, srcs []source) (*Document, Diagnostics) {
 			continue
 		}
 		sds := validateSchema(f)
+		if len(sds) > MaxFileProblems {
+			stopped[s.name] = true // validateSchema stopped early
+		}
 		l.ds, l.replaced = nil, nil
 		l.file(f)
 		f.value = nil // the cross-object checks need only the positions
@@ -129,8 +133,7 @@ func load(opts Options, srcs []source) (*Document, Diagnostics) {
 	l.crossChecks(srcs)
 	ds = append(ds, l.ds...)
 	l.doc.Sort()
-	ds.Sort()
-	return l.doc, ds
+	return l.doc, capPerFile(ds, stopped)
 }
 
 // mergeDiagnostics joins the schema's and the loader's diagnostics of one file. Where the loader
