@@ -349,6 +349,16 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 			l.valueErrorf(f.at(p), p, "%s: %s", fd.Name, msg)
 			return
 		}
+		if msg := checkScheme(fd, s); msg != "" {
+			l.valueErrorf(f.at(p), p, "%s", msg)
+			return
+		}
+		if fd.Pattern != "" {
+			if re, err := regexp.Compile(fd.Pattern); err == nil && !re.MatchString(s) {
+				l.valueErrorf(f.at(p), p, "%s %q does not match %s: %s", fd.Name, s, fd.Pattern, fd.Doc)
+				return
+			}
+		}
 		raw = s
 	}
 	c, err := Canonical(fd, raw)
@@ -361,6 +371,21 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 	if c != "" && !(fd.Type == TypeBool && c == "false") {
 		x.set[fd.Name] = true
 	}
+}
+
+// checkScheme returns why the URL s may not be the value of fd (its scheme is not one of
+// fd.Schemes), or "".
+func checkScheme(fd *FieldDef, s string) string {
+	if len(fd.Schemes) == 0 {
+		return ""
+	}
+	scheme, _, ok := strings.Cut(s, "://")
+	for _, sc := range fd.Schemes {
+		if ok && strings.EqualFold(scheme, sc) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("%s %q must be a %s URL", fd.Name, s, strings.Join(fd.Schemes, " or "))
 }
 
 // decimalRE is how an integer is written: base 10, without leading zeros (a minus sign is left

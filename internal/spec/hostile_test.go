@@ -275,3 +275,29 @@ func TestLoaderCapsFileSize(t *testing.T) {
 		t.Errorf("diagnostics: %.300s", got)
 	}
 }
+
+// TestVaultRulesFromTheTable: what the Qualys docs refuse is refused at load, from the kind table
+// (FieldDef.Schemes, FieldDef.Pattern).
+func TestVaultRulesFromTheTable(t *testing.T) {
+	vault := func(typ, fields string) string {
+		return "version: 1\nowner: secops\nvaults:\n  - type: " + typ + "\n    title: v\n" + fields
+	}
+	for _, c := range []struct{ name, yaml, want string }{
+		{"ca_pam url not http(s)", vault("ca_pam", "    url: file:///etc/passwd\n    apikey_name: a\n    apikey: {env: K}\n"),
+			`c.yaml:6:10: vaults/0/url: url "file:///etc/passwd" must be a http or https URL`},
+		{"thycotic url ftp", vault("thycotic", "    url: ftp://tss.example.com\n    username: u\n    password: {env: K}\n    secret_name: s\n"),
+			`c.yaml:6:10: vaults/0/url: url "ftp://tss.example.com" must be a http or https URL`},
+		{"beyondtrust username with @", vault("beyondtrust", "    url: https://bt.example.com\n    username: me@corp\n    appkey: {env: K}\n"),
+			`c.yaml:7:15: vaults/0/username: username "me@corp" does not match ^[^@]*$`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, got := loadOne(t, c.yaml)
+			if !strings.Contains(got, c.want) {
+				t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, c.want)
+			}
+		})
+	}
+	if _, got := loadOne(t, vault("ca_pam", "    url: HTTPS://capam.example.com:8443\n    apikey_name: a\n    apikey: {env: K}\n")); got != "" {
+		t.Errorf("https URL refused:\n%s", got)
+	}
+}

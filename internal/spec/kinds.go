@@ -48,6 +48,10 @@ type FieldDef struct {
 	Doc        string
 	// Min is the least value of an int field (a port is at least 1); zero means 0.
 	Min int
+	// Pattern is a regular expression (JSON Schema syntax) a string value must match.
+	Pattern string
+	// Schemes lists the URL schemes a Format "uri" value may use.
+	Schemes []string
 }
 
 // KindDef is the descriptor table of one kind (or unix sub_type, or vault type): everything the
@@ -228,8 +232,11 @@ func sslVerify(required bool) FieldDef {
 		Doc: "Verify the vault's TLS certificate."}
 }
 
+// webSchemes are the URL schemes Qualys accepts for a vault's URL.
+var webSchemes = []string{"http", "https"}
+
 func urlField(doc string) FieldDef {
-	return FieldDef{Name: "url", Element: "URL", Type: TypeString, Required: true, Format: "uri", Doc: doc}
+	return FieldDef{Name: "url", Element: "URL", Type: TypeString, Required: true, Format: "uri", Schemes: webSchemes, Doc: doc}
 }
 
 func str(name, doc string, required bool) FieldDef {
@@ -257,7 +264,8 @@ var vaultKinds = []KindDef{
 	{Kind: KindVault, Type: "beyondtrust", QualysType: "BeyondTrust PBPS", Doc: "BeyondTrust Password Safe (PBPS) vault.",
 		Fields: []FieldDef{
 			urlField("URL of the BeyondTrust API."), sslVerify(false),
-			{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 64, Doc: "API user (at most 64 characters, no @)."},
+			{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 64, Pattern: "^[^@]*$",
+				Doc: "API user (at most 64 characters, no @)."},
 			{Name: "password", Type: TypeSecret, MaxLen: 64, Doc: "API user password (at most 64 characters)."},
 			secret("appkey", "Application API key.", true),
 			{Name: "cert", Element: "CERT", Type: TypeText, Doc: "Client certificate (PEM); needs private_key."},
@@ -271,7 +279,8 @@ var vaultKinds = []KindDef{
 		}},
 	{Kind: KindVault, Type: "ca_access_control", QualysType: "CA Access Control", Doc: "CA Access Control vault.",
 		Fields: []FieldDef{
-			{Name: "ca_url", Element: "CA_URL", Type: TypeString, Required: true, Unverified: true, Format: "uri", Doc: "URL of CA Access Control."},
+			{Name: "ca_url", Element: "CA_URL", Type: TypeString, Required: true, Unverified: true, Format: "uri", Schemes: webSchemes,
+				Doc: "URL of CA Access Control."},
 			{Name: "ca_api_username", Element: "CA_API_USERNAME", Type: TypeString, Unverified: true, Doc: "API user."},
 			{Name: "ca_ssl_verify", Element: "CA_SSL_VERIFY", Type: TypeBool, Default: "true", Unverified: true, Doc: "Verify TLS."},
 			{Name: "ca_web_username", Element: "CA_WEB_USERNAME", Type: TypeString, Unverified: true, Doc: "Web service user."},

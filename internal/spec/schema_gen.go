@@ -254,6 +254,11 @@ func fieldSchema(f *FieldDef) obj {
 		if f.Format != "" {
 			s["format"] = f.Format
 		}
+		if f.Pattern != "" {
+			s["pattern"] = f.Pattern
+		} else if len(f.Schemes) > 0 {
+			s["pattern"] = "^(?i:" + strings.Join(f.Schemes, "|") + ")://"
+		}
 		if f.Default != "" {
 			s["default"] = f.Default
 		}
