@@ -547,14 +547,14 @@ func TestRunTooLongSecretSendsNothing(t *testing.T) {
 // for a cisco enable_password), the value never, and nothing is sent.
 func TestRunSecretErrorsNameStepAndParameter(t *testing.T) {
 	t.Setenv("QSYNC_TEST_PW", "CANARY-"+strings.Repeat("x", 120))
-	t.Setenv("QSYNC_TEST_ENABLE", "CANARY-"+strings.Repeat("y", 120))
+	t.Setenv("APPLYTEST_ENABLE", "CANARY-"+strings.Repeat("y", 120))
 	f := newFake()
 	p := &plan.Plan{Steps: []plan.Step{{ID: 1, Phase: plan.PhaseRecords, Kind: spec.KindUnix, Op: plan.OpCreate,
 		Keys:   []spec.Key{key(spec.KindUnix, "core-switches")},
 		Params: map[string]string{"title": "core-switches", "sub_type": "cisco"},
 		Secrets: map[string]spec.SecretRef{
-			"password":        {Env: "QSYNC_TEST_MISSING"},
-			"enable_password": {Env: "QSYNC_TEST_ENABLE"},
+			"password":        {Env: "APPLYTEST_MISSING"},
+			"enable_password": {Env: "APPLYTEST_ENABLE"},
 		}}}}
 	_, err := Run(context.Background(), f, p, Options{Resolve: spec.Resolve})
 	if err == nil {
@@ -563,8 +563,8 @@ func TestRunSecretErrorsNameStepAndParameter(t *testing.T) {
 	msg := err.Error()
 	for _, want := range []string{
 		"nothing was sent",
-		`create unix "core-switches": password: environment variable QSYNC_TEST_MISSING is not set`,
-		`create unix "core-switches": enable_password (env:QSYNC_TEST_ENABLE) is 127 characters long; Qualys accepts at most 100`,
+		`create unix "core-switches": password: environment variable APPLYTEST_MISSING is not set`,
+		`create unix "core-switches": enable_password (env:APPLYTEST_ENABLE) is 127 characters long; Qualys accepts at most 100`,
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q lacks %q", msg, want)
@@ -577,8 +577,8 @@ func TestRunSecretErrorsNameStepAndParameter(t *testing.T) {
 		t.Fatalf("calls = %q, want none", f.calls)
 	}
 
-	t.Setenv("QSYNC_TEST_MISSING", "ok")
-	t.Setenv("QSYNC_TEST_ENABLE", "enable")
+	t.Setenv("APPLYTEST_MISSING", "okay-pw")
+	t.Setenv("APPLYTEST_ENABLE", "enable")
 	if _, err := Run(context.Background(), f, p, Options{Resolve: spec.Resolve}); err != nil || len(f.calls) != 1 {
 		t.Fatalf("with the secrets set: %v, calls %q", err, f.calls)
 	}

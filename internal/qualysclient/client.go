@@ -178,10 +178,10 @@ func normalizeBaseURL(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", fmt.Errorf("qualys client: BaseURL %q is not an http(s) URL", raw)
+		return "", fmt.Errorf("qualys client: BaseURL %q is not an http(s) URL", redactURL(raw))
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("qualys client: BaseURL %q must not carry credentials, a query or a fragment", redactText(raw))
+		return "", fmt.Errorf("qualys client: BaseURL %q must not carry credentials, a query or a fragment", redactURL(raw))
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return "", fmt.Errorf("qualys client: refusing plain http to %s: credentials would travel in clear text; use https", u.Host)
@@ -700,7 +700,7 @@ func (c *Client) traceRequest(req *http.Request, form url.Values, red *redactor,
 		return
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "--> %s %s (attempt %d)\n", req.Method, req.URL.Redacted(), attempt)
+	fmt.Fprintf(&b, "--> %s %s (attempt %d)\n", req.Method, red.url(req.URL), attempt)
 	b.WriteString(red.headers(req.Header))
 	fmt.Fprintf(&b, "  body: %s\n", red.params(form))
 	c.writeTrace(b.Bytes())
@@ -710,7 +710,7 @@ func (c *Client) traceError(req *http.Request, err error, red *redactor, d time.
 	if c.cfg.Debug == nil {
 		return
 	}
-	c.writeTrace(fmt.Appendf(nil, "<-- %s %s: error after %s: %s\n", req.Method, req.URL.Redacted(), d.Round(time.Millisecond), red.text(err.Error())))
+	c.writeTrace(fmt.Appendf(nil, "<-- %s %s: error after %s: %s\n", req.Method, red.url(req.URL), d.Round(time.Millisecond), red.text(err.Error())))
 }
 
 func (c *Client) traceResponse(req *http.Request, hr *http.Response, body []byte, readErr error, red *redactor, d time.Duration) {
@@ -718,7 +718,7 @@ func (c *Client) traceResponse(req *http.Request, hr *http.Response, body []byte
 		return
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "<-- %s %s %s (%s)\n", hr.Status, req.Method, req.URL.Redacted(), d.Round(time.Millisecond))
+	fmt.Fprintf(&b, "<-- %s %s %s (%s)\n", hr.Status, req.Method, red.url(req.URL), d.Round(time.Millisecond))
 	b.WriteString(red.headers(hr.Header))
 	shown := body
 	if len(shown) > maxTraceBody {

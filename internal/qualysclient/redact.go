@@ -1,6 +1,7 @@
 package qualysclient
 
 import (
+	"encoding/xml"
 	"html"
 	"maps"
 	"net/http"
@@ -47,8 +48,10 @@ func isSecretParam(name string) bool {
 }
 
 // secretKV matches "name=value" pairs of secret-looking names in free text
-// (an HTML error page quoting a form, for instance).
-var secretKV = regexp.MustCompile(`(?i)((?:[a-z_]*password|passphrase|apikey|appkey|access_key|client_key|private_key(?:_pwd)?|secret_id)\s*[=:]\s*)([^&\s"'<]+)`)
+// (an HTML error page quoting a form, for instance). The value stops at
+// characters that end a value in XML, markup or a list (so the "]]>" after an
+// ownership marker's fingerprints is not taken for part of it).
+var secretKV = regexp.MustCompile(`(?i)((?:[a-z_]*password|passphrase|apikey|appkey|access_key|client_key|private_key(?:_pwd)?|secret_id)\s*[=:]\s*)([^&\s"'<>\],;]+)`)
 
 // basicAuth matches an Authorization header value quoted in text.
 var basicAuth = regexp.MustCompile(`(?i)(basic\s+)[a-z0-9+/=]{8,}`)
@@ -72,7 +75,7 @@ func newSecretNames(list []string) secretNames {
 	}
 	if len(quoted) > 0 {
 		sort.Strings(quoted)
-		sn.kv = regexp.MustCompile(`(?i)(\b(?:` + strings.Join(quoted, "|") + `)\s*[=:]\s*)([^&\s"'<]+)`)
+		sn.kv = regexp.MustCompile(`(?i)(\b(?:` + strings.Join(quoted, "|") + `)\s*[=:]\s*)([^&\s"'<>\],;]+)`)
 	}
 	return sn
 }
@@ -92,17 +95,84 @@ func (sn secretNames) text(s string) string {
 	return redactText(s)
 }
 
-// redactText masks secret-looking name=value pairs and Basic credentials.
+// redactText masks secret-looking name=value pairs and Basic credentials. A
+// boolean value of a name that only looks secret (cleartext_password=1) is
+// kept: it is a flag, not a secret.
 func redactText(s string) string {
-	s = secretKV.ReplaceAllString(s, "${1}"+redacted)
+	s = secretKV.ReplaceAllStringFunc(s, func(m string) string {
+		g := secretKV.FindStringSubmatch(m)
+		name := strings.TrimRight(g[1], " \t=:")
+		if isFlagValue(name, g[2]) {
+			return m
+		}
+		return g[1] + redacted
+	})
 	return basicAuth.ReplaceAllString(s, "${1}"+redacted)
 }
 
-// redactor replaces known secret values wherever they occur.
+// isFlagValue reports whether value of parameter name is a boolean flag rather
+// than a secret: a name that only looks secret (cleartext_password,
+// skip_password; not one of secretParams) with a boolean value.
+func isFlagValue(name, value string) bool {
+	if secretParams[strings.ToLower(name)] {
+		return false
+	}
+	switch strings.ToLower(value) {
+	case "0", "1", "true", "false":
+		return true
+	}
+	return false
+}
+
+// redactURL returns raw with its user information, query values and fragment
+// masked, for messages about a URL that may carry credentials or a token.
+// Text that does not parse as a URL is masked after "//" up to an "@" and
+// from the first "?" or "#" on.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		s := userInfoRE.ReplaceAllString(raw, "${1}"+redacted+"@")
+		if i := strings.IndexAny(s, "?#"); i >= 0 {
+			s = s[:i+1] + redacted
+		}
+		return redactText(s)
+	}
+	if u.User != nil {
+		u.User = url.User(redacted)
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{redacted}
+		}
+		u.RawQuery = q.Encode()
+	}
+	if u.Fragment != "" {
+		u.Fragment, u.RawFragment = redacted, ""
+	}
+	return redactText(u.String())
+}
+
+// userInfoRE matches the user information of a URL that did not parse.
+var userInfoRE = regexp.MustCompile(`(//)[^/?#]*@`)
+
+// redactor replaces known secret values wherever they occur: as sent, URL-,
+// HTML- or XML-escaped, trimmed of white space, and truncated (see text).
 type redactor struct {
 	names   secretNames
 	secrets []string
+	// whole is set when a secret is too short to be found in text without
+	// masking unrelated text: every text is then masked entirely.
+	whole bool
 }
+
+// minMasked is the shortest secret masked where it occurs; shorter ones mask
+// the whole text. minTruncated is the shortest start of a longer secret that
+// counts as a truncated echo of it.
+const (
+	minMasked    = 4
+	minTruncated = 6
+)
 
 // newRedactor collects the values of the secret parameters of params (see
 // secretNames.secret) plus extra values (the account password), longest
@@ -124,17 +194,65 @@ func newRedactor(names secretNames, params url.Values, extra ...string) *redacto
 }
 
 func (r *redactor) add(v string) {
-	if len(v) < 3 { // too short to mask without mangling unrelated text
+	if v == "" {
 		return
 	}
-	r.secrets = append(r.secrets, v, url.QueryEscape(v), html.EscapeString(v))
+	for _, form := range []string{v, strings.TrimSpace(v)} {
+		if len(form) < minMasked { // too short to mask without mangling unrelated text
+			r.whole = true
+			continue
+		}
+		var x strings.Builder
+		_ = xml.EscapeText(&x, []byte(form))
+		r.secrets = append(r.secrets, form, url.QueryEscape(form), url.PathEscape(form), html.EscapeString(form),
+			x.String(), xmlAttrEscaper.Replace(form))
+	}
 }
 
+// xmlAttrEscaper is XML's own escaping of the five special characters (html
+// uses numeric references for quotes).
+var xmlAttrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&apos;", `"`, "&quot;")
+
 func (r *redactor) text(s string) string {
+	if r.whole && s != "" {
+		return redacted + " (text hidden: it may quote a secret too short to mask)"
+	}
 	for _, v := range r.secrets {
 		s = strings.ReplaceAll(s, v, redacted)
 	}
+	for _, v := range r.secrets {
+		s = maskTruncated(s, v)
+	}
 	return r.names.text(s)
+}
+
+// maskTruncated masks every place in s where at least minTruncated leading
+// characters of secret appear, not followed by the rest of it: a server that
+// echoes a value cut short.
+func maskTruncated(s, secret string) string {
+	if len(secret) <= minTruncated {
+		return s
+	}
+	head := secret[:minTruncated]
+	var b strings.Builder
+	for {
+		i := strings.Index(s, head)
+		if i < 0 {
+			break
+		}
+		n := minTruncated
+		for n < len(secret) && i+n < len(s) && s[i+n] == secret[n] {
+			n++
+		}
+		b.WriteString(s[:i])
+		b.WriteString(redacted)
+		s = s[i+n:]
+	}
+	if b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 // params renders form values with secret parameters masked, sorted by name.
@@ -147,7 +265,7 @@ func (r *redactor) params(v url.Values) string {
 			}
 			b.WriteString(url.QueryEscape(k))
 			b.WriteByte('=')
-			if r.names.secret(k) {
+			if r.names.secret(k) && (r.names.names[strings.ToLower(k)] || !isFlagValue(k, val)) {
 				b.WriteString(redacted)
 			} else {
 				b.WriteString(url.QueryEscape(r.text(val)))
@@ -155,6 +273,19 @@ func (r *redactor) params(v url.Values) string {
 		}
 	}
 	return b.String()
+}
+
+// url renders a request URL for the trace: user information masked, secret
+// query parameters masked as in params, other values with known secrets masked.
+func (r *redactor) url(u *url.URL) string {
+	c := *u
+	if c.User != nil {
+		c.User = url.User(redacted)
+	}
+	if c.RawQuery != "" {
+		c.RawQuery = r.params(c.Query())
+	}
+	return c.String()
 }
 
 // headers renders HTTP headers sorted, with credentials and cookies masked.

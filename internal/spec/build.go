@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -23,6 +24,7 @@ type loader struct {
 	// replaced holds the paths of values the loader reported on more precisely than the schema
 	// can (plaintext secrets, quoted enums, ...); schema errors at those paths are dropped.
 	replaced map[string]bool
+	roots    map[string]string // SecretRoot by configuration directory
 }
 
 // valueErrorf reports a problem with the value at path, replacing what the schema says about it.
@@ -143,13 +145,22 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 		case "title":
 			if s, ok := val.(string); ok {
 				o.Title = strings.TrimSpace(s)
-				if o.Title != s && o.Title != "" {
+				if msg := checkText(s, false); msg != "" {
+					l.valueErrorf(f.at(p), p, "title: %s", msg)
+				} else if o.Title != s && o.Title != "" {
 					l.valueErrorf(f.at(p), p, "title %q has leading or trailing white space", s)
 				}
 			}
 		case "previous_titles":
 			if list, ok := val.([]any); ok {
-				for _, e := range list {
+				for i, e := range list {
+					if s, ok := e.(string); ok {
+						if msg := checkText(s, false); msg != "" {
+							ep := child(p, i)
+							l.valueErrorf(f.at(ep), ep, "previous title: %s", msg)
+							continue
+						}
+					}
 					if s, ok := e.(string); ok && strings.TrimSpace(s) != "" {
 						o.PreviousTitles = append(o.PreviousTitles, strings.TrimSpace(s))
 					}
@@ -157,7 +168,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 			}
 		case "comments":
 			if s, ok := val.(string); ok {
-				o.Comments, _ = Canonical(&FieldDef{Type: TypeText}, s)
+				l.comments(f, p, s, o)
 			}
 		case "adopt":
 			o.Adopt, _ = val.(bool)
@@ -179,6 +190,13 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 						o.FieldPos["login."+pk] = f.at(child(p, pk))
 						if pk == "vault" {
 							continue
+						}
+						if s, ok := lm[pk].(string); ok {
+							if msg := checkText(s, false); msg != "" {
+								lp := child(p, pk)
+								l.valueErrorf(f.at(lp), lp, "%s: %s", pk, msg)
+								continue
+							}
 						}
 						if s, ok := lm[pk].(string); ok && strings.TrimSpace(s) != "" {
 							if o.Login.Params == nil {
@@ -214,6 +232,37 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	}
 	l.objectRules(o, def, x)
 	l.doc.Objects = append(l.doc.Objects, o)
+}
+
+// comments checks and canonicalises the user's comment text: it may not contain an ownership
+// marker (only qsync writes one, as the last line) nor characters XML or a reviewer's terminal
+// cannot take, and is compared as Qualys lists it (see CanonicalComments).
+func (l *loader) comments(f *yamlFile, p, s string, o *Object) {
+	if msg := checkText(s, true); msg != "" {
+		l.valueErrorf(f.at(p), p, "comments: %s", msg)
+		return
+	}
+	if i := MarkerInText(s); i >= 0 {
+		line := strings.Count(s[:i], "\n") + 1
+		l.valueErrorf(f.at(p), p, "comments line %d looks like qsync's ownership marker (%q); only qsync writes it, "+
+			"after the comments: remove it", line, markerPreview(s[i:]))
+		return
+	}
+	o.Comments = CanonicalComments(s)
+}
+
+// markerPreview is the marker-shaped text at the start of s, up to its closing bracket or line end.
+func markerPreview(s string) string {
+	if i := strings.IndexAny(s, "]\n"); i >= 0 {
+		if s[i] == ']' {
+			i++
+		}
+		s = s[:i]
+	}
+	if len(s) > 80 {
+		s = s[:80] + "..."
+	}
+	return s
 }
 
 func hasSubTypes(k Kind) bool {
@@ -257,7 +306,7 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 		}
 		raw = strconv.FormatBool(b)
 	case TypeInt:
-		n, ok := val.(int64)
+		n, ok := l.integer(f, p, fd, val)
 		if !ok {
 			return
 		}
@@ -297,6 +346,20 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 		if !ok {
 			return
 		}
+		if msg := checkText(s, fd.Type == TypeText); msg != "" {
+			l.valueErrorf(f.at(p), p, "%s: %s", fd.Name, msg)
+			return
+		}
+		if msg := checkScheme(fd, s); msg != "" {
+			l.valueErrorf(f.at(p), p, "%s", msg)
+			return
+		}
+		if fd.Pattern != "" {
+			if re, err := regexp.Compile(fd.Pattern); err == nil && !re.MatchString(s) {
+				l.valueErrorf(f.at(p), p, "%s %q does not match %s: %s", fd.Name, s, fd.Pattern, fd.Doc)
+				return
+			}
+		}
 		raw = s
 	}
 	c, err := Canonical(fd, raw)
@@ -309,6 +372,43 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 	if c != "" && !(fd.Type == TypeBool && c == "false") {
 		x.set[fd.Name] = true
 	}
+}
+
+// checkScheme returns why the URL s may not be the value of fd (its scheme is not one of
+// fd.Schemes), or "".
+func checkScheme(fd *FieldDef, s string) string {
+	if len(fd.Schemes) == 0 {
+		return ""
+	}
+	scheme, _, ok := strings.Cut(s, "://")
+	for _, sc := range fd.Schemes {
+		if ok && strings.EqualFold(scheme, sc) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("%s %q must be a %s URL", fd.Name, s, strings.Join(fd.Schemes, " or "))
+}
+
+// decimalRE is how an integer is written: base 10, without leading zeros (a minus sign is left
+// to the schema's minimum).
+var decimalRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+
+// integer reads the value of an integer field. Only a YAML integer written in base 10 is one:
+// YAML reads 03306 and 0o10 as octal and 0x10 as hex, and 3306.0 or 1e3 are floats that Qualys
+// would not take; each is refused where it is written, instead of being sent as another number or
+// dropped. Other types are left to the schema.
+func (l *loader) integer(f *yamlFile, p string, fd *FieldDef, val any) (int64, bool) {
+	raw := f.raw(p)
+	switch n := val.(type) {
+	case int64:
+		if decimalRE.MatchString(raw) {
+			return n, true
+		}
+		l.valueErrorf(f.at(p), p, "%s %s is not written in base 10 (YAML reads it as %d): write the number in decimal digits without leading zeros", fd.Name, raw, n)
+	case float64:
+		l.valueErrorf(f.at(p), p, "%s %s is not an integer: write it in decimal digits only", fd.Name, raw)
+	}
+	return 0, false
 }
 
 // secretRef reads {env: NAME} or {file: path}; a plain value is refused without being echoed.
@@ -343,6 +443,11 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 				l.valueErrorf(f.at(kp), kp, "%q is not an environment variable name (letters, digits and _)", s)
 				bad = true
 			default:
+				if msg := CheckEnvName(s, l.secretEnvPrefix()); msg != "" {
+					l.valueErrorf(f.at(kp), kp, "%s", msg)
+					bad = true
+					continue
+				}
 				ref.Env = s
 			}
 		case "file":
@@ -358,6 +463,16 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 					s = filepath.Join(f.dir, s)
 				}
 				ref.File = filepath.Clean(s)
+				root, err := l.secretRoot(f.dir)
+				if err == nil {
+					err = checkSecretFile(ref.File, root)
+				}
+				if err != nil {
+					l.valueErrorf(f.at(kp), kp, "%v", err)
+					bad = true
+					continue
+				}
+				ref.Root = root
 			}
 		default:
 			l.unknownKey(f, p, k, []string{"env", "file"}, "in a secret reference")
@@ -376,6 +491,34 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 		return SecretRef{}, false
 	}
 	return ref, true
+}
+
+// secretEnvPrefix is the prefix {env: NAME} references must have ("" for any).
+func (l *loader) secretEnvPrefix() string {
+	if l.opts.SecretEnvPrefix != "" {
+		return l.opts.SecretEnvPrefix
+	}
+	return os.Getenv(EnvSecretEnvPrefix)
+}
+
+// secretRoot is the directory {file: ...} references of files in dir must resolve inside.
+func (l *loader) secretRoot(dir string) (string, error) {
+	if r, ok := l.roots[dir]; ok {
+		return r, nil
+	}
+	sd := l.opts.SecretDir
+	if sd == "" {
+		sd = os.Getenv(EnvSecretDir)
+	}
+	r, err := SecretRoot(dir, sd)
+	if err != nil {
+		return "", err
+	}
+	if l.roots == nil {
+		l.roots = map[string]string{}
+	}
+	l.roots[dir] = r
+	return r, nil
 }
 
 // ips parses the record's address list.

@@ -52,6 +52,12 @@ type FieldDef struct {
 	// (CA PAM's ssl_verify): an update sends its desired value (or Default) with the changes.
 	ResendOnUpdate bool
 	Doc            string
+	// Min is the least value of an int field (a port is at least 1); zero means 0.
+	Min int
+	// Pattern is a regular expression (JSON Schema syntax) a string value must match.
+	Pattern string
+	// Schemes lists the URL schemes a Format "uri" value may use.
+	Schemes []string
 }
 
 // KindDef is the descriptor table of one kind (or unix sub_type, or vault type): everything the
@@ -146,7 +152,7 @@ var mysqlFields = []FieldDef{
 		Doc: "MySQL account (or the vault account with a vault login)."},
 	password("Password of the MySQL account (at most 100 ASCII characters)."),
 	{Name: "database", Element: "DATABASE", Type: TypeString, Required: true, Doc: "Database name to authenticate to."},
-	{Name: "port", Element: "PORT", Type: TypeInt, Required: true, Max: 65535, Doc: "Port the database listens on."},
+	{Name: "port", Element: "PORT", Type: TypeInt, Required: true, Min: 1, Max: 65535, Doc: "Port the database listens on."},
 	{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "false",
 		Doc: "Full SSL certificate validation of the MySQL server."},
 	{Name: "hosts", Element: "HOSTS", Item: "HOST", Type: TypeList, Format: "hostname",
@@ -163,7 +169,7 @@ func unixFields(extra ...FieldDef) []FieldDef {
 		{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 255,
 			Doc: "Account used to log in (or the vault account with a vault login)."},
 		password("Password of the account (at most 100 ASCII characters)."),
-		{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535, Doc: "Custom port for compliance scans."},
+		{Name: "port", Element: "PORT", Type: TypeInt, Min: 1, Max: 65535, Doc: "Custom port for compliance scans."},
 		{Name: "cleartext_password", Element: "CLEARTEXT_PASSWORD", Type: TypeBool, Default: "false", Basic: true,
 			Doc: "Allow sending the password in clear text."},
 		{Name: "use_agentless_tracking", Element: "USE_AGENTLESS_TRACKING", Type: TypeBool, Default: "false",
@@ -247,8 +253,11 @@ func sslVerify(required bool) FieldDef {
 		ResendOnUpdate: required, Doc: "Verify the vault's TLS certificate."}
 }
 
+// webSchemes are the URL schemes Qualys accepts for a vault's URL.
+var webSchemes = []string{"http", "https"}
+
 func urlField(doc string) FieldDef {
-	return FieldDef{Name: "url", Element: "URL", Type: TypeString, Required: true, Format: "uri", Doc: doc}
+	return FieldDef{Name: "url", Element: "URL", Type: TypeString, Required: true, Format: "uri", Schemes: webSchemes, Doc: doc}
 }
 
 func str(name, doc string, required bool) FieldDef {
@@ -276,7 +285,8 @@ var vaultKinds = []KindDef{
 	{Kind: KindVault, Type: "beyondtrust", QualysType: "BeyondTrust PBPS", Doc: "BeyondTrust Password Safe (PBPS) vault.",
 		Fields: []FieldDef{
 			urlField("URL of the BeyondTrust API."), sslVerify(false),
-			{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 64, Doc: "API user (at most 64 characters, no @)."},
+			{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 64, Pattern: "^[^@]*$",
+				Doc: "API user (at most 64 characters, no @)."},
 			{Name: "password", Type: TypeSecret, MaxLen: 64, Doc: "API user password (at most 64 characters)."},
 			secret("appkey", "Application API key.", true),
 			{Name: "cert", Element: "CERT", Type: TypeText, Doc: "Client certificate (PEM); needs private_key."},
@@ -290,7 +300,8 @@ var vaultKinds = []KindDef{
 		}},
 	{Kind: KindVault, Type: "ca_access_control", QualysType: "CA Access Control", Doc: "CA Access Control vault.",
 		Fields: []FieldDef{
-			{Name: "ca_url", Element: "CA_URL", Type: TypeString, Required: true, Unverified: true, Format: "uri", Doc: "URL of CA Access Control."},
+			{Name: "ca_url", Element: "CA_URL", Type: TypeString, Required: true, Unverified: true, Format: "uri", Schemes: webSchemes,
+				Doc: "URL of CA Access Control."},
 			{Name: "ca_api_username", Element: "CA_API_USERNAME", Type: TypeString, Unverified: true, Doc: "API user."},
 			{Name: "ca_ssl_verify", Element: "CA_SSL_VERIFY", Type: TypeBool, Default: "true", Unverified: true, Doc: "Verify TLS."},
 			{Name: "ca_web_username", Element: "CA_WEB_USERNAME", Type: TypeString, Unverified: true, Doc: "Web service user."},
@@ -327,7 +338,7 @@ var vaultKinds = []KindDef{
 	{Kind: KindVault, Type: "cyberark_pim", QualysType: "CyberArk PIM Suite", Doc: "CyberArk PIM Suite vault.",
 		Fields: []FieldDef{
 			str("server_address", "Vault server address.", true),
-			{Name: "port", Element: "PORT", Type: TypeInt, Default: "1858", Max: 65535, Doc: "Vault TCP port."},
+			{Name: "port", Element: "PORT", Type: TypeInt, Default: "1858", Min: 1, Max: 65535, Doc: "Vault TCP port."},
 			str("safe", "Safe name.", true),
 			str("username", "Vault user.", true), secret("password", "Vault user password.", true),
 		},
@@ -364,7 +375,7 @@ var vaultKinds = []KindDef{
 	{Kind: KindVault, Type: "quest", QualysType: "Quest Vault", Doc: "Quest (One Identity) vault.",
 		Fields: []FieldDef{
 			str("server_address", "Vault server address.", true),
-			{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535, Doc: "Vault TCP port."},
+			{Name: "port", Element: "PORT", Type: TypeInt, Min: 1, Max: 65535, Doc: "Vault TCP port."},
 			str("username", "Vault user.", true), secret("access_key", "Access key.", true),
 		},
 		LoginParams: []FieldDef{loginParam("vault_authorization_name", "VAULT_AUTHORIZATION_NAME", "Authorization name.", false, true)}},

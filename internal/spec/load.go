@@ -17,6 +17,12 @@ type Options struct {
 	// AllowUndeclaredVaults accepts a record login through a vault that no loaded file declares,
 	// because the caller will check it against the live vaults (see CheckVaultRefs).
 	AllowUndeclaredVaults bool
+	// SecretEnvPrefix restricts {env: NAME} references to names with this prefix; empty means the
+	// QSYNC_SECRET_ENV_PREFIX environment variable (see CheckEnvName).
+	SecretEnvPrefix string
+	// SecretDir is the directory {file: path} references must resolve inside; empty means the
+	// QSYNC_SECRET_DIR environment variable, else the configuration's git repository (see SecretRoot).
+	SecretDir string
 }
 
 // LoadWithOptions reads the YAML files named by paths into one Document. A directory stands for every *.yaml
@@ -185,6 +191,7 @@ type source struct {
 func load(opts Options, srcs []source) (*Document, Diagnostics) {
 	l := &loader{opts: opts, doc: &Document{}, extra: map[*Object]*objExtra{}}
 	var ds Diagnostics
+	stopped := map[string]bool{}
 	for i, s := range srcs {
 		l.doc.Files = append(l.doc.Files, s.name)
 		f, pds := parseYAML(s.name, s.dir, s.data)
@@ -195,6 +202,9 @@ func load(opts Options, srcs []source) (*Document, Diagnostics) {
 			continue
 		}
 		sds := validateSchema(f)
+		if len(sds) > MaxFileProblems {
+			stopped[s.name] = true // validateSchema stopped early
+		}
 		l.ds, l.replaced = nil, nil
 		l.file(f)
 		f.value = nil // the cross-object checks need only the positions
@@ -204,8 +214,7 @@ func load(opts Options, srcs []source) (*Document, Diagnostics) {
 	l.crossChecks(srcs)
 	ds = append(ds, l.ds...)
 	l.doc.Sort()
-	ds.Sort()
-	return l.doc, ds
+	return l.doc, capPerFile(ds, stopped)
 }
 
 // mergeDiagnostics joins the schema's and the loader's diagnostics of one file. Where the loader

@@ -19,17 +19,36 @@ import (
 //
 // fp lists keyed fingerprints (see Fingerprint) of the secrets last sent, so a plan can tell whether
 // a write-only secret changed without ever reading it back.
-var markerRE = regexp.MustCompile(`(?m)\n?^\[managed by qsync: owner=([A-Za-z0-9._-]+)(?: fp=([A-Za-z0-9_:,]*))?\]\s*$`)
+//
+// The marker is only ever qsync's trailer: SplitComments recognises it at the very end of the
+// comments (after trailing white space), on its own last line or, where Qualys flattened the newline
+// before it, after a space on the last line. A marker-shaped line anywhere else is the user's text,
+// and desired comments may not contain one at all (see MarkerInText), so nobody can claim an object
+// for another owner by writing a comment.
+var markerRE = regexp.MustCompile(`(?:^|\r?\n|[ \t])\[managed by qsync: owner=([A-Za-z0-9._-]+)(?: fp=([A-Za-z0-9_:,]*))?\]\s*$`)
+
+// markerShapeRE finds anything that looks like an ownership marker, however spaced or capitalised.
+var markerShapeRE = regexp.MustCompile(`(?i)\[\s*managed\s+by\s+qsync\b`)
+
+// MarkerInText returns the byte offset of the first marker-shaped text in user comments, or -1.
+// Such text is refused in desired comments: only qsync writes the marker.
+func MarkerInText(text string) int {
+	if loc := markerShapeRE.FindStringIndex(text); loc != nil {
+		return loc[0]
+	}
+	return -1
+}
 
 // OwnerPattern is the syntax of an owner name.
 const OwnerPattern = `^[A-Za-z0-9._-]{1,64}$`
 
 // SplitComments separates live comments into the user's text and the parsed ownership marker (nil
-// when the comments carry none).
+// when the comments carry none). Only a marker at the end of the comments counts (see markerRE).
+// The text is returned canonical (see CanonicalComments), as desired comments are compared.
 func SplitComments(comments string) (text string, m *Marker) {
 	loc := markerRE.FindStringSubmatchIndex(comments)
 	if loc == nil {
-		return comments, nil
+		return CanonicalComments(comments), nil
 	}
 	m = &Marker{Owner: comments[loc[2]:loc[3]]}
 	if loc[4] >= 0 {
@@ -42,7 +61,7 @@ func SplitComments(comments string) (text string, m *Marker) {
 			}
 		}
 	}
-	return comments[:loc[0]] + comments[loc[1]:], m
+	return CanonicalComments(comments[:loc[0]]), m
 }
 
 // JoinComments appends the marker line to the user's comment text (returns text unchanged when m

@@ -17,8 +17,14 @@ func TestSplitComments(t *testing.T) {
 		{"text then marker", "line one\nline two\n[managed by qsync: owner=secops]", "line one\nline two", "secops", nil},
 		{"marker with fingerprints", "x\n[managed by qsync: owner=a.b-c fp=apikey:0123456789ab,password:ba9876543210]", "x", "a.b-c",
 			map[string]string{"apikey": "0123456789ab", "password": "ba9876543210"}},
-		{"marker not on its own line is text", "see [managed by qsync: owner=secops]", "see [managed by qsync: owner=secops]", "", nil},
 		{"trailing white space after marker", "x\n[managed by qsync: owner=secops]  \n", "x", "secops", nil},
+		{"CRLF line endings", "line one\r\nline two\r\n[managed by qsync: owner=secops]\r\n", "line one\nline two", "secops", nil},
+		{"newline flattened by Qualys", "user text [managed by qsync: owner=secops]", "user text", "secops", nil},
+		{"marker in the middle is text", "a\n[managed by qsync: owner=evil]\nb", "a\n[managed by qsync: owner=evil]\nb", "", nil},
+		{"first marker-shaped line does not win", "a\n[managed by qsync: owner=evil]\n[managed by qsync: owner=secops]",
+			"a\n[managed by qsync: owner=evil]", "secops", nil},
+		{"marker glued to text is text", "see[managed by qsync: owner=secops]", "see[managed by qsync: owner=secops]", "", nil},
+		{"marker followed by text is text", "[managed by qsync: owner=secops] but then more", "[managed by qsync: owner=secops] but then more", "", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			text, m := SplitComments(c.in)
@@ -93,5 +99,23 @@ func TestFingerprint(t *testing.T) {
 	}
 	if len(a) != FingerprintLen || strings.Contains(a, "s3cret") {
 		t.Errorf("fingerprint %q", a)
+	}
+}
+
+func TestMarkerInText(t *testing.T) {
+	for _, c := range []struct {
+		name, in string
+		want     int
+	}{
+		{"plain text", "database of billing", -1},
+		{"marker line", "a\n[managed by qsync: owner=evil]", 2},
+		{"spaced and capitalised", "[ Managed  By qsync: owner=evil]", 0},
+		{"mention without bracket", "managed by qsync", -1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := MarkerInText(c.in); got != c.want {
+				t.Errorf("MarkerInText(%q) = %d, want %d", c.in, got, c.want)
+			}
+		})
 	}
 }

@@ -44,6 +44,9 @@ func (p Pos) String() string {
 type SecretRef struct {
 	Env  string `json:"env,omitempty" yaml:"env,omitempty"`
 	File string `json:"file,omitempty" yaml:"file,omitempty"`
+	// Root is the directory File must resolve inside (see SecretRoot), set by Load for file
+	// references; Resolve refuses a file (or a symbolic link) leading outside it.
+	Root string `json:"root,omitempty" yaml:"-"`
 }
 
 // String describes the reference without its value, e.g. "env:CISCO_PW".

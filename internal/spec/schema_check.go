@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -150,6 +149,9 @@ func validateSchema(f *yamlFile) Diagnostics {
 	ds = schemaErrors(f, "", s.top.Validate(root))
 	if list, ok := root["vaults"].([]any); ok {
 		for i, v := range list {
+			if len(ds) > MaxFileProblems {
+				return ds // enough to fix first; see capPerFile
+			}
 			if quickValid(s.vault, v) {
 				continue
 			}
@@ -158,37 +160,34 @@ func validateSchema(f *yamlFile) Diagnostics {
 			}
 		}
 	}
-	if list, ok := root["records"].([]any); ok {
-		ds = append(ds, s.validateRecords(f, list)...)
+	if list, ok := root["records"].([]any); ok && len(ds) <= MaxFileProblems {
+		ds = append(ds, s.validateRecords(f, list, MaxFileProblems+1-len(ds))...)
 	}
 	return ds
 }
 
-// validateRecords validates the records of one file on GOMAXPROCS goroutines.
-func (s *schemaSet) validateRecords(f *yamlFile, list []any) Diagnostics {
+// validateRecords validates the records of one file on GOMAXPROCS goroutines, in waves of one chunk
+// of records per goroutine. It stops after the wave in which the problems reach budget: the
+// problems of every record before the last wave are complete, so the first ones by position are
+// the same on every run.
+func (s *schemaSet) validateRecords(f *yamlFile, list []any, budget int) Diagnostics {
 	const chunk = 512
-	workers := min(runtime.GOMAXPROCS(0), (len(list)+chunk-1)/chunk)
-	if workers <= 1 {
-		return s.validateRange(f, list, 0, len(list))
-	}
-	out := make([]Diagnostics, workers)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range out {
-		wg.Go(func() {
-			for {
-				from := int(next.Add(chunk)) - chunk
-				if from >= len(list) {
-					return
-				}
-				out[w] = append(out[w], s.validateRange(f, list, from, min(from+chunk, len(list)))...)
-			}
-		})
-	}
-	wg.Wait()
+	workers := max(1, min(runtime.GOMAXPROCS(0), (len(list)+chunk-1)/chunk))
 	var ds Diagnostics
-	for _, d := range out {
-		ds = append(ds, d...)
+	for wave := 0; wave < len(list) && len(ds) < budget; wave += workers * chunk {
+		out := make([]Diagnostics, workers)
+		var wg sync.WaitGroup
+		for w := range out {
+			from := wave + w*chunk
+			if from >= len(list) {
+				break
+			}
+			wg.Go(func() { out[w] = s.validateRange(f, list, from, min(from+chunk, len(list))) })
+		}
+		wg.Wait()
+		for _, d := range out {
+			ds = append(ds, d...)
+		}
 	}
 	return ds
 }

@@ -218,7 +218,7 @@ func fieldSchema(f *FieldDef) obj {
 		}
 	case TypeInt:
 		s["type"] = "integer"
-		s["minimum"] = 0
+		s["minimum"] = f.Min
 		if f.Max > 0 {
 			s["maximum"] = f.Max
 		}
@@ -253,6 +253,11 @@ func fieldSchema(f *FieldDef) obj {
 		}
 		if f.Format != "" {
 			s["format"] = f.Format
+		}
+		if f.Pattern != "" {
+			s["pattern"] = f.Pattern
+		} else if len(f.Schemes) > 0 {
+			s["pattern"] = "^(?i:" + strings.Join(f.Schemes, "|") + ")://"
 		}
 		if f.Default != "" {
 			s["default"] = f.Default

@@ -6,16 +6,35 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"unicode/utf8"
 )
 
 // Resolve reads the value a secret reference points at: the environment variable ref.Env, or the
-// file ref.File (made absolute by Load, relative to the YAML file) without its trailing newline.
-// A missing or empty value is an error naming the variable or file; the error never holds the value.
+// file ref.File (made absolute by Load, relative to the YAML file) without one trailing newline.
+// It refuses what a configuration may not reference (see CheckEnvName, SecretRoot; the
+// QSYNC_SECRET_ENV_PREFIX restriction is read from the environment), a file or symbolic link
+// leading outside ref.Root, and a value shorter than MinSecretLen. A missing or empty value is an
+// error naming the variable or file; no error ever holds the value.
 func Resolve(ref SecretRef) (string, error) {
+	v, err := resolve(ref)
+	if err != nil {
+		return "", err
+	}
+	if n := utf8.RuneCountInString(v); n < MinSecretLen {
+		return "", fmt.Errorf("secret %s has %d characters, fewer than %d: too short to be masked safely in output; use a longer secret",
+			ref, n, MinSecretLen)
+	}
+	return v, nil
+}
+
+func resolve(ref SecretRef) (string, error) {
 	switch {
 	case ref.Env != "" && ref.File != "":
 		return "", fmt.Errorf("secret reference names both env %s and file %s", ref.Env, ref.File)
 	case ref.Env != "":
+		if msg := CheckEnvName(ref.Env, os.Getenv(EnvSecretEnvPrefix)); msg != "" {
+			return "", errors.New(msg)
+		}
 		v, ok := os.LookupEnv(ref.Env)
 		if !ok {
 			return "", fmt.Errorf("environment variable %s is not set", ref.Env)
@@ -25,6 +44,11 @@ func Resolve(ref SecretRef) (string, error) {
 		}
 		return v, nil
 	case ref.File != "":
+		if ref.Root != "" {
+			if err := checkSecretFile(ref.File, ref.Root); err != nil {
+				return "", err
+			}
+		}
 		b, err := os.ReadFile(ref.File)
 		if err != nil {
 			var pe *fs.PathError
@@ -36,11 +60,20 @@ func Resolve(ref SecretRef) (string, error) {
 			}
 			return "", fmt.Errorf("read secret file %s: %w", ref.File, err)
 		}
-		v := strings.TrimRight(string(b), "\r\n")
+		v := trimOneNewline(string(b))
 		if v == "" {
 			return "", fmt.Errorf("secret file %s is empty", ref.File)
 		}
 		return v, nil
 	}
 	return "", errors.New("empty secret reference")
+}
+
+// trimOneNewline removes one trailing LF or CRLF, as an editor or echo leaves it; further line
+// breaks belong to the value.
+func trimOneNewline(s string) string {
+	if t, ok := strings.CutSuffix(s, "\n"); ok {
+		return strings.TrimSuffix(t, "\r")
+	}
+	return s
 }

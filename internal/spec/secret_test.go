@@ -15,17 +15,17 @@ func TestResolve(t *testing.T) {
 		}
 		return p
 	}
-	t.Setenv("QSYNC_TEST_SET", "s3cret")
-	t.Setenv("QSYNC_TEST_EMPTY", "")
+	t.Setenv("TEST_SECRET_SET", "s3cret")
+	t.Setenv("TEST_SECRET_EMPTY", "")
 	for _, c := range []struct {
 		name    string
 		ref     SecretRef
 		want    string
 		wantErr string
 	}{
-		{"env set", SecretRef{Env: "QSYNC_TEST_SET"}, "s3cret", ""},
-		{"env unset names the variable", SecretRef{Env: "QSYNC_TEST_UNSET"}, "", "environment variable QSYNC_TEST_UNSET is not set"},
-		{"env empty", SecretRef{Env: "QSYNC_TEST_EMPTY"}, "", "environment variable QSYNC_TEST_EMPTY is empty"},
+		{"env set", SecretRef{Env: "TEST_SECRET_SET"}, "s3cret", ""},
+		{"env unset names the variable", SecretRef{Env: "TEST_SECRET_UNSET"}, "", "environment variable TEST_SECRET_UNSET is not set"},
+		{"env empty", SecretRef{Env: "TEST_SECRET_EMPTY"}, "", "environment variable TEST_SECRET_EMPTY is empty"},
 		{"file trailing newline trimmed", SecretRef{File: write("pw", "hunter2\n")}, "hunter2", ""},
 		{"file CRLF trimmed", SecretRef{File: write("crlf", "hunter2\r\n")}, "hunter2", ""},
 		{"file inner newlines kept", SecretRef{File: write("pem", "-----BEGIN-----\nabc\n-----END-----\n")}, "-----BEGIN-----\nabc\n-----END-----", ""},

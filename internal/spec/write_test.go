@@ -33,7 +33,13 @@ func writeAndLoad(t *testing.T, doc *Document, opts WriteOptions) (*Document, Di
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, ds := LoadWithOptions(Options{}, path)
+	// The examples' {file: ...} references point into the repository, outside the temporary
+	// directory: allow the repository as the secret directory, as QSYNC_SECRET_DIR would.
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ds := LoadWithOptions(Options{SecretDir: repo}, path)
 	return got, ds, buf.String()
 }
 

@@ -84,6 +84,11 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 func parseYAML(name, dir string, data []byte) (*yamlFile, Diagnostics) {
 	f := &yamlFile{name: name, dir: dir}
 	var ds Diagnostics
+	if len(data) > MaxFileBytes {
+		ds.errorf(f.pos(1, 1), "", "file is %d bytes, more than the %d MiB qsync reads from one configuration file: split it into several files",
+			len(data), MaxFileBytes>>20)
+		return f, ds
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	err := dec.Decode(&doc)
