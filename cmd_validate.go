@@ -18,11 +18,9 @@ type ValidateCmd struct {
 func (c *ValidateCmd) Run(env *Env) error {
 	// A login may name a vault that another team manages in Qualys: offline, that is a warning;
 	// plan checks it against the live vaults.
-	doc, diags := spec.LoadWithOptions(spec.Options{AllowUndeclaredVaults: true}, c.Paths...)
-	if !diags.HasErrors() {
-		diags = append(diags, spec.UndeclaredVaultWarnings(doc)...)
-		diags.Sort()
-	}
+	doc, diags := spec.LoadWithOptions(spec.Options{}, c.Paths...)
+	diags = append(diags, spec.UndeclaredVaultWarnings(doc)...)
+	diags.Sort()
 	if err := diags.Write(env.Stdout, c.Format); err != nil {
 		return err
 	}

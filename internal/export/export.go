@@ -100,7 +100,7 @@ func Write(live *spec.Document, opts Options, w io.Writer) error {
 
 	// Read the export back as plan would: it proves the files are valid and yields the secret
 	// references Write added, which the user has to provide.
-	doc, diags := spec.LoadWithOptions(spec.Options{AllowUndeclaredVaults: true}, paths...)
+	doc, diags := spec.LoadWithOptions(spec.Options{}, paths...)
 	secrets := secretLines(doc)
 	if len(secrets) > 0 {
 		if err := writeNew(filepath.Join(opts.Dir, SecretsExample), []byte(secretsFile(secrets)), opts.Force); err != nil {

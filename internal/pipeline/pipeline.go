@@ -60,7 +60,7 @@ type Run struct {
 // problem at once. A login may name a vault that is not declared: plan checks it against the
 // live vaults.
 func (pl *Pipeline) Load(paths ...string) (*spec.Document, error) {
-	doc, diags := spec.LoadWithOptions(spec.Options{AllowUndeclaredVaults: true}, paths...)
+	doc, diags := spec.LoadWithOptions(spec.Options{}, paths...)
 	if len(diags) > 0 {
 		pl.diagnose(diags)
 	}

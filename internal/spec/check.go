@@ -41,7 +41,6 @@ func (l *loader) crossChecks(srcs []source) {
 			}
 		}
 	}
-	titles := slices.Sorted(maps.Keys(vaults))
 	for _, o := range objs {
 		if o.Login == nil || o.Login.Vault == "" {
 			continue
@@ -50,16 +49,9 @@ func (l *loader) crossChecks(srcs []source) {
 			l.ds = append(l.ds, checkLogin(o, v.Def())...)
 			continue
 		}
+		// A vault not declared here may exist in Qualys (another team's): plan checks it
+		// against the live vaults (CheckVaultRefs), validate warns (UndeclaredVaultWarnings).
 		l.ds = append(l.ds, checkLogin(o, nil)...)
-		if l.opts.AllowUndeclaredVaults {
-			continue
-		}
-		msg := fmt.Sprintf("vault %q is not declared under vaults", o.Login.Vault)
-		if s := suggest(o.Login.Vault, titles); s != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		p := objPath(o) + "/login/vault"
-		l.ds.errorf(o.FieldPos["login.vault"], p, "%s", msg)
 	}
 
 	owner := ""
@@ -347,7 +339,7 @@ func joinKinds(ks []Kind) string {
 }
 
 // CheckVaultRefs checks the vault logins of desired records against the vaults that desired declares
-// or that exist in live (by title), for a Document loaded with AllowUndeclaredVaults. A login through
+// or that exist in live (by title). A login through
 // a vault found in neither is an error; one found live is checked against the live vault's type.
 func CheckVaultRefs(desired, live *Document) Diagnostics {
 	var ds Diagnostics
@@ -364,7 +356,7 @@ func CheckVaultRefs(desired, live *Document) Diagnostics {
 		v := find(live, o.Login.Vault)
 		if v == nil {
 			ds.errorf(o.FieldPos["login.vault"], objPath(o)+"/login/vault",
-				"vault %q is neither declared under vaults nor found in Qualys", o.Login.Vault)
+				"vault %q is neither declared under vaults nor found in Qualys%s", o.Login.Vault, didYouMeanVault(o.Login.Vault, desired, live))
 			continue
 		}
 		if v.Opaque != "" {
@@ -381,7 +373,7 @@ func CheckVaultRefs(desired, live *Document) Diagnostics {
 }
 
 // UndeclaredVaultWarnings returns a warning for every record login through a vault that desired
-// does not declare. It is for offline validation of a Document loaded with AllowUndeclaredVaults:
+// does not declare. It is for offline validation:
 // such a vault may exist in Qualys (owned by another team), which only plan can check.
 func UndeclaredVaultWarnings(desired *Document) Diagnostics {
 	var ds Diagnostics
@@ -390,7 +382,7 @@ func UndeclaredVaultWarnings(desired *Document) Diagnostics {
 			continue
 		}
 		ds = append(ds, Diagnostic{Pos: o.FieldPos["login.vault"], Path: objPath(o) + "/login/vault", Severity: SeverityWarning,
-			Message: fmt.Sprintf("vault %q is not declared under vaults; qsync plan checks that it exists in Qualys", o.Login.Vault)})
+			Message: fmt.Sprintf("vault %q is not declared under vaults%s; qsync plan checks that it exists in Qualys", o.Login.Vault, didYouMeanVault(o.Login.Vault, desired, nil))})
 	}
 	ds.Sort()
 	return ds
@@ -404,4 +396,25 @@ func nonASCII(s string) int {
 		}
 	}
 	return -1
+}
+
+// didYouMeanVault suggests a vault title of the documents close to title, as " (did you mean
+// "x"?)", or "".
+func didYouMeanVault(title string, docs ...*Document) string {
+	var titles []string
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		for _, o := range d.Objects {
+			if o.Kind == KindVault {
+				titles = append(titles, o.Title)
+			}
+		}
+	}
+	slices.Sort(titles)
+	if s := suggest(title, titles); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
 }

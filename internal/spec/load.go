@@ -14,9 +14,6 @@ import (
 
 // Options change what LoadWithOptions accepts.
 type Options struct {
-	// AllowUndeclaredVaults accepts a record login through a vault that no loaded file declares,
-	// because the caller will check it against the live vaults (see CheckVaultRefs).
-	AllowUndeclaredVaults bool
 	// SecretEnvPrefix restricts {env: NAME} references to names with this prefix; empty means the
 	// QSYNC_SECRET_ENV_PREFIX environment variable (see CheckEnvName).
 	SecretEnvPrefix string

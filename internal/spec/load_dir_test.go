@@ -18,7 +18,7 @@ func TestLoadDirectoryNotRecursive(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(sub, "github-actions.yml"), []byte("on: push\njobs: {}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	doc, ds := LoadWithOptions(Options{AllowUndeclaredVaults: true}, dir)
+	doc, ds := LoadWithOptions(Options{}, dir)
 	if ds.HasErrors() {
 		t.Fatalf("diagnostics: %v", ds)
 	}
@@ -47,7 +47,7 @@ func TestLoadDirectoryRefusesNestedConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, ds := LoadWithOptions(Options{AllowUndeclaredVaults: true}, dir)
+	_, ds := LoadWithOptions(Options{}, dir)
 	var files []string
 	for _, d := range ds {
 		files = append(files, d.Pos.File)
@@ -60,7 +60,7 @@ func TestLoadDirectoryRefusesNestedConfig(t *testing.T) {
 		t.Fatalf("diagnostics name %q, want %q: %v", files, want, ds)
 	}
 	// Named explicitly, the nested file is loaded and not refused.
-	doc, ds := LoadWithOptions(Options{AllowUndeclaredVaults: true}, dir, filepath.Join(dir, "team/more.yaml"))
+	doc, ds := LoadWithOptions(Options{}, dir, filepath.Join(dir, "team/more.yaml"))
 	if len(ds) != 1 || ds[0].Pos.File != want[0] || len(doc.Files) != 2 {
 		t.Fatalf("explicit: files %q, diagnostics %v", doc.Files, ds)
 	}

@@ -23,10 +23,12 @@ func TestInvalidGolden(t *testing.T) {
 	for _, in := range files {
 		name := strings.TrimSuffix(filepath.Base(in), ".yaml")
 		t.Run(name, func(t *testing.T) {
-			_, ds := LoadWithOptions(Options{}, in)
+			doc, ds := LoadWithOptions(Options{}, in)
 			if !ds.HasErrors() {
 				t.Errorf("LoadWithOptions(%s) reported no error", in)
 			}
+			ds = append(ds, UndeclaredVaultWarnings(doc)...) // as qsync validate prints them
+			ds.Sort()
 			got := ds.Error() + "\n"
 			golden := strings.TrimSuffix(in, ".yaml") + ".golden"
 			if *update {
@@ -207,16 +209,16 @@ func TestOwnerInExactlyOneFile(t *testing.T) {
 	}
 }
 
-// TestUndeclaredVaultAllowedThenCheckedLive: with AllowUndeclaredVaults, CheckVaultRefs accepts a
+// TestUndeclaredVaultAllowedThenCheckedLive: offline an undeclared vault is a warning; CheckVaultRefs accepts a
 // vault that exists live and checks the login against its type.
 func TestUndeclaredVaultAllowedThenCheckedLive(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"a.yaml": "version: 1\nowner: secops\n" + unixRecord})
-	if _, ds := LoadWithOptions(Options{}, dir); !strings.Contains(ds.Error(), `vault "Live vault" is not declared`) {
-		t.Errorf("undeclared vault accepted: %v", ds)
-	}
-	doc, ds := LoadWithOptions(Options{AllowUndeclaredVaults: true}, dir)
+	doc, ds := LoadWithOptions(Options{}, dir)
 	if len(ds) > 0 {
 		t.Fatal(ds)
+	}
+	if ws := UndeclaredVaultWarnings(doc); len(ws) != 1 || ws.HasErrors() || !strings.Contains(ws.Error(), `vault "Live vault" is not declared`) {
+		t.Errorf("offline, an undeclared vault is one warning: %v", ws)
 	}
 	if ds := CheckVaultRefs(doc, &Document{}); !strings.Contains(ds.Error(), "neither declared under vaults nor found in Qualys") {
 		t.Errorf("missing live vault: %v", ds)
