@@ -43,7 +43,9 @@ func summarize(doc *spec.Document) string {
 	}
 	parts := []string{fmt.Sprintf("%d vault(s)", counts[spec.KindVault])}
 	for _, k := range spec.RecordEndpoints() {
-		parts = append(parts, fmt.Sprintf("%d %s record(s)", counts[k], k))
+		if counts[k] > 0 { // the kinds present only: there are dozens
+			parts = append(parts, fmt.Sprintf("%d %s record(s)", counts[k], k))
+		}
 	}
 	return strings.Join(parts, ", ")
 }

@@ -247,8 +247,13 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 	}
 	sub := strings.TrimSpace(rec.Fields["SUB_TYPE"])
 	def := spec.Lookup(kind, sub)
-	if def == nil {
+	switch lt := strings.ToLower(strings.TrimSpace(rec.LoginType)); {
+	case def == nil:
 		o.Opaque = fmt.Sprintf("unknown sub_type %q", sub)
+	case def.Opaque != "":
+		o.Opaque = def.Opaque
+	case lt != "" && lt != "basic" && lt != "vault":
+		o.Opaque = fmt.Sprintf("login type %q is not supported", rec.LoginType)
 	}
 	if o.Opaque != "" {
 		if vaultTitle != "" {
