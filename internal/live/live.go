@@ -271,8 +271,14 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 	}
 	sub := strings.TrimSpace(rec.Fields["SUB_TYPE"])
 	def := spec.Lookup(kind, sub)
-	if def == nil {
+	lt := strings.ToLower(strings.TrimSpace(rec.LoginType))
+	switch {
+	case def == nil:
 		o.Opaque = firstReason(o.Opaque, fmt.Sprintf("unknown sub_type %q", sub))
+	case def.Opaque != "":
+		o.Opaque = firstReason(o.Opaque, def.Opaque)
+	case lt != "" && lt != "basic" && lt != "vault":
+		o.Opaque = firstReason(o.Opaque, fmt.Sprintf("login type %q is not supported", rec.LoginType))
 	}
 	var attrs map[string]string
 	if o.Opaque == "" {

@@ -31,6 +31,9 @@ type field struct {
 	intMax   int64
 	itemElem string   // for kindList: the element of one item
 	subTypes []string // unix: valid only for these sub_type values ("" = plain unix)
+	// login: valid only with this login type (vmware is_disconnect with vcenter); dropped
+	// when the record's login type changes to another.
+	login string
 }
 
 // recordType describes one /api/2.0/fo/auth/<name>/ endpoint: every rule
@@ -66,6 +69,21 @@ type recordType struct {
 	// fixedChoices are pairs of alternative parameters of which the one a
 	// record was created with cannot be swapped for the other by an update.
 	fixedChoices []fixedChoice
+	// together lists groups of parameters a record holds all or none of
+	// (SNMPv3 username, password and auth_alg): a create or an update that
+	// leaves a group partly set is refused as missing the rest (1903).
+	together [][]string
+	// loginTypes are the login_type values this type takes besides basic
+	// and vault (vmware vcenter): like basic they log in without a vault,
+	// but need none of requiredBasic.
+	loginTypes []string
+	// ipsOptional: a create needs no ips (http's documented table has
+	// none).
+	ipsOptional bool
+	// seedOnly: the type's parameters are not documented, so the API
+	// refuses creates and updates; seeds may create records, which list
+	// and delete as usual.
+	seedOnly bool
 }
 
 // exclusivePair is two parameters that may not be sent together. With

@@ -32,6 +32,10 @@ func (s *Server) handleRecords(c *reqCtx, rt *recordType) *response {
 	if e := checkEcho(c.p); e != nil {
 		return c.errorResp(e)
 	}
+	if rt.seedOnly && !c.seed && (action == "create" || action == "update") {
+		return c.errorResp(errInvalid("action", action,
+			"the parameters of "+rt.name+" records are not publicly documented; the emulator serves seeded ones only"))
+	}
 	switch action {
 	case "list":
 		return s.listRecords(c, rt)
@@ -536,7 +540,10 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 		}
 	}
 	if create {
-		need("title", "ips")
+		need("title")
+		if !rt.ipsOptional {
+			need("ips")
+		}
 		need(rt.required...)
 		if login == loginBasic {
 			for _, n := range rt.requiredBasic {
@@ -622,8 +629,8 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 				m[name] = "0"
 			}
 		case "login_type":
-			if v != loginBasic && v != loginVault {
-				return nil, errInvalid(name, v, "must be basic or vault")
+			if v != loginBasic && v != loginVault && !contains(rt.loginTypes, v) {
+				return nil, errInvalid(name, v, "must be "+strings.Join(append([]string{loginBasic}, rt.loginTypes...), ", ")+" or "+loginVault)
 			}
 		case "vault_id":
 			if _, e := parsePositive(name, v); e != nil {
@@ -688,6 +695,26 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 			return nil, errCombination("sub_type="+sub, f.param+"="+maskIfSecret(f.param, p.get(f.param)))
 		}
 		delete(m, f.param) // a sub_type change drops what no longer applies
+	}
+	for _, f := range rt.fields {
+		if f.login == "" || f.login == login {
+			continue
+		}
+		if p.has(f.param) && (f.kind != kindBool || p.get(f.param) == "1") {
+			return nil, errCombination("login_type="+login, f.param+"="+maskIfSecret(f.param, p.get(f.param)))
+		}
+		delete(m, f.param) // a login type change drops what no longer applies
+	}
+	for _, g := range rt.together {
+		var missing []string
+		for _, a := range g {
+			if m[a] == "" {
+				missing = append(missing, a)
+			}
+		}
+		if len(missing) > 0 && len(missing) < len(g) {
+			return nil, errMissing(missing...)
+		}
 	}
 	if w := rt.passwordWaiver; w != "" {
 		if p.given("password") {
@@ -757,9 +784,9 @@ func (s *Server) applyLogin(c *reqCtx, rt *recordType, m map[string]string, oldL
 		}
 	}
 	m["login_type"] = login
-	if login == loginBasic {
+	if login != loginVault {
 		if vp := vaultParams(); len(vp) > 0 {
-			return errCombination("login_type=basic", vp[0]+"="+p.get(vp[0]))
+			return errCombination("login_type="+login, vp[0]+"="+p.get(vp[0]))
 		}
 		clearVault()
 		return nil

@@ -148,6 +148,7 @@ func (s *Server) seedCtx(p *params, path string, pinID int64) *reqCtx {
 	c := s.newCtx(r, p)
 	c.user = s.cfg.Username
 	c.pinID = pinID
+	c.seed = true
 	return c
 }
 

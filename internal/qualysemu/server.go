@@ -218,16 +218,18 @@ type reqCtx struct {
 	pinID int64
 	// variants are the answer variants active for this request (see variants.go).
 	variants map[string]bool
+	// seed marks the synthetic request of a seed entry, which may create
+	// records of a seedOnly type.
+	seed bool
 }
 
 func (s *Server) newCtx(r *http.Request, p *params) *reqCtx {
 	base := s.cfg.BaseURL
 	if base == "" {
-		scheme := "http"
+		base = "http://" + r.Host
 		if r.TLS != nil {
-			scheme = "https"
+			base = "https://" + r.Host
 		}
-		base = scheme + "://" + r.Host
 	}
 	return &reqCtx{r: r, p: p, base: base, now: s.cfg.Now(), variants: s.activeVariants()}
 }

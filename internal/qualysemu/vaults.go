@@ -324,7 +324,7 @@ func setVaultParam(vt *vaultType, m map[string]string, k, v string) *apiError {
 	}
 	if vp.url && v != "" {
 		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if err != nil || (u.Scheme+":" != "http:" && u.Scheme+":" != "https:") || u.Host == "" {
 			return errInvalid(k, v, "not an HTTP or HTTPS URL")
 		}
 	}

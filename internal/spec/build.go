@@ -123,6 +123,12 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 				return // the schema reports the bad sub_type
 			}
 		}
+		if def.Opaque != "" {
+			p := child(path, "type")
+			l.ds.errorf(f.at(p), p, "%s records cannot be declared: qsync knows only their endpoint (%s), "+
+				"so it lists live ones as opaque and never changes them", kind, def.Opaque)
+			return
+		}
 	}
 	o := &Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: map[string]Pos{}, SourceIdx: idx,
 		Attrs: map[string]string{}}

@@ -83,6 +83,10 @@ func GenerateConfigReference() ([]byte, error) {
 		if d.Type != "" {
 			head += fmt.Sprintf(", `sub_type: %s`", d.Type)
 		}
+		if d.Opaque != "" {
+			fmt.Fprintf(&b, "\n### %s\n\n%s Live records of this kind are listed as opaque (%s).\n", kindTitle(&d), d.Doc, d.Opaque)
+			continue
+		}
 		fmt.Fprintf(&b, "\n### %s\n\n%s In YAML: %s.\n\n", kindTitle(&d), d.Doc, head)
 		writeFieldTable(&b, d.Fields)
 		if d.ExclusiveGroup != "" {
@@ -98,8 +102,17 @@ func GenerateConfigReference() ([]byte, error) {
 			}
 			b.WriteString(".\n")
 		}
+		for _, g := range d.WarnExclusiveGroups {
+			fmt.Fprintf(&b, "\nqsync warns when an IP is also in a record of the `%s` group (a secondary source says Qualys refuses it).\n", g)
+		}
 		for _, g := range d.Exclusive {
 			fmt.Fprintf(&b, "\nAt most one of %s.\n", codeList(g))
+		}
+		for _, g := range d.Together {
+			fmt.Fprintf(&b, "\nSet all or none of %s.\n", codeList(g))
+		}
+		for _, c := range d.RequiredWhen {
+			fmt.Fprintf(&b, "\n`%s: %s` needs %s.\n", c.Field, c.Value, codeList(c.Require))
 		}
 		for _, g := range d.OneOf {
 			fmt.Fprintf(&b, "\nExactly one of %s.\n", codeList(g))

@@ -76,6 +76,14 @@ type KindDef struct {
 	LoginVaultTypes []string
 	// ExclusiveGroup names the group within which an IP may belong to only one record ("" = none).
 	ExclusiveGroup string
+	// WarnExclusiveGroups names groups whose records should not share an IP with a record of this
+	// kind, by a secondary source only: an overlap is a warning, not an error (network_ssh and unix).
+	WarnExclusiveGroups []string
+	// Opaque is non-empty for a kind known by its endpoint slug only, and is the reason: live lists
+	// its records and reads each as opaque (spec.Object.Opaque) with this reason, so they are never
+	// changed but their IPs still count in ExclusiveGroup; the loader refuses to declare one. Such
+	// a kind has no Fields.
+	Opaque string
 	// OneOf lists groups of field names of which exactly one must be set; Exclusive lists groups of
 	// which at most one may be set.
 	OneOf     [][]string

@@ -1,0 +1,133 @@
+package qualysemu
+
+import (
+	"strings"
+	"testing"
+)
+
+// infraDocumentedCreates are create requests for each infrastructure record type, written with
+// the parameter names of shared/qualys-api/RECORD_KINDS.md (§3.4, §3.5, §3.8, §3.11).
+var infraDocumentedCreates = map[string]string{
+	"snmp":                 "ips=10.70.0.1&version=v3&username=u&password=pw-canary&auth_alg=SHA256&encrypt_password=pp-canary&priv_alg=AES&security_engine_id=80001f88&context_engine_id=e&context=c",
+	"vmware":               "ips=10.70.1.1&username=root&password=pw-canary&port=443&hosts=esx.example.com&ssl_verify=skip",
+	"vcenter":              "ips=10.70.2.1&username=qualys&password=pw-canary&port=443&hosts=vc.example.com",
+	"nsx":                  "ips=10.70.3.1&username=audit&port=443",
+	"http":                 "username=web&password=pw-canary&vhost=bank.qualys.com&ssl=1",
+	"network_ssh":          "ips=10.70.5.1&username=admin&password=pw-canary&password2=en-canary&port=22&target_type=auto&cleartext_password=0",
+	"palo_alto_firewall":   "ips=10.70.6.1&username=ro&password=pw-canary",
+	"cisco_apic":           "ips=10.70.7.1&username=admin&password=pw-canary&port=443&ssl_verify=1&use_ad_hashicorp=0",
+	"infoblox":             "ips=10.70.8.1&username=admin&password=pw-canary&api_version=2.12&ssl_verify=0&login_type=basic",
+	"docker":               "ips=10.70.9.1&docker_deamon_conf_file=/etc/docker/daemon.json&docker_command=/usr/bin/docker",
+	"kubernetes":           "ips=10.70.10.1&unix_bin_path=/usr/bin/kubectl&unix_conf_path=/etc/kubernetes/admin.conf",
+	"nginx":                "ips=10.70.11.1&unix_bin_path=/usr/sbin/nginx&unix_conf_path=/etc/nginx/nginx.conf&unix_prefix_path=/etc/nginx",
+	"ms_exchange":          "ips=10.70.12.1",
+	"microsoft_sharepoint": "ips=10.70.13.1&username=sp&password=pw-canary&db_local=0&windows_domain=CORP&kerberos=1",
+	"apache":               "ips=10.70.14.1&unix_apache_config_file=/etc/httpd/conf/httpd.conf&unix_apache_control_command=/usr/sbin/apachectl",
+	"tomcat":               "ips=10.70.15.1&installation_path=/opt/tomcat&instance_path=/opt/tomcat/base&auto_discover_instances=0&service_name=Tomcat9",
+}
+
+// TestInfraDocumentedCreates: a documented create request succeeds for every infrastructure
+// record type, its record lists under AUTH_<SLUG>, no secret comes back, and list-all reports
+// each type's IDs as AUTH_<SLUG>_RECORDS.
+func TestInfraDocumentedCreates(t *testing.T) {
+	e := newEmu(t)
+	ids := map[string]string{}
+	for _, rt := range infraRecordTypes {
+		if rt.seedOnly {
+			continue
+		}
+		form, ok := infraDocumentedCreates[rt.name]
+		if !ok {
+			t.Errorf("%s: no documented create request in the test", rt.name)
+			continue
+		}
+		path := "/api/2.0/fo/auth/" + rt.name + "/"
+		ids[rt.name] = e.ok(path, "action=create&title="+rt.name+"-1&comments=c&"+form).createdID(t)
+		up := strings.ToUpper(rt.name)
+		r := e.ok(path, "action=list&details=All")
+		rec := r.doc.find("RESPONSE/AUTH_" + up + "_LIST/AUTH_" + up)
+		if rec == nil || rec.text("ID") != ids[rt.name] || rec.text("TITLE") != rt.name+"-1" {
+			t.Errorf("%s: list after create:\n%s", rt.name, r.body)
+		}
+		if strings.Contains(r.body, "canary") {
+			t.Errorf("%s: a secret is listed:\n%s", rt.name, r.body)
+		}
+	}
+	all := e.ok("/api/2.0/fo/auth/", "action=list")
+	for name, id := range ids {
+		set := all.doc.find("RESPONSE/AUTH_RECORDS/AUTH_" + strings.ToUpper(name) + "_RECORDS")
+		if set == nil || !strings.Contains(set.text("ID_SET/ID"), id) {
+			t.Errorf("list-all lacks AUTH_%s_RECORDS with id %s:\n%s", strings.ToUpper(name), id, all.body)
+		}
+	}
+}
+
+// TestInfraRules: the documented rules of the infrastructure tables.
+func TestInfraRules(t *testing.T) {
+	e := newEmu(t)
+	const sp = "/api/2.0/fo/auth/microsoft_sharepoint/"
+	first := e.ok(sp, "action=create&title=sp1&ips=10.71.0.1-10.71.0.5&username=u&password=pw").createdID(t)
+	// Each IP may be included in one Microsoft SharePoint record (RECORD_KINDS.md §2.6).
+	e.post(sp, "action=create&title=sp2&ips=10.71.0.5&username=u&password=pw").wantError(t, 400, 1905,
+		"parameter ips has invalid value: 10.71.0.5 (already in record "+first+")")
+	// Other types share the IPs freely.
+	e.ok("/api/2.0/fo/auth/ms_exchange/", "action=create&title=ex&ips=10.71.0.5")
+
+	const http = "/api/2.0/fo/auth/http/"
+	e.post(http, "action=create&title=h&username=u&password=pw").wantError(t, 400, 1922,
+		"Please specify at least one of the following parameters: vhost, realm")
+	e.post(http, "action=create&title=h&username=u&password=pw&vhost=a.example.com&realm=R").wantError(t, 400, 1904,
+		"Please specify only one of these parameters: vhost, realm")
+
+	const snmp = "/api/2.0/fo/auth/snmp/"
+	e.post(snmp, "action=create&title=s&ips=10.71.1.1&username=u&password=pw").wantError(t, 400, 1903,
+		"Missing required parameter(s): auth_alg")
+	e.ok(snmp, "action=create&title=s&ips=10.71.1.1&version=v2c&community_strings=public-canary")
+
+	const vm = "/api/2.0/fo/auth/vmware/"
+	e.post(vm, "action=create&title=v&ips=10.71.2.1&username=root").wantError(t, 400, 1903,
+		"Missing required parameter(s): password")
+	e.post(vm, "action=create&title=v&ips=10.71.2.1&username=root&password=pw&is_disconnect=1").wantError(t, 400, 1907, "...")
+	id := e.ok(vm, "action=create&title=v&ips=10.71.2.1&username=root&login_type=vcenter&is_disconnect=1").createdID(t)
+	r := e.ok(vm, "action=list&ids="+id)
+	if rec := r.doc.find("RESPONSE/AUTH_VMWARE_LIST/AUTH_VMWARE"); rec == nil || rec.text("LOGIN_TYPE") != "vcenter" || rec.text("IS_DISCONNECT") != "true" {
+		t.Errorf("vcenter login:\n%s", r.body)
+	}
+	e.post("/api/2.0/fo/auth/vcenter/", "action=create&title=v&ips=10.71.2.2&username=u&login_type=vcenter").wantError(t, 400, 1905,
+		"parameter login_type has invalid value: vcenter (must be basic or vault)")
+}
+
+// TestUndocumentedTypesAreSeedOnly: a slug known by name only lists and deletes seeded records
+// and refuses creates and updates through the API.
+func TestUndocumentedTypesAreSeedOnly(t *testing.T) {
+	e := newEmu(t)
+	seed := "records:\n"
+	for _, rt := range infraRecordTypes {
+		if rt.seedOnly {
+			seed += "  - type: " + rt.name + "\n    params: {title: seeded " + rt.name + ", ips: 10.72.0.1}\n"
+		}
+	}
+	if err := e.s.LoadSeed(strings.NewReader(seed)); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, rt := range infraRecordTypes {
+		if !rt.seedOnly {
+			continue
+		}
+		n++
+		path := "/api/2.0/fo/auth/" + rt.name + "/"
+		up := strings.ToUpper(rt.name)
+		r := e.ok(path, "action=list")
+		rec := r.doc.find("RESPONSE/AUTH_" + up + "_LIST/AUTH_" + up)
+		if rec == nil || rec.text("TITLE") != "seeded "+rt.name {
+			t.Fatalf("%s: seeded record not listed:\n%s", rt.name, r.body)
+		}
+		e.post(path, "action=create&title=x&ips=10.72.0.2").wantError(t, 400, 1905, "...")
+		e.post(path, "action=update&ids="+rec.text("ID")+"&title=y").wantError(t, 400, 1905, "...")
+		e.ok(path, "action=delete&ids="+rec.text("ID"))
+	}
+	if n != 8 {
+		t.Errorf("%d slug-only record types, want 8", n)
+	}
+}
