@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/prcomment"
+	qversion "github.com/qsync/qsync/internal/version"
 )
 
 // CommentCmd posts a plan (or an apply result) as the one qsync comment of this configuration on
@@ -28,7 +29,7 @@ type CommentCmd struct {
 
 // Run renders the body and posts it.
 func (c *CommentCmd) Run(ctx context.Context, env *Env) error {
-	ci := prcomment.CI{Getenv: env.Getenv, UserAgent: "qsync/" + currentVersion().String()}
+	ci := prcomment.CI{Getenv: env.Getenv, UserAgent: "qsync/" + qversion.Current(version).String()}
 	owner := c.Owner
 	if owner == "" {
 		o, err := prcomment.OwnerOf(c.Config)
