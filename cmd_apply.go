@@ -16,6 +16,7 @@ import (
 	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/planfile"
+	"github.com/qsync/qsync/internal/term"
 )
 
 // ApplyCmd changes Qualys to match the configuration or a saved plan.
@@ -72,7 +73,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	defer stopWatch()
 
 	var progress apply.Progress = apply.LineProgress{W: out}
-	if isTerminal(out) {
+	if term.IsTerminal(out) {
 		progress = apply.BarProgress{W: out}
 	}
 	waitedBefore := r.Client.Stats().Waited
@@ -128,7 +129,7 @@ func (c *ApplyCmd) confirm(env *Env, out io.Writer) error {
 	if c.AutoApprove {
 		return nil
 	}
-	if env.Stdin == nil || !isTerminal(env.Stdin) {
+	if env.Stdin == nil || !term.IsTerminal(env.Stdin) {
 		return errors.New("refusing to apply without confirmation: not on a terminal; pass --auto-approve (e.g. in CI)")
 	}
 	fmt.Fprint(out, "\nApply these changes to Qualys? Only 'yes' will be accepted: ")

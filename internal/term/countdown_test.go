@@ -1,4 +1,4 @@
-package main
+package term
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ func TestCountdownDrawsEveryTickAndClears(t *testing.T) {
 		var buf bytes.Buffer
 		start := time.Now()
 		// 3.5s with a 1s tick: the ticks at 1s, 2s and 3s come before the end, never with it.
-		if err := countdown(context.Background(), 3500*time.Millisecond, &buf, time.Second); err != nil {
+		if err := Countdown(context.Background(), 3500*time.Millisecond, &buf, time.Second); err != nil {
 			t.Fatal(err)
 		}
 		if d := time.Since(start); d != 3500*time.Millisecond {
@@ -38,7 +38,7 @@ func TestCountdownShortWaitIsSilent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var buf bytes.Buffer
 		start := time.Now()
-		if err := countdown(context.Background(), 1500*time.Millisecond, &buf, time.Second); err != nil {
+		if err := Countdown(context.Background(), 1500*time.Millisecond, &buf, time.Second); err != nil {
 			t.Fatal(err)
 		}
 		if d := time.Since(start); d != 1500*time.Millisecond || buf.Len() != 0 {
@@ -52,7 +52,7 @@ func TestCountdownEndsOnInterrupt(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		start := time.Now()
-		err := countdown(ctx, time.Minute, nil, time.Second)
+		err := Countdown(ctx, time.Minute, nil, time.Second)
 		if !errors.Is(err, context.Canceled) || time.Since(start) != 0 {
 			t.Fatalf("err = %v after %s", err, time.Since(start))
 		}
@@ -65,7 +65,7 @@ func TestCountdownEndsWhenInterruptedMidWait(t *testing.T) {
 		time.AfterFunc(10*time.Minute, cancel)
 		var buf bytes.Buffer
 		start := time.Now()
-		err := countdown(ctx, time.Hour, &buf, time.Second)
+		err := Countdown(ctx, time.Hour, &buf, time.Second)
 		if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "wait interrupted") {
 			t.Fatalf("err = %v", err)
 		}
