@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -76,4 +77,19 @@ func TestCountdownEndsWhenInterruptedMidWait(t *testing.T) {
 			t.Errorf("an interrupted countdown must have counted down and clear its line; output ends %q", out[max(0, len(out)-200):])
 		}
 	})
+}
+
+// TestAskYesWithoutTerminalAsksNothing: a pipe or file on stdin (CI) is never prompted.
+func TestAskYesWithoutTerminalAsksNothing(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stdin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out bytes.Buffer
+	for _, in := range []*os.File{nil, f} {
+		if yes, tty := AskYes(in, &out, "sure? "); yes || tty || out.Len() != 0 {
+			t.Errorf("AskYes(%v) = %v, %v; wrote %q", in, yes, tty, out.String())
+		}
+	}
 }

@@ -1,13 +1,15 @@
-// Package term owns qsync's drawing on an interactive terminal: telling a terminal from a log,
-// the countdown shown while a Qualys rate or concurrency limit is waited out, and starting a
-// notice on a fresh line so that it does not run into a line being redrawn in place.
+// Package term owns qsync's use of an interactive terminal: telling a terminal from a log, asking
+// for a typed "yes", the countdown shown while a Qualys rate or concurrency limit is waited out,
+// and starting a notice on a fresh line so that it does not run into a line redrawn in place.
 package term
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	xterm "golang.org/x/term"
@@ -17,6 +19,17 @@ import (
 func IsTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && xterm.IsTerminal(int(f.Fd()))
+}
+
+// AskYes writes prompt to out and reports whether the line then read from in is "yes". Without
+// a terminal on in it asks nothing and reports tty false.
+func AskYes(in *os.File, out io.Writer, prompt string) (yes, tty bool) {
+	if in == nil || !IsTerminal(in) {
+		return false, false
+	}
+	fmt.Fprint(out, prompt)
+	line, _ := bufio.NewReader(in).ReadString('\n')
+	return strings.TrimSpace(line) == "yes", true
 }
 
 // Countdown waits d or until ctx ends. With a writer it redraws "waiting Ns" every tick on one
