@@ -13,7 +13,8 @@ import (
 // the Qualys documentation (so a client bug cannot hide behind a matching emulator bug), the client
 // knows nothing of spec or plan, spec, plan, planfile and export do no network I/O (their callers
 // read Qualys and pass the live document in), and Qualys is read only through the pipeline: the
-// commands do not call live themselves, and the pipeline, which ships, uses no test harness.
+// commands do not call live themselves, and the pipeline, which ships, uses no test harness. The
+// helpers the thin commands delegate to (completion, version, term) know nothing of qsync's other packages.
 func TestPackageBoundaries(t *testing.T) {
 	const mod = "github.com/qsync/qsync/"
 	noNetwork := []string{mod + "internal/qualysclient", mod + "internal/live", "net/http"}
@@ -25,6 +26,9 @@ func TestPackageBoundaries(t *testing.T) {
 		"internal/planfile":     noNetwork,
 		"internal/export":       noNetwork,
 		"internal/pipeline":     {mod + "internal/qualysemu", mod + "internal/bench", mod + "internal/drill"},
+		"internal/completion":   {mod},
+		"internal/version":      {mod},
+		"internal/term":         {mod},
 		".":                     {mod + "internal/live"},
 	}
 	for dir, bad := range forbidden {

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/planfile"
+	"github.com/qsync/qsync/internal/term"
 )
 
 // ApplyCmd changes Qualys to match the configuration or a saved plan.
@@ -72,7 +71,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	defer stopWatch()
 
 	var progress apply.Progress = apply.LineProgress{W: out}
-	if isTerminal(out) {
+	if term.IsTerminal(out) {
 		progress = apply.BarProgress{W: out}
 	}
 	waitedBefore := r.Client.Stats().Waited
@@ -128,12 +127,10 @@ func (c *ApplyCmd) confirm(env *Env, out io.Writer) error {
 	if c.AutoApprove {
 		return nil
 	}
-	if env.Stdin == nil || !isTerminal(env.Stdin) {
+	switch yes, tty := term.AskYes(env.Stdin, out, "\nApply these changes to Qualys? Only 'yes' will be accepted: "); {
+	case !tty:
 		return errors.New("refusing to apply without confirmation: not on a terminal; pass --auto-approve (e.g. in CI)")
-	}
-	fmt.Fprint(out, "\nApply these changes to Qualys? Only 'yes' will be accepted: ")
-	line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
-	if strings.TrimSpace(line) != "yes" {
+	case !yes:
 		return &exitErr{code: exitError, err: errors.New("apply cancelled; nothing was changed")}
 	}
 	return nil

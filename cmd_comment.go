@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 
 	"github.com/qsync/qsync/internal/prcomment"
+	qversion "github.com/qsync/qsync/internal/version"
 )
 
 // CommentCmd posts a plan (or an apply result) as the one qsync comment of this configuration on
@@ -28,7 +26,7 @@ type CommentCmd struct {
 
 // Run renders the body and posts it.
 func (c *CommentCmd) Run(ctx context.Context, env *Env) error {
-	ci := prcomment.CI{Getenv: env.Getenv, UserAgent: "qsync/" + currentVersion().String()}
+	ci := prcomment.CI{Getenv: env.Getenv, UserAgent: "qsync/" + qversion.Current(version).String()}
 	owner := c.Owner
 	if owner == "" {
 		o, err := prcomment.OwnerOf(c.Config)
@@ -49,8 +47,10 @@ func (c *CommentCmd) Run(ctx context.Context, env *Env) error {
 		_, err := io.WriteString(env.Stdout, body)
 		return err
 	}
-	if err := c.summary(env, body); err != nil {
-		return err
+	if path := env.Getenv("GITHUB_STEP_SUMMARY"); !c.NoSummary && path != "" {
+		if err := prcomment.AppendSummary(path, body); err != nil {
+			return err
+		}
 	}
 	p, err := ci.Platform(ctx, c.Number)
 	if err != nil {
@@ -59,30 +59,12 @@ func (c *CommentCmd) Run(ctx context.Context, env *Env) error {
 	if gh, ok := p.(*prcomment.GitHub); ok {
 		gh.Author = c.Author
 	}
-	where := c.Artifact
-	if where == "" && rc.RunURL != "" {
-		where = "the artifacts of [this run](" + rc.RunURL + ")"
-	}
 	m := prcomment.Marker{Kind: kind, Owner: owner, Config: c.Config}
-	out, err := prcomment.Post(ctx, p, m, body, where)
+	out, err := prcomment.Post(ctx, p, m, body, prcomment.Where(c.Artifact, rc.RunURL))
 	if err != nil {
 		return err
 	}
-	verb := "Created"
-	if out.Updated {
-		verb = "Updated"
-	}
-	fmt.Fprintf(env.Stderr, "%s the qsync %s comment for %s on %s", verb, kind, c.Config, p.Request())
-	if out.Comment.URL != "" {
-		fmt.Fprintf(env.Stderr, ": %s", out.Comment.URL)
-	}
-	fmt.Fprintln(env.Stderr)
-	if out.Truncated {
-		fmt.Fprintf(env.Stderr, "qsync: the body was shortened to %s's limit of %d characters\n", p.Name(), p.Limit())
-	}
-	if out.Skipped > 0 {
-		fmt.Fprintf(env.Stderr, "qsync: left alone %d comment(s) by other users carrying the same marker\n", out.Skipped)
-	}
+	prcomment.WriteOutcome(env.Stderr, p, m, out)
 	return nil
 }
 
@@ -92,71 +74,11 @@ func (c *CommentCmd) body(env *Env, rc prcomment.RenderContext) (prcomment.Kind,
 	case c.ApplyResult != "" && c.File != "":
 		return "", "", errors.New("give either FILE or --apply-result, not both")
 	case c.ApplyResult != "":
-		data, err := os.ReadFile(c.ApplyResult)
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return "", "", fmt.Errorf("read the apply result: %w", err)
-		}
-		// A missing or empty file: apply stopped before writing its result.
-		r, err := prcomment.DecodeApplyReport(data)
-		if err != nil {
-			return "", "", fmt.Errorf("%s: %w", c.ApplyResult, err)
-		}
-		var b bytes.Buffer
-		if err := prcomment.RenderApply(&b, r, rc); err != nil {
-			return "", "", err
-		}
-		return prcomment.KindApply, b.String(), nil
+		body, err := prcomment.ApplyBody(c.ApplyResult, rc)
+		return prcomment.KindApply, body, err
 	case c.File == "":
 		return "", "", errors.New("nothing to post: give FILE (- for stdin) or --apply-result FILE")
 	}
-	var data []byte
-	var err error
-	if c.File == "-" {
-		data, err = io.ReadAll(env.Stdin)
-	} else {
-		data, err = os.ReadFile(c.File)
-	}
-	missing := errors.Is(err, os.ErrNotExist) && c.File != "-"
-	if err != nil && !missing {
-		return "", "", fmt.Errorf("read the comment body: %w", err)
-	}
-	body := strings.TrimRight(string(data), "\n") + "\n"
-	if strings.TrimSpace(body) == "" {
-		// No plan.md (an earlier step such as validate failed) or an empty one (plan died before
-		// writing): the last good plan must not stay standing as if it were current.
-		why := fmt.Sprintf("%s is empty: qsync plan stopped before writing a plan; see the job log.", c.File)
-		if missing {
-			why = fmt.Sprintf("%s does not exist: no plan was made (an earlier step, e.g. qsync validate, failed); see the job log.", c.File)
-		}
-		var b bytes.Buffer
-		if err := prcomment.RenderFailure(&b, "qsync plan", why, rc); err != nil {
-			return "", "", err
-		}
-		return prcomment.KindPlan, b.String(), nil
-	}
-	if rc.Commit != "" {
-		body += fmt.Sprintf("\n<sub>Plan for commit `%s`. Merging applies exactly this plan, or refuses it if Qualys or the configuration changed since.</sub>\n", rc.Commit)
-	}
-	return prcomment.KindPlan, body, nil
-}
-
-// summary appends body to the GitHub Actions job summary, when the job has one.
-func (c *CommentCmd) summary(env *Env, body string) error {
-	path := env.Getenv("GITHUB_STEP_SUMMARY")
-	if c.NoSummary || path == "" {
-		return nil
-	}
-	text, _ := prcomment.Fit(body, prcomment.SummaryLimit/4, "the job's artifacts") // 4 bytes per character at most
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("job summary: %w", err)
-	}
-	if _, err := io.WriteString(f, text+"\n"); err != nil {
-		f.Close()
-		return fmt.Errorf("job summary %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("job summary %s: %w", path, err)
-	}
-	return nil
+	body, err := prcomment.PlanBody(c.File, env.Stdin, rc)
+	return prcomment.KindPlan, body, err
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/qsync/qsync/internal/planfile"
+	"github.com/qsync/qsync/internal/prcomment"
 )
 
 // PlanCmd shows what apply would change.
@@ -18,7 +20,7 @@ type PlanCmd struct {
 
 // Run plans and prints the plan.
 func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env) (err error) {
-	if c.Format == "markdown" { // a failed run writes a failure block (plan_failure.go)
+	if c.Format == "markdown" { // a failed run writes a failure block (markdownFailure)
 		var finish func(error) error
 		env, finish = markdownFailure(env)
 		defer func() { err = finish(err) }()
@@ -41,4 +43,23 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env) (err error) {
 		return &exitErr{code: exitChanges}
 	}
 	return nil
+}
+
+// markdownFailure is for "plan --format markdown": it returns an Env whose stderr is also
+// recorded, and a finish function that, when the command fails, writes the failure block to
+// stdout (prcomment.FailureLog) and returns the error unchanged, so the exit code stays 1.
+func markdownFailure(env *Env) (*Env, func(error) error) {
+	rec := prcomment.NewFailureLog(256 << 10)
+	teed := *env
+	teed.Stderr = rec.Tee(env.Stderr)
+	return &teed, func(err error) error {
+		var ee *exitErr
+		if err == nil || errors.As(err, &ee) && ee.code != exitError {
+			return err
+		}
+		if werr := rec.Render(env.Stdout, "qsync plan", err, prcomment.CI{Getenv: env.Getenv}); werr != nil {
+			return errors.Join(err, fmt.Errorf("write the failure block: %w", werr))
+		}
+		return err
+	}
 }

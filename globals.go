@@ -8,6 +8,7 @@ import (
 
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/term"
 )
 
 // Globals are the connection settings shared by every command that talks to Qualys. Credentials
@@ -78,5 +79,5 @@ func (g *Globals) color(env *Env, w io.Writer) bool {
 	if g.NoColor || env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb" {
 		return false
 	}
-	return isTerminal(w)
+	return term.IsTerminal(w)
 }

@@ -6,7 +6,9 @@
 // that names the kind of comment, the owner and the configuration path, and only among comments
 // written by the token's own user; fitting a body into the platform's size limit at a safe
 // boundary (keeping deletes and refusals, balancing code fences and <details>, pointing to the
-// full artifact); and rendering the markdown of an apply result and of a failed run.
+// full artifact); rendering the markdown of an apply result and of a failed run (from a plan file
+// that is missing or empty, or from the stderr a FailureLog recorded); the comment bodies qsync
+// comment posts, its report of what was posted, and appending to the GitHub Actions job summary.
 //
 // Every API call goes through one function (client.do), which refuses plain http except to a
 // loopback address and never puts the token into an error or a log line.

@@ -1,4 +1,4 @@
-package main
+package version
 
 import (
 	"runtime/debug"
@@ -29,7 +29,7 @@ func TestResolveVersion(t *testing.T) {
 		{"no vcs", "dev", info("(devel)"), "dev (go1.26.0)"},
 		{"no build info", "dev", func() (*debug.BuildInfo, bool) { return nil, false }, "dev"},
 	} {
-		if got := resolveVersion(tc.ldflags, tc.read).String(); got != tc.want {
+		if got := Resolve(tc.ldflags, tc.read).String(); got != tc.want {
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
 		}
 	}

@@ -1,9 +1,10 @@
-package main
+package term
 
 import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -18,7 +19,7 @@ func TestCountdownDrawsEveryTickAndClears(t *testing.T) {
 		var buf bytes.Buffer
 		start := time.Now()
 		// 3.5s with a 1s tick: the ticks at 1s, 2s and 3s come before the end, never with it.
-		if err := countdown(context.Background(), 3500*time.Millisecond, &buf, time.Second); err != nil {
+		if err := Countdown(context.Background(), 3500*time.Millisecond, &buf, time.Second); err != nil {
 			t.Fatal(err)
 		}
 		if d := time.Since(start); d != 3500*time.Millisecond {
@@ -38,7 +39,7 @@ func TestCountdownShortWaitIsSilent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var buf bytes.Buffer
 		start := time.Now()
-		if err := countdown(context.Background(), 1500*time.Millisecond, &buf, time.Second); err != nil {
+		if err := Countdown(context.Background(), 1500*time.Millisecond, &buf, time.Second); err != nil {
 			t.Fatal(err)
 		}
 		if d := time.Since(start); d != 1500*time.Millisecond || buf.Len() != 0 {
@@ -52,7 +53,7 @@ func TestCountdownEndsOnInterrupt(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		start := time.Now()
-		err := countdown(ctx, time.Minute, nil, time.Second)
+		err := Countdown(ctx, time.Minute, nil, time.Second)
 		if !errors.Is(err, context.Canceled) || time.Since(start) != 0 {
 			t.Fatalf("err = %v after %s", err, time.Since(start))
 		}
@@ -65,7 +66,7 @@ func TestCountdownEndsWhenInterruptedMidWait(t *testing.T) {
 		time.AfterFunc(10*time.Minute, cancel)
 		var buf bytes.Buffer
 		start := time.Now()
-		err := countdown(ctx, time.Hour, &buf, time.Second)
+		err := Countdown(ctx, time.Hour, &buf, time.Second)
 		if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "wait interrupted") {
 			t.Fatalf("err = %v", err)
 		}
@@ -76,4 +77,19 @@ func TestCountdownEndsWhenInterruptedMidWait(t *testing.T) {
 			t.Errorf("an interrupted countdown must have counted down and clear its line; output ends %q", out[max(0, len(out)-200):])
 		}
 	})
+}
+
+// TestAskYesWithoutTerminalAsksNothing: a pipe or file on stdin (CI) is never prompted.
+func TestAskYesWithoutTerminalAsksNothing(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stdin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out bytes.Buffer
+	for _, in := range []*os.File{nil, f} {
+		if yes, tty := AskYes(in, &out, "sure? "); yes || tty || out.Len() != 0 {
+			t.Errorf("AskYes(%v) = %v, %v; wrote %q", in, yes, tty, out.String())
+		}
+	}
 }
