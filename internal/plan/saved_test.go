@@ -66,7 +66,7 @@ func TestReadRejects(t *testing.T) {
 		{"trailing", valid + `{}`, "invalid JSON"},
 		{"bad id", strings.Replace(valid, `"id":1,`, `"id":2,`, 1), "step 1 has id 2"},
 		{"bad phase", strings.Replace(valid, `"phase":3`, `"phase":9`, 1), "phase 9"},
-		{"bad kind", strings.Replace(valid, `"kind":"mysql"`, `"kind":"oracle"`, 1), `unknown kind "oracle"`},
+		{"bad kind", strings.Replace(valid, `"kind":"mysql"`, `"kind":"nosuchkind"`, 1), `unknown kind "nosuchkind"`},
 		{"bad op", strings.Replace(valid, `"op":"update"`, `"op":"purge"`, 1), `unknown op "purge"`},
 		{"update without ids", strings.Replace(valid, `"ids":[5],`, ``, 1), "update without ids"},
 		{"ids param", strings.Replace(valid, `{"port":"1"}`, `{"ids":"1-9"}`, 1), `parameter "ids" is set by apply`},

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// TestNoRecordTypeNamesOutsideTable keeps record_types.go the emulator's only table of record types:
+// TestNoRecordTypeNamesOutsideTable keeps record_types*.go the emulator's only table of record types:
 // no other file of the package spells a record type's name or a sub_type value as a string literal
 // (a switch on one is a second table that drifts), so adding a record type is one table entry.
 func TestNoRecordTypeNamesOutsideTable(t *testing.T) {
@@ -28,7 +28,7 @@ func TestNoRecordTypeNamesOutsideTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range files {
-		if f == "record_types.go" || strings.HasSuffix(f, "_test.go") {
+		if strings.HasPrefix(f, "record_types") || strings.HasSuffix(f, "_test.go") {
 			continue
 		}
 		fset := token.NewFileSet()

@@ -31,6 +31,7 @@ func (l *loader) crossChecks(srcs []source) {
 	l.checkOwner(srcs)
 	l.checkTitles(objs)
 	l.checkIPs(objs, before)
+	l.checkUniqueRules(objs)
 
 	vaults := map[string]*Object{}
 	for _, o := range objs {
