@@ -28,6 +28,36 @@ type UniqueRule struct {
 	Reason string
 }
 
+// Doc describes the rule for the configuration reference.
+func (r *UniqueRule) Doc() string {
+	var b strings.Builder
+	if r.When != nil {
+		fmt.Fprintf(&b, "no two records with `%s` %s may share an IP", r.When.Field, valueOrUnset(r.When.Value))
+	} else {
+		b.WriteString("two records that share an IP must differ in ")
+		b.WriteString(codeList(r.Fields))
+	}
+	if r.Unless != nil {
+		fmt.Fprintf(&b, ", unless both have `%s: %s`", r.Unless.Field, r.Unless.Value)
+		if len(r.Also) > 0 {
+			fmt.Fprintf(&b, " and differ in %s", codeList(r.Also))
+		}
+	}
+	fmt.Fprintf(&b, " (%s", r.Reason)
+	if r.Warning {
+		b.WriteString("; a warning")
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+func valueOrUnset(v string) string {
+	if v == "" {
+		return "unset"
+	}
+	return "`" + v + "`"
+}
+
 // FieldValue names a field and one canonical value of it ("" = unset).
 type FieldValue struct {
 	Field, Value string

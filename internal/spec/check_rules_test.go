@@ -25,7 +25,7 @@ func TestUniqueRules(t *testing.T) {
 		{name: "two oracle all-ports records on one host",
 			records: oracle("a", "10.0.0.1-10.0.0.5", "") + oracle("b", "10.0.0.5", ""),
 			errors: []string{`records/1: oracle record "b" and oracle record "a" (at x.yaml:4:5) both hold 10.0.0.5 with no port: ` +
-				`Qualys allows one Oracle record with All Ports (no port) per host`}},
+				`Qualys allows one Oracle record with All Ports, that is without a port, per host`}},
 		{name: "oracle all-ports records on different hosts", records: oracle("a", "10.0.0.1", "") + oracle("b", "10.0.0.2", "")},
 		{name: "oracle all-ports and a port-specific record", records: oracle("a", "10.0.0.1", "") + oracle("b", "10.0.0.1", ", port: 1521")},
 		{name: "oracle all-ports records stay one per host with pc_only",
@@ -33,7 +33,7 @@ func TestUniqueRules(t *testing.T) {
 			errors:  []string{"with no port: Qualys allows one Oracle record with All Ports"}},
 		{name: "two oracle records on one host and port warn",
 			records:  oracle("a", "10.0.0.1", ", port: 1521") + oracle("b", "10.0.0.1", ", port: 1521"),
-			warnings: []string{"with port 1521: several Oracle records on one host and port need pc_only on each"}},
+			warnings: []string{"with port 1521: several Oracle records on one host and port need pc_only on each, says a secondary source"}},
 		{name: "two pc_only oracle records on one host and port",
 			records: oracle("a", "10.0.0.1", ", port: 1521, pc_only: true") + oracle("b", "10.0.0.1", ", port: 1521, pc_only: true")},
 		{name: "db2 on one IP and port",

@@ -295,9 +295,9 @@ var databaseRecordKinds = []KindDef{
 		OneOf: [][]string{{"sid", "servicename"}},
 		Unique: []UniqueRule{
 			{Fields: []string{"port"}, When: &FieldValue{Field: "port", Value: ""},
-				Reason: "Qualys allows one Oracle record with All Ports (no port) per host"},
+				Reason: "Qualys allows one Oracle record with All Ports, that is without a port, per host"},
 			{Fields: []string{"port"}, Unless: &FieldValue{Field: "pc_only", Value: "true"}, Warning: true,
-				Reason: "several Oracle records on one host and port need pc_only on each (secondary source)"},
+				Reason: "several Oracle records on one host and port need pc_only on each, says a secondary source"},
 		}},
 	{Kind: KindMSSQL, Fields: msSQLFields, LoginVaultTypes: allVaults,
 		Doc: "Microsoft SQL Server authentication record (/api/2.0/fo/auth/ms_sql/), PC only; with provider_name azure " +
