@@ -149,12 +149,29 @@ var secretParams = func() map[string]bool {
 	return m
 }()
 
+// publicParams are the parameters the record tables declare and do not mark
+// secret (a password_encryption flag is not a password).
+var publicParams = func() map[string]bool {
+	m := map[string]bool{}
+	for _, rt := range recordTypes {
+		for _, f := range rt.fields {
+			if !f.secret {
+				m[f.param] = true
+			}
+		}
+	}
+	return m
+}()
+
 // isSecretParam also treats other *password*, *secret* and *_key* names as
 // secret, for the vault types whose parameters are not documented. Flags and
 // lookup names that merely contain those words are not secrets.
 func isSecretParam(k string) bool {
 	if secretParams[k] {
 		return true
+	}
+	if publicParams[k] {
+		return false
 	}
 	switch k {
 	case "cleartext_password", "skip_password", "secret_name", "ak_secret_name", "apikey_name":

@@ -84,6 +84,9 @@ type recordType struct {
 	// refuses creates and updates; seeds may create records, which list
 	// and delete as usual.
 	seedOnly bool
+	// unique lists cross-record rules among records of this type (1905),
+	// see record_rules.go.
+	unique []uniqueRule
 }
 
 // exclusivePair is two parameters that may not be sent together. With
@@ -144,17 +147,17 @@ type recordVaultField struct {
 
 var recordVaultFields = []recordVaultField{
 	{param: "vault_username", elem: "VAULT_USERNAME", unixOnly: true},
-	{param: "vault_folder", elem: "VAULT_FOLDER", types: []string{vtCyberAIM, vtCyberPIM}},
-	{param: "vault_file", elem: "VAULT_FILE", types: []string{vtCyberAIM, vtCyberPIM}},
+	// CyberArk: folder and file (RECORD_KINDS.md §4.2), listed as VAULT_FOLDER and VAULT_FILE.
+	{param: "folder", elem: "VAULT_FOLDER", types: []string{vtCyberAIM, vtCyberPIM}},
+	{param: "file", elem: "VAULT_FILE", types: []string{vtCyberAIM, vtCyberPIM}},
 	{param: "secret_name", elem: "VAULT_SECRET_NAME", types: []string{vtThycotic}},
-	{param: "system_name", elem: "VAULT_SYSTEM_NAME", types: []string{vtBeyond}},
+	{param: "system_name", elem: "VAULT_SYSTEM_NAME", types: []string{vtBeyond, vtQuest}},
 	{param: "end_point_name", elem: "VAULT_EP_NAME", types: []string{vtCAAC}, required: true},
 	{param: "end_point_type", elem: "VAULT_EP_TYPE", types: []string{vtCAAC}},
 	{param: "end_point_container", elem: "VAULT_EP_CONT", types: []string{vtCAAC}},
 	{param: "vault_ns_type", elem: "VAULT_NS_TYPE", types: []string{vtLieberman}},
 	{param: "vault_ns_name", elem: "VAULT_NS_NAME", types: []string{vtLieberman}},
 	{param: "account_name", elem: "VAULT_ACCOUNT_NAME", types: []string{vtBeyond}},
-	{param: "vault_authorization_name", elem: "VAULT_AUTHORIZATION_NAME", types: []string{vtQuest}},
 	{param: "vault_target_name", elem: "VAULT_TARGET_NAME", types: []string{vtWallix}},
 	{param: "vault_secret_kv_path", elem: "VAULT_SECRET_KV_PATH", types: []string{vtHashiCorp}},
 	{param: "vault_secret_kv_name", elem: "VAULT_SECRET_KV_NAME", types: []string{vtHashiCorp}},
@@ -164,6 +167,8 @@ var recordVaultFields = []recordVaultField{
 	{param: "vault_app_name", elem: "VAULT_APP_NAME", types: []string{vtCAPAM}, required: true},
 	{param: "vault_service_type", elem: "VAULT_SERVICE_TYPE", types: []string{vtARCON}, required: true},
 	{param: "ak_secret_name", elem: "VAULT_AK_SECRET_NAME", types: []string{vtAzure}, required: true},
+	// Hitachi ID PAM: resource_id (RECORD_KINDS.md §4.2); the list element is a guess.
+	{param: "resource_id", elem: "VAULT_RESOURCE_ID", types: []string{vtHitachi}},
 }
 
 func (f recordVaultField) appliesTo(vaultType string) bool {

@@ -269,6 +269,9 @@ func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
 	if e := s.checkIPs(rt, "ips", map[int64]*netipx.IPSet{0: set}); e != nil {
 		return c.errorResp(e)
 	}
+	if e := s.checkUnique(rt, map[int64]map[string]string{0: m}); e != nil {
+		return c.errorResp(e)
+	}
 	if _, used := s.st.records[c.pinID]; used {
 		return c.errorResp(errInvalid("id", strconv.FormatInt(c.pinID, 10), "record ID already in use"))
 	}
@@ -375,6 +378,9 @@ func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
 		if e := s.checkIPs(rt, name, sets); e != nil {
 			return c.errorResp(e)
 		}
+	}
+	if e := s.checkUnique(rt, updated); e != nil {
+		return c.errorResp(e)
 	}
 	prev := s.beginWrite()
 	now := s.cfg.Now()

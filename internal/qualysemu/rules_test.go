@@ -161,7 +161,7 @@ func TestValidationErrors(t *testing.T) {
 		{"unknown vault type", unixPath, "action=create&title=x&ips=10.0.0.1&username=u&login_type=vault&vault_id=1001&vault_type=Vaulty", 1905, "parameter vault_type has invalid value: Vaulty (unknown vault type)"},
 		{"no such vault", mysqlPath, "action=create&title=x&ips=10.0.0.1&database=d&port=1&login_type=vault&vault_id=999&vault_type=Thycotic Secret Server", 1905, "parameter vault_id has invalid value: 999 (no such vault)"},
 		{"vault of other type", mysqlPath, "action=create&title=x&ips=10.0.0.1&database=d&port=1&login_type=vault&vault_id=1001&vault_type=Thycotic Secret Server", 1905, "parameter vault_type has invalid value: Thycotic Secret Server (vault 1001 is of type CA PAM)"},
-		{"vault param of other vault type", mysqlPath, "action=create&title=x&ips=10.0.0.1&database=d&port=1&login_type=vault&vault_id=1002&vault_type=Thycotic Secret Server&vault_folder=f", 1907, "The following combination of key=value pairs is not supported: vault_type=Thycotic Secret Server, vault_folder=f"},
+		{"vault param of other vault type", mysqlPath, "action=create&title=x&ips=10.0.0.1&database=d&port=1&login_type=vault&vault_id=1002&vault_type=Thycotic Secret Server&folder=f", 1907, "The following combination of key=value pairs is not supported: vault_type=Thycotic Secret Server, folder=f"},
 		{"vault param with basic", mysqlPath, mysqlBasic + "&title=x&ips=10.0.0.1&secret_name=s", 1907, "The following combination of key=value pairs is not supported: login_type=basic, secret_name=s"},
 		{"enable_password without cisco", unixPath, unixBasic + "&title=x&ips=10.0.0.1&enable_password=e", 1907, "The following combination of key=value pairs is not supported: sub_type=, enable_password=********"},
 		{"expert_password on cisco", unixPath, unixBasic + "&title=x&ips=10.0.0.1&sub_type=cisco&expert_password=e", 1907, "The following combination of key=value pairs is not supported: sub_type=cisco, expert_password=********"},
@@ -360,9 +360,9 @@ func TestLoginTypeChanges(t *testing.T) {
 	e.ok(vaultPath, "action=create&type=CyberArk PIM Suite&title=pim&server_address=pim.example.com&port=1858")
 	id := e.ok(mysqlPath, mysqlBasic+"&title=db&ips=10.0.0.1").createdID(t)
 	e.post(mysqlPath, "action=update&ids="+id+"&login_type=vault").wantError(t, 400, 1903, "Missing required parameter(s): vault_id, vault_type")
-	e.ok(mysqlPath, "action=update&ids="+id+"&login_type=vault&vault_id=1001&vault_type=CyberArk AIM&vault_folder=f&vault_file=x")
+	e.ok(mysqlPath, "action=update&ids="+id+"&login_type=vault&vault_id=1001&vault_type=CyberArk AIM&folder=f&file=x")
 	rec := e.s.Snapshot().Records[0]
-	if _, ok := rec.Params["password"]; ok || rec.Params["vault_folder"] != "f" {
+	if _, ok := rec.Params["password"]; ok || rec.Params["folder"] != "f" {
 		t.Fatalf("after switch to vault: %v", rec.Params)
 	}
 	e.post(mysqlPath, "action=update&ids="+id+"&password=x").wantError(t, 400, 1907, "The following combination of key=value pairs is not supported: login_type=vault, password=********")
@@ -377,7 +377,7 @@ func TestLoginTypeChanges(t *testing.T) {
 	e.post(mysqlPath, "action=update&ids="+id+"&login_type=basic").wantError(t, 400, 1903, "Missing required parameter(s): password")
 	e.ok(mysqlPath, "action=update&ids="+id+"&login_type=basic&password=back")
 	rec = e.s.Snapshot().Records[0]
-	if rec.Params["login_type"] != "basic" || rec.Params["vault_id"] != "" || rec.Params["vault_folder"] != "" || rec.Params["password"] != "back" {
+	if rec.Params["login_type"] != "basic" || rec.Params["vault_id"] != "" || rec.Params["folder"] != "" || rec.Params["password"] != "back" {
 		t.Fatalf("after switch to basic: %v", rec.Params)
 	}
 	r := e.ok(mysqlPath, "action=list")

@@ -33,6 +33,7 @@ func (l *loader) crossChecks(srcs []source) {
 	l.checkTitles(objs)
 	l.checkIPs(objs, before)
 	l.checkWarnGroups(objs)
+	l.checkUniqueRules(objs)
 
 	vaults := map[string]*Object{}
 	for _, o := range objs {

@@ -117,6 +117,12 @@ func GenerateConfigReference() ([]byte, error) {
 		for _, g := range d.OneOf {
 			fmt.Fprintf(&b, "\nExactly one of %s.\n", codeList(g))
 		}
+		for _, c := range d.RequiredWhen {
+			fmt.Fprintf(&b, "\n`%s: %s` needs %s.\n", c.Field, c.Value, codeList(c.Require))
+		}
+		for _, r := range d.Unique {
+			fmt.Fprintf(&b, "\nAcross records: %s.\n", r.Doc())
+		}
 		if len(d.LoginVaultTypes) > 0 {
 			fmt.Fprintf(&b, "\n`login` vault types: %s.\n", codeList(d.LoginVaultTypes))
 		}

@@ -92,6 +92,9 @@ type KindDef struct {
 	Together [][]string
 	// RequiredWhen lists fields that become required when another field has a given value.
 	RequiredWhen []Condition
+	// Unique lists the kind's cross-record rules: which records of the kind may not share an IP
+	// (see UniqueRule, checked in check_rules.go).
+	Unique []UniqueRule
 
 	// Vault types only: the record-side parameters of a login through this vault type, their
 	// OneOf rules, and the ${...} variables their values may use.
@@ -280,9 +283,18 @@ func loginParam(name, element, doc string, required, unverified bool) FieldDef {
 	return FieldDef{Name: name, Element: element, Type: TypeString, Required: required, Unverified: unverified, Doc: doc}
 }
 
+// cyberArkLogin are CyberArk AIM's record-side parameters: the Qualys pages name file, a secondary
+// source folder (RECORD_KINDS.md §4.2; called vault_folder and vault_file before).
 var cyberArkLogin = []FieldDef{
-	loginParam("vault_folder", "VAULT_FOLDER", "Folder (safe folder) holding the account.", false, true),
-	loginParam("vault_file", "VAULT_FILE", "File (object) name of the account.", false, true),
+	loginParam("folder", "VAULT_FOLDER", "Folder (safe folder) holding the account (renamed from vault_folder).", false, true),
+	loginParam("file", "VAULT_FILE", "File (object) name of the account (renamed from vault_file).", false, false),
+}
+
+// cyberArkPIMLogin are CyberArk PIM Suite's: listed as VAULT_FOLDER and VAULT_FILE, input names
+// inferred from CyberArk AIM's.
+var cyberArkPIMLogin = []FieldDef{
+	loginParam("folder", "VAULT_FOLDER", "Folder (safe folder) holding the account (renamed from vault_folder).", false, true),
+	loginParam("file", "VAULT_FILE", "File (object) name of the account (renamed from vault_file).", false, true),
 }
 
 var vaultKinds = []KindDef{
@@ -350,7 +362,7 @@ var vaultKinds = []KindDef{
 			str("safe", "Safe name.", true),
 			str("username", "Vault user.", true), secret("password", "Vault user password.", true),
 		},
-		LoginParams: cyberArkLogin},
+		LoginParams: cyberArkPIMLogin},
 	{Kind: KindVault, Type: "hashicorp", QualysType: "HashiCorp", Doc: "HashiCorp Vault.",
 		Fields: []FieldDef{
 			urlField("URL of the HashiCorp Vault."), sslVerify(false),
@@ -374,7 +386,9 @@ var vaultKinds = []KindDef{
 			loginParam("vault_secret_kv_name", "VAULT_SECRET_KV_NAME", "Secret name.", true, true),
 			loginParam("vault_secret_kv_key", "VAULT_SECRET_KV_KEY", "Key within the secret.", true, true),
 		}},
-	{Kind: KindVault, Type: "hitachi_id_pam", QualysType: "Hitachi ID PAM", Doc: "Hitachi ID PAM vault (no record-side parameters)."},
+	{Kind: KindVault, Type: "hitachi_id_pam", QualysType: "Hitachi ID PAM", Doc: "Hitachi ID PAM vault.",
+		LoginParams: []FieldDef{{Name: "resource_id", Element: "VAULT_RESOURCE_ID", Type: TypeInt, Unverified: true,
+			Doc: "Resource ID of the account in Hitachi ID PAM (optional; the list element name is inferred)."}}},
 	{Kind: KindVault, Type: "lieberman", QualysType: "Lieberman ERPM", Doc: "Lieberman ERPM vault (settings not documented publicly).",
 		LoginParams: []FieldDef{
 			loginParam("vault_ns_type", "VAULT_NS_TYPE", "Namespace type.", true, true),
@@ -386,7 +400,8 @@ var vaultKinds = []KindDef{
 			{Name: "port", Element: "PORT", Type: TypeInt, Min: 1, Max: 65535, Doc: "Vault TCP port."},
 			str("username", "Vault user.", true), secret("access_key", "Access key.", true),
 		},
-		LoginParams: []FieldDef{loginParam("vault_authorization_name", "VAULT_AUTHORIZATION_NAME", "Authorization name.", false, true)}},
+		LoginParams: []FieldDef{loginParam("system_name", "VAULT_SYSTEM_NAME",
+			"Name of the system holding the account (renamed from vault_authorization_name).", false, true)}},
 	{Kind: KindVault, Type: "thycotic", QualysType: "Thycotic Secret Server", Doc: "Thycotic (Delinea) Secret Server vault.",
 		Fields: []FieldDef{
 			urlField("URL of the Secret Server."), str("username", "Secret Server user.", true),

@@ -1,0 +1,140 @@
+package qualysemu
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// databaseCreates are documented create requests of every database record type, with the
+// catalogue's parameter names (RECORD_KINDS.md §3) and only what its tables need.
+var databaseCreates = map[string]string{
+	"oracle":     "username=qualys&password=pw&sid=ERP&port=1521&is_cdb=1",
+	"ms_sql":     "username=qualys&password=pw&db_local=0&windows_domain=CORP&instance=MSSQLSERVER&database=master&port=1433&kerberos=1",
+	"postgresql": "pgsql_db_name=postgres&port=5432&pgsql_unix_conf_path=/etc/postgresql.conf&ssl_verify=1&hosts=pg1.example.com&username=qualys&password=pw",
+	"ibm_db2":    "pc_only=1&username=qualys&password=pw&database=SAMPLE&port=50000",
+	"sybase":     "port=5000&database=master&installation_dir=/opt/sybase&username=qualys&password=pw",
+	"mongodb":    "username=qualys&password=pw&database_name=admin&port=27017&credential_type=local",
+	"informixdb": "ssl_verify=1&hosts=ifx.example.com",
+	"mariadb":    "ssl_verify=0&database=mysql&port=3306&windows_config_file=C:\\my.ini&username=qualys&password=pw",
+	"neo4j":      "database=neo4j&port=7687&username=qualys&password=pw",
+	"cassandra":  "username=qualys&password=pw&login_type=basic&port=9042&ssl_verify_with_host=1",
+	"datastax":   "username=qualys&password=pw&login_type=basic&port=9042",
+	"greenplum":  "greenplum_unix_conf_file=/data/postgresql.conf&greenplum_db_name=gp&port=5432&ssl_verify=1&hosts=gp.example.com&username=gpadmin",
+	"sapiq":      "database=iqdemo&port=2638&installation_dir=/opt/sap&username=qualys&password=pw&password_encryption=1",
+	"sap_hana":   "database=S4P&port=30015&unix_conf_path=/hana/shared&ssl_verify=1&hosts=hana.example.com&username=QUALYS",
+}
+
+// TestDatabaseDocumentedCreates: a documented create request of every database record type
+// succeeds, the per-type list shows the record under AUTH_<SLUG>_LIST/AUTH_<SLUG>, and list-all
+// reports its ID under AUTH_<SLUG>_RECORDS.
+func TestDatabaseDocumentedCreates(t *testing.T) {
+	e := newEmu(t)
+	ids := map[string]string{}
+	for i, rt := range databaseRecordTypes {
+		form, ok := databaseCreates[rt.name]
+		if !ok {
+			t.Errorf("%s: no documented create request in databaseCreates", rt.name)
+			continue
+		}
+		path := "/api/2.0/fo/auth/" + rt.name + "/"
+		ips := "10.77." + itoa(i) + ".1"
+		ids[rt.name] = e.ok(path, "action=create&title=db-"+rt.name+"&ips="+ips+"&"+escapeValues(form)).createdID(t)
+		up := strings.ToUpper(rt.name)
+		list := e.ok(path, "action=list&details=All").doc
+		if got := list.text("RESPONSE/AUTH_" + up + "_LIST/AUTH_" + up + "/ID"); got != ids[rt.name] {
+			t.Errorf("%s: listed ID %q, want %q\n%s", rt.name, got, ids[rt.name], e.ok(path, "action=list").body)
+		}
+	}
+	all := e.ok(authPath, "action=list").doc
+	for name, id := range ids {
+		if got := all.text("RESPONSE/AUTH_RECORDS/AUTH_" + strings.ToUpper(name) + "_RECORDS/ID_SET/ID"); got != id {
+			t.Errorf("list-all AUTH_%s_RECORDS = %q, want %q", strings.ToUpper(name), got, id)
+		}
+	}
+}
+
+// TestDatabaseUniqueRuleAnswer: the refusal names the rule and the record it conflicts with.
+func TestDatabaseUniqueRuleAnswer(t *testing.T) {
+	e := newEmu(t)
+	e.ok("/api/2.0/fo/auth/oracle/", "action=create&title=a&ips=10.0.0.1&username=u&password=p&sid=S")
+	e.post("/api/2.0/fo/auth/oracle/", "action=create&title=b&ips=10.0.0.1&username=u&password=p&servicename=x").wantError(t, 400, 1905,
+		"parameter ips has invalid value: 10.0.0.1 (only one Oracle record with All Ports per host; conflicts with record 100001)")
+}
+
+// escapeValues URL-encodes the values of a name=value&... form written for readability.
+func escapeValues(form string) string {
+	parts := strings.Split(form, "&")
+	for i, p := range parts {
+		k, v, _ := strings.Cut(p, "=")
+		parts[i] = k + "=" + url.QueryEscape(v)
+	}
+	return strings.Join(parts, "&")
+}
+
+// TestDatabaseUniqueRules: the emulator refuses, with a 1905, what the primary cross-record rules
+// forbid (one Oracle "All Ports" record per host; DB2 unique by IP and port, or IP, port and
+// database with pc_only), on create and on update, and allows the rest.
+func TestDatabaseUniqueRules(t *testing.T) {
+	const (
+		oraclePath = "/api/2.0/fo/auth/oracle/"
+		db2Path    = "/api/2.0/fo/auth/ibm_db2/"
+		oracle     = "&username=u&password=p&sid=S"
+		db2        = "&username=u&password=p&port=50000"
+	)
+	type step struct {
+		path, form string
+		code       int // 0: success
+	}
+	for _, c := range []struct {
+		name  string
+		steps []step
+	}{
+		{"oracle all-ports twice on one host", []step{
+			{oraclePath, "action=create&title=a&ips=10.0.0.1-10.0.0.9" + oracle, 0},
+			{oraclePath, "action=create&title=b&ips=10.0.0.9" + oracle, 1905},
+			{oraclePath, "action=create&title=b&ips=10.0.0.10" + oracle, 0},
+		}},
+		{"oracle all-ports beside a port-specific record", []step{
+			{oraclePath, "action=create&title=a&ips=10.0.0.1" + oracle, 0},
+			{oraclePath, "action=create&title=b&ips=10.0.0.1&port=1521" + oracle, 0},
+		}},
+		{"oracle update that adds a host of another all-ports record", []step{
+			{oraclePath, "action=create&title=a&ips=10.0.0.1" + oracle, 0},
+			{oraclePath, "action=create&title=b&ips=10.0.0.2" + oracle, 0},
+			{oraclePath, "action=update&ids=100002&add_ips=10.0.0.1", 1905},
+		}},
+		{"oracle update that clears a port onto an all-ports host", []step{
+			{oraclePath, "action=create&title=a&ips=10.0.0.1" + oracle, 0},
+			{oraclePath, "action=create&title=b&ips=10.0.0.1&port=1521" + oracle, 0},
+			{oraclePath, "action=update&ids=100002&port=", 1905},
+		}},
+		{"db2 on one IP and port", []step{
+			{db2Path, "action=create&title=a&ips=10.0.0.1&database=A" + db2, 0},
+			{db2Path, "action=create&title=b&ips=10.0.0.1&database=B" + db2, 1905},
+			{db2Path, "action=create&title=b&ips=10.0.0.1&database=B&username=u&password=p&port=50001", 0},
+		}},
+		{"db2 pc_only by database", []step{
+			{db2Path, "action=create&title=a&ips=10.0.0.1&database=A&pc_only=1" + db2, 0},
+			{db2Path, "action=create&title=b&ips=10.0.0.1&database=B&pc_only=1" + db2, 0},
+			{db2Path, "action=create&title=c&ips=10.0.0.1&database=A&pc_only=1" + db2, 1905},
+			{db2Path, "action=create&title=c&ips=10.0.0.1&database=C" + db2, 1905},
+			{db2Path, "action=update&ids=100002&database=A", 1905},
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEmu(t)
+			for i, s := range c.steps {
+				r := e.post(s.path, s.form)
+				got := 0
+				if r.doc != nil && r.doc.text("RESPONSE/CODE") != "" {
+					got, _ = strconv.Atoi(r.doc.text("RESPONSE/CODE"))
+				}
+				if got != s.code {
+					t.Fatalf("step %d %s: code %d, want %d\n%s", i, s.form, got, s.code, r.body)
+				}
+			}
+		})
+	}
+}
