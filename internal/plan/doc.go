@@ -56,17 +56,18 @@
 //
 // # JSON format (format_version 1)
 //
-// The json renderer and Save write the Plan struct; Read refuses any other format_version. Fields:
+// The json renderer and Save write the Plan struct; Read refuses any other format_version. Keys
+// ({kind, title}) are spec.Key. Fields:
 //
 //	format_version  1
 //	owner           owner whose marker the plan writes
-//	changes[]       key{Kind,Title}, type, action (create|update|delete|replace|adopt|rename), id,
+//	changes[]       key{kind,title}, type, action (create|update|delete|replace|adopt|rename), id,
 //	                previous_title, drift, reason, unchanged,
 //	                fields[] {name, before, after, sensitive, added[], removed[], diff}
 //	steps[]         id (1-based order), phase (1-5), kind, op (create|update|delete),
-//	                keys[] {Kind,Title}, ids[], params{name: value as sent},
+//	                keys[] {kind,title}, ids[], params{name: value as sent},
 //	                secrets{name: {env|file}}, vault_ref, depends_on[]
-//	unmanaged[]     {Kind,Title} of live objects left alone
+//	unmanaged[]     {kind,title} of live objects left alone
 //	opaque[]        {key, id, reason} of the unmanaged live objects qsync cannot represent
 //	                (an unknown unix sub_type, vault type or login vault type); also in unmanaged[]
 //	refused[]       {key, id, action, reason}
@@ -77,6 +78,20 @@
 //	live_digests    key.String() -> ObjectDigest of each live object a step touches
 //	calls           "kind op" -> number of API calls
 //	rate_remaining  calls left per endpoint when planned (0: unknown)
+//
+// # Format versions
+//
+// FormatVersion changes whenever a field is renamed or removed or its meaning changes; adding an
+// optional field does not change it (readers ignore fields they do not know). History:
+//
+//   - 1: the first format. It was not bumped when it should have been: plans written before
+//     commit 3c57bd2 ("spec: schema errors are only replaced ...") spelled every key
+//     {"Kind", "Title"} (spec.Key had no JSON tags); since then they are {"kind", "title"}. Both
+//     spellings carry format_version 1. Read still accepts the old spelling because encoding/json
+//     matches field names case-insensitively, but a tool that reads plan JSON exactly must accept
+//     both. The fields opaque[], config[] and flags were added later within version 1.
+//
+// The next rename or removal of a field must bump FormatVersion to 2.
 //
 // Secret fields carry only descriptions such as "(sensitive, changed)" and steps only references:
 // a saved plan holds no secret value.
