@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -154,4 +155,12 @@ func golden(t *testing.T, file, got string) {
 	if d := unifiedDiff(path, "got", string(want), got); d != "" {
 		t.Errorf("output differs from %s (go test -update accepts it):\n%s", path, d)
 	}
+}
+
+// clone copies a map; unlike maps.Clone it never returns nil, so a copied object keeps a map
+// where the original had none.
+func clone(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	maps.Copy(out, m)
+	return out
 }
