@@ -120,6 +120,9 @@ func createSecretChanges(secrets map[string]spec.SecretRef) []FieldChange {
 
 // updateSecretChanges shows the secrets an update sends, each with why (see secretsToSend).
 func updateSecretChanges(why map[string]string) []FieldChange {
+	if len(why) == 0 {
+		return nil
+	}
 	var fields []FieldChange
 	for _, p := range slices.Sorted(maps.Keys(why)) {
 		fields = append(fields, FieldChange{Name: p, Before: sensitive, After: why[p], Sensitive: true})

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"maps"
-	"slices"
 
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -43,18 +42,25 @@ func createSecrets(it *item) map[string]spec.SecretRef {
 func (b *builder) secretsToSend(it *item, fps map[string]string) map[string]string {
 	d, l := it.d, it.l
 	toBasic := d.Login == nil && l.Login != nil
-	why := map[string]string{}
+	var why map[string]string // nil when nothing is sent (the common case)
 	for p := range d.Secrets {
 		if !secretApplies(it.def, p, d.Login) {
 			continue
 		}
+		desc := ""
 		switch f := it.def.Field(p); {
 		case toBasic && f != nil && f.Basic:
-			why[p] = sensitiveLogin
+			desc = sensitiveLogin
 		case b.opts.PushSecrets:
-			why[p] = sensitivePushed
+			desc = sensitivePushed
 		case fps != nil && b.liveFingerprint(it, p) != fps[p]:
-			why[p] = sensitiveChanged
+			desc = sensitiveChanged
+		}
+		if desc != "" {
+			if why == nil {
+				why = map[string]string{}
+			}
+			why[p] = desc
 		}
 	}
 	return why
@@ -117,7 +123,7 @@ func (b *builder) fingerprints(d *spec.Object) map[string]string {
 		return nil
 	}
 	out := map[string]string{}
-	for _, p := range slices.Sorted(maps.Keys(d.Secrets)) {
+	for p := range d.Secrets { // in map order: diagnostics are sorted, and out is a map
 		if !secretApplies(d.Def(), p, d.Login) {
 			continue
 		}
