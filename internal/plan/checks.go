@@ -57,8 +57,29 @@ func (b *builder) checkVaultUse() {
 // manage, or one whose change was refused. Qualys allows an IP in only one record of an
 // exclusivity group (the unix family, windows).
 func (b *builder) checkIPConflicts() {
-	var stay []*spec.Object
-	refused := map[*spec.Object]bool{}
+	stay, refused := b.stayingRecords()
+	index := indexRanges(stay)
+	for _, it := range b.items {
+		d := it.d
+		if d == nil || !d.Kind.IsRecord() || it.action == "" || refused[d] || it.group() == "" || index[it.group()] == nil {
+			continue
+		}
+		hits := map[int]bool{}
+		for _, r := range d.IPs.Ranges() {
+			index[it.group()].overlapping(r, hits)
+		}
+		for _, i := range slices.Sorted(maps.Keys(hits)) { // in live order, as the reader sorted them
+			if l := stay[i]; l != it.l {
+				b.reportIPConflict(it, l)
+			}
+		}
+	}
+}
+
+// stayingRecords returns the live records that keep their IPs: those the plan does not touch and
+// those whose change was refused (refused holds their desired objects).
+func (b *builder) stayingRecords() (stay []*spec.Object, refused map[*spec.Object]bool) {
+	refused = map[*spec.Object]bool{}
 	for _, l := range b.live.Objects {
 		it := b.byLive[l]
 		if l.Kind.IsRecord() && (it == nil || (it.d != nil && it.action == "")) {
@@ -68,8 +89,12 @@ func (b *builder) checkIPConflicts() {
 			}
 		}
 	}
-	// Index the ranges of the records that stay by group, so each changed record is checked
-	// against the few live ranges it can touch instead of every live record.
+	return stay, refused
+}
+
+// indexRanges indexes the ranges of the records that stay by exclusivity group, so each changed
+// record is checked against the few live ranges it can touch instead of every live record.
+func indexRanges(stay []*spec.Object) map[string]*rangeIndex {
 	index := map[string]*rangeIndex{}
 	for i, l := range stay {
 		// An opaque record has no Type, so Def is its kind's plain descriptor: the exclusivity
@@ -88,33 +113,25 @@ func (b *builder) checkIPConflicts() {
 	for _, ix := range index {
 		ix.sort()
 	}
-	for _, it := range b.items {
-		d := it.d
-		if d == nil || !d.Kind.IsRecord() || it.action == "" || refused[d] || it.group() == "" || index[it.group()] == nil {
-			continue
-		}
-		hits := map[int]bool{}
-		for _, r := range d.IPs.Ranges() {
-			index[it.group()].overlapping(r, hits)
-		}
-		for _, i := range slices.Sorted(maps.Keys(hits)) { // in live order, as the reader sorted them
-			l := stay[i]
-			if l == it.l {
-				continue
-			}
-			if x := d.IPs.Intersect(l.IPs); !x.IsZero() {
-				why := "which is not managed by owner " + strconv.Quote(b.owner)
-				switch {
-				case b.byLive[l] != nil:
-					why = "whose change is refused"
-				case l.Opaque != "":
-					why = "which qsync cannot represent (" + l.Opaque + ") and leaves alone"
-				}
-				b.diags.add(d, d.Key(), "ips %s are in %s (id %d), %s; Qualys allows an IP in only one %s record",
-					x, l.Key(), l.ID, why, it.group())
-			}
-		}
+	return index
+}
+
+// reportIPConflict reports the IPs a desired record shares with live record l, which keeps them.
+func (b *builder) reportIPConflict(it *item, l *spec.Object) {
+	d := it.d
+	x := d.IPs.Intersect(l.IPs)
+	if x.IsZero() {
+		return
 	}
+	why := "which is not managed by owner " + strconv.Quote(b.owner)
+	switch {
+	case b.byLive[l] != nil:
+		why = "whose change is refused"
+	case l.Opaque != "":
+		why = "which qsync cannot represent (" + l.Opaque + ") and leaves alone"
+	}
+	b.diags.add(d, d.Key(), "ips %s are in %s (id %d), %s; Qualys allows an IP in only one %s record",
+		x, l.Key(), l.ID, why, it.group())
 }
 
 // span is one address range of a live record (obj indexes the records checkIPConflicts keeps).

@@ -123,6 +123,16 @@ func (h *protoHeap) Pop() any {
 // order sorts the calls by phase, group and key, then topologically by dependency (a call runs
 // after every call it depends on, otherwise in sorted order), numbers them and fills DependsOn.
 func order(protos []*proto) ([]Step, error) {
+	sortProtos(protos)
+	sorted, err := topological(protos)
+	if err != nil {
+		return nil, err
+	}
+	return number(sorted)
+}
+
+// sortProtos sorts the calls by phase, order group and key, and records each call's index.
+func sortProtos(protos []*proto) {
 	slices.SortStableFunc(protos, func(a, b *proto) int {
 		if c := cmp.Compare(a.step.Phase, b.step.Phase); c != 0 {
 			return c
@@ -132,10 +142,17 @@ func order(protos []*proto) ([]Step, error) {
 		}
 		return cmp.Compare(a.sortKey(), b.sortKey()) // only now: sortKey allocates
 	})
-	indeg := map[*proto]int{}
-	users := map[*proto][]*proto{}
 	for i, p := range protos {
 		p.index = i
+	}
+}
+
+// topological orders sorted calls so that each runs after the calls it depends on, keeping the
+// sorted order wherever the dependencies allow; a cycle is an error naming the objects in it.
+func topological(protos []*proto) ([]*proto, error) {
+	indeg := map[*proto]int{}
+	users := map[*proto][]*proto{}
+	for _, p := range protos {
 		indeg[p] = len(p.deps)
 		for d := range p.deps {
 			users[d] = append(users[d], p)
@@ -159,18 +176,29 @@ func order(protos []*proto) ([]Step, error) {
 		}
 	}
 	if len(sorted) != len(protos) {
-		var keys []string
-		for _, p := range protos {
-			if indeg[p] > 0 {
-				for _, k := range p.step.Keys {
-					keys = append(keys, k.String())
-				}
+		return nil, cycleError(protos, indeg)
+	}
+	return sorted, nil
+}
+
+// cycleError names the objects of the calls left waiting on a dependency cycle.
+func cycleError(protos []*proto, indeg map[*proto]int) error {
+	var keys []string
+	for _, p := range protos {
+		if indeg[p] > 0 {
+			for _, k := range p.step.Keys {
+				keys = append(keys, k.String())
 			}
 		}
-		slices.Sort(keys)
-		return nil, fmt.Errorf("plan: the changes of %s depend on each other in a cycle (for example two titles or IP ranges swap); make the change in two applies through an intermediate title or range",
-			strings.Join(slices.Compact(keys), ", "))
 	}
+	slices.Sort(keys)
+	return fmt.Errorf("plan: the changes of %s depend on each other in a cycle (for example two titles or IP ranges swap); make the change in two applies through an intermediate title or range",
+		strings.Join(slices.Compact(keys), ", "))
+}
+
+// number turns the ordered calls into Steps: IDs from 1, DependsOn as step IDs, and no empty
+// Params or Secrets. A call running in an earlier phase than its predecessor is an internal error.
+func number(sorted []*proto) ([]Step, error) {
 	ids := map[*proto]int{}
 	steps := make([]Step, len(sorted))
 	for i, p := range sorted {
