@@ -27,6 +27,7 @@ type item struct {
 	marker         *spec.Marker // marker to write (create, adopt, update)
 }
 
+// key is the object's identity: the desired key, or the live one for a delete.
 func (it *item) key() spec.Key {
 	if it.d != nil {
 		return it.d.Key()
@@ -42,6 +43,8 @@ func (it *item) group() string {
 	return it.def.ExclusiveGroup
 }
 
+// builder holds the state of one Build: the inputs, the hands-off classes of the live objects,
+// the items being planned, and everything collected on the way (problems, refusals, notes).
 type builder struct {
 	opts    Options
 	owner   string
@@ -185,6 +188,7 @@ func actionRank(a Action) int {
 	}
 }
 
+// sortChanges orders changes by actionRank, then by key.
 func sortChanges(cs []Change) {
 	slices.SortStableFunc(cs, func(x, y Change) int {
 		if c := cmp.Compare(actionRank(x.Action), actionRank(y.Action)); c != 0 {

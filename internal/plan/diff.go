@@ -63,6 +63,7 @@ func replaceReason(it *item) string {
 	return ""
 }
 
+// orNone quotes a value for a message, or says "(none)".
 func orNone(s string) string {
 	if s == "" {
 		return "(none)"
@@ -269,6 +270,7 @@ func fieldOrder(fc FieldChange) (int, string) {
 	return 3, fc.Name
 }
 
+// sortFields sorts the fields of a change by fieldOrder.
 func sortFields(fs []FieldChange) {
 	slices.SortStableFunc(fs, func(x, y FieldChange) int {
 		rx, nx := fieldOrder(x)

@@ -108,6 +108,8 @@ func (ld loginDelta) unchanged() bool {
 	return ld.d != nil && ld.l != nil && ld.sameVault && len(ld.params) == 0
 }
 
+// loginField returns the descriptor of a record-side login parameter of a vault type; a parameter
+// the type does not describe is a plain string.
 func loginField(def *spec.KindDef, name string) *spec.FieldDef {
 	if def != nil {
 		if f := def.LoginParam(name); f != nil {
@@ -117,6 +119,7 @@ func loginField(def *spec.KindDef, name string) *spec.FieldDef {
 	return &spec.FieldDef{Name: name, Type: spec.TypeString}
 }
 
+// loginValue returns the canonical value of login parameter f ("" for basic login).
 func loginValue(f *spec.FieldDef, l *spec.VaultLogin) string {
 	if l == nil {
 		return ""
@@ -164,6 +167,7 @@ func loginParamChanges(def *spec.KindDef, d, l *spec.VaultLogin) []FieldChange {
 	return out
 }
 
+// loginText describes a login for the reviewer: basic, or the vault's title.
 func loginText(l *spec.VaultLogin) string {
 	if l == nil {
 		return "basic"

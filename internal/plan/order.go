@@ -56,6 +56,8 @@ func batch(protos []*proto) []*proto {
 	return out
 }
 
+// batchKey is what two calls must share to be batched: every record delete of one kind in one
+// phase and group; for updates also the parameters, secret references and vault reference.
 func batchKey(p *proto) string {
 	s := p.step
 	if s.Op == OpDelete {
@@ -107,6 +109,7 @@ func link(protos []*proto) error {
 	return nil
 }
 
+// protoHeap is a min-heap of calls by their sorted index (container/heap).
 type protoHeap []*proto
 
 func (h protoHeap) Len() int           { return len(h) }

@@ -72,6 +72,10 @@ func updateParams(it *item, changes []FieldChange, ld *loginDelta) (params map[s
 
 // settingParams turns the setting changes into parameters: the new value as Qualys spells it, or
 // "" to clear it.
+//
+// A change is a setting when the kind's descriptor has a field of its name: the other changes
+// (title, ips, login, login.<param>, comments, owner) are named apart from every setting, and
+// secrets are marked Sensitive.
 func settingParams(def *spec.KindDef, changes []FieldChange) map[string]string {
 	params := map[string]string{}
 	for _, fc := range changes {

@@ -43,6 +43,7 @@ type proto struct {
 	vault   string // title of the vault this call creates
 }
 
+// sortKey sorts calls of one phase and group by their first key.
 func (p *proto) sortKey() string {
 	if len(p.step.Keys) == 0 {
 		return string(p.step.Kind)
@@ -105,6 +106,7 @@ type stepPlanner struct {
 	protos []*proto
 }
 
+// add appends a call to the plan.
 func (sp *stepPlanner) add(p *proto) *proto {
 	p.deps = map[*proto]bool{}
 	sp.protos = append(sp.protos, p)
