@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,7 +22,7 @@ func stepsSummary(p *Plan) []string {
 			titles = append(titles, k.Title)
 		}
 		var params []string
-		for _, k := range sortedKeys(s.Params) {
+		for _, k := range slices.Sorted(maps.Keys(s.Params)) {
 			if k == "comments" {
 				continue
 			}

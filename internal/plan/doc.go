@@ -9,25 +9,30 @@
 // Like dnscontrol's diff2, Build never special-cases the applier: both sides are already one
 // comparable form, so a plan is a set difference.
 //
-//  1. Match. A desired object matches the live object with its key (kind, title), or, through
-//     previous_titles, a live object with an old title (a rename keeping the Qualys ID). A live
-//     object named in previous_titles is claimed unless the desired title itself exists live and
-//     nobody else claims it.
-//  2. Ownership. Only live objects whose marker names this owner are updated or deleted. A
-//     declared object that exists live without a marker is an error unless adopted (adopt: true
-//     or Options.Adopt); one carrying another owner's marker is always an error. Live objects not
+//  1. Hands off (handsoff.go). Before matching, every live object is classified once: managed
+//     (this owner's marker), unmarked, another owner's, or opaque (one qsync cannot represent,
+//     spec.Object.Opaque). Only managed objects are ever updated or deleted. A declared object
+//     that exists live without a marker is an error unless adopted (adopt: true or
+//     Options.Adopt); one carrying another owner's marker is always an error. Live objects not
 //     declared and not managed are listed in Plan.Unmanaged and never touched. Managed live
-//     objects missing from the configuration are deleted. An opaque live object (one qsync
-//     cannot represent, spec.Object.Opaque) is never changed: a declared object with its key, or
-//     the marker of this owner on it, is an error; otherwise it is listed as unmanaged with its
-//     reason, and its IPs still count for IP exclusivity.
-//  3. Compare. Every readable setting of the kind's descriptor table is compared in canonical form
-//     (spec.Canonical; an unset field equals its default), IPs as address sets, comments as the
-//     user's text (the marker is not shown), logins by vault ID and the vault type's record-side
-//     parameters. Settings that apply only to basic login (cleartext_password) are compared only
-//     when both sides use basic login. Attributes that no descriptor names are not compared. A
-//     change of unix sub_type, vault type or an Immutable field needs a replacement (delete, then
-//     create).
+//     objects missing from the configuration are deleted (collectDeletes). An opaque live object
+//     is never changed: a declared object with its key, or the marker of this owner on it, is an
+//     error; otherwise it is listed as unmanaged with its reason, and its IPs still count for IP
+//     exclusivity.
+//  2. Match (match.go). A desired object matches the live object with its key (kind, title), or,
+//     through previous_titles, a live object with an old title (a rename keeping the Qualys ID).
+//     A live object named in previous_titles is claimed unless the desired title itself exists
+//     live and nobody else claims it (renameClaims).
+//  3. Compare (diff.go: what differs; params.go: what is sent). Every readable setting of the
+//     kind's descriptor table is compared in canonical form (spec.Canonical; an unset field
+//     equals its default), IPs as address sets, comments as the user's text (the marker is not
+//     shown), logins by vault ID and the vault type's record-side parameters (login.go).
+//     Settings that apply only to basic login (cleartext_password) are compared only when both
+//     sides use basic login. Attributes that no descriptor names are not compared. A change of
+//     unix sub_type, vault type or an Immutable field needs a replacement (delete, then create).
+//     The field changes a reviewer sees come first; the parameters of an update are derived from
+//     them, plus what the API wants on every update (a vault's type, and the settings
+//     resentOnUpdate names, such as CA PAM's ssl_verify).
 //  4. Secrets are write-only. With Options.SecretKey, each desired secret is fingerprinted
 //     (spec.Fingerprint) and compared with the fingerprint in the live marker; only changed or
 //     unknown ones are sent, and the marker written carries the new fingerprints. Without a key,
@@ -40,16 +45,17 @@
 //     cannot stop its delete: the delete threshold and the review of the plan do. Deletes of more
 //     than DeleteThreshold of the managed objects of a kind (when at least DeleteMinCount exist)
 //     are refused with a *RefusedError unless AllowDeletes. Unless the live document is Complete
-//     (a fact live.Read records), any create or delete is refused (ErrLiveIncomplete): "not seen"
-//     never becomes "delete" or "create again".
-//  6. Order and batch (see Step and the Phase constants). Vaults first; then, in phase 2, record
-//     updates that only remove IPs or free a title, the IP removal or title change split off an
-//     update whose removed IPs or old title another record takes, and record deletes that free
-//     IPs or a title (the old half of a replacement); then record creates and the remaining
-//     updates; record deletes; vault deletes. A call that takes a title or IPs depends on the call
-//     that frees them, and a record pointing at a vault created by the plan depends on that
-//     create. Record updates with identical parameters are one call with many IDs; record deletes
-//     of one kind in one phase are one call; vault calls take one id each.
+//     (a fact live.Read records), any create or delete is refused (ErrLiveIncomplete): "not
+//     seen" never becomes "delete" or "create again".
+//  6. Order and batch (steps.go, order.go; see Step, the Phase constants and orderGroup).
+//     Vaults first; then, in phase 2, record updates that only remove IPs or free a title, the
+//     IP removal or title change split off an update whose removed IPs or old title another
+//     record takes, and record deletes that free IPs or a title (the old half of a replacement);
+//     then record creates and the remaining updates; record deletes; vault deletes. A call that
+//     takes a title or IPs depends on the call that frees them, and a record pointing at a vault
+//     created by the plan depends on that create. Record updates with identical parameters are
+//     one call with many IDs; record deletes of one kind in one phase are one call; vault calls
+//     take one id each.
 //
 // Drift: a plan cannot know history, so Change.Drift marks any update of a managed object whose
 // readable settings (not its title or secrets) differ from the configuration: either the
@@ -58,18 +64,18 @@
 //
 // # JSON format (format_version 1)
 //
-// The json renderer and Save write the Plan struct; planfile.Read refuses any other
-// format_version. Fields:
+// The json renderer and Save write the Plan struct; planfile.Read refuses any other format_version. Keys
+// ({kind, title}) are spec.Key. Fields:
 //
 //	format_version  1
 //	owner           owner whose marker the plan writes
-//	changes[]       key{Kind,Title}, type, action (create|update|delete|replace|adopt|rename), id,
+//	changes[]       key{kind,title}, type, action (create|update|delete|replace|adopt|rename), id,
 //	                previous_title, drift, reason, unchanged,
 //	                fields[] {name, before, after, sensitive, added[], removed[], diff}
 //	steps[]         id (1-based order), phase (1-5), kind, op (create|update|delete),
-//	                keys[] {Kind,Title}, ids[], params{name: value as sent},
+//	                keys[] {kind,title}, ids[], params{name: value as sent},
 //	                secrets{name: {env|file}}, vault_ref, depends_on[]
-//	unmanaged[]     {Kind,Title} of live objects left alone
+//	unmanaged[]     {kind,title} of live objects left alone
 //	opaque[]        {key, id, reason} of the unmanaged live objects qsync cannot represent
 //	                (an unknown unix sub_type, vault type or login vault type); also in unmanaged[]
 //	refused[]       {key, id, action, reason}
@@ -80,6 +86,20 @@
 //	live_digests    key.String() -> ObjectDigest of each live object a step touches
 //	calls           "kind op" -> number of API calls
 //	rate_remaining  calls left per endpoint when planned (0: unknown)
+//
+// # Format versions
+//
+// FormatVersion changes whenever a field is renamed or removed or its meaning changes; adding an
+// optional field does not change it (readers ignore fields they do not know). History:
+//
+//   - 1: the first format. It was not bumped when it should have been: plans written before
+//     commit 3c57bd2 ("spec: schema errors are only replaced ...") spelled every key
+//     {"Kind", "Title"} (spec.Key had no JSON tags); since then they are {"kind", "title"}. Both
+//     spellings carry format_version 1. Read still accepts the old spelling because encoding/json
+//     matches field names case-insensitively, but a tool that reads plan JSON exactly must accept
+//     both. The fields opaque[], config[] and flags were added later within version 1.
+//
+// The next rename or removal of a field must bump FormatVersion to 2.
 //
 // Secret fields carry only descriptions such as "(sensitive, changed)" and steps only references:
 // a saved plan holds no secret value.

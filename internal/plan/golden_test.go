@@ -7,7 +7,8 @@ import (
 	"github.com/qsync/qsync/internal/spec"
 )
 
-// scenario is one kind of change, rendered in every format into testdata/<name>.golden.
+// scenario is one kind of change, rendered in every format into testdata/golden/<name>.txt, .md
+// and .json.
 type scenario struct {
 	name    string
 	desired func(t *testing.T) *spec.Document
@@ -199,12 +200,9 @@ func TestGolden(t *testing.T) {
 			}
 			p := mustBuild(t, sc.desired(t), sc.live(t), opts)
 			out := renderAll(t, p)
-			var b strings.Builder
 			for _, f := range []string{"text", "markdown", "json"} {
-				b.WriteString("==== " + f + " ====\n")
-				b.WriteString(out[f])
+				golden(t, sc.name+goldenExt[f], out[f])
 			}
-			golden(t, sc.name, b.String())
 			for f, s := range out {
 				if strings.Contains(s, canary) {
 					t.Errorf("%s output contains the canary secret", f)
@@ -214,8 +212,12 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// goldenExt names the golden file of each format.
+var goldenExt = map[string]string{"text": ".txt", "markdown": ".md", "json": ".json"}
+
+// TestGoldenColor renders update_attrs as text with colour into testdata/golden/update_attrs.color.txt.
 func TestGoldenColor(t *testing.T) {
 	sc := scenarios()[1]
 	p := mustBuild(t, sc.desired(t), sc.live(t), baseOpts())
-	golden(t, "update_attrs_color", renderAll(t, p)["color"])
+	golden(t, sc.name+".color.txt", renderAll(t, p)["color"])
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -133,11 +134,13 @@ func renderAll(t testing.TB, p *Plan) map[string]string {
 	return out
 }
 
-func golden(t *testing.T, name, got string) {
+// golden compares got with testdata/golden/<file> and prints a unified diff on a mismatch; with
+// -update it rewrites the file instead (review the refresh with git diff).
+func golden(t *testing.T, file, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
+	path := filepath.Join("testdata", "golden", file)
 	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -149,7 +152,15 @@ func golden(t *testing.T, name, got string) {
 	if err != nil {
 		t.Fatalf("%v (run go test -update)", err)
 	}
-	if string(want) != got {
-		t.Errorf("%s differs from golden file (run go test -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+	if d := unifiedDiff(path, "got", string(want), got); d != "" {
+		t.Errorf("output differs from %s (go test -update accepts it):\n%s", path, d)
 	}
+}
+
+// clone copies a map; unlike maps.Clone it never returns nil, so a copied object keeps a map
+// where the original had none.
+func clone(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	maps.Copy(out, m)
+	return out
 }

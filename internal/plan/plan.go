@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"sort"
 
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -274,6 +273,7 @@ func ObjectDigest(o *spec.Object) string {
 	return hex.EncodeToString(h[:])
 }
 
+// nonEmpty returns the entries of m with a value (never nil, so a digest does not tell nil from empty).
 func nonEmpty(m map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range m {
@@ -281,14 +281,5 @@ func nonEmpty(m map[string]string) map[string]string {
 			out[k] = v
 		}
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -248,7 +250,7 @@ func plural(n int) string {
 
 // callsLine lists the API calls per endpoint, with the rate budget when known.
 func callsLine(p *Plan) string {
-	eps := sortedKeys(p.Calls)
+	eps := slices.Sorted(maps.Keys(p.Calls))
 	sort.SliceStable(eps, func(i, j int) bool { return endpointRank(eps[i]) < endpointRank(eps[j]) })
 	parts := make([]string, len(eps))
 	for i, ep := range eps {

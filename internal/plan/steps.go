@@ -1,19 +1,37 @@
 package plan
 
 import (
-	"container/heap"
-	"encoding/json"
-	"fmt"
-	"sort"
-	"strings"
+	"maps"
 
 	"github.com/qsync/qsync/internal/spec"
+)
+
+// orderGroup orders the calls within one phase, before their keys do (see order). The groups
+// keep the promise of DESIGN.md "Ordering" inside each phase; dependencies (link) then move a
+// call after the call that frees the title or IPs it takes, or creates the vault it names.
+type orderGroup int
+
+// The order groups. Groups of different phases never meet, so two names share the value 0.
+const (
+	// groupRelease runs first in its phase: deletes. In phase 1 the delete half of a vault
+	// replacement; in phase 2 the delete half of a record replacement and record deletes that
+	// free a title or IPs another record takes; in phases 4 and 5 every delete.
+	groupRelease orderGroup = 0
+	// groupRecordCreate holds the record creates of phase 3, which run before its remaining
+	// record updates (DESIGN.md "Ordering" 3: record creates, then the remaining updates).
+	groupRecordCreate orderGroup = 0
+	// groupUpdate holds in-place updates: vault updates (phase 1), updates that only remove IPs
+	// or free a title (phase 2), and the remaining record updates (phase 3).
+	groupUpdate orderGroup = 1
+	// groupVaultCreate holds vault creates, after the vault updates of phase 1 (a renamed vault
+	// may free the title a create takes).
+	groupVaultCreate orderGroup = 2
 )
 
 // proto is a step being planned, with the facts its ordering depends on.
 type proto struct {
 	step    Step
-	group   int // order of step groups within a phase
+	group   orderGroup
 	batch   bool
 	index   int
 	deps    map[*proto]bool
@@ -25,12 +43,12 @@ type proto struct {
 	vault   string // title of the vault this call creates
 }
 
+// sortKey sorts calls of one phase and group by their first key.
 func (p *proto) sortKey() string {
 	if len(p.step.Keys) == 0 {
 		return string(p.step.Kind)
 	}
-	k := p.step.Keys[0]
-	return keySort(k)
+	return keySort(p.step.Keys[0])
 }
 
 // keySort turns a key into a string that sorts like spec.Less.
@@ -42,343 +60,232 @@ func keySort(k spec.Key) string {
 	return r + string(k.Kind) + "\x00" + k.Title
 }
 
-func clone(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
+// demand is what the plan's creates and renames need free before they run: titles, and per IP
+// exclusivity group the IPs records create or add.
+type demand struct {
+	titles map[spec.Key]*item
+	ips    map[string]spec.IPSet
 }
 
-// planSteps turns the items into ordered, batched API calls:
-//
-//  1. vaults: the delete half of a vault replacement, vault updates (renames ordered so a title is
-//     free before it is taken), vault creates;
-//  2. record deletes that free IPs or a title a record needs (the delete half of a replacement),
-//     then record updates that only remove IPs or free a title, and the IP removal or title change
-//     split off an update whose removed IPs or old title another record takes;
-//  3. record creates, then the remaining record updates;
-//  4. record deletes, one call per kind;
-//  5. vault deletes, one call per vault.
-//
-// Record updates with identical parameters, secret references and vault reference in one phase are
-// batched into one call; all record deletes of one kind in one phase are one call.
-func (b *builder) planSteps() ([]Step, error) {
-	// Titles wanted by creates and renames; IPs added per exclusivity group.
-	wanted := map[spec.Key]*item{}
-	adds := map[string]spec.IPSet{}
+// demand collects the titles and IPs the plan's creates, replacements and updates take.
+func (b *builder) demand() demand {
+	dm := demand{titles: map[spec.Key]*item{}, ips: map[string]spec.IPSet{}}
 	for _, it := range b.items {
 		if it.d == nil || it.action == "" {
 			continue
 		}
-		if it.action == ActionCreate || it.action == ActionReplace || it.d.Title != it.l.Title {
-			wanted[it.d.Key()] = it
+		creates := it.action == ActionCreate || it.action == ActionReplace
+		if creates || it.d.Title != it.l.Title {
+			dm.titles[it.d.Key()] = it
 		}
 		if g := it.group(); g != "" && it.d.Kind.IsRecord() {
-			if it.action == ActionCreate || it.action == ActionReplace {
-				adds[g] = adds[g].Union(it.d.IPs)
+			if creates {
+				dm.ips[g] = dm.ips[g].Union(it.d.IPs)
 			} else {
-				adds[g] = adds[g].Union(it.added)
+				dm.ips[g] = dm.ips[g].Union(it.added)
 			}
 		}
 	}
-	var protos []*proto
-	add := func(p *proto) *proto {
-		p.deps = map[*proto]bool{}
-		protos = append(protos, p)
-		return p
-	}
-	for _, it := range b.items {
-		if it.action == "" {
-			continue
-		}
-		if it.d == nil { // delete
-			l := it.l
-			p := &proto{step: Step{Kind: l.Kind, Op: OpDelete, Keys: []spec.Key{l.Key()}, IDs: []int64{l.ID}},
-				frees: []spec.Key{l.Key()}}
-			if l.Kind == spec.KindVault {
-				p.step.Phase = PhaseDeleteVaults
-			} else {
-				p.step.Phase, p.batch = PhaseDeleteRecords, true
-				p.removes, p.exgroup = l.IPs, it.group()
-				if w := wanted[l.Key()]; w != nil || (p.exgroup != "" && !l.IPs.Intersect(adds[p.exgroup]).IsZero()) {
-					it.earlyDelete = true
-					p.step.Phase = PhaseRelease
-				}
-			}
-			add(p)
-			continue
-		}
-		d, l := it.d, it.l
-		vault := d.Kind == spec.KindVault
-		createPhase := PhaseRecords
-		if vault {
-			createPhase = PhaseVaults
-		}
-		if it.action == ActionCreate || it.action == ActionReplace {
-			var del *proto
-			if it.action == ActionReplace {
-				del = add(&proto{step: Step{Kind: l.Kind, Op: OpDelete, Keys: []spec.Key{l.Key()}, IDs: []int64{l.ID}},
-					frees: []spec.Key{l.Key()}, removes: l.IPs, exgroup: it.group()})
-				if vault {
-					del.step.Phase = PhaseVaults
-				} else {
-					del.step.Phase, del.group, del.batch = PhaseRelease, 0, true
-				}
-				it.earlyDelete = true
-			}
-			c := add(&proto{step: Step{Phase: createPhase, Kind: d.Kind, Op: OpCreate, Keys: []spec.Key{d.Key()},
-				Params: clone(it.params), Secrets: it.secrets, VaultRef: it.vaultRef},
-				group: 2, takes: []spec.Key{d.Key()}, exgroup: it.group()})
-			if !vault {
-				c.group = 0
-				c.adds = d.IPs
-			} else {
-				c.vault = d.Title
-			}
-			if del != nil {
-				c.deps[del] = true
-			}
-			continue
-		}
-		// In-place update (update, adopt, rename).
-		rename := d.Title != l.Title
-		if vault {
-			p := add(&proto{step: Step{Phase: PhaseVaults, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
-				IDs: []int64{l.ID}, Params: clone(it.params), Secrets: it.secrets}, group: 1})
-			if rename {
-				p.step.Params["title"] = d.Title
-				p.frees, p.takes = []spec.Key{l.Key()}, []spec.Key{d.Key()}
-			}
-			continue
-		}
-		g := it.group()
-		it.freeTitle = rename && wanted[l.Key()] != nil && wanted[l.Key()] != it
-		rest := len(it.params) > 0 || len(it.secrets) > 0 || !it.added.IsZero() || (rename && !it.freeTitle)
-		needed := g != "" && !it.removed.Intersect(adds[g]).IsZero()
-		it.releaseIPs = !it.removed.IsZero() && (needed || !rest)
-		if it.releaseIPs || it.freeTitle {
-			p := add(&proto{step: Step{Phase: PhaseRelease, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
-				IDs: []int64{l.ID}, Params: map[string]string{}}, group: 1, batch: true, exgroup: g})
-			if it.releaseIPs {
-				p.step.Params["remove_ips"] = it.removed.String()
-				p.removes = it.removed
-			}
-			if it.freeTitle {
-				p.step.Params["title"] = d.Title
-				p.frees, p.takes = []spec.Key{l.Key()}, []spec.Key{d.Key()}
-			}
-		}
-		if !rest {
-			continue
-		}
-		params := clone(it.params)
-		p := add(&proto{step: Step{Phase: PhaseRecords, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
-			IDs: []int64{l.ID}, Params: params, Secrets: it.secrets, VaultRef: it.vaultRef},
-			group: 1, batch: true, exgroup: g, adds: it.added})
-		if rename && !it.freeTitle {
-			params["title"] = d.Title
-			p.frees, p.takes = []spec.Key{l.Key()}, []spec.Key{d.Key()}
-		}
-		switch {
-		case it.releaseIPs:
-			if !it.added.IsZero() {
-				params["add_ips"] = it.added.String()
-			}
-		case !it.added.IsZero() && !it.removed.IsZero():
-			params["ips"] = d.IPs.String()
-		case !it.added.IsZero():
-			params["add_ips"] = it.added.String()
-		case !it.removed.IsZero():
-			params["remove_ips"] = it.removed.String()
-		}
-	}
+	return dm
+}
 
-	protos = batch(protos)
-	if err := b.link(protos); err != nil {
+// takenByOther reports whether another item needs the title k free.
+func (dm demand) takenByOther(k spec.Key, it *item) bool {
+	w := dm.titles[k]
+	return w != nil && w != it
+}
+
+// needsIPs reports whether a create or update of exclusivity group g takes one of ips.
+func (dm demand) needsIPs(g string, ips spec.IPSet) bool {
+	return g != "" && !ips.Intersect(dm.ips[g]).IsZero()
+}
+
+// stepPlanner cuts the items into calls, one method per action.
+type stepPlanner struct {
+	need   demand
+	protos []*proto
+}
+
+// add appends a call to the plan.
+func (sp *stepPlanner) add(p *proto) *proto {
+	p.deps = map[*proto]bool{}
+	sp.protos = append(sp.protos, p)
+	return p
+}
+
+// planSteps turns the items into ordered, batched API calls (see the Phase constants and
+// orderGroup): vaults; then releases of titles and IPs; record creates and the remaining record
+// updates; record deletes; vault deletes. Record updates with identical parameters, secret
+// references and vault reference in one phase are batched into one call; all record deletes of
+// one kind in one phase are one call.
+func (b *builder) planSteps() ([]Step, error) {
+	sp := &stepPlanner{need: b.demand()}
+	for _, it := range b.items {
+		switch {
+		case it.action == "":
+		case it.action == ActionDelete && it.l.Kind == spec.KindVault:
+			sp.vaultDelete(it)
+		case it.action == ActionDelete:
+			sp.recordDelete(it)
+		case it.action == ActionCreate:
+			sp.create(it)
+		case it.action == ActionReplace:
+			del := sp.replacedDelete(it)
+			sp.create(it).deps[del] = true
+		case it.d.Kind == spec.KindVault:
+			sp.vaultUpdate(it)
+		default:
+			sp.recordUpdate(it)
+		}
+	}
+	protos := batch(sp.protos)
+	if err := link(protos); err != nil {
 		return nil, err
 	}
 	return order(protos)
 }
 
-// batch merges batchable protos with the same phase, group, kind, operation, parameters, secret
-// references and vault reference into one call with many IDs.
-func batch(protos []*proto) []*proto {
-	var out []*proto
-	byKey := map[string]*proto{}
-	merged := map[*proto]*proto{}
-	for _, p := range protos {
-		if !p.batch {
-			out = append(out, p)
-			continue
-		}
-		k := batchKey(p)
-		q := byKey[k]
-		if q == nil {
-			byKey[k] = p
-			out = append(out, p)
-			continue
-		}
-		q.step.Keys = append(q.step.Keys, p.step.Keys...)
-		q.step.IDs = append(q.step.IDs, p.step.IDs...)
-		q.frees = append(q.frees, p.frees...)
-		q.takes = append(q.takes, p.takes...)
-		q.removes = q.removes.Union(p.removes)
-		q.adds = q.adds.Union(p.adds)
-		for d := range p.deps {
-			q.deps[d] = true
-		}
-		merged[p] = q
-	}
-	for _, p := range out {
-		for d := range p.deps {
-			if q := merged[d]; q != nil {
-				delete(p.deps, d)
-				p.deps[q] = true
-			}
-		}
-		sort.Slice(p.step.Keys, func(i, j int) bool { return spec.Less(p.step.Keys[i], p.step.Keys[j]) })
-		sort.Slice(p.step.IDs, func(i, j int) bool { return p.step.IDs[i] < p.step.IDs[j] })
-	}
-	return out
+// deleteProto is the call deleting live object l.
+func deleteProto(l *spec.Object) *proto {
+	return &proto{step: Step{Kind: l.Kind, Op: OpDelete, Keys: []spec.Key{l.Key()}, IDs: []int64{l.ID}},
+		frees: []spec.Key{l.Key()}, group: groupRelease}
 }
 
-func batchKey(p *proto) string {
-	s := p.step
-	if s.Op == OpDelete {
-		return fmt.Sprintf("%d|%d|%s|delete", s.Phase, p.group, s.Kind)
-	}
-	params, _ := json.Marshal(s.Params)
-	secrets, _ := json.Marshal(s.Secrets)
-	return fmt.Sprintf("%d|%d|%s|%s|%s|%s|%s", s.Phase, p.group, s.Kind, s.Op, params, secrets, s.VaultRef)
+// vaultDelete deletes a vault missing from the configuration, last and one call per vault.
+func (sp *stepPlanner) vaultDelete(it *item) {
+	p := deleteProto(it.l)
+	p.step.Phase = PhaseDeleteVaults
+	sp.add(p)
 }
 
-// link records the dependencies of every call: on the call creating the vault it references, on
-// the call freeing a title it takes, and on the phase-2 call freeing IPs it adds.
-func (b *builder) link(protos []*proto) error {
-	vaults := map[string]*proto{}
-	frees := map[spec.Key]*proto{}
-	var removers []*proto
-	for _, p := range protos {
-		if p.vault != "" {
-			vaults[p.vault] = p
-		}
-		for _, k := range p.frees {
-			frees[k] = p
-		}
-		if !p.removes.IsZero() && p.exgroup != "" && p.step.Phase <= PhaseRelease {
-			removers = append(removers, p)
-		}
+// recordDelete deletes a record missing from the configuration: in phase 4, or in phase 2 when
+// its title or IPs are taken by a create or update.
+func (sp *stepPlanner) recordDelete(it *item) {
+	l := it.l
+	p := deleteProto(l)
+	p.step.Phase, p.batch = PhaseDeleteRecords, true
+	p.removes, p.exgroup = l.IPs, it.group()
+	if sp.need.titles[l.Key()] != nil || sp.need.needsIPs(p.exgroup, l.IPs) {
+		p.step.Phase = PhaseRelease
 	}
-	for _, p := range protos {
-		if p.step.VaultRef != "" {
-			v := vaults[p.step.VaultRef]
-			if v == nil {
-				return fmt.Errorf("plan: internal error: no step creates vault %q", p.step.VaultRef)
-			}
-			p.deps[v] = true
-		}
-		for _, k := range p.takes {
-			if q := frees[k]; q != nil && q != p {
-				p.deps[q] = true
-			}
-		}
-		if !p.adds.IsZero() && p.exgroup != "" {
-			for _, q := range removers {
-				if q != p && q.exgroup == p.exgroup && !q.removes.Intersect(p.adds).IsZero() {
-					p.deps[q] = true
-				}
-			}
-		}
-	}
-	return nil
+	sp.add(p)
 }
 
-type protoHeap []*proto
-
-func (h protoHeap) Len() int           { return len(h) }
-func (h protoHeap) Less(i, j int) bool { return h[i].index < h[j].index }
-func (h protoHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *protoHeap) Push(x any)        { *h = append(*h, x.(*proto)) }
-func (h *protoHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+// replacedDelete deletes the live half of a replacement: in phase 1 for a vault, in phase 2 for a
+// record, so the create can take its title and IPs.
+func (sp *stepPlanner) replacedDelete(it *item) *proto {
+	l := it.l
+	p := deleteProto(l)
+	p.removes, p.exgroup = l.IPs, it.group()
+	if l.Kind == spec.KindVault {
+		p.step.Phase = PhaseVaults
+	} else {
+		p.step.Phase, p.batch = PhaseRelease, true
+	}
+	return sp.add(p)
 }
 
-// order sorts the calls by phase, group and key, then topologically by dependency (a call runs
-// after every call it depends on, otherwise in sorted order), numbers them and fills DependsOn.
-func order(protos []*proto) ([]Step, error) {
-	sort.SliceStable(protos, func(i, j int) bool {
-		a, b := protos[i], protos[j]
-		if a.step.Phase != b.step.Phase {
-			return a.step.Phase < b.step.Phase
-		}
-		if a.group != b.group {
-			return a.group < b.group
-		}
-		return a.sortKey() < b.sortKey()
-	})
-	indeg := map[*proto]int{}
-	users := map[*proto][]*proto{}
-	for i, p := range protos {
-		p.index = i
-		indeg[p] = len(p.deps)
-		for d := range p.deps {
-			users[d] = append(users[d], p)
-		}
+// create creates a declared object (also the new half of a replacement): a vault in phase 1,
+// after the vault updates; a record in phase 3, before the record updates.
+func (sp *stepPlanner) create(it *item) *proto {
+	d := it.d
+	p := &proto{step: Step{Kind: d.Kind, Op: OpCreate, Keys: []spec.Key{d.Key()},
+		Params: maps.Clone(it.params), Secrets: it.secrets, VaultRef: it.vaultRef},
+		takes: []spec.Key{d.Key()}, exgroup: it.group()}
+	if d.Kind == spec.KindVault {
+		p.step.Phase, p.group, p.vault = PhaseVaults, groupVaultCreate, d.Title
+	} else {
+		p.step.Phase, p.group, p.adds = PhaseRecords, groupRecordCreate, d.IPs
 	}
-	h := &protoHeap{}
-	for _, p := range protos {
-		if indeg[p] == 0 {
-			heap.Push(h, p)
-		}
+	return sp.add(p)
+}
+
+// vaultUpdate updates a vault in place in phase 1, one call per vault; a rename frees the old
+// title and takes the new one.
+func (sp *stepPlanner) vaultUpdate(it *item) {
+	d, l := it.d, it.l
+	p := sp.add(&proto{step: Step{Phase: PhaseVaults, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
+		IDs: []int64{l.ID}, Params: maps.Clone(it.params), Secrets: it.secrets}, group: groupUpdate})
+	if d.Title != l.Title {
+		p.step.Params["title"] = d.Title
+		p.frees, p.takes = []spec.Key{l.Key()}, []spec.Key{d.Key()}
 	}
-	var sorted []*proto
-	for h.Len() > 0 {
-		p := heap.Pop(h).(*proto)
-		sorted = append(sorted, p)
-		for _, u := range users[p] {
-			indeg[u]--
-			if indeg[u] == 0 {
-				heap.Push(h, u)
-			}
-		}
+}
+
+// updateSplit says how a record update is cut into calls.
+type updateSplit struct {
+	freeTitle  bool // the rename frees a title another object needs: it runs in phase 2
+	releaseIPs bool // the IP removal runs in its own phase-2 call
+	rest       bool // something is left for the phase-3 call
+}
+
+// split decides how a record update is cut: an IP removal another record needs, or that is all
+// the update does, runs in phase 2; so does a rename whose old title another object takes.
+func (sp *stepPlanner) split(it *item) updateSplit {
+	rename := it.d.Title != it.l.Title
+	var s updateSplit
+	s.freeTitle = rename && sp.need.takenByOther(it.l.Key(), it)
+	s.rest = len(it.params) > 0 || len(it.secrets) > 0 || !it.added.IsZero() || (rename && !s.freeTitle)
+	s.releaseIPs = !it.removed.IsZero() && (sp.need.needsIPs(it.group(), it.removed) || !s.rest)
+	return s
+}
+
+// recordUpdate updates a record in place: the release of IPs or a title in phase 2 (when split
+// off), the rest in phase 3. Both batch with identical calls.
+func (sp *stepPlanner) recordUpdate(it *item) {
+	s := sp.split(it)
+	if s.releaseIPs || s.freeTitle {
+		sp.release(it, s)
 	}
-	if len(sorted) != len(protos) {
-		var keys []string
-		for _, p := range protos {
-			if indeg[p] > 0 {
-				for _, k := range p.step.Keys {
-					keys = append(keys, k.String())
-				}
-			}
-		}
-		sort.Strings(keys)
-		return nil, fmt.Errorf("plan: the changes of %s depend on each other in a cycle (for example two titles or IP ranges swap); make the change in two applies through an intermediate title or range",
-			strings.Join(dedupe(keys), ", "))
+	if s.rest {
+		sp.recordUpdateRest(it, s)
 	}
-	ids := map[*proto]int{}
-	steps := make([]Step, len(sorted))
-	for i, p := range sorted {
-		ids[p] = i + 1
-		s := p.step
-		s.ID = i + 1
-		if i > 0 && s.Phase < steps[i-1].Phase {
-			return nil, fmt.Errorf("plan: internal error: step %d (%s) would run in phase %d after phase %d", s.ID, s.Endpoint(), s.Phase, steps[i-1].Phase)
-		}
-		for d := range p.deps {
-			s.DependsOn = append(s.DependsOn, ids[d])
-		}
-		sort.Ints(s.DependsOn)
-		if len(s.Params) == 0 {
-			s.Params = nil
-		}
-		if len(s.Secrets) == 0 {
-			s.Secrets = nil
-		}
-		steps[i] = s
+}
+
+// release is the phase-2 call of a record update that removes IPs or frees a title.
+func (sp *stepPlanner) release(it *item, s updateSplit) {
+	d, l := it.d, it.l
+	p := sp.add(&proto{step: Step{Phase: PhaseRelease, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
+		IDs: []int64{l.ID}, Params: map[string]string{}}, group: groupUpdate, batch: true, exgroup: it.group()})
+	if s.releaseIPs {
+		p.step.Params["remove_ips"] = it.removed.String()
+		p.removes = it.removed
 	}
-	return steps, nil
+	if s.freeTitle {
+		p.step.Params["title"] = d.Title
+		p.frees, p.takes = []spec.Key{l.Key()}, []spec.Key{d.Key()}
+	}
+}
+
+// recordUpdateRest is the phase-3 call of a record update: its parameters, secrets, the IPs it
+// adds (and removes, unless released earlier) and its rename (unless released earlier).
+func (sp *stepPlanner) recordUpdateRest(it *item, s updateSplit) {
+	d, l := it.d, it.l
+	params := maps.Clone(it.params)
+	p := sp.add(&proto{step: Step{Phase: PhaseRecords, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
+		IDs: []int64{l.ID}, Params: params, Secrets: it.secrets, VaultRef: it.vaultRef},
+		group: groupUpdate, batch: true, exgroup: it.group(), adds: it.added})
+	if d.Title != l.Title && !s.freeTitle {
+		params["title"] = d.Title
+		p.frees, p.takes = []spec.Key{l.Key()}, []spec.Key{d.Key()}
+	}
+	ipParams(params, it, s.releaseIPs)
+}
+
+// ipParams adds the IP parameters of a phase-3 record update: the IPs it adds, and those it
+// removes unless released (a phase-2 call removes them); the whole set when it does both.
+func ipParams(params map[string]string, it *item, released bool) {
+	added, removed := !it.added.IsZero(), !it.removed.IsZero()
+	switch {
+	case released:
+		if added {
+			params["add_ips"] = it.added.String()
+		}
+	case added && removed:
+		params["ips"] = it.d.IPs.String()
+	case added:
+		params["add_ips"] = it.added.String()
+	case removed:
+		params["remove_ips"] = it.removed.String()
+	}
 }

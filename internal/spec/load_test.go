@@ -41,9 +41,9 @@ func TestInvalidGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (run go test ./internal/spec -run TestInvalidGolden -update to create it)", err)
 			}
-			if got != string(want) {
-				t.Errorf("diagnostics of %s differ from %s (go test ./internal/spec -run TestInvalidGolden -update rewrites it)\ngot:\n%s\nwant:\n%s",
-					in, golden, got, want)
+			if d := unifiedDiff(golden, "got", string(want), got); d != "" {
+				t.Errorf("diagnostics of %s differ from %s (go test ./internal/spec -run TestInvalidGolden -update rewrites it):\n%s",
+					in, golden, d)
 			}
 		})
 	}

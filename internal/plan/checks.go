@@ -1,0 +1,207 @@
+package plan
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/qsync/qsync/internal/spec"
+	"go4.org/netipx"
+)
+
+// checkVaultUse refuses to delete or replace a vault that a remaining record still uses: Qualys
+// cannot delete a vault in use.
+func (b *builder) checkVaultUse() {
+	for _, v := range b.items {
+		if v.l == nil || v.l.Kind != spec.KindVault || (v.action != ActionDelete && v.action != ActionReplace) {
+			continue
+		}
+		var users []string
+		for _, r := range b.live.Objects {
+			if !r.Kind.IsRecord() || r.Login == nil || b.liveVault(r) != v.l {
+				continue
+			}
+			rit := b.byLive[r]
+			if v.action == ActionDelete && rit != nil && (rit.action == ActionDelete || rit.action == ActionReplace ||
+				(rit.d != nil && (rit.d.Login == nil || rit.d.Login.Vault != v.l.Title))) {
+				continue // the record goes away or moves to another vault before phase 5
+			}
+			users = append(users, r.Key().String())
+		}
+		if v.action == ActionDelete {
+			for _, it := range b.items {
+				if it.d != nil && it.d.Kind.IsRecord() && it.d.Login != nil && it.d.Login.Vault == v.l.Title && it.l == nil {
+					users = append(users, it.d.Key().String())
+				}
+			}
+		}
+		if len(users) == 0 {
+			continue
+		}
+		slices.Sort(users)
+		users = slices.Compact(users)
+		if v.action == ActionDelete {
+			b.diags.add(nil, v.key(), "is not in the configuration but is still used by %s; remove or move those records first", strings.Join(users, ", "))
+		} else {
+			b.diags.add(v.d, v.key(), "%s, which needs a new vault, but Qualys cannot delete a vault used by %s; declare the new vault under a new title, move the records to it, then remove this one",
+				v.change.Reason, strings.Join(users, ", "))
+		}
+	}
+}
+
+// checkIPConflicts reports desired records whose IPs a live record keeps: one that qsync does not
+// manage, or one whose change was refused. Qualys allows an IP in only one record of an
+// exclusivity group (the unix family, windows).
+func (b *builder) checkIPConflicts() {
+	stay, refused := b.stayingRecords()
+	index := indexRanges(stay)
+	for _, it := range b.items {
+		d := it.d
+		if d == nil || !d.Kind.IsRecord() || it.action == "" || refused[d] || it.group() == "" || index[it.group()] == nil {
+			continue
+		}
+		hits := map[int]bool{}
+		for _, r := range d.IPs.Ranges() {
+			index[it.group()].overlapping(r, hits)
+		}
+		for _, i := range slices.Sorted(maps.Keys(hits)) { // in live order, as the reader sorted them
+			if l := stay[i]; l != it.l {
+				b.reportIPConflict(it, l)
+			}
+		}
+	}
+}
+
+// stayingRecords returns the live records that keep their IPs: those the plan does not touch and
+// those whose change was refused (refused holds their desired objects).
+func (b *builder) stayingRecords() (stay []*spec.Object, refused map[*spec.Object]bool) {
+	refused = map[*spec.Object]bool{}
+	for _, l := range b.live.Objects {
+		it := b.byLive[l]
+		if l.Kind.IsRecord() && (it == nil || (it.d != nil && it.action == "")) {
+			stay = append(stay, l)
+			if it != nil {
+				refused[it.d] = true
+			}
+		}
+	}
+	return stay, refused
+}
+
+// indexRanges indexes the ranges of the records that stay by exclusivity group, so each changed
+// record is checked against the few live ranges it can touch instead of every live record.
+func indexRanges(stay []*spec.Object) map[string]*rangeIndex {
+	index := map[string]*rangeIndex{}
+	for i, l := range stay {
+		// An opaque record has no Type, so Def is its kind's plain descriptor: the exclusivity
+		// group is the kind's (every unix sub_type shares "unix").
+		if l.Def() == nil || l.Def().ExclusiveGroup == "" {
+			continue
+		}
+		g := l.Def().ExclusiveGroup
+		if index[g] == nil {
+			index[g] = &rangeIndex{}
+		}
+		for _, r := range l.IPs.Ranges() {
+			index[g].spans = append(index[g].spans, span{r: r, obj: i})
+		}
+	}
+	for _, ix := range index {
+		ix.sort()
+	}
+	return index
+}
+
+// reportIPConflict reports the IPs a desired record shares with live record l, which keeps them.
+func (b *builder) reportIPConflict(it *item, l *spec.Object) {
+	d := it.d
+	x := d.IPs.Intersect(l.IPs)
+	if x.IsZero() {
+		return
+	}
+	why := "which is not managed by owner " + strconv.Quote(b.owner)
+	switch {
+	case b.byLive[l] != nil:
+		why = "whose change is refused"
+	case l.Opaque != "":
+		why = "which qsync cannot represent (" + l.Opaque + ") and leaves alone"
+	}
+	b.diags.add(d, d.Key(), "ips %s are in %s (id %d), %s; Qualys allows an IP in only one %s record",
+		x, l.Key(), l.ID, why, it.group())
+}
+
+// span is one address range of a live record (obj indexes the records checkIPConflicts keeps).
+type span struct {
+	r   netipx.IPRange
+	obj int
+}
+
+// rangeIndex finds the spans overlapping a range: spans sorted by start, with the running
+// maximum of their ends, so a query visits only spans that can overlap.
+type rangeIndex struct {
+	spans  []span
+	maxEnd []netip.Addr
+}
+
+func (ix *rangeIndex) sort() {
+	slices.SortFunc(ix.spans, func(x, y span) int { return x.r.From().Compare(y.r.From()) })
+	ix.maxEnd = make([]netip.Addr, len(ix.spans))
+	for i, s := range ix.spans {
+		ix.maxEnd[i] = s.r.To()
+		if i > 0 && ix.maxEnd[i].Less(ix.maxEnd[i-1]) {
+			ix.maxEnd[i] = ix.maxEnd[i-1]
+		}
+	}
+}
+
+// overlapping adds to hits the objects of the spans that overlap r.
+func (ix *rangeIndex) overlapping(r netipx.IPRange, hits map[int]bool) {
+	// Spans starting after r ends cannot overlap; walk back from the last that starts in time
+	// while some earlier span may still reach r.
+	n := sort.Search(len(ix.spans), func(i int) bool { return r.To().Less(ix.spans[i].r.From()) })
+	for j := n - 1; j >= 0 && !ix.maxEnd[j].Less(r.From()); j-- {
+		if !ix.spans[j].r.To().Less(r.From()) {
+			hits[ix.spans[j].obj] = true
+		}
+	}
+}
+
+// guard applies the safety rules: the delete threshold and failing closed on an incomplete read.
+func (b *builder) guard() error {
+	managed := map[spec.Kind]int{}
+	deletes := map[spec.Kind]int{}
+	creates, dels := 0, 0
+	for _, it := range b.items {
+		if it.l != nil && it.managed {
+			managed[it.l.Kind]++
+		}
+		switch it.action {
+		case ActionDelete:
+			deletes[it.l.Kind]++
+			dels++
+		case ActionCreate:
+			creates++
+		case ActionReplace:
+			creates++
+			dels++
+		}
+	}
+	if !b.live.Complete && (creates > 0 || dels > 0) {
+		return fmt.Errorf("%w: refusing to plan %d create(s) and %d delete(s) from a partial view of Qualys (a list was truncated or failed); fix the read and plan again",
+			ErrLiveIncomplete, creates, dels)
+	}
+	if b.opts.AllowDeletes {
+		return nil
+	}
+	for _, k := range slices.Sorted(maps.Keys(deletes)) {
+		n, m := deletes[k], managed[k]
+		if m >= b.opts.DeleteMinCount && float64(n) > b.opts.DeleteThreshold*float64(m) {
+			return &RefusedError{Kind: k, Deletes: n, Managed: m, Threshold: b.opts.DeleteThreshold}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,280 @@
+package plan
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/qsync/qsync/internal/spec"
+)
+
+// This file answers "what differs": the field changes a reviewer sees. It never decides what is
+// sent to Qualys (params.go does, from the same comparison).
+
+// canon returns the canonical value of field f in attrs, with the default for an unset field.
+// Both sides go through it, so a difference of notation (1 vs true, an omitted default) is never a
+// change.
+func canon(f *spec.FieldDef, attrs map[string]string) string {
+	v := attrs[f.Name]
+	c, err := spec.Canonical(f, v)
+	if err != nil {
+		return v
+	}
+	return c
+}
+
+// compared reports whether field f of an object with the given login is compared and sent: secrets
+// never (they are write-only), basic-login fields only with basic login on both sides.
+func compared(f *spec.FieldDef, desiredLogin, liveLogin *spec.VaultLogin) bool {
+	if f.Type == spec.TypeSecret {
+		return false
+	}
+	if f.Basic && (desiredLogin != nil || liveLogin != nil) {
+		return false
+	}
+	return true
+}
+
+// typeField names the field holding an object's type: a vault's type, a record's sub_type.
+func typeField(k spec.Kind) string {
+	if k == spec.KindVault {
+		return "type"
+	}
+	return "sub_type"
+}
+
+// replaceReason says why an object cannot be updated in place ("" when it can).
+func replaceReason(it *item) string {
+	d, l := it.d, it.l
+	if d.Type != l.Type {
+		return fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", typeField(d.Kind), orNone(l.Type), orNone(d.Type))
+	}
+	for i := range it.def.Fields {
+		f := &it.def.Fields[i]
+		if !f.Immutable || f.Type == spec.TypeSecret {
+			continue
+		}
+		if a, c := canon(f, l.Attrs), canon(f, d.Attrs); a != c {
+			return fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", f.Name, orNone(a), orNone(c))
+		}
+	}
+	return ""
+}
+
+// orNone quotes a value for a message, or says "(none)".
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// deleteChanges shows the IPs a record delete frees.
+func deleteChanges(l *spec.Object) []FieldChange {
+	if l.Kind.IsRecord() && !l.IPs.IsZero() {
+		return []FieldChange{{Name: "ips", Removed: l.IPs.Entries()}}
+	}
+	return nil
+}
+
+// createChanges lists every value a create sets; vi is the vault the login resolves to (hasVault).
+func createChanges(it *item, vi vaultInfo, hasVault bool) []FieldChange {
+	d := it.d
+	var fields []FieldChange
+	if d.Kind == spec.KindVault || d.Type != "" {
+		fields = append(fields, FieldChange{Name: typeField(d.Kind), After: d.Type})
+	}
+	for i := range it.def.Fields {
+		f := &it.def.Fields[i]
+		if !compared(f, d.Login, nil) {
+			continue
+		}
+		if v := canon(f, d.Attrs); v != "" {
+			fields = append(fields, valueChange(f.Name, f.Type, "", v))
+		}
+	}
+	if d.Kind.IsRecord() {
+		fields = append(fields, FieldChange{Name: "ips", Added: d.IPs.Entries()})
+		if hasVault {
+			fields = append(fields, FieldChange{Name: "login", After: loginText(d.Login)})
+			fields = append(fields, loginParamChanges(vi.def, d.Login, nil)...)
+		}
+	}
+	if d.Comments != "" {
+		fields = append(fields, valueChange("comments", spec.TypeText, "", d.Comments))
+	}
+	fields = append(fields, createSecretChanges(it.secrets)...)
+	sortFields(fields)
+	return fields
+}
+
+// createSecretChanges shows the secrets a create sends.
+func createSecretChanges(secrets map[string]spec.SecretRef) []FieldChange {
+	var fields []FieldChange
+	for _, p := range slices.Sorted(maps.Keys(secrets)) {
+		fields = append(fields, FieldChange{Name: p, After: sensitive, Sensitive: true})
+	}
+	return fields
+}
+
+// updateSecretChanges shows the secrets an update sends, each with why (see secretsToSend).
+func updateSecretChanges(why map[string]string) []FieldChange {
+	if len(why) == 0 {
+		return nil
+	}
+	var fields []FieldChange
+	for _, p := range slices.Sorted(maps.Keys(why)) {
+		fields = append(fields, FieldChange{Name: p, Before: sensitive, After: why[p], Sensitive: true})
+	}
+	return fields
+}
+
+// updateChanges compares the readable settings, title, IPs (added, removed), login (ld; nil when
+// both sides use basic login) and comments of a desired object with its live counterpart. It
+// returns the changes, sorted, and the number of unchanged settings.
+func updateChanges(it *item, added, removed spec.IPSet, ld *loginDelta) ([]FieldChange, int) {
+	d, l := it.d, it.l
+	fields, unchanged := settingChanges(it)
+	if d.Title != l.Title {
+		fields = append(fields, FieldChange{Name: "title", Before: l.Title, After: d.Title})
+	}
+	if d.Kind.IsRecord() {
+		if added.IsZero() && removed.IsZero() {
+			if !d.IPs.IsZero() {
+				unchanged++
+			}
+		} else {
+			fields = append(fields, FieldChange{Name: "ips", Added: added.Entries(), Removed: removed.Entries()})
+		}
+		if ld != nil {
+			if ld.unchanged() {
+				unchanged++
+			}
+			fields = append(fields, loginChanges(*ld)...)
+		}
+	}
+	if d.Comments != l.Comments {
+		fields = append(fields, valueChange("comments", spec.TypeText, l.Comments, d.Comments))
+	} else if d.Comments != "" {
+		unchanged++
+	}
+	sortFields(fields)
+	return fields, unchanged
+}
+
+// settingChanges compares the descriptor's settings in canonical form. Switching a vault login
+// back to basic shows every basic setting the configuration sets as new: the live values are
+// unknown.
+func settingChanges(it *item) ([]FieldChange, int) {
+	d, l := it.d, it.l
+	var fields []FieldChange
+	unchanged := 0
+	toBasic := d.Login == nil && l.Login != nil
+	for i := range it.def.Fields {
+		f := &it.def.Fields[i]
+		if f.Basic && toBasic && f.Type != spec.TypeSecret {
+			if v := canon(f, d.Attrs); v != "" {
+				fields = append(fields, valueChange(f.Name, f.Type, "", v))
+			}
+			continue
+		}
+		if !compared(f, d.Login, l.Login) {
+			continue
+		}
+		ov, nv := canon(f, l.Attrs), canon(f, d.Attrs)
+		if ov == nv {
+			if nv != "" {
+				unchanged++
+			}
+			continue
+		}
+		fields = append(fields, valueChange(f.Name, f.Type, ov, nv))
+	}
+	return fields, unchanged
+}
+
+// loginChanges shows how a record's login changes: basic or a vault (compared by the vault's
+// Qualys ID), and the vault type's record-side parameters.
+func loginChanges(ld loginDelta) []FieldChange {
+	switch {
+	case ld.toBasic():
+		return []FieldChange{{Name: "login", Before: loginText(ld.l), After: "basic"}}
+	case ld.fromBasic():
+		return append([]FieldChange{{Name: "login", Before: "basic", After: loginText(ld.d)}}, ld.params...)
+	case !ld.sameVault:
+		return append([]FieldChange{{Name: "login", Before: loginText(ld.l), After: loginText(ld.d)}}, ld.params...)
+	}
+	return ld.params
+}
+
+// valueChange builds the change of a scalar value, with a line diff for long or multi-line text.
+func valueChange(name string, typ spec.FieldType, before, after string) FieldChange {
+	fc := FieldChange{Name: name, Before: before, After: after}
+	if typ == spec.TypeText || strings.Contains(before+after, "\n") {
+		if strings.Contains(before+after, "\n") || len(before) > 60 || len(after) > 60 {
+			fc.Diff = lineDiff(before, after)
+		}
+	}
+	if typ == spec.TypeList {
+		fc.Added, fc.Removed = listDelta(before, after)
+	}
+	return fc
+}
+
+// listDelta returns the items of a comma-separated list that after adds and removes, sorted.
+func listDelta(before, after string) (added, removed []string) {
+	b, a := listItems(before), listItems(after)
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			added = append(added, x)
+		}
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			removed = append(removed, x)
+		}
+	}
+	return added, removed
+}
+
+// listItems returns the distinct non-empty items of a comma-separated list, sorted.
+func listItems(s string) []string {
+	items := slices.DeleteFunc(strings.Split(s, ","), func(x string) bool { return x == "" })
+	slices.Sort(items)
+	return slices.Compact(items)
+}
+
+// fieldOrder sorts the fields of a change: identity first, then settings in name order, then
+// login, IPs, comments, and secrets last.
+func fieldOrder(fc FieldChange) (int, string) {
+	switch {
+	case fc.Name == "owner":
+		return 0, ""
+	case fc.Name == "title":
+		return 1, ""
+	case fc.Name == "type" || fc.Name == "sub_type":
+		return 2, ""
+	case fc.Sensitive:
+		return 7, fc.Name
+	case fc.Name == "ips":
+		return 5, ""
+	case fc.Name == "login":
+		return 4, ""
+	case strings.HasPrefix(fc.Name, "login."):
+		return 4, fc.Name
+	case fc.Name == "comments":
+		return 6, ""
+	}
+	return 3, fc.Name
+}
+
+// sortFields sorts the fields of a change by fieldOrder.
+func sortFields(fs []FieldChange) {
+	slices.SortStableFunc(fs, func(x, y FieldChange) int {
+		rx, nx := fieldOrder(x)
+		ry, ny := fieldOrder(y)
+		return cmp.Or(cmp.Compare(rx, ry), cmp.Compare(nx, ny))
+	})
+}
