@@ -50,9 +50,9 @@ func ReadFile(path string) (*plan.Plan, error) {
 		return nil, fmt.Errorf("read saved plan: %w", err)
 	}
 	defer f.Close()
-	p, err := decode(f)
+	p, err := Read(f)
 	if err != nil {
-		return nil, fmt.Errorf("read saved plan %s: %w", path, err)
+		return nil, fmt.Errorf("saved plan %s: %w", path, err)
 	}
 	return p, nil
 }

@@ -42,9 +42,6 @@ func VariantNames() []string {
 	return out
 }
 
-// VariantDoc returns what a variant changes, or "" for an unknown name.
-func VariantDoc(name string) string { return variantDocs[name] }
-
 func checkVariants(names []string) error {
 	for _, n := range names {
 		if variantDocs[n] == "" {

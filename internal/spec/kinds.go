@@ -420,12 +420,6 @@ var vaultKinds = []KindDef{
 // Kinds returns every descriptor table: vault types, then record kinds. Callers must not modify them.
 func Kinds() []KindDef { return append(append([]KindDef(nil), vaultKinds...), recordKinds...) }
 
-// RecordKinds returns the descriptors of record kinds and unix sub_types.
-func RecordKinds() []KindDef { return recordKinds }
-
-// VaultKinds returns the descriptors of vault types.
-func VaultKinds() []KindDef { return vaultKinds }
-
 // KindNames returns the names of every kind as a user writes them on the command line: "vault",
 // then the record endpoints sorted (see RecordEndpoints). It is meant for flag enums and help text.
 func KindNames() []string {

@@ -10,7 +10,7 @@ import (
 // so live reads it) and refused by the loader with the reason.
 func TestSlugOnlyKindsCannotBeDeclared(t *testing.T) {
 	var opaque []KindDef
-	for _, d := range RecordKinds() {
+	for _, d := range recordKinds {
 		if d.Opaque != "" {
 			opaque = append(opaque, d)
 			if len(d.Fields) > 0 {

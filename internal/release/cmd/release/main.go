@@ -120,6 +120,10 @@ func run(version, out string) error {
 	if err := os.WriteFile(filepath.Join(out, "SHA256SUMS"), sums.Bytes(), 0o644); err != nil {
 		return err
 	}
+	// Read back what was written, as a user would check a download (sha256sum -c SHA256SUMS).
+	if bad, err := release.VerifyChecksums(sums.Bytes(), out); err != nil || len(bad) > 0 {
+		return fmt.Errorf("verify SHA256SUMS: mismatched %v: %v", bad, err)
+	}
 	if err := os.RemoveAll(build); err != nil {
 		return err
 	}
