@@ -94,7 +94,8 @@ const (
 	notSeen      = "not seen"
 )
 
-// Run reads the subscription through c (what one plan reads: every list and every vault view)
+// Run reads the subscription through c (what one plan reads: list-all, the list of every kind it
+// names, or of every kind when it cannot be used, the vault list and every vault view)
 // and builds the report. A failed read is reported, not returned: the error is for what doctor
 // itself cannot do.
 func Run(ctx context.Context, c Client, opts Options) *Report {
@@ -213,6 +214,8 @@ func assumptions(ob qualysclient.Observations, rep *live.Report) []Assumption {
 	}
 	out = append(out, trunc)
 
+	out = append(out, listAllAssumption(rep))
+
 	limits := Assumption{Row: 13, Fact: "answers carry X-RateLimit-* and X-Concurrency-Limit-* headers", Status: notSeen}
 	if len(ob.LimitHeaders) > 0 {
 		limits.Status = confirmed
@@ -220,6 +223,27 @@ func assumptions(ob qualysclient.Observations, rep *live.Report) []Assumption {
 	}
 	out = append(out, limits)
 	return out
+}
+
+// listAllAssumption says what the read learnt of list-all (contract row 16): whether its answer
+// had the inferred shape, and whether the per-type lists held the IDs it announced.
+func listAllAssumption(rep *live.Report) Assumption {
+	a := Assumption{Row: 16, Fact: "list-all answers AUTH_LIST_OUTPUT/RESPONSE/AUTH_RECORDS/AUTH_<TYPE>_RECORDS/ID_SET, one per record type with records", Status: notSeen}
+	if rep == nil || rep.ListAll == nil {
+		return a
+	}
+	u := rep.ListAll
+	switch {
+	case u.Fallback != "":
+		a.Status, a.Detail = contradicted, u.Fallback+"; every record kind was listed"
+	case len(u.Differs) > 0:
+		a.Status = contradicted
+		a.Detail = "the lists of " + strings.Join(u.Differs, ", ") + " held other IDs than list-all announced (or the estate changed between the calls)"
+	default:
+		a.Status = confirmed
+		a.Detail = fmt.Sprintf("%d record type(s) named, %d kind(s) known empty without a call", len(u.Announced), u.Skipped)
+	}
+	return a
 }
 
 // WriteJSON writes the report as indented JSON.

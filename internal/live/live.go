@@ -53,9 +53,16 @@ var errVaultsUnread = errors.New("vault list failed")
 // instead (see ConvertRecord and ConvertVault). The document is marked Complete when opts left no
 // record kind out: then it is the whole estate.
 //
-// Every list and the vault views run at once (the client keeps the calls in flight within the
-// Qualys concurrency limit); each kind's pages are converted as they arrive, once the vault list
-// has named the vaults.
+// With a reader that can list all records at once (AllLister), Read first asks list-all which
+// record types have records, and lists only those kinds: one call, instead of one per kind, for
+// every kind with no record. If list-all fails for another reason than credentials or the rate
+// limit, or answers a shape qsync cannot fully interpret, or names a type qsync does not know,
+// every kind is listed instead and the report says why (Report.ListAll, Report.Notices): "not
+// named" is concluded only from an answer understood in full.
+//
+// The vault list runs while list-all does; then every kind's list and the vault views run at
+// once (the client keeps the calls in flight within the Qualys concurrency limit); each kind's
+// pages are converted as they arrive, once the vault list has named the vaults.
 func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 	doc, _, err := ReadReport(ctx, c, opts)
 	return doc, err
@@ -74,7 +81,6 @@ func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *R
 		err  error // listing failed
 	}
 	rep := newReportBuilder()
-	results := make([]result, len(kinds))
 	var vaultObjs []*spec.Object
 	var vaultErr, viewErr error
 	vaultTitles := map[int64]string{}
@@ -95,6 +101,19 @@ func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *R
 		close(vaultsListed)
 		vaultObjs, viewErr = convertVaults(ctx, c, vaults, opts, rep)
 	}()
+	// list-all first (while the vaults are listed): a kind it does not name has no records, known
+	// without a call. With one kind or none it cannot save a call.
+	var use *ListAllUse
+	var announced map[spec.Kind][]int64
+	if al, ok := c.(AllLister); ok && len(kinds) > 1 {
+		var err error
+		if kinds, use, announced, err = listAll(ctx, al, kinds); err != nil {
+			wg.Wait()
+			return nil, nil, err
+		}
+		rep.listAll = use
+	}
+	results := make([]result, len(kinds))
 	pages, paged := c.(PageReader)
 	for i, k := range kinds {
 		wg.Add(1)
@@ -154,9 +173,18 @@ func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *R
 	if err := checkUnique(doc); err != nil {
 		return nil, nil, err
 	}
+	if use != nil && announced != nil {
+		for i, r := range results {
+			if differs(announced[kinds[i]], r.objs) {
+				use.Differs = append(use.Differs, string(kinds[i]))
+			}
+		}
+	}
 	doc.Sort()
 	// Every list was followed to the end (a failed or undecodable page failed the read above);
-	// the estate is complete when no record kind was left out.
+	// the estate is complete when no record kind was left out. A kind list-all did not name was
+	// left out of the calls, not of the read: list-all's answer was interpreted in full (any
+	// element it could not place made Read list every kind), and it says that kind has no record.
 	doc.Complete = !opts.VaultsOnly && len(opts.Kinds) == 0
 	return doc, rep.report(doc), nil
 }

@@ -16,6 +16,12 @@ type Report struct {
 	// Groups has one entry per kind and type read ("mysql", "unix", "unix/cisco", "vault",
 	// "vault/ca_pam"), sorted by Name.
 	Groups []Group `json:"groups"`
+	// ListAll is what the list-all call answered and how the read used it; nil when it was not
+	// called (a reader without ListAll, or one kind or none read).
+	ListAll *ListAllUse `json:"list_all,omitempty"`
+	// Notices are what a reader of the plan should know about how the estate was read (element
+	// names and counts, never values).
+	Notices []string `json:"notices,omitempty"`
 }
 
 // Group is what was read of one kind and type.
@@ -58,8 +64,9 @@ func groupName(kind spec.Kind, typ string) string {
 var recordElements = map[string]bool{"SUB_TYPE": true, "LAST_MODIFIED_BY": true}
 
 type reportBuilder struct {
-	mu     sync.Mutex
-	groups map[string]*Group
+	mu      sync.Mutex
+	groups  map[string]*Group
+	listAll *ListAllUse
 }
 
 func newReportBuilder() *reportBuilder { return &reportBuilder{groups: map[string]*Group{}} }
@@ -172,5 +179,7 @@ func (b *reportBuilder) report(doc *spec.Document) *Report {
 		r.Groups = append(r.Groups, *g)
 	}
 	sort.Slice(r.Groups, func(i, j int) bool { return r.Groups[i].Name < r.Groups[j].Name })
+	r.ListAll = b.listAll
+	r.Notices = b.listAll.notices()
 	return r
 }

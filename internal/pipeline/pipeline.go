@@ -93,6 +93,23 @@ func ReadReport(ctx context.Context, c live.Reader) (*spec.Document, *live.Repor
 	return live.ReadReport(ctx, c, live.Options{ViewAll: true})
 }
 
+// readLive is ReadLive that prints what the read's report says the reader of a plan should know
+// (e.g. that list-all could not be used and every record kind was listed) as warnings.
+func (pl *Pipeline) readLive(ctx context.Context, c live.Reader) (*spec.Document, error) {
+	doc, rep, err := live.ReadReport(ctx, c, live.Options{ViewAll: true})
+	if err != nil {
+		return nil, fmt.Errorf("read live Qualys state: %w", err)
+	}
+	var diags spec.Diagnostics
+	for _, n := range rep.Notices {
+		diags = append(diags, spec.Diagnostic{Message: "reading Qualys: " + n, Severity: spec.SeverityWarning})
+	}
+	if len(diags) > 0 {
+		pl.diagnose(diags)
+	}
+	return doc, nil
+}
+
 func read(ctx context.Context, c live.Reader, opts live.Options) (*spec.Document, error) {
 	doc, err := live.Read(ctx, c, opts)
 	if err != nil {
@@ -133,7 +150,7 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 // flags f. The plan records the configuration files, their digest and f, so that it can be saved
 // and applied later (see planfile). The plan's problems are printed as diagnostics.
 func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, f plan.Flags) (*Run, error) {
-	liveDoc, err := ReadLive(ctx, c)
+	liveDoc, err := pl.readLive(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +198,7 @@ func (pl *Pipeline) OpenPlanFile(path string) (*plan.Plan, *spec.Document, error
 // steps as written, so an edited file could otherwise delete or change what the plan does not own
 // or list, or send another secret.
 func (pl *Pipeline) CheckPlanFile(ctx context.Context, c Client, path string, p *plan.Plan, desired *spec.Document) (*Run, error) {
-	liveDoc, err := ReadLive(ctx, c)
+	liveDoc, err := pl.readLive(ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -343,7 +343,15 @@ func decodeDigitalVault(n *node) *DigitalVault {
 }
 
 // decodeListAll decodes an AUTH_LIST_OUTPUT: per-type ID sets keyed by the
-// lower-cased <TYPE> of AUTH_<TYPE>_RECORDS.
+// lower-cased <TYPE> of AUTH_<TYPE>_RECORDS. A type whose element is present
+// is in the map even when its ID_SET is empty.
+//
+// The shape is partly inferred (REFERENCE.md §2.1, §6), and a caller may
+// conclude from it that a type has no records. So the decoding is strict: an
+// element it does not know under RESPONSE, AUTH_RECORDS or an
+// AUTH_<TYPE>_RECORDS, or an ID_SET entry other than ID and ID_RANGE, fails
+// the answer (an *UnexpectedAnswerError from ListAll) instead of being
+// skipped, so that an answer of another shape never reads as "no records".
 func decodeListAll(root *node) (map[RecordType][]int64, *warning, error) {
 	if root.name != "AUTH_LIST_OUTPUT" {
 		return nil, nil, fmt.Errorf("expected AUTH_LIST_OUTPUT, got <%s>", root.name)
@@ -355,17 +363,27 @@ func decodeListAll(root *node) (map[RecordType][]int64, *warning, error) {
 	out := map[RecordType][]int64{}
 	total := 0
 	for _, recs := range resp.kids {
-		if recs.name != "AUTH_RECORDS" {
+		switch recs.name {
+		case "DATETIME", "WARNING":
 			continue
+		case "AUTH_RECORDS":
+		default:
+			return nil, nil, fmt.Errorf("AUTH_LIST_OUTPUT/RESPONSE holds <%s>, an element qsync does not know", recs.name)
 		}
 		for _, k := range recs.kids {
-			if !strings.HasPrefix(k.name, "AUTH_") || !strings.HasSuffix(k.name, "_RECORDS") || len(k.name) <= len("AUTH__RECORDS") {
-				continue
+			slug := strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(k.name, "AUTH_"), "_RECORDS"))
+			if !strings.HasPrefix(k.name, "AUTH_") || !strings.HasSuffix(k.name, "_RECORDS") || !slugRE.MatchString(slug) {
+				return nil, nil, fmt.Errorf("AUTH_RECORDS holds <%s>, not an AUTH_<TYPE>_RECORDS element", k.name)
 			}
-			t := RecordType(strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(k.name, "AUTH_"), "_RECORDS")))
+			t := RecordType(slug)
 			for _, set := range k.kids {
 				if set.name != "ID_SET" {
-					continue
+					return nil, nil, fmt.Errorf("%s holds <%s>, not an ID_SET", k.name, set.name)
+				}
+				for _, id := range set.kids {
+					if id.name != "ID" && id.name != "ID_RANGE" {
+						return nil, nil, fmt.Errorf("%s/ID_SET holds <%s>, not an ID or ID_RANGE", k.name, id.name)
+					}
 				}
 				ids, err := decodeIDSet(set)
 				if err != nil {

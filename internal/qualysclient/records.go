@@ -177,7 +177,10 @@ func (c *Client) ListRecordPages(ctx context.Context, t RecordType, opt ListOpti
 
 // ListAll lists the IDs of every record of every type: POST
 // /api/2.0/fo/auth/ action=list. The map is keyed by the lower-cased <TYPE>
-// of each AUTH_<TYPE>_RECORDS element. Truncation WARNINGs are followed.
+// of each AUTH_<TYPE>_RECORDS element (present, possibly with no IDs, when
+// the element is). Truncation WARNINGs are followed. An answer of a shape
+// the client does not know, including an element it cannot place, is an
+// *UnexpectedAnswerError (errors.Is ErrUnexpectedAnswer), never an empty map.
 func (c *Client) ListAll(ctx context.Context, opt ListOptions) (map[RecordType][]int64, error) {
 	if err := opt.validate(); err != nil {
 		return nil, fmt.Errorf("list auth records: %w", err)

@@ -2,6 +2,7 @@ package qualysclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -234,5 +235,37 @@ func TestListAll(t *testing.T) {
 	want := map[RecordType][]int64{Unix: {17, 18, 19, 41, 62}, Windows: {1}, "ms_sql": {7}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ListAll = %v, want %v", got, want)
+	}
+}
+
+// TestListAllUnknownShape: list-all's shape is inferred, and a caller concludes "no records of
+// this type" from it, so an element the client cannot place fails the answer as unexpected
+// instead of being skipped.
+func TestListAllUnknownShape(t *testing.T) {
+	const head = `<AUTH_LIST_OUTPUT><RESPONSE><DATETIME>2024-01-01T00:00:00Z</DATETIME>`
+	const tail = `</RESPONSE></AUTH_LIST_OUTPUT>`
+	for name, body := range map[string]string{
+		"other root":                 `<AUTH_LIST_V3_OUTPUT><RESPONSE/></AUTH_LIST_V3_OUTPUT>`,
+		"no RESPONSE":                `<AUTH_LIST_OUTPUT></AUTH_LIST_OUTPUT>`,
+		"unknown RESPONSE child":     head + `<AUTH_RECORD_LIST><AUTH_RECORD><TYPE>unix</TYPE><ID>1</ID></AUTH_RECORD></AUTH_RECORD_LIST>` + tail,
+		"unknown AUTH_RECORDS child": head + `<AUTH_RECORDS><AUTH_RECORD><ID>1</ID></AUTH_RECORD></AUTH_RECORDS>` + tail,
+		"unknown ID_SET holder":      head + `<AUTH_RECORDS><AUTH_UNIX_RECORDS><IDS>1</IDS></AUTH_UNIX_RECORDS></AUTH_RECORDS>` + tail,
+		"unknown ID_SET entry":       head + `<AUTH_RECORDS><AUTH_UNIX_RECORDS><ID_SET><RECORD_ID>1</RECORD_ID></ID_SET></AUTH_UNIX_RECORDS></AUTH_RECORDS>` + tail,
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := setup(t)
+			env.mux.HandleFunc("/api/2.0/fo/auth/", func(w http.ResponseWriter, r *http.Request) { writeXML(w, 200, body) })
+			got, err := env.client.ListAll(context.Background(), ListOptions{})
+			if !errors.Is(err, ErrUnexpectedAnswer) {
+				t.Fatalf("ListAll = %v, %v; want an unexpected-answer error", got, err)
+			}
+		})
+	}
+	// An empty subscription: RESPONSE holds DATETIME only (AUTH_RECORDS is optional).
+	env := setup(t)
+	env.mux.HandleFunc("/api/2.0/fo/auth/", func(w http.ResponseWriter, r *http.Request) { writeXML(w, 200, head+tail) })
+	got, err := env.client.ListAll(context.Background(), ListOptions{})
+	if err != nil || len(got) != 0 {
+		t.Fatalf("ListAll of an empty subscription = %v, %v", got, err)
 	}
 }

@@ -30,6 +30,16 @@ var variantDocs = map[string]string{
 	// with root delegations, private-key certificates": PORT "22, 23", ROOT_TOOL_INFO_LIST and
 	// PRIVATE_KEY_CERTIFICATE_LIST, and no LOGIN_TYPE.
 	"doc-center-unix": "unix records listed like the Doc Center sample: PORT \"22, 23\", ROOT_TOOL_INFO_LIST, PRIVATE_KEY_CERTIFICATE_LIST, no LOGIN_TYPE",
+	// list-all-absent: /api/2.0/fo/auth/ answers HTTP 404, as on a platform without list-all
+	// (REFERENCE.md §2.1 documents it; a 3.0-only or restricted platform may not serve it).
+	"list-all-absent": "list-all (/api/2.0/fo/auth/) answers HTTP 404 (404 page not found)",
+	// list-all-other: list-all answers one AUTH_RECORD(ID, TYPE) per record under
+	// RESPONSE/AUTH_RECORD_LIST instead of AUTH_RECORDS/AUTH_<TYPE>_RECORDS/ID_SET (its shape is
+	// inferred from one sample, REFERENCE.md §6).
+	"list-all-other": "list-all answers RESPONSE/AUTH_RECORD_LIST/AUTH_RECORD(ID, TYPE) instead of AUTH_RECORDS/AUTH_<TYPE>_RECORDS/ID_SET",
+	// list-all-unknown-type: list-all also names AUTH_FUTURE_DB_RECORDS with IDs 990001-990002, a
+	// record type no table knows.
+	"list-all-unknown-type": "list-all also names AUTH_FUTURE_DB_RECORDS (IDs 990001-990002), a record type no table knows",
 }
 
 // VariantNames returns the names of every variant, sorted.
@@ -112,6 +122,10 @@ func applyVariants(vs map[string]bool, root *node) {
 	if resp == nil {
 		return
 	}
+	if root.name == "AUTH_LIST_OUTPUT" {
+		variantListAll(vs, resp)
+		return
+	}
 	if root.name == "AUTH_VAULT_VIEW_OUTPUT" {
 		av := resp.childNode("AUTH_VAULT")
 		switch {
@@ -141,6 +155,38 @@ func applyVariants(vs map[string]bool, root *node) {
 			variantRecord(vs, rec)
 		}
 	}
+}
+
+// variantListAll rewrites a list-all RESPONSE for list-all-other and list-all-unknown-type.
+func variantListAll(vs map[string]bool, resp *node) {
+	recs := resp.childNode("AUTH_RECORDS")
+	if vs["list-all-unknown-type"] {
+		if recs == nil {
+			recs = el("AUTH_RECORDS")
+			resp.add(recs)
+		}
+		recs.add(el("AUTH_FUTURE_DB_RECORDS", el("ID_SET", txt("ID_RANGE", "990001-990002"))))
+	}
+	if vs["list-all-other"] && recs != nil {
+		list := el("AUTH_RECORD_LIST")
+		for _, set := range recs.kids {
+			typ := strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(set.name, "AUTH_"), "_RECORDS"))
+			for _, ids := range set.kids {
+				for _, id := range ids.kids {
+					list.add(el("AUTH_RECORD", txt("ID", id.text), txt("TYPE", typ)))
+				}
+			}
+		}
+		resp.replace(recs, list)
+	}
+}
+
+// variantAbsent is the answer of list-all-absent for an endpoint, or nil.
+func (c *reqCtx) variantAbsent(ep *endpoint) *response {
+	if ep.kind != epAuthAll || !c.variants["list-all-absent"] {
+		return nil
+	}
+	return &response{status: http.StatusNotFound, contentType: "text/plain; charset=utf-8", body: []byte("404 page not found\n")}
 }
 
 func variantRecord(vs map[string]bool, rec *node) {

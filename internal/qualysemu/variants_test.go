@@ -61,3 +61,46 @@ func TestNonASCIITitleAndPasswordRefused(t *testing.T) {
 		t.Errorf("the password is echoed: %s", r.body)
 	}
 }
+
+func TestListAllVariants(t *testing.T) {
+	e := newEmu(t)
+	e.ok("/api/2.0/fo/auth/unix/", "action=create&title=sw&ips=10.0.0.1&username=u&password=p&sub_type=cisco&port=22")
+	e.ok("/api/2.0/fo/auth/windows/", "action=create&title=win&ips=10.0.0.2&username=u&password=p&windows_domain=corp")
+
+	// The contract's shape (REFERENCE.md §2.1): one AUTH_<TYPE>_RECORDS/ID_SET per type with records.
+	body := e.ok("/api/2.0/fo/auth/", "action=list").body
+	for _, w := range []string{"<AUTH_LIST_OUTPUT>", "<AUTH_RECORDS>", "<AUTH_UNIX_RECORDS>", "<AUTH_WINDOWS_RECORDS>", "<ID_SET>"} {
+		if !strings.Contains(body, w) {
+			t.Errorf("list-all: no %s in\n%s", w, body)
+		}
+	}
+	if strings.Contains(body, "<AUTH_MYSQL_RECORDS>") {
+		t.Errorf("list-all names a type without records:\n%s", body)
+	}
+
+	if err := e.s.SetVariants("list-all-other"); err != nil {
+		t.Fatal(err)
+	}
+	body = e.ok("/api/2.0/fo/auth/", "action=list").body
+	if !strings.Contains(body, "<AUTH_RECORD_LIST>") || !strings.Contains(body, "<TYPE>unix</TYPE>") || strings.Contains(body, "<AUTH_RECORDS>") {
+		t.Errorf("list-all-other:\n%s", body)
+	}
+
+	if err := e.s.SetVariants("list-all-unknown-type"); err != nil {
+		t.Fatal(err)
+	}
+	body = e.ok("/api/2.0/fo/auth/", "action=list").body
+	if !strings.Contains(body, "<AUTH_FUTURE_DB_RECORDS>") || !strings.Contains(body, "<ID_RANGE>990001-990002</ID_RANGE>") || !strings.Contains(body, "<AUTH_UNIX_RECORDS>") {
+		t.Errorf("list-all-unknown-type:\n%s", body)
+	}
+
+	if err := e.s.SetVariants("list-all-absent"); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.post("/api/2.0/fo/auth/", "action=list"); r.status != 404 {
+		t.Errorf("list-all-absent: HTTP %d\n%s", r.status, r.body)
+	}
+	if r := e.post("/api/2.0/fo/auth/unix/", "action=list"); r.status != 200 {
+		t.Errorf("list-all-absent must leave per-type lists alone: HTTP %d", r.status)
+	}
+}
