@@ -208,6 +208,15 @@ func FileName(k spec.Kind) string {
 	return string(k) + ".yaml"
 }
 
+// FileNames lists the files Write makes when split by kind, one per kind in spec.KindNames order.
+func FileNames() []string {
+	var out []string
+	for _, k := range spec.KindNames() {
+		out = append(out, FileName(spec.Kind(k)))
+	}
+	return out
+}
+
 // layout groups objects into files. The owner goes into the first file: vaults.yaml when there are
 // vaults, else the first record kind's file.
 func (opts *Options) layout(objs []*spec.Object) []file {

@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/qsync/qsync/internal/apply"
 	"github.com/qsync/qsync/internal/live"
@@ -106,7 +108,7 @@ func read(ctx context.Context, c live.Reader, opts live.Options) (*spec.Document
 // X-RateLimit-Remaining (zero: unknown).
 func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining int) plan.Options {
 	var key []byte
-	if pl.Getenv != nil {
+	if pl.Getenv != nil && !f.SecretsUnchecked { // without the values there is nothing to fingerprint
 		if k := pl.Getenv("QSYNC_SECRET_KEY"); k != "" {
 			key = []byte(k)
 		}
@@ -137,7 +139,7 @@ func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, 
 	if err != nil {
 		return nil, err
 	}
-	p, err := plan.Build(desired, liveDoc, pl.Options(desired, f, c.Stats().RateRemaining))
+	p, err := pl.build(desired, liveDoc, pl.Options(desired, f, c.Stats().RateRemaining), f)
 	var diags spec.Diagnostics
 	if errors.As(err, &diags) {
 		pl.diagnose(diags)
@@ -152,6 +154,39 @@ func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, 
 		return nil, err
 	}
 	return &Run{Client: c, Desired: desired, Live: liveDoc, Plan: p}, nil
+}
+
+// build is plan.Build for flags f, scoped to f.Targets (see scope) and with the notes of f.
+func (pl *Pipeline) build(desired, liveDoc *spec.Document, opts plan.Options, f plan.Flags) (*plan.Plan, error) {
+	if len(f.Targets) > 0 {
+		d, l, err := scope(desired, liveDoc, f.Targets)
+		if err != nil {
+			return nil, err
+		}
+		p, err := plan.Build(d, l, opts)
+		if err != nil {
+			return nil, err
+		}
+		scoped(p, liveDoc, f.Targets)
+		return p, noteSecrets(p, f)
+	}
+	p, err := plan.Build(desired, liveDoc, opts)
+	if err != nil {
+		return nil, err
+	}
+	return p, noteSecrets(p, f)
+}
+
+// NoteSecretsUnchecked replaces plan.NoteSecretDrift in a plan made --without-secrets.
+const NoteSecretsUnchecked = "secret drift is not checked in this job (--without-secrets: it has no secret values); the protected apply job checks and sends changed secrets (docs/secrets.md)"
+
+func noteSecrets(p *plan.Plan, f plan.Flags) error {
+	if !f.SecretsUnchecked {
+		return nil
+	}
+	p.Notes = slices.DeleteFunc(p.Notes, func(n string) bool { return n == plan.NoteSecretDrift })
+	p.Notes = append(p.Notes, NoteSecretsUnchecked)
+	return nil
 }
 
 // OpenPlanFile reads the plan file at path and loads the configuration it was made from,
@@ -188,7 +223,13 @@ func (pl *Pipeline) CheckPlanFile(ctx context.Context, c Client, path string, p 
 	if err := planfile.CheckLive(p, liveDoc); err != nil {
 		return nil, err
 	}
-	if err := planfile.Verify(p, desired, liveDoc, pl.Options(desired, plan.Flags{}, 0)); err != nil {
+	d, l := desired, liveDoc
+	if len(p.Flags.Targets) > 0 { // a targeted plan is verified against the same scope
+		if d, l, err = scope(desired, liveDoc, p.Flags.Targets); err != nil {
+			return nil, fmt.Errorf("refusing the saved plan %s: %w", path, err)
+		}
+	}
+	if err := planfile.Verify(p, d, l, pl.Options(desired, p.Flags, 0)); err != nil {
 		return nil, fmt.Errorf("refusing the saved plan %s: %w; run qsync plan again", path, err)
 	}
 	return &Run{Client: c, Desired: desired, Live: liveDoc, Plan: p}, nil
@@ -238,4 +279,14 @@ func (pl *Pipeline) diagnose(diags spec.Diagnostics) {
 		format = "text"
 	}
 	_ = diags.Write(pl.Stderr, format)
+}
+
+// CheckPassed is what qsync apply --check prints when the saved plan at path would apply.
+func CheckPassed(path string, p *plan.Plan) string {
+	scope := ""
+	if len(p.Flags.Targets) > 0 {
+		scope = fmt.Sprintf(", targeted to %s", strings.Join(p.Flags.Targets, ", "))
+	}
+	return fmt.Sprintf("The saved plan %s would apply: %d step(s), %d API call(s)%s. The configuration and every live object it touches are unchanged, and planning again gives the same steps. Nothing was sent (--check).",
+		path, len(p.Steps), p.TotalCalls(), scope)
 }
