@@ -135,11 +135,17 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 // flags f. The plan records the configuration files, their digest and f, so that it can be saved
 // and applied later (see planfile). The plan's problems are printed as diagnostics.
 func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, f plan.Flags) (*Run, error) {
+	return pl.plan(ctx, c, desired, f, true)
+}
+
+// plan is Plan; strict refuses a target that names nothing (Verify does not: a targeted delete
+// that was applied leaves its target naming nothing).
+func (pl *Pipeline) plan(ctx context.Context, c Client, desired *spec.Document, f plan.Flags, strict bool) (*Run, error) {
 	liveDoc, err := ReadLive(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	p, err := pl.build(desired, liveDoc, pl.Options(desired, f, c.Stats().RateRemaining), f)
+	p, err := pl.build(desired, liveDoc, pl.Options(desired, f, c.Stats().RateRemaining), f, strict)
 	var diags spec.Diagnostics
 	if errors.As(err, &diags) {
 		pl.diagnose(diags)
@@ -157,9 +163,9 @@ func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, 
 }
 
 // build is plan.Build for flags f, scoped to f.Targets (see scope) and with the notes of f.
-func (pl *Pipeline) build(desired, liveDoc *spec.Document, opts plan.Options, f plan.Flags) (*plan.Plan, error) {
+func (pl *Pipeline) build(desired, liveDoc *spec.Document, opts plan.Options, f plan.Flags, strict bool) (*plan.Plan, error) {
 	if len(f.Targets) > 0 {
-		d, l, err := scope(desired, liveDoc, f.Targets)
+		d, l, err := scope(desired, liveDoc, f.Targets, strict)
 		if err != nil {
 			return nil, err
 		}
@@ -225,7 +231,7 @@ func (pl *Pipeline) CheckPlanFile(ctx context.Context, c Client, path string, p 
 	}
 	d, l := desired, liveDoc
 	if len(p.Flags.Targets) > 0 { // a targeted plan is verified against the same scope
-		if d, l, err = scope(desired, liveDoc, p.Flags.Targets); err != nil {
+		if d, l, err = scope(desired, liveDoc, p.Flags.Targets, true); err != nil {
 			return nil, fmt.Errorf("refusing the saved plan %s: %w", path, err)
 		}
 	}
@@ -253,7 +259,7 @@ func (pl *Pipeline) Verify(ctx context.Context, r *Run) (*plan.Plan, error) {
 	}
 	f := r.Plan.Flags
 	f.PushSecrets = false
-	again, err := pl.Plan(ctx, r.Client, r.Desired, f)
+	again, err := pl.plan(ctx, r.Client, r.Desired, f, false)
 	if err != nil {
 		return nil, err
 	}

@@ -27,11 +27,11 @@ func ParseTarget(s string) (spec.Key, error) {
 // configuration but managed live is thus deleted; one the configuration renames (previous_titles)
 // is found under its old title.
 //
-// It refuses a target that names no object on either side, and a targeted record that logs in
+// It refuses (when strict) a target that names no object on either side, and a targeted record that logs in
 // through a vault this configuration creates but which is not targeted (the record could not be
 // created before the vault: target the vault too). The returned documents are copies; the
 // objects they share with the inputs are not modified.
-func scope(desired, live *spec.Document, targets []string) (*spec.Document, *spec.Document, error) {
+func scope(desired, live *spec.Document, targets []string, strict bool) (*spec.Document, *spec.Document, error) {
 	want := map[spec.Key]bool{}
 	for _, t := range targets {
 		k, err := ParseTarget(t)
@@ -82,7 +82,7 @@ func scope(desired, live *spec.Document, targets []string) (*spec.Document, *spe
 		l.Objects = append(l.Objects, &handsOff)
 	}
 	for _, t := range targets {
-		if k, _ := ParseTarget(t); !found[k] {
+		if k, _ := ParseTarget(t); strict && !found[k] {
 			problems = append(problems, fmt.Sprintf("--target %s names nothing: no %s is in the configuration or in Qualys", t, k))
 		}
 	}
