@@ -73,7 +73,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 
 	var progress apply.Progress = apply.LineProgress{W: out}
 	if term.IsTerminal(out) {
-		progress = apply.BarProgress{W: out}
+		progress = apply.BarProgress{W: out, Columns: func() int { return term.Width(out) }}
 	}
 	waitedBefore := r.Client.Stats().Waited
 	res, err := pl.Apply(ctx, r, progress)
