@@ -15,6 +15,7 @@ type PlanFlags struct {
 	AllowDeletes bool     `name:"allow-deletes" help:"Allow a plan that deletes more than 30% of the managed objects of a kind."`
 	PushSecrets  bool     `name:"push-secrets" help:"Send every secret, even when it cannot be known to have changed."`
 	Targets      []string `name:"target" sep:"none" placeholder:"KIND/TITLE" help:"Plan and change only this object (repeatable; for emergencies: docs/apply.md). A saved plan records its targets."`
+	SecretsOnly  bool     `name:"secrets-only" help:"Plan and change only objects whose sole changes are secrets (rotation, in the protected job: docs/secrets.md)."`
 	NoSecrets    bool     `name:"without-secrets" help:"Plan without the secrets' values (a pull request job): secret drift is not checked, even with QSYNC_SECRET_KEY (docs/secrets.md)."`
 	// DiagnosticsFormat prints the problems of the configuration and of the plan (one type, one
 	// printer) on stderr.
@@ -41,6 +42,9 @@ func runPlan(ctx context.Context, g *Globals, env *Env, paths []string, f PlanFl
 	c, err := g.client(env)
 	if err != nil {
 		return nil, err
+	}
+	if f.SecretsOnly {
+		return pl.PlanSecretsOnly(ctx, c, desired, f.flags())
 	}
 	return pl.Plan(ctx, c, desired, f.flags())
 }

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -126,4 +128,52 @@ func Banner(p *plan.Plan, format string) string {
 		return "> [!CAUTION]\n> **" + TargetNote(p.Flags.Targets) + "**\n\n"
 	}
 	return ""
+}
+
+// PlanSecretsOnly is Plan for the protected job's "send changed secrets" step (--secrets-only):
+// only the objects whose sole changes are secrets (a rotated value, or a record created by a plan
+// made --without-secrets that has no fingerprint yet) are planned, as if each were a --target;
+// every other difference is left for a reviewed plan. It reads Qualys once and builds twice: the
+// full plan finds those objects, the scoped plan changes them. The plan records them as its
+// targets, so a saved one is verified like any targeted plan.
+func (pl *Pipeline) PlanSecretsOnly(ctx context.Context, c Client, desired *spec.Document, f plan.Flags) (*Run, error) {
+	if f.SecretsUnchecked || len(f.Targets) > 0 {
+		return nil, errors.New("--secrets-only needs the secrets' values (not --without-secrets) and takes no --target")
+	}
+	full, err := pl.Plan(ctx, c, desired, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, ch := range full.Plan.Changes {
+		if secretOnly(ch) {
+			f.Targets = append(f.Targets, string(ch.Key.Kind)+"/"+ch.Key.Title)
+		}
+	}
+	d, l, err := scope(desired, full.Live, f.Targets, false)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Build(d, l, pl.Options(desired, f, c.Stats().RateRemaining))
+	if err != nil {
+		return nil, err // the full plan built, so the scoped one does too
+	}
+	if len(f.Targets) > 0 {
+		scoped(p, full.Live, f.Targets)
+	}
+	p.Notes = append([]string{fmt.Sprintf("secrets only (--secrets-only): %d object(s) whose only changes are secrets; %d other change(s) were left out", len(p.Changes), len(full.Plan.Changes)-len(p.Changes))}, p.Notes...)
+	p.Config, p.ConfigDigest, p.Flags = full.Plan.Config, full.Plan.ConfigDigest, f
+	return &Run{Client: c, Desired: desired, Live: full.Live, Plan: p}, nil
+}
+
+// secretOnly reports whether a change is an in-place update of secrets and nothing else.
+func secretOnly(ch plan.Change) bool {
+	if ch.Action != plan.ActionUpdate || len(ch.Fields) == 0 {
+		return false
+	}
+	for _, fc := range ch.Fields {
+		if !fc.Sensitive {
+			return false
+		}
+	}
+	return true
 }
