@@ -123,7 +123,7 @@ func fakeGitLabForge(t *testing.T, work string) ciForge {
 }
 
 func runCIWorkflow(t *testing.T, wf ciWorkflow, newForge func(t *testing.T, work string) ciForge) {
-	for _, job := range []string{"plan", "apply", "drift"} {
+	for _, job := range []string{"plan", "check", "apply", "drift"} {
 		if len(wf.jobs[job]) == 0 {
 			t.Fatalf("job %q runs no qsync command", job)
 		}
@@ -186,16 +186,24 @@ func runCIWorkflow(t *testing.T, wf ciWorkflow, newForge func(t *testing.T, work
 	for k, v := range wf.env {
 		env[k] = v
 	}
-	for k := range secretNames {
-		env[k] = "ci-value-for-" + k
-	}
 	env["QUALYS_API_URL"] = hs.URL
 	env["QUALYS_USERNAME"] = "ci"
 	env["QUALYS_PASSWORD"] = "ci-login-secret"
+	// Least privilege: the pull request jobs (plan, and the merge-queue check) get no scan secret
+	// and no QSYNC_SECRET_KEY; the protected jobs (apply, drift) get both.
+	protected := map[string]string{"QSYNC_SECRET_KEY": "ci-fingerprint-key"}
+	for k := range secretNames {
+		protected[k] = "ci-value-for-" + k
+	}
 	environFor := func(job string) []string {
 		var environ []string
 		for k, v := range env {
 			environ = append(environ, k+"="+v)
+		}
+		if job == "apply" || job == "drift" {
+			for k, v := range protected {
+				environ = append(environ, k+"="+v)
+			}
 		}
 		for k, v := range forge.env(job) {
 			environ = append(environ, k+"="+v)
@@ -204,8 +212,8 @@ func runCIWorkflow(t *testing.T, wf ciWorkflow, newForge func(t *testing.T, work
 		return environ
 	}
 
-	// run runs one job's qsync lines; each must exit with 0, except --detailed-exitcode ones,
-	// which must exit with drift.
+	// run runs one job's qsync lines; each must exit with 0, except --detailed-exitcode and
+	// --check ones, which must exit with drift.
 	run := func(job string, drift int) string {
 		t.Helper()
 		var all strings.Builder
@@ -217,7 +225,7 @@ func runCIWorkflow(t *testing.T, wf ciWorkflow, newForge func(t *testing.T, work
 			err := cmd.Run()
 			code := cmd.ProcessState.ExitCode()
 			want := 0
-			if strings.Contains(line, "--detailed-exitcode") {
+			if strings.Contains(line, "--detailed-exitcode") || strings.Contains(line, "--check") {
 				want = drift
 			}
 			if code != want {
@@ -258,9 +266,19 @@ func runCIWorkflow(t *testing.T, wf ciWorkflow, newForge func(t *testing.T, work
 		t.Fatalf("a second plan run left %d comments, want 2", len(got))
 	}
 
-	// Merge: apply exactly the saved plan, which converges; the result goes to the merged request.
-	if out := run("apply", 0); !strings.Contains(out, "Converged") {
+	// Merge queue / train: the reviewed plan still applies (read-only, no secrets).
+	if out := run("check", 0); !strings.Contains(out, "would apply") {
+		t.Fatalf("check:\n%s", out)
+	}
+
+	// Merge: apply exactly the saved plan, which converges, then send the secrets of the records
+	// it created (planned without their values); the result goes to the merged request.
+	if out := run("apply", 0); !strings.Contains(out, "Converged") || strings.Count(out, "Converged") != 2 {
 		t.Fatalf("apply did not converge:\n%s", out)
+	}
+	// The reviewed plan is applied: checked again, it is stale (exit 1).
+	if out := run("check", 1); !strings.Contains(out, "refusing") {
+		t.Fatalf("check of an applied plan:\n%s", out)
 	}
 	if !strings.Contains(read("result.json"), `"converged": true`) {
 		t.Fatalf("result.json:\n%s", read("result.json"))

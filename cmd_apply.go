@@ -23,6 +23,7 @@ type ApplyCmd struct {
 	Paths       []string `arg:"" name:"path" help:"YAML files or directories of them, or one saved plan file from 'qsync plan --out'."`
 	AutoApprove bool     `name:"auto-approve" help:"Apply without asking for confirmation (required when not on a terminal, e.g. in CI)."`
 	Format      string   `enum:"text,json" default:"text" help:"Output: text, or json (a machine-readable result on stdout, progress on stderr; fields in docs/apply.md)."`
+	Check       bool     `help:"Only check that the saved plan would apply (configuration, live objects, re-plan): no write is sent; exit 0 if it would, 1 with the reason."`
 }
 
 // Run applies and verifies.
@@ -34,8 +35,8 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	pl := c.pipeline(env)
 	var r *pipeline.Run
 	var err error
-	if len(c.Paths) == 1 && planfile.IsPlanFile(c.Paths[0]) {
-		if r, err = c.loadSaved(ctx, g, env, pl); err != nil {
+	if saved := len(c.Paths) == 1 && planfile.IsPlanFile(c.Paths[0]); c.Check || saved {
+		if r, err = c.loadSaved(ctx, g, env, pl, saved); err != nil || c.Check {
 			return err
 		}
 		fmt.Fprintf(out, "Applying the saved plan %s (%d step(s), %d API call(s)).\n", c.Paths[0], len(r.Plan.Steps), r.Plan.TotalCalls())
@@ -72,7 +73,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 
 	var progress apply.Progress = apply.LineProgress{W: out}
 	if term.IsTerminal(out) {
-		progress = apply.BarProgress{W: out}
+		progress = apply.BarProgress{W: out, Columns: func() int { return term.Width(out) }}
 	}
 	waitedBefore := r.Client.Stats().Waited
 	res, err := pl.Apply(ctx, r, progress)
@@ -138,7 +139,10 @@ func (c *ApplyCmd) confirm(env *Env, out io.Writer) error {
 
 // loadSaved opens the saved plan and its configuration, then connects to Qualys and checks the
 // plan against it (refusing a stale or edited plan).
-func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipeline.Pipeline) (*pipeline.Run, error) {
+func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipeline.Pipeline, saved bool) (*pipeline.Run, error) {
+	if !saved || len(c.Targets) > 0 {
+		return nil, errors.New("--check takes one saved plan file, and --target does not apply to one (it records its own targets)")
+	}
 	p, desired, err := pl.OpenPlanFile(c.Paths[0])
 	if err != nil {
 		return nil, err
@@ -147,7 +151,11 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipe
 	if err != nil {
 		return nil, err
 	}
-	return pl.CheckPlanFile(ctx, client, c.Paths[0], p, desired)
+	r, err := pl.CheckPlanFile(ctx, client, c.Paths[0], p, desired)
+	if err == nil && c.Check {
+		fmt.Fprintln(env.Stdout, pipeline.CheckPassed(c.Paths[0], r.Plan))
+	}
+	return r, err
 }
 
 // errRefused reports changes a guard refused (protect: true): Qualys does not match the

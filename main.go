@@ -82,22 +82,13 @@ func run(args []string, env *Env) int {
 		kong.Writers(env.Stdout, env.Stderr),
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
 		kong.Vars{"version": versionLine(), "kinds": strings.Join(spec.KindNames(), ","),
-			"kinds_help": strings.Join(spec.KindNames(), ", "), "kind_files": strings.Join(kindFiles(), ", ")},
+			"kinds_help": strings.Join(spec.KindNames(), ", "), "kind_files": strings.Join(export.FileNames(), ", ")},
 	)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
 		return exitError
 	}
 	return parseArgs(parser, terraformStyleFlags(args), env, &cli.Globals)
-}
-
-// kindFiles lists the files export writes when split by kind.
-func kindFiles() []string {
-	var out []string
-	for _, k := range spec.KindNames() {
-		out = append(out, export.FileName(spec.Kind(k)))
-	}
-	return out
 }
 
 type kongExit int

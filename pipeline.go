@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/qsync/qsync/internal/pipeline"
@@ -10,9 +11,12 @@ import (
 
 // PlanFlags are the planning choices shared by plan and apply.
 type PlanFlags struct {
-	Adopt        bool `help:"Take over every live object whose title matches the configuration (writes the ownership marker)."`
-	AllowDeletes bool `name:"allow-deletes" help:"Allow a plan that deletes more than 30% of the managed objects of a kind."`
-	PushSecrets  bool `name:"push-secrets" help:"Send every secret, even when it cannot be known to have changed."`
+	Adopt        bool     `help:"Take over every live object whose title matches the configuration (writes the ownership marker)."`
+	AllowDeletes bool     `name:"allow-deletes" help:"Allow a plan that deletes more than 30% of the managed objects of a kind."`
+	PushSecrets  bool     `name:"push-secrets" help:"Send every secret, even when it cannot be known to have changed."`
+	Targets      []string `name:"target" sep:"none" placeholder:"KIND/TITLE" help:"Plan and change only this object (repeatable; for emergencies: docs/apply.md). A saved plan records its targets."`
+	SecretsOnly  bool     `name:"secrets-only" help:"Plan and change only objects whose sole changes are secrets (rotation, in the protected job: docs/secrets.md)."`
+	NoSecrets    bool     `name:"without-secrets" help:"Plan without the secrets' values (a pull request job): secret drift is not checked, even with QSYNC_SECRET_KEY (docs/secrets.md)."`
 	// DiagnosticsFormat prints the problems of the configuration and of the plan (one type, one
 	// printer) on stderr.
 	DiagnosticsFormat string `name:"diagnostics-format" enum:"text,json,github" default:"text" help:"How problems of the configuration and the plan are printed on stderr: text (file:line:col: path: message), json, or github (workflow annotations)."`
@@ -20,7 +24,7 @@ type PlanFlags struct {
 
 // flags are the choices that change what a plan does.
 func (f PlanFlags) flags() plan.Flags {
-	return plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets}
+	return plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets, Targets: f.Targets, SecretsUnchecked: f.NoSecrets}
 }
 
 // pipeline is the pipeline in the process's environment, printing diagnostics on stderr.
@@ -39,10 +43,14 @@ func runPlan(ctx context.Context, g *Globals, env *Env, paths []string, f PlanFl
 	if err != nil {
 		return nil, err
 	}
+	if f.SecretsOnly {
+		return pl.PlanSecretsOnly(ctx, c, desired, f.flags())
+	}
 	return pl.Plan(ctx, c, desired, f.flags())
 }
 
 // renderPlan writes a plan in the chosen format.
 func renderPlan(g *Globals, env *Env, w io.Writer, p *plan.Plan, format string) error {
+	fmt.Fprint(w, pipeline.Banner(p, format))
 	return plan.Render(w, p, format, plan.RenderOptions{Color: format == "text" && g.color(env, w)})
 }

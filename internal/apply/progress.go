@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/qsync/qsync/internal/plan"
 )
@@ -50,9 +51,15 @@ func Outcome(sr *StepResult) string {
 // that follows):
 //
 //	[#######             ] 12/29 create unix "web"
+//
+// A line wider than the terminal would wrap, and "\r" would then redraw only its last row, so
+// every redraw scrolls: the line is cut to Columns (the terminal's width) with "…".
 type BarProgress struct {
 	W     io.Writer
 	Width int // bar width in characters; 0 means 24
+	// Columns returns the terminal's width in characters, asked at every redraw (the window may
+	// be resized); nil or a result <= 0 means unknown, and the line is not cut.
+	Columns func() int
 }
 
 // StepStarted redraws the bar with the step in flight.
@@ -81,5 +88,24 @@ func (p BarProgress) draw(done, total int, what string) {
 	if total > 0 {
 		filled = done * width / total
 	}
-	fmt.Fprintf(p.W, "\r\033[K[%s%s] %d/%d %s", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total, what)
+	line := fmt.Sprintf("[%s%s] %d/%d %s", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total, what)
+	cols := 0
+	if p.Columns != nil {
+		cols = p.Columns()
+	}
+	fmt.Fprintf(p.W, "\r\033[K%s", fit(line, cols))
+}
+
+// fit cuts line to fewer than cols characters (runes), ending it with "…" when cut: the last
+// column is left free, since a terminal that writes there may wrap at once. cols <= 0 means no
+// limit.
+func fit(line string, cols int) string {
+	if cols <= 0 || utf8.RuneCountInString(line) < cols {
+		return line
+	}
+	if cols < 2 {
+		return ""
+	}
+	r := []rune(line)
+	return string(r[:cols-2]) + "…"
 }

@@ -208,6 +208,15 @@ func FileName(k spec.Kind) string {
 	return string(k) + ".yaml"
 }
 
+// FileNames lists the files Write makes when split by kind, one per kind in spec.KindNames order.
+func FileNames() []string {
+	var out []string
+	for _, k := range spec.KindNames() {
+		out = append(out, FileName(spec.Kind(k)))
+	}
+	return out
+}
+
 // layout groups objects into files. The owner goes into the first file: vaults.yaml when there are
 // vaults, else the first record kind's file.
 func (opts *Options) layout(objs []*spec.Object) []file {
@@ -234,6 +243,7 @@ func (opts *Options) layout(objs []*spec.Object) []file {
 // render writes one file: a header, then the objects, each under a comment naming its owner
 // (unmanaged holds the objects that carry no ownership marker in Qualys).
 func (opts *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool) error {
+	fmt.Fprintf(w, "# yaml-language-server: $schema=%s\n", spec.SchemaID) // editors fetch the schema
 	fmt.Fprintf(w, "# Exported from Qualys by qsync export for owner %s.\n", opts.Owner)
 	fmt.Fprintf(w, "# Qualys never returns secrets: each one is an {env: NAME} reference (see %s).\n", SecretsExample)
 	doc := &spec.Document{Objects: f.objs}

@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/qsync/qsync/internal/apply"
 	"github.com/qsync/qsync/internal/live"
@@ -123,7 +125,7 @@ func read(ctx context.Context, c live.Reader, opts live.Options) (*spec.Document
 // X-RateLimit-Remaining (zero: unknown).
 func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining int) plan.Options {
 	var key []byte
-	if pl.Getenv != nil {
+	if pl.Getenv != nil && !f.SecretsUnchecked { // without the values there is nothing to fingerprint
 		if k := pl.Getenv("QSYNC_SECRET_KEY"); k != "" {
 			key = []byte(k)
 		}
@@ -150,11 +152,17 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 // flags f. The plan records the configuration files, their digest and f, so that it can be saved
 // and applied later (see planfile). The plan's problems are printed as diagnostics.
 func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, f plan.Flags) (*Run, error) {
+	return pl.plan(ctx, c, desired, f, true)
+}
+
+// plan is Plan; strict refuses a target that names nothing (Verify does not: a targeted delete
+// that was applied leaves its target naming nothing).
+func (pl *Pipeline) plan(ctx context.Context, c Client, desired *spec.Document, f plan.Flags, strict bool) (*Run, error) {
 	liveDoc, err := pl.readLive(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	p, err := plan.Build(desired, liveDoc, pl.Options(desired, f, c.Stats().RateRemaining))
+	p, err := pl.build(desired, liveDoc, pl.Options(desired, f, c.Stats().RateRemaining), f, strict)
 	var diags spec.Diagnostics
 	if errors.As(err, &diags) {
 		pl.diagnose(diags)
@@ -169,6 +177,39 @@ func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, 
 		return nil, err
 	}
 	return &Run{Client: c, Desired: desired, Live: liveDoc, Plan: p}, nil
+}
+
+// build is plan.Build for flags f, scoped to f.Targets (see scope) and with the notes of f.
+func (pl *Pipeline) build(desired, liveDoc *spec.Document, opts plan.Options, f plan.Flags, strict bool) (*plan.Plan, error) {
+	if len(f.Targets) > 0 {
+		d, l, err := scope(desired, liveDoc, f.Targets, strict)
+		if err != nil {
+			return nil, err
+		}
+		p, err := plan.Build(d, l, opts)
+		if err != nil {
+			return nil, err
+		}
+		scoped(p, liveDoc, f.Targets)
+		return p, noteSecrets(p, f)
+	}
+	p, err := plan.Build(desired, liveDoc, opts)
+	if err != nil {
+		return nil, err
+	}
+	return p, noteSecrets(p, f)
+}
+
+// NoteSecretsUnchecked replaces plan.NoteSecretDrift in a plan made --without-secrets.
+const NoteSecretsUnchecked = "secret drift is not checked in this job (--without-secrets: it has no secret values); the protected apply job checks and sends changed secrets (docs/secrets.md)"
+
+func noteSecrets(p *plan.Plan, f plan.Flags) error {
+	if !f.SecretsUnchecked {
+		return nil
+	}
+	p.Notes = slices.DeleteFunc(p.Notes, func(n string) bool { return n == plan.NoteSecretDrift })
+	p.Notes = append(p.Notes, NoteSecretsUnchecked)
+	return nil
 }
 
 // OpenPlanFile reads the plan file at path and loads the configuration it was made from,
@@ -205,7 +246,13 @@ func (pl *Pipeline) CheckPlanFile(ctx context.Context, c Client, path string, p 
 	if err := planfile.CheckLive(p, liveDoc); err != nil {
 		return nil, err
 	}
-	if err := planfile.Verify(p, desired, liveDoc, pl.Options(desired, plan.Flags{}, 0)); err != nil {
+	d, l := desired, liveDoc
+	if len(p.Flags.Targets) > 0 { // a targeted plan is verified against the same scope
+		if d, l, err = scope(desired, liveDoc, p.Flags.Targets, true); err != nil {
+			return nil, fmt.Errorf("refusing the saved plan %s: %w", path, err)
+		}
+	}
+	if err := planfile.Verify(p, d, l, pl.Options(desired, p.Flags, 0)); err != nil {
 		return nil, fmt.Errorf("refusing the saved plan %s: %w; run qsync plan again", path, err)
 	}
 	return &Run{Client: c, Desired: desired, Live: liveDoc, Plan: p}, nil
@@ -229,7 +276,7 @@ func (pl *Pipeline) Verify(ctx context.Context, r *Run) (*plan.Plan, error) {
 	}
 	f := r.Plan.Flags
 	f.PushSecrets = false
-	again, err := pl.Plan(ctx, r.Client, r.Desired, f)
+	again, err := pl.plan(ctx, r.Client, r.Desired, f, false)
 	if err != nil {
 		return nil, err
 	}
@@ -255,4 +302,14 @@ func (pl *Pipeline) diagnose(diags spec.Diagnostics) {
 		format = "text"
 	}
 	_ = diags.Write(pl.Stderr, format)
+}
+
+// CheckPassed is what qsync apply --check prints when the saved plan at path would apply.
+func CheckPassed(path string, p *plan.Plan) string {
+	scope := ""
+	if len(p.Flags.Targets) > 0 {
+		scope = fmt.Sprintf(", targeted to %s", strings.Join(p.Flags.Targets, ", "))
+	}
+	return fmt.Sprintf("The saved plan %s would apply: %d step(s), %d API call(s)%s. The configuration and every live object it touches are unchanged, and planning again gives the same steps. Nothing was sent (--check).",
+		path, len(p.Steps), p.TotalCalls(), scope)
 }

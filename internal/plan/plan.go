@@ -128,6 +128,12 @@ type Flags struct {
 	Adopt        bool `json:"adopt,omitempty"`
 	AllowDeletes bool `json:"allow_deletes,omitempty"`
 	PushSecrets  bool `json:"push_secrets,omitempty"`
+	// Targets are --target KIND/TITLE: the plan covers only these objects (see
+	// internal/pipeline, which scopes desired and live before Build; Build does not read it).
+	Targets []string `json:"targets,omitempty"`
+	// SecretsUnchecked is --without-secrets: the plan was made without the secrets' values, so
+	// secret drift was not checked (the pipeline passes no SecretKey; Build does not read it).
+	SecretsUnchecked bool `json:"secrets_unchecked,omitempty"`
 }
 
 // Change is the difference of one object. Before is the live object (nil for a create) and After

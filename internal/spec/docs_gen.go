@@ -43,6 +43,15 @@ func GenerateConfigReference() ([]byte, error) {
 	b.WriteString("prints the JSON Schema this page is generated from; `qsync validate` checks files against it\n")
 	b.WriteString("and against the rules below, offline. See [ownership](ownership.md) for `adopt`, `protect` and\n")
 	b.WriteString("`previous_titles`, and [secrets](secrets.md) for secret references.\n\n")
+	b.WriteString("## Editors\n\n")
+	b.WriteString("The schema's `$id` is a URL editors can fetch: `" + SchemaID + "`\n")
+	b.WriteString("(the schema of the main branch). Start each file with the line that `qsync export` writes and the\n")
+	b.WriteString("examples carry, and VS Code (Red Hat YAML extension), JetBrains IDEs, Neovim and others complete\n")
+	b.WriteString("and check as you type:\n\n")
+	b.WriteString("```yaml\n# yaml-language-server: $schema=" + SchemaID + "\n```\n\n")
+	b.WriteString("Offline, or to match a given qsync exactly, write that build's schema next to the configuration\n")
+	b.WriteString("(`qsync schema > qsync.schema.json`) and point the line at it (`$schema=qsync.schema.json`), or\n")
+	b.WriteString("pin a release: replace `main` in the URL by its tag.\n\n")
 
 	b.WriteString("## Top level\n\n| key | description |\n|---|---|\n")
 	for _, k := range []string{"version", "owner", "vaults", "records"} {

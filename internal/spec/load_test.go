@@ -80,7 +80,7 @@ func TestExamplesValidate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(string(data), "# yaml-language-server: $schema=../schema/qsync.schema.json\n") {
+		if !strings.HasPrefix(string(data), "# yaml-language-server: $schema="+SchemaID+"\n") {
 			t.Errorf("%s: does not start with the yaml-language-server modeline", f)
 		}
 		yf, pds := parseYAML(f, dir, data)

@@ -8,8 +8,10 @@ import (
 	"strings"
 )
 
-// SchemaID is the $id of the generated JSON Schema.
-const SchemaID = "https://github.com/qsync/qsync/schema/qsync.schema.json"
+// SchemaID is the $id of the generated JSON Schema: the URL of schema/qsync.schema.json on main,
+// which editors fetch (export writes it in each file's yaml-language-server modeline). The schema of
+// a given qsync build is "qsync schema" (docs/configuration.md "Editors").
+const SchemaID = "https://raw.githubusercontent.com/qsync/qsync/main/schema/qsync.schema.json"
 
 // EnvNamePattern is the syntax of an environment variable named by a secret reference.
 const EnvNamePattern = `^[A-Za-z_][A-Za-z0-9_]*$`

@@ -21,6 +21,20 @@ func IsTerminal(w any) bool {
 	return ok && xterm.IsTerminal(int(f.Fd()))
 }
 
+// Width returns the width in columns of the terminal w is, or 0 when w is not a terminal or its
+// size is unknown.
+func Width(w any) int {
+	f, ok := w.(*os.File)
+	if !ok || !xterm.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	cols, _, err := xterm.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return cols
+}
+
 // AskYes writes prompt to out and reports whether the line then read from in is "yes". Without
 // a terminal on in it asks nothing and reports tty false.
 func AskYes(in *os.File, out io.Writer, prompt string) (yes, tty bool) {
