@@ -17,6 +17,9 @@ const (
 	TypeEnum   FieldType = "enum"   // one of FieldDef.Enum
 	TypeList   FieldType = "list"   // a list of strings compared as a set; sent comma-separated
 	TypeSecret FieldType = "secret" // write-only; a SecretRef in YAML, never read back
+	// TypeItems is a list of structured entries (a unix record's private keys, its root tools),
+	// each described by SubFields and compared as a set (see items.go). Sent in an XML body.
+	TypeItems FieldType = "items"
 )
 
 // FieldDef describes one setting of a kind. Name is both the YAML key and the Qualys parameter name.
@@ -58,6 +61,12 @@ type FieldDef struct {
 	Pattern string
 	// Schemes lists the URL schemes a Format "uri" value may use.
 	Schemes []string
+	// SubFields describe the entries of a TypeItems field (see items.go).
+	SubFields []FieldDef
+	// Vault marks a TypeSecret sub-field that may instead be fetched through a vault
+	// ({vault: title, ...login parameters}); Presence marks one whose basic presence Qualys does
+	// not list (a passphrase, a root tool's password), so it is not compared.
+	Vault, Presence bool
 }
 
 // KindDef is the descriptor table of one kind (or unix sub_type, or vault type): everything the
@@ -195,7 +204,8 @@ func unixFields(extra ...FieldDef) []FieldDef {
 // plainUnixFields are unix's fields plus skip_password, which stands in for the password.
 func plainUnixFields() []FieldDef {
 	f := unixFields(FieldDef{Name: "skip_password", Element: "SKIP_PASSWORD", Type: TypeBool, Default: "false", Basic: true,
-		Doc: "Log in without a password (key-based or no password); excludes password and a vault login.", Unverified: true})
+		Doc: "Log in without a password (key-based or no password); excludes password and a vault login.", Unverified: true},
+		unixPrivateKeys, unixRootTools)
 	for i := range f {
 		if f[i].Name == "password" {
 			f[i].RequiredUnless = "skip_password"
@@ -446,6 +456,11 @@ func SecretParamNames() []string {
 			for _, f := range fields {
 				if f.Type == TypeSecret {
 					seen[f.Name] = true
+				}
+				for _, sf := range f.SubFields {
+					if sf.Type == TypeSecret {
+						seen[sf.Name] = true
+					}
 				}
 			}
 		}
