@@ -56,34 +56,31 @@ var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTI
 var unixRootTools = FieldDef{Name: "root_tools", Element: "ROOT_TOOL_INFO_LIST", Item: "ROOT_TOOL_INFO",
 	Type: TypeItems, Doc: "Root delegation tools, tried in order. Omitted: the live tools are left alone.",
 	SubFields: []FieldDef{
-		{Name: "tool", Element: "ROOT_TOOL", Type: TypeEnum, Required: true, Enum: RootTools(),
+		{Name: "tool", Element: "ROOT_TOOL", Type: TypeEnum, Required: true, Enum: rootToolColumn(0), Listed: rootToolColumn(1), Unverified: true,
 			Doc: "Root delegation tool (pimsu is the documented input; the other slugs follow the Qualys UI)."},
 		{Name: "password", Element: "PASSWORD_INFO", Type: TypeSecret, Vault: true, Presence: true,
 			Doc: "Password of the tool, or a vault login that holds it."},
 	}}
 
-// rootTools maps the root tool slugs written in YAML (and sent as STANDARD_TYPE type=) to the
+// rootTools are the root tool slugs written in YAML (and sent as STANDARD_TYPE type=) and the
 // names Qualys lists in ROOT_TOOL. Only pimsu (input) and PowerBroker (output) are documented.
-var rootTools = []struct{ Slug, Listed string }{
-	{"dzdo", "Dzdo"}, {"pbrun", "PowerBroker"}, {"pimsu", "Pimsu"}, {"su", "Su"}, {"sudo", "Sudo"},
-}
+var rootTools = [][2]string{{"dzdo", "Dzdo"}, {"pbrun", "PowerBroker"}, {"pimsu", "Pimsu"}, {"su", "Su"}, {"sudo", "Sudo"}}
 
-// RootTools returns the root tool slugs.
-func RootTools() []string {
+func rootToolColumn(c int) []string {
 	out := make([]string, len(rootTools))
 	for i, t := range rootTools {
-		out[i] = t.Slug
+		out[i] = t[c]
 	}
 	return out
 }
 
-// RootToolByListed returns the slug of a root tool as Qualys lists it (case insensitively, slug
-// or listed name), or "".
-func RootToolByListed(name string) string {
+// EnumFromListed returns the Enum value of f that Qualys lists as name (matching the value or its
+// Listed name case insensitively), or "".
+func EnumFromListed(f *FieldDef, name string) string {
 	n := normQualysType(name)
-	for _, t := range rootTools {
-		if normQualysType(t.Listed) == n || t.Slug == n {
-			return t.Slug
+	for i, e := range f.Enum {
+		if normQualysType(e) == n || (i < len(f.Listed) && normQualysType(f.Listed[i]) == n) {
+			return e
 		}
 	}
 	return ""

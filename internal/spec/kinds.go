@@ -67,6 +67,9 @@ type FieldDef struct {
 	// ({vault: title, ...login parameters}); Presence marks one whose basic presence Qualys does
 	// not list (a passphrase, a root tool's password), so it is not compared.
 	Vault, Presence bool
+	// Listed gives, for each Enum value in order, the name Qualys lists it by when that differs
+	// (ROOT_TOOL lists pbrun as "PowerBroker"); see EnumFromListed.
+	Listed []string
 }
 
 // KindDef is the descriptor table of one kind (or unix sub_type, or vault type): everything the
@@ -190,6 +193,8 @@ func unixFields(extra ...FieldDef) []FieldDef {
 			Doc: "Account used to log in (or the vault account with a vault login)."},
 		password("Password of the account (at most 100 ASCII characters)."),
 		{Name: "port", Element: "PORT", Type: TypeInt, Min: 1, Max: 65535, Doc: "Custom port for compliance scans."},
+		{Name: "ports", Element: "PORT", Type: TypeList, Unverified: true,
+			Doc: "Several custom ports (listed as PORT \"22, 23\"); excludes port. Qualys lists a single port as port."},
 		{Name: "cleartext_password", Element: "CLEARTEXT_PASSWORD", Type: TypeBool, Default: "false", Basic: true,
 			Doc: "Allow sending the password in clear text."},
 		{Name: "use_agentless_tracking", Element: "USE_AGENTLESS_TRACKING", Type: TypeBool, Default: "false",
@@ -247,7 +252,7 @@ var coreRecordKinds = []KindDef{
 	{Kind: KindMySQL, Doc: "MySQL authentication record (/api/2.0/fo/auth/mysql/).", Fields: mysqlFields,
 		LoginVaultTypes: []string{"beyondtrust", "cyberark_aim", "cyberark_pim", "quest", "thycotic"}},
 	{Kind: KindUnix, Doc: "Unix authentication record (/api/2.0/fo/auth/unix/).", ExclusiveGroup: "unix",
-		Fields: plainUnixFields(), Exclusive: [][]string{{"password", "skip_password"}},
+		Fields: plainUnixFields(), Exclusive: [][]string{{"password", "skip_password"}, {"port", "ports"}},
 		LoginVaultTypes: allVaults},
 	{Kind: KindUnix, Type: "cisco", QualysType: "cisco", ExclusiveGroup: "unix",
 		Doc: "Cisco authentication record (unix endpoint, sub_type=cisco).",
