@@ -49,10 +49,28 @@ func TestUnixKeysAndToolsSample(t *testing.T) {
 		return
 	}
 	var out bytes.Buffer
-	if err := spec.Write(&out, &spec.Document{Objects: []*spec.Object{o}}, spec.WriteOptions{SecretRefs: true}); err != nil {
+	if err := spec.Write(&out, &spec.Document{Owner: "secops", Objects: []*spec.Object{o}}, spec.WriteOptions{SecretRefs: true}); err != nil {
 		t.Fatal(err)
 	}
 	y := out.String()
+	if strings.Contains(y, "BEGIN") {
+		t.Errorf("export holds key material:\n%s", y)
+	}
+	path := t.TempDir() + "/export.yaml"
+	if err := os.WriteFile(path, out.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	doc, diags := spec.LoadWithOptions(spec.Options{}, path)
+	if diags.HasErrors() {
+		t.Fatalf("exported YAML does not load: %v\n%s", diags, y)
+	}
+	d := doc.Objects[0]
+	for _, name := range []string{"private_keys", "root_tools"} {
+		fd := spec.Lookup(spec.KindUnix, "").Field(name)
+		if a, b := spec.ItemTexts(fd, d.Items[name]), spec.ItemTexts(fd, o.Items[name]); strings.Join(a, "|") != strings.Join(b, "|") {
+			t.Errorf("%s after export and load: %q, live %q", name, a, b)
+		}
+	}
 	for _, s := range []string{"private_keys:", "root_tools:", "tool: pbrun", "QSYNC_UNIX_SSH2_RECORD_PRIVATE_KEYS_1_KEY"} {
 		if !strings.Contains(y, s) {
 			t.Errorf("export lacks %q:\n%s", s, y)
