@@ -322,7 +322,15 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 		}
 		return o
 	}
-	o.Type, o.Attrs = def.Type, attrs
+	items, reason := readItems(def.Fields, rec.Entries, vaultTitles)
+	if reason != "" {
+		o.Opaque = reason
+		if vaultTitle != "" {
+			o.Login = &spec.VaultLogin{Vault: vaultTitle}
+		}
+		return o
+	}
+	o.Type, o.Attrs, o.Items = def.Type, attrs, items
 	if vdef != nil {
 		login := &spec.VaultLogin{Vault: vaultTitle}
 		for _, p := range vdef.LoginParams {
@@ -357,7 +365,16 @@ func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string
 		}
 		raw := fields[f.Element]
 		if f.Type == spec.TypeList {
-			raw = strings.Join(lists[f.Element], ",")
+			if l, ok := lists[f.Element]; ok || raw == "" {
+				raw = strings.Join(l, ",")
+			}
+		}
+		// An element shared by a scalar and a list field (unix PORT: port, ports) goes to the
+		// list field when it holds several values, else to the scalar.
+		if shared := sharedElement(defs, f); shared != nil {
+			if multi := strings.Contains(raw, ","); multi != (f.Type == spec.TypeList) {
+				continue
+			}
 		}
 		v, err := spec.Canonical(f, raw)
 		if err != nil {
@@ -371,6 +388,128 @@ func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string
 		}
 	}
 	return attrs, ""
+}
+
+// readItems converts the structured entries (unix private keys and root tools) of the kind's
+// TypeItems fields: types and vault references, never secrets (Qualys lists none). A container
+// not listed leaves its field unknown (absent from the map). A value qsync cannot read returns a
+// reason naming the element.
+func readItems(defs []spec.FieldDef, entries map[string][]qualysclient.Entry, vaultTitles map[int64]string) (map[string][]spec.Item, string) {
+	var out map[string][]spec.Item
+	for i := range defs {
+		f := &defs[i]
+		list, ok := entries[f.Element]
+		if f.Type != spec.TypeItems || !ok {
+			continue
+		}
+		items := make([]spec.Item, 0, len(list))
+		for _, e := range list {
+			it := spec.Item{ID: e.ID}
+			for j := range f.SubFields {
+				sf := &f.SubFields[j]
+				if sf.Element == "" {
+					continue
+				}
+				v, reason := readItemValue(f, sf, e, vaultTitles)
+				if reason != "" {
+					return nil, reason
+				}
+				switch vv := v.(type) {
+				case string:
+					if vv != "" {
+						if it.Attrs == nil {
+							it.Attrs = map[string]string{}
+						}
+						it.Attrs[sf.Name] = vv
+					}
+				case *spec.VaultLogin:
+					if it.Vaults == nil {
+						it.Vaults = map[string]*spec.VaultLogin{}
+					}
+					it.Vaults[sf.Name] = vv
+				}
+			}
+			items = append(items, it)
+		}
+		spec.SortItems(f, items)
+		if out == nil {
+			out = map[string][]spec.Item{}
+		}
+		out[f.Name] = items
+	}
+	return out, ""
+}
+
+// readItemValue reads sub-field sf of entry e: a leaf (ROOT_TOOL), the type of a typed element
+// (CERTIFICATE type=x.509), the type of a PRIVATE_KEY inside one, or a secret's source ("basic",
+// or a *spec.VaultLogin for type=vault).
+func readItemValue(f, sf *spec.FieldDef, e qualysclient.Entry, vaultTitles map[int64]string) (any, string) {
+	where := f.Item + "/" + sf.Element
+	info, hasInfo := e.Infos[sf.Element]
+	if sf.Type == spec.TypeSecret {
+		switch {
+		case !hasInfo:
+			return "", ""
+		case strings.EqualFold(info.Type, "basic"):
+			return spec.SourceBasic, ""
+		case strings.EqualFold(info.Type, "vault") && info.Vault != nil:
+			vdef := spec.VaultTypeByQualys(info.Vault.Type)
+			if vdef == nil {
+				return nil, fmt.Sprintf("%s uses unknown vault type %q", where, info.Vault.Type)
+			}
+			title := vaultTitles[info.Vault.ID]
+			if title == "" {
+				title = info.Vault.Title
+			}
+			vl := &spec.VaultLogin{Vault: title}
+			add := func(k, v string) {
+				if v = strings.TrimSpace(v); v != "" {
+					if vl.Params == nil {
+						vl.Params = map[string]string{}
+					}
+					vl.Params[k] = v
+				}
+			}
+			add(spec.VaultUsername, info.Vault.Fields["VAULT_USERNAME"])
+			for _, p := range vdef.LoginParams {
+				add(p.Name, info.Vault.Fields[p.Element])
+			}
+			return vl, ""
+		}
+		return nil, fmt.Sprintf("%s has a source qsync cannot read (type %q)", where, info.Type)
+	}
+	raw := e.Fields[sf.Element]
+	if hasInfo {
+		raw = info.Type
+	}
+	if raw == "" {
+		for _, in := range e.Infos {
+			if in.KeyType != "" && sf.Element == "PRIVATE_KEY" {
+				raw = in.KeyType
+			}
+		}
+	}
+	if raw == "" {
+		return "", ""
+	}
+	v := spec.EnumFromListed(sf, raw)
+	if v == "" && sf.Type != spec.TypeEnum {
+		v = raw
+	}
+	if v == "" {
+		return nil, fmt.Sprintf("%s holds a value outside qsync's list (%s)", where, strings.Join(sf.Enum, ", "))
+	}
+	return v, ""
+}
+
+// sharedElement returns the other field of defs listed in f's element, or nil.
+func sharedElement(defs []spec.FieldDef, f *spec.FieldDef) *spec.FieldDef {
+	for i := range defs {
+		if g := &defs[i]; g.Name != f.Name && g.Element == f.Element && g.Type != spec.TypeSecret {
+			return g
+		}
+	}
+	return nil
 }
 
 // unreadableValue says why the value of f cannot be read, without quoting it.

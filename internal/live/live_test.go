@@ -102,7 +102,6 @@ func TestConvertRecordOpaqueWhatItCannotRead(t *testing.T) {
 		"vault login, no vault":         {spec.KindUnix, qualysclient.Record{LoginType: "vault"}, "LOGIN_TYPE is vault but the record lists no DIGITAL_VAULT"},
 		"vault login, no vault, opaque": {spec.KindUnix, qualysclient.Record{LoginType: "vault", Fields: map[string]string{"SUB_TYPE": "juniper"}}, "LOGIN_TYPE is vault but the record lists no DIGITAL_VAULT"},
 		"bad boolean":                   {spec.KindUnix, qualysclient.Record{Fields: map[string]string{"CLEARTEXT_PASSWORD": "maybe"}}, "CLEARTEXT_PASSWORD holds a value that is not a boolean"},
-		"Doc Center PORT list":          {spec.KindUnix, qualysclient.Record{Fields: map[string]string{"PORT": "22, 23"}}, "multiple ports in PORT (qsync models one port)"},
 		"port out of range":             {spec.KindUnix, qualysclient.Record{Fields: map[string]string{"PORT": "70000"}}, "PORT holds a value that is not an integer from 0 to 65535"},
 		"unknown TARGET_TYPE":           {spec.KindUnix, qualysclient.Record{Fields: map[string]string{"SUB_TYPE": "cisco", "TARGET_TYPE": "JUNOS_SRX"}}, "TARGET_TYPE holds a value outside qsync's list"},
 		"unknown MINIMUM_SMB_VERSION":   {spec.KindWindows, qualysclient.Record{Fields: map[string]string{"MINIMUM_SMB_VERSION": "SMB4"}}, "MINIMUM_SMB_VERSION holds a value outside qsync's list"},

@@ -38,6 +38,10 @@ func (b *builder) decide(it *item) {
 func (b *builder) planCreate(it *item) {
 	vi, hasVault := b.sendCreate(it)
 	it.change.Fields = createChanges(it, vi, hasVault)
+	fields, _ := itemChanges(it)
+	b.refuseItemWrites(it, fields)
+	it.change.Fields = append(it.change.Fields, fields...)
+	sortFields(it.change.Fields)
 }
 
 // sendCreate fills what a create sends (also the create half of a replacement) and returns the
@@ -89,6 +93,9 @@ func (b *builder) planUpdate(it *item) {
 		}
 	}
 	fields, unchanged := updateChanges(it, it.added, it.removed, ld)
+	itemFields, itemsUnchanged := itemChanges(it)
+	b.refuseItemWrites(it, itemFields)
+	unchanged += itemsUnchanged
 
 	fps := b.fingerprints(d)
 	why := b.secretsToSend(it, fps)
@@ -99,6 +106,7 @@ func (b *builder) planUpdate(it *item) {
 	}
 	it.marker = b.newMarker(it, it.secrets, fps)
 	it.params, it.vaultRef = updateParams(it, fields, ld)
+	fields = append(fields, itemFields...)
 	if it.action == ActionAdopt {
 		fields = append(fields, FieldChange{Name: "owner", After: b.owner})
 	}

@@ -259,6 +259,9 @@ type request struct {
 	// sink, when set, takes the records of a record list page while the
 	// page is parsed (see recordSink); decode then finds them there.
 	sink *recordSink
+	// body is the XML body of a unix write with private keys or root tools (see unix_body.go);
+	// set by do, nil otherwise. The form parameters then go in the query string.
+	body []byte
 }
 
 // response is one HTTP answer, body fully read.
@@ -305,7 +308,11 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	}
 	form.Set("action", r.action)
 	form.Set("echo_request", "0")
-	red := newRedactor(c.secrets, form, c.cfg.Password)
+	var bodySecrets []string
+	if r.write {
+		form, r.body, bodySecrets = splitUnixBody(form)
+	}
+	red := newRedactor(c.secrets, form, append(bodySecrets, c.cfg.Password)...)
 
 	// pooled is the buffer of the last answer, returned to bodyPool when
 	// the next attempt starts or do returns. Errors quote bodies eagerly,
@@ -529,12 +536,16 @@ func (c *Client) send(ctx context.Context, r *request, form url.Values, red *red
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	endpoint := c.base + r.path
-	body := form.Encode()
+	body, contentType := form.Encode(), "application/x-www-form-urlencoded"
+	if r.body != nil {
+		endpoint += "?" + body
+		body, contentType = string(r.body), "text/xml"
+	}
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, strings.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Accept", "application/xml, text/xml")
 	req.Header.Set("X-Requested-With", "qsync")
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
@@ -703,6 +714,12 @@ func (c *Client) traceRequest(req *http.Request, form url.Values, red *redactor,
 	fmt.Fprintf(&b, "--> %s %s (attempt %d)\n", req.Method, red.url(req.URL), attempt)
 	b.WriteString(red.headers(req.Header))
 	fmt.Fprintf(&b, "  body: %s\n", red.params(form))
+	if r := req.Header.Get("Content-Type"); r == "text/xml" && req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			x, _ := io.ReadAll(rc)
+			fmt.Fprintf(&b, "  xml: %s\n", red.text(string(x)))
+		}
+	}
 	c.writeTrace(b.Bytes())
 }
 

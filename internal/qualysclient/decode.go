@@ -272,6 +272,10 @@ func decodeRecord(rn *node, t RecordType) (Record, error) {
 				r.setField("LAST_MODIFIED_BY", by.text)
 			}
 		default:
+			if entryContainers[k.name] {
+				r.addEntries(k)
+				continue
+			}
 			if listContainers[k.name] {
 				if len(k.kids) > 0 || k.text != "" {
 					r.addList(k)
@@ -294,6 +298,47 @@ func decodeRecord(rn *node, t RecordType) (Record, error) {
 // listContainers are record elements known to hold repeated leaves; when
 // empty they are left out rather than decoded as an empty leaf field.
 var listContainers = map[string]bool{"HOSTS": true}
+
+// entryContainers are record elements holding structured entries (the
+// unix list sample of Qualys-API-Doc-Center "Unix Authentication API
+// samples/").
+var entryContainers = map[string]bool{"ROOT_TOOL_INFO_LIST": true, "PRIVATE_KEY_CERTIFICATE_LIST": true}
+
+// addEntries stores a container of structured entries in Entries.
+func (r *Record) addEntries(k *node) {
+	if r.Entries == nil {
+		r.Entries = map[string][]Entry{}
+	}
+	list := []Entry{}
+	for _, en := range k.kids {
+		e := Entry{}
+		for _, c := range en.kids {
+			switch {
+			case c.name == "ID":
+				e.ID, _ = strconv.ParseInt(c.text, 10, 64)
+			case c.isLeaf() && c.typ == "":
+				if e.Fields == nil {
+					e.Fields = map[string]string{}
+				}
+				e.Fields[c.name] = c.text
+			default:
+				info := EntryInfo{Type: c.typ}
+				if pk := c.child("PRIVATE_KEY"); pk != nil {
+					info.KeyType = pk.typ
+				}
+				if dv := c.child("DIGITAL_VAULT"); dv != nil {
+					info.Vault = decodeDigitalVault(dv)
+				}
+				if e.Infos == nil {
+					e.Infos = map[string]EntryInfo{}
+				}
+				e.Infos[c.name] = info
+			}
+		}
+		list = append(list, e)
+	}
+	r.Entries[k.name] = list
+}
 
 // addList stores a container of repeated leaves in Lists; containers with
 // deeper structure are not part of the generic model: they are skipped and

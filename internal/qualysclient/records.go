@@ -46,14 +46,38 @@ type Record struct {
 	// Lists holds container elements of repeated leaves, e.g.
 	// "HOSTS" -> ["www.test.com"].
 	Lists map[string][]string
+	// Entries holds containers of structured entries, e.g.
+	// "ROOT_TOOL_INFO_LIST" -> its ROOT_TOOL_INFO elements and
+	// "PRIVATE_KEY_CERTIFICATE_LIST" -> its PRIVATE_KEY_CERTIFICATE elements
+	// (see Entry). Present and empty when the container is listed empty.
+	Entries map[string][]Entry
 	// Unparsed names the elements with deeper structure that the generic
-	// model does not hold (e.g. ROOT_TOOL_INFO_LIST), in document order.
+	// model does not hold, in document order.
 	Unparsed []string
 	// CreatedAt, CreatedBy and ModifiedAt come from CREATED and
 	// LAST_MODIFIED; zero when absent or unparsable.
 	CreatedAt  time.Time
 	CreatedBy  string
 	ModifiedAt time.Time
+}
+
+// Entry is one structured entry of a record (a unix ROOT_TOOL_INFO or
+// PRIVATE_KEY_CERTIFICATE): its ID, its leaf elements (ROOT_TOOL ->
+// "PowerBroker") and its typed elements (PASSWORD_INFO, PRIVATE_KEY_INFO,
+// PASSPHRASE_INFO, CERTIFICATE). Secret values are never listed by Qualys.
+type Entry struct {
+	ID     int64
+	Fields map[string]string
+	Infos  map[string]EntryInfo
+}
+
+// EntryInfo is a typed element of an Entry: its type attribute ("basic",
+// "vault", "openssh", "x.509"), the type attribute of a PRIVATE_KEY inside
+// it ("rsa"), and its DIGITAL_VAULT block (nil when absent).
+type EntryInfo struct {
+	Type    string
+	KeyType string
+	Vault   *DigitalVault
 }
 
 // DigitalVault is the DIGITAL_VAULT block of a record: the vault it logs in

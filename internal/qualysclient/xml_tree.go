@@ -16,6 +16,7 @@ import (
 type node struct {
 	name string
 	text string // character data and CDATA directly inside, trimmed
+	typ  string // the type="..." attribute (unix key and root tool entries), trimmed
 	kids []*node
 }
 
@@ -164,6 +165,11 @@ func parseXMLInto(body []byte, sink *recordSink) (*node, error) {
 				return nil, fmt.Errorf("malformed XML response (nested deeper than %d elements)", maxXMLDepth)
 			}
 			n := sink.newNode(t.Name.Local)
+			for _, a := range t.Attr {
+				if a.Name.Local == "type" {
+					n.typ = strings.TrimSpace(a.Value)
+				}
+			}
 			if len(stack) == 0 {
 				root = n
 				if strings.EqualFold(n.name, "html") {

@@ -226,7 +226,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	}
 	for i := range def.Fields {
 		fd := &def.Fields[i]
-		if _, written := m[fd.Name]; written || fd.Type == TypeSecret {
+		if _, written := m[fd.Name]; written || fd.Type == TypeSecret || fd.Type == TypeItems {
 			continue
 		}
 		if d, _ := Canonical(fd, ""); d != "" {
@@ -295,6 +295,9 @@ func kindName(d *KindDef) string {
 func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, x *objExtra) {
 	var raw string
 	switch fd.Type {
+	case TypeItems:
+		l.items(f, p, fd, val, o, x)
+		return
 	case TypeSecret:
 		ref, ok := l.secretRef(f, p, fd, val)
 		if ok {

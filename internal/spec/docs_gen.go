@@ -207,6 +207,14 @@ func writeFieldTable(b *strings.Builder, fields []FieldDef) {
 		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s%s |\n", f.Name, f.Type, req, def, fieldLimits(f),
 			cell(strings.Join(append([]string{f.Doc}, notes...), " ")), unverifiedNote(f))
 	}
+	for _, f := range fields {
+		if f.Type != TypeItems {
+			continue
+		}
+		fmt.Fprintf(b, "\nEach entry of `%s` (compared as a set of what Qualys lists: types and vault references; "+
+			"secrets are write-only, `{env|file}` or `{vault: title, ...}`):\n\n", f.Name)
+		writeFieldTable(b, f.SubFields)
+	}
 }
 
 func fieldLimits(f FieldDef) string {

@@ -17,6 +17,9 @@ const (
 	TypeEnum   FieldType = "enum"   // one of FieldDef.Enum
 	TypeList   FieldType = "list"   // a list of strings compared as a set; sent comma-separated
 	TypeSecret FieldType = "secret" // write-only; a SecretRef in YAML, never read back
+	// TypeItems is a list of structured entries (a unix record's private keys, its root tools),
+	// each described by SubFields and compared as a set (see items.go). Sent in an XML body.
+	TypeItems FieldType = "items"
 )
 
 // FieldDef describes one setting of a kind. Name is both the YAML key and the Qualys parameter name.
@@ -58,6 +61,15 @@ type FieldDef struct {
 	Pattern string
 	// Schemes lists the URL schemes a Format "uri" value may use.
 	Schemes []string
+	// SubFields describe the entries of a TypeItems field (see items.go).
+	SubFields []FieldDef
+	// Vault marks a TypeSecret sub-field that may instead be fetched through a vault
+	// ({vault: title, ...login parameters}); Presence marks one whose basic presence Qualys does
+	// not list (a passphrase, a root tool's password), so it is not compared.
+	Vault, Presence bool
+	// Listed gives, for each Enum value in order, the name Qualys lists it by when that differs
+	// (ROOT_TOOL lists pbrun as "PowerBroker"); see EnumFromListed.
+	Listed []string
 }
 
 // KindDef is the descriptor table of one kind (or unix sub_type, or vault type): everything the
@@ -181,6 +193,8 @@ func unixFields(extra ...FieldDef) []FieldDef {
 			Doc: "Account used to log in (or the vault account with a vault login)."},
 		password("Password of the account (at most 100 ASCII characters)."),
 		{Name: "port", Element: "PORT", Type: TypeInt, Min: 1, Max: 65535, Doc: "Custom port for compliance scans."},
+		{Name: "ports", Element: "PORT", Type: TypeList, Unverified: true,
+			Doc: "Several custom ports (listed as PORT \"22, 23\"); excludes port. Qualys lists a single port as port."},
 		{Name: "cleartext_password", Element: "CLEARTEXT_PASSWORD", Type: TypeBool, Default: "false", Basic: true,
 			Doc: "Allow sending the password in clear text."},
 		{Name: "use_agentless_tracking", Element: "USE_AGENTLESS_TRACKING", Type: TypeBool, Default: "false",
@@ -195,7 +209,8 @@ func unixFields(extra ...FieldDef) []FieldDef {
 // plainUnixFields are unix's fields plus skip_password, which stands in for the password.
 func plainUnixFields() []FieldDef {
 	f := unixFields(FieldDef{Name: "skip_password", Element: "SKIP_PASSWORD", Type: TypeBool, Default: "false", Basic: true,
-		Doc: "Log in without a password (key-based or no password); excludes password and a vault login.", Unverified: true})
+		Doc: "Log in without a password (key-based or no password); excludes password and a vault login.", Unverified: true},
+		unixPrivateKeys, unixRootTools)
 	for i := range f {
 		if f[i].Name == "password" {
 			f[i].RequiredUnless = "skip_password"
@@ -237,7 +252,7 @@ var coreRecordKinds = []KindDef{
 	{Kind: KindMySQL, Doc: "MySQL authentication record (/api/2.0/fo/auth/mysql/).", Fields: mysqlFields,
 		LoginVaultTypes: []string{"beyondtrust", "cyberark_aim", "cyberark_pim", "quest", "thycotic"}},
 	{Kind: KindUnix, Doc: "Unix authentication record (/api/2.0/fo/auth/unix/).", ExclusiveGroup: "unix",
-		Fields: plainUnixFields(), Exclusive: [][]string{{"password", "skip_password"}},
+		Fields: plainUnixFields(), Exclusive: [][]string{{"password", "skip_password"}, {"port", "ports"}},
 		LoginVaultTypes: allVaults},
 	{Kind: KindUnix, Type: "cisco", QualysType: "cisco", ExclusiveGroup: "unix",
 		Doc: "Cisco authentication record (unix endpoint, sub_type=cisco).",
@@ -440,6 +455,11 @@ func SecretParamNames() []string {
 			for _, f := range fields {
 				if f.Type == TypeSecret {
 					seen[f.Name] = true
+				}
+				for _, sf := range f.SubFields {
+					if sf.Type == TypeSecret {
+						seen[sf.Name] = true
+					}
 				}
 			}
 		}

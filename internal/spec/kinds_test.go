@@ -15,6 +15,11 @@ func TestSecretParamNamesCoverEverySecret(t *testing.T) {
 	secret := map[string]bool{}
 	for _, d := range Kinds() {
 		for _, f := range append(slices.Clone(d.Fields), d.LoginParams...) {
+			for _, sf := range f.SubFields {
+				if sf.Type == TypeSecret {
+					secret[sf.Name] = true
+				}
+			}
 			if f.Type == TypeSecret {
 				secret[f.Name] = true
 				if !slices.Contains(names, f.Name) {

@@ -210,6 +210,10 @@ func fieldSchema(f *FieldDef) obj {
 	}
 	s := obj{"description": doc}
 	switch f.Type {
+	case TypeItems:
+		s = itemsSchema(f)
+		s["description"] = doc
+		return s
 	case TypeSecret:
 		s["$ref"] = "#/$defs/secret"
 		return s

@@ -97,7 +97,7 @@ func TestSchemaMatchesTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	jsonType := map[FieldType]string{TypeString: "string", TypeText: "string", TypeInt: "integer", TypeBool: "boolean",
-		TypeEnum: "string", TypeList: "array", TypeSecret: ""}
+		TypeEnum: "string", TypeList: "array", TypeSecret: "", TypeItems: "array"}
 	for _, d := range Kinds() {
 		name, common := "vault_"+d.Type, commonVaultKeys
 		if d.Kind.IsRecord() {

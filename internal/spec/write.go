@@ -106,6 +106,12 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 	}
 	for i := range def.Fields {
 		f := &def.Fields[i]
+		if f.Type == TypeItems {
+			if items, ok := o.Items[f.Name]; ok {
+				addKey(m, f.Name, writeItems(o, f, items, opts))
+			}
+			continue
+		}
 		if f.Type == TypeSecret {
 			ref, ok := o.Secrets[f.Name]
 			if !ok && opts.SecretRefs && needsSecret(o, def, f) {

@@ -1,0 +1,323 @@
+package spec
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// This file holds the structured list fields (TypeItems): a unix record's private keys and root
+// delegation tools. Each entry is described by the field's SubFields; the loader, schema, reference,
+// writer and canonical form below are all driven by them.
+
+// Item is one entry of a TypeItems field, desired or live. A secret sub-field is either a
+// reference (Secrets, desired only) or a login through a vault (Vaults); either way Attrs holds
+// its source ("basic" for a secret given, or listed as basic by Qualys), so both sides compare
+// alike. The value itself is never stored.
+type Item struct {
+	Attrs   map[string]string      `json:"attrs,omitempty"`
+	Secrets map[string]SecretRef   `json:"secrets,omitempty"`
+	Vaults  map[string]*VaultLogin `json:"vaults,omitempty"`
+	// ID is the Qualys ID of a live entry (never compared: an update replaces every entry).
+	ID int64 `json:"id,omitempty"`
+	// Pos is where a desired entry was written.
+	Pos Pos `json:"-"`
+}
+
+// SourceBasic is an Item's Attrs value of a secret sub-field given directly (not through a vault).
+const SourceBasic = "basic"
+
+// VaultUsername is the login parameter of an entry's vault source naming the vault account
+// (VAULT_USERNAME); the vault type's LoginParams give the others.
+const VaultUsername = "username"
+
+// unixPrivateKeys and unixRootTools are the unix record's structured lists, from the Qualys samples
+// "Unix Authentication API samples/" (RECORD_KINDS.md §2.7).
+var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTIFICATE_LIST", Item: "PRIVATE_KEY_CERTIFICATE",
+	Type: TypeItems, Doc: "Private keys (with optional certificates) the scanner logs in with. Omitted: the live keys are left alone.",
+	SubFields: []FieldDef{
+		{Name: "type", Element: "PRIVATE_KEY", Type: TypeEnum, Enum: []string{"rsa", "dsa", "ecdsa", "ed25519"}, Basic: true,
+			Doc: "Key type; needed when the key is given directly (not through a vault)."},
+		{Name: "key", Element: "PRIVATE_KEY_INFO", Type: TypeSecret, Required: true, Vault: true,
+			Doc: "The private key (PEM or OpenSSH), or a vault login ({vault: title, ...}) that holds it."},
+		{Name: "passphrase", Element: "PASSPHRASE_INFO", Type: TypeSecret, Vault: true, Presence: true,
+			Doc: "Passphrase of an encrypted key, or a vault login that holds it."},
+		{Name: "certificate_type", Element: "CERTIFICATE", Type: TypeEnum, Enum: []string{"openssh", "x.509"},
+			Doc: "Type of the certificate signing the key."},
+		{Name: "certificate", Type: TypeSecret, Presence: true,
+			Doc: "The certificate (write-only: Qualys lists only its type); needs certificate_type."},
+	}}
+
+var unixRootTools = FieldDef{Name: "root_tools", Element: "ROOT_TOOL_INFO_LIST", Item: "ROOT_TOOL_INFO",
+	Type: TypeItems, Doc: "Root delegation tools, tried in order. Omitted: the live tools are left alone.",
+	SubFields: []FieldDef{
+		{Name: "tool", Element: "ROOT_TOOL", Type: TypeEnum, Required: true, Enum: rootToolColumn(0), Listed: rootToolColumn(1), Unverified: true,
+			Doc: "Root delegation tool (pimsu is the documented input; the other slugs follow the Qualys UI)."},
+		{Name: "password", Element: "PASSWORD_INFO", Type: TypeSecret, Vault: true, Presence: true,
+			Doc: "Password of the tool, or a vault login that holds it."},
+	}}
+
+// rootTools are the root tool slugs written in YAML (and sent as STANDARD_TYPE type=) and the
+// names Qualys lists in ROOT_TOOL. Only pimsu (input) and PowerBroker (output) are documented.
+var rootTools = [][2]string{{"dzdo", "Dzdo"}, {"pbrun", "PowerBroker"}, {"pimsu", "Pimsu"}, {"su", "Su"}, {"sudo", "Sudo"}}
+
+func rootToolColumn(c int) []string {
+	out := make([]string, len(rootTools))
+	for i, t := range rootTools {
+		out[i] = t[c]
+	}
+	return out
+}
+
+// EnumFromListed returns the Enum value of f that Qualys lists as name (matching the value or its
+// Listed name case insensitively), or "".
+func EnumFromListed(f *FieldDef, name string) string {
+	n := normQualysType(name)
+	for i, e := range f.Enum {
+		if normQualysType(e) == n || (i < len(f.Listed) && normQualysType(f.Listed[i]) == n) {
+			return e
+		}
+	}
+	return ""
+}
+
+// ItemText returns the comparable text of an entry: what Qualys lists about it (types, sources,
+// vault references), never a secret. Two entries are equal when their texts are.
+func ItemText(fd *FieldDef, it Item) string {
+	var parts []string
+	for i := range fd.SubFields {
+		sf := &fd.SubFields[i]
+		if sf.Basic && viaVault(fd, it) {
+			continue
+		}
+		if v := it.Vaults[sf.Name]; v != nil {
+			var ps []string
+			for _, k := range slices.Sorted(maps.Keys(v.Params)) {
+				ps = append(ps, k+"="+v.Params[k])
+			}
+			parts = append(parts, fmt.Sprintf("%s=vault %q", sf.Name, v.Vault)+braces(ps))
+			continue
+		}
+		val := it.Attrs[sf.Name]
+		if val == "" || (sf.Type == TypeSecret && sf.Presence) {
+			continue
+		}
+		parts = append(parts, sf.Name+"="+val)
+	}
+	return strings.Join(parts, " ")
+}
+
+// viaVault reports whether the entry's main value (its first required secret sub-field, the key)
+// comes through a vault; Basic sub-fields (the key type) apply only when it does not.
+func viaVault(fd *FieldDef, it Item) bool {
+	for _, sf := range fd.SubFields {
+		if sf.Type == TypeSecret && sf.Required {
+			return it.Vaults[sf.Name] != nil
+		}
+	}
+	return false
+}
+
+func braces(ps []string) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	return " {" + strings.Join(ps, ", ") + "}"
+}
+
+// ItemTexts returns the texts of items, sorted (a multiset).
+func ItemTexts(fd *FieldDef, items []Item) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = ItemText(fd, it)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SortItems orders items by their text, so a canonical object is deterministic.
+func SortItems(fd *FieldDef, items []Item) {
+	sort.SliceStable(items, func(i, j int) bool { return ItemText(fd, items[i]) < ItemText(fd, items[j]) })
+}
+
+// ItemSecretName names secret sub-field sub of entry i of field fd, as a step parameter and in
+// resolver calls: "private_keys.0.key".
+func ItemSecretName(fd, sub string, i int) string { return fd + "." + strconv.Itoa(i) + "." + sub }
+
+// ParseItemSecretName splits a name made by ItemSecretName.
+func ParseItemSecretName(name string) (field string, i int, sub string, ok bool) {
+	parts := strings.Split(name, ".")
+	if len(parts) != 3 {
+		return "", 0, "", false
+	}
+	n, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return "", 0, "", false
+	}
+	return parts[0], n, parts[2], true
+}
+
+// items reads a TypeItems field: a list of mappings, each key one of the SubFields.
+func (l *loader) items(f *yamlFile, p string, fd *FieldDef, val any, o *Object, x *objExtra) {
+	list, ok := val.([]any)
+	if !ok {
+		return // the schema says it must be a list
+	}
+	out := []Item{}
+	for i, e := range list {
+		ep := child(p, i)
+		m, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		it := Item{Attrs: map[string]string{}, Pos: f.at(ep)}
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			kp := child(ep, k)
+			var sf *FieldDef
+			for j := range fd.SubFields {
+				if fd.SubFields[j].Name == k {
+					sf = &fd.SubFields[j]
+				}
+			}
+			if sf == nil {
+				var names []string
+				for _, s := range fd.SubFields {
+					names = append(names, s.Name)
+				}
+				l.unknownKey(f, ep, k, names, "in an entry of "+fd.Name)
+				continue
+			}
+			switch sf.Type {
+			case TypeSecret:
+				if vm, isMap := m[k].(map[string]any); isMap && sf.Vault && vm["vault"] != nil {
+					vt, _ := vm["vault"].(string)
+					vl := &VaultLogin{Vault: strings.TrimSpace(vt)}
+					for _, pk := range slices.Sorted(maps.Keys(vm)) {
+						if s, isStr := vm[pk].(string); isStr && pk != "vault" && strings.TrimSpace(s) != "" {
+							if msg := checkText(s, false); msg != "" {
+								l.valueErrorf(f.at(child(kp, pk)), child(kp, pk), "%s: %s", pk, msg)
+								continue
+							}
+							if vl.Params == nil {
+								vl.Params = map[string]string{}
+							}
+							vl.Params[pk] = strings.TrimSpace(s)
+						}
+					}
+					if it.Vaults == nil {
+						it.Vaults = map[string]*VaultLogin{}
+					}
+					it.Vaults[k] = vl
+					continue
+				}
+				if ref, ok := l.secretRef(f, kp, sf, m[k]); ok {
+					if it.Secrets == nil {
+						it.Secrets = map[string]SecretRef{}
+					}
+					it.Secrets[k] = ref
+					it.Attrs[k] = SourceBasic
+				}
+			default:
+				s, isStr := m[k].(string)
+				if !isStr {
+					continue // the schema reports the type
+				}
+				if c, err := Canonical(sf, s); err == nil && c != "" {
+					it.Attrs[k] = c
+				}
+			}
+		}
+		for j := range fd.SubFields {
+			sf := &fd.SubFields[j]
+			_, written := m[sf.Name]
+			switch {
+			case sf.Required && !written:
+				l.valueErrorf(f.at(ep), ep, "an entry of %s needs %s", fd.Name, sf.Name)
+			case sf.Basic && !written && !viaVault(fd, it):
+				l.valueErrorf(f.at(ep), ep, "an entry of %s given directly needs %s: %s", fd.Name, sf.Name, sf.Doc)
+			}
+		}
+		if it.Attrs["certificate"] != "" && it.Attrs["certificate_type"] == "" {
+			l.valueErrorf(f.at(ep), ep, "certificate needs certificate_type")
+		}
+		if len(it.Attrs) == 0 {
+			it.Attrs = nil
+		}
+		out = append(out, it)
+	}
+	SortItems(fd, out)
+	if o.Items == nil {
+		o.Items = map[string][]Item{}
+	}
+	o.Items[fd.Name] = out
+	x.set[fd.Name] = true
+}
+
+// itemsSchema is the JSON Schema of a TypeItems field.
+func itemsSchema(f *FieldDef) obj {
+	props := obj{}
+	var required []string
+	for i := range f.SubFields {
+		sf := &f.SubFields[i]
+		s := fieldSchema(sf)
+		if sf.Vault {
+			s = obj{"description": sf.Doc, "anyOf": []any{
+				obj{"$ref": "#/$defs/secret"},
+				obj{"type": "object", "required": []string{"vault"}, "additionalProperties": obj{"type": "string"},
+					"properties": obj{"vault": obj{"type": "string", "minLength": 1, "maxLength": MaxTitle,
+						"description": "Title of the vault holding the value; the other keys are its login parameters (username, and the vault type's)."}}},
+			}}
+		}
+		props[sf.Name] = s
+		if sf.Required {
+			required = append(required, sf.Name)
+		}
+	}
+	item := obj{"type": "object", "additionalProperties": false, "properties": props}
+	if len(required) > 0 {
+		item["required"] = required
+	}
+	return obj{"type": "array", "items": item}
+}
+
+// writeItems renders a TypeItems field for export: every secret as a reference (a placeholder
+// named by SecretEnvName when opts.SecretRefs and the source is basic) or a vault login.
+func writeItems(o *Object, f *FieldDef, items []Item, opts WriteOptions) *yaml.Node {
+	s := sequence()
+	for i, it := range items {
+		m := mapping()
+		for j := range f.SubFields {
+			sf := &f.SubFields[j]
+			if sf.Type != TypeSecret {
+				if v := it.Attrs[sf.Name]; v != "" {
+					addKey(m, sf.Name, ystr(v))
+				}
+				continue
+			}
+			if v := it.Vaults[sf.Name]; v != nil {
+				vm := mapping()
+				vm.Style = yaml.FlowStyle
+				addKey(vm, "vault", ystr(v.Vault))
+				for _, k := range slices.Sorted(maps.Keys(v.Params)) {
+					addKey(vm, k, ystr(v.Params[k]))
+				}
+				addKey(m, sf.Name, vm)
+				continue
+			}
+			ref, ok := it.Secrets[sf.Name]
+			if !ok && opts.SecretRefs && sf.Required && it.Attrs[sf.Name] == SourceBasic {
+				ref, ok = SecretRef{Env: SecretEnvName(o.Kind, o.Title, ItemSecretName(f.Name, sf.Name, i))}, true
+			}
+			if ok {
+				addKey(m, sf.Name, secretNode(ref))
+			}
+		}
+		s.Content = append(s.Content, m)
+	}
+	return s
+}
