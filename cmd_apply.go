@@ -150,8 +150,8 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipe
 	return pl.CheckPlanFile(ctx, client, c.Paths[0], p, desired)
 }
 
-// errRefused reports changes a guard refused (protect: true): Qualys does not match the
-// configuration, though nothing failed.
+// errRefused reports changes a guard refused (protect: true, a replacement without consent):
+// Qualys does not match the configuration, though nothing failed.
 func errRefused(n int) error {
-	return &exitErr{code: exitError, err: fmt.Errorf("%d change(s) were refused because the objects are protected (protect: true); see the plan", n)}
+	return &exitErr{code: exitError, err: fmt.Errorf("%d change(s) were refused (protect: true, or a replacement without allow_replace); see the plan", n)}
 }

@@ -13,6 +13,7 @@ type PlanFlags struct {
 	Adopt        bool `help:"Take over every live object whose title matches the configuration (writes the ownership marker)."`
 	AllowDeletes bool `name:"allow-deletes" help:"Allow a plan that deletes more than 30% of the managed objects of a kind."`
 	PushSecrets  bool `name:"push-secrets" help:"Send every secret, even when it cannot be known to have changed."`
+	AllowReplace bool `name:"allow-replace" help:"Allow replacements (delete, then create with a new ID) of objects whose unchangeable fields change (also allow_replace: true per object)."`
 	// DiagnosticsFormat prints the problems of the configuration and of the plan (one type, one
 	// printer) on stderr.
 	DiagnosticsFormat string `name:"diagnostics-format" enum:"text,json,github" default:"text" help:"How problems of the configuration and the plan are printed on stderr: text (file:line:col: path: message), json, or github (workflow annotations)."`
@@ -20,7 +21,7 @@ type PlanFlags struct {
 
 // flags are the choices that change what a plan does.
 func (f PlanFlags) flags() plan.Flags {
-	return plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets}
+	return plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets, AllowReplace: f.AllowReplace}
 }
 
 // pipeline is the pipeline in the process's environment, printing diagnostics on stderr.

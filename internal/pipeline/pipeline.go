@@ -114,10 +114,7 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 	resolve := pl.resolver()
 	return plan.Options{
 		Owner:         desired.Owner,
-		Adopt:         f.Adopt,
-		PushSecrets:   f.PushSecrets,
 		SecretKey:     key,
-		AllowDeletes:  f.AllowDeletes,
 		RateRemaining: rateRemaining,
 		Resolve: func(o *spec.Object, param string) (string, error) {
 			ref, ok := o.Secrets[param]
@@ -126,7 +123,7 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 			}
 			return resolve(ref) // plan names the object, the parameter and the position
 		},
-	}
+	}.WithFlags(f)
 }
 
 // Plan reads Qualys through c and builds the plan for the loaded configuration desired with

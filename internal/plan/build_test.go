@@ -403,11 +403,11 @@ func TestProtectRefusesReplacement(t *testing.T) {
 	if len(p.Steps) != 0 || len(p.Changes) != 0 || len(p.Refused) != 1 || p.Refused[0].Action != ActionReplace {
 		t.Fatalf("plan:\n%s", planText(p))
 	}
-	// Without protect the replacement is planned: delete (phase 2, frees title and IPs), then create.
-	d.Protect = false
+	// Without protect, and with consent, the replacement is planned: delete, then create.
+	d.Protect, d.AllowReplace = false, true
 	p = mustBuild(t, doc(d), doc(withDefaults(l)), baseOpts())
 	wantSteps(t, p,
-		"1:2 unix delete [fw] ",
+		"1:3 unix delete [fw] ",
 		"2:3 unix create [fw] cleartext_password=0&ips=10.0.0.1&network_id=0&skip_password=0&title=fw&use_agentless_tracking=0&username=root after[1]")
 }
 
@@ -417,6 +417,7 @@ func TestImmutableFieldReplaces(t *testing.T) {
 	d := withDefaults(&spec.Object{Kind: spec.KindWindows, Title: "dc", IPs: ips(t, "10.0.0.1"),
 		Attrs:   map[string]string{"username": "scan", "windows_ad_domain": "corp.example.com"},
 		Secrets: map[string]spec.SecretRef{"password": {Env: "WIN_PW"}}})
+	d.AllowReplace = true
 	p := mustBuild(t, doc(d), doc(l), baseOpts())
 	if len(p.Changes) != 1 || p.Changes[0].Action != ActionReplace || !strings.Contains(p.Changes[0].Reason, "windows_domain") {
 		t.Fatalf("plan:\n%s", planText(p))
@@ -600,7 +601,7 @@ func TestVaultReplacement(t *testing.T) {
 	l := vault("PAM", 900)
 	d := &spec.Object{Kind: spec.KindVault, Type: "thycotic", Title: "PAM",
 		Attrs:   map[string]string{"url": "https://ss.example.com", "username": "qualys"},
-		Secrets: map[string]spec.SecretRef{"password": {Env: "SS_PW"}}}
+		Secrets: map[string]spec.SecretRef{"password": {Env: "SS_PW"}}, AllowReplace: true}
 	p := mustBuild(t, doc(d), doc(l), baseOpts())
 	wantSteps(t, p,
 		"1:1 vault delete [PAM] ",

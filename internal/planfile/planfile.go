@@ -262,7 +262,7 @@ func staleObjects(p *plan.Plan, live *spec.Document) []string {
 // opts carries what the flags do not record: the secret key and resolver. A plan made with
 // another QSYNC_SECRET_KEY, or secret values changed since, differs too.
 func Verify(saved *plan.Plan, desired, live *spec.Document, opts plan.Options) error {
-	opts.Adopt, opts.AllowDeletes, opts.PushSecrets = saved.Flags.Adopt, saved.Flags.AllowDeletes, saved.Flags.PushSecrets
+	opts = opts.WithFlags(saved.Flags)
 	if opts.Owner == "" && desired != nil {
 		opts.Owner = desired.Owner
 	}
