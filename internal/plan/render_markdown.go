@@ -22,7 +22,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		limit = DefaultMarkdownBytes
 	}
 	var head, tail strings.Builder
-	fmt.Fprintf(&head, "### qsync plan for owner `%s`\n\n", p.Owner)
+	fmt.Fprintf(&head, "### qsync plan for owner %s\n\n", mdCode(safe(p.Owner)))
 	fmt.Fprintf(&head, "**%s**\n\n", summaryLine(p))
 	if len(p.Changes) > 0 {
 		head.WriteString(summaryTable(p))
@@ -45,7 +45,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	if len(p.Refused) > 0 {
 		head.WriteString("> [!WARNING]\n> **Refused (not planned):**\n")
 		for _, r := range p.Refused {
-			fmt.Fprintf(&head, "> - %s %s: %s\n", r.Action, mdCode(keyText(r.Key, r.ID)), mdEscape(r.Reason))
+			fmt.Fprintf(&head, "> - %s %s: %s\n", r.Action, mdCode(keyText(r.Key, r.ID)), mdEscape(safe(r.Reason)))
 		}
 		head.WriteString("\n")
 	}
@@ -55,7 +55,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		opaque := p.opaqueReasons()
 		for _, k := range p.Unmanaged {
 			if why, ok := opaque[k]; ok {
-				fmt.Fprintf(&tail, "- %s: qsync cannot represent it (%s)\n", mdCode(k.String()), mdEscape(why))
+				fmt.Fprintf(&tail, "- %s: qsync cannot represent it (%s)\n", mdCode(k.String()), mdEscape(safe(why)))
 				continue
 			}
 			fmt.Fprintf(&tail, "- %s\n", mdCode(k.String()))
@@ -63,7 +63,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		tail.WriteString("\n</details>\n\n")
 	}
 	for _, n := range p.Notes {
-		fmt.Fprintf(&tail, "> [!NOTE]\n> %s\n\n", mdEscape(n))
+		fmt.Fprintf(&tail, "> [!NOTE]\n> %s\n\n", mdEscape(safe(n)))
 	}
 	if len(p.Calls) > 0 {
 		fmt.Fprintf(&tail, "%s\n", callsLine(p))
