@@ -139,7 +139,7 @@ func (c *ApplyCmd) confirm(env *Env, out io.Writer) error {
 // loadSaved opens the saved plan and its configuration, then connects to Qualys and checks the
 // plan against it (refusing a stale or edited plan).
 func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipeline.Pipeline) (*pipeline.Run, error) {
-	p, desired, err := pl.OpenPlanFile(c.Paths[0])
+	p, desired, err := pl.OpenPlanFile(c.Paths[0], c.flags())
 	if err != nil {
 		return nil, err
 	}
