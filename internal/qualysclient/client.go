@@ -640,17 +640,18 @@ func (c *Client) waitNotBefore(ctx context.Context, r *request) error {
 // X-RateLimit-ToWait-Sec header, else the SECONDS_TO_WAIT item, else capped
 // exponential backoff with jitter.
 //
-// A concurrency refusal (1960) is about calls in flight, not the rate window: a
-// ToWait header then still describes the rate window (up to its length, e.g.
-// 15 minutes), so it is not used; the wait is SECONDS_TO_WAIT or the backoff,
-// both at most concurrencyWaitCap.
+// A concurrency refusal (1960) is about calls in flight, which finish in
+// seconds, not about the rate window: whatever is announced, its wait is at
+// most concurrencyWaitCap (a storm of 1960s never backs off to minutes).
 func throttleWait(h http.Header, sr *simpleReturn, attempt int) time.Duration {
+	d := rateWait(h, sr, attempt)
 	if sr.Code == 1960 {
-		if n, err := strconv.Atoi(strings.TrimSpace(sr.Items["SECONDS_TO_WAIT"])); err == nil && n > 0 {
-			return min(time.Duration(n)*time.Second, concurrencyWaitCap)
-		}
-		return min(jitteredBackoff(attempt), concurrencyWaitCap)
+		d = min(d, concurrencyWaitCap)
 	}
+	return d
+}
+
+func rateWait(h http.Header, sr *simpleReturn, attempt int) time.Duration {
 	if n, ok := headerInt(h, "X-RateLimit-ToWait-Sec"); ok && n > 0 {
 		return time.Duration(n) * time.Second
 	}

@@ -290,7 +290,7 @@ func TestInvalidListFiltersSendNothing(t *testing.T) {
 }
 
 // TestConcurrencyStormWait: a 1960 (concurrency) refusal is not waited out as a rate limit: a
-// ToWait header announcing the rate window (15 minutes) is not used, and every wait is capped.
+// ToWait of 15 minutes, SECONDS_TO_WAIT or the backoff after many attempts are all capped.
 func TestConcurrencyStormWait(t *testing.T) {
 	h := http.Header{}
 	h.Set("X-RateLimit-ToWait-Sec", "900")
