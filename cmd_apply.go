@@ -143,7 +143,7 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipe
 	if !saved || len(c.Targets) > 0 {
 		return nil, errors.New("--check takes one saved plan file, and --target does not apply to one (it records its own targets)")
 	}
-	p, desired, err := pl.OpenPlanFile(c.Paths[0])
+	p, desired, err := pl.OpenPlanFile(c.Paths[0], c.flags())
 	if err != nil {
 		return nil, err
 	}
@@ -158,8 +158,8 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipe
 	return r, err
 }
 
-// errRefused reports changes a guard refused (protect: true): Qualys does not match the
-// configuration, though nothing failed.
+// errRefused reports changes a guard refused (protect: true, a replacement without consent):
+// Qualys does not match the configuration, though nothing failed.
 func errRefused(n int) error {
-	return &exitErr{code: exitError, err: fmt.Errorf("%d change(s) were refused because the objects are protected (protect: true); see the plan", n)}
+	return &exitErr{code: exitError, err: fmt.Errorf("%d change(s) were refused (protect: true, or a replacement without allow_replace); see the plan", n)}
 }

@@ -17,6 +17,7 @@ type PlanFlags struct {
 	Targets      []string `name:"target" sep:"none" placeholder:"KIND/TITLE" help:"Plan and change only this object (repeatable; for emergencies: docs/apply.md). A saved plan records its targets."`
 	SecretsOnly  bool     `name:"secrets-only" help:"Plan and change only objects whose sole changes are secrets (rotation, in the protected job: docs/secrets.md)."`
 	NoSecrets    bool     `name:"without-secrets" help:"Plan without the secrets' values (a pull request job): secret drift is not checked, even with QSYNC_SECRET_KEY (docs/secrets.md)."`
+	AllowReplace bool     `name:"allow-replace" help:"Allow replacements (delete, then create with a new ID) of objects whose unchangeable fields change (also allow_replace: true per object)."`
 	// DiagnosticsFormat prints the problems of the configuration and of the plan (one type, one
 	// printer) on stderr.
 	DiagnosticsFormat string `name:"diagnostics-format" enum:"text,json,github" default:"text" help:"How problems of the configuration and the plan are printed on stderr: text (file:line:col: path: message), json, or github (workflow annotations)."`
@@ -24,7 +25,7 @@ type PlanFlags struct {
 
 // flags are the choices that change what a plan does.
 func (f PlanFlags) flags() plan.Flags {
-	return plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets, Targets: f.Targets, SecretsUnchecked: f.NoSecrets}
+	return plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets, AllowReplace: f.AllowReplace, Targets: f.Targets, SecretsUnchecked: f.NoSecrets}
 }
 
 // pipeline is the pipeline in the process's environment, printing diagnostics on stderr.

@@ -19,6 +19,9 @@
 //     (records log in through vaults of phase 1; deletes in phases 4 and 5 must not remove
 //     credentials whose replacements failed). Running apply again finishes the job: the next plan
 //     is the rest.
+//   - Replacements run one object at a time: the plan makes each replacement's delete depend on
+//     the previous replacement's create, so when Qualys refuses a create, one object is lost and
+//     the later replacements are not attempted; the failed step says so and what to do.
 //   - A write whose outcome is unknown (timeout, dropped connection, 5xx, undecodable answer) is
 //     never sent again. A create is settled by listing objects with its title: found means it took
 //     effect (and yields its ID), not found means it did not. A delete is settled by listing the
@@ -143,10 +146,13 @@ func Run(ctx context.Context, c Client, p *plan.Plan, opts Options) (*Result, er
 		return nil, err
 	}
 	r := &runner{c: c, p: p, opts: opts, secrets: secrets, vaultIDs: map[string]int64{},
-		keyByID: map[string]spec.Key{}, res: &Result{}}
+		keyByID: map[string]spec.Key{}, replaced: map[spec.Key]int64{}, res: &Result{}}
 	for _, ch := range p.Changes {
 		if ch.ID != 0 {
 			r.keyByID[idKey(ch.Key.Kind, ch.ID)] = ch.Key
+		}
+		if ch.Action == plan.ActionReplace {
+			r.replaced[ch.Key] = ch.ID
 		}
 	}
 	r.run(ctx)
@@ -160,6 +166,7 @@ type runner struct {
 	secrets  map[int]map[string]string // step ID -> secret parameter -> value
 	vaultIDs map[string]int64          // titles of vaults created in this run -> their IDs
 	keyByID  map[string]spec.Key       // idKey(kind, live ID) -> key, to name a batch's failed IDs
+	replaced map[spec.Key]int64        // keys of the plan's replacements -> the IDs they delete
 	res      *Result
 }
 
@@ -265,7 +272,21 @@ func (r *runner) attempt(ctx context.Context, st *plan.Step, sr *StepResult) {
 		}
 		err = fmt.Errorf("%w; not changed: %s", err, r.nameIDs(st.Kind, sr.FailedIDs))
 	}
+	if old, ok := r.replacedBy(st); ok && sr.Status == Failed {
+		err = fmt.Errorf("%w; this was the new half of a replacement: the old %s (id %d) was deleted and is gone; "+
+			"the other replacements were not attempted; fix the configuration (or set the old value back) and apply again to create it",
+			err, st.Keys[0], old)
+	}
 	sr.Error = err.Error()
+}
+
+// replacedBy reports whether st is the create half of a replacement, and the ID it replaces.
+func (r *runner) replacedBy(st *plan.Step) (int64, bool) {
+	if st.Op != plan.OpCreate || len(st.Keys) != 1 {
+		return 0, false
+	}
+	id, ok := r.replaced[st.Keys[0]]
+	return id, ok
 }
 
 // nameIDs lists IDs with the titles the plan knows for them: `mysql "a" (id 5), id 9`.

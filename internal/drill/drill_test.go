@@ -95,7 +95,7 @@ func pass(t *testing.T, emu *bench.Emulator, cfgPath string, env map[string]stri
 		t.Fatal(err)
 	}
 	out.add("saved plan", string(saved))
-	p, desired, err := pl.OpenPlanFile(planPath)
+	p, desired, err := pl.OpenPlanFile(planPath, plan.Flags{})
 	if err != nil {
 		t.Fatalf("a saved plan does not open: %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -76,6 +77,14 @@ func (opts *Options) RecordKinds() []spec.Kind {
 // break qsync's rules) are printed on w and make it fail after writing.
 func Write(live *spec.Document, opts Options, w io.Writer) error {
 	objs, unmanaged, skipped, warnings := opts.classify(live)
+	names := spec.NewEnvNames(objs)
+	for _, o := range objs {
+		for param, ref := range o.Secrets {
+			if ref.Env != "" {
+				o.Secrets[param] = spec.SecretRef{Env: names.Name(o.Kind, o.Title, param)}
+			}
+		}
+	}
 
 	files := opts.layout(objs)
 	var paths []string
@@ -90,7 +99,7 @@ func Write(live *spec.Document, opts Options, w io.Writer) error {
 	}
 	for i, f := range files {
 		var buf bytes.Buffer
-		if err := opts.render(&buf, f, unmanaged); err != nil {
+		if err := opts.render(&buf, f, unmanaged, names); err != nil {
 			return err
 		}
 		if err := writeNew(paths[i], buf.Bytes(), opts.Force); err != nil {
@@ -102,6 +111,7 @@ func Write(live *spec.Document, opts Options, w io.Writer) error {
 	// references Write added, which the user has to provide.
 	doc, diags := spec.LoadWithOptions(spec.Options{}, paths...)
 	secrets := secretLines(doc)
+	warnings = append(warnings, collisions(secrets, names)...)
 	if len(secrets) > 0 {
 		if err := writeNew(filepath.Join(opts.Dir, SecretsExample), []byte(secretsFile(secrets)), opts.Force); err != nil {
 			return err
@@ -242,7 +252,7 @@ func (opts *Options) layout(objs []*spec.Object) []file {
 
 // render writes one file: a header, then the objects, each under a comment naming its owner
 // (unmanaged holds the objects that carry no ownership marker in Qualys).
-func (opts *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool) error {
+func (opts *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool, names *spec.EnvNames) error {
 	fmt.Fprintf(w, "# yaml-language-server: $schema=%s\n", spec.SchemaID) // editors fetch the schema
 	fmt.Fprintf(w, "# Exported from Qualys by qsync export for owner %s.\n", opts.Owner)
 	fmt.Fprintf(w, "# Qualys never returns secrets: each one is an {env: NAME} reference (see %s).\n", SecretsExample)
@@ -250,7 +260,7 @@ func (opts *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool
 	if f.owner {
 		doc.Owner = opts.Owner
 	}
-	return spec.Write(w, doc, spec.WriteOptions{SecretRefs: true, Comment: func(o *spec.Object) string {
+	return spec.Write(w, doc, spec.WriteOptions{SecretRefs: true, EnvNames: names, Comment: func(o *spec.Object) string {
 		switch {
 		case o.Adopt:
 			return "unmanaged in Qualys (no ownership marker): adopt: true takes it over on the next apply"
@@ -280,16 +290,39 @@ func (opts *Options) checkTargets(paths []string) error {
 	return nil
 }
 
-// writeNew writes data to path with mode 0644, refusing an existing file unless force.
+// writeNew writes data to path with mode 0644, refusing an existing file unless force. With
+// force it never writes through a symbolic link (nor into anything but a regular file): the data
+// goes to a new file in the same directory, renamed over the old one.
 func writeNew(path string, data []byte, force bool) error {
-	flag := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	if force {
-		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if !force {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		return finish(f, path, data)
 	}
-	f, err := os.OpenFile(path, flag, 0o644)
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("export: refusing to overwrite %s: it is not a regular file (a symbolic link, directory or device); export writes only regular files, so remove it first", path)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("export: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
+	if err := finish(f, path, data); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
+
+// finish writes data to the new file f (for path) with mode 0644 and closes it.
+func finish(f *os.File, path string, data []byte) error {
 	if err := f.Chmod(0o644); err != nil {
 		f.Close()
 		return fmt.Errorf("export: %w", err)
@@ -326,6 +359,23 @@ func secretLines(doc *spec.Document) []secretLine {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].env < out[j].env })
+	return out
+}
+
+// collisions tells the user, sorted, which variables several objects would have shared (see
+// spec.EnvNames) and the names they got instead.
+func collisions(lines []secretLine, names *spec.EnvNames) []string {
+	byBase := map[string][]string{}
+	for _, l := range lines {
+		if base, ok := names.Shared(l.env); ok {
+			byBase[base] = append(byBase[base], fmt.Sprintf("%s for %s", l.env, l.usage))
+		}
+	}
+	var out []string
+	for _, base := range slices.Sorted(maps.Keys(byBase)) {
+		out = append(out, fmt.Sprintf("%d secrets would share the variable %s (their titles differ only in case or punctuation), so each got a suffix from a hash of its title: %s",
+			len(byBase[base]), base, strings.Join(byBase[base], ", ")))
+	}
 	return out
 }
 

@@ -1,6 +1,12 @@
 package export
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,5 +38,86 @@ func TestExportSkipsOpaque(t *testing.T) {
 	_, _, _, warnings = opts.classify(liveDoc)
 	if strings.Contains(strings.Join(warnings, "\n"), "cannot represent") {
 		t.Errorf("warnings = %q", warnings)
+	}
+}
+
+// TestExportUniqueSecretNames: titles that fold to one variable name (db-1, db_1, DB 1, two emoji
+// titles, here "***" and "!!!", which fold to X alike) get distinct, stable variables, and the user is told.
+func TestExportUniqueSecretNames(t *testing.T) {
+	liveDoc := &spec.Document{Complete: true}
+	for i, title := range []string{"db-1", "db_1", "DB 1", "***", "!!!", "other"} {
+		ips, err := spec.ParseIPSet(fmt.Sprintf("10.0.0.%d", i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		liveDoc.Objects = append(liveDoc.Objects, &spec.Object{Kind: spec.KindMySQL, Title: title, ID: int64(5 + i), IPs: ips,
+			Attrs: map[string]string{"username": "u", "database": "d", "port": "3306"}, Marker: &spec.Marker{Owner: "secops"}})
+	}
+	var names []string
+	for run := range 2 {
+		dir := t.TempDir()
+		var out bytes.Buffer
+		if run == 1 { // another order: the same names
+			slices.Reverse(liveDoc.Objects)
+		}
+		if err := Write(liveDoc, Options{Owner: "secops", Dir: dir, SplitBy: "none"}, &out); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		doc, diags := spec.LoadWithOptions(spec.Options{}, filepath.Join(dir, "qsync.yaml"))
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		seen := map[string]string{}
+		var got []string
+		for _, o := range doc.Objects {
+			env := o.Secrets["password"].Env
+			if prev, dup := seen[env]; dup {
+				t.Errorf("%q and %q share %s", prev, o.Title, env)
+			}
+			seen[env] = o.Title
+			got = append(got, o.Title+"="+env)
+		}
+		slices.Sort(got)
+		if run == 0 {
+			names = got
+		} else if !slices.Equal(names, got) {
+			t.Errorf("names depend on order:\n%q\n%q", names, got)
+		}
+		if !strings.Contains(out.String(), "3 secrets would share the variable QSYNC_MYSQL_DB_1_PASSWORD") ||
+			!strings.Contains(out.String(), "2 secrets would share the variable QSYNC_MYSQL_X_PASSWORD") {
+			t.Errorf("collisions not shown:\n%s", out.String())
+		}
+		if seen["QSYNC_MYSQL_OTHER_PASSWORD"] != "other" {
+			t.Errorf("a title without collision keeps its plain name: %q", got)
+		}
+	}
+}
+
+// TestExportForceNoSymlink: --force replaces files but never writes through a symbolic link.
+func TestExportForceNoSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(target, []byte("precious\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(dir, "qsync.yaml")); err != nil {
+		t.Skip(err)
+	}
+	liveDoc := &spec.Document{Complete: true}
+	err := Write(liveDoc, Options{Owner: "secops", Dir: dir, SplitBy: "none", Force: true}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "precious\n" {
+		t.Fatalf("the symlink's target was written: %q", b)
+	}
+	// A regular file is replaced.
+	os.Remove(filepath.Join(dir, "qsync.yaml"))
+	os.WriteFile(filepath.Join(dir, "qsync.yaml"), []byte("old"), 0o644)
+	if err := Write(liveDoc, Options{Owner: "secops", Dir: dir, SplitBy: "none", Force: true}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "qsync.yaml")); !strings.Contains(string(b), "owner: secops") {
+		t.Errorf("not replaced: %q", b)
 	}
 }

@@ -170,9 +170,7 @@ func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *R
 	for _, r := range results {
 		doc.Objects = append(doc.Objects, r.objs...)
 	}
-	if err := checkUnique(doc); err != nil {
-		return nil, nil, err
-	}
+	checkUnique(doc)
 	if use != nil && announced != nil {
 		for i, r := range results {
 			if differs(announced[kinds[i]], r.objs) {
@@ -531,14 +529,37 @@ func unreadableValue(f *spec.FieldDef, raw string) string {
 	return f.Element + " holds a value qsync cannot read"
 }
 
-func checkUnique(doc *spec.Document) error {
-	seen := make(map[spec.Key]int64, len(doc.Objects))
+// checkUnique makes opaque every live object whose key (kind and normalised title) another live
+// object has too: qsync cannot tell them apart, so it never changes either, but one bad pair of
+// titles does not stop every plan, apply and export (the plan fails only if the configuration
+// declares that key).
+func checkUnique(doc *spec.Document) {
+	byKey := make(map[spec.Key][]*spec.Object, len(doc.Objects))
 	for _, o := range doc.Objects {
-		if id, dup := seen[o.Key()]; dup {
-			return fmt.Errorf("live estate has two objects with key %s (ids %s and %s); rename one in Qualys first",
-				o.Key(), strconv.FormatInt(id, 10), strconv.FormatInt(o.ID, 10))
-		}
-		seen[o.Key()] = o.ID
+		byKey[o.Key()] = append(byKey[o.Key()], o)
 	}
-	return nil
+	for _, o := range doc.Objects {
+		same := byKey[o.Key()]
+		if len(same) < 2 {
+			continue
+		}
+		var others []string
+		for _, x := range same {
+			if x != o {
+				others = append(others, strconv.FormatInt(x.ID, 10))
+			}
+		}
+		makeOpaque(o, fmt.Sprintf("its title is the same as that of id %s once normalised (e.g. trailing white space), so qsync cannot tell them apart; rename one in Qualys",
+			strings.Join(others, ", ")))
+	}
+}
+
+// makeOpaque turns a converted live object into an opaque one (see spec.Object.Opaque): it keeps
+// its kind, title, ID, IPs, comments and marker, and of its login only the vault's title.
+func makeOpaque(o *spec.Object, reason string) {
+	o.Opaque = firstReason(o.Opaque, reason)
+	o.Type, o.Attrs = "", nil
+	if o.Login != nil {
+		o.Login = &spec.VaultLogin{Vault: o.Login.Vault}
+	}
 }

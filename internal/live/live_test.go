@@ -279,10 +279,31 @@ func TestReadFailsClosed(t *testing.T) {
 	if _, err := Read(context.Background(), f, Options{}); err == nil || !strings.Contains(err.Error(), "unix") {
 		t.Fatalf("err = %v, want a failed unix read", err)
 	}
+}
+
+// TestReadDuplicateTitlesOpaque: two live objects with one key (e.g. "a" and "a ", read alike) are both
+// opaque with the reason, and the read succeeds: one bad pair does not block every owner.
+func TestReadDuplicateTitlesOpaque(t *testing.T) {
 	dup := &fakeReader{records: map[qualysclient.RecordType][]qualysclient.Record{
-		qualysclient.MySQL: {{ID: 1, Title: "a", Fields: map[string]string{"PORT": "1"}}, {ID: 2, Title: "a"}}}}
-	if _, err := Read(context.Background(), dup, Options{}); err == nil || !strings.Contains(err.Error(), "two objects") {
-		t.Fatalf("err = %v, want a duplicate-key error", err)
+		qualysclient.MySQL: {{ID: 1, Title: "a", Fields: map[string]string{"PORT": "1"}}, {ID: 2, Title: "a"}, {ID: 3, Title: "b"}}}}
+	doc, err := Read(context.Background(), dup, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, o := range doc.Objects {
+		if o.Title == "a" {
+			n++
+			if !strings.Contains(o.Opaque, "same as that of id") || o.Attrs != nil {
+				t.Errorf("id %d: opaque %q, attrs %v", o.ID, o.Opaque, o.Attrs)
+			}
+		}
+		if o.Title == "b" && strings.Contains(o.Opaque, "same as that of id") {
+			t.Errorf("b is opaque: %q", o.Opaque)
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d objects titled a, want 2", n)
 	}
 }
 

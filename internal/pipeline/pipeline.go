@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -133,10 +134,7 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 	resolve := pl.resolver()
 	return plan.Options{
 		Owner:         desired.Owner,
-		Adopt:         f.Adopt,
-		PushSecrets:   f.PushSecrets,
 		SecretKey:     key,
-		AllowDeletes:  f.AllowDeletes,
 		RateRemaining: rateRemaining,
 		Resolve: func(o *spec.Object, param string) (string, error) {
 			ref, ok := o.Secrets[param]
@@ -145,7 +143,7 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 			}
 			return resolve(ref) // plan names the object, the parameter and the position
 		},
-	}
+	}.WithFlags(f)
 }
 
 // Plan reads Qualys through c and builds the plan for the loaded configuration desired with
@@ -171,7 +169,9 @@ func (pl *Pipeline) plan(ctx context.Context, c Client, desired *spec.Document, 
 	if err != nil {
 		return nil, err
 	}
-	p.Config = desired.Files
+	if p.Config, err = absPaths(desired.Files); err != nil {
+		return nil, err
+	}
 	p.Flags = f
 	if p.ConfigDigest, err = planfile.ConfigDigest(desired.Files); err != nil {
 		return nil, err
@@ -213,11 +213,15 @@ func noteSecrets(p *plan.Plan, f plan.Flags) error {
 }
 
 // OpenPlanFile reads the plan file at path and loads the configuration it was made from,
-// refusing the plan when that configuration changed since. It sends nothing to Qualys: see
+// refusing the plan when planning flags were given (given: a saved plan keeps the flags it was
+// made with, see planfile.CheckFlags) or when that configuration changed since. It sends nothing to Qualys: see
 // CheckPlanFile for the live half of the check.
-func (pl *Pipeline) OpenPlanFile(path string) (*plan.Plan, *spec.Document, error) {
+func (pl *Pipeline) OpenPlanFile(path string, given plan.Flags) (*plan.Plan, *spec.Document, error) {
 	p, err := planfile.ReadFile(path)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := planfile.CheckFlags(p, given); err != nil {
 		return nil, nil, err
 	}
 	if len(p.Config) == 0 {
@@ -284,6 +288,20 @@ func (pl *Pipeline) Verify(ctx context.Context, r *Run) (*plan.Plan, error) {
 		return nil, nil
 	}
 	return again.Plan, nil
+}
+
+// absPaths returns files as absolute paths: a plan records where its configuration is, whatever
+// directory it is applied from.
+func absPaths(files []string) ([]string, error) {
+	out := make([]string, len(files))
+	for i, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return nil, fmt.Errorf("configuration path %s: %w", f, err)
+		}
+		out[i] = abs
+	}
+	return out, nil
 }
 
 func (pl *Pipeline) resolver() func(spec.SecretRef) (string, error) {

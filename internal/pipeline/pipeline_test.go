@@ -97,7 +97,7 @@ func TestPlanFileApplyVerify(t *testing.T) {
 	if err := planfile.WriteFile(file, r.Plan); err != nil {
 		t.Fatal(err)
 	}
-	p, desired, err := pl.OpenPlanFile(file)
+	p, desired, err := pl.OpenPlanFile(file, plan.Flags{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestCheckPlanFileRefusesStale(t *testing.T) {
 	if err := c.UpdateRecords(ctx, qualysclient.MySQL, db, url.Values{"port": {"3308"}}); err != nil {
 		t.Fatal(err)
 	}
-	p, desired, err := pl.OpenPlanFile(file)
+	p, desired, err := pl.OpenPlanFile(file, plan.Flags{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestCheckPlanFileRefusesStale(t *testing.T) {
 	if err := os.WriteFile(path, []byte(strings.Replace(config, "3307", "3309", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := pl.OpenPlanFile(file); err == nil || !strings.Contains(err.Error(), "the configuration") {
+	if _, _, err := pl.OpenPlanFile(file, plan.Flags{}); err == nil || !strings.Contains(err.Error(), "the configuration") {
 		t.Errorf("configuration changed: err = %v", err)
 	}
 }

@@ -403,11 +403,11 @@ func TestProtectRefusesReplacement(t *testing.T) {
 	if len(p.Steps) != 0 || len(p.Changes) != 0 || len(p.Refused) != 1 || p.Refused[0].Action != ActionReplace {
 		t.Fatalf("plan:\n%s", planText(p))
 	}
-	// Without protect the replacement is planned: delete (phase 2, frees title and IPs), then create.
-	d.Protect = false
+	// Without protect, and with consent, the replacement is planned: delete, then create.
+	d.Protect, d.AllowReplace = false, true
 	p = mustBuild(t, doc(d), doc(withDefaults(l)), baseOpts())
 	wantSteps(t, p,
-		"1:2 unix delete [fw] ",
+		"1:3 unix delete [fw] ",
 		"2:3 unix create [fw] cleartext_password=0&ips=10.0.0.1&network_id=0&skip_password=0&title=fw&use_agentless_tracking=0&username=root after[1]")
 }
 
@@ -417,6 +417,7 @@ func TestImmutableFieldReplaces(t *testing.T) {
 	d := withDefaults(&spec.Object{Kind: spec.KindWindows, Title: "dc", IPs: ips(t, "10.0.0.1"),
 		Attrs:   map[string]string{"username": "scan", "windows_ad_domain": "corp.example.com"},
 		Secrets: map[string]spec.SecretRef{"password": {Env: "WIN_PW"}}})
+	d.AllowReplace = true
 	p := mustBuild(t, doc(d), doc(l), baseOpts())
 	if len(p.Changes) != 1 || p.Changes[0].Action != ActionReplace || !strings.Contains(p.Changes[0].Reason, "windows_domain") {
 		t.Fatalf("plan:\n%s", planText(p))
@@ -600,7 +601,7 @@ func TestVaultReplacement(t *testing.T) {
 	l := vault("PAM", 900)
 	d := &spec.Object{Kind: spec.KindVault, Type: "thycotic", Title: "PAM",
 		Attrs:   map[string]string{"url": "https://ss.example.com", "username": "qualys"},
-		Secrets: map[string]spec.SecretRef{"password": {Env: "SS_PW"}}}
+		Secrets: map[string]spec.SecretRef{"password": {Env: "SS_PW"}}, AllowReplace: true}
 	p := mustBuild(t, doc(d), doc(l), baseOpts())
 	wantSteps(t, p,
 		"1:1 vault delete [PAM] ",
@@ -661,5 +662,74 @@ func TestUnviewedVaultIsAnError(t *testing.T) {
 	_, err := Build(doc(vault("PAM", 0)), doc(l), baseOpts())
 	if err == nil || !strings.Contains(err.Error(), "were not read") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// replacedWindows returns n managed windows records with domain CORP and the desired ones with
+// NEWCORP: each needs a replacement.
+func replacedWindows(t *testing.T, n int) (desired, live *spec.Document) {
+	desired, live = doc(), doc()
+	for i := range n {
+		title := fmt.Sprintf("dc-%d", i)
+		live.Objects = append(live.Objects, withDefaults(&spec.Object{Kind: spec.KindWindows, Title: title, ID: int64(10 + i),
+			IPs: ips(t, fmt.Sprintf("10.0.0.%d", i+1)), Marker: marker(), Attrs: map[string]string{"username": "scan", "windows_domain": "CORP"}}))
+		desired.Objects = append(desired.Objects, withDefaults(&spec.Object{Kind: spec.KindWindows, Title: title,
+			IPs: ips(t, fmt.Sprintf("10.0.0.%d", i+1)), Attrs: map[string]string{"username": "scan", "windows_domain": "NEWCORP"},
+			Secrets: map[string]spec.SecretRef{"password": {Env: "WIN_PW"}}}))
+	}
+	return desired, live
+}
+
+func TestReplacementNeedsConsent(t *testing.T) {
+	desired, live := replacedWindows(t, 2)
+	p := mustBuild(t, desired, live, baseOpts())
+	if len(p.Steps) != 0 || len(p.Refused) != 2 || !strings.Contains(p.Refused[0].Reason, "--allow-replace") {
+		t.Fatalf("without consent: refused = %+v\n%s", p.Refused, planText(p))
+	}
+	desired.Objects[0].AllowReplace = true // per object
+	p = mustBuild(t, desired, live, baseOpts())
+	if len(p.Refused) != 1 || len(p.Changes) != 1 || p.Changes[0].Action != ActionReplace {
+		t.Fatalf("one consented: %+v\n%s", p.Refused, planText(p))
+	}
+	opts := baseOpts()
+	opts.AllowReplace = true // every object
+	p = mustBuild(t, desired, live, opts)
+	if len(p.Refused) != 0 || len(p.Changes) != 2 {
+		t.Fatalf("flag: %+v\n%s", p.Refused, planText(p))
+	}
+}
+
+func TestReplacementsRunOneAtATime(t *testing.T) {
+	desired, live := replacedWindows(t, 3)
+	opts := baseOpts()
+	opts.AllowReplace = true
+	p := mustBuild(t, desired, live, opts)
+	// Never one batch of deletes: delete, create, then the next delete after that create.
+	var got []string
+	for _, st := range p.Steps {
+		got = append(got, fmt.Sprintf("%d:%d %s %s %v after%v", st.ID, st.Phase, st.Op, st.Keys[0].Title, st.IDs, st.DependsOn))
+	}
+	want := []string{
+		"1:3 delete dc-0 [10] after[]", "2:3 create dc-0 [] after[1]",
+		"3:3 delete dc-1 [11] after[2]", "4:3 create dc-1 [] after[3]",
+		"5:3 delete dc-2 [12] after[4]", "6:3 create dc-2 [] after[5]",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("steps:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	applyAndConverge(t, desired, live, p, opts)
+}
+
+func TestAdoptNeverReplaces(t *testing.T) {
+	desired, live := replacedWindows(t, 1)
+	live.Objects[0].Marker = nil
+	desired.Objects[0].Pos = spec.Pos{File: "q.yaml", Line: 3, Col: 5}
+	desired.Objects[0].FieldPos = map[string]spec.Pos{"windows_domain": {File: "q.yaml", Line: 7, Col: 21}}
+	for _, o := range []Options{{Adopt: true, AllowReplace: true}, {Adopt: true}} {
+		o.Resolve = resolveCanary
+		_, err := Build(desired, live, o)
+		if err == nil || !strings.Contains(err.Error(), "q.yaml:7:21") || !strings.Contains(err.Error(), "adopting keeps the Qualys ID (id 10)") {
+			t.Fatalf("opts %+v: err = %v", o, err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/qsync/qsync/internal/spec"
@@ -20,18 +21,28 @@ func (b *builder) decide(it *item) {
 		// The vault list carries no settings; the live reader must view every declared vault.
 		b.diags.add(it.d, it.d.Key(), "the settings of the live vault (id %d) were not read (vault view), so they cannot be compared", it.l.ID)
 	default:
-		reason := replaceReason(it)
+		field, reason := replaceReason(it)
 		switch {
 		case reason == "":
 			b.planUpdate(it)
+		case it.action == ActionAdopt:
+			// Adoption promises to keep the Qualys ID: it never replaces.
+			b.diags.addAt(it.d, field, it.d.Key(), "%s; adopting keeps the Qualys ID (id %d), so it cannot replace the object: set %s to the live value to adopt it, or rename the declared object to create a new one",
+				reason, it.l.ID, field)
 		case it.d.Protect:
-			b.refused = append(b.refused, Refusal{Key: it.d.Key(), ID: it.l.ID, Action: ActionReplace,
-				Reason: reason + "; protect: true refuses the replacement"})
-			it.action = ""
+			b.refuse(it, reason+"; protect: true refuses the replacement")
+		case !b.opts.AllowReplace && !it.d.AllowReplace:
+			b.refuse(it, fmt.Sprintf("%s; replacing deletes the object (id %d) and creates a new one with a new ID: consent with allow_replace: true on the object or --allow-replace", reason, it.l.ID))
 		default:
 			b.planReplace(it, reason)
 		}
 	}
+}
+
+// refuse lists a replacement a guard refused; the item then changes nothing.
+func (b *builder) refuse(it *item, reason string) {
+	b.refused = append(b.refused, Refusal{Key: it.d.Key(), ID: it.l.ID, Action: ActionReplace, Reason: reason})
+	it.action = ""
 }
 
 // planCreate plans a create: every set value is sent.

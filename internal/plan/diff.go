@@ -45,11 +45,12 @@ func typeField(k spec.Kind) string {
 	return "sub_type"
 }
 
-// replaceReason says why an object cannot be updated in place ("" when it can).
-func replaceReason(it *item) string {
+// replaceReason says why an object cannot be updated in place, and which field (a type or an
+// Immutable field) forces the replacement; both "" when it can.
+func replaceReason(it *item) (field, reason string) {
 	d, l := it.d, it.l
 	if d.Type != l.Type {
-		return fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", typeField(d.Kind), orNone(l.Type), orNone(d.Type))
+		return typeField(d.Kind), fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", typeField(d.Kind), orNone(l.Type), orNone(d.Type))
 	}
 	for i := range it.def.Fields {
 		f := &it.def.Fields[i]
@@ -57,10 +58,10 @@ func replaceReason(it *item) string {
 			continue
 		}
 		if a, c := canon(f, l.Attrs), canon(f, d.Attrs); a != c {
-			return fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", f.Name, orNone(a), orNone(c))
+			return f.Name, fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", f.Name, orNone(a), orNone(c))
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // orNone quotes a value for a message, or says "(none)".

@@ -80,9 +80,11 @@
 //	                (an unknown unix sub_type, vault type or login vault type); also in unmanaged[]
 //	refused[]       {key, id, action, reason}
 //	notes[]         plan-wide remarks
-//	config[]        configuration files (set by the CLI)
-//	config_digest   digest of the configuration (set by the CLI)
-//	flags           {adopt, allow_deletes, push_secrets} the plan was made with (set by the CLI)
+//	config[]        configuration files (set by the CLI): absolute in a plan, and in a plan file
+//	                relative to the file's directory for files inside it (see planfile.StorePaths)
+//	config_digest   digest of the configuration files' contents, not their paths (set by the CLI)
+//	flags           {adopt, allow_deletes, push_secrets, allow_replace} the plan was made with
+//	                (set by the CLI); apply PLANFILE refuses these flags (planfile.CheckFlags)
 //	live_digests    key.String() -> ObjectDigest of each live object a step touches
 //	calls           "kind op" -> number of API calls
 //	rate_remaining  calls left per endpoint when planned (0: unknown)
@@ -97,7 +99,9 @@
 //     {"Kind", "Title"} (spec.Key had no JSON tags); since then they are {"kind", "title"}. Both
 //     spellings carry format_version 1. Read still accepts the old spelling because encoding/json
 //     matches field names case-insensitively, but a tool that reads plan JSON exactly must accept
-//     both. The fields opaque[], config[] and flags were added later within version 1.
+//     both. The fields opaque[], config[] and flags (and flags.allow_replace) were added later within
+//     version 1. config_digest once hashed the paths too; a plan file from before is refused as
+//     stale (plan again).
 //
 // The next rename or removal of a field must bump FormatVersion to 2.
 //

@@ -38,6 +38,16 @@ func (d *diags) add(o *spec.Object, k spec.Key, format string, args ...any) {
 	*d = append(*d, dg)
 }
 
+// addAt reports a problem at the position of field of o (the object's position when the field has
+// none recorded).
+func (d *diags) addAt(o *spec.Object, field string, k spec.Key, format string, args ...any) {
+	d.add(o, k, format, args...)
+	if p, ok := o.FieldPos[field]; ok && p.File != "" {
+		dg := &(*d)[len(*d)-1]
+		dg.Pos, dg.Path = p, spec.ObjectPath(o)+"/"+field
+	}
+}
+
 // err returns the problems, sorted, as a spec.Diagnostics error, or nil when there are none.
 func (d diags) err() error {
 	if len(d) == 0 {

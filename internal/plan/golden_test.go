@@ -127,6 +127,7 @@ func scenarios() []scenario {
 			desired: func(t *testing.T) *spec.Document {
 				d := unix(t, "core-fw", 0, "10.1.0.1-10.1.0.40")
 				d.Type = "checkpoint_firewall"
+				d.AllowReplace = true
 				return doc(withDefaults(d))
 			},
 			live: func(t *testing.T) *spec.Document {

@@ -44,7 +44,11 @@ func (b *builder) classifyLive() {
 	for _, l := range b.live.Objects {
 		b.class[l] = b.classify(l)
 		if prev := b.liveBy[l.Key()]; prev != nil {
-			b.diags.add(nil, l.Key(), "appears twice in Qualys (IDs %d and %d); titles must be unique, rename one in Qualys first", prev.ID, l.ID)
+			// live.Read makes such twins opaque (never changed, listed with the reason); only
+			// a twin qsync could change is an error.
+			if prev.Opaque == "" || l.Opaque == "" {
+				b.diags.add(nil, l.Key(), "appears twice in Qualys (IDs %d and %d); titles must be unique, rename one in Qualys first", prev.ID, l.ID)
+			}
 			continue
 		}
 		b.liveBy[l.Key()] = l

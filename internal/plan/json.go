@@ -9,7 +9,7 @@ import (
 // Save writes p in the plan JSON format (format_version FormatVersion, field names in doc.go):
 // the output of the json renderer and the content of a plan file, which internal/planfile reads
 // back and checks. Empty lists and maps are written as [] and {}. The plan holds no secret value,
-// only references.
+// only references. Control and bidi characters in strings are \u-escaped (see safeJSON).
 func Save(w io.Writer, p *Plan) error {
 	out := *p
 	if out.FormatVersion == 0 {
@@ -31,7 +31,7 @@ func Save(w io.Writer, p *Plan) error {
 	if err != nil {
 		return fmt.Errorf("encode plan: %w", err)
 	}
-	b = append(b, '\n')
+	b = append(safeJSON(b), '\n')
 	_, err = w.Write(b)
 	return err
 }

@@ -81,7 +81,7 @@ func link(protos []*proto) error {
 		for _, k := range p.frees {
 			frees[k] = p
 		}
-		if !p.removes.IsZero() && p.exgroup != "" && p.step.Phase <= PhaseRelease {
+		if !p.removes.IsZero() && p.exgroup != "" && (p.step.Phase <= PhaseRelease || p.replaces) {
 			removers = append(removers, p)
 		}
 	}
@@ -104,6 +104,38 @@ func link(protos []*proto) error {
 					p.deps[q] = true
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// chainReplacements makes replacements run one object at a time: in the order the calls would
+// run anyway, the delete of each replacement depends on the create of the previous one. A create
+// Qualys refuses then leaves every later replacement unattempted (apply skips what depends on a
+// failed step), so at most one object is lost. The added dependencies follow an order that
+// already satisfies every other dependency, so they cannot make a cycle.
+func chainReplacements(protos []*proto) error {
+	n := 0
+	for _, p := range protos {
+		if p.replaced != nil {
+			n++
+		}
+	}
+	if n < 2 {
+		return nil
+	}
+	sortProtos(protos)
+	sorted, err := topological(protos)
+	if err != nil {
+		return err
+	}
+	var prev *proto
+	for _, p := range sorted {
+		switch {
+		case p.replaces && prev != nil:
+			p.deps[prev] = true
+		case p.replaced != nil:
+			prev = p
 		}
 	}
 	return nil

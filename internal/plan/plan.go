@@ -65,6 +65,10 @@ type Options struct {
 	Resolve func(o *spec.Object, param string) (string, error)
 	// AllowDeletes lifts the delete threshold.
 	AllowDeletes bool
+	// AllowReplace consents to replacements (delete, then create with a new Qualys ID) of
+	// objects whose immutable fields change; without it, and without allow_replace: true on the
+	// object, a replacement is refused (listed in Plan.Refused).
+	AllowReplace bool
 	// DeleteThreshold is the largest share of the managed objects of one kind a plan may delete
 	// without AllowDeletes; zero means 0.30.
 	DeleteThreshold float64
@@ -134,6 +138,14 @@ type Flags struct {
 	// SecretsUnchecked is --without-secrets: the plan was made without the secrets' values, so
 	// secret drift was not checked (the pipeline passes no SecretKey; Build does not read it).
 	SecretsUnchecked bool `json:"secrets_unchecked,omitempty"`
+	AllowReplace     bool `json:"allow_replace,omitempty"`
+}
+
+// WithFlags returns o with the planning choices of f (the one mapping of Flags to Options, so
+// a plan file rebuilds its plan with the choices it was made with).
+func (o Options) WithFlags(f Flags) Options {
+	o.Adopt, o.AllowDeletes, o.PushSecrets, o.AllowReplace = f.Adopt, f.AllowDeletes, f.PushSecrets, f.AllowReplace
+	return o
 }
 
 // Change is the difference of one object. Before is the live object (nil for a create) and After
@@ -194,7 +206,7 @@ func (p *Plan) opaqueReasons() map[spec.Key]string {
 	return m
 }
 
-// Refusal is a change a guard refused.
+// Refusal is a change a guard refused (protect: true, or a replacement without consent).
 type Refusal struct {
 	Key    spec.Key `json:"key"`
 	ID     int64    `json:"id,omitempty"`

@@ -308,7 +308,7 @@ func TestPropertyApplyConverges(t *testing.T) {
 	for seed := uint64(1); seed <= runs; seed++ {
 		g := &gen{r: rand.New(rand.NewPCG(seed, 42)), t: t, key: testKey}
 		desired, live, liveSecrets := g.state()
-		opts := Options{Owner: owner, AllowDeletes: true,
+		opts := Options{Owner: owner, AllowDeletes: true, AllowReplace: true,
 			Resolve: func(o *spec.Object, p string) (string, error) { return valueOf(o.Secrets[p]), nil }}
 		if g.chance(0.6) {
 			opts.SecretKey = testKey

@@ -12,59 +12,83 @@ import (
 // DefaultMarkdownBytes caps markdown output (GitHub comments hold at most 65536 characters).
 const DefaultMarkdownBytes = 60000
 
+// The parts of a markdown plan other than the change details are lists that grow with the plan;
+// each shows at most this many entries (and at most its share of the byte limit), then says how
+// many more there are. The counts per kind and action are always in the summary table.
+const (
+	mdMaxCaution   = 50  // deletes and replacements in the CAUTION block
+	mdMaxRefused   = 50  // refusals in the WARNING block
+	mdMaxUnmanaged = 100 // unmanaged objects
+	mdMaxNotes     = 20  // notes
+)
+
 // renderMarkdown writes a pull-request comment: a summary table per kind and action, the deletes
-// listed first and in full, then each change in a collapsed <details> block with a diff. Details
-// that would exceed the size cap are left out with a note; the summary, deletes and refusals are
-// always shown.
+// listed first, then each change in a collapsed <details> block with a diff. Every part respects a
+// share of the byte limit (opts.MaxBytes, GitHub's comment limit being 65,536 characters): the
+// CAUTION list of deletes and replacements, the refusals, the unmanaged objects and the notes are
+// summarised past a count or their share of bytes; details that would exceed what is left are
+// left out with a note. The summary line and table are always shown.
 func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	limit := opts.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMarkdownBytes
 	}
 	var head, tail strings.Builder
-	fmt.Fprintf(&head, "### qsync plan for owner `%s`\n\n", p.Owner)
+	fmt.Fprintf(&head, "### qsync plan for owner %s\n\n", mdCode(safe(p.Owner)))
 	fmt.Fprintf(&head, "**%s**\n\n", summaryLine(p))
 	if len(p.Changes) > 0 {
 		head.WriteString(summaryTable(p))
 		head.WriteString("\n")
 	}
-	var dels []Change
+	var dels []string
 	for _, c := range p.Changes {
 		if c.Action == ActionDelete || c.Action == ActionReplace {
-			dels = append(dels, c)
+			dels = append(dels, fmt.Sprintf("> - %s %s\n", c.Action, mdCode(keyText(c.Key, c.ID))))
 		}
 	}
 	if len(dels) > 0 {
 		head.WriteString("> [!CAUTION]\n")
 		fmt.Fprintf(&head, "> **%d object%s will be deleted or replaced:**\n", len(dels), plural(len(dels)))
-		for _, c := range dels {
-			fmt.Fprintf(&head, "> - %s %s\n", c.Action, mdCode(keyText(c.Key, c.ID)))
-		}
+		head.WriteString(boundedList(dels, mdMaxCaution, limit/4, func(n int) string {
+			return fmt.Sprintf("> - … and %d more (the table above counts them per kind; `qsync plan` lists every one)\n", n)
+		}))
 		head.WriteString("\n")
 	}
 	if len(p.Refused) > 0 {
 		head.WriteString("> [!WARNING]\n> **Refused (not planned):**\n")
+		var lines []string
 		for _, r := range p.Refused {
-			fmt.Fprintf(&head, "> - %s %s: %s\n", r.Action, mdCode(keyText(r.Key, r.ID)), mdEscape(r.Reason))
+			lines = append(lines, fmt.Sprintf("> - %s %s: %s\n", r.Action, mdCode(keyText(r.Key, r.ID)), mdEscape(safe(r.Reason))))
 		}
+		head.WriteString(boundedList(lines, mdMaxRefused, limit/8, func(n int) string {
+			return fmt.Sprintf("> - … and %d more refusals (`qsync plan` lists every one)\n", n)
+		}))
 		head.WriteString("\n")
 	}
 
 	if len(p.Unmanaged) > 0 {
 		fmt.Fprintf(&tail, "<details><summary>%d unmanaged object%s left alone</summary>\n\n", len(p.Unmanaged), plural(len(p.Unmanaged)))
 		opaque := p.opaqueReasons()
+		var lines []string
 		for _, k := range p.Unmanaged {
 			if why, ok := opaque[k]; ok {
-				fmt.Fprintf(&tail, "- %s: qsync cannot represent it (%s)\n", mdCode(k.String()), mdEscape(why))
+				lines = append(lines, fmt.Sprintf("- %s: qsync cannot represent it (%s)\n", mdCode(k.String()), mdEscape(safe(why))))
 				continue
 			}
-			fmt.Fprintf(&tail, "- %s\n", mdCode(k.String()))
+			lines = append(lines, fmt.Sprintf("- %s\n", mdCode(k.String())))
 		}
+		tail.WriteString(boundedList(lines, mdMaxUnmanaged, limit/8, func(n int) string {
+			return fmt.Sprintf("- … and %d more (`qsync plan` lists every one)\n", n)
+		}))
 		tail.WriteString("\n</details>\n\n")
 	}
+	var notes []string
 	for _, n := range p.Notes {
-		fmt.Fprintf(&tail, "> [!NOTE]\n> %s\n\n", mdEscape(n))
+		notes = append(notes, fmt.Sprintf("> [!NOTE]\n> %s\n\n", mdEscape(safe(n))))
 	}
+	tail.WriteString(boundedList(notes, mdMaxNotes, limit/16, func(n int) string {
+		return fmt.Sprintf("> [!NOTE]\n> … and %d more notes (`qsync plan` shows every one).\n\n", n)
+	}))
 	if len(p.Calls) > 0 {
 		fmt.Fprintf(&tail, "%s\n", callsLine(p))
 	}
@@ -86,6 +110,20 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	}
 	_, err := io.WriteString(w, head.String()+body.String()+tail.String())
 	return err
+}
+
+// boundedList joins lines, at most maxItems of them and at most maxBytes, followed by more(n)
+// when n lines were left out.
+func boundedList(lines []string, maxItems, maxBytes int, more func(n int) string) string {
+	var b strings.Builder
+	for i, l := range lines {
+		if i == maxItems || b.Len()+len(l) > maxBytes {
+			b.WriteString(more(len(lines) - i))
+			break
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 var tableActions = []Action{ActionDelete, ActionReplace, ActionCreate, ActionUpdate, ActionAdopt, ActionRename}

@@ -103,7 +103,7 @@ func headline(c *Change) string {
 	if c.Drift {
 		s += "; its live settings differ from the configuration (changed in the configuration or outside qsync)"
 	}
-	return s
+	return safe(s)
 }
 
 func quote(s string) string {
@@ -121,8 +121,17 @@ func show(name, s string) string {
 	return quote(s)
 }
 
-// fieldLines renders one field change as terraform-like lines (without indentation).
+// fieldLines renders one field change as terraform-like lines (without indentation), every
+// character that could act on a terminal escaped (see safe).
 func fieldLines(fc FieldChange, a Action) []string {
+	out := rawFieldLines(fc, a)
+	for i, l := range out {
+		out[i] = safe(l)
+	}
+	return out
+}
+
+func rawFieldLines(fc FieldChange, a Action) []string {
 	var out []string
 	switch {
 	case fc.Sensitive:
@@ -182,7 +191,7 @@ func renderText(w io.Writer, p *Plan, opts RenderOptions) error {
 			if r.ID != 0 {
 				id = fmt.Sprintf(" (id %d)", r.ID)
 			}
-			fmt.Fprintf(bw, "  %s %s%s: %s %s\n", c.paint(ansiRed, "!"), r.Key, id, r.Action, r.Reason)
+			fmt.Fprintf(bw, "  %s %s%s: %s %s\n", c.paint(ansiRed, "!"), r.Key, id, r.Action, safe(r.Reason))
 		}
 	}
 	if len(p.Changes) > 0 {
@@ -218,14 +227,14 @@ func renderText(w io.Writer, p *Plan, opts RenderOptions) error {
 		opaque := p.opaqueReasons()
 		for _, k := range p.Unmanaged {
 			if why, ok := opaque[k]; ok {
-				fmt.Fprintf(bw, "  %s: qsync cannot represent it (%s)\n", k, why)
+				fmt.Fprintf(bw, "  %s: qsync cannot represent it (%s)\n", k, safe(why))
 				continue
 			}
 			fmt.Fprintf(bw, "  %s\n", k)
 		}
 	}
 	for _, n := range p.Notes {
-		fmt.Fprintf(bw, "\nNote: %s\n", n)
+		fmt.Fprintf(bw, "\nNote: %s\n", safe(n))
 	}
 	if len(p.Calls) > 0 {
 		fmt.Fprintf(bw, "\n%s\n", callsLine(p))

@@ -14,8 +14,9 @@ type orderGroup int
 // The order groups. Groups of different phases never meet, so two names share the value 0.
 const (
 	// groupRelease runs first in its phase: deletes. In phase 1 the delete half of a vault
-	// replacement; in phase 2 the delete half of a record replacement and record deletes that
-	// free a title or IPs another record takes; in phases 4 and 5 every delete.
+	// replacement; in phase 2 record deletes that free a title or IPs another record takes; in
+	// phase 3 the delete half of a record replacement (sorted with the record creates, each
+	// just before its create); in phases 4 and 5 every delete.
 	groupRelease orderGroup = 0
 	// groupRecordCreate holds the record creates of phase 3, which run before its remaining
 	// record updates (DESIGN.md "Ordering" 3: record creates, then the remaining updates).
@@ -41,6 +42,10 @@ type proto struct {
 	adds    spec.IPSet // IPs this call needs free (in exgroup)
 	exgroup string
 	vault   string // title of the vault this call creates
+	// replaces marks the delete half of a replacement; replaced, on the create half, is that
+	// delete.
+	replaces bool
+	replaced *proto
 }
 
 // sortKey sorts calls of one phase and group by their first key.
@@ -114,8 +119,8 @@ func (sp *stepPlanner) add(p *proto) *proto {
 }
 
 // planSteps turns the items into ordered, batched API calls (see the Phase constants and
-// orderGroup): vaults; then releases of titles and IPs; record creates and the remaining record
-// updates; record deletes; vault deletes. Record updates with identical parameters, secret
+// orderGroup): vaults; then releases of titles and IPs; record creates (replacements one object
+// at a time) and the remaining record updates; record deletes; vault deletes. Record updates with identical parameters, secret
 // references and vault reference in one phase are batched into one call; all record deletes of
 // one kind in one phase are one call.
 func (b *builder) planSteps() ([]Step, error) {
@@ -131,7 +136,8 @@ func (b *builder) planSteps() ([]Step, error) {
 			sp.create(it)
 		case it.action == ActionReplace:
 			del := sp.replacedDelete(it)
-			sp.create(it).deps[del] = true
+			c := sp.create(it)
+			c.deps[del], c.replaced = true, del
 		case it.d.Kind == spec.KindVault:
 			sp.vaultUpdate(it)
 		default:
@@ -140,6 +146,9 @@ func (b *builder) planSteps() ([]Step, error) {
 	}
 	protos := batch(sp.protos)
 	if err := link(protos); err != nil {
+		return nil, err
+	}
+	if err := chainReplacements(protos); err != nil {
 		return nil, err
 	}
 	return order(protos)
@@ -171,16 +180,17 @@ func (sp *stepPlanner) recordDelete(it *item) {
 	sp.add(p)
 }
 
-// replacedDelete deletes the live half of a replacement: in phase 1 for a vault, in phase 2 for a
-// record, so the create can take its title and IPs.
+// replacedDelete deletes the live half of a replacement, in the phase of its create (phase 1 for
+// a vault, 3 for a record) and never batched: replacements run one object at a time (delete,
+// create), each after the previous replacement's create (see chainReplacements), so a create
+// Qualys refuses stops the run after one loss.
 func (sp *stepPlanner) replacedDelete(it *item) *proto {
 	l := it.l
 	p := deleteProto(l)
-	p.removes, p.exgroup = l.IPs, it.group()
+	p.removes, p.exgroup, p.replaces = l.IPs, it.group(), true
+	p.step.Phase = PhaseRecords
 	if l.Kind == spec.KindVault {
 		p.step.Phase = PhaseVaults
-	} else {
-		p.step.Phase, p.batch = PhaseRelease, true
 	}
 	return sp.add(p)
 }

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -27,13 +28,17 @@ import (
 // maxPlanBytes bounds the size of a saved plan Read accepts.
 const maxPlanBytes = 64 << 20
 
-// WriteFile saves p to path (plan.Save's JSON), readable by its owner only.
+// WriteFile saves p to path (plan.Save's JSON), readable by its owner only. The configuration
+// paths are stored relative to the plan file's directory when the files are inside it, absolute
+// otherwise (see StorePaths), so `qsync apply PATH` works from any directory.
 func WriteFile(path string, p *plan.Plan) error {
+	out := *p
+	out.Config = StorePaths(path, p.Config)
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("save plan: %w", err)
 	}
-	if err := plan.Save(f, p); err != nil {
+	if err := plan.Save(f, &out); err != nil {
 		f.Close()
 		return fmt.Errorf("save plan %s: %w", path, err)
 	}
@@ -43,7 +48,31 @@ func WriteFile(path string, p *plan.Plan) error {
 	return nil
 }
 
-// ReadFile reads and checks the plan file at path (see Read). Its errors name the file.
+// StorePaths returns the configuration paths as a plan file at planPath stores them: relative to
+// the plan file's directory for files inside it (so a checkout moved with its plan still works),
+// absolute for the others. A path that cannot be made absolute is kept as given.
+func StorePaths(planPath string, files []string) []string {
+	dir, err := filepath.Abs(filepath.Dir(planPath))
+	if err != nil {
+		return files
+	}
+	out := make([]string, len(files))
+	for i, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			out[i] = f
+			continue
+		}
+		out[i] = abs
+		if rel, err := filepath.Rel(dir, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			out[i] = filepath.ToSlash(rel)
+		}
+	}
+	return out
+}
+
+// ReadFile reads and checks the plan file at path (see Read). Its errors name the file. Relative
+// configuration paths are resolved against the plan file's directory.
 func ReadFile(path string) (*plan.Plan, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -54,7 +83,43 @@ func ReadFile(path string) (*plan.Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("saved plan %s: %w", path, err)
 	}
+	for i, c := range p.Config {
+		if c = filepath.FromSlash(c); !filepath.IsAbs(c) {
+			p.Config[i] = filepath.Join(filepath.Dir(path), c)
+		}
+	}
 	return p, nil
+}
+
+// CheckFlags refuses planning choices given to `apply PLANFILE`: a saved plan is applied exactly
+// as reviewed, with the choices it was made with (recorded in its flags), so --adopt,
+// --allow-deletes, --allow-replace or --push-secrets cannot change what it does.
+func CheckFlags(p *plan.Plan, given plan.Flags) error {
+	names := flagNames(given)
+	if len(names) == 0 {
+		return nil
+	}
+	made := "no flags"
+	if m := flagNames(p.Flags); len(m) > 0 {
+		made = strings.Join(m, " ")
+	}
+	return fmt.Errorf("refusing %s with a saved plan: a saved plan is applied exactly as it was made and reviewed (made with: %s); "+
+		"make a new plan with the flag (qsync plan %s -out FILE), or apply the configuration instead of the plan file",
+		strings.Join(names, ", "), made, strings.Join(names, " "))
+}
+
+// flagNames names the planning choices set in f, as command-line flags.
+func flagNames(f plan.Flags) []string {
+	var on []string
+	for _, x := range []struct {
+		name string
+		on   bool
+	}{{"--adopt", f.Adopt}, {"--allow-deletes", f.AllowDeletes}, {"--allow-replace", f.AllowReplace}, {"--push-secrets", f.PushSecrets}} {
+		if x.on {
+			on = append(on, x.name)
+		}
+	}
+	return on
 }
 
 // Read decodes and checks a saved plan: the format version, and that the steps are well formed
@@ -189,17 +254,24 @@ func IsPlanFile(path string) bool {
 	return bytes.HasPrefix(bytes.TrimSpace(head[:n]), []byte("{"))
 }
 
-// ConfigDigest hashes the configuration files' names and contents, in sorted order: the
-// plan.Plan.ConfigDigest of a plan made from them.
+// ConfigDigest hashes the configuration files' contents, independent of their order and of the
+// paths they are read through (so a plan applied from another directory, or with its paths stored
+// relative to the plan file, has the same digest): the plan.Plan.ConfigDigest of a plan made
+// from them.
 func ConfigDigest(files []string) (string, error) {
-	h := sha256.New()
-	for _, f := range slices.Sorted(slices.Values(files)) {
+	sums := make([]string, 0, len(files))
+	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return "", fmt.Errorf("config digest: %w", err)
 		}
-		fmt.Fprintf(h, "%s\x00%d\x00", f, len(b))
-		h.Write(b)
+		sum := sha256.Sum256(b)
+		sums = append(sums, hex.EncodeToString(sum[:]))
+	}
+	slices.Sort(sums)
+	h := sha256.New()
+	for _, s := range sums {
+		fmt.Fprintf(h, "%s\x00", s)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -262,7 +334,7 @@ func staleObjects(p *plan.Plan, live *spec.Document) []string {
 // opts carries what the flags do not record: the secret key and resolver. A plan made with
 // another QSYNC_SECRET_KEY, or secret values changed since, differs too.
 func Verify(saved *plan.Plan, desired, live *spec.Document, opts plan.Options) error {
-	opts.Adopt, opts.AllowDeletes, opts.PushSecrets = saved.Flags.Adopt, saved.Flags.AllowDeletes, saved.Flags.PushSecrets
+	opts = opts.WithFlags(saved.Flags)
 	if opts.Owner == "" && desired != nil {
 		opts.Owner = desired.Owner
 	}
@@ -288,6 +360,9 @@ func firstDiff(saved, now *plan.Plan) string {
 		b, _ := json.Marshal(v) // plain data
 		return string(b)
 	}
+	if d := changeDiff(saved, now); d != "" {
+		return d
+	}
 	if len(saved.Steps) != len(now.Steps) {
 		return fmt.Sprintf("it has %d step(s), the plan made now has %d", len(saved.Steps), len(now.Steps))
 	}
@@ -312,4 +387,44 @@ func firstDiff(saved, now *plan.Plan) string {
 		return "its digests of live objects differ"
 	}
 	return ""
+}
+
+// changeDiff names the objects whose change differs between a saved plan and the plan made now
+// (a change only one of them has, or another action, or another refusal), so a refusal caused by
+// an object the saved plan does not touch names it ("" when the two agree on every object).
+func changeDiff(saved, now *plan.Plan) string {
+	actions := func(p *plan.Plan) map[string]string {
+		m := map[string]string{}
+		for _, c := range p.Changes {
+			m[c.Key.String()] = string(c.Action)
+		}
+		for _, r := range p.Refused {
+			m[r.Key.String()] = "refused " + string(r.Action)
+		}
+		return m
+	}
+	a, b := actions(saved), actions(now)
+	var diffs []string
+	for k, act := range b {
+		if a[k] != act {
+			diffs = append(diffs, fmt.Sprintf("%s: %s now (saved plan: %s)", k, act, orNothing(a[k])))
+		}
+	}
+	for k, act := range a {
+		if _, ok := b[k]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s: nothing now (saved plan: %s)", k, act))
+		}
+	}
+	if len(diffs) == 0 {
+		return ""
+	}
+	slices.Sort(diffs)
+	return "these objects changed since: " + strings.Join(diffs, "; ")
+}
+
+func orNothing(s string) string {
+	if s == "" {
+		return "nothing"
+	}
+	return s
 }

@@ -87,6 +87,12 @@ func TestWriteReadRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := *p
+	// A configuration outside the plan file's directory is stored, and read back, absolute.
+	want.Config = []string{}
+	for _, c := range p.Config {
+		abs, _ := filepath.Abs(c)
+		want.Config = append(want.Config, abs)
+	}
 	want.Changes = append([]plan.Change{}, p.Changes...)
 	for i := range want.Changes {
 		want.Changes[i].Before, want.Changes[i].After = nil, nil
@@ -260,4 +266,44 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("save is not stable:\n%s\n%s", a.String(), b.String())
 		}
 	})
+}
+
+// TestConfigPathsStored: configuration inside the plan file's directory is stored relative to it,
+// the rest absolute; read back, both resolve to the files wherever qsync runs.
+func TestConfigPathsStored(t *testing.T) {
+	dir := t.TempDir()
+	inside, outside := filepath.Join(dir, "config", "q.yaml"), filepath.Join(t.TempDir(), "o.yaml")
+	got := StorePaths(filepath.Join(dir, "plan.json"), []string{inside, outside})
+	if want := []string{"config/q.yaml", outside}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("stored %q, want %q", got, want)
+	}
+	p, _, _ := build(t)
+	p.Config = []string{inside, outside}
+	path := filepath.Join(dir, "plan.json")
+	if err := WriteFile(path, p); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir()) // apply from elsewhere
+	back, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Config, []string{inside, outside}) {
+		t.Errorf("read back %q", back.Config)
+	}
+}
+
+// TestCheckFlags: planning flags given to apply with a saved plan are refused, naming them and
+// the flags the plan was made with.
+func TestCheckFlags(t *testing.T) {
+	p := &plan.Plan{Flags: plan.Flags{AllowDeletes: true}}
+	if err := CheckFlags(p, plan.Flags{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []plan.Flags{{PushSecrets: true}, {Adopt: true}, {AllowDeletes: true}, {AllowReplace: true}} {
+		err := CheckFlags(p, f)
+		if err == nil || !strings.Contains(err.Error(), "with a saved plan") || !strings.Contains(err.Error(), "made with: --allow-deletes") {
+			t.Errorf("%+v: err = %v", f, err)
+		}
+	}
 }

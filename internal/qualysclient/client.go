@@ -104,6 +104,9 @@ const (
 	noticeThreshold    = 5 * time.Second
 	backoffBase        = 2 * time.Second
 	backoffCap         = 2 * time.Minute
+	// concurrencyWaitCap caps one wait after a concurrency refusal (1960): a call
+	// in flight finishes in seconds, so a long wait only delays the run.
+	concurrencyWaitCap = 30 * time.Second
 )
 
 // New returns a Client for cfg, filling in defaults. It refuses plain http
@@ -647,7 +650,19 @@ func (c *Client) waitNotBefore(ctx context.Context, r *request) error {
 // throttleWait is how long to wait after a 409 1960/1965: the
 // X-RateLimit-ToWait-Sec header, else the SECONDS_TO_WAIT item, else capped
 // exponential backoff with jitter.
+//
+// A concurrency refusal (1960) is about calls in flight, which finish in
+// seconds, not about the rate window: whatever is announced, its wait is at
+// most concurrencyWaitCap (a storm of 1960s never backs off to minutes).
 func throttleWait(h http.Header, sr *simpleReturn, attempt int) time.Duration {
+	d := rateWait(h, sr, attempt)
+	if sr.Code == 1960 {
+		d = min(d, concurrencyWaitCap)
+	}
+	return d
+}
+
+func rateWait(h http.Header, sr *simpleReturn, attempt int) time.Duration {
 	if n, ok := headerInt(h, "X-RateLimit-ToWait-Sec"); ok && n > 0 {
 		return time.Duration(n) * time.Second
 	}
@@ -688,7 +703,11 @@ func (c *Client) wait(ctx context.Context, r *request, d time.Duration, code int
 	c.stats.Waited += d
 	c.mu.Unlock()
 	if err := c.cfg.Sleep(ctx, d); err != nil {
-		return fmt.Errorf("%s: waiting out the Qualys rate limit: %w", r.op, err)
+		what := "rate limit"
+		if code == 1960 {
+			what = "concurrency limit"
+		}
+		return fmt.Errorf("%s: waiting out the Qualys %s: %w", r.op, what, err)
 	}
 	return nil
 }

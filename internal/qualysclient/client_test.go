@@ -288,3 +288,21 @@ func TestInvalidListFiltersSendNothing(t *testing.T) {
 		t.Error("id_min > id_max accepted")
 	}
 }
+
+// TestConcurrencyStormWait: a 1960 (concurrency) refusal is not waited out as a rate limit: a
+// ToWait of 15 minutes, SECONDS_TO_WAIT or the backoff after many attempts are all capped.
+func TestConcurrencyStormWait(t *testing.T) {
+	h := http.Header{}
+	h.Set("X-RateLimit-ToWait-Sec", "900")
+	for attempt := range 12 {
+		if d := throttleWait(h, &simpleReturn{Code: 1960}, attempt); d > concurrencyWaitCap || d <= 0 {
+			t.Fatalf("attempt %d: wait %s, want at most %s", attempt, d, concurrencyWaitCap)
+		}
+	}
+	if d := throttleWait(h, &simpleReturn{Code: 1960, Items: map[string]string{"SECONDS_TO_WAIT": "600"}}, 0); d != concurrencyWaitCap {
+		t.Errorf("SECONDS_TO_WAIT 600: wait %s", d)
+	}
+	if d := throttleWait(h, &simpleReturn{Code: 1965}, 0); d != 900*time.Second {
+		t.Errorf("1965 keeps the announced wait: %s", d)
+	}
+}

@@ -180,6 +180,8 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 			o.Adopt, _ = val.(bool)
 		case "protect":
 			o.Protect, _ = val.(bool)
+		case "allow_replace":
+			o.AllowReplace, _ = val.(bool)
 		case "ips":
 			if !vault {
 				l.ips(f, p, val, o, x)

@@ -74,7 +74,7 @@ func GenerateConfigReference() ([]byte, error) {
 			fmt.Fprintf(&b, "| `sub_type` | `type: %s` records only: %s (omit for a plain `%s` record). |\n", k, orList(subs), k)
 		}
 	}
-	for _, k := range []string{"title", "previous_titles", "comments", "adopt", "protect"} {
+	for _, k := range []string{"title", "previous_titles", "comments", "adopt", "protect", "allow_replace"} {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", k, cell(sd.Defs[k].Description))
 	}
 	fmt.Fprintf(&b, "| `ips` | Records only. %s Compared as address sets. |\n", cell(sd.Defs["ips"].Description))

@@ -90,6 +90,8 @@ type Object struct {
 
 	Adopt   bool `json:"adopt,omitempty"`
 	Protect bool `json:"protect,omitempty"`
+	// AllowReplace consents to a replacement of this object (see plan.Options.AllowReplace).
+	AllowReplace bool `json:"allow_replace,omitempty"`
 
 	// Live-only facts.
 	ID int64 `json:"id,omitempty"`

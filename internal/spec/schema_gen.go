@@ -23,8 +23,8 @@ const titlePattern = `^\S(.*\S)?$`
 // commonRecordKeys and commonVaultKeys are the keys every record or vault accepts besides the
 // fields of its descriptor table.
 var (
-	commonRecordKeys = []string{"type", "title", "previous_titles", "comments", "ips", "login", "adopt", "protect"}
-	commonVaultKeys  = []string{"type", "title", "previous_titles", "comments", "adopt", "protect"}
+	commonRecordKeys = []string{"type", "title", "previous_titles", "comments", "ips", "login", "adopt", "protect", "allow_replace"}
+	commonVaultKeys  = []string{"type", "title", "previous_titles", "comments", "adopt", "protect", "allow_replace"}
 )
 
 // GenerateSchema returns the JSON Schema of qsync's YAML files, generated from the descriptor tables
@@ -51,6 +51,8 @@ func GenerateSchema() ([]byte, error) {
 			"description": "Free text. qsync appends its ownership marker line, so keep it shorter than 1999 characters."},
 		"adopt":   obj{"type": "boolean", "description": "Take over a live object with this title that qsync does not manage yet."},
 		"protect": obj{"type": "boolean", "description": "Refuse any delete or replacement of this object."},
+		"allow_replace": obj{"type": "boolean", "description": "Consent to replacing this object (delete, then create with a new Qualys ID) " +
+			"when a field Qualys cannot change in place changes; without it (or --allow-replace) the replacement is refused."},
 		"ips": obj{"type": "array", "minItems": 1,
 			"description": "Target addresses: single IPs, ranges (a-b) or CIDR prefixes, IPv4 or IPv6.",
 			"items":       obj{"type": "string", "minLength": 1, "description": "10.0.0.1, 10.0.0.1-10.0.0.9, 10.0.0.0/24 or 2001:db8::/64."}},

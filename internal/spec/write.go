@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"maps"
@@ -19,6 +21,9 @@ type WriteOptions struct {
 	// SecretRefs adds an {env: SecretEnvName(...)} reference for every secret an object needs but
 	// does not reference (export: Qualys never returns secrets, so live objects have none).
 	SecretRefs bool
+	// EnvNames, when set, names the references SecretRefs adds (nil: SecretEnvName); see
+	// NewEnvNames.
+	EnvNames *EnvNames
 	// Comment, when set, returns a comment written above each object (e.g. export's "managed by
 	// owner secops"); "" writes none. Load ignores comments, so they do not change the Document.
 	Comment func(o *Object) string
@@ -115,7 +120,7 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 		if f.Type == TypeSecret {
 			ref, ok := o.Secrets[f.Name]
 			if !ok && opts.SecretRefs && needsSecret(o, def, f) {
-				ref, ok = SecretRef{Env: SecretEnvName(o.Kind, o.Title, f.Name)}, true
+				ref, ok = SecretRef{Env: opts.EnvNames.Name(o.Kind, o.Title, f.Name)}, true
 			}
 			if ok {
 				addKey(m, f.Name, secretNode(ref))
@@ -178,6 +183,80 @@ func needsSecret(o *Object, def *KindDef, f *FieldDef) bool {
 // e.g. SecretEnvName(KindUnix, "core-switches", "password") is QSYNC_UNIX_CORE_SWITCHES_PASSWORD.
 func SecretEnvName(kind Kind, title, param string) string {
 	return "QSYNC_" + envPart(string(kind)) + "_" + envPart(title) + "_" + envPart(param)
+}
+
+// EnvNames gives every secret parameter of a set of objects its own environment variable name.
+// SecretEnvName folds case and turns other characters into underscores, so titles such as
+// "db-1", "db_1" and "DB 1" (or two emoji titles) would share one variable, and one value would
+// overwrite the others' passwords. When names collide, every object sharing one gets a suffix
+// from a hash of its kind and title before the parameter (QSYNC_MYSQL_DB_1_3F2A9C_PASSWORD):
+// deterministic, and the same for a title whatever the order of the objects.
+type EnvNames struct {
+	names  map[envKey]string
+	shared map[string]string // suffixed name -> the name it would have shared
+}
+
+type envKey struct {
+	kind         Kind
+	title, param string
+}
+
+// NewEnvNames names the secret parameters of objs (every secret field of each object's kind).
+func NewEnvNames(objs []*Object) *EnvNames {
+	byName := map[string][]envKey{}
+	for _, o := range objs {
+		def := o.Def()
+		if def == nil {
+			continue
+		}
+		for i := range def.Fields {
+			if f := &def.Fields[i]; f.Type == TypeSecret {
+				k := envKey{o.Kind, o.Title, f.Name}
+				n := SecretEnvName(k.kind, k.title, k.param)
+				if !slices.Contains(byName[n], k) {
+					byName[n] = append(byName[n], k)
+				}
+			}
+		}
+	}
+	n := &EnvNames{names: map[envKey]string{}, shared: map[string]string{}}
+	for name, keys := range byName {
+		titles := map[Key]bool{}
+		for _, k := range keys {
+			titles[Key{Kind: k.kind, Title: k.title}] = true
+		}
+		for _, k := range keys {
+			if len(titles) < 2 {
+				n.names[k] = name
+				continue
+			}
+			sum := sha256.Sum256([]byte(string(k.kind) + "\x00" + k.title))
+			u := "QSYNC_" + envPart(string(k.kind)) + "_" + envPart(k.title) + "_" + strings.ToUpper(hex.EncodeToString(sum[:3])) + "_" + envPart(k.param)
+			n.names[k], n.shared[u] = u, name
+		}
+	}
+	return n
+}
+
+// Shared returns the name that name (from Name) replaces because several objects would have
+// shared it, and whether it does.
+func (n *EnvNames) Shared(name string) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	base, ok := n.shared[name]
+	return base, ok
+}
+
+// Name returns the variable of an object's secret parameter: the one NewEnvNames chose, else
+// SecretEnvName (also for a nil EnvNames).
+func (n *EnvNames) Name(kind Kind, title, param string) string {
+	if n != nil {
+		if name, ok := n.names[envKey{kind, title, param}]; ok {
+			return name
+		}
+	}
+	return SecretEnvName(kind, title, param)
 }
 
 func envPart(s string) string {

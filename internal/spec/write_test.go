@@ -128,3 +128,29 @@ func TestSecretEnvName(t *testing.T) {
 		})
 	}
 }
+
+func TestEnvNamesUnique(t *testing.T) {
+	var objs []*Object
+	for _, title := range []string{"db-1", "db_1", "DB 1", "🔥", "🚀", "plain"} {
+		objs = append(objs, &Object{Kind: KindMySQL, Title: title})
+	}
+	n := NewEnvNames(objs)
+	seen := map[string]string{}
+	for _, o := range objs {
+		name := n.Name(o.Kind, o.Title, "password")
+		if prev, dup := seen[name]; dup {
+			t.Errorf("%q and %q share %s", prev, o.Title, name)
+		}
+		seen[name] = o.Title
+	}
+	if got := n.Name(KindMySQL, "plain", "password"); got != "QSYNC_MYSQL_PLAIN_PASSWORD" {
+		t.Errorf("plain = %s", got)
+	}
+	if base, ok := n.Shared(n.Name(KindMySQL, "🔥", "password")); !ok || base != "QSYNC_MYSQL_X_PASSWORD" {
+		t.Errorf("shared = %q %v", base, ok)
+	}
+	// Stable: the same name whatever the order and whatever else is exported with it.
+	if a, b := NewEnvNames(objs[:2]).Name(KindMySQL, "db-1", "password"), n.Name(KindMySQL, "db-1", "password"); a != b {
+		t.Errorf("%s != %s", a, b)
+	}
+}
