@@ -171,13 +171,17 @@ func (ix *rangeIndex) overlapping(r netipx.IPRange, hits map[int]bool) {
 }
 
 // guard applies the safety rules: the delete threshold and failing closed on an incomplete read.
+// A replacement deletes the live object before it creates the new one, so it counts as a delete
+// in every rule. The threshold applies per kind and across the owner's whole estate (every
+// managed vault and record), so spreading deletes over many kinds does not pass it.
 func (b *builder) guard() error {
 	managed := map[spec.Kind]int{}
 	deletes := map[spec.Kind]int{}
-	creates, dels := 0, 0
+	creates, dels, managedAll := 0, 0, 0
 	for _, it := range b.items {
 		if it.l != nil && it.managed {
 			managed[it.l.Kind]++
+			managedAll++
 		}
 		switch it.action {
 		case ActionDelete:
@@ -186,6 +190,7 @@ func (b *builder) guard() error {
 		case ActionCreate:
 			creates++
 		case ActionReplace:
+			deletes[it.l.Kind]++
 			creates++
 			dels++
 		}
@@ -197,11 +202,16 @@ func (b *builder) guard() error {
 	if b.opts.AllowDeletes {
 		return nil
 	}
+	over := func(n, m int) bool {
+		return m >= b.opts.DeleteMinCount && float64(n) > b.opts.DeleteThreshold*float64(m)
+	}
 	for _, k := range slices.Sorted(maps.Keys(deletes)) {
-		n, m := deletes[k], managed[k]
-		if m >= b.opts.DeleteMinCount && float64(n) > b.opts.DeleteThreshold*float64(m) {
+		if n, m := deletes[k], managed[k]; over(n, m) {
 			return &RefusedError{Kind: k, Deletes: n, Managed: m, Threshold: b.opts.DeleteThreshold}
 		}
+	}
+	if over(dels, managedAll) {
+		return &RefusedError{Owner: b.owner, Deletes: dels, Managed: managedAll, Threshold: b.opts.DeleteThreshold}
 	}
 	return nil
 }

@@ -43,8 +43,9 @@
 //     it guards objects still in the configuration, including one found through previous_titles.
 //     A managed object removed from the configuration carries no protect flag any more, so protect
 //     cannot stop its delete: the delete threshold and the review of the plan do. Deletes of more
-//     than DeleteThreshold of the managed objects of a kind (when at least DeleteMinCount exist)
-//     are refused with a *RefusedError unless AllowDeletes. Unless the live document is Complete
+//     than DeleteThreshold of the managed objects of a kind, or of all the objects the owner
+//     manages (when at least DeleteMinCount exist), are refused with a *RefusedError unless
+//     AllowDeletes; a replacement counts as a delete (checks.go, guard). Unless the live document is Complete
 //     (a fact live.Read records), any create or delete is refused (ErrLiveIncomplete): "not
 //     seen" never becomes "delete" or "create again".
 //  6. Order and batch (steps.go, order.go; see Step, the Phase constants and orderGroup).
