@@ -53,6 +53,48 @@ func (b *builder) checkVaultUse() {
 	}
 }
 
+// checkUnwritable refuses, before anything is sent, a create or replacement of a vault whose type
+// qsync cannot write (spec.KindDef.Unwritable: Qualys does not document its create parameters),
+// and an update that would change its settings or secrets. Adopting one, renaming it and
+// changing its comments stay possible: those send only the title and comments.
+func (b *builder) checkUnwritable() {
+	for _, it := range b.items {
+		if it.d == nil || it.def == nil || it.def.Unwritable == "" {
+			continue
+		}
+		var what string
+		switch it.action {
+		case ActionCreate, ActionReplace:
+			what = string(it.action)
+		case ActionUpdate, ActionAdopt, ActionRename:
+			if sends := settingsSent(it); len(sends) > 0 {
+				what = "change " + strings.Join(sends, ", ") + " of"
+			}
+		}
+		if what == "" {
+			continue
+		}
+		b.diags.add(it.d, it.d.Key(), "qsync cannot %s vault type %s (%s); create it in Qualys, then name it in logins or adopt it with only title and comments",
+			what, it.def.Type, it.def.Unwritable)
+	}
+}
+
+// settingsSent lists, sorted, the parameters and secrets an in-place update of it sends besides
+// its title, comments and the vault type every vault update carries.
+func settingsSent(it *item) []string {
+	var out []string
+	for p := range it.params {
+		if p != "title" && p != "comments" && p != "type" {
+			out = append(out, p)
+		}
+	}
+	for p := range it.secrets {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // checkIPConflicts reports desired records whose IPs a live record keeps: one that qsync does not
 // manage, or one whose change was refused. Qualys allows an IP in only one record of an
 // exclusivity group (the unix family, windows).

@@ -134,7 +134,11 @@ func GenerateConfigReference() ([]byte, error) {
 		if len(d.Fields) > 0 {
 			writeFieldTable(&b, d.Fields)
 		} else {
-			b.WriteString("No settings qsync knows: declare it with `title` and `type` (and `comments`), or manage it in Qualys and name it in logins.\n")
+			b.WriteString("No settings qsync knows.\n")
+		}
+		if d.Unwritable != "" {
+			b.WriteString("\nqsync does not create, replace or change the settings of this vault type (" + d.Unwritable +
+				"): make it in Qualys, then name it in logins or adopt it (only its comments are written).\n")
 		}
 		if len(d.LoginParams) > 0 {
 			fmt.Fprintf(&b, "\nRecord `login` parameters for a %s vault:\n\n| key | required | description |\n|---|---|---|\n", d.Type)

@@ -79,6 +79,11 @@ type KindDef struct {
 	// WarnExclusiveGroups names groups whose records should not share an IP with a record of this
 	// kind, by a secondary source only: an overlap is a warning, not an error (network_ssh and unix).
 	WarnExclusiveGroups []string
+	// Unwritable is non-empty for a vault type whose create and update parameters Qualys does
+	// not document publicly, and says so: records may log in through such a vault and it may be
+	// adopted (only its comments are written), but plan refuses to create or replace one, or to
+	// change its settings, before anything is sent.
+	Unwritable string
 	// Opaque is non-empty for a kind known by its endpoint slug only, and is the reason: live lists
 	// its records and reads each as opaque (spec.Object.Opaque) with this reason, so they are never
 	// changed but their IPs still count in ExclusiveGroup; the loader refuses to declare one. Such
@@ -283,6 +288,10 @@ func loginParam(name, element, doc string, required, unverified bool) FieldDef {
 	return FieldDef{Name: name, Element: element, Type: TypeString, Required: required, Unverified: unverified, Doc: doc}
 }
 
+// undocumentedVault is the Unwritable reason of the vault types REFERENCE.md §4.2 lists as "not
+// recovered".
+const undocumentedVault = "the create and update parameters of this vault type are not documented publicly"
+
 // cyberArkLogin are CyberArk AIM's record-side parameters: the Qualys pages name file, a secondary
 // source folder (RECORD_KINDS.md §4.2; called vault_folder and vault_file before).
 var cyberArkLogin = []FieldDef{
@@ -299,8 +308,10 @@ var cyberArkPIMLogin = []FieldDef{
 
 var vaultKinds = []KindDef{
 	{Kind: KindVault, Type: "arcon_pam", QualysType: "ARCON PAM", Doc: "ARCON PAM vault (settings not documented publicly).",
+		Unwritable:  undocumentedVault,
 		LoginParams: []FieldDef{loginParam("vault_service_type", "VAULT_SERVICE_TYPE", "Service type from ARCON's predefined list.", true, false)}},
 	{Kind: KindVault, Type: "azure_key", QualysType: "Azure Key", Doc: "Azure Key Vault (settings not documented publicly).",
+		Unwritable:  undocumentedVault,
 		LoginParams: []FieldDef{loginParam("ak_secret_name", "VAULT_AK_SECRET_NAME", "Name of the secret in Azure Key Vault.", true, false)}},
 	{Kind: KindVault, Type: "beyondtrust", QualysType: "BeyondTrust PBPS", Doc: "BeyondTrust Password Safe (PBPS) vault.",
 		Fields: []FieldDef{
@@ -386,10 +397,12 @@ var vaultKinds = []KindDef{
 			loginParam("vault_secret_kv_name", "VAULT_SECRET_KV_NAME", "Secret name.", true, true),
 			loginParam("vault_secret_kv_key", "VAULT_SECRET_KV_KEY", "Key within the secret.", true, true),
 		}},
-	{Kind: KindVault, Type: "hitachi_id_pam", QualysType: "Hitachi ID PAM", Doc: "Hitachi ID PAM vault.",
+	{Kind: KindVault, Type: "hitachi_id_pam", QualysType: "Hitachi ID PAM", Doc: "Hitachi ID PAM vault (settings not documented publicly).",
+		Unwritable: undocumentedVault,
 		LoginParams: []FieldDef{{Name: "resource_id", Element: "VAULT_RESOURCE_ID", Type: TypeInt, Unverified: true,
 			Doc: "Resource ID of the account in Hitachi ID PAM (optional; the list element name is inferred)."}}},
 	{Kind: KindVault, Type: "lieberman", QualysType: "Lieberman ERPM", Doc: "Lieberman ERPM vault (settings not documented publicly).",
+		Unwritable: undocumentedVault,
 		LoginParams: []FieldDef{
 			loginParam("vault_ns_type", "VAULT_NS_TYPE", "Namespace type.", true, true),
 			loginParam("vault_ns_name", "VAULT_NS_NAME", "Namespace name.", true, true),
