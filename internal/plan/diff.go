@@ -25,6 +25,26 @@ func canon(f *spec.FieldDef, attrs map[string]string) string {
 	return c
 }
 
+// managed reports whether the configuration manages field f of object d, and its canonical value:
+// a field the configuration omits is unmanaged (neither sent nor compared), unless Qualys
+// documents its default, which the loader then fills in (spec.FieldDef.DefaultDocumented).
+func managed(f *spec.FieldDef, d *spec.Object) (string, bool) {
+	if _, ok := d.Attrs[f.Name]; !ok {
+		return "", false
+	}
+	return canon(f, d.Attrs), true
+}
+
+// createValue is the value a create sends for field f of d ("" for none): a managed value,
+// except a documented default that Qualys applies by itself (unless the field is required).
+func createValue(f *spec.FieldDef, d *spec.Object) string {
+	v, ok := managed(f, d)
+	if !ok || (v == f.OmittedDefault() && !f.Required) {
+		return ""
+	}
+	return v
+}
+
 // compared reports whether field f of an object with the given login is compared and sent: secrets
 // never (they are write-only), basic-login fields only with basic login on both sides.
 func compared(f *spec.FieldDef, desiredLogin, liveLogin *spec.VaultLogin) bool {
@@ -56,7 +76,11 @@ func replaceReason(it *item) string {
 		if !f.Immutable || f.Type == spec.TypeSecret {
 			continue
 		}
-		if a, c := canon(f, l.Attrs), canon(f, d.Attrs); a != c {
+		c, ok := managed(f, d)
+		if !ok {
+			continue
+		}
+		if a := canon(f, l.Attrs); a != c {
 			return fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", f.Name, orNone(a), orNone(c))
 		}
 	}
@@ -91,7 +115,7 @@ func createChanges(it *item, vi vaultInfo, hasVault bool) []FieldChange {
 		if !compared(f, d.Login, nil) {
 			continue
 		}
-		if v := canon(f, d.Attrs); v != "" {
+		if v := createValue(f, d); v != "" {
 			fields = append(fields, valueChange(f.Name, f.Type, "", v))
 		}
 	}
@@ -175,7 +199,7 @@ func settingChanges(it *item) ([]FieldChange, int) {
 	for i := range it.def.Fields {
 		f := &it.def.Fields[i]
 		if f.Basic && toBasic && f.Type != spec.TypeSecret {
-			if v := canon(f, d.Attrs); v != "" {
+			if v, _ := managed(f, d); v != "" {
 				fields = append(fields, valueChange(f.Name, f.Type, "", v))
 			}
 			continue
@@ -183,7 +207,11 @@ func settingChanges(it *item) ([]FieldChange, int) {
 		if !compared(f, d.Login, l.Login) {
 			continue
 		}
-		ov, nv := canon(f, l.Attrs), canon(f, d.Attrs)
+		nv, ok := managed(f, d)
+		if !ok {
+			continue // omitted: unmanaged
+		}
+		ov := canon(f, l.Attrs)
 		if ov == nv {
 			if nv != "" {
 				unchanged++

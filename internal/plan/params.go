@@ -12,7 +12,8 @@ import (
 // the steps (steps.go), which may split them off into a call of their own. Secrets travel as
 // references beside the parameters (item.secrets), never in them.
 
-// createParams returns the parameters of a create: title, type, every set setting, IPs, the
+// createParams returns the parameters of a create: title, type, every setting the configuration
+// sets (an omitted one is not sent, nor a documented default Qualys applies itself), IPs, the
 // vault login (vi, when hasVault) and the comments with the marker to write.
 func createParams(it *item, vi vaultInfo, hasVault bool) map[string]string {
 	d := it.d
@@ -27,7 +28,7 @@ func createParams(it *item, vi vaultInfo, hasVault bool) map[string]string {
 		if !compared(f, d.Login, nil) {
 			continue
 		}
-		if v := canon(f, d.Attrs); v != "" {
+		if v := createValue(f, d); v != "" {
 			params[f.Name] = spec.QualysValue(f, v)
 		}
 	}

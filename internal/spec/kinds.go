@@ -39,9 +39,14 @@ type FieldDef struct {
 	Enum           []string
 	// Format is a JSON Schema format asserted at load ("uri"; for lists, of each item: "hostname").
 	Format string
-	// Default is the canonical value Qualys reports when the field was never set, so an omitted
-	// field equals a live default.
+	// Default is the canonical value Qualys reports when the field was never set (a live element
+	// present and empty reads as it; export leaves it out).
 	Default string
+	// DefaultDocumented marks a Default the Qualys documentation states ([P] in REFERENCE.md or
+	// RECORD_KINDS.md): a configuration that omits the field means that default, so it is compared
+	// (and an update restores it). Without it, an omitted field is unmanaged: neither sent nor
+	// compared, so qsync never flips a setting the configuration does not mention.
+	DefaultDocumented bool
 	// Basic marks a field that only applies with basic login (e.g. password).
 	Basic bool
 	// Immutable fields cannot change once the object exists (a change needs a replacement).
@@ -58,6 +63,15 @@ type FieldDef struct {
 	Pattern string
 	// Schemes lists the URL schemes a Format "uri" value may use.
 	Schemes []string
+}
+
+// OmittedDefault is the value an omitted field stands for: its Default when the documentation
+// states it (DefaultDocumented), else "" (unmanaged).
+func (f *FieldDef) OmittedDefault() string {
+	if f.DefaultDocumented {
+		return f.Default
+	}
+	return ""
 }
 
 // KindDef is the descriptor table of one kind (or unix sub_type, or vault type): everything the
@@ -156,8 +170,10 @@ const (
 	KindWindows Kind = "windows"
 )
 
+// networkID is every record's network_id. Qualys lists NETWORK_ID 0 by default, but the parameter
+// is valid only with the Networks feature, so an omitted network_id is unmanaged (never sent).
 var networkID = FieldDef{Name: "network_id", Element: "NETWORK_ID", Type: TypeInt, Default: "0",
-	Doc: "Network ID, valid when the Networks feature is enabled."}
+	Doc: "Network ID, valid when the Networks feature is enabled; sent only when set."}
 
 func password(doc string) FieldDef {
 	return FieldDef{Name: "password", Type: TypeSecret, MaxLen: MaxPassword, Basic: true, Required: true, Doc: doc}
@@ -169,7 +185,7 @@ var mysqlFields = []FieldDef{
 	password("Password of the MySQL account (at most 100 ASCII characters)."),
 	{Name: "database", Element: "DATABASE", Type: TypeString, Required: true, Doc: "Database name to authenticate to."},
 	{Name: "port", Element: "PORT", Type: TypeInt, Required: true, Min: 1, Max: 65535, Doc: "Port the database listens on."},
-	{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "false",
+	{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "false", DefaultDocumented: true,
 		Doc: "Full SSL certificate validation of the MySQL server."},
 	{Name: "hosts", Element: "HOSTS", Item: "HOST", Type: TypeList, Format: "hostname",
 		Doc: "FQDNs of hosts whose custom SSL certificate is signed by a trusted root CA."},
@@ -263,10 +279,11 @@ var coreRecordKinds = []KindDef{
 }
 
 // sslVerify is a vault's ssl_verify. A vault type that requires it (CA PAM) also wants it on every
-// update.
+// update, and documents its default (1, REFERENCE.md §4.2 [P S2]); for the others the default is
+// not documented, so an omitted ssl_verify is unmanaged.
 func sslVerify(required bool) FieldDef {
 	return FieldDef{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "true", Required: required,
-		ResendOnUpdate: required, Doc: "Verify the vault's TLS certificate."}
+		DefaultDocumented: required, ResendOnUpdate: required, Doc: "Verify the vault's TLS certificate."}
 }
 
 // webSchemes are the URL schemes Qualys accepts for a vault's URL.
@@ -369,7 +386,7 @@ var vaultKinds = []KindDef{
 	{Kind: KindVault, Type: "cyberark_pim", QualysType: "CyberArk PIM Suite", Doc: "CyberArk PIM Suite vault.",
 		Fields: []FieldDef{
 			str("server_address", "Vault server address.", true),
-			{Name: "port", Element: "PORT", Type: TypeInt, Default: "1858", Min: 1, Max: 65535, Doc: "Vault TCP port."},
+			{Name: "port", Element: "PORT", Type: TypeInt, Default: "1858", DefaultDocumented: true, Min: 1, Max: 65535, Doc: "Vault TCP port."},
 			str("safe", "Safe name.", true),
 			str("username", "Vault user.", true), secret("password", "Vault user password.", true),
 		},

@@ -145,18 +145,21 @@ func TestLoadPositions(t *testing.T) {
 	if o.Login == nil || o.Login.Vault != "CA PAM prod" || o.Login.Params["vault_device_name"] != "${nbhost}" {
 		t.Errorf("login = %+v", o.Login)
 	}
-	if o.Attrs["minimum_smb_version"] != "3.0" || o.Attrs["kerberos"] != "true" || o.Attrs["ntlm"] != "false" {
+	if o.Attrs["minimum_smb_version"] != "3.0" || o.Attrs["kerberos"] != "true" {
 		t.Errorf("attrs = %v", o.Attrs)
 	}
-	if _, ok := o.Attrs["windows_domain"]; ok {
-		t.Errorf("attrs hold an unset field: %v", o.Attrs)
+	// Omitted means unmanaged: neither windows_domain nor ntlm (no documented default) is filled.
+	for _, unset := range []string{"windows_domain", "ntlm", "use_agentless_tracking", "network_id"} {
+		if _, ok := o.Attrs[unset]; ok {
+			t.Errorf("attrs hold the unset field %s: %v", unset, o.Attrs)
+		}
 	}
 	if o.Secrets != nil {
 		t.Errorf("vault login record has secrets %v", o.Secrets)
 	}
 }
 
-// TestLoadCanonicalObject: defaults are filled, secrets are references with absolute file paths,
+// TestLoadCanonicalObject: documented defaults are filled, secrets are references with absolute file paths,
 // and IPs are one merged set.
 func TestLoadCanonicalObject(t *testing.T) {
 	doc, ds := LoadWithOptions(Options{}, "../../examples")
@@ -171,7 +174,8 @@ func TestLoadCanonicalObject(t *testing.T) {
 	if got := o.Secrets["password"]; got.File != abs {
 		t.Errorf("password ref = %+v, want file %s", got, abs)
 	}
-	if o.Attrs["ssl_verify"] != "false" || o.Attrs["network_id"] != "0" || o.Attrs["port"] != "3307" {
+	// ssl_verify's default is documented (unset: no verification); network_id is unmanaged.
+	if _, netID := o.Attrs["network_id"]; o.Attrs["ssl_verify"] != "false" || netID || o.Attrs["port"] != "3307" {
 		t.Errorf("attrs = %v", o.Attrs)
 	}
 	if o.IPs.String() != "10.10.40.10-10.10.40.12" {
