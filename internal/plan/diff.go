@@ -68,7 +68,7 @@ func typeField(k spec.Kind) string {
 // replaceReason says why an object cannot be updated in place ("" when it can).
 func replaceReason(it *item) string {
 	d, l := it.d, it.l
-	if d.Type != l.Type {
+	if d.Type != l.Type && !l.IsUnknown("sub_type") {
 		return fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", typeField(d.Kind), orNone(l.Type), orNone(d.Type))
 	}
 	for i := range it.def.Fields {
@@ -77,7 +77,7 @@ func replaceReason(it *item) string {
 			continue
 		}
 		c, ok := managed(f, d)
-		if !ok {
+		if !ok || l.IsUnknown(f.Name) {
 			continue
 		}
 		if a := canon(f, l.Attrs); a != c {
@@ -85,6 +85,36 @@ func replaceReason(it *item) string {
 		}
 	}
 	return ""
+}
+
+// notReported is what the plan says about a setting the live answer did not report.
+const notReported = "not reported by Qualys; not compared"
+
+// unknownNotes lists the settings the configuration manages that the live answer of it.l did not
+// report (spec.Object.Unknown): they are not compared, so they never cause an update or a
+// replacement, and the plan says so. A unix record listed without SUB_TYPE is a plain record by
+// the contract; a configuration giving it a sub_type is matched by title, never replaced.
+func unknownNotes(it *item) []string {
+	d, l := it.d, it.l
+	var out []string
+	for _, name := range l.Unknown {
+		switch {
+		case name == "sub_type":
+			if d.Type != l.Type {
+				out = append(out, fmt.Sprintf("%s (id %d): sub_type: %s (the configuration says %s; qsync does not replace a record whose sub_type it cannot read)",
+					d.Key(), l.ID, notReported, d.Type))
+			}
+		default:
+			f := it.def.Field(name)
+			if f == nil || !compared(f, d.Login, l.Login) {
+				continue
+			}
+			if _, ok := managed(f, d); ok {
+				out = append(out, fmt.Sprintf("%s (id %d): %s: %s", d.Key(), l.ID, name, notReported))
+			}
+		}
+	}
+	return out
 }
 
 // orNone quotes a value for a message, or says "(none)".
@@ -208,8 +238,8 @@ func settingChanges(it *item) ([]FieldChange, int) {
 			continue
 		}
 		nv, ok := managed(f, d)
-		if !ok {
-			continue // omitted: unmanaged
+		if !ok || l.IsUnknown(f.Name) {
+			continue // omitted: unmanaged; not reported by Qualys: unknown (see unknownNotes)
 		}
 		ov := canon(f, l.Attrs)
 		if ov == nv {

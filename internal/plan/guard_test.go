@@ -62,3 +62,37 @@ func TestDeleteGuardCountsReplacements(t *testing.T) {
 		t.Fatalf("4 replacements of 10: err = %v, want *RefusedError for windows", err)
 	}
 }
+
+// TestUnknownIsNotDifferent: a setting whose element the live answer did not report is not
+// compared: a missing WINDOWS_DOMAIN does not replace a record (nor does a missing SUB_TYPE make
+// a cisco record a plain one to replace), and the plan says so.
+func TestUnknownIsNotDifferent(t *testing.T) {
+	lw := &spec.Object{Kind: spec.KindWindows, Title: "dc", ID: 4, IPs: ips(t, "10.0.0.1"), Marker: marker(),
+		Attrs: map[string]string{"username": "scan"}, Unknown: []string{"windows_domain", "ntlm"}}
+	dw := &spec.Object{Kind: spec.KindWindows, Title: "dc", IPs: ips(t, "10.0.0.1"),
+		Attrs: map[string]string{"username": "scan", "windows_domain": "CORP", "ntlm": "true"}}
+	lc := &spec.Object{Kind: spec.KindUnix, Title: "sw", ID: 5, IPs: ips(t, "10.0.1.1"), Marker: marker(),
+		Attrs: map[string]string{"username": "qscan", "target_type": "auto"}, Unknown: []string{"sub_type"}}
+	dc := &spec.Object{Kind: spec.KindUnix, Type: "cisco", Title: "sw", IPs: ips(t, "10.0.1.1"),
+		Attrs: map[string]string{"username": "qscan", "target_type": "auto"}}
+	p := mustBuild(t, doc(dw, dc), doc(lw, lc), baseOpts())
+	if !p.Empty() {
+		t.Fatalf("unknown settings planned changes:\n%s", planText(p))
+	}
+	want := []string{
+		`unix "sw" (id 5): sub_type: not reported by Qualys; not compared`,
+		`windows "dc" (id 4): windows_domain: not reported by Qualys; not compared`,
+		`windows "dc" (id 4): ntlm: not reported by Qualys; not compared`,
+	}
+	all := strings.Join(p.Notes, "\n")
+	for _, w := range want {
+		if !strings.Contains(all, w) {
+			t.Errorf("notes lack %q:\n%s", w, all)
+		}
+	}
+	for _, f := range []string{"text", "markdown", "json"} {
+		if out := renderAll(t, p)[f]; !strings.Contains(out, "not reported by Qualys; not compared") {
+			t.Errorf("%s plan does not say what was not compared:\n%s", f, out)
+		}
+	}
+}
