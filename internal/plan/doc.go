@@ -24,9 +24,14 @@
 //     A live object named in previous_titles is claimed unless the desired title itself exists
 //     live and nobody else claims it (renameClaims).
 //  3. Compare (diff.go: what differs; params.go: what is sent). Every readable setting of the
-//     kind's descriptor table is compared in canonical form (spec.Canonical; an unset field
-//     equals its default), IPs as address sets, comments as the user's text (the marker is not
+//     kind's descriptor table that the configuration sets is compared in canonical form
+//     (spec.Canonical), IPs as address sets, comments as the user's text (the marker is not
 //     shown), logins by vault ID and the vault type's record-side parameters (login.go).
+//     A field the configuration omits is unmanaged (not compared, not sent) unless its default
+//     is documented (spec.FieldDef.DefaultDocumented; the loader fills it in); a field the live
+//     answer did not list (spec.Object.Unknown) is not compared and never causes an update or a
+//     replacement, and a note says so (diff.go, unknownNotes). Vault types that are
+//     spec.KindDef.Unwritable are never created, replaced or changed (checkUnwritable).
 //     Settings that apply only to basic login (cleartext_password) are compared only when both
 //     sides use basic login. Attributes that no descriptor names are not compared. A change of
 //     unix sub_type, vault type or an Immutable field needs a replacement (delete, then create).
@@ -80,7 +85,9 @@
 //	opaque[]        {key, id, reason} of the unmanaged live objects qsync cannot represent
 //	                (an unknown unix sub_type, vault type or login vault type); also in unmanaged[]
 //	refused[]       {key, id, action, reason}
-//	notes[]         plan-wide remarks
+//	notes[]         plan-wide remarks, among them "<key> (id N): <field>: not reported by Qualys;
+//	                not compared" for each managed setting the live answer did not list
+//	                (changes[].before.unknown[] names them)
 //	config[]        configuration files (set by the CLI)
 //	config_digest   digest of the configuration (set by the CLI)
 //	flags           {adopt, allow_deletes, push_secrets} the plan was made with (set by the CLI)
