@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -37,6 +38,8 @@ func TestMain(m *testing.M) {
 //	emu-calls ACTION N     assert that exactly N requests with this action (or "write": any
 //	                       create/update/delete that took effect) were seen since the last reset
 //	emu-state              print the emulator's state (secrets masked) as JSON to stdout
+//	emu-writes             print the creates, updates and deletes sent since the last reset, one
+//	                       a line: PATH ACTION sorted-params (secrets masked)
 //	emu-variant NAME...    switch on emulator answer variants (qualysemu.VariantNames); none: off
 //	emu-faults-used        wait (up to a minute) until every injected fault has been triggered, so
 //	                       a script can act while a slow call is in flight without guessing times
@@ -66,6 +69,7 @@ func TestScripts(t *testing.T) {
 			"emu-reset-log": func(ts *testscript.TestScript, _ bool, _ []string) { emu(ts).ResetRequests() },
 			"emu-calls":     cmdEmuCalls,
 			"emu-state":     cmdEmuState,
+			"emu-writes":    cmdEmuWrites,
 			"emu-variant":   func(ts *testscript.TestScript, _ bool, args []string) { ts.Check(emu(ts).SetVariants(args...)) },
 			"exits":         cmdExits,
 			"emu-faults-used": func(ts *testscript.TestScript, _ bool, _ []string) {
@@ -122,6 +126,24 @@ func cmdEmuCalls(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if (got == want) == neg {
 		ts.Fatalf("emu-calls %s: got %d, want %s%d; requests:\n%s", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want, strings.Join(seen, "\n"))
+	}
+}
+
+// cmdEmuWrites prints every create, update and delete that reached the emulator since the last
+// emu-reset-log, one a line: "PATH ACTION name=value&..." with the parameters sorted (secrets
+// masked), so a script can assert what was sent and what was not.
+func cmdEmuWrites(ts *testscript.TestScript, _ bool, _ []string) {
+	for _, r := range emu(ts).Requests() {
+		switch r.Action {
+		case "create", "update", "delete":
+			p := url.Values{}
+			for k, v := range r.Params {
+				if k != "action" {
+					p[k] = v
+				}
+			}
+			fmt.Fprintf(ts.Stdout(), "%s %s %s\n", r.Path, r.Action, p.Encode())
+		}
 	}
 }
 

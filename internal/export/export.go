@@ -260,7 +260,7 @@ func (opts *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool
 	if f.owner {
 		doc.Owner = opts.Owner
 	}
-	return spec.Write(w, doc, spec.WriteOptions{SecretRefs: true, EnvNames: names, Comment: func(o *spec.Object) string {
+	return spec.Write(w, doc, spec.WriteOptions{SecretRefs: true, Live: true, EnvNames: names, Comment: func(o *spec.Object) string {
 		switch {
 		case o.Adopt:
 			return "unmanaged in Qualys (no ownership marker): adopt: true takes it over on the next apply"

@@ -248,12 +248,12 @@ func ConvertVault(v qualysclient.Vault, viewed bool) *spec.Object {
 		o.Type = def.Type
 		return o
 	}
-	attrs, reason := readFields(def.Fields, v.Fields, nil)
+	attrs, unknown, reason := readFields(def.Fields, v.Fields, nil)
 	if reason != "" {
 		o.Opaque = reason
 		return o
 	}
-	o.Type, o.Attrs = def.Type, attrs
+	o.Type, o.Attrs, o.Unknown = def.Type, attrs, unknown
 	return o
 }
 
@@ -297,6 +297,17 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 	}
 	sub := strings.TrimSpace(rec.Fields["SUB_TYPE"])
 	def := spec.Lookup(kind, sub)
+	_, subListed := rec.Fields["SUB_TYPE"]
+	var fields []spec.FieldDef
+	if def != nil {
+		fields = def.Fields
+	}
+	if def != nil && !subListed && hasSubTypes(kind) {
+		// No SUB_TYPE: a plain record by the contract (row 4), or one whose sub_type Qualys does
+		// not report. Read every element of the kind's sub_types, so a cisco record's
+		// TARGET_TYPE is not lost, and say the sub_type is unknown.
+		fields = familyFields(kind)
+	}
 	lt := strings.ToLower(strings.TrimSpace(rec.LoginType))
 	switch {
 	case def == nil:
@@ -309,8 +320,11 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 	var attrs map[string]string
 	if o.Opaque == "" {
 		var reason string
-		if attrs, reason = readFields(def.Fields, rec.Fields, rec.Lists); reason != "" {
-			o.Opaque = reason
+		if attrs, o.Unknown, reason = readFields(fields, rec.Fields, rec.Lists); reason != "" {
+			o.Opaque, o.Unknown = reason, nil
+		}
+		if !subListed && hasSubTypes(kind) && o.Opaque == "" {
+			o.Unknown = append([]string{"sub_type"}, o.Unknown...)
 		}
 	}
 	if o.Opaque != "" {
@@ -352,20 +366,26 @@ func firstReason(have, next string) string {
 	return next
 }
 
-// readFields converts the modelled elements into canonical attributes. A value qsync cannot read
-// returns a reason naming the element and what was expected, never the value.
-func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string][]string) (map[string]string, string) {
+// readFields converts the modelled elements into canonical attributes, and lists (in descriptor
+// order) the fields whose element is missing from the answer: unknown, not empty. A value qsync
+// cannot read returns a reason naming the element and what was expected, never the value.
+func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string][]string) (map[string]string, []string, string) {
 	var attrs map[string]string // made at the first value: most records have a few, some none
+	var unknown []string
 	for i := range defs {
 		f := &defs[i]
 		if f.Element == "" || f.Type == spec.TypeSecret {
 			continue
 		}
-		raw := fields[f.Element]
+		raw, listed := fields[f.Element]
 		if f.Type == spec.TypeList {
-			if l, ok := lists[f.Element]; ok || raw == "" {
-				raw = strings.Join(l, ",")
-			}
+			if items, ok := lists[f.Element]; ok {
+				raw, listed = strings.Join(items, ","), true
+			} // else an empty container, or a comma-separated leaf (unix PORT "22, 23"), read as a field
+		}
+		if !listed {
+			unknown = append(unknown, f.Name)
+			continue
 		}
 		// An element shared by a scalar and a list field (unix PORT: port, ports) goes to the
 		// list field when it holds several values, else to the scalar.
@@ -376,7 +396,7 @@ func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string
 		}
 		v, err := spec.Canonical(f, raw)
 		if err != nil {
-			return nil, unreadableValue(f, raw)
+			return nil, nil, unreadableValue(f, raw)
 		}
 		if v != "" {
 			if attrs == nil {
@@ -385,7 +405,36 @@ func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string
 			attrs[f.Name] = v
 		}
 	}
-	return attrs, ""
+	return attrs, unknown, ""
+}
+
+// hasSubTypes reports whether kind has sub_type descriptors (unix).
+func hasSubTypes(kind spec.Kind) bool {
+	for _, d := range spec.RecordKinds() {
+		if d.Kind == kind && d.Type != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// familyFields returns the fields of every descriptor of kind (its plain table and its sub_types),
+// each name once, in table order.
+func familyFields(kind spec.Kind) []spec.FieldDef {
+	var out []spec.FieldDef
+	seen := map[string]bool{}
+	for _, d := range spec.RecordKinds() {
+		if d.Kind != kind {
+			continue
+		}
+		for _, f := range d.Fields {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 // readItems converts the structured entries (unix private keys and root tools) of the kind's

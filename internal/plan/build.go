@@ -97,6 +97,7 @@ func Build(desired, live *spec.Document, opts Options) (*Plan, error) {
 		b.decide(it)
 	}
 	b.checkVaultUse()
+	b.checkUnwritable()
 	b.checkIPConflicts()
 	if err := b.diags.err(); err != nil {
 		return nil, err

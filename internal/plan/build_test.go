@@ -87,7 +87,7 @@ func TestOrderIPMovesWithOtherChangesSplitsUpdate(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:2 unix update [a] remove_ips=10.0.0.2",
-		"2:3 unix create [c] cleartext_password=0&ips=10.0.0.2&network_id=0&skip_password=0&title=c&use_agentless_tracking=0&username=root after[1]",
+		"2:3 unix create [c] ips=10.0.0.2&title=c&username=root after[1]",
 		"3:3 unix update [a] add_ips=10.0.0.9&port=2222")
 	applyAndConverge(t, desired, live, p, baseOpts())
 }
@@ -99,7 +99,7 @@ func TestOrderIPFreedByDeleteMovesDeleteEarly(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:2 unix delete [old] ",
-		"2:3 unix create [new] cleartext_password=0&ips=10.0.0.5&network_id=0&skip_password=0&title=new&use_agentless_tracking=0&username=root after[1]",
+		"2:3 unix create [new] ips=10.0.0.5&title=new&username=root after[1]",
 		"3:4 unix delete [gone] ")
 	applyAndConverge(t, desired, live, p, baseOpts())
 }
@@ -115,7 +115,7 @@ func TestOrderIPUnixFamilyAcrossSubTypes(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:2 unix update [switches] remove_ips=10.1.0.31-10.1.0.40",
-		"2:3 unix create [linux] cleartext_password=0&ips=10.1.0.31-10.1.0.40&network_id=0&skip_password=0&title=linux&use_agentless_tracking=0&username=root after[1]")
+		"2:3 unix create [linux] ips=10.1.0.31-10.1.0.40&title=linux&username=root after[1]")
 	applyAndConverge(t, desired, live, p, baseOpts())
 }
 
@@ -146,7 +146,7 @@ func TestOrderTitleFreedForCreate(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:2 mysql update [c] title=c",
-		"2:3 mysql create [a] database=mysql&ips=10.0.0.2&network_id=0&port=3306&ssl_verify=0&title=a&username=scanner after[1]")
+		"2:3 mysql create [a] database=mysql&ips=10.0.0.2&port=3306&title=a&username=scanner after[1]")
 	applyAndConverge(t, desired, live, p, baseOpts())
 }
 
@@ -184,7 +184,7 @@ func TestOrderVaultCreatedAndReferenced(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:1 vault create [Thycotic prod] title=Thycotic prod&type=Thycotic Secret Server&url=https://ss.example.com&username=qualys",
-		"2:3 mysql create [billing-db] database=mysql&ips=10.0.0.1&login_type=vault&network_id=0&port=3306&secret_name=billing&ssl_verify=0&title=billing-db&username=scanner&vault_type=Thycotic Secret Server vault_ref=Thycotic prod after[1]",
+		"2:3 mysql create [billing-db] database=mysql&ips=10.0.0.1&login_type=vault&port=3306&secret_name=billing&title=billing-db&username=scanner&vault_type=Thycotic Secret Server vault_ref=Thycotic prod after[1]",
 		"3:3 mysql update [moved-db] login_type=vault&secret_name=moved&vault_type=Thycotic Secret Server vault_ref=Thycotic prod after[1]")
 	applyAndConverge(t, desired, live, p, baseOpts())
 }
@@ -408,7 +408,7 @@ func TestProtectRefusesReplacement(t *testing.T) {
 	p = mustBuild(t, doc(d), doc(withDefaults(l)), baseOpts())
 	wantSteps(t, p,
 		"1:3 unix delete [fw] ",
-		"2:3 unix create [fw] cleartext_password=0&ips=10.0.0.1&network_id=0&skip_password=0&title=fw&use_agentless_tracking=0&username=root after[1]")
+		"2:3 unix create [fw] ips=10.0.0.1&title=fw&username=root after[1]")
 }
 
 func TestImmutableFieldReplaces(t *testing.T) {
@@ -419,7 +419,7 @@ func TestImmutableFieldReplaces(t *testing.T) {
 		Secrets: map[string]spec.SecretRef{"password": {Env: "WIN_PW"}}})
 	d.AllowReplace = true
 	p := mustBuild(t, doc(d), doc(l), baseOpts())
-	if len(p.Changes) != 1 || p.Changes[0].Action != ActionReplace || !strings.Contains(p.Changes[0].Reason, "windows_domain") {
+	if len(p.Changes) != 1 || p.Changes[0].Action != ActionReplace || !strings.Contains(p.Changes[0].Reason, "windows_ad_domain") {
 		t.Fatalf("plan:\n%s", planText(p))
 	}
 	applyAndConverge(t, doc(d), doc(l), p, baseOpts())
@@ -450,14 +450,31 @@ func TestNotationIsNotAChange(t *testing.T) {
 	}
 }
 
-func TestClearOmittedAttribute(t *testing.T) {
+// TestOmittedAttribute: an omitted field with a documented default (mysql ssl_verify: unset means
+// no verification, REFERENCE.md §3.4) equals that default, so the live true is set back; one
+// without (unix_config_file) is unmanaged: neither cleared nor compared.
+func TestOmittedAttribute(t *testing.T) {
 	l := mysql(t, "db", 5, "10.0.0.1")
 	l.Attrs["unix_config_file"] = "/etc/my.cnf"
 	l.Attrs["ssl_verify"] = "true"
-	d := noSecrets(mysql(t, "db", 0, "10.0.0.1"))
-	delete(d.Attrs, "ssl_verify") // omitted: the default (false) is wanted
+	d := noSecrets(mysql(t, "db", 0, "10.0.0.1")) // ssl_verify false, filled in as the loader does
 	p := mustBuild(t, doc(d), doc(l), baseOpts())
-	wantSteps(t, p, "1:3 mysql update [db] ssl_verify=0&unix_config_file=")
+	wantSteps(t, p, "1:3 mysql update [db] ssl_verify=0")
+}
+
+// TestAdoptFlipsNothingOmitted: adopting a Windows record made in the UI with kerberos and
+// ntlmv2 on, from a configuration that does not mention them, changes neither; the create of
+// the same configuration sends no option it leaves out.
+func TestAdoptFlipsNothingOmitted(t *testing.T) {
+	l := &spec.Object{Kind: spec.KindWindows, Title: "dc", ID: 4, IPs: ips(t, "10.0.0.1"),
+		Attrs: map[string]string{"username": "scan", "windows_domain": "CORP", "kerberos": "true", "ntlmv2": "true",
+			"ntlm": "false", "require_smb_signing": "false", "use_agentless_tracking": "false", "network_id": "0"}}
+	d := withDefaults(&spec.Object{Kind: spec.KindWindows, Title: "dc", IPs: ips(t, "10.0.0.1"), Adopt: true,
+		Attrs: map[string]string{"username": "scan"}, Secrets: map[string]spec.SecretRef{"password": {Env: "WIN_PW"}}})
+	p := mustBuild(t, doc(d), doc(l), baseOpts())
+	wantSteps(t, p, "1:3 windows update [dc] ") // the marker only (comments)
+	p = mustBuild(t, doc(d), doc(), baseOpts())
+	wantSteps(t, p, "1:3 windows create [dc] ips=10.0.0.1&title=dc&username=scan")
 }
 
 func TestBuildIdentity(t *testing.T) {

@@ -53,6 +53,48 @@ func (b *builder) checkVaultUse() {
 	}
 }
 
+// checkUnwritable refuses, before anything is sent, a create or replacement of a vault whose type
+// qsync cannot write (spec.KindDef.Unwritable: Qualys does not document its create parameters),
+// and an update that would change its settings or secrets. Adopting one, renaming it and
+// changing its comments stay possible: those send only the title and comments.
+func (b *builder) checkUnwritable() {
+	for _, it := range b.items {
+		if it.d == nil || it.def == nil || it.def.Unwritable == "" {
+			continue
+		}
+		var what string
+		switch it.action {
+		case ActionCreate, ActionReplace:
+			what = string(it.action)
+		case ActionUpdate, ActionAdopt, ActionRename:
+			if sends := settingsSent(it); len(sends) > 0 {
+				what = "change " + strings.Join(sends, ", ") + " of"
+			}
+		}
+		if what == "" {
+			continue
+		}
+		b.diags.add(it.d, it.d.Key(), "qsync cannot %s vault type %s (%s); create it in Qualys, then name it in logins or adopt it with only title and comments",
+			what, it.def.Type, it.def.Unwritable)
+	}
+}
+
+// settingsSent lists, sorted, the parameters and secrets an in-place update of it sends besides
+// its title, comments and the vault type every vault update carries.
+func settingsSent(it *item) []string {
+	var out []string
+	for p := range it.params {
+		if p != "title" && p != "comments" && p != "type" {
+			out = append(out, p)
+		}
+	}
+	for p := range it.secrets {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // checkIPConflicts reports desired records whose IPs a live record keeps: one that qsync does not
 // manage, or one whose change was refused. Qualys allows an IP in only one record of an
 // exclusivity group (the unix family, windows).
@@ -171,13 +213,17 @@ func (ix *rangeIndex) overlapping(r netipx.IPRange, hits map[int]bool) {
 }
 
 // guard applies the safety rules: the delete threshold and failing closed on an incomplete read.
+// A replacement deletes the live object before it creates the new one, so it counts as a delete
+// in every rule. The threshold applies per kind and across the owner's whole estate (every
+// managed vault and record), so spreading deletes over many kinds does not pass it.
 func (b *builder) guard() error {
 	managed := map[spec.Kind]int{}
 	deletes := map[spec.Kind]int{}
-	creates, dels := 0, 0
+	creates, dels, managedAll := 0, 0, 0
 	for _, it := range b.items {
 		if it.l != nil && it.managed {
 			managed[it.l.Kind]++
+			managedAll++
 		}
 		switch it.action {
 		case ActionDelete:
@@ -186,6 +232,7 @@ func (b *builder) guard() error {
 		case ActionCreate:
 			creates++
 		case ActionReplace:
+			deletes[it.l.Kind]++
 			creates++
 			dels++
 		}
@@ -197,11 +244,16 @@ func (b *builder) guard() error {
 	if b.opts.AllowDeletes {
 		return nil
 	}
+	over := func(n, m int) bool {
+		return m >= b.opts.DeleteMinCount && float64(n) > b.opts.DeleteThreshold*float64(m)
+	}
 	for _, k := range slices.Sorted(maps.Keys(deletes)) {
-		n, m := deletes[k], managed[k]
-		if m >= b.opts.DeleteMinCount && float64(n) > b.opts.DeleteThreshold*float64(m) {
+		if n, m := deletes[k], managed[k]; over(n, m) {
 			return &RefusedError{Kind: k, Deletes: n, Managed: m, Threshold: b.opts.DeleteThreshold}
 		}
+	}
+	if over(dels, managedAll) {
+		return &RefusedError{Owner: b.owner, Deletes: dels, Managed: managedAll, Threshold: b.opts.DeleteThreshold}
 	}
 	return nil
 }

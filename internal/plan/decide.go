@@ -21,6 +21,7 @@ func (b *builder) decide(it *item) {
 		// The vault list carries no settings; the live reader must view every declared vault.
 		b.diags.add(it.d, it.d.Key(), "the settings of the live vault (id %d) were not read (vault view), so they cannot be compared", it.l.ID)
 	default:
+		b.notes = append(b.notes, unknownNotes(it)...)
 		field, reason := replaceReason(it)
 		switch {
 		case reason == "":

@@ -25,6 +25,26 @@ func canon(f *spec.FieldDef, attrs map[string]string) string {
 	return c
 }
 
+// managed reports whether the configuration manages field f of object d, and its canonical value:
+// a field the configuration omits is unmanaged (neither sent nor compared), unless Qualys
+// documents its default, which the loader then fills in (spec.FieldDef.DefaultDocumented).
+func managed(f *spec.FieldDef, d *spec.Object) (string, bool) {
+	if _, ok := d.Attrs[f.Name]; !ok {
+		return "", false
+	}
+	return canon(f, d.Attrs), true
+}
+
+// createValue is the value a create sends for field f of d ("" for none): a managed value,
+// except a documented default that Qualys applies by itself (unless the field is required).
+func createValue(f *spec.FieldDef, d *spec.Object) string {
+	v, ok := managed(f, d)
+	if !ok || (v == f.OmittedDefault() && !f.Required) {
+		return ""
+	}
+	return v
+}
+
 // compared reports whether field f of an object with the given login is compared and sent: secrets
 // never (they are write-only), basic-login fields only with basic login on both sides.
 func compared(f *spec.FieldDef, desiredLogin, liveLogin *spec.VaultLogin) bool {
@@ -49,7 +69,7 @@ func typeField(k spec.Kind) string {
 // Immutable field) forces the replacement; both "" when it can.
 func replaceReason(it *item) (field, reason string) {
 	d, l := it.d, it.l
-	if d.Type != l.Type {
+	if d.Type != l.Type && !l.IsUnknown("sub_type") {
 		return typeField(d.Kind), fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", typeField(d.Kind), orNone(l.Type), orNone(d.Type))
 	}
 	for i := range it.def.Fields {
@@ -57,11 +77,45 @@ func replaceReason(it *item) (field, reason string) {
 		if !f.Immutable || f.Type == spec.TypeSecret {
 			continue
 		}
-		if a, c := canon(f, l.Attrs), canon(f, d.Attrs); a != c {
+		c, ok := managed(f, d)
+		if !ok || l.IsUnknown(f.Name) {
+			continue
+		}
+		if a := canon(f, l.Attrs); a != c {
 			return f.Name, fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", f.Name, orNone(a), orNone(c))
 		}
 	}
 	return "", ""
+}
+
+// notReported is what the plan says about a setting the live answer did not report.
+const notReported = "not reported by Qualys; not compared"
+
+// unknownNotes lists the settings the configuration manages that the live answer of it.l did not
+// report (spec.Object.Unknown): they are not compared, so they never cause an update or a
+// replacement, and the plan says so. A unix record listed without SUB_TYPE is a plain record by
+// the contract; a configuration giving it a sub_type is matched by title, never replaced.
+func unknownNotes(it *item) []string {
+	d, l := it.d, it.l
+	var out []string
+	for _, name := range l.Unknown {
+		switch {
+		case name == "sub_type":
+			if d.Type != l.Type {
+				out = append(out, fmt.Sprintf("%s (id %d): sub_type: %s (the configuration says %s; qsync does not replace a record whose sub_type it cannot read)",
+					d.Key(), l.ID, notReported, d.Type))
+			}
+		default:
+			f := it.def.Field(name)
+			if f == nil || !compared(f, d.Login, l.Login) {
+				continue
+			}
+			if _, ok := managed(f, d); ok {
+				out = append(out, fmt.Sprintf("%s (id %d): %s: %s", d.Key(), l.ID, name, notReported))
+			}
+		}
+	}
+	return out
 }
 
 // orNone quotes a value for a message, or says "(none)".
@@ -92,7 +146,7 @@ func createChanges(it *item, vi vaultInfo, hasVault bool) []FieldChange {
 		if !compared(f, d.Login, nil) {
 			continue
 		}
-		if v := canon(f, d.Attrs); v != "" {
+		if v := createValue(f, d); v != "" {
 			fields = append(fields, valueChange(f.Name, f.Type, "", v))
 		}
 	}
@@ -176,7 +230,7 @@ func settingChanges(it *item) ([]FieldChange, int) {
 	for i := range it.def.Fields {
 		f := &it.def.Fields[i]
 		if f.Basic && toBasic && f.Type != spec.TypeSecret {
-			if v := canon(f, d.Attrs); v != "" {
+			if v, _ := managed(f, d); v != "" {
 				fields = append(fields, valueChange(f.Name, f.Type, "", v))
 			}
 			continue
@@ -184,7 +238,11 @@ func settingChanges(it *item) ([]FieldChange, int) {
 		if !compared(f, d.Login, l.Login) {
 			continue
 		}
-		ov, nv := canon(f, l.Attrs), canon(f, d.Attrs)
+		nv, ok := managed(f, d)
+		if !ok || l.IsUnknown(f.Name) {
+			continue // omitted: unmanaged; not reported by Qualys: unknown (see unknownNotes)
+		}
+		ov := canon(f, l.Attrs)
 		if ov == nv {
 			if nv != "" {
 				unchanged++

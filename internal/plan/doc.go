@@ -24,9 +24,14 @@
 //     A live object named in previous_titles is claimed unless the desired title itself exists
 //     live and nobody else claims it (renameClaims).
 //  3. Compare (diff.go: what differs; params.go: what is sent). Every readable setting of the
-//     kind's descriptor table is compared in canonical form (spec.Canonical; an unset field
-//     equals its default), IPs as address sets, comments as the user's text (the marker is not
+//     kind's descriptor table that the configuration sets is compared in canonical form
+//     (spec.Canonical), IPs as address sets, comments as the user's text (the marker is not
 //     shown), logins by vault ID and the vault type's record-side parameters (login.go).
+//     A field the configuration omits is unmanaged (not compared, not sent) unless its default
+//     is documented (spec.FieldDef.DefaultDocumented; the loader fills it in); a field the live
+//     answer did not list (spec.Object.Unknown) is not compared and never causes an update or a
+//     replacement, and a note says so (diff.go, unknownNotes). Vault types that are
+//     spec.KindDef.Unwritable are never created, replaced or changed (checkUnwritable).
 //     Settings that apply only to basic login (cleartext_password) are compared only when both
 //     sides use basic login. Attributes that no descriptor names are not compared. A change of
 //     unix sub_type, vault type or an Immutable field needs a replacement (delete, then create).
@@ -43,8 +48,9 @@
 //     it guards objects still in the configuration, including one found through previous_titles.
 //     A managed object removed from the configuration carries no protect flag any more, so protect
 //     cannot stop its delete: the delete threshold and the review of the plan do. Deletes of more
-//     than DeleteThreshold of the managed objects of a kind (when at least DeleteMinCount exist)
-//     are refused with a *RefusedError unless AllowDeletes. Unless the live document is Complete
+//     than DeleteThreshold of the managed objects of a kind, or of all the objects the owner
+//     manages (when at least DeleteMinCount exist), are refused with a *RefusedError unless
+//     AllowDeletes; a replacement counts as a delete (checks.go, guard). Unless the live document is Complete
 //     (a fact live.Read records), any create or delete is refused (ErrLiveIncomplete): "not
 //     seen" never becomes "delete" or "create again".
 //  6. Order and batch (steps.go, order.go; see Step, the Phase constants and orderGroup).
@@ -79,7 +85,9 @@
 //	opaque[]        {key, id, reason} of the unmanaged live objects qsync cannot represent
 //	                (an unknown unix sub_type, vault type or login vault type); also in unmanaged[]
 //	refused[]       {key, id, action, reason}
-//	notes[]         plan-wide remarks
+//	notes[]         plan-wide remarks, among them "<key> (id N): <field>: not reported by Qualys;
+//	                not compared" for each managed setting the live answer did not list
+//	                (changes[].before.unknown[] names them)
 //	config[]        configuration files (set by the CLI): absolute in a plan, and in a plan file
 //	                relative to the file's directory for files inside it (see planfile.StorePaths)
 //	config_digest   digest of the configuration files' contents, not their paths (set by the CLI)

@@ -8,17 +8,25 @@ import (
 )
 
 // RefusedError is returned when a plan would delete more than the allowed share of the managed
-// objects of a kind (see Options.DeleteThreshold) and AllowDeletes is not set.
+// objects of a kind, or of the owner's whole estate (see Options.DeleteThreshold), and
+// AllowDeletes is not set. Deletes counts replacements too (each deletes the live object first).
 type RefusedError struct {
-	Kind      spec.Kind
+	// Kind is the kind whose share was exceeded; "" when the share of the whole estate was.
+	Kind spec.Kind
+	// Owner is the owner whose estate was counted (Kind "").
+	Owner     string
 	Deletes   int
 	Managed   int
 	Threshold float64
 }
 
 func (e *RefusedError) Error() string {
-	return fmt.Sprintf("refusing to delete %d of %d managed %s objects (more than %.0f%%); pass --allow-deletes if this is intended",
-		e.Deletes, e.Managed, e.Kind, e.Threshold*100)
+	what := fmt.Sprintf("managed %s objects", e.Kind)
+	if e.Kind == "" {
+		what = fmt.Sprintf("objects managed by owner %q (all kinds)", e.Owner)
+	}
+	return fmt.Sprintf("refusing to delete %d of %d %s (more than %.0f%%, replacements included); pass --allow-deletes if this is intended",
+		e.Deletes, e.Managed, what, e.Threshold*100)
 }
 
 // ErrLiveIncomplete is wrapped by the error Build returns when the live read may be incomplete

@@ -44,14 +44,14 @@ func marker(fps ...string) *spec.Marker {
 	return m
 }
 
-// withDefaults fills the defaults of o's kind into its Attrs, as the loader and live reader do.
+// withDefaults fills the documented defaults of o's kind into its Attrs, as the loader does.
 func withDefaults(o *spec.Object) *spec.Object {
 	def := o.Def()
 	if o.Attrs == nil {
 		o.Attrs = map[string]string{}
 	}
 	for _, f := range def.Fields {
-		if f.Type == spec.TypeSecret || f.Default == "" {
+		if f.Type == spec.TypeSecret || f.OmittedDefault() == "" {
 			continue
 		}
 		if f.Basic && o.Login != nil {

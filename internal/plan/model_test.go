@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -265,7 +266,14 @@ func (m *model) updateRecord(o *spec.Object, def *spec.KindDef, params, sent map
 	case "basic":
 		o.Login = nil
 	case "vault":
-		o.Login = &spec.VaultLogin{}
+		// An update may name only changed vault sub-fields (REFERENCE.md §3.5): the vault and
+		// the other parameters of an existing vault login stay.
+		// A vault of another type drops the parameters of the old one, as the emulator does.
+		if create || o.Login == nil {
+			o.Login = &spec.VaultLogin{}
+		} else if vt := params["vault_type"]; vt != "" && spec.VaultTypeByQualys(vt) != m.vaultByTitle(o.Login.Vault).Def() {
+			o.Login = &spec.VaultLogin{Vault: o.Login.Vault}
+		}
 	case "":
 		if create {
 			o.Login = nil
@@ -284,7 +292,7 @@ func (m *model) updateRecord(o *spec.Object, def *spec.KindDef, params, sent map
 				return fmt.Errorf("vault_type %q does not match vault %d", vt, id)
 			}
 			o.Login.Vault = vo.Title
-		} else if params["login_type"] == "vault" {
+		} else if params["login_type"] == "vault" && o.Login.Vault == "" {
 			return fmt.Errorf("login_type=vault without vault_id")
 		}
 		if o.Login.Vault == "" {
@@ -300,6 +308,20 @@ func (m *model) updateRecord(o *spec.Object, def *spec.KindDef, params, sent map
 					delete(o.Login.Params, lp.Name)
 				} else {
 					o.Login.Params[lp.Name] = v
+					// Setting one member of a one-of group (CA PAM's device name and
+					// host) replaces the others, as the emulator does.
+					for _, g := range vdef.LoginOneOf {
+						if slices.Contains(g, lp.Name) {
+							for _, peer := range g {
+								if peer != lp.Name {
+									if _, sentToo := params[peer]; sentToo {
+										return fmt.Errorf("one-of partners %s and %s both sent", lp.Name, peer)
+									}
+									delete(o.Login.Params, peer)
+								}
+							}
+						}
+					}
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -11,7 +12,8 @@ import (
 // the steps (steps.go), which may split them off into a call of their own. Secrets travel as
 // references beside the parameters (item.secrets), never in them.
 
-// createParams returns the parameters of a create: title, type, every set setting, IPs, the
+// createParams returns the parameters of a create: title, type, every setting the configuration
+// sets (an omitted one is not sent, nor a documented default Qualys applies itself), IPs, the
 // vault login (vi, when hasVault) and the comments with the marker to write.
 func createParams(it *item, vi vaultInfo, hasVault bool) map[string]string {
 	d := it.d
@@ -26,7 +28,7 @@ func createParams(it *item, vi vaultInfo, hasVault bool) map[string]string {
 		if !compared(f, d.Login, nil) {
 			continue
 		}
-		if v := canon(f, d.Attrs); v != "" {
+		if v := createValue(f, d); v != "" {
 			params[f.Name] = spec.QualysValue(f, v)
 		}
 	}
@@ -119,11 +121,40 @@ func fullLoginParams(params map[string]string, vi vaultInfo, d *spec.VaultLogin)
 	}
 }
 
-// changedLoginParams adds the login parameters that change.
+// changedLoginParams adds the login parameters that change, with login_type=vault: the CA PAM
+// release note (REFERENCE.md §3.5, source S2) calls login_type=vault required "to create/update
+// vault information". A parameter cleared because another member of its one-of group (CA PAM's
+// vault_device_name and vault_device_host) is now set is not sent: setting the partner replaces
+// it, and sending both names the group twice.
 func changedLoginParams(params map[string]string, ld loginDelta) {
-	for _, fc := range ld.params {
-		params[fc.Name[len("login."):]] = fc.After
+	if len(ld.params) > 0 {
+		params["login_type"] = "vault"
 	}
+	for _, fc := range ld.params {
+		name := fc.Name[len("login."):]
+		if fc.After == "" && partnerSet(ld.vault.def, ld.d, name) {
+			continue
+		}
+		params[name] = fc.After
+	}
+}
+
+// partnerSet reports whether another member of name's one-of group is set in login d.
+func partnerSet(def *spec.KindDef, d *spec.VaultLogin, name string) bool {
+	if def == nil || d == nil {
+		return false
+	}
+	for _, g := range def.LoginOneOf {
+		if !slices.Contains(g, name) {
+			continue
+		}
+		for _, other := range g {
+			if other != name && loginValue(loginField(def, other), d) != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // loginUpdateParams adds the parameters of a login change and returns the title of a vault

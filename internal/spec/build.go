@@ -231,7 +231,8 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 		if _, written := m[fd.Name]; written || fd.Type == TypeSecret || fd.Type == TypeItems {
 			continue
 		}
-		if d, _ := Canonical(fd, ""); d != "" {
+		// Omitted means unmanaged, unless Qualys documents the default (DefaultDocumented).
+		if d := fd.OmittedDefault(); d != "" {
 			o.Attrs[fd.Name] = d
 		}
 	}

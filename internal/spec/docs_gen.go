@@ -80,8 +80,10 @@ func GenerateConfigReference() ([]byte, error) {
 	fmt.Fprintf(&b, "| `ips` | Records only. %s Compared as address sets. |\n", cell(sd.Defs["ips"].Description))
 	b.WriteString("| `login` | Records only. Log in through a vault: `{vault: TITLE, ...}` with the vault type's record parameters (see each vault type). Without `login`, the record uses basic login (`username`, `password`). |\n")
 	fmt.Fprintf(&b, "\nSecrets (type `secret` below): %s\n", sd.Defs["secret"].Description)
-	b.WriteString("\nColumns: *required* means required when the object is created; a field with a default may be\n")
-	b.WriteString("omitted and then equals the Qualys default. *Basic login only* fields are ignored with a vault\n")
+	b.WriteString("\nColumns: *required* means required when the object is created. *omitted* says what leaving a\n")
+	b.WriteString("field out means: a value is the default Qualys documents, and the field is compared with it (an\n")
+	b.WriteString("update restores it); *unmanaged* means qsync neither sends nor compares the field, so a setting\n")
+	b.WriteString("made in Qualys stays as it is. *Basic login only* fields are ignored with a vault\n")
 	b.WriteString("login. *Immutable* fields cannot change in place: changing one replaces the object (delete, then\n")
 	b.WriteString("create), which `protect: true` refuses. *Unverified* marks parameter names the public Qualys\n")
 	b.WriteString("documentation does not confirm.\n")
@@ -143,7 +145,11 @@ func GenerateConfigReference() ([]byte, error) {
 		if len(d.Fields) > 0 {
 			writeFieldTable(&b, d.Fields)
 		} else {
-			b.WriteString("No settings qsync knows: declare it with `title` and `type` (and `comments`), or manage it in Qualys and name it in logins.\n")
+			b.WriteString("No settings qsync knows.\n")
+		}
+		if d.Unwritable != "" {
+			b.WriteString("\nqsync does not create, replace or change the settings of this vault type (" + d.Unwritable +
+				"): make it in Qualys, then name it in logins or adopt it (only its comments are written).\n")
 		}
 		if len(d.LoginParams) > 0 {
 			fmt.Fprintf(&b, "\nRecord `login` parameters for a %s vault:\n\n| key | required | description |\n|---|---|---|\n", d.Type)
@@ -181,7 +187,7 @@ func kindTitle(d *KindDef) string {
 }
 
 func writeFieldTable(b *strings.Builder, fields []FieldDef) {
-	b.WriteString("| key | type | required | default | limits | description |\n|---|---|---|---|---|---|\n")
+	b.WriteString("| key | type | required | omitted | limits | description |\n|---|---|---|---|---|---|\n")
 	for _, f := range fields {
 		req := yes(f.Required)
 		switch {
@@ -190,8 +196,11 @@ func writeFieldTable(b *strings.Builder, fields []FieldDef) {
 		case f.Required && f.Basic:
 			req = "with basic login"
 		}
-		def := ""
-		if f.Default != "" {
+		def := "unmanaged"
+		switch {
+		case f.Type == TypeSecret:
+			def = ""
+		case f.OmittedDefault() != "":
 			def = "`" + f.Default + "`"
 		}
 		var notes []string

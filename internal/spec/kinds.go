@@ -42,9 +42,14 @@ type FieldDef struct {
 	Enum           []string
 	// Format is a JSON Schema format asserted at load ("uri"; for lists, of each item: "hostname").
 	Format string
-	// Default is the canonical value Qualys reports when the field was never set, so an omitted
-	// field equals a live default.
+	// Default is the canonical value Qualys reports when the field was never set (a live element
+	// present and empty reads as it; export leaves it out).
 	Default string
+	// DefaultDocumented marks a Default the Qualys documentation states ([P] in REFERENCE.md or
+	// RECORD_KINDS.md): a configuration that omits the field means that default, so it is compared
+	// (and an update restores it). Without it, an omitted field is unmanaged: neither sent nor
+	// compared, so qsync never flips a setting the configuration does not mention.
+	DefaultDocumented bool
 	// Basic marks a field that only applies with basic login (e.g. password).
 	Basic bool
 	// Immutable fields cannot change once the object exists (a change needs a replacement).
@@ -72,6 +77,15 @@ type FieldDef struct {
 	Listed []string
 }
 
+// OmittedDefault is the value an omitted field stands for: its Default when the documentation
+// states it (DefaultDocumented), else "" (unmanaged).
+func (f *FieldDef) OmittedDefault() string {
+	if f.DefaultDocumented {
+		return f.Default
+	}
+	return ""
+}
+
 // KindDef is the descriptor table of one kind (or unix sub_type, or vault type): everything the
 // loader, schema, live reader, planner and export need to know about it. Adding a kind is adding one
 // KindDef to the tables below.
@@ -91,6 +105,11 @@ type KindDef struct {
 	// WarnExclusiveGroups names groups whose records should not share an IP with a record of this
 	// kind, by a secondary source only: an overlap is a warning, not an error (network_ssh and unix).
 	WarnExclusiveGroups []string
+	// Unwritable is non-empty for a vault type whose create and update parameters Qualys does
+	// not document publicly, and says so: records may log in through such a vault and it may be
+	// adopted (only its comments are written), but plan refuses to create or replace one, or to
+	// change its settings, before anything is sent.
+	Unwritable string
 	// Opaque is non-empty for a kind known by its endpoint slug only, and is the reason: live lists
 	// its records and reads each as opaque (spec.Object.Opaque) with this reason, so they are never
 	// changed but their IPs still count in ExclusiveGroup; the loader refuses to declare one. Such
@@ -163,8 +182,10 @@ const (
 	KindWindows Kind = "windows"
 )
 
+// networkID is every record's network_id. Qualys lists NETWORK_ID 0 by default, but the parameter
+// is valid only with the Networks feature, so an omitted network_id is unmanaged (never sent).
 var networkID = FieldDef{Name: "network_id", Element: "NETWORK_ID", Type: TypeInt, Default: "0",
-	Doc: "Network ID, valid when the Networks feature is enabled."}
+	Doc: "Network ID, valid when the Networks feature is enabled; sent only when set."}
 
 func password(doc string) FieldDef {
 	return FieldDef{Name: "password", Type: TypeSecret, MaxLen: MaxPassword, Basic: true, Required: true, Doc: doc}
@@ -176,7 +197,7 @@ var mysqlFields = []FieldDef{
 	password("Password of the MySQL account (at most 100 ASCII characters)."),
 	{Name: "database", Element: "DATABASE", Type: TypeString, Required: true, Doc: "Database name to authenticate to."},
 	{Name: "port", Element: "PORT", Type: TypeInt, Required: true, Min: 1, Max: 65535, Doc: "Port the database listens on."},
-	{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "false",
+	{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "false", DefaultDocumented: true,
 		Doc: "Full SSL certificate validation of the MySQL server."},
 	{Name: "hosts", Element: "HOSTS", Item: "HOST", Type: TypeList, Format: "hostname",
 		Doc: "FQDNs of hosts whose custom SSL certificate is signed by a trusted root CA."},
@@ -273,10 +294,11 @@ var coreRecordKinds = []KindDef{
 }
 
 // sslVerify is a vault's ssl_verify. A vault type that requires it (CA PAM) also wants it on every
-// update.
+// update, and documents its default (1, REFERENCE.md §4.2 [P S2]); for the others the default is
+// not documented, so an omitted ssl_verify is unmanaged.
 func sslVerify(required bool) FieldDef {
 	return FieldDef{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "true", Required: required,
-		ResendOnUpdate: required, Doc: "Verify the vault's TLS certificate."}
+		DefaultDocumented: required, ResendOnUpdate: required, Doc: "Verify the vault's TLS certificate."}
 }
 
 // webSchemes are the URL schemes Qualys accepts for a vault's URL.
@@ -298,6 +320,10 @@ func loginParam(name, element, doc string, required, unverified bool) FieldDef {
 	return FieldDef{Name: name, Element: element, Type: TypeString, Required: required, Unverified: unverified, Doc: doc}
 }
 
+// undocumentedVault is the Unwritable reason of the vault types REFERENCE.md §4.2 lists as "not
+// recovered".
+const undocumentedVault = "the create and update parameters of this vault type are not documented publicly"
+
 // cyberArkLogin are CyberArk AIM's record-side parameters: the Qualys pages name file, a secondary
 // source folder (RECORD_KINDS.md §4.2; called vault_folder and vault_file before).
 var cyberArkLogin = []FieldDef{
@@ -314,8 +340,10 @@ var cyberArkPIMLogin = []FieldDef{
 
 var vaultKinds = []KindDef{
 	{Kind: KindVault, Type: "arcon_pam", QualysType: "ARCON PAM", Doc: "ARCON PAM vault (settings not documented publicly).",
+		Unwritable:  undocumentedVault,
 		LoginParams: []FieldDef{loginParam("vault_service_type", "VAULT_SERVICE_TYPE", "Service type from ARCON's predefined list.", true, false)}},
 	{Kind: KindVault, Type: "azure_key", QualysType: "Azure Key", Doc: "Azure Key Vault (settings not documented publicly).",
+		Unwritable:  undocumentedVault,
 		LoginParams: []FieldDef{loginParam("ak_secret_name", "VAULT_AK_SECRET_NAME", "Name of the secret in Azure Key Vault.", true, false)}},
 	{Kind: KindVault, Type: "beyondtrust", QualysType: "BeyondTrust PBPS", Doc: "BeyondTrust Password Safe (PBPS) vault.",
 		Fields: []FieldDef{
@@ -373,7 +401,7 @@ var vaultKinds = []KindDef{
 	{Kind: KindVault, Type: "cyberark_pim", QualysType: "CyberArk PIM Suite", Doc: "CyberArk PIM Suite vault.",
 		Fields: []FieldDef{
 			str("server_address", "Vault server address.", true),
-			{Name: "port", Element: "PORT", Type: TypeInt, Default: "1858", Min: 1, Max: 65535, Doc: "Vault TCP port."},
+			{Name: "port", Element: "PORT", Type: TypeInt, Default: "1858", DefaultDocumented: true, Min: 1, Max: 65535, Doc: "Vault TCP port."},
 			str("safe", "Safe name.", true),
 			str("username", "Vault user.", true), secret("password", "Vault user password.", true),
 		},
@@ -401,10 +429,12 @@ var vaultKinds = []KindDef{
 			loginParam("vault_secret_kv_name", "VAULT_SECRET_KV_NAME", "Secret name.", true, true),
 			loginParam("vault_secret_kv_key", "VAULT_SECRET_KV_KEY", "Key within the secret.", true, true),
 		}},
-	{Kind: KindVault, Type: "hitachi_id_pam", QualysType: "Hitachi ID PAM", Doc: "Hitachi ID PAM vault.",
+	{Kind: KindVault, Type: "hitachi_id_pam", QualysType: "Hitachi ID PAM", Doc: "Hitachi ID PAM vault (settings not documented publicly).",
+		Unwritable: undocumentedVault,
 		LoginParams: []FieldDef{{Name: "resource_id", Element: "VAULT_RESOURCE_ID", Type: TypeInt, Unverified: true,
 			Doc: "Resource ID of the account in Hitachi ID PAM (optional; the list element name is inferred)."}}},
 	{Kind: KindVault, Type: "lieberman", QualysType: "Lieberman ERPM", Doc: "Lieberman ERPM vault (settings not documented publicly).",
+		Unwritable: undocumentedVault,
 		LoginParams: []FieldDef{
 			loginParam("vault_ns_type", "VAULT_NS_TYPE", "Namespace type.", true, true),
 			loginParam("vault_ns_name", "VAULT_NS_NAME", "Namespace name.", true, true),
@@ -434,6 +464,10 @@ var vaultKinds = []KindDef{
 
 // Kinds returns every descriptor table: vault types, then record kinds. Callers must not modify them.
 func Kinds() []KindDef { return append(append([]KindDef(nil), vaultKinds...), recordKinds...) }
+
+// RecordKinds returns the descriptors of record kinds and unix sub_types. Callers must not modify
+// them.
+func RecordKinds() []KindDef { return recordKinds }
 
 // KindNames returns the names of every kind as a user writes them on the command line: "vault",
 // then the record endpoints sorted (see RecordEndpoints). It is meant for flag enums and help text.

@@ -50,9 +50,10 @@ func infraBool(name, def, doc string, unverified bool) FieldDef {
 	return FieldDef{Name: name, Element: upper(name), Type: TypeBool, Default: def, Unverified: unverified, Doc: doc}
 }
 
+// infraPort is a port field; a default given here is documented [P] (vmware, vcenter: 443, R6/R7).
 func infraPort(def, doc string, required, unverified bool) FieldDef {
-	return FieldDef{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535, Default: def, Required: required,
-		Unverified: unverified, Doc: doc}
+	return FieldDef{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535, Default: def, DefaultDocumented: def != "",
+		Required: required, Unverified: unverified, Doc: doc}
 }
 
 func infraUsername(maxLen int, doc string, required, unverified bool) FieldDef {
@@ -86,7 +87,7 @@ func opaqueKind(k Kind, name string) KindDef {
 var infraRecordKinds = []KindDef{
 	{Kind: KindSNMP, Doc: "SNMP authentication record, v1, v2c and v3 (/api/2.0/fo/auth/snmp/; RECORD_KINDS.md §3.4).",
 		Fields: []FieldDef{
-			{Name: "version", Element: "VERSION", Type: TypeEnum, Enum: []string{"v1", "v2c", "v3"}, Default: "v1",
+			{Name: "version", Element: "VERSION", Type: TypeEnum, Enum: []string{"v1", "v2c", "v3"}, Default: "v1", DefaultDocumented: true,
 				Doc: "SNMP version (v1 when never set)."},
 			{Name: "community_strings", Type: TypeSecret,
 				Doc: "Comma-separated community strings (v1 and v2c), tried before the built-in defaults."},
@@ -208,7 +209,7 @@ var infraRecordKinds = []KindDef{
 			infraUsername(0, "Infoblox account, or the vault account with a vault login.", true, false),
 			infraPassword(0, "Password of the account.", true, false),
 			{Name: "api_version", Element: "API_VERSION", Type: TypeString, Required: true, Doc: "Infoblox WAPI version to use."},
-			{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Required: true, Default: "false",
+			{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Required: true, Default: "false", DefaultDocumented: true,
 				Doc: "Full SSL certificate validation (required by Qualys; false when omitted)."},
 			networkID,
 		},

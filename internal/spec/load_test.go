@@ -96,8 +96,18 @@ func TestExamplesValidate(t *testing.T) {
 	for _, o := range doc.Objects {
 		kinds[string(o.Kind)+"/"+o.Type] = true
 	}
+	vaults, err := os.ReadFile(filepath.Join(dir, "vaults.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, d := range Kinds() {
-		if d.Opaque == "" && !kinds[string(d.Kind)+"/"+d.Type] {
+		switch {
+		case d.Unwritable != "":
+			// qsync does not create these: the examples say why instead of declaring one.
+			if !strings.Contains(string(vaults), d.QualysType) || kinds[string(d.Kind)+"/"+d.Type] {
+				t.Errorf("examples/vaults.yaml should name %s in its comment and not declare one", d.QualysType)
+			}
+		case d.Opaque == "" && !kinds[string(d.Kind)+"/"+d.Type]:
 			t.Errorf("no example of %s %s", d.Kind, d.Type)
 		}
 	}
@@ -135,18 +145,21 @@ func TestLoadPositions(t *testing.T) {
 	if o.Login == nil || o.Login.Vault != "CA PAM prod" || o.Login.Params["vault_device_name"] != "${nbhost}" {
 		t.Errorf("login = %+v", o.Login)
 	}
-	if o.Attrs["minimum_smb_version"] != "3.0" || o.Attrs["kerberos"] != "true" || o.Attrs["ntlm"] != "false" {
+	if o.Attrs["minimum_smb_version"] != "3.0" || o.Attrs["kerberos"] != "true" {
 		t.Errorf("attrs = %v", o.Attrs)
 	}
-	if _, ok := o.Attrs["windows_domain"]; ok {
-		t.Errorf("attrs hold an unset field: %v", o.Attrs)
+	// Omitted means unmanaged: neither windows_domain nor ntlm (no documented default) is filled.
+	for _, unset := range []string{"windows_domain", "ntlm", "use_agentless_tracking", "network_id"} {
+		if _, ok := o.Attrs[unset]; ok {
+			t.Errorf("attrs hold the unset field %s: %v", unset, o.Attrs)
+		}
 	}
 	if o.Secrets != nil {
 		t.Errorf("vault login record has secrets %v", o.Secrets)
 	}
 }
 
-// TestLoadCanonicalObject: defaults are filled, secrets are references with absolute file paths,
+// TestLoadCanonicalObject: documented defaults are filled, secrets are references with absolute file paths,
 // and IPs are one merged set.
 func TestLoadCanonicalObject(t *testing.T) {
 	doc, ds := LoadWithOptions(Options{}, "../../examples")
@@ -161,7 +174,8 @@ func TestLoadCanonicalObject(t *testing.T) {
 	if got := o.Secrets["password"]; got.File != abs {
 		t.Errorf("password ref = %+v, want file %s", got, abs)
 	}
-	if o.Attrs["ssl_verify"] != "false" || o.Attrs["network_id"] != "0" || o.Attrs["port"] != "3307" {
+	// ssl_verify's default is documented (unset: no verification); network_id is unmanaged.
+	if _, netID := o.Attrs["network_id"]; o.Attrs["ssl_verify"] != "false" || netID || o.Attrs["port"] != "3307" {
 		t.Errorf("attrs = %v", o.Attrs)
 	}
 	if o.IPs.String() != "10.10.40.10-10.10.40.12" {

@@ -104,6 +104,12 @@ type Object struct {
 	// qsync never changes or deletes an opaque object: it is left alone like an unmanaged one.
 	Opaque string `json:"opaque,omitempty"`
 
+	// Unknown names, sorted, the settings whose element was missing from the live answer (as
+	// opposed to present and empty): "sub_type" when a unix record lists no SUB_TYPE, else
+	// field names. An unknown setting is not compared and is never a reason to update or
+	// replace (live only).
+	Unknown []string `json:"unknown,omitempty"`
+
 	// Desired-only facts: where the object and each of its fields were written.
 	Pos       Pos            `json:"-"`
 	FieldPos  map[string]Pos `json:"-"`
@@ -128,6 +134,16 @@ func (k Key) String() string { return fmt.Sprintf("%s %q", k.Kind, k.Title) }
 
 // Key returns the object's identity.
 func (o *Object) Key() Key { return Key{Kind: o.Kind, Title: o.Title} }
+
+// IsUnknown reports whether the live answer did not report setting name (see Unknown).
+func (o *Object) IsUnknown(name string) bool {
+	for _, u := range o.Unknown {
+		if u == name {
+			return true
+		}
+	}
+	return false
+}
 
 // Def returns the descriptor table of the object's kind and type, or nil when unknown.
 func (o *Object) Def() *KindDef { return Lookup(o.Kind, o.Type) }

@@ -185,7 +185,7 @@ func kindSchema(d *KindDef, common []string, subTypes []string) obj {
 	for i := range d.Fields {
 		f := &d.Fields[i]
 		props[f.Name] = fieldSchema(f)
-		if f.Required && f.Default == "" && !f.Basic && f.RequiredUnless == "" {
+		if f.Required && f.OmittedDefault() == "" && !f.Basic && f.RequiredUnless == "" {
 			required = append(required, f.Name)
 		}
 	}
@@ -221,7 +221,7 @@ func fieldSchema(f *FieldDef) obj {
 		return s
 	case TypeBool:
 		s["type"] = "boolean"
-		if f.Default != "" {
+		if f.OmittedDefault() != "" {
 			s["default"] = f.Default == "true"
 		}
 	case TypeInt:
@@ -230,13 +230,13 @@ func fieldSchema(f *FieldDef) obj {
 		if f.Max > 0 {
 			s["maximum"] = f.Max
 		}
-		if n, err := strconv.Atoi(f.Default); err == nil {
+		if n, err := strconv.Atoi(f.OmittedDefault()); err == nil {
 			s["default"] = n
 		}
 	case TypeEnum:
 		s["type"] = "string"
 		s["enum"] = f.Enum
-		if f.Default != "" {
+		if f.OmittedDefault() != "" {
 			s["default"] = f.Default
 		}
 	case TypeList:
@@ -253,7 +253,7 @@ func fieldSchema(f *FieldDef) obj {
 		s["type"] = "string"
 		if f.MinLen > 0 {
 			s["minLength"] = f.MinLen
-		} else if f.Required && f.Default == "" {
+		} else if f.Required && f.OmittedDefault() == "" {
 			s["minLength"] = 1
 		}
 		if f.MaxLen > 0 {
@@ -267,7 +267,7 @@ func fieldSchema(f *FieldDef) obj {
 		} else if len(f.Schemes) > 0 {
 			s["pattern"] = "^(?i:" + strings.Join(f.Schemes, "|") + ")://"
 		}
-		if f.Default != "" {
+		if f.OmittedDefault() != "" {
 			s["default"] = f.Default
 		}
 	}

@@ -27,6 +27,10 @@ type WriteOptions struct {
 	// Comment, when set, returns a comment written above each object (e.g. export's "managed by
 	// owner secops"); "" writes none. Load ignores comments, so they do not change the Document.
 	Comment func(o *Object) string
+	// Live says the document is a live estate (export): a value equal to what Qualys reports for
+	// a field never set (FieldDef.Default) is left out, so the exported field stays unmanaged.
+	// Without it only documented defaults (what omitting a field means) are left out.
+	Live bool
 }
 
 // Write renders doc in the YAML shape Load reads: version, owner, vaults sorted by title, then
@@ -127,8 +131,10 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 			}
 			continue
 		}
+		// A documented default is what omitting the field means; see WriteOptions.Live for the
+		// rest. A configuration's explicit value is kept: omitting it would unmanage the field.
 		v, ok := o.Attrs[f.Name]
-		if !ok || v == "" || v == f.Default {
+		if !ok || v == "" || v == f.OmittedDefault() || (opts.Live && v == f.Default) {
 			continue
 		}
 		addKey(m, f.Name, valueNode(f, v))
