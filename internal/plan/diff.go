@@ -88,8 +88,20 @@ func replaceReason(it *item) (field, reason string) {
 	return "", ""
 }
 
-// notReported is what the plan says about a setting the live answer did not report.
-const notReported = "not reported by Qualys; not compared"
+// notReported is what the plan says about a setting the live answer did not report;
+// notReportedSent about such a setting that is sent as configured (sendsUnreported).
+const (
+	notReported     = "not reported by Qualys; not compared"
+	notReportedSent = "not reported by Qualys; not compared, sent as configured (until Qualys reports it, every apply sends it)"
+)
+
+// sendsUnreported reports whether the configured value v of a setting the live answer did not
+// report is sent anyway: never for an unchangeable field (that would be a replacement, which an
+// unknown value is never a reason for), nor when v is the value the field has when never set
+// (then the missing element most likely means just that).
+func sendsUnreported(f *spec.FieldDef, v string) bool {
+	return !f.Immutable && v != "" && v != f.Default
+}
 
 // unknownNotes lists the settings the configuration manages that the live answer of it.l did not
 // report (spec.Object.Unknown): they are not compared, so they never cause an update or a
@@ -110,8 +122,12 @@ func unknownNotes(it *item) []string {
 			if f == nil || !compared(f, d.Login, l.Login) {
 				continue
 			}
-			if _, ok := managed(f, d); ok {
-				out = append(out, fmt.Sprintf("%s (id %d): %s: %s", d.Key(), l.ID, name, notReported))
+			if v, ok := managed(f, d); ok {
+				note := notReported
+				if sendsUnreported(f, v) {
+					note = notReportedSent
+				}
+				out = append(out, fmt.Sprintf("%s (id %d): %s: %s", d.Key(), l.ID, name, note))
 			}
 		}
 	}
@@ -239,8 +255,18 @@ func settingChanges(it *item) ([]FieldChange, int) {
 			continue
 		}
 		nv, ok := managed(f, d)
-		if !ok || l.IsUnknown(f.Name) {
-			continue // omitted: unmanaged; not reported by Qualys: unknown (see unknownNotes)
+		if !ok {
+			continue // omitted: unmanaged
+		}
+		if l.IsUnknown(f.Name) {
+			// Not reported by Qualys: unknown, so not compared (see unknownNotes). A value the
+			// configuration sets is still sent, unless sending it could only be a no-op or a
+			// replacement: Qualys lists many settings only once set, so without this a setting
+			// added to the configuration later would never reach Qualys.
+			if sendsUnreported(f, nv) {
+				fields = append(fields, valueChange(f.Name, f.Type, "", nv))
+			}
+			continue
 		}
 		ov := canon(f, l.Attrs)
 		if ov == nv {
