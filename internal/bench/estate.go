@@ -38,8 +38,8 @@ type Vault struct {
 
 // Record is one generated authentication record.
 type Record struct {
-	Kind    spec.Kind // mysql, unix, windows
-	SubType string    // unix only: "", cisco, checkpoint_firewall
+	Kind    spec.Kind // any record kind of spec's table
+	SubType string    // the unix sub_type ("", cisco, checkpoint_firewall)
 	Title   string
 	// IPs is the record's address set in canonical form: "10.0.0.1" or "10.0.0.0-10.0.0.7", comma
 	// separated, ascending and merged.

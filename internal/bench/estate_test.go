@@ -8,6 +8,7 @@ import (
 
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/qualysemu"
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // TestEstatePlansEmpty: a generated estate written to both sides (as a seed and as a state file)
@@ -51,6 +52,35 @@ func TestEstatePlansEmpty(t *testing.T) {
 			var out strings.Builder
 			_ = plan.Render(&out, p, "text", plan.RenderOptions{})
 			t.Errorf("fast=%v: the plan is not empty:\n%s", fast, out.String())
+		}
+	}
+}
+
+// TestShapesCoverTheTable: the generator's shapes, derived from spec's record table, hold every
+// kind and unix sub_type qsync can declare and every secret parameter of each, so the benchmarks'
+// and drills' estates (and their canary checks) cover the whole table.
+func TestShapesCoverTheTable(t *testing.T) {
+	kinds, secrets := map[string]bool{}, map[string]bool{}
+	vaults := []*Vault{GenVault(0, Owner), GenVault(1, Owner)}
+	for i := range 2 * Shapes {
+		r := GenRecord(i, Owner, vaults)
+		kinds[string(r.Kind)+"/"+r.SubType] = true
+		for p := range r.Secrets {
+			secrets[string(r.Kind)+"/"+r.SubType+" "+p] = true
+		}
+	}
+	for _, d := range spec.Kinds() {
+		if !d.Kind.IsRecord() || d.Opaque != "" {
+			continue
+		}
+		k := string(d.Kind) + "/" + d.Type
+		if !kinds[k] {
+			t.Errorf("no generated record of %s", k)
+		}
+		for _, f := range d.Fields {
+			if f.Type == spec.TypeSecret && !secrets[k+" "+f.Name] {
+				t.Errorf("no generated %s record sets secret %s", k, f.Name)
+			}
 		}
 	}
 }

@@ -295,7 +295,7 @@ func applyScenarios() []applyScenario {
 	rotation := func() *Estate {
 		e := &Estate{}
 		for i := range 400 {
-			shape := []int{0, 2, 6}[i%3]
+			shape := []int{ShapeOf(spec.KindMySQL, ""), ShapeOf(spec.KindUnix, ""), ShapeOf(spec.KindWindows, "")}[i%3]
 			r := GenRecord(shape+Shapes*i, Owner, nil)
 			r.Title = fmt.Sprintf("shared-%03d", i)
 			r.Comments = "Scanner account, rotated quarterly."

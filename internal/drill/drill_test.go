@@ -67,7 +67,7 @@ func pass(t *testing.T, emu *bench.Emulator, cfgPath string, env map[string]stri
 	pl := pipelineFor(env, &out.Buffer)
 	desired, err := pl.Load(cfgPath)
 	if err != nil {
-		t.Fatalf("the drill's configuration does not load: %v", err)
+		t.Fatalf("the drill's configuration does not load: %v\n%s", err, out.String())
 	}
 	c, err := emu.Client(&out.Buffer, noWait)
 	if err != nil {

@@ -3,6 +3,8 @@ package drill
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
+	"testing"
 	"time"
 
 	"github.com/qsync/qsync/internal/bench"
@@ -25,9 +27,11 @@ type scenario struct {
 func newScenario(seed uint64) *scenario {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	sc := &scenario{liveEnv: bench.Env(canary + "-old"), env: bench.Env(canary + "-new")}
-	// Only the shared password differs between the live fingerprints and the configuration.
+	// The vaults' secrets are the same on both sides; every record secret differs between the
+	// live fingerprints and the configuration, so every secret parameter of every kind is sent
+	// (and searched for in every output).
 	for k, v := range sc.liveEnv {
-		if k != "BENCH_SHARED_PW" {
+		if strings.HasPrefix(k, "BENCH_VAULT_") {
 			sc.env[k] = v
 		}
 	}
@@ -37,9 +41,15 @@ func newScenario(seed uint64) *scenario {
 	for i := range nv {
 		live.Vaults = append(live.Vaults, bench.GenVault(i, bench.Owner))
 	}
+	// One record of every kind of the table, with every secret of the kind, in a random order;
+	// then random records of any shape (vault logins among them).
+	kindShapes := bench.KindShapes()
+	for _, j := range r.Perm(len(kindShapes)) {
+		live.Records = append(live.Records, bench.GenRecord(j*bench.Shapes+kindShapes[j], bench.Owner, live.Vaults))
+	}
 	n := 4 + r.IntN(14)
 	for i := range n {
-		live.Records = append(live.Records, bench.GenRecord(i*bench.Shapes+r.IntN(bench.Shapes), bench.Owner, live.Vaults))
+		live.Records = append(live.Records, bench.GenRecord((len(kindShapes)+i)*bench.Shapes+r.IntN(bench.Shapes), bench.Owner, live.Vaults))
 	}
 	// A spare vault nothing uses (deletable), an unmanaged vault, unmanaged records and another
 	// owner's records, on addresses no managed record uses.
@@ -99,10 +109,13 @@ func newScenario(seed uint64) *scenario {
 		case 1:
 			rec.Comments = fmt.Sprintf("Changed by drill %d.", seed)
 		case 2:
-			if p := rec.Attrs["port"]; p != "" {
+			switch def := spec.Lookup(rec.Kind, rec.SubType); {
+			case rec.Attrs["port"] != "":
 				rec.Attrs["port"] = "2200"
-			} else {
+			case def.Field("username") != nil:
 				rec.Attrs["username"] = "changed"
+			default:
+				rec.Comments = fmt.Sprintf("Changed by drill %d.", seed)
 			}
 		case 3: // swap addresses with another record of the same kind: IPs move between records
 			for _, o := range managed {
@@ -199,4 +212,40 @@ func managedKeys(e *bench.Estate, owner string) map[spec.Key]bool {
 		}
 	}
 	return out
+}
+
+// TestScenariosCoverTheTable: every drill's live estate holds a managed record of every kind and
+// unix sub_type of spec's record table with every secret parameter of the kind set, and the
+// configuration rotates each of those secrets, so every secret parameter is sent in every drill
+// and the canary search covers it.
+func TestScenariosCoverTheTable(t *testing.T) {
+	for seed := uint64(1); seed <= 15; seed++ {
+		sc := newScenario(seed)
+		have := map[string]bool{}
+		for _, r := range sc.live.Records {
+			if r.Owner != bench.Owner {
+				continue
+			}
+			for p, name := range r.Secrets {
+				if sc.env[name] != sc.liveEnv[name] {
+					have[string(r.Kind)+"/"+r.SubType+" "+p] = true
+				}
+			}
+			have[string(r.Kind)+"/"+r.SubType] = true
+		}
+		for _, d := range spec.Kinds() {
+			if !d.Kind.IsRecord() || d.Opaque != "" {
+				continue
+			}
+			k := string(d.Kind) + "/" + d.Type
+			if !have[k] {
+				t.Errorf("seed %d: no managed %s record", seed, k)
+			}
+			for _, f := range d.Fields {
+				if f.Type == spec.TypeSecret && !have[k+" "+f.Name] {
+					t.Errorf("seed %d: secret %s of %s is not rotated", seed, f.Name, k)
+				}
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -83,7 +84,7 @@ func (b *builder) demand() demand {
 		if creates || it.d.Title != it.l.Title {
 			dm.titles[it.d.Key()] = it
 		}
-		if g := it.group(); g != "" && it.d.Kind.IsRecord() {
+		if g := it.releaseGroup(); g != "" && it.d.Kind.IsRecord() {
 			if creates {
 				dm.ips[g] = dm.ips[g].Union(it.d.IPs)
 			} else {
@@ -98,6 +99,21 @@ func (b *builder) demand() demand {
 func (dm demand) takenByOther(k spec.Key, it *item) bool {
 	w := dm.titles[k]
 	return w != nil && w != it
+}
+
+// releaseGroup is the group within which the IPs a record gives up are released (phase 2) before
+// another record takes them (phase 3): its exclusivity group or, for a kind with a cross-record
+// rule Qualys enforces (a spec.UniqueRule that is not a warning), the kind, because Qualys refuses
+// an update that makes two such records share an IP even for a moment (two Oracle "All Ports"
+// records swapping hosts).
+func (it *item) releaseGroup() string {
+	if g := it.group(); g != "" || it.def == nil {
+		return g
+	}
+	if slices.ContainsFunc(it.def.Unique, func(r spec.UniqueRule) bool { return !r.Warning }) {
+		return "unique:" + string(it.def.Kind)
+	}
+	return ""
 }
 
 // needsIPs reports whether a create or update of exclusivity group g takes one of ips.
@@ -173,7 +189,7 @@ func (sp *stepPlanner) recordDelete(it *item) {
 	l := it.l
 	p := deleteProto(l)
 	p.step.Phase, p.batch = PhaseDeleteRecords, true
-	p.removes, p.exgroup = l.IPs, it.group()
+	p.removes, p.exgroup = l.IPs, it.releaseGroup()
 	if sp.need.titles[l.Key()] != nil || sp.need.needsIPs(p.exgroup, l.IPs) {
 		p.step.Phase = PhaseRelease
 	}
@@ -187,7 +203,7 @@ func (sp *stepPlanner) recordDelete(it *item) {
 func (sp *stepPlanner) replacedDelete(it *item) *proto {
 	l := it.l
 	p := deleteProto(l)
-	p.removes, p.exgroup, p.replaces = l.IPs, it.group(), true
+	p.removes, p.exgroup, p.replaces = l.IPs, it.releaseGroup(), true
 	p.step.Phase = PhaseRecords
 	if l.Kind == spec.KindVault {
 		p.step.Phase = PhaseVaults
@@ -201,7 +217,7 @@ func (sp *stepPlanner) create(it *item) *proto {
 	d := it.d
 	p := &proto{step: Step{Kind: d.Kind, Op: OpCreate, Keys: []spec.Key{d.Key()},
 		Params: maps.Clone(it.params), Secrets: it.secrets, VaultRef: it.vaultRef},
-		takes: []spec.Key{d.Key()}, exgroup: it.group()}
+		takes: []spec.Key{d.Key()}, exgroup: it.releaseGroup()}
 	if d.Kind == spec.KindVault {
 		p.step.Phase, p.group, p.vault = PhaseVaults, groupVaultCreate, d.Title
 	} else {
@@ -236,7 +252,7 @@ func (sp *stepPlanner) split(it *item) updateSplit {
 	var s updateSplit
 	s.freeTitle = rename && sp.need.takenByOther(it.l.Key(), it)
 	s.rest = len(it.params) > 0 || len(it.secrets) > 0 || !it.added.IsZero() || (rename && !s.freeTitle)
-	s.releaseIPs = !it.removed.IsZero() && (sp.need.needsIPs(it.group(), it.removed) || !s.rest)
+	s.releaseIPs = !it.removed.IsZero() && (sp.need.needsIPs(it.releaseGroup(), it.removed) || !s.rest)
 	return s
 }
 
@@ -256,7 +272,7 @@ func (sp *stepPlanner) recordUpdate(it *item) {
 func (sp *stepPlanner) release(it *item, s updateSplit) {
 	d, l := it.d, it.l
 	p := sp.add(&proto{step: Step{Phase: PhaseRelease, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
-		IDs: []int64{l.ID}, Params: map[string]string{}}, group: groupUpdate, batch: true, exgroup: it.group()})
+		IDs: []int64{l.ID}, Params: map[string]string{}}, group: groupUpdate, batch: true, exgroup: it.releaseGroup()})
 	if s.releaseIPs {
 		p.step.Params["remove_ips"] = it.removed.String()
 		p.removes = it.removed
@@ -274,7 +290,7 @@ func (sp *stepPlanner) recordUpdateRest(it *item, s updateSplit) {
 	params := maps.Clone(it.params)
 	p := sp.add(&proto{step: Step{Phase: PhaseRecords, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
 		IDs: []int64{l.ID}, Params: params, Secrets: it.secrets, VaultRef: it.vaultRef},
-		group: groupUpdate, batch: true, exgroup: it.group(), adds: it.added})
+		group: groupUpdate, batch: true, exgroup: it.releaseGroup(), adds: it.added})
 	if d.Title != l.Title && !s.freeTitle {
 		params["title"] = d.Title
 		p.frees, p.takes = []spec.Key{l.Key()}, []spec.Key{d.Key()}

@@ -5,40 +5,20 @@ import (
 	"testing"
 )
 
-// infraDocumentedCreates are create requests for each infrastructure record type, written with
-// the parameter names of shared/qualys-api/RECORD_KINDS.md (§3.4, §3.5, §3.8, §3.11).
-var infraDocumentedCreates = map[string]string{
-	"snmp":                 "ips=10.70.0.1&version=v3&username=u&password=pw-canary&auth_alg=SHA256&encrypt_password=pp-canary&priv_alg=AES&security_engine_id=80001f88&context_engine_id=e&context=c",
-	"vmware":               "ips=10.70.1.1&username=root&password=pw-canary&port=443&hosts=esx.example.com&ssl_verify=skip",
-	"vcenter":              "ips=10.70.2.1&username=qualys&password=pw-canary&port=443&hosts=vc.example.com",
-	"nsx":                  "ips=10.70.3.1&username=audit&port=443",
-	"http":                 "username=web&password=pw-canary&vhost=bank.qualys.com&ssl=1",
-	"network_ssh":          "ips=10.70.5.1&username=admin&password=pw-canary&password2=en-canary&port=22&target_type=auto&cleartext_password=0",
-	"palo_alto_firewall":   "ips=10.70.6.1&username=ro&password=pw-canary",
-	"cisco_apic":           "ips=10.70.7.1&username=admin&password=pw-canary&port=443&ssl_verify=1&use_ad_hashicorp=0",
-	"infoblox":             "ips=10.70.8.1&username=admin&password=pw-canary&api_version=2.12&ssl_verify=0&login_type=basic",
-	"docker":               "ips=10.70.9.1&docker_deamon_conf_file=/etc/docker/daemon.json&docker_command=/usr/bin/docker",
-	"kubernetes":           "ips=10.70.10.1&unix_bin_path=/usr/bin/kubectl&unix_conf_path=/etc/kubernetes/admin.conf",
-	"nginx":                "ips=10.70.11.1&unix_bin_path=/usr/sbin/nginx&unix_conf_path=/etc/nginx/nginx.conf&unix_prefix_path=/etc/nginx",
-	"ms_exchange":          "ips=10.70.12.1",
-	"microsoft_sharepoint": "ips=10.70.13.1&username=sp&password=pw-canary&db_local=0&windows_domain=CORP&kerberos=1",
-	"apache":               "ips=10.70.14.1&unix_apache_config_file=/etc/httpd/conf/httpd.conf&unix_apache_control_command=/usr/sbin/apachectl",
-	"tomcat":               "ips=10.70.15.1&installation_path=/opt/tomcat&instance_path=/opt/tomcat/base&auto_discover_instances=0&service_name=Tomcat9",
-}
-
 // TestInfraDocumentedCreates: a documented create request succeeds for every infrastructure
 // record type, its record lists under AUTH_<SLUG>, no secret comes back, and list-all reports
 // each type's IDs as AUTH_<SLUG>_RECORDS.
 func TestInfraDocumentedCreates(t *testing.T) {
 	e := newEmu(t)
+	creates := documentedCreates(t)
 	ids := map[string]string{}
 	for _, rt := range infraRecordTypes {
 		if rt.seedOnly {
 			continue
 		}
-		form, ok := infraDocumentedCreates[rt.name]
+		form, ok := creates[rt.name]
 		if !ok {
-			t.Errorf("%s: no documented create request in the test", rt.name)
+			t.Errorf("%s: no documented create request in testdata/documented_creates.txt", rt.name)
 			continue
 		}
 		path := "/api/2.0/fo/auth/" + rt.name + "/"

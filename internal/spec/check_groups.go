@@ -18,8 +18,8 @@ func (l *loader) checkWarnGroups(objs []*Object) {
 			members[d.ExclusiveGroup] = append(members[d.ExclusiveGroup], o)
 		}
 	}
-	unions := map[string]IPSet{}
-	union := func(g string) IPSet {
+	unions := map[string][]netipx.IPRange{} // sorted ranges of each group's union, built once
+	union := func(g string) []netipx.IPRange {
 		if u, ok := unions[g]; ok {
 			return u
 		}
@@ -30,8 +30,8 @@ func (l *loader) checkWarnGroups(objs []*Object) {
 			}
 		}
 		u, _ := IPSetFromBuilder(&b)
-		unions[g] = u
-		return u
+		unions[g] = u.Ranges()
+		return unions[g]
 	}
 	for _, o := range objs {
 		d := o.Def()
@@ -39,7 +39,7 @@ func (l *loader) checkWarnGroups(objs []*Object) {
 			continue
 		}
 		for _, g := range d.WarnExclusiveGroups {
-			if union(g).Intersect(o.IPs).IsZero() {
+			if !rangesOverlap(union(g), o.IPs.Ranges()) {
 				continue
 			}
 			for _, m := range members[g] {

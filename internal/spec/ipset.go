@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 
 	"go4.org/netipx"
@@ -100,6 +101,28 @@ func (s IPSet) Ranges() []netipx.IPRange {
 
 // Set returns the underlying netipx set (nil for the empty set).
 func (s IPSet) Set() *netipx.IPSet { return s.set }
+
+// Overlaps reports whether s and o share an address.
+func (s IPSet) Overlaps(o IPSet) bool { return rangesOverlap(s.Ranges(), o.Ranges()) }
+
+// rangesOverlap reports whether two sorted lists of disjoint ranges share an address, in
+// O(m log n) for m ranges in the shorter list and n in the longer (netipx's Overlaps compares
+// every pair), so a caller can keep a large list and test many small sets against it.
+func rangesOverlap(a, b []netipx.IPRange) bool {
+	small, big := a, b
+	if len(small) > len(big) {
+		small, big = big, small
+	}
+	for _, r := range small {
+		// The first range of big that does not end before r starts is the only one that can
+		// overlap r: big's ranges are sorted and disjoint.
+		i := sort.Search(len(big), func(i int) bool { return !big[i].To().Less(r.From()) })
+		if i < len(big) && big[i].Overlaps(r) {
+			return true
+		}
+	}
+	return false
+}
 
 // IsZero reports whether the set is empty.
 func (s IPSet) IsZero() bool { return len(s.Ranges()) == 0 }

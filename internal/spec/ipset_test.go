@@ -2,6 +2,7 @@ package spec
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -116,4 +117,33 @@ func TestIPSetOperations(t *testing.T) {
 			t.Errorf("empty set = %s", b)
 		}
 	})
+}
+
+// TestIPSetOverlaps: Overlaps agrees with Intersect on sets of singles, ranges and prefixes, in
+// either order.
+func TestIPSetOverlaps(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"10.0.0.1", "10.0.0.1", true},
+		{"10.0.0.1,10.0.0.5,10.0.0.9", "10.0.0.2-10.0.0.4,10.0.0.6", false},
+		{"10.0.0.1,10.0.0.5,10.0.0.9", "10.0.0.9", true},
+		{"10.0.0.0/24", "10.0.0.255,10.0.1.0", true},
+		{"10.0.0.0/24", "10.0.1.0-10.0.1.9", false},
+		{"10.0.0.1-10.0.0.3,10.0.2.0", "10.0.1.0-10.0.1.255,10.0.0.3", true},
+		{"2001:db8::/64", "10.0.0.1", false},
+	} {
+		a, err := ParseIPSet(strings.Split(c.a, ",")...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := ParseIPSet(strings.Split(c.b, ",")...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Overlaps(b); got != c.want || b.Overlaps(a) != c.want || got == a.Intersect(b).IsZero() {
+			t.Errorf("%s overlaps %s = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
 }

@@ -123,6 +123,9 @@ type KindDef struct {
 	Together [][]string
 	// RequiredWhen lists fields that become required when another field has a given value.
 	RequiredWhen []Condition
+	// IPsOptional: a record of this kind may have no ips (the primary parameter table of http has
+	// none), so a live record without IPs is exported and declared with ips: [] or none.
+	IPsOptional bool
 	// Unique lists the kind's cross-record rules: which records of the kind may not share an IP
 	// (see UniqueRule, checked in check_rules.go).
 	Unique []UniqueRule

@@ -148,7 +148,7 @@ var infraRecordKinds = []KindDef{
 
 	{Kind: KindHTTP, Doc: "HTTP protocol authentication record, not form authentication; VM only " +
 		"(/api/2.0/fo/auth/http/; RECORD_KINDS.md §3.8). The primary parameter table has no ips and no vault " +
-		"parameters; qsync keeps ips (a secondary source lists them) and basic login.",
+		"parameters; qsync keeps ips (a secondary source lists them), optional, and basic login.",
 		Fields: []FieldDef{
 			infraUsername(0, "Account the web server asks for.", true, false),
 			infraPassword(MaxPassword, "Password of the account (at most 100 characters).", true, false),
@@ -157,7 +157,7 @@ var infraRecordKinds = []KindDef{
 			infraStr("realm", "Realm name the credentials are for; exactly one of vhost and realm.", false),
 			infraBool("ssl", "", "Authenticate over HTTPS only.", false),
 		},
-		OneOf: [][]string{{"vhost", "realm"}}},
+		OneOf: [][]string{{"vhost", "realm"}}, IPsOptional: true},
 
 	{Kind: KindNetworkSSH, Doc: "Network SSH authentication record (SSH2) for network devices, replacing the Cisco and " +
 		"Check Point records (/api/2.0/fo/auth/network_ssh/; RECORD_KINDS.md §3.11). A secondary source says an IP " +

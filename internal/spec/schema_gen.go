@@ -57,6 +57,9 @@ func GenerateSchema() ([]byte, error) {
 			"description": "Target addresses: single IPs, ranges (a-b) or CIDR prefixes, IPv4 or IPv6.",
 			"items":       obj{"type": "string", "minLength": 1, "description": "10.0.0.1, 10.0.0.1-10.0.0.9, 10.0.0.0/24 or 2001:db8::/64."}},
 	}
+	defs["ips_optional"] = obj{"type": "array",
+		"description": "Target addresses, optional for this kind (none: the record is not tied to IPs).",
+		"items":       defs["ips"].(obj)["items"]}
 
 	var vaultSlugs []string
 	var vaultBranches []any
@@ -176,8 +179,12 @@ func kindSchema(d *KindDef, common []string, subTypes []string) obj {
 		props["sub_type"] = obj{"const": d.Type, "description": d.Doc}
 	}
 	required := []string{"title", "type"}
-	if d.Kind.IsRecord() {
+	if d.Kind.IsRecord() && d.IPsOptional {
+		props["ips"] = obj{"$ref": "#/$defs/ips_optional"}
+	} else if d.Kind.IsRecord() {
 		required = append(required, "ips")
+	}
+	if d.Kind.IsRecord() {
 		if d.Type != "" {
 			required = append(required, "sub_type")
 		}
