@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -324,8 +325,25 @@ func secretLines(doc *spec.Document) []secretLine {
 				out = append(out, secretLine{env: ref.Env, usage: fmt.Sprintf("%s: %s", o.Key(), n)})
 			}
 		}
+		out = append(out, itemSecretLines(o)...)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].env < out[j].env })
+	return out
+}
+
+// itemSecretLines lists the secret references of o's unix private keys and root tools
+// (spec.TypeItems entries), named like "private_keys.0.key".
+func itemSecretLines(o *spec.Object) []secretLine {
+	var out []secretLine
+	for _, field := range slices.Sorted(maps.Keys(o.Items)) {
+		for i, it := range o.Items[field] {
+			for _, sub := range slices.Sorted(maps.Keys(it.Secrets)) {
+				if ref := it.Secrets[sub]; ref.Env != "" {
+					out = append(out, secretLine{env: ref.Env, usage: fmt.Sprintf("%s: %s", o.Key(), spec.ItemSecretName(field, sub, i))})
+				}
+			}
+		}
+	}
 	return out
 }
 
