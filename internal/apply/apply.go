@@ -387,6 +387,13 @@ func (r *runner) params(st *plan.Step) (url.Values, error) {
 		}
 		v.Set("vault_id", strconv.FormatInt(id, 10))
 	}
+	for _, param := range slices.Sorted(maps.Keys(st.VaultRefs)) {
+		id, ok := r.vaultIDs[st.VaultRefs[param]]
+		if !ok {
+			return nil, fmt.Errorf("%s: vault %q was not created earlier in this run", describe(st.Op, st.Kind, st.Keys), st.VaultRefs[param])
+		}
+		v.Set(param, strconv.FormatInt(id, 10))
+	}
 	return v, nil
 }
 

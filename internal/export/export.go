@@ -357,6 +357,7 @@ func secretLines(doc *spec.Document) []secretLine {
 				out = append(out, secretLine{env: ref.Env, usage: fmt.Sprintf("%s: %s", o.Key(), n)})
 			}
 		}
+		out = append(out, itemSecretLines(o)...)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].env < out[j].env })
 	return out
@@ -375,6 +376,22 @@ func collisions(lines []secretLine, names *spec.EnvNames) []string {
 	for _, base := range slices.Sorted(maps.Keys(byBase)) {
 		out = append(out, fmt.Sprintf("%d secrets would share the variable %s (their titles differ only in case or punctuation), so each got a suffix from a hash of its title: %s",
 			len(byBase[base]), base, strings.Join(byBase[base], ", ")))
+	}
+	return out
+}
+
+// itemSecretLines lists the secret references of o's unix private keys and root tools
+// (spec.TypeItems entries), named like "private_keys.0.key".
+func itemSecretLines(o *spec.Object) []secretLine {
+	var out []secretLine
+	for _, field := range slices.Sorted(maps.Keys(o.Items)) {
+		for i, it := range o.Items[field] {
+			for _, sub := range slices.Sorted(maps.Keys(it.Secrets)) {
+				if ref := it.Secrets[sub]; ref.Env != "" {
+					out = append(out, secretLine{env: ref.Env, usage: fmt.Sprintf("%s: %s", o.Key(), spec.ItemSecretName(field, sub, i))})
+				}
+			}
+		}
 	}
 	return out
 }

@@ -138,6 +138,9 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 		RateRemaining: rateRemaining,
 		Resolve: func(o *spec.Object, param string) (string, error) {
 			ref, ok := o.Secrets[param]
+			if field, i, sub, isItem := spec.ParseItemSecretName(param); isItem && !ok && i < len(o.Items[field]) {
+				ref, ok = o.Items[field][i].Secrets[sub] // a unix key's or root tool's secret
+			}
 			if !ok {
 				return "", fmt.Errorf("%s has no secret %s", o.Key(), param)
 			}

@@ -23,8 +23,9 @@ type item struct {
 	added, removed spec.IPSet // IPs an in-place update adds and removes
 	params         map[string]string
 	secrets        map[string]spec.SecretRef
-	vaultRef       string       // title of a vault created by this plan that the login points at
-	marker         *spec.Marker // marker to write (create, adopt, update)
+	vaultRef       string            // title of a vault created by this plan that the login points at
+	vaultRefs      map[string]string // per key or root tool parameter, a vault created by this plan (items.go)
+	marker         *spec.Marker      // marker to write (create, adopt, update)
 }
 
 // key is the object's identity: the desired key, or the live one for a delete.

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/qsync/qsync/internal/spec"
@@ -50,8 +51,7 @@ func (b *builder) refuse(it *item, reason string) {
 func (b *builder) planCreate(it *item) {
 	vi, hasVault := b.sendCreate(it)
 	it.change.Fields = createChanges(it, vi, hasVault)
-	fields, _ := itemChanges(it)
-	b.refuseItemWrites(it, fields)
+	fields, _ := b.planItems(it, nil)
 	it.change.Fields = append(it.change.Fields, fields...)
 	sortFields(it.change.Fields)
 }
@@ -90,8 +90,10 @@ func (b *builder) planReplace(it *item, reason string) {
 		fields = append(fields, FieldChange{Name: typeField(d.Kind), Before: l.Type, After: d.Type})
 	}
 	fields = append(fields, createSecretChanges(it.secrets)...)
+	itemFields, itemsUnchanged := b.planItems(it, nil)
+	fields = append(fields, itemFields...)
 	sortFields(fields)
-	it.change.Fields, it.change.Unchanged = fields, unchanged
+	it.change.Fields, it.change.Unchanged = fields, unchanged+itemsUnchanged
 }
 
 // planUpdate plans an in-place update (update, adopt, rename): only what differs is sent.
@@ -105,9 +107,6 @@ func (b *builder) planUpdate(it *item) {
 		}
 	}
 	fields, unchanged := updateChanges(it, it.added, it.removed, ld)
-	itemFields, itemsUnchanged := itemChanges(it)
-	b.refuseItemWrites(it, itemFields)
-	unchanged += itemsUnchanged
 
 	fps := b.fingerprints(d)
 	why := b.secretsToSend(it, fps)
@@ -116,8 +115,12 @@ func (b *builder) planUpdate(it *item) {
 	if fps == nil && !b.opts.PushSecrets && len(d.Secrets) > 0 && !slices.Contains(b.notes, NoteSecretDrift) {
 		b.notes = append(b.notes, NoteSecretDrift)
 	}
+	itemFields, itemsUnchanged := b.planItems(it, fps) // the lists sent, into it.params and it.secrets
+	unchanged += itemsUnchanged
 	it.marker = b.newMarker(it, it.secrets, fps)
+	listParams := it.params
 	it.params, it.vaultRef = updateParams(it, fields, ld)
+	maps.Copy(it.params, listParams)
 	fields = append(fields, itemFields...)
 	if it.action == ActionAdopt {
 		fields = append(fields, FieldChange{Name: "owner", After: b.owner})

@@ -38,6 +38,9 @@
 //     The field changes a reviewer sees come first; the parameters of an update are derived from
 //     them, plus what the API wants on every update (a vault's type, and the settings
 //     resentOnUpdate names, such as CA PAM's ssl_verify).
+//     A unix record's private_keys and root_tools (items.go) are compared as multisets of what
+//     Qualys lists and, because Qualys replaces every entry of a list it is sent, sent whole
+//     (flattened parameters such as private_keys.0.key) or not at all.
 //  4. Secrets are write-only. With Options.SecretKey, each desired secret is fingerprinted
 //     (spec.Fingerprint) and compared with the fingerprint in the live marker; only changed or
 //     unknown ones are sent, and the marker written carries the new fingerprints. Without a key,
@@ -80,7 +83,8 @@
 //	                fields[] {name, before, after, sensitive, added[], removed[], diff}
 //	steps[]         id (1-based order), phase (1-5), kind, op (create|update|delete),
 //	                keys[] {kind,title}, ids[], params{name: value as sent},
-//	                secrets{name: {env|file}}, vault_ref, depends_on[]
+//	                secrets{name: {env|file}}, vault_ref, vault_refs{param: vault title},
+//	                depends_on[]
 //	unmanaged[]     {kind,title} of live objects left alone
 //	opaque[]        {key, id, reason} of the unmanaged live objects qsync cannot represent
 //	                (an unknown unix sub_type, vault type or login vault type); also in unmanaged[]

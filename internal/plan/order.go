@@ -65,7 +65,8 @@ func batchKey(p *proto) string {
 	}
 	params, _ := json.Marshal(s.Params)
 	secrets, _ := json.Marshal(s.Secrets)
-	return fmt.Sprintf("%d|%d|%s|%s|%s|%s|%s", s.Phase, p.group, s.Kind, s.Op, params, secrets, s.VaultRef)
+	refs, _ := json.Marshal(s.VaultRefs)
+	return fmt.Sprintf("%d|%d|%s|%s|%s|%s|%s|%s", s.Phase, p.group, s.Kind, s.Op, params, secrets, s.VaultRef, refs)
 }
 
 // link records the dependencies of every call: on the call creating the vault it references, on
@@ -90,6 +91,13 @@ func link(protos []*proto) error {
 			v := vaults[p.step.VaultRef]
 			if v == nil {
 				return fmt.Errorf("plan: internal error: no step creates vault %q", p.step.VaultRef)
+			}
+			p.deps[v] = true
+		}
+		for _, title := range p.step.VaultRefs {
+			v := vaults[title]
+			if v == nil {
+				return fmt.Errorf("plan: internal error: no step creates vault %q", title)
 			}
 			p.deps[v] = true
 		}

@@ -227,8 +227,11 @@ type Step struct {
 	// Secrets are secret parameters apply resolves at run time.
 	Secrets map[string]spec.SecretRef `json:"secrets,omitempty"`
 	// VaultRef is the title of a vault created earlier in this plan whose new ID fills vault_id.
-	VaultRef  string `json:"vault_ref,omitempty"`
-	DependsOn []int  `json:"depends_on,omitempty"`
+	VaultRef string `json:"vault_ref,omitempty"`
+	// VaultRefs name, per parameter (a unix key's or root tool's "private_keys.0.key.vault_id"),
+	// a vault created earlier in this plan whose new ID fills that parameter.
+	VaultRefs map[string]string `json:"vault_refs,omitempty"`
+	DependsOn []int             `json:"depends_on,omitempty"`
 }
 
 // Endpoint names the step's endpoint and operation as used in Plan.Calls, e.g. "mysql update".

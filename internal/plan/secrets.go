@@ -2,6 +2,7 @@ package plan
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -97,7 +98,7 @@ func (b *builder) newMarker(it *item, sent map[string]spec.SecretRef, fps map[st
 	}
 	if it.l != nil && it.l.Marker != nil && it.l.Marker.Owner == b.owner && it.action != ActionReplace {
 		for k, v := range it.l.Marker.Fingerprints {
-			if _, isSent := sent[k]; isSent && fps == nil {
+			if _, isSent := sent[k]; (isSent || listSent(sent, k)) && fps == nil {
 				continue
 			}
 			add(k, v)
@@ -119,10 +120,11 @@ func markerEqual(a, b *spec.Marker) bool {
 
 // fingerprints returns keyed fingerprints of the object's applicable secrets, or nil without a key.
 func (b *builder) fingerprints(d *spec.Object) map[string]string {
-	if b.opts.SecretKey == nil || len(d.Secrets) == 0 {
+	if b.opts.SecretKey == nil || (len(d.Secrets) == 0 && !slices.ContainsFunc(slices.Collect(maps.Values(d.Items)), itemsHaveSecrets)) {
 		return nil
 	}
 	out := map[string]string{}
+	b.itemFingerprints(d, out) // one per list of unix keys or root tools (items.go)
 	for p := range d.Secrets { // in map order: diagnostics are sorted, and out is a map
 		if !secretApplies(d.Def(), p, d.Login) {
 			continue

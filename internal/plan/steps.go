@@ -216,7 +216,7 @@ func (sp *stepPlanner) replacedDelete(it *item) *proto {
 func (sp *stepPlanner) create(it *item) *proto {
 	d := it.d
 	p := &proto{step: Step{Kind: d.Kind, Op: OpCreate, Keys: []spec.Key{d.Key()},
-		Params: maps.Clone(it.params), Secrets: it.secrets, VaultRef: it.vaultRef},
+		Params: maps.Clone(it.params), Secrets: it.secrets, VaultRef: it.vaultRef, VaultRefs: it.vaultRefs},
 		takes: []spec.Key{d.Key()}, exgroup: it.releaseGroup()}
 	if d.Kind == spec.KindVault {
 		p.step.Phase, p.group, p.vault = PhaseVaults, groupVaultCreate, d.Title
@@ -289,7 +289,7 @@ func (sp *stepPlanner) recordUpdateRest(it *item, s updateSplit) {
 	d, l := it.d, it.l
 	params := maps.Clone(it.params)
 	p := sp.add(&proto{step: Step{Phase: PhaseRecords, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
-		IDs: []int64{l.ID}, Params: params, Secrets: it.secrets, VaultRef: it.vaultRef},
+		IDs: []int64{l.ID}, Params: params, Secrets: it.secrets, VaultRef: it.vaultRef, VaultRefs: it.vaultRefs},
 		group: groupUpdate, batch: true, exgroup: it.releaseGroup(), adds: it.added})
 	if d.Title != l.Title && !s.freeTitle {
 		params["title"] = d.Title

@@ -77,6 +77,7 @@ type req struct {
 	path   string
 	query  string
 	form   string
+	xml    string // a text/xml body (the form goes in query)
 	noAuth bool
 	noXRW  bool
 	cookie *http.Cookie
@@ -97,9 +98,15 @@ func (e *emu) do(r req) *reply {
 	if r.form != "" {
 		body = strings.NewReader(r.form)
 	}
+	if r.xml != "" {
+		body = strings.NewReader(r.xml)
+	}
 	hr := httptest.NewRequest(r.method, target, body)
 	if r.form != "" {
 		hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if r.xml != "" {
+		hr.Header.Set("Content-Type", "text/xml")
 	}
 	if !r.noAuth {
 		u, p := testUser, testPass

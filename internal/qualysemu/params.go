@@ -70,6 +70,7 @@ type param struct{ key, value string }
 type params struct {
 	list []param
 	last map[string]string
+	xml  []byte // a text/xml body (UNIX_AUTH_PARAMS, see entries.go)
 }
 
 func (p *params) get(k string) string { return p.last[k] }
@@ -202,6 +203,12 @@ func parseParams(r *http.Request) (*params, error) {
 				p.addPair(k, v)
 			}
 		}
+	case "text/xml", "application/xml":
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+		if err != nil {
+			return nil, err
+		}
+		p.xml = body
 	case "", "application/x-www-form-urlencoded", "text/plain":
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 		if err != nil {

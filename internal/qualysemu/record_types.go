@@ -87,6 +87,9 @@ type recordType struct {
 	// unique lists cross-record rules among records of this type (1905),
 	// see record_rules.go.
 	unique []uniqueRule
+	// entryLists are the lists the type takes in an XML body (unix keys
+	// and root tools, record_types_entries.go); nil: a body is refused.
+	entryLists []entryList
 }
 
 // exclusivePair is two parameters that may not be sent together. With
@@ -187,8 +190,8 @@ var recordTypes = slices.Concat(coreRecordTypes, databaseRecordTypes, infraRecor
 var coreRecordTypes = []*recordType{
 	{
 		name: "unix", ipGroup: "unix", vaultUsername: true,
-		vaultTypes: allVaultTypes,
-		required:   []string{"username"}, requiredBasic: []string{"password"}, passwordWaiver: "skip_password",
+		vaultTypes: allVaultTypes, entryLists: unixEntryLists,
+		required: []string{"username"}, requiredBasic: []string{"password"}, passwordWaiver: "skip_password",
 		exclusive: []exclusivePair{{a: "cleartext_password", b: "vault_id"},
 			{a: "password", b: "skip_password", whenTrue: true}},
 		fields: []field{

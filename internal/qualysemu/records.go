@@ -176,6 +176,7 @@ func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
 			n.add(fieldNode(f, r.Params))
 		}
 	}
+	n.add(s.entryNodes(rt, r)...)
 	n.add(storedIPSetNode(r.Params["ips"]))
 	lt := r.Params["login_type"]
 	if lt == "" {
@@ -262,6 +263,10 @@ func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
 	if e != nil {
 		return c.errorResp(e)
 	}
+	entries, e := s.buildEntries(c, rt, nil)
+	if e != nil {
+		return c.errorResp(e)
+	}
 	if e := s.checkTitle(rt, m["title"], nil); e != nil {
 		return c.errorResp(e)
 	}
@@ -277,6 +282,7 @@ func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
 	}
 	prev := s.beginWrite()
 	id := s.insertRecord(rt, m, c.user, c.pinID)
+	s.st.records[id].Entries = entries
 	if e := s.commit(prev); e != nil {
 		return c.errorResp(e)
 	}
@@ -351,12 +357,16 @@ func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
 		return c.errorResp(e)
 	}
 	updated := make(map[int64]map[string]string, len(found))
+	entries := make(map[int64]map[string][]Entry, len(found))
 	for _, r := range found {
 		m, e := s.buildRecord(c, rt, r)
 		if e != nil {
 			return c.errorResp(e)
 		}
 		updated[r.ID] = m
+		if entries[r.ID], e = s.buildEntries(c, rt, r); e != nil {
+			return c.errorResp(e)
+		}
 	}
 	if c.p.has("title") {
 		if len(found) > 1 {
@@ -386,7 +396,7 @@ func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
 	now := s.cfg.Now()
 	for _, r := range found {
 		s.st.dropRecord(r)
-		r.Params = updated[r.ID]
+		r.Params, r.Entries = updated[r.ID], entries[r.ID]
 		r.LastModified, r.LastModifiedBy = now, c.user
 		s.st.putRecord(r)
 	}

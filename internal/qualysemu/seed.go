@@ -32,6 +32,8 @@ type seedRecord struct {
 	Type   string         `yaml:"type"`
 	Params map[string]any `yaml:"params"`
 	Vault  string         `yaml:"vault"`
+	// UnixAuthParams is an XML body UNIX_AUTH_PARAMS (unix keys and root tools), as a create sends it.
+	UnixAuthParams string `yaml:"unix_auth_params"`
 }
 
 // LoadSeedFile loads a seed file (YAML or JSON); see LoadSeed.
@@ -123,6 +125,7 @@ func (s *Server) applySeed(sf seedFile) error {
 			}
 		}
 		p.addPair("action", "create")
+		p.xml = []byte(rec.UnixAuthParams)
 		c := s.seedCtx(p, "/api/2.0/fo/auth/"+rt.name+"/", rec.ID)
 		if resp := s.handleRecords(c, rt); resp.status != http.StatusOK {
 			return fmt.Errorf("%s: %s", where, resp.errText)

@@ -35,6 +35,9 @@ type Record struct {
 	CreatedBy      string            `json:"created_by"`
 	LastModified   time.Time         `json:"last_modified"`
 	LastModifiedBy string            `json:"last_modified_by"`
+	// Entries are the structured lists sent in an XML body (unix private keys and root tools),
+	// by listed element (PRIVATE_KEY_CERTIFICATE_LIST); see entries.go.
+	Entries map[string][]Entry `json:"entries,omitempty"`
 }
 
 // Title returns the record's title.
@@ -59,6 +62,7 @@ func (v Vault) Title() string { return v.Params["title"] }
 func (r *Record) clone() *Record {
 	c := *r
 	c.Params = maps.Clone(r.Params)
+	c.Entries = cloneEntries(r.Entries)
 	return &c
 }
 
@@ -222,6 +226,7 @@ func maskState(s State) State {
 				s.Records[i].Params[k] = mask
 			}
 		}
+		s.Records[i].Entries = maskEntries(s.Records[i].Entries)
 	}
 	for i := range s.Vaults {
 		vt := vaultTypeByName(s.Vaults[i].Type)

@@ -207,8 +207,15 @@ func variantRecord(vs map[string]bool, rec *node) {
 	if vs["doc-center-unix"] && rec.name == "AUTH_UNIX" {
 		rec.set("PORT", "22, 23")
 		rec.remove("LOGIN_TYPE")
-		rec.add(el("ROOT_TOOL_INFO_LIST", el("ROOT_TOOL_INFO", txt("ID", "100006922"), txt("ROOT_TOOL", "PowerBroker"), el("PASSWORD_INFO"))),
-			el("PRIVATE_KEY_CERTIFICATE_LIST", el("PRIVATE_KEY_CERTIFICATE", txt("ID", "70006922"), el("PRIVATE_KEY_INFO", el("PRIVATE_KEY")))))
+		if rec.childNode("ROOT_TOOL_INFO_LIST") == nil {
+			rec.add(el("ROOT_TOOL_INFO_LIST", el("ROOT_TOOL_INFO", txt("ID", "100006922"), txt("ROOT_TOOL", "PowerBroker"),
+				typed(el("PASSWORD_INFO"), "basic"))))
+		}
+		if rec.childNode("PRIVATE_KEY_CERTIFICATE_LIST") == nil {
+			rec.add(el("PRIVATE_KEY_CERTIFICATE_LIST", el("PRIVATE_KEY_CERTIFICATE", txt("ID", "70006922"),
+				typed(el("PRIVATE_KEY_INFO", typed(el("PRIVATE_KEY"), "rsa")), "basic"),
+				typed(el("PASSPHRASE_INFO"), "basic"), typed(el("CERTIFICATE"), "openssh"))))
+		}
 	}
 }
 

@@ -18,7 +18,11 @@ type node struct {
 	hasText bool
 	cdata   bool
 	kids    []*node
+	typ     string // a type="..." attribute ("": none), as on the unix key and root tool lists
 }
+
+// typed sets n's type attribute and returns n.
+func typed(n *node, typ string) *node { n.typ = typ; return n }
 
 // el returns an element with child elements.
 func el(name string, kids ...*node) *node {
@@ -66,7 +70,13 @@ func xmlDoc(root *node, dtdURL string, declaration bool) []byte {
 
 func writeNode(b *bytes.Buffer, n *node, depth int) {
 	indent := strings.Repeat("  ", depth)
-	b.WriteString(indent + "<" + n.name + ">")
+	b.WriteString(indent + "<" + n.name)
+	if n.typ != "" {
+		b.WriteString(` type="`)
+		_ = xml.EscapeText(b, []byte(n.typ))
+		b.WriteString(`"`)
+	}
+	b.WriteString(">")
 	switch {
 	case n.hasText && n.cdata:
 		b.WriteString("<![CDATA[" + strings.ReplaceAll(cleanXMLText(n.text), "]]>", "]]]]><![CDATA[>") + "]]>")
