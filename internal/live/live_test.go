@@ -234,7 +234,7 @@ func TestReadReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := rep.Group("mysql")
+	m := reportGroup(rep, "mysql")
 	if m == nil || m.Objects != 1 || m.Examined != 1 || m.Elements["PORT"] != 1 || m.Elements["CLIENT_CERT"] != 0 ||
 		m.Unexpected["BRAND_NEW"] != 1 || m.Unexpected["ROOT_TOOL_INFO_LIST"] != 1 || m.Unexpected["NETWORK_ID"] != 0 {
 		t.Errorf("mysql group = %+v", m)
@@ -242,7 +242,7 @@ func TestReadReport(t *testing.T) {
 	if _, ok := m.Elements["CLIENT_CERT"]; !ok {
 		t.Errorf("a modelled element never seen must be listed with 0: %v", m.Elements)
 	}
-	v := rep.Group("vault/ca_pam")
+	v := reportGroup(rep, "vault/ca_pam")
 	if v == nil || v.Examined != 1 || v.Elements["URL"] != 1 || v.Unexpected["SURPRISE"] != 1 {
 		t.Errorf("vault group = %+v", v)
 	}
@@ -320,4 +320,14 @@ func TestReadVaultsOnlyListsNoRecords(t *testing.T) {
 	if len(doc.Objects) != 1 || doc.Objects[0].Kind != spec.KindVault {
 		t.Fatalf("objects = %+v, want the vault only", doc.Objects)
 	}
+}
+
+// reportGroup returns the named group of r, or nil.
+func reportGroup(r *Report, name string) *Group {
+	for i := range r.Groups {
+		if r.Groups[i].Name == name {
+			return &r.Groups[i]
+		}
+	}
+	return nil
 }

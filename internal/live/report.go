@@ -42,16 +42,6 @@ type Group struct {
 	Unexpected map[string]int `json:"unexpected,omitempty"`
 }
 
-// Group returns the named group, or nil.
-func (r *Report) Group(name string) *Group {
-	for i := range r.Groups {
-		if r.Groups[i].Name == name {
-			return &r.Groups[i]
-		}
-	}
-	return nil
-}
-
 // groupName is the report group of an object of kind and type.
 func groupName(kind spec.Kind, typ string) string {
 	if typ == "" {
