@@ -101,8 +101,8 @@ type KindDef struct {
 	// parameter that carries QualysType, and the list element Qualys reports it in. Empty means
 	// sub_type and SUB_TYPE (unix). Every variant of a kind uses the same pair (see VariantKeys).
 	VariantParam, VariantElement string
-	Doc        string
-	Fields     []FieldDef
+	Doc                          string
+	Fields                       []FieldDef
 	// LoginVaultTypes lists the vault type slugs a record of this kind may log in through.
 	LoginVaultTypes []string
 	// ExclusiveGroup names the group within which an IP may belong to only one record ("" = none).
