@@ -3,6 +3,7 @@ package spec
 import (
 	"slices"
 	"sort"
+	"strings"
 )
 
 // FieldType says how a field's value is written in YAML, sent to Qualys and compared.
@@ -175,6 +176,21 @@ func VariantKeys(k Kind) (param, element string) {
 		}
 	}
 	return "sub_type", "SUB_TYPE"
+}
+
+// VariantByQualys returns the descriptor of record kind k whose variant Qualys names v (the value
+// of the kind's variant element, compared without regard to case): the plain descriptor for "",
+// nil for a value the table does not know.
+func VariantByQualys(k Kind, v string) *KindDef {
+	if v == "" {
+		return Lookup(k, "")
+	}
+	for i := range recordKinds {
+		if d := &recordKinds[i]; d.Kind == k && d.Type != "" && strings.EqualFold(d.QualysType, v) {
+			return d
+		}
+	}
+	return nil
 }
 
 // VariantParams returns, sorted and without duplicates, the variant parameter of every record

@@ -105,7 +105,8 @@ func TestSchemaMatchesTables(t *testing.T) {
 			name, common = "record_"+string(d.Kind), commonRecordKeys
 			if d.Type != "" {
 				name += "_" + d.Type
-				common = append(slices.Clone(common), "sub_type")
+				variant, _ := d.VariantKeys()
+				common = append(slices.Clone(common), variant)
 			}
 		}
 		s := root.Defs[name]
