@@ -317,7 +317,11 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 	case def.Opaque != "":
 		o.Opaque = firstReason(o.Opaque, def.Opaque)
 	case lt != "" && lt != "basic" && lt != "vault":
-		o.Opaque = firstReason(o.Opaque, fmt.Sprintf("login type %q is not supported", rec.LoginType))
+		reason := fmt.Sprintf("login type %q is not supported", rec.LoginType)
+		if why := def.OpaqueLoginTypes[lt]; why != "" {
+			reason += ": " + why
+		}
+		o.Opaque = firstReason(o.Opaque, reason)
 	}
 	var attrs map[string]string
 	if o.Opaque == "" {

@@ -3,6 +3,8 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -138,6 +140,9 @@ func GenerateConfigReference() ([]byte, error) {
 		}
 		if len(d.LoginVaultTypes) > 0 {
 			fmt.Fprintf(&b, "\n`login` vault types: %s.\n", codeList(d.LoginVaultTypes))
+		}
+		for _, lt := range slices.Sorted(maps.Keys(d.OpaqueLoginTypes)) {
+			fmt.Fprintf(&b, "\nA live record with `login_type=%s` is listed as opaque and never changed: %s.\n", lt, d.OpaqueLoginTypes[lt])
 		}
 	}
 

@@ -132,6 +132,11 @@ type KindDef struct {
 	// IPsOptional: a record of this kind may have no ips (the primary parameter table of http has
 	// none), so a live record without IPs is exported and declared with ips: [] or none.
 	IPsOptional bool
+	// OpaqueLoginTypes maps login_type values Qualys documents for this kind besides basic and
+	// vault, but too thinly to model (vmware's vcenter, mongodb's pkcert), to the reason: live
+	// reads a record using one as opaque with that reason, so it is never changed; the loader
+	// has no way to declare one.
+	OpaqueLoginTypes map[string]string
 	// Unique lists the kind's cross-record rules: which records of the kind may not share an IP
 	// (see UniqueRule, checked in check_rules.go).
 	Unique []UniqueRule

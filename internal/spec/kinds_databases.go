@@ -326,7 +326,9 @@ var databaseRecordKinds = []KindDef{
 	{Kind: KindMongoDB, Fields: mongoDBFields, LoginVaultTypes: allVaults,
 		Doc: "MongoDB authentication record (/api/2.0/fo/auth/mongodb/), VM and PC, MongoDB 3.x on Unix; compliance scans " +
 			"also need a Unix record for the same IPs. Vault logins are known from a secondary source only. The pkcert " +
-			"login type (a client certificate instead of a password) is not supported by qsync yet."},
+			"login type (a client certificate instead of a password) cannot be declared: a live record using it is listed as opaque.",
+		OpaqueLoginTypes: map[string]string{"pkcert": "the pkcert login type is known from a secondary source only, " +
+			"without its list elements (private_key, passphrase, certificate, require_cert)"}},
 	{Kind: KindInformixDB, Fields: informixDBFields,
 		Doc: "Informix authentication record (/api/2.0/fo/auth/informixdb/), PC only, DRDA connections; the IPs must also " +
 			"be in Unix records, which hold the client certificate and key. No vault login is documented."},
