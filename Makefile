@@ -45,7 +45,7 @@ fuzz:
 bench:
 	./scripts/bench.sh
 
-## schema: regenerate schema/qsync.schema.json and docs/configuration.md from internal/spec/kinds.go
+## schema: regenerate schema/qsync.schema.json, docs/configuration.md and docs/inferred-elements.md from internal/spec/kinds*.go
 schema:
 	$(GO) generate ./...
 

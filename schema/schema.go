@@ -1,10 +1,10 @@
 // Package schema embeds qsync.schema.json, the JSON Schema of qsync's YAML files that users' editors
 // see. The file is generated from the descriptor tables in internal/spec; never edit it by hand.
-// `go generate ./...` regenerates it and docs/configuration.md, which is generated from the same
-// tables.
+// `go generate ./...` regenerates it, docs/configuration.md and docs/inferred-elements.md, which
+// are generated from the same tables.
 package schema
 
-//go:generate go run ../internal/spec/cmd/genschema -o qsync.schema.json -docs ../docs/configuration.md
+//go:generate go run ../internal/spec/cmd/genschema -o qsync.schema.json -docs ../docs/configuration.md -inferred ../docs/inferred-elements.md
 
 import _ "embed"
 

@@ -350,13 +350,15 @@ func resolveSecrets(p *plan.Plan, opts Options) (map[int]map[string]string, erro
 }
 
 // secretMaxLen returns the documented length limit of a step's secret parameter (0: none known),
-// from the kind's descriptor table: vault steps name their type, record steps their sub_type.
+// from the kind's descriptor table: vault steps name their type, record steps their variant
+// (sub_type, provider_name).
 func secretMaxLen(st plan.Step, param string) int {
 	var def *spec.KindDef
 	if st.Kind == spec.KindVault {
 		def = spec.VaultTypeByQualys(st.Params["type"])
 	} else {
-		def = spec.Lookup(st.Kind, st.Params["sub_type"])
+		variant, _ := spec.VariantKeys(st.Kind)
+		def = spec.VariantByQualys(st.Kind, st.Params[variant])
 		if def == nil {
 			def = spec.Lookup(st.Kind, "")
 		}

@@ -39,7 +39,7 @@ type Vault struct {
 // Record is one generated authentication record.
 type Record struct {
 	Kind    spec.Kind // any record kind of spec's table
-	SubType string    // the unix sub_type ("", cisco, checkpoint_firewall)
+	SubType string    // the variant: unix sub_type ("", cisco, checkpoint_firewall), ms_sql provider_name (azure)
 	Title   string
 	// IPs is the record's address set in canonical form: "10.0.0.1" or "10.0.0.0-10.0.0.7", comma
 	// separated, ascending and merged.
@@ -107,7 +107,8 @@ func (r *Record) LiveParams(key []byte, env map[string]string) map[string]string
 		p["comments"] = c
 	}
 	if r.SubType != "" {
-		p["sub_type"] = r.SubType
+		variant, _ := spec.VariantKeys(r.Kind)
+		p[variant] = r.SubType
 	}
 	for k, v := range r.Attrs {
 		p[k] = qualysValue(v)
@@ -263,7 +264,8 @@ func (e *Estate) YAML(owner string) []byte {
 		}
 		fmt.Fprintf(&b, "  - type: %s\n", r.Kind)
 		if r.SubType != "" {
-			fmt.Fprintf(&b, "    sub_type: %s\n", r.SubType)
+			variant, _ := spec.VariantKeys(r.Kind)
+			fmt.Fprintf(&b, "    %s: %s\n", variant, r.SubType)
 		}
 		fmt.Fprintf(&b, "    title: %s\n", strconv.Quote(r.Title))
 		if r.Comments != "" {

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -179,6 +180,10 @@ func genValue(f *spec.FieldDef) string {
 		return "https://scan-target.example.com/"
 	case "hostname":
 		return "scan-target.example.com"
+	}
+	// A Pattern the plain value misses (Azure MS SQL wants an '@' in the username).
+	if f.Pattern != "" && !regexp.MustCompile(f.Pattern).MatchString("scanner") {
+		return "scanner@scan-target.example.com"
 	}
 	return "scanner"
 }

@@ -113,7 +113,8 @@ func newScenario(seed uint64) *scenario {
 			case rec.Attrs["port"] != "":
 				rec.Attrs["port"] = "2200"
 			case def.Field("username") != nil:
-				rec.Attrs["username"] = "changed"
+				_, domain, _ := strings.Cut(rec.Attrs["username"], "@")
+				rec.Attrs["username"] = "changed" + strings.TrimSuffix("@"+domain, "@") // keeps an '@' Azure wants
 			default:
 				rec.Comments = fmt.Sprintf("Changed by drill %d.", seed)
 			}

@@ -266,7 +266,8 @@ func unreadableVault(v qualysclient.Vault, reason string) *spec.Object {
 
 // ConvertRecord turns one listed record into a spec object. vaultTitles maps vault IDs to titles so
 // a vault login names its vault by title. A record qsync cannot represent becomes an opaque object
-// (see spec.Object.Opaque) with its reason: a unix sub_type or login vault type it does not know, a
+// (see spec.Object.Opaque) with its reason: a variant (unix sub_type, ms_sql provider_name) or
+// login vault type it does not know, a
 // value it cannot read (an enum value outside its lists, a PORT listing several ports, a boolean it
 // cannot parse), a vault login without DIGITAL_VAULT, or an IP list it cannot parse (then IPs is
 // empty, and IP conflicts with it are left for Qualys to refuse). The reasons name elements, never
@@ -295,27 +296,32 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 			}
 		}
 	}
-	sub := strings.TrimSpace(rec.Fields["SUB_TYPE"])
-	def := spec.Lookup(kind, sub)
-	_, subListed := rec.Fields["SUB_TYPE"]
+	variant, variantElem := spec.VariantKeys(kind)
+	sub := strings.TrimSpace(rec.Fields[variantElem])
+	def := spec.VariantByQualys(kind, sub)
+	_, subListed := rec.Fields[variantElem]
 	var fields []spec.FieldDef
 	if def != nil {
 		fields = def.Fields
 	}
 	if def != nil && !subListed && hasSubTypes(kind) {
-		// No SUB_TYPE: a plain record by the contract (row 4), or one whose sub_type Qualys does
-		// not report. Read every element of the kind's sub_types, so a cisco record's
-		// TARGET_TYPE is not lost, and say the sub_type is unknown.
+		// No SUB_TYPE (or the kind's variant element): a plain record by the contract (row 4), or
+		// one whose variant Qualys does not report. Read every element of the kind's variants, so
+		// a cisco record's TARGET_TYPE is not lost, and say the variant is unknown.
 		fields = familyFields(kind)
 	}
 	lt := strings.ToLower(strings.TrimSpace(rec.LoginType))
 	switch {
 	case def == nil:
-		o.Opaque = firstReason(o.Opaque, fmt.Sprintf("unknown sub_type %q", sub))
+		o.Opaque = firstReason(o.Opaque, fmt.Sprintf("unknown %s %q", variant, sub))
 	case def.Opaque != "":
 		o.Opaque = firstReason(o.Opaque, def.Opaque)
 	case lt != "" && lt != "basic" && lt != "vault":
-		o.Opaque = firstReason(o.Opaque, fmt.Sprintf("login type %q is not supported", rec.LoginType))
+		reason := fmt.Sprintf("login type %q is not supported", rec.LoginType)
+		if why := def.OpaqueLoginTypes[lt]; why != "" {
+			reason += ": " + why
+		}
+		o.Opaque = firstReason(o.Opaque, reason)
 	}
 	var attrs map[string]string
 	if o.Opaque == "" {
@@ -324,7 +330,7 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 			o.Opaque, o.Unknown = reason, nil
 		}
 		if !subListed && hasSubTypes(kind) && o.Opaque == "" {
-			o.Unknown = append([]string{"sub_type"}, o.Unknown...)
+			o.Unknown = append([]string{variant}, o.Unknown...)
 		}
 	}
 	if o.Opaque != "" {
@@ -408,7 +414,7 @@ func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string
 	return attrs, unknown, ""
 }
 
-// hasSubTypes reports whether kind has sub_type descriptors (unix).
+// hasSubTypes reports whether kind has variant descriptors (unix sub_types, ms_sql's Azure).
 func hasSubTypes(kind spec.Kind) bool {
 	for _, d := range spec.RecordKinds() {
 		if d.Kind == kind && d.Type != "" {
@@ -418,7 +424,7 @@ func hasSubTypes(kind spec.Kind) bool {
 	return false
 }
 
-// familyFields returns the fields of every descriptor of kind (its plain table and its sub_types),
+// familyFields returns the fields of every descriptor of kind (its plain table and its variants),
 // each name once, in table order.
 func familyFields(kind spec.Kind) []spec.FieldDef {
 	var out []spec.FieldDef

@@ -50,8 +50,9 @@ func groupName(kind spec.Kind, typ string) string {
 	return string(kind) + "/" + typ
 }
 
-// recordElements are record elements the client decodes into Fields that are not FieldDefs.
-var recordElements = map[string]bool{"SUB_TYPE": true, "LAST_MODIFIED_BY": true}
+// recordElements are record elements the client decodes into Fields that are not FieldDefs
+// (besides each kind's variant element, see spec.VariantKeys).
+var recordElements = map[string]bool{"LAST_MODIFIED_BY": true}
 
 type reportBuilder struct {
 	mu      sync.Mutex
@@ -87,7 +88,8 @@ func (g *Group) unexpected(name string) {
 
 // record notes the elements of one listed record.
 func (b *reportBuilder) record(kind spec.Kind, rec qualysclient.Record) {
-	def := spec.Lookup(kind, strings.TrimSpace(rec.Fields["SUB_TYPE"]))
+	_, variantElem := spec.VariantKeys(kind)
+	def := spec.VariantByQualys(kind, strings.TrimSpace(rec.Fields[variantElem]))
 	if def == nil {
 		return
 	}
@@ -97,7 +99,7 @@ func (b *reportBuilder) record(kind spec.Kind, rec qualysclient.Record) {
 	for name := range rec.Fields {
 		if _, ok := g.Elements[name]; ok {
 			g.Elements[name]++
-		} else if !recordElements[name] {
+		} else if !recordElements[name] && name != variantElem {
 			g.unexpected(name)
 		}
 	}

@@ -750,3 +750,36 @@ func TestAdoptNeverReplaces(t *testing.T) {
 		}
 	}
 }
+
+// TestAzureVariantReplaces: ms_sql's variant is named by provider_name, not sub_type: a plain
+// record configured as Azure is replaced (with consent), the create sends provider_name=azure,
+// and a live record whose PROVIDER_NAME was not listed is matched, never replaced.
+func TestAzureVariantReplaces(t *testing.T) {
+	l := withDefaults(&spec.Object{Kind: spec.KindMSSQL, Title: "orders", ID: 6, IPs: ips(t, "10.0.0.1"), Marker: marker(),
+		Attrs: map[string]string{"username": "qualys@orders.example.com"}})
+	d := withDefaults(&spec.Object{Kind: spec.KindMSSQL, Type: "azure", Title: "orders", IPs: ips(t, "10.0.0.1"),
+		Attrs:   map[string]string{"username": "qualys@orders.example.com"},
+		Secrets: map[string]spec.SecretRef{"password": {Env: "AZ_PW"}}})
+	d.AllowReplace = true
+	p := mustBuild(t, doc(d), doc(l), baseOpts())
+	if len(p.Changes) != 1 || p.Changes[0].Action != ActionReplace || !strings.Contains(planText(p), `provider_name changes from (none) to "azure"`) {
+		t.Fatalf("plan:\n%s", planText(p))
+	}
+	var create *Step
+	for i := range p.Steps {
+		if p.Steps[i].Op == "create" {
+			create = &p.Steps[i]
+		}
+	}
+	if create == nil || create.Params["provider_name"] != "azure" || create.Params["sub_type"] != "" {
+		t.Fatalf("create step: %+v", create)
+	}
+
+	l.Unknown = []string{"provider_name"}
+	p = mustBuild(t, doc(d), doc(l), baseOpts())
+	for _, c := range p.Changes {
+		if c.Action == ActionReplace {
+			t.Fatalf("a record whose provider_name is not listed is replaced:\n%s", planText(p))
+		}
+	}
+}

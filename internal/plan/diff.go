@@ -57,19 +57,21 @@ func compared(f *spec.FieldDef, desiredLogin, liveLogin *spec.VaultLogin) bool {
 	return true
 }
 
-// typeField names the field holding an object's type: a vault's type, a record's sub_type.
+// typeField names the field holding an object's type: a vault's type, a record's variant
+// parameter (unix sub_type, ms_sql provider_name; see spec.KindDef.VariantParam).
 func typeField(k spec.Kind) string {
 	if k == spec.KindVault {
 		return "type"
 	}
-	return "sub_type"
+	p, _ := spec.VariantKeys(k)
+	return p
 }
 
 // replaceReason says why an object cannot be updated in place, and which field (a type or an
 // Immutable field) forces the replacement; both "" when it can.
 func replaceReason(it *item) (field, reason string) {
 	d, l := it.d, it.l
-	if d.Type != l.Type && !l.IsUnknown("sub_type") {
+	if d.Type != l.Type && !l.IsUnknown(typeField(d.Kind)) {
 		return typeField(d.Kind), fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", typeField(d.Kind), orNone(l.Type), orNone(d.Type))
 	}
 	for i := range it.def.Fields {
@@ -106,16 +108,17 @@ func sendsUnreported(f *spec.FieldDef, v string) bool {
 // unknownNotes lists the settings the configuration manages that the live answer of it.l did not
 // report (spec.Object.Unknown): they are not compared, so they never cause an update or a
 // replacement, and the plan says so. A unix record listed without SUB_TYPE is a plain record by
-// the contract; a configuration giving it a sub_type is matched by title, never replaced.
+// the contract; a configuration giving it a sub_type is matched by title, never replaced (so for
+// every kind's variant parameter, such as ms_sql's provider_name).
 func unknownNotes(it *item) []string {
 	d, l := it.d, it.l
 	var out []string
 	for _, name := range l.Unknown {
 		switch {
-		case name == "sub_type":
+		case d.Kind != spec.KindVault && name == typeField(d.Kind):
 			if d.Type != l.Type {
-				out = append(out, fmt.Sprintf("%s (id %d): sub_type: %s (the configuration says %s; qsync does not replace a record whose sub_type it cannot read)",
-					d.Key(), l.ID, notReported, d.Type))
+				out = append(out, fmt.Sprintf("%s (id %d): %s: %s (the configuration says %s; qsync does not replace a record whose %s it cannot read)",
+					d.Key(), l.ID, name, notReported, d.Type, name))
 			}
 		default:
 			f := it.def.Field(name)
@@ -339,7 +342,7 @@ func fieldOrder(fc FieldChange) (int, string) {
 		return 0, ""
 	case fc.Name == "title":
 		return 1, ""
-	case fc.Name == "type" || fc.Name == "sub_type":
+	case fc.Name == "type" || slices.Contains(spec.VariantParams(), fc.Name):
 		return 2, ""
 	case fc.Sensitive:
 		return 7, fc.Name

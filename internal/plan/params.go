@@ -21,7 +21,7 @@ func createParams(it *item, vi vaultInfo, hasVault bool) map[string]string {
 	if d.Kind == spec.KindVault {
 		params["type"] = it.def.QualysType
 	} else if d.Type != "" {
-		params["sub_type"] = it.def.QualysType
+		params[typeField(d.Kind)] = it.def.QualysType
 	}
 	for i := range it.def.Fields {
 		f := &it.def.Fields[i]

@@ -29,8 +29,10 @@ type field struct {
 	values   []string // allowed values, when an enumeration
 	intMin   int64
 	intMax   int64
-	itemElem string   // for kindList: the element of one item
-	subTypes []string // unix: valid only for these sub_type values ("" = plain unix)
+	itemElem string // for kindList: the element of one item
+	// subTypes: valid only for these values of the type's variant parameter
+	// (unix sub_type, ms_sql provider_name; "" = the plain type).
+	subTypes []string
 	// login: valid only with this login type (vmware is_disconnect with vcenter); dropped
 	// when the record's login type changes to another.
 	login string
@@ -40,7 +42,11 @@ type field struct {
 // the emulator applies to it is data here, so records.go, faults.go and
 // seed.go never look at a record type's name.
 type recordType struct {
-	name    string // endpoint slug: mysql, unix, windows
+	name string // endpoint slug: mysql, unix, windows
+	// variant is the parameter selecting a variant of the type, which
+	// scopes fields with subTypes: "" means sub_type (unix); ms_sql's is
+	// provider_name (the Azure MS SQL page).
+	variant string
 	ipGroup string // IP exclusivity group; "" = not checked
 	// ipsShareable: Config.WindowsIPsShared lifts the IP exclusivity of
 	// this type's group (contract row 7 is unconfirmed for it).
@@ -112,23 +118,24 @@ var commonExclusive = []exclusivePair{{a: "ips", b: "remove_ips"}, {a: "password
 
 // Vault type display strings (REFERENCE.md §4.1).
 const (
-	vtARCON      = "ARCON PAM"
-	vtAzure      = "Azure Key"
-	vtBeyond     = "BeyondTrust PBPS"
-	vtCAAC       = "CA Access Control"
-	vtCAPAM      = "CA PAM"
-	vtCyberAIM   = "CyberArk AIM"
-	vtCyberPIM   = "CyberArk PIM Suite"
-	vtHashiCorp  = "HashiCorp"
-	vtHitachi    = "Hitachi ID PAM"
-	vtLieberman  = "Lieberman ERPM"
-	vtQuest      = "Quest Vault"
-	vtThycotic   = "Thycotic Secret Server"
-	vtWallix     = "Wallix AdminBastion (WAB)"
-	loginBasic   = "basic"
-	loginVault   = "vault"
-	subCisco     = "cisco"
-	subCheckpont = "checkpoint_firewall"
+	vtARCON       = "ARCON PAM"
+	vtAzure       = "Azure Key"
+	vtBeyond      = "BeyondTrust PBPS"
+	vtCAAC        = "CA Access Control"
+	vtCAPAM       = "CA PAM"
+	vtCyberAIM    = "CyberArk AIM"
+	vtCyberPIM    = "CyberArk PIM Suite"
+	vtHashiCorp   = "HashiCorp"
+	vtHitachi     = "Hitachi ID PAM"
+	vtLieberman   = "Lieberman ERPM"
+	vtQuest       = "Quest Vault"
+	vtThycotic    = "Thycotic Secret Server"
+	vtWallix      = "Wallix AdminBastion (WAB)"
+	loginBasic    = "basic"
+	loginVault    = "vault"
+	subCisco      = "cisco"
+	providerAzure = "azure"
+	subCheckpont  = "checkpoint_firewall"
 )
 
 var allVaultTypes = []string{vtARCON, vtAzure, vtBeyond, vtCAAC, vtCAPAM, vtCyberAIM, vtCyberPIM,
@@ -397,4 +404,24 @@ func oneOfPeers(param string) []string {
 func (rt *recordType) isSecretField(param string) bool {
 	f := rt.field(param)
 	return f != nil && f.secret
+}
+
+// variantParam returns the parameter selecting a variant of rt (see
+// recordType.variant).
+func (rt *recordType) variantParam() string {
+	if rt.variant != "" {
+		return rt.variant
+	}
+	return "sub_type"
+}
+
+// onlyFor scopes fields to the given values of their type's variant
+// parameter (field.subTypes).
+func onlyFor(variants []string, fields ...field) []field {
+	out := make([]field, len(fields))
+	for i, f := range fields {
+		f.subTypes = variants
+		out[i] = f
+	}
+	return out
 }

@@ -60,35 +60,31 @@ var databaseRecordTypes = []*recordType{
 		// ms_sql.htm [P R2] and azure_ms_sql.htm [P R3] (provider_name=azure
 		// on this endpoint); instance/database/port discovery, auth_os_type
 		// and the authentication protocols from G2 [S].
-		name: "ms_sql", vaultTypes: allVaultTypes,
+		// provider_name is the variant: the SQL Server parameters are
+		// plain-only, the Azure page's instance_name and database_name
+		// Azure-only.
+		name: "ms_sql", variant: "provider_name", vaultTypes: allVaultTypes,
 		required: []string{"username"}, requiredBasic: []string{"password"},
 		exclusive: []exclusivePair{
 			{a: "instance", b: "auto_discover_instances"},
 			{a: "database", b: "auto_discover_databases"},
 			{a: "port", b: "auto_discover_ports"},
-			{a: "provider_name", b: "windows_domain"},
-			{a: "provider_name", b: "auth_os_type"},
-			{a: "provider_name", b: "instance"},
-			{a: "provider_name", b: "auto_discover_instances"},
-			{a: "provider_name", b: "database"},
-			{a: "provider_name", b: "auto_discover_databases"},
-			{a: "instance_name", b: "instance"},
-			{a: "instance_name", b: "auto_discover_instances"},
 		},
-		fields: []field{
+		fields: append([]field{
 			{param: "username", elem: "USERNAME", before: true, always: true, minLen: 1, maxLen: 128},
 			{param: "password", secret: true, minLen: 1, maxLen: 128},
+			{param: "provider_name", elem: "PROVIDER_NAME", values: []string{providerAzure}},
+		}, append(onlyFor([]string{""},
 			dbFlag("use_ad_hashicorp"), dbFlag("db_local"), dbStr("windows_domain"),
-			{param: "auth_os_type", elem: "AUTH_OS_TYPE", values: []string{"unix", "windows"}},
+			field{param: "auth_os_type", elem: "AUTH_OS_TYPE", values: []string{"unix", "windows"}},
 			dbStr("mssql_unix_insta_path"), dbStr("mssql_unix_conf_path"),
 			dbStr("instance"), dbFlag("auto_discover_instances"),
 			dbStr("database"), dbFlag("auto_discover_databases"),
 			dbPort(), dbFlag("auto_discover_ports"),
-			dbFlag("kerberos"), dbFlag("ntlmv2"), dbFlag("ntlmv1"),
-			{param: "provider_name", elem: "PROVIDER_NAME", values: []string{"azure"}},
-			{param: "instance_name", elem: "INSTANCE_NAME", values: []string{"MSSQLSERVER"}},
-			dbStr("database_name"),
-		},
+			dbFlag("kerberos"), dbFlag("ntlmv2"), dbFlag("ntlmv1")),
+			onlyFor([]string{providerAzure},
+				field{param: "instance_name", elem: "INSTANCE_NAME", values: []string{"MSSQLSERVER"}},
+				dbStr("database_name"))...)...),
 	},
 	{
 		// postgresql.htm [P R4]; credentials, hosts and client certificate G2 [S].

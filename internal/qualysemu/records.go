@@ -702,15 +702,16 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 	}
 
 	// Type-specific rules, from the record type's table.
-	sub := m["sub_type"]
+	variant := rt.variantParam()
+	sub := m[variant]
 	for _, f := range rt.fields {
 		if f.subTypes == nil || contains(f.subTypes, sub) {
 			continue
 		}
 		if p.has(f.param) && (f.kind != kindBool || p.get(f.param) == "1") {
-			return nil, errCombination("sub_type="+sub, f.param+"="+maskIfSecret(f.param, p.get(f.param)))
+			return nil, errCombination(variant+"="+sub, f.param+"="+maskIfSecret(f.param, p.get(f.param)))
 		}
-		delete(m, f.param) // a sub_type change drops what no longer applies
+		delete(m, f.param) // a variant change drops what no longer applies
 	}
 	for _, f := range rt.fields {
 		if f.login == "" || f.login == login {

@@ -102,6 +102,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	typ, _ := m["type"].(string)
 	var def *KindDef
 	common := commonRecordKeys
+	variant := "sub_type" // the key naming a record variant (see KindDef.VariantParam)
 	if vault {
 		common = commonVaultKeys
 		if def = Lookup(KindVault, typ); def == nil {
@@ -112,7 +113,8 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 		if Lookup(kind, "") == nil || kind == KindVault {
 			return
 		}
-		sub, hasSub := m["sub_type"].(string)
+		variant, _ = VariantKeys(kind)
+		sub, hasSub := m[variant].(string)
 		def = Lookup(kind, sub)
 		if def == nil {
 			if hasSub && !hasSubTypes(kind) {
@@ -120,7 +122,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 					"unknown key \"sub_type\": only unix records have a sub_type")
 				def = Lookup(kind, "")
 			} else {
-				return // the schema reports the bad sub_type
+				return // the schema reports the bad variant
 			}
 		}
 		if def.Opaque != "" {
@@ -137,7 +139,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 
 	allowed := append([]string(nil), common...)
 	if !vault && def.Type != "" {
-		allowed = append(allowed, "sub_type")
+		allowed = append(allowed, variant)
 	}
 	for i := range def.Fields {
 		allowed = append(allowed, def.Fields[i].Name)
@@ -147,7 +149,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 		p := child(path, k)
 		o.FieldPos[k] = f.at(p)
 		switch k {
-		case "type", "sub_type":
+		case "type", variant:
 		case "title":
 			if s, ok := val.(string); ok {
 				o.Title = strings.TrimSpace(s)
@@ -283,13 +285,14 @@ func hasSubTypes(k Kind) bool {
 	return false
 }
 
-// kindName names a kind for messages: "mysql records", "unix sub_type cisco records", "ca_pam vaults".
+// kindName names a kind for messages: "mysql records", "unix records of sub_type cisco", "ca_pam vaults".
 func kindName(d *KindDef) string {
 	switch {
 	case d.Kind == KindVault:
 		return d.Type + " vaults"
 	case d.Type != "":
-		return string(d.Kind) + " records of sub_type " + d.Type
+		p, _ := d.VariantKeys()
+		return string(d.Kind) + " records of " + p + " " + d.Type
 	}
 	return string(d.Kind) + " records"
 }

@@ -3,6 +3,8 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -71,7 +73,8 @@ func GenerateConfigReference() ([]byte, error) {
 			}
 		}
 		if len(subs) > 0 {
-			fmt.Fprintf(&b, "| `sub_type` | `type: %s` records only: %s (omit for a plain `%s` record). |\n", k, orList(subs), k)
+			variant, _ := VariantKeys(k)
+			fmt.Fprintf(&b, "| `%s` | `type: %s` records only: %s (omit for a plain `%s` record). |\n", variant, k, orList(subs), k)
 		}
 	}
 	for _, k := range []string{"title", "previous_titles", "comments", "adopt", "protect", "allow_replace"} {
@@ -92,7 +95,8 @@ func GenerateConfigReference() ([]byte, error) {
 	for _, d := range recordKinds {
 		head := fmt.Sprintf("`type: %s`", d.Kind)
 		if d.Type != "" {
-			head += fmt.Sprintf(", `sub_type: %s`", d.Type)
+			variant, _ := d.VariantKeys()
+			head += fmt.Sprintf(", `%s: %s`", variant, d.Type)
 		}
 		if d.Opaque != "" {
 			fmt.Fprintf(&b, "\n### %s\n\n%s Live records of this kind are listed as opaque (%s).\n", kindTitle(&d), d.Doc, d.Opaque)
@@ -136,6 +140,9 @@ func GenerateConfigReference() ([]byte, error) {
 		}
 		if len(d.LoginVaultTypes) > 0 {
 			fmt.Fprintf(&b, "\n`login` vault types: %s.\n", codeList(d.LoginVaultTypes))
+		}
+		for _, lt := range slices.Sorted(maps.Keys(d.OpaqueLoginTypes)) {
+			fmt.Fprintf(&b, "\nA live record with `login_type=%s` is listed as opaque and never changed: %s.\n", lt, d.OpaqueLoginTypes[lt])
 		}
 	}
 

@@ -3,6 +3,7 @@ package spec
 import (
 	"slices"
 	"sort"
+	"strings"
 )
 
 // FieldType says how a field's value is written in YAML, sent to Qualys and compared.
@@ -91,13 +92,18 @@ func (f *FieldDef) OmittedDefault() string {
 // KindDef to the tables below.
 type KindDef struct {
 	Kind Kind
-	// Type is the unix sub_type or the vault type slug used in YAML; "" for plain record kinds.
+	// Type is the record variant (a unix sub_type, an ms_sql provider_name) or the vault type slug
+	// used in YAML; "" for plain record kinds.
 	Type string
-	// QualysType is the value Qualys uses: the sub_type parameter, or the vault type display string
-	// ("CA PAM") sent as type= and vault_type= and listed as VAULT_TYPE / DIGITAL_VAULT_TYPE.
+	// QualysType is the value Qualys uses: the variant parameter's value, or the vault type display
+	// string ("CA PAM") sent as type= and vault_type= and listed as VAULT_TYPE / DIGITAL_VAULT_TYPE.
 	QualysType string
-	Doc        string
-	Fields     []FieldDef
+	// VariantParam and VariantElement select a record variant (Type != ""): the YAML key and Qualys
+	// parameter that carries QualysType, and the list element Qualys reports it in. Empty means
+	// sub_type and SUB_TYPE (unix). Every variant of a kind uses the same pair (see VariantKeys).
+	VariantParam, VariantElement string
+	Doc                          string
+	Fields                       []FieldDef
 	// LoginVaultTypes lists the vault type slugs a record of this kind may log in through.
 	LoginVaultTypes []string
 	// ExclusiveGroup names the group within which an IP may belong to only one record ("" = none).
@@ -126,6 +132,11 @@ type KindDef struct {
 	// IPsOptional: a record of this kind may have no ips (the primary parameter table of http has
 	// none), so a live record without IPs is exported and declared with ips: [] or none.
 	IPsOptional bool
+	// OpaqueLoginTypes maps login_type values Qualys documents for this kind besides basic and
+	// vault, but too thinly to model (vmware's vcenter, mongodb's pkcert), to the reason: live
+	// reads a record using one as opaque with that reason, so it is never changed; the loader
+	// has no way to declare one.
+	OpaqueLoginTypes map[string]string
 	// Unique lists the kind's cross-record rules: which records of the kind may not share an IP
 	// (see UniqueRule, checked in check_rules.go).
 	Unique []UniqueRule
@@ -155,6 +166,53 @@ func (d *KindDef) Field(name string) *FieldDef {
 		}
 	}
 	return nil
+}
+
+// VariantKeys returns the YAML key (and Qualys parameter) and the list element that carry the
+// variant of a record of d's kind: sub_type and SUB_TYPE unless the kind's variants say otherwise.
+func (d *KindDef) VariantKeys() (param, element string) { return VariantKeys(d.Kind) }
+
+// VariantKeys returns the variant parameter and list element of record kind k (see
+// KindDef.VariantParam); sub_type and SUB_TYPE for a kind without variants.
+func VariantKeys(k Kind) (param, element string) {
+	for i := range recordKinds {
+		if d := &recordKinds[i]; d.Kind == k && d.Type != "" && d.VariantParam != "" {
+			return d.VariantParam, d.VariantElement
+		}
+	}
+	return "sub_type", "SUB_TYPE"
+}
+
+// VariantByQualys returns the descriptor of record kind k whose variant Qualys names v (the value
+// of the kind's variant element, compared without regard to case): the plain descriptor for "",
+// nil for a value the table does not know.
+func VariantByQualys(k Kind, v string) *KindDef {
+	if v == "" {
+		return Lookup(k, "")
+	}
+	for i := range recordKinds {
+		if d := &recordKinds[i]; d.Kind == k && d.Type != "" && strings.EqualFold(d.QualysType, v) {
+			return d
+		}
+	}
+	return nil
+}
+
+// VariantParams returns, sorted and without duplicates, the variant parameter of every record
+// kind that has variants (sub_type, provider_name).
+func VariantParams() []string {
+	seen := map[string]bool{}
+	var out []string
+	for i := range recordKinds {
+		if d := &recordKinds[i]; d.Type != "" {
+			if p, _ := d.VariantKeys(); !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // LoginParam returns the record-side login parameter named name, or nil.

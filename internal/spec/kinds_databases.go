@@ -68,15 +68,6 @@ func dbHosts(doc string) FieldDef {
 	return FieldDef{Name: "hosts", Element: "HOSTS", Item: "HOST", Type: TypeList, Format: "hostname", Doc: doc}
 }
 
-// dbExcludes returns one Exclusive pair of a with each of others.
-func dbExcludes(a string, others ...string) [][]string {
-	out := make([][]string, len(others))
-	for i, b := range others {
-		out[i] = []string{a, b}
-	}
-	return out
-}
-
 // Vault types documented per kind.
 var (
 	// db2Vaults: the IBM DB2 page lists them [P R9].
@@ -104,9 +95,9 @@ var oracleFields = []FieldDef{
 
 var msSQLFields = []FieldDef{
 	{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MinLen: 1, MaxLen: 128,
-		Doc: "SQL Server account (1-128 characters); with provider_name azure it must contain '@'."},
+		Doc: "SQL Server account (1-128 characters)."},
 	{Name: "password", Type: TypeSecret, Basic: true, Required: true, MinLen: 1, MaxLen: 128,
-		Doc: "Password of the account (1-128 characters; at most 100 for Azure)."},
+		Doc: "Password of the account (1-128 characters)."},
 	dbField("use_ad_hashicorp", TypeBool, "The HashiCorp vault login uses the Active Directory secrets engine."),
 	dbField("db_local", TypeBool,
 		"true (the Qualys default on create): a SQL Server account (on Windows or Unix); false: a Windows OS account, which needs windows_domain."),
@@ -125,11 +116,18 @@ var msSQLFields = []FieldDef{
 	dbUnverified(dbField("kerberos", TypeBool, "Allow Kerberos (Windows accounts).")),
 	dbUnverified(dbField("ntlmv2", TypeBool, "Allow NTLMv2 (Windows accounts).")),
 	dbUnverified(dbField("ntlmv1", TypeBool, "Allow NTLMv1 (Windows accounts).")),
-	{Name: "provider_name", Element: "PROVIDER_NAME", Type: TypeEnum, Enum: []string{"azure"}, Immutable: true,
-		Doc: "azure for an Azure SQL Database record (the Azure MS SQL page, same endpoint); omit for SQL Server."},
+	networkID,
+}
+
+// azureMSSQLFields are the Azure MS SQL page's parameters [P R3, cut]: the ms_sql endpoint with
+// provider_name=azure (the variant selector, see KindDef.VariantParam).
+var azureMSSQLFields = []FieldDef{
+	{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MinLen: 1, MaxLen: 128, Pattern: "@",
+		Doc: "Azure SQL account; must contain '@'."},
+	password("Password of the account (at most 100 characters)."),
 	{Name: "instance_name", Element: "INSTANCE_NAME", Type: TypeEnum, Enum: []string{"MSSQLSERVER"},
-		Doc: "Azure only: the instance; only the default MSSQLSERVER is supported."},
-	dbField("database_name", TypeString, "Azure only: the database to authenticate to."),
+		Doc: "The instance; only the default MSSQLSERVER is supported."},
+	dbField("database_name", TypeString, "The database to authenticate to."),
 	networkID,
 }
 
@@ -300,16 +298,18 @@ var databaseRecordKinds = []KindDef{
 				Reason: "several Oracle records on one host and port need pc_only on each, says a secondary source"},
 		}},
 	{Kind: KindMSSQL, Fields: msSQLFields, LoginVaultTypes: allVaults,
-		Doc: "Microsoft SQL Server authentication record (/api/2.0/fo/auth/ms_sql/), PC only; with provider_name azure " +
-			"an Azure SQL Database record. Vault logins are supported; which vault types is not documented, so every type is accepted.",
+		Doc: "Microsoft SQL Server authentication record (/api/2.0/fo/auth/ms_sql/), PC only (Azure SQL Database: " +
+			"`provider_name: azure`, below). Vault logins are supported; which vault types is not documented, so every type is accepted.",
 		RequiredWhen: []Condition{{Field: "db_local", Value: "false", Require: []string{"windows_domain"}}},
-		Exclusive: append(append([][]string{
+		Exclusive: [][]string{
 			{"instance", "auto_discover_instances"},
 			{"database", "auto_discover_databases"},
 			{"port", "auto_discover_ports"},
-		}, dbExcludes("provider_name", "windows_domain", "auth_os_type", "instance", "auto_discover_instances",
-			"database", "auto_discover_databases")...),
-			dbExcludes("instance_name", "instance", "auto_discover_instances")...)},
+		}},
+	{Kind: KindMSSQL, Type: "azure", QualysType: "azure", VariantParam: "provider_name", VariantElement: "PROVIDER_NAME",
+		Fields: azureMSSQLFields, LoginVaultTypes: allVaults,
+		Doc: "Azure SQL Database authentication record (ms_sql endpoint, provider_name=azure; the Azure MS SQL page). " +
+			"Vault logins are documented (login_type=vault); which vault types is not, so every type is accepted."},
 	{Kind: KindPostgreSQL, Fields: postgreSQLFields, LoginVaultTypes: allVaults,
 		Doc: "PostgreSQL authentication record (/api/2.0/fo/auth/postgresql/), PC only, PostgreSQL 9.x-12.x on Windows or Unix. " +
 			"Vault logins are supported (Hitachi ID PAM takes resource_id); which vault types is not documented, so every type is accepted."},
@@ -326,7 +326,9 @@ var databaseRecordKinds = []KindDef{
 	{Kind: KindMongoDB, Fields: mongoDBFields, LoginVaultTypes: allVaults,
 		Doc: "MongoDB authentication record (/api/2.0/fo/auth/mongodb/), VM and PC, MongoDB 3.x on Unix; compliance scans " +
 			"also need a Unix record for the same IPs. Vault logins are known from a secondary source only. The pkcert " +
-			"login type (a client certificate instead of a password) is not supported by qsync yet."},
+			"login type (a client certificate instead of a password) cannot be declared: a live record using it is listed as opaque.",
+		OpaqueLoginTypes: map[string]string{"pkcert": "the pkcert login type is known from a secondary source only, " +
+			"without its list elements (private_key, passphrase, certificate, require_cert)"}},
 	{Kind: KindInformixDB, Fields: informixDBFields,
 		Doc: "Informix authentication record (/api/2.0/fo/auth/informixdb/), PC only, DRDA connections; the IPs must also " +
 			"be in Unix records, which hold the client certificate and key. No vault login is documented."},

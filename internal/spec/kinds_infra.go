@@ -110,7 +110,9 @@ var infraRecordKinds = []KindDef{
 
 	{Kind: KindVMware, Doc: "VMware ESXi authentication record over the vSphere API (/api/2.0/fo/auth/vmware/; RECORD_KINDS.md §3.5). " +
 		"Qualys also documents login_type=vcenter (the ESXi hosts are reached through a vcenter record), " +
-		"which qsync cannot declare yet: a live record using it is listed as opaque.",
+		"which qsync cannot declare: a live record using it is listed as opaque.",
+		OpaqueLoginTypes: map[string]string{"vcenter": "the vcenter login type is documented without its parameters " +
+			"(whether username and password are sent or listed, is_disconnect from a secondary source only)"},
 		Fields: []FieldDef{
 			infraUsername(13, "ESXi account (at most 13 ASCII characters, as documented), or the vault account with a vault login.", true, false),
 			infraPassword(MaxPassword, "Password of the account (at most 100 characters).", true, false),

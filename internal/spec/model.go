@@ -69,8 +69,9 @@ type VaultLogin struct {
 // normalised (see Canonical) so that two Objects describing the same Qualys state compare equal.
 type Object struct {
 	Kind Kind `json:"kind"`
-	// Type is the unix sub_type ("", "cisco", "checkpoint_firewall") for records and the vault
-	// type slug ("ca_pam", "thycotic", ...) for vaults; empty for other record kinds.
+	// Type is the record variant (a unix sub_type "cisco", an ms_sql provider_name "azure"; see
+	// KindDef.VariantParam) and the vault type slug ("ca_pam", "thycotic", ...) for vaults; empty
+	// for plain records.
 	Type           string   `json:"type,omitempty"`
 	Title          string   `json:"title"`
 	PreviousTitles []string `json:"previous_titles,omitempty"`
@@ -105,8 +106,8 @@ type Object struct {
 	Opaque string `json:"opaque,omitempty"`
 
 	// Unknown names, sorted, the settings whose element was missing from the live answer (as
-	// opposed to present and empty): "sub_type" when a unix record lists no SUB_TYPE, else
-	// field names. An unknown setting is not compared and is never a reason to update or
+	// opposed to present and empty): the kind's variant parameter ("sub_type") when a record of a
+	// kind with variants lists no variant element (SUB_TYPE), else field names. An unknown setting is not compared and is never a reason to update or
 	// replace (live only).
 	Unknown []string `json:"unknown,omitempty"`
 

@@ -226,7 +226,9 @@ func (s *schemaSet) recordSchemas(v any) [2]*jsonschema.Schema {
 	if hasSubTypes(kind) {
 		// A unix record without sub_type is plain unix; with a sub_type that is not a string naming one
 		// of the kind's sub_types, no branch (or the sub_type enum) applies: leave it to the whole.
-		if st, present := m["sub_type"]; present {
+		// Other kinds name their variant otherwise (ms_sql's provider_name).
+		variant, _ := VariantKeys(kind)
+		if st, present := m[variant]; present {
 			sub, ok := st.(string)
 			if !ok || sub == "" {
 				return whole

@@ -97,12 +97,13 @@ func GenerateSchema() ([]byte, error) {
 		}
 		name := "record_" + string(d.Kind)
 		cond := obj{"properties": obj{"type": obj{"const": string(d.Kind)}}, "required": []string{"type"}}
+		variant, _ := d.VariantKeys()
 		if d.Type != "" {
 			name += "_" + d.Type
-			cond = obj{"properties": obj{"type": obj{"const": string(d.Kind)}, "sub_type": obj{"const": d.Type}},
-				"required": []string{"type", "sub_type"}}
+			cond = obj{"properties": obj{"type": obj{"const": string(d.Kind)}, variant: obj{"const": d.Type}},
+				"required": []string{"type", variant}}
 		} else if len(subTypes[d.Kind]) > 0 {
-			cond["not"] = obj{"required": []string{"sub_type"}}
+			cond["not"] = obj{"required": []string{variant}}
 		}
 		loginName := "login_" + strings.TrimPrefix(name, "record_")
 		defs[loginName] = loginSchema(d)
@@ -111,9 +112,10 @@ func GenerateSchema() ([]byte, error) {
 	}
 	for _, k := range RecordEndpoints() {
 		if st := subTypes[k]; len(st) > 0 {
+			variant, _ := VariantKeys(k)
 			recordBranches = append(recordBranches, obj{
 				"if":   obj{"properties": obj{"type": obj{"const": string(k)}}, "required": []string{"type"}},
-				"then": obj{"properties": obj{"sub_type": obj{"enum": st}}},
+				"then": obj{"properties": obj{variant: obj{"enum": st}}},
 			})
 		}
 	}
@@ -175,8 +177,9 @@ func kindSchema(d *KindDef, common []string, subTypes []string) obj {
 			props[k] = obj{"$ref": "#/$defs/" + k}
 		}
 	}
+	variant, _ := d.VariantKeys()
 	if d.Kind != KindVault && d.Type != "" {
-		props["sub_type"] = obj{"const": d.Type, "description": d.Doc}
+		props[variant] = obj{"const": d.Type, "description": d.Doc}
 	}
 	required := []string{"title", "type"}
 	if d.Kind.IsRecord() && d.IPsOptional {
@@ -186,7 +189,7 @@ func kindSchema(d *KindDef, common []string, subTypes []string) obj {
 	}
 	if d.Kind.IsRecord() {
 		if d.Type != "" {
-			required = append(required, "sub_type")
+			required = append(required, variant)
 		}
 	}
 	for i := range d.Fields {

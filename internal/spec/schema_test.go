@@ -18,7 +18,7 @@ import (
 const schemaFile = "../../schema/qsync.schema.json"
 
 // TestGeneratedFilesUpToDate fails when a file generated from kinds.go (schema/qsync.schema.json,
-// also as embedded, and docs/configuration.md) differs from what the tables generate now. Only
+// also as embedded, docs/configuration.md and docs/inferred-elements.md) differs from what the tables generate now. Only
 // `go generate ./...` rewrites them; -update does not.
 func TestGeneratedFilesUpToDate(t *testing.T) {
 	wantSchema, err := GenerateSchema()
@@ -36,6 +36,7 @@ func TestGeneratedFilesUpToDate(t *testing.T) {
 	}{
 		{schemaFile, wantSchema, schema.JSON},
 		{"../../" + ConfigReferenceFile, wantDocs, nil},
+		{"../../" + InferredElementsFile, GenerateInferredElements(), nil},
 	} {
 		got, err := os.ReadFile(f.path)
 		if err != nil {
@@ -104,7 +105,8 @@ func TestSchemaMatchesTables(t *testing.T) {
 			name, common = "record_"+string(d.Kind), commonRecordKeys
 			if d.Type != "" {
 				name += "_" + d.Type
-				common = append(slices.Clone(common), "sub_type")
+				variant, _ := d.VariantKeys()
+				common = append(slices.Clone(common), variant)
 			}
 		}
 		s := root.Defs[name]

@@ -90,7 +90,8 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 	} else {
 		addKey(m, "type", ystr(string(o.Kind)))
 		if o.Type != "" {
-			addKey(m, "sub_type", ystr(o.Type))
+			variant, _ := VariantKeys(o.Kind)
+			addKey(m, variant, ystr(o.Type))
 		}
 		addKey(m, "title", ystr(o.Title))
 	}

@@ -62,6 +62,7 @@ func TestWriteRoundTrip(t *testing.T) {
 		`minimum_smb_version: "3.0"`,
 		`ips: [10.10.10.181, 10.10.20.0-10.10.20.15, 10.10.30.1-10.10.30.9, '2001:db8:10::-2001:db8:10::3']`,
 		"password: {env: CISCO_PW}",
+		"- type: ms_sql\n    provider_name: azure\n    title: azure-sql-orders\n",
 		`login: {vault: CA PAM prod, vault_app_name: qualys, vault_device_name: '${nbhost}'}`,
 	} {
 		if !strings.Contains(out, want) {

@@ -1,8 +1,8 @@
 // Command genschema writes the files generated from the descriptor tables in internal/spec:
-// schema/qsync.schema.json (-o) and, with -docs, docs/configuration.md. `go generate ./...` runs it
-// (see schema/schema.go); so does
+// schema/qsync.schema.json (-o), with -docs docs/configuration.md, and with -inferred
+// docs/inferred-elements.md. `go generate ./...` runs it (see schema/schema.go); so does
 //
-//	go run ./internal/spec/cmd/genschema -o schema/qsync.schema.json -docs docs/configuration.md
+//	go run ./internal/spec/cmd/genschema -o schema/qsync.schema.json -docs docs/configuration.md -inferred docs/inferred-elements.md
 package main
 
 import (
@@ -16,20 +16,26 @@ import (
 func main() {
 	out := flag.String("o", "qsync.schema.json", "JSON Schema output file")
 	docs := flag.String("docs", "", "configuration reference output file (none when empty)")
+	inferred := flag.String("inferred", "", "inferred list elements output file (none when empty)")
 	flag.Parse()
-	if err := run(*out, *docs); err != nil {
+	if err := run(*out, *docs, *inferred); err != nil {
 		fmt.Fprintln(os.Stderr, "genschema:", err)
 		os.Exit(1)
 	}
 }
 
-func run(schemaPath, docsPath string) error {
+func run(schemaPath, docsPath, inferredPath string) error {
 	b, err := spec.GenerateSchema()
 	if err != nil {
 		return err
 	}
 	if err := os.WriteFile(schemaPath, b, 0o644); err != nil {
 		return fmt.Errorf("write schema: %w", err)
+	}
+	if inferredPath != "" {
+		if err := os.WriteFile(inferredPath, spec.GenerateInferredElements(), 0o644); err != nil {
+			return fmt.Errorf("write inferred elements: %w", err)
+		}
 	}
 	if docsPath == "" {
 		return nil
