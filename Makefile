@@ -1,7 +1,11 @@
 # qsync: the two commands a newcomer needs are `make demo` and `make test`.
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS  := -X main.version=$(VERSION)
+# The VCS revision, linked in too: Go stamps it itself (-buildvcs=auto) except with
+# GOFLAGS=-buildvcs=false or in a git worktree; internal/version prefers Go's stamp.
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
+MODIFIED ?= $(shell test -n "$$(git status --porcelain 2>/dev/null)" && echo true)
+LDFLAGS  := -X main.version=$(VERSION) -X github.com/qsync/qsync/internal/version.revision=$(REVISION) -X github.com/qsync/qsync/internal/version.modified=$(MODIFIED)
 BIN      := bin/qsync
 # Packages with concurrency, run under the race detector when cgo is available.
 RACE_PKGS := ./internal/qualysclient/... ./internal/qualysemu/... ./internal/live/... ./internal/apply/... ./internal/drill/...
@@ -12,7 +16,7 @@ FUZZTIME ?= 3s
 all: build
 
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+	$(GO) build -buildvcs=auto -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 ## demo: build qsync, start the built-in emulator, and run validate → plan → apply → plan on examples/
 demo: build

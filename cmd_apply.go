@@ -39,7 +39,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		if r, err = c.loadSaved(ctx, g, env, pl, saved); err != nil || c.Check {
 			return err
 		}
-		fmt.Fprintf(out, "Applying the saved plan %s (%d step(s), %d API call(s)).\n", c.Paths[0], len(r.Plan.Steps), r.Plan.TotalCalls())
+		fmt.Fprintln(out, pipeline.ApplyingSaved(c.Paths[0], r.Plan))
 	} else {
 		if r, err = runPlan(ctx, g, env, c.Paths, c.PlanFlags); err != nil {
 			return err
@@ -92,7 +92,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	case verr != nil:
 		fmt.Fprintf(env.Stderr, "qsync: could not verify the result: %v\n", verr)
 	case remaining == nil:
-		fmt.Fprintln(out, "Converged: Qualys matches the configuration.")
+		fmt.Fprintln(out, pipeline.Converged(r.Plan))
 	default:
 		fmt.Fprintln(out, "Not converged: Qualys still differs from the configuration; this is what the next apply would do:")
 		if err := renderPlan(g, env, out, remaining, "text"); err != nil {
@@ -141,7 +141,7 @@ func (c *ApplyCmd) confirm(env *Env, out io.Writer) error {
 // plan against it (refusing a stale or edited plan).
 func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipeline.Pipeline, saved bool) (*pipeline.Run, error) {
 	if !saved || len(c.Targets) > 0 {
-		return nil, errors.New("--check takes one saved plan file, and --target does not apply to one (it records its own targets)")
+		return nil, errors.New("--check takes one saved plan file, and --only does not apply to one (it records its own scope)")
 	}
 	p, desired, err := pl.OpenPlanFile(c.Paths[0], c.flags())
 	if err != nil {

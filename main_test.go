@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,6 +45,8 @@ func TestMain(m *testing.M) {
 //	emu-variant NAME...    switch on emulator answer variants (qualysemu.VariantNames); none: off
 //	emu-faults-used        wait (up to a minute) until every injected fault has been triggered, so
 //	                       a script can act while a slow call is in flight without guessing times
+//	examples-config DIR    copy examples/*.yaml into DIR (and the file secret they read), and set
+//	                       every environment variable they read to "script-value-for-NAME"
 //	exits CODE CMD ARGS... run a command and assert its exit code (testscript's exec only tells
 //	                       zero from non-zero; qsync's exit codes are part of its contract)
 func TestScripts(t *testing.T) {
@@ -64,14 +68,15 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"emu-seed":      cmdEmuSeed,
-			"emu-fault":     cmdEmuFault,
-			"emu-reset-log": func(ts *testscript.TestScript, _ bool, _ []string) { emu(ts).ResetRequests() },
-			"emu-calls":     cmdEmuCalls,
-			"emu-state":     cmdEmuState,
-			"emu-writes":    cmdEmuWrites,
-			"emu-variant":   func(ts *testscript.TestScript, _ bool, args []string) { ts.Check(emu(ts).SetVariants(args...)) },
-			"exits":         cmdExits,
+			"emu-seed":        cmdEmuSeed,
+			"emu-fault":       cmdEmuFault,
+			"emu-reset-log":   func(ts *testscript.TestScript, _ bool, _ []string) { emu(ts).ResetRequests() },
+			"emu-calls":       cmdEmuCalls,
+			"emu-state":       cmdEmuState,
+			"emu-writes":      cmdEmuWrites,
+			"emu-variant":     func(ts *testscript.TestScript, _ bool, args []string) { ts.Check(emu(ts).SetVariants(args...)) },
+			"exits":           cmdExits,
+			"examples-config": cmdExamplesConfig,
 			"emu-faults-used": func(ts *testscript.TestScript, _ bool, _ []string) {
 				deadline := time.Now().Add(time.Minute)
 				for len(emu(ts).Faults()) > 0 {
@@ -159,6 +164,26 @@ func cmdEmuState(ts *testscript.TestScript, _ bool, _ []string) {
 	b, err := json.MarshalIndent(v, "", "  ")
 	ts.Check(err)
 	fmt.Fprintln(ts.Stdout(), string(b))
+}
+
+func cmdExamplesConfig(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 || neg {
+		ts.Fatalf("usage: examples-config DIR")
+	}
+	dir := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Join(dir, "secrets"), 0o755))
+	files, err := filepath.Glob("examples/*.yaml")
+	ts.Check(err)
+	envRef := regexp.MustCompile(`env: *([A-Z][A-Z0-9_]*)`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		ts.Check(err)
+		for _, m := range envRef.FindAllSubmatch(b, -1) {
+			ts.Setenv(string(m[1]), "script-value-for-"+string(m[1]))
+		}
+		ts.Check(os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644))
+	}
+	ts.Check(os.WriteFile(filepath.Join(dir, "secrets", "reporting-db.password"), []byte("script-reporting\n"), 0o600))
 }
 
 func cmdExits(ts *testscript.TestScript, neg bool, args []string) {

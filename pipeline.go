@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/qsync/qsync/internal/pipeline"
@@ -14,7 +13,7 @@ type PlanFlags struct {
 	Adopt        bool     `help:"Take over every live object whose title matches the configuration (writes the ownership marker)."`
 	AllowDeletes bool     `name:"allow-deletes" help:"Allow a plan that deletes more than 30% of the managed objects of a kind."`
 	PushSecrets  bool     `name:"push-secrets" help:"Send every secret, even when it cannot be known to have changed."`
-	Targets      []string `name:"target" sep:"none" placeholder:"KIND/TITLE" help:"Plan and change only this object (repeatable; for emergencies: docs/apply.md). A saved plan records its targets."`
+	Targets      []string `name:"only" aliases:"target" sep:"none" placeholder:"KIND/TITLE-GLOB" help:"Plan and change only the matching objects (repeatable, path.Match globs: quote them; emergencies: docs/apply.md). A saved plan records them."`
 	SecretsOnly  bool     `name:"secrets-only" help:"Plan and change only objects whose sole changes are secrets (rotation, in the protected job: docs/secrets.md)."`
 	NoSecrets    bool     `name:"without-secrets" help:"Plan without the secrets' values (a pull request job): secret drift is not checked, even with QSYNC_SECRET_KEY (docs/secrets.md)."`
 	AllowReplace bool     `name:"allow-replace" help:"Allow replacements (delete, then create with a new ID) of objects whose unchangeable fields change (also allow_replace: true per object)."`
@@ -52,6 +51,5 @@ func runPlan(ctx context.Context, g *Globals, env *Env, paths []string, f PlanFl
 
 // renderPlan writes a plan in the chosen format.
 func renderPlan(g *Globals, env *Env, w io.Writer, p *plan.Plan, format string) error {
-	fmt.Fprint(w, pipeline.Banner(p, format))
 	return plan.Render(w, p, format, plan.RenderOptions{Color: format == "text" && g.color(env, w)})
 }

@@ -156,8 +156,8 @@ func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, 
 	return pl.plan(ctx, c, desired, f, true)
 }
 
-// plan is Plan; strict refuses a target that names nothing (Verify does not: a targeted delete
-// that was applied leaves its target naming nothing).
+// plan is Plan; strict refuses an --only pattern that matches nothing (Verify does not: a
+// scoped delete that was applied can leave its pattern matching nothing).
 func (pl *Pipeline) plan(ctx context.Context, c Client, desired *spec.Document, f plan.Flags, strict bool) (*Run, error) {
 	liveDoc, err := pl.readLive(ctx, c)
 	if err != nil {
@@ -182,7 +182,7 @@ func (pl *Pipeline) plan(ctx context.Context, c Client, desired *spec.Document, 
 	return &Run{Client: c, Desired: desired, Live: liveDoc, Plan: p}, nil
 }
 
-// build is plan.Build for flags f, scoped to f.Targets (see scope) and with the notes of f.
+// build is plan.Build for flags f, scoped to the --only patterns f.Targets (see scope) and with the notes of f.
 func (pl *Pipeline) build(desired, liveDoc *spec.Document, opts plan.Options, f plan.Flags, strict bool) (*plan.Plan, error) {
 	if len(f.Targets) > 0 {
 		d, l, err := scope(desired, liveDoc, f.Targets, strict)
@@ -193,7 +193,7 @@ func (pl *Pipeline) build(desired, liveDoc *spec.Document, opts plan.Options, f 
 		if err != nil {
 			return nil, err
 		}
-		scoped(p, liveDoc, f.Targets)
+		scoped(p, liveDoc)
 		return p, noteSecrets(p, f)
 	}
 	p, err := plan.Build(desired, liveDoc, opts)
@@ -254,7 +254,7 @@ func (pl *Pipeline) CheckPlanFile(ctx context.Context, c Client, path string, p 
 		return nil, err
 	}
 	d, l := desired, liveDoc
-	if len(p.Flags.Targets) > 0 { // a targeted plan is verified against the same scope
+	if len(p.Flags.Targets) > 0 { // a scoped plan is verified against the same scope
 		if d, l, err = scope(desired, liveDoc, p.Flags.Targets, true); err != nil {
 			return nil, fmt.Errorf("refusing the saved plan %s: %w", path, err)
 		}
@@ -325,12 +325,29 @@ func (pl *Pipeline) diagnose(diags spec.Diagnostics) {
 	_ = diags.Write(pl.Stderr, format)
 }
 
+// ApplyingSaved is what qsync apply prints before it applies the saved plan at path.
+func ApplyingSaved(path string, p *plan.Plan) string {
+	return fmt.Sprintf("Applying the saved plan %s (%d step(s), %d API call(s)%s).", path, len(p.Steps), p.TotalCalls(), scopeSuffix(p))
+}
+
+// Converged is what qsync apply prints when planning again after it finds nothing to do: for a
+// scoped plan, only within the scope.
+func Converged(p *plan.Plan) string {
+	if len(p.Flags.Targets) == 0 {
+		return "Converged: Qualys matches the configuration."
+	}
+	return fmt.Sprintf("Converged within the scope (%s): Qualys matches the configuration there; a plan without --only shows what else differs.", strings.Join(p.Flags.Targets, ", "))
+}
+
+func scopeSuffix(p *plan.Plan) string {
+	if len(p.Flags.Targets) == 0 {
+		return ""
+	}
+	return ", scoped to " + strings.Join(p.Flags.Targets, ", ")
+}
+
 // CheckPassed is what qsync apply --check prints when the saved plan at path would apply.
 func CheckPassed(path string, p *plan.Plan) string {
-	scope := ""
-	if len(p.Flags.Targets) > 0 {
-		scope = fmt.Sprintf(", targeted to %s", strings.Join(p.Flags.Targets, ", "))
-	}
 	return fmt.Sprintf("The saved plan %s would apply: %d step(s), %d API call(s)%s. The configuration and every live object it touches are unchanged, and planning again gives the same steps. Nothing was sent (--check).",
-		path, len(p.Steps), p.TotalCalls(), scope)
+		path, len(p.Steps), p.TotalCalls(), scopeSuffix(p))
 }

@@ -77,6 +77,8 @@
 // ({kind, title}) are spec.Key. Fields:
 //
 //	format_version  1
+//	scope           "scoped to PATTERN, ... (--only): ..." when flags.targets is set, else absent
+//	                (written from flags.targets; qsync ignores the stored value when reading a plan)
 //	owner           owner whose marker the plan writes
 //	changes[]       key{kind,title}, type, action (create|update|delete|replace|adopt|rename), id,
 //	                previous_title, drift, reason, unchanged,
@@ -95,7 +97,9 @@
 //	config[]        configuration files (set by the CLI): absolute in a plan, and in a plan file
 //	                relative to the file's directory for files inside it (see planfile.StorePaths)
 //	config_digest   digest of the configuration files' contents, not their paths (set by the CLI)
-//	flags           {adopt, allow_deletes, push_secrets, allow_replace} the plan was made with
+//	flags           {adopt, allow_deletes, push_secrets, allow_replace, targets[],
+//	                secrets_unchecked} the plan was made with; targets[] are the --only
+//	                KIND/TITLE-GLOB patterns (path.Match)
 //	                (set by the CLI); apply PLANFILE refuses these flags (planfile.CheckFlags)
 //	live_digests    key.String() -> ObjectDigest of each live object a step touches
 //	calls           "kind op" -> number of API calls
@@ -113,7 +117,10 @@
 //     matches field names case-insensitively, but a tool that reads plan JSON exactly must accept
 //     both. The fields opaque[], config[] and flags (and flags.allow_replace) were added later within
 //     version 1. config_digest once hashed the paths too; a plan file from before is refused as
-//     stale (plan again).
+//     stale (plan again). flags.targets held exact KIND/TITLE (--target) and now holds --only
+//     path.Match patterns, kept at version 1 on purpose: a title without *, ?, [ or \ matches
+//     itself, so only a plan targeting such a title reads differently, and planfile.Verify then
+//     refuses it as stale unless the steps are the same. scope was added.
 //
 // The next rename or removal of a field must bump FormatVersion to 2.
 //

@@ -15,6 +15,7 @@ func Save(w io.Writer, p *Plan) error {
 	if out.FormatVersion == 0 {
 		out.FormatVersion = FormatVersion
 	}
+	out.Scope = p.ScopeLine()
 	if out.Changes == nil {
 		out.Changes = []Change{}
 	}

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -94,8 +96,11 @@ func (o Options) withDefaults() Options {
 // will differ afterwards, Steps are the exact API calls apply makes, in order. No secret value is
 // ever held in a Plan; Steps carry spec.SecretRef references that apply resolves at run time.
 type Plan struct {
-	FormatVersion int    `json:"format_version"`
-	Owner         string `json:"owner"`
+	FormatVersion int `json:"format_version"`
+	// Scope is ScopeLine, written by Save so that a scoped plan's JSON says so near its top; it is
+	// derived from Flags.Targets, and neither Read nor the renderers trust what a file holds.
+	Scope string `json:"scope,omitempty"`
+	Owner string `json:"owner"`
 	// Changes lists one entry per object that changes, deletes first, then replacements, creates
 	// and in-place updates (adopt, rename, update), each group sorted by key.
 	Changes []Change `json:"changes"`
@@ -132,13 +137,24 @@ type Flags struct {
 	Adopt        bool `json:"adopt,omitempty"`
 	AllowDeletes bool `json:"allow_deletes,omitempty"`
 	PushSecrets  bool `json:"push_secrets,omitempty"`
-	// Targets are --target KIND/TITLE: the plan covers only these objects (see
-	// internal/pipeline, which scopes desired and live before Build; Build does not read it).
+	// Targets are the --only KIND/TITLE-GLOB patterns (path.Match; an exact title matches
+	// itself): the plan covers only the objects they match (see internal/pipeline, which scopes
+	// desired and live before Build; Build does not read it).
 	Targets []string `json:"targets,omitempty"`
 	// SecretsUnchecked is --without-secrets: the plan was made without the secrets' values, so
 	// secret drift was not checked (the pipeline passes no SecretKey; Build does not read it).
 	SecretsUnchecked bool `json:"secrets_unchecked,omitempty"`
 	AllowReplace     bool `json:"allow_replace,omitempty"`
+}
+
+// ScopeLine is the line every rendering of a plan scoped with --only starts with ("" for a
+// full plan): "scoped to unix/linux-*, vault/pam: ...".
+func (p *Plan) ScopeLine() string {
+	if len(p.Flags.Targets) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("scoped to %s (--only): a partial plan; no other object is changed or deleted, and the configuration is not fully applied until a plan without --only is empty",
+		strings.Join(p.Flags.Targets, ", "))
 }
 
 // WithFlags returns o with the planning choices of f (the one mapping of Flags to Options, so

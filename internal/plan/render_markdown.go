@@ -34,6 +34,9 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		limit = DefaultMarkdownBytes
 	}
 	var head, tail strings.Builder
+	if line := p.ScopeLine(); line != "" {
+		fmt.Fprintf(&head, "> [!CAUTION]\n> **%s**\n\n", mdEscape(safe(line)))
+	}
 	fmt.Fprintf(&head, "### qsync plan for owner %s\n\n", mdCode(safe(p.Owner)))
 	fmt.Fprintf(&head, "**%s**\n\n", summaryLine(p))
 	if len(p.Changes) > 0 {

@@ -183,6 +183,9 @@ func lineColor(line string) string {
 func renderText(w io.Writer, p *Plan, opts RenderOptions) error {
 	bw := bufio.NewWriter(w)
 	c := painter(opts.Color)
+	if line := p.ScopeLine(); line != "" {
+		fmt.Fprintf(bw, "%s\n\n", c.paint(ansiBold+ansiRed, "!!! "+safe(line)))
+	}
 	fmt.Fprintf(bw, "qsync plan for owner %q\n", p.Owner)
 	if len(p.Refused) > 0 {
 		fmt.Fprintf(bw, "\n%s\n", c.paint(ansiBold+ansiRed, "Refused (these changes are NOT planned):"))

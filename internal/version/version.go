@@ -4,6 +4,7 @@
 package version
 
 import (
+	"fmt"
 	"runtime/debug"
 	"strings"
 )
@@ -42,8 +43,36 @@ func shortRev(r string) string {
 	return r
 }
 
-// Current is Resolve with this binary's build info.
-func Current(ldflags string) Info { return Resolve(ldflags, debug.ReadBuildInfo) }
+// revision and modified are set by make build (-ldflags "-X ...version.revision=..."), from git,
+// for the builds in which Go stamps no VCS information: GOFLAGS=-buildvcs=false (a machine or CI
+// setting), or a git worktree, whose .git file Go's VCS detection does not follow.
+var revision, modified string
+
+// Current is Resolve with this binary's build info, completed by the revision make build linked
+// in (see Linked).
+func Current(ldflags string) Info {
+	return Resolve(ldflags, Linked(debug.ReadBuildInfo, revision, modified == "true"))
+}
+
+// Linked returns read with the settings vcs.revision and vcs.modified added from rev and dirty
+// when the build info has no vcs.revision of its own (what Go stamps wins); rev "" adds nothing.
+func Linked(read func() (*debug.BuildInfo, bool), rev string, dirty bool) func() (*debug.BuildInfo, bool) {
+	return func() (*debug.BuildInfo, bool) {
+		bi, ok := read()
+		if !ok || rev == "" {
+			return bi, ok
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				return bi, ok
+			}
+		}
+		out := *bi
+		out.Settings = append(append([]debug.BuildSetting(nil), bi.Settings...),
+			debug.BuildSetting{Key: "vcs.revision", Value: rev}, debug.BuildSetting{Key: "vcs.modified", Value: fmt.Sprint(dirty)})
+		return &out, true
+	}
+}
 
 // Resolve combines the version set by ldflags (or "dev") with the build info: a version set by
 // ldflags wins; otherwise "go install ...@v1.2.0" gives v1.2.0, and a "go build" in a checkout the

@@ -34,3 +34,32 @@ func TestResolveVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestLinked: the revision make build links in completes build info without one (a worktree, or
+// GOFLAGS=-buildvcs=false), and never replaces the one Go stamped.
+func TestLinked(t *testing.T) {
+	read := func(settings ...debug.BuildSetting) func() (*debug.BuildInfo, bool) {
+		return func() (*debug.BuildInfo, bool) {
+			return &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "(devel)"}, Settings: settings}, true
+		}
+	}
+	stamped := debug.BuildSetting{Key: "vcs.revision", Value: "aaaaaaaaaaaaaaaa"}
+	for _, tc := range []struct {
+		name, ldflags string
+		read          func() (*debug.BuildInfo, bool)
+		rev           string
+		dirty         bool
+		want          string
+	}{
+		{"no vcs stamp, make build", "v0.3.0-2-g0123456", read(), "0123456789abcdef", false, "v0.3.0-2-g0123456 (revision 0123456789abcdef, go1.26.0)"},
+		{"no vcs stamp, dirty, no version", "dev", read(debug.BuildSetting{Key: "-trimpath", Value: "true"}), "0123456789abcdef", true,
+			"dev-0123456789ab-dirty (revision 0123456789abcdef, modified, go1.26.0)"},
+		{"Go's stamp wins", "dev", read(stamped), "0123456789abcdef", true, "dev-aaaaaaaaaaaa (revision aaaaaaaaaaaaaaaa, go1.26.0)"},
+		{"nothing linked", "dev", read(), "", false, "dev (go1.26.0)"},
+		{"no build info", "dev", func() (*debug.BuildInfo, bool) { return nil, false }, "0123456789abcdef", false, "dev"},
+	} {
+		if got := Resolve(tc.ldflags, Linked(tc.read, tc.rev, tc.dirty)).String(); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
