@@ -63,6 +63,11 @@ type Options struct {
 	// Resolve returns the value of a desired object's secret parameter. Build calls it only when a
 	// SecretKey is set (to fingerprint the value); the value never leaves Build.
 	Resolve func(o *spec.Object, param string) (string, error)
+	// CheckSecret reports why the value of a desired object's secret parameter could not be read
+	// (never reading it when it can tell otherwise). Without a SecretKey, Build calls it for every
+	// secret a step sends, so that a reference apply would fail on is a positioned plan error;
+	// nil checks nothing (a plan made on purpose without the secrets' values).
+	CheckSecret func(o *spec.Object, param string) error
 	// AllowDeletes lifts the delete threshold.
 	AllowDeletes bool
 	// AllowReplace consents to replacements (delete, then create with a new Qualys ID) of
