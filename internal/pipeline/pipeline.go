@@ -185,11 +185,15 @@ func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, 
 // plan is Plan; strict refuses a target that names nothing (Verify does not: a targeted delete
 // that was applied leaves its target naming nothing).
 func (pl *Pipeline) plan(ctx context.Context, c Client, desired *spec.Document, f plan.Flags, strict bool) (*Run, error) {
+	before := callCount(c.Stats())
 	liveDoc, err := pl.readLive(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	p, err := pl.build(desired, liveDoc, pl.Options(desired, f, c.Stats().RateRemaining), f, strict)
+	st := c.Stats()
+	opts := pl.Options(desired, f, st.RateRemaining)
+	opts.VerifyReads = callCount(st) - before // Verify after apply reads the same estate again
+	p, err := pl.build(desired, liveDoc, opts, f, strict)
 	var diags spec.Diagnostics
 	if errors.As(err, &diags) {
 		pl.diagnose(diags)
@@ -317,6 +321,15 @@ func (pl *Pipeline) Verify(ctx context.Context, r *Run) (*plan.Plan, error) {
 		return nil, nil
 	}
 	return again.Plan, nil
+}
+
+// callCount is the number of HTTP requests the client sent so far.
+func callCount(st qualysclient.Stats) int {
+	n := 0
+	for _, c := range st.Calls {
+		n += c
+	}
+	return n
 }
 
 // absPaths returns files as absolute paths: a plan records where its configuration is, whatever

@@ -83,6 +83,10 @@ type Options struct {
 	// RateRemaining is the number of API calls left in the current rate window per endpoint
 	// (X-RateLimit-Remaining), shown next to the calls a plan needs; zero means unknown.
 	RateRemaining int
+	// VerifyReads is the number of read calls the verification after apply makes (it reads the
+	// live estate again, as the plan did: the caller counts the plan's read); zero means unknown.
+	// It is counted with the plan's writes against RateRemaining.
+	VerifyReads int
 }
 
 func (o Options) withDefaults() Options {
@@ -130,6 +134,9 @@ type Plan struct {
 	Calls map[string]int `json:"calls"`
 	// RateRemaining is Options.RateRemaining (zero: unknown).
 	RateRemaining int `json:"rate_remaining,omitempty"`
+	// VerifyReads is Options.VerifyReads: the reads the verification after apply costs on top of
+	// Calls (zero: unknown).
+	VerifyReads int `json:"verify_reads,omitempty"`
 }
 
 // Flags are the planning choices of Options that change what a plan does.
