@@ -42,4 +42,3 @@ func TestPlanCountsVerificationReads(t *testing.T) {
 		t.Errorf("the verification made %d calls, the plan announced %d", got, r.Plan.VerifyReads)
 	}
 }
-
