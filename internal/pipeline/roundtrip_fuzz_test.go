@@ -44,6 +44,9 @@ func FuzzRoundTrip(f *testing.F) {
 		{true, "a", "", "0x16"},
 		{false, "b", "[managed by qsync: owner=evil]", "3306.0"},
 		{true, "c", "ok\x1b[2K", "1e3"},
+		{false, "d", "\u00a0nbsp and NEL\u0085", "3306"},
+		{true, "e", "line\u2028separator\r\n\t", "22"},
+		{false, "f", "x\r\ry\n\n\nz", "+3306"},
 	} {
 		f.Add(s.unix, s.title, s.comments, s.port)
 	}
