@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,5 +120,56 @@ func TestExportForceNoSymlink(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "qsync.yaml")); !strings.Contains(string(b), "owner: secops") {
 		t.Errorf("not replaced: %q", b)
+	}
+}
+
+// TestExportItemSecretPlaceholders: a unix record whose listed private key has a basic passphrase
+// and whose second root tool (items in live's canonical order) has a basic password exports each as an {env: ...} placeholder (not only the
+// key), listed in secrets.env.example; a tool without a listed password gets none.
+func TestExportItemSecretPlaceholders(t *testing.T) {
+	ips, err := spec.ParseIPSet("10.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	liveDoc := &spec.Document{Complete: true, Objects: []*spec.Object{{Kind: spec.KindUnix, Title: "web", ID: 7, IPs: ips,
+		Attrs: map[string]string{"username": "scan"}, Marker: &spec.Marker{Owner: "secops"},
+		Items: map[string][]spec.Item{
+			"private_keys": {{Attrs: map[string]string{"type": "rsa", "key": spec.SourceBasic, "passphrase": spec.SourceBasic}}},
+			"root_tools":   {{Attrs: map[string]string{"tool": "su"}}, {Attrs: map[string]string{"tool": "sudo", "password": spec.SourceBasic}}},
+		}}}}
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := Write(liveDoc, Options{Owner: "secops", Dir: dir, SplitBy: "none"}, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	doc, diags := spec.LoadWithOptions(spec.Options{}, filepath.Join(dir, "qsync.yaml"))
+	if diags.HasErrors() || len(doc.Objects) != 1 {
+		t.Fatalf("%v", diags)
+	}
+	o := doc.Objects[0]
+	want := map[string]string{
+		"private_keys.0.key":        "QSYNC_UNIX_WEB_PRIVATE_KEYS_0_KEY",
+		"private_keys.0.passphrase": "QSYNC_UNIX_WEB_PRIVATE_KEYS_0_PASSPHRASE",
+		"root_tools.1.password":     "QSYNC_UNIX_WEB_ROOT_TOOLS_1_PASSWORD",
+	}
+	got := map[string]string{}
+	for field, items := range o.Items {
+		for i, it := range items {
+			for sub, ref := range it.Secrets {
+				got[spec.ItemSecretName(field, sub, i)] = ref.Env
+			}
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("item secrets = %v, want %v", got, want)
+	}
+	example, err := os.ReadFile(filepath.Join(dir, SecretsExample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range want {
+		if !strings.Contains(string(example), "\n"+env+"=\n") {
+			t.Errorf("%s lacks %s:\n%s", SecretsExample, env, example)
+		}
 	}
 }

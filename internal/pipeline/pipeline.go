@@ -123,7 +123,9 @@ func read(ctx context.Context, c live.Reader, opts live.Options) (*spec.Document
 
 // Options returns the plan options for desired with flags f: the owner, the secret key from the
 // environment and a resolver of desired objects' secrets. rateRemaining is the client's last
-// X-RateLimit-Remaining (zero: unknown).
+// X-RateLimit-Remaining (zero: unknown). Unless f.SecretsUnchecked (a plan made on purpose without
+// the secrets' values), every secret reference a step sends is checked (spec.CheckSecretRef, or the
+// Pipeline's Resolve when it has one), so that one apply could not read is a positioned plan error.
 func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining int) plan.Options {
 	var key []byte
 	if pl.Getenv != nil && !f.SecretsUnchecked { // without the values there is nothing to fingerprint
@@ -132,21 +134,45 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 		}
 	}
 	resolve := pl.resolver()
-	return plan.Options{
+	opts := plan.Options{
 		Owner:         desired.Owner,
 		SecretKey:     key,
 		RateRemaining: rateRemaining,
 		Resolve: func(o *spec.Object, param string) (string, error) {
-			ref, ok := o.Secrets[param]
-			if field, i, sub, isItem := spec.ParseItemSecretName(param); isItem && !ok && i < len(o.Items[field]) {
-				ref, ok = o.Items[field][i].Secrets[sub] // a unix key's or root tool's secret
-			}
-			if !ok {
-				return "", fmt.Errorf("%s has no secret %s", o.Key(), param)
+			ref, err := secretRef(o, param)
+			if err != nil {
+				return "", err
 			}
 			return resolve(ref) // plan names the object, the parameter and the position
 		},
-	}.WithFlags(f)
+	}
+	if !f.SecretsUnchecked {
+		check := spec.CheckSecretRef
+		if pl.Resolve != nil {
+			check = func(ref spec.SecretRef) error { _, err := pl.Resolve(ref); return err }
+		}
+		opts.CheckSecret = func(o *spec.Object, param string) error {
+			ref, err := secretRef(o, param)
+			if err != nil {
+				return err
+			}
+			return check(ref)
+		}
+	}
+	return opts.WithFlags(f)
+}
+
+// secretRef returns the reference of o's secret parameter param: a field's, or a unix key's or
+// root tool's (spec.ItemSecretName).
+func secretRef(o *spec.Object, param string) (spec.SecretRef, error) {
+	ref, ok := o.Secrets[param]
+	if field, i, sub, isItem := spec.ParseItemSecretName(param); isItem && !ok && i < len(o.Items[field]) {
+		ref, ok = o.Items[field][i].Secrets[sub]
+	}
+	if !ok {
+		return spec.SecretRef{}, fmt.Errorf("%s has no secret %s", o.Key(), param)
+	}
+	return ref, nil
 }
 
 // Plan reads Qualys through c and builds the plan for the loaded configuration desired with
@@ -159,11 +185,15 @@ func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, 
 // plan is Plan; strict refuses an --only pattern that matches nothing (Verify does not: a
 // scoped delete that was applied can leave its pattern matching nothing).
 func (pl *Pipeline) plan(ctx context.Context, c Client, desired *spec.Document, f plan.Flags, strict bool) (*Run, error) {
+	before := callCount(c.Stats())
 	liveDoc, err := pl.readLive(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	p, err := pl.build(desired, liveDoc, pl.Options(desired, f, c.Stats().RateRemaining), f, strict)
+	st := c.Stats()
+	opts := pl.Options(desired, f, st.RateRemaining)
+	opts.VerifyReads = callCount(st) - before // Verify after apply reads the same estate again
+	p, err := pl.build(desired, liveDoc, opts, f, strict)
 	var diags spec.Diagnostics
 	if errors.As(err, &diags) {
 		pl.diagnose(diags)
@@ -291,6 +321,15 @@ func (pl *Pipeline) Verify(ctx context.Context, r *Run) (*plan.Plan, error) {
 		return nil, nil
 	}
 	return again.Plan, nil
+}
+
+// callCount is the number of HTTP requests the client sent so far.
+func callCount(st qualysclient.Stats) int {
+	n := 0
+	for _, c := range st.Calls {
+		n += c
+	}
+	return n
 }
 
 // absPaths returns files as absolute paths: a plan records where its configuration is, whatever

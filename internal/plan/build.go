@@ -100,6 +100,7 @@ func Build(desired, live *spec.Document, opts Options) (*Plan, error) {
 	b.checkVaultUse()
 	b.checkUnwritable()
 	b.checkIPConflicts()
+	b.checkSentSecrets()
 	if err := b.diags.err(); err != nil {
 		return nil, err
 	}
@@ -126,7 +127,7 @@ func (b *builder) pair() {
 // assemble builds the Plan from the decided items and their steps.
 func (b *builder) assemble(steps []Step) *Plan {
 	p := &Plan{FormatVersion: FormatVersion, Owner: b.owner, Steps: steps, LiveDigests: map[string]string{},
-		Calls: map[string]int{}, RateRemaining: b.opts.RateRemaining}
+		Calls: map[string]int{}, RateRemaining: b.opts.RateRemaining, VerifyReads: b.opts.VerifyReads}
 	for i := range p.Steps {
 		p.Calls[p.Steps[i].Endpoint()]++
 	}
@@ -139,7 +140,7 @@ func (b *builder) assemble(steps []Step) *Plan {
 	p.Unmanaged = b.unmanaged
 	p.Opaque = b.opaque
 	p.Refused = b.refused
-	p.Notes = append(b.notes, rateNotes(p.Calls, p.RateRemaining)...)
+	p.Notes = append(b.notes, rateNotes(p.Calls, p.RateRemaining, p.VerifyReads)...)
 	return p
 }
 
@@ -161,17 +162,26 @@ func (b *builder) finalChange(it *item, digests map[string]string) Change {
 	return c
 }
 
-// rateNotes warns about every endpoint that needs more calls than remain in the rate window.
-func rateNotes(calls map[string]int, remaining int) []string {
+// rateNotes warns about every endpoint that needs more calls than remain in the rate window, and,
+// when none does, about a plan whose writes plus the verification's reads after apply (verify) do
+// not fit in what remains: the verification then waits, or is refused, although every write went
+// through.
+func rateNotes(calls map[string]int, remaining, verify int) []string {
 	if remaining <= 0 {
 		return nil
 	}
 	var notes []string
+	writes := 0
 	for _, ep := range slices.Sorted(maps.Keys(calls)) {
+		writes += calls[ep]
 		if calls[ep] > remaining {
 			notes = append(notes, fmt.Sprintf("%s needs %d calls but only %d remain in the current rate window; apply will wait for the window to reset",
 				ep, calls[ep], remaining))
 		}
+	}
+	if len(notes) == 0 && writes > 0 && writes+verify > remaining {
+		notes = append(notes, fmt.Sprintf("apply needs %d calls (%d writes, then %d reads to verify the result) but only %d remain in the current rate window; "+
+			"the verification will wait for the window to reset", writes+verify, writes, verify, remaining))
 	}
 	return notes
 }

@@ -567,6 +567,31 @@ func TestRateRemainingNote(t *testing.T) {
 	}
 }
 
+// TestRateNoteCountsVerificationReads: writes that fit in the rate window but leave no room for
+// the verification's reads after apply are warned about; with room for both, nothing is said.
+func TestRateNoteCountsVerificationReads(t *testing.T) {
+	live := doc(mysql(t, "a", 1, "10.0.0.1"))
+	desired := doc(mysql(t, "b", 0, "10.0.0.1"), mysql(t, "c", 0, "10.0.0.1"), noSecrets(mysql(t, "a", 0, "10.0.0.1")))
+	for _, c := range []struct {
+		remaining, verify int
+		want              string
+	}{
+		{5, 4, "apply needs 6 calls (2 writes, then 4 reads to verify the result) but only 5 remain in the current rate window"},
+		{6, 4, ""},
+		{5, 0, ""},
+	} {
+		opts := baseOpts()
+		opts.RateRemaining, opts.VerifyReads = c.remaining, c.verify
+		p := mustBuild(t, desired, live, opts)
+		var b bytes.Buffer
+		_ = Render(&b, p, "text", RenderOptions{})
+		note := strings.Contains(b.String(), "reads to verify the result")
+		if c.want == "" && note || c.want != "" && !strings.Contains(b.String(), c.want) {
+			t.Errorf("remaining %d, verify %d: text:\n%s\nwant note %q", c.remaining, c.verify, b.String(), c.want)
+		}
+	}
+}
+
 func TestMarkdownSizeCap(t *testing.T) {
 	var ds []*spec.Object
 	for i := range 500 {

@@ -65,6 +65,11 @@ type Options struct {
 	// Resolve returns the value of a desired object's secret parameter. Build calls it only when a
 	// SecretKey is set (to fingerprint the value); the value never leaves Build.
 	Resolve func(o *spec.Object, param string) (string, error)
+	// CheckSecret reports why the value of a desired object's secret parameter could not be read
+	// (never reading it when it can tell otherwise). Without a SecretKey, Build calls it for every
+	// secret a step sends, so that a reference apply would fail on is a positioned plan error;
+	// nil checks nothing (a plan made on purpose without the secrets' values).
+	CheckSecret func(o *spec.Object, param string) error
 	// AllowDeletes lifts the delete threshold.
 	AllowDeletes bool
 	// AllowReplace consents to replacements (delete, then create with a new Qualys ID) of
@@ -80,6 +85,10 @@ type Options struct {
 	// RateRemaining is the number of API calls left in the current rate window per endpoint
 	// (X-RateLimit-Remaining), shown next to the calls a plan needs; zero means unknown.
 	RateRemaining int
+	// VerifyReads is the number of read calls the verification after apply makes (it reads the
+	// live estate again, as the plan did: the caller counts the plan's read); zero means unknown.
+	// It is counted with the plan's writes against RateRemaining.
+	VerifyReads int
 }
 
 func (o Options) withDefaults() Options {
@@ -130,6 +139,9 @@ type Plan struct {
 	Calls map[string]int `json:"calls"`
 	// RateRemaining is Options.RateRemaining (zero: unknown).
 	RateRemaining int `json:"rate_remaining,omitempty"`
+	// VerifyReads is Options.VerifyReads: the reads the verification after apply costs on top of
+	// Calls (zero: unknown).
+	VerifyReads int `json:"verify_reads,omitempty"`
 }
 
 // Flags are the planning choices of Options that change what a plan does.

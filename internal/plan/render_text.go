@@ -269,6 +269,9 @@ func callsLine(p *Plan) string {
 		parts[i] = fmt.Sprintf("%s %d", ep, p.Calls[ep])
 	}
 	s := fmt.Sprintf("API calls: %s (%d in total", strings.Join(parts, ", "), p.TotalCalls())
+	if p.VerifyReads > 0 {
+		s += fmt.Sprintf(", then %d reads to verify", p.VerifyReads)
+	}
 	if p.RateRemaining > 0 {
 		s += fmt.Sprintf("; %d remaining per endpoint in the current rate window", p.RateRemaining)
 	}

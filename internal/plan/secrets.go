@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
@@ -156,4 +157,39 @@ func (b *builder) fingerprints(d *spec.Object) map[string]string {
 type fingerprintKey struct {
 	param string
 	ref   spec.SecretRef
+}
+
+// checkSentSecrets reports, at its position, each secret a step would send whose value apply could
+// not read (Options.CheckSecret). With a SecretKey every secret was resolved to fingerprint it
+// already, and a failure reported.
+func (b *builder) checkSentSecrets() {
+	if b.opts.CheckSecret == nil || b.opts.SecretKey != nil {
+		return
+	}
+	for _, it := range b.items {
+		if it.action == "" || it.action == ActionDelete || it.d == nil {
+			continue
+		}
+		for _, p := range slices.Sorted(maps.Keys(it.secrets)) {
+			if err := b.opts.CheckSecret(it.d, p); err != nil {
+				b.diags = append(b.diags, secretDiagnostic(it.d, p, err))
+			}
+		}
+	}
+}
+
+// secretDiagnostic places a problem with secret parameter p of o (a field, or a unix key's or root
+// tool's secret such as private_keys.0.key) at the position it was written.
+func secretDiagnostic(o *spec.Object, p string, err error) spec.Diagnostic {
+	dg := spec.Diagnostic{Pos: o.Pos, Path: spec.ObjectPath(o), Message: o.Key().String() + ": " + p + ": " + err.Error()}
+	if pos, ok := o.FieldPos[p]; ok && pos.File != "" {
+		dg.Pos, dg.Path, dg.Message = pos, dg.Path+"/"+p, err.Error()
+	} else if field, i, sub, ok := spec.ParseItemSecretName(p); ok && i < len(o.Items[field]) && o.Items[field][i].Pos.File != "" {
+		dg.Pos, dg.Path = o.Items[field][i].Pos, fmt.Sprintf("%s/%s/%d/%s", dg.Path, field, i, sub)
+		dg.Message = err.Error()
+	}
+	if o.Pos.File == "" {
+		dg.Path = ""
+	}
+	return dg
 }

@@ -9,6 +9,7 @@
 package planfile
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -141,6 +142,7 @@ func decode(r io.Reader) (*plan.Plan, error) {
 	if len(data) > maxPlanBytes {
 		return nil, fmt.Errorf("larger than %d bytes", maxPlanBytes)
 	}
+	data = bytes.TrimPrefix(data, utf8BOM)
 	var probe struct {
 		FormatVersion *int `json:"format_version"`
 	}
@@ -241,18 +243,44 @@ func check(p *plan.Plan) error {
 	return nil
 }
 
-// IsPlanFile reports whether path looks like a saved plan (a JSON object) rather than
-// configuration, so that `qsync apply` can take either.
+// IsPlanFile reports whether path looks like a saved plan rather than configuration, so that
+// `qsync apply` can take either. A plan file is a JSON object with a top-level "format_version"
+// key (Save writes it first, so a truncated plan file is still recognised and Read then says what
+// is wrong with it); a UTF-8 byte order mark before it is skipped. JSON is also YAML, so neither a
+// configuration written as JSON nor a YAML flow mapping ({version: 1, owner: x}) is taken for a
+// plan file.
 func IsPlanFile(path string) bool {
 	f, err := os.Open(path)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	head := make([]byte, 64)
-	n, _ := f.Read(head)
-	return bytes.HasPrefix(bytes.TrimSpace(head[:n]), []byte("{"))
+	br := bufio.NewReader(io.LimitReader(f, maxPlanBytes))
+	if bom, err := br.Peek(len(utf8BOM)); err == nil && bytes.Equal(bom, utf8BOM) {
+		_, _ = br.Discard(len(utf8BOM))
+	}
+	dec := json.NewDecoder(br)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if key == "format_version" {
+			return true
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return false
+		}
+	}
+	return false
 }
+
+// utf8BOM is the byte order mark some Windows editors write at the start of a UTF-8 file.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // ConfigDigest hashes the configuration files' contents, independent of their order and of the
 // paths they are read through (so a plan applied from another directory, or with its paths stored

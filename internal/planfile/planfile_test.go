@@ -109,19 +109,55 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	}
 }
 
+// TestIsPlanFile: a plan file is a JSON object with format_version (after an optional byte order
+// mark); configuration in any YAML style, JSON included, is not one.
 func TestIsPlanFile(t *testing.T) {
 	dir := t.TempDir()
-	for name, content := range map[string]string{"config.yaml": "version: 1\nowner: secops\n", "empty.json": ""} {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+	for _, c := range []struct {
+		name, content string
+		want          bool
+	}{
+		{"config.yaml", "version: 1\nowner: secops\n", false},
+		{"empty.json", "", false},
+		{"flow.yaml", "{version: 1, owner: x, records: []}\n", false},
+		{"flow-multiline.yaml", "{\n  version: 1,\n  owner: x,\n  records: []\n}\n", false},
+		{"config.json", `{"version": 1, "owner": "x", "records": [{"format_version": 1}]}`, false},
+		{"bom-config.yaml", "\ufeffversion: 1\nowner: x\n", false},
+		{"plan.json", `{"format_version":1,"owner":"x"}`, true},
+		{"bom-plan.json", "\ufeff" + `{"format_version":1,"owner":"x"}`, true},
+		{"indented-plan.json", "\n  {\n  \"format_version\": 1\n}", true},
+		{"late-key-plan.json", `{"owner":"x","steps":[{"id":1}],"format_version":1}`, true},
+		{"truncated-plan.json", `{"format_version":1,"owner":"x","ste`, true},
+	} {
+		path := filepath.Join(dir, c.name)
+		if err := os.WriteFile(path, []byte(c.content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if IsPlanFile(path) {
-			t.Errorf("%s taken for a plan file", name)
+		if got := IsPlanFile(path); got != c.want {
+			t.Errorf("IsPlanFile(%s) = %v, want %v", c.name, got, c.want)
 		}
 	}
 	if IsPlanFile(filepath.Join(dir, "missing")) || IsPlanFile(dir) {
 		t.Error("a missing file or a directory taken for a plan file")
+	}
+}
+
+// TestReadFileSkipsBOM: a saved plan re-saved by an editor that adds a byte order mark still reads.
+func TestReadFileSkipsBOM(t *testing.T) {
+	p, _, _ := build(t)
+	var buf bytes.Buffer
+	if err := plan.Save(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(path, append([]byte("\ufeff"), buf.Bytes()...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if !IsPlanFile(path) {
+		t.Fatal("a plan file with a byte order mark not recognised")
+	}
+	if _, err := ReadFile(path); err != nil {
+		t.Fatal(err)
 	}
 }
 

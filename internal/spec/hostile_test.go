@@ -42,6 +42,10 @@ func TestHostileInputIsRefused(t *testing.T) {
 			`c.yaml:5:12: records/0/title: title: character 2 (U+0001) is a control character (XML 1.0 cannot carry it)`},
 		{"control character in a string field", strings.Replace(mysqlDoc("    port: 3306\n"), "database: mysql", "database: \"my\\x00sql\"", 1),
 			`c.yaml:9:15: records/0/database: database: character 3 (U+0000) is a control character`},
+		{"CIDR with host bits", strings.Replace(mysqlDoc("    port: 3306\n"), "[10.0.0.1]", "[10.0.0.1, 10.0.0.5/24]", 1),
+			`c.yaml:6:21: records/0/ips/1: "10.0.0.5/24" has host bits set: write 10.0.0.0/24 for the network or 10.0.0.5 for the address`},
+		{"a /0 range", strings.Replace(mysqlDoc("    port: 3306\n"), "[10.0.0.1]", "[0.0.0.0/0]", 1),
+			`c.yaml:6:11: records/0/ips/0: "0.0.0.0/0": a /0 prefix covers every address`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, got := loadOne(t, c.yaml)

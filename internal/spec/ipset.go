@@ -17,7 +17,9 @@ type IPSet struct {
 }
 
 // ParseIP parses one entry: an address ("10.0.0.1"), a range ("10.0.0.1-10.0.0.9") or a CIDR prefix
-// ("10.0.0.0/28"), IPv4 or IPv6.
+// ("10.0.0.0/28"), IPv4 or IPv6. A prefix of length 0 (every address of its family) and a prefix
+// with host bits set ("10.0.0.5/24": a single address or the network?) are refused: both are
+// almost always typing mistakes, and either would silently widen what gets scanned.
 func ParseIP(s string) (netipx.IPRange, error) {
 	s = strings.TrimSpace(s)
 	switch {
@@ -31,7 +33,14 @@ func ParseIP(s string) (netipx.IPRange, error) {
 		if p.Addr().Is4In6() && p.Bits() >= 96 { // an IPv4-mapped prefix is IPv4, as a mapped address is
 			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 		}
-		return netipx.RangeOfPrefix(p.Masked()), nil
+		if p.Bits() == 0 {
+			return netipx.IPRange{}, fmt.Errorf("%q: a /0 prefix covers every address; list the networks to scan", s)
+		}
+		if m := p.Masked(); m.Addr() != p.Addr() {
+			return netipx.IPRange{}, fmt.Errorf("%q has host bits set: write %s for the network or %s for the address",
+				s, m, p.Addr())
+		}
+		return netipx.RangeOfPrefix(p), nil
 	case strings.Contains(s, "-"):
 		from, to, _ := strings.Cut(s, "-")
 		a, errA := netip.ParseAddr(strings.TrimSpace(from))

@@ -310,7 +310,7 @@ func writeItems(o *Object, f *FieldDef, items []Item, opts WriteOptions) *yaml.N
 				continue
 			}
 			ref, ok := it.Secrets[sf.Name]
-			if !ok && opts.SecretRefs && sf.Required && it.Attrs[sf.Name] == SourceBasic {
+			if !ok && opts.SecretRefs && it.Attrs[sf.Name] == SourceBasic { // the key, a passphrase, a tool's password
 				ref, ok = SecretRef{Env: SecretEnvName(o.Kind, o.Title, ItemSecretName(f.Name, sf.Name, i))}, true
 			}
 			if ok {

@@ -27,7 +27,9 @@ type Options struct {
 // silently skipped either: a YAML file below it that looks like qsync configuration (a top-level
 // version, owner, records or vaults key, or YAML that does not parse) is an error naming the file,
 // unless that file is also named explicitly; other YAML (CI workflows such as examples/ci/*.yml)
-// and hidden directories (.git, .github) are ignored. So a directory is never half-loaded. It reports every
+// and hidden directories (.git, .github) are ignored. So a directory is never half-loaded. A file
+// reached more than once (named and in a named directory, or through a symlink) is loaded once,
+// from the first path that reaches it: files are compared by real path. It reports every
 // problem at once, sorted by position: YAML and JSON Schema errors, unknown keys, duplicate titles,
 // IP overlaps, vault logins, limits and secret references. The Document is returned even with
 // errors, but is only valid when the Diagnostics hold no error (HasErrors). Secrets are not read:
@@ -42,10 +44,13 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 			ds.errorf(Pos{File: name}, "", "%v", err)
 			return
 		}
-		if seen[abs] {
+		// A file named twice (a directory and a file in it, or through a symlink) is loaded once:
+		// otherwise every record in it would be a duplicate title.
+		real := realPath(abs)
+		if seen[real] {
 			return
 		}
-		seen[abs] = true
+		seen[real] = true
 		data, err := os.ReadFile(name)
 		if err != nil {
 			ds.errorf(Pos{File: name}, "", "read: %v", unwrapPathError(err))
@@ -60,7 +65,7 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 	for _, p := range paths {
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			if abs, err := filepath.Abs(p); err == nil {
-				explicit[abs] = true
+				explicit[realPath(abs)] = true
 			}
 		}
 	}
@@ -133,7 +138,7 @@ func nestedConfigs(dir string, explicit map[string]bool) []string {
 		if n++; n > maxNestedFiles {
 			return filepath.SkipAll
 		}
-		if abs, err := filepath.Abs(path); err == nil && explicit[abs] {
+		if abs, err := filepath.Abs(path); err == nil && explicit[realPath(abs)] {
 			return nil
 		}
 		if looksLikeConfig(path) {
@@ -167,6 +172,15 @@ func looksLikeConfig(path string) bool {
 		}
 	}
 	return false
+}
+
+// realPath returns abs with every symlink resolved, or abs itself when that fails (the read that
+// follows reports why).
+func realPath(abs string) string {
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		return r
+	}
+	return abs
 }
 
 func unwrapPathError(err error) error {

@@ -80,3 +80,39 @@ func TestLoadRefusesNonASCIITitle(t *testing.T) {
 		t.Fatalf("no positioned non-ASCII title error: %v", ds)
 	}
 }
+
+// TestLoadSameFileOnce: a file reached twice, through a symlink, a symlinked directory or a
+// directory and a file in it, is loaded once (by its real path) instead of declaring every record
+// twice.
+func TestLoadSameFileOnce(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a.yaml": "version: 1\nowner: secops\n" + unixRecord})
+	other := t.TempDir()
+	link := filepath.Join(other, "link.yaml")
+	linkDir := filepath.Join(other, "conf")
+	inside := filepath.Join(dir, "same.yaml") // a symlink in the loaded directory itself
+	for old, name := range map[string]string{filepath.Join(dir, "a.yaml"): link, dir: linkDir, "a.yaml": inside} {
+		if err := os.Symlink(old, name); err != nil {
+			t.Skipf("symlinks: %v", err)
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		paths []string
+	}{
+		{"file and symlink to it", []string{filepath.Join(dir, "a.yaml"), link}},
+		{"directory and symlink to a file in it", []string{dir, link}},
+		{"directory and symlinked directory", []string{dir, linkDir}},
+		{"directory and a file in it", []string{dir, filepath.Join(dir, "a.yaml")}},
+		{"directory holding a symlink to its own file", []string{dir}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			doc, ds := LoadWithOptions(Options{}, c.paths...)
+			if ds.HasErrors() || len(ds) != 0 {
+				t.Fatalf("diagnostics: %v", ds)
+			}
+			if len(doc.Files) != 1 || len(doc.Objects) != 1 {
+				t.Errorf("files %q, %d objects; want one file, one object", doc.Files, len(doc.Objects))
+			}
+		})
+	}
+}

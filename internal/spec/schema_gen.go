@@ -54,8 +54,9 @@ func GenerateSchema() ([]byte, error) {
 		"allow_replace": obj{"type": "boolean", "description": "Consent to replacing this object (delete, then create with a new Qualys ID) " +
 			"when a field Qualys cannot change in place changes; without it (or --allow-replace) the replacement is refused."},
 		"ips": obj{"type": "array", "minItems": 1,
-			"description": "Target addresses: single IPs, ranges (a-b) or CIDR prefixes, IPv4 or IPv6.",
-			"items":       obj{"type": "string", "minLength": 1, "description": "10.0.0.1, 10.0.0.1-10.0.0.9, 10.0.0.0/24 or 2001:db8::/64."}},
+			"description": "Target addresses: single IPs, ranges (a-b) or CIDR prefixes, IPv4 or IPv6. " +
+				"A /0 prefix and a prefix with host bits set (10.0.0.5/24) are errors.",
+			"items": obj{"type": "string", "minLength": 1, "description": "10.0.0.1, 10.0.0.1-10.0.0.9, 10.0.0.0/24 or 2001:db8::/64."}},
 	}
 	defs["ips_optional"] = obj{"type": "array",
 		"description": "Target addresses, optional for this kind (none: the record is not tied to IPs).",

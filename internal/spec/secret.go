@@ -27,6 +27,40 @@ func Resolve(ref SecretRef) (string, error) {
 	return v, nil
 }
 
+// CheckSecretRef reports, as Resolve would, why the value ref points at cannot be read: a
+// reference the configuration may not make, an environment variable not set or empty, a secret
+// file missing, empty or not a regular file. It does not read a file's content (so a file holding
+// only a newline, or a value too short to mask, still passes: Resolve refuses those), and no error
+// holds a value. Plan uses it to report, before any write and with a position, a secret that
+// apply would fail to send.
+func CheckSecretRef(ref SecretRef) error {
+	if ref.File == "" || ref.Env != "" { // a variable (its value is not kept), or a malformed reference
+		_, err := resolve(ref)
+		return err
+	}
+	if ref.Root != "" {
+		if err := checkSecretFile(ref.File, ref.Root); err != nil {
+			return err
+		}
+	}
+	st, err := os.Stat(ref.File)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("secret file %s is missing", ref.File)
+	case err != nil:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("read secret file %s: %w", ref.File, err)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("secret file %s is not a regular file", ref.File)
+	case st.Size() == 0:
+		return fmt.Errorf("secret file %s is empty", ref.File)
+	}
+	return nil
+}
+
 func resolve(ref SecretRef) (string, error) {
 	switch {
 	case ref.Env != "" && ref.File != "":

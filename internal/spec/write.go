@@ -19,7 +19,9 @@ type WriteOptions struct {
 	// editors validate and complete the file (e.g. "../schema/qsync.schema.json").
 	SchemaPath string
 	// SecretRefs adds an {env: SecretEnvName(...)} reference for every secret an object needs but
-	// does not reference (export: Qualys never returns secrets, so live objects have none).
+	// does not reference (export: Qualys never returns secrets, so live objects have none), and for
+	// every secret of a list entry (a unix key, its passphrase, a root tool's password) Qualys
+	// lists as given directly.
 	SecretRefs bool
 	// EnvNames, when set, names the references SecretRefs adds (nil: SecretEnvName); see
 	// NewEnvNames.
