@@ -196,7 +196,9 @@ func (pl *Pipeline) PlanSecretsOnly(ctx context.Context, c Client, desired *spec
 	if err != nil {
 		return nil, err
 	}
-	p, err := plan.Build(d, l, pl.Options(desired, f, c.Stats().RateRemaining))
+	opts := pl.Options(desired, f, c.Stats().RateRemaining)
+	opts.VerifyReads = full.Plan.VerifyReads // the verification reads the whole estate again
+	p, err := plan.Build(d, l, opts)
 	if err != nil {
 		return nil, err // the full plan built, so the scoped one does too
 	}
