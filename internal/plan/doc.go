@@ -107,22 +107,21 @@
 //
 // # Format versions
 //
-// FormatVersion changes whenever a field is renamed or removed or its meaning changes; adding an
-// optional field does not change it (readers ignore fields they do not know). History:
+// FormatVersion changes whenever a field is added, renamed or removed or its meaning changes:
+// planfile reads plan files strictly (an unknown field is refused, so an edited or foreign file
+// cannot smuggle anything in), so even an added field is a format an older qsync cannot read, and
+// it should say "plan again with this version" rather than "unknown field". History:
 //
-//   - 1: the first format. It was not bumped when it should have been: plans written before
-//     commit 3c57bd2 ("spec: schema errors are only replaced ...") spelled every key
-//     {"Kind", "Title"} (spec.Key had no JSON tags); since then they are {"kind", "title"}. Both
-//     spellings carry format_version 1. Read still accepts the old spelling because encoding/json
-//     matches field names case-insensitively, but a tool that reads plan JSON exactly must accept
-//     both. The fields opaque[], config[] and flags (and flags.allow_replace) were added later within
-//     version 1. config_digest once hashed the paths too; a plan file from before is refused as
-//     stale (plan again). flags.targets held exact KIND/TITLE (--target) and now holds --only
-//     path.Match patterns, kept at version 1 on purpose: a title without *, ?, [ or \ matches
-//     itself, so only a plan targeting such a title reads differently, and planfile.Verify then
-//     refuses it as stale unless the steps are the same. scope was added.
-//
-// The next rename or removal of a field must bump FormatVersion to 2.
+//   - 1: the first format. Plans written before commit 3c57bd2 ("spec: schema errors are only
+//     replaced ...") spelled every key {"Kind", "Title"} (spec.Key had no JSON tags); later ones
+//     {"kind", "title"}, also as version 1 (it should have been bumped). opaque[], config[] and
+//     flags were added within version 1.
+//   - 2: objects' unknown[] (settings Qualys did not report), steps' vault_refs (vaults created in
+//     the same run, per parameter), verify_reads, scope, flags.allow_replace,
+//     flags.secrets_unchecked and flags.targets (--only path.Match patterns); config[] absolute, or
+//     relative to a plan file's directory; config_digest over the files' contents only (version 1
+//     hashed the paths too); a replacement's delete runs in phase 3, just before its create. A
+//     version 1 plan file is refused: plan again.
 //
 // Secret fields carry only descriptions such as "(sensitive, changed)" and steps only references:
 // a saved plan holds no secret value.

@@ -12,7 +12,7 @@ import (
 
 // FormatVersion is the version of the JSON plan format written by Save (the json renderer and plan
 // files, see internal/planfile).
-const FormatVersion = 1
+const FormatVersion = 2
 
 // Action is what a Change does to one object.
 type Action string
