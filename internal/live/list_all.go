@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/qsync/qsync/internal/qualysclient"
@@ -76,7 +76,7 @@ func listAll(ctx context.Context, al AllLister, kinds []spec.Kind) ([]spec.Kind,
 		// inferred pattern. A name qsync cannot place may be a known kind named differently, so
 		// "not named" cannot be read as "empty" for any kind.
 		var parts []string
-		for _, t := range sortedKeys(use.Unknown) {
+		for _, t := range slices.Sorted(maps.Keys(use.Unknown)) {
 			parts = append(parts, fmt.Sprintf("AUTH_%s_RECORDS with %d ID(s)", strings.ToUpper(t), use.Unknown[t]))
 		}
 		use.Fallback = fmt.Sprintf("the list-all call named record type(s) qsync does not know (%s): those records are not read and never changed, and a known kind may be named differently there", strings.Join(parts, ", "))
@@ -137,13 +137,4 @@ func (u *ListAllUse) notices() []string {
 		return nil
 	}
 	return []string{u.Fallback + "; every record kind was listed instead (one call each)"}
-}
-
-func sortedKeys(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -130,7 +130,7 @@ func (s *Server) readEntry(list *entryList, ke *xmlElem) (Entry, *apiError) {
 		var part EntryPart
 		if p.value == "" { // a typed part
 			part.Type = strings.TrimSpace(pe.attr("type"))
-			if !contains(p.types, part.Type) {
+			if !slices.Contains(p.types, part.Type) {
 				return e, errBody(p.in + " type=" + strconv.Quote(part.Type) + " is not one of " + strings.Join(p.types, ", "))
 			}
 			part.Secret = strings.TrimSpace(pe.Text)
@@ -144,7 +144,7 @@ func (s *Server) readEntry(list *entryList, ke *xmlElem) (Entry, *apiError) {
 				part.Secret = strings.TrimSpace(v.Text)
 				part.Type = strings.TrimSpace(v.attr("type"))
 			}
-			if len(p.types) > 0 && !contains(p.types, part.Type) {
+			if len(p.types) > 0 && !slices.Contains(p.types, part.Type) {
 				return e, errBody(p.value + " type=" + strconv.Quote(part.Type) + " is not one of " + strings.Join(p.types, ", "))
 			}
 			if p.required && part.Secret == "" {

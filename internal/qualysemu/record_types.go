@@ -185,7 +185,7 @@ func (f recordVaultField) appliesTo(vaultType string) bool {
 	if f.types == nil {
 		return true
 	}
-	return contains(f.types, vaultType)
+	return slices.Contains(f.types, vaultType)
 }
 
 // recordTypes is every record type the emulator serves: the seed types here, databases in
@@ -313,15 +313,6 @@ func (rt *recordType) allowedParams(action string) map[string]bool {
 		}
 	}
 	return m
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // recordTypeNames returns the endpoint slugs of every record type, in table

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -645,7 +646,7 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 				m[name] = "0"
 			}
 		case "login_type":
-			if v != loginBasic && v != loginVault && !contains(rt.loginTypes, v) {
+			if v != loginBasic && v != loginVault && !slices.Contains(rt.loginTypes, v) {
 				return nil, errInvalid(name, v, "must be "+strings.Join(append([]string{loginBasic}, rt.loginTypes...), ", ")+" or "+loginVault)
 			}
 		case "vault_id":
@@ -653,10 +654,10 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 				return nil, e
 			}
 		case "vault_type":
-			if !contains(allVaultTypes, v) {
+			if !slices.Contains(allVaultTypes, v) {
 				return nil, errInvalid(name, v, "unknown vault type")
 			}
-			if !contains(rt.vaultTypes, v) {
+			if !slices.Contains(rt.vaultTypes, v) {
 				return nil, errInvalid(name, v, "not supported for "+rt.name+" records")
 			}
 		default:
@@ -705,7 +706,7 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 	variant := rt.variantParam()
 	sub := m[variant]
 	for _, f := range rt.fields {
-		if f.subTypes == nil || contains(f.subTypes, sub) {
+		if f.subTypes == nil || slices.Contains(f.subTypes, sub) {
 			continue
 		}
 		if p.has(f.param) && (f.kind != kindBool || p.get(f.param) == "1") {
@@ -925,7 +926,7 @@ func setField(m map[string]string, f *field, v string) *apiError {
 		}
 		return errInvalid(f.param, shown, fmt.Sprintf("longer than %d characters", f.maxLen))
 	}
-	if v != "" && f.values != nil && !contains(f.values, v) {
+	if v != "" && f.values != nil && !slices.Contains(f.values, v) {
 		return errInvalid(f.param, v, "must be one of: "+strings.Join(f.values, ", "))
 	}
 	setOrClear(m, f.param, v)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -291,7 +292,7 @@ func (c *reqCtx) action(valid ...string) (string, *apiError) {
 	if a == "" {
 		return "", errMissing("action")
 	}
-	if !contains(valid, a) {
+	if !slices.Contains(valid, a) {
 		return "", errInvalid("action", a, "")
 	}
 	return a, nil

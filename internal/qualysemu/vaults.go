@@ -319,7 +319,7 @@ func setVaultParam(vt *vaultType, m map[string]string, k, v string) *apiError {
 	if vp.noAt && strings.Contains(v, "@") {
 		return errInvalid(k, shown, "must not contain @")
 	}
-	if v != "" && vp.values != nil && !contains(vp.values, v) {
+	if v != "" && vp.values != nil && !slices.Contains(vp.values, v) {
 		return errInvalid(k, v, "must be one of: "+strings.Join(vp.values, ", "))
 	}
 	if vp.url && v != "" {
@@ -372,7 +372,7 @@ func (s *Server) listVaults(c *reqCtx) *response {
 	orderBy := "id"
 	if p.has("orderby") {
 		orderBy = p.get("orderby")
-		if !contains([]string{"id", "title", "system_name", "last_modified", "last_modified_by"}, orderBy) {
+		if !slices.Contains([]string{"id", "title", "system_name", "last_modified", "last_modified_by"}, orderBy) {
 			return c.errorResp(errInvalid("orderby", orderBy, ""))
 		}
 	}

@@ -370,7 +370,7 @@ func urlField(doc string) FieldDef {
 }
 
 func str(name, doc string, required bool) FieldDef {
-	return FieldDef{Name: name, Element: upper(name), Type: TypeString, Required: required, Doc: doc}
+	return FieldDef{Name: name, Element: strings.ToUpper(name), Type: TypeString, Required: required, Doc: doc}
 }
 
 func secret(name, doc string, required bool) FieldDef {
@@ -616,16 +616,6 @@ func normQualysType(s string) string {
 			b = append(b, c+'a'-'A')
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
 			b = append(b, c)
-		}
-	}
-	return string(b)
-}
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 'a' + 'A'
 		}
 	}
 	return string(b)

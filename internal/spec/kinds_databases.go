@@ -1,5 +1,7 @@
 package spec
 
+import "strings"
+
 // The database record kinds. Each is its Qualys /api/2.0/fo/auth/<slug>/ endpoint. Sources are the
 // catalogue's tags (shared/qualys-api/RECORD_KINDS.md §3): a field the primary Qualys page shows is
 // plain; one known only from a secondary transcription [S] or inferred [I] is Unverified. Only the
@@ -24,7 +26,7 @@ const (
 
 // dbField is a database record field whose list element is its upper-cased name [I].
 func dbField(name string, t FieldType, doc string) FieldDef {
-	return FieldDef{Name: name, Element: upper(name), Type: t, Doc: doc}
+	return FieldDef{Name: name, Element: strings.ToUpper(name), Type: t, Doc: doc}
 }
 
 // dbUnverified marks f as known from a secondary source or inferred.

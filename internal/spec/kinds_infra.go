@@ -1,5 +1,7 @@
 package spec
 
+import "strings"
+
 // The infrastructure record kinds: network devices, virtualisation, web servers, middleware and
 // container platforms. Each follows shared/qualys-api/RECORD_KINDS.md §3 (the section is named in
 // the kind's Doc). A parameter from a secondary source [S] or an inference [I] is Unverified;
@@ -43,11 +45,11 @@ const OpaqueUndocumented = "parameters not publicly documented"
 var vaultTypesUnlisted = allVaults
 
 func infraStr(name, doc string, unverified bool) FieldDef {
-	return FieldDef{Name: name, Element: upper(name), Type: TypeString, Unverified: unverified, Doc: doc}
+	return FieldDef{Name: name, Element: strings.ToUpper(name), Type: TypeString, Unverified: unverified, Doc: doc}
 }
 
 func infraBool(name, def, doc string, unverified bool) FieldDef {
-	return FieldDef{Name: name, Element: upper(name), Type: TypeBool, Default: def, Unverified: unverified, Doc: doc}
+	return FieldDef{Name: name, Element: strings.ToUpper(name), Type: TypeBool, Default: def, Unverified: unverified, Doc: doc}
 }
 
 // infraPort is a port field; a default given here is documented [P] (vmware, vcenter: 443, R6/R7).
