@@ -88,6 +88,9 @@ func Fit(body string, limit int, where string) (string, bool) {
 		text, n = cutLines(text, budget)
 		cut += n
 	}
+	if !Balanced(text) { // cutLines closes what it cuts open; close anything a kept block left open
+		text += closers(text)
+	}
 	return text + note(dropped, cut), true
 }
 
