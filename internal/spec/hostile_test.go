@@ -305,3 +305,16 @@ func TestVaultRulesFromTheTable(t *testing.T) {
 		t.Errorf("https URL refused:\n%s", got)
 	}
 }
+
+// TestInvalidUTF8IsPositioned: a byte that is not UTF-8 is reported where it is, not at 1:1.
+func TestInvalidUTF8IsPositioned(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(path, []byte("version: 1\nowner: x\nrecords:\n  - title: \"ab\xff\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, ds := LoadWithOptions(Options{}, path)
+	if len(ds) != 1 || ds[0].Pos.Line != 4 || ds[0].Pos.Col != 15 || !strings.Contains(ds[0].Message, "invalid UTF-8 (byte 0xFF)") {
+		t.Errorf("diagnostics = %v, want one at 4:15 naming byte 0xFF", ds)
+	}
+}

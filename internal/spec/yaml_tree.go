@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -87,6 +88,11 @@ func parseYAML(name, dir string, data []byte) (*yamlFile, Diagnostics) {
 	if len(data) > MaxFileBytes {
 		ds.errorf(f.pos(1, 1), "", "file is %d bytes, more than the %d MiB qsync reads from one configuration file: split it into several files",
 			len(data), MaxFileBytes>>20)
+		return f, ds
+	}
+	if line, col, b, bad := firstInvalidUTF8(data); bad {
+		// yaml.v3 reports this without a position; say where, so the byte can be found.
+		ds.errorf(f.pos(line, col), "", "invalid UTF-8 (byte 0x%02X): qsync reads UTF-8 files only; re-save the file as UTF-8", b)
 		return f, ds
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -555,4 +561,26 @@ func describe(v any) string {
 		return "a mapping"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// firstInvalidUTF8 finds the first byte of data that is not valid UTF-8 and returns its 1-based
+// line and column (in characters) and the byte; bad is false when data is valid.
+func firstInvalidUTF8(data []byte) (line, col int, b byte, bad bool) {
+	if utf8.Valid(data) {
+		return 0, 0, 0, false
+	}
+	line, col = 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, col, data[i], true
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return line, col, 0, true // not reached: utf8.Valid said some byte is invalid
 }
