@@ -80,6 +80,13 @@ func newSecretNames(list []string) secretNames {
 	return sn
 }
 
+// known reports whether a parameter is known to be secret: configured, or one of the
+// client's own secret parameter names (not merely secret-looking).
+func (sn secretNames) known(name string) bool {
+	n := strings.ToLower(name)
+	return sn.names[n] || secretParams[n]
+}
+
 // secret reports whether a parameter's value must never be shown: it is
 // configured as secret, or the heuristics of isSecretParam say so.
 func (sn secretNames) secret(name string) bool {
@@ -182,24 +189,28 @@ func newRedactor(names secretNames, params url.Values, extra ...string) *redacto
 	for k, vs := range params {
 		if names.secret(k) {
 			for _, v := range vs {
-				r.add(v)
+				r.add(v, names.known(k))
 			}
 		}
 	}
 	for _, v := range extra {
-		r.add(v)
+		r.add(v, true)
 	}
 	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
 	return r
 }
 
-func (r *redactor) add(v string) {
+// add makes r mask v. known says v is the value of a parameter known to be secret (configured,
+// or one of secretParams) rather than one whose name only looks secret (private_keys=1 counts
+// entries, private_keys.0.type=rsa names a key type): a known secret too short to mask without
+// mangling unrelated text hides every text, a short look-alike value is not searched for.
+func (r *redactor) add(v string, known bool) {
 	if v == "" {
 		return
 	}
 	for _, form := range []string{v, strings.TrimSpace(v)} {
 		if len(form) < minMasked { // too short to mask without mangling unrelated text
-			r.whole = true
+			r.whole = r.whole || known
 			continue
 		}
 		var x strings.Builder

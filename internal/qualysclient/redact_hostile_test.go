@@ -78,3 +78,19 @@ func TestDebugTraceKeepsFlagsAndXML(t *testing.T) {
 		t.Errorf("redactText = %q", got)
 	}
 }
+
+// TestShortLookAlikesDoNotHideTheTrace: a short value of a parameter that only looks secret
+// (private_keys=1 counts entries, private_keys.0.type=rsa) neither hides every text of the call
+// nor is searched for; a known secret that short still hides the text.
+func TestShortLookAlikesDoNotHideTheTrace(t *testing.T) {
+	r := newRedactor(secretNames{}, url.Values{"private_keys": {"1"}, "private_keys.0.type": {"rsa"},
+		"password": {"CANARY-pw-0042"}})
+	got := r.text("created 1 record with an rsa key; password CANARY-pw-0042")
+	if got != "created 1 record with an rsa key; password "+redacted {
+		t.Errorf("text = %q", got)
+	}
+	short := newRedactor(secretNames{}, url.Values{"password": {"ab"}})
+	if got := short.text("password ab refused"); strings.Contains(got, "ab refused") {
+		t.Errorf("a known short secret was not hidden: %q", got)
+	}
+}
