@@ -88,11 +88,13 @@ func idList(ids []int64) string {
 //
 // No secret value appears in it.
 type Report struct {
-	Result       *Result    `json:"result"`
-	PlannedCalls int        `json:"planned_calls"`
-	Verified     bool       `json:"verified"`
-	Converged    bool       `json:"converged"`
-	Remaining    *plan.Plan `json:"remaining,omitempty"`
+	Result       *Result `json:"result"`
+	PlannedCalls int     `json:"planned_calls"`
+	Verified     bool    `json:"verified"`
+	Converged    bool    `json:"converged"`
+	// Only lists the --only patterns of a scoped apply: then converged means within the scope.
+	Only      []string   `json:"only,omitempty"`
+	Remaining *plan.Plan `json:"remaining,omitempty"`
 }
 
 // WriteReport writes the Report of a run of p as indented JSON. verified says whether Qualys was
@@ -104,5 +106,5 @@ func WriteReport(w io.Writer, res *Result, p *plan.Plan, verified bool, remainin
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(Report{Result: res, PlannedCalls: p.TotalCalls(), Verified: verified,
-		Converged: verified && remaining == nil && res.OK(), Remaining: remaining})
+		Converged: verified && remaining == nil && res.OK(), Only: p.Flags.Targets, Remaining: remaining})
 }

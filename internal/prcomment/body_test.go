@@ -111,3 +111,20 @@ func TestFailureLogCapsAndRenders(t *testing.T) {
 		t.Errorf("failure block:\n%s", got)
 	}
 }
+
+// TestApplyBodyScoped: a scoped apply (--only) that converged says so within its scope, not that
+// Qualys matches the configuration.
+func TestApplyBodyScoped(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "result.json")
+	result := `{"result":{"steps":[],"applied":1},"planned_calls":1,"verified":true,"converged":true,"only":["unix/linux-*"]}`
+	if err := os.WriteFile(path, []byte(result), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := prcomment.ApplyBody(path, prcomment.RenderContext{Owner: "secops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, "Converged within the scope unix/linux-* (--only)") || strings.Contains(got, "Qualys matches the configuration") {
+		t.Errorf("body:\n%s", got)
+	}
+}

@@ -20,9 +20,10 @@ type ApplyReport struct {
 		Calls       int         `json:"calls"`
 		Interrupted bool        `json:"interrupted"`
 	} `json:"result"`
-	PlannedCalls int  `json:"planned_calls"`
-	Verified     bool `json:"verified"`
-	Converged    bool `json:"converged"`
+	PlannedCalls int      `json:"planned_calls"`
+	Verified     bool     `json:"verified"`
+	Converged    bool     `json:"converged"`
+	Only         []string `json:"only"`
 	Remaining    *struct {
 		Changes []struct {
 			Action string `json:"action"`
@@ -150,6 +151,8 @@ func RenderApply(w io.Writer, r *ApplyReport, rc RenderContext) error {
 	switch {
 	case !r.Verified:
 		b.WriteString("Not verified: Qualys was not re-read after the steps. Run `qsync plan` on the default branch to see what is left.\n\n")
+	case r.Converged && len(r.Only) > 0:
+		fmt.Fprintf(&b, "Converged within the scope %s (--only): the rest of the configuration was not applied.\n\n", strings.Join(r.Only, ", "))
 	case r.Converged:
 		b.WriteString("Converged: Qualys matches the configuration.\n\n")
 	default:
