@@ -41,7 +41,8 @@ func TestUnixKeysAndToolsSample(t *testing.T) {
 		t.Errorf("private keys:\n%q\nwant\n%q", keys, want)
 	}
 	tools := spec.ItemTexts(spec.Lookup(spec.KindUnix, "").Field("root_tools"), o.Items["root_tools"])
-	wantTools := []string{`tool=pbrun`, `tool=pbrun password=vault "CyberArk" {file=bbb, folder=aaa, username=aaa}`}
+	// Root tools are tried in order: kept as listed (the sample lists the vault one first).
+	wantTools := []string{`tool=pbrun password=vault "CyberArk" {file=bbb, folder=aaa, username=aaa}`, `tool=pbrun`}
 	if strings.Join(tools, "|") != strings.Join(wantTools, "|") {
 		t.Errorf("root tools:\n%q\nwant\n%q", tools, wantTools)
 	}

@@ -13,8 +13,10 @@ import (
 // This file plans the structured list fields (spec.TypeItems: a unix record's private keys and
 // root tools).
 //
-// What differs: the lists are compared as multisets of what Qualys lists (spec.ItemText: types,
-// sources, vault references; never a secret). An omitted list is not managed: never compared or
+// What differs: the lists are compared by what Qualys lists (spec.ItemText: types, sources,
+// vault references; never a secret), as multisets, except an Ordered list (root tools, which
+// Qualys tries in turn), compared as a sequence: the same entries in another order are a change
+// showing the order before and after (one entry a line, with a line diff). An omitted list is not managed: never compared or
 // sent. A list the live record does not show is unknown: not compared.
 //
 // What is sent: Qualys takes the entries in an XML body whose section replaces every live entry
@@ -67,13 +69,20 @@ func (b *builder) decideList(it *item, f *spec.FieldDef, want []spec.Item, fps m
 	if it.l != nil {
 		have, known = it.l.Items[f.Name]
 	}
-	var added, removed []string
+	var before, after, added, removed []string
 	if known {
-		added, removed = multisetDelta(spec.ItemTexts(f, have), spec.ItemTexts(f, want))
+		before, after = spec.ItemTexts(f, have), spec.ItemTexts(f, want)
+		added, removed = multisetDelta(before, after)
 	}
-	differs := len(added) > 0 || len(removed) > 0
+	// Only an Ordered list's texts keep their order: the same entries in another order.
+	reordered := len(added) == 0 && len(removed) == 0 && !slices.Equal(before, after)
+	differs := len(added) > 0 || len(removed) > 0 || reordered
 	ls := listSend{}
-	if differs {
+	switch {
+	case reordered:
+		b, a := strings.Join(before, "\n"), strings.Join(after, "\n")
+		ls.change = &FieldChange{Name: f.Name, Before: b, After: a, Diff: lineDiff(b, a)}
+	case differs:
 		ls.change = &FieldChange{Name: f.Name, Added: added, Removed: removed}
 	}
 	why := ""
@@ -180,8 +189,9 @@ func viaVault(f *spec.FieldDef, e spec.Item) bool {
 }
 
 // itemFingerprints adds to out one keyed fingerprint per declared list with secrets, named after
-// the list: over every entry's secret values (entries as a multiset), so that changing any key,
-// passphrase, certificate or password of the list changes it.
+// the list: over every entry's secret values (entries as a multiset, or in order for an Ordered
+// list), so that changing any key, passphrase, certificate or password of the list, or which
+// entry of an ordered list holds it, changes it.
 func (b *builder) itemFingerprints(d *spec.Object, out map[string]string) {
 	for _, name := range slices.Sorted(maps.Keys(d.Items)) {
 		items := d.Items[name]
@@ -210,7 +220,9 @@ func (b *builder) itemFingerprints(d *spec.Object, out map[string]string) {
 		if failed {
 			continue
 		}
-		slices.Sort(entries)
+		if def := d.Def(); def == nil || def.Field(name) == nil || !def.Field(name).Ordered {
+			slices.Sort(entries)
+		}
 		out[name] = spec.Fingerprint(b.opts.SecretKey, name, strings.Join(entries, "\x01"))
 	}
 }

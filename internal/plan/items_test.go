@@ -144,3 +144,42 @@ func TestItemsAdoptRefusesDrop(t *testing.T) {
 		t.Errorf("adopt with keys omitted sends them: %v", st.Params)
 	}
 }
+
+// TestItemsRootToolsOrdered: root tools are tried in turn, so the same tools in another order
+// are a change that sends the list in the configuration's order; private keys are a set, so a
+// reorder of them is no change.
+func TestItemsRootToolsOrdered(t *testing.T) {
+	sudo, pimsu := toolItem("pam"), toolItem("pam")
+	pimsu.Attrs = map[string]string{"tool": "pimsu"}
+	live := func(items ...spec.Item) []spec.Item {
+		out := make([]spec.Item, len(items))
+		for i, it := range items {
+			it.ID = int64(100 + i)
+			out[i] = it
+		}
+		return out
+	}
+	l := unixWithItems(t, 1, nil, live(sudo, pimsu))
+	d := unixWithItems(t, 0, nil, []spec.Item{pimsu, sudo})
+	d.Secrets = nil
+	p := mustBuild(t, doc(d, vault("pam", 0)), doc(l, vault("pam", 9)), baseOpts())
+	st := onlyStep(t, p)
+	if st.Params["root_tools"] != "2" || st.Params["root_tools.0.tool"] != "pimsu" || st.Params["root_tools.1.tool"] != "sudo" {
+		t.Errorf("reorder: params %v", st.Params)
+	}
+	if out := renderAll(t, p)["text"]; !strings.Contains(out, "root_tools") || !strings.Contains(out, "tool=pimsu") {
+		t.Errorf("text plan does not show the reorder:\n%s", out)
+	}
+	d.Items["root_tools"] = []spec.Item{sudo, pimsu}
+	if p := mustBuild(t, doc(d, vault("pam", 0)), doc(l, vault("pam", 9)), baseOpts()); !p.Empty() {
+		t.Errorf("same order: %+v", p.Steps)
+	}
+
+	rsa, dsa := liveKey(), spec.Item{ID: 2, Attrs: map[string]string{"type": "dsa", "key": spec.SourceBasic}}
+	l = unixWithItems(t, 1, []spec.Item{rsa, dsa}, nil)
+	d = unixWithItems(t, 0, []spec.Item{{Attrs: dsa.Attrs}, {Attrs: rsa.Attrs}}, nil)
+	d.Secrets = nil
+	if p := mustBuild(t, doc(d), doc(l), baseOpts()); !p.Empty() {
+		t.Errorf("reordered private keys (a set) change: %+v", p.Steps)
+	}
+}

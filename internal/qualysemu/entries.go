@@ -13,7 +13,8 @@ import (
 // a create or update may carry an XML body UNIX_AUTH_PARAMS (Content-Type text/xml, the form in
 // the query string). Each section present replaces every stored entry of its list; an empty
 // section deletes them all (the delete sample); a section absent leaves the list as it is. The
-// list answer shows each entry's ID, sources, types and vault references, never its secrets.
+// entries are stored and listed in the order sent (Qualys tries root tools in turn). The list
+// answer shows each entry's ID, sources, types and vault references, never its secrets.
 
 // Entry is one stored entry of a list.
 type Entry struct {

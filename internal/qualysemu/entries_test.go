@@ -123,3 +123,35 @@ func TestEntriesRefused(t *testing.T) {
 		t.Errorf("mysql accepted an XML body")
 	}
 }
+
+// TestEntriesKeepOrder: Qualys tries root tools in turn, so the entries are stored and listed in
+// the order the body sends them, on create and on update.
+func TestEntriesKeepOrder(t *testing.T) {
+	e := newEmu(t)
+	tools := func(types ...string) string {
+		var b strings.Builder
+		b.WriteString("<UNIX_AUTH_PARAMS><ROOT_TOOLS>")
+		for _, ty := range types {
+			b.WriteString(`<ROOT_TOOL><STANDARD_TYPE type="` + ty + `"/><PASSWORD_INFO type="basic"><PASSWORD>p</PASSWORD></PASSWORD_INFO></ROOT_TOOL>`)
+		}
+		b.WriteString("</ROOT_TOOLS></UNIX_AUTH_PARAMS>")
+		return b.String()
+	}
+	listed := func(id string) []string {
+		rec := e.do(req{path: unixPath, query: "action=list&ids=" + id}).doc.find("RESPONSE/AUTH_UNIX_LIST/AUTH_UNIX")
+		var out []string
+		for _, n := range rec.all("ROOT_TOOL_INFO_LIST", "ROOT_TOOL_INFO") {
+			out = append(out, n.text("ROOT_TOOL"))
+		}
+		return out
+	}
+	q := url.Values{"action": {"create"}, "title": {"ordered"}, "username": {"root"}, "skip_password": {"1"}, "ips": {"10.10.35.254"}}
+	id := e.do(req{path: unixPath, query: q.Encode(), xml: tools("sudo", "pimsu", "dzdo")}).createdID(t)
+	if got := strings.Join(listed(id), ","); got != "Sudo,Pimsu,Dzdo" {
+		t.Errorf("after create: %s", got)
+	}
+	e.do(req{path: unixPath, query: "action=update&ids=" + id, xml: tools("dzdo", "sudo")})
+	if got := strings.Join(listed(id), ","); got != "Dzdo,Sudo" {
+		t.Errorf("after update: %s", got)
+	}
+}

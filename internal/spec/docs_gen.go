@@ -227,8 +227,12 @@ func writeFieldTable(b *strings.Builder, fields []FieldDef) {
 		if f.Type != TypeItems {
 			continue
 		}
-		fmt.Fprintf(b, "\nEach entry of `%s` (compared as a set of what Qualys lists: types and vault references; "+
-			"secrets are write-only, `{env|file}` or `{vault: title, ...}`):\n\n", f.Name)
+		order := "a set: the order of the entries does not matter"
+		if f.Ordered {
+			order = "an ordered list: Qualys tries the entries in turn, so their order is sent and a reorder is a change"
+		}
+		fmt.Fprintf(b, "\nEach entry of `%s` (%s; compared by what Qualys lists: types and vault references; "+
+			"secrets are write-only, `{env|file}` or `{vault: title, ...}`):\n\n", f.Name, order)
 		writeFieldTable(b, f.SubFields)
 	}
 }

@@ -54,7 +54,7 @@ var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTI
 	}}
 
 var unixRootTools = FieldDef{Name: "root_tools", Element: "ROOT_TOOL_INFO_LIST", Item: "ROOT_TOOL_INFO",
-	Type: TypeItems, Doc: "Root delegation tools, tried in order. Omitted: the live tools are left alone.",
+	Type: TypeItems, Ordered: true, Doc: "Root delegation tools, tried in order. Omitted: the live tools are left alone.",
 	SubFields: []FieldDef{
 		{Name: "tool", Element: "ROOT_TOOL", Type: TypeEnum, Required: true, Enum: rootToolColumn(0), Listed: rootToolColumn(1), Unverified: true,
 			Doc: "Root delegation tool (pimsu is the documented input; the other slugs follow the Qualys UI)."},
@@ -130,18 +130,25 @@ func braces(ps []string) string {
 	return " {" + strings.Join(ps, ", ") + "}"
 }
 
-// ItemTexts returns the texts of items, sorted (a multiset).
+// ItemTexts returns the texts of items: in order for an Ordered field (a sequence), else sorted
+// (a multiset).
 func ItemTexts(fd *FieldDef, items []Item) []string {
 	out := make([]string, len(items))
 	for i, it := range items {
 		out[i] = ItemText(fd, it)
 	}
-	sort.Strings(out)
+	if !fd.Ordered {
+		sort.Strings(out)
+	}
 	return out
 }
 
-// SortItems orders items by their text, so a canonical object is deterministic.
+// SortItems orders the entries of a set (a field not Ordered) by their text, so a canonical
+// object is deterministic; an Ordered field's entries keep their order.
 func SortItems(fd *FieldDef, items []Item) {
+	if fd.Ordered {
+		return
+	}
 	sort.SliceStable(items, func(i, j int) bool { return ItemText(fd, items[i]) < ItemText(fd, items[j]) })
 }
 

@@ -76,6 +76,10 @@ type FieldDef struct {
 	// Listed gives, for each Enum value in order, the name Qualys lists it by when that differs
 	// (ROOT_TOOL lists pbrun as "PowerBroker"); see EnumFromListed.
 	Listed []string
+	// Ordered marks a TypeItems field whose entries Qualys uses in turn (root tools): its entries
+	// keep the configuration's (or the live) order and are compared as a sequence, so a reorder is
+	// a change. The entries of other TypeItems fields are a set, sorted by ItemText.
+	Ordered bool
 }
 
 // OmittedDefault is the value an omitted field stands for: its Default when the documentation

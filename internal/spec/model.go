@@ -85,8 +85,9 @@ type Object struct {
 	Secrets map[string]SecretRef `json:"secrets,omitempty"`
 	// Login is the vault login of a record; nil means basic login (username/password in Attrs/Secrets).
 	Login *VaultLogin `json:"login,omitempty"`
-	// Items holds the entries of TypeItems fields (unix private_keys, root_tools), sorted by
-	// ItemText. A field absent from the map is unknown or not managed; present and empty is none.
+	// Items holds the entries of TypeItems fields (unix private_keys, root_tools): in order for an
+	// Ordered field, else sorted by ItemText (see SortItems). A field absent from the map is
+	// unknown or not managed; present and empty is none.
 	Items map[string][]Item `json:"items,omitempty"`
 
 	Adopt   bool `json:"adopt,omitempty"`
