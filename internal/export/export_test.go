@@ -173,3 +173,63 @@ func TestExportItemSecretPlaceholders(t *testing.T) {
 		}
 	}
 }
+
+// TestExportUniqueItemSecretNames: the placeholders of unix keys, passphrases and root tool
+// passwords go through the same collision-safe names as other secrets, so two records whose
+// titles differ only in case or punctuation never share a key variable.
+func TestExportUniqueItemSecretNames(t *testing.T) {
+	liveDoc := &spec.Document{Complete: true}
+	for i, title := range []string{"web-1", "WEB 1", "other"} {
+		ips, err := spec.ParseIPSet(fmt.Sprintf("10.0.1.%d", i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		liveDoc.Objects = append(liveDoc.Objects, &spec.Object{Kind: spec.KindUnix, Title: title, ID: int64(20 + i), IPs: ips,
+			Attrs: map[string]string{"username": "u", "skip_password": "true"}, Marker: &spec.Marker{Owner: "secops"},
+			Items: map[string][]spec.Item{
+				"private_keys": {{ID: 7, Attrs: map[string]string{"type": "rsa", "key": spec.SourceBasic, "passphrase": spec.SourceBasic}}},
+				"root_tools":   {{ID: 8, Attrs: map[string]string{"tool": "sudo", "password": spec.SourceBasic}}},
+			}})
+	}
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := Write(liveDoc, Options{Owner: "secops", Dir: dir, SplitBy: "none"}, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	doc, diags := spec.LoadWithOptions(spec.Options{}, filepath.Join(dir, "qsync.yaml"))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	seen := map[string]string{}
+	for _, o := range doc.Objects {
+		for field, items := range o.Items {
+			for i, it := range items {
+				for sub, ref := range it.Secrets {
+					use := o.Title + " " + spec.ItemSecretName(field, sub, i)
+					if prev, dup := seen[ref.Env]; dup {
+						t.Errorf("%s and %s share %s", prev, use, ref.Env)
+					}
+					seen[ref.Env] = use
+				}
+			}
+		}
+	}
+	if len(seen) != 9 {
+		t.Errorf("want 9 item placeholders, got %d: %v", len(seen), seen)
+	}
+	if seen["QSYNC_UNIX_OTHER_PRIVATE_KEYS_0_KEY"] != "other private_keys.0.key" {
+		t.Errorf("a title without collision keeps its plain name: %v", seen)
+	}
+	if !strings.Contains(out.String(), "2 secrets would share the variable QSYNC_UNIX_WEB_1_PRIVATE_KEYS_0_KEY") {
+		t.Errorf("collision not shown:\n%s", out.String())
+	}
+	example, err := os.ReadFile(filepath.Join(dir, SecretsExample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for env := range seen {
+		if !strings.Contains(string(example), env+"=") {
+			t.Errorf("%s lacks %s", SecretsExample, env)
+		}
+	}
+}

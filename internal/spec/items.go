@@ -292,8 +292,36 @@ func itemsSchema(f *FieldDef) obj {
 	return obj{"type": "array", "items": item}
 }
 
-// writeItems renders a TypeItems field for export: every secret as a reference (a placeholder
-// named by SecretEnvName when opts.SecretRefs and the source is basic) or a vault login.
+// itemPlaceholder reports whether export writes a placeholder for secret sub-field sf of entry
+// it: a live entry lists the secret as given directly (basic), and Qualys never returns its value.
+func itemPlaceholder(it Item, sf *FieldDef) bool {
+	_, ref := it.Secrets[sf.Name]
+	return sf.Type == TypeSecret && !ref && it.Vaults[sf.Name] == nil && it.Attrs[sf.Name] == SourceBasic
+}
+
+// itemPlaceholderParams returns the parameters (ItemSecretName) of o's entries export writes a
+// placeholder for, so EnvNames names them with the other secrets.
+func itemPlaceholderParams(o *Object, def *KindDef) []string {
+	var out []string
+	for i := range def.Fields {
+		f := &def.Fields[i]
+		if f.Type != TypeItems {
+			continue
+		}
+		for n, it := range o.Items[f.Name] {
+			for j := range f.SubFields {
+				if sf := &f.SubFields[j]; itemPlaceholder(it, sf) {
+					out = append(out, ItemSecretName(f.Name, sf.Name, n))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// writeItems renders a TypeItems field for export: every secret as a reference (with
+// opts.SecretRefs, a placeholder named by opts.EnvNames where the source is basic) or a vault
+// login.
 func writeItems(o *Object, f *FieldDef, items []Item, opts WriteOptions) *yaml.Node {
 	s := sequence()
 	for i, it := range items {
@@ -317,8 +345,8 @@ func writeItems(o *Object, f *FieldDef, items []Item, opts WriteOptions) *yaml.N
 				continue
 			}
 			ref, ok := it.Secrets[sf.Name]
-			if !ok && opts.SecretRefs && it.Attrs[sf.Name] == SourceBasic { // the key, a passphrase, a tool's password
-				ref, ok = SecretRef{Env: SecretEnvName(o.Kind, o.Title, ItemSecretName(f.Name, sf.Name, i))}, true
+			if opts.SecretRefs && itemPlaceholder(it, sf) { // the key, a passphrase, a tool's password
+				ref, ok = SecretRef{Env: opts.EnvNames.Name(o.Kind, o.Title, ItemSecretName(f.Name, sf.Name, i))}, true
 			}
 			if ok {
 				addKey(m, sf.Name, secretNode(ref))

@@ -210,7 +210,9 @@ type envKey struct {
 	title, param string
 }
 
-// NewEnvNames names the secret parameters of objs (every secret field of each object's kind).
+// NewEnvNames names the secret parameters of objs: every secret field of each object's kind, and
+// every placeholder of its list entries (unix keys, passphrases, root tool passwords:
+// "private_keys.0.key").
 func NewEnvNames(objs []*Object) *EnvNames {
 	byName := map[string][]envKey{}
 	for _, o := range objs {
@@ -218,13 +220,17 @@ func NewEnvNames(objs []*Object) *EnvNames {
 		if def == nil {
 			continue
 		}
+		var params []string
 		for i := range def.Fields {
 			if f := &def.Fields[i]; f.Type == TypeSecret {
-				k := envKey{o.Kind, o.Title, f.Name}
-				n := SecretEnvName(k.kind, k.title, k.param)
-				if !slices.Contains(byName[n], k) {
-					byName[n] = append(byName[n], k)
-				}
+				params = append(params, f.Name)
+			}
+		}
+		for _, p := range append(params, itemPlaceholderParams(o, def)...) {
+			k := envKey{o.Kind, o.Title, p}
+			n := SecretEnvName(k.kind, k.title, k.param)
+			if !slices.Contains(byName[n], k) {
+				byName[n] = append(byName[n], k)
 			}
 		}
 	}
