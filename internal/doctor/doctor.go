@@ -2,8 +2,10 @@
 // the credentials work, which endpoints could be read, the rate limit, how many objects of each
 // kind and type exist, which could not be read and why, which elements the answers held beyond
 // qsync's model, and which inferred facts of docs/qualys-wire-contract.md the answers confirmed or
-// contradicted. It reads exactly what a plan reads (pipeline.ReadReport) and sends no write. The
-// report holds names, counts and codes, never values; with Hash, titles are hashed too.
+// contradicted. It makes exactly the calls a plan makes (pipeline.ReadEach) and sends no write;
+// unlike a plan, a failed list or view does not stop it, so it says of every endpoint whether the
+// user may read it. The report holds names, counts and codes, never values; with Hash, titles are
+// hashed too.
 package doctor
 
 import (
@@ -47,9 +49,12 @@ type Report struct {
 	Server        string `json:"server"`
 	// Credentials is "accepted", "refused" (HTTP 401) or "unknown" (no answer).
 	Credentials string `json:"credentials"`
-	// Read is "complete" or the error that stopped the read.
-	Read        string         `json:"read"`
-	Endpoints   []Endpoint     `json:"endpoints"`
+	// Read is "complete", the error that stopped the read, or "incomplete: " and the endpoints
+	// that could not be read.
+	Read      string     `json:"read"`
+	Endpoints []Endpoint `json:"endpoints"`
+	// Access says of each endpoint tried whether the user may read it.
+	Access      []Access       `json:"access"`
 	Limits      Limits         `json:"limits"`
 	Calls       int            `json:"calls"`
 	Groups      []live.Group   `json:"groups"`
@@ -63,6 +68,27 @@ type Endpoint struct {
 	Call  string `json:"call"` // "POST /api/2.0/fo/auth/mysql/ list"
 	Count int    `json:"count"`
 }
+
+// Access is what one endpoint answered: list-all, a record kind's list (all its pages), the
+// vault list, or the vault views (one entry per verdict, status and code, counting the vaults).
+type Access struct {
+	Endpoint string `json:"endpoint"`         // "list-all", "mysql", "vault list", "vault view"
+	Verdict  string `json:"verdict"`          // readable, forbidden, unavailable or failed
+	Status   int    `json:"status,omitempty"` // HTTP status of a refusal; 0 when none arrived
+	Code     int    `json:"code,omitempty"`   // Qualys CODE of a refusal; 0 when it carried none
+	Count    int    `json:"count"`            // answers with this verdict (vault views: vaults)
+	// Detail is a fixed note, never a value: "answered in a shape qsync does not understand",
+	// "not sent after a 401", "no answer".
+	Detail string `json:"detail,omitempty"`
+}
+
+// The verdicts of an Access.
+const (
+	Readable    = "readable"    // answered (even in a shape qsync does not understand)
+	Forbidden   = "forbidden"   // HTTP 403, or a Qualys code saying the account may not use the API
+	Unavailable = "unavailable" // HTTP 404: the platform does not serve it
+	Failed      = "failed"      // any other failure
+)
 
 // Limits are the last rate-limit headers seen.
 type Limits struct {
@@ -94,15 +120,26 @@ const (
 	notSeen      = "not seen"
 )
 
-// Run reads the subscription through c (what one plan reads: list-all, the list of every kind it
-// names, or of every kind when it cannot be used, the vault list and every vault view)
-// and builds the report. A failed read is reported, not returned: the error is for what doctor
-// itself cannot do.
+// Run reads the subscription through c (the calls one plan makes: list-all, the list of every
+// kind it names, or of every kind when it cannot be used, the vault list and every vault view)
+// and builds the report. A failed read is reported, not returned, and a failed list or view does
+// not stop the others (pipeline.ReadEach): the error is for what doctor itself cannot do.
 func Run(ctx context.Context, c Client, opts Options) *Report {
 	r := &Report{FormatVersion: FormatVersion, Server: redactURL(opts.BaseURL), Credentials: "unknown", Read: "complete"}
-	doc, rep, err := pipeline.ReadReport(ctx, c)
+	doc, rep, acc, err := pipeline.ReadEach(ctx, c)
 	if err != nil {
 		r.Read = err.Error()
+		acc = []live.Access{{Endpoint: live.EndpointListAll, Err: err}}
+	}
+	r.Access = access(acc)
+	var unread []string
+	for _, a := range r.Access {
+		if a.Verdict != Readable && a.Endpoint != live.EndpointListAll { // without list-all, every kind is listed
+			unread = append(unread, fmt.Sprintf("%s (%s)", a.Endpoint, a.Verdict))
+		}
+	}
+	if err == nil && len(unread) > 0 {
+		r.Read = "incomplete: not read: " + strings.Join(unread, ", ")
 	}
 	st, ob := c.Stats(), c.Observed()
 	var apiErr *qualysclient.APIError
@@ -135,6 +172,71 @@ func Run(ctx context.Context, c Client, opts Options) *Report {
 	r.Assumptions = assumptions(ob, rep)
 	return r
 }
+
+// access gives each Access of the read its verdict, in the read's order (list-all, the vault
+// list, the kinds, then the vault views grouped by verdict, status and code).
+func access(acc []live.Access) []Access {
+	var out []Access
+	views := map[Access]int{}
+	for _, a := range acc {
+		v := verdict(a)
+		if a.Endpoint == live.EndpointVaultView {
+			views[v]++
+			continue
+		}
+		v.Count = 1
+		out = append(out, v)
+	}
+	var grouped []Access
+	for v, n := range views {
+		v.Count = n
+		grouped = append(grouped, v)
+	}
+	sort.Slice(grouped, func(i, j int) bool {
+		a, b := grouped[i], grouped[j]
+		if a.Verdict != b.Verdict {
+			return a.Verdict > b.Verdict // readable first
+		}
+		if a.Status != b.Status {
+			return a.Status < b.Status
+		}
+		return a.Code < b.Code
+	})
+	return append(out, grouped...)
+}
+
+// verdict says whether a's answer means the user may read its endpoint. It keeps the status and
+// the Qualys code, never the answer's text (it may quote a value).
+func verdict(a live.Access) Access {
+	v := Access{Endpoint: a.Endpoint, Verdict: Readable}
+	var apiErr *qualysclient.APIError
+	var notSent *qualysclient.NotSentError
+	switch {
+	case a.Err == nil:
+	case errors.As(a.Err, &notSent):
+		v.Verdict, v.Detail = Failed, "not sent after a 401"
+	case errors.As(a.Err, &apiErr):
+		v.Status, v.Code = apiErr.Status, apiErr.Code
+		switch {
+		case apiErr.Status == http.StatusForbidden, noPermission[apiErr.Code]:
+			v.Verdict = Forbidden
+		case apiErr.Status == http.StatusNotFound:
+			v.Verdict = Unavailable
+		default:
+			v.Verdict = Failed
+		}
+	case errors.Is(a.Err, qualysclient.ErrUnexpectedAnswer):
+		v.Detail = "answered in a shape qsync does not understand"
+	default:
+		v.Verdict, v.Detail = Failed, "no answer"
+	}
+	return v
+}
+
+// noPermission are the Qualys codes that refuse the account itself, whatever it asks
+// (REFERENCE.md §7.1): 2003 (registration not completed) and 2011 (SecureID required). Qualys
+// documents no code for a user who may not read one endpoint; that is taken to be HTTP 403.
+var noPermission = map[int]bool{2003: true, 2011: true}
 
 func title(o *spec.Object, hash bool) string {
 	if !hash {
@@ -263,6 +365,25 @@ func WriteText(w io.Writer, r *Report) error {
 	b.WriteString("calls:\n")
 	for _, e := range r.Endpoints {
 		fmt.Fprintf(&b, "  %s: %d\n", e.Call, e.Count)
+	}
+	b.WriteString("access:\n")
+	for _, a := range r.Access {
+		if a.Endpoint == live.EndpointVaultView {
+			fmt.Fprintf(&b, "  %s, %d vault(s): %s", a.Endpoint, a.Count, a.Verdict)
+		} else {
+			fmt.Fprintf(&b, "  %s: %s", a.Endpoint, a.Verdict)
+		}
+		if a.Status != 0 {
+			fmt.Fprintf(&b, " (HTTP %d", a.Status)
+			if a.Code != 0 {
+				fmt.Fprintf(&b, ", code %d", a.Code)
+			}
+			b.WriteString(")")
+		}
+		if a.Detail != "" {
+			fmt.Fprintf(&b, ": %s", a.Detail)
+		}
+		b.WriteString("\n")
 	}
 	b.WriteString("objects:\n")
 	for _, g := range r.Groups {

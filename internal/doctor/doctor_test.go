@@ -9,6 +9,7 @@ import (
 
 	"github.com/qsync/qsync/internal/bench"
 	"github.com/qsync/qsync/internal/doctor"
+	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/qualysemu"
 )
@@ -108,4 +109,73 @@ func totalCalls(st qualysclient.Stats) int {
 		n += v
 	}
 	return n
+}
+
+// TestDoctorReportsEachEndpoint: with the windows list refused (HTTP 403, no Qualys code), doctor
+// still reads every other endpoint, gives each its verdict (the windows list forbidden, with its
+// status; the rest readable), says the read is incomplete, and costs no more calls than the read
+// of a plan against the same estate with nothing refused.
+func TestDoctorReportsEachEndpoint(t *testing.T) {
+	emu := start(t)
+	plain, err := emu.Client(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipeline.ReadLive(context.Background(), plain); err != nil {
+		t.Fatal(err)
+	}
+	planCalls := totalCalls(plain.Stats())
+
+	if err := emu.SetVariants("list-forbidden-windows"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := emu.Client(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipeline.ReadLive(context.Background(), c); err == nil {
+		t.Fatal("a plan's read must still fail closed on the refused windows list")
+	}
+	c, err = emu.Client(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := doctor.Run(context.Background(), c, doctor.Options{BaseURL: emu.URL})
+	if r.Credentials != "accepted" || !strings.HasPrefix(r.Read, "incomplete: ") || !strings.Contains(r.Read, "windows (forbidden)") {
+		t.Errorf("credentials %q, read %q; want accepted, incomplete naming windows", r.Credentials, r.Read)
+	}
+	if r.Calls > planCalls {
+		t.Errorf("doctor made %d calls, a plan's read %d", r.Calls, planCalls)
+	}
+	got := map[string]doctor.Access{}
+	for _, a := range r.Access {
+		if _, dup := got[a.Endpoint]; dup {
+			t.Errorf("endpoint %s has two verdicts: %+v", a.Endpoint, r.Access)
+		}
+		got[a.Endpoint] = a
+	}
+	if w := got["windows"]; w.Verdict != doctor.Forbidden || w.Status != 403 || w.Code != 0 || w.Count != 1 {
+		t.Errorf("windows access = %+v, want forbidden, HTTP 403, no code", w)
+	}
+	for _, e := range []string{"list-all", "mysql", "vault list"} {
+		if a := got[e]; a.Verdict != doctor.Readable || a.Status != 0 {
+			t.Errorf("%s access = %+v, want readable", e, a)
+		}
+	}
+	if len(r.Groups) == 0 || r.Groups[0].Name != "mysql" || r.Groups[0].Objects != 1 {
+		t.Errorf("groups = %+v, want the mysql record read despite the refused windows list", r.Groups)
+	}
+	var txt, js bytes.Buffer
+	if err := doctor.WriteText(&txt, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(txt.String(), "  windows: forbidden (HTTP 403)\n") || !strings.Contains(txt.String(), "  mysql: readable\n") {
+		t.Errorf("text report:\n%s", txt.String())
+	}
+	if err := doctor.WriteJSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(js.String(), "You do not have permission") || strings.Contains(txt.String(), "You do not have permission") {
+		t.Errorf("the report quotes Qualys's text:\n%s", js.String())
+	}
 }

@@ -38,6 +38,9 @@ type ListAllUse struct {
 	// Differs names the kinds whose list held other IDs than list-all announced, sorted. The
 	// estate may have changed between the calls; the kind's own list is what was read.
 	Differs []string `json:"differs,omitempty"`
+
+	// callErr is the call's own error when it failed (then Fallback says so), for ReadEach.
+	callErr error
 }
 
 // listAll runs list-all for kinds and returns the kinds to list, what it learnt, and the IDs it
@@ -52,6 +55,7 @@ func listAll(ctx context.Context, al AllLister, kinds []spec.Kind) ([]spec.Kind,
 			return nil, nil, nil, fmt.Errorf("list all auth records: %w", err)
 		}
 		use.Fallback = fmt.Sprintf("the list-all call (/api/2.0/fo/auth/) gave no answer qsync could use (%v)", err)
+		use.callErr = err
 		return kinds, use, nil, nil
 	}
 	known := map[spec.Kind]bool{}

@@ -70,6 +70,52 @@ func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 
 // ReadReport is Read that also returns what the answers held beyond qsync's model (see Report).
 func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *Report, error) {
+	doc, rep, acc, err := read(ctx, c, opts, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range acc {
+		if a.Err != nil && a.Endpoint != EndpointListAll { // a failed list-all only costs calls
+			return nil, nil, a.Err
+		}
+	}
+	return doc, rep, nil
+}
+
+// The endpoints of an Access besides the record kinds.
+const (
+	EndpointListAll   = "list-all"
+	EndpointVaultList = "vault list"
+	EndpointVaultView = "vault view"
+)
+
+// Access is what one call of a read answered: Endpoint is EndpointListAll, a record kind
+// ("mysql": its list, all pages), EndpointVaultList or EndpointVaultView (one per vault); Err is
+// nil when the endpoint answered, even with something qsync could not interpret (that object is
+// opaque, or list-all's use is explained in Report.ListAll), and otherwise the call's error.
+type Access struct {
+	Endpoint string
+	Err      error
+}
+
+// ReadEach is ReadReport for qsync doctor, which must learn which endpoints the user may read: a
+// failed list or view does not stop the read. Every endpoint a plan would read is tried (the
+// same calls: list-all, each kind it names or every kind, the vault list, every vault view) and
+// its Access returned, in that order. A kind whose list failed keeps the records its earlier
+// pages held; a vault whose view failed is opaque; without the vault list the records are still
+// read (a vault login then names its vault by the title the record lists), and no vault is
+// viewed. The document is Complete only when nothing failed. An error is returned only when
+// list-all was refused as every call would be (credentials, rate limit, a cancelled context).
+//
+// Plans never use it: Read fails closed on any failed read.
+func ReadEach(ctx context.Context, c Reader, opts Options) (*spec.Document, *Report, []Access, error) {
+	return read(ctx, c, opts, true)
+}
+
+// read is ReadReport and ReadEach. Without each, a failed vault list stops the record lists at
+// their next page (Read fails anyway), and doc.Complete is set as if nothing failed: ReadReport
+// returns the first failed Access instead of the document.
+func read(ctx context.Context, c Reader, opts Options, each bool) (*spec.Document, *Report, []Access, error) {
 	kinds := opts.Kinds
 	if opts.VaultsOnly {
 		kinds = nil
@@ -82,7 +128,8 @@ func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *R
 	}
 	rep := newReportBuilder()
 	var vaultObjs []*spec.Object
-	var vaultErr, viewErr error
+	var vaultErr error
+	var viewAcc []Access
 	vaultTitles := map[int64]string{}
 	vaultsListed := make(chan struct{}) // closed once vaultTitles is filled or vaultErr is set
 	var wg sync.WaitGroup
@@ -91,7 +138,7 @@ func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *R
 		defer wg.Done()
 		vaults, err := c.ListVaults(ctx)
 		if err != nil {
-			vaultErr = err
+			vaultErr = fmt.Errorf("read vaults: %w", err)
 			close(vaultsListed)
 			return
 		}
@@ -99,19 +146,21 @@ func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *R
 			vaultTitles[v.ID] = v.Title
 		}
 		close(vaultsListed)
-		vaultObjs, viewErr = convertVaults(ctx, c, vaults, opts, rep)
+		vaultObjs, viewAcc = convertVaults(ctx, c, vaults, opts, rep)
 	}()
 	// list-all first (while the vaults are listed): a kind it does not name has no records, known
 	// without a call. With one kind or none it cannot save a call.
 	var use *ListAllUse
 	var announced map[spec.Kind][]int64
+	var acc []Access
 	if al, ok := c.(AllLister); ok && len(kinds) > 1 {
 		var err error
 		if kinds, use, announced, err = listAll(ctx, al, kinds); err != nil {
 			wg.Wait()
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		rep.listAll = use
+		acc = append(acc, Access{Endpoint: EndpointListAll, Err: use.callErr})
 	}
 	results := make([]result, len(kinds))
 	pages, paged := c.(PageReader)
@@ -122,7 +171,7 @@ func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *R
 			res := &results[i]
 			convert := func(recs []qualysclient.Record) error {
 				<-vaultsListed
-				if vaultErr != nil {
+				if vaultErr != nil && !each {
 					return errVaultsUnread
 				}
 				for j := range recs {
@@ -136,30 +185,29 @@ func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *R
 			if paged {
 				err := pages.ListRecordPages(ctx, t, qualysclient.ListOptions{}, convert)
 				if err != nil && err != errVaultsUnread {
-					res.err = err
+					res.err = fmt.Errorf("read %s records: %w", k, err)
 				}
 				return
 			}
 			recs, err := c.ListRecords(ctx, t, qualysclient.ListOptions{})
 			if err != nil {
-				res.err = err
+				res.err = fmt.Errorf("read %s records: %w", k, err)
 				return
 			}
 			_ = convert(recs)
 		}()
 	}
 	wg.Wait()
-	if vaultErr != nil {
-		return nil, nil, fmt.Errorf("read vaults: %w", vaultErr)
-	}
+	acc = append(acc, Access{Endpoint: EndpointVaultList, Err: vaultErr})
+	failed := vaultErr != nil
 	for i, r := range results {
-		if r.err != nil {
-			return nil, nil, fmt.Errorf("read %s records: %w", kinds[i], r.err)
-		}
+		acc = append(acc, Access{Endpoint: string(kinds[i]), Err: r.err})
+		failed = failed || r.err != nil
 	}
-	if viewErr != nil {
-		return nil, nil, viewErr
+	for _, a := range viewAcc {
+		failed = failed || a.Err != nil
 	}
+	acc = append(acc, viewAcc...)
 
 	n := len(vaultObjs)
 	for _, r := range results {
@@ -173,32 +221,40 @@ func ReadReport(ctx context.Context, c Reader, opts Options) (*spec.Document, *R
 	checkUnique(doc)
 	if use != nil && announced != nil {
 		for i, r := range results {
-			if differs(announced[kinds[i]], r.objs) {
+			if r.err == nil && differs(announced[kinds[i]], r.objs) {
 				use.Differs = append(use.Differs, string(kinds[i]))
 			}
 		}
 	}
 	doc.Sort()
-	// Every list was followed to the end (a failed or undecodable page failed the read above);
-	// the estate is complete when no record kind was left out. A kind list-all did not name was
-	// left out of the calls, not of the read: list-all's answer was interpreted in full (any
-	// element it could not place made Read list every kind), and it says that kind has no record.
-	doc.Complete = !opts.VaultsOnly && len(opts.Kinds) == 0
-	return doc, rep.report(doc), nil
+	// Every list was followed to the end (a failed or undecodable page failed the read, or, for
+	// ReadEach, its Access); the estate is complete when no record kind was left out. A kind
+	// list-all did not name was left out of the calls, not of the read: list-all's answer was
+	// interpreted in full (any element it could not place made Read list every kind), and it
+	// says that kind has no record.
+	doc.Complete = !opts.VaultsOnly && len(opts.Kinds) == 0 && !(each && failed)
+	return doc, rep.report(doc), acc, nil
 }
 
 // viewNotUnderstood is the opaque reason of a vault whose view answer could not be interpreted.
 const viewNotUnderstood = "the vault view answer was not understood (its shape is not one qsync knows; see --debug-http)"
 
-func convertVaults(ctx context.Context, c Reader, vaults []qualysclient.Vault, opts Options, rep *reportBuilder) ([]*spec.Object, error) {
+// viewFailed is the opaque reason of a vault whose view call failed (only ReadEach keeps it).
+const viewFailed = "the vault view call failed"
+
+// convertVaults converts the listed vaults, viewing those opts asks for, and returns one Access
+// per view. A vault whose view failed is opaque.
+func convertVaults(ctx context.Context, c Reader, vaults []qualysclient.Vault, opts Options, rep *reportBuilder) ([]*spec.Object, []Access) {
 	out := make([]*spec.Object, len(vaults))
 	errs := make([]error, len(vaults))
+	viewed := make([]bool, len(vaults))
 	var wg sync.WaitGroup
 	for i, v := range vaults {
 		if !opts.ViewAll && (opts.ViewVault == nil || !opts.ViewVault(v.Title)) {
 			out[i] = ConvertVault(v, false)
 			continue
 		}
+		viewed[i] = true
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -209,6 +265,7 @@ func convertVaults(ctx context.Context, c Reader, vaults []qualysclient.Vault, o
 			}
 			if err != nil {
 				errs[i] = fmt.Errorf("view vault %q (id %d): %w", v.Title, v.ID, err)
+				out[i] = unreadableVault(v, viewFailed)
 				return
 			}
 			if full.Title == "" {
@@ -223,12 +280,13 @@ func convertVaults(ctx context.Context, c Reader, vaults []qualysclient.Vault, o
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	var acc []Access
+	for i := range vaults {
+		if viewed[i] {
+			acc = append(acc, Access{Endpoint: EndpointVaultView, Err: errs[i]})
 		}
 	}
-	return out, nil
+	return out, acc
 }
 
 // ConvertVault turns a listed or viewed vault into a spec object. Settings are filled in only when

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/qsync/qsync/internal/qualysclient"
@@ -16,7 +17,9 @@ type fakeReader struct {
 	vaults  []qualysclient.Vault
 	views   map[int64]qualysclient.Vault
 	listErr map[qualysclient.RecordType]error
-	viewed  []int64
+
+	mu     sync.Mutex // views run at once
+	viewed []int64
 }
 
 func (f *fakeReader) ListRecords(_ context.Context, t qualysclient.RecordType, _ qualysclient.ListOptions) ([]qualysclient.Record, error) {
@@ -29,7 +32,9 @@ func (f *fakeReader) ListRecords(_ context.Context, t qualysclient.RecordType, _
 func (f *fakeReader) ListVaults(context.Context) ([]qualysclient.Vault, error) { return f.vaults, nil }
 
 func (f *fakeReader) ViewVault(_ context.Context, id int64) (qualysclient.Vault, error) {
+	f.mu.Lock()
 	f.viewed = append(f.viewed, id)
+	f.mu.Unlock()
 	v, ok := f.views[id]
 	if !ok {
 		return qualysclient.Vault{}, errors.New("no such vault")

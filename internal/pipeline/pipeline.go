@@ -79,7 +79,7 @@ func (pl *Pipeline) Load(paths ...string) (*spec.Document, error) {
 // from the configuration, and would never delete it. Vaults are few, so this costs a handful of
 // calls on the vault API's own rate budget. The document is Complete (see spec.Document).
 func ReadLive(ctx context.Context, c live.Reader) (*spec.Document, error) {
-	return read(ctx, c, live.Options{ViewAll: true})
+	return read(ctx, c, planRead)
 }
 
 // ReadKinds reads every vault (each viewed: only the view carries the comments that say who owns
@@ -89,17 +89,22 @@ func ReadKinds(ctx context.Context, c live.Reader, kinds []spec.Kind) (*spec.Doc
 	return read(ctx, c, live.Options{ViewAll: true, Kinds: kinds, VaultsOnly: len(kinds) == 0})
 }
 
-// ReadReport is ReadLive for qsync doctor: the same read, plus what live saw of each kind's
-// answers (elements modelled, unexpected, missing). A failed read is returned unwrapped, for
-// doctor to report.
-func ReadReport(ctx context.Context, c live.Reader) (*spec.Document, *live.Report, error) {
-	return live.ReadReport(ctx, c, live.Options{ViewAll: true})
+// ReadEach is ReadLive for qsync doctor: the same calls, plus what live saw of each kind's
+// answers (elements modelled, unexpected, missing) and what each endpoint answered. A failed
+// list or view does not stop the read (see live.ReadEach), so the report covers every endpoint;
+// the error is a read that could not be tried at all (credentials, rate limit), unwrapped, for
+// doctor to report. Plans never use it.
+func ReadEach(ctx context.Context, c live.Reader) (*spec.Document, *live.Report, []live.Access, error) {
+	return live.ReadEach(ctx, c, planRead)
 }
+
+// planRead is what a plan reads: every record kind, every vault viewed (see ReadLive).
+var planRead = live.Options{ViewAll: true}
 
 // readLive is ReadLive that prints what the read's report says the reader of a plan should know
 // (e.g. that list-all could not be used and every record kind was listed) as warnings.
 func (pl *Pipeline) readLive(ctx context.Context, c live.Reader) (*spec.Document, error) {
-	doc, rep, err := live.ReadReport(ctx, c, live.Options{ViewAll: true})
+	doc, rep, err := live.ReadReport(ctx, c, planRead)
 	if err != nil {
 		return nil, fmt.Errorf("read live Qualys state: %w", err)
 	}

@@ -21,11 +21,13 @@ type model struct {
 	secrets  map[int64]map[string]string
 	values   func(spec.SecretRef) string
 	calls    int
+	reported int // unreported settings an update sent, which Qualys reports from then on
 }
 
 func cloneObj(o *spec.Object) *spec.Object {
 	c := *o
 	c.Attrs = clone(o.Attrs)
+	c.Unknown = slices.Clone(o.Unknown)
 	if o.Login != nil {
 		l := *o.Login
 		l.Params = clone(o.Login.Params)
@@ -191,6 +193,21 @@ func (m *model) setFields(o *spec.Object, def *spec.KindDef, params map[string]s
 		if err != nil {
 			return fmt.Errorf("%s: %v", f.Name, err)
 		}
+		if !create && o.IsUnknown(f.Name) {
+			// A setting Qualys did not report: plan sends only a configured value of a mutable
+			// setting that is not the never-set one (diff.go, sendsUnreported), besides what the
+			// vault API wants on every update (ResendOnUpdate). Once set, Qualys reports it.
+			if !f.ResendOnUpdate && (f.Immutable || c == "" || c == f.Default) {
+				return fmt.Errorf("%s was not reported by Qualys: sending %q is a replacement or a no-op", f.Name, c)
+			}
+			o.Unknown = slices.DeleteFunc(o.Unknown, func(n string) bool { return n == f.Name })
+			if len(o.Unknown) == 0 {
+				o.Unknown = nil
+			}
+			if !f.ResendOnUpdate {
+				m.reported++
+			}
+		}
 		if f.Immutable && !create && c != canon(f, o.Attrs) {
 			return fmt.Errorf("%s is immutable", f.Name)
 		}
@@ -201,7 +218,7 @@ func (m *model) setFields(o *spec.Object, def *spec.KindDef, params map[string]s
 		}
 	}
 	for i := range def.Fields {
-		if f := &def.Fields[i]; f.Default != "" && o.Attrs[f.Name] == "" && f.Type != spec.TypeSecret {
+		if f := &def.Fields[i]; f.Default != "" && o.Attrs[f.Name] == "" && f.Type != spec.TypeSecret && !o.IsUnknown(f.Name) {
 			o.Attrs[f.Name] = f.Default
 		}
 	}

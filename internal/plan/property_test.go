@@ -127,6 +127,25 @@ func (g *gen) object(def *spec.KindDef, title string, ipset spec.IPSet, vaults [
 	return withDefaults(o)
 }
 
+// unreport makes some of live object o's settings unknown, as live.Read does when an element is
+// missing from the answer (spec.Object.Unknown): their value leaves Attrs, whatever it was.
+// Only settings Qualys lists as an element and compares for o's login can be unreported.
+func (g *gen) unreport(o *spec.Object) {
+	if !g.chance(0.3) {
+		return
+	}
+	def := o.Def()
+	for i := range def.Fields {
+		f := &def.Fields[i]
+		if f.Element == "" || f.Type == spec.TypeSecret || f.Type == spec.TypeItems || (f.Basic && o.Login != nil) || !g.chance(0.3) {
+			continue
+		}
+		delete(o.Attrs, f.Name)
+		o.Unknown = append(o.Unknown, f.Name)
+	}
+	slices.Sort(o.Unknown)
+}
+
 var vaultTypes = []string{"ca_pam", "thycotic", "cyberark_pim"}
 
 type recordSlot struct {
@@ -156,6 +175,7 @@ func (g *gen) state() (desired, live *spec.Document, liveSecrets map[int64]map[s
 			if g.chance(0.85) {
 				v.Marker = marker()
 			}
+			g.unreport(v)
 			liveVaults = append(liveVaults, v)
 		}
 		if g.chance(0.6) {
@@ -200,6 +220,7 @@ func (g *gen) state() (desired, live *spec.Document, liveSecrets map[int64]map[s
 					if g.chance(0.85) {
 						lo.Marker = marker()
 					}
+					g.unreport(lo)
 					liveRecs = append(liveRecs, lo)
 				}
 			}
@@ -297,7 +318,9 @@ func managedOnly(live *spec.Document) *spec.Document {
 
 // TestPropertyApplyConverges builds plans for random desired and live states, applies their steps
 // to an in-memory Qualys and checks that the result plans empty, that secrets arrived, that
-// unmanaged objects were not touched, and that Build(x, x) is empty.
+// unmanaged objects were not touched, and that Build(x, x) is empty. Some live objects have
+// settings Qualys did not report (spec.Object.Unknown); the model refuses any step that sends
+// one of them where diff.go's sendsUnreported says it must not be sent.
 func TestPropertyApplyConverges(t *testing.T) {
 	runs := uint64(3000)
 	if testing.Short() {
@@ -332,6 +355,20 @@ func TestPropertyApplyConverges(t *testing.T) {
 		checkNoSecretValues(t, p, fmt.Sprintf("seed %d", seed))
 		for _, c := range p.Changes {
 			seen[string(c.Action)]++
+			if c.Action != ActionReplace {
+				continue
+			}
+			// A setting Qualys did not report is never a reason to replace.
+			for _, lo := range live.Objects {
+				if lo.ID != c.ID || lo.Kind != c.Key.Kind {
+					continue
+				}
+				for _, name := range lo.Unknown {
+					if strings.HasPrefix(c.Reason, name+" ") {
+						t.Fatalf("seed %d: %s replaced for %s, which Qualys did not report: %s", seed, c.Key, name, c.Reason)
+					}
+				}
+			}
 		}
 		for _, st := range p.Steps {
 			seen[fmt.Sprintf("phase %d %s", st.Phase, st.Op)]++
@@ -350,6 +387,12 @@ func TestPropertyApplyConverges(t *testing.T) {
 		if err := m.apply(p); err != nil {
 			t.Fatalf("seed %d: apply: %v\n%s", seed, err, planText(p))
 		}
+		seen["unreported sent"] += m.reported
+		for _, o := range m.doc.Objects {
+			if len(o.Unknown) > 0 {
+				seen["unreported kept"]++
+			}
+		}
 		after := m.live()
 		opts2 := opts
 		opts2.PushSecrets = false
@@ -362,6 +405,24 @@ func TestPropertyApplyConverges(t *testing.T) {
 		}
 		if p3, err := Build(managedOnly(after), after, opts2); err != nil || !p3.Empty() {
 			t.Fatalf("seed %d: Build(after, after) = %v, %v", seed, planText(p3), err)
+		}
+		// A configured value of a setting Qualys did not report reached Qualys (so it is reported
+		// now), unless the setting is unchangeable or the value is the never-set one.
+		for _, d := range desired.Objects {
+			now := findKey(after.Objects, nil, d.Key())
+			if now == nil {
+				continue
+			}
+			for _, name := range now.Unknown {
+				f := d.Def().Field(name)
+				v, set := d.Attrs[name]
+				if f == nil || !set || (f.Basic && d.Login != nil) {
+					continue
+				}
+				if c, _ := spec.Canonical(f, v); !f.Immutable && c != "" && c != f.Default {
+					t.Fatalf("seed %d: %s %s = %q is configured but was never sent\n%s", seed, d.Key(), name, c, planText(p))
+				}
+			}
 		}
 		// Unmanaged objects are untouched.
 		for _, lo := range live.Objects {
@@ -409,7 +470,7 @@ func TestPropertyApplyConverges(t *testing.T) {
 	t.Logf("%d random plans applied and converged; exercised: %v; skipped (invalid random configurations): %v", applied, seen, skipped)
 	for _, want := range []string{"create", "update", "delete", "replace", "adopt", "rename", "phase 1 create", "phase 1 update",
 		"phase 1 delete", "phase 2 update", "phase 2 delete", "phase 3 create", "phase 3 update", "phase 4 delete", "phase 5 delete",
-		"depends_on", "batched", "vault_ref"} {
+		"depends_on", "batched", "vault_ref", "unreported sent", "unreported kept"} {
 		if seen[want] == 0 && !testing.Short() {
 			t.Errorf("random states never exercised %q", want)
 		}

@@ -404,6 +404,9 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 	if resp := c.variantAbsent(ep); resp != nil {
 		return resp, noop
 	}
+	if resp := c.variantForbidden(ep); resp != nil {
+		return resp, noop
+	}
 	f := s.takeFault(ep.name, entry.Action)
 	if f != nil {
 		entry.Fault = f.String()

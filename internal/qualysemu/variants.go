@@ -40,6 +40,12 @@ var variantDocs = map[string]string{
 	// list-all-unknown-type: list-all also names AUTH_FUTURE_DB_RECORDS with IDs 990001-990002, a
 	// record type no table knows.
 	"list-all-unknown-type": "list-all also names AUTH_FUTURE_DB_RECORDS (IDs 990001-990002), a record type no table knows",
+	// list-forbidden-windows: the windows record list answers HTTP 403 with a SIMPLE_RETURN
+	// without CODE, as for a user who may not read that record type. Qualys documents no
+	// permission error code (REFERENCE.md §7.1; Auditors and Readers "have no access", §2.3), so
+	// the status and the missing code are an inference. Every other call answers as usual.
+	// (list-forbidden-<type> works for any record type; only this one is registered.)
+	"list-forbidden-windows": "the windows record list answers HTTP 403 (SIMPLE_RETURN without CODE); every other call as usual",
 }
 
 // VariantNames returns the names of every variant, sorted.
@@ -187,6 +193,17 @@ func (c *reqCtx) variantAbsent(ep *endpoint) *response {
 		return nil
 	}
 	return &response{status: http.StatusNotFound, contentType: "text/plain; charset=utf-8", body: []byte("404 page not found\n")}
+}
+
+// listForbidden prefixes a record type's name in the variant that refuses its list (HTTP 403).
+const listForbidden = "list-forbidden-"
+
+// variantForbidden is the answer of list-forbidden-<type> for an endpoint, or nil.
+func (c *reqCtx) variantForbidden(ep *endpoint) *response {
+	if ep.kind != epAuthType || c.p.get("action") != "list" || !c.variants[listForbidden+ep.rt.name] {
+		return nil
+	}
+	return c.errorResp(&apiError{status: http.StatusForbidden, text: "You do not have permission to list " + ep.rt.name + " authentication records."})
 }
 
 func variantRecord(vs map[string]bool, rec *node) {

@@ -47,6 +47,16 @@ func TestVariantsRewriteAnswers(t *testing.T) {
 	if r.header.Get("X-RateLimit-ToWait-Sec") != "" || !strings.Contains(r.body, "68928") {
 		t.Errorf("want no ToWait header and SECONDS_TO_WAIT 68928:\n%v\n%s", r.header, r.body)
 	}
+	if err := e.s.SetVariants("list-forbidden-windows"); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.post("/api/2.0/fo/auth/windows/", "action=list"); r.status != 403 || r.doc == nil || r.doc.Name != "SIMPLE_RETURN" ||
+		r.doc.text("RESPONSE/CODE") != "" || strings.Contains(r.body, "<AUTH_WINDOWS>") {
+		t.Errorf("list-forbidden-windows: want 403 SIMPLE_RETURN without CODE or record, got %d\n%s", r.status, r.body)
+	}
+	if body := e.ok("/api/2.0/fo/auth/unix/", "action=list").body; !strings.Contains(body, "<AUTH_UNIX>") {
+		t.Errorf("list-forbidden-windows: the unix list must answer as usual:\n%s", body)
+	}
 	if err := e.s.SetVariants("no-such"); err == nil {
 		t.Error("an unknown variant must be refused")
 	}
