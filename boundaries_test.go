@@ -14,7 +14,7 @@ import (
 // knows nothing of spec or plan, spec, plan, planfile and export do no network I/O (their callers
 // read Qualys and pass the live document in), and Qualys is read only through the pipeline: the
 // commands do not call live themselves, and the pipeline, which ships, uses no test harness. The
-// helpers the thin commands delegate to (completion, version, term) know nothing of qsync's other packages.
+// helpers the thin commands delegate to (completion, version, term) and the markdown escapes know nothing of qsync's other packages.
 func TestPackageBoundaries(t *testing.T) {
 	const mod = "github.com/qsync/qsync/"
 	noNetwork := []string{mod + "internal/qualysclient", mod + "internal/live", "net/http"}
@@ -29,6 +29,7 @@ func TestPackageBoundaries(t *testing.T) {
 		"internal/completion":   {mod},
 		"internal/version":      {mod},
 		"internal/term":         {mod},
+		"internal/markdown":     {mod},
 		".":                     {mod + "internal/live"},
 	}
 	for dir, bad := range forbidden {

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/qsync/qsync/internal/markdown"
+
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -35,9 +37,9 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	}
 	var head, tail strings.Builder
 	if line := p.ScopeLine(); line != "" {
-		fmt.Fprintf(&head, "> [!CAUTION]\n> **%s**\n\n", mdEscape(safe(line)))
+		fmt.Fprintf(&head, "> [!CAUTION]\n> **%s**\n\n", markdown.Escape(safe(line)))
 	}
-	fmt.Fprintf(&head, "### qsync plan for owner %s\n\n", mdCode(safe(p.Owner)))
+	fmt.Fprintf(&head, "### qsync plan for owner %s\n\n", markdown.Code(safe(p.Owner)))
 	fmt.Fprintf(&head, "**%s**\n\n", summaryLine(p))
 	if len(p.Changes) > 0 {
 		head.WriteString(summaryTable(p))
@@ -46,7 +48,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	var dels []string
 	for _, c := range p.Changes {
 		if c.Action == ActionDelete || c.Action == ActionReplace {
-			dels = append(dels, fmt.Sprintf("> - %s %s\n", c.Action, mdCode(keyText(c.Key, c.ID))))
+			dels = append(dels, fmt.Sprintf("> - %s %s\n", c.Action, markdown.Code(keyText(c.Key, c.ID))))
 		}
 	}
 	if len(dels) > 0 {
@@ -61,7 +63,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		head.WriteString("> [!WARNING]\n> **Refused (not planned):**\n")
 		var lines []string
 		for _, r := range p.Refused {
-			lines = append(lines, fmt.Sprintf("> - %s %s: %s\n", r.Action, mdCode(keyText(r.Key, r.ID)), mdEscape(safe(r.Reason))))
+			lines = append(lines, fmt.Sprintf("> - %s %s: %s\n", r.Action, markdown.Code(keyText(r.Key, r.ID)), markdown.Escape(safe(r.Reason))))
 		}
 		head.WriteString(boundedList(lines, mdMaxRefused, limit/8, func(n int) string {
 			return fmt.Sprintf("> - … and %d more refusals (`qsync plan` lists every one)\n", n)
@@ -75,10 +77,10 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		var lines []string
 		for _, k := range p.Unmanaged {
 			if why, ok := opaque[k]; ok {
-				lines = append(lines, fmt.Sprintf("- %s: qsync cannot represent it (%s)\n", mdCode(k.String()), mdEscape(safe(why))))
+				lines = append(lines, fmt.Sprintf("- %s: qsync cannot represent it (%s)\n", markdown.Code(k.String()), markdown.Escape(safe(why))))
 				continue
 			}
-			lines = append(lines, fmt.Sprintf("- %s\n", mdCode(k.String())))
+			lines = append(lines, fmt.Sprintf("- %s\n", markdown.Code(k.String())))
 		}
 		tail.WriteString(boundedList(lines, mdMaxUnmanaged, limit/8, func(n int) string {
 			return fmt.Sprintf("- … and %d more (`qsync plan` lists every one)\n", n)
@@ -87,7 +89,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	}
 	var notes []string
 	for _, n := range p.Notes {
-		notes = append(notes, fmt.Sprintf("> [!NOTE]\n> %s\n\n", mdEscape(safe(n))))
+		notes = append(notes, fmt.Sprintf("> [!NOTE]\n> %s\n\n", markdown.Escape(safe(n))))
 	}
 	tail.WriteString(boundedList(notes, mdMaxNotes, limit/16, func(n int) string {
 		return fmt.Sprintf("> [!NOTE]\n> … and %d more notes (`qsync plan` shows every one).\n\n", n)
@@ -215,21 +217,6 @@ func detailsBlock(c *Change) string {
 	b.WriteString("\n</details>\n\n")
 	return b.String()
 }
-
-func mdCode(s string) string {
-	fence := "`"
-	for strings.Contains(s, fence) {
-		fence += "`"
-	}
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		return fence + " " + s + " " + fence
-	}
-	return fence + s + fence
-}
-
-var mdReplacer = strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "`", "\\`", "\n", " ")
-
-func mdEscape(s string) string { return mdReplacer.Replace(s) }
 
 var htmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\"", "&quot;")
 

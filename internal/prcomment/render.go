@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/qsync/qsync/internal/markdown"
 )
 
 // ApplyReport is the JSON result of "qsync apply --format json" (fields in docs/apply.md), as far
@@ -74,7 +76,7 @@ func (rc RenderContext) commitText() string {
 	if rc.Commit == "" {
 		return "an unknown commit"
 	}
-	return "commit " + mdCode(rc.Commit)
+	return "commit " + markdown.Code(rc.Commit)
 }
 
 func (rc RenderContext) logText() string {
@@ -91,7 +93,7 @@ func RenderApply(w io.Writer, r *ApplyReport, rc RenderContext) error {
 	var b strings.Builder
 	owner := ""
 	if rc.Owner != "" {
-		owner = " for owner " + mdCode(rc.Owner)
+		owner = " for owner " + markdown.Code(rc.Owner)
 	}
 	if r == nil {
 		fmt.Fprintf(&b, "### qsync apply%s: failed\n\n", owner)
@@ -128,7 +130,7 @@ func RenderApply(w io.Writer, r *ApplyReport, rc RenderContext) error {
 			}
 			line := fmt.Sprintf("step %d: %s", s.Step, describe(s))
 			if detail != "" {
-				line += ": " + mdEscape(detail)
+				line += ": " + markdown.Escape(detail)
 			}
 			out = append(out, line)
 		}
@@ -193,10 +195,10 @@ func describe(s ApplyStep) string {
 			names = append(names, fmt.Sprintf("and %d more", len(s.Keys)-3))
 			break
 		}
-		names = append(names, mdCode(fmt.Sprintf("%s %q", k.Kind, k.Title)))
+		names = append(names, markdown.Code(fmt.Sprintf("%s %q", k.Kind, k.Title)))
 	}
 	if len(names) == 0 {
-		names = append(names, mdCode(s.Kind))
+		names = append(names, markdown.Code(s.Kind))
 	}
 	return s.Op + " " + strings.Join(names, ", ")
 }
@@ -206,9 +208,9 @@ func describe(s ApplyStep) string {
 // broken push never leaves the last good plan standing.
 func RenderFailure(w io.Writer, command, diagnostics string, rc RenderContext) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "### %s failed\n\n", mdCode(command))
+	fmt.Fprintf(&b, "### %s failed\n\n", markdown.Code(command))
 	fmt.Fprintf(&b, "> [!CAUTION]\n> **%s failed for %s: there is no plan to review, and merging applies nothing.** Fix the problems below and push again; this comment is then replaced by the plan.\n\n",
-		mdCode(command), rc.commitText())
+		markdown.Code(command), rc.commitText())
 	diagnostics = strings.TrimRight(diagnostics, "\n")
 	if diagnostics != "" {
 		fence := "```"
@@ -223,18 +225,3 @@ func RenderFailure(w io.Writer, command, diagnostics string, rc RenderContext) e
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-
-func mdCode(s string) string {
-	fence := "`"
-	for strings.Contains(s, fence) {
-		fence += "`"
-	}
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		return fence + " " + s + " " + fence
-	}
-	return fence + s + fence
-}
-
-var mdReplacer = strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "`", "\\`", "\n", " ")
-
-func mdEscape(s string) string { return mdReplacer.Replace(s) }
