@@ -47,7 +47,7 @@ type ListAllUse struct {
 // announced per kind (nil on fallback). An error is returned only when list-all was refused in a
 // way every other call would be too (credentials, rate or concurrency limit, an account blocked,
 // a cancelled context): then listing every kind instead would only spend more calls.
-func listAll(ctx context.Context, al AllLister, kinds []spec.Kind) ([]spec.Kind, *ListAllUse, map[spec.Kind][]int64, error) {
+func listAll(ctx context.Context, al AllLister, kinds, declared []spec.Kind) ([]spec.Kind, *ListAllUse, map[spec.Kind][]int64, error) {
 	use := &ListAllUse{}
 	got, err := al.ListAll(ctx, qualysclient.ListOptions{})
 	if err != nil {
@@ -88,7 +88,7 @@ func listAll(ctx context.Context, al AllLister, kinds []spec.Kind) ([]spec.Kind,
 	}
 	var present []spec.Kind
 	for _, k := range kinds {
-		if _, ok := announced[k]; ok {
+		if _, ok := announced[k]; ok || slices.Contains(declared, k) {
 			present = append(present, k)
 		} else {
 			use.Skipped++

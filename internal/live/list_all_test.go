@@ -69,6 +69,24 @@ func TestReadListsOnlyKindsListAllNames(t *testing.T) {
 	}
 }
 
+// TestReadListsDeclaredKinds: a kind the configuration declares is listed although list-all
+// names none of its records (its ID set name is inferred), so a record list-all does not name is
+// still seen, and never created again.
+func TestReadListsDeclaredKinds(t *testing.T) {
+	r := mysqlOnly()
+	r.records[qualysclient.RecordType("oracle")] = []qualysclient.Record{{ID: 9, Title: "erp", IPs: []string{"10.0.0.2"}}}
+	doc, _, err := ReadReport(context.Background(), r, Options{Declared: []spec.Kind{spec.KindOracle}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.listedKinds(); !slices.Equal(got, []string{"mysql", "oracle"}) {
+		t.Errorf("listed %v, want mysql (named) and oracle (declared)", got)
+	}
+	if doc.Find(spec.Key{Kind: spec.KindOracle, Title: "erp"}) == nil {
+		t.Errorf("the declared kind's record was not read: %v", doc.Objects)
+	}
+}
+
 // TestReadListAllNamesAnEmptyKind: an AUTH_<TYPE>_RECORDS element with no IDs still gets its kind
 // listed (its presence is what list-all says; the count is not trusted to mean "none").
 func TestReadListAllNamesAnEmptyKind(t *testing.T) {

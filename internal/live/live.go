@@ -40,6 +40,10 @@ type Options struct {
 	// none, ViewAll means all.
 	ViewVault func(title string) bool
 	ViewAll   bool
+	// Declared lists the record kinds the configuration declares: they are listed even when
+	// list-all names none of their records. List-all's ID set names are documented for three
+	// kinds only, so "not named" must never become "create it again" for a declared object.
+	Declared []spec.Kind
 }
 
 // errVaultsUnread stops a record list when the vault list failed: its records could not be
@@ -155,7 +159,7 @@ func read(ctx context.Context, c Reader, opts Options, each bool) (*spec.Documen
 	var acc []Access
 	if al, ok := c.(AllLister); ok && len(kinds) > 1 {
 		var err error
-		if kinds, use, announced, err = listAll(ctx, al, kinds); err != nil {
+		if kinds, use, announced, err = listAll(ctx, al, kinds, opts.Declared); err != nil {
 			wg.Wait()
 			return nil, nil, nil, err
 		}

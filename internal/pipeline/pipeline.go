@@ -103,8 +103,12 @@ var planRead = live.Options{ViewAll: true}
 
 // readLive is ReadLive that prints what the read's report says the reader of a plan should know
 // (e.g. that list-all could not be used and every record kind was listed) as warnings.
-func (pl *Pipeline) readLive(ctx context.Context, c live.Reader) (*spec.Document, error) {
-	doc, rep, err := live.ReadReport(ctx, c, planRead)
+//
+// The kinds desired declares are listed whatever list-all says (see live.Options.Declared).
+func (pl *Pipeline) readLive(ctx context.Context, c live.Reader, desired *spec.Document) (*spec.Document, error) {
+	opts := planRead
+	opts.Declared = declaredKinds(desired)
+	doc, rep, err := live.ReadReport(ctx, c, opts)
 	if err != nil {
 		return nil, fmt.Errorf("read live Qualys state: %w", err)
 	}
@@ -191,7 +195,7 @@ func (pl *Pipeline) Plan(ctx context.Context, c Client, desired *spec.Document, 
 // scoped delete that was applied can leave its pattern matching nothing).
 func (pl *Pipeline) plan(ctx context.Context, c Client, desired *spec.Document, f plan.Flags, strict bool) (*Run, error) {
 	before := callCount(c.Stats())
-	liveDoc, err := pl.readLive(ctx, c)
+	liveDoc, err := pl.readLive(ctx, c, desired)
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +285,7 @@ func (pl *Pipeline) OpenPlanFile(path string, given plan.Flags) (*plan.Plan, *sp
 // steps as written, so an edited file could otherwise delete or change what the plan does not own
 // or list, or send another secret.
 func (pl *Pipeline) CheckPlanFile(ctx context.Context, c Client, path string, p *plan.Plan, desired *spec.Document) (*Run, error) {
-	liveDoc, err := pl.readLive(ctx, c)
+	liveDoc, err := pl.readLive(ctx, c, desired)
 	if err != nil {
 		return nil, err
 	}
@@ -394,4 +398,16 @@ func scopeSuffix(p *plan.Plan) string {
 func CheckPassed(path string, p *plan.Plan) string {
 	return fmt.Sprintf("The saved plan %s would apply: %d step(s), %d API call(s)%s. The configuration and every live object it touches are unchanged, and planning again gives the same steps. Nothing was sent (--check).",
 		path, len(p.Steps), p.TotalCalls(), scopeSuffix(p))
+}
+
+// declaredKinds lists the record kinds of desired's objects, sorted.
+func declaredKinds(desired *spec.Document) []spec.Kind {
+	var out []spec.Kind
+	for _, o := range desired.Objects {
+		if o.Kind.IsRecord() && !slices.Contains(out, o.Kind) {
+			out = append(out, o.Kind)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
