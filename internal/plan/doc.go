@@ -82,7 +82,9 @@
 //	owner           owner whose marker the plan writes
 //	changes[]       key{kind,title}, type, action (create|update|delete|replace|adopt|rename), id,
 //	                previous_title, drift, reason, unchanged,
-//	                fields[] {name, before, after, sensitive, added[], removed[], diff}
+//	                fields[] {name, before, after, sensitive, added[], removed[], diff},
+//	                attribution (change|drift|both; with base only, see Attribution),
+//	                live_modified {at, by} (Qualys's LAST_MODIFIED of a drift or both change)
 //	steps[]         id (1-based order), phase (1-5), kind, op (create|update|delete),
 //	                keys[] {kind,title}, ids[], params{name: value as sent},
 //	                secrets{name: {env|file}}, vault_ref, vault_refs{param: vault title},
@@ -104,6 +106,10 @@
 //	live_digests    key.String() -> ObjectDigest of each live object a step touches
 //	calls           "kind op" -> number of API calls
 //	rate_remaining  calls left per endpoint when planned (0: unknown)
+//	base            "REF (commit)" the changes are attributed against (plan --base), else absent
+//	policy          {digest, sources[], violations[] {rule, severity, message, key{kind,title},
+//	                action, pos{file,line,col}}} of the policy checks (plan --policy), else
+//	                absent; apply PLANFILE refuses another policy digest (planfile.CheckPolicy)
 //
 // # Format versions
 //
@@ -122,6 +128,7 @@
 //     relative to a plan file's directory; config_digest over the files' contents only (version 1
 //     hashed the paths too); a replacement's delete runs in phase 3, just before its create. A
 //     version 1 plan file is refused: plan again.
+//   - 3: base, policy, changes' attribution and live_modified (plan --base and --policy).
 //
 // Secret fields carry only descriptions such as "(sensitive, changed)" and steps only references:
 // a saved plan holds no secret value.

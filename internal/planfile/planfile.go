@@ -404,6 +404,8 @@ func firstDiff(saved, now *plan.Plan) string {
 		out := make([]plan.Change, len(cs))
 		for i, c := range cs {
 			c.Before, c.After = nil, nil
+			// Attribution is review information (plan --base), not something apply acts on.
+			c.Attribution, c.LiveModified = "", nil
 			out[i] = c
 		}
 		return out
