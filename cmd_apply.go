@@ -47,6 +47,9 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		if err := renderPlan(g, env, out, r.Plan, "text"); err != nil {
 			return err
 		}
+		if n := r.Plan.Policy.Errors(); n > 0 {
+			return policyFailure(n)
+		}
 		if !r.Plan.Empty() {
 			if err := c.confirm(env, out); err != nil {
 				return err
@@ -145,6 +148,9 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipe
 	}
 	p, desired, err := pl.OpenPlanFile(c.Paths[0], c.flags())
 	if err != nil {
+		return nil, err
+	}
+	if err := c.checkSavedPolicy(pl, p); err != nil {
 		return nil, err
 	}
 	client, err := g.client(env)

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/qsync/qsync/internal/policy"
 	"github.com/qsync/qsync/internal/spec"
 	"github.com/qsync/qsync/schema"
 )
 
 // ValidateCmd checks configuration files offline.
 type ValidateCmd struct {
+	PolicyFlags
 	Paths  []string `arg:"" name:"path" help:"YAML files or directories of them."`
 	Format string   `enum:"text,json,github" default:"text" help:"Output: text (file:line:col: path: message), json, or github (workflow annotations)."`
 }
@@ -20,6 +22,7 @@ func (c *ValidateCmd) Run(env *Env) error {
 	// plan checks it against the live vaults.
 	doc, diags := spec.LoadWithOptions(spec.Options{}, c.Paths...)
 	diags = append(diags, spec.UndeclaredVaultWarnings(doc)...)
+	diags = append(diags, validatePolicy(doc, diags, c.Policy)...)
 	diags.Sort()
 	if err := diags.Write(env.Stdout, c.Format); err != nil {
 		return err
@@ -50,10 +53,16 @@ func summarize(doc *spec.Document) string {
 }
 
 // SchemaCmd prints the JSON Schema.
-type SchemaCmd struct{}
+type SchemaCmd struct {
+	Policy bool `help:"Print the JSON Schema of policy files instead (docs/policy.md)."`
+}
 
 // Run prints the embedded schema.
 func (c *SchemaCmd) Run(env *Env) error {
+	if c.Policy {
+		_, err := env.Stdout.Write(policy.Schema())
+		return err
+	}
 	_, err := env.Stdout.Write(schema.JSON)
 	return err
 }
