@@ -293,10 +293,12 @@ func itemsSchema(f *FieldDef) obj {
 }
 
 // itemPlaceholder reports whether export writes a placeholder for secret sub-field sf of entry
-// it: a live entry lists the secret as given directly (basic), and Qualys never returns its value.
+// it: a live entry lists the secret as given directly (basic), or lists the value that shows it
+// exists (a certificate's type, FieldDef.ShownBy), and Qualys never returns its value.
 func itemPlaceholder(it Item, sf *FieldDef) bool {
 	_, ref := it.Secrets[sf.Name]
-	return sf.Type == TypeSecret && !ref && it.Vaults[sf.Name] == nil && it.Attrs[sf.Name] == SourceBasic
+	held := it.Attrs[sf.Name] == SourceBasic || (sf.ShownBy != "" && it.Attrs[sf.ShownBy] != "")
+	return sf.Type == TypeSecret && !ref && it.Vaults[sf.Name] == nil && held
 }
 
 // itemPlaceholderParams returns the parameters (ItemSecretName) of o's entries export writes a
