@@ -70,8 +70,7 @@ func TestSlotsAgreeWithRules(t *testing.T) {
 }
 
 // TestSlotsOfGroupsAndUnknowns: an exclusivity group is a slot (SharePoint, windows); an opaque
-// record holds only its group's slot; a rule whose field the live answer did not report is not
-// held.
+// record holds only its group's slot; a field the live answer did not report counts as unset.
 func TestSlotsOfGroupsAndUnknowns(t *testing.T) {
 	sp := slotRecord(t, "microsoft_sharepoint", "10.0.0.1", nil)
 	if s := Slots(sp); len(s) != 1 || s[0].Key != "group microsoft_sharepoint" {
@@ -86,11 +85,8 @@ func TestSlotsOfGroupsAndUnknowns(t *testing.T) {
 		t.Fatalf("opaque oracle record holds %+v", s)
 	}
 	u := slotRecord(t, KindOracle, "10.0.0.1", map[string]string{})
-	u.Unknown = []string{"port"}
-	if s := Slots(u); len(s) != 0 {
-		t.Fatalf("oracle record with an unreported port holds %+v", s)
-	}
-	if r, _ := RuleConflict(u, slotRecord(t, KindOracle, "10.0.0.1", map[string]string{})); r != nil {
-		t.Fatalf("a record with an unreported port conflicts by %v", r.Reason)
+	u.Unknown = []string{"port", "pc_only"} // listed without PORT: All Ports
+	if r, _ := RuleConflict(u, slotRecord(t, KindOracle, "10.0.0.1", map[string]string{})); r == nil || r.Warning {
+		t.Fatalf("two records listed without a port do not conflict: %v", r)
 	}
 }
