@@ -249,8 +249,18 @@ func (l *loader) items(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 				l.valueErrorf(f.at(ep), ep, "an entry of %s given directly needs %s: %s", fd.Name, sf.Name, sf.Doc)
 			}
 		}
-		if it.Attrs["certificate"] != "" && it.Attrs["certificate_type"] == "" {
-			l.valueErrorf(f.at(ep), ep, "certificate needs certificate_type")
+		for j := range fd.SubFields {
+			sf := &fd.SubFields[j]
+			_, given := it.Secrets[sf.Name]
+			switch {
+			case sf.ShownBy == "":
+			case given && it.Attrs[sf.ShownBy] == "":
+				l.valueErrorf(f.at(ep), ep, "%s needs %s", sf.Name, sf.ShownBy)
+			case !given && it.Attrs[sf.ShownBy] != "" && fd.WholeSection:
+				l.ds.warnf(f.at(ep), ep, "an entry of %s with %s but no %s cannot be sent: Qualys replaces every entry "+
+					"of %s it is sent and lists only the %s, so plan refuses any write of %s until the entry gives %s "+
+					"(a reference such as {env: NAME})", fd.Name, sf.ShownBy, sf.Name, fd.Name, sf.ShownBy, fd.Name, sf.Name)
+			}
 		}
 		if len(it.Attrs) == 0 {
 			it.Attrs = nil
