@@ -213,3 +213,22 @@ func TestWholeSectionsDeclared(t *testing.T) {
 		}
 	}
 }
+
+// TestWholeSectionKeepsRootToolPasswords: a root tool Qualys lists with a password given directly
+// keeps it: reordering the tools (which sends the section) without the password is refused at the
+// tool's entry; with the password it is sent.
+func TestWholeSectionKeepsRootToolPasswords(t *testing.T) {
+	liveTools := []spec.Item{{ID: 1, Attrs: map[string]string{"tool": "sudo", "password": spec.SourceBasic}},
+		{ID: 2, Attrs: map[string]string{"tool": "su"}}}
+	bare := spec.Item{Attrs: map[string]string{"tool": "sudo"}, Pos: spec.Pos{File: "unix.yaml", Line: 12, Col: 9}}
+	su := spec.Item{Attrs: map[string]string{"tool": "su"}}
+	_, err := Build(doc(unixWithItems(t, 0, nil, []spec.Item{su, bare})), doc(unixWithItems(t, 3, nil, liveTools)), baseOpts())
+	wantDiag(t, err, "unix.yaml:12:9: records/0/root_tools", "the live entry (id 1) holds a password this entry does not give")
+	withPW := bare
+	withPW.Attrs = map[string]string{"tool": "sudo", "password": spec.SourceBasic}
+	withPW.Secrets = map[string]spec.SecretRef{"password": {Env: "SUDO_PW"}}
+	p := mustBuild(t, doc(unixWithItems(t, 0, nil, []spec.Item{su, withPW})), doc(unixWithItems(t, 3, nil, liveTools)), baseOpts())
+	if st := onlyStep(t, p); st.Secrets["root_tools.1.password"].Env != "SUDO_PW" || st.Params["root_tools.0.tool"] != "su" {
+		t.Errorf("step %+v", st)
+	}
+}

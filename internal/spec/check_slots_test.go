@@ -2,6 +2,7 @@ package spec
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -88,5 +89,27 @@ func TestSlotsOfGroupsAndUnknowns(t *testing.T) {
 	u.Unknown = []string{"port", "pc_only"} // listed without PORT: All Ports
 	if r, _ := RuleConflict(u, slotRecord(t, KindOracle, "10.0.0.1", map[string]string{})); r == nil || r.Warning {
 		t.Fatalf("two records listed without a port do not conflict: %v", r)
+	}
+}
+
+// TestExclusiveFalseChoosesNothing: an exclusive group holds one chosen member; a flag written
+// false chooses nothing, so an exported record (auto_discover_ports: false beside port) is valid.
+func TestExclusiveFalseChoosesNothing(t *testing.T) {
+	rec := func(extra string) string {
+		return "version: 1\nowner: secops\nrecords:\n  - {type: ms_sql, title: s, ips: [10.0.0.1], username: sa, password: {env: PW}, port: 1433" + extra + "}\n"
+	}
+	for extra, want := range map[string]string{
+		", auto_discover_ports: false": "",
+		", auto_discover_ports: true":  "auto_discover_ports cannot be combined with port",
+	} {
+		dir := writeFiles(t, map[string]string{"x.yaml": rec(extra)})
+		_, ds := LoadWithOptions(Options{}, dir)
+		got := ""
+		if ds.HasErrors() {
+			got = ds.Error()
+		}
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("%s: got %q, want %q", extra, got, want)
+		}
 	}
 }
