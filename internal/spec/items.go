@@ -39,7 +39,8 @@ const VaultUsername = "username"
 // unixPrivateKeys and unixRootTools are the unix record's structured lists, from the Qualys samples
 // "Unix Authentication API samples/" (RECORD_KINDS.md §2.7).
 var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTIFICATE_LIST", Item: "PRIVATE_KEY_CERTIFICATE",
-	Type: TypeItems, WholeSection: true, Doc: "Private keys (with optional certificates) the scanner logs in with. Omitted: the live keys are left alone.",
+	Type: TypeItems, WholeSection: true, Doc: "Private keys (with optional certificates) the scanner logs in with. Omitted: the live keys are left alone. " +
+		"Qualys replaces every key when the list is sent, so it is sent only with every secret part of every entry given.",
 	SubFields: []FieldDef{
 		{Name: "type", Element: "PRIVATE_KEY", Type: TypeEnum, Enum: []string{"rsa", "dsa", "ecdsa", "ed25519"}, Basic: true,
 			Doc: "Key type; needed when the key is given directly (not through a vault)."},
@@ -50,11 +51,13 @@ var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTI
 		{Name: "certificate_type", Element: "CERTIFICATE", Type: TypeEnum, Enum: []string{"openssh", "x.509"},
 			Doc: "Type of the certificate signing the key."},
 		{Name: "certificate", Type: TypeSecret, Presence: true, ShownBy: "certificate_type",
-			Doc: "The certificate (write-only: Qualys lists only its type); needs certificate_type."},
+			Doc: "The certificate (write-only: Qualys lists only its type); needs certificate_type, and an entry with " +
+				"certificate_type needs it whenever the list is sent."},
 	}}
 
 var unixRootTools = FieldDef{Name: "root_tools", Element: "ROOT_TOOL_INFO_LIST", Item: "ROOT_TOOL_INFO",
-	Type: TypeItems, Ordered: true, WholeSection: true, Doc: "Root delegation tools, tried in order. Omitted: the live tools are left alone.",
+	Type: TypeItems, Ordered: true, WholeSection: true, Doc: "Root delegation tools, tried in order. Omitted: the live tools are left alone. " +
+		"Qualys replaces every tool when the list is sent, so it is sent only with every listed password given.",
 	SubFields: []FieldDef{
 		{Name: "tool", Element: "ROOT_TOOL", Type: TypeEnum, Required: true, Enum: rootToolColumn(0), Listed: rootToolColumn(1), Unverified: true,
 			Doc: "Root delegation tool (pimsu is the documented input; the other slugs follow the Qualys UI)."},
