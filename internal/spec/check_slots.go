@@ -100,13 +100,8 @@ func RuleConflict(a, b *Object) (*UniqueRule, IPSet) {
 	if both.IsZero() {
 		return nil, IPSet{}
 	}
-	for _, warning := range []bool{false, true} {
-		for i := range d.Unique {
-			r := &d.Unique[i]
-			if r.Warning == warning && r.conflicts(a, b) {
-				return r, both
-			}
-		}
+	if r := firstBroken(d.Unique, a, b); r != nil {
+		return r, both
 	}
 	return nil, IPSet{}
 }
