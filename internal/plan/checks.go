@@ -127,18 +127,31 @@ func (b *builder) checkIPConflicts() {
 // not report (spec.RuleConflict).
 func (b *builder) checkRuleConflicts() {
 	stay, refused := b.stayingRecords()
-	byKind := map[spec.Kind][]*spec.Object{}
-	for _, l := range stay {
-		if def := l.Def(); def != nil && len(def.Unique) > 0 {
-			byKind[l.Kind] = append(byKind[l.Kind], l)
+	byKind := map[spec.Kind]*rangeIndex{} // the ranges of the records that stay, of kinds with rules
+	for i, l := range stay {
+		if def := l.Def(); def != nil && len(def.Unique) > 0 && l.Opaque == "" {
+			if byKind[l.Kind] == nil {
+				byKind[l.Kind] = &rangeIndex{}
+			}
+			for _, r := range l.IPs.Ranges() {
+				byKind[l.Kind].spans = append(byKind[l.Kind].spans, span{r: r, obj: i})
+			}
 		}
+	}
+	for _, ix := range byKind {
+		ix.sort()
 	}
 	for _, it := range b.items {
 		d := it.d
-		if d == nil || !d.Kind.IsRecord() || it.action == "" || it.action == ActionDelete || refused[d] || len(byKind[d.Kind]) == 0 {
+		if d == nil || !d.Kind.IsRecord() || it.action == "" || it.action == ActionDelete || refused[d] || byKind[d.Kind] == nil {
 			continue
 		}
-		for _, l := range byKind[d.Kind] {
+		hits := map[int]bool{}
+		for _, r := range d.IPs.Ranges() {
+			byKind[d.Kind].overlapping(r, hits)
+		}
+		for _, i := range slices.Sorted(maps.Keys(hits)) {
+			l := stay[i]
 			if l == it.l {
 				continue
 			}
