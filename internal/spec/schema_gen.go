@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // SchemaID is the $id of the generated JSON Schema: the URL of schema/qsync.schema.json on main,
@@ -276,7 +278,7 @@ func fieldSchema(f *FieldDef) obj {
 		if f.Pattern != "" {
 			s["pattern"] = f.Pattern
 		} else if len(f.Schemes) > 0 {
-			s["pattern"] = "^(?i:" + strings.Join(f.Schemes, "|") + ")://"
+			s["pattern"] = schemePattern(f.Schemes)
 		}
 		if f.OmittedDefault() != "" {
 			s["default"] = f.Default
@@ -312,4 +314,25 @@ func loginSchema(d *KindDef) obj {
 		"required":             []string{"vault"},
 		"properties":           props,
 	}
+}
+
+// schemePattern is the JSON Schema pattern of a URL whose scheme is one of schemes, in any case.
+// JSON Schema patterns are ECMA-262 regular expressions (what ajv and yaml-language-server
+// compile), which have no inline flags such as Go's (?i:...): each letter becomes a class of its
+// two cases instead ("http" matches "^(?:[hH][tT][tT][pP])://").
+func schemePattern(schemes []string) string {
+	alts := make([]string, len(schemes))
+	for i, sc := range schemes {
+		var b strings.Builder
+		for _, r := range sc {
+			lo, up := unicode.ToLower(r), unicode.ToUpper(r)
+			if lo == up {
+				b.WriteString(regexp.QuoteMeta(string(r)))
+				continue
+			}
+			b.WriteString("[" + string(lo) + string(up) + "]")
+		}
+		alts[i] = b.String()
+	}
+	return "^(?:" + strings.Join(alts, "|") + ")://"
 }
