@@ -72,17 +72,19 @@ func schemaPatterns(t *testing.T, doc []byte) [][2]string {
 	return out
 }
 
-// TestPatternsAreECMA262: every pattern of qsync.schema.json compiles as ECMA-262, so ajv and
-// yaml-language-server (VS Code) can use the schema at all. A Go-only pattern makes them reject the
-// whole schema, and then no editor flags any error in any file.
+// TestPatternsAreECMA262: every pattern of qsync.schema.json and plan.schema.json compiles as
+// ECMA-262, so ajv and yaml-language-server (VS Code) can use the schemas at all. A Go-only pattern
+// makes them reject the whole schema, and then no editor flags any error in any file.
 func TestPatternsAreECMA262(t *testing.T) {
-	pats := schemaPatterns(t, JSON)
-	if len(pats) < 5 {
-		t.Fatalf("found only %d patterns in the schema: the walk is broken", len(pats))
-	}
-	for _, p := range pats {
-		if _, err := ecmaRegExp(t, p[1]); err != nil {
-			t.Errorf("%s: %q is not an ECMA-262 regular expression: %v", p[0], p[1], err)
+	for name, doc := range map[string][]byte{"qsync.schema.json": JSON, "plan.schema.json": PlanJSON} {
+		pats := schemaPatterns(t, doc)
+		if len(pats) < 3 {
+			t.Fatalf("%s: found only %d patterns: the walk is broken", name, len(pats))
+		}
+		for _, p := range pats {
+			if _, err := ecmaRegExp(t, p[1]); err != nil {
+				t.Errorf("%s: %s: %q is not an ECMA-262 regular expression: %v", name, p[0], p[1], err)
+			}
 		}
 	}
 }
