@@ -107,11 +107,13 @@ func Build(desired, live *spec.Document, opts Options) (*Plan, error) {
 	if err := b.guard(); err != nil {
 		return nil, err
 	}
-	steps, err := b.planSteps()
+	steps, hs, err := b.planSteps()
 	if err != nil {
 		return nil, err
 	}
-	return b.assemble(steps), nil
+	p := b.assemble(steps)
+	p.Handovers = hs
+	return p, nil
 }
 
 // pair matches the declared objects with live ones and collects the deletes (see match.go and
