@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -167,3 +168,33 @@ var (
 			return doc(dbRecord(t, spec.KindOracle, "erp-1521", 31, map[string]string{"sid": "ERP"}, "10.30.0.10-10.30.0.13"))
 		}}
 )
+
+// TestGuardCountsPairedDeletes: renames without previous_titles delete records whose IPs the new
+// ones take; the delete threshold counts them (like the delete half of a replacement) and says
+// how many are hand-overs.
+func TestGuardCountsPairedDeletes(t *testing.T) {
+	var live, desired []*spec.Object
+	for i := range 10 {
+		ip := fmt.Sprintf("10.0.0.%d", i+1)
+		live = append(live, unix(t, fmt.Sprintf("old-%d", i), int64(i+1), ip))
+		title := fmt.Sprintf("old-%d", i)
+		if i < 4 {
+			title = fmt.Sprintf("new-%d", i)
+		}
+		desired = append(desired, noSecrets(unix(t, title, 0, ip)))
+	}
+	_, err := Build(doc(desired...), doc(live...), baseOpts())
+	var re *RefusedError
+	if !errors.As(err, &re) || re.Deletes != 4 || re.Handovers != 4 {
+		t.Fatalf("err = %v (%+v), want 4 deletes, 4 of them hand-overs", err, re)
+	}
+	if want := "refusing to delete 4 of 10 managed unix objects (more than 30%, replacements included; 4 of them hand-overs: deleted, then taken over by another object"; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %v, want prefix %q", err, want)
+	}
+	opts := baseOpts()
+	opts.AllowDeletes = true
+	p := mustBuild(t, doc(desired...), doc(live...), opts)
+	if len(p.Handovers) != 4 {
+		t.Errorf("hand-overs = %v", handoverSummary(p))
+	}
+}
