@@ -198,3 +198,16 @@ func TestGuardCountsPairedDeletes(t *testing.T) {
 		t.Errorf("hand-overs = %v", handoverSummary(p))
 	}
 }
+
+// checkUniqueRules refuses a model state in which two records break one of their kind's unique
+// rules that Qualys enforces (Oracle "All Ports" per host, DB2 (IP, port)), as Qualys does.
+func (m *model) checkUniqueRules() error {
+	for i, a := range m.doc.Objects {
+		for _, b := range m.doc.Objects[i+1:] {
+			if r, both := spec.RuleConflict(a, b); r != nil && !r.Warning {
+				return fmt.Errorf("records %d and %d both hold %s: %s", a.ID, b.ID, both, r.Reason)
+			}
+		}
+	}
+	return nil
+}
