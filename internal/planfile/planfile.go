@@ -84,12 +84,12 @@ func StorePaths(planPath string, files []string) []string {
 // ReadFile reads and checks the plan file at path (see Read). Its errors name the file. Relative
 // configuration paths are resolved against the plan file's directory.
 func ReadFile(path string) (*plan.Plan, error) {
-	f, err := os.Open(path)
+	// A regular file, its size checked before reading.
+	data, err := safeio.ReadFile(path, maxPlanBytes)
 	if err != nil {
-		return nil, fmt.Errorf("read saved plan: %w", err)
+		return nil, fmt.Errorf("read saved plan %s: %w", path, err)
 	}
-	defer f.Close()
-	p, err := Read(f)
+	p, err := Read(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("saved plan %s: %w", path, err)
 	}
@@ -259,6 +259,9 @@ func check(p *plan.Plan) error {
 // configuration written as JSON nor a YAML flow mapping ({version: 1, owner: x}) is taken for a
 // plan file.
 func IsPlanFile(path string) bool {
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return false // not a plan file; loading it as configuration says what it is
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return false

@@ -20,13 +20,14 @@ var ErrTooLarge = errors.New("file too large")
 
 // ReadFile reads the regular file at path, refusing anything else (a directory, a device such as
 // /dev/zero, a FIFO, a socket, whatever a symbolic link points at) and a file larger than max
-// bytes, before reading. The error names path; an *fs.PathError's operation is left out.
+// bytes, before reading. The error does not name path (the caller does, or gives a position):
+// "not a regular file (a character device)", "no such file or directory".
 func ReadFile(path string, max int64) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, unwrapPath(err)
 	}
-	if err := checkRegular(path, st, max); err != nil {
+	if err := checkRegular(st, max); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(path)
@@ -38,7 +39,7 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	if st, err = f.Stat(); err != nil {
 		return nil, unwrapPath(err)
 	}
-	if err := checkRegular(path, st, max); err != nil {
+	if err := checkRegular(st, max); err != nil {
 		return nil, err
 	}
 	b, err := io.ReadAll(io.LimitReader(f, max+1))
@@ -46,17 +47,17 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, unwrapPath(err)
 	}
 	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s grew past %d bytes while being read: %w", path, max, ErrTooLarge)
+		return nil, fmt.Errorf("grew past %d bytes while being read: %w", max, ErrTooLarge)
 	}
 	return b, nil
 }
 
-func checkRegular(path string, st fs.FileInfo, max int64) error {
+func checkRegular(st fs.FileInfo, max int64) error {
 	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file (%s)", path, describe(st.Mode()))
+		return fmt.Errorf("not a regular file (%s)", describe(st.Mode()))
 	}
 	if st.Size() > max {
-		return fmt.Errorf("%s has %d bytes, more than the %d allowed: %w", path, st.Size(), max, ErrTooLarge)
+		return fmt.Errorf("%d bytes, more than the %d allowed: %w", st.Size(), max, ErrTooLarge)
 	}
 	return nil
 }
@@ -92,7 +93,7 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 			return fmt.Errorf("refusing to write %s: it is not a regular file (%s)", path, describe(st.Mode()))
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return unwrapPath(err)
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -121,12 +122,12 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 	return nil
 }
 
-// unwrapPath returns the error of an *fs.PathError prefixed with its path only ("x.yaml: no such
-// file or directory"), without Go's operation word.
+// unwrapPath returns the error of an *fs.PathError without its operation and path ("no such file
+// or directory"); errors.Is still finds fs.ErrNotExist in it.
 func unwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+		return pe.Err
 	}
 	return err
 }
