@@ -150,6 +150,7 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipe
 	if err != nil {
 		return nil, err
 	}
+	env.learnSecrets(desired)
 	if err := c.checkSavedPolicy(pl, p); err != nil {
 		return nil, err
 	}

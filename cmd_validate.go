@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -52,17 +53,23 @@ func summarize(doc *spec.Document) string {
 	return strings.Join(parts, ", ")
 }
 
-// SchemaCmd prints the JSON Schema.
+// SchemaCmd prints the JSON Schema of configuration files, of the plan JSON, or of policy files.
 type SchemaCmd struct {
+	Plan   bool `help:"Print the JSON Schema of the plan JSON instead (plan --format json, plan files; docs/plan-json.md)."`
 	Policy bool `help:"Print the JSON Schema of policy files instead (docs/policy.md)."`
 }
 
 // Run prints the embedded schema.
 func (c *SchemaCmd) Run(env *Env) error {
-	if c.Policy {
-		_, err := env.Stdout.Write(policy.Schema())
-		return err
+	doc := schema.JSON
+	switch {
+	case c.Plan && c.Policy:
+		return errors.New("give either --plan or --policy, not both")
+	case c.Plan:
+		doc = schema.PlanJSON
+	case c.Policy:
+		doc = policy.Schema()
 	}
-	_, err := env.Stdout.Write(schema.JSON)
+	_, err := env.Stdout.Write(doc)
 	return err
 }

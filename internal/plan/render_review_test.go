@@ -33,7 +33,7 @@ func TestGoldenReview(t *testing.T) {
 		}
 	}
 	key := spec.Key{Kind: "mysql", Title: "billing-db"}
-	p.Policy = &Policy{Digest: "d1", Sources: []string{"builtin:max-deletes", "policy/team.yaml"}, Violations: []Violation{
+	p.Policy = &Policy{Digest: strings.Repeat("d1", 32), Sources: []string{"builtin:max-deletes", "policy/team.yaml"}, Violations: []Violation{
 		{Rule: "prod-dbs-use-vaults", Severity: spec.SeverityError, Message: "production databases log in through a vault",
 			Key: &key, Action: ActionUpdate, Pos: spec.Pos{File: "config/db.yaml", Line: 4, Col: 5}},
 		{Rule: "few-changes", Severity: spec.SeverityWarning, Message: "at most two changes",

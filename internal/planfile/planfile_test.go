@@ -174,7 +174,7 @@ func TestReadRejects(t *testing.T) {
 		{"array", `[1,2]`, "not a qsync plan file"},
 		{"no version", `{"owner":"x"}`, "no format_version"},
 		{"future version", `{"format_version":4,"owner":"x"}`, "format_version 4 is not supported"},
-		{"version 1", `{"format_version":1,"owner":"x"}`, "format_version 1 is not supported (this qsync reads version 3); plan again"},
+		{"version 2", `{"format_version":2,"owner":"x"}`, "format_version 2 is not supported (this qsync reads version 3); plan again"},
 		{"unknown field", `{"format_version":3,"owner":"x","surprise":1}`, "unknown field"},
 		{"no owner", `{"format_version":3}`, "no owner"},
 		{"trailing", valid + `{}`, "invalid JSON"},
@@ -276,8 +276,8 @@ func FuzzRead(f *testing.F) {
 	var b bytes.Buffer
 	_ = plan.Save(&b, p)
 	f.Add(b.Bytes())
-	f.Add([]byte(`{"format_version":2,"owner":"x"}`))
-	f.Add([]byte(`{"format_version":2,"owner":"x","steps":[{"id":1,"phase":1,"kind":"vault","op":"delete","keys":[],"ids":[1]}]}`))
+	f.Add([]byte(`{"format_version":3,"owner":"x"}`))
+	f.Add([]byte(`{"format_version":3,"owner":"x","steps":[{"id":1,"phase":1,"kind":"vault","op":"delete","keys":[],"ids":[1]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Read(bytes.NewReader(data))
 		if err != nil {

@@ -67,7 +67,11 @@ func (s *Set) Check(in Input) ([]plan.Violation, error) {
 				if pos.File == "" {
 					pos = r.Pos
 				}
-				out = append(out, plan.Violation{Rule: r.Name, Severity: r.Severity, Message: r.message(v), Key: &key, Action: o.action, Pos: pos})
+				act := o.action
+				if act == ActionNone {
+					act = "" // the plan does not change it
+				}
+				out = append(out, plan.Violation{Rule: r.Name, Severity: r.Severity, Message: r.message(v), Key: &key, Action: act, Pos: pos})
 			}
 		}
 	}

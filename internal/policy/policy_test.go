@@ -185,7 +185,7 @@ rules:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != 2 || vs[0].Rule != "sees" || vs[0].Action != ActionNone || vs[1].Rule != "plan-rule" {
+	if len(vs) != 2 || vs[0].Rule != "sees" || vs[0].Action != "" || vs[1].Rule != "plan-rule" {
 		t.Fatalf("in a plan: %+v", vs)
 	}
 }
