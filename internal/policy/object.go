@@ -94,14 +94,16 @@ func subField(f *spec.FieldDef, name string) *spec.FieldDef {
 	return nil
 }
 
-// hideRefs replaces every mapping below v that holds an env or file key by describeSecret of it.
+// hideRefs replaces every mapping below v shaped like a secret reference ({env: NAME} or
+// {file: PATH}, a single key) by describeSecret of it. A vault login's parameters may be named
+// file (CyberArk AIM) beside others, and stay.
 func hideRefs(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
-		if _, env := t["env"]; env {
+		if _, env := t["env"]; env && len(t) == 1 {
 			return describeSecret(t)
 		}
-		if _, file := t["file"]; file {
+		if _, file := t["file"]; file && len(t) == 1 {
 			return describeSecret(t)
 		}
 		for k, x := range t {
