@@ -123,12 +123,12 @@ func hideRefs(v any) any {
 func describeSecret(v any) map[string]any {
 	m, ok := v.(map[string]any)
 	switch {
+	case ok && m["vault"] != nil: // its parameters may include one named file (CyberArk AIM)
+		return map[string]any{"kind": "vault", "vault": fmt.Sprint(m["vault"])}
 	case ok && m["env"] != nil:
 		return map[string]any{"kind": "env"}
 	case ok && m["file"] != nil:
 		return map[string]any{"kind": "file"}
-	case ok && m["vault"] != nil:
-		return map[string]any{"kind": "vault", "vault": fmt.Sprint(m["vault"])}
 	}
 	return map[string]any{"kind": "value"}
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -216,6 +217,57 @@ func TestIPCount(t *testing.T) {
 		}
 		if (len(vs) == 0) != ok {
 			t.Errorf("%s: violations %+v, want ok=%v", expr, vs, ok)
+		}
+	}
+}
+
+// TestItemSecretsHidden: the secrets of a unix record's private keys and root tools are seen as
+// the kind of their source only ({kind: env}, {kind: vault, vault: TITLE}); no variable name
+// reaches the rules' input.
+func TestItemSecretsHidden(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("../../examples/unix.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := write(t, dir, "unix.yaml", strings.Replace(string(data), "version: 1\n", "version: 1\nowner: secops\n", 1))
+	desired, diags := spec.LoadWithOptions(spec.Options{}, cfg)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	pol := write(t, dir, "p.yaml", `version: 1
+rules:
+  - name: items
+    kinds: [unix]
+    expression: >-
+      object.title != 'ssh-key-fleet' || (
+      object.private_keys[0].key == {'kind': 'env'} &&
+      object.private_keys[0].passphrase == {'kind': 'env'} &&
+      object.private_keys[0].certificate == {'kind': 'env'} &&
+      object.private_keys[0].type == 'rsa' &&
+      object.private_keys[1].key == {'kind': 'vault', 'vault': 'CyberArk AIM'} &&
+      object.root_tools[0].password == {'kind': 'vault', 'vault': 'Secret Server'} &&
+      object.root_tools[0].tool == 'sudo')
+`)
+	vs, err := loadSet(t, pol).Check(Input{Desired: desired})
+	if err != nil || len(vs) != 0 {
+		t.Fatalf("violations %+v, err %v", vs, err)
+	}
+	ins, err := objectInputs(Input{Desired: desired})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(ins[0].vars)
+	for _, in := range ins[1:] {
+		more, _ := json.Marshal(in.vars)
+		b = append(b, more...)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"FLEET_SSH_KEY", "FLEET_SSH_PASSPHRASE", "FLEET_SSH_CERT", "CISCO_PW", "LINUX_WEB_PW"} {
+		if strings.Contains(string(b), name) {
+			t.Errorf("the rules' input names %s", name)
 		}
 	}
 }
