@@ -193,6 +193,18 @@ func TestLoadBase(t *testing.T) {
 		t.Errorf("configuration found before it existed: %v", b.Files)
 	}
 
+	// A configuration at the revision that does not load is an error naming the revision and the
+	// file as it was there.
+	os.WriteFile(filepath.Join(repo, "qsync", "db.yaml"), []byte(header+"  - type: mysql\n    title: db\n"), 0o644)
+	gitRun(t, repo, "add", ".")
+	gitRun(t, repo, "commit", "-qm", "broken")
+	gitRun(t, repo, "tag", "broken")
+	os.WriteFile(filepath.Join(repo, "qsync", "db.yaml"), []byte(header+rec("db", "10.0.0.1", 3306)), 0o644)
+	_, err = LoadBase(ctx, "broken", []string{cfg}, []string{filepath.Join(cfg, "db.yaml")})
+	if err == nil || !strings.Contains(err.Error(), "--base broken: the configuration at broken does not load:\nbroken:qsync/db.yaml:4:5: records/0: ") {
+		t.Errorf("broken configuration at the revision: %v", err)
+	}
+
 	if _, err := LoadBase(ctx, "no-such-ref", []string{cfg}, nil); err == nil || !strings.Contains(err.Error(), "--base no-such-ref: not a commit") {
 		t.Errorf("bad ref: %v", err)
 	}
