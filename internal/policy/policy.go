@@ -3,6 +3,7 @@ package policy
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -70,7 +71,7 @@ func Load(paths ...string) (*Set, spec.Diagnostics) {
 	if len(paths) == 0 {
 		return nil, nil
 	}
-	l := loader{set: &Set{}, names: map[string]spec.Pos{}}
+	l := loader{set: &Set{}, names: map[string]spec.Pos{}, seen: map[string]bool{}}
 	for _, p := range paths {
 		l.path(p)
 	}
@@ -87,7 +88,9 @@ type loader struct {
 	names map[string]spec.Pos
 	// parts are the digest's inputs: one per file (its contents) or built-in rule.
 	parts []string
-	envs  map[string]*cel.Env
+	// seen holds the real paths of the files loaded.
+	seen map[string]bool
+	envs map[string]*cel.Env
 }
 
 func (l *loader) errorf(pos spec.Pos, path, format string, args ...any) {
@@ -130,10 +133,9 @@ func (l *loader) path(p string) {
 	}
 }
 
+// unwrapPath drops the path an *os.PathError repeats (the diagnostic's position names it).
 func unwrapPath(err error) error {
-	var pe *os.PathError
-	if e, ok := err.(*os.PathError); ok {
-		pe = e
+	if pe := (*os.PathError)(nil); errors.As(err, &pe) {
 		return pe.Err
 	}
 	return err
@@ -167,8 +169,17 @@ func parseSeverity(s string) spec.Severity {
 	return spec.SeverityError
 }
 
-// file loads one policy file.
+// file loads one policy file, once however many paths reach it.
 func (l *loader) file(name string) {
+	if abs, err := filepath.Abs(name); err == nil {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = real
+		}
+		if l.seen[abs] {
+			return
+		}
+		l.seen[abs] = true
+	}
 	data, err := os.ReadFile(name)
 	if err != nil {
 		l.errorf(spec.Pos{File: name}, "", "policy: read: %v", unwrapPath(err))

@@ -271,3 +271,15 @@ rules:
 		}
 	}
 }
+
+// TestLoadOnce: a file reached twice (named, and in a named directory) is loaded once, not
+// reported as defining its rules twice.
+func TestLoadOnce(t *testing.T) {
+	s, diags := Load("testdata/policy", "testdata/policy/team.yaml")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if one := loadSet(t, "testdata/policy"); len(s.Rules) != len(one.Rules) || s.Digest != one.Digest {
+		t.Errorf("%d rules (digest %s), want %d (%s)", len(s.Rules), s.Digest, len(one.Rules), one.Digest)
+	}
+}

@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -101,7 +102,7 @@ func schema() (*jsonschema.Schema, error) {
 // schemaErrors flattens a validation error into its leaf causes: (instance pointer, message).
 func schemaErrors(err error) [][2]string {
 	var ve *jsonschema.ValidationError
-	if !asValidation(err, &ve) {
+	if !errors.As(err, &ve) {
 		return [][2]string{{"", err.Error()}}
 	}
 	var out [][2]string
@@ -129,12 +130,4 @@ func schemaErrors(err error) [][2]string {
 		}
 	}
 	return keep
-}
-
-func asValidation(err error, ve **jsonschema.ValidationError) bool {
-	v, ok := err.(*jsonschema.ValidationError)
-	if ok {
-		*ve = v
-	}
-	return ok
 }
