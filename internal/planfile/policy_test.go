@@ -36,3 +36,20 @@ func TestCheckPolicy(t *testing.T) {
 		})
 	}
 }
+
+// TestAttributionNotCompared: a saved plan made with --base (changes labelled, Qualys's
+// LAST_MODIFIED recorded) is the same plan as one made without it: attribution is for the reader,
+// apply acts on the steps.
+func TestAttributionNotCompared(t *testing.T) {
+	key := spec.Key{Kind: "mysql", Title: "db"}
+	now := &plan.Plan{Owner: "secops", Changes: []plan.Change{{Key: key, Action: plan.ActionUpdate, ID: 5}}}
+	saved := &plan.Plan{Owner: "secops", Base: "main (commit 0123456789ab)", Changes: []plan.Change{{Key: key, Action: plan.ActionUpdate, ID: 5,
+		Attribution: plan.AttributionDrift, LiveModified: &plan.Modified{At: "2026-11-30T09:15:00Z", By: "jdoe"}}}}
+	if d := firstDiff(saved, now); d != "" {
+		t.Errorf("attribution compared: %s", d)
+	}
+	saved.Changes[0].ID = 6
+	if d := firstDiff(saved, now); d == "" {
+		t.Error("a changed id not compared")
+	}
+}
