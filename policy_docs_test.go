@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -46,3 +47,35 @@ func TestPolicyDocs(t *testing.T) {
 
 // globalFlags are documented in the README, not per command.
 var globalFlags = []string{"--help", "--api-url", "--platform", "--ca-bundle", "--debug-http", "--no-color", "--version", "--max-wait"}
+
+// TestPolicyDocsExamplesLoad: every policy example in docs/policy.md (a whole file, or a list of
+// rules) loads: it is valid against the schema and every expression compiles.
+func TestPolicyDocsExamplesLoad(t *testing.T) {
+	b, err := os.ReadFile("docs/policy.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllStringSubmatch(string(b), -1)
+	n := 0
+	for i, m := range blocks {
+		text := m[1]
+		switch {
+		case strings.Contains(text, "\nrules:\n"):
+		case strings.HasPrefix(text, "  - name:"):
+			text = "version: 1\nrules:\n" + text
+		default:
+			continue // not a policy (a fixture's expect.yaml)
+		}
+		n++
+		path := filepath.Join(t.TempDir(), "example.yaml")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, diags := policy.Load(path); diags.HasErrors() {
+			t.Errorf("docs/policy.md example %d does not load:\n%s\n%s", i, diags.Error(), text)
+		}
+	}
+	if n < 2 {
+		t.Fatalf("found %d policy examples in docs/policy.md", n)
+	}
+}
