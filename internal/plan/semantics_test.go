@@ -13,7 +13,7 @@ import (
 // (spec.KindDef.Exclusive), unique rules checked against live records (spec.KindDef.Unique) and
 // whole-section writes that must not drop a part (spec.FieldDef.WholeSection, ShownBy).
 
-func oracle(t *testing.T, title string, id int64, port string, ipList ...string) *spec.Object {
+func oracle(t testing.TB, title string, id int64, port string, ipList ...string) *spec.Object {
 	o := &spec.Object{Kind: spec.KindOracle, Title: title, ID: id, IPs: ips(t, ipList...),
 		Attrs: map[string]string{"username": "scan", "sid": "ORCL"}}
 	if port != "" {
