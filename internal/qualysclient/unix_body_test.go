@@ -165,3 +165,28 @@ func TestUnixBodyRefusesLostParts(t *testing.T) {
 		t.Errorf("%d calls reached the server", calls)
 	}
 }
+
+// TestUnixBodySplitCDATARedacted: a secret holding "]]>" is written as split CDATA
+// ("]]]]><![CDATA[>"); the trace masks it whole, the part after the split included.
+func TestUnixBodySplitCDATARedacted(t *testing.T) {
+	const pass = "canary-Head-4714]]>Tail-Secret-4715"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `<BATCH_RETURN><RESPONSE><BATCH_LIST><BATCH><TEXT>Successfully Updated</TEXT><ID_SET><ID>7</ID></ID_SET></BATCH></BATCH_LIST></RESPONSE></BATCH_RETURN>`)
+	}))
+	defer srv.Close()
+	var trace bytes.Buffer
+	c, err := New(Config{BaseURL: srv.URL, Username: "u", Password: "account-Password-1", Debug: &trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := url.Values{"private_keys": {"1"}, "private_keys.0.type": {"rsa"}, "private_keys.0.key": {"canary-Key-4716"},
+		"private_keys.0.passphrase": {pass}}
+	if err := c.UpdateRecords(context.Background(), Unix, []int64{7}, params); err != nil {
+		t.Fatal(err)
+	}
+	for _, canary := range []string{"canary-Head", "Tail-Secret", "canary-Key"} {
+		if strings.Contains(trace.String(), canary) {
+			t.Errorf("trace shows %s:\n%s", canary, trace.String())
+		}
+	}
+}
