@@ -163,10 +163,7 @@ func (s UnixSections) body() ([]byte, []string, error) {
 			if e.Key.Value == "" && e.Key.Vault == nil {
 				return nil, nil, fmt.Errorf("private_keys.%d: no key", i)
 			}
-			pk := xmlPrivateKey{Key: source("PRIVATE_KEY", e.Key, e.Type)}
-			if e.Key.Vault != nil {
-				pk.Key = source("PRIVATE_KEY", e.Key, "")
-			}
+			pk := xmlPrivateKey{Key: source("PRIVATE_KEY", e.Key, e.Type)} // the type applies to a key given directly
 			if e.Passphrase != nil {
 				pk.Passphrase = source("PASSPHRASE", *e.Passphrase, "")
 			}
