@@ -320,3 +320,33 @@ func TestInputBoundsAndSmallOnes(t *testing.T) {
 		"qsync.yaml:10:9: records/0/private_keys/0/passphrase: the value holds the character U+0007",
 		map[string]string{"PASSPHRASE": "Kx9Qz-bell-\a-pass"}, "plan", unix)
 }
+
+// TestEveryOutputPassesTheRedactor: a resolved secret value that reaches output by any path (here
+// as a record's title, which qsync shows everywhere) is masked in every format, in the saved plan
+// file and in the PR comment body, JSON escapes included: one redactor sees every byte written.
+func TestEveryOutputPassesTheRedactor(t *testing.T) {
+	const secret = `Kx9Qz-"title"<&>-Tail7`
+	env := emuEnv(t, "", map[string]string{"DB_PW": secret})
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config")
+	writeFile(t, cfg, "qsync.yaml", "version: 1\nowner: secops\nrecords:\n  - type: mysql\n    title: '"+secret+"'\n    ips: [10.40.0.1]\n"+
+		"    port: 3306\n    database: mysql\n    username: scanner\n    password: {env: DB_PW}\n")
+	planFile := filepath.Join(dir, "plan.json")
+	var all strings.Builder
+	for _, args := range [][]string{{"plan", cfg}, {"plan", "--format", "json", cfg}, {"plan", "--format", "markdown", cfg}, {"plan", "-out", planFile, cfg}} {
+		code, stdout, stderr := runComment(t, env, "", args...)
+		if code != 0 {
+			t.Fatalf("qsync %s: exit %d\n%s\n%s", strings.Join(args, " "), code, stdout, stderr)
+		}
+		all.WriteString(stdout + stderr)
+		if len(args) > 2 && args[2] == "markdown" {
+			_, body, _ := runComment(t, env, stdout, "comment", "--owner", "secops", "--print", "-")
+			all.WriteString(body)
+		}
+	}
+	b, _ := os.ReadFile(planFile)
+	all.Write(b)
+	if out := all.String(); strings.Contains(out, "Kx9Qz") || strings.Contains(out, "Tail7") || !strings.Contains(out, "********") {
+		t.Errorf("a secret survived, or nothing was masked:\n%s", out)
+	}
+}
