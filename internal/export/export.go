@@ -39,6 +39,9 @@ type Options struct {
 	Adopt bool
 	// Force overwrites files that exist in Dir.
 	Force bool
+	// SchemaURL is the schema each file's yaml-language-server modeline names: the one of the
+	// exporting qsync version (spec.SchemaURL); "" means spec.SchemaID (main's).
+	SchemaURL string
 	// Redact, when set, passes every file's content through qsync's redactor before it is
 	// written (internal/redact; Qualys returns no secret, this makes sure of it).
 	Redact func([]byte) []byte
@@ -264,7 +267,11 @@ func (opts *Options) layout(objs []*spec.Object) []file {
 // render writes one file: a header, then the objects, each under a comment naming its owner
 // (unmanaged holds the objects that carry no ownership marker in Qualys).
 func (opts *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool, names *spec.EnvNames) error {
-	fmt.Fprintf(w, "# yaml-language-server: $schema=%s\n", spec.SchemaID) // editors fetch the schema
+	schemaURL := opts.SchemaURL
+	if schemaURL == "" {
+		schemaURL = spec.SchemaID
+	}
+	fmt.Fprintf(w, "# yaml-language-server: $schema=%s\n", schemaURL) // editors fetch the schema
 	fmt.Fprintf(w, "# Exported from Qualys by qsync export for owner %s.\n", opts.Owner)
 	fmt.Fprintf(w, "# Qualys never returns secrets: each one is an {env: NAME} reference (see %s).\n", SecretsExample)
 	doc := &spec.Document{Objects: f.objs}

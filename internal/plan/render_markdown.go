@@ -59,6 +59,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		}))
 		head.WriteString("\n")
 	}
+	head.WriteString(handoversMarkdown(p, limit/8))
 	if len(p.Refused) > 0 {
 		head.WriteString("> [!WARNING]\n> **Refused (not planned):**\n")
 		var lines []string

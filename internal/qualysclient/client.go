@@ -305,7 +305,10 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	form.Set("echo_request", "0")
 	var bodySecrets []string
 	if r.write {
-		form, r.body, bodySecrets = splitUnixBody(form)
+		var err error
+		if form, r.body, bodySecrets, err = splitUnixBody(form); err != nil {
+			return fmt.Errorf("%s (nothing was sent): %w", r.op, err)
+		}
 	}
 	red := newRedactor(c.secrets, form, append(bodySecrets, c.cfg.Password)...)
 
