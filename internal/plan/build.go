@@ -100,6 +100,7 @@ func Build(desired, live *spec.Document, opts Options) (*Plan, error) {
 	b.checkVaultUse()
 	b.checkUnwritable()
 	b.checkIPConflicts()
+	b.checkRuleConflicts()
 	b.checkSentSecrets()
 	if err := b.diags.err(); err != nil {
 		return nil, err

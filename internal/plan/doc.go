@@ -39,8 +39,17 @@
 //     them, plus what the API wants on every update (a vault's type, and the settings
 //     resentOnUpdate names, such as CA PAM's ssl_verify).
 //     A unix record's private_keys and root_tools (items.go) are compared as multisets of what
-//     Qualys lists and, because Qualys replaces every entry of a list it is sent, sent whole
-//     (flattened parameters such as private_keys.0.key) or not at all.
+//     Qualys lists and, because Qualys replaces every entry of a list it is sent
+//     (spec.FieldDef.WholeSection), sent whole (flattened parameters such as private_keys.0.key,
+//     which the client turns into typed sections) or not at all; a list is never sent without a
+//     part that must survive (a certificate listed by its type, a passphrase listed as basic),
+//     which is a positioned error instead (checkSectionParts).
+//     The kind table's per-kind semantics apply here too: an omitted field with a documented
+//     meaning (spec.FieldDef.OmittedMeans: Oracle's port, All Ports) is compared as unset, and
+//     removing a value Qualys cannot clear (NoClear) needs a replacement; choosing one member
+//     of an exclusive group clears, in the same update, the member the live object holds and the
+//     configuration leaves out (exclusiveClears); unique rules are checked against every live
+//     record that keeps its values (checkRuleConflicts; spec.Slots names the slots for ordering).
 //  4. Secrets are write-only. With Options.SecretKey, each desired secret is fingerprinted
 //     (spec.Fingerprint) and compared with the fingerprint in the live marker; only changed or
 //     unknown ones are sent, and the marker written carries the new fingerprints. Without a key,

@@ -37,8 +37,9 @@ func (s Slot) Conflict(t Slot) IPSet {
 // Slots returns the rule slots record o holds, in table order: its kind's exclusivity group (an
 // IP may be in one record of the group), then one or two per unique rule that applies to it. A
 // vault, an opaque record (its values are unknown, only its group counts) and a record without
-// IPs hold none of the rules' slots; a rule is skipped when o's live answer did not report one
-// of its fields (Unknown).
+// IPs hold none of the rules' slots. A field the live answer did not report counts as never set:
+// Qualys lists no element for an unset value (an All-Ports Oracle record has no PORT, a record
+// without pc_only no PC_ONLY), so that is what a missing element most likely means.
 func Slots(o *Object) []Slot {
 	d := o.Def()
 	if d == nil || !o.Kind.IsRecord() || o.IPs.IsZero() {
@@ -54,7 +55,7 @@ func Slots(o *Object) []Slot {
 	}
 	for i := range d.Unique {
 		r := &d.Unique[i]
-		if !r.known(o) || (r.When != nil && !r.When.matches(o)) {
+		if r.When != nil && !r.When.matches(o) {
 			continue
 		}
 		s := Slot{Warning: r.Warning, Reason: r.Reason, IPs: o.IPs}
@@ -72,23 +73,6 @@ func Slots(o *Object) []Slot {
 		}
 	}
 	return out
-}
-
-// known reports whether every field r reads was reported for o.
-func (r *UniqueRule) known(o *Object) bool {
-	for _, fields := range [][]string{r.Fields, r.Also} {
-		for _, f := range fields {
-			if o.IsUnknown(f) {
-				return false
-			}
-		}
-	}
-	for _, fv := range []*FieldValue{r.When, r.Unless} {
-		if fv != nil && o.IsUnknown(fv.Field) {
-			return false
-		}
-	}
-	return true
 }
 
 // slotValues writes the values of fields: "port=50000,database=SAMPLE" ("port=" when unset).
@@ -116,13 +100,8 @@ func RuleConflict(a, b *Object) (*UniqueRule, IPSet) {
 	if both.IsZero() {
 		return nil, IPSet{}
 	}
-	for _, warning := range []bool{false, true} {
-		for i := range d.Unique {
-			r := &d.Unique[i]
-			if r.Warning == warning && r.known(a) && r.known(b) && r.conflicts(a, b) {
-				return r, both
-			}
-		}
+	if r := firstBroken(d.Unique, a, b); r != nil {
+		return r, both
 	}
 	return nil, IPSet{}
 }

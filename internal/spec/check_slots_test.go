@@ -2,6 +2,7 @@ package spec
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -70,8 +71,7 @@ func TestSlotsAgreeWithRules(t *testing.T) {
 }
 
 // TestSlotsOfGroupsAndUnknowns: an exclusivity group is a slot (SharePoint, windows); an opaque
-// record holds only its group's slot; a rule whose field the live answer did not report is not
-// held.
+// record holds only its group's slot; a field the live answer did not report counts as unset.
 func TestSlotsOfGroupsAndUnknowns(t *testing.T) {
 	sp := slotRecord(t, "microsoft_sharepoint", "10.0.0.1", nil)
 	if s := Slots(sp); len(s) != 1 || s[0].Key != "group microsoft_sharepoint" {
@@ -86,11 +86,30 @@ func TestSlotsOfGroupsAndUnknowns(t *testing.T) {
 		t.Fatalf("opaque oracle record holds %+v", s)
 	}
 	u := slotRecord(t, KindOracle, "10.0.0.1", map[string]string{})
-	u.Unknown = []string{"port"}
-	if s := Slots(u); len(s) != 0 {
-		t.Fatalf("oracle record with an unreported port holds %+v", s)
+	u.Unknown = []string{"port", "pc_only"} // listed without PORT: All Ports
+	if r, _ := RuleConflict(u, slotRecord(t, KindOracle, "10.0.0.1", map[string]string{})); r == nil || r.Warning {
+		t.Fatalf("two records listed without a port do not conflict: %v", r)
 	}
-	if r, _ := RuleConflict(u, slotRecord(t, KindOracle, "10.0.0.1", map[string]string{})); r != nil {
-		t.Fatalf("a record with an unreported port conflicts by %v", r.Reason)
+}
+
+// TestExclusiveFalseChoosesNothing: an exclusive group holds one chosen member; a flag written
+// false chooses nothing, so an exported record (auto_discover_ports: false beside port) is valid.
+func TestExclusiveFalseChoosesNothing(t *testing.T) {
+	rec := func(extra string) string {
+		return "version: 1\nowner: secops\nrecords:\n  - {type: ms_sql, title: s, ips: [10.0.0.1], username: sa, password: {env: PW}, port: 1433" + extra + "}\n"
+	}
+	for extra, want := range map[string]string{
+		", auto_discover_ports: false": "",
+		", auto_discover_ports: true":  "auto_discover_ports cannot be combined with port",
+	} {
+		dir := writeFiles(t, map[string]string{"x.yaml": rec(extra)})
+		_, ds := LoadWithOptions(Options{}, dir)
+		got := ""
+		if ds.HasErrors() {
+			got = ds.Error()
+		}
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("%s: got %q, want %q", extra, got, want)
+		}
 	}
 }
