@@ -77,8 +77,9 @@
 // ({kind, title}) are spec.Key. Fields:
 //
 //	format_version  1
-//	scope           "scoped to PATTERN, ... (--only): ..." when flags.targets is set, else absent
-//	                (written from flags.targets; qsync ignores the stored value when reading a plan)
+//	scope           "scoped to PATTERN, ... (--only): ..." when flags.targets is set ("scoped to
+//	                secret changes (--secrets-only): ..." with flags.secrets_only), else absent
+//	                (written from the flags; qsync ignores the stored value when reading a plan)
 //	owner           owner whose marker the plan writes
 //	changes[]       key{kind,title}, type, action (create|update|delete|replace|adopt|rename), id,
 //	                previous_title, drift, reason, unchanged,
@@ -98,8 +99,9 @@
 //	                relative to the file's directory for files inside it (see planfile.StorePaths)
 //	config_digest   digest of the configuration files' contents, not their paths (set by the CLI)
 //	flags           {adopt, allow_deletes, push_secrets, allow_replace, targets[],
-//	                secrets_unchecked} the plan was made with; targets[] are the --only
-//	                KIND/TITLE-GLOB patterns (path.Match)
+//	                secrets_unchecked, secrets_only} the plan was made with; targets[] are the
+//	                --only KIND/TITLE-GLOB patterns (path.Match); secrets_only (--secrets-only)
+//	                records the objects it chose as exact targets[]
 //	                (set by the CLI); apply PLANFILE refuses these flags (planfile.CheckFlags)
 //	live_digests    key.String() -> ObjectDigest of each live object a step touches
 //	calls           "kind op" -> number of API calls
@@ -122,6 +124,9 @@
 //     relative to a plan file's directory; config_digest over the files' contents only (version 1
 //     hashed the paths too); a replacement's delete runs in phase 3, just before its create. A
 //     version 1 plan file is refused: plan again.
+//   - 3 (scope): flags.secrets_only; scope is also written for a --secrets-only plan. Every
+//     plan-shaping flag a plan records (targets, secrets_only, secrets_unchecked included) is
+//     refused next to a plan file.
 //
 // Secret fields carry only descriptions such as "(sensitive, changed)" and steps only references:
 // a saved plan holds no secret value.
