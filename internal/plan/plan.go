@@ -117,6 +117,9 @@ type Plan struct {
 	Changes []Change `json:"changes"`
 	// Steps are the API calls apply makes, in order.
 	Steps []Step `json:"steps"`
+	// Handovers pair every step that releases a title, IPs or a rule slot with the step of this
+	// plan that takes it (see Handover), sorted by release step, then take step.
+	Handovers []Handover `json:"handovers,omitempty"`
 	// Unmanaged lists live objects that carry no marker of this owner and are left alone.
 	Unmanaged []spec.Key `json:"unmanaged,omitempty"`
 	// Opaque gives the reason of every unmanaged live object qsync cannot represent (see

@@ -174,7 +174,7 @@ func TestReadRejects(t *testing.T) {
 		{"array", `[1,2]`, "not a qsync plan file"},
 		{"no version", `{"owner":"x"}`, "no format_version"},
 		{"future version", `{"format_version":4,"owner":"x"}`, "format_version 4 is not supported"},
-		{"version 1", `{"format_version":1,"owner":"x"}`, "format_version 1 is not supported (this qsync reads version 3); plan again"},
+		{"version 2", `{"format_version":2,"owner":"x"}`, "format_version 2 is not supported (this qsync reads version 3); plan again"},
 		{"unknown field", `{"format_version":3,"owner":"x","surprise":1}`, "unknown field"},
 		{"no owner", `{"format_version":3}`, "no owner"},
 		{"trailing", valid + `{}`, "invalid JSON"},

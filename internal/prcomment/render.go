@@ -162,7 +162,11 @@ func RenderApply(w io.Writer, r *ApplyReport, rc RenderContext) error {
 	case r.Remaining == nil && r.Scope != "":
 		b.WriteString(scopeResultLine(r))
 	case r.Converged && len(r.Only) > 0: // a result written before apply reported its scope
-		fmt.Fprintf(&b, "Converged within the scope %s (--only): the rest of the configuration was not applied.\n\n", markdown.Code(strings.Join(r.Only, ", ")))
+		only := make([]string, len(r.Only))
+		for i, o := range r.Only {
+			only[i] = markdown.Code(o) // a pattern is user text: code, so it mentions no one
+		}
+		fmt.Fprintf(&b, "Converged within the scope %s (--only): the rest of the configuration was not applied.\n\n", strings.Join(only, ", "))
 	case r.Converged:
 		b.WriteString("Converged: Qualys matches the configuration.\n\n")
 	default:
@@ -208,7 +212,7 @@ func describe(s ApplyStep) string {
 	if len(names) == 0 {
 		names = append(names, markdown.Code(s.Kind))
 	}
-	return s.Op + " " + strings.Join(names, ", ")
+	return markdown.Escape(s.Op) + " " + strings.Join(names, ", ")
 }
 
 // RenderFailure writes the markdown of a failed command (e.g. "qsync plan"): what failed, for
