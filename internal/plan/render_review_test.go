@@ -66,3 +66,19 @@ func TestGoldenReview(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewNoViolations: a plan checked against a policy that holds says so, naming the policy.
+func TestReviewNoViolations(t *testing.T) {
+	p := mustBuild(t, doc(mysql(t, "db", 0, "10.0.0.1")), doc(), baseOpts())
+	p.Policy = &Policy{Digest: strings.Repeat("ab", 32), Sources: []string{"builtin:max-deletes", "policy/"}}
+	out := renderAll(t, p)
+	if !strings.Contains(out["text"], "\nPolicy: no violations (builtin:max-deletes, policy/).\n") {
+		t.Errorf("text:\n%s", out["text"])
+	}
+	if !strings.Contains(out["markdown"], "**Policy:** no violations (builtin:max-deletes, policy/).") {
+		t.Errorf("markdown:\n%s", out["markdown"])
+	}
+	if !strings.Contains(out["json"], `"digest": "abab`) || strings.Contains(out["json"], `"violations"`) {
+		t.Errorf("json:\n%s", out["json"])
+	}
+}
