@@ -16,7 +16,7 @@ import (
 )
 
 // SchemaID is the $id of the policy file schema.
-const SchemaID = "https://qsync.dev/schema/policy.schema.json"
+const SchemaID = "https://raw.githubusercontent.com/qsync/qsync/main/schema/policy.schema.json"
 
 // Rule name syntax: printed with every violation and used in fixtures, so kept plain.
 const namePattern = `^[a-z0-9][a-z0-9_.-]{0,99}$`
