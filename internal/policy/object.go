@@ -44,7 +44,7 @@ func (cf configFiles) configured(o *spec.Object) (map[string]any, error) {
 		return nil, fmt.Errorf("%s: %w", o.Pos, err)
 	}
 	m, ok := v.(map[string]any)
-	if !ok || m["title"] != o.Title {
+	if !ok || strings.TrimSpace(fmt.Sprint(m["title"])) != strings.TrimSpace(o.Title) {
 		return nil, fmt.Errorf("%s: %s changed since it was loaded", o.Pos, o.Key())
 	}
 	hideSecrets(o.Def(), m)
