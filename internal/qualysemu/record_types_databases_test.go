@@ -31,7 +31,7 @@ func documentedCreates(t *testing.T) map[string]string {
 
 // TestDatabaseDocumentedCreates: a documented create request of every database record type
 // succeeds, the per-type list shows the record under AUTH_<SLUG>_LIST/AUTH_<SLUG>, and list-all
-// reports its ID under AUTH_<SLUG>_RECORDS.
+// reports its ID under AUTH_<SLUG>_IDS.
 func TestDatabaseDocumentedCreates(t *testing.T) {
 	e := newEmu(t)
 	creates := documentedCreates(t)
@@ -52,8 +52,8 @@ func TestDatabaseDocumentedCreates(t *testing.T) {
 	}
 	all := e.ok(authPath, "action=list").doc
 	for name, id := range ids {
-		if got := all.text("RESPONSE/AUTH_RECORDS/AUTH_" + strings.ToUpper(name) + "_RECORDS/ID_SET/ID"); got != id {
-			t.Errorf("list-all AUTH_%s_RECORDS = %q, want %q", strings.ToUpper(name), got, id)
+		if got := all.text("RESPONSE/AUTH_RECORDS/AUTH_" + strings.ToUpper(name) + "_IDS/ID_SET/ID"); got != id {
+			t.Errorf("list-all AUTH_%s_IDS = %q, want %q", strings.ToUpper(name), got, id)
 		}
 	}
 }

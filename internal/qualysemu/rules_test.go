@@ -455,10 +455,10 @@ func TestListing(t *testing.T) {
 	// List-all: ID sets per type, paged across types.
 	r = e.ok(authPath, "action=list")
 	recs := r.doc.find("RESPONSE/AUTH_RECORDS")
-	if got := strings.Join(recs.names(), ","); got != "AUTH_UNIX_RECORDS,AUTH_MYSQL_RECORDS" {
+	if got := strings.Join(recs.names(), ","); got != "AUTH_UNIX_IDS,AUTH_MYSQL_IDS" {
 		t.Fatalf("AUTH_RECORDS children %s\n%s", got, r.body)
 	}
-	if recs.text("AUTH_MYSQL_RECORDS/ID_SET/ID") != "100001" || recs.text("AUTH_UNIX_RECORDS/ID_SET/ID") != "100002" {
+	if recs.text("AUTH_MYSQL_IDS/ID_SET/ID") != "100001" || recs.text("AUTH_UNIX_IDS/ID_SET/ID") != "100002" {
 		t.Fatalf("ID sets:\n%s", r.body)
 	}
 	if !strings.HasSuffix(r.doc.text("RESPONSE/WARNING/URL"), "/api/2.0/fo/auth/?action=list&id_min=100004") {
@@ -468,7 +468,7 @@ func TestListing(t *testing.T) {
 	for i := 1; i <= 4; i++ {
 		all.ok(mysqlPath, mysqlBasic+"&title=r"+itoa(i)+"&ips=10.0.0.1")
 	}
-	if got := all.ok(authPath, "action=list").doc.text("RESPONSE/AUTH_RECORDS/AUTH_MYSQL_RECORDS/ID_SET/ID_RANGE"); got != "100001-100004" {
+	if got := all.ok(authPath, "action=list").doc.text("RESPONSE/AUTH_RECORDS/AUTH_MYSQL_IDS/ID_SET/ID_RANGE"); got != "100001-100004" {
 		t.Fatalf("ID_RANGE %q", got)
 	}
 	// Filters.
@@ -491,7 +491,7 @@ func TestListing(t *testing.T) {
 	if got := strings.Join(none.names(), ","); got != "ID" {
 		t.Errorf("details=None gives %s", got)
 	}
-	if got := e.ok(authPath, "action=list&title=rec-2").doc.text("RESPONSE/AUTH_RECORDS/AUTH_UNIX_RECORDS/ID_SET/ID"); got != "100002" {
+	if got := e.ok(authPath, "action=list&title=rec-2").doc.text("RESPONSE/AUTH_RECORDS/AUTH_UNIX_IDS/ID_SET/ID"); got != "100002" {
 		t.Errorf("list-all title filter: %q", got)
 	}
 }
