@@ -152,7 +152,7 @@ func (s *Server) listRecords(c *reqCtx, rt *recordType) *response {
 	if len(page) > 0 {
 		list := el("AUTH_" + up + "_LIST")
 		for _, r := range page {
-			list.add(s.recordNode(rt, r, details))
+			list.add(s.recordNode(rt, r, details, rt.listShape(c.variants)))
 		}
 		resp.add(list)
 	}
@@ -165,7 +165,7 @@ func (s *Server) listRecords(c *reqCtx, rt *recordType) *response {
 
 // recordNode renders one record in the order of contract row 4 and the
 // MySQL sample. Secrets are never rendered.
-func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
+func (s *Server) recordNode(rt *recordType, r *Record, details string, shape listShape) *node {
 	n := el("AUTH_"+strings.ToUpper(rt.name), txt("ID", strconv.FormatInt(r.ID, 10)))
 	if details == "none" {
 		return n
@@ -173,7 +173,7 @@ func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
 	n.add(cdata("TITLE", r.Params["title"]))
 	for _, f := range rt.fields {
 		if f.before {
-			n.add(fieldNode(f, r.Params))
+			n.add(fieldNode(f, r.Params, shape))
 		}
 	}
 	n.add(s.entryNodes(rt, r)...)
@@ -182,13 +182,15 @@ func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
 	if lt == "" {
 		lt = loginBasic
 	}
-	n.add(cdata("LOGIN_TYPE", lt))
+	if !shape.noLoginType {
+		n.add(cdata("LOGIN_TYPE", lt))
+	}
 	if lt == loginVault {
 		n.add(s.digitalVaultNode(rt, r))
 	}
 	for _, f := range rt.fields {
 		if !f.before {
-			n.add(fieldNode(f, r.Params))
+			n.add(fieldNode(f, r.Params, shape))
 		}
 	}
 	netID := r.Params["network_id"]
@@ -202,7 +204,7 @@ func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
 	return n
 }
 
-func fieldNode(f field, m map[string]string) *node {
+func fieldNode(f field, m map[string]string, shape listShape) *node {
 	if f.secret || f.elem == "" {
 		return nil
 	}
@@ -212,6 +214,9 @@ func fieldNode(f field, m map[string]string) *node {
 	}
 	switch f.kind {
 	case kindBool:
+		if shape.boolDigits {
+			return txt(f.elem, boolDigit(v))
+		}
 		return txt(f.elem, boolText(v))
 	case kindInt:
 		return txt(f.elem, v)

@@ -26,6 +26,9 @@ var variantDocs = map[string]string{
 	// rate-limit-no-towait: every record and vault call is refused with 409 code 1965, the body's
 	// SECONDS_TO_WAIT 68928 (19 hours, Qualys's own message format) and no limit headers.
 	"rate-limit-no-towait": "every record and vault call answers 409 1965 with SECONDS_TO_WAIT 68928 and no X-RateLimit-ToWait-Sec",
+	// list-booleans-words: every record list writes booleans true/false and a LOGIN_TYPE, like the
+	// MySQL sample, also for unix and windows (whose best evidence is 1/0, unix without LOGIN_TYPE).
+	variantListWords: "every record list writes booleans true/false and LOGIN_TYPE (the MySQL sample's shape), unix and windows too",
 	// doc-center-unix: unix records are listed like Qualys's Doc Center sample "List Unix Record
 	// with root delegations, private-key certificates": PORT "22, 23", ROOT_TOOL_INFO_LIST and
 	// PRIVATE_KEY_CERTIFICATE_LIST, and no LOGIN_TYPE.
