@@ -1,6 +1,7 @@
 package qualysemu
 
 import (
+	"encoding/xml"
 	"fmt"
 	"maps"
 	"slices"
@@ -48,7 +49,7 @@ type recordBuild struct {
 // (1907), then the rules that need the whole new record. Title uniqueness, IP exclusivity and
 // the cross-record rules are checked by the caller, once for every record an update selects.
 var recordRules = []recordRule{
-	{code: 1903, name: "required parameters", source: "REFERENCE.md §3.1 (title, ips), §3.2-§3.4 and RECORD_KINDS.md (per type); contract row 5 (vault_id, vault_type); unix key-only creates: EVIDENCE.md fact 2 [P DC]", check: ruleRequired},
+	{code: 1903, name: "required parameters", source: "REFERENCE.md §3.1 (title, ips), §3.2-§3.4 and RECORD_KINDS.md (per type); contract row 5 (vault_id, vault_type); unix creates with private keys and no password: EVIDENCE.md fact 2 [P DC]", check: ruleRequired},
 	{code: 1904, name: "mutually exclusive parameters", source: "REFERENCE.md §3.1 (ips/remove_ips, password/vault_id), §3.3 (unix cleartext_password), §3.4 (windows domains)", check: ruleExclusive},
 	{code: 1905, name: "parameter values", source: "REFERENCE.md §3.1 (title 255, comments 1999, network_id), §3.5 (login_type, vault_type) and the kind tables (enumerations, ports, lengths)", check: ruleValues},
 	{code: 1905, name: "add_ips and remove_ips", source: "REFERENCE.md §3.1 (applied after ips, whatever their order); contract row 8 (IP output form)", check: ruleIPDeltas},
@@ -146,9 +147,28 @@ func ruleRequired(b *recordBuild) *apiError {
 }
 
 // waivedFor reports whether the secret parameter n of requiredBasic is not needed: the type's
-// password waiver is on.
+// password waiver is on, or the request's body carries entries standing in for it (a unix record
+// created with private keys only, EVIDENCE.md fact 2).
 func (b *recordBuild) waivedFor(n string) bool {
-	return b.rt.isSecretField(n) && b.waived
+	return b.rt.isSecretField(n) && (b.waived || b.keyOnly())
+}
+
+// keyOnly reports whether the request's body has an entry in a section of an entry list that
+// stands for the password. A body that does not parse is left to buildEntries to refuse.
+func (b *recordBuild) keyOnly() bool {
+	if len(b.p.xml) == 0 {
+		return false
+	}
+	var root xmlElem
+	if xml.Unmarshal(b.p.xml, &root) != nil {
+		return false
+	}
+	for _, l := range b.rt.entryLists {
+		if sec := root.kid(l.in); l.standsForPassword && sec != nil && sec.kid(l.inEntry) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func ruleExclusive(b *recordBuild) *apiError {

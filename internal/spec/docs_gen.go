@@ -198,8 +198,8 @@ func writeFieldTable(b *strings.Builder, fields []FieldDef) {
 	for _, f := range fields {
 		req := yes(f.Required)
 		switch {
-		case f.Required && f.RequiredUnless != "":
-			req = "yes, unless `" + f.RequiredUnless + "`"
+		case f.Required && len(f.RequiredUnless) > 0:
+			req = "yes, unless `" + strings.Join(f.RequiredUnless, "` or `") + "`"
 		case f.Required && f.Basic:
 			req = "with basic login"
 		}

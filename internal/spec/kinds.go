@@ -34,9 +34,10 @@ type FieldDef struct {
 	// Required on create. For a Basic field it means "required on create when the login is basic";
 	// a field with a Default may be omitted (the default is sent).
 	Required bool
-	// RequiredUnless names a boolean field that, when true, lifts Required (unix skip_password
-	// lifts password).
-	RequiredUnless string
+	// RequiredUnless names fields that, when set (a boolean true, a TypeItems field with entries),
+	// lift Required: unix skip_password, and unix private_keys (Qualys's Doc Center creates unix
+	// records with private keys and no password, EVIDENCE.md fact 2), lift password.
+	RequiredUnless []string
 	// Inclusive length (characters) or value limits; zero means unlimited.
 	MinLen, MaxLen int
 	Max            int
@@ -80,6 +81,17 @@ type FieldDef struct {
 	// keep the configuration's (or the live) order and are compared as a sequence, so a reorder is
 	// a change. The entries of other TypeItems fields are a set, sorted by ItemText.
 	Ordered bool
+}
+
+// LiftedBy reports whether a field of o named by RequiredUnless is set (a boolean true, or a
+// TypeItems field with at least one entry), so that o does not need f.
+func (f *FieldDef) LiftedBy(o *Object) bool {
+	for _, n := range f.RequiredUnless {
+		if o.Attrs[n] == "true" || len(o.Items[n]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // OmittedDefault is the value an omitted field stands for: its Default when the documentation
@@ -299,7 +311,7 @@ func plainUnixFields() []FieldDef {
 		unixPrivateKeys, unixRootTools)
 	for i := range f {
 		if f[i].Name == "password" {
-			f[i].RequiredUnless = "skip_password"
+			f[i].RequiredUnless = []string{"skip_password", "private_keys"}
 		}
 	}
 	return f

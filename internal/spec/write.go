@@ -167,7 +167,7 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 // half of a Together group.
 func needsSecret(o *Object, def *KindDef, f *FieldDef) bool {
 	if f.Required {
-		return !(f.Basic && (o.Login != nil || (f.RequiredUnless != "" && o.Attrs[f.RequiredUnless] == "true")))
+		return !(f.Basic && (o.Login != nil || f.LiftedBy(o)))
 	}
 	for _, c := range def.RequiredWhen {
 		if o.Attrs[c.Field] == c.Value && slices.Contains(c.Require, f.Name) {
