@@ -131,7 +131,7 @@ func newShape(d *spec.KindDef, allSecrets bool, vaultTypes []string) shape {
 			set(f.Name)
 		}
 	}
-	for _, group := range d.OneOf {
+	for _, group := range slices.Concat(d.OneOf, d.AnyOf) {
 		if !slices.ContainsFunc(group, isSet) {
 			set(group[0])
 		}

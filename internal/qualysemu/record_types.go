@@ -72,6 +72,9 @@ type recordType struct {
 	// two in one request are exclusive (1904), a record left with none is
 	// refused (1922), and setting one clears the others.
 	oneOf [][]string
+	// anyOf lists groups of fields of which a record holds at least one, in any combination: a
+	// record left with none is refused (1922).
+	anyOf [][]string
 	// fixedChoices are pairs of alternative parameters of which the one a
 	// record was created with cannot be swapped for the other by an update.
 	fixedChoices []fixedChoice

@@ -141,3 +141,18 @@ func TestDatabaseUniqueRules(t *testing.T) {
 		})
 	}
 }
+
+// TestOracleSIDAndServiceName: Qualys's own Postman collection creates an Oracle record with both
+// sid and servicename (EVIDENCE.md fact 3): both are accepted and listed; neither is refused
+// (1922).
+func TestOracleSIDAndServiceName(t *testing.T) {
+	e := newEmu(t)
+	id := e.ok("/api/2.0/fo/auth/oracle/", "action=create&title=both&ips=10.0.0.1&username=u&password=p&sid=ORCL&servicename=orcl.example.com&port=1521").createdID(t)
+	rec := e.ok("/api/2.0/fo/auth/oracle/", "action=list&ids="+id).doc.find("RESPONSE/AUTH_ORACLE_LIST/AUTH_ORACLE")
+	if rec.text("SID") != "ORCL" || rec.text("SERVICENAME") != "orcl.example.com" {
+		t.Errorf("record with both: SID %q, SERVICENAME %q", rec.text("SID"), rec.text("SERVICENAME"))
+	}
+	e.ok("/api/2.0/fo/auth/oracle/", "action=update&ids="+id+"&sid=")
+	e.post("/api/2.0/fo/auth/oracle/", "action=update&ids="+id+"&servicename=").wantError(t, 400, 1922,
+		"Please specify at least one of the following parameters: sid, servicename")
+}

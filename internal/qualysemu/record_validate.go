@@ -57,7 +57,8 @@ var recordRules = []recordRule{
 	{code: 1907, name: "parameters of another login type", source: "RECORD_KINDS.md §3.1 (vmware is_disconnect with login_type=vcenter)", check: ruleLoginFields},
 	{code: 1903, name: "parameters set together", source: "RECORD_KINDS.md §3.3 (SNMPv3 username, password and auth_alg)", check: ruleTogether},
 	{code: 0, name: "password waiver", source: "REFERENCE.md §3.3 (unix skip_password replaces the password, and a password clears it)", check: ruleWaiver},
-	{code: 1922, name: "one of a group", source: "RECORD_KINDS.md §2.4 (oracle sid or servicename); REFERENCE.md §7.1 (1922)", check: ruleOneOf},
+	{code: 1922, name: "one of a group", source: "RECORD_KINDS.md (ms_sql database or auto_discover_databases, http vhost or realm); REFERENCE.md §7.1 (1922)", check: ruleOneOf},
+	{code: 1922, name: "at least one of a group", source: "RECORD_KINDS.md §2.4 (oracle sid, servicename); Postman collection Qualys_v2.json creates with both [P PM]", check: ruleAnyOf},
 	{code: 1905, name: "choices fixed at create", source: "REFERENCE.md §3.4 (the windows domain type cannot change)", check: ruleFixedChoices},
 	{code: 1905, name: "login type and vault", source: "REFERENCE.md §3.5; contract rows 5 and 15", check: ruleLogin},
 }
@@ -366,6 +367,16 @@ func ruleOneOf(b *recordBuild) *apiError {
 			set = set || b.m[a] != ""
 		}
 		if !set {
+			return errAtLeastOne(g...)
+		}
+	}
+	return nil
+}
+
+// ruleAnyOf refuses a record left with no field of an any-of group.
+func ruleAnyOf(b *recordBuild) *apiError {
+	for _, g := range b.rt.anyOf {
+		if !slices.ContainsFunc(g, func(a string) bool { return b.m[a] != "" }) {
 			return errAtLeastOne(g...)
 		}
 	}

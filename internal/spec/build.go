@@ -622,6 +622,11 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 			l.ds.errorf(o.Pos, x.path, "set exactly one of %s (%d set)", strings.Join(g, ", "), n)
 		}
 	}
+	for _, g := range def.AnyOf {
+		if countSet(x.set, g) == 0 {
+			l.ds.errorf(o.Pos, x.path, "set at least one of %s", strings.Join(g, ", "))
+		}
+	}
 	for _, g := range def.Together {
 		if n := countSet(x.set, g); n > 0 && n < len(g) {
 			var missing, present []string

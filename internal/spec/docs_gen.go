@@ -132,6 +132,9 @@ func GenerateConfigReference() ([]byte, error) {
 		for _, g := range d.OneOf {
 			fmt.Fprintf(&b, "\nExactly one of %s.\n", codeList(g))
 		}
+		for _, g := range d.AnyOf {
+			fmt.Fprintf(&b, "\nAt least one of %s.\n", codeList(g))
+		}
 		for _, c := range d.RequiredWhen {
 			fmt.Fprintf(&b, "\n`%s: %s` needs %s.\n", c.Field, c.Value, codeList(c.Require))
 		}

@@ -141,6 +141,9 @@ type KindDef struct {
 	// which at most one may be set.
 	OneOf     [][]string
 	Exclusive [][]string
+	// AnyOf lists groups of field names of which at least one must be set (Oracle's sid and
+	// servicename: Qualys's own Postman collection creates with both, EVIDENCE.md fact 3).
+	AnyOf [][]string
 	// Together lists groups of fields set all together or not at all (a certificate and its key).
 	Together [][]string
 	// RequiredWhen lists fields that become required when another field has a given value.

@@ -84,8 +84,8 @@ var (
 var oracleFields = []FieldDef{
 	dbUnverified(dbUsername("Oracle account (or the vault account with a vault login).", false, 0)),
 	dbUnverified(dbPassword("Password of the Oracle account (at most 100 characters).", false, MaxPassword)),
-	dbUnverified(dbField("sid", TypeString, "Oracle SID of the instance; exactly one of sid and servicename.")),
-	dbUnverified(dbField("servicename", TypeString, "Oracle service name of the instance; exactly one of sid and servicename.")),
+	dbField("sid", TypeString, "Oracle SID of the instance; at least one of sid and servicename."),
+	dbField("servicename", TypeString, "Oracle service name of the instance; at least one of sid and servicename."),
 	dbUnverified(FieldDef{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535,
 		Doc: "Port of the listener. Omitted means \"All Ports\": Qualys allows one such record per host, and tries a port-specific record first."}),
 	{Name: "is_template", Element: "IS_TEMPLATE", Type: TypeBool, Immutable: true,
@@ -292,7 +292,7 @@ var databaseRecordKinds = []KindDef{
 	{Kind: KindOracle, Fields: oracleFields, LoginVaultTypes: allVaults,
 		Doc: "Oracle authentication record (/api/2.0/fo/auth/oracle/), VM and PC. Vault logins are supported; " +
 			"which vault types is not documented, so every type is accepted.",
-		OneOf: [][]string{{"sid", "servicename"}},
+		AnyOf: [][]string{{"sid", "servicename"}},
 		Unique: []UniqueRule{
 			{Fields: []string{"port"}, When: &FieldValue{Field: "port", Value: ""},
 				Reason: "Qualys allows one Oracle record with All Ports, that is without a port, per host"},
