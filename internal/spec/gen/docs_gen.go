@@ -135,7 +135,7 @@ func GenerateConfigReference() ([]byte, error) {
 			fmt.Fprintf(&b, "\nExactly one of %s.\n", spec.CodeList(g))
 		}
 		for _, g := range d.AnyOf {
-			fmt.Fprintf(&b, "\nAt least one of %s.\n", codeList(g))
+			fmt.Fprintf(&b, "\nAt least one of %s.\n", spec.CodeList(g))
 		}
 		for _, c := range d.RequiredWhen {
 			fmt.Fprintf(&b, "\n`%s: %s` needs %s.\n", c.Field, c.Value, spec.CodeList(c.Require))
