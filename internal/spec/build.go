@@ -225,6 +225,10 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 				l.unknownKey(f, path, k, allowed, "for "+kindName(def))
 				continue
 			}
+			if fd.Unsendable != "" {
+				l.ds.errorf(f.keyAt(p), p, "%s cannot be set: %s", fd.Name, fd.Unsendable)
+				continue
+			}
 			l.field(f, p, fd, val, o, x)
 		}
 	}

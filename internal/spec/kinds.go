@@ -58,6 +58,10 @@ type FieldDef struct {
 	Immutable bool
 	// Unverified marks parameter names the Qualys reference could not confirm.
 	Unverified bool
+	// Unsendable is non-empty for a field qsync reads but will not send, and says why (no source
+	// documents how): a configuration setting it is refused at validate, so a change apply
+	// cannot make is never planned; export leaves it out (omitted means unmanaged).
+	Unsendable string
 	// ResendOnUpdate marks a field Qualys wants on every update of the object, changed or not
 	// (CA PAM's ssl_verify): an update sends its desired value (or Default) with the changes.
 	ResendOnUpdate bool
@@ -294,8 +298,8 @@ func unixFields(extra ...FieldDef) []FieldDef {
 			Doc: "Account used to log in (or the vault account with a vault login)."},
 		password("Password of the account (at most 100 ASCII characters)."),
 		{Name: "port", Element: "PORT", Type: TypeInt, Min: 1, Max: 65535, Doc: "Custom port for compliance scans."},
-		{Name: "ports", Element: "PORT", Type: TypeList, Unverified: true,
-			Doc: "Several custom ports (listed as PORT \"22, 23\"); excludes port. Qualys lists a single port as port."},
+		{Name: "ports", Element: "PORT", Type: TypeList, Unverified: true, Unsendable: unixPortsUnsendable,
+			Doc: "Several custom ports, as Qualys lists them (PORT \"22, 23\"); read only. Qualys lists a single port as port."},
 		{Name: "cleartext_password", Element: "CLEARTEXT_PASSWORD", Type: TypeBool, Default: "false", Basic: true,
 			Doc: "Allow sending the password in clear text."},
 		{Name: "use_agentless_tracking", Element: "USE_AGENTLESS_TRACKING", Type: TypeBool, Default: "false",
@@ -306,6 +310,11 @@ func unixFields(extra ...FieldDef) []FieldDef {
 	f = append(f, extra...)
 	return append(f, networkID)
 }
+
+// unixPortsUnsendable is why qsync does not send several unix ports: the Doc Center list shows
+// PORT "22, 23", but the documented input is port, one integer, and no source shows how to send
+// several (EVIDENCE.md fact 4).
+const unixPortsUnsendable = "no Qualys source documents how to send several ports (the documented parameter is port, one port; the Doc Center list shows PORT \"22, 23\"): set port, or leave ports out to keep the live ports unmanaged"
 
 // plainUnixFields are unix's fields plus skip_password, which stands in for the password.
 func plainUnixFields() []FieldDef {

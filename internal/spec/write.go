@@ -118,6 +118,9 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 	}
 	for i := range def.Fields {
 		f := &def.Fields[i]
+		if f.Unsendable != "" {
+			continue // read only: left out, so unmanaged
+		}
 		if f.Type == TypeItems {
 			if items, ok := o.Items[f.Name]; ok {
 				addKey(m, f.Name, writeItems(o, f, items, opts))

@@ -270,10 +270,14 @@ func yes(b bool) string {
 }
 
 func unverifiedNote(f spec.FieldDef) string {
+	note := ""
 	if f.Unverified {
-		return " *(Unverified.)*"
+		note = " *(Unverified.)*"
 	}
-	return ""
+	if f.Unsendable != "" {
+		note += " *Read only: " + f.Unsendable + ".*"
+	}
+	return note
 }
 
 // orList formats items as code joined by commas and a final "or": `a`, `b` or `c`.
