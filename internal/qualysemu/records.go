@@ -276,7 +276,7 @@ func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
 		return c.errorResp(e)
 	}
 	set := storedIPs(m["ips"])
-	if e := s.checkIPs(rt, "ips", map[int64]*netipx.IPSet{0: set}); e != nil {
+	if e := s.checkIPs(c, rt, "ips", map[int64]*netipx.IPSet{0: set}); e != nil {
 		return c.errorResp(e)
 	}
 	if e := s.checkUnique(rt, map[int64]map[string]string{0: m}); e != nil {
@@ -390,12 +390,17 @@ func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
 		if !c.p.has("ips") {
 			name = "add_ips"
 		}
-		if e := s.checkIPs(rt, name, sets); e != nil {
+		if e := s.checkIPs(c, rt, name, sets); e != nil {
 			return c.errorResp(e)
 		}
 	}
 	if e := s.checkUnique(rt, updated); e != nil {
 		return c.errorResp(e)
+	}
+	if len(missing) == 0 && unchanged(found, updated, entries) {
+		resp := nothingToChangeAnswer(c, tokens)
+		resp.write = true
+		return resp
 	}
 	prev := s.beginWrite()
 	now := s.cfg.Now()
@@ -460,12 +465,12 @@ func (s *Server) checkTitle(rt *recordType, title string, skip map[int64]map[str
 // checkIPs enforces IP exclusivity within rt's group: the new IP sets (by
 // record ID; 0 for a record being created) must not overlap any other
 // record of the group, nor each other (contract row 7). Caller holds s.mu.
-func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.IPSet) *apiError {
+func (s *Server) checkIPs(c *reqCtx, rt *recordType, param string, sets map[int64]*netipx.IPSet) *apiError {
 	group := rt.ipGroup
 	if group == "" || (rt.ipsShareable && s.cfg.WindowsIPsShared) {
 		return nil
 	}
-	conflict := func(a, b *netipx.IPSet, other int64) *apiError {
+	conflict := func(a, b *netipx.IPSet, other *Record) *apiError {
 		var sb netipx.IPSetBuilder
 		sb.AddSet(a)
 		sb.Intersect(b)
@@ -474,7 +479,7 @@ func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.I
 		if rs := both.Ranges(); len(rs) > 0 {
 			first = rangeString(rs[0])
 		}
-		return errInvalid(param, first, fmt.Sprintf("already in record %d", other))
+		return s.ipConflict(c, param, first, other)
 	}
 	var hit *Record
 	var hitSet *netipx.IPSet
@@ -495,7 +500,7 @@ func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.I
 		}
 	}
 	if hit != nil {
-		return conflict(hitSet, s.recordIPs(hit), hit.ID)
+		return conflict(hitSet, s.recordIPs(hit), hit)
 	}
 	ids := make([]int64, 0, len(sets))
 	for id := range sets {
@@ -508,7 +513,7 @@ func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.I
 				a, b = b, a
 			}
 			if sets[a].Overlaps(sets[b]) {
-				return conflict(sets[b], sets[a], a)
+				return conflict(sets[b], sets[a], s.st.records[a])
 			}
 		}
 	}

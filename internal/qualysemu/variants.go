@@ -29,6 +29,15 @@ var variantDocs = map[string]string{
 	// list-booleans-words: every record list writes booleans true/false and a LOGIN_TYPE, like the
 	// MySQL sample, also for unix and windows (whose best evidence is 1/0, unix without LOGIN_TYPE).
 	variantListWords: "every record list writes booleans true/false and LOGIN_TYPE (the MySQL sample's shape), unix and windows too",
+	// nothing-to-change-simple: an update that changes nothing answers a SIMPLE_RETURN (HTTP 200,
+	// no CODE) whose TEXT says "nothing to change", instead of a BATCH_RETURN (answers_evidence.go).
+	variantNothingSimple: "an update that changes nothing answers SIMPLE_RETURN (200, no CODE) with TEXT \"... nothing to change\"",
+	// nothing-to-change-coded: the same answer as an error, HTTP 400 with CODE 1905 and a TEXT
+	// ending "(nothing to change)": a client must go by the text, as Qualys's own plugin does.
+	variantNothingCoded: "an update that changes nothing answers HTTP 400, CODE 1905, TEXT \"... (nothing to change)\"",
+	// ip-conflict-1920: an IP used by another record of the group answers HTTP 409, CODE 1920,
+	// lines "IP : <ip> is used by <title>" (code run against live answers), instead of 400/1905.
+	variantIPs1920: "an IP conflict answers HTTP 409, CODE 1920, \"IP : <ip> is used by <title>\" instead of 400/1905",
 	// doc-center-unix: unix records are listed like Qualys's Doc Center sample "List Unix Record
 	// with root delegations, private-key certificates": PORT "22, 23", ROOT_TOOL_INFO_LIST and
 	// PRIVATE_KEY_CERTIFICATE_LIST, and no LOGIN_TYPE.

@@ -338,8 +338,13 @@ var windowsFields = []FieldDef{
 	{Name: "windows_ad_domain", Element: "WINDOWS_AD_DOMAIN", Type: TypeString, Immutable: true,
 		Doc: "Active Directory domain (FQDN); cannot be combined with windows_domain."},
 	{Name: "ntlm", Element: "NTLM", Type: TypeBool, Default: "false", Doc: "Allow NTLMv1."},
-	{Name: "ntlmv2", Element: "NTLMV2", Type: TypeBool, Default: "false", Doc: "Allow NTLMv2."},
-	{Name: "kerberos", Element: "KERBEROS", Type: TypeBool, Default: "false", Doc: "Allow Kerberos."},
+	// ntlmv2 and kerberos have no Default: the value they have when never set is unknown (a
+	// secondary source says "default: enabled", S C3; EVIDENCE.md fact 5), so a configured value
+	// Qualys does not report is sent, and export writes a live value, false included.
+	{Name: "ntlmv2", Element: "NTLMV2", Type: TypeBool,
+		Doc: "Allow NTLMv2. Its value when never set is unknown (a secondary source says enabled): set it to manage it."},
+	{Name: "kerberos", Element: "KERBEROS", Type: TypeBool,
+		Doc: "Allow Kerberos. Its value when never set is unknown (a secondary source says enabled): set it to manage it."},
 	{Name: "require_smb_signing", Element: "REQUIRE_SMB_SIGNING", Type: TypeBool, Default: "false", Doc: "Require SMB signing."},
 	{Name: "minimum_smb_version", Element: "MINIMUM_SMB_VERSION", Type: TypeEnum,
 		Enum: []string{"1", "2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"}, Doc: "Lowest SMB version to use."},
