@@ -38,7 +38,7 @@ const VaultUsername = "username"
 
 // unixPrivateKeys and unixRootTools are the unix record's structured lists, from the Qualys samples
 // "Unix Authentication API samples/" (RECORD_KINDS.md §2.7).
-var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTIFICATE_LIST", Item: "PRIVATE_KEY_CERTIFICATE",
+var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTIFICATE_LIST", Item: "PRIVATE_KEY_CERTIFICATE", ElementSource: "P DC list",
 	Type: TypeItems, Doc: "Private keys (with optional certificates) the scanner logs in with. Omitted: the live keys are left alone.",
 	SubFields: []FieldDef{
 		{Name: "type", Element: "PRIVATE_KEY", Type: TypeEnum, Enum: []string{"rsa", "dsa", "ecdsa", "ed25519"}, Basic: true,
@@ -53,7 +53,7 @@ var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTI
 			Doc: "The certificate (write-only: Qualys lists only its type); needs certificate_type."},
 	}}
 
-var unixRootTools = FieldDef{Name: "root_tools", Element: "ROOT_TOOL_INFO_LIST", Item: "ROOT_TOOL_INFO",
+var unixRootTools = FieldDef{Name: "root_tools", Element: "ROOT_TOOL_INFO_LIST", Item: "ROOT_TOOL_INFO", ElementSource: "P DC list",
 	Type: TypeItems, Ordered: true, Doc: "Root delegation tools, tried in order. Omitted: the live tools are left alone.",
 	SubFields: []FieldDef{
 		{Name: "tool", Element: "ROOT_TOOL", Type: TypeEnum, Required: true, Enum: rootToolColumn(0), Listed: rootToolColumn(1), Unverified: true,

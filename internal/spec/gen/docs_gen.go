@@ -90,8 +90,11 @@ func GenerateConfigReference() ([]byte, error) {
 	b.WriteString("update restores it); *unmanaged* means qsync neither sends nor compares the field, so a setting\n")
 	b.WriteString("made in Qualys stays as it is. *Basic login only* fields are ignored with a vault\n")
 	b.WriteString("login. *Immutable* fields cannot change in place: changing one replaces the object (delete, then\n")
-	b.WriteString("create), which `protect: true` refuses. *Unverified* marks parameter names the public Qualys\n")
-	b.WriteString("documentation does not confirm.\n")
+	b.WriteString("create), which `protect: true` refuses. *Unverified* marks parameter names whose best public\n")
+	b.WriteString("source is secondary or none (no Qualys material and no code run against live answers confirms\n")
+	b.WriteString("them, `shared/qualys-api/EVIDENCE.md`); `qsync validate` and `qsync plan` name those a\n")
+	b.WriteString("configuration uses. The evidence behind each list element name is in\n")
+	b.WriteString("[inferred-elements.md](inferred-elements.md).\n")
 
 	b.WriteString("\n## Records\n")
 	for _, d := range spec.RecordKinds() {
