@@ -39,6 +39,9 @@ type Options struct {
 	Adopt bool
 	// Force overwrites files that exist in Dir.
 	Force bool
+	// SchemaURL is the schema each file's yaml-language-server modeline names: the one of the
+	// exporting qsync version (spec.SchemaURL); "" means spec.SchemaID (main's).
+	SchemaURL string
 }
 
 // SecretsExample is the file export writes next to the YAML, listing the secret variables to fill in.
@@ -253,7 +256,11 @@ func (opts *Options) layout(objs []*spec.Object) []file {
 // render writes one file: a header, then the objects, each under a comment naming its owner
 // (unmanaged holds the objects that carry no ownership marker in Qualys).
 func (opts *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool, names *spec.EnvNames) error {
-	fmt.Fprintf(w, "# yaml-language-server: $schema=%s\n", spec.SchemaID) // editors fetch the schema
+	schemaURL := opts.SchemaURL
+	if schemaURL == "" {
+		schemaURL = spec.SchemaID
+	}
+	fmt.Fprintf(w, "# yaml-language-server: $schema=%s\n", schemaURL) // editors fetch the schema
 	fmt.Fprintf(w, "# Exported from Qualys by qsync export for owner %s.\n", opts.Owner)
 	fmt.Fprintf(w, "# Qualys never returns secrets: each one is an {env: NAME} reference (see %s).\n", SecretsExample)
 	doc := &spec.Document{Objects: f.objs}

@@ -59,6 +59,7 @@ var recordRules = []recordRule{
 	{code: 0, name: "password waiver", source: "REFERENCE.md §3.3 (unix skip_password replaces the password, and a password clears it)", check: ruleWaiver},
 	{code: 1922, name: "one of a group", source: "RECORD_KINDS.md (ms_sql database or auto_discover_databases, http vhost or realm); REFERENCE.md §7.1 (1922)", check: ruleOneOf},
 	{code: 1922, name: "at least one of a group", source: "RECORD_KINDS.md §2.4 (oracle sid, servicename); Postman collection Qualys_v2.json creates with both [P PM]", check: ruleAnyOf},
+	{code: 1904, name: "mutually exclusive parameters held", source: "REFERENCE.md §3.1-§3.4 (the exclusive pairs): one side sent while the record keeps the other", check: ruleExclusiveHeld},
 	{code: 1905, name: "choices fixed at create", source: "REFERENCE.md §3.4 (the windows domain type cannot change)", check: ruleFixedChoices},
 	{code: 1905, name: "login type and vault", source: "REFERENCE.md §3.5; contract rows 5 and 15", check: ruleLogin},
 }
@@ -174,10 +175,7 @@ func (b *recordBuild) keyOnly() bool {
 
 func ruleExclusive(b *recordBuild) *apiError {
 	for _, pair := range b.rt.exclusivePairs() {
-		if b.p.has(pair.a) && b.p.has(pair.b) {
-			if pair.whenTrue && b.p.get(pair.b) != "1" {
-				continue
-			}
+		if pair.sentBoth(b.p) {
 			return errExclusive(pair.a, pair.b)
 		}
 	}
@@ -378,6 +376,17 @@ func ruleAnyOf(b *recordBuild) *apiError {
 	for _, g := range b.rt.anyOf {
 		if !slices.ContainsFunc(g, func(a string) bool { return b.m[a] != "" }) {
 			return errAtLeastOne(g...)
+		}
+	}
+	return nil
+}
+
+// ruleExclusiveHeld refuses an update that sends one side of the type's exclusive pair while the
+// record keeps the other.
+func ruleExclusiveHeld(b *recordBuild) *apiError {
+	for _, pair := range b.rt.exclusive {
+		if pair.holdsBoth(b.m) {
+			return errExclusive(pair.a, pair.b)
 		}
 	}
 	return nil
