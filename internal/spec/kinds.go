@@ -392,9 +392,17 @@ var windowsFields = []FieldDef{
 	networkID,
 }
 
-// allVaults lists the vault type slugs usable by unix and windows logins.
-var allVaults = []string{"arcon_pam", "azure_key", "beyondtrust", "ca_access_control", "ca_pam",
-	"cyberark_aim", "cyberark_pim", "hashicorp", "hitachi_id_pam", "lieberman", "quest", "thycotic", "wallix"}
+// allVaults lists the vault type slugs of the vaultKinds table, in its order: the vault types
+// usable by unix and windows logins (and by kinds whose documentation does not narrow them).
+var allVaults = vaultSlugs()
+
+func vaultSlugs() []string {
+	out := make([]string, len(vaultKinds))
+	for i := range vaultKinds {
+		out[i] = vaultKinds[i].Type
+	}
+	return out
+}
 
 // recordKinds is every record kind's table: the seed kinds here, databases in
 // kinds_databases.go, network devices, middleware and infrastructure in kinds_infra.go.
