@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -53,8 +54,22 @@ func TestConformance(t *testing.T) {
 	for _, vs := range variants {
 		t.Run("variants="+strings.Join(vs, "+"), func(t *testing.T) {
 			gaps, res := run(t, set, pl, desired, vs)
+			byGroup := map[string][]Gap{}
 			for _, g := range gaps {
-				t.Error(g)
+				byGroup[g.Group] = append(byGroup[g.Group], g)
+			}
+			groups := slices.Sorted(maps.Keys(set.Exercised))
+			for g := range byGroup {
+				if !slices.Contains(groups, g) {
+					groups = append(groups, g)
+				}
+			}
+			for _, group := range groups {
+				t.Run(group, func(t *testing.T) {
+					for _, g := range byGroup[group] {
+						t.Error(g)
+					}
+				})
 			}
 			if res != nil {
 				t.Logf("%d object(s) applied in %d write call(s)", res.Applied, res.Calls)
