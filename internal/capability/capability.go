@@ -36,8 +36,8 @@ type Set struct {
 	// Exercised maps each group ("unix/cisco", "vault/hashicorp") to the parameters and values
 	// its objects send ("target_type=A10", "login vault/ca_pam", "password"), sorted.
 	Exercised map[string][]string
-	// Skipped maps each group to the fields qsync reads but does not send, with the reason
-	// (FieldDef.Unsendable, KindDef.Unwritable, KindDef.Opaque).
+	// Skipped maps each group to what qsync reads but does not send, with the reason
+	// (FieldDef.Unsendable, KindDef.Unwritable, KindDef.Opaque, KindDef.OpaqueLoginTypes).
 	Skipped map[string][]string
 }
 
@@ -99,6 +99,9 @@ func Build() (*Set, error) {
 		if d.Opaque != "" {
 			b.skip(g, "(every setting): "+d.Opaque)
 			continue
+		}
+		for _, lt := range sortedKeys(d.OpaqueLoginTypes) {
+			b.skip(g, "login_type "+lt+": "+d.OpaqueLoginTypes[lt])
 		}
 		for i := range casesOf(&d, true) {
 			obj := map[string]any{"type": string(d.Kind), "title": fmt.Sprintf("cap %s %d", g, i),
