@@ -385,7 +385,7 @@ func ruleAnyOf(b *recordBuild) *apiError {
 // record keeps the other.
 func ruleExclusiveHeld(b *recordBuild) *apiError {
 	for _, pair := range b.rt.exclusive {
-		if pair.holdsBoth(b.m) {
+		if (b.p.has(pair.a) || b.p.has(pair.b)) && pair.holdsBoth(b.m) {
 			return errExclusive(pair.a, pair.b)
 		}
 	}
