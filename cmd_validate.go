@@ -34,6 +34,9 @@ func (c *ValidateCmd) Run(env *Env) error {
 	if c.Format == "text" {
 		fmt.Fprintf(env.Stdout, "%d file(s) valid: %s.\n", len(doc.Files), summarize(doc))
 	}
+	if note := spec.UnverifiedNote(doc); note != "" {
+		fmt.Fprintln(env.Stderr, note)
+	}
 	return nil
 }
 
