@@ -6,6 +6,7 @@ import (
 	"github.com/qsync/qsync/internal/export"
 	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/spec"
+	qversion "github.com/qsync/qsync/internal/version"
 )
 
 // ExportCmd writes the live Qualys estate as qsync configuration, so an existing subscription can be
@@ -21,7 +22,8 @@ type ExportCmd struct {
 
 // Run reads Qualys and writes the configuration files.
 func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
-	opts := export.Options{Dir: c.Dir, SplitBy: c.SplitBy, Owner: c.Owner, Adopt: c.Adopt, Force: c.Force}
+	opts := export.Options{Dir: c.Dir, SplitBy: c.SplitBy, Owner: c.Owner, Adopt: c.Adopt, Force: c.Force,
+		SchemaURL: spec.SchemaURL(qversion.Current(version).SchemaRef()), Redact: env.redactBytes}
 	for _, k := range c.Kinds {
 		opts.Kinds = append(opts.Kinds, spec.Kind(k))
 	}

@@ -49,11 +49,17 @@ func summarize(doc *spec.Document) string {
 	return strings.Join(parts, ", ")
 }
 
-// SchemaCmd prints the JSON Schema.
-type SchemaCmd struct{}
+// SchemaCmd prints the JSON Schema of configuration files, or of the plan JSON.
+type SchemaCmd struct {
+	Plan bool `help:"Print the JSON Schema of the plan JSON instead (plan --format json, plan files; docs/plan-json.md)."`
+}
 
 // Run prints the embedded schema.
 func (c *SchemaCmd) Run(env *Env) error {
-	_, err := env.Stdout.Write(schema.JSON)
+	doc := schema.JSON
+	if c.Plan {
+		doc = schema.PlanJSON
+	}
+	_, err := env.Stdout.Write(doc)
 	return err
 }

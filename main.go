@@ -16,6 +16,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/qsync/qsync/internal/export"
+	"github.com/qsync/qsync/internal/redact"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -55,16 +56,22 @@ type CLI struct {
 	Apply    ApplyCmd    `cmd:"" help:"Change Qualys to match the configuration (or a saved plan), then verify by planning again."`
 	Export   ExportCmd   `cmd:"" help:"Write the live Qualys records and vaults as qsync YAML, to bring an existing subscription under management."`
 	Doctor   DoctorCmd   `cmd:"" help:"Report, read-only, what a Qualys subscription looks like to qsync: credentials, limits, objects, what could not be read, and the wire-contract facts confirmed or contradicted."`
-	Schema   SchemaCmd   `cmd:"" help:"Print the JSON Schema of qsync configuration files."`
+	Schema   SchemaCmd   `cmd:"" help:"Print the JSON Schema of qsync configuration files (or, with --plan, of the plan JSON)."`
 	Emulator EmulatorCmd `cmd:"" help:"Serve a local, stateful emulation of the Qualys authentication record and vault API."`
 	Version  VersionCmd  `cmd:"" help:"Print qsync's version."`
 }
 
-// Env is what commands receive besides their flags: the process's streams.
+// Env is what commands receive besides their flags: the process's streams. run passes Stdout
+// and Stderr through one redactor (see redacting), which every file and pull request body qsync
+// writes goes through as well.
 type Env struct {
 	Stdout, Stderr io.Writer
 	Stdin          *os.File
 	Getenv         func(string) string
+	// Trace receives the debug HTTP trace; nil means Stderr (see traceWriter).
+	Trace io.Writer
+
+	redactor *redact.Redactor
 }
 
 func main() {
@@ -73,6 +80,8 @@ func main() {
 
 // run parses args, runs the command and returns the process exit code.
 func run(args []string, env *Env) int {
+	env, flush := env.redacting()
+	defer flush()
 	var cli CLI
 	parser, err := kong.New(&cli,
 		kong.Name("qsync"),

@@ -24,12 +24,13 @@ type PlanFlags struct {
 
 // flags are the choices that change what a plan does.
 func (f PlanFlags) flags() plan.Flags {
-	return plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets, AllowReplace: f.AllowReplace, Targets: f.Targets, SecretsUnchecked: f.NoSecrets}
+	return plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets, AllowReplace: f.AllowReplace, Targets: f.Targets,
+		SecretsUnchecked: f.NoSecrets, SecretsOnly: f.SecretsOnly}
 }
 
 // pipeline is the pipeline in the process's environment, printing diagnostics on stderr.
 func (f PlanFlags) pipeline(env *Env) *pipeline.Pipeline {
-	return &pipeline.Pipeline{Getenv: env.Getenv, Stderr: env.Stderr, DiagnosticsFormat: f.DiagnosticsFormat}
+	return &pipeline.Pipeline{Getenv: env.Getenv, Stderr: env.Stderr, DiagnosticsFormat: f.DiagnosticsFormat, Resolve: env.resolve}
 }
 
 // runPlan loads the configuration, connects to Qualys, reads it and builds the plan.
@@ -39,6 +40,7 @@ func runPlan(ctx context.Context, g *Globals, env *Env, paths []string, f PlanFl
 	if err != nil {
 		return nil, err
 	}
+	env.learnSecrets(desired)
 	c, err := g.client(env)
 	if err != nil {
 		return nil, err

@@ -4,15 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"strings"
 
 	"github.com/qsync/qsync/internal/spec"
 )
 
 // FormatVersion is the version of the JSON plan format written by Save (the json renderer and plan
 // files, see internal/planfile).
-const FormatVersion = 2
+const FormatVersion = 3
 
 // Action is what a Change does to one object.
 type Action string
@@ -85,6 +83,10 @@ type Options struct {
 	// RateRemaining is the number of API calls left in the current rate window per endpoint
 	// (X-RateLimit-Remaining), shown next to the calls a plan needs; zero means unknown.
 	RateRemaining int
+	// OutOfScope holds the live objects this owner manages that a scoped plan leaves alone (see
+	// internal/pipeline, which removes their markers so that Build never changes them): messages
+	// about them say so instead of calling them unmanaged.
+	OutOfScope map[spec.Key]bool
 	// VerifyReads is the number of read calls the verification after apply makes (it reads the
 	// live estate again, as the plan did: the caller counts the plan's read); zero means unknown.
 	// It is counted with the plan's writes against RateRemaining.
@@ -115,6 +117,9 @@ type Plan struct {
 	Changes []Change `json:"changes"`
 	// Steps are the API calls apply makes, in order.
 	Steps []Step `json:"steps"`
+	// Handovers pair every step that releases a title, IPs or a rule slot with the step of this
+	// plan that takes it (see Handover), sorted by release step, then take step.
+	Handovers []Handover `json:"handovers,omitempty"`
 	// Unmanaged lists live objects that carry no marker of this owner and are left alone.
 	Unmanaged []spec.Key `json:"unmanaged,omitempty"`
 	// Opaque gives the reason of every unmanaged live object qsync cannot represent (see
@@ -157,16 +162,9 @@ type Flags struct {
 	// secret drift was not checked (the pipeline passes no SecretKey; Build does not read it).
 	SecretsUnchecked bool `json:"secrets_unchecked,omitempty"`
 	AllowReplace     bool `json:"allow_replace,omitempty"`
-}
-
-// ScopeLine is the line every rendering of a plan scoped with --only starts with ("" for a
-// full plan): "scoped to unix/linux-*, vault/pam: ...".
-func (p *Plan) ScopeLine() string {
-	if len(p.Flags.Targets) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("scoped to %s (--only): a partial plan; no other object is changed or deleted, and the configuration is not fully applied until a plan without --only is empty",
-		strings.Join(p.Flags.Targets, ", "))
+	// SecretsOnly is --secrets-only: the plan covers only the objects whose sole changes are
+	// secrets, recorded as exact Targets (see internal/pipeline; Build does not read it).
+	SecretsOnly bool `json:"secrets_only,omitempty"`
 }
 
 // WithFlags returns o with the planning choices of f (the one mapping of Flags to Options, so

@@ -225,6 +225,7 @@ func renderText(w io.Writer, p *Plan, opts RenderOptions) error {
 		}
 		fmt.Fprintln(bw, "    }")
 	}
+	writeHandoversText(bw, p, c)
 	if len(p.Unmanaged) > 0 {
 		fmt.Fprintf(bw, "\nUnmanaged (no %q ownership marker; left alone):\n", p.Owner)
 		opaque := p.opaqueReasons()
@@ -287,6 +288,9 @@ func endpointRank(ep string) int {
 
 // summaryLine is the last line of a text plan.
 func summaryLine(p *Plan) string {
+	if p.Scoped() {
+		return scopedSummaryLine(p)
+	}
 	if p.Empty() && len(p.Refused) > 0 {
 		return fmt.Sprintf("No changes planned, but %d change%s refused: Qualys does not match the configuration.", len(p.Refused), pluralVerb(len(p.Refused)))
 	}

@@ -3,6 +3,9 @@ package plan
 import (
 	"maps"
 	"slices"
+	"sort"
+
+	"go4.org/netipx"
 
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -33,9 +36,12 @@ const (
 // proto is a step being planned, with the facts its ordering depends on.
 type proto struct {
 	step    Step
+	it      *item // the object the call changes
 	group   orderGroup
 	batch   bool
 	index   int
+	id      int  // step ID, set by number
+	release bool // the phase-2 call split off a record update (see release)
 	deps    map[*proto]bool
 	frees   []spec.Key // titles this call frees
 	takes   []spec.Key // titles this call needs free
@@ -70,12 +76,13 @@ func keySort(k spec.Key) string {
 // exclusivity group the IPs records create or add.
 type demand struct {
 	titles map[spec.Key]*item
-	ips    map[string]spec.IPSet
+	ips    map[string][]netipx.IPRange // sorted, disjoint
 }
 
 // demand collects the titles and IPs the plan's creates, replacements and updates take.
 func (b *builder) demand() demand {
-	dm := demand{titles: map[spec.Key]*item{}, ips: map[string]spec.IPSet{}}
+	dm := demand{titles: map[spec.Key]*item{}, ips: map[string][]netipx.IPRange{}}
+	sets := map[string]*netipx.IPSetBuilder{} // one builder per group: a union per item is quadratic
 	for _, it := range b.items {
 		if it.d == nil || it.action == "" {
 			continue
@@ -85,12 +92,22 @@ func (b *builder) demand() demand {
 			dm.titles[it.d.Key()] = it
 		}
 		if g := it.releaseGroup(); g != "" && it.d.Kind.IsRecord() {
+			taken := it.added
 			if creates {
-				dm.ips[g] = dm.ips[g].Union(it.d.IPs)
-			} else {
-				dm.ips[g] = dm.ips[g].Union(it.added)
+				taken = it.d.IPs
 			}
+			if taken.Set() == nil {
+				continue
+			}
+			if sets[g] == nil {
+				sets[g] = &netipx.IPSetBuilder{}
+			}
+			sets[g].AddSet(taken.Set())
 		}
+	}
+	for g, sb := range sets {
+		set, _ := spec.IPSetFromBuilder(sb) // cannot fail: only valid sets were added
+		dm.ips[g] = set.Ranges()
 	}
 	return dm
 }
@@ -118,7 +135,19 @@ func (it *item) releaseGroup() string {
 
 // needsIPs reports whether a create or update of exclusivity group g takes one of ips.
 func (dm demand) needsIPs(g string, ips spec.IPSet) bool {
-	return g != "" && !ips.Intersect(dm.ips[g]).IsZero()
+	if g == "" {
+		return false
+	}
+	need := dm.ips[g]
+	for _, r := range ips.Ranges() {
+		// The first range needed that does not end before r starts is the only one that can
+		// overlap r (the ranges are sorted and disjoint).
+		i := sort.Search(len(need), func(i int) bool { return !need[i].To().Less(r.From()) })
+		if i < len(need) && need[i].Overlaps(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // stepPlanner cuts the items into calls, one method per action.
@@ -139,9 +168,10 @@ func (sp *stepPlanner) add(p *proto) *proto {
 // at a time) and the remaining record updates; record deletes; vault deletes. Record updates with identical parameters, secret
 // references and vault reference in one phase are batched into one call; all record deletes of
 // one kind in one phase are one call.
-func (b *builder) planSteps() ([]Step, error) {
+func (b *builder) planSteps() ([]Step, []Handover, error) {
 	sp := &stepPlanner{need: b.demand()}
 	for _, it := range b.items {
+		n := len(sp.protos)
 		switch {
 		case it.action == "":
 		case it.action == ActionDelete && it.l.Kind == spec.KindVault:
@@ -159,15 +189,23 @@ func (b *builder) planSteps() ([]Step, error) {
 		default:
 			sp.recordUpdate(it)
 		}
+		for _, p := range sp.protos[n:] {
+			p.it = it
+		}
 	}
+	edges := pairHandovers(sp.protos)
 	protos := batch(sp.protos)
 	if err := link(protos); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := chainReplacements(protos); err != nil {
-		return nil, err
+	if err := chainHandovers(protos, edges); err != nil {
+		return nil, nil, err
 	}
-	return order(protos)
+	steps, err := order(protos)
+	if err != nil {
+		return nil, nil, err
+	}
+	return steps, handovers(edges), nil
 }
 
 // deleteProto is the call deleting live object l.
@@ -272,7 +310,7 @@ func (sp *stepPlanner) recordUpdate(it *item) {
 func (sp *stepPlanner) release(it *item, s updateSplit) {
 	d, l := it.d, it.l
 	p := sp.add(&proto{step: Step{Phase: PhaseRelease, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
-		IDs: []int64{l.ID}, Params: map[string]string{}}, group: groupUpdate, batch: true, exgroup: it.releaseGroup()})
+		IDs: []int64{l.ID}, Params: map[string]string{}}, group: groupUpdate, batch: true, exgroup: it.releaseGroup(), release: true})
 	if s.releaseIPs {
 		p.step.Params["remove_ips"] = it.removed.String()
 		p.removes = it.removed
@@ -296,6 +334,9 @@ func (sp *stepPlanner) recordUpdateRest(it *item, s updateSplit) {
 		p.frees, p.takes = []spec.Key{l.Key()}, []spec.Key{d.Key()}
 	}
 	ipParams(params, it, s.releaseIPs)
+	if !s.releaseIPs {
+		p.removes = it.removed
+	}
 }
 
 // ipParams adds the IP parameters of a phase-3 record update: the IPs it adds, and those it

@@ -4,14 +4,22 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // SchemaID is the $id of the generated JSON Schema: the URL of schema/qsync.schema.json on main,
 // which editors fetch (export writes it in each file's yaml-language-server modeline). The schema of
 // a given qsync build is "qsync schema" (docs/configuration.md "Editors").
 const SchemaID = "https://raw.githubusercontent.com/qsync/qsync/main/schema/qsync.schema.json"
+
+// SchemaURL returns the URL of schema/qsync.schema.json as of the git ref (a release tag or a
+// commit; see version.Info.SchemaRef): the schema of the qsync that wrote a file.
+func SchemaURL(ref string) string {
+	return strings.Replace(SchemaID, "/main/", "/"+ref+"/", 1)
+}
 
 // EnvNamePattern is the syntax of an environment variable named by a secret reference.
 const EnvNamePattern = `^[A-Za-z_][A-Za-z0-9_]*$`
@@ -276,7 +284,7 @@ func fieldSchema(f *FieldDef) obj {
 		if f.Pattern != "" {
 			s["pattern"] = f.Pattern
 		} else if len(f.Schemes) > 0 {
-			s["pattern"] = "^(?i:" + strings.Join(f.Schemes, "|") + ")://"
+			s["pattern"] = schemePattern(f.Schemes)
 		}
 		if f.OmittedDefault() != "" {
 			s["default"] = f.Default
@@ -312,4 +320,25 @@ func loginSchema(d *KindDef) obj {
 		"required":             []string{"vault"},
 		"properties":           props,
 	}
+}
+
+// schemePattern is the JSON Schema pattern of a URL whose scheme is one of schemes, in any case.
+// JSON Schema patterns are ECMA-262 regular expressions (what ajv and yaml-language-server
+// compile), which have no inline flags such as Go's (?i:...): each letter becomes a class of its
+// two cases instead ("http" matches "^(?:[hH][tT][tT][pP])://").
+func schemePattern(schemes []string) string {
+	alts := make([]string, len(schemes))
+	for i, sc := range schemes {
+		var b strings.Builder
+		for _, r := range sc {
+			lo, up := unicode.ToLower(r), unicode.ToUpper(r)
+			if lo == up {
+				b.WriteString(regexp.QuoteMeta(string(r)))
+				continue
+			}
+			b.WriteString("[" + string(lo) + string(up) + "]")
+		}
+		alts[i] = b.String()
+	}
+	return "^(?:" + strings.Join(alts, "|") + ")://"
 }

@@ -536,8 +536,13 @@ func (c *converter) mapping(n *yaml.Node, m map[string]any, keys int, merged boo
 
 func (c *converter) scalar(n *yaml.Node, tag string, pos Pos) any {
 	switch tag {
-	case "!!str", "!!timestamp", "!!binary":
+	case "!!str", "!!timestamp":
 		return n.Value
+	case "!!binary":
+		// The value is base64 of bytes, not text: taking the base64 as the text would send it as
+		// written (a password that is not the one meant). Secrets are references anyway.
+		c.ds.errorf(pos, c.pathString(), "a !!binary value is base64-encoded bytes, which qsync does not decode: write the value as a plain string")
+		return nil
 	case "!!null":
 		return nil
 	case "!!bool":
