@@ -103,7 +103,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	if !ok {
 		return
 	}
-	o := &Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: map[string]Pos{}, SourceIdx: idx,
+	o := &Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: make(map[string]Pos, len(m)), SourceIdx: idx,
 		Attrs: map[string]string{}}
 	x := &objExtra{file: f, path: path, set: map[string]bool{}}
 	l.extra[o] = x
