@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/qsync/qsync/internal/safeio"
 )
 
 // Artifact file names: the saved plan, its markdown, and what Stamp records about them.
@@ -84,7 +86,7 @@ func Stamp(e Env, config, planPath string) (Meta, error) {
 		return Meta{}, fmt.Errorf("stamp the plan: %w", err)
 	}
 	path := filepath.Join(filepath.Dir(planPath), MetaFile)
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	if err := safeio.WriteFile(path, append(b, '\n'), 0o644); err != nil { // never through a symbolic link
 		return Meta{}, fmt.Errorf("stamp the plan: %w", err)
 	}
 	return m, nil
