@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/qsync/qsync/internal/plan"
@@ -90,13 +91,21 @@ type handoverRun struct {
 	stopped   map[string]int // group -> the take step that was not applied
 }
 
-func newHandoverRun(hs []plan.Handover) *handoverRun {
-	h := &handoverRun{hs: hs, byTake: map[int][]int{}, byRelease: map[int][]int{}, status: map[int]Status{}, stopped: map[string]int{}}
-	for i, ho := range hs {
+// newHandoverRun indexes the hand-overs of p; a hand-over naming a step p does not have, or
+// giving back IPs to an object its release step does not update, is an error in the plan.
+func newHandoverRun(p *plan.Plan) (*handoverRun, error) {
+	h := &handoverRun{hs: p.Handovers, byTake: map[int][]int{}, byRelease: map[int][]int{}, status: map[int]Status{}, stopped: map[string]int{}}
+	for i, ho := range p.Handovers {
+		if ho.Release < 1 || ho.Release > len(p.Steps) || ho.Take < 1 || ho.Take > len(p.Steps) || ho.Release >= ho.Take {
+			return nil, fmt.Errorf("plan: hand-over %d (steps %d and %d) does not name a release and a later take of the plan", i+1, ho.Release, ho.Take)
+		}
+		if rel := &p.Steps[ho.Release-1]; ho.GiveBack != "" && (rel.Op != plan.OpUpdate || !slices.Contains(rel.IDs, ho.FromID)) {
+			return nil, fmt.Errorf("plan: hand-over %d gives IPs back to id %d, which its release (step %d) does not update", i+1, ho.FromID, ho.Release)
+		}
 		h.byTake[ho.Take] = append(h.byTake[ho.Take], i)
 		h.byRelease[ho.Release] = append(h.byRelease[ho.Release], i)
 	}
-	return h
+	return h, nil
 }
 
 // finishes reports whether step id is the take of a hand-over whose release this run applied:

@@ -128,3 +128,23 @@ func TestHandoverInterruptFinishesThePair(t *testing.T) {
 		t.Errorf("interrupted = %v, handovers = %+v", res.Interrupted, res.Handovers)
 	}
 }
+
+// TestHandoverMalformedIsRefused: a hand-over naming a step the plan does not have, or giving IPs
+// back to an object its release does not update, stops the run before any call.
+func TestHandoverMalformedIsRefused(t *testing.T) {
+	for name, edit := range map[string]func(p *plan.Plan){
+		"unknown step":      func(p *plan.Plan) { p.Handovers[0].Take = 99 },
+		"take first":        func(p *plan.Plan) { p.Handovers[0].Release, p.Handovers[0].Take = 2, 1 },
+		"foreign give-back": func(p *plan.Plan) { p.Handovers[0].FromID = 42 },
+		"delete gives back": func(p *plan.Plan) { p.Handovers[1].GiveBack = "10.0.0.3" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFake()
+			p := handoverPlan()
+			edit(p)
+			if _, err := Run(context.Background(), f, p, Options{Resolve: resolve}); err == nil || len(f.calls) != 0 {
+				t.Errorf("err = %v, calls = %v", err, f.calls)
+			}
+		})
+	}
+}
