@@ -34,8 +34,8 @@ const (
 	GivenBack = "given_back"
 )
 
-// HandoverResult is a hand-over that did not complete: its release was applied and its take was
-// not. Its JSON form is part of `qsync apply --format json`.
+// HandoverResult is a hand-over that did not complete: its release was applied (or its outcome
+// is unknown) and its take was not. Its JSON form is part of `qsync apply --format json`.
 type HandoverResult struct {
 	// Release and Take are the plan's step IDs.
 	Release int `json:"release"`
@@ -49,6 +49,8 @@ type HandoverResult struct {
 	Handed string `json:"handed"`
 	// Status is "in_flight" or "given_back".
 	Status string `json:"status"`
+	// ReleaseUnknown: the release's outcome is unknown (it may not have released anything).
+	ReleaseUnknown bool `json:"release_unknown,omitempty"`
 	// GaveBack are the IPs added back to From (status given_back).
 	GaveBack string `json:"gave_back,omitempty"`
 	// Error says why IPs that should have been given back were not.
@@ -61,7 +63,11 @@ func (h *HandoverResult) Describe() string {
 		return fmt.Sprintf("replacement of %s: step %d deleted it, step %d did not create it again; it is gone until the create is applied",
 			keyText(h.From, h.FromID), h.Release, h.Take)
 	}
-	s := fmt.Sprintf("%s %s -> %s: step %d released %s, step %d did not take it", h.Mode, keyText(h.From, h.FromID), h.To, h.Release, h.Handed, h.Take)
+	verb := "released"
+	if h.ReleaseUnknown {
+		verb = "may have released"
+	}
+	s := fmt.Sprintf("%s %s -> %s: step %d %s %s, step %d did not take it", h.Mode, keyText(h.From, h.FromID), h.To, h.Release, verb, h.Handed, h.Take)
 	switch {
 	case h.Status == GivenBack:
 		s += fmt.Sprintf("; IPs %s given back to %s", h.GaveBack, h.From)
@@ -148,11 +154,12 @@ func (r *runner) finishedHandover(ctx context.Context, st *plan.Step, sr *StepRe
 		if _, ok := h.stopped[ho.Group]; !ok {
 			h.stopped[ho.Group] = st.ID
 		}
-		if h.status[ho.Release] != Applied {
+		rs := h.status[ho.Release]
+		if rs != Applied && rs != Unknown {
 			continue
 		}
 		hr := HandoverResult{Release: ho.Release, Take: ho.Take, Mode: ho.Mode, From: ho.From, FromID: ho.FromID, To: ho.To,
-			Handed: ho.Handed(), Status: InFlight}
+			Handed: ho.Handed(), Status: InFlight, ReleaseUnknown: rs == Unknown}
 		if sr.Status != Unknown && ho.GiveBack != "" { // failed or never sent: not taken
 			r.giveBack(ctx, ho, &hr)
 		}

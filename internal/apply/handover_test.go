@@ -148,3 +148,24 @@ func TestHandoverMalformedIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestHandoverUnknownReleaseIsNamedAndGivenBack: a release whose outcome is unknown may have
+// removed the IPs: its take is not attempted, the IPs are added back to the old holder (harmless
+// if it kept them) and the hand-over is named.
+func TestHandoverUnknownReleaseIsNamedAndGivenBack(t *testing.T) {
+	f := newFake()
+	f.fail[1] = lost("update unix records")
+	res := run(t, f, handoverPlan())
+	if res.Steps[0].Status != Unknown || res.Steps[1].Status != Pending {
+		t.Fatalf("steps 1, 2 = %s, %s", res.Steps[0].Status, res.Steps[1].Status)
+	}
+	if len(res.Handovers) != 1 || res.Handovers[0].Status != GivenBack || !res.Handovers[0].ReleaseUnknown {
+		t.Fatalf("handovers = %+v", res.Handovers)
+	}
+	if !strings.Contains(res.Handovers[0].Describe(), "step 1 may have released IPs 10.0.0.2") {
+		t.Errorf("describe = %s", res.Handovers[0].Describe())
+	}
+	if want := []string{"update unix 1", "update unix 1", "delete windows 5", "create windows w2"}; !reflect.DeepEqual(f.calls, want) {
+		t.Errorf("calls = %v, want %v", f.calls, want)
+	}
+}
