@@ -46,7 +46,7 @@ type proto struct {
 	frees   []spec.Key // titles this call frees
 	takes   []spec.Key // titles this call needs free
 	removes spec.IPSet // IPs this call removes from a record (given back if a take fails)
-	vault   string // title of the vault this call creates
+	vault   string     // title of the vault this call creates
 	// replaces marks the delete half of a replacement; replaced, on the create half, is that
 	// delete.
 	replaces bool
