@@ -168,6 +168,11 @@ func initial(r *rand.Rand) (*bench.Estate, *model) {
 		if rec.Owner == Owner {
 			ownSecrets(m, rec)
 		}
+		// A windows domain, which cannot change in place: the replace class changes it.
+		_, ad := rec.Attrs["windows_ad_domain"]
+		if rec.Kind == "windows" && rec.Vault == "" && !ad {
+			rec.Attrs["windows_domain"] = "CORP"
+		}
 	}
 	m.e = &bench.Estate{}
 	for _, v := range live.Clone().Vaults {
