@@ -2,6 +2,7 @@ package soak
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -27,7 +28,7 @@ const (
 	ClassReplace    Class = "replace"     // an immutable field changed, with allow_replace: true
 	ClassVault      Class = "vault"       // a vault added, changed or removed
 	ClassExclusive  Class = "exclusive"   // ms_sql: explicit port versus auto_discover_ports
-	ClassSlot       Class = "slot"        // oracle: a port versus no port (All Ports)
+	ClassSlot       Class = "slot"        // rule slots: DB2 (IP, port) moves, Oracle port versus no port (All Ports)
 	ClassKeys       Class = "keys"        // unix private keys (with certificates) and root tools added, changed, removed, reordered
 	ClassScope      Class = "scope"       // an edit, rotation or create applied with --only or --secrets-only first
 )
@@ -341,7 +342,14 @@ func switchExclusive(r *rand.Rand, m *model) (string, bool) {
 	return fmt.Sprintf("ms_sql %q: %s instead of %s", rec.Title, auto, explicit), true
 }
 
+// switchSlot moves a rule slot: half the time a DB2 (IP, port) slot (see moveDB2Slot), else an
+// Oracle record's port versus All Ports.
 func switchSlot(r *rand.Rand, m *model) (string, bool) {
+	if r.IntN(2) == 0 {
+		if what, ok := moveDB2Slot(r, m); ok {
+			return what, true
+		}
+	}
 	var cands []*bench.Record
 	for _, rec := range m.e.Records {
 		if rec.Kind == "oracle" {
@@ -359,6 +367,50 @@ func switchSlot(r *rand.Rand, m *model) (string, bool) {
 	}
 	rec.Attrs["port"] = fmt.Sprint(1521 + r.IntN(10))
 	return fmt.Sprintf("oracle %q: port %s instead of All Ports", rec.Title, rec.Attrs["port"]), true
+}
+
+// moveDB2Slot works on DB2's unique (IP, port): two DB2 records on the same IPs swap their ports
+// (each takes the slot the other releases) or one takes the other's port while that one moves
+// to a new port; without such a pair, a new DB2 record shares a record's IPs on another port.
+func moveDB2Slot(r *rand.Rand, m *model) (string, bool) {
+	byIPs := map[string][]*bench.Record{}
+	var db2 []*bench.Record
+	for _, rec := range m.e.Records {
+		if rec.Kind == "ibm_db2" && rec.Attrs["port"] != "" && rec.Attrs["pc_only"] != "true" {
+			byIPs[rec.IPs] = append(byIPs[rec.IPs], rec)
+			db2 = append(db2, rec)
+		}
+	}
+	var pairs [][]*bench.Record
+	for _, ips := range sortedKeys(byIPs) {
+		if len(byIPs[ips]) >= 2 {
+			pairs = append(pairs, byIPs[ips])
+		}
+	}
+	if len(pairs) == 0 {
+		if len(db2) == 0 {
+			return "", false
+		}
+		a := pick(r, db2)
+		b := *a
+		b.Title = m.newTitle("db2")
+		b.Attrs, b.Secrets, b.Login = maps.Clone(a.Attrs), maps.Clone(a.Secrets), maps.Clone(a.Login)
+		b.Attrs["port"] = fmt.Sprint(50100 + m.next%100)
+		ownSecrets(m, &b)
+		m.e.Records = append(m.e.Records, &b)
+		return fmt.Sprintf("create ibm_db2 %q on the IPs of %q, port %s", b.Title, a.Title, b.Attrs["port"]), true
+	}
+	pair := pick(r, pairs)
+	a, b := pair[0], pair[1]
+	if r.IntN(4) == 0 { // a cycle: refused with a message (two applies through a free port)
+		a.Attrs["port"], b.Attrs["port"] = b.Attrs["port"], a.Attrs["port"]
+		return fmt.Sprintf("ibm_db2 %q and %q swap ports on the same IPs", a.Title, b.Title), true
+	}
+	old := a.Attrs["port"]
+	a.Attrs["port"] = fmt.Sprint(50200 + m.next%100)
+	m.next++
+	b.Attrs["port"] = old
+	return fmt.Sprintf("ibm_db2 %q takes port %s from %q, which moves to %s", b.Title, old, a.Title, a.Attrs["port"]), true
 }
 
 // scoped is an edit, a rotation or a create whose first pass runs scoped: --secrets-only for a
