@@ -137,8 +137,9 @@ func read(ctx context.Context, c live.Reader, opts live.Options) (*spec.Document
 // Options returns the plan options for desired with flags f: the owner, the secret key from the
 // environment and a resolver of desired objects' secrets. rateRemaining is the client's last
 // X-RateLimit-Remaining (zero: unknown). Unless f.SecretsUnchecked (a plan made on purpose without
-// the secrets' values), every secret reference a step sends is checked (spec.CheckSecretRef, or the
-// Pipeline's Resolve when it has one), so that one apply could not read is a positioned plan error.
+// the secrets' values), every secret a step sends is read as apply reads it (the Pipeline's
+// Resolve, else spec.Resolve) and checked as its request carries it (a unix key's in an XML body:
+// spec.CheckXMLText), so that one apply would refuse is a positioned plan error.
 func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining int) plan.Options {
 	var key []byte
 	if pl.Getenv != nil && !f.SecretsUnchecked { // without the values there is nothing to fingerprint
@@ -156,23 +157,36 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 			if err != nil {
 				return "", err
 			}
-			return resolve(ref) // plan names the object, the parameter and the position
+			v, err := resolve(ref) // plan names the object, the parameter and the position
+			if err == nil {
+				err = checkCarried(param, v)
+			}
+			return v, err
 		},
 	}
 	if !f.SecretsUnchecked {
-		check := spec.CheckSecretRef
-		if pl.Resolve != nil {
-			check = func(ref spec.SecretRef) error { _, err := pl.Resolve(ref); return err }
-		}
 		opts.CheckSecret = func(o *spec.Object, param string) error {
 			ref, err := secretRef(o, param)
 			if err != nil {
 				return err
 			}
-			return check(ref)
+			v, err := resolve(ref) // what apply would read: refused here if apply would refuse it
+			if err != nil {
+				return err
+			}
+			return checkCarried(param, v)
 		}
 	}
 	return opts.WithFlags(f)
+}
+
+// checkCarried refuses a secret value the request that sends param cannot carry: a unix key's or
+// root tool's secret travels in an XML body (spec.CheckXMLText).
+func checkCarried(param, v string) error {
+	if _, _, _, item := spec.ParseItemSecretName(param); item {
+		return spec.CheckXMLText(v)
+	}
+	return nil
 }
 
 // secretRef returns the reference of o's secret parameter param: a field's, or a unix key's or
