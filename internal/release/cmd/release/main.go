@@ -59,6 +59,9 @@ func run(version, out string) error {
 	if version == "" {
 		return fmt.Errorf("-version is required")
 	}
+	if err := release.CheckVersion(version); err != nil {
+		return err
+	}
 	when, err := sourceTime()
 	if err != nil {
 		return err
@@ -92,13 +95,12 @@ func run(version, out string) error {
 		}
 		infos = append(infos, bi)
 		files := []release.File{{Name: exe, Path: bin, Mode: 0o755}, {Name: "LICENSE", Path: "LICENSE", Mode: 0o644}, {Name: "README.md", Path: "README.md", Mode: 0o644}}
-		base := fmt.Sprintf("qsync_%s_%s_%s", strings.TrimPrefix(version, "v"), t.goos, t.goarch)
+		name := release.ArchiveName(version, t.goos, t.goarch)
+		names = append(names, name)
 		if t.goos == "windows" {
-			names = append(names, base+".zip")
-			err = release.WriteZip(filepath.Join(out, base+".zip"), files, when)
+			err = release.WriteZip(filepath.Join(out, name), files, when)
 		} else {
-			names = append(names, base+".tar.gz")
-			err = release.WriteTarGz(filepath.Join(out, base+".tar.gz"), files, when)
+			err = release.WriteTarGz(filepath.Join(out, name), files, when)
 		}
 		if err != nil {
 			return err
@@ -108,7 +110,7 @@ func run(version, out string) error {
 	if err != nil {
 		return err
 	}
-	sbomName := fmt.Sprintf("qsync_%s.cdx.json", strings.TrimPrefix(version, "v"))
+	sbomName := release.SBOMName(version)
 	if err := os.WriteFile(filepath.Join(out, sbomName), sbom, 0o644); err != nil {
 		return err
 	}
