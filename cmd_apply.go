@@ -147,6 +147,7 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipe
 	if err != nil {
 		return nil, err
 	}
+	env.learnSecrets(desired)
 	client, err := g.client(env)
 	if err != nil {
 		return nil, err

@@ -43,6 +43,7 @@ func (c *CommentCmd) Run(ctx context.Context, env *Env) error {
 	if err != nil {
 		return err
 	}
+	body = env.redact(body) // the body, the job summary and the comment pass the one redactor
 	if c.Print {
 		_, err := io.WriteString(env.Stdout, body)
 		return err

@@ -33,7 +33,7 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env) (err error) {
 		return err
 	}
 	if c.Out != "" {
-		if err := planfile.WriteFile(c.Out, r.Plan); err != nil {
+		if err := planfile.WriteFileRedacted(c.Out, r.Plan, env.redactBytes); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stderr, "Saved the plan to %s. Apply exactly these changes with: qsync apply %s\n", c.Out, c.Out)
@@ -51,6 +51,7 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env) (err error) {
 func markdownFailure(env *Env) (*Env, func(error) error) {
 	rec := prcomment.NewFailureLog(256 << 10)
 	teed := *env
+	teed.Trace = env.traceWriter() // the debug trace is not recorded: a PR never sees it
 	teed.Stderr = rec.Tee(env.Stderr)
 	return &teed, func(err error) error {
 		var ee *exitErr

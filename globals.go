@@ -45,7 +45,7 @@ func (g *Globals) client(env *Env) (*qualysclient.Client, error) {
 	}
 	var debug io.Writer
 	if g.DebugHTTP || strings.EqualFold(env.Getenv("QSYNC_LOG"), "debug") {
-		debug = env.Stderr
+		debug = env.traceWriter()
 	}
 	c, err := qualysclient.New(qualysclient.Config{
 		BaseURL:   base,

@@ -16,6 +16,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/qsync/qsync/internal/export"
+	"github.com/qsync/qsync/internal/redact"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -60,11 +61,17 @@ type CLI struct {
 	Version  VersionCmd  `cmd:"" help:"Print qsync's version."`
 }
 
-// Env is what commands receive besides their flags: the process's streams.
+// Env is what commands receive besides their flags: the process's streams. run passes Stdout
+// and Stderr through one redactor (see redacting), which every file and pull request body qsync
+// writes goes through as well.
 type Env struct {
 	Stdout, Stderr io.Writer
 	Stdin          *os.File
 	Getenv         func(string) string
+	// Trace receives the debug HTTP trace; nil means Stderr (see traceWriter).
+	Trace io.Writer
+
+	redactor *redact.Redactor
 }
 
 func main() {
@@ -73,6 +80,8 @@ func main() {
 
 // run parses args, runs the command and returns the process exit code.
 func run(args []string, env *Env) int {
+	env, flush := env.redacting()
+	defer flush()
 	var cli CLI
 	parser, err := kong.New(&cli,
 		kong.Name("qsync"),

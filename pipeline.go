@@ -29,7 +29,7 @@ func (f PlanFlags) flags() plan.Flags {
 
 // pipeline is the pipeline in the process's environment, printing diagnostics on stderr.
 func (f PlanFlags) pipeline(env *Env) *pipeline.Pipeline {
-	return &pipeline.Pipeline{Getenv: env.Getenv, Stderr: env.Stderr, DiagnosticsFormat: f.DiagnosticsFormat}
+	return &pipeline.Pipeline{Getenv: env.Getenv, Stderr: env.Stderr, DiagnosticsFormat: f.DiagnosticsFormat, Resolve: env.resolve}
 }
 
 // runPlan loads the configuration, connects to Qualys, reads it and builds the plan.
@@ -39,6 +39,7 @@ func runPlan(ctx context.Context, g *Globals, env *Env, paths []string, f PlanFl
 	if err != nil {
 		return nil, err
 	}
+	env.learnSecrets(desired)
 	c, err := g.client(env)
 	if err != nil {
 		return nil, err

@@ -117,6 +117,11 @@ type Result struct {
 	Reads int `json:"reads"`
 	// Interrupted is true when ctx ended before every step was attempted.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Handovers names every hand-over of the plan left in flight (its release applied, its take
+	// not) and whether its IPs were given back; GiveBacks counts the update calls that gave IPs
+	// back (not in Calls). See handover.go.
+	Handovers []HandoverResult `json:"handovers,omitempty"`
+	GiveBacks int              `json:"give_backs,omitempty"`
 }
 
 // OK reports whether every step was applied.
@@ -146,13 +151,10 @@ func Run(ctx context.Context, c Client, p *plan.Plan, opts Options) (*Result, er
 		return nil, err
 	}
 	r := &runner{c: c, p: p, opts: opts, secrets: secrets, vaultIDs: map[string]int64{},
-		keyByID: map[string]spec.Key{}, replaced: map[spec.Key]int64{}, res: &Result{}}
+		keyByID: map[string]spec.Key{}, ho: newHandoverRun(p.Handovers), res: &Result{}}
 	for _, ch := range p.Changes {
 		if ch.ID != 0 {
 			r.keyByID[idKey(ch.Key.Kind, ch.ID)] = ch.Key
-		}
-		if ch.Action == plan.ActionReplace {
-			r.replaced[ch.Key] = ch.ID
 		}
 	}
 	r.run(ctx)
@@ -166,7 +168,7 @@ type runner struct {
 	secrets  map[int]map[string]string // step ID -> secret parameter -> value
 	vaultIDs map[string]int64          // titles of vaults created in this run -> their IDs
 	keyByID  map[string]spec.Key       // idKey(kind, live ID) -> key, to name a batch's failed IDs
-	replaced map[spec.Key]int64        // keys of the plan's replacements -> the IDs they delete
+	ho       *handoverRun              // the plan's hand-overs (handover.go)
 	res      *Result
 }
 
@@ -177,13 +179,18 @@ func (r *runner) run(ctx context.Context) {
 	for i := range r.p.Steps {
 		st := &r.p.Steps[i]
 		sr := StepResult{Step: st.ID, Phase: st.Phase, Kind: st.Kind, Op: st.Op, Keys: st.Keys, IDs: st.IDs, Status: Pending}
+		actx := ctx
 		switch {
-		case ctx.Err() != nil:
+		case ctx.Err() != nil && !r.ho.finishes(st.ID):
 			sr.Reason = "interrupted before this step"
 			r.res.Interrupted = true
 		default:
+			if ctx.Err() != nil {
+				actx = context.WithoutCancel(ctx) // the take of a hand-over in flight: finish the pair
+			}
+			sr.Reason = r.ho.stoppedReason(r.p, st.ID)
 			for _, d := range st.DependsOn {
-				if notDone[d] {
+				if sr.Reason == "" && notDone[d] {
 					sr.Reason = fmt.Sprintf("depends on step %d, which was not applied", d)
 					break
 				}
@@ -196,8 +203,9 @@ func (r *runner) run(ctx context.Context) {
 			if r.opts.Progress != nil {
 				r.opts.Progress.StepStarted(st, i, total)
 			}
-			r.attempt(ctx, st, &sr)
+			r.attempt(actx, st, &sr)
 		}
+		r.finishedHandover(ctx, st, &sr)
 		switch sr.Status {
 		case Applied:
 			r.res.Applied++
@@ -272,21 +280,7 @@ func (r *runner) attempt(ctx context.Context, st *plan.Step, sr *StepResult) {
 		}
 		err = fmt.Errorf("%w; not changed: %s", err, r.nameIDs(st.Kind, sr.FailedIDs))
 	}
-	if old, ok := r.replacedBy(st); ok && sr.Status == Failed {
-		err = fmt.Errorf("%w; this was the new half of a replacement: the old %s (id %d) was deleted and is gone; "+
-			"the other replacements were not attempted; fix the configuration (or set the old value back) and apply again to create it",
-			err, st.Keys[0], old)
-	}
 	sr.Error = err.Error()
-}
-
-// replacedBy reports whether st is the create half of a replacement, and the ID it replaces.
-func (r *runner) replacedBy(st *plan.Step) (int64, bool) {
-	if st.Op != plan.OpCreate || len(st.Keys) != 1 {
-		return 0, false
-	}
-	id, ok := r.replaced[st.Keys[0]]
-	return id, ok
 }
 
 // nameIDs lists IDs with the titles the plan knows for them: `mysql "a" (id 5), id 9`.

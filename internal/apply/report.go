@@ -26,6 +26,9 @@ func WriteSummary(w io.Writer, res *Result, p *plan.Plan) {
 	if res.Reads > 0 {
 		fmt.Fprintf(w, " (+%d read(s) to settle lost answers)", res.Reads)
 	}
+	if res.GiveBacks > 0 {
+		fmt.Fprintf(w, " (+%d to give IPs back)", res.GiveBacks)
+	}
 	fmt.Fprintln(w, ".")
 	if res.Interrupted {
 		fmt.Fprintln(w, "Interrupted: the steps after the interruption were not attempted.")
@@ -56,6 +59,7 @@ func WriteSummary(w io.Writer, res *Result, p *plan.Plan) {
 			fmt.Fprintf(w, "  step %d: %s%s: %s\n", sr.Step, sr.Describe(), idList(sr.IDs), detail)
 		}
 	}
+	writeHandovers(w, res)
 }
 
 // idList is " (id 7)" or " (ids 1,5,9-12)", empty without IDs.
@@ -81,6 +85,11 @@ func idList(ids []int64) string {
 //	result.applied, result.failed, result.unknown, result.pending   counts of steps by status
 //	result.calls       write calls sent; result.reads: list calls made to settle lost answers
 //	result.interrupted true when Ctrl-C (or SIGTERM) stopped the run
+//	result.handovers[] the hand-overs left in flight (release applied, take not): release and
+//	                   take (step IDs), mode (move | replacement), from, from_id, to, handed
+//	                   (what was handed over), status (in_flight | given_back), gave_back (the
+//	                   IPs added back to from), error (why giving them back failed)
+//	result.give_backs  update calls sent to give IPs back after a failed take (not in calls)
 //	planned_calls      the API calls the plan announced
 //	verified           true when Qualys was re-read and re-planned after the steps
 //	converged          true when that re-plan is empty

@@ -124,7 +124,8 @@ func TestExportForceNoSymlink(t *testing.T) {
 }
 
 // TestExportItemSecretPlaceholders: a unix record whose listed private key has a basic passphrase
-// and whose second root tool (items in live's canonical order) has a basic password exports each as an {env: ...} placeholder (not only the
+// and a certificate (listed by its type only) and whose second root tool (items in live's
+// canonical order) has a basic password exports each as an {env: ...} placeholder (not only the
 // key), listed in secrets.env.example; a tool without a listed password gets none.
 func TestExportItemSecretPlaceholders(t *testing.T) {
 	ips, err := spec.ParseIPSet("10.0.0.1")
@@ -134,8 +135,9 @@ func TestExportItemSecretPlaceholders(t *testing.T) {
 	liveDoc := &spec.Document{Complete: true, Objects: []*spec.Object{{Kind: spec.KindUnix, Title: "web", ID: 7, IPs: ips,
 		Attrs: map[string]string{"username": "scan"}, Marker: &spec.Marker{Owner: "secops"},
 		Items: map[string][]spec.Item{
-			"private_keys": {{Attrs: map[string]string{"type": "rsa", "key": spec.SourceBasic, "passphrase": spec.SourceBasic}}},
-			"root_tools":   {{Attrs: map[string]string{"tool": "su"}}, {Attrs: map[string]string{"tool": "sudo", "password": spec.SourceBasic}}},
+			"private_keys": {{Attrs: map[string]string{"type": "rsa", "key": spec.SourceBasic, "passphrase": spec.SourceBasic,
+				"certificate_type": "openssh"}}},
+			"root_tools": {{Attrs: map[string]string{"tool": "su"}}, {Attrs: map[string]string{"tool": "sudo", "password": spec.SourceBasic}}},
 		}}}}
 	dir := t.TempDir()
 	var out bytes.Buffer
@@ -148,9 +150,10 @@ func TestExportItemSecretPlaceholders(t *testing.T) {
 	}
 	o := doc.Objects[0]
 	want := map[string]string{
-		"private_keys.0.key":        "QSYNC_UNIX_WEB_PRIVATE_KEYS_0_KEY",
-		"private_keys.0.passphrase": "QSYNC_UNIX_WEB_PRIVATE_KEYS_0_PASSPHRASE",
-		"root_tools.1.password":     "QSYNC_UNIX_WEB_ROOT_TOOLS_1_PASSWORD",
+		"private_keys.0.key":         "QSYNC_UNIX_WEB_PRIVATE_KEYS_0_KEY",
+		"private_keys.0.passphrase":  "QSYNC_UNIX_WEB_PRIVATE_KEYS_0_PASSPHRASE",
+		"private_keys.0.certificate": "QSYNC_UNIX_WEB_PRIVATE_KEYS_0_CERTIFICATE",
+		"root_tools.1.password":      "QSYNC_UNIX_WEB_ROOT_TOOLS_1_PASSWORD",
 	}
 	got := map[string]string{}
 	for field, items := range o.Items {

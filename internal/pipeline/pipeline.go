@@ -63,6 +63,11 @@ type Run struct {
 // problem at once. A login may name a vault that is not declared: plan checks it against the
 // live vaults.
 func (pl *Pipeline) Load(paths ...string) (*spec.Document, error) {
+	if pl.Getenv != nil {
+		if err := spec.CheckSecretKey(pl.Getenv("QSYNC_SECRET_KEY")); err != nil {
+			return nil, err
+		}
+	}
 	doc, diags := spec.LoadWithOptions(spec.Options{}, paths...)
 	if len(diags) > 0 {
 		pl.diagnose(diags)

@@ -100,18 +100,37 @@ func Build(desired, live *spec.Document, opts Options) (*Plan, error) {
 	b.checkVaultUse()
 	b.checkUnwritable()
 	b.checkIPConflicts()
+	b.checkRuleConflicts()
 	b.checkSentSecrets()
 	if err := b.diags.err(); err != nil {
 		return nil, err
 	}
-	if err := b.guard(); err != nil {
-		return nil, err
+	steps, hs, err := b.planSteps()
+	if gerr := b.guard(); gerr != nil {
+		return nil, countHandovers(gerr, hs)
 	}
-	steps, err := b.planSteps()
 	if err != nil {
 		return nil, err
 	}
-	return b.assemble(steps), nil
+	p := b.assemble(steps)
+	p.Handovers = hs
+	return p, nil
+}
+
+// countHandovers tells a delete threshold refusal how many of its deletes are the releases of
+// hand-overs (a delete whose IPs, title or slot a create or update takes: counted like the delete
+// half of a replacement, which it is).
+func countHandovers(err error, hs []Handover) error {
+	var re *RefusedError
+	if !errors.As(err, &re) {
+		return err
+	}
+	for _, h := range hs {
+		if h.Mode == HandoverReplacement && h.From != h.To && (re.Kind == "" || h.From.Kind == re.Kind) {
+			re.Handovers++
+		}
+	}
+	return err
 }
 
 // pair matches the declared objects with live ones and collects the deletes (see match.go and

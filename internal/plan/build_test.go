@@ -73,7 +73,7 @@ func TestOrderIPMovesBetweenUnixRecords(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:2 unix update [a] remove_ips=10.0.0.2",
-		"2:3 unix update [b] add_ips=10.0.0.2 after[1]")
+		"2:2 unix update [b] add_ips=10.0.0.2 after[1]")
 	applyAndConverge(t, desired, live, p, baseOpts())
 }
 
@@ -87,7 +87,7 @@ func TestOrderIPMovesWithOtherChangesSplitsUpdate(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:2 unix update [a] remove_ips=10.0.0.2",
-		"2:3 unix create [c] ips=10.0.0.2&title=c&username=root after[1]",
+		"2:2 unix create [c] ips=10.0.0.2&title=c&username=root after[1]",
 		"3:3 unix update [a] add_ips=10.0.0.9&port=2222")
 	applyAndConverge(t, desired, live, p, baseOpts())
 }
@@ -99,7 +99,7 @@ func TestOrderIPFreedByDeleteMovesDeleteEarly(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:2 unix delete [old] ",
-		"2:3 unix create [new] ips=10.0.0.5&title=new&username=root after[1]",
+		"2:2 unix create [new] ips=10.0.0.5&title=new&username=root after[1]",
 		"3:4 unix delete [gone] ")
 	applyAndConverge(t, desired, live, p, baseOpts())
 }
@@ -115,7 +115,7 @@ func TestOrderIPUnixFamilyAcrossSubTypes(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:2 unix update [switches] remove_ips=10.1.0.31-10.1.0.40",
-		"2:3 unix create [linux] ips=10.1.0.31-10.1.0.40&title=linux&username=root after[1]")
+		"2:2 unix create [linux] ips=10.1.0.31-10.1.0.40&title=linux&username=root after[1]")
 	applyAndConverge(t, desired, live, p, baseOpts())
 }
 
@@ -129,7 +129,7 @@ func TestOrderTitleMovesBetweenRecords(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:2 mysql update [c] title=c",
-		"2:3 mysql update [a] title=a after[1]")
+		"2:2 mysql update [a] title=a after[1]")
 	for _, c := range p.Changes {
 		if c.Action != ActionRename {
 			t.Errorf("%s: action %s, want rename", c.Key, c.Action)
@@ -146,7 +146,7 @@ func TestOrderTitleFreedForCreate(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:2 mysql update [c] title=c",
-		"2:3 mysql create [a] database=mysql&ips=10.0.0.2&port=3306&title=a&username=scanner after[1]")
+		"2:2 mysql create [a] database=mysql&ips=10.0.0.2&port=3306&title=a&username=scanner after[1]")
 	applyAndConverge(t, desired, live, p, baseOpts())
 }
 
@@ -161,7 +161,7 @@ func TestOrderRenameChainAndSwap(t *testing.T) {
 	p := mustBuild(t, desired, live, baseOpts())
 	wantSteps(t, p,
 		"1:2 mysql update [c] title=c",
-		"2:3 mysql update [b] title=b after[1]")
+		"2:2 mysql update [b] title=b after[1]")
 	applyAndConverge(t, desired, live, p, baseOpts())
 
 	// a <-> b: both titles exist live and stay, so each desired object matches its own title and

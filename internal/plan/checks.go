@@ -118,6 +118,57 @@ func (b *builder) checkIPConflicts() {
 	}
 }
 
+// checkRuleConflicts reports desired records that would break a unique rule of their kind
+// (spec.KindDef.Unique: Oracle's one All-Ports record per host, DB2's (IP, port)) with a live
+// record that keeps its values: one qsync does not manage (unmarked, another owner's) or one whose
+// change was refused. The loader checks the declared records among themselves; this is the
+// check against everything else in Qualys, so apply never fails what the plan promised. Rules
+// from a secondary source (warnings) are not checked here, nor records whose values Qualys did
+// not report (spec.RuleConflict).
+func (b *builder) checkRuleConflicts() {
+	stay, refused := b.stayingRecords()
+	byKind := map[spec.Kind]*rangeIndex{} // the ranges of the records that stay, of kinds with rules
+	for i, l := range stay {
+		if def := l.Def(); def != nil && len(def.Unique) > 0 && l.Opaque == "" {
+			if byKind[l.Kind] == nil {
+				byKind[l.Kind] = &rangeIndex{}
+			}
+			for _, r := range l.IPs.Ranges() {
+				byKind[l.Kind].spans = append(byKind[l.Kind].spans, span{r: r, obj: i})
+			}
+		}
+	}
+	for _, ix := range byKind {
+		ix.sort()
+	}
+	for _, it := range b.items {
+		d := it.d
+		if d == nil || !d.Kind.IsRecord() || it.action == "" || it.action == ActionDelete || refused[d] || byKind[d.Kind] == nil {
+			continue
+		}
+		hits := map[int]bool{}
+		for _, r := range d.IPs.Ranges() {
+			byKind[d.Kind].overlapping(r, hits)
+		}
+		for _, i := range slices.Sorted(maps.Keys(hits)) {
+			l := stay[i]
+			if l == it.l {
+				continue
+			}
+			r, both := spec.RuleConflict(d, l)
+			if r == nil || r.Warning {
+				continue
+			}
+			why := "which is not managed by owner " + strconv.Quote(b.owner)
+			if b.byLive[l] != nil {
+				why = "whose change is refused"
+			}
+			b.diags.add(d, d.Key(), "ips %s are in %s (id %d), %s, and both have %s: %s",
+				both, l.Key(), l.ID, why, r.Describe(d, l), r.Reason)
+		}
+	}
+}
+
 // stayingRecords returns the live records that keep their IPs: those the plan does not touch and
 // those whose change was refused (refused holds their desired objects).
 func (b *builder) stayingRecords() (stay []*spec.Object, refused map[*spec.Object]bool) {

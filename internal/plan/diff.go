@@ -27,9 +27,10 @@ func canon(f *spec.FieldDef, attrs map[string]string) string {
 
 // managed reports whether the configuration manages field f of object d, and its canonical value:
 // a field the configuration omits is unmanaged (neither sent nor compared), unless Qualys
-// documents its default, which the loader then fills in (spec.FieldDef.DefaultDocumented).
+// documents its default, which the loader then fills in (spec.FieldDef.DefaultDocumented), or
+// says what an omitted value means (spec.FieldDef.OmittedMeans: Oracle's port, "All Ports").
 func managed(f *spec.FieldDef, d *spec.Object) (string, bool) {
-	if _, ok := d.Attrs[f.Name]; !ok {
+	if _, ok := d.Attrs[f.Name]; !ok && f.OmittedMeans == "" {
 		return "", false
 	}
 	return canon(f, d.Attrs), true
@@ -87,7 +88,64 @@ func replaceReason(it *item) (field, reason string) {
 			return f.Name, fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", f.Name, orNone(a), orNone(c))
 		}
 	}
+	for i := range it.def.Fields {
+		f := &it.def.Fields[i]
+		if !f.NoClear || !compared(f, d.Login, l.Login) || l.IsUnknown(f.Name) {
+			continue
+		}
+		if c, ok := managed(f, d); ok && c == "" {
+			if a := canon(f, l.Attrs); a != "" {
+				return f.Name, fmt.Sprintf("%s changes from %s to %s, and Qualys documents no way to remove a %s once set",
+					f.Name, orNone(a), omitted(f), f.Name)
+			}
+		}
+	}
 	return "", ""
+}
+
+// omitted says what an unset value of f means: "(none)", or `(none: "All Ports")`.
+func omitted(f *spec.FieldDef) string {
+	if f.OmittedMeans != "" {
+		return fmt.Sprintf("(none: %q)", f.OmittedMeans)
+	}
+	return "(none)"
+}
+
+// exclusiveClears returns the changes that clear, on update, the live members of the kind's
+// exclusive groups (spec.KindDef.Exclusive) the configuration leaves out while it chooses another
+// member (ms_sql's auto_discover_ports: true, with port now configured): sending only the chosen
+// member would leave Qualys holding both. Members listed in one element (unix port and ports)
+// are one setting, replaced by sending either; unreported and secret members are not touched.
+func exclusiveClears(it *item) []FieldChange {
+	d, l := it.d, it.l
+	var out []FieldChange
+	for _, g := range it.def.Exclusive {
+		var chosen *spec.FieldDef
+		for _, name := range g {
+			if f := it.def.Field(name); f != nil && f.Type != spec.TypeSecret && compared(f, d.Login, l.Login) {
+				if v, ok := managed(f, d); ok && f.Chooses(v) {
+					chosen = f
+				}
+			}
+		}
+		if chosen == nil {
+			continue
+		}
+		for _, name := range g {
+			f := it.def.Field(name)
+			if f == nil || f == chosen || f.Type == spec.TypeSecret || f.Element == chosen.Element ||
+				!compared(f, d.Login, l.Login) || l.IsUnknown(name) {
+				continue
+			}
+			if _, ok := managed(f, d); ok {
+				continue // compared as configured
+			}
+			if ov := canon(f, l.Attrs); f.Chooses(ov) {
+				out = append(out, valueChange(name, f.Type, ov, f.Cleared()))
+			}
+		}
+	}
+	return out
 }
 
 // notReported is what the plan says about a setting the live answer did not report;
@@ -126,6 +184,9 @@ func unknownNotes(it *item) []string {
 				continue
 			}
 			if v, ok := managed(f, d); ok {
+				if v == "" && f.OmittedMeans != "" {
+					continue // omitted (Oracle's All Ports) and not listed agree
+				}
 				note := notReported
 				if sendsUnreported(f, v) {
 					note = notReportedSent
@@ -280,7 +341,7 @@ func settingChanges(it *item) ([]FieldChange, int) {
 		}
 		fields = append(fields, valueChange(f.Name, f.Type, ov, nv))
 	}
-	return fields, unchanged
+	return append(fields, exclusiveClears(it)...), unchanged
 }
 
 // loginChanges shows how a record's login changes: basic or a vault (compared by the vault's

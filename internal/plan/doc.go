@@ -39,8 +39,17 @@
 //     them, plus what the API wants on every update (a vault's type, and the settings
 //     resentOnUpdate names, such as CA PAM's ssl_verify).
 //     A unix record's private_keys and root_tools (items.go) are compared as multisets of what
-//     Qualys lists and, because Qualys replaces every entry of a list it is sent, sent whole
-//     (flattened parameters such as private_keys.0.key) or not at all.
+//     Qualys lists and, because Qualys replaces every entry of a list it is sent
+//     (spec.FieldDef.WholeSection), sent whole (flattened parameters such as private_keys.0.key,
+//     which the client turns into typed sections) or not at all; a list is never sent without a
+//     part that must survive (a certificate listed by its type, a passphrase listed as basic),
+//     which is a positioned error instead (checkSectionParts).
+//     The kind table's per-kind semantics apply here too: an omitted field with a documented
+//     meaning (spec.FieldDef.OmittedMeans: Oracle's port, All Ports) is compared as unset, and
+//     removing a value Qualys cannot clear (NoClear) needs a replacement; choosing one member
+//     of an exclusive group clears, in the same update, the member the live object holds and the
+//     configuration leaves out (exclusiveClears); unique rules are checked against every live
+//     record that keeps its values (checkRuleConflicts; spec.Slots names the slots for ordering).
 //  4. Secrets are write-only. With Options.SecretKey, each desired secret is fingerprinted
 //     (spec.Fingerprint) and compared with the fingerprint in the live marker; only changed or
 //     unknown ones are sent, and the marker written carries the new fingerprints. Without a key,
@@ -59,10 +68,16 @@
 //  6. Order and batch (steps.go, order.go; see Step, the Phase constants and orderGroup).
 //     Vaults first; then, in phase 2, record updates that only remove IPs or free a title, the
 //     IP removal or title change split off an update whose removed IPs or old title another
-//     record takes, and record deletes that free IPs or a title (the old half of a replacement);
-//     then record creates and the remaining updates; record deletes; vault deletes. A call that
-//     takes a title or IPs depends on the call that frees them, and a record pointing at a vault
-//     created by the plan depends on that create. Record updates with identical parameters are
+//     record takes, record deletes that free IPs, a title or a rule slot, and the hand-overs;
+//     then record creates and the remaining updates; record deletes; vault deletes.
+//     Hand-overs (handover.go, the one place where releases meet takes): every call that frees
+//     a title, IPs of an exclusivity group or a rule slot (spec.Slots, from the kind table)
+//     that another call takes is paired with that call (Plan.Handovers). A take depends on its
+//     release; paired calls are never batched; a unit of pairs between different objects runs
+//     in phase 2, release then take; the units of one group (a kind's exclusivity group, else
+//     its kind) run one at a time, each after the previous unit's takes. A replacement is a
+//     pair too (it keeps its phase). A record pointing at a vault created by the plan depends
+//     on that create. Record updates with identical parameters are
 //     one call with many IDs; record deletes of one kind in one phase are one call; vault calls
 //     take one id each.
 //
@@ -71,12 +86,12 @@
 // configuration changed or someone changed the object outside qsync. Creates of objects that were
 // once managed and vanished from Qualys cannot be told apart from new ones and are not flagged.
 //
-// # JSON format (format_version 1)
+// # JSON format (format_version 3)
 //
 // The json renderer and Save write the Plan struct; planfile.Read refuses any other format_version. Keys
 // ({kind, title}) are spec.Key. Fields:
 //
-//	format_version  1
+//	format_version  3
 //	scope           "scoped to PATTERN, ... (--only): ..." when flags.targets is set, else absent
 //	                (written from flags.targets; qsync ignores the stored value when reading a plan)
 //	owner           owner whose marker the plan writes
@@ -87,6 +102,13 @@
 //	                keys[] {kind,title}, ids[], params{name: value as sent},
 //	                secrets{name: {env|file}}, vault_ref, vault_refs{param: vault title},
 //	                depends_on[]
+//	handovers[]     every release paired with its take (see Handover): mode (move: the old
+//	                holder stays | replacement: it is deleted), group (hand-overs of one group
+//	                run one at a time), release and take (step IDs), from {kind,title},
+//	                from_id, to {kind,title}, what[] (ips | slot | title), ips[] (merged
+//	                ranges handed over), title, slots[] (the rules whose slot moves),
+//	                give_back (IPs apply adds back to from when the take fails); absent when
+//	                the plan has none
 //	unmanaged[]     {kind,title} of live objects left alone
 //	opaque[]        {key, id, reason} of the unmanaged live objects qsync cannot represent
 //	                (an unknown unix sub_type, vault type or login vault type); also in unmanaged[]
@@ -122,6 +144,9 @@
 //     relative to a plan file's directory; config_digest over the files' contents only (version 1
 //     hashed the paths too); a replacement's delete runs in phase 3, just before its create. A
 //     version 1 plan file is refused: plan again.
+//   - 3: handovers[] (every release paired with its take); a paired release and take run in
+//     phase 2, unbatched, one pair at a time per group (a take used to run in phase 3 after
+//     every release). A version 2 plan file is refused: plan again.
 //
 // Secret fields carry only descriptions such as "(sensitive, changed)" and steps only references:
 // a saved plan holds no secret value.

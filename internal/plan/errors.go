@@ -18,6 +18,9 @@ type RefusedError struct {
 	Deletes   int
 	Managed   int
 	Threshold float64
+	// Handovers counts the deletes that are hand-overs: another object takes the IPs, title or
+	// rule slot of the deleted one (a rename without previous_titles, for example).
+	Handovers int
 }
 
 func (e *RefusedError) Error() string {
@@ -25,8 +28,12 @@ func (e *RefusedError) Error() string {
 	if e.Kind == "" {
 		what = fmt.Sprintf("objects managed by owner %q (all kinds)", e.Owner)
 	}
-	return fmt.Sprintf("refusing to delete %d of %d %s (more than %.0f%%, replacements included); pass --allow-deletes if this is intended",
-		e.Deletes, e.Managed, what, e.Threshold*100)
+	paired := ""
+	if e.Handovers > 0 {
+		paired = fmt.Sprintf("; %d of them hand-over%s: deleted, then taken over by another object, as a rename without previous_titles does", e.Handovers, plural(e.Handovers))
+	}
+	return fmt.Sprintf("refusing to delete %d of %d %s (more than %.0f%%, replacements included%s); pass --allow-deletes if this is intended",
+		e.Deletes, e.Managed, what, e.Threshold*100, paired)
 }
 
 // ErrLiveIncomplete is wrapped by the error Build returns when the live read may be incomplete

@@ -189,6 +189,7 @@ func scenarios() []scenario {
 				return doc(v, r)
 			},
 			live: func(t *testing.T) *spec.Document { return doc() }},
+		handoverMove, handoverRename, handoverSlot,
 	}
 }
 

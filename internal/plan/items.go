@@ -103,6 +103,9 @@ func (b *builder) decideList(it *item, f *spec.FieldDef, want []spec.Item, fps m
 		ls.send = true
 		ls.change = &FieldChange{Name: f.Name, Before: sensitive, After: why, Sensitive: true}
 	}
+	if ls.send && f.WholeSection {
+		b.checkSectionParts(it, f, want, have, known)
+	}
 	if !ls.send || creating || it.managed {
 		return ls
 	}
@@ -117,6 +120,70 @@ func (b *builder) decideList(it *item, f *spec.FieldDef, want []spec.Item, fps m
 			"record with %s left out first", f.Name, len(removed), strings.Join(removed, "; "), f.Name)
 	}
 	return ls
+}
+
+// checkSectionParts stops a list Qualys replaces whole (spec.FieldDef.WholeSection) from being
+// sent without a part that must survive, with an error positioned at the entry that lacks it:
+//
+//   - an entry whose listed value shows a write-only secret (spec.FieldDef.ShownBy: a key's
+//     certificate_type) without that secret: Qualys lists only the type, so the section sent
+//     would hold a certificate type without a certificate;
+//   - an entry equal to a live one (by what Qualys lists) that holds a secret part the entry
+//     does not give (a passphrase or a tool's password listed as basic): sending the section
+//     would drop it, and qsync cannot send it again.
+//
+// withLive says have is the live list the section replaces (an update, or the record a
+// replacement deletes).
+func (b *builder) checkSectionParts(it *item, f *spec.FieldDef, want, have []spec.Item, withLive bool) {
+	var pool []spec.Item // live entries not yet matched to a desired one
+	if withLive {
+		pool = append(pool, have...)
+	}
+	for _, e := range want {
+		var live *spec.Item
+		text := spec.ItemText(f, e)
+		for i := range pool {
+			if spec.ItemText(f, pool[i]) == text {
+				m := pool[i]
+				live, pool = &m, slices.Delete(pool, i, i+1)
+				break
+			}
+		}
+		for j := range f.SubFields {
+			sf := &f.SubFields[j]
+			if sf.Type != spec.TypeSecret || givenPart(e, sf.Name) {
+				continue
+			}
+			switch {
+			case sf.ShownBy != "" && e.Attrs[sf.ShownBy] != "":
+				b.sectionError(it, f, e, "this entry has %s %s but no %s; sending %s replaces every entry, and Qualys lists "+
+					"only the %s, so qsync cannot send it back: add %s: {env: NAME} (qsync export writes one) with its value",
+					sf.ShownBy, e.Attrs[sf.ShownBy], sf.Name, f.Name, sf.ShownBy, sf.Name)
+			case live != nil && (live.Attrs[sf.Name] == spec.SourceBasic || live.Vaults[sf.Name] != nil):
+				b.sectionError(it, f, e, "the live entry (id %d) holds a %s this entry does not give; sending %s replaces every "+
+					"entry and would drop it, and qsync cannot send it back: add %s: {env: NAME} with its value",
+					live.ID, sf.Name, f.Name, sf.Name)
+			}
+		}
+	}
+}
+
+// givenPart reports whether entry e gives secret sub-field name, as a reference or a vault login.
+func givenPart(e spec.Item, name string) bool {
+	_, ref := e.Secrets[name]
+	return ref || e.Vaults[name] != nil
+}
+
+// sectionError reports a part a whole-section write would drop, at the entry's position.
+func (b *builder) sectionError(it *item, f *spec.FieldDef, e spec.Item, format string, args ...any) {
+	dg := spec.Diagnostic{Message: it.d.Key().String() + ": " + f.Name + ": " + fmt.Sprintf(format, args...)}
+	switch {
+	case e.Pos.File != "":
+		dg.Pos, dg.Path = e.Pos, spec.ObjectPath(it.d)+"/"+f.Name
+	case it.d.Pos.File != "":
+		dg.Pos, dg.Path = it.d.Pos, spec.ObjectPath(it.d)
+	}
+	b.diags = append(b.diags, dg)
 }
 
 // itemsHaveSecrets reports whether any entry has a secret given directly (not through a vault).

@@ -76,6 +76,9 @@ func (m *model) titleTaken(kind spec.Kind, title string, except *spec.Object) bo
 }
 
 func (m *model) checkExclusive() error {
+	if err := m.checkUniqueRules(); err != nil {
+		return err
+	}
 	byGroup := map[string][]*spec.Object{}
 	for _, o := range m.doc.Objects {
 		if d := o.Def(); d != nil && d.ExclusiveGroup != "" {

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/qsync/qsync/internal/spec"
 )
 
 // This file orders the planned calls: batch merges identical calls, link records which call
@@ -69,21 +67,14 @@ func batchKey(p *proto) string {
 	return fmt.Sprintf("%d|%d|%s|%s|%s|%s|%s|%s", s.Phase, p.group, s.Kind, s.Op, params, secrets, s.VaultRef, refs)
 }
 
-// link records the dependencies of every call: on the call creating the vault it references, on
-// the call freeing a title it takes, and on the phase-2 call freeing IPs it adds.
+// link records the dependencies of every call on the call creating the vault it references. A
+// call that takes a title, IPs or a rule slot another call frees depends on it through its
+// hand-over (pairHandovers), never here.
 func link(protos []*proto) error {
 	vaults := map[string]*proto{}
-	frees := map[spec.Key]*proto{}
-	var removers []*proto
 	for _, p := range protos {
 		if p.vault != "" {
 			vaults[p.vault] = p
-		}
-		for _, k := range p.frees {
-			frees[k] = p
-		}
-		if !p.removes.IsZero() && p.exgroup != "" && (p.step.Phase <= PhaseRelease || p.replaces) {
-			removers = append(removers, p)
 		}
 	}
 	for _, p := range protos {
@@ -100,50 +91,6 @@ func link(protos []*proto) error {
 				return fmt.Errorf("plan: internal error: no step creates vault %q", title)
 			}
 			p.deps[v] = true
-		}
-		for _, k := range p.takes {
-			if q := frees[k]; q != nil && q != p {
-				p.deps[q] = true
-			}
-		}
-		if !p.adds.IsZero() && p.exgroup != "" {
-			for _, q := range removers {
-				if q != p && q.exgroup == p.exgroup && !q.removes.Intersect(p.adds).IsZero() {
-					p.deps[q] = true
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// chainReplacements makes replacements run one object at a time: in the order the calls would
-// run anyway, the delete of each replacement depends on the create of the previous one. A create
-// Qualys refuses then leaves every later replacement unattempted (apply skips what depends on a
-// failed step), so at most one object is lost. The added dependencies follow an order that
-// already satisfies every other dependency, so they cannot make a cycle.
-func chainReplacements(protos []*proto) error {
-	n := 0
-	for _, p := range protos {
-		if p.replaced != nil {
-			n++
-		}
-	}
-	if n < 2 {
-		return nil
-	}
-	sortProtos(protos)
-	sorted, err := topological(protos)
-	if err != nil {
-		return err
-	}
-	var prev *proto
-	for _, p := range sorted {
-		switch {
-		case p.replaces && prev != nil:
-			p.deps[prev] = true
-		case p.replaced != nil:
-			prev = p
 		}
 	}
 	return nil
@@ -246,6 +193,7 @@ func number(sorted []*proto) ([]Step, error) {
 	steps := make([]Step, len(sorted))
 	for i, p := range sorted {
 		ids[p] = i + 1
+		p.id = i + 1
 		s := p.step
 		s.ID = i + 1
 		if i > 0 && s.Phase < steps[i-1].Phase {

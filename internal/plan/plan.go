@@ -12,7 +12,7 @@ import (
 
 // FormatVersion is the version of the JSON plan format written by Save (the json renderer and plan
 // files, see internal/planfile).
-const FormatVersion = 2
+const FormatVersion = 3
 
 // Action is what a Change does to one object.
 type Action string
@@ -115,6 +115,9 @@ type Plan struct {
 	Changes []Change `json:"changes"`
 	// Steps are the API calls apply makes, in order.
 	Steps []Step `json:"steps"`
+	// Handovers pair every step that releases a title, IPs or a rule slot with the step of this
+	// plan that takes it (see Handover), sorted by release step, then take step.
+	Handovers []Handover `json:"handovers,omitempty"`
 	// Unmanaged lists live objects that carry no marker of this owner and are left alone.
 	Unmanaged []spec.Key `json:"unmanaged,omitempty"`
 	// Opaque gives the reason of every unmanaged live object qsync cannot represent (see

@@ -59,6 +59,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		}))
 		head.WriteString("\n")
 	}
+	head.WriteString(handoversMarkdown(p, limit/8))
 	if len(p.Refused) > 0 {
 		head.WriteString("> [!WARNING]\n> **Refused (not planned):**\n")
 		var lines []string
@@ -190,8 +191,10 @@ func keyText(k spec.Key, id int64) string {
 
 func detailsBlock(c *Change) string {
 	var b strings.Builder
+	// The headline quotes user text (a previous title, a replacement's reason): inside <summary>
+	// markdown is not interpreted, so markdown.HTML makes its mentions and references inert.
 	title := fmt.Sprintf("<code>%s %s</code> %s", symbol(c.Action), htmlEscape(c.Key.String()),
-		htmlEscape(strings.TrimPrefix(headline(c), c.Key.String()+" ")))
+		markdown.HTML(strings.TrimPrefix(headline(c), c.Key.String()+" ")))
 	var lines []string
 	for _, fc := range c.Fields {
 		lines = append(lines, fieldLines(fc, c.Action)...)

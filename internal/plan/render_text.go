@@ -225,6 +225,7 @@ func renderText(w io.Writer, p *Plan, opts RenderOptions) error {
 		}
 		fmt.Fprintln(bw, "    }")
 	}
+	writeHandoversText(bw, p, c)
 	if len(p.Unmanaged) > 0 {
 		fmt.Fprintf(bw, "\nUnmanaged (no %q ownership marker; left alone):\n", p.Owner)
 		opaque := p.opaqueReasons()

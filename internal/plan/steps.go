@@ -33,9 +33,12 @@ const (
 // proto is a step being planned, with the facts its ordering depends on.
 type proto struct {
 	step    Step
+	it      *item // the object the call changes
 	group   orderGroup
 	batch   bool
 	index   int
+	id      int  // step ID, set by number
+	release bool // the phase-2 call split off a record update (see release)
 	deps    map[*proto]bool
 	frees   []spec.Key // titles this call frees
 	takes   []spec.Key // titles this call needs free
@@ -139,9 +142,10 @@ func (sp *stepPlanner) add(p *proto) *proto {
 // at a time) and the remaining record updates; record deletes; vault deletes. Record updates with identical parameters, secret
 // references and vault reference in one phase are batched into one call; all record deletes of
 // one kind in one phase are one call.
-func (b *builder) planSteps() ([]Step, error) {
+func (b *builder) planSteps() ([]Step, []Handover, error) {
 	sp := &stepPlanner{need: b.demand()}
 	for _, it := range b.items {
+		n := len(sp.protos)
 		switch {
 		case it.action == "":
 		case it.action == ActionDelete && it.l.Kind == spec.KindVault:
@@ -159,15 +163,23 @@ func (b *builder) planSteps() ([]Step, error) {
 		default:
 			sp.recordUpdate(it)
 		}
+		for _, p := range sp.protos[n:] {
+			p.it = it
+		}
 	}
+	edges := pairHandovers(sp.protos)
 	protos := batch(sp.protos)
 	if err := link(protos); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := chainReplacements(protos); err != nil {
-		return nil, err
+	if err := chainHandovers(protos, edges); err != nil {
+		return nil, nil, err
 	}
-	return order(protos)
+	steps, err := order(protos)
+	if err != nil {
+		return nil, nil, err
+	}
+	return steps, handovers(edges), nil
 }
 
 // deleteProto is the call deleting live object l.
@@ -272,7 +284,7 @@ func (sp *stepPlanner) recordUpdate(it *item) {
 func (sp *stepPlanner) release(it *item, s updateSplit) {
 	d, l := it.d, it.l
 	p := sp.add(&proto{step: Step{Phase: PhaseRelease, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
-		IDs: []int64{l.ID}, Params: map[string]string{}}, group: groupUpdate, batch: true, exgroup: it.releaseGroup()})
+		IDs: []int64{l.ID}, Params: map[string]string{}}, group: groupUpdate, batch: true, exgroup: it.releaseGroup(), release: true})
 	if s.releaseIPs {
 		p.step.Params["remove_ips"] = it.removed.String()
 		p.removes = it.removed
@@ -296,6 +308,9 @@ func (sp *stepPlanner) recordUpdateRest(it *item, s updateSplit) {
 		p.frees, p.takes = []spec.Key{l.Key()}, []spec.Key{d.Key()}
 	}
 	ipParams(params, it, s.releaseIPs)
+	if !s.releaseIPs {
+		p.removes = it.removed
+	}
 }
 
 // ipParams adds the IP parameters of a phase-3 record update: the IPs it adds, and those it

@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/safeio"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -33,18 +34,26 @@ const maxPlanBytes = 64 << 20
 // paths are stored relative to the plan file's directory when the files are inside it, absolute
 // otherwise (see StorePaths), so `qsync apply PATH` works from any directory.
 func WriteFile(path string, p *plan.Plan) error {
+	return WriteFileRedacted(path, p, nil)
+}
+
+// WriteFileRedacted is WriteFile with the file's content passed through redact (qsync's
+// redactor: a plan holds no secret value, and this makes sure of it); nil writes it as is.
+// The file is written whole to a new file beside path, then renamed over it, so it is never
+// written through a symbolic link (one at path is refused) and never left half-written.
+func WriteFileRedacted(path string, p *plan.Plan, redact func([]byte) []byte) error {
 	out := *p
 	out.Config = StorePaths(path, p.Config)
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
+	var b bytes.Buffer
+	if err := plan.Save(&b, &out); err != nil {
+		return fmt.Errorf("save plan %s: %w", path, err)
+	}
+	data := b.Bytes()
+	if redact != nil {
+		data = redact(data)
+	}
+	if err := safeio.WriteFile(path, data, 0o600); err != nil {
 		return fmt.Errorf("save plan: %w", err)
-	}
-	if err := plan.Save(f, &out); err != nil {
-		f.Close()
-		return fmt.Errorf("save plan %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save plan %s: %w", path, err)
 	}
 	return nil
 }
@@ -75,12 +84,12 @@ func StorePaths(planPath string, files []string) []string {
 // ReadFile reads and checks the plan file at path (see Read). Its errors name the file. Relative
 // configuration paths are resolved against the plan file's directory.
 func ReadFile(path string) (*plan.Plan, error) {
-	f, err := os.Open(path)
+	// A regular file, its size checked before reading.
+	data, err := safeio.ReadFile(path, maxPlanBytes)
 	if err != nil {
-		return nil, fmt.Errorf("read saved plan: %w", err)
+		return nil, fmt.Errorf("read saved plan %s: %w", path, err)
 	}
-	defer f.Close()
-	p, err := Read(f)
+	p, err := Read(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("saved plan %s: %w", path, err)
 	}
@@ -250,6 +259,9 @@ func check(p *plan.Plan) error {
 // configuration written as JSON nor a YAML flow mapping ({version: 1, owner: x}) is taken for a
 // plan file.
 func IsPlanFile(path string) bool {
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return false // not a plan file; loading it as configuration says what it is
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return false

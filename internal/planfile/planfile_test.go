@@ -162,7 +162,7 @@ func TestReadFileSkipsBOM(t *testing.T) {
 }
 
 func TestReadRejects(t *testing.T) {
-	valid := `{"format_version":2,"owner":"secops","changes":[],"steps":[` +
+	valid := `{"format_version":3,"owner":"secops","changes":[],"steps":[` +
 		`{"id":1,"phase":3,"kind":"mysql","op":"update","keys":[{"Kind":"mysql","Title":"a"}],"ids":[5],"params":{"port":"1"}}` +
 		`],"live_digests":{},"calls":{"mysql update":1}}`
 	if _, err := Read(strings.NewReader(valid)); err != nil {
@@ -173,10 +173,10 @@ func TestReadRejects(t *testing.T) {
 		{"garbage", `hello`, "not a qsync plan file"},
 		{"array", `[1,2]`, "not a qsync plan file"},
 		{"no version", `{"owner":"x"}`, "no format_version"},
-		{"future version", `{"format_version":3,"owner":"x"}`, "format_version 3 is not supported"},
-		{"version 1", `{"format_version":1,"owner":"x"}`, "format_version 1 is not supported (this qsync reads version 2); plan again"},
-		{"unknown field", `{"format_version":2,"owner":"x","surprise":1}`, "unknown field"},
-		{"no owner", `{"format_version":2}`, "no owner"},
+		{"future version", `{"format_version":4,"owner":"x"}`, "format_version 4 is not supported"},
+		{"version 2", `{"format_version":2,"owner":"x"}`, "format_version 2 is not supported (this qsync reads version 3); plan again"},
+		{"unknown field", `{"format_version":3,"owner":"x","surprise":1}`, "unknown field"},
+		{"no owner", `{"format_version":3}`, "no owner"},
 		{"trailing", valid + `{}`, "invalid JSON"},
 		{"bad id", strings.Replace(valid, `"id":1,`, `"id":2,`, 1), "step 1 has id 2"},
 		{"bad phase", strings.Replace(valid, `"phase":3`, `"phase":9`, 1), "phase 9"},
@@ -186,7 +186,7 @@ func TestReadRejects(t *testing.T) {
 		{"ids param", strings.Replace(valid, `{"port":"1"}`, `{"ids":"1-9"}`, 1), `parameter "ids" is set by apply`},
 		{"forward dependency", strings.Replace(valid, `"ids":[5]`, `"ids":[5],"depends_on":[1]`, 1), "depends on step 1"},
 		{"bad secret", strings.Replace(valid, `"params"`, `"secrets":{"password":{}},"params"`, 1), "exactly one of env and file"},
-		{"bad action", `{"format_version":2,"owner":"x","changes":[{"key":{"Kind":"mysql","Title":"a"},"action":"explode"}]}`, `unknown action "explode"`},
+		{"bad action", `{"format_version":3,"owner":"x","changes":[{"key":{"Kind":"mysql","Title":"a"},"action":"explode"}]}`, `unknown action "explode"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read(strings.NewReader(tc.in))
@@ -276,8 +276,8 @@ func FuzzRead(f *testing.F) {
 	var b bytes.Buffer
 	_ = plan.Save(&b, p)
 	f.Add(b.Bytes())
-	f.Add([]byte(`{"format_version":2,"owner":"x"}`))
-	f.Add([]byte(`{"format_version":2,"owner":"x","steps":[{"id":1,"phase":1,"kind":"vault","op":"delete","keys":[],"ids":[1]}]}`))
+	f.Add([]byte(`{"format_version":3,"owner":"x"}`))
+	f.Add([]byte(`{"format_version":3,"owner":"x","steps":[{"id":1,"phase":1,"kind":"vault","op":"delete","keys":[],"ids":[1]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Read(bytes.NewReader(data))
 		if err != nil {

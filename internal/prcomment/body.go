@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/qsync/qsync/internal/markdown"
 )
 
 // PlanBody returns the comment body of the markdown plan in file ("-": read stdin), with a footer
@@ -38,7 +40,7 @@ func PlanBody(file string, stdin io.Reader, rc RenderContext) (string, error) {
 		return b.String(), nil
 	}
 	if rc.Commit != "" {
-		body += fmt.Sprintf("\n<sub>Plan for commit `%s`. Merging applies exactly this plan, or refuses it if Qualys or the configuration changed since.</sub>\n", rc.Commit)
+		body += fmt.Sprintf("\n<sub>Plan for commit %s. Merging applies exactly this plan, or refuses it if Qualys or the configuration changed since.</sub>\n", markdown.Code(rc.Commit))
 	}
 	return body, nil
 }

@@ -124,7 +124,7 @@ func TestApplyBodyScoped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(got, "Converged within the scope unix/linux-* (--only)") || strings.Contains(got, "Qualys matches the configuration") {
+	if !strings.Contains(got, "Converged within the scope `unix/linux-*` (--only)") || strings.Contains(got, "Qualys matches the configuration") {
 		t.Errorf("body:\n%s", got)
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
+
+	"github.com/qsync/qsync/internal/outbound"
 )
 
 // APIError is a refused or failed call to the GitHub or GitLab API. Its message names the
@@ -47,32 +49,36 @@ type client struct {
 }
 
 // checkBaseURL parses an API base URL and refuses plain http except to a loopback address, since
-// the token would travel in clear text.
+// the token would travel in clear text (outbound.CheckURL).
 func checkBaseURL(platform, raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimRight(raw, "/"))
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("%s API URL %q is not an absolute URL", platform, raw)
+	if _, err := outbound.CheckURL(raw); err != nil {
+		return nil, fmt.Errorf("%s API URL: %w", platform, err)
 	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("refusing plain http to %s API at %s: the token would travel in clear text; use https", platform, u.Host)
-		}
-	default:
-		return nil, fmt.Errorf("%s API URL %q: scheme must be https", platform, raw)
+	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(raw), "/"))
+	if err != nil {
+		return nil, fmt.Errorf("%s API URL %q is not an absolute URL", platform, outbound.Redact(raw))
 	}
-	u.RawQuery, u.Fragment = "", ""
+	u.RawQuery, u.Fragment, u.User = "", "", nil
 	return u, nil
 }
 
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
+// newClient returns the client of one platform. Its HTTP goes through the outbound policy (only
+// base's origin, the token header to it alone, redirects followed within it only), with hc's
+// transport when hc is set (tests).
+func newClient(platform string, base *url.URL, hc *http.Client, authName, authValue, ua string, hints map[int]string) (*client, error) {
+	pc, err := outbound.New(outbound.Policy{Origin: base.String(), Base: hc, CredentialHeaders: []string{authName},
+		FollowRedirects: true, Timeout: apiTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("%s API: %w", platform, err)
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	if ua == "" {
+		ua = "qsync"
+	}
+	return &client{platform: platform, base: base, http: pc, authName: authName, authValue: authValue, userAgent: ua, hints: hints}, nil
 }
+
+// apiTimeout bounds one GitHub or GitLab API call.
+const apiTimeout = 2 * time.Minute
 
 // endpoint returns the URL of path (already escaped, e.g. with url.PathEscape for each segment)
 // with an optional query under the base URL.

@@ -14,7 +14,7 @@ import (
 type CI struct {
 	Getenv   func(string) string
 	ReadFile func(string) ([]byte, error) // nil: os.ReadFile
-	HTTP     *http.Client                 // nil: http.DefaultClient
+	HTTP     *http.Client                 // nil: a default transport; either way wrapped by the outbound policy
 	// UserAgent is sent with every API call.
 	UserAgent string
 }

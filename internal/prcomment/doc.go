@@ -10,6 +10,7 @@
 // that is missing or empty, or from the stderr a FailureLog recorded); the comment bodies qsync
 // comment posts, its report of what was posted, and appending to the GitHub Actions job summary.
 //
-// Every API call goes through one function (client.do), which refuses plain http except to a
-// loopback address and never puts the token into an error or a log line.
+// Every API call goes through one function (client.do), on an HTTP client of the one outbound
+// policy (internal/outbound: the API's origin only, the token to it alone, redirects followed
+// within it only, plain http only to loopback); no error or log line ever holds the token.
 package prcomment

@@ -31,7 +31,7 @@ type GitHubConfig struct {
 	Number    int    // pull request number
 	Token     string // GITHUB_TOKEN
 	UserAgent string
-	HTTP      *http.Client // nil: http.DefaultClient
+	HTTP      *http.Client // nil: a default transport; either way wrapped by the outbound policy
 }
 
 var githubHints = map[int]string{
@@ -53,18 +53,11 @@ func NewGitHub(cfg GitHubConfig) (*GitHub, error) {
 	if !strings.Contains(cfg.Repo, "/") {
 		return nil, fmt.Errorf("GitHub repository %q is not owner/name", cfg.Repo)
 	}
-	return &GitHub{c: newClient("GitHub", base, cfg.HTTP, "Authorization", "Bearer "+cfg.Token, cfg.UserAgent, githubHints),
-		repo: cfg.Repo, number: cfg.Number}, nil
-}
-
-func newClient(platform string, base *url.URL, hc *http.Client, authName, authValue, ua string, hints map[int]string) *client {
-	if hc == nil {
-		hc = http.DefaultClient
+	c, err := newClient("GitHub", base, cfg.HTTP, "Authorization", "Bearer "+cfg.Token, cfg.UserAgent, githubHints)
+	if err != nil {
+		return nil, err
 	}
-	if ua == "" {
-		ua = "qsync"
-	}
-	return &client{platform: platform, base: base, http: hc, authName: authName, authValue: authValue, userAgent: ua, hints: hints}
+	return &GitHub{c: c, repo: cfg.Repo, number: cfg.Number}, nil
 }
 
 // Name implements Platform.

@@ -23,7 +23,7 @@ type GitLabConfig struct {
 	IID       int    // merge request IID (CI_MERGE_REQUEST_IID)
 	Token     string // QSYNC_GITLAB_TOKEN: a project access token with the api scope
 	UserAgent string
-	HTTP      *http.Client // nil: http.DefaultClient
+	HTTP      *http.Client // nil: a default transport; either way wrapped by the outbound policy
 }
 
 var gitlabHints = map[int]string{
@@ -45,8 +45,11 @@ func NewGitLab(cfg GitLabConfig) (*GitLab, error) {
 	if cfg.Project == "" {
 		return nil, errors.New("no GitLab project: CI_PROJECT_ID is not set")
 	}
-	return &GitLab{c: newClient("GitLab", base, cfg.HTTP, "PRIVATE-TOKEN", cfg.Token, cfg.UserAgent, gitlabHints),
-		project: cfg.Project, iid: cfg.IID}, nil
+	c, err := newClient("GitLab", base, cfg.HTTP, "PRIVATE-TOKEN", cfg.Token, cfg.UserAgent, gitlabHints)
+	if err != nil {
+		return nil, err
+	}
+	return &GitLab{c: c, project: cfg.Project, iid: cfg.IID}, nil
 }
 
 // Name implements Platform.

@@ -227,11 +227,11 @@ func TestErrorsNameTheCallAndNeverTheToken(t *testing.T) {
 
 func TestPlainHTTPOnlyToLoopback(t *testing.T) {
 	_, err := prcomment.NewGitHub(prcomment.GitHubConfig{APIURL: "http://api.github.example", Repo: "a/b", Number: 1, Token: token})
-	if err == nil || !strings.Contains(err.Error(), "refusing plain http") || strings.Contains(err.Error(), token) {
+	if err == nil || !strings.Contains(err.Error(), "plain http is allowed only to a loopback") || strings.Contains(err.Error(), token) {
 		t.Errorf("plain http to a remote host: %v", err)
 	}
 	_, err = prcomment.NewGitLab(prcomment.GitLabConfig{APIURL: "http://gitlab.example/api/v4", Project: "1", IID: 1, Token: token})
-	if err == nil || !strings.Contains(err.Error(), "refusing plain http") {
+	if err == nil || !strings.Contains(err.Error(), "plain http is allowed only to a loopback") {
 		t.Errorf("plain http to a remote host: %v", err)
 	}
 	if _, err := prcomment.NewGitHub(prcomment.GitHubConfig{APIURL: "http://127.0.0.1:1", Repo: "a/b", Number: 1, Token: token}); err != nil {

@@ -154,7 +154,11 @@ func RenderApply(w io.Writer, r *ApplyReport, rc RenderContext) error {
 	case !r.Verified:
 		b.WriteString("Not verified: Qualys was not re-read after the steps. Run `qsync plan` on the default branch to see what is left.\n\n")
 	case r.Converged && len(r.Only) > 0:
-		fmt.Fprintf(&b, "Converged within the scope %s (--only): the rest of the configuration was not applied.\n\n", strings.Join(r.Only, ", "))
+		only := make([]string, len(r.Only))
+		for i, o := range r.Only {
+			only[i] = markdown.Code(o) // a pattern is user text: code, so it mentions no one
+		}
+		fmt.Fprintf(&b, "Converged within the scope %s (--only): the rest of the configuration was not applied.\n\n", strings.Join(only, ", "))
 	case r.Converged:
 		b.WriteString("Converged: Qualys matches the configuration.\n\n")
 	default:
@@ -200,7 +204,7 @@ func describe(s ApplyStep) string {
 	if len(names) == 0 {
 		names = append(names, markdown.Code(s.Kind))
 	}
-	return s.Op + " " + strings.Join(names, ", ")
+	return markdown.Escape(s.Op) + " " + strings.Join(names, ", ")
 }
 
 // RenderFailure writes the markdown of a failed command (e.g. "qsync plan"): what failed, for

@@ -3,13 +3,11 @@ package qualysclient
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/qsync/qsync/internal/outbound"
 )
 
 // Config configures a Client. Only BaseURL is required.
@@ -138,33 +138,33 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxWait == 0 {
 		cfg.MaxWait = DefaultMaxWait
 	}
-	var hc http.Client
+	// The one outbound policy (internal/outbound): only base's origin, credentials to it alone,
+	// plain http only to loopback. No redirect is followed, not even within the origin: a POST
+	// must not be replayed elsewhere, and do reports the 3xx as an error.
+	pol := outbound.Policy{Origin: base, Base: cfg.HTTPClient}
 	if cfg.HTTPClient != nil {
 		if cfg.CABundle != "" {
 			return nil, errors.New("qualys client: CABundle cannot be combined with a custom HTTPClient; configure its TLS instead")
 		}
-		hc = *cfg.HTTPClient
 	} else {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+		pol.Timeout = cfg.Timeout
 		if cfg.CABundle != "" {
 			pool, err := loadCABundle(cfg.CABundle)
 			if err != nil {
 				return nil, err
 			}
-			tlsCfg.RootCAs = pool
+			pol.RootCAs = pool
 		}
-		tr.TLSClientConfig = tlsCfg
-		hc = http.Client{Transport: tr, Timeout: cfg.Timeout}
 	}
-	// Never follow a redirect: a POST must not be replayed elsewhere, and
-	// credentials must not travel to another host.
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	hc, err := outbound.New(pol)
+	if err != nil {
+		return nil, fmt.Errorf("qualys client: %w", err)
+	}
 	c := &Client{
 		cfg:       cfg,
 		base:      base,
 		secrets:   newSecretNames(cfg.SecretParams),
-		hc:        &hc,
+		hc:        hc,
 		lim:       newLimiter(cfg.MaxConcurrency),
 		stats:     Stats{Calls: map[string]int{}},
 		notBefore: map[string]time.Time{},
@@ -186,7 +186,7 @@ func normalizeBaseURL(raw string) (string, error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("qualys client: BaseURL %q must not carry credentials, a query or a fragment", redactURL(raw))
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !outbound.IsLoopback(u.Hostname()) {
 		return "", fmt.Errorf("qualys client: refusing plain http to %s: credentials would travel in clear text; use https", u.Host)
 	}
 	p := strings.TrimRight(u.Path, "/")
@@ -196,14 +196,6 @@ func normalizeBaseURL(raw string) (string, error) {
 		p = strings.TrimSuffix(p, "/api")
 	}
 	return u.Scheme + "://" + u.Host + p, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func loadCABundle(path string) (*x509.CertPool, error) {
@@ -313,7 +305,10 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	form.Set("echo_request", "0")
 	var bodySecrets []string
 	if r.write {
-		form, r.body, bodySecrets = splitUnixBody(form)
+		var err error
+		if form, r.body, bodySecrets, err = splitUnixBody(form); err != nil {
+			return fmt.Errorf("%s (nothing was sent): %w", r.op, err)
+		}
 	}
 	red := newRedactor(c.secrets, form, append(bodySecrets, c.cfg.Password)...)
 

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/qsync/qsync/internal/outbound"
 )
 
 const (
@@ -304,5 +306,19 @@ func TestConcurrencyStormWait(t *testing.T) {
 	}
 	if d := throttleWait(h, &simpleReturn{Code: 1965}, 0); d != 900*time.Second {
 		t.Errorf("1965 keeps the announced wait: %s", d)
+	}
+}
+
+// TestClientUsesTheOutboundPolicy: the Qualys client's HTTP goes through outbound.New, with the
+// default transport and with a caller's http.Client.
+func TestClientUsesTheOutboundPolicy(t *testing.T) {
+	for _, hc := range []*http.Client{nil, {}} {
+		c, err := New(Config{BaseURL: "https://qualysapi.qualys.com", HTTPClient: hc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !outbound.Enforced(c.hc) {
+			t.Errorf("HTTPClient %v: the client does not use the outbound policy", hc)
+		}
 	}
 }

@@ -1,8 +1,6 @@
 package qualysclient
 
 import (
-	"encoding/xml"
-	"html"
 	"maps"
 	"net/http"
 	"net/url"
@@ -10,9 +8,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/qsync/qsync/internal/redact"
 )
 
-const redacted = "********"
+const redacted = redact.Mask
 
 // secretParams are the Qualys parameters whose values are secrets (wire
 // contract row 15). They are redacted from debug traces and error messages.
@@ -163,8 +163,9 @@ func redactURL(raw string) string {
 // userInfoRE matches the user information of a URL that did not parse.
 var userInfoRE = regexp.MustCompile(`(//)[^/?#]*@`)
 
-// redactor replaces known secret values wherever they occur: as sent, URL-,
-// HTML- or XML-escaped, trimmed of white space, and truncated (see text).
+// redactor replaces known secret values wherever they occur, in every encoding
+// redact.Encodings lists (as sent, URL-, HTML- or XML-escaped, split CDATA,
+// JSON, ...), trimmed of white space, and truncated (see text).
 type redactor struct {
 	names   secretNames
 	secrets []string
@@ -213,16 +214,11 @@ func (r *redactor) add(v string, known bool) {
 			r.whole = r.whole || known
 			continue
 		}
-		var x strings.Builder
-		_ = xml.EscapeText(&x, []byte(form))
-		r.secrets = append(r.secrets, form, url.QueryEscape(form), url.PathEscape(form), html.EscapeString(form),
-			x.String(), xmlAttrEscaper.Replace(form))
+		// Every encoding qsync produces, split CDATA (the unix XML body) included: one list, in
+		// internal/redact, for this trace and for every other output.
+		r.secrets = append(r.secrets, redact.Encodings(form)...)
 	}
 }
-
-// xmlAttrEscaper is XML's own escaping of the five special characters (html
-// uses numeric references for quotes).
-var xmlAttrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&apos;", `"`, "&quot;")
 
 func (r *redactor) text(s string) string {
 	if r.whole && s != "" {

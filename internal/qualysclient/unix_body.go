@@ -2,8 +2,9 @@ package qualysclient
 
 import (
 	"encoding/xml"
+	"fmt"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -11,9 +12,13 @@ import (
 // The unix record's private keys and root tools are not form parameters: Qualys takes them as an
 // XML body UNIX_AUTH_PARAMS sent with Content-Type: text/xml, the other parameters staying in the
 // query string (Qualys-API-Doc-Center "Unix Authentication API samples/"). A section present in
-// the body replaces every existing entry of that section; an empty section deletes them all.
+// the body replaces every existing entry of that section ("Any existing private-key certificates
+// and/or root tools will be deleted"); an empty section deletes them all.
 //
-// Callers pass the entries as flattened parameters, which the client moves into the body:
+// The body is built from typed sections (UnixSections: each key with its passphrase and
+// certificate, each root tool with its password), marshalled by encoding/xml. Callers pass the
+// entries as the parameters of a plan step, which unixSectionsFrom reads into those sections once,
+// at the edge of the client:
 //
 //	private_keys=N                        the section is sent, with N entries (0: delete all)
 //	private_keys.I.type                   PRIVATE_KEY type= (rsa, dsa, ecdsa, ed25519)
@@ -27,122 +32,255 @@ import (
 //	root_tools.I.tool                     STANDARD_TYPE type= (sudo, pimsu, ...)
 //	root_tools.I.password[.vault_*]       PASSWORD_INFO
 //
-// Every key, passphrase, certificate and password value is masked in traces.
+// A section is refused before anything is sent when it would lose a part: an entry without its
+// key, or a certificate type without the certificate (Qualys would keep the type and drop the
+// certificate). Every key, passphrase, certificate and password value is masked in traces.
 
-// bodySection is one section of UNIX_AUTH_PARAMS: its parameter prefix, element, entry element
-// and the typed elements of an entry in order.
-type bodySection struct {
-	param, elem, entry string
-	parts              []bodyPart
+// UnixSections are the lists of a unix record write. A nil section is not sent (the live entries
+// stay); a non-nil one replaces every live entry of its list.
+type UnixSections struct {
+	PrivateKeys *[]PrivateKeyEntry
+	RootTools   *[]RootToolEntry
 }
 
-// bodyPart is one element of an entry: from parameter sub (a secret with a basic or vault
-// source, or an attribute-only element).
-type bodyPart struct {
-	sub, info, value, attrSub string // info: PRIVATE_KEY_INFO; value: PRIVATE_KEY; attrSub: the sub holding value's type=
+// PrivateKeyEntry is one PRIVATE_KEY_CERTIFICATE: a key (given directly, with its type, or through
+// a vault), its passphrase and its certificate, all optional but the key.
+type PrivateKeyEntry struct {
+	Type        string // rsa, dsa, ecdsa, ed25519 (a key given directly)
+	Key         SecretSource
+	Passphrase  *SecretSource
+	Certificate *Certificate
 }
 
-var unixBodySections = []bodySection{
-	{param: "root_tools", elem: "ROOT_TOOLS", entry: "ROOT_TOOL", parts: []bodyPart{
-		{attrSub: "tool", value: "STANDARD_TYPE"},
-		{sub: "password", info: "PASSWORD_INFO", value: "PASSWORD"},
-	}},
-	{param: "private_keys", elem: "PRIVATE_KEY_CERTIFICATES", entry: "PRIVATE_KEY_CERTIFICATE", parts: []bodyPart{
-		{sub: "key", info: "PRIVATE_KEY_INFO", value: "PRIVATE_KEY", attrSub: "type"},
-		{sub: "passphrase", info: "PASSPHRASE_INFO", value: "PASSPHRASE"},
-		{sub: "certificate", value: "CERTIFICATE", attrSub: "certificate_type"},
-	}},
+// Certificate is the certificate signing a key: its type (openssh, x.509) and its text.
+type Certificate struct {
+	Type, Value string
 }
 
-// splitUnixBody moves the flattened entry parameters out of params into an XML body. It returns
-// the remaining parameters, the body (nil when no section is sent) and the secret values it holds.
-func splitUnixBody(params url.Values) (url.Values, []byte, []string) {
-	rest := cloneValues(params)
-	var b strings.Builder
+// RootToolEntry is one ROOT_TOOL: the tool (sudo, pimsu, ...) and its password.
+type RootToolEntry struct {
+	Tool     string
+	Password *SecretSource
+}
+
+// SecretSource is a secret given directly (Value) or fetched through a vault (Vault).
+type SecretSource struct {
+	Value string
+	Vault *VaultSource
+}
+
+// VaultSource names the vault holding a secret: DIGITAL_VAULT's VAULT_ID, VAULT_TYPE and the
+// vault type's login parameters by parameter name (username is sent as VAULT_USERNAME).
+type VaultSource struct {
+	ID, Type string
+	Params   map[string]string
+}
+
+// The XML shapes of UNIX_AUTH_PARAMS.
+type (
+	xmlUnixAuthParams struct {
+		XMLName     xml.Name        `xml:"UNIX_AUTH_PARAMS"`
+		RootTools   *xmlRootTools   `xml:"ROOT_TOOLS"`
+		PrivateKeys *xmlPrivateKeys `xml:"PRIVATE_KEY_CERTIFICATES"`
+	}
+	xmlRootTools struct {
+		Entries []xmlRootTool `xml:"ROOT_TOOL"`
+	}
+	xmlRootTool struct {
+		StandardType xmlTyped   `xml:"STANDARD_TYPE"`
+		Password     *xmlSource `xml:"PASSWORD_INFO"`
+	}
+	xmlPrivateKeys struct {
+		Entries []xmlPrivateKey `xml:"PRIVATE_KEY_CERTIFICATE"`
+	}
+	xmlPrivateKey struct {
+		Key         *xmlSource `xml:"PRIVATE_KEY_INFO"`
+		Passphrase  *xmlSource `xml:"PASSPHRASE_INFO"`
+		Certificate *xmlTyped  `xml:"CERTIFICATE"`
+	}
+	// xmlSource is a *_INFO element: type="basic" with the value element (PRIVATE_KEY,
+	// PASSPHRASE, PASSWORD; set XMLName), or type="vault" with DIGITAL_VAULT.
+	xmlSource struct {
+		Source string           `xml:"type,attr"`
+		Value  *xmlTyped        `xml:",omitempty"`
+		Vault  *xmlDigitalVault `xml:"DIGITAL_VAULT"`
+	}
+	xmlTyped struct {
+		XMLName xml.Name
+		Type    string `xml:"type,attr,omitempty"`
+		Text    string `xml:",cdata"`
+	}
+	xmlDigitalVault struct {
+		Fields []xmlTyped
+	}
+)
+
+// body marshals the sections into UNIX_AUTH_PARAMS and returns it with the secret values it
+// holds (for the trace redactor); nil when no section is sent.
+func (s UnixSections) body() ([]byte, []string, error) {
+	if s.PrivateKeys == nil && s.RootTools == nil {
+		return nil, nil, nil
+	}
 	var secrets []string
-	sent := false
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8" ?>` + "\n<UNIX_AUTH_PARAMS>\n")
-	for _, s := range unixBodySections {
-		if _, ok := params[s.param]; !ok {
-			continue
+	source := func(value string, src SecretSource, typ string) *xmlSource {
+		if src.Vault != nil {
+			dv := &xmlDigitalVault{}
+			fields := map[string]string{"VAULT_ID": src.Vault.ID, "VAULT_TYPE": src.Vault.Type}
+			for k, v := range src.Vault.Params {
+				el := strings.ToUpper(k)
+				if k == "username" {
+					el = "VAULT_USERNAME"
+				}
+				fields[el] = v
+			}
+			for _, el := range sortedKeys(fields) {
+				if fields[el] != "" {
+					dv.Fields = append(dv.Fields, xmlTyped{XMLName: xml.Name{Local: el}, Text: fields[el]})
+				}
+			}
+			return &xmlSource{Source: "vault", Vault: dv}
 		}
-		sent = true
-		n, _ := strconv.Atoi(params.Get(s.param))
-		rest.Del(s.param)
+		secrets = append(secrets, src.Value)
+		return &xmlSource{Source: "basic", Value: &xmlTyped{XMLName: xml.Name{Local: value}, Type: typ, Text: src.Value}}
+	}
+	doc := xmlUnixAuthParams{}
+	if s.RootTools != nil {
+		doc.RootTools = &xmlRootTools{}
+		for i, e := range *s.RootTools {
+			if e.Tool == "" {
+				return nil, nil, fmt.Errorf("root_tools.%d: no tool", i)
+			}
+			rt := xmlRootTool{StandardType: xmlTyped{XMLName: xml.Name{Local: "STANDARD_TYPE"}, Type: e.Tool}}
+			if e.Password != nil {
+				rt.Password = source("PASSWORD", *e.Password, "")
+			}
+			doc.RootTools.Entries = append(doc.RootTools.Entries, rt)
+		}
+	}
+	if s.PrivateKeys != nil {
+		doc.PrivateKeys = &xmlPrivateKeys{}
+		for i, e := range *s.PrivateKeys {
+			if e.Key.Value == "" && e.Key.Vault == nil {
+				return nil, nil, fmt.Errorf("private_keys.%d: no key", i)
+			}
+			pk := xmlPrivateKey{Key: source("PRIVATE_KEY", e.Key, e.Type)}
+			if e.Key.Vault != nil {
+				pk.Key = source("PRIVATE_KEY", e.Key, "")
+			}
+			if e.Passphrase != nil {
+				pk.Passphrase = source("PASSPHRASE", *e.Passphrase, "")
+			}
+			if c := e.Certificate; c != nil {
+				if c.Type == "" || c.Value == "" {
+					return nil, nil, fmt.Errorf("private_keys.%d: a certificate needs its type and its text (Qualys would keep the type and drop the certificate)", i)
+				}
+				secrets = append(secrets, c.Value)
+				pk.Certificate = &xmlTyped{XMLName: xml.Name{Local: "CERTIFICATE"}, Type: c.Type, Text: c.Value}
+			}
+			doc.PrivateKeys.Entries = append(doc.PrivateKeys.Entries, pk)
+		}
+	}
+	b, err := xml.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, nil, fmt.Errorf("unix sections: %w", err)
+	}
+	return append([]byte(xml.Header), append(b, '\n')...), secrets, nil
+}
+
+// unixSectionsFrom reads the flattened entry parameters of params (see the table above) into
+// typed sections and returns the other parameters.
+func unixSectionsFrom(params url.Values) (UnixSections, url.Values, error) {
+	var s UnixSections
+	rest := cloneValues(params)
+	count := func(name string) (int, bool, error) {
+		if !params.Has(name) {
+			return 0, false, nil
+		}
+		n, err := strconv.Atoi(params.Get(name))
+		if err != nil || n < 0 {
+			return 0, false, fmt.Errorf("%s: %q is not a number of entries", name, params.Get(name))
+		}
 		for k := range params {
-			if strings.HasPrefix(k, s.param+".") {
+			if k == name || strings.HasPrefix(k, name+".") {
 				rest.Del(k)
 			}
 		}
-		b.WriteString("  <" + s.elem + ">\n")
-		for i := 0; i < n; i++ {
-			get := func(sub string) string { return params.Get(s.param + "." + strconv.Itoa(i) + "." + sub) }
-			b.WriteString("    <" + s.entry + ">\n")
-			for _, p := range s.parts {
-				attr := ""
-				if p.attrSub != "" && get(p.attrSub) != "" {
-					attr = ` type="` + xmlEscape(get(p.attrSub)) + `"`
-				}
-				if p.info == "" { // an element with a type and optional text (CERTIFICATE, STANDARD_TYPE)
-					v := ""
-					if p.sub != "" {
-						v = get(p.sub)
-						secrets = append(secrets, v)
+		return n, true, nil
+	}
+	get := func(list string, i int, sub string) string {
+		return params.Get(list + "." + strconv.Itoa(i) + "." + sub)
+	}
+	source := func(list string, i int, sub string) *SecretSource {
+		prefix := list + "." + strconv.Itoa(i) + "." + sub + "."
+		if vid := params.Get(prefix + "vault_id"); vid != "" {
+			v := &VaultSource{ID: vid, Type: params.Get(prefix + "vault_type")}
+			for k := range params {
+				if p, ok := strings.CutPrefix(k, prefix); ok && p != "vault_id" && p != "vault_type" {
+					if v.Params == nil {
+						v.Params = map[string]string{}
 					}
-					if attr == "" && v == "" {
-						continue
-					}
-					b.WriteString("      <" + p.value + attr + ">" + cdata(v) + "</" + p.value + ">\n")
-					continue
+					v.Params[p] = params.Get(k)
 				}
-				prefix := s.param + "." + strconv.Itoa(i) + "." + p.sub + "."
-				if vid := get(p.sub + ".vault_id"); vid != "" {
-					b.WriteString("      <" + p.info + ` type="vault">` + "\n        <DIGITAL_VAULT>\n")
-					var keys []string
-					for k := range params {
-						if strings.HasPrefix(k, prefix) {
-							keys = append(keys, strings.TrimPrefix(k, prefix))
-						}
-					}
-					sort.Strings(keys)
-					for _, k := range keys {
-						el := strings.ToUpper(k)
-						if k == "username" {
-							el = "VAULT_USERNAME"
-						}
-						b.WriteString("          <" + el + ">" + cdata(params.Get(prefix+k)) + "</" + el + ">\n")
-					}
-					b.WriteString("        </DIGITAL_VAULT>\n      </" + p.info + ">\n")
-					continue
-				}
-				v := get(p.sub)
-				if v == "" && p.attrSub == "" {
-					continue
-				}
-				secrets = append(secrets, v)
-				b.WriteString("      <" + p.info + ` type="basic">` + "\n        <" + p.value + attr + ">" + cdata(v) + "</" + p.value + ">\n      </" + p.info + ">\n")
 			}
-			b.WriteString("    </" + s.entry + ">\n")
+			return &SecretSource{Vault: v}
 		}
-		b.WriteString("  </" + s.elem + ">\n")
+		if !params.Has(list + "." + strconv.Itoa(i) + "." + sub) {
+			return nil
+		}
+		return &SecretSource{Value: get(list, i, sub)}
 	}
-	if !sent {
-		return params, nil, nil
+	n, sent, err := count("root_tools")
+	if err != nil {
+		return s, nil, err
 	}
-	b.WriteString("</UNIX_AUTH_PARAMS>\n")
-	return rest, []byte(b.String()), secrets
+	if sent {
+		tools := make([]RootToolEntry, n)
+		for i := range tools {
+			tools[i] = RootToolEntry{Tool: get("root_tools", i, "tool"), Password: source("root_tools", i, "password")}
+		}
+		s.RootTools = &tools
+	}
+	n, sent, err = count("private_keys")
+	if err != nil {
+		return s, nil, err
+	}
+	if sent {
+		keys := make([]PrivateKeyEntry, n)
+		for i := range keys {
+			k := PrivateKeyEntry{Type: get("private_keys", i, "type"), Passphrase: source("private_keys", i, "passphrase")}
+			if src := source("private_keys", i, "key"); src != nil {
+				k.Key = *src
+			}
+			if ct, cv := get("private_keys", i, "certificate_type"), get("private_keys", i, "certificate"); ct != "" || cv != "" {
+				k.Certificate = &Certificate{Type: ct, Value: cv}
+			}
+			keys[i] = k
+		}
+		s.PrivateKeys = &keys
+	}
+	return s, rest, nil
 }
 
-// cdata wraps text in CDATA sections (splitting any "]]>" it contains).
-func cdata(s string) string {
-	if s == "" {
-		return ""
+// splitUnixBody moves the flattened entry parameters out of params into an XML body built from
+// typed sections. It returns the remaining parameters, the body (nil when no section is sent)
+// and the secret values it holds; an error when a section would lose a part (nothing is sent).
+func splitUnixBody(params url.Values) (url.Values, []byte, []string, error) {
+	s, rest, err := unixSectionsFrom(params)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return "<![CDATA[" + strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>") + "]]>"
+	body, secrets, err := s.body()
+	if err != nil || body == nil {
+		return params, nil, nil, err
+	}
+	return rest, body, secrets, nil
 }
 
-func xmlEscape(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s))
-	return b.String()
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -62,12 +63,130 @@ func TestUnixBodyWriteRedacted(t *testing.T) {
 
 // TestUnixBodyDeleteSections sends empty sections, as the Doc Center delete sample does.
 func TestUnixBodyDeleteSections(t *testing.T) {
-	rest, body, _ := splitUnixBody(url.Values{"title": {"x"}, "root_tools": {"0"}, "private_keys": {"0"}})
-	if rest.Get("title") != "x" || rest.Has("root_tools") ||
-		!strings.Contains(string(body), "<ROOT_TOOLS>\n  </ROOT_TOOLS>") || !strings.Contains(string(body), "<PRIVATE_KEY_CERTIFICATES>\n  </PRIVATE_KEY_CERTIFICATES>") {
-		t.Errorf("rest %v body\n%s", rest, body)
+	rest, body, _, err := splitUnixBody(url.Values{"title": {"x"}, "root_tools": {"0"}, "private_keys": {"0"}})
+	if err != nil || rest.Get("title") != "x" || rest.Has("root_tools") ||
+		!strings.Contains(string(body), "<ROOT_TOOLS></ROOT_TOOLS>") || !strings.Contains(string(body), "<PRIVATE_KEY_CERTIFICATES></PRIVATE_KEY_CERTIFICATES>") {
+		t.Errorf("rest %v body\n%s (%v)", rest, body, err)
 	}
-	if _, body, _ := splitUnixBody(url.Values{"title": {"x"}}); body != nil {
-		t.Errorf("body without sections: %s", body)
+	if _, body, _, err := splitUnixBody(url.Values{"title": {"x"}}); body != nil || err != nil {
+		t.Errorf("body without sections: %s (%v)", body, err)
+	}
+}
+
+// TestUnixBodyTypedSections: the body is built from typed sections: a key given directly with its
+// passphrase and certificate, a key through a vault, root tools in order; a value containing
+// "]]>" stays one value (split CDATA).
+func TestUnixBodyTypedSections(t *testing.T) {
+	params := url.Values{"private_keys": {"2"},
+		"private_keys.0.type": {"ed25519"}, "private_keys.0.key": {"k]]>0"}, "private_keys.0.passphrase": {"p0"},
+		"private_keys.0.certificate_type": {"openssh"}, "private_keys.0.certificate": {"ssh-ed25519-cert-v01 c0"},
+		"private_keys.1.type": {"rsa"}, "private_keys.1.key.vault_id": {"9"}, "private_keys.1.key.vault_type": {"CyberArk PIM Suite"},
+		"private_keys.1.key.folder": {"Root"}, "private_keys.1.key.username": {"scan"},
+		"root_tools": {"2"}, "root_tools.0.tool": {"pimsu"}, "root_tools.1.tool": {"sudo"}, "root_tools.1.password": {"r1"}}
+	s, rest, err := unixSectionsFrom(params)
+	if err != nil || len(rest) != 0 {
+		t.Fatalf("rest %v, %v", rest, err)
+	}
+	keys, tools := *s.PrivateKeys, *s.RootTools
+	if len(keys) != 2 || keys[0].Certificate == nil || keys[0].Certificate.Value != "ssh-ed25519-cert-v01 c0" ||
+		keys[1].Key.Vault == nil || keys[1].Key.Vault.Params["folder"] != "Root" || len(tools) != 2 || tools[0].Password != nil {
+		t.Fatalf("sections %+v %+v", keys, tools)
+	}
+	body, secrets, err := s.body()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<?xml version="1.0" encoding="UTF-8"?>
+<UNIX_AUTH_PARAMS>
+  <ROOT_TOOLS>
+    <ROOT_TOOL>
+      <STANDARD_TYPE type="pimsu"></STANDARD_TYPE>
+    </ROOT_TOOL>
+    <ROOT_TOOL>
+      <STANDARD_TYPE type="sudo"></STANDARD_TYPE>
+      <PASSWORD_INFO type="basic">
+        <PASSWORD><![CDATA[r1]]></PASSWORD>
+      </PASSWORD_INFO>
+    </ROOT_TOOL>
+  </ROOT_TOOLS>
+  <PRIVATE_KEY_CERTIFICATES>
+    <PRIVATE_KEY_CERTIFICATE>
+      <PRIVATE_KEY_INFO type="basic">
+        <PRIVATE_KEY type="ed25519"><![CDATA[k]]]]><![CDATA[>0]]></PRIVATE_KEY>
+      </PRIVATE_KEY_INFO>
+      <PASSPHRASE_INFO type="basic">
+        <PASSPHRASE><![CDATA[p0]]></PASSPHRASE>
+      </PASSPHRASE_INFO>
+      <CERTIFICATE type="openssh"><![CDATA[ssh-ed25519-cert-v01 c0]]></CERTIFICATE>
+    </PRIVATE_KEY_CERTIFICATE>
+    <PRIVATE_KEY_CERTIFICATE>
+      <PRIVATE_KEY_INFO type="vault">
+        <DIGITAL_VAULT>
+          <FOLDER><![CDATA[Root]]></FOLDER>
+          <VAULT_ID><![CDATA[9]]></VAULT_ID>
+          <VAULT_TYPE><![CDATA[CyberArk PIM Suite]]></VAULT_TYPE>
+          <VAULT_USERNAME><![CDATA[scan]]></VAULT_USERNAME>
+        </DIGITAL_VAULT>
+      </PRIVATE_KEY_INFO>
+    </PRIVATE_KEY_CERTIFICATE>
+  </PRIVATE_KEY_CERTIFICATES>
+</UNIX_AUTH_PARAMS>
+`
+	if string(body) != want {
+		t.Errorf("body:\n%s\nwant:\n%s", body, want)
+	}
+	if !slices.Equal(secrets, []string{"r1", "k]]>0", "p0", "ssh-ed25519-cert-v01 c0"}) {
+		t.Errorf("secrets %q", secrets)
+	}
+}
+
+// TestUnixBodyRefusesLostParts: a section that would lose a part is refused before anything is
+// sent: a certificate type without the certificate (Qualys would keep the type only), a key entry
+// without its key.
+func TestUnixBodyRefusesLostParts(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls++ }))
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL, Username: "u", Password: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, params := range map[string]url.Values{
+		"certificate type alone": {"private_keys": {"1"}, "private_keys.0.type": {"rsa"}, "private_keys.0.key": {"k"},
+			"private_keys.0.certificate_type": {"openssh"}},
+		"no key": {"private_keys": {"1"}, "private_keys.0.type": {"rsa"}},
+	} {
+		err := c.UpdateRecords(context.Background(), Unix, []int64{7}, params)
+		if err == nil || !strings.Contains(err.Error(), "nothing was sent") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if calls != 0 {
+		t.Errorf("%d calls reached the server", calls)
+	}
+}
+
+// TestUnixBodySplitCDATARedacted: a secret holding "]]>" is written as split CDATA
+// ("]]]]><![CDATA[>"); the trace masks it whole, the part after the split included.
+func TestUnixBodySplitCDATARedacted(t *testing.T) {
+	const pass = "canary-Head-4714]]>Tail-Secret-4715"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `<BATCH_RETURN><RESPONSE><BATCH_LIST><BATCH><TEXT>Successfully Updated</TEXT><ID_SET><ID>7</ID></ID_SET></BATCH></BATCH_LIST></RESPONSE></BATCH_RETURN>`)
+	}))
+	defer srv.Close()
+	var trace bytes.Buffer
+	c, err := New(Config{BaseURL: srv.URL, Username: "u", Password: "account-Password-1", Debug: &trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := url.Values{"private_keys": {"1"}, "private_keys.0.type": {"rsa"}, "private_keys.0.key": {"canary-Key-4716"},
+		"private_keys.0.passphrase": {pass}}
+	if err := c.UpdateRecords(context.Background(), Unix, []int64{7}, params); err != nil {
+		t.Fatal(err)
+	}
+	for _, canary := range []string{"canary-Head", "Tail-Secret", "canary-Key"} {
+		if strings.Contains(trace.String(), canary) {
+			t.Errorf("trace shows %s:\n%s", canary, trace.String())
+		}
 	}
 }

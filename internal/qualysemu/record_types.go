@@ -100,9 +100,28 @@ type recordType struct {
 
 // exclusivePair is two parameters that may not be sent together. With
 // whenTrue, b counts only when sent as 1 (a flag sent as 0 is harmless).
+// With stored, the pair is a choice the record keeps (ms_sql's port or
+// auto_discover_ports): a is used only when sent non-empty and b only as 1
+// (sending a empty or b as 0 clears that side), and a request that leaves
+// the record holding both sides is refused too (1904), so switching sides
+// needs the clearing of the other one.
 type exclusivePair struct {
 	a, b     string
 	whenTrue bool
+	stored   bool
+}
+
+// sentBoth reports whether a request uses both sides of the pair.
+func (x exclusivePair) sentBoth(p *params) bool {
+	if x.stored {
+		return p.given(x.a) && p.get(x.b) == "1"
+	}
+	return p.has(x.a) && p.has(x.b) && (!x.whenTrue || p.get(x.b) == "1")
+}
+
+// holdsBoth reports whether stored parameters m hold both sides of a stored pair.
+func (x exclusivePair) holdsBoth(m map[string]string) bool {
+	return x.stored && m[x.a] != "" && m[x.b] == "1"
 }
 
 // fixedChoice refuses, on update, a parameter of pair when the record holds

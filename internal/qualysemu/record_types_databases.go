@@ -65,10 +65,11 @@ var databaseRecordTypes = []*recordType{
 		// Azure-only.
 		name: "ms_sql", variant: "provider_name", vaultTypes: allVaultTypes,
 		required: []string{"username"}, requiredBasic: []string{"password"},
+		// The pairs are "mutually exclusive" [S]: the record holds one side.
 		exclusive: []exclusivePair{
-			{a: "instance", b: "auto_discover_instances"},
-			{a: "database", b: "auto_discover_databases"},
-			{a: "port", b: "auto_discover_ports"},
+			{a: "instance", b: "auto_discover_instances", stored: true},
+			{a: "database", b: "auto_discover_databases", stored: true},
+			{a: "port", b: "auto_discover_ports", stored: true},
 		},
 		fields: append([]field{
 			{param: "username", elem: "USERNAME", before: true, always: true, minLen: 1, maxLen: 128},

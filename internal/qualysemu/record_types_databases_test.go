@@ -141,3 +141,28 @@ func TestDatabaseUniqueRules(t *testing.T) {
 		})
 	}
 }
+
+// TestMSSQLExclusiveSidesStored: an ms_sql record holds one side of each exclusive pair. Sending
+// both is refused (1904), and so is an update that sets one side while the record keeps the other;
+// switching sides works when the other side is cleared in the same update (empty, or a flag 0).
+func TestMSSQLExclusiveSidesStored(t *testing.T) {
+	e := newEmu(t)
+	path := "/api/2.0/fo/auth/ms_sql/"
+	e.post(path, "action=create&title=x&ips=10.0.0.1&username=sa&password=pw&port=1433&auto_discover_ports=1").
+		wantError(t, 400, 1904, "Please specify only one of these parameters: port, auto_discover_ports")
+	id := e.ok(path, "action=create&title=sql&ips=10.0.0.1&username=sa&password=pw&auto_discover_ports=1").createdID(t)
+	e.post(path, "action=update&ids="+id+"&port=1433").
+		wantError(t, 400, 1904, "Please specify only one of these parameters: port, auto_discover_ports")
+	e.ok(path, "action=update&ids="+id+"&port=1433&auto_discover_ports=0")
+	list := e.ok(path, "action=list&details=All").doc
+	if got := list.text("RESPONSE/AUTH_MS_SQL_LIST/AUTH_MS_SQL/PORT"); got != "1433" {
+		t.Errorf("PORT = %q", got)
+	}
+	e.post(path, "action=update&ids="+id+"&auto_discover_ports=1").
+		wantError(t, 400, 1904, "Please specify only one of these parameters: port, auto_discover_ports")
+	e.ok(path, "action=update&ids="+id+"&auto_discover_ports=1&port=")
+	list = e.ok(path, "action=list&details=All").doc
+	if got := list.text("RESPONSE/AUTH_MS_SQL_LIST/AUTH_MS_SQL/PORT"); got != "" {
+		t.Errorf("PORT = %q after switching back to discovery", got)
+	}
+}

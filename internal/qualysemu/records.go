@@ -600,10 +600,7 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 
 	// 1904: mutually exclusive parameters.
 	for _, pair := range rt.exclusivePairs() {
-		if p.has(pair.a) && p.has(pair.b) {
-			if pair.whenTrue && p.get(pair.b) != "1" {
-				continue
-			}
+		if pair.sentBoth(p) {
 			return nil, errExclusive(pair.a, pair.b)
 		}
 	}
@@ -758,6 +755,11 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 		}
 		if !set {
 			return nil, errAtLeastOne(g...)
+		}
+	}
+	for _, pair := range rt.exclusive {
+		if pair.holdsBoth(m) { // one side sent, the other kept
+			return nil, errExclusive(pair.a, pair.b)
 		}
 	}
 	if !create {

@@ -644,13 +644,13 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 		}
 	}
 	for _, g := range def.Exclusive {
-		if n := countSet(x.set, g); n > 1 {
-			var set []string
-			for _, k := range g {
-				if x.set[k] {
-					set = append(set, k)
-				}
+		var set []string // the members chosen: a flag written false chooses nothing (FieldDef.Chooses)
+		for _, k := range g {
+			if fd := def.Field(k); x.set[k] && (fd == nil || fd.Type == TypeSecret || fd.Chooses(o.Attrs[k])) {
+				set = append(set, k)
 			}
+		}
+		if len(set) > 1 {
 			p := child(x.path, set[len(set)-1])
 			l.ds.errorf(f.keyAt(p), p, "%s cannot be combined with %s", set[len(set)-1], strings.Join(set[:len(set)-1], ", "))
 		}

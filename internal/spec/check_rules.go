@@ -35,12 +35,12 @@ func (r *UniqueRule) Doc() string {
 		fmt.Fprintf(&b, "no two records with `%s` %s may share an IP", r.When.Field, valueOrUnset(r.When.Value))
 	} else {
 		b.WriteString("two records that share an IP must differ in ")
-		b.WriteString(codeList(r.Fields))
+		b.WriteString(CodeList(r.Fields))
 	}
 	if r.Unless != nil {
 		fmt.Fprintf(&b, ", unless both have `%s: %s`", r.Unless.Field, r.Unless.Value)
 		if len(r.Also) > 0 {
-			fmt.Fprintf(&b, " and differ in %s", codeList(r.Also))
+			fmt.Fprintf(&b, " and differ in %s", CodeList(r.Also))
 		}
 	}
 	fmt.Fprintf(&b, " (%s", r.Reason)

@@ -39,7 +39,8 @@ const VaultUsername = "username"
 // unixPrivateKeys and unixRootTools are the unix record's structured lists, from the Qualys samples
 // "Unix Authentication API samples/" (RECORD_KINDS.md §2.7).
 var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTIFICATE_LIST", Item: "PRIVATE_KEY_CERTIFICATE",
-	Type: TypeItems, Doc: "Private keys (with optional certificates) the scanner logs in with. Omitted: the live keys are left alone.",
+	Type: TypeItems, WholeSection: true, Doc: "Private keys (with optional certificates) the scanner logs in with. Omitted: the live keys are left alone. " +
+		"Qualys replaces every key when the list is sent, so it is sent only with every secret part of every entry given.",
 	SubFields: []FieldDef{
 		{Name: "type", Element: "PRIVATE_KEY", Type: TypeEnum, Enum: []string{"rsa", "dsa", "ecdsa", "ed25519"}, Basic: true,
 			Doc: "Key type; needed when the key is given directly (not through a vault)."},
@@ -49,12 +50,14 @@ var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTI
 			Doc: "Passphrase of an encrypted key, or a vault login that holds it."},
 		{Name: "certificate_type", Element: "CERTIFICATE", Type: TypeEnum, Enum: []string{"openssh", "x.509"},
 			Doc: "Type of the certificate signing the key."},
-		{Name: "certificate", Type: TypeSecret, Presence: true,
-			Doc: "The certificate (write-only: Qualys lists only its type); needs certificate_type."},
+		{Name: "certificate", Type: TypeSecret, Presence: true, ShownBy: "certificate_type",
+			Doc: "The certificate (write-only: Qualys lists only its type); needs certificate_type, and an entry with " +
+				"certificate_type needs it whenever the list is sent."},
 	}}
 
 var unixRootTools = FieldDef{Name: "root_tools", Element: "ROOT_TOOL_INFO_LIST", Item: "ROOT_TOOL_INFO",
-	Type: TypeItems, Ordered: true, Doc: "Root delegation tools, tried in order. Omitted: the live tools are left alone.",
+	Type: TypeItems, Ordered: true, WholeSection: true, Doc: "Root delegation tools, tried in order. Omitted: the live tools are left alone. " +
+		"Qualys replaces every tool when the list is sent, so it is sent only with every listed password given.",
 	SubFields: []FieldDef{
 		{Name: "tool", Element: "ROOT_TOOL", Type: TypeEnum, Required: true, Enum: rootToolColumn(0), Listed: rootToolColumn(1), Unverified: true,
 			Doc: "Root delegation tool (pimsu is the documented input; the other slugs follow the Qualys UI)."},
@@ -249,8 +252,18 @@ func (l *loader) items(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 				l.valueErrorf(f.at(ep), ep, "an entry of %s given directly needs %s: %s", fd.Name, sf.Name, sf.Doc)
 			}
 		}
-		if it.Attrs["certificate"] != "" && it.Attrs["certificate_type"] == "" {
-			l.valueErrorf(f.at(ep), ep, "certificate needs certificate_type")
+		for j := range fd.SubFields {
+			sf := &fd.SubFields[j]
+			_, given := it.Secrets[sf.Name]
+			switch {
+			case sf.ShownBy == "":
+			case given && it.Attrs[sf.ShownBy] == "":
+				l.valueErrorf(f.at(ep), ep, "%s needs %s", sf.Name, sf.ShownBy)
+			case !given && it.Attrs[sf.ShownBy] != "" && fd.WholeSection:
+				l.ds.warnf(f.at(ep), ep, "an entry of %s with %s but no %s cannot be sent: Qualys replaces every entry "+
+					"of %s it is sent and lists only the %s, so plan refuses any write of %s until the entry gives %s "+
+					"(a reference such as {env: NAME})", fd.Name, sf.ShownBy, sf.Name, fd.Name, sf.ShownBy, fd.Name, sf.Name)
+			}
 		}
 		if len(it.Attrs) == 0 {
 			it.Attrs = nil
@@ -293,10 +306,12 @@ func itemsSchema(f *FieldDef) obj {
 }
 
 // itemPlaceholder reports whether export writes a placeholder for secret sub-field sf of entry
-// it: a live entry lists the secret as given directly (basic), and Qualys never returns its value.
+// it: a live entry lists the secret as given directly (basic), or lists the value that shows it
+// exists (a certificate's type, FieldDef.ShownBy), and Qualys never returns its value.
 func itemPlaceholder(it Item, sf *FieldDef) bool {
 	_, ref := it.Secrets[sf.Name]
-	return sf.Type == TypeSecret && !ref && it.Vaults[sf.Name] == nil && it.Attrs[sf.Name] == SourceBasic
+	held := it.Attrs[sf.Name] == SourceBasic || (sf.ShownBy != "" && it.Attrs[sf.ShownBy] != "")
+	return sf.Type == TypeSecret && !ref && it.Vaults[sf.Name] == nil && held
 }
 
 // itemPlaceholderParams returns the parameters (ItemSecretName) of o's entries export writes a

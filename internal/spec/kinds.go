@@ -80,6 +80,36 @@ type FieldDef struct {
 	// keep the configuration's (or the live) order and are compared as a sequence, so a reorder is
 	// a change. The entries of other TypeItems fields are a set, sorted by ItemText.
 	Ordered bool
+	// WholeSection marks a TypeItems field Qualys replaces whole when it is sent (unix
+	// private_keys and root_tools: "Any existing private-key certificates and/or root tools will
+	// be deleted"): plan sends it only when every part of every entry that must survive is in the
+	// configuration, and otherwise stops with a positioned error naming the part.
+	WholeSection bool
+	// ShownBy names, for a write-only secret sub-field whose presence Qualys does not list (a
+	// key's certificate), the sub-field whose listed value shows it exists (certificate_type): an
+	// entry with that value holds the secret, so export writes a reference for it and a
+	// WholeSection write must carry it.
+	ShownBy string
+	// OmittedMeans says what an omitted value means to Qualys (Oracle's port: "All Ports"): the
+	// field is then managed even when omitted, and compared as unset.
+	OmittedMeans string
+	// NoClear marks a field Qualys documents no way to clear once set (Oracle's port): a change
+	// from a value to unset cannot be sent as an update and needs a replacement, with consent.
+	NoClear bool
+}
+
+// Chooses reports whether value v of f (canonical) selects f among the members of an exclusive
+// group (KindDef.Exclusive): any value but none, and for a flag only true (false selects nothing).
+func (f *FieldDef) Chooses(v string) bool {
+	return v != "" && !(f.Type == TypeBool && v == "false")
+}
+
+// Cleared is the value that deselects f in an exclusive group: false for a flag, else none.
+func (f *FieldDef) Cleared() string {
+	if f.Type == TypeBool {
+		return "false"
+	}
+	return ""
 }
 
 // OmittedDefault is the value an omitted field stands for: its Default when the documentation
@@ -126,7 +156,10 @@ type KindDef struct {
 	// a kind has no Fields.
 	Opaque string
 	// OneOf lists groups of field names of which exactly one must be set; Exclusive lists groups of
-	// which at most one may be set.
+	// which at most one may be chosen (FieldDef.Chooses: a flag set to false chooses nothing).
+	// When a configuration chooses one member of an Exclusive group and the live object holds
+	// another the configuration leaves out, an update clears that other member (FieldDef.Cleared),
+	// so Qualys never keeps both (ms_sql's port and auto_discover_ports).
 	OneOf     [][]string
 	Exclusive [][]string
 	// Together lists groups of fields set all together or not at all (a certificate and its key).

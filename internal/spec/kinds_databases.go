@@ -86,8 +86,9 @@ var oracleFields = []FieldDef{
 	dbUnverified(dbPassword("Password of the Oracle account (at most 100 characters).", false, MaxPassword)),
 	dbUnverified(dbField("sid", TypeString, "Oracle SID of the instance; exactly one of sid and servicename.")),
 	dbUnverified(dbField("servicename", TypeString, "Oracle service name of the instance; exactly one of sid and servicename.")),
-	dbUnverified(FieldDef{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535,
-		Doc: "Port of the listener. Omitted means \"All Ports\": Qualys allows one such record per host, and tries a port-specific record first."}),
+	dbUnverified(FieldDef{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535, OmittedMeans: "All Ports", NoClear: true,
+		Doc: "Port of the listener. Omitted means \"All Ports\": Qualys allows one such record per host, and tries a port-specific record first. " +
+			"Qualys documents no way to remove a port once set: removing it replaces the record (with consent)."}),
 	{Name: "is_template", Element: "IS_TEMPLATE", Type: TypeBool, Immutable: true,
 		Doc: "Create an Oracle System Record Template (for auto-discovered Unix instances) instead of a record; create only."},
 	dbUnverified(dbField("is_cdb", TypeBool, "The instance is a container database: compliance scans auto-discover its PDBs.")),

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/qsync/qsync/internal/safeio"
 )
 
 // Options change what LoadWithOptions accepts.
@@ -51,9 +54,15 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 			return
 		}
 		seen[real] = true
-		data, err := os.ReadFile(name)
-		if err != nil {
-			ds.errorf(Pos{File: name}, "", "read: %v", unwrapPathError(err))
+		// A regular file, its size checked before reading: a link to /dev/zero is refused.
+		data, err := safeio.ReadFile(name, MaxFileBytes)
+		switch {
+		case errors.Is(err, safeio.ErrTooLarge):
+			ds.errorf(Pos{File: name, Line: 1, Col: 1}, "", "file is %v, more than the %d MiB qsync reads from one configuration file: split it into several files",
+				fileSize(name), MaxFileBytes>>20)
+			return
+		case err != nil:
+			ds.errorf(Pos{File: name}, "", "read: %v", err)
 			return
 		}
 		srcs = append(srcs, source{name: name, dir: filepath.Dir(abs), data: data})
@@ -153,8 +162,8 @@ func nestedConfigs(dir string, explicit map[string]bool) []string {
 // looksLikeConfig reports whether the YAML file at path has a top-level key of a qsync
 // configuration, or cannot be parsed (so qsync cannot tell that it is not one).
 func looksLikeConfig(path string) bool {
-	data, err := os.ReadFile(path)
-	if err != nil || len(data) > maxSniffBytes {
+	data, err := safeio.ReadFile(path, maxSniffBytes) // a link to /dev/zero is refused, not read
+	if err != nil {
 		return true
 	}
 	var doc yaml.Node // a node tree: aliases are not expanded
@@ -181,6 +190,14 @@ func realPath(abs string) string {
 		return r
 	}
 	return abs
+}
+
+// fileSize describes the size of the file at name for a message, e.g. "16777300 bytes".
+func fileSize(name string) string {
+	if st, err := os.Stat(name); err == nil {
+		return fmt.Sprintf("%d bytes", st.Size())
+	}
+	return "too large"
 }
 
 func unwrapPathError(err error) error {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/qsync/qsync/internal/safeio"
 )
 
 // Resolve reads the value a secret reference points at: the environment variable ref.Env, or the
@@ -27,36 +29,31 @@ func Resolve(ref SecretRef) (string, error) {
 	return v, nil
 }
 
-// CheckSecretRef reports, as Resolve would, why the value ref points at cannot be read: a
-// reference the configuration may not make, an environment variable not set or empty, a secret
-// file missing, empty or not a regular file. It does not read a file's content (so a file holding
-// only a newline, or a value too short to mask, still passes: Resolve refuses those), and no error
-// holds a value. Plan uses it to report, before any write and with a position, a secret that
-// apply would fail to send.
+// CheckSecretRef reports why Resolve would refuse ref, exactly as Resolve would (it resolves the
+// value and forgets it): a reference the configuration may not make, an environment variable not
+// set or empty, a secret file missing, empty, too large or not a regular file, a value shorter
+// than MinSecretLen. No error holds a value. Plan uses it to report, before any write and with a
+// position, every secret that apply would refuse to send.
 func CheckSecretRef(ref SecretRef) error {
-	if ref.File == "" || ref.Env != "" { // a variable (its value is not kept), or a malformed reference
-		_, err := resolve(ref)
-		return err
-	}
-	if ref.Root != "" {
-		if err := checkSecretFile(ref.File, ref.Root); err != nil {
-			return err
-		}
-	}
-	st, err := os.Stat(ref.File)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("secret file %s is missing", ref.File)
-	case err != nil:
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("read secret file %s: %w", ref.File, err)
-	case !st.Mode().IsRegular():
-		return fmt.Errorf("secret file %s is not a regular file", ref.File)
-	case st.Size() == 0:
-		return fmt.Errorf("secret file %s is empty", ref.File)
+	_, err := Resolve(ref)
+	return err
+}
+
+// MaxSecretFileBytes is the largest secret file Resolve reads (checked before reading): a
+// private key with its certificate is a few kilobytes.
+const MaxSecretFileBytes = 1 << 20
+
+// MinSecretKeyLen is the fewest characters QSYNC_SECRET_KEY may have. The key makes the
+// fingerprints in ownership markers (visible to anyone who can read the records) unguessable;
+// a short key could be found by trying keys against a known secret. Use a random value of 32
+// bytes or more (e.g. openssl rand -base64 32).
+const MinSecretKeyLen = 16
+
+// CheckSecretKey refuses a QSYNC_SECRET_KEY shorter than MinSecretKeyLen; "" (no key) passes.
+// The error never holds the key.
+func CheckSecretKey(key string) error {
+	if n := utf8.RuneCountInString(key); key != "" && n < MinSecretKeyLen {
+		return fmt.Errorf("QSYNC_SECRET_KEY has %d characters, fewer than %d: use a random value of 32 bytes or more (e.g. openssl rand -base64 32)", n, MinSecretKeyLen)
 	}
 	return nil
 }
@@ -83,12 +80,8 @@ func resolve(ref SecretRef) (string, error) {
 				return "", err
 			}
 		}
-		b, err := os.ReadFile(ref.File)
+		b, err := safeio.ReadFile(ref.File, MaxSecretFileBytes) // a link to /dev/zero is refused, not read
 		if err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
 			if errors.Is(err, fs.ErrNotExist) {
 				return "", fmt.Errorf("secret file %s is missing", ref.File)
 			}

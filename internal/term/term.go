@@ -17,14 +17,30 @@ import (
 
 // IsTerminal reports whether w is an interactive terminal.
 func IsTerminal(w any) bool {
-	f, ok := w.(*os.File)
+	f, ok := file(w)
 	return ok && xterm.IsTerminal(int(f.Fd()))
+}
+
+// file returns the file w writes to, looking through writers that wrap one (Unwrap, as the
+// redacting writers of package main do).
+func file(w any) (*os.File, bool) {
+	for range 8 {
+		switch x := w.(type) {
+		case *os.File:
+			return x, true
+		case interface{ Unwrap() io.Writer }:
+			w = x.Unwrap()
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
 }
 
 // Width returns the width in columns of the terminal w is, or 0 when w is not a terminal or its
 // size is unknown.
 func Width(w any) int {
-	f, ok := w.(*os.File)
+	f, ok := file(w)
 	if !ok || !xterm.IsTerminal(int(f.Fd())) {
 		return 0
 	}
@@ -42,6 +58,9 @@ func AskYes(in *os.File, out io.Writer, prompt string) (yes, tty bool) {
 		return false, false
 	}
 	fmt.Fprint(out, prompt)
+	if f, ok := out.(interface{ Flush() error }); ok {
+		_ = f.Flush() // a writer that holds text back must show the whole prompt before the answer
+	}
 	line, _ := bufio.NewReader(in).ReadString('\n')
 	return strings.TrimSpace(line) == "yes", true
 }

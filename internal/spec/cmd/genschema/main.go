@@ -1,4 +1,5 @@
-// Command genschema writes the files generated from the descriptor tables in internal/spec:
+// Command genschema writes the files generated from the descriptor tables in internal/spec (the
+// schema by spec.GenerateSchema, the docs by internal/spec/gen):
 // schema/qsync.schema.json (-o), with -docs docs/configuration.md, and with -inferred
 // docs/inferred-elements.md. `go generate ./...` runs it (see schema/schema.go); so does
 //
@@ -11,6 +12,7 @@ import (
 	"os"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/gen"
 )
 
 func main() {
@@ -33,14 +35,14 @@ func run(schemaPath, docsPath, inferredPath string) error {
 		return fmt.Errorf("write schema: %w", err)
 	}
 	if inferredPath != "" {
-		if err := os.WriteFile(inferredPath, spec.GenerateInferredElements(), 0o644); err != nil {
+		if err := os.WriteFile(inferredPath, gen.GenerateInferredElements(), 0o644); err != nil {
 			return fmt.Errorf("write inferred elements: %w", err)
 		}
 	}
 	if docsPath == "" {
 		return nil
 	}
-	d, err := spec.GenerateConfigReference()
+	d, err := gen.GenerateConfigReference()
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,10 @@
-package spec
+package gen
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // InferredElementsFile is the path, from the module root, of the list of inferred list-output
@@ -37,7 +39,7 @@ func GenerateInferredElements() []byte {
 	b.WriteString("Each kind's records are listed as `AUTH_<SLUG>_LIST_OUTPUT/RESPONSE/AUTH_<SLUG>_LIST/AUTH_<SLUG>`\n")
 	b.WriteString("(confirmed for ms_exchange only); qsync's client accepts any `AUTH_*` names there.\n")
 	b.WriteString("Secrets are never listed and have no element.\n")
-	for _, group := range [][]KindDef{databaseRecordKinds, infraRecordKinds} {
+	for _, group := range [][]spec.KindDef{spec.DatabaseRecordKinds(), spec.InfraRecordKinds()} {
 		for i := range group {
 			d := &group[i]
 			if d.Opaque != "" {
@@ -75,19 +77,19 @@ func GenerateInferredElements() []byte {
 }
 
 // unreadable says what a value qsync cannot read does to a record, by the field's type.
-func unreadable(f FieldDef) string {
+func unreadable(f spec.FieldDef) string {
 	note := ""
 	if f.Immutable {
 		note = "; immutable: never sent once created"
 	}
 	switch f.Type {
-	case TypeEnum:
-		return "opaque (a value outside " + codeList(f.Enum) + ")" + note
-	case TypeBool:
+	case spec.TypeEnum:
+		return "opaque (a value outside " + spec.CodeList(f.Enum) + ")" + note
+	case spec.TypeBool:
 		return "opaque (not a boolean)" + note
-	case TypeInt:
+	case spec.TypeInt:
 		return "opaque (not a number, or several)" + note
-	case TypeList:
+	case spec.TypeList:
 		return "none (a set of text items)" + note
 	}
 	return "none (text)" + note

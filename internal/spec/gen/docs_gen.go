@@ -1,4 +1,4 @@
-package spec
+package gen
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // ConfigReferenceFile is the path, from the module root, of the configuration reference that
@@ -27,7 +29,7 @@ type schemaDoc struct {
 // from the descriptor tables in kinds.go and the JSON Schema GenerateSchema makes from them. Every
 // list of kinds, sub_types and vault types in it comes from the tables.
 func GenerateConfigReference() ([]byte, error) {
-	raw, err := GenerateSchema()
+	raw, err := spec.GenerateSchema()
 	if err != nil {
 		return nil, err
 	}
@@ -46,11 +48,11 @@ func GenerateConfigReference() ([]byte, error) {
 	b.WriteString("and against the rules below, offline. See [ownership](ownership.md) for `adopt`, `protect` and\n")
 	b.WriteString("`previous_titles`, and [secrets](secrets.md) for secret references.\n\n")
 	b.WriteString("## Editors\n\n")
-	b.WriteString("The schema's `$id` is a URL editors can fetch: `" + SchemaID + "`\n")
+	b.WriteString("The schema's `$id` is a URL editors can fetch: `" + spec.SchemaID + "`\n")
 	b.WriteString("(the schema of the main branch). Start each file with the line that `qsync export` writes and the\n")
 	b.WriteString("examples carry, and VS Code (Red Hat YAML extension), JetBrains IDEs, Neovim and others complete\n")
 	b.WriteString("and check as you type:\n\n")
-	b.WriteString("```yaml\n# yaml-language-server: $schema=" + SchemaID + "\n```\n\n")
+	b.WriteString("```yaml\n# yaml-language-server: $schema=" + spec.SchemaID + "\n```\n\n")
 	b.WriteString("Offline, or to match a given qsync exactly, write that build's schema next to the configuration\n")
 	b.WriteString("(`qsync schema > qsync.schema.json`) and point the line at it (`$schema=qsync.schema.json`), or\n")
 	b.WriteString("pin a release: replace `main` in the URL by its tag.\n\n")
@@ -61,19 +63,19 @@ func GenerateConfigReference() ([]byte, error) {
 	}
 	b.WriteString("\n## Keys of every record and vault\n\n| key | description |\n|---|---|\n")
 	var endpoints []string
-	for _, k := range RecordEndpoints() {
+	for _, k := range spec.RecordEndpoints() {
 		endpoints = append(endpoints, string(k))
 	}
 	fmt.Fprintf(&b, "| `type` | Records: %s. Vaults: one of the vault types below. |\n", orList(endpoints))
-	for _, k := range RecordEndpoints() {
+	for _, k := range spec.RecordEndpoints() {
 		var subs []string
-		for _, d := range recordKinds {
+		for _, d := range spec.RecordKinds() {
 			if d.Kind == k && d.Type != "" {
 				subs = append(subs, d.Type)
 			}
 		}
 		if len(subs) > 0 {
-			variant, _ := VariantKeys(k)
+			variant, _ := spec.VariantKeys(k)
 			fmt.Fprintf(&b, "| `%s` | `type: %s` records only: %s (omit for a plain `%s` record). |\n", variant, k, orList(subs), k)
 		}
 	}
@@ -92,7 +94,7 @@ func GenerateConfigReference() ([]byte, error) {
 	b.WriteString("documentation does not confirm.\n")
 
 	b.WriteString("\n## Records\n")
-	for _, d := range recordKinds {
+	for _, d := range spec.RecordKinds() {
 		head := fmt.Sprintf("`type: %s`", d.Kind)
 		if d.Type != "" {
 			variant, _ := d.VariantKeys()
@@ -107,7 +109,7 @@ func GenerateConfigReference() ([]byte, error) {
 		if d.ExclusiveGroup != "" {
 			fmt.Fprintf(&b, "\nAn IP may belong to only one record of the `%s` group", d.ExclusiveGroup)
 			var sharing []string
-			for _, o := range recordKinds {
+			for _, o := range spec.RecordKinds() {
 				if o.ExclusiveGroup == d.ExclusiveGroup {
 					sharing = append(sharing, kindTitle(&o))
 				}
@@ -121,25 +123,25 @@ func GenerateConfigReference() ([]byte, error) {
 			fmt.Fprintf(&b, "\nqsync warns when an IP is also in a record of the `%s` group (a secondary source says Qualys refuses it).\n", g)
 		}
 		for _, g := range d.Exclusive {
-			fmt.Fprintf(&b, "\nAt most one of %s.\n", codeList(g))
+			fmt.Fprintf(&b, "\nAt most one of %s.\n", spec.CodeList(g))
 		}
 		for _, g := range d.Together {
-			fmt.Fprintf(&b, "\nSet all or none of %s.\n", codeList(g))
+			fmt.Fprintf(&b, "\nSet all or none of %s.\n", spec.CodeList(g))
 		}
 		for _, c := range d.RequiredWhen {
-			fmt.Fprintf(&b, "\n`%s: %s` needs %s.\n", c.Field, c.Value, codeList(c.Require))
+			fmt.Fprintf(&b, "\n`%s: %s` needs %s.\n", c.Field, c.Value, spec.CodeList(c.Require))
 		}
 		for _, g := range d.OneOf {
-			fmt.Fprintf(&b, "\nExactly one of %s.\n", codeList(g))
+			fmt.Fprintf(&b, "\nExactly one of %s.\n", spec.CodeList(g))
 		}
 		for _, c := range d.RequiredWhen {
-			fmt.Fprintf(&b, "\n`%s: %s` needs %s.\n", c.Field, c.Value, codeList(c.Require))
+			fmt.Fprintf(&b, "\n`%s: %s` needs %s.\n", c.Field, c.Value, spec.CodeList(c.Require))
 		}
 		for _, r := range d.Unique {
 			fmt.Fprintf(&b, "\nAcross records: %s.\n", r.Doc())
 		}
 		if len(d.LoginVaultTypes) > 0 {
-			fmt.Fprintf(&b, "\n`login` vault types: %s.\n", codeList(d.LoginVaultTypes))
+			fmt.Fprintf(&b, "\n`login` vault types: %s.\n", spec.CodeList(d.LoginVaultTypes))
 		}
 		for _, lt := range slices.Sorted(maps.Keys(d.OpaqueLoginTypes)) {
 			fmt.Fprintf(&b, "\nA live record with `login_type=%s` is listed as opaque and never changed: %s.\n", lt, d.OpaqueLoginTypes[lt])
@@ -147,7 +149,7 @@ func GenerateConfigReference() ([]byte, error) {
 	}
 
 	b.WriteString("\n## Vaults\n")
-	for _, d := range vaultKinds {
+	for _, d := range spec.VaultKinds() {
 		fmt.Fprintf(&b, "\n### %s\n\n`type: %s` (Qualys: %s). %s\n\n", d.Type, d.Type, d.QualysType, d.Doc)
 		if len(d.Fields) > 0 {
 			writeFieldTable(&b, d.Fields)
@@ -165,7 +167,7 @@ func GenerateConfigReference() ([]byte, error) {
 			}
 		}
 		for _, g := range d.LoginOneOf {
-			fmt.Fprintf(&b, "\nA login needs exactly one of %s.\n", codeList(g))
+			fmt.Fprintf(&b, "\nA login needs exactly one of %s.\n", spec.CodeList(g))
 		}
 		if len(d.LoginVariables) > 0 {
 			vars := make([]string, len(d.LoginVariables))
@@ -186,14 +188,14 @@ func GenerateConfigReference() ([]byte, error) {
 }
 
 // kindTitle names a record kind in the reference: "unix", or "unix / cisco" for a sub_type.
-func kindTitle(d *KindDef) string {
+func kindTitle(d *spec.KindDef) string {
 	if d.Type != "" {
 		return string(d.Kind) + " / " + d.Type
 	}
 	return string(d.Kind)
 }
 
-func writeFieldTable(b *strings.Builder, fields []FieldDef) {
+func writeFieldTable(b *strings.Builder, fields []spec.FieldDef) {
 	b.WriteString("| key | type | required | omitted | limits | description |\n|---|---|---|---|---|---|\n")
 	for _, f := range fields {
 		req := yes(f.Required)
@@ -205,7 +207,7 @@ func writeFieldTable(b *strings.Builder, fields []FieldDef) {
 		}
 		def := "unmanaged"
 		switch {
-		case f.Type == TypeSecret:
+		case f.Type == spec.TypeSecret:
 			def = ""
 		case f.OmittedDefault() != "":
 			def = "`" + f.Default + "`"
@@ -224,7 +226,7 @@ func writeFieldTable(b *strings.Builder, fields []FieldDef) {
 			cell(strings.Join(append([]string{f.Doc}, notes...), " ")), unverifiedNote(f))
 	}
 	for _, f := range fields {
-		if f.Type != TypeItems {
+		if f.Type != spec.TypeItems {
 			continue
 		}
 		order := "a set: the order of the entries does not matter"
@@ -237,7 +239,7 @@ func writeFieldTable(b *strings.Builder, fields []FieldDef) {
 	}
 }
 
-func fieldLimits(f FieldDef) string {
+func fieldLimits(f spec.FieldDef) string {
 	var l []string
 	switch {
 	case f.MinLen > 0 && f.MaxLen > 0:
@@ -249,7 +251,7 @@ func fieldLimits(f FieldDef) string {
 		l = append(l, fmt.Sprintf("at most %d", f.Max))
 	}
 	if len(f.Enum) > 0 {
-		l = append(l, "one of "+codeList(f.Enum))
+		l = append(l, "one of "+spec.CodeList(f.Enum))
 	}
 	if f.Format != "" {
 		l = append(l, f.Format)
@@ -264,26 +266,18 @@ func yes(b bool) string {
 	return ""
 }
 
-func unverifiedNote(f FieldDef) string {
+func unverifiedNote(f spec.FieldDef) string {
 	if f.Unverified {
 		return " *(Unverified.)*"
 	}
 	return ""
 }
 
-func codeList(items []string) string {
-	out := make([]string, len(items))
-	for i, s := range items {
-		out[i] = "`" + s + "`"
-	}
-	return strings.Join(out, ", ")
-}
-
 // orList formats items as code joined by commas and a final "or": `a`, `b` or `c`.
-func orList(items []string) string { return joinLast(codeList(items), "or", len(items)) }
+func orList(items []string) string { return joinLast(spec.CodeList(items), "or", len(items)) }
 
 // andList formats items as code joined by commas and a final "and".
-func andList(items []string) string { return joinLast(codeList(items), "and", len(items)) }
+func andList(items []string) string { return joinLast(spec.CodeList(items), "and", len(items)) }
 
 func joinLast(list, word string, n int) string {
 	if n < 2 {

@@ -1,4 +1,4 @@
-package spec
+package schemacheck
 
 import (
 	"cmp"
@@ -26,7 +26,7 @@ func FuzzQuickValidNeverAcceptsInvalid(f *testing.F) {
 	roots, keywords, schemas := fuzzSchemas(f)
 	always := slices.Concat(roots, keywords)
 	var files [][]byte
-	for _, pattern := range []string{"../../examples/*.yaml", "testdata/invalid/*.yaml"} {
+	for _, pattern := range []string{"../../../examples/*.yaml", "../testdata/invalid/*.yaml"} {
 		paths, _ := filepath.Glob(pattern)
 		if len(paths) == 0 {
 			f.Fatalf("no seed files match %s", pattern)
@@ -50,8 +50,7 @@ func FuzzQuickValidNeverAcceptsInvalid(f *testing.F) {
 		if len(data) > 16<<10 {
 			return // large inputs only slow the search down; the values that matter are small
 		}
-		file, _ := parseYAML("fuzz.yaml", ".", data)
-		values := valuesIn(file.value)
+		values := valuesIn(decode(data))
 		if len(values) > 2000 {
 			return // aliases multiplied the values; they are the same values again
 		}
@@ -123,22 +122,27 @@ var quickFuzzSeeds = []string{
 // location.
 func fuzzSchemas(tb testing.TB) (roots, keywords, reachable []*jsonschema.Schema) {
 	tb.Helper()
-	set, err := compiled()
+	roots, err := testValidator().all()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	roots = []*jsonschema.Schema{set.whole, set.top, set.vault, set.record, set.recordShell}
-	for _, k := range set.kinds {
-		roots = append(roots, k)
-	}
 	slices.SortFunc(roots, byLocation)
+	// Each part is compiled from its own copy of the schema, so a definition several parts refer
+	// to is compiled once per part: keep one copy of each (the same fragment of the schema).
 	seen := map[*jsonschema.Schema]bool{}
+	fragments := map[string]bool{}
 	var walk func(s *jsonschema.Schema)
 	walk = func(s *jsonschema.Schema) {
 		if s == nil || seen[s] {
 			return
 		}
 		seen[s] = true
+		if _, frag, _ := strings.Cut(s.Location, "#"); strings.HasPrefix(frag, "/$defs/") {
+			if fragments[frag] {
+				return
+			}
+			fragments[frag] = true
+		}
 		reachable = append(reachable, s)
 		walk(s.Ref)
 		walk(s.Not)
@@ -246,8 +250,7 @@ func TestQuickFuzzSeedsReachTheQuickPath(t *testing.T) {
 	schemas := slices.Concat(reachable, keywords)
 	accepted, rejected := 0, 0
 	for _, s := range quickFuzzSeeds {
-		file, _ := parseYAML("seed.yaml", ".", []byte(s))
-		for _, v := range valuesIn(file.value) {
+		for _, v := range valuesIn(decode([]byte(s))) {
 			for _, sch := range schemas {
 				if quickValid(sch, v) {
 					accepted++

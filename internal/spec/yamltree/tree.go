@@ -1,4 +1,8 @@
-package spec
+// Package yamltree decodes one YAML file into plain JSON-like values (what JSON Schema validates)
+// and remembers where each value was written: a tree of positions beside the values, found by path
+// ("records/3/ips/1"). It knows nothing of qsync's kinds; internal/spec turns its positions and
+// problems into diagnostics.
+package yamltree
 
 import (
 	"bytes"
@@ -15,13 +19,13 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// yamlFile is one source file decoded into plain JSON-like values (what JSON Schema validates) with
+// File is one source file decoded into plain JSON-like values (what JSON Schema validates) with
 // the source position of every value. The positions form a tree beside the values, found by path
 // ("records/3/ips/1"; "" is the root; see find).
-type yamlFile struct {
-	name  string // as given by the user; used in positions
-	dir   string // absolute directory, for {file: ...} secrets
-	value any
+type File struct {
+	// Value is the decoded document: nil, bool, int64, float64, string, []any or map[string]any;
+	// nil when the file could not be read at all.
+	Value any
 	// nodes holds every value converted, in document order (an alias's value once per use); the
 	// root is nodes[0].
 	nodes []node
@@ -38,7 +42,7 @@ type node struct {
 	line, col int32  // the value
 	keyLine   int32  // its key, for members of a mapping; 0 otherwise
 	keyCol    int32
-	kids      int32 // its members or items are yamlFile.kids[kids : kids+nkids]
+	kids      int32 // its members or items are File.kids[kids : kids+nkids]
 	nkids     int32
 	list      bool // a sequence: items are found by index
 	sorted    bool // a large mapping whose members are sorted by key
@@ -53,7 +57,7 @@ const (
 	aliasFactor = 4
 )
 
-// yamlShape is what parseYAML learns of a document before converting it.
+// yamlShape is what Parse learns of a document before converting it.
 type yamlShape struct {
 	nodes    int  // nodes written literally (aliases not followed)
 	keys     int  // of which mapping keys
@@ -80,38 +84,38 @@ func shape(n *yaml.Node, sh *yamlShape) {
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// parseYAML decodes data into a yamlFile. Problems are reported as diagnostics; value is nil when
-// the file could not be read at all.
-func parseYAML(name, dir string, data []byte) (*yamlFile, Diagnostics) {
-	f := &yamlFile{name: name, dir: dir}
-	var ds Diagnostics
-	if len(data) > MaxFileBytes {
-		ds.errorf(f.pos(1, 1), "", "file is %d bytes, more than the %d MiB qsync reads from one configuration file: split it into several files",
-			len(data), MaxFileBytes>>20)
+// Parse decodes data into a File. A file over maxBytes bytes is refused unread. Problems are
+// returned in the order found; the File's Value is nil when the file could not be read at all.
+func Parse(data []byte, maxBytes int) (*File, []Problem) {
+	f := &File{}
+	var ds problems
+	if len(data) > maxBytes {
+		ds.errorf(pos(1, 1), "", "file is %d bytes, more than the %d MiB qsync reads from one configuration file: split it into several files",
+			len(data), maxBytes>>20)
 		return f, ds
 	}
 	if line, col, b, bad := firstInvalidUTF8(data); bad {
 		// yaml.v3 reports this without a position; say where, so the byte can be found.
-		ds.errorf(f.pos(line, col), "", "invalid UTF-8 (byte 0x%02X): qsync reads UTF-8 files only; re-save the file as UTF-8", b)
+		ds.errorf(pos(line, col), "", "invalid UTF-8 (byte 0x%02X): qsync reads UTF-8 files only; re-save the file as UTF-8", b)
 		return f, ds
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	err := dec.Decode(&doc)
 	if errors.Is(err, io.EOF) {
-		ds.errorf(f.pos(1, 1), "", "file is empty")
+		ds.errorf(pos(1, 1), "", "file is empty")
 		return f, ds
 	}
 	if err != nil {
-		ds = append(ds, f.syntaxError(err))
+		ds = append(ds, syntaxError(err))
 		return f, ds
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case err == nil:
-		ds.errorf(f.pos(next.Line, next.Column), "", "a file holds one YAML document; found another (---) here")
+		ds.errorf(pos(next.Line, next.Column), "", "a file holds one YAML document; found another (---) here")
 	case !errors.Is(err, io.EOF):
-		ds = append(ds, f.syntaxError(err))
+		ds = append(ds, syntaxError(err))
 	}
 	var sh yamlShape
 	shape(&doc, &sh)
@@ -122,42 +126,60 @@ func parseYAML(name, dir string, data []byte) (*yamlFile, Diagnostics) {
 	// Without anchors every node is converted once: drop each as soon as it is, so the YAML tree
 	// and the values need not fit in memory together.
 	c := converter{f: f, active: map[*yaml.Node]bool{}, limit: maxNodes + aliasFactor*sh.nodes, release: !sh.anchors}
-	f.value, _ = c.convert(&doc, "", 0, 0)
+	f.Value, _ = c.convert(&doc, "", 0, 0)
 	ds = append(ds, c.ds...)
-	if f.value == nil && !c.tooBig {
-		ds.errorf(f.pos(doc.Line, doc.Column), "", "file is empty")
+	if f.Value == nil && !c.tooBig {
+		ds.errorf(pos(doc.Line, doc.Column), "", "file is empty")
 	}
 	return f, ds
 }
 
-func (f *yamlFile) pos(line, col int) Pos {
+// Pos is a place in the file: a 1-based line and column.
+type Pos struct{ Line, Col int }
+
+// Problem is something wrong with the file: Path is the path of the value it concerns ("" for the
+// file as a whole).
+type Problem struct {
+	Pos     Pos
+	Path    string
+	Message string
+}
+
+type problems []Problem
+
+func (ds *problems) errorf(p Pos, path, format string, args ...any) {
+	*ds = append(*ds, Problem{Pos: p, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// pos returns the position at line and col, the first line or column where either is unknown.
+func pos(line, col int) Pos {
 	if line <= 0 {
 		line = 1
 	}
 	if col <= 0 {
 		col = 1
 	}
-	return Pos{File: f.name, Line: line, Col: col}
+	return Pos{Line: line, Col: col}
 }
 
-func (f *yamlFile) syntaxError(err error) Diagnostic {
+func syntaxError(err error) Problem {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
 	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
-	return Diagnostic{Pos: f.pos(line, 1), Message: "YAML syntax error: " + msg}
+	return Problem{Pos: pos(line, 1), Message: "YAML syntax error: " + msg}
 }
 
-// at returns the position of the value at path, or of its nearest ancestor.
-func (f *yamlFile) at(path string) Pos {
+// At returns the position of the value at path, or of its nearest ancestor.
+func (f *File) At(path string) Pos {
 	for {
 		if i := f.find(path); i >= 0 {
-			return f.pos(int(f.nodes[i].line), int(f.nodes[i].col))
+			return pos(int(f.nodes[i].line), int(f.nodes[i].col))
 		}
 		if path == "" {
-			return f.pos(1, 1)
+			return pos(1, 1)
 		}
 		i := strings.LastIndexByte(path, '/')
 		if i < 0 {
@@ -168,19 +190,19 @@ func (f *yamlFile) at(path string) Pos {
 	}
 }
 
-// keyAt returns the position of the key of the mapping member at path (the value's when unknown).
-func (f *yamlFile) keyAt(path string) Pos {
+// KeyAt returns the position of the key of the mapping member at path (the value's when unknown).
+func (f *File) KeyAt(path string) Pos {
 	if i := f.find(path); i >= 0 && f.nodes[i].keyLine > 0 {
-		return f.pos(int(f.nodes[i].keyLine), int(f.nodes[i].keyCol))
+		return pos(int(f.nodes[i].keyLine), int(f.nodes[i].keyCol))
 	}
-	return f.at(path)
+	return f.At(path)
 }
 
-// written reports whether the file has a value at path.
-func (f *yamlFile) written(path string) bool { return f.find(path) >= 0 }
+// Written reports whether the file has a value at path.
+func (f *File) Written(path string) bool { return f.find(path) >= 0 }
 
-// raw returns the text of the scalar at path as written ("" when there is none).
-func (f *yamlFile) raw(path string) string {
+// Raw returns the text of the scalar at path as written ("" when there is none).
+func (f *File) Raw(path string) string {
 	if i := f.find(path); i >= 0 {
 		return f.nodes[i].raw
 	}
@@ -188,7 +210,7 @@ func (f *yamlFile) raw(path string) string {
 }
 
 // find returns the index of the value at path, or -1.
-func (f *yamlFile) find(path string) int32 {
+func (f *File) find(path string) int32 {
 	switch {
 	case f.byPath != nil:
 		if i, ok := f.byPath[path]; ok {
@@ -204,7 +226,7 @@ func (f *yamlFile) find(path string) int32 {
 }
 
 // walk follows the tokens of path (not "") down from node n.
-func (f *yamlFile) walk(n int32, path string) int32 {
+func (f *File) walk(n int32, path string) int32 {
 	for {
 		tok, rest, more := strings.Cut(path, "/")
 		if n = f.childAt(n, tok); n < 0 || !more {
@@ -215,7 +237,7 @@ func (f *yamlFile) walk(n int32, path string) int32 {
 }
 
 // childAt returns the member or item of node n that the escaped path token tok names, or -1.
-func (f *yamlFile) childAt(n int32, tok string) int32 {
+func (f *File) childAt(n int32, tok string) int32 {
 	if f.nodes[n].list {
 		i, ok := indexToken(tok)
 		if !ok || i >= int(f.nodes[n].nkids) {
@@ -247,7 +269,7 @@ func indexToken(tok string) (int, bool) {
 }
 
 // member returns the member of mapping node n with the given key, or -1.
-func (f *yamlFile) member(n int32, key string) int32 {
+func (f *File) member(n int32, key string) int32 {
 	nd := &f.nodes[n]
 	if nd.list {
 		return -1
@@ -290,8 +312,8 @@ func unescapeToken(tok string) (string, bool) {
 	return b.String(), true
 }
 
-// child joins a path and one member name or index, escaping it as a JSON pointer token.
-func child(path string, tok any) string {
+// Child joins a path and one member name or index, escaping it as a JSON pointer token.
+func Child(path string, tok any) string {
 	var s string
 	switch t := tok.(type) {
 	case int:
@@ -306,8 +328,8 @@ func child(path string, tok any) string {
 }
 
 type converter struct {
-	f      *yamlFile
-	ds     Diagnostics
+	f      *File
+	ds     problems
 	count  int
 	limit  int // values the file may expand to
 	tooBig bool
@@ -335,9 +357,9 @@ func (c *converter) pathString() string {
 	p := ""
 	for _, t := range c.path {
 		if t.index >= 0 {
-			p = child(p, t.index)
+			p = Child(p, t.index)
 		} else {
-			p = child(p, t.key)
+			p = Child(p, t.key)
 		}
 	}
 	return p
@@ -357,7 +379,7 @@ func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (an
 	c.count++
 	if c.count > c.limit {
 		c.tooBig = true
-		c.ds.errorf(c.f.pos(n.Line, n.Column), c.pathString(), "the file expands to more than %d values (aliases?)", c.limit)
+		c.ds.errorf(pos(n.Line, n.Column), c.pathString(), "the file expands to more than %d values (aliases?)", c.limit)
 		return nil, -1
 	}
 	if n.Kind == yaml.DocumentNode {
@@ -366,7 +388,7 @@ func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (an
 		}
 		return c.convert(n.Content[0], key, keyLine, keyCol)
 	}
-	pos := c.f.pos(n.Line, n.Column)
+	pos := pos(n.Line, n.Column)
 	if n.Kind == yaml.AliasNode {
 		if n.Alias == nil || c.active[n.Alias] {
 			c.ds.errorf(pos, c.pathString(), "alias *%s refers to a value that contains it", n.Value)
@@ -449,7 +471,7 @@ func (c *converter) mapping(n *yaml.Node, m map[string]any, keys int, merged boo
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		kp := c.f.pos(k.Line, k.Column)
+		kp := pos(k.Line, k.Column)
 		if k.Kind == yaml.AliasNode && k.Alias != nil {
 			k = k.Alias
 		}
@@ -502,7 +524,7 @@ func (c *converter) mapping(n *yaml.Node, m map[string]any, keys int, merged boo
 				t = t.Alias
 			}
 			if t.Kind != yaml.MappingNode || c.active[t] {
-				c.ds.errorf(c.f.pos(t.Line, t.Column), c.pathString(), "a merge key (<<) needs a mapping or a list of mappings")
+				c.ds.errorf(pos(t.Line, t.Column), c.pathString(), "a merge key (<<) needs a mapping or a list of mappings")
 				continue
 			}
 			c.active[t] = true
@@ -514,8 +536,13 @@ func (c *converter) mapping(n *yaml.Node, m map[string]any, keys int, merged boo
 
 func (c *converter) scalar(n *yaml.Node, tag string, pos Pos) any {
 	switch tag {
-	case "!!str", "!!timestamp", "!!binary":
+	case "!!str", "!!timestamp":
 		return n.Value
+	case "!!binary":
+		// The value is base64 of bytes, not text: taking the base64 as the text would send it as
+		// written (a password that is not the one meant). Secrets are references anyway.
+		c.ds.errorf(pos, c.pathString(), "a !!binary value is base64-encoded bytes, which qsync does not decode: write the value as a plain string")
+		return nil
 	case "!!null":
 		return nil
 	case "!!bool":
@@ -544,8 +571,8 @@ func (c *converter) scalar(n *yaml.Node, tag string, pos Pos) any {
 	return n.Value
 }
 
-// describe names the YAML type of a value for messages.
-func describe(v any) string {
+// Describe names the YAML type of a value for messages.
+func Describe(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"

@@ -1,4 +1,4 @@
-package spec
+package schemacheck
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package spec
+package yamltree
 
 import (
 	"strings"
@@ -10,7 +10,7 @@ import (
 // aliases multiply its values still is refused.
 func TestYAMLSizeLimitCountsAliasExpansion(t *testing.T) {
 	big := "records: [" + strings.Repeat("1, ", maxNodes) + "1]\n"
-	if _, ds := parseYAML("big.yaml", ".", []byte(big)); len(ds) > 0 {
+	if _, ds := Parse([]byte(big), 16<<20); len(ds) > 0 {
 		t.Fatalf("a large literal file was refused: %v", ds[0])
 	}
 	bomb := "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
@@ -18,7 +18,7 @@ func TestYAMLSizeLimitCountsAliasExpansion(t *testing.T) {
 		prev := string(rune('a' + i))
 		bomb += name + ": &" + name + " [" + strings.TrimSuffix(strings.Repeat("*"+prev+", ", 10), ", ") + "]\n"
 	}
-	_, ds := parseYAML("bomb.yaml", ".", []byte(bomb))
+	_, ds := Parse([]byte(bomb), 16<<20)
 	if len(ds) == 0 || !strings.Contains(ds[0].Message, "aliases?") {
 		t.Fatalf("an alias bomb was not refused: %v", ds)
 	}
