@@ -1,69 +1,29 @@
 package ci
 
 import (
-	"fmt"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
+
+	"github.com/qsync/qsync/internal/outbound"
 )
 
-// newHTTPClient returns the HTTP client of one origin (scheme://host:port of rawURL): https, or
-// plain http to a loopback address only. It follows no redirect: the caller sees the 3xx answer
-// (an error for api.do; api.download follows it itself, without credentials to another origin).
+// newHTTPClient returns the HTTP client of one origin (rawURL's), built by the one outbound
+// policy (internal/outbound): https, or plain http to a loopback address only; credentials only
+// to that origin. It follows no redirect at all, which is stricter than the policy (that follows
+// one within the origin and fails on any other): api.download follows an artifact's redirect to
+// the platform's object storage itself, with a client of that origin carrying no credential.
 func newHTTPClient(rawURL string) (*http.Client, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("%q is not an absolute URL", redactURL(rawURL))
-	}
-	if err := checkScheme(u); err != nil {
+	hc, err := outbound.New(outbound.Policy{Origin: rawURL})
+	if err != nil {
 		return nil, err
 	}
-	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, nil
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return hc, nil
 }
 
-// checkScheme refuses anything but https, and plain http to anything but a loopback address.
-func checkScheme(u *url.URL) error {
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return nil
-	case "http":
-		if isLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("refusing plain http to %s: credentials and bodies would travel in clear text; use https", u.Host)
-	}
-	return fmt.Errorf("refusing %s: the scheme must be https", origin(u))
-}
+// origin is u's scheme://host:port (outbound.Origin).
+func origin(u *url.URL) string { return outbound.Origin(u) }
 
-// origin is u's scheme://host:port, lower-cased, with the default port made explicit.
-func origin(u *url.URL) string {
-	scheme := strings.ToLower(u.Scheme)
-	port := u.Port()
-	if port == "" {
-		port = map[string]string{"https": "443", "http": "80"}[scheme]
-	}
-	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// redactURL drops the query and user information of a URL for a message (an artifact's signed
+// redactURL masks the query and user information of a URL for a message (an artifact's signed
 // URL carries its signature in the query).
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		if i := strings.IndexAny(raw, "@?#"); i >= 0 {
-			return raw[:i] + "..."
-		}
-		return raw
-	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String()
-}
+func redactURL(raw string) string { return outbound.Redact(raw) }
