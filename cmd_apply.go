@@ -85,6 +85,15 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		fmt.Fprintf(out, "Waited %s in total for Qualys rate and concurrency limits and retries.\n", waited.Round(time.Second))
 	}
 
+	if res.Interrupted {
+		// Stopped on request: no re-reading and re-planning the whole estate now.
+		fmt.Fprintln(out, "\nNot verified (interrupted): run qsync plan to see what remains, or qsync apply again to finish.")
+		if err := c.report(env, res, r, false, nil); err != nil {
+			return err
+		}
+		return &exitErr{code: exitPartial, err: fmt.Errorf("apply was interrupted (%s); run it again to finish: the next plan is the rest of the job", res.Counts())}
+	}
+
 	// Verify by planning again, whatever happened: the next plan is the rest of the job.
 	fmt.Fprintln(out, "\nVerifying: re-reading Qualys and planning again.")
 	remaining, verr := pl.Verify(ctx, r)
