@@ -44,6 +44,9 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		if r, err = runPlan(ctx, g, env, c.Paths, c.PlanFlags); err != nil {
 			return err
 		}
+		if err := c.refuseUnattended(env, r.Plan); err != nil {
+			return err
+		}
 		if err := renderPlan(g, env, out, r.Plan, "text"); err != nil {
 			return err
 		}
@@ -130,6 +133,17 @@ func (c *ApplyCmd) report(env *Env, res *apply.Result, r *pipeline.Run, verified
 		return nil
 	}
 	return apply.WriteReport(env.Stdout, res, r.Plan, verified, remaining)
+}
+
+// refuseUnattended refuses a plan with changes when nobody can confirm it (no terminal, no
+// --auto-approve), before printing the plan: a CI log then shows the refusal and the counts, not
+// a long plan that nothing will apply.
+func (c *ApplyCmd) refuseUnattended(env *Env, p *plan.Plan) error {
+	if c.AutoApprove || p.Empty() || env.Stdin != nil && term.IsTerminal(env.Stdin) {
+		return nil
+	}
+	cr, up, del, rep := p.Summary()
+	return fmt.Errorf("refusing to apply without confirmation: not on a terminal; pass --auto-approve (e.g. in CI). Nothing was sent; the plan (%d to create, %d to update, %d to delete, %d to replace) is what qsync plan shows", cr, up, del, rep)
 }
 
 // confirm asks on a terminal; without one it refuses unless --auto-approve was given.
