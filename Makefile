@@ -11,7 +11,7 @@ BIN      := bin/qsync
 RACE_PKGS := ./internal/qualysclient/... ./internal/qualysemu/... ./internal/live/... ./internal/apply/... ./internal/drill/...
 FUZZTIME ?= 3s
 
-.PHONY: all build demo test vet race fuzz-smoke fuzz bench schema release clean
+.PHONY: all build demo test vet race fuzz-smoke fuzz bench soak schema release clean
 
 all: build
 
@@ -48,6 +48,15 @@ fuzz:
 ## bench: benchmarks against the emulator on loopback; prints a table and writes bench/results.json
 bench:
 	./scripts/bench.sh
+
+## soak: the model-based invariant test for longer (internal/soak): COUNT random transitions from
+## SEED (one new estate per PER), faults on half the applies; prints a table, fails on any violation
+SEED    ?= 1
+COUNT   ?= 2000
+PER     ?= 50
+CLASSES ?= all
+soak:
+	$(GO) run ./internal/soak/cmd/soak -seed $(SEED) -count $(COUNT) -per $(PER) -classes $(CLASSES)
 
 ## schema: regenerate schema/qsync.schema.json, docs/configuration.md and docs/inferred-elements.md from internal/spec/kinds*.go
 schema:

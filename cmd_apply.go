@@ -57,14 +57,18 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		}
 	}
 	if r.Plan.Empty() {
-		fmt.Fprintln(out, "No changes to apply.")
+		fmt.Fprintln(out, pipeline.NoChanges(r.Plan))
 		if len(r.Plan.Refused) > 0 {
-			if err := c.report(env, &apply.Result{}, r, true, r.Plan); err != nil {
+			if err := c.report(env, &apply.Result{}, r, true, r.Plan, pipeline.Outside{}); err != nil {
 				return err
 			}
 			return errRefused(len(r.Plan.Refused))
 		}
-		return c.report(env, &apply.Result{}, r, true, nil)
+		o := pl.Outside(r)
+		if r.Plan.Scoped() {
+			fmt.Fprintln(out, pipeline.Converged(r.Plan, o))
+		}
+		return c.report(env, &apply.Result{}, r, true, nil, o)
 	}
 
 	// Ctrl-C stops the run after the call in flight; a second Ctrl-C ends qsync at once.
@@ -91,7 +95,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if res.Interrupted {
 		// Stopped on request: no re-reading and re-planning the whole estate now.
 		fmt.Fprintln(out, "\nNot verified (interrupted): run qsync plan to see what remains, or qsync apply again to finish.")
-		if err := c.report(env, res, r, false, nil); err != nil {
+		if err := c.report(env, res, r, false, nil, pipeline.Outside{}); err != nil {
 			return err
 		}
 		return &exitErr{code: exitPartial, err: fmt.Errorf("apply was interrupted (%s); run it again to finish: the next plan is the rest of the job", res.Counts())}
@@ -99,19 +103,24 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 
 	// Verify by planning again, whatever happened: the next plan is the rest of the job.
 	fmt.Fprintln(out, "\nVerifying: re-reading Qualys and planning again.")
-	remaining, verr := pl.Verify(ctx, r)
+	var remaining *plan.Plan
+	var outside pipeline.Outside
+	v, verr := pl.VerifyScope(ctx, r)
+	if verr == nil {
+		remaining, outside = v.Remaining, v.Outside
+	}
 	switch {
 	case verr != nil:
 		fmt.Fprintf(env.Stderr, "qsync: could not verify the result: %v\n", verr)
 	case remaining == nil:
-		fmt.Fprintln(out, pipeline.Converged(r.Plan))
+		fmt.Fprintln(out, pipeline.Converged(r.Plan, outside))
 	default:
 		fmt.Fprintln(out, "Not converged: Qualys still differs from the configuration; this is what the next apply would do:")
 		if err := renderPlan(g, env, out, remaining, "text"); err != nil {
 			return err
 		}
 	}
-	if err := c.report(env, res, r, verr == nil, remaining); err != nil {
+	if err := c.report(env, res, r, verr == nil, remaining, outside); err != nil {
 		return err
 	}
 	switch {
@@ -128,11 +137,11 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 }
 
 // report writes the JSON result with --format json.
-func (c *ApplyCmd) report(env *Env, res *apply.Result, r *pipeline.Run, verified bool, remaining *plan.Plan) error {
+func (c *ApplyCmd) report(env *Env, res *apply.Result, r *pipeline.Run, verified bool, remaining *plan.Plan, o pipeline.Outside) error {
 	if c.Format != "json" {
 		return nil
 	}
-	return apply.WriteReport(env.Stdout, res, r.Plan, verified, remaining)
+	return apply.WriteScopedReport(env.Stdout, res, r.Plan, verified, remaining, apply.ScopeResult{LeftOut: o.Changes, Unchecked: o.Unchecked})
 }
 
 // refuseUnattended refuses a plan with changes when nobody can confirm it (no terminal, no

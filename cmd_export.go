@@ -23,7 +23,7 @@ type ExportCmd struct {
 // Run reads Qualys and writes the configuration files.
 func (c *ExportCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	opts := export.Options{Dir: c.Dir, SplitBy: c.SplitBy, Owner: c.Owner, Adopt: c.Adopt, Force: c.Force,
-		SchemaURL: spec.SchemaURL(qversion.Current(version).SchemaRef())}
+		SchemaURL: spec.SchemaURL(qversion.Current(version).SchemaRef()), Redact: env.redactBytes}
 	for _, k := range c.Kinds {
 		opts.Kinds = append(opts.Kinds, spec.Kind(k))
 	}

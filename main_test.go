@@ -23,17 +23,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testscript files' golden sections (cmp) with the actual output")
 
-func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"qsync": func() {
-			os.Exit(run(os.Args[1:], &Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv}))
-		},
-	})
-}
-
 // TestScripts runs the end-to-end scripts in testdata/script against an in-process emulator, one
 // fresh emulator per script. Script commands beyond testscript's own:
 //
+//	qsync ARGS...          run qsync in-process (no process is started; see cmdQsync), in the
+//	                       script's directory with its environment; exec qsync runs the binary
 //	emu-seed FILE          load an emulator seed file (records and vaults to start from)
 //	emu-fault SPEC         inject a fault (qualysemu.ParseFault syntax)
 //	emu-reset-log          forget the requests seen so far
@@ -47,11 +41,11 @@ func TestMain(m *testing.M) {
 //	                       a script can act while a slow call is in flight without guessing times
 //	examples-config DIR    copy examples/*.yaml into DIR (and the file secret they read), and set
 //	                       every environment variable they read to "script-value-for-NAME"
-//	exits CODE CMD ARGS... run a command and assert its exit code (testscript's exec only tells
-//	                       zero from non-zero; qsync's exit codes are part of its contract)
+//	exits CODE CMD ARGS... run a command (qsync in-process) and assert its exit code (testscript's
+//	                       exec only tells zero from non-zero; qsync's exit codes are part of its contract)
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir:           "testdata/script",
+		Dir:           scriptDir(t),
 		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			srv, err := qualysemu.New(qualysemu.Config{Username: "tester", Password: "s3cret-login", RateUnlimited: true})
@@ -76,6 +70,7 @@ func TestScripts(t *testing.T) {
 			"emu-writes":      cmdEmuWrites,
 			"emu-variant":     func(ts *testscript.TestScript, _ bool, args []string) { ts.Check(emu(ts).SetVariants(args...)) },
 			"exits":           cmdExits,
+			"qsync":           cmdQsync,
 			"examples-config": cmdExamplesConfig,
 			"emu-faults-used": func(ts *testscript.TestScript, _ bool, _ []string) {
 				deadline := time.Now().Add(time.Minute)
@@ -88,6 +83,16 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// scriptDir is testdata/script as an absolute path: an in-process qsync changes the working
+// directory while it runs, and the scripts are read while others run.
+func scriptDir(t *testing.T) string {
+	dir, err := filepath.Abs("testdata/script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 func emu(ts *testscript.TestScript) *qualysemu.Server { return ts.Value("emu").(*qualysemu.Server) }
@@ -172,8 +177,11 @@ func cmdExamplesConfig(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	dir := ts.MkAbs(args[0])
 	ts.Check(os.MkdirAll(filepath.Join(dir, "secrets"), 0o755))
-	files, err := filepath.Glob("examples/*.yaml")
+	files, err := filepath.Glob(filepath.Join(moduleDir, "examples", "*.yaml"))
 	ts.Check(err)
+	if len(files) == 0 {
+		ts.Fatalf("examples-config: no examples/*.yaml in %s", moduleDir)
+	}
 	envRef := regexp.MustCompile(`env: *([A-Z][A-Z0-9_]*)`)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -193,7 +201,9 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	want, err := strconv.Atoi(args[0])
 	ts.Check(err)
 	got := 0
-	if err := ts.Exec(args[1], args[2:]...); err != nil {
+	if args[1] == "qsync" {
+		got = qsyncInProcess(ts, args[2:])
+	} else if err := ts.Exec(args[1], args[2:]...); err != nil {
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) {
 			ts.Fatalf("%s: %v", args[1], err)

@@ -24,7 +24,8 @@ type PlanFlags struct {
 
 // flags are the choices that change what a plan does.
 func (f PlanFlags) flags() plan.Flags {
-	return plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets, AllowReplace: f.AllowReplace, Targets: f.Targets, SecretsUnchecked: f.NoSecrets}
+	return plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, PushSecrets: f.PushSecrets, AllowReplace: f.AllowReplace, Targets: f.Targets,
+		SecretsUnchecked: f.NoSecrets, SecretsOnly: f.SecretsOnly}
 }
 
 // pipeline is the pipeline in the process's environment, printing diagnostics on stderr.

@@ -138,7 +138,12 @@ func idList(ids []int64) string {
 //	result.give_backs  update calls sent to give IPs back after a failed take (not in calls)
 //	planned_calls      the API calls the plan announced
 //	verified           true when Qualys was re-read and re-planned after the steps
-//	converged          true when that re-plan is empty
+//	converged          true when that re-plan is empty and, for a scoped run, nothing outside
+//	                   the scope differs either
+//	scope              what a scoped run covered (--only patterns, --secrets-only,
+//	                   --without-secrets); absent for a full run
+//	left_out           changes outside the scope that the run left out (scoped runs)
+//	outside_unchecked  why the rest of the configuration could not be checked (scoped runs)
 //	remaining          the re-plan (plan JSON format) when it is not empty
 //
 // No secret value appears in it.
@@ -147,19 +152,45 @@ type Report struct {
 	PlannedCalls int     `json:"planned_calls"`
 	Verified     bool    `json:"verified"`
 	Converged    bool    `json:"converged"`
-	// Only lists the --only patterns of a scoped apply: then converged means within the scope.
-	Only      []string   `json:"only,omitempty"`
-	Remaining *plan.Plan `json:"remaining,omitempty"`
+	// Only lists the --only patterns of a scoped apply.
+	Only []string `json:"only,omitempty"`
+	// Scope, LeftOut and OutsideUnchecked say what a scoped run covered and left out (see
+	// ScopeResult); converged is false when it left changes out or could not tell.
+	Scope            string     `json:"scope,omitempty"`
+	LeftOut          int        `json:"left_out,omitempty"`
+	OutsideUnchecked string     `json:"outside_unchecked,omitempty"`
+	Remaining        *plan.Plan `json:"remaining,omitempty"`
+}
+
+// ScopeResult is what the verification of a scoped run (plan.Plan.Scoped) found outside its
+// scope: LeftOut changes, or, when Unchecked is set, why it could not tell.
+type ScopeResult struct {
+	LeftOut   int
+	Unchecked string
 }
 
 // WriteReport writes the Report of a run of p as indented JSON. verified says whether Qualys was
 // re-planned after the run; remaining is that re-plan when it is not empty.
 func WriteReport(w io.Writer, res *Result, p *plan.Plan, verified bool, remaining *plan.Plan) error {
+	return WriteScopedReport(w, res, p, verified, remaining, ScopeResult{})
+}
+
+// WriteScopedReport is WriteReport for a run whose verification found outside the plan's scope
+// what sr says (the zero value for a full plan).
+func WriteScopedReport(w io.Writer, res *Result, p *plan.Plan, verified bool, remaining *plan.Plan, sr ScopeResult) error {
 	if res.Steps == nil {
 		res.Steps = []StepResult{}
 	}
+	rep := Report{Result: res, PlannedCalls: p.TotalCalls(), Verified: verified,
+		Converged: verified && remaining == nil && res.OK(), Remaining: remaining}
+	if p.Scoped() {
+		rep.Scope, rep.LeftOut, rep.OutsideUnchecked = p.ScopeName(), sr.LeftOut, sr.Unchecked
+		rep.Converged = rep.Converged && sr.LeftOut == 0 && sr.Unchecked == ""
+		if !p.Flags.SecretsOnly {
+			rep.Only = p.Flags.Targets
+		}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(Report{Result: res, PlannedCalls: p.TotalCalls(), Verified: verified,
-		Converged: verified && remaining == nil && res.OK(), Only: p.Flags.Targets, Remaining: remaining})
+	return enc.Encode(rep)
 }

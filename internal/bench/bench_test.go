@@ -42,7 +42,7 @@ func getFixture(b *testing.B, n int) *fixture {
 		b.Fatal(err)
 	}
 	env, key := Env("bench-value"), []byte(SecretKey)
-	liveE, desiredE := planEstates(n, 50)
+	liveE, desiredE := PlanEstates(n, 50)
 	emu, err := StartEmulator(qualysemu.Config{RateUnlimited: true}, liveE, key, env, dir)
 	if err != nil {
 		b.Fatal(err)

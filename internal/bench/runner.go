@@ -34,6 +34,8 @@ type Config struct {
 	Log io.Writer
 	// WorkDir holds configuration and state files (default: a temporary directory, removed).
 	WorkDir string
+	// PlansOnly skips the apply scenarios (their targets are then not checked).
+	PlansOnly bool
 }
 
 // Report is everything Run measured; bench/results.json holds it.
@@ -132,6 +134,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Plans = append(rep.Plans, *r)
 	}
 	for _, sc := range applyScenarios() {
+		if cfg.PlansOnly {
+			break
+		}
 		fmt.Fprintf(cfg.Log, "bench: apply %s\n", sc.name)
 		r, err := runApplyBench(ctx, cfg, sc)
 		if err != nil {
@@ -143,10 +148,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-// planEstates returns the live and desired estates of the n-record plan benchmark: n managed
+// PlanEstates returns the live and desired estates of the n-record plan benchmark: n managed
 // records and vaults, 1% unmanaged records, and a desired side that creates, updates and deletes
 // ten records each.
-func planEstates(n, vaults int) (liveE, desired *Estate) {
+func PlanEstates(n, vaults int) (liveE, desired *Estate) {
 	liveE = Generate(n, vaults, Owner)
 	desired = liveE.Clone()
 	for i := range n / 100 {
@@ -197,7 +202,7 @@ func runPlanBench(ctx context.Context, cfg Config, n int) (*PlanResult, error) {
 	defer os.RemoveAll(dir)
 	env := Env("bench-value")
 	key := []byte(SecretKey)
-	liveE, desiredE := planEstates(n, cfg.Vaults)
+	liveE, desiredE := PlanEstates(n, cfg.Vaults)
 	emu, err := StartEmulator(qualysemu.Config{RateUnlimited: true}, liveE, key, env, dir)
 	if err != nil {
 		return nil, err

@@ -42,6 +42,17 @@ type Options struct {
 	// SchemaURL is the schema each file's yaml-language-server modeline names: the one of the
 	// exporting qsync version (spec.SchemaURL); "" means spec.SchemaID (main's).
 	SchemaURL string
+	// Redact, when set, passes every file's content through qsync's redactor before it is
+	// written (internal/redact; Qualys returns no secret, this makes sure of it).
+	Redact func([]byte) []byte
+}
+
+// redact applies o.Redact to data, if set.
+func (o Options) redact(data []byte) []byte {
+	if o.Redact == nil {
+		return data
+	}
+	return o.Redact(data)
 }
 
 // SecretsExample is the file export writes next to the YAML, listing the secret variables to fill in.
@@ -105,7 +116,7 @@ func Write(live *spec.Document, opts Options, w io.Writer) error {
 		if err := opts.render(&buf, f, unmanaged, names); err != nil {
 			return err
 		}
-		if err := writeNew(paths[i], buf.Bytes(), opts.Force); err != nil {
+		if err := writeNew(paths[i], opts.redact(buf.Bytes()), opts.Force); err != nil {
 			return err
 		}
 	}
@@ -116,7 +127,7 @@ func Write(live *spec.Document, opts Options, w io.Writer) error {
 	secrets := secretLines(doc)
 	warnings = append(warnings, collisions(secrets, names)...)
 	if len(secrets) > 0 {
-		if err := writeNew(filepath.Join(opts.Dir, SecretsExample), []byte(secretsFile(secrets)), opts.Force); err != nil {
+		if err := writeNew(filepath.Join(opts.Dir, SecretsExample), opts.redact([]byte(secretsFile(secrets))), opts.Force); err != nil {
 			return err
 		}
 	}

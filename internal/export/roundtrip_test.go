@@ -148,7 +148,7 @@ func roundTrip(t *testing.T, c roundTripCase) {
 	pl := &pipeline.Pipeline{
 		Getenv: func(name string) string {
 			if name == "QSYNC_SECRET_KEY" {
-				return "round-trip-key"
+				return "round-trip-key-of-32-bytes-0123456"
 			}
 			return ""
 		},

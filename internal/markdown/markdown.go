@@ -80,14 +80,55 @@ func eachWord(s string, active, plain func(string) string) string {
 
 func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
 
-// active matches what GitHub or GitLab turn into a mention, a cross-reference or a link in
-// text: @name (users, teams, GitLab groups), #12 and GH-12 (issues), !12 (merge requests),
-// &12 (epics), $12 (snippets), ~label, %milestone, a URL scheme, www. and an e-mail address.
-var active = regexp.MustCompile(`(?i)@|#[0-9]|gh-[0-9]|[!&$][0-9]|[~%]["'\w]|[a-z][a-z0-9+.-]*:/|www\.|mailto:|xmpp:`)
+// Active reports whether s holds something GitHub or GitLab turn into a mention, a
+// cross-reference or a link in text: @name (users, teams, GitLab groups), #12 and GH-12
+// (issues), !12 (merge requests), &12 (epics), $12 (snippets), ~label, %milestone, a URL scheme
+// (https://, mailto:, xmpp:), www. and an e-mail address.
+func Active(s string) bool {
+	for i := 0; i < len(s); i++ {
+		next := byte(0)
+		if i+1 < len(s) {
+			next = s[i+1]
+		}
+		switch c := s[i]; c {
+		case '@':
+			return true
+		case '#', '!', '&', '$':
+			if isDigit(next) {
+				return true
+			}
+		case '~', '%':
+			if isWord(next) || next == '"' || next == '\'' {
+				return true
+			}
+		case ':':
+			if i > 0 && isLetter(s[i-1]) && (next == '/' || hasSuffixFold(s[:i], "mailto") || hasSuffixFold(s[:i], "xmpp")) {
+				return true
+			}
+		case 'w', 'W':
+			if hasPrefixFold(s[i:], "www.") {
+				return true
+			}
+		case 'g', 'G':
+			if hasPrefixFold(s[i:], "gh-") && i+3 < len(s) && isDigit(s[i+3]) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
-// Active reports whether s holds something a platform would turn into a mention, a reference
-// or a link, outside code.
-func Active(s string) bool { return active.MatchString(s) }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isWord(c byte) bool   { return isDigit(c) || isLetter(c) || c == '_' || c >= 0x80 }
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}
 
 // ActiveOutsideCode returns the words of markdown md that a platform would turn into a mention, a
 // reference or a link (see Active): those outside fenced code blocks, code spans and <code>

@@ -16,7 +16,6 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/qsync/qsync/internal/apply"
 	"github.com/qsync/qsync/internal/live"
@@ -138,8 +137,9 @@ func read(ctx context.Context, c live.Reader, opts live.Options) (*spec.Document
 // Options returns the plan options for desired with flags f: the owner, the secret key from the
 // environment and a resolver of desired objects' secrets. rateRemaining is the client's last
 // X-RateLimit-Remaining (zero: unknown). Unless f.SecretsUnchecked (a plan made on purpose without
-// the secrets' values), every secret reference a step sends is checked (spec.CheckSecretRef, or the
-// Pipeline's Resolve when it has one), so that one apply could not read is a positioned plan error.
+// the secrets' values), every secret a step sends is read as apply reads it (the Pipeline's
+// Resolve, else spec.Resolve) and checked as its request carries it (a unix key's in an XML body:
+// spec.CheckXMLText), so that one apply would refuse is a positioned plan error.
 func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining int) plan.Options {
 	var key []byte
 	if pl.Getenv != nil && !f.SecretsUnchecked { // without the values there is nothing to fingerprint
@@ -157,23 +157,36 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 			if err != nil {
 				return "", err
 			}
-			return resolve(ref) // plan names the object, the parameter and the position
+			v, err := resolve(ref) // plan names the object, the parameter and the position
+			if err == nil {
+				err = checkCarried(param, v)
+			}
+			return v, err
 		},
 	}
 	if !f.SecretsUnchecked {
-		check := spec.CheckSecretRef
-		if pl.Resolve != nil {
-			check = func(ref spec.SecretRef) error { _, err := pl.Resolve(ref); return err }
-		}
 		opts.CheckSecret = func(o *spec.Object, param string) error {
 			ref, err := secretRef(o, param)
 			if err != nil {
 				return err
 			}
-			return check(ref)
+			v, err := resolve(ref) // what apply would read: refused here if apply would refuse it
+			if err != nil {
+				return err
+			}
+			return checkCarried(param, v)
 		}
 	}
 	return opts.WithFlags(f)
+}
+
+// checkCarried refuses a secret value the request that sends param cannot carry: a unix key's or
+// root tool's secret travels in an XML body (spec.CheckXMLText).
+func checkCarried(param, v string) error {
+	if _, _, _, item := spec.ParseItemSecretName(param); item {
+		return spec.CheckXMLText(v)
+	}
+	return nil
 }
 
 // secretRef returns the reference of o's secret parameter param: a field's, or a unix key's or
@@ -226,13 +239,15 @@ func (pl *Pipeline) plan(ctx context.Context, c Client, desired *spec.Document, 
 	return &Run{Client: c, Desired: desired, Live: liveDoc, Plan: p}, nil
 }
 
-// build is plan.Build for flags f, scoped to the --only patterns f.Targets (see scope) and with the notes of f.
+// build is plan.Build for flags f, scoped to the --only patterns f.Targets (see scope; also
+// with --secrets-only, whose targets may be none) and with the notes of f.
 func (pl *Pipeline) build(desired, liveDoc *spec.Document, opts plan.Options, f plan.Flags, strict bool) (*plan.Plan, error) {
-	if len(f.Targets) > 0 {
-		d, l, err := scope(desired, liveDoc, f.Targets, strict)
+	if narrowed(f) {
+		d, l, out, err := scope(desired, liveDoc, f.Targets, strict && !f.SecretsOnly)
 		if err != nil {
 			return nil, err
 		}
+		opts.OutOfScope = out
 		p, err := plan.Build(d, l, opts)
 		if err != nil {
 			return nil, err
@@ -298,12 +313,13 @@ func (pl *Pipeline) CheckPlanFile(ctx context.Context, c Client, path string, p 
 		return nil, err
 	}
 	d, l := desired, liveDoc
-	if len(p.Flags.Targets) > 0 { // a scoped plan is verified against the same scope
-		if d, l, err = scope(desired, liveDoc, p.Flags.Targets, true); err != nil {
+	opts := pl.Options(desired, p.Flags, 0)
+	if narrowed(p.Flags) { // a scoped plan is verified against the same scope
+		if d, l, opts.OutOfScope, err = scope(desired, liveDoc, p.Flags.Targets, !p.Flags.SecretsOnly); err != nil {
 			return nil, fmt.Errorf("refusing the saved plan %s: %w", path, err)
 		}
 	}
-	if err := planfile.Verify(p, d, l, pl.Options(desired, p.Flags, 0)); err != nil {
+	if err := planfile.Verify(p, d, l, opts); err != nil {
 		return nil, fmt.Errorf("refusing the saved plan %s: %w; run qsync plan again", path, err)
 	}
 	return &Run{Client: c, Desired: desired, Live: liveDoc, Plan: p}, nil
@@ -317,11 +333,35 @@ func (pl *Pipeline) Apply(ctx context.Context, r *Run, progress apply.Progress) 
 
 // Verify re-reads Qualys and plans the run's configuration again, after Apply, whatever happened:
 // it returns the plan of what still differs (changes, or changes a guard refused), nil when Qualys
-// matches the configuration. It runs even when ctx was cancelled (an interrupted apply is still
-// verified; it only reads). The flags are the plan's, except that secrets are not pushed again:
-// --push-secrets re-sends every secret by design, so a verification with it would never come
-// back empty, and the secrets were just sent.
+// matches the configuration within the run's scope. It runs even when ctx was cancelled (an
+// interrupted apply is still verified; it only reads). The flags are the plan's, except that
+// secrets are not pushed again: --push-secrets re-sends every secret by design, so a verification
+// with it would never come back empty, and the secrets were just sent. See VerifyScope for what a
+// scoped run left out.
 func (pl *Pipeline) Verify(ctx context.Context, r *Run) (*plan.Plan, error) {
+	v, err := pl.VerifyScope(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return v.Remaining, nil
+}
+
+// Verification is the outcome of VerifyScope.
+type Verification struct {
+	// Remaining is the plan of what still differs within the run's scope (nil: nothing).
+	Remaining *plan.Plan
+	// Outside is what a scoped run left out of the configuration (zero for a full run).
+	Outside Outside
+}
+
+// Converged reports whether Qualys matches the whole configuration: nothing remains and the
+// scope left nothing out.
+func (v *Verification) Converged() bool { return v.Remaining == nil && !v.Outside.LeftOut() }
+
+// VerifyScope is Verify, and for a scoped run (plan.Plan.Scoped) also plans the whole
+// configuration against the state it re-read (no further read), so that a scoped run never
+// claims that Qualys matches the configuration when it left changes out.
+func (pl *Pipeline) VerifyScope(ctx context.Context, r *Run) (*Verification, error) {
 	if ctx.Err() != nil {
 		ctx = context.WithoutCancel(ctx)
 	}
@@ -331,10 +371,14 @@ func (pl *Pipeline) Verify(ctx context.Context, r *Run) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if again.Plan.Empty() && len(again.Plan.Refused) == 0 {
-		return nil, nil
+	v := &Verification{}
+	if !again.Plan.Empty() || len(again.Plan.Refused) > 0 {
+		v.Remaining = again.Plan
 	}
-	return again.Plan, nil
+	if r.Plan.Scoped() {
+		v.Outside = pl.outside(r.Desired, again.Live, f, again.Plan)
+	}
+	return v, nil
 }
 
 // callCount is the number of HTTP requests the client sent so far.
@@ -383,20 +427,34 @@ func ApplyingSaved(path string, p *plan.Plan) string {
 	return fmt.Sprintf("Applying the saved plan %s (%d step(s), %d API call(s)%s).", path, len(p.Steps), p.TotalCalls(), scopeSuffix(p))
 }
 
-// Converged is what qsync apply prints when planning again after it finds nothing to do: for a
-// scoped plan, only within the scope.
-func Converged(p *plan.Plan) string {
-	if len(p.Flags.Targets) == 0 {
+// Converged is what qsync apply prints when planning again finds nothing to do within the plan's
+// scope; o is what the scope left out (VerifyScope, or Outside for a plan with nothing to do).
+// Only a run that left nothing out says that Qualys matches the configuration.
+func Converged(p *plan.Plan, o Outside) string {
+	switch {
+	case !p.Scoped():
 		return "Converged: Qualys matches the configuration."
+	case o.Unchecked != "":
+		return fmt.Sprintf("Converged within the scope (%s) only: whether anything outside it differs was not checked (%s).", p.ScopeName(), o.Unchecked)
+	case o.Changes > 0:
+		return fmt.Sprintf("Converged within the scope (%s) only: %d change(s) outside it were left out; a plan without the scope shows them.", p.ScopeName(), o.Changes)
 	}
-	return fmt.Sprintf("Converged within the scope (%s): Qualys matches the configuration there; a plan without --only shows what else differs.", strings.Join(p.Flags.Targets, ", "))
+	return fmt.Sprintf("Converged within the scope (%s), and nothing outside it differs: Qualys matches the configuration.", p.ScopeName())
+}
+
+// NoChanges is what qsync apply prints when the plan has nothing to apply.
+func NoChanges(p *plan.Plan) string {
+	if p.Scoped() {
+		return fmt.Sprintf("No changes to apply within the scope (%s).", p.ScopeName())
+	}
+	return "No changes to apply."
 }
 
 func scopeSuffix(p *plan.Plan) string {
-	if len(p.Flags.Targets) == 0 {
+	if !p.Scoped() {
 		return ""
 	}
-	return ", scoped to " + strings.Join(p.Flags.Targets, ", ")
+	return ", scoped to " + p.ScopeName()
 }
 
 // CheckPassed is what qsync apply --check prints when the saved plan at path would apply.

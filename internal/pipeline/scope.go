@@ -96,11 +96,12 @@ func (m *matcher) match(k spec.Key, count bool) bool {
 // record that logs in through a vault this configuration creates but which no pattern matches (the
 // record could not be created before the vault), and a matching live object that the
 // configuration renames to a title no pattern matches (it would be deleted). The returned
-// documents are copies; the objects they share with the inputs are not modified.
-func scope(desired, live *spec.Document, only []string, strict bool) (*spec.Document, *spec.Document, error) {
+// documents are copies; the objects they share with the inputs are not modified. out holds the
+// managed live objects scope put out of reach (plan.Options.OutOfScope).
+func scope(desired, live *spec.Document, only []string, strict bool) (d, l *spec.Document, out map[spec.Key]bool, err error) {
 	m, err := newMatcher(only)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	liveBy := map[spec.Key]*spec.Object{}
 	for _, o := range live.Objects {
@@ -108,8 +109,9 @@ func scope(desired, live *spec.Document, only []string, strict bool) (*spec.Docu
 	}
 	keepLive := map[spec.Key]bool{}
 	renamedTo := map[spec.Key]spec.Key{}
-	d := *desired
-	d.Objects = nil
+	out = map[spec.Key]bool{}
+	dd := *desired
+	dd.Objects = nil
 	var problems []string
 	for _, o := range desired.Objects {
 		if !m.match(o.Key(), true) {
@@ -128,10 +130,10 @@ func scope(desired, live *spec.Document, only []string, strict bool) (*spec.Docu
 				problems = append(problems, fmt.Sprintf("%s logs in through vault %q, which this configuration creates but --only does not match; add --only %s", o.Key(), vk.Title, Exact(vk)))
 			}
 		}
-		d.Objects = append(d.Objects, o)
+		dd.Objects = append(dd.Objects, o)
 	}
-	l := *live
-	l.Objects = make([]*spec.Object, 0, len(live.Objects))
+	ll := *live
+	ll.Objects = make([]*spec.Object, 0, len(live.Objects))
 	for _, o := range live.Objects {
 		k := o.Key()
 		if m.match(k, true) && !keepLive[k] {
@@ -141,12 +143,15 @@ func scope(desired, live *spec.Document, only []string, strict bool) (*spec.Docu
 			keepLive[k] = true
 		}
 		if keepLive[k] || o.Marker == nil {
-			l.Objects = append(l.Objects, o)
+			ll.Objects = append(ll.Objects, o)
 			continue
+		}
+		if o.Marker.Owner == desired.Owner {
+			out[k] = true
 		}
 		handsOff := *o
 		handsOff.Marker = nil
-		l.Objects = append(l.Objects, &handsOff)
+		ll.Objects = append(ll.Objects, &handsOff)
 	}
 	for i, hit := range m.hit {
 		if strict && !hit {
@@ -155,9 +160,9 @@ func scope(desired, live *spec.Document, only []string, strict bool) (*spec.Docu
 	}
 	if len(problems) > 0 {
 		slices.Sort(problems)
-		return nil, nil, fmt.Errorf("scoping: %s; nothing was sent to Qualys", strings.Join(slices.Compact(problems), "; "))
+		return nil, nil, nil, fmt.Errorf("scoping: %s; nothing was sent to Qualys", strings.Join(slices.Compact(problems), "; "))
 	}
-	return &d, &l, nil
+	return &dd, &ll, out, nil
 }
 
 // scoped narrows a built plan's report to the scope: Unmanaged keeps only the objects that are
@@ -175,37 +180,35 @@ func scoped(p *plan.Plan, live *spec.Document) {
 
 // PlanSecretsOnly is Plan for the protected job's "send changed secrets" step (--secrets-only):
 // only the objects whose sole changes are secrets (a rotated value, or a record created by a plan
-// made --without-secrets that has no fingerprint yet) are planned, as if each were an --only of its exact title;
-// every other difference is left for a reviewed plan. It reads Qualys once and builds twice: the
-// full plan finds those objects, the scoped plan changes them. The plan records them as its
-// patterns, so a saved one is verified like any scoped plan.
+// made --without-secrets that has no fingerprint yet) are planned, as if each were an --only of its
+// exact title; every other difference is left for a reviewed plan. It reads Qualys once and builds
+// twice: the full plan finds those objects, the scoped plan changes them. The plan records
+// --secrets-only and those objects as its targets, so a saved one is verified like any scoped
+// plan, and it never claims that Qualys matches the configuration (plan.Plan.Scoped). With no
+// such object the plan is empty, and every managed object is still listed as managed.
 func (pl *Pipeline) PlanSecretsOnly(ctx context.Context, c Client, desired *spec.Document, f plan.Flags) (*Run, error) {
 	if f.SecretsUnchecked || len(f.Targets) > 0 {
 		return nil, errors.New("--secrets-only needs the secrets' values (not --without-secrets) and takes no --only")
 	}
+	f.SecretsOnly = false // the full plan first
 	full, err := pl.Plan(ctx, c, desired, f)
 	if err != nil {
 		return nil, err
 	}
+	f.SecretsOnly = true
 	for _, ch := range full.Plan.Changes {
 		if secretOnly(ch) {
 			f.Targets = append(f.Targets, Exact(ch.Key))
 		}
 	}
-	d, l, err := scope(desired, full.Live, f.Targets, false)
-	if err != nil {
-		return nil, err
-	}
 	opts := pl.Options(desired, f, c.Stats().RateRemaining)
 	opts.VerifyReads = full.Plan.VerifyReads // the verification reads the whole estate again
-	p, err := plan.Build(d, l, opts)
+	p, err := pl.build(desired, full.Live, opts, f, false)
 	if err != nil {
 		return nil, err // the full plan built, so the scoped one does too
 	}
-	if len(f.Targets) > 0 {
-		scoped(p, full.Live)
-	}
-	p.Notes = append([]string{fmt.Sprintf("secrets only (--secrets-only): %d object(s) whose only changes are secrets; %d other change(s) were left out", len(p.Changes), len(full.Plan.Changes)-len(p.Changes))}, p.Notes...)
+	left := len(full.Plan.Changes) - len(p.Changes)
+	p.Notes = append([]string{fmt.Sprintf("secrets only (--secrets-only): %d object(s) whose only changes are secrets; %d other change(s) were left out", len(p.Changes), left)}, p.Notes...)
 	p.Config, p.ConfigDigest, p.Flags = full.Plan.Config, full.Plan.ConfigDigest, f
 	return &Run{Client: c, Desired: desired, Live: full.Live, Plan: p}, nil
 }
@@ -221,4 +224,66 @@ func secretOnly(ch plan.Change) bool {
 		}
 	}
 	return true
+}
+
+// narrowed reports whether flags f narrow the objects a plan covers (--only, --secrets-only):
+// desired and live are then scoped before Build.
+func narrowed(f plan.Flags) bool { return len(f.Targets) > 0 || f.SecretsOnly }
+
+// Outside is what a scoped run left out, found by planning the whole configuration against the
+// same live state (no second read): Changes counts the changes and refusals outside the scope
+// (those a scoped plan also has are not counted); Unchecked, when not empty, says why that full
+// plan could not be made (e.g. a secret value this job does not have), and then nothing can be
+// said about the rest. The zero value is a full plan's: nothing left out.
+type Outside struct {
+	Changes   int
+	Unchecked string
+}
+
+// LeftOut reports whether the scope left something out, or could not tell.
+func (o Outside) LeftOut() bool { return o.Changes > 0 || o.Unchecked != "" }
+
+// outside plans desired against live without the scope of r's flags (no --only, no
+// --secrets-only, secrets checked; the other choices kept, --push-secrets dropped as in Verify)
+// and counts what differs outside scoped, the scoped plan of the same state.
+func (pl *Pipeline) outside(desired, live *spec.Document, f plan.Flags, scoped *plan.Plan) Outside {
+	full := plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, AllowReplace: f.AllowReplace}
+	p, err := plan.Build(desired, live, pl.Options(desired, full, 0))
+	if err != nil {
+		var diags spec.Diagnostics
+		if errors.As(err, &diags) {
+			return Outside{Unchecked: fmt.Sprintf("a plan of the whole configuration has %d problem(s) (qsync plan without the scope shows them)", diags.ErrorCount())}
+		}
+		return Outside{Unchecked: fmt.Sprintf("a plan of the whole configuration fails: %v", err)}
+	}
+	in := map[spec.Key]bool{}
+	if scoped != nil {
+		for _, ch := range scoped.Changes {
+			in[ch.Key] = true
+		}
+		for _, r := range scoped.Refused {
+			in[r.Key] = true
+		}
+	}
+	n := 0
+	for _, ch := range p.Changes {
+		if !in[ch.Key] {
+			n++
+		}
+	}
+	for _, r := range p.Refused {
+		if !in[r.Key] {
+			n++
+		}
+	}
+	return Outside{Changes: n}
+}
+
+// Outside is what the run's plan leaves out of the configuration (see Outside), for a scoped plan
+// that has nothing to apply; a full plan leaves nothing out.
+func (pl *Pipeline) Outside(r *Run) Outside {
+	if !r.Plan.Scoped() {
+		return Outside{}
+	}
+	return pl.outside(r.Desired, r.Live, r.Plan.Flags, r.Plan)
 }

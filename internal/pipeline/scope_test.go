@@ -76,20 +76,20 @@ func TestScopeRefusesRenameOutOfScope(t *testing.T) {
 	live := &spec.Document{Owner: "secops", Objects: []*spec.Object{
 		{Kind: "unix", Title: "linux-old", Marker: &spec.Marker{Owner: "secops"}},
 	}}
-	_, _, err := scope(desired, live, []string{"unix/linux-*"}, true)
+	_, _, _, err := scope(desired, live, []string{"unix/linux-*"}, true)
 	if err == nil || !strings.Contains(err.Error(), `unix "linux-old" is renamed to "db-hosts" in this configuration, which --only does not match; add --only unix/db-hosts`) {
 		t.Fatalf("scope: %v", err)
 	}
-	if _, _, err := scope(desired, live, []string{"unix/linux-*", "unix/db-hosts"}, true); err != nil {
+	if _, _, _, err := scope(desired, live, []string{"unix/linux-*", "unix/db-hosts"}, true); err != nil {
 		t.Fatalf("scope with the new title too: %v", err)
 	}
 	// The new title in scope brings the old one along (the rename); out of scope altogether,
 	// the live object is hands-off: no marker (and the input is not modified).
-	if _, l, err := scope(desired, live, []string{"unix/db-*"}, true); err != nil || l.Objects[0].Marker == nil {
+	if _, l, _, err := scope(desired, live, []string{"unix/db-*"}, true); err != nil || l.Objects[0].Marker == nil {
 		t.Fatalf("scope unix/db-*: %v, live marker %v", err, l.Objects[0].Marker)
 	}
-	_, l, err := scope(desired, live, []string{"mysql/*"}, false)
-	if err != nil || l.Objects[0].Marker != nil || live.Objects[0].Marker == nil {
-		t.Fatalf("scope mysql/*: %v, live marker %v", err, l.Objects[0].Marker)
+	_, l, out, err := scope(desired, live, []string{"mysql/*"}, false)
+	if err != nil || l.Objects[0].Marker != nil || live.Objects[0].Marker == nil || !out[live.Objects[0].Key()] {
+		t.Fatalf("scope mysql/*: %v, live marker %v, out of scope %v", err, l.Objects[0].Marker, out)
 	}
 }

@@ -218,6 +218,8 @@ func (b *builder) reportIPConflict(it *item, l *spec.Object) {
 	}
 	why := "which is not managed by owner " + strconv.Quote(b.owner)
 	switch {
+	case b.opts.OutOfScope[l.Key()]:
+		why = outOfScopeWhy
 	case b.byLive[l] != nil:
 		why = "whose change is refused"
 	case l.Opaque != "":

@@ -103,6 +103,28 @@ func replaceReason(it *item) (field, reason string) {
 	return "", ""
 }
 
+// exclusiveChoice returns the member of exclusive group g the configuration of it chooses: a
+// setting with a value that chooses (spec.FieldDef.Chooses), or a secret it gives; nil for none.
+func exclusiveChoice(it *item, g []string) *spec.FieldDef {
+	d, l := it.d, it.l
+	var chosen *spec.FieldDef
+	for _, name := range g {
+		f := it.def.Field(name)
+		switch {
+		case f == nil:
+		case f.Type == spec.TypeSecret:
+			if _, given := d.Secrets[name]; given && secretApplies(it.def, name, d.Login) && l.Login == nil {
+				chosen = f
+			}
+		case compared(f, d.Login, l.Login):
+			if v, ok := managed(f, d); ok && f.Chooses(v) {
+				chosen = f
+			}
+		}
+	}
+	return chosen
+}
+
 // omitted says what an unset value of f means: "(none)", or `(none: "All Ports")`.
 func omitted(f *spec.FieldDef) string {
 	if f.OmittedMeans != "" {
@@ -113,21 +135,16 @@ func omitted(f *spec.FieldDef) string {
 
 // exclusiveClears returns the changes that clear, on update, the live members of the kind's
 // exclusive groups (spec.KindDef.Exclusive) the configuration leaves out while it chooses another
-// member (ms_sql's auto_discover_ports: true, with port now configured): sending only the chosen
-// member would leave Qualys holding both. Members listed in one element (unix port and ports)
-// are one setting, replaced by sending either; unreported and secret members are not touched.
+// member (ms_sql's auto_discover_ports: true, with port now configured; unix's skip_password:
+// true, with a password now configured): sending only the chosen member would leave Qualys
+// holding both. Members listed in one element (unix port and ports) are one setting, replaced by
+// sending either; unreported and secret members are not touched (a secret chosen instead is sent:
+// see switchedSecrets).
 func exclusiveClears(it *item) []FieldChange {
 	d, l := it.d, it.l
 	var out []FieldChange
 	for _, g := range it.def.Exclusive {
-		var chosen *spec.FieldDef
-		for _, name := range g {
-			if f := it.def.Field(name); f != nil && f.Type != spec.TypeSecret && compared(f, d.Login, l.Login) {
-				if v, ok := managed(f, d); ok && f.Chooses(v) {
-					chosen = f
-				}
-			}
-		}
+		chosen := exclusiveChoice(it, g)
 		if chosen == nil {
 			continue
 		}

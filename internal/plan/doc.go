@@ -92,8 +92,9 @@
 // ({kind, title}) are spec.Key. Fields:
 //
 //	format_version  3
-//	scope           "scoped to PATTERN, ... (--only): ..." when flags.targets is set, else absent
-//	                (written from flags.targets; qsync ignores the stored value when reading a plan)
+//	scope           "scoped to PATTERN, ... (--only): ..." when flags.targets is set ("scoped to
+//	                secret changes (--secrets-only): ..." with flags.secrets_only), else absent
+//	                (written from the flags; qsync ignores the stored value when reading a plan)
 //	owner           owner whose marker the plan writes
 //	changes[]       key{kind,title}, type, action (create|update|delete|replace|adopt|rename), id,
 //	                previous_title, drift, reason, unchanged,
@@ -120,8 +121,9 @@
 //	                relative to the file's directory for files inside it (see planfile.StorePaths)
 //	config_digest   digest of the configuration files' contents, not their paths (set by the CLI)
 //	flags           {adopt, allow_deletes, push_secrets, allow_replace, targets[],
-//	                secrets_unchecked} the plan was made with; targets[] are the --only
-//	                KIND/TITLE-GLOB patterns (path.Match)
+//	                secrets_unchecked, secrets_only} the plan was made with; targets[] are the
+//	                --only KIND/TITLE-GLOB patterns (path.Match); secrets_only (--secrets-only)
+//	                records the objects it chose as exact targets[]
 //	                (set by the CLI); apply PLANFILE refuses these flags (planfile.CheckFlags)
 //	live_digests    key.String() -> ObjectDigest of each live object a step touches
 //	calls           "kind op" -> number of API calls
@@ -147,6 +149,9 @@
 //   - 3: handovers[] (every release paired with its take); a paired release and take run in
 //     phase 2, unbatched, one pair at a time per group (a take used to run in phase 3 after
 //     every release). A version 2 plan file is refused: plan again.
+//     The scope: flags.secrets_only; scope is also written for a --secrets-only plan. Every
+//     plan-shaping flag a plan records (targets, secrets_only, secrets_unchecked included) is
+//     refused next to a plan file.
 //
 // Secret fields carry only descriptions such as "(sensitive, changed)" and steps only references:
 // a saved plan holds no secret value.

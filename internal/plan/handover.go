@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -182,6 +183,10 @@ func pairSlots(pr *pairing, protos []*proto) {
 	released := map[string][]heldSlot{}
 	var taken []heldSlot
 	seen := map[*item]bool{}
+	calls := map[*item][]*proto{}
+	for _, p := range protos {
+		calls[p.it] = append(calls[p.it], p)
+	}
 	for _, p := range protos {
 		it := p.it
 		if it == nil || !it.key().Kind.IsRecord() {
@@ -195,22 +200,46 @@ func pairSlots(pr *pairing, protos []*proto) {
 			continue // an update cut into two calls is looked at once, through its calls
 		}
 		seen[it] = true
+		if it.action != ActionDelete && it.action != ActionReplace && it.added.IsZero() && it.removed.IsZero() &&
+			(it.def == nil || len(it.def.Unique) == 0) {
+			continue // an update of a kind without rule slots moves a slot only with its IPs
+		}
 		var after *spec.Object
 		if it.action != ActionDelete && it.action != ActionReplace {
 			after = it.d
-			if rest := it.protoOf(protos, false); rest != nil {
+			if rest := updateCall(calls[it], false); rest != nil {
 				taken = append(taken, takenSlots(it.l, it.d, rest)...)
 			}
 		}
 		for _, s := range releasedSlots(it.l, after) {
-			s.p = releaseCall(it, protos, s.slot, after)
+			s.p = releaseCall(calls[it], s.slot, after)
 			if s.p != nil {
 				released[s.slot.Key] = append(released[s.slot.Key], s)
 			}
 		}
 	}
+	index := map[string]*rangeIndex{}
+	for key, rs := range released {
+		ix := &rangeIndex{}
+		for i, r := range rs {
+			for _, rg := range r.ips.Ranges() {
+				ix.spans = append(ix.spans, span{r: rg, obj: i})
+			}
+		}
+		ix.sort()
+		index[key] = ix
+	}
 	for _, t := range taken {
-		for _, r := range released[t.slot.Key] {
+		ix := index[t.slot.Key]
+		if ix == nil {
+			continue
+		}
+		hits := map[int]bool{}
+		for _, rg := range t.ips.Ranges() {
+			ix.overlapping(rg, hits)
+		}
+		for _, i := range slices.Sorted(maps.Keys(hits)) {
+			r := released[t.slot.Key][i]
 			if r.p.it == t.p.it && r.p.replaced == nil && !r.p.replaces {
 				continue
 			}
@@ -284,34 +313,34 @@ func slotIPs(slots []spec.Slot) map[string]spec.IPSet {
 	return m
 }
 
-// releaseCall is the call of item it that releases slot s: its delete; for an update, the call
-// removing the IPs when after still holds the slot's key elsewhere (the slot is released by the
-// IP removal), else the call changing its settings.
-func releaseCall(it *item, protos []*proto, s spec.Slot, after *spec.Object) *proto {
+// releaseCall is the call (of the calls of one item) that releases slot s: its delete; for an
+// update, the call removing the IPs when after still holds the slot's key (the slot is released
+// by the IP removal), else the call changing its settings.
+func releaseCall(calls []*proto, s spec.Slot, after *spec.Object) *proto {
 	if after == nil {
-		for _, p := range protos {
-			if p.it == it && p.step.Op == OpDelete {
+		for _, p := range calls {
+			if p.step.Op == OpDelete {
 				return p
 			}
 		}
 		return nil
 	}
 	if _, kept := slotIPs(enforcedSlots(after))[s.Key]; kept {
-		for _, p := range protos {
-			if p.it == it && !p.removes.IsZero() {
+		for _, p := range calls {
+			if !p.removes.IsZero() {
 				return p
 			}
 		}
 	}
-	return it.protoOf(protos, false)
+	return updateCall(calls, false)
 }
 
-// protoOf returns the update call of it that carries its settings (release false: the phase-3
-// call, or the only call), or nil.
-func (it *item) protoOf(protos []*proto, release bool) *proto {
+// updateCall returns the update call among the calls of one item that is (release true) or is
+// not (false) the phase-2 call split off it, else its other update call, or nil.
+func updateCall(calls []*proto, release bool) *proto {
 	var found *proto
-	for _, p := range protos {
-		if p.it != it || p.step.Op != OpUpdate {
+	for _, p := range calls {
+		if p.step.Op != OpUpdate {
 			continue
 		}
 		if p.release == release {

@@ -211,3 +211,36 @@ func (m *model) checkUniqueRules() error {
 	}
 	return nil
 }
+
+// BenchmarkHandovers1k plans 1,000 IP moves along a chain of unix records (each gives its last
+// address to the next) and 1,000 renames without previous_titles: 2,000 hand-overs in one group,
+// the worst case of the pairing (every take is compared with every release of the group).
+func BenchmarkHandovers1k(b *testing.B) {
+	const n = 1000
+	var live, desired []*spec.Object
+	for i := range n {
+		base := fmt.Sprintf("10.%d.%d.", i/200, i%200)
+		live = append(live, unix(b, fmt.Sprintf("r-%d", i), int64(i+1), base+"1-"+base+"4"))
+		want := []string{base + "1-" + base + "3"}
+		if i > 0 {
+			prev := fmt.Sprintf("10.%d.%d.4", (i-1)/200, (i-1)%200)
+			want = append(want, prev)
+		}
+		desired = append(desired, noSecrets(unix(b, fmt.Sprintf("r-%d", i), 0, want...)))
+		live = append(live, unix(b, fmt.Sprintf("old-%d", i), int64(n+i+1), fmt.Sprintf("10.%d.%d.9", 100+i/200, i%200)))
+		desired = append(desired, noSecrets(unix(b, fmt.Sprintf("new-%d", i), 0, fmt.Sprintf("10.%d.%d.9", 100+i/200, i%200))))
+	}
+	d, l := doc(desired...), doc(live...)
+	opts := baseOpts()
+	opts.AllowDeletes = true
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := Build(d, l, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(p.Handovers) != 2*n-1 {
+			b.Fatalf("%d hand-overs, want %d", len(p.Handovers), 2*n-1)
+		}
+	}
+}

@@ -179,3 +179,24 @@ func loginUpdateParams(params map[string]string, ld loginDelta) (vaultRef string
 	}
 	return ""
 }
+
+// switchedSecrets returns the secrets of it that an exclusive-group switch must send: a secret
+// the configuration chooses while the update clears the live member standing in for it (unix's
+// password, with skip_password cleared), since the cleared member no longer does.
+func switchedSecrets(it *item) []string {
+	cleared := map[string]bool{}
+	for _, fc := range exclusiveClears(it) {
+		cleared[fc.Name] = true
+	}
+	var out []string
+	for _, g := range it.def.Exclusive {
+		f := exclusiveChoice(it, g)
+		if f == nil || f.Type != spec.TypeSecret {
+			continue
+		}
+		if slices.ContainsFunc(g, func(n string) bool { return cleared[n] }) {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}

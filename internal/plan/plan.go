@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"strings"
 
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -85,6 +83,10 @@ type Options struct {
 	// RateRemaining is the number of API calls left in the current rate window per endpoint
 	// (X-RateLimit-Remaining), shown next to the calls a plan needs; zero means unknown.
 	RateRemaining int
+	// OutOfScope holds the live objects this owner manages that a scoped plan leaves alone (see
+	// internal/pipeline, which removes their markers so that Build never changes them): messages
+	// about them say so instead of calling them unmanaged.
+	OutOfScope map[spec.Key]bool
 	// VerifyReads is the number of read calls the verification after apply makes (it reads the
 	// live estate again, as the plan did: the caller counts the plan's read); zero means unknown.
 	// It is counted with the plan's writes against RateRemaining.
@@ -160,16 +162,9 @@ type Flags struct {
 	// secret drift was not checked (the pipeline passes no SecretKey; Build does not read it).
 	SecretsUnchecked bool `json:"secrets_unchecked,omitempty"`
 	AllowReplace     bool `json:"allow_replace,omitempty"`
-}
-
-// ScopeLine is the line every rendering of a plan scoped with --only starts with ("" for a
-// full plan): "scoped to unix/linux-*, vault/pam: ...".
-func (p *Plan) ScopeLine() string {
-	if len(p.Flags.Targets) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("scoped to %s (--only): a partial plan; no other object is changed or deleted, and the configuration is not fully applied until a plan without --only is empty",
-		strings.Join(p.Flags.Targets, ", "))
+	// SecretsOnly is --secrets-only: the plan covers only the objects whose sole changes are
+	// secrets, recorded as exact Targets (see internal/pipeline; Build does not read it).
+	SecretsOnly bool `json:"secrets_only,omitempty"`
 }
 
 // WithFlags returns o with the planning choices of f (the one mapping of Flags to Options, so

@@ -40,7 +40,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		fmt.Fprintf(&head, "> [!CAUTION]\n> **%s**\n\n", markdown.Escape(safe(line)))
 	}
 	fmt.Fprintf(&head, "### qsync plan for owner %s\n\n", markdown.Code(safe(p.Owner)))
-	fmt.Fprintf(&head, "**%s**\n\n", summaryLine(p))
+	fmt.Fprintf(&head, "**%s**\n\n", markdown.Escape(summaryLine(p))) // a scoped one names --only patterns
 	if len(p.Changes) > 0 {
 		head.WriteString(summaryTable(p))
 		head.WriteString("\n")

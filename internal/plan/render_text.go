@@ -288,6 +288,9 @@ func endpointRank(ep string) int {
 
 // summaryLine is the last line of a text plan.
 func summaryLine(p *Plan) string {
+	if p.Scoped() {
+		return scopedSummaryLine(p)
+	}
 	if p.Empty() && len(p.Refused) > 0 {
 		return fmt.Sprintf("No changes planned, but %d change%s refused: Qualys does not match the configuration.", len(p.Refused), pluralVerb(len(p.Refused)))
 	}

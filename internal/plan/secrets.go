@@ -14,6 +14,8 @@ const (
 	sensitiveChanged = "(sensitive, changed)"
 	sensitivePushed  = "(sensitive, sent: --push-secrets)"
 	sensitiveLogin   = "(sensitive, sent: login changes to basic)"
+	// sensitiveSwitch: an exclusive-group switch (unix skip_password off, a password on).
+	sensitiveSwitch = "(sensitive, sent: replaces an exclusive setting)"
 )
 
 // NoteSecretDrift is the plan note shown when secret drift cannot be checked.
@@ -45,6 +47,7 @@ func (b *builder) secretsToSend(it *item, fps map[string]string) map[string]stri
 	d, l := it.d, it.l
 	toBasic := d.Login == nil && l.Login != nil
 	var why map[string]string // nil when nothing is sent (the common case)
+	switched := switchedSecrets(it)
 	for p := range d.Secrets {
 		if !secretApplies(it.def, p, d.Login) {
 			continue
@@ -53,6 +56,8 @@ func (b *builder) secretsToSend(it *item, fps map[string]string) map[string]stri
 		switch f := it.def.Field(p); {
 		case toBasic && f != nil && f.Basic:
 			desc = sensitiveLogin
+		case slices.Contains(switched, p):
+			desc = sensitiveSwitch
 		case b.opts.PushSecrets:
 			desc = sensitivePushed
 		case fps != nil && b.liveFingerprint(it, p) != fps[p]:

@@ -13,7 +13,7 @@ import (
 // (spec.KindDef.Exclusive), unique rules checked against live records (spec.KindDef.Unique) and
 // whole-section writes that must not drop a part (spec.FieldDef.WholeSection, ShownBy).
 
-func oracle(t *testing.T, title string, id int64, port string, ipList ...string) *spec.Object {
+func oracle(t testing.TB, title string, id int64, port string, ipList ...string) *spec.Object {
 	o := &spec.Object{Kind: spec.KindOracle, Title: title, ID: id, IPs: ips(t, ipList...),
 		Attrs: map[string]string{"username": "scan", "sid": "ORCL"}}
 	if port != "" {
@@ -103,6 +103,18 @@ func TestExclusiveSwitchClearsTheOtherSide(t *testing.T) {
 		doc(msSQL(t, 5, map[string]string{"port": "1433", "auto_discover_ports": "false"})), baseOpts())
 	if !p.Empty() {
 		t.Errorf("a false flag is cleared again: %v", stepsSummary(p))
+	}
+	// A secret chosen instead of a live flag: skip_password is cleared and the password sent,
+	// even without a key (nothing else would ever send it).
+	d0, l0 := unix(t, "u", 0, "10.0.0.1"), unix(t, "u", 3, "10.0.0.1")
+	l0.Attrs["skip_password"] = "true"
+	p = mustBuild(t, doc(d0), doc(l0), baseOpts())
+	wantSteps(t, p, "1:3 unix update [u] skip_password=0")
+	if st := p.Steps[0]; st.Secrets["password"].Env != "UNIX_PW" {
+		t.Errorf("secrets %v", st.Secrets)
+	}
+	if fs := p.Changes[0].Fields; len(fs) != 2 || fs[1].After != sensitiveSwitch {
+		t.Errorf("fields %+v", fs)
 	}
 	// Members sharing one element (unix port and ports) are one setting: sending one replaces
 	// the other.

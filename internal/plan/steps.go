@@ -3,6 +3,9 @@ package plan
 import (
 	"maps"
 	"slices"
+	"sort"
+
+	"go4.org/netipx"
 
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -73,12 +76,13 @@ func keySort(k spec.Key) string {
 // exclusivity group the IPs records create or add.
 type demand struct {
 	titles map[spec.Key]*item
-	ips    map[string]spec.IPSet
+	ips    map[string][]netipx.IPRange // sorted, disjoint
 }
 
 // demand collects the titles and IPs the plan's creates, replacements and updates take.
 func (b *builder) demand() demand {
-	dm := demand{titles: map[spec.Key]*item{}, ips: map[string]spec.IPSet{}}
+	dm := demand{titles: map[spec.Key]*item{}, ips: map[string][]netipx.IPRange{}}
+	sets := map[string]*netipx.IPSetBuilder{} // one builder per group: a union per item is quadratic
 	for _, it := range b.items {
 		if it.d == nil || it.action == "" {
 			continue
@@ -88,12 +92,22 @@ func (b *builder) demand() demand {
 			dm.titles[it.d.Key()] = it
 		}
 		if g := it.releaseGroup(); g != "" && it.d.Kind.IsRecord() {
+			taken := it.added
 			if creates {
-				dm.ips[g] = dm.ips[g].Union(it.d.IPs)
-			} else {
-				dm.ips[g] = dm.ips[g].Union(it.added)
+				taken = it.d.IPs
 			}
+			if taken.Set() == nil {
+				continue
+			}
+			if sets[g] == nil {
+				sets[g] = &netipx.IPSetBuilder{}
+			}
+			sets[g].AddSet(taken.Set())
 		}
+	}
+	for g, sb := range sets {
+		set, _ := spec.IPSetFromBuilder(sb) // cannot fail: only valid sets were added
+		dm.ips[g] = set.Ranges()
 	}
 	return dm
 }
@@ -121,7 +135,19 @@ func (it *item) releaseGroup() string {
 
 // needsIPs reports whether a create or update of exclusivity group g takes one of ips.
 func (dm demand) needsIPs(g string, ips spec.IPSet) bool {
-	return g != "" && !ips.Intersect(dm.ips[g]).IsZero()
+	if g == "" {
+		return false
+	}
+	need := dm.ips[g]
+	for _, r := range ips.Ranges() {
+		// The first range needed that does not end before r starts is the only one that can
+		// overlap r (the ranges are sorted and disjoint).
+		i := sort.Search(len(need), func(i int) bool { return !need[i].To().Less(r.From()) })
+		if i < len(need) && need[i].Overlaps(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // stepPlanner cuts the items into calls, one method per action.

@@ -103,7 +103,8 @@ func ReadFile(path string) (*plan.Plan, error) {
 
 // CheckFlags refuses planning choices given to `apply PLANFILE`: a saved plan is applied exactly
 // as reviewed, with the choices it was made with (recorded in its flags), so --adopt,
-// --allow-deletes, --allow-replace or --push-secrets cannot change what it does.
+// --allow-deletes, --allow-replace, --push-secrets and the scope (--only, --secrets-only,
+// --without-secrets) cannot change what it does.
 func CheckFlags(p *plan.Plan, given plan.Flags) error {
 	names := flagNames(given)
 	if len(names) == 0 {
@@ -124,9 +125,15 @@ func flagNames(f plan.Flags) []string {
 	for _, x := range []struct {
 		name string
 		on   bool
-	}{{"--adopt", f.Adopt}, {"--allow-deletes", f.AllowDeletes}, {"--allow-replace", f.AllowReplace}, {"--push-secrets", f.PushSecrets}} {
+	}{{"--adopt", f.Adopt}, {"--allow-deletes", f.AllowDeletes}, {"--allow-replace", f.AllowReplace}, {"--push-secrets", f.PushSecrets},
+		{"--secrets-only", f.SecretsOnly}, {"--without-secrets", f.SecretsUnchecked}} {
 		if x.on {
 			on = append(on, x.name)
+		}
+	}
+	if !f.SecretsOnly { // --secrets-only records the objects it chose as exact targets
+		for _, t := range f.Targets {
+			on = append(on, "--only "+t)
 		}
 	}
 	return on

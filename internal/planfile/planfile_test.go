@@ -123,11 +123,11 @@ func TestIsPlanFile(t *testing.T) {
 		{"flow-multiline.yaml", "{\n  version: 1,\n  owner: x,\n  records: []\n}\n", false},
 		{"config.json", `{"version": 1, "owner": "x", "records": [{"format_version": 1}]}`, false},
 		{"bom-config.yaml", "\ufeffversion: 1\nowner: x\n", false},
-		{"plan.json", `{"format_version":2,"owner":"x"}`, true},
-		{"bom-plan.json", "\ufeff" + `{"format_version":2,"owner":"x"}`, true},
+		{"plan.json", `{"format_version":3,"owner":"x"}`, true},
+		{"bom-plan.json", "\ufeff" + `{"format_version":3,"owner":"x"}`, true},
 		{"indented-plan.json", "\n  {\n  \"format_version\": 1\n}", true},
-		{"late-key-plan.json", `{"owner":"x","steps":[{"id":1}],"format_version":2}`, true},
-		{"truncated-plan.json", `{"format_version":2,"owner":"x","ste`, true},
+		{"late-key-plan.json", `{"owner":"x","steps":[{"id":1}],"format_version":3}`, true},
+		{"truncated-plan.json", `{"format_version":3,"owner":"x","ste`, true},
 	} {
 		path := filepath.Join(dir, c.name)
 		if err := os.WriteFile(path, []byte(c.content), 0o644); err != nil {
@@ -337,10 +337,35 @@ func TestCheckFlags(t *testing.T) {
 	if err := CheckFlags(p, plan.Flags{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []plan.Flags{{PushSecrets: true}, {Adopt: true}, {AllowDeletes: true}, {AllowReplace: true}} {
+	for _, f := range []plan.Flags{{PushSecrets: true}, {Adopt: true}, {AllowDeletes: true}, {AllowReplace: true},
+		{SecretsOnly: true}, {SecretsUnchecked: true}, {Targets: []string{"mysql/db-*"}}} {
 		err := CheckFlags(p, f)
 		if err == nil || !strings.Contains(err.Error(), "with a saved plan") || !strings.Contains(err.Error(), "made with: --allow-deletes") {
 			t.Errorf("%+v: err = %v", f, err)
+		}
+	}
+}
+
+// TestCheckFlagsScope: the scope of a saved plan is part of it: `apply --secrets-only PLAN`,
+// `apply --without-secrets PLAN` and `apply --only ... PLAN` are refused (they used to apply the
+// whole saved plan silently), and the refusal names the scope the plan was made with.
+func TestCheckFlagsScope(t *testing.T) {
+	for _, tc := range []struct {
+		made, given plan.Flags
+		want        []string
+	}{
+		{plan.Flags{}, plan.Flags{SecretsOnly: true}, []string{"refusing --secrets-only with a saved plan", "made with: no flags"}},
+		{plan.Flags{}, plan.Flags{SecretsUnchecked: true}, []string{"refusing --without-secrets", "made with: no flags"}},
+		{plan.Flags{SecretsOnly: true, Targets: []string{`mysql/db\*1`}}, plan.Flags{Targets: []string{"mysql/x"}},
+			[]string{"refusing --only mysql/x", "made with: --secrets-only"}},
+		{plan.Flags{SecretsUnchecked: true, Targets: []string{"unix/linux-*"}}, plan.Flags{SecretsUnchecked: true},
+			[]string{"refusing --without-secrets", "made with: --without-secrets --only unix/linux-*"}},
+	} {
+		err := CheckFlags(&plan.Plan{Flags: tc.made}, tc.given)
+		for _, w := range tc.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("made %+v, given %+v: err = %v, want %q", tc.made, tc.given, err, w)
+			}
 		}
 	}
 }

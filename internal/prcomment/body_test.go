@@ -128,3 +128,33 @@ func TestApplyBodyScoped(t *testing.T) {
 		t.Errorf("body:\n%s", got)
 	}
 }
+
+// TestApplyBodyScopeLeftOut: a scoped apply (--only, --secrets-only, --without-secrets) whose
+// verification found changes outside the scope, or could not look, is "converged within the
+// scope only", never "Qualys matches the configuration"; one that left nothing out says so.
+func TestApplyBodyScopeLeftOut(t *testing.T) {
+	for _, tc := range []struct {
+		result, want, not string
+	}{
+		{`"converged":false,"scope":"--secrets-only","left_out":2`,
+			"**Converged within the scope `--secrets-only` only:** 2 changes outside it were left out", "Qualys matches"},
+		{
+			`"converged":false,"scope":"--without-secrets: secret drift not checked","outside_unchecked":"a plan of the whole configuration has 1 problem(s)"`,
+			"was not checked (a plan of the whole configuration has 1 problem(s))", "Qualys matches"},
+		{`"converged":true,"scope":"unix/linux-*","only":["unix/linux-*"]`,
+			"Converged within the scope `unix/linux-*`, and nothing outside it differs: Qualys matches the configuration.", "not converged"},
+	} {
+		path := filepath.Join(t.TempDir(), "result.json")
+		result := `{"result":{"steps":[],"applied":1},"planned_calls":1,"verified":true,` + tc.result + `}`
+		if err := os.WriteFile(path, []byte(result), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := prcomment.ApplyBody(path, prcomment.RenderContext{Owner: "secops"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) {
+			t.Errorf("%s: body:\n%s", tc.result, got)
+		}
+	}
+}

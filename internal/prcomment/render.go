@@ -26,7 +26,11 @@ type ApplyReport struct {
 	Verified     bool     `json:"verified"`
 	Converged    bool     `json:"converged"`
 	Only         []string `json:"only"`
-	Remaining    *struct {
+	// Scope, LeftOut and OutsideUnchecked: what a scoped run covered and left out (apply.Report).
+	Scope            string `json:"scope"`
+	LeftOut          int    `json:"left_out"`
+	OutsideUnchecked string `json:"outside_unchecked"`
+	Remaining        *struct {
 		Changes []struct {
 			Action string `json:"action"`
 		} `json:"changes"`
@@ -111,6 +115,8 @@ func RenderApply(w io.Writer, r *ApplyReport, rc RenderContext) error {
 		outcome = "finished partially"
 	case !r.Verified:
 		outcome = "applied, not verified"
+	case r.Remaining == nil && r.Scope != "" && !r.Converged:
+		outcome = "converged within the scope only"
 	case !r.Converged:
 		outcome = "not converged"
 	}
@@ -153,7 +159,9 @@ func RenderApply(w io.Writer, r *ApplyReport, rc RenderContext) error {
 	switch {
 	case !r.Verified:
 		b.WriteString("Not verified: Qualys was not re-read after the steps. Run `qsync plan` on the default branch to see what is left.\n\n")
-	case r.Converged && len(r.Only) > 0:
+	case r.Remaining == nil && r.Scope != "":
+		b.WriteString(scopeResultLine(r))
+	case r.Converged && len(r.Only) > 0: // a result written before apply reported its scope
 		only := make([]string, len(r.Only))
 		for i, o := range r.Only {
 			only[i] = markdown.Code(o) // a pattern is user text: code, so it mentions no one
@@ -228,4 +236,24 @@ func RenderFailure(w io.Writer, command, diagnostics string, rc RenderContext) e
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// scopeResultLine says what a scoped apply that converged within its scope left out: it never
+// says that Qualys matches the configuration unless nothing outside the scope differs.
+func scopeResultLine(r *ApplyReport) string {
+	scope := markdown.Code(r.Scope)
+	switch {
+	case r.OutsideUnchecked != "":
+		return fmt.Sprintf("> [!IMPORTANT]\n> **Converged within the scope %s only:** whether anything outside it differs was not checked (%s).\n\n", scope, markdown.Escape(r.OutsideUnchecked))
+	case r.LeftOut > 0:
+		return fmt.Sprintf("> [!IMPORTANT]\n> **Converged within the scope %s only:** %d change%s outside it %s left out; a plan without the scope shows them.\n\n", scope, r.LeftOut, plural(r.LeftOut), wasWere(r.LeftOut))
+	}
+	return fmt.Sprintf("Converged within the scope %s, and nothing outside it differs: Qualys matches the configuration.\n\n", scope)
+}
+
+func wasWere(n int) string {
+	if n == 1 {
+		return "was"
+	}
+	return "were"
 }

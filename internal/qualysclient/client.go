@@ -293,9 +293,9 @@ func putBodyBuffer(b *bytes.Buffer) {
 
 // do is the single choke point for Qualys I/O: it applies the concurrency
 // limit, sends the request, traces it, learns the limits from the headers,
-// waits out 1960/1965 refusals, retries reads after transient failures,
-// turns error bodies into typed errors, and never re-sends a write whose
-// outcome is unknown.
+// types the answer (classify, classifyDecoded), and sends it again only when
+// retryPolicy says so: after 1960/1965 refusals, and for reads after
+// transient failures; a write whose outcome is unknown is never re-sent.
 func (c *Client) do(ctx context.Context, r *request) error {
 	form := url.Values{}
 	for k, v := range r.params {
@@ -317,144 +317,91 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	// except a *bodyError, whose buffer is left to the garbage collector.
 	var pooled *bytes.Buffer
 	defer func() { putBodyBuffer(pooled) }()
-	throttled, retried := 0, 0
+	var t tries
 	for {
-		if err := c.refused(r); err != nil {
+		var header http.Header
+		final, err := c.attempt(ctx, r, form, red, t, &pooled, &header)
+		if err == nil || final {
 			return err
 		}
-		if err := c.waitNotBefore(ctx, r); err != nil {
+		next, err := c.retryPolicy(ctx, r, err, header, t)
+		switch next.kind {
+		case giveUp:
 			return err
-		}
-		probing, err := c.awaitCredentials(ctx, r)
-		if err != nil {
-			return err
-		}
-		if err := c.lim.acquire(ctx); err != nil {
-			c.endProbe(probing, nil)
-			return fmt.Errorf("%s: %w", r.op, err)
-		}
-		if err := c.refused(r); err != nil {
-			c.lim.release(false)
-			c.endProbe(probing, nil)
-			return err
-		}
-		resp, err := c.send(ctx, r, form, red, throttled+retried+1)
-		if err != nil {
-			c.endProbe(probing, nil)
-		} else if resp.status != http.StatusUnauthorized {
-			c.endProbe(probing, resp)
-		} // a 401 passes the probe on only once it is recorded (below), so no one else is sent
-		if err != nil {
-			if ctx.Err() != nil {
-				err = fmt.Errorf("%w (%v)", ctx.Err(), err)
-			}
-			if r.write {
-				return &OutcomeUnknownError{Op: r.op, Err: err}
-			}
-			if ctx.Err() == nil && retried < readRetries {
-				retried++
-				if werr := c.backoff(ctx, r, retried); werr != nil {
-					return werr
-				}
-				continue
-			}
-			return fmt.Errorf("%s: %w", r.op, err)
-		}
-
-		putBodyBuffer(pooled)
-		pooled = resp.buf
-		if r.sink != nil {
-			r.sink.reset()
-		}
-		root, perr := parseXMLInto(resp.body, r.sink)
-		var be *bodyError
-		if errors.As(perr, &be) {
-			be.redact = red.text
-			pooled = nil
-		}
-		var sr *simpleReturn
-		if perr == nil {
-			sr = responseError(root)
-		}
-		if sr != nil && (sr.Code == 1960 || sr.Code == 1965) {
-			// The call did not run: safe to send again, writes included.
-			apiErr := &APIError{Op: r.op, Status: resp.status, Code: sr.Code, Text: red.text(sr.Text), Items: sr.Items}
-			wait := throttleWait(resp.header, sr, throttled)
-			if throttled >= c.cfg.MaxRetries {
-				return &RateLimitError{Op: r.op, Wait: wait, Retries: throttled, Reason: "retries exhausted", Err: apiErr}
-			}
-			if c.cfg.MaxWait > 0 && wait > c.cfg.MaxWait {
-				return &RateLimitError{Op: r.op, Wait: wait, Retries: throttled, MaxWait: c.cfg.MaxWait, Reason: c.maxWaitReason(), Err: apiErr}
-			}
-			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-				return &RateLimitError{Op: r.op, Wait: wait, Retries: throttled, Reason: "the wait would outlast the context deadline", Err: apiErr}
-			}
-			throttled++
-			if err := c.wait(ctx, r, wait, sr.Code); err != nil {
+		case backOff:
+			t.retried++
+			if err := c.backoff(ctx, r, t.retried); err != nil {
 				return err
 			}
-			continue
-		}
-
-		if resp.status == http.StatusUnauthorized {
-			apiErr := c.statusError(r, resp, sr, perr, red)
-			c.mu.Lock()
-			if c.unauthorized == nil {
-				c.unauthorized = apiErr
+		case waitThrottled:
+			t.throttled++
+			if err := c.wait(ctx, r, next.wait, next.code); err != nil {
+				return err
 			}
-			c.mu.Unlock()
-			c.endProbe(probing, resp)
-			return apiErr
 		}
-		switch {
-		case resp.status >= 500:
-			apiErr := c.statusError(r, resp, sr, perr, red)
-			if r.write {
-				return &OutcomeUnknownError{Op: r.op, Err: apiErr}
-			}
-			if retried < readRetries {
-				retried++
-				if werr := c.backoff(ctx, r, retried); werr != nil {
-					return werr
-				}
-				continue
-			}
-			return apiErr
-		case sr != nil:
-			return &APIError{Op: r.op, Status: resp.status, Code: sr.Code, Text: red.text(sr.Text), Items: sr.Items}
-		case resp.status < 200 || resp.status > 299:
-			return c.statusError(r, resp, sr, perr, red)
-		case perr != nil:
-			if r.write {
-				return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("undecodable answer (HTTP %d): %s", resp.status, red.text(perr.Error()))}
-			}
-			return &UnexpectedAnswerError{Op: r.op, Err: fmt.Errorf("undecodable answer (HTTP %d): %s", resp.status, red.text(perr.Error()))}
-		}
-		if r.decode == nil {
-			return nil
-		}
-		err = r.decode(root)
-		if err == nil {
-			return nil
-		}
-		var apiErr *APIError
-		var batchErr *BatchError
-		if errors.As(err, &batchErr) {
-			// Qualys quotes invalid values in its texts: mask secrets as in a SIMPLE_RETURN.
-			for i := range batchErr.Failed {
-				batchErr.Failed[i].Text = red.text(batchErr.Failed[i].Text)
-			}
-			return err
-		}
-		if errors.As(err, &apiErr) {
-			apiErr.Text = red.text(apiErr.Text)
-			return err
-		}
-		if r.write {
-			return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("unexpected answer: %s; body starts %s", red.text(err.Error()), quoteSnippet(resp.body, red.text))}
-		}
-		return &UnexpectedAnswerError{Op: r.op, Err: err}
 	}
+}
+
+// attempt sends r once and returns what its answer says: nil when it was decoded, a *sendError
+// when no answer came, or the answer's typed error (see classify), for retryPolicy to judge. A
+// final error is do's to return as it is: the call was not sent (refused credentials, a wait
+// longer than allowed, a cancelled context), Qualys refused the credentials (401), or the answer
+// was decoded into a failure. header receives the answer's headers, pooled its body buffer.
+func (c *Client) attempt(ctx context.Context, r *request, form url.Values, red *redactor, t tries, pooled **bytes.Buffer, header *http.Header) (final bool, err error) {
+	if err := c.refused(r); err != nil {
+		return true, err
+	}
+	if err := c.waitNotBefore(ctx, r); err != nil {
+		return true, err
+	}
+	probing, err := c.awaitCredentials(ctx, r)
+	if err != nil {
+		return true, err
+	}
+	if err := c.lim.acquire(ctx); err != nil {
+		c.endProbe(probing, nil)
+		return true, fmt.Errorf("%s: %w", r.op, err)
+	}
+	if err := c.refused(r); err != nil {
+		c.lim.release(false)
+		c.endProbe(probing, nil)
+		return true, err
+	}
+	resp, err := c.send(ctx, r, form, red, t.throttled+t.retried+1)
+	if err != nil {
+		c.endProbe(probing, nil)
+		return false, &sendError{err}
+	}
+	if resp.status != http.StatusUnauthorized {
+		c.endProbe(probing, resp)
+	} // a 401 passes the probe on only once it is recorded (below), so no one else is sent
+	*header = resp.header
+
+	putBodyBuffer(*pooled)
+	*pooled = resp.buf
+	if r.sink != nil {
+		r.sink.reset()
+	}
+	root, perr := parseXMLInto(resp.body, r.sink)
+	var be *bodyError
+	if errors.As(perr, &be) {
+		be.redact = red.text
+		*pooled = nil
+	}
+	err = classify(r, resp, root, perr, red)
+	if apiErr, ok := err.(*APIError); ok && resp.status == http.StatusUnauthorized && !apiErr.throttled() {
+		c.mu.Lock()
+		if c.unauthorized == nil {
+			c.unauthorized = apiErr
+		}
+		c.mu.Unlock()
+		c.endProbe(probing, resp)
+		return true, apiErr
+	}
+	if err != nil || r.decode == nil {
+		return false, err
+	}
+	return true, classifyDecoded(r, resp, r.decode(root), red)
 }
 
 // refused returns an error, without sending anything, once Qualys has
@@ -507,22 +454,6 @@ func (c *Client) endProbe(probing bool, resp *response) {
 // maxWaitReason explains a wait refused for being longer than MaxWait.
 func (c *Client) maxWaitReason() string {
 	return fmt.Sprintf("longer than the maximum wait %s; raise it with --max-wait or QSYNC_MAX_WAIT, or run later", c.cfg.MaxWait)
-}
-
-// statusError describes a non-2xx answer without a Qualys CODE.
-func (c *Client) statusError(r *request, resp *response, sr *simpleReturn, perr error, red *redactor) *APIError {
-	e := &APIError{Op: r.op, Status: resp.status}
-	switch {
-	case sr != nil:
-		e.Code, e.Text, e.Items = sr.Code, red.text(sr.Text), sr.Items
-	case resp.status >= 300 && resp.status < 400:
-		e.Text = "unexpected redirect to " + red.text(resp.header.Get("Location")) + " (not followed)"
-	case perr != nil:
-		e.Text = red.text(perr.Error())
-	default:
-		e.Text = http.StatusText(resp.status) + "; body starts " + quoteSnippet(resp.body, red.text)
-	}
-	return e
 }
 
 // send performs one HTTP exchange and releases the concurrency slot that

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The unix record's private keys and root tools are not form parameters: Qualys takes them as an
@@ -116,10 +117,14 @@ type (
 )
 
 // body marshals the sections into UNIX_AUTH_PARAMS and returns it with the secret values it
-// holds (for the trace redactor); nil when no section is sent.
+// holds (for the trace redactor); nil when no section is sent. A value XML cannot carry is
+// refused, naming the parameter and the character, never the value.
 func (s UnixSections) body() ([]byte, []string, error) {
 	if s.PrivateKeys == nil && s.RootTools == nil {
 		return nil, nil, nil
+	}
+	if err := s.check(); err != nil {
+		return nil, nil, err
 	}
 	var secrets []string
 	source := func(value string, src SecretSource, typ string) *xmlSource {
@@ -163,10 +168,7 @@ func (s UnixSections) body() ([]byte, []string, error) {
 			if e.Key.Value == "" && e.Key.Vault == nil {
 				return nil, nil, fmt.Errorf("private_keys.%d: no key", i)
 			}
-			pk := xmlPrivateKey{Key: source("PRIVATE_KEY", e.Key, e.Type)}
-			if e.Key.Vault != nil {
-				pk.Key = source("PRIVATE_KEY", e.Key, "")
-			}
+			pk := xmlPrivateKey{Key: source("PRIVATE_KEY", e.Key, e.Type)} // the type applies to a key given directly
 			if e.Passphrase != nil {
 				pk.Passphrase = source("PASSPHRASE", *e.Passphrase, "")
 			}
@@ -185,6 +187,72 @@ func (s UnixSections) body() ([]byte, []string, error) {
 		return nil, nil, fmt.Errorf("unix sections: %w", err)
 	}
 	return append([]byte(xml.Header), append(b, '\n')...), secrets, nil
+}
+
+// check refuses a value XML 1.0 cannot carry (a NUL or other control character, invalid UTF-8):
+// the body would not be well-formed, and Qualys would answer with an opaque XML error.
+func (s UnixSections) check() error {
+	var bad error
+	value := func(name, v string) {
+		if bad != nil {
+			return
+		}
+		if r, ok := xmlCarries(v); !ok {
+			bad = fmt.Errorf("%s holds a character XML cannot carry (%U); it cannot be sent in the XML body", name, r)
+		}
+	}
+	src := func(name string, src *SecretSource) {
+		if src == nil {
+			return
+		}
+		value(name, src.Value)
+		if v := src.Vault; v != nil {
+			value(name+".vault_id", v.ID)
+			value(name+".vault_type", v.Type)
+			for _, k := range sortedKeys(v.Params) {
+				value(name+"."+k, v.Params[k])
+			}
+		}
+	}
+	if s.RootTools != nil {
+		for i, e := range *s.RootTools {
+			n := "root_tools." + strconv.Itoa(i)
+			value(n+".tool", e.Tool)
+			src(n+".password", e.Password)
+		}
+	}
+	if s.PrivateKeys != nil {
+		for i, e := range *s.PrivateKeys {
+			n := "private_keys." + strconv.Itoa(i)
+			value(n+".type", e.Type)
+			src(n+".key", &e.Key)
+			src(n+".passphrase", e.Passphrase)
+			if e.Certificate != nil {
+				value(n+".certificate_type", e.Certificate.Type)
+				value(n+".certificate", e.Certificate.Value)
+			}
+		}
+	}
+	return bad
+}
+
+// xmlCarries reports whether s is valid UTF-8 made of characters XML 1.0 allows (tab, newline,
+// carriage return, and U+0020 up, without the surrogates, U+FFFE and U+FFFF), and otherwise the
+// first character that is not.
+func xmlCarries(s string) (rune, bool) {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
+				return r, false
+			}
+		}
+		ok := r == 0x09 || r == 0x0A || r == 0x0D || (r >= 0x20 && r <= 0xD7FF) ||
+			(r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+		if !ok {
+			return r, false
+		}
+	}
+	return 0, true
 }
 
 // unixSectionsFrom reads the flattened entry parameters of params (see the table above) into

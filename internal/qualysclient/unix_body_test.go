@@ -3,11 +3,13 @@ package qualysclient
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -142,7 +144,7 @@ func TestUnixBodyTypedSections(t *testing.T) {
 
 // TestUnixBodyRefusesLostParts: a section that would lose a part is refused before anything is
 // sent: a certificate type without the certificate (Qualys would keep the type only), a key entry
-// without its key.
+// without its key, a value XML cannot carry (named by parameter and character, never shown).
 func TestUnixBodyRefusesLostParts(t *testing.T) {
 	calls := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls++ }))
@@ -155,11 +157,18 @@ func TestUnixBodyRefusesLostParts(t *testing.T) {
 		"certificate type alone": {"private_keys": {"1"}, "private_keys.0.type": {"rsa"}, "private_keys.0.key": {"k"},
 			"private_keys.0.certificate_type": {"openssh"}},
 		"no key": {"private_keys": {"1"}, "private_keys.0.type": {"rsa"}},
+		"a NUL in a passphrase": {"private_keys": {"1"}, "private_keys.0.type": {"rsa"}, "private_keys.0.key": {"k"},
+			"private_keys.0.passphrase": {"canary-\x00-pass"}},
 	} {
 		err := c.UpdateRecords(context.Background(), Unix, []int64{7}, params)
-		if err == nil || !strings.Contains(err.Error(), "nothing was sent") {
+		if err == nil || !strings.Contains(err.Error(), "nothing was sent") || strings.Contains(err.Error(), "canary") {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+	err = c.UpdateRecords(context.Background(), Unix, []int64{7}, url.Values{"root_tools": {"1"}, "root_tools.0.tool": {"su"},
+		"root_tools.0.password": {"bad\x1bpw"}})
+	if err == nil || !strings.Contains(err.Error(), "root_tools.0.password holds a character XML cannot carry (U+001B)") {
+		t.Errorf("control character: %v", err)
 	}
 	if calls != 0 {
 		t.Errorf("%d calls reached the server", calls)
@@ -189,4 +198,41 @@ func TestUnixBodySplitCDATARedacted(t *testing.T) {
 			t.Errorf("trace shows %s:\n%s", canary, trace.String())
 		}
 	}
+}
+
+// FuzzUnixSections: any step parameters either build a well-formed UNIX_AUTH_PARAMS body holding
+// every secret value it reports (so the redactor knows them all), or are refused; never a panic.
+func FuzzUnixSections(f *testing.F) {
+	f.Add("1", "rsa", "k]]>ey", "openssh", "cert", "2", "sudo", "pw")
+	f.Add("0", "", "", "", "", "0", "", "")
+	f.Add("1", "rsa", "k", "openssh", "", "x", "", "")
+	f.Add("1", "rsa\"<", "k\x00\uFFFE", "x.509", "c\x1b", "1", "su&", "p\r\n")
+	f.Fuzz(func(t *testing.T, nKeys, typ, key, certType, cert, nTools, tool, pw string) {
+		params := url.Values{"private_keys": {nKeys}, "private_keys.0.type": {typ}, "private_keys.0.key": {key},
+			"private_keys.0.certificate_type": {certType}, "private_keys.0.certificate": {cert},
+			"root_tools": {nTools}, "root_tools.0.tool": {tool}, "root_tools.0.password": {pw}}
+		if n, err := strconv.Atoi(nKeys); err == nil && n > 50 {
+			return
+		}
+		if n, err := strconv.Atoi(nTools); err == nil && n > 50 {
+			return
+		}
+		_, body, secrets, err := splitUnixBody(params)
+		if err != nil {
+			return
+		}
+		var root struct {
+			XMLName xml.Name
+		}
+		if body != nil {
+			if err := xml.Unmarshal(body, &root); err != nil || root.XMLName.Local != "UNIX_AUTH_PARAMS" {
+				t.Fatalf("body not well-formed (%v):\n%s", err, body)
+			}
+		}
+		for _, s := range secrets {
+			if s != "" && !strings.Contains(string(body), s) && !strings.Contains(string(body), strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>")) {
+				t.Fatalf("secret %q reported but not in the body", s)
+			}
+		}
+	})
 }

@@ -135,6 +135,9 @@ func (s *Server) readEntry(list *entryList, ke *xmlElem) (Entry, *apiError) {
 				return e, errBody(p.in + " type=" + strconv.Quote(part.Type) + " is not one of " + strings.Join(p.types, ", "))
 			}
 			part.Secret = strings.TrimSpace(pe.Text)
+			if p.needsText && part.Secret == "" {
+				return e, errBody(p.in + " type=" + strconv.Quote(part.Type) + " needs its text")
+			}
 			e.Parts[p.in] = part
 			continue
 		}

@@ -109,9 +109,11 @@ func TestEntriesRefused(t *testing.T) {
 	e := newEmu(t)
 	q := url.Values{"action": {"create"}, "title": {"x"}, "username": {"root"}, "password": {"p"}, "ips": {"10.0.0.1"}}.Encode()
 	for name, body := range map[string]string{
-		"not xml":       "<UNIX_AUTH_PARAMS>",
-		"unknown tool":  `<UNIX_AUTH_PARAMS><ROOT_TOOLS><ROOT_TOOL><STANDARD_TYPE type="doas"/></ROOT_TOOL></ROOT_TOOLS></UNIX_AUTH_PARAMS>`,
-		"no key":        `<UNIX_AUTH_PARAMS><PRIVATE_KEY_CERTIFICATES><PRIVATE_KEY_CERTIFICATE/></PRIVATE_KEY_CERTIFICATES></UNIX_AUTH_PARAMS>`,
+		"not xml":      "<UNIX_AUTH_PARAMS>",
+		"unknown tool": `<UNIX_AUTH_PARAMS><ROOT_TOOLS><ROOT_TOOL><STANDARD_TYPE type="doas"/></ROOT_TOOL></ROOT_TOOLS></UNIX_AUTH_PARAMS>`,
+		"no key":       `<UNIX_AUTH_PARAMS><PRIVATE_KEY_CERTIFICATES><PRIVATE_KEY_CERTIFICATE/></PRIVATE_KEY_CERTIFICATES></UNIX_AUTH_PARAMS>`,
+		"certificate type alone": `<UNIX_AUTH_PARAMS><PRIVATE_KEY_CERTIFICATES><PRIVATE_KEY_CERTIFICATE><PRIVATE_KEY_INFO type="basic">` +
+			`<PRIVATE_KEY type="rsa">k</PRIVATE_KEY></PRIVATE_KEY_INFO><CERTIFICATE type="openssh"></CERTIFICATE></PRIVATE_KEY_CERTIFICATE></PRIVATE_KEY_CERTIFICATES></UNIX_AUTH_PARAMS>`,
 		"missing vault": `<UNIX_AUTH_PARAMS><ROOT_TOOLS><ROOT_TOOL><STANDARD_TYPE type="sudo"/><PASSWORD_INFO type="vault"><DIGITAL_VAULT><VAULT_ID>9</VAULT_ID></DIGITAL_VAULT></PASSWORD_INFO></ROOT_TOOL></ROOT_TOOLS></UNIX_AUTH_PARAMS>`,
 	} {
 		if r := e.do(req{path: unixPath, query: q, xml: body}); r.status == 200 {

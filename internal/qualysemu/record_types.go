@@ -102,9 +102,9 @@ type recordType struct {
 // whenTrue, b counts only when sent as 1 (a flag sent as 0 is harmless).
 // With stored, the pair is a choice the record keeps (ms_sql's port or
 // auto_discover_ports): a is used only when sent non-empty and b only as 1
-// (sending a empty or b as 0 clears that side), and a request that leaves
-// the record holding both sides is refused too (1904), so switching sides
-// needs the clearing of the other one.
+// (sending a empty or b as 0 clears that side), and a request sending one
+// side that leaves the record holding both is refused too (1904), so
+// switching sides needs the clearing of the other one.
 type exclusivePair struct {
 	a, b     string
 	whenTrue bool

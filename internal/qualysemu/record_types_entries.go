@@ -27,6 +27,10 @@ type entryPart struct {
 	// listed as ROOT_TOOL text); nil lists the part as an empty out element with the type.
 	listed   map[string]string
 	required bool
+	// needsText marks a typed part that carries its value as text (CERTIFICATE type="openssh"
+	// holds the certificate): sent without it, the part is refused rather than stored as a type
+	// alone.
+	needsText bool
 }
 
 // unixEntryLists are the unix record's lists.
@@ -42,6 +46,6 @@ var unixEntryLists = []entryList{
 	{in: "PRIVATE_KEY_CERTIFICATES", inEntry: "PRIVATE_KEY_CERTIFICATE", out: "PRIVATE_KEY_CERTIFICATE_LIST", outEntry: "PRIVATE_KEY_CERTIFICATE", parts: []entryPart{
 		{in: "PRIVATE_KEY_INFO", out: "PRIVATE_KEY_INFO", value: "PRIVATE_KEY", types: []string{"rsa", "dsa", "ecdsa", "ed25519"}, required: true},
 		{in: "PASSPHRASE_INFO", out: "PASSPHRASE_INFO", value: "PASSPHRASE"},
-		{in: "CERTIFICATE", out: "CERTIFICATE", types: []string{"openssh", "x.509"}},
+		{in: "CERTIFICATE", out: "CERTIFICATE", types: []string{"openssh", "x.509"}, needsText: true},
 	}},
 }

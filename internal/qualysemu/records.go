@@ -758,7 +758,7 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 		}
 	}
 	for _, pair := range rt.exclusive {
-		if pair.holdsBoth(m) { // one side sent, the other kept
+		if (p.has(pair.a) || p.has(pair.b)) && pair.holdsBoth(m) { // one side sent, the other kept
 			return nil, errExclusive(pair.a, pair.b)
 		}
 	}

@@ -34,10 +34,12 @@ const Mask = "********"
 const MinLen = 4
 
 // Encodings returns v, and v with surrounding white space trimmed, in every encoding qsync
-// produces: raw; URL query and path escaping (form bodies, query strings); HTML and XML text and
-// attribute escaping; CDATA split at "]]>" (the unix XML body); JSON strings (with and without
-// HTML escaping); Go quoting (%q in messages, and its ASCII-only form); markdown text escaping
-// (pull request bodies); standard and URL-safe base64. Forms shorter than MinLen are left out.
+// produces: raw; Go quoting (%q in messages and object names, and its ASCII-only form); each of
+// those URL query and path escaped (form bodies, query strings), HTML and XML text and attribute
+// escaped (traces, <summary> in markdown), as a JSON string (with and without HTML escaping: plan
+// files, apply results, the PR APIs) and markdown-escaped (pull request bodies); CDATA split at
+// "]]>" (the unix XML body); standard and URL-safe base64. Forms shorter than MinLen are left
+// out.
 func Encodings(v string) []string {
 	var out []string
 	add := func(s string) {
@@ -49,28 +51,14 @@ func Encodings(v string) []string {
 		if len(form) < MinLen {
 			continue
 		}
-		add(form)
-		add(url.QueryEscape(form))
-		add(url.PathEscape(form))
-		add(html.EscapeString(form))
-		var x strings.Builder
-		_ = xml.EscapeText(&x, []byte(form))
-		add(x.String())
-		add(xmlAttr.Replace(form))
+		q, qa := strconv.Quote(form), strconv.QuoteToASCII(form)
+		for _, inner := range []string{form, q[1 : len(q)-1], qa[1 : len(qa)-1]} {
+			add(inner)
+			for _, outer := range outers {
+				add(outer(inner))
+			}
+		}
 		add(strings.ReplaceAll(form, "]]>", "]]]]><![CDATA[>"))
-		if b, err := json.Marshal(form); err == nil {
-			add(string(b[1 : len(b)-1]))
-		}
-		var j bytes.Buffer
-		enc := json.NewEncoder(&j)
-		enc.SetEscapeHTML(false)
-		if enc.Encode(form) == nil {
-			add(strings.TrimSuffix(j.String(), "\n")[1 : j.Len()-2])
-		}
-		add(strconv.Quote(form)[1 : len(strconv.Quote(form))-1])
-		q := strconv.QuoteToASCII(form)
-		add(q[1 : len(q)-1])
-		add(markdown.Escape(form))
 		add(base64.StdEncoding.EncodeToString([]byte(form)))
 		add(base64.RawStdEncoding.EncodeToString([]byte(form)))
 		add(base64.URLEncoding.EncodeToString([]byte(form)))
@@ -78,9 +66,40 @@ func Encodings(v string) []string {
 	return out
 }
 
+// outers are the escapes qsync applies to text that may hold a value (or its Go quoting).
+var outers = []func(string) string{
+	url.QueryEscape,
+	url.PathEscape,
+	html.EscapeString,
+	htmlQuot.Replace,
+	func(s string) string {
+		var x strings.Builder
+		_ = xml.EscapeText(&x, []byte(s))
+		return x.String()
+	},
+	xmlAttr.Replace,
+	func(s string) string {
+		b, _ := json.Marshal(s)
+		return string(b[1 : len(b)-1])
+	},
+	func(s string) string {
+		var j bytes.Buffer
+		enc := json.NewEncoder(&j)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(s)
+		b := bytes.TrimSuffix(j.Bytes(), []byte("\n"))
+		return string(b[1 : len(b)-1])
+	},
+	markdown.Escape,
+	markdown.HTML,
+}
+
 // xmlAttr is XML's own escaping of the five special characters (html uses numeric references for
-// quotes).
-var xmlAttr = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&apos;", `"`, "&quot;")
+// quotes); htmlQuot is the escaping of plan's HTML (quotes as &quot;, apostrophes kept).
+var (
+	xmlAttr  = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&apos;", `"`, "&quot;")
+	htmlQuot = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+)
 
 // Redactor masks the secret values added to it, in every encoding (see Encodings). It is safe
 // for concurrent use; the zero value is not: use New.

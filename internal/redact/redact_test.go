@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html"
+	"io"
 	"net/url"
 	"strings"
 	"sync"
@@ -60,6 +61,12 @@ var encoders = map[string]func(string) string{
 	"%+q":      func(v string) string { return fmt.Sprintf("value %+q refused", v) },
 	"markdown": func(v string) string { return "> " + markdown.Escape("refused: "+v) },
 	"basic":    func(v string) string { return "Basic " + base64.StdEncoding.EncodeToString([]byte(v)) },
+	// Compositions qsync produces: an object name (%q) in a markdown <summary>, in a JSON plan's
+	// reason, in a markdown note.
+	"%q in html":     func(v string) string { return markdown.HTML(fmt.Sprintf("renamed from %q", v)) },
+	"%q in json":     func(v string) string { b, _ := json.Marshal(fmt.Sprintf("title %q", v)); return string(b) },
+	"%q in markdown": func(v string) string { return markdown.Escape(fmt.Sprintf("title %q", v)) },
+	"%q in form":     func(v string) string { return url.Values{"comments": {fmt.Sprintf("%q", v)}}.Encode() },
 }
 
 // TestCanaryThroughEveryEncoder pushes each canary through each encoder and checks that the
@@ -151,5 +158,35 @@ func TestWriterConcurrentWritesAndAdds(t *testing.T) {
 	}
 	if n := strings.Count(out.String(), "line "+Mask+"\n"); n != 8 {
 		t.Errorf("%d masked lines, want 8:\n%s", n, out.String())
+	}
+}
+
+// BenchmarkWriter: 2,000 distinct secrets (one per record of a large estate, with characters
+// that multiply their encodings), a 60 kB markdown plan written in 200-byte pieces.
+func BenchmarkWriter(b *testing.B) {
+	r := New()
+	for i := range 2000 {
+		r.Add(fmt.Sprintf("pw-%04d-<&'\"]]>-x", i))
+	}
+	chunk := []byte(strings.Repeat("- `mysql \"db-0042\"` will be updated in place; password: (sensitive, changed)\n", 3)[:200])
+	_ = r.String("") // build the matcher outside the loop (BenchmarkAdd measures that)
+	b.SetBytes(int64(len(chunk)) * 300)
+	for b.Loop() {
+		w := r.Writer(io.Discard)
+		for range 300 {
+			_, _ = w.Write(chunk)
+		}
+		_ = w.Flush()
+	}
+}
+
+// BenchmarkAdd: learning 2,000 distinct secrets and building the matcher once.
+func BenchmarkAdd(b *testing.B) {
+	for b.Loop() {
+		r := New()
+		for i := range 2000 {
+			r.Add(fmt.Sprintf("pw-%04d-<&'\"]]>-x", i))
+		}
+		_ = r.String("")
 	}
 }

@@ -98,3 +98,24 @@ func TestBinaryIsNotTakenAsText(t *testing.T) {
 		t.Errorf("diagnostics: %s", got)
 	}
 }
+
+func TestCheckXMLText(t *testing.T) {
+	for v, ok := range map[string]bool{
+		"plain":                      true,
+		"-----BEGIN-----\r\nab\tc\n": true,
+		"with ]]> inside":            true,
+		"emoji 🔑 é":                  true,
+		"bell \x07 here":             false,
+		"nul \x00":                   false,
+		"bad utf8 \xff":              false,
+		"\ufffe":                     false,
+	} {
+		err := CheckXMLText(v)
+		if (err == nil) != ok {
+			t.Errorf("CheckXMLText(%q) = %v", v, err)
+		}
+		if err != nil && strings.Contains(err.Error(), v) {
+			t.Errorf("the error holds the value: %v", err)
+		}
+	}
+}

@@ -104,3 +104,21 @@ func trimOneNewline(s string) string {
 	}
 	return s
 }
+
+// CheckXMLText reports why v cannot travel in an XML body (the unix record's private keys,
+// passphrases, certificates and root tool passwords go in one): invalid UTF-8, or a character
+// XML 1.0 does not allow (a control character other than tab, line feed and carriage return,
+// U+FFFE, U+FFFF). Qualys would answer such a body with an opaque parse error. The error names
+// the character's code and position, never the value.
+func CheckXMLText(v string) error {
+	for i, r := range v {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(v[i:], "\uFFFD"):
+			return fmt.Errorf("the value is not valid UTF-8 (byte %d), and the XML body Qualys takes it in cannot carry it", i+1)
+		case r == '\t' || r == '\n' || r == '\r':
+		case r < 0x20 || r == 0xFFFE || r == 0xFFFF || (r >= 0xD800 && r <= 0xDFFF):
+			return fmt.Errorf("the value holds the character U+%04X (byte %d), which the XML body Qualys takes it in cannot carry", r, i+1)
+		}
+	}
+	return nil
+}

@@ -26,8 +26,9 @@ import (
 // schema, in parts: the document without the items of its vault and record lists, each vault, and
 // each record against its own kind's branch. The parts report exactly what the whole schema
 // reports. Compiling the whole schema costs a third of a second, most of it on kinds a file does
-// not use, so each part is compiled on its own from a copy of the schema that keeps only the $defs
-// it refers to, once per Validator and only when a document needs it.
+// not use, so every definition of the schema becomes a resource of its own and each part is
+// compiled, with the definitions it refers to, once per Validator and only when a document needs
+// it.
 type Validator struct {
 	prepare func() (*parts, error)
 }
@@ -36,7 +37,7 @@ type Validator struct {
 // document is validated. The schema must follow the shape GenerateSchema gives it in
 // internal/spec: an object with vaults and records lists, #/$defs/vault, and #/$defs/record, whose
 // allOf holds one if/then branch per record kind selected by the constant type and, for kinds with
-// variants, the constant (or absent) variant key.
+// variants, the constant (or absent) variant key; every $ref names one of its $defs.
 func New(load func() ([]byte, error)) *Validator {
 	return &Validator{prepare: sync.OnceValues(func() (*parts, error) {
 		doc, err := load()
@@ -51,13 +52,41 @@ func New(load func() ([]byte, error)) *Validator {
 	})}
 }
 
-// parts holds the schema and the parts compiled from it so far.
-type parts struct {
-	root map[string]any // the decoded schema document; never changed
-	defs map[string]any // its $defs
-	id   string         // its $id
+// CompileAll compiles every part of the schema, as Validate would when a document needs it, and
+// returns the first error.
+func (val *Validator) CompileAll() error {
+	_, err := val.all()
+	return err
+}
 
-	whole       lazySchema
+// all returns every part, compiled: the whole schema, the document's, a vault's, a record's, the
+// record shell's and each kind's, the kinds sorted by type and variant.
+func (val *Validator) all() ([]*jsonschema.Schema, error) {
+	s, err := val.prepare()
+	if err != nil {
+		return nil, err
+	}
+	ls := []*lazySchema{&s.whole, &s.top, &s.vault, &s.record, &s.recordShell}
+	for _, sel := range slices.SortedFunc(maps.Keys(s.kinds), func(a, b kindSel) int {
+		return cmp.Or(cmp.Compare(a.typ, b.typ), cmp.Compare(a.variant, b.variant))
+	}) {
+		ls = append(ls, s.kinds[sel])
+	}
+	out := make([]*jsonschema.Schema, len(ls))
+	for i, l := range ls {
+		if out[i], err = l.get(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// parts holds the schema's resources and the parts compiled from them so far.
+type parts struct {
+	mu       sync.Mutex // guards compiler, which compiles one part at a time
+	compiler *jsonschema.Compiler
+
+	whole       lazySchema // the schema as written, for a document that is not a mapping
 	top         lazySchema // the document, without looking into the items of vaults and records
 	vault       lazySchema // #/$defs/vault
 	record      lazySchema // #/$defs/record: the record's own keywords, then an if/then branch per kind
@@ -86,82 +115,72 @@ func (l *lazySchema) get() (*jsonschema.Schema, error) {
 	return l.schema, l.err
 }
 
-// CompileAll compiles every part of the schema, as Validate would when a document needs it, and
-// returns the first error.
-func (val *Validator) CompileAll() error {
-	_, err := val.all()
-	return err
-}
-
-// all returns every part, compiled: the whole schema, the document's, a vault's, a record's, the
-// record shell's and each kind's, sorted by location after the first five.
-func (val *Validator) all() ([]*jsonschema.Schema, error) {
-	s, err := val.prepare()
-	if err != nil {
-		return nil, err
-	}
-	ls := []*lazySchema{&s.whole, &s.top, &s.vault, &s.record, &s.recordShell}
-	for _, sel := range slices.SortedFunc(maps.Keys(s.kinds), func(a, b kindSel) int {
-		return cmp.Or(cmp.Compare(a.typ, b.typ), cmp.Compare(a.variant, b.variant))
-	}) {
-		ls = append(ls, s.kinds[sel])
-	}
-	out := make([]*jsonschema.Schema, len(ls))
-	for i, l := range ls {
-		if out[i], err = l.get(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// partsBase is the start of the $id of each part's copy of the schema.
+// partsBase is the URL the parts' resources are named under: partsBase+name holds #/$defs/name,
+// partsBase+topResource the document.
 const partsBase = "https://github.com/qsync/qsync/schema/parts/"
 
-// recordShellDef names #/$defs/record without its per-kind branches in the record shell's copy.
-const recordShellDef = "record_without_kinds"
+const (
+	topResource    = "document"
+	wholeResource  = "https://github.com/qsync/qsync/schema/whole.json"
+	recordShellDef = "record_without_kinds" // #/$defs/record without its per-kind branches
+)
 
 func newParts(doc []byte) (*parts, error) {
 	var root map[string]any
 	if err := json.Unmarshal(doc, &root); err != nil {
 		return nil, err
 	}
-	p := &parts{root: root, kinds: map[kindSel]*lazySchema{}, variants: map[string]string{}}
-	p.id, _ = root["$id"].(string)
-	p.defs, _ = root["$defs"].(map[string]any)
+	p := &parts{compiler: newCompiler(), kinds: map[kindSel]*lazySchema{}, variants: map[string]string{}}
+	defs, _ := root["$defs"].(map[string]any)
 	props, _ := root["properties"].(map[string]any)
-	for _, list := range []string{"vaults", "records"} {
-		if _, ok := props[list].(map[string]any); !ok {
-			return nil, fmt.Errorf("no properties/%s", list)
-		}
-	}
-	rec, ok := p.defs["record"].(map[string]any)
+	rec, ok := defs["record"].(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("no $defs/record")
 	}
-	p.whole.build = func() (*jsonschema.Schema, error) { return compileDoc(p.id, root, "") }
-	p.top.build = func() (*jsonschema.Schema, error) {
-		top := maps.Clone(root)
-		delete(top, "$defs")
-		top["properties"] = maps.Clone(props)
-		for _, list := range []string{"vaults", "records"} {
-			l := maps.Clone(props[list].(map[string]any))
-			delete(l, "items")
-			top["properties"].(map[string]any)[list] = l
-		}
-		return p.compileWith(top, "top", "")
+	if _, ok := defs["vault"]; !ok {
+		return nil, fmt.Errorf("no $defs/vault")
 	}
-	p.vault.build = func() (*jsonschema.Schema, error) { return p.compileDef("vault", nil) }
-	p.record.build = func() (*jsonschema.Schema, error) { return p.compileDef("record", nil) }
-	p.recordShell.build = func() (*jsonschema.Schema, error) {
-		shell := map[string]any{}
-		for k, v := range rec {
-			if k != "allOf" {
-				shell[k] = v
-			}
+
+	// The document without its $defs and without the items of its lists.
+	top := maps.Clone(root)
+	delete(top, "$defs")
+	delete(top, "$id")
+	top["properties"] = maps.Clone(props)
+	for _, list := range []string{"vaults", "records"} {
+		l, ok := props[list].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("no properties/%s", list)
 		}
-		return p.compileDef(recordShellDef, shell)
+		l = maps.Clone(l)
+		delete(l, "items")
+		top["properties"].(map[string]any)[list] = l
 	}
+	shell := maps.Clone(rec)
+	delete(shell, "allOf")
+	resources := maps.Clone(defs)
+	resources[recordShellDef] = shell
+	resources[topResource] = top
+	for name, r := range resources {
+		b, err := json.Marshal(localRefs(r))
+		if err != nil {
+			return nil, err
+		}
+		if err := p.compiler.AddResource(partsBase+name, bytes.NewReader(b)); err != nil {
+			return nil, err
+		}
+	}
+
+	p.whole.build = func() (*jsonschema.Schema, error) {
+		c := newCompiler()
+		if err := c.AddResource(wholeResource, bytes.NewReader(doc)); err != nil {
+			return nil, err
+		}
+		return c.Compile(wholeResource)
+	}
+	p.top.build = p.compiles(topResource)
+	p.vault.build = p.compiles("vault")
+	p.record.build = p.compiles("record")
+	p.recordShell.build = p.compiles(recordShellDef)
 	branches, _ := rec["allOf"].([]any)
 	for _, b := range branches {
 		sel, variantKey, def, err := branch(b)
@@ -171,12 +190,54 @@ func newParts(doc []byte) (*parts, error) {
 		if def == "" {
 			continue
 		}
+		if _, ok := defs[def]; !ok {
+			return nil, fmt.Errorf("$defs/record: no $defs/%s", def)
+		}
 		if variantKey != "" {
 			p.variants[sel.typ] = variantKey
 		}
-		p.kinds[sel] = &lazySchema{build: func() (*jsonschema.Schema, error) { return p.compileDef(def, nil) }}
+		p.kinds[sel] = &lazySchema{build: p.compiles(def)}
 	}
 	return p, nil
+}
+
+// compiles returns a function that compiles the resource name.
+func (p *parts) compiles(name string) func() (*jsonschema.Schema, error) {
+	return func() (*jsonschema.Schema, error) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		s, err := p.compiler.Compile(partsBase + name)
+		if err != nil {
+			return nil, fmt.Errorf("compile generated schema: %w", err)
+		}
+		return s, nil
+	}
+}
+
+// localRefs returns a copy of v whose $ref keywords name the resource of the definition they
+// refer to ("#/$defs/ips" becomes "ips", which resolves to partsBase+"ips").
+func localRefs(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, c := range v {
+			if r, ok := c.(string); ok && k == "$ref" {
+				if name, ok := strings.CutPrefix(r, "#/$defs/"); ok {
+					out[k] = name
+					continue
+				}
+			}
+			out[k] = localRefs(c)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, c := range v {
+			out[i] = localRefs(c)
+		}
+		return out
+	}
+	return v
 }
 
 // branch reads one if/then branch of #/$defs/record: the type and variant it selects, the variant
@@ -209,87 +270,6 @@ func branch(b any) (sel kindSel, variantKey, def string, err error) {
 		}
 	}
 	return sel, variantKey, def, nil
-}
-
-// compileDef compiles #/$defs/name of a copy of the schema holding only the $defs it refers to.
-// A non-nil def replaces (or adds) the definition of name in that copy.
-func (p *parts) compileDef(name string, def map[string]any) (*jsonschema.Schema, error) {
-	defs := map[string]any{}
-	if def == nil {
-		def, _ = p.defs[name].(map[string]any)
-		if def == nil {
-			return nil, fmt.Errorf("no $defs/%s", name)
-		}
-	}
-	defs[name] = def
-	return p.compileWith(map[string]any{"$schema": p.root["$schema"], "$defs": defs}, name, "#/$defs/"+name)
-}
-
-// compileWith adds to doc's $defs every definition of the schema that doc refers to, directly or
-// not, and compiles the fragment of doc at ptr.
-func (p *parts) compileWith(doc map[string]any, name, ptr string) (*jsonschema.Schema, error) {
-	defs, _ := doc["$defs"].(map[string]any)
-	defs = maps.Clone(defs)
-	if defs == nil {
-		defs = map[string]any{}
-	}
-	queue := refs(doc, nil)
-	for len(queue) > 0 {
-		n := queue[len(queue)-1]
-		queue = queue[:len(queue)-1]
-		if _, done := defs[n]; done {
-			continue
-		}
-		d, ok := p.defs[n]
-		if !ok {
-			return nil, fmt.Errorf("no $defs/%s", n)
-		}
-		defs[n] = d
-		queue = refs(d, queue)
-	}
-	doc = maps.Clone(doc)
-	doc["$defs"] = defs
-	s, err := compileDoc(partsBase+name+".json", doc, ptr)
-	if err != nil {
-		return nil, fmt.Errorf("compile generated schema: %w", err)
-	}
-	return s, nil
-}
-
-// refs appends to out the $defs names that v's $ref keywords refer to.
-func refs(v any, out []string) []string {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, c := range v {
-			if r, ok := c.(string); ok && k == "$ref" {
-				if n, ok := strings.CutPrefix(r, "#/$defs/"); ok {
-					out = append(out, n)
-				}
-				continue
-			}
-			out = refs(c, out)
-		}
-	case []any:
-		for _, c := range v {
-			out = refs(c, out)
-		}
-	}
-	return out
-}
-
-// compileDoc compiles the fragment ptr of doc, giving doc the $id id.
-func compileDoc(id string, doc map[string]any, ptr string) (*jsonschema.Schema, error) {
-	doc = maps.Clone(doc)
-	doc["$id"] = id
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return nil, err
-	}
-	c := newCompiler()
-	if err := c.AddResource(id, bytes.NewReader(b)); err != nil {
-		return nil, err
-	}
-	return c.Compile(id + ptr)
 }
 
 // newCompiler returns a JSON Schema compiler that asserts formats and loads nothing from the

@@ -127,22 +127,13 @@ func fuzzSchemas(tb testing.TB) (roots, keywords, reachable []*jsonschema.Schema
 		tb.Fatal(err)
 	}
 	slices.SortFunc(roots, byLocation)
-	// Each part is compiled from its own copy of the schema, so a definition several parts refer
-	// to is compiled once per part: keep one copy of each (the same fragment of the schema).
 	seen := map[*jsonschema.Schema]bool{}
-	fragments := map[string]bool{}
 	var walk func(s *jsonschema.Schema)
 	walk = func(s *jsonschema.Schema) {
 		if s == nil || seen[s] {
 			return
 		}
 		seen[s] = true
-		if _, frag, _ := strings.Cut(s.Location, "#"); strings.HasPrefix(frag, "/$defs/") {
-			if fragments[frag] {
-				return
-			}
-			fragments[frag] = true
-		}
 		reachable = append(reachable, s)
 		walk(s.Ref)
 		walk(s.Not)
@@ -165,6 +156,13 @@ func fuzzSchemas(tb testing.TB) (roots, keywords, reachable []*jsonschema.Schema
 		}
 	}
 	for _, r := range roots {
+		if strings.HasPrefix(r.Location, wholeResource) {
+			// The whole schema's definitions are the parts' again, compiled from the same JSON:
+			// checking them twice only doubles the time.
+			seen[r] = true
+			reachable = append(reachable, r)
+			continue
+		}
 		walk(r)
 	}
 	slices.SortFunc(reachable, byLocation)
@@ -257,13 +255,13 @@ func TestQuickFuzzSeedsReachTheQuickPath(t *testing.T) {
 					if err := sch.Validate(v); err != nil {
 						t.Errorf("seed %q: quickValid accepts %#v against %s: %v", s, v, sch.Location, err)
 					}
-				} else if sch.Validate(v) != nil {
-					rejected++
+				} else if rejected == 0 && sch.Validate(v) != nil {
+					rejected++ // one is enough: validating every rejected pair costs seconds
 				}
 			}
 		}
 	}
 	if accepted == 0 || rejected == 0 {
-		t.Errorf("quickValid accepted %d and rejected %d (schema, value) pairs; want both", accepted, rejected)
+		t.Errorf("quickValid accepted %d (schema, value) pairs and rejected %d the validator rejects too; want both", accepted, rejected)
 	}
 }

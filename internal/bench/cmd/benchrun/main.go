@@ -23,9 +23,10 @@ func main() {
 	sizes := flag.String("sizes", "1000,10000,100000", "record counts of the plan benchmarks")
 	vaults := flag.Int("vaults", 50, "vaults in every plan benchmark")
 	repeat := flag.Int("repeat", 3, "runs of each plan; the fastest is reported")
+	plansOnly := flag.Bool("plans-only", false, "skip the apply scenarios")
 	flag.Parse()
 
-	cfg := bench.Config{Qsync: *qsync, Vaults: *vaults, Repeat: *repeat, Log: os.Stderr}
+	cfg := bench.Config{Qsync: *qsync, Vaults: *vaults, Repeat: *repeat, Log: os.Stderr, PlansOnly: *plansOnly}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n <= 0 {
