@@ -3,27 +3,33 @@ package ci
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/qsync/qsync/internal/outbound"
 )
 
-// newHTTPClient returns the HTTP client of one origin (rawURL's), built by the one outbound
-// policy (internal/outbound): https, or plain http to a loopback address only; credentials only
-// to that origin. It follows no redirect at all, which is stricter than the policy (that follows
-// one within the origin and fails on any other): api.download follows an artifact's redirect to
-// the platform's object storage itself, with a client of that origin carrying no credential.
+// newHTTPClient returns the HTTP client of one origin (scheme://host:port of rawURL), from the one
+// outbound policy (internal/outbound): https, or plain http to a loopback address only; a
+// credential header only to that origin. It follows no redirect: the caller sees the 3xx answer
+// (an error for api.do; api.download follows it itself, without credentials to another origin,
+// through a client of that origin).
 func newHTTPClient(rawURL string) (*http.Client, error) {
-	hc, err := outbound.New(outbound.Policy{Origin: rawURL})
-	if err != nil {
-		return nil, err
-	}
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return hc, nil
+	return outbound.New(outbound.Policy{Origin: rawURL})
 }
 
-// origin is u's scheme://host:port (outbound.Origin).
+// origin is u's scheme://host:port, lower-cased, with the default port made explicit.
 func origin(u *url.URL) string { return outbound.Origin(u) }
 
-// redactURL masks the query and user information of a URL for a message (an artifact's signed
+// redactURL drops the query and user information of a URL for a message (an artifact's signed
 // URL carries its signature in the query).
-func redactURL(raw string) string { return outbound.Redact(raw) }
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.IndexAny(raw, "@?#"); i >= 0 {
+			return raw[:i] + "..."
+		}
+		return raw
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
+}

@@ -11,33 +11,6 @@ import (
 	"github.com/qsync/qsync/internal/outbound"
 )
 
-// TestClientsUseTheOutboundPolicy: the GitHub and GitLab clients, and the client an artifact
-// download to object storage gets, are built by outbound.New; plain http to another host is
-// refused before anything is sent.
-func TestClientsUseTheOutboundPolicy(t *testing.T) {
-	gh, err := NewGitHub(envOf(map[string]string{"GITHUB_REPOSITORY": "a/b", "GITHUB_TOKEN": testToken}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gl, err := NewGitLab(envOf(map[string]string{"CI_PROJECT_ID": "1", "CI_API_V4_URL": "https://gitlab.example/api/v4", "QSYNC_GITLAB_TOKEN": testToken}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blob, err := gh.a.blobClient("https://blob.example/artifact?sig=x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, hc := range map[string]*http.Client{"GitHub": gh.a.hc, "GitLab": gl.a.hc, "object storage": blob} {
-		if !outbound.Enforced(hc) {
-			t.Errorf("the %s client is not built by outbound.New", name)
-		}
-	}
-	_, err = NewGitLab(envOf(map[string]string{"CI_PROJECT_ID": "1", "CI_API_V4_URL": "http://gitlab.example/api/v4", "QSYNC_GITLAB_TOKEN": testToken}))
-	if err == nil || strings.Contains(err.Error(), testToken) {
-		t.Fatalf("plain http to another host: %v", err)
-	}
-}
-
 // TestDownloadRedirects: a redirect within the API's origin keeps the token; one to another
 // origin is followed without it; plain http to a non-loopback storage host is refused.
 func TestDownloadRedirects(t *testing.T) {
