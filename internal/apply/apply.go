@@ -189,7 +189,7 @@ func (r *runner) run(ctx context.Context) {
 		actx := ctx
 		switch {
 		case ctx.Err() != nil && !r.ho.finishes(st.ID):
-			sr.Reason = "interrupted before this step"
+			sr.Reason = ReasonInterrupted
 			r.res.Interrupted = true
 		default:
 			if ctx.Err() != nil {
@@ -305,14 +305,19 @@ func (r *runner) nameIDs(kind spec.Kind, ids []int64) string {
 
 func idKey(kind spec.Kind, id int64) string { return string(kind) + " " + strconv.FormatInt(id, 10) }
 
+// describe names a step's call and the objects it touches: `update mysql "a"`, `update mysql
+// "a", "b", "c"`, `delete unix "a", "b", "c" and 4 more`.
 func describe(op string, kind spec.Kind, keys []spec.Key) string {
+	const named = 3
 	s := op + " " + string(kind)
-	switch len(keys) {
-	case 0:
-	case 1:
-		s += " " + strconv.Quote(keys[0].Title)
-	default:
-		s += fmt.Sprintf(" x%d", len(keys))
+	for i, k := range keys {
+		if i == named {
+			return s + fmt.Sprintf(" and %d more", len(keys)-named)
+		}
+		if i > 0 {
+			s += ","
+		}
+		s += " " + strconv.Quote(k.Title)
 	}
 	return s
 }
