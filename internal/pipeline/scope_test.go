@@ -144,7 +144,9 @@ func TestOutsideUnchecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The verification runs where QSYNC_SECRET_KEY is set, but the value cannot be read.
-	pl.Getenv = func(name string) string { return map[string]string{"QSYNC_SECRET_KEY": "scope-test-fingerprint-key"}[name] }
+	pl.Getenv = func(name string) string {
+		return map[string]string{"QSYNC_SECRET_KEY": "scope-test-fingerprint-key"}[name]
+	}
 	pl.Resolve = func(ref spec.SecretRef) (string, error) { return "", os.ErrNotExist }
 	o := pl.Outside(r)
 	if o.Unchecked == "" || !o.LeftOut() {
