@@ -63,7 +63,10 @@ type xmlScanner struct {
 // prolog skips the XML declaration (refusing an encoding other than UTF-8 or
 // ASCII), comments, white space and a DOCTYPE without internal subset.
 func (s *xmlScanner) prolog() bool {
-	if bytes.HasPrefix(s.doc, []byte("<?xml")) {
+	if bytes.HasPrefix(s.doc, []byte("<?")) {
+		if !bytes.HasPrefix(s.doc, []byte("<?xml ")) {
+			return false
+		}
 		end := bytes.Index(s.doc, []byte("?>"))
 		if end < 0 {
 			return false
@@ -113,7 +116,7 @@ func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
 // comment skips a comment at s.i.
 func (s *xmlScanner) comment() bool {
 	end := bytes.Index(s.doc[s.i+4:], []byte("-->"))
-	if end < 0 || bytes.Contains(s.doc[s.i+4:s.i+4+end], []byte("--")) {
+	if end < 0 || bytes.Contains(s.doc[s.i+4:s.i+4+end], []byte("--")) || bytes.HasSuffix(s.doc[s.i+4:s.i+4+end], []byte("-")) {
 		return false
 	}
 	s.i += 4 + end + 3
