@@ -41,6 +41,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	}
 	fmt.Fprintf(&head, "### qsync plan for owner %s\n\n", markdown.Code(safe(p.Owner)))
 	fmt.Fprintf(&head, "**%s**\n\n", markdown.Escape(summaryLine(p))) // a scoped one names --only patterns
+	head.WriteString(reviewMarkdown(p, limit))
 	if len(p.Changes) > 0 {
 		head.WriteString(summaryTable(p))
 		head.WriteString("\n")
@@ -89,7 +90,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		tail.WriteString("\n</details>\n\n")
 	}
 	var notes []string
-	for _, n := range p.Notes {
+	for _, n := range displayNotes(p.Notes) {
 		notes = append(notes, fmt.Sprintf("> [!NOTE]\n> %s\n\n", markdown.Escape(safe(n))))
 	}
 	tail.WriteString(boundedList(notes, mdMaxNotes, limit/16, func(n int) string {
@@ -102,8 +103,12 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	budget := limit - head.Len() - tail.Len() - 200
 	var body strings.Builder
 	shown := 0
-	for i := range p.Changes {
+	order := changeOrder(p)
+	for n, i := range order {
 		block := detailsBlock(&p.Changes[i])
+		if startsGroup(p, order, n) {
+			block = groupMarkdown(p, p.Changes[i].Attribution) + block
+		}
 		if body.Len()+len(block) > budget {
 			break
 		}
@@ -197,7 +202,7 @@ func detailsBlock(c *Change) string {
 		markdown.HTML(strings.TrimPrefix(headline(c), c.Key.String()+" ")))
 	var lines []string
 	for _, fc := range c.Fields {
-		lines = append(lines, fieldLines(fc, c.Action)...)
+		lines = append(lines, fieldLines(c, fc)...)
 	}
 	if c.Unchanged > 0 {
 		lines = append(lines, fmt.Sprintf("# (%d unchanged attribute%s hidden)", c.Unchanged, plural(c.Unchanged)))

@@ -157,6 +157,10 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 				l.unknownKey(f, path, k, allowed, "for "+kindName(def))
 				continue
 			}
+			if fd.Unsendable != "" {
+				l.ds.errorf(f.keyAt(p), p, "%s cannot be set: %s", fd.Name, fd.Unsendable)
+				continue
+			}
 			l.field(f, p, fd, val, o, x)
 		}
 	}
@@ -642,11 +646,16 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 			switch {
 			case o.Login != nil && written:
 				l.ds.errorf(f.keyAt(p), p, "%s is for basic login; this record logs in through vault %q", fd.Name, o.Login.Vault)
-			case o.Login == nil && fd.Required && !x.set[fd.Name] && !(fd.RequiredUnless != "" && x.set[fd.RequiredUnless]):
-				alt := "or a login through a vault"
-				if fd.RequiredUnless != "" {
-					alt = fmt.Sprintf("or %s: true, or a login through a vault", fd.RequiredUnless)
+			case o.Login == nil && fd.Required && !x.set[fd.Name] && !fd.LiftedBy(o):
+				var alts []string
+				for _, n := range fd.RequiredUnless {
+					if u := def.Field(n); u != nil && u.Type == TypeItems {
+						alts = append(alts, "or "+n)
+					} else {
+						alts = append(alts, "or "+n+": true")
+					}
 				}
+				alt := strings.Join(append(alts, "or a login through a vault"), ", ")
 				if !written { // a written but invalid value is reported where it is
 					l.ds.errorf(o.Pos, x.path, "%s needs %s (%s)", objLabel(o), fd.Name, alt)
 				}
@@ -656,6 +665,11 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 	for _, g := range def.OneOf {
 		if n := countSet(x.set, g); n != 1 {
 			l.ds.errorf(o.Pos, x.path, "set exactly one of %s (%d set)", strings.Join(g, ", "), n)
+		}
+	}
+	for _, g := range def.AnyOf {
+		if countSet(x.set, g) == 0 {
+			l.ds.errorf(o.Pos, x.path, "set at least one of %s", strings.Join(g, ", "))
 		}
 	}
 	for _, g := range def.Together {
