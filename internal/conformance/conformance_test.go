@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/qsync/qsync/internal/conformance"
@@ -97,4 +98,65 @@ func TestDefaultEmulatorConfirmsEverything(t *testing.T) {
 		t.Errorf("%d objects left behind", n)
 	}
 	t.Logf("totals %+v, %d calls (estimated %d)", rep.Totals, rep.Calls, rep.Estimated.Calls)
+}
+
+// TestVariantsNameEachDifference: against emulator variants that rename elements, change value
+// formats and refuse parameters, the report contradicts exactly the inferences each variant
+// breaks (besides knownOpen), and says what it observed.
+func TestVariantsNameEachDifference(t *testing.T) {
+	for _, tc := range []struct {
+		variant string
+		// want maps "subject aspect name" to a text the observation must contain.
+		want map[string]string
+	}{
+		{"conformance-renamed", map[string]string{
+			"oracle element servicename":       "value found in SERVICE_NAME",
+			"mysql element database":           "value found in DATABASE_NAME",
+			"windows element ntlmv2":           "value found in NTLM_V2",
+			"vault/ca_pam element apikey_name": "value found in API_KEY_NAME",
+		}},
+		{"conformance-formats", map[string]string{
+			"mysql format hosts":                    `listed "qc`,
+			"windows format kerberos":               `listed "Enabled", which qsync cannot read`,
+			"windows format ntlm":                   `listed "Enabled", which qsync cannot read`,
+			"windows format ntlmv2":                 `listed "Enabled", which qsync cannot read`,
+			"windows format require_smb_signing":    `listed "Enabled", which qsync cannot read`,
+			"windows format use_agentless_tracking": `listed "Enabled", which qsync cannot read`,
+		}},
+		{"conformance-refuses", map[string]string{
+			"postgresql parameter pgsql_win_conf_path":                   "refused: 1901 Unrecognized parameter(s): pgsql_win_conf_path",
+			"unix parameter agentless_tracking_path":                     "refused: 1901 Unrecognized parameter(s): agentless_tracking_path",
+			"unix/cisco parameter agentless_tracking_path":               "refused: 1901",
+			"unix/checkpoint_firewall parameter agentless_tracking_path": "refused: 1901",
+		}},
+	} {
+		t.Run(tc.variant, func(t *testing.T) {
+			_, url := emulator(t, tc.variant)
+			rep := run(t, url, conformance.Options{Kinds: []string{"oracle", "mysql", "windows", "postgresql", "unix"}, VaultTypes: []string{"ca_pam"}})
+			got := map[string]conformance.Inference{}
+			for _, in := range rep.Contradictions() {
+				if !knownOpen[in.Subject+" "+in.Name] {
+					got[in.Subject+" "+in.Aspect+" "+in.Name] = in
+				}
+			}
+			for k, text := range tc.want {
+				in, ok := got[k]
+				if !ok {
+					t.Errorf("%s: not contradicted", k)
+					continue
+				}
+				if !strings.Contains(in.Observed, text) {
+					t.Errorf("%s: observed %q, want it to contain %q", k, in.Observed, text)
+				}
+			}
+			for k, in := range got {
+				if _, ok := tc.want[k]; !ok {
+					t.Errorf("unexpected contradiction: %s", in)
+				}
+			}
+			if rep.OK() {
+				t.Error("report OK despite contradictions")
+			}
+		})
+	}
 }

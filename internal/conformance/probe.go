@@ -25,6 +25,8 @@ type probe struct {
 	skipped map[string]string
 	// defaults lists the fields left out of the create so that the list shows their default.
 	defaults []string
+	// switched lists the first members of the OneOf pairs the update switches to the second.
+	switched []string
 }
 
 // Subject returns the probe's name as the report uses it.
@@ -186,8 +188,21 @@ func (v *values) value(f *spec.FieldDef, i, phase int) string {
 // (TypeItems) and network_id (valid only with the Networks feature) are not sent.
 func newProbe(d *spec.KindDef, v *values) *probe {
 	p := &probe{def: d, name: subject(d), create: map[string]string{}, update: map[string]string{}, skipped: map[string]string{}}
+	// A pair of which exactly one is set (oracle sid, servicename) is switched by the update: the
+	// first member on create, the second alone on update (setting one of the pair replaces the
+	// other), so both are exercised.
+	switched := map[string]bool{}
+	for _, g := range d.OneOf {
+		if len(g) == 2 && switchable(d.Field(g[0])) && switchable(d.Field(g[1])) {
+			switched[g[1]] = true
+			p.switched = append(p.switched, g[0])
+		}
+	}
 	for _, g := range slices.Concat(d.OneOf, d.Exclusive) {
 		for _, m := range g[1:] {
+			if switched[m] {
+				continue
+			}
 			if _, done := p.skipped[m]; !done && !slices.Contains(g[:1], m) {
 				p.skipped[m] = "cannot be combined with " + g[0] + ", which the probe sends"
 			}
@@ -242,6 +257,10 @@ func newProbe(d *spec.KindDef, v *values) *probe {
 		case f.Default != "" && !f.Required && f.Type == spec.TypeEnum:
 			p.defaults = append(p.defaults, f.Name)
 			p.update[f.Name] = c
+		case switched[f.Name]:
+			p.update[f.Name] = u
+		case slices.Contains(p.switched, f.Name):
+			p.create[f.Name] = c
 		case f.Immutable:
 			p.create[f.Name] = c
 		default:
@@ -250,6 +269,11 @@ func newProbe(d *spec.KindDef, v *values) *probe {
 		}
 	}
 	return p
+}
+
+// switchable reports whether f is a plain value that an update may set.
+func switchable(f *spec.FieldDef) bool {
+	return f != nil && !f.Immutable && !f.NoClear && (f.Type == spec.TypeString || f.Type == spec.TypeInt)
 }
 
 // requiredBy reports whether field r is required by a condition the chosen enum values meet.
