@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/safeio"
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // CaptureAddress replaces the probe address (and any other IPv4 address) in captured answers.
@@ -48,7 +49,6 @@ func (r *run) capture(subject, step string, a answer) error {
 // replacement is one value of the run and its label.
 type replacement struct {
 	old, label string
-	whole      bool // replace only as an element's whole text (numbers, enum values)
 }
 
 // labels returns every distinctive value the run sends, longest first.
@@ -57,32 +57,39 @@ func (r *run) labels() []replacement {
 		return r.repl
 	}
 	var out []replacement
-	add := func(old, label string, whole bool) {
+	add := func(old, label string) {
 		if old != "" {
-			out = append(out, replacement{old: old, label: label, whole: whole})
+			out = append(out, replacement{old: old, label: label})
 		}
 	}
-	add(r.vals.certs[0], "probe:certificate.create", false)
-	add(r.vals.certs[1], "probe:certificate.update", false)
-	add(r.vals.key, "probe:private_key", false)
+	add(r.vals.certs[0], "probe:certificate.create")
+	add(r.vals.certs[1], "probe:certificate.update")
+	add(r.vals.key, "probe:private_key")
 	for _, p := range r.probes {
-		add(p.title(r.opts), "probe:"+p.name+".title", false)
+		add(p.title(r.opts), "probe:"+p.name+".title")
 		for phase, vals := range []map[string]string{p.create, p.update} {
 			for field, v := range vals {
 				f := p.def.Field(field)
-				whole := f == nil || !strings.Contains(v, "qc"+r.opts.RunID)
-				if len(v) < 4 && whole {
-					continue // a flag or a short enum value says nothing about the subscription
+				label := fmt.Sprintf("probe:%s.%s.%s", p.name, field, [2]string{"create", "update"}[phase])
+				switch {
+				case f == nil || f.Type == spec.TypeInt || f.Type == spec.TypeBool || f.Type == spec.TypeEnum || f.Type == spec.TypeText:
+					// Numbers, flags and enum values do not depend on the run (a fixture keeps
+					// them readable); certificates and keys are labelled above.
+				case f.Type == spec.TypeList:
+					for i, item := range strings.Split(v, ",") {
+						add(item, fmt.Sprintf("%s.%d", label, i))
+					}
+				default:
+					add(v, label)
 				}
-				add(v, fmt.Sprintf("probe:%s.%s.%s", p.name, field, [2]string{"create", "update"}[phase]), whole)
 			}
 		}
 	}
-	add(r.opts.Username, "probe-user", false)
+	add(r.opts.Username, "probe-user")
 	if u, err := url.Parse(r.opts.BaseURL); err == nil && u.Host != "" {
-		add(u.Host, "qualysapi.example.com", false)
+		add(u.Host, "qualysapi.example.com")
 	}
-	add("run "+r.opts.RunID, "run RUNID", false)
+	add("run "+r.opts.RunID, "run RUNID")
 	sort.SliceStable(out, func(i, j int) bool { return len(out[i].old) > len(out[j].old) })
 	r.repl = out
 	return out
@@ -91,11 +98,6 @@ func (r *run) labels() []replacement {
 // redactCapture replaces the run's values in an answer body.
 func (r *run) redactCapture(body string) string {
 	for _, rp := range r.labels() {
-		if rp.whole {
-			body = strings.ReplaceAll(body, ">"+rp.old+"<", ">"+rp.label+"<")
-			body = strings.ReplaceAll(body, "[CDATA["+rp.old+"]]", "[CDATA["+rp.label+"]]")
-			continue
-		}
 		body = strings.ReplaceAll(body, rp.old, rp.label)
 	}
 	return ipv4RE.ReplaceAllString(body, CaptureAddress)

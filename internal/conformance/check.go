@@ -35,11 +35,11 @@ func (r *run) checkCommon(pr *probeRun, o object) {
 	c, ok := o.Leaves["COMMENTS"]
 	switch {
 	case !ok:
-		pr.add(AspectElement, "comments", "element COMMENTS", "not listed"+r.foundIn(o, comments(r.opts)), Contradicted)
+		pr.add(AspectElement, "comments", "COMMENTS", "not listed"+r.foundIn(o, comments(r.opts)), Contradicted)
 	case !ownedByConformance(c):
-		pr.add(AspectElement, "comments", "element COMMENTS", fmt.Sprintf("the ownership marker did not survive: listed %q", c), Contradicted)
+		pr.add(AspectElement, "comments", "COMMENTS", fmt.Sprintf("the ownership marker did not survive: listed %q", c), Contradicted)
 	default:
-		pr.add(AspectElement, "comments", "element COMMENTS", "", Confirmed)
+		pr.add(AspectElement, "comments", "COMMENTS", "", Confirmed)
 	}
 	if pr.def.Kind == spec.KindVault {
 		if _, ok := o.Leaves["VAULT_TYPE"]; ok {
@@ -50,9 +50,9 @@ func (r *run) checkCommon(pr *probeRun, o object) {
 		return
 	}
 	if items, ok := o.Lists["IP_SET"]; ok && slices.Contains(items, r.opts.Address) {
-		pr.add(AspectElement, "ips", "element IP_SET", "", Confirmed)
+		pr.add(AspectElement, "ips", "IP_SET", "", Confirmed)
 	} else {
-		pr.add(AspectElement, "ips", "element IP_SET", "the address is not listed in IP_SET"+r.foundIn(o, r.opts.Address), Contradicted)
+		pr.add(AspectElement, "ips", "IP_SET", "the address is not listed in IP_SET"+r.foundIn(o, r.opts.Address), Contradicted)
 	}
 	if pr.def.Type != "" {
 		param, elem := pr.def.VariantKeys()
@@ -66,15 +66,15 @@ func (r *run) expectText(pr *probeRun, name, elem, want string, o object) {
 	got, ok := o.Leaves[elem]
 	switch {
 	case ok && strings.EqualFold(got, want):
-		pr.add(AspectElement, name, "element "+elem, "", Confirmed)
+		pr.add(AspectElement, name, elem, "", Confirmed)
 	case ok:
-		pr.add(AspectElement, name, "element "+elem, fmt.Sprintf("listed %q, not %q", got, want)+r.foundIn(o, want), Contradicted)
+		pr.add(AspectElement, name, elem, fmt.Sprintf("listed %q, not %q", got, want)+r.foundIn(o, want), Contradicted)
 	default:
 		where := r.foundIn(o, want)
 		if where == "" {
 			where = "; the value is in no element"
 		}
-		pr.add(AspectElement, name, "element "+elem, "not listed"+where, Contradicted)
+		pr.add(AspectElement, name, elem, "not listed"+where, Contradicted)
 	}
 }
 
@@ -124,7 +124,7 @@ func (r *run) checkField(pr *probeRun, f *spec.FieldDef, sent string, o, prev ob
 	if err != nil {
 		return
 	}
-	exp := "element " + expectedElement(f)
+	exp := expectedElement(f)
 	raw, present := o.listed(f.Element)
 	if present {
 		got, gerr := spec.Canonical(f, raw)
@@ -163,11 +163,11 @@ func (r *run) checkDefault(pr *probeRun, f *spec.FieldDef, o object) {
 	if f == nil {
 		return
 	}
-	exp := fmt.Sprintf("%s when never set, in element %s", f.Default, f.Element)
+	exp := fmt.Sprintf("%s when never set (element %s)", f.Default, f.Element)
 	raw, ok := o.listed(f.Element)
 	if !ok {
 		// qsync reads a missing element as unknown, never as the default: nothing to confirm.
-		pr.add(AspectDefault, f.Name, exp, "element "+f.Element+" not listed when never set", NotExercised)
+		pr.add(AspectDefault, f.Name, exp, "not listed when never set", NotExercised)
 		return
 	}
 	got, err := spec.Canonical(f, raw)

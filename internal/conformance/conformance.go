@@ -375,3 +375,9 @@ func (r *run) removeLeftovers(ctx context.Context, defs []*spec.KindDef) error {
 
 // cleanupTimeout bounds the delete of a probe after an error or Ctrl-C.
 const cleanupTimeout = 2 * time.Minute
+
+// RunID returns the run id every title of this run carries.
+func (p *Prepared) RunID() string { return p.opts.RunID }
+
+// SetBaseURL sets the API server replaced in captured answers (known once the client is built).
+func (p *Prepared) SetBaseURL(u string) { p.opts.BaseURL = u }

@@ -385,7 +385,7 @@ func (r *run) emit(pr *probeRun, failure string) {
 			why = "the probe ended early: " + failure
 		}
 		if why != "" && f.Element != "" && f.Type != spec.TypeSecret && f.Type != spec.TypeItems {
-			pr.add(AspectElement, f.Name, "element "+expectedElement(f), why, NotExercised)
+			pr.add(AspectElement, f.Name, expectedElement(f), why, NotExercised)
 		}
 	}
 	for _, k := range pr.order {

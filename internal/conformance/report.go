@@ -38,7 +38,8 @@ type Inference struct {
 	Aspect string `json:"aspect"`
 	// Name is the parameter (field) name, or the answer for shape and list-all.
 	Name string `json:"name"`
-	// Expected is what qsync assumes, e.g. "element SERVICENAME".
+	// Expected is what qsync assumes, e.g. "SERVICENAME" (aspect element), "accepted" (aspect
+	// parameter).
 	Expected string `json:"expected"`
 	// Observed is what the answer showed (empty when confirmed as expected or not exercised).
 	Observed string `json:"observed,omitempty"`
@@ -46,11 +47,16 @@ type Inference struct {
 	Status string `json:"status"`
 }
 
-// String renders the inference as one report line.
+// String renders the inference as one report line: "oracle servicename: expected element
+// SERVICENAME, value found in SERVICE_NAME" for a contradiction, "mysql network_id: element
+// NETWORK_ID (valid only with the Networks feature)" otherwise.
 func (in Inference) String() string {
+	if in.Status == Contradicted {
+		return fmt.Sprintf("%s %s: expected %s %s, %s", in.Subject, in.Name, in.Aspect, in.Expected, in.Observed)
+	}
 	s := fmt.Sprintf("%s %s: %s %s", in.Subject, in.Name, in.Aspect, in.Expected)
 	if in.Observed != "" {
-		s += "; " + in.Observed
+		s += " (" + in.Observed + ")"
 	}
 	return s
 }
