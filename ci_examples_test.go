@@ -109,6 +109,7 @@ func fakeGitLabForge(t *testing.T, work string) ciForge {
 				"QSYNC_GITLAB_TOKEN": ciForgeToken, "CI_JOB_URL": "https://gitlab.example/jobs/77", "CI_COMMIT_SHA": "mergesha"}
 			if job == "plan" {
 				e["CI_MERGE_REQUEST_IID"], e["CI_COMMIT_SHA"] = "5", "headsha"
+				e["CI_MERGE_REQUEST_DIFF_BASE_SHA"] = "HEAD^1" // the checkout's main (ciPolicyAndHistory)
 			}
 			return e
 		},
@@ -173,6 +174,7 @@ func runCIWorkflow(t *testing.T, wf ciWorkflow, newForge func(t *testing.T, work
 	if err := os.WriteFile(filepath.Join(cfg, "secrets", "reporting-db.password"), []byte("ci-reporting\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	ciPolicyAndHistory(t, work, wf.env["QSYNC_POLICY"], config)
 
 	// The environment a CI runner gives the job: the workflow's variables, the secrets from the
 	// CI secret store, and the runner's files.
@@ -253,6 +255,7 @@ func runCIWorkflow(t *testing.T, wf ciWorkflow, newForge func(t *testing.T, work
 		t.Fatalf("plan.md is not the expected markdown plan:\n%s", md)
 	}
 	read("plan.json")
+	checkCIPolicyAndBase(t, read("plan.md"))
 
 	// The plan is this configuration's one comment on the request, next to the reviewer's.
 	planMarker := "<!-- qsync:plan owner=secops config=" + config + " -->"

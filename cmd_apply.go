@@ -47,6 +47,9 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		if err := renderPlan(g, env, out, r.Plan, "text"); err != nil {
 			return err
 		}
+		if n := r.Plan.Policy.Errors(); n > 0 {
+			return policyFailure(n)
+		}
 		if !r.Plan.Empty() {
 			if err := c.confirm(env, out); err != nil {
 				return err
@@ -157,6 +160,9 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipe
 		return nil, err
 	}
 	env.learnSecrets(desired)
+	if err := c.checkSavedPolicy(pl, p); err != nil {
+		return nil, err
+	}
 	client, err := g.client(env)
 	if err != nil {
 		return nil, err

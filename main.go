@@ -56,7 +56,8 @@ type CLI struct {
 	Apply    ApplyCmd    `cmd:"" help:"Change Qualys to match the configuration (or a saved plan), then verify by planning again."`
 	Export   ExportCmd   `cmd:"" help:"Write the live Qualys records and vaults as qsync YAML, to bring an existing subscription under management."`
 	Doctor   DoctorCmd   `cmd:"" help:"Report, read-only, what a Qualys subscription looks like to qsync: credentials, limits, objects, what could not be read, and the wire-contract facts confirmed or contradicted."`
-	Schema   SchemaCmd   `cmd:"" help:"Print the JSON Schema of qsync configuration files (or, with --plan, of the plan JSON)."`
+	Schema   SchemaCmd   `cmd:"" help:"Print the JSON Schema of qsync configuration files (or, with --plan, of the plan JSON; with --policy, of policy files)."`
+	Policy   PolicyCmd   `cmd:"" help:"Test policy rules against fixtures (docs/policy.md)."`
 	Emulator EmulatorCmd `cmd:"" help:"Serve a local, stateful emulation of the Qualys authentication record and vault API."`
 	Version  VersionCmd  `cmd:"" help:"Print qsync's version."`
 }

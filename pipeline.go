@@ -10,6 +10,7 @@ import (
 
 // PlanFlags are the planning choices shared by plan and apply.
 type PlanFlags struct {
+	PolicyFlags
 	Adopt        bool     `help:"Take over every live object whose title matches the configuration (writes the ownership marker)."`
 	AllowDeletes bool     `name:"allow-deletes" help:"Allow a plan that deletes more than 30% of the managed objects of a kind."`
 	PushSecrets  bool     `name:"push-secrets" help:"Send every secret, even when it cannot be known to have changed."`
@@ -41,14 +42,24 @@ func runPlan(ctx context.Context, g *Globals, env *Env, paths []string, f PlanFl
 		return nil, err
 	}
 	env.learnSecrets(desired)
+	set, err := pl.LoadPolicy(f.Policy...)
+	if err != nil {
+		return nil, err
+	}
 	c, err := g.client(env)
 	if err != nil {
 		return nil, err
 	}
+	var r *pipeline.Run
 	if f.SecretsOnly {
-		return pl.PlanSecretsOnly(ctx, c, desired, f.flags())
+		r, err = pl.PlanSecretsOnly(ctx, c, desired, f.flags())
+	} else {
+		r, err = pl.Plan(ctx, c, desired, f.flags())
 	}
-	return pl.Plan(ctx, c, desired, f.flags())
+	if err != nil {
+		return nil, err
+	}
+	return r, pl.CheckPolicy(r, set)
 }
 
 // renderPlan writes a plan in the chosen format.

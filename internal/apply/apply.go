@@ -150,8 +150,12 @@ func Run(ctx context.Context, c Client, p *plan.Plan, opts Options) (*Result, er
 	if err != nil {
 		return nil, err
 	}
+	ho, err := newHandoverRun(p)
+	if err != nil {
+		return nil, err
+	}
 	r := &runner{c: c, p: p, opts: opts, secrets: secrets, vaultIDs: map[string]int64{},
-		keyByID: map[string]spec.Key{}, ho: newHandoverRun(p.Handovers), res: &Result{}}
+		keyByID: map[string]spec.Key{}, ho: ho, res: &Result{}}
 	for _, ch := range p.Changes {
 		if ch.ID != 0 {
 			r.keyByID[idKey(ch.Key.Kind, ch.ID)] = ch.Key

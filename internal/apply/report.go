@@ -87,8 +87,9 @@ func idList(ids []int64) string {
 //	result.interrupted true when Ctrl-C (or SIGTERM) stopped the run
 //	result.handovers[] the hand-overs left in flight (release applied, take not): release and
 //	                   take (step IDs), mode (move | replacement), from, from_id, to, handed
-//	                   (what was handed over), status (in_flight | given_back), gave_back (the
-//	                   IPs added back to from), error (why giving them back failed)
+//	                   (what was handed over), status (in_flight | given_back), release_unknown
+//	                   (the release's outcome is unknown), gave_back (the IPs added back to
+//	                   from), error (why giving them back failed)
 //	result.give_backs  update calls sent to give IPs back after a failed take (not in calls)
 //	planned_calls      the API calls the plan announced
 //	verified           true when Qualys was re-read and re-planned after the steps

@@ -16,6 +16,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/qsync/qsync/internal/apply"
 	"github.com/qsync/qsync/internal/live"
@@ -74,6 +75,7 @@ func (pl *Pipeline) Load(paths ...string) (*spec.Document, error) {
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("configuration has %d problem(s); nothing was sent to Qualys", diags.ErrorCount())
 	}
+	pl.noteUnverified(doc)
 	return doc, nil
 }
 
@@ -409,6 +411,23 @@ func (pl *Pipeline) resolver() func(spec.SecretRef) (string, error) {
 		return pl.Resolve
 	}
 	return spec.Resolve
+}
+
+// noteUnverified prints, once per load, which unverified parameter names the configuration uses
+// (spec.UnverifiedNote): a line of text, or a GitHub notice; nothing with json diagnostics, whose
+// stderr holds JSON only.
+func (pl *Pipeline) noteUnverified(doc *spec.Document) {
+	note := spec.UnverifiedNote(doc)
+	if note == "" || pl.Stderr == nil {
+		return
+	}
+	switch pl.DiagnosticsFormat {
+	case "json":
+	case "github":
+		fmt.Fprintf(pl.Stderr, "::notice title=qsync::%s\n", strings.TrimPrefix(note, "note: "))
+	default:
+		fmt.Fprintln(pl.Stderr, note)
+	}
 }
 
 func (pl *Pipeline) diagnose(diags spec.Diagnostics) {

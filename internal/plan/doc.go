@@ -98,7 +98,9 @@
 //	owner           owner whose marker the plan writes
 //	changes[]       key{kind,title}, type, action (create|update|delete|replace|adopt|rename), id,
 //	                previous_title, drift, reason, unchanged,
-//	                fields[] {name, before, after, sensitive, added[], removed[], diff}
+//	                fields[] {name, before, after, sensitive, added[], removed[], diff},
+//	                attribution (change|drift|both; with base only, see Attribution),
+//	                live_modified {at, by} (Qualys's LAST_MODIFIED of a drift or both change)
 //	steps[]         id (1-based order), phase (1-5), kind, op (create|update|delete),
 //	                keys[] {kind,title}, ids[], params{name: value as sent},
 //	                secrets{name: {env|file}}, vault_ref, vault_refs{param: vault title},
@@ -128,6 +130,10 @@
 //	live_digests    key.String() -> ObjectDigest of each live object a step touches
 //	calls           "kind op" -> number of API calls
 //	rate_remaining  calls left per endpoint when planned (0: unknown)
+//	base            "REF (commit)" the changes are attributed against (plan --base), else absent
+//	policy          {digest, sources[], violations[] {rule, severity, message, key{kind,title},
+//	                action, pos{file,line,col}}} of the policy checks (plan --policy), else
+//	                absent; apply PLANFILE refuses another policy digest (planfile.CheckPolicy)
 //
 // # Format versions
 //
@@ -152,6 +158,7 @@
 //     The scope: flags.secrets_only; scope is also written for a --secrets-only plan. Every
 //     plan-shaping flag a plan records (targets, secrets_only, secrets_unchecked included) is
 //     refused next to a plan file.
+//     Also base, policy, changes' attribution and live_modified (plan --base and --policy).
 //
 // Secret fields carry only descriptions such as "(sensitive, changed)" and steps only references:
 // a saved plan holds no secret value.

@@ -145,10 +145,41 @@ func pairHandovers(protos []*proto) []*edge {
 		e.take.deps[e.rel] = true
 		e.rel.batch, e.take.batch = false, false
 	}
+	for _, p := range protos {
+		if p.replaced != nil {
+			deleteLast(p)
+		}
+	}
 	for _, unit := range units(pr.edges) {
 		moveToRelease(unit)
 	}
 	return pr.edges
+}
+
+// deleteLast makes the delete half of replacement create c wait for every other release c
+// waits for (unless that release waits for the delete): the old object is deleted only when the
+// rest of what its replacement takes is free, so a release Qualys refuses leaves it in place.
+func deleteLast(c *proto) {
+	del := c.replaced
+	for r := range c.deps {
+		if r != del && !dependsOn(r, del, map[*proto]bool{}) {
+			del.deps[r] = true
+		}
+	}
+}
+
+// dependsOn reports whether call p waits for call q, directly or through other calls.
+func dependsOn(p, q *proto, seen map[*proto]bool) bool {
+	if seen[p] {
+		return false
+	}
+	seen[p] = true
+	for d := range p.deps {
+		if d == q || dependsOn(d, q, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // pairTitles pairs each call taking a title with the call freeing it.

@@ -35,7 +35,6 @@ func batch(protos []*proto) []*proto {
 		q.frees = append(q.frees, p.frees...)
 		q.takes = append(q.takes, p.takes...)
 		q.removes = q.removes.Union(p.removes)
-		q.adds = q.adds.Union(p.adds)
 		for d := range p.deps {
 			q.deps[d] = true
 		}

@@ -147,6 +147,11 @@ type Plan struct {
 	// VerifyReads is Options.VerifyReads: the reads the verification after apply costs on top of
 	// Calls (zero: unknown).
 	VerifyReads int `json:"verify_reads,omitempty"`
+	// Base is the git revision the changes are attributed against (plan --base; set by the
+	// caller, see internal/attribution): "REF (commit)", else empty.
+	Base string `json:"base,omitempty"`
+	// Policy is the outcome of the policy checks (plan --policy; set by the caller), nil without.
+	Policy *Policy `json:"policy,omitempty"`
 }
 
 // Flags are the planning choices of Options that change what a plan does.
@@ -195,6 +200,11 @@ type Change struct {
 	// Unchanged counts the compared settings that do not change (shown as "N unchanged
 	// attributes hidden").
 	Unchanged int `json:"unchanged,omitempty"`
+	// Attribution says whose change this is when the plan has a Base (see Attribution).
+	Attribution Attribution `json:"attribution,omitempty"`
+	// LiveModified is Qualys's LAST_MODIFIED of the live object of a drift or both change,
+	// when Qualys lists it (see Change.Reverts).
+	LiveModified *Modified `json:"live_modified,omitempty"`
 
 	Before *spec.Object `json:"-"`
 	After  *spec.Object `json:"-"`

@@ -41,6 +41,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	}
 	fmt.Fprintf(&head, "### qsync plan for owner %s\n\n", markdown.Code(safe(p.Owner)))
 	fmt.Fprintf(&head, "**%s**\n\n", markdown.Escape(summaryLine(p))) // a scoped one names --only patterns
+	head.WriteString(reviewMarkdown(p, limit))
 	if len(p.Changes) > 0 {
 		head.WriteString(summaryTable(p))
 		head.WriteString("\n")
@@ -102,8 +103,12 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	budget := limit - head.Len() - tail.Len() - 200
 	var body strings.Builder
 	shown := 0
-	for i := range p.Changes {
+	order := changeOrder(p)
+	for n, i := range order {
 		block := detailsBlock(&p.Changes[i])
+		if startsGroup(p, order, n) {
+			block = groupMarkdown(p, p.Changes[i].Attribution) + block
+		}
 		if body.Len()+len(block) > budget {
 			break
 		}

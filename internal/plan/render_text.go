@@ -100,9 +100,10 @@ func headline(c *Change) string {
 	default:
 		s += " will be updated in place"
 	}
-	if c.Drift {
+	if c.Drift && c.Attribution == "" {
 		s += "; its live settings differ from the configuration (changed in the configuration or outside qsync)"
 	}
+	s += reviewSuffix(c)
 	return safe(s)
 }
 
@@ -187,6 +188,7 @@ func renderText(w io.Writer, p *Plan, opts RenderOptions) error {
 		fmt.Fprintf(bw, "%s\n\n", c.paint(ansiBold+ansiRed, "!!! "+safe(line)))
 	}
 	fmt.Fprintf(bw, "qsync plan for owner %q\n", p.Owner)
+	writeReviewText(bw, p, c)
 	if len(p.Refused) > 0 {
 		fmt.Fprintf(bw, "\n%s\n", c.paint(ansiBold+ansiRed, "Refused (these changes are NOT planned):"))
 		for _, r := range p.Refused {
@@ -200,8 +202,12 @@ func renderText(w io.Writer, p *Plan, opts RenderOptions) error {
 	if len(p.Changes) > 0 {
 		fmt.Fprintf(bw, "\nqsync will perform the following actions:\n")
 	}
-	for i := range p.Changes {
+	order := changeOrder(p)
+	for n, i := range order {
 		ch := &p.Changes[i]
+		if startsGroup(p, order, n) {
+			fmt.Fprintf(bw, "\n%s\n", c.paint(ansiBold, safe(groupTitle(p, ch.Attribution))))
+		}
 		col := actionColor(ch.Action)
 		head := "# " + headline(ch)
 		if ch.Action == ActionDelete || ch.Action == ActionReplace {

@@ -45,10 +45,8 @@ type proto struct {
 	deps    map[*proto]bool
 	frees   []spec.Key // titles this call frees
 	takes   []spec.Key // titles this call needs free
-	removes spec.IPSet // IPs this call frees (in exgroup)
-	adds    spec.IPSet // IPs this call needs free (in exgroup)
-	exgroup string
-	vault   string // title of the vault this call creates
+	removes spec.IPSet // IPs this call removes from a record (given back if a take fails)
+	vault   string     // title of the vault this call creates
 	// replaces marks the delete half of a replacement; replaced, on the create half, is that
 	// delete.
 	replaces bool
@@ -221,14 +219,16 @@ func (sp *stepPlanner) vaultDelete(it *item) {
 	sp.add(p)
 }
 
-// recordDelete deletes a record missing from the configuration: in phase 4, or in phase 2 when
-// its title or IPs are taken by a create or update.
+// recordDelete deletes a record missing from the configuration: in phase 4 (after the creates,
+// so a create Qualys refuses stops it), or in phase 2 when its title or the IPs of its
+// exclusivity group are taken by a create or update. A delete that frees a rule slot another
+// record takes moves to phase 2 with its hand-over (pairHandovers).
 func (sp *stepPlanner) recordDelete(it *item) {
 	l := it.l
 	p := deleteProto(l)
 	p.step.Phase, p.batch = PhaseDeleteRecords, true
-	p.removes, p.exgroup = l.IPs, it.releaseGroup()
-	if sp.need.titles[l.Key()] != nil || sp.need.needsIPs(p.exgroup, l.IPs) {
+	p.removes = l.IPs
+	if sp.need.titles[l.Key()] != nil || sp.need.needsIPs(it.group(), l.IPs) {
 		p.step.Phase = PhaseRelease
 	}
 	sp.add(p)
@@ -241,7 +241,7 @@ func (sp *stepPlanner) recordDelete(it *item) {
 func (sp *stepPlanner) replacedDelete(it *item) *proto {
 	l := it.l
 	p := deleteProto(l)
-	p.removes, p.exgroup, p.replaces = l.IPs, it.releaseGroup(), true
+	p.removes, p.replaces = l.IPs, true
 	p.step.Phase = PhaseRecords
 	if l.Kind == spec.KindVault {
 		p.step.Phase = PhaseVaults
@@ -255,11 +255,11 @@ func (sp *stepPlanner) create(it *item) *proto {
 	d := it.d
 	p := &proto{step: Step{Kind: d.Kind, Op: OpCreate, Keys: []spec.Key{d.Key()},
 		Params: maps.Clone(it.params), Secrets: it.secrets, VaultRef: it.vaultRef, VaultRefs: it.vaultRefs},
-		takes: []spec.Key{d.Key()}, exgroup: it.releaseGroup()}
+		takes: []spec.Key{d.Key()}}
 	if d.Kind == spec.KindVault {
 		p.step.Phase, p.group, p.vault = PhaseVaults, groupVaultCreate, d.Title
 	} else {
-		p.step.Phase, p.group, p.adds = PhaseRecords, groupRecordCreate, d.IPs
+		p.step.Phase, p.group = PhaseRecords, groupRecordCreate
 	}
 	return sp.add(p)
 }
@@ -310,7 +310,7 @@ func (sp *stepPlanner) recordUpdate(it *item) {
 func (sp *stepPlanner) release(it *item, s updateSplit) {
 	d, l := it.d, it.l
 	p := sp.add(&proto{step: Step{Phase: PhaseRelease, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
-		IDs: []int64{l.ID}, Params: map[string]string{}}, group: groupUpdate, batch: true, exgroup: it.releaseGroup(), release: true})
+		IDs: []int64{l.ID}, Params: map[string]string{}}, group: groupUpdate, batch: true, release: true})
 	if s.releaseIPs {
 		p.step.Params["remove_ips"] = it.removed.String()
 		p.removes = it.removed
@@ -328,7 +328,7 @@ func (sp *stepPlanner) recordUpdateRest(it *item, s updateSplit) {
 	params := maps.Clone(it.params)
 	p := sp.add(&proto{step: Step{Phase: PhaseRecords, Kind: d.Kind, Op: OpUpdate, Keys: []spec.Key{d.Key()},
 		IDs: []int64{l.ID}, Params: params, Secrets: it.secrets, VaultRef: it.vaultRef, VaultRefs: it.vaultRefs},
-		group: groupUpdate, batch: true, exgroup: it.releaseGroup(), adds: it.added})
+		group: groupUpdate, batch: true})
 	if d.Title != l.Title && !s.freeTitle {
 		params["title"] = d.Title
 		p.frees, p.takes = []spec.Key{l.Key()}, []spec.Key{d.Key()}

@@ -27,8 +27,8 @@ import (
 	"github.com/qsync/qsync/internal/spec"
 )
 
-// maxPlanBytes bounds the size of a saved plan Read accepts.
-const maxPlanBytes = 64 << 20
+// MaxPlanBytes bounds the size of a saved plan Read accepts (checked before reading a file).
+const MaxPlanBytes = 64 << 20
 
 // WriteFile saves p to path (plan.Save's JSON), readable by its owner only. The configuration
 // paths are stored relative to the plan file's directory when the files are inside it, absolute
@@ -85,7 +85,7 @@ func StorePaths(planPath string, files []string) []string {
 // configuration paths are resolved against the plan file's directory.
 func ReadFile(path string) (*plan.Plan, error) {
 	// A regular file, its size checked before reading.
-	data, err := safeio.ReadFile(path, maxPlanBytes)
+	data, err := safeio.ReadFile(path, MaxPlanBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read saved plan %s: %w", path, err)
 	}
@@ -151,12 +151,12 @@ func Read(r io.Reader) (*plan.Plan, error) {
 }
 
 func decode(r io.Reader) (*plan.Plan, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxPlanBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, MaxPlanBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > maxPlanBytes {
-		return nil, fmt.Errorf("larger than %d bytes", maxPlanBytes)
+	if len(data) > MaxPlanBytes {
+		return nil, fmt.Errorf("larger than %d bytes", MaxPlanBytes)
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	var probe struct {
@@ -274,7 +274,7 @@ func IsPlanFile(path string) bool {
 		return false
 	}
 	defer f.Close()
-	br := bufio.NewReader(io.LimitReader(f, maxPlanBytes))
+	br := bufio.NewReader(io.LimitReader(f, MaxPlanBytes))
 	if bom, err := br.Peek(len(utf8BOM)); err == nil && bytes.Equal(bom, utf8BOM) {
 		_, _ = br.Discard(len(utf8BOM))
 	}
@@ -423,12 +423,17 @@ func firstDiff(saved, now *plan.Plan) string {
 		out := make([]plan.Change, len(cs))
 		for i, c := range cs {
 			c.Before, c.After = nil, nil
+			// Attribution is review information (plan --base), not something apply acts on.
+			c.Attribution, c.LiveModified = "", nil
 			out[i] = c
 		}
 		return out
 	}
 	if js(strip(saved.Changes)) != js(strip(now.Changes)) {
 		return "its list of changes differs"
+	}
+	if js(saved.Handovers) != js(now.Handovers) {
+		return "its hand-overs differ" // apply gives IPs back and stops groups by them
 	}
 	if js(saved.LiveDigests) != js(now.LiveDigests) {
 		return "its digests of live objects differ"

@@ -258,6 +258,11 @@ func TestVerify(t *testing.T) {
 	if err := Verify(&edited, desired, live, opts()); !errors.Is(err, ErrPlanMismatch) || !strings.Contains(err.Error(), "step 1") {
 		t.Errorf("an edited step: err = %v", err)
 	}
+	forged := *p
+	forged.Handovers = []plan.Handover{{Mode: plan.HandoverMove, Group: "mysql", Release: 1, Take: 1, GiveBack: "10.9.9.9"}}
+	if err := Verify(&forged, desired, live, opts()); !errors.Is(err, ErrPlanMismatch) || !strings.Contains(err.Error(), "hand-overs differ") {
+		t.Errorf("a forged hand-over: err = %v", err)
+	}
 	other := *p
 	other.Owner = "netops"
 	if err := Verify(&other, desired, live, opts()); !errors.Is(err, ErrPlanMismatch) || !strings.Contains(err.Error(), `owner "netops"`) {

@@ -8,7 +8,7 @@
 //
 // # Endpoints
 //
-//	/api/2.0/fo/auth/                    action=list: ID sets per type (AUTH_LIST_OUTPUT)
+//	/api/2.0/fo/auth/                    action=list: ID sets per type (AUTH_RECORDS_OUTPUT, list_all.go)
 //	/api/2.0/fo/auth/{mysql,unix,windows}/ list (GET/POST), create, update, delete (POST)
 //	/api/2.0/fo/vault/                   list, view (GET/POST), create, update, delete (POST)
 //	/api/2.0/fo/session/                 login, logout (POST; QualysSession cookie)

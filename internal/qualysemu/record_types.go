@@ -72,6 +72,9 @@ type recordType struct {
 	// two in one request are exclusive (1904), a record left with none is
 	// refused (1922), and setting one clears the others.
 	oneOf [][]string
+	// anyOf lists groups of fields of which a record holds at least one, in any combination: a
+	// record left with none is refused (1922).
+	anyOf [][]string
 	// fixedChoices are pairs of alternative parameters of which the one a
 	// record was created with cannot be swapped for the other by an update.
 	fixedChoices []fixedChoice
@@ -157,15 +160,16 @@ const (
 	subCheckpont  = "checkpoint_firewall"
 )
 
-var allVaultTypes = []string{vtARCON, vtAzure, vtBeyond, vtCAAC, vtCAPAM, vtCyberAIM, vtCyberPIM,
-	vtHashiCorp, vtHitachi, vtLieberman, vtQuest, vtThycotic, vtWallix}
+// allVaultTypes are the vault type strings of the vaultTypes table, in its order.
+var allVaultTypes = vaultTypeNames()
 
 // recordVaultField is a vault-specific parameter of an auth record, rendered
-// under DIGITAL_VAULT (contract row 5). The slice is in DTD order.
+// under DIGITAL_VAULT (contract row 5). A vault type declares its own in
+// vaultType.login, in DTD order; recordVaultFields gathers them.
 type recordVaultField struct {
 	param    string
 	elem     string
-	types    []string // vault types it belongs to; nil = every type
+	types    []string // vault types it belongs to (filled in by recordVaultFields); nil = every type
 	required bool     // required when the record uses one of types
 	unixOnly bool
 	// oneOf names a group of fields of which a record using one of types
@@ -174,30 +178,28 @@ type recordVaultField struct {
 	oneOf string
 }
 
-var recordVaultFields = []recordVaultField{
-	{param: "vault_username", elem: "VAULT_USERNAME", unixOnly: true},
-	// CyberArk: folder and file (RECORD_KINDS.md §4.2), listed as VAULT_FOLDER and VAULT_FILE.
-	{param: "folder", elem: "VAULT_FOLDER", types: []string{vtCyberAIM, vtCyberPIM}},
-	{param: "file", elem: "VAULT_FILE", types: []string{vtCyberAIM, vtCyberPIM}},
-	{param: "secret_name", elem: "VAULT_SECRET_NAME", types: []string{vtThycotic}},
-	{param: "system_name", elem: "VAULT_SYSTEM_NAME", types: []string{vtBeyond, vtQuest}},
-	{param: "end_point_name", elem: "VAULT_EP_NAME", types: []string{vtCAAC}, required: true},
-	{param: "end_point_type", elem: "VAULT_EP_TYPE", types: []string{vtCAAC}},
-	{param: "end_point_container", elem: "VAULT_EP_CONT", types: []string{vtCAAC}},
-	{param: "vault_ns_type", elem: "VAULT_NS_TYPE", types: []string{vtLieberman}},
-	{param: "vault_ns_name", elem: "VAULT_NS_NAME", types: []string{vtLieberman}},
-	{param: "account_name", elem: "VAULT_ACCOUNT_NAME", types: []string{vtBeyond}},
-	{param: "vault_target_name", elem: "VAULT_TARGET_NAME", types: []string{vtWallix}},
-	{param: "vault_secret_kv_path", elem: "VAULT_SECRET_KV_PATH", types: []string{vtHashiCorp}},
-	{param: "vault_secret_kv_name", elem: "VAULT_SECRET_KV_NAME", types: []string{vtHashiCorp}},
-	{param: "vault_secret_kv_key", elem: "VAULT_SECRET_KV_KEY", types: []string{vtHashiCorp}},
-	{param: "vault_device_name", elem: "VAULT_DEVICE_NAME", types: []string{vtCAPAM}, oneOf: "device"},
-	{param: "vault_device_host", elem: "VAULT_DEVICE_HOST", types: []string{vtCAPAM}, oneOf: "device"},
-	{param: "vault_app_name", elem: "VAULT_APP_NAME", types: []string{vtCAPAM}, required: true},
-	{param: "vault_service_type", elem: "VAULT_SERVICE_TYPE", types: []string{vtARCON}, required: true},
-	{param: "ak_secret_name", elem: "VAULT_AK_SECRET_NAME", types: []string{vtAzure}, required: true},
-	// Hitachi ID PAM: resource_id (RECORD_KINDS.md §4.2); the list element is a guess.
-	{param: "resource_id", elem: "VAULT_RESOURCE_ID", types: []string{vtHitachi}},
+// vaultUsernameField is the unix record's vault_username, valid with every vault type.
+var vaultUsernameField = recordVaultField{param: "vault_username", elem: "VAULT_USERNAME", unixOnly: true}
+
+// recordVaultFields are vault_username and every vault type's login fields, in table order; a
+// field two types share (CyberArk folder and file, BeyondTrust and Quest system_name) is listed
+// once, with both types.
+var recordVaultFields = gatherVaultFields()
+
+func gatherVaultFields() []recordVaultField {
+	out := []recordVaultField{vaultUsernameField}
+	for _, vt := range vaultTypes {
+		for _, f := range vt.login {
+			i := slices.IndexFunc(out, func(o recordVaultField) bool { return o.param == f.param })
+			if i < 0 {
+				f.types = nil
+				out = append(out, f)
+				i = len(out) - 1
+			}
+			out[i].types = append(out[i].types, vt.name)
+		}
+	}
+	return out
 }
 
 func (f recordVaultField) appliesTo(vaultType string) bool {

@@ -49,8 +49,10 @@ var databaseRecordTypes = []*recordType{
 	{
 		// oracle.htm [P R1] (title, comments, is_template), the rest G2 [S].
 		// Oracle "All Ports" (no port): one per host [P U1].
+		// Qualys's own Postman collection creates with both sid and servicename [P PM]
+		// (EVIDENCE.md fact 3): at least one, not exactly one.
 		name: "oracle", vaultTypes: allVaultTypes,
-		oneOf: [][]string{{"sid", "servicename"}},
+		anyOf: [][]string{{"sid", "servicename"}},
 		fields: []field{dbUser(0), dbPass(100), dbStr("sid"), dbStr("servicename"), dbPort(),
 			dbFlag("is_template"), dbFlag("is_cdb"), dbFlag("pc_only")},
 		unique: []uniqueRule{{key: []string{"port"}, onlyUnset: "port", blame: "ips",

@@ -12,6 +12,9 @@ package qualysemu
 type entryList struct {
 	in, inEntry, out, outEntry string
 	parts                      []entryPart
+	// standsForPassword: a basic create with entries in this section needs no password (Doc
+	// Center "Create Unix record with Private Keys" samples 1-8 send none, and no skip_password).
+	standsForPassword bool
 }
 
 // entryPart is one element of an entry.
@@ -43,7 +46,7 @@ var unixEntryLists = []entryList{
 			listed: map[string]string{"dzdo": "Dzdo", "pbrun": "PowerBroker", "pimsu": "Pimsu", "su": "Su", "sudo": "Sudo"}},
 		{in: "PASSWORD_INFO", out: "PASSWORD_INFO", value: "PASSWORD"},
 	}},
-	{in: "PRIVATE_KEY_CERTIFICATES", inEntry: "PRIVATE_KEY_CERTIFICATE", out: "PRIVATE_KEY_CERTIFICATE_LIST", outEntry: "PRIVATE_KEY_CERTIFICATE", parts: []entryPart{
+	{in: "PRIVATE_KEY_CERTIFICATES", inEntry: "PRIVATE_KEY_CERTIFICATE", out: "PRIVATE_KEY_CERTIFICATE_LIST", outEntry: "PRIVATE_KEY_CERTIFICATE", standsForPassword: true, parts: []entryPart{
 		{in: "PRIVATE_KEY_INFO", out: "PRIVATE_KEY_INFO", value: "PRIVATE_KEY", types: []string{"rsa", "dsa", "ecdsa", "ed25519"}, required: true},
 		{in: "PASSPHRASE_INFO", out: "PASSPHRASE_INFO", value: "PASSPHRASE"},
 		{in: "CERTIFICATE", out: "CERTIFICATE", types: []string{"openssh", "x.509"}, needsText: true},

@@ -48,7 +48,8 @@ var infraRecordTypes = []*recordType{
 		// password and auth_alg, privacy is encrypt_password and priv_alg.
 		name: "snmp",
 		fields: []field{
-			{param: "version", elem: "VERSION", values: []string{"v1", "v2c", "v3"}},
+			// The default (v1) is documented [P R5]: listed even when never set, like MySQL SSL_VERIFY.
+			{param: "version", elem: "VERSION", values: []string{"v1", "v2c", "v3"}, always: true},
 			infraSecret("community_strings", 0, 0),
 			{param: "username", elem: "USERNAME", maxLen: 128},
 			infraSecret("password", 0, 0),

@@ -7,7 +7,7 @@ import (
 
 // TestInfraDocumentedCreates: a documented create request succeeds for every infrastructure
 // record type, its record lists under AUTH_<SLUG>, no secret comes back, and list-all reports
-// each type's IDs as AUTH_<SLUG>_RECORDS.
+// each type's IDs as AUTH_<SLUG>_IDS.
 func TestInfraDocumentedCreates(t *testing.T) {
 	e := newEmu(t)
 	creates := documentedCreates(t)
@@ -35,9 +35,9 @@ func TestInfraDocumentedCreates(t *testing.T) {
 	}
 	all := e.ok("/api/2.0/fo/auth/", "action=list")
 	for name, id := range ids {
-		set := all.doc.find("RESPONSE/AUTH_RECORDS/AUTH_" + strings.ToUpper(name) + "_RECORDS")
+		set := all.doc.find("RESPONSE/AUTH_RECORDS/AUTH_" + strings.ToUpper(name) + "_IDS")
 		if set == nil || !strings.Contains(set.text("ID_SET/ID"), id) {
-			t.Errorf("list-all lacks AUTH_%s_RECORDS with id %s:\n%s", strings.ToUpper(name), id, all.body)
+			t.Errorf("list-all lacks AUTH_%s_IDS with id %s:\n%s", strings.ToUpper(name), id, all.body)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package qualysemu
 
 import (
 	"fmt"
-	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -153,7 +152,7 @@ func (s *Server) listRecords(c *reqCtx, rt *recordType) *response {
 	if len(page) > 0 {
 		list := el("AUTH_" + up + "_LIST")
 		for _, r := range page {
-			list.add(s.recordNode(rt, r, details))
+			list.add(s.recordNode(rt, r, details, rt.listShape(c.variants)))
 		}
 		resp.add(list)
 	}
@@ -166,7 +165,7 @@ func (s *Server) listRecords(c *reqCtx, rt *recordType) *response {
 
 // recordNode renders one record in the order of contract row 4 and the
 // MySQL sample. Secrets are never rendered.
-func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
+func (s *Server) recordNode(rt *recordType, r *Record, details string, shape listShape) *node {
 	n := el("AUTH_"+strings.ToUpper(rt.name), txt("ID", strconv.FormatInt(r.ID, 10)))
 	if details == "none" {
 		return n
@@ -174,7 +173,7 @@ func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
 	n.add(cdata("TITLE", r.Params["title"]))
 	for _, f := range rt.fields {
 		if f.before {
-			n.add(fieldNode(f, r.Params))
+			n.add(fieldNode(f, r.Params, shape))
 		}
 	}
 	n.add(s.entryNodes(rt, r)...)
@@ -183,13 +182,15 @@ func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
 	if lt == "" {
 		lt = loginBasic
 	}
-	n.add(cdata("LOGIN_TYPE", lt))
+	if !shape.noLoginType {
+		n.add(cdata("LOGIN_TYPE", lt))
+	}
 	if lt == loginVault {
 		n.add(s.digitalVaultNode(rt, r))
 	}
 	for _, f := range rt.fields {
 		if !f.before {
-			n.add(fieldNode(f, r.Params))
+			n.add(fieldNode(f, r.Params, shape))
 		}
 	}
 	netID := r.Params["network_id"]
@@ -203,7 +204,7 @@ func (s *Server) recordNode(rt *recordType, r *Record, details string) *node {
 	return n
 }
 
-func fieldNode(f field, m map[string]string) *node {
+func fieldNode(f field, m map[string]string, shape listShape) *node {
 	if f.secret || f.elem == "" {
 		return nil
 	}
@@ -213,6 +214,9 @@ func fieldNode(f field, m map[string]string) *node {
 	}
 	switch f.kind {
 	case kindBool:
+		if shape.boolDigits {
+			return txt(f.elem, boolDigit(v))
+		}
 		return txt(f.elem, boolText(v))
 	case kindInt:
 		return txt(f.elem, v)
@@ -272,7 +276,7 @@ func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
 		return c.errorResp(e)
 	}
 	set := storedIPs(m["ips"])
-	if e := s.checkIPs(rt, "ips", map[int64]*netipx.IPSet{0: set}); e != nil {
+	if e := s.checkIPs(c, rt, "ips", map[int64]*netipx.IPSet{0: set}); e != nil {
 		return c.errorResp(e)
 	}
 	if e := s.checkUnique(rt, map[int64]map[string]string{0: m}); e != nil {
@@ -386,12 +390,17 @@ func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
 		if !c.p.has("ips") {
 			name = "add_ips"
 		}
-		if e := s.checkIPs(rt, name, sets); e != nil {
+		if e := s.checkIPs(c, rt, name, sets); e != nil {
 			return c.errorResp(e)
 		}
 	}
 	if e := s.checkUnique(rt, updated); e != nil {
 		return c.errorResp(e)
+	}
+	if len(missing) == 0 && unchanged(found, updated, entries) {
+		resp := nothingToChangeAnswer(c, tokens)
+		resp.write = true
+		return resp
 	}
 	prev := s.beginWrite()
 	now := s.cfg.Now()
@@ -456,12 +465,12 @@ func (s *Server) checkTitle(rt *recordType, title string, skip map[int64]map[str
 // checkIPs enforces IP exclusivity within rt's group: the new IP sets (by
 // record ID; 0 for a record being created) must not overlap any other
 // record of the group, nor each other (contract row 7). Caller holds s.mu.
-func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.IPSet) *apiError {
+func (s *Server) checkIPs(c *reqCtx, rt *recordType, param string, sets map[int64]*netipx.IPSet) *apiError {
 	group := rt.ipGroup
 	if group == "" || (rt.ipsShareable && s.cfg.WindowsIPsShared) {
 		return nil
 	}
-	conflict := func(a, b *netipx.IPSet, other int64) *apiError {
+	conflict := func(a, b *netipx.IPSet, other *Record) *apiError {
 		var sb netipx.IPSetBuilder
 		sb.AddSet(a)
 		sb.Intersect(b)
@@ -470,7 +479,7 @@ func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.I
 		if rs := both.Ranges(); len(rs) > 0 {
 			first = rangeString(rs[0])
 		}
-		return errInvalid(param, first, fmt.Sprintf("already in record %d", other))
+		return s.ipConflict(c, param, first, other)
 	}
 	var hit *Record
 	var hitSet *netipx.IPSet
@@ -491,7 +500,7 @@ func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.I
 		}
 	}
 	if hit != nil {
-		return conflict(hitSet, s.recordIPs(hit), hit.ID)
+		return conflict(hitSet, s.recordIPs(hit), hit)
 	}
 	ids := make([]int64, 0, len(sets))
 	for id := range sets {
@@ -504,7 +513,7 @@ func (s *Server) checkIPs(rt *recordType, param string, sets map[int64]*netipx.I
 				a, b = b, a
 			}
 			if sets[a].Overlaps(sets[b]) {
-				return conflict(sets[b], sets[a], a)
+				return conflict(sets[b], sets[a], s.st.records[a])
 			}
 		}
 	}
@@ -520,371 +529,6 @@ func (s *Server) recordIPs(r *Record) *netipx.IPSet {
 	set := storedIPs(stored)
 	s.ipCache[r.ID] = ipCacheEntry{stored: stored, set: set}
 	return set
-}
-
-// buildRecord validates a create (old == nil) or an update of old and
-// returns the record's new parameters. Checks run in the order Qualys
-// reports them: missing (1903), mutually exclusive (1904), invalid values
-// (1905), unsupported combinations (1907). Title uniqueness and IP
-// exclusivity are checked by the caller. Caller holds s.mu.
-func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string]string, *apiError) {
-	p := c.p
-	create := old == nil
-	m := map[string]string{}
-	if !create {
-		m = maps.Clone(old.Params)
-	}
-	oldLogin := m["login_type"]
-	if oldLogin == "" {
-		oldLogin = loginBasic
-	}
-	login := oldLogin
-	if p.given("login_type") {
-		login = p.get("login_type")
-	}
-	waived := false // the password is waived (rt.passwordWaiver is or stays 1)
-	if w := rt.passwordWaiver; w != "" {
-		waived = p.get(w) == "1" || (!p.has(w) && m[w] == "1" && !p.has("password"))
-	}
-
-	// 1903: missing required parameters.
-	var missing []string
-	need := func(names ...string) {
-		for _, n := range names {
-			if !p.given(n) {
-				missing = append(missing, n)
-			}
-		}
-	}
-	if create {
-		need("title")
-		if !rt.ipsOptional {
-			need("ips")
-		}
-		need(rt.required...)
-		if login == loginBasic {
-			for _, n := range rt.requiredBasic {
-				if !(waived && rt.isSecretField(n)) {
-					need(n)
-				}
-			}
-		}
-		if login == loginVault {
-			need("vault_id", "vault_type")
-		}
-	} else {
-		if oldLogin == loginVault && login == loginBasic {
-			// Secrets were dropped with the basic login, so they must come again.
-			for _, n := range rt.requiredBasic {
-				switch {
-				case rt.isSecretField(n):
-					if !waived {
-						need(n)
-					}
-				case m[n] == "":
-					need(n)
-				}
-			}
-		}
-		if oldLogin == loginBasic && login == loginVault {
-			need("vault_id", "vault_type")
-		}
-		if oldLogin == loginVault && login == loginVault && p.given("vault_type") &&
-			p.get("vault_type") != m["vault_type"] {
-			need("vault_id")
-		}
-	}
-	if len(missing) > 0 {
-		return nil, errMissing(missing...)
-	}
-
-	// 1904: mutually exclusive parameters.
-	for _, pair := range rt.exclusivePairs() {
-		if pair.sentBoth(p) {
-			return nil, errExclusive(pair.a, pair.b)
-		}
-	}
-
-	// 1905: values, in request order.
-	var ipSet *netipx.IPSet
-	if !create {
-		ipSet = s.recordIPs(old)
-	}
-	for _, name := range p.names() {
-		v := p.get(name)
-		switch name {
-		case "action", "echo_request", "ids":
-		case "title":
-			if v == "" {
-				return nil, errInvalid(name, v, "empty title")
-			}
-			if utf8.RuneCountInString(v) > maxTitle {
-				return nil, errInvalid(name, v, fmt.Sprintf("longer than %d characters", maxTitle))
-			}
-			m[name] = v
-		case "comments":
-			if utf8.RuneCountInString(v) > maxComments {
-				return nil, errInvalid(name, v, fmt.Sprintf("longer than %d characters", maxComments))
-			}
-			setOrClear(m, name, v)
-		case "ips":
-			set, e := parseIPs(name, v)
-			if e != nil {
-				return nil, e
-			}
-			ipSet = set
-		case "add_ips", "remove_ips":
-		case "network_id":
-			if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
-				return nil, errInvalid(name, v, "not a network ID")
-			}
-			m[name] = strings.TrimLeft(v, "0")
-			if m[name] == "" {
-				m[name] = "0"
-			}
-		case "login_type":
-			if v != loginBasic && v != loginVault && !slices.Contains(rt.loginTypes, v) {
-				return nil, errInvalid(name, v, "must be "+strings.Join(append([]string{loginBasic}, rt.loginTypes...), ", ")+" or "+loginVault)
-			}
-		case "vault_id":
-			if _, e := parsePositive(name, v); e != nil {
-				return nil, e
-			}
-		case "vault_type":
-			if !slices.Contains(allVaultTypes, v) {
-				return nil, errInvalid(name, v, "unknown vault type")
-			}
-			if !slices.Contains(rt.vaultTypes, v) {
-				return nil, errInvalid(name, v, "not supported for "+rt.name+" records")
-			}
-		default:
-			if f := rt.field(name); f != nil {
-				if e := setField(m, f, v); e != nil {
-					return nil, e
-				}
-			}
-		}
-	}
-	// add_ips and remove_ips apply after ips, whatever their order.
-	for _, name := range []string{"add_ips", "remove_ips"} {
-		if !p.has(name) {
-			continue
-		}
-		delta, e := parseIPs(name, p.get(name))
-		if e != nil {
-			return nil, e
-		}
-		var b netipx.IPSetBuilder
-		if ipSet != nil {
-			b.AddSet(ipSet)
-		}
-		if name == "add_ips" {
-			b.AddSet(delta)
-		} else {
-			b.RemoveSet(delta)
-		}
-		ipSet, _ = b.IPSet()
-	}
-	m["ips"] = ipSetString(ipSet)
-	if s.cfg.IPsUnmerged && !p.has("remove_ips") && (p.has("ips") || p.has("add_ips")) {
-		var entries []string
-		if !p.has("ips") && !create {
-			entries = splitStored(old.Params["ips"])
-		}
-		for _, name := range []string{"ips", "add_ips"} {
-			if p.has(name) {
-				entries = append(entries, ipEntries(p.get(name))...)
-			}
-		}
-		m["ips"] = strings.Join(dedupeStrings(entries), ",")
-	}
-
-	// Type-specific rules, from the record type's table.
-	variant := rt.variantParam()
-	sub := m[variant]
-	for _, f := range rt.fields {
-		if f.subTypes == nil || slices.Contains(f.subTypes, sub) {
-			continue
-		}
-		if p.has(f.param) && (f.kind != kindBool || p.get(f.param) == "1") {
-			return nil, errCombination(variant+"="+sub, f.param+"="+maskIfSecret(f.param, p.get(f.param)))
-		}
-		delete(m, f.param) // a variant change drops what no longer applies
-	}
-	for _, f := range rt.fields {
-		if f.login == "" || f.login == login {
-			continue
-		}
-		if p.has(f.param) && (f.kind != kindBool || p.get(f.param) == "1") {
-			return nil, errCombination("login_type="+login, f.param+"="+maskIfSecret(f.param, p.get(f.param)))
-		}
-		delete(m, f.param) // a login type change drops what no longer applies
-	}
-	for _, g := range rt.together {
-		var missing []string
-		for _, a := range g {
-			if m[a] == "" {
-				missing = append(missing, a)
-			}
-		}
-		if len(missing) > 0 && len(missing) < len(g) {
-			return nil, errMissing(missing...)
-		}
-	}
-	if w := rt.passwordWaiver; w != "" {
-		if p.given("password") {
-			delete(m, w)
-		}
-		if m[w] == "1" {
-			delete(m, "password")
-		}
-	}
-	for _, g := range rt.oneOf {
-		for _, a := range g {
-			if p.given(a) {
-				for _, b := range g {
-					if b != a {
-						delete(m, b)
-					}
-				}
-			}
-		}
-		set := false
-		for _, a := range g {
-			set = set || m[a] != ""
-		}
-		if !set {
-			return nil, errAtLeastOne(g...)
-		}
-	}
-	for _, pair := range rt.exclusive {
-		if (p.has(pair.a) || p.has(pair.b)) && pair.holdsBoth(m) { // one side sent, the other kept
-			return nil, errExclusive(pair.a, pair.b)
-		}
-	}
-	if !create {
-		for _, fc := range rt.fixedChoices {
-			for _, pair := range [][2]string{fc.pair, {fc.pair[1], fc.pair[0]}} {
-				if old.Params[pair[0]] != "" && p.given(pair[1]) {
-					return nil, errInvalid(pair[1], p.get(pair[1]), fc.text)
-				}
-			}
-		}
-	}
-
-	// Login type and vault (REFERENCE.md §3.5, contract row 5).
-	if e := s.applyLogin(c, rt, m, oldLogin, login); e != nil {
-		return nil, e
-	}
-	return m, nil
-}
-
-func (s *Server) applyLogin(c *reqCtx, rt *recordType, m map[string]string, oldLogin, login string) *apiError {
-	p := c.p
-	vaultParams := func() []string {
-		var out []string
-		for _, k := range p.names() {
-			if k == "vault_id" || k == "vault_type" {
-				out = append(out, k)
-				continue
-			}
-			for _, vf := range recordVaultFields {
-				if vf.param == k {
-					out = append(out, k)
-				}
-			}
-		}
-		return out
-	}
-	clearVault := func() {
-		delete(m, "vault_id")
-		delete(m, "vault_type")
-		for _, vf := range recordVaultFields {
-			delete(m, vf.param)
-		}
-	}
-	m["login_type"] = login
-	if login != loginVault {
-		if vp := vaultParams(); len(vp) > 0 {
-			return errCombination("login_type="+login, vp[0]+"="+p.get(vp[0]))
-		}
-		clearVault()
-		return nil
-	}
-	if p.given("password") {
-		return errCombination("login_type=vault", "password="+mask)
-	}
-	if w := rt.passwordWaiver; w != "" && p.get(w) == "1" {
-		return errCombination("login_type=vault", w+"=1")
-	}
-	delete(m, "password")
-	if rt.passwordWaiver != "" {
-		delete(m, rt.passwordWaiver)
-	}
-
-	oldType := m["vault_type"]
-	if oldLogin != loginVault {
-		oldType = ""
-	}
-	vt := oldType
-	if p.given("vault_type") {
-		vt = p.get("vault_type")
-	}
-	if vt != oldType {
-		for _, vf := range recordVaultFields {
-			if !vf.appliesTo(vt) {
-				delete(m, vf.param)
-			}
-		}
-	}
-	m["vault_type"] = vt
-	if p.given("vault_id") {
-		m["vault_id"] = strings.TrimLeft(strings.TrimSpace(p.get("vault_id")), "0")
-	}
-	vid, _ := strconv.ParseInt(m["vault_id"], 10, 64)
-	v := s.st.vaults[vid]
-	if v == nil {
-		return errInvalid("vault_id", m["vault_id"], "no such vault")
-	}
-	if v.Type != vt {
-		if p.given("vault_type") {
-			return errInvalid("vault_type", vt, fmt.Sprintf("vault %d is of type %s", vid, v.Type))
-		}
-		return errInvalid("vault_id", m["vault_id"], fmt.Sprintf("vault %d is of type %s, not %s", vid, v.Type, vt))
-	}
-	for _, k := range p.names() {
-		for _, vf := range recordVaultFields {
-			if vf.param != k {
-				continue
-			}
-			if !vf.appliesTo(vt) {
-				return errCombination("vault_type="+vt, k+"="+p.get(k))
-			}
-			setOrClear(m, k, p.get(k))
-			for _, peer := range oneOfPeers(k) {
-				delete(m, peer)
-			}
-		}
-	}
-	var missing []string
-	for _, vf := range recordVaultFields {
-		if vf.required && vf.appliesTo(vt) && m[vf.param] == "" {
-			missing = append(missing, vf.param)
-		}
-	}
-	if len(missing) > 0 {
-		return errMissing(missing...)
-	}
-	for _, group := range oneOfGroups(vt) {
-		set := false
-		for _, n := range group {
-			set = set || m[n] != ""
-		}
-		if !set {
-			return errAtLeastOne(group...)
-		}
-	}
-	return nil
 }
 
 // setField validates and stores one type-specific parameter.
@@ -948,55 +592,4 @@ func maskIfSecret(k, v string) string {
 		return mask
 	}
 	return v
-}
-
-// handleAuthList serves /api/2.0/fo/auth/ (list-all): per-type ID sets.
-func (s *Server) handleAuthList(c *reqCtx) *response {
-	if _, e := c.action("list"); e != nil {
-		return c.errorResp(e)
-	}
-	if e := c.checkMethod("list", false); e != nil {
-		return c.errorResp(e)
-	}
-	allowed := map[string]bool{}
-	for _, k := range []string{"action", "echo_request", "title", "comments", "ids", "id_min", "id_max"} {
-		allowed[k] = true
-	}
-	if unk := c.p.unknown(allowed); len(unk) > 0 {
-		return c.errorResp(errUnrecognized(unk))
-	}
-	if e := checkEcho(c.p); e != nil {
-		return c.errorResp(e)
-	}
-	f, e := parseListFilter(c.p)
-	if e != nil {
-		return c.errorResp(e)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var matched []*Record
-	for _, r := range s.st.sortedRecords() {
-		if f.match(r) {
-			matched = append(matched, r)
-		}
-	}
-	page := matched[:min(len(matched), s.cfg.PageSize)]
-	resp := el("RESPONSE", txt("DATETIME", qualysTime(c.now)))
-	if len(page) > 0 {
-		byType := map[string][]int64{}
-		for _, r := range page {
-			byType[r.Type] = append(byType[r.Type], r.ID)
-		}
-		recs := el("AUTH_RECORDS")
-		for _, rt := range recordTypes {
-			if ids := byType[rt.name]; len(ids) > 0 {
-				recs.add(el("AUTH_"+strings.ToUpper(rt.name)+"_RECORDS", idSetNode(ids)))
-			}
-		}
-		resp.add(recs)
-	}
-	if len(matched) > len(page) {
-		resp.add(s.warningNode(c, page[len(page)-1].ID+1))
-	}
-	return c.ok(el("AUTH_LIST_OUTPUT", c.requestNode(), resp), "/api/2.0/fo/auth/auth_list_output.dtd")
 }

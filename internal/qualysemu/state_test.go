@@ -75,7 +75,7 @@ func TestStatePersistence(t *testing.T) {
 	if _, err := os.Stat(path); err == nil {
 		t.Fatalf("state file written before any write")
 	}
-	e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreates["CA PAM"])
+	e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreateForm("CA PAM"))
 	e.ok(unixPath, "action=create&title=u&ips=10.0.0.1&username=root&login_type=vault&vault_id=1001&vault_type=CA PAM&vault_app_name=a&vault_device_host=h")
 	e.ok(mysqlPath, mysqlBasic+"&title=db&ips=10.0.0.2")
 	e.ok(mysqlPath, "action=delete&ids=100002")
@@ -84,7 +84,7 @@ func TestStatePersistence(t *testing.T) {
 		t.Fatalf("state file: %v %v", fi, err)
 	}
 	data, _ := os.ReadFile(path)
-	if !strings.Contains(string(data), "CANARY6") {
+	if !strings.Contains(string(data), "CANARY-apikey") {
 		t.Errorf("state file lacks the stored secret")
 	}
 	before := e.s.Snapshot()
@@ -207,7 +207,7 @@ func TestAdminEndpoints(t *testing.T) {
 	if err != nil || readBody(t, resp) != "{\n  \"status\": \"ok\"\n}\n" {
 		t.Fatalf("health: %v", err)
 	}
-	e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreates["CA PAM"])
+	e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreateForm("CA PAM"))
 	e.ok(unixPath, unixBasic+"&title=u&ips=10.0.0.1")
 
 	resp, _ = http.Get(srv.URL + "/_emulator/requests")

@@ -26,6 +26,18 @@ var variantDocs = map[string]string{
 	// rate-limit-no-towait: every record and vault call is refused with 409 code 1965, the body's
 	// SECONDS_TO_WAIT 68928 (19 hours, Qualys's own message format) and no limit headers.
 	"rate-limit-no-towait": "every record and vault call answers 409 1965 with SECONDS_TO_WAIT 68928 and no X-RateLimit-ToWait-Sec",
+	// list-booleans-words: every record list writes booleans true/false and a LOGIN_TYPE, like the
+	// MySQL sample, also for unix and windows (whose best evidence is 1/0, unix without LOGIN_TYPE).
+	variantListWords: "every record list writes booleans true/false and LOGIN_TYPE (the MySQL sample's shape), unix and windows too",
+	// nothing-to-change-simple: an update that changes nothing answers a SIMPLE_RETURN (HTTP 200,
+	// no CODE) whose TEXT says "nothing to change", instead of a BATCH_RETURN (answers_evidence.go).
+	variantNothingSimple: "an update that changes nothing answers SIMPLE_RETURN (200, no CODE) with TEXT \"... nothing to change\"",
+	// nothing-to-change-coded: the same answer as an error, HTTP 400 with CODE 1905 and a TEXT
+	// ending "(nothing to change)": a client must go by the text, as Qualys's own plugin does.
+	variantNothingCoded: "an update that changes nothing answers HTTP 400, CODE 1905, TEXT \"... (nothing to change)\"",
+	// ip-conflict-1920: an IP used by another record of the group answers HTTP 409, CODE 1920,
+	// lines "IP : <ip> is used by <title>" (code run against live answers), instead of 400/1905.
+	variantIPs1920: "an IP conflict answers HTTP 409, CODE 1920, \"IP : <ip> is used by <title>\" instead of 400/1905",
 	// doc-center-unix: unix records are listed like Qualys's Doc Center sample "List Unix Record
 	// with root delegations, private-key certificates": PORT "22, 23", ROOT_TOOL_INFO_LIST and
 	// PRIVATE_KEY_CERTIFICATE_LIST, and no LOGIN_TYPE.
@@ -34,12 +46,19 @@ var variantDocs = map[string]string{
 	// (REFERENCE.md §2.1 documents it; a 3.0-only or restricted platform may not serve it).
 	"list-all-absent": "list-all (/api/2.0/fo/auth/) answers HTTP 404 (404 page not found)",
 	// list-all-other: list-all answers one AUTH_RECORD(ID, TYPE) per record under
-	// RESPONSE/AUTH_RECORD_LIST instead of AUTH_RECORDS/AUTH_<TYPE>_RECORDS/ID_SET (its shape is
-	// inferred from one sample, REFERENCE.md §6).
-	"list-all-other": "list-all answers RESPONSE/AUTH_RECORD_LIST/AUTH_RECORD(ID, TYPE) instead of AUTH_RECORDS/AUTH_<TYPE>_RECORDS/ID_SET",
-	// list-all-unknown-type: list-all also names AUTH_FUTURE_DB_RECORDS with IDs 990001-990002, a
-	// record type no table knows.
-	"list-all-unknown-type": "list-all also names AUTH_FUTURE_DB_RECORDS (IDs 990001-990002), a record type no table knows",
+	// RESPONSE/AUTH_RECORD_LIST instead of AUTH_RECORDS/AUTH_<TYPE>_IDS/ID_SET (a shape no source
+	// shows: a third one, for a client that must fail closed).
+	"list-all-other": "list-all answers RESPONSE/AUTH_RECORD_LIST/AUTH_RECORD(ID, TYPE) instead of AUTH_RECORDS/AUTH_<TYPE>_IDS/ID_SET",
+	// list-all-unknown-type: list-all also names AUTH_FUTURE_DB_IDS (AUTH_FUTURE_DB_RECORDS in the
+	// doc sample's shape) with IDs 990001-990002, a record type no table knows.
+	"list-all-unknown-type": "list-all also names AUTH_FUTURE_DB_IDS (IDs 990001-990002), a record type no table knows",
+	// list-all-doc-sample: list-all answers like the HTML documentation's sample, AUTH_LIST_OUTPUT
+	// with AUTH_<TYPE>_RECORDS wrappers (EVIDENCE.md fact 1; the default is AUTH_RECORDS_OUTPUT
+	// with AUTH_<TYPE>_IDS, from code run against live answers and auth_records.dtd).
+	variantListAllDoc: "list-all answers AUTH_LIST_OUTPUT with AUTH_<TYPE>_RECORDS (the HTML doc sample) instead of AUTH_RECORDS_OUTPUT with AUTH_<TYPE>_IDS",
+	// list-all-mixed: list-all names the first, third, ... record type AUTH_<TYPE>_RECORDS, the rest
+	// AUTH_<TYPE>_IDS, under AUTH_RECORDS_OUTPUT: a client must read both wrappers in one answer.
+	variantListAllMix: "list-all names the 1st, 3rd, ... record type AUTH_<TYPE>_RECORDS, the others AUTH_<TYPE>_IDS, under AUTH_RECORDS_OUTPUT",
 	// list-forbidden-windows: the windows record list answers HTTP 403 with a SIMPLE_RETURN
 	// without CODE, as for a user who may not read that record type. Qualys documents no
 	// permission error code (REFERENCE.md §7.1; Auditors and Readers "have no access", §2.3), so
@@ -128,7 +147,7 @@ func applyVariants(vs map[string]bool, root *node) {
 	if resp == nil {
 		return
 	}
-	if root.name == "AUTH_LIST_OUTPUT" {
+	if isListAllRoot(root.name) {
 		variantListAll(vs, resp)
 		return
 	}
@@ -174,12 +193,12 @@ func variantListAll(vs map[string]bool, resp *node) {
 			recs = el("AUTH_RECORDS")
 			resp.add(recs)
 		}
-		recs.add(el("AUTH_FUTURE_DB_RECORDS", el("ID_SET", txt("ID_RANGE", "990001-990002"))))
+		recs.add(el(listAllSetName(vs, "future_db", len(recs.kids)), el("ID_SET", txt("ID_RANGE", "990001-990002"))))
 	}
 	if vs["list-all-other"] && recs != nil {
 		list := el("AUTH_RECORD_LIST")
 		for _, set := range recs.kids {
-			typ := strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(set.name, "AUTH_"), "_RECORDS"))
+			typ := listAllSetType(set.name)
 			for _, ids := range set.kids {
 				for _, id := range ids.kids {
 					list.add(el("AUTH_RECORD", txt("ID", id.text), txt("TYPE", typ)))

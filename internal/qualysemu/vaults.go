@@ -31,53 +31,81 @@ type vaultType struct {
 	name   string
 	params []vaultParam
 	open   bool
+	// login are the parameters of a record logging in through a vault of this type, listed
+	// under the record's DIGITAL_VAULT, in DTD order (contract row 5, RECORD_KINDS.md §4.2).
+	login []recordVaultField
 }
 
 var vaultTypes = []*vaultType{
-	{name: vtARCON, open: true},
-	{name: vtAzure, open: true},
+	{name: vtARCON, open: true, login: []recordVaultField{
+		{param: "vault_service_type", elem: "VAULT_SERVICE_TYPE", required: true}}},
+	{name: vtAzure, open: true, login: []recordVaultField{
+		{param: "ak_secret_name", elem: "VAULT_AK_SECRET_NAME", required: true}}},
 	{name: vtBeyond, params: []vaultParam{
 		{name: "url", url: true}, {name: "ssl_verify", kind: kindBool},
 		{name: "username", maxLen: 64, noAt: true}, {name: "password", secret: true, maxLen: 64},
 		{name: "appkey", secret: true}, {name: "cert"}, {name: "private_key", secret: true}, {name: "passphrase", secret: true},
-	}},
+	}, login: []recordVaultField{
+		{param: "system_name", elem: "VAULT_SYSTEM_NAME"}, {param: "account_name", elem: "VAULT_ACCOUNT_NAME"}}},
 	{name: vtCAAC, params: []vaultParam{
 		{name: "ca_url", url: true}, {name: "ca_api_username"}, {name: "ca_ssl_verify", kind: kindBool},
 		{name: "ca_web_username"}, {name: "ca_web_password", secret: true},
-	}},
+	}, login: []recordVaultField{
+		{param: "end_point_name", elem: "VAULT_EP_NAME", required: true},
+		{param: "end_point_type", elem: "VAULT_EP_TYPE"}, {param: "end_point_container", elem: "VAULT_EP_CONT"}}},
 	{name: vtCAPAM, params: []vaultParam{
 		{name: "url", requiredCreate: true, url: true},
 		{name: "ssl_verify", kind: kindBool, requiredCreate: true, requiredUpdate: true},
 		{name: "apikey_name", requiredCreate: true},
 		{name: "apikey", secret: true, requiredCreate: true},
-	}},
+	}, login: []recordVaultField{
+		{param: "vault_device_name", elem: "VAULT_DEVICE_NAME", oneOf: "device"},
+		{param: "vault_device_host", elem: "VAULT_DEVICE_HOST", oneOf: "device"},
+		{param: "vault_app_name", elem: "VAULT_APP_NAME", required: true}}},
 	{name: vtCyberAIM, params: []vaultParam{
 		{name: "appid"}, {name: "safe"}, {name: "url", url: true}, {name: "ssl_verify", kind: kindBool},
 		{name: "cert"}, {name: "private_key", secret: true}, {name: "private_key_pwd", secret: true},
-	}},
+	}, login: cyberArkLogin},
 	{name: vtCyberPIM, params: []vaultParam{
 		{name: "server_address"}, {name: "port", kind: kindInt}, {name: "safe"}, {name: "username"},
 		{name: "password", secret: true, maxLen: 100},
-	}},
+	}, login: cyberArkLogin},
 	{name: vtHashiCorp, params: []vaultParam{
 		{name: "url", url: true}, {name: "api_version"}, {name: "ssl_verify", kind: kindBool},
 		{name: "auth_type", values: []string{"userpass", "cert", "approle"}}, {name: "path"},
 		{name: "username"}, {name: "password", secret: true}, {name: "role_name"}, {name: "cert"},
 		{name: "private_key", secret: true}, {name: "passphrase", secret: true}, {name: "role_id"},
 		{name: "secret_id", secret: true},
-	}},
-	{name: vtHitachi, open: true},
-	{name: vtLieberman, open: true},
+	}, login: []recordVaultField{
+		{param: "vault_secret_kv_path", elem: "VAULT_SECRET_KV_PATH"}, {param: "vault_secret_kv_name", elem: "VAULT_SECRET_KV_NAME"},
+		{param: "vault_secret_kv_key", elem: "VAULT_SECRET_KV_KEY"}}},
+	// Hitachi ID PAM: resource_id (RECORD_KINDS.md §4.2); the list element is a guess.
+	{name: vtHitachi, open: true, login: []recordVaultField{{param: "resource_id", elem: "VAULT_RESOURCE_ID"}}},
+	{name: vtLieberman, open: true, login: []recordVaultField{
+		{param: "vault_ns_type", elem: "VAULT_NS_TYPE"}, {param: "vault_ns_name", elem: "VAULT_NS_NAME"}}},
 	{name: vtQuest, params: []vaultParam{
 		{name: "server_address"}, {name: "port", kind: kindInt}, {name: "username"}, {name: "access_key", secret: true},
-	}},
+	}, login: []recordVaultField{{param: "system_name", elem: "VAULT_SYSTEM_NAME"}}},
 	{name: vtThycotic, params: []vaultParam{
 		{name: "url", url: true}, {name: "username"}, {name: "password", secret: true, maxLen: 100}, {name: "domain"},
-	}},
+	}, login: []recordVaultField{{param: "secret_name", elem: "VAULT_SECRET_NAME"}}},
 	{name: vtWallix, params: []vaultParam{
 		{name: "url", url: true}, {name: "ssl_verify", kind: kindBool}, {name: "username"},
 		{name: "password", secret: true}, {name: "appkey", secret: true},
-	}},
+	}, login: []recordVaultField{{param: "vault_target_name", elem: "VAULT_TARGET_NAME"}}},
+}
+
+// cyberArkLogin are the CyberArk vaults' record-side parameters: folder and file
+// (RECORD_KINDS.md §4.2), listed as VAULT_FOLDER and VAULT_FILE.
+var cyberArkLogin = []recordVaultField{{param: "folder", elem: "VAULT_FOLDER"}, {param: "file", elem: "VAULT_FILE"}}
+
+// vaultTypeNames returns the vault type strings of the table, in its order.
+func vaultTypeNames() []string {
+	out := make([]string, len(vaultTypes))
+	for i, vt := range vaultTypes {
+		out[i] = vt.name
+	}
+	return out
 }
 
 func vaultTypeByName(name string) *vaultType {

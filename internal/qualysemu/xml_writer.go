@@ -130,6 +130,14 @@ func boolText(v string) string {
 	return "false"
 }
 
+// boolDigit renders a stored flag as 1 or 0 (the Doc Center unix list's form).
+func boolDigit(v string) string {
+	if v == "1" {
+		return "1"
+	}
+	return "0"
+}
+
 // idSetNode renders IDs as ID_SET with ID and ID_RANGE children,
 // compressing consecutive IDs into ranges.
 func idSetNode(ids []int64) *node {

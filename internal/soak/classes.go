@@ -2,6 +2,7 @@ package soak
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -27,13 +28,14 @@ const (
 	ClassReplace    Class = "replace"     // an immutable field changed, with allow_replace: true
 	ClassVault      Class = "vault"       // a vault added, changed or removed
 	ClassExclusive  Class = "exclusive"   // ms_sql: explicit port versus auto_discover_ports
-	ClassSlot       Class = "slot"        // oracle: a port versus no port (All Ports)
+	ClassSlot       Class = "slot"        // rule slots: DB2 (IP, port) moves, Oracle port versus no port (All Ports)
+	ClassKeys       Class = "keys"        // unix private keys (with certificates) and root tools added, changed, removed, reordered
 	ClassScope      Class = "scope"       // an edit, rotation or create applied with --only or --secrets-only first
 )
 
 // AllClasses lists every class, in the order reports show them.
 var AllClasses = []Class{ClassCreate, ClassDelete, ClassEdit, ClassRotate, ClassRename, ClassRenameBare,
-	ClassIPMove, ClassReplace, ClassVault, ClassExclusive, ClassSlot, ClassScope}
+	ClassIPMove, ClassReplace, ClassVault, ClassExclusive, ClassSlot, ClassKeys, ClassScope}
 
 // ParseClasses reads a comma-separated list of class names ("all" for every class).
 func ParseClasses(s string) ([]Class, error) {
@@ -92,6 +94,8 @@ func mutate(r *rand.Rand, m *model, c Class) (transition, bool) {
 		t.what, ok = switchExclusive(r, m)
 	case ClassSlot:
 		t.what, ok = switchSlot(r, m)
+	case ClassKeys:
+		t.what, ok = editKeys(r, m)
 	case ClassScope:
 		return scoped(r, m)
 	}
@@ -139,6 +143,8 @@ func deleteRecord(r *rand.Rand, m *model) (string, bool) {
 	m.e.Records = slices.Delete(m.e.Records, i, i+1)
 	delete(m.prev, rec.Title)
 	delete(m.allowReplace, rec.Title)
+	delete(m.keys, rec.Title)
+	delete(m.tools, rec.Title)
 	return fmt.Sprintf("delete %s %q", rec.Kind, rec.Title), true
 }
 
@@ -192,6 +198,14 @@ func rename(r *rand.Rand, m *model, declared bool) (string, bool) {
 	if m.allowReplace[old] {
 		delete(m.allowReplace, old)
 		m.allowReplace[rec.Title] = true
+	}
+	if keys, ok := m.keys[old]; ok {
+		delete(m.keys, old)
+		m.keys[rec.Title] = keys
+	}
+	if tools, ok := m.tools[old]; ok {
+		delete(m.tools, old)
+		m.tools[rec.Title] = tools
 	}
 	if declared {
 		m.prev[rec.Title] = []string{old}
@@ -328,7 +342,14 @@ func switchExclusive(r *rand.Rand, m *model) (string, bool) {
 	return fmt.Sprintf("ms_sql %q: %s instead of %s", rec.Title, auto, explicit), true
 }
 
+// switchSlot moves a rule slot: half the time a DB2 (IP, port) slot (see moveDB2Slot), else an
+// Oracle record's port versus All Ports.
 func switchSlot(r *rand.Rand, m *model) (string, bool) {
+	if r.IntN(2) == 0 {
+		if what, ok := moveDB2Slot(r, m); ok {
+			return what, true
+		}
+	}
 	var cands []*bench.Record
 	for _, rec := range m.e.Records {
 		if rec.Kind == "oracle" {
@@ -341,10 +362,55 @@ func switchSlot(r *rand.Rand, m *model) (string, bool) {
 	rec := pick(r, cands)
 	if rec.Attrs["port"] != "" {
 		delete(rec.Attrs, "port")
-		return fmt.Sprintf("oracle %q: no port (All Ports)", rec.Title), true
+		m.allowReplace[rec.Title] = true // Qualys documents no way to remove a port: a replacement, with consent
+		return fmt.Sprintf("oracle %q: no port (All Ports), allow_replace: true", rec.Title), true
 	}
 	rec.Attrs["port"] = fmt.Sprint(1521 + r.IntN(10))
 	return fmt.Sprintf("oracle %q: port %s instead of All Ports", rec.Title, rec.Attrs["port"]), true
+}
+
+// moveDB2Slot works on DB2's unique (IP, port): two DB2 records on the same IPs swap their ports
+// (each takes the slot the other releases) or one takes the other's port while that one moves
+// to a new port; without such a pair, a new DB2 record shares a record's IPs on another port.
+func moveDB2Slot(r *rand.Rand, m *model) (string, bool) {
+	byIPs := map[string][]*bench.Record{}
+	var db2 []*bench.Record
+	for _, rec := range m.e.Records {
+		if rec.Kind == "ibm_db2" && rec.Attrs["port"] != "" && rec.Attrs["pc_only"] != "true" {
+			byIPs[rec.IPs] = append(byIPs[rec.IPs], rec)
+			db2 = append(db2, rec)
+		}
+	}
+	var pairs [][]*bench.Record
+	for _, ips := range sortedKeys(byIPs) {
+		if len(byIPs[ips]) >= 2 {
+			pairs = append(pairs, byIPs[ips])
+		}
+	}
+	if len(pairs) == 0 {
+		if len(db2) == 0 {
+			return "", false
+		}
+		a := pick(r, db2)
+		b := *a
+		b.Title = m.newTitle("db2")
+		b.Attrs, b.Secrets, b.Login = maps.Clone(a.Attrs), maps.Clone(a.Secrets), maps.Clone(a.Login)
+		b.Attrs["port"] = fmt.Sprint(50100 + m.next%100)
+		ownSecrets(m, &b)
+		m.e.Records = append(m.e.Records, &b)
+		return fmt.Sprintf("create ibm_db2 %q on the IPs of %q, port %s", b.Title, a.Title, b.Attrs["port"]), true
+	}
+	pair := pick(r, pairs)
+	a, b := pair[0], pair[1]
+	if r.IntN(4) == 0 { // a cycle: refused with a message (two applies through a free port)
+		a.Attrs["port"], b.Attrs["port"] = b.Attrs["port"], a.Attrs["port"]
+		return fmt.Sprintf("ibm_db2 %q and %q swap ports on the same IPs", a.Title, b.Title), true
+	}
+	old := a.Attrs["port"]
+	a.Attrs["port"] = fmt.Sprint(50200 + m.next%100)
+	m.next++
+	b.Attrs["port"] = old
+	return fmt.Sprintf("ibm_db2 %q takes port %s from %q, which moves to %s", b.Title, old, a.Title, a.Attrs["port"]), true
 }
 
 // scoped is an edit, a rotation or a create whose first pass runs scoped: --secrets-only for a
@@ -352,7 +418,7 @@ func switchSlot(r *rand.Rand, m *model) (string, bool) {
 func scoped(r *rand.Rand, m *model) (transition, bool) {
 	t := transition{class: ClassScope, flags: plan.Flags{AllowDeletes: true}}
 	sub := pick(r, []Class{ClassEdit, ClassRotate, ClassCreate})
-	before := m.keys()
+	before := m.objectKeys()
 	inner, ok := mutate(r, m, sub)
 	if !ok {
 		return t, false
@@ -375,7 +441,7 @@ func scoped(r *rand.Rand, m *model) (transition, bool) {
 // changedKey finds the key of the object a transition described by what changed: a new key, or
 // the record whose quoted title what names.
 func changedKey(m *model, before map[spec.Key]bool, what string) spec.Key {
-	for k := range m.keys() {
+	for k := range m.objectKeys() {
 		if !before[k] {
 			return k
 		}
@@ -395,4 +461,79 @@ func sortedKeys[V any](mp map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// secretVar returns a new environment variable holding a new secret value.
+func secretVar(m *model) string {
+	name := fmt.Sprintf("SOAK_S%d", m.next)
+	m.next++
+	m.env[name] = m.newSecret()
+	return name
+}
+
+// editKeys changes the private keys or root tools of a unix record with basic login: adds an
+// entry (a key with or without passphrase and certificate; a tool with or without password),
+// rotates a key or its certificate, removes an entry, or reorders the tools.
+func editKeys(r *rand.Rand, m *model) (string, bool) {
+	var cands []*bench.Record
+	for _, rec := range m.e.Records {
+		def := spec.Lookup(rec.Kind, rec.SubType)
+		if rec.Vault == "" && def.Field("private_keys") != nil && def.Field("root_tools") != nil {
+			cands = append(cands, rec)
+		}
+	}
+	if len(cands) == 0 {
+		return "", false
+	}
+	rec := pick(r, cands)
+	keys, tools := m.keys[rec.Title], m.tools[rec.Title]
+	switch n := r.IntN(7); {
+	case n == 0 || n == 1 && len(keys) == 0:
+		k := keyItem{Type: pick(r, []string{"rsa", "ecdsa", "ed25519"}), Key: secretVar(m)}
+		if r.IntN(2) == 0 {
+			k.Pass = secretVar(m)
+		}
+		if r.IntN(2) == 0 {
+			k.CertType, k.Cert = pick(r, []string{"openssh", "x.509"}), secretVar(m)
+		}
+		m.keys[rec.Title] = append(keys, k)
+		return fmt.Sprintf("unix %q: add a %s key (certificate %q)", rec.Title, k.Type, k.CertType), true
+	case n == 1:
+		i := r.IntN(len(keys))
+		if keys[i].Cert != "" && r.IntN(4) == 0 {
+			keys[i].Cert = "" // as an export that could not read the certificate writes it
+			return fmt.Sprintf("unix %q: key %d names its certificate by type only (%s), as export wrote it", rec.Title, i, keys[i].CertType), true
+		}
+		if keys[i].Cert != "" && r.IntN(2) == 0 {
+			keys[i].Cert = secretVar(m)
+			return fmt.Sprintf("unix %q: rotate the certificate of key %d", rec.Title, i), true
+		}
+		keys[i].Key = secretVar(m)
+		return fmt.Sprintf("unix %q: rotate key %d", rec.Title, i), true
+	case n == 2 && len(keys) > 0:
+		i := r.IntN(len(keys))
+		m.keys[rec.Title] = slices.Delete(keys, i, i+1)
+		return fmt.Sprintf("unix %q: remove key %d", rec.Title, i), true
+	case n == 3 || n == 4 && len(tools) == 0:
+		t := toolItem{Tool: pick(r, []string{"sudo", "su", "pimsu", "dzdo"})}
+		if r.IntN(3) > 0 {
+			t.Password = secretVar(m)
+		}
+		m.tools[rec.Title] = append(tools, t)
+		return fmt.Sprintf("unix %q: add root tool %s", rec.Title, t.Tool), true
+	case n == 4 && len(tools) > 1:
+		m.tools[rec.Title] = append(tools[1:], tools[0])
+		return fmt.Sprintf("unix %q: reorder the root tools", rec.Title), true
+	case n == 5 && len(tools) > 0:
+		i := r.IntN(len(tools))
+		m.tools[rec.Title] = slices.Delete(tools, i, i+1)
+		return fmt.Sprintf("unix %q: remove root tool %d", rec.Title, i), true
+	case n == 6 && len(tools) > 0:
+		i := r.IntN(len(tools))
+		tools[i].Password = secretVar(m)
+		return fmt.Sprintf("unix %q: rotate the password of root tool %d", rec.Title, i), true
+	}
+	k := keyItem{Type: "rsa", Key: secretVar(m)}
+	m.keys[rec.Title] = append(keys, k)
+	return fmt.Sprintf("unix %q: add an rsa key", rec.Title), true
 }

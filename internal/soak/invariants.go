@@ -228,9 +228,44 @@ func secretsGone(before, after qualysemu.State, m *model) []string {
 				out = append(out, fmt.Sprintf("%s %q (id %d): %s was set and is gone", b.Type, rec.Title, a.ID, p))
 			}
 		}
-		for el, entries := range b.Entries {
-			if len(a.Entries[el]) < len(entries) {
-				out = append(out, fmt.Sprintf("%s %q (id %d): %s had %d entries, now %d", b.Type, rec.Title, a.ID, el, len(entries), len(a.Entries[el])))
+		out = append(out, entrySecretsGone(b, a, m, rec.Title)...)
+	}
+	return out
+}
+
+// entrySecretsGone lists the secret parts of a unix record's private keys and root tools that
+// Qualys held in b and not in a, though the configuration still gives them (by value), or still
+// names a certificate by its type alone (its value unknown to qsync, so it must survive).
+func entrySecretsGone(b, a qualysemu.Record, m *model, title string) []string {
+	configured := map[string]bool{}
+	keepCert := map[string]bool{} // key values whose entry keeps a certificate qsync cannot resend
+	for _, k := range m.keys[title] {
+		configured[m.env[k.Key]], configured[m.env[k.Pass]], configured[m.env[k.Cert]] = true, true, true
+		if k.CertType != "" && k.Cert == "" {
+			keepCert[m.env[k.Key]] = true
+		}
+	}
+	for _, t := range m.tools[title] {
+		configured[m.env[t.Password]] = true
+	}
+	delete(configured, "")
+	held := map[string]bool{}
+	for _, entries := range a.Entries {
+		for _, e := range entries {
+			for _, p := range e.Parts {
+				held[p.Secret] = true
+			}
+		}
+	}
+	var out []string
+	for _, el := range sortedKeys(b.Entries) {
+		for i, e := range b.Entries[el] {
+			for _, part := range sortedKeys(e.Parts) {
+				s := e.Parts[part].Secret
+				keep := configured[s] || part == "CERTIFICATE" && keepCert[e.Parts["PRIVATE_KEY_INFO"].Secret]
+				if s != "" && keep && !held[s] {
+					out = append(out, fmt.Sprintf("%s %q (id %d): %s entry %d: its %s was held and is gone, though the configuration keeps it", b.Type, title, a.ID, el, i, part))
+				}
 			}
 		}
 	}
@@ -304,6 +339,7 @@ func mismatches(st qualysemu.State, m *model) []string {
 			}
 		}
 		diffs = append(diffs, kindRules(g.Params, rec)...)
+		diffs = append(diffs, compareEntries(g, m, rec.Title)...)
 		if len(diffs) > 0 {
 			out = append(out, fmt.Sprintf("%s %q (id %d) differs from the configuration: %s", rec.Kind, rec.Title, g.ID, strings.Join(diffs, ", ")))
 		}
@@ -379,4 +415,56 @@ func kindRules(got map[string]string, rec *bench.Record) []string {
 		}
 	}
 	return diffs
+}
+
+// compareEntries compares a unix record's stored private keys (a set) and root tools (in order)
+// with the model's, secret values included; a list the configuration omits is not compared.
+func compareEntries(g qualysemu.Record, m *model, title string) []string {
+	var diffs []string
+	if keys, ok := m.keys[title]; ok {
+		var want, got []string
+		typeOnly := map[string]bool{} // key values whose certificate the configuration names by type only
+		for _, k := range keys {
+			want = append(want, strings.Join([]string{k.Type, m.env[k.Key], m.env[k.Pass], k.CertType, m.env[k.Cert]}, "|"))
+			if k.CertType != "" && k.Cert == "" {
+				typeOnly[m.env[k.Key]] = true
+			}
+		}
+		for _, e := range g.Entries["PRIVATE_KEY_CERTIFICATE_LIST"] {
+			p := e.Parts
+			cert := p["CERTIFICATE"].Secret
+			if typeOnly[p["PRIVATE_KEY_INFO"].Secret] {
+				cert = "" // its value is Qualys's alone; invariant 3 checks it survives
+			}
+			got = append(got, strings.Join([]string{p["PRIVATE_KEY_INFO"].Type, p["PRIVATE_KEY_INFO"].Secret, p["PASSPHRASE_INFO"].Secret,
+				p["CERTIFICATE"].Type, cert}, "|"))
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(want, got) {
+			diffs = append(diffs, fmt.Sprintf("private_keys: %d entries as configured, %d stored, or their types, certificates or secret values differ", len(want), len(got)))
+		}
+	}
+	if tools, ok := m.tools[title]; ok {
+		var want, got []string
+		for _, t := range tools {
+			want = append(want, t.Tool+"|"+m.env[t.Password])
+		}
+		for _, e := range g.Entries["ROOT_TOOL_INFO_LIST"] {
+			got = append(got, e.Parts["STANDARD_TYPE"].Type+"|"+e.Parts["PASSWORD_INFO"].Secret)
+		}
+		if !slices.Equal(want, got) {
+			diffs = append(diffs, fmt.Sprintf("root_tools: %d entries as configured, %d stored, or their order, tools or passwords differ (stored: %s)", len(want), len(got), toolTypes(g)))
+		}
+	}
+	return diffs
+}
+
+// toolTypes names the stored root tools and whether each holds a password.
+func toolTypes(g qualysemu.Record) string {
+	var out []string
+	for _, e := range g.Entries["ROOT_TOOL_INFO_LIST"] {
+		out = append(out, fmt.Sprintf("%s(password %t)", e.Parts["STANDARD_TYPE"].Type, e.Parts["PASSWORD_INFO"].Secret != ""))
+	}
+	return "[" + strings.Join(out, " ") + "]"
 }

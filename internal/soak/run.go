@@ -22,6 +22,8 @@ import (
 	"github.com/qsync/qsync/internal/prcomment"
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/qualysemu"
+	"github.com/qsync/qsync/internal/redact"
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // Options configure a soak run.
@@ -115,11 +117,18 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	return rn.rep, nil
 }
 
+// kindsPerSeed is the number of record kinds (besides classKinds) an estate starts with.
+const kindsPerSeed = 12
+
+// classKinds are the kinds some class needs a record of.
+var classKinds = []spec.Kind{"unix", "windows", "ms_sql", "oracle"}
+
 // initial returns the starting estate (ours, unmanaged and another owner's objects, one managed
 // record of every kind and unix sub_type with every secret, and some random ones) and the model
 // of its managed part.
 func initial(r *rand.Rand) (*bench.Estate, *model) {
-	m := &model{prev: map[string][]string{}, allowReplace: map[string]bool{}, env: bench.Env(Canary)}
+	m := &model{prev: map[string][]string{}, allowReplace: map[string]bool{}, env: bench.Env(Canary),
+		keys: map[string][]keyItem{}, tools: map[string][]toolItem{}}
 	live := &bench.Estate{}
 	for i := range 2 {
 		live.Vaults = append(live.Vaults, bench.GenVault(i, Owner))
@@ -127,9 +136,18 @@ func initial(r *rand.Rand) (*bench.Estate, *model) {
 	hand := bench.GenVault(2, "")
 	hand.Title = "hand-vault"
 	live.Vaults = append(live.Vaults, hand)
+	// A managed record of the kinds the classes need (unix, windows, ms_sql, oracle) and of a
+	// random dozen others, each with every secret of its kind: every read lists each kind held,
+	// so a smaller estate per seed makes more transitions, and the seeds of a run cover the table.
 	kindShapes := bench.KindShapes()
+	picked := 0
 	for _, j := range r.Perm(len(kindShapes)) {
-		live.Records = append(live.Records, bench.GenRecord(j*bench.Shapes+kindShapes[j], Owner, live.Vaults))
+		rec := bench.GenRecord(j*bench.Shapes+kindShapes[j], Owner, live.Vaults)
+		if picked >= kindsPerSeed && !slices.Contains(classKinds, rec.Kind) {
+			continue
+		}
+		picked++
+		live.Records = append(live.Records, rec)
 	}
 	for i := range 4 + r.IntN(6) {
 		live.Records = append(live.Records, bench.GenRecord((len(kindShapes)+i)*bench.Shapes+r.IntN(bench.Shapes), Owner, live.Vaults))
@@ -149,6 +167,11 @@ func initial(r *rand.Rand) (*bench.Estate, *model) {
 	for _, rec := range live.Records {
 		if rec.Owner == Owner {
 			ownSecrets(m, rec)
+		}
+		// A windows domain, which cannot change in place: the replace class changes it.
+		_, ad := rec.Attrs["windows_ad_domain"]
+		if rec.Kind == "windows" && rec.Vault == "" && !ad {
+			rec.Attrs["windows_domain"] = "CORP"
 		}
 	}
 	m.e = &bench.Estate{}
@@ -252,14 +275,21 @@ func (rn *runner) checkApply(before, after qualysemu.State, m *model, p *passRes
 	for _, d := range secretsGone(before, after, m) {
 		violate(InvSecrets, d)
 	}
-	if i := strings.Index(p.out.String(), Canary); i >= 0 {
-		out := p.out.String()
+	for _, o := range []struct {
+		what string
+		text string
+	}{{"a plan (before the redactor)", p.plans.String()}, {"the output (after the redactor)", string(p.redactor.Bytes(p.out.Bytes()))}} {
+		i := strings.Index(o.text, Canary)
+		if i < 0 {
+			continue
+		}
+		out := o.text
 		start := max(0, strings.LastIndex(out[:i], "\n== "))
 		line := out[strings.LastIndex(out[:i], "\n")+1:]
 		if j := strings.IndexByte(line, '\n'); j >= 0 {
 			line = line[:j]
 		}
-		violate(InvCanary, fmt.Sprintf("the canary secret appears in %s, in the line %q", firstLine(out[start:]), strings.ReplaceAll(line, Canary, "<CANARY>")))
+		violate(InvCanary, fmt.Sprintf("the canary secret appears in %s: %s, in the line %q", o.what, firstLine(out[start:]), strings.ReplaceAll(line, Canary, "<CANARY>")))
 	}
 	if p.v != nil && p.v.Converged() && (p.res == nil || p.res.OK()) {
 		if mm := mismatches(after, m); len(mm) > 0 {
@@ -270,7 +300,11 @@ func (rn *runner) checkApply(before, after qualysemu.State, m *model, p *passRes
 
 // passResult is what one pass of the pipeline did; out holds everything it wrote.
 type passResult struct {
-	out       outputs
+	out outputs
+	// plans holds the rendered plans and the saved plan file, which must hold no secret value
+	// even before qsync's redactor (they carry references only); out is searched after it.
+	plans     outputs
+	redactor  *redact.Redactor
 	trace     bytes.Buffer // the client's --debug-http trace, added to out at the end
 	refused   error        // the configuration, the plan or the saved plan's check was refused
 	res       *apply.Result
@@ -292,7 +326,7 @@ func noWait(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 // pass runs the pipeline as `qsync plan --out plan.json` then `qsync apply plan.json` (with
 // --secrets-only: `qsync apply --secrets-only`), with fault f on the writes, and verifies.
 func (rn *runner) pass(ctx context.Context, dir, cfg string, m *model, flags plan.Flags, f *fault) *passResult {
-	p := &passResult{}
+	p := &passResult{redactor: m.redactor()}
 	pl := bench.Pipeline([]byte(bench.SecretKey), m.env)
 	pl.Stderr = &p.out
 	desired, err := pl.Load(cfg)
@@ -320,6 +354,9 @@ func (rn *runner) pass(ctx context.Context, dir, cfg string, m *model, flags pla
 		return p
 	}
 	rn.render(p, dir, r.Plan)
+	if rn.opts.Log != nil {
+		fmt.Fprintf(rn.opts.Log, "  plan: %d step(s): %s\n", len(r.Plan.Steps), planText(r.Plan))
+	}
 	if !flags.SecretsOnly { // --secrets-only runs in the protected job, without a saved plan
 		path := filepath.Join(dir, "plan.json")
 		if err := planfile.WriteFile(path, r.Plan); err != nil {
@@ -328,6 +365,7 @@ func (rn *runner) pass(ctx context.Context, dir, cfg string, m *model, flags pla
 		}
 		saved, _ := os.ReadFile(path)
 		p.out.add("saved plan", string(saved))
+		p.plans.add("saved plan", string(saved))
 		sp, d, err := pl.OpenPlanFile(path, plan.Flags{})
 		if err == nil {
 			r, err = pl.CheckPlanFile(ctx, c, path, sp, d)
@@ -421,6 +459,7 @@ func (rn *runner) render(p *passResult, dir string, pl *plan.Plan) {
 			continue
 		}
 		p.out.add("plan "+format, b.String())
+		p.plans.add("plan "+format, b.String())
 		if format == "markdown" {
 			md := filepath.Join(dir, "plan.md")
 			if os.WriteFile(md, b.Bytes(), 0o600) == nil {
@@ -431,10 +470,20 @@ func (rn *runner) render(p *passResult, dir string, pl *plan.Plan) {
 	}
 }
 
+// planText sums up a remaining plan for a violation: its changes and refusals.
 func planText(p *plan.Plan) string {
-	var b bytes.Buffer
-	_ = plan.Render(&b, p, "text", plan.RenderOptions{})
-	return b.String()
+	var parts []string
+	for _, c := range p.Changes {
+		parts = append(parts, fmt.Sprintf("%s %s", c.Action, c.Key))
+	}
+	for _, r := range p.Refused {
+		reason := r.Reason
+		if len(reason) > 120 {
+			reason = reason[:120] + "..."
+		}
+		parts = append(parts, fmt.Sprintf("refused %s %s: %s", r.Action, r.Key, reason))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func errText(err error) string {

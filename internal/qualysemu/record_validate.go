@@ -1,0 +1,518 @@
+package qualysemu
+
+import (
+	"encoding/xml"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go4.org/netipx"
+)
+
+// recordRule is one check of a record create or update. recordRules runs them in the order
+// Qualys reports its errors; the first refusal ends the request. A rule reads the request and
+// may write the record's new parameters (b.m): the value rules store what they accept, and the
+// rules after them see the result.
+type recordRule struct {
+	// code is the Qualys error code the rule answers (REFERENCE.md §7.1), 0 for a step that only
+	// changes the record (an effect of one parameter on another) and refuses nothing.
+	code int
+	// name says what the rule checks, for tests and readers.
+	name string
+	// source is where the rule comes from: a REFERENCE.md or RECORD_KINDS.md section, a row of
+	// docs/qualys-wire-contract.md, or a Doc Center sample (EVIDENCE.md's keys).
+	source string
+	check  func(b *recordBuild) *apiError
+}
+
+// recordBuild is the state of one record create (old == nil) or update as the rules run.
+type recordBuild struct {
+	s      *Server
+	c      *reqCtx
+	p      *params
+	rt     *recordType
+	old    *Record
+	create bool
+	m      map[string]string // the record's parameters after the request
+	// oldLogin is the record's login type before the request, login after it.
+	oldLogin, login string
+	// waived: the password is waived (rt.passwordWaiver is or stays 1).
+	waived bool
+	ipSet  *netipx.IPSet
+}
+
+// recordRules are the checks of a record create or update, in the order Qualys reports them:
+// missing (1903), mutually exclusive (1904), invalid values (1905), unsupported combinations
+// (1907), then the rules that need the whole new record. Title uniqueness, IP exclusivity and
+// the cross-record rules are checked by the caller, once for every record an update selects.
+var recordRules = []recordRule{
+	{code: 1903, name: "required parameters", source: "REFERENCE.md §3.1 (title, ips), §3.2-§3.4 and RECORD_KINDS.md (per type); contract row 5 (vault_id, vault_type); unix creates with private keys and no password: EVIDENCE.md fact 2 [P DC]", check: ruleRequired},
+	{code: 1904, name: "mutually exclusive parameters", source: "REFERENCE.md §3.1 (ips/remove_ips, password/vault_id), §3.3 (unix cleartext_password), §3.4 (windows domains)", check: ruleExclusive},
+	{code: 1905, name: "parameter values", source: "REFERENCE.md §3.1 (title 255, comments 1999, network_id), §3.5 (login_type, vault_type) and the kind tables (enumerations, ports, lengths)", check: ruleValues},
+	{code: 1905, name: "add_ips and remove_ips", source: "REFERENCE.md §3.1 (applied after ips, whatever their order); contract row 8 (IP output form)", check: ruleIPDeltas},
+	{code: 1907, name: "parameters of another variant", source: "REFERENCE.md §3.3 (cisco enable_password, checkpoint expert_password); RECORD_KINDS.md §2.3 (ms_sql provider_name=azure)", check: ruleVariantFields},
+	{code: 1907, name: "parameters of another login type", source: "RECORD_KINDS.md §3.1 (vmware is_disconnect with login_type=vcenter)", check: ruleLoginFields},
+	{code: 1903, name: "parameters set together", source: "RECORD_KINDS.md §3.3 (SNMPv3 username, password and auth_alg)", check: ruleTogether},
+	{code: 0, name: "password waiver", source: "REFERENCE.md §3.3 (unix skip_password replaces the password, and a password clears it)", check: ruleWaiver},
+	{code: 1922, name: "one of a group", source: "RECORD_KINDS.md (ms_sql database or auto_discover_databases, http vhost or realm); REFERENCE.md §7.1 (1922)", check: ruleOneOf},
+	{code: 1922, name: "at least one of a group", source: "RECORD_KINDS.md §2.4 (oracle sid, servicename); Postman collection Qualys_v2.json creates with both [P PM]", check: ruleAnyOf},
+	{code: 1904, name: "mutually exclusive parameters held", source: "REFERENCE.md §3.1-§3.4 (the exclusive pairs): one side sent while the record keeps the other", check: ruleExclusiveHeld},
+	{code: 1905, name: "choices fixed at create", source: "REFERENCE.md §3.4 (the windows domain type cannot change)", check: ruleFixedChoices},
+	{code: 1905, name: "login type and vault", source: "REFERENCE.md §3.5; contract rows 5 and 15", check: ruleLogin},
+}
+
+// buildRecord validates a create (old == nil) or an update of old by recordRules and returns
+// the record's new parameters. Caller holds s.mu.
+func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string]string, *apiError) {
+	b := &recordBuild{s: s, c: c, p: c.p, rt: rt, old: old, create: old == nil, m: map[string]string{}}
+	if old != nil {
+		b.m = maps.Clone(old.Params)
+		b.ipSet = s.recordIPs(old)
+	}
+	b.oldLogin = b.m["login_type"]
+	if b.oldLogin == "" {
+		b.oldLogin = loginBasic
+	}
+	b.login = b.oldLogin
+	if b.p.given("login_type") {
+		b.login = b.p.get("login_type")
+	}
+	if w := rt.passwordWaiver; w != "" {
+		b.waived = b.p.get(w) == "1" || (!b.p.has(w) && b.m[w] == "1" && !b.p.has("password"))
+	}
+	for _, r := range recordRules {
+		if e := r.check(b); e != nil {
+			return nil, e
+		}
+	}
+	return b.m, nil
+}
+
+// sentAndOn reports whether param was sent, and sent as 1 when it is a flag (a flag sent as 0 is
+// harmless where it does not belong).
+func (b *recordBuild) sentAndOn(f *field) bool {
+	return b.p.has(f.param) && (f.kind != kindBool || b.p.get(f.param) == "1")
+}
+
+func ruleRequired(b *recordBuild) *apiError {
+	var missing []string
+	need := func(names ...string) {
+		for _, n := range names {
+			if !b.p.given(n) {
+				missing = append(missing, n)
+			}
+		}
+	}
+	rt := b.rt
+	switch {
+	case b.create:
+		need("title")
+		if !rt.ipsOptional {
+			need("ips")
+		}
+		need(rt.required...)
+		if b.login == loginBasic {
+			for _, n := range rt.requiredBasic {
+				if !(b.waivedFor(n)) {
+					need(n)
+				}
+			}
+		}
+		if b.login == loginVault {
+			need("vault_id", "vault_type")
+		}
+	case b.oldLogin == loginVault && b.login == loginBasic:
+		// Secrets were dropped with the basic login, so they must come again.
+		for _, n := range rt.requiredBasic {
+			switch {
+			case rt.isSecretField(n):
+				if !b.waivedFor(n) {
+					need(n)
+				}
+			case b.m[n] == "":
+				need(n)
+			}
+		}
+	case b.oldLogin == loginBasic && b.login == loginVault:
+		need("vault_id", "vault_type")
+	case b.oldLogin == loginVault && b.login == loginVault && b.p.given("vault_type") &&
+		b.p.get("vault_type") != b.m["vault_type"]:
+		need("vault_id")
+	}
+	if len(missing) > 0 {
+		return errMissing(missing...)
+	}
+	return nil
+}
+
+// waivedFor reports whether the secret parameter n of requiredBasic is not needed: the type's
+// password waiver is on, or the request's body carries entries standing in for it (a unix record
+// created with private keys only, EVIDENCE.md fact 2).
+func (b *recordBuild) waivedFor(n string) bool {
+	return b.rt.isSecretField(n) && (b.waived || b.keyOnly())
+}
+
+// keyOnly reports whether the request's body has an entry in a section of an entry list that
+// stands for the password. A body that does not parse is left to buildEntries to refuse.
+func (b *recordBuild) keyOnly() bool {
+	if len(b.p.xml) == 0 {
+		return false
+	}
+	var root xmlElem
+	if xml.Unmarshal(b.p.xml, &root) != nil {
+		return false
+	}
+	for _, l := range b.rt.entryLists {
+		if sec := root.kid(l.in); l.standsForPassword && sec != nil && sec.kid(l.inEntry) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func ruleExclusive(b *recordBuild) *apiError {
+	for _, pair := range b.rt.exclusivePairs() {
+		if pair.sentBoth(b.p) {
+			return errExclusive(pair.a, pair.b)
+		}
+	}
+	return nil
+}
+
+// ruleValues checks every parameter's value, in request order, and stores it.
+func ruleValues(b *recordBuild) *apiError {
+	for _, name := range b.p.names() {
+		if e := b.value(name, b.p.get(name)); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func (b *recordBuild) value(name, v string) *apiError {
+	rt, m := b.rt, b.m
+	switch name {
+	case "action", "echo_request", "ids", "add_ips", "remove_ips":
+	case "title":
+		if v == "" {
+			return errInvalid(name, v, "empty title")
+		}
+		if utf8.RuneCountInString(v) > maxTitle {
+			return errInvalid(name, v, fmt.Sprintf("longer than %d characters", maxTitle))
+		}
+		m[name] = v
+	case "comments":
+		if utf8.RuneCountInString(v) > maxComments {
+			return errInvalid(name, v, fmt.Sprintf("longer than %d characters", maxComments))
+		}
+		setOrClear(m, name, v)
+	case "ips":
+		set, e := parseIPs(name, v)
+		if e != nil {
+			return e
+		}
+		b.ipSet = set
+	case "network_id":
+		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
+			return errInvalid(name, v, "not a network ID")
+		}
+		m[name] = strings.TrimLeft(v, "0")
+		if m[name] == "" {
+			m[name] = "0"
+		}
+	case "login_type":
+		if v != loginBasic && v != loginVault && !slices.Contains(rt.loginTypes, v) {
+			return errInvalid(name, v, "must be "+strings.Join(append([]string{loginBasic}, rt.loginTypes...), ", ")+" or "+loginVault)
+		}
+	case "vault_id":
+		if _, e := parsePositive(name, v); e != nil {
+			return e
+		}
+	case "vault_type":
+		if !slices.Contains(allVaultTypes, v) {
+			return errInvalid(name, v, "unknown vault type")
+		}
+		if !slices.Contains(rt.vaultTypes, v) {
+			return errInvalid(name, v, "not supported for "+rt.name+" records")
+		}
+	default:
+		if f := rt.field(name); f != nil {
+			return setField(m, f, v)
+		}
+	}
+	return nil
+}
+
+// ruleIPDeltas applies add_ips and remove_ips after ips, whatever their order, and stores the
+// record's IPs.
+func ruleIPDeltas(b *recordBuild) *apiError {
+	p := b.p
+	for _, name := range []string{"add_ips", "remove_ips"} {
+		if !p.has(name) {
+			continue
+		}
+		delta, e := parseIPs(name, p.get(name))
+		if e != nil {
+			return e
+		}
+		var sb netipx.IPSetBuilder
+		if b.ipSet != nil {
+			sb.AddSet(b.ipSet)
+		}
+		if name == "add_ips" {
+			sb.AddSet(delta)
+		} else {
+			sb.RemoveSet(delta)
+		}
+		b.ipSet, _ = sb.IPSet()
+	}
+	b.m["ips"] = ipSetString(b.ipSet)
+	if b.s.cfg.IPsUnmerged && !p.has("remove_ips") && (p.has("ips") || p.has("add_ips")) {
+		var entries []string
+		if !p.has("ips") && !b.create {
+			entries = splitStored(b.old.Params["ips"])
+		}
+		for _, name := range []string{"ips", "add_ips"} {
+			if p.has(name) {
+				entries = append(entries, ipEntries(p.get(name))...)
+			}
+		}
+		b.m["ips"] = strings.Join(dedupeStrings(entries), ",")
+	}
+	return nil
+}
+
+// ruleVariantFields refuses a field of another variant and drops what a variant change leaves
+// behind.
+func ruleVariantFields(b *recordBuild) *apiError {
+	variant := b.rt.variantParam()
+	sub := b.m[variant]
+	for i := range b.rt.fields {
+		f := &b.rt.fields[i]
+		if f.subTypes == nil || slices.Contains(f.subTypes, sub) {
+			continue
+		}
+		if b.sentAndOn(f) {
+			return errCombination(variant+"="+sub, f.param+"="+maskIfSecret(f.param, b.p.get(f.param)))
+		}
+		delete(b.m, f.param)
+	}
+	return nil
+}
+
+// ruleLoginFields refuses a field of another login type and drops what a login type change
+// leaves behind.
+func ruleLoginFields(b *recordBuild) *apiError {
+	for i := range b.rt.fields {
+		f := &b.rt.fields[i]
+		if f.login == "" || f.login == b.login {
+			continue
+		}
+		if b.sentAndOn(f) {
+			return errCombination("login_type="+b.login, f.param+"="+maskIfSecret(f.param, b.p.get(f.param)))
+		}
+		delete(b.m, f.param)
+	}
+	return nil
+}
+
+func ruleTogether(b *recordBuild) *apiError {
+	for _, g := range b.rt.together {
+		var missing []string
+		for _, a := range g {
+			if b.m[a] == "" {
+				missing = append(missing, a)
+			}
+		}
+		if len(missing) > 0 && len(missing) < len(g) {
+			return errMissing(missing...)
+		}
+	}
+	return nil
+}
+
+func ruleWaiver(b *recordBuild) *apiError {
+	if w := b.rt.passwordWaiver; w != "" {
+		if b.p.given("password") {
+			delete(b.m, w)
+		}
+		if b.m[w] == "1" {
+			delete(b.m, "password")
+		}
+	}
+	return nil
+}
+
+// ruleOneOf keeps one field of each one-of group: the one sent clears the others, and a record
+// left with none is refused.
+func ruleOneOf(b *recordBuild) *apiError {
+	for _, g := range b.rt.oneOf {
+		for _, a := range g {
+			if !b.p.given(a) {
+				continue
+			}
+			for _, o := range g {
+				if o != a {
+					delete(b.m, o)
+				}
+			}
+		}
+		set := false
+		for _, a := range g {
+			set = set || b.m[a] != ""
+		}
+		if !set {
+			return errAtLeastOne(g...)
+		}
+	}
+	return nil
+}
+
+// ruleAnyOf refuses a record left with no field of an any-of group.
+func ruleAnyOf(b *recordBuild) *apiError {
+	for _, g := range b.rt.anyOf {
+		if !slices.ContainsFunc(g, func(a string) bool { return b.m[a] != "" }) {
+			return errAtLeastOne(g...)
+		}
+	}
+	return nil
+}
+
+// ruleExclusiveHeld refuses an update that sends one side of the type's exclusive pair while the
+// record keeps the other.
+func ruleExclusiveHeld(b *recordBuild) *apiError {
+	for _, pair := range b.rt.exclusive {
+		if (b.p.has(pair.a) || b.p.has(pair.b)) && pair.holdsBoth(b.m) {
+			return errExclusive(pair.a, pair.b)
+		}
+	}
+	return nil
+}
+
+func ruleFixedChoices(b *recordBuild) *apiError {
+	if b.create {
+		return nil
+	}
+	for _, fc := range b.rt.fixedChoices {
+		for _, pair := range [][2]string{fc.pair, {fc.pair[1], fc.pair[0]}} {
+			if b.old.Params[pair[0]] != "" && b.p.given(pair[1]) {
+				return errInvalid(pair[1], b.p.get(pair[1]), fc.text)
+			}
+		}
+	}
+	return nil
+}
+
+func ruleLogin(b *recordBuild) *apiError {
+	return b.s.applyLogin(b.c, b.rt, b.m, b.oldLogin, b.login)
+}
+func (s *Server) applyLogin(c *reqCtx, rt *recordType, m map[string]string, oldLogin, login string) *apiError {
+	p := c.p
+	vaultParams := func() []string {
+		var out []string
+		for _, k := range p.names() {
+			if k == "vault_id" || k == "vault_type" {
+				out = append(out, k)
+				continue
+			}
+			for _, vf := range recordVaultFields {
+				if vf.param == k {
+					out = append(out, k)
+				}
+			}
+		}
+		return out
+	}
+	clearVault := func() {
+		delete(m, "vault_id")
+		delete(m, "vault_type")
+		for _, vf := range recordVaultFields {
+			delete(m, vf.param)
+		}
+	}
+	m["login_type"] = login
+	if login != loginVault {
+		if vp := vaultParams(); len(vp) > 0 {
+			return errCombination("login_type="+login, vp[0]+"="+p.get(vp[0]))
+		}
+		clearVault()
+		return nil
+	}
+	if p.given("password") {
+		return errCombination("login_type=vault", "password="+mask)
+	}
+	if w := rt.passwordWaiver; w != "" && p.get(w) == "1" {
+		return errCombination("login_type=vault", w+"=1")
+	}
+	delete(m, "password")
+	if rt.passwordWaiver != "" {
+		delete(m, rt.passwordWaiver)
+	}
+
+	oldType := m["vault_type"]
+	if oldLogin != loginVault {
+		oldType = ""
+	}
+	vt := oldType
+	if p.given("vault_type") {
+		vt = p.get("vault_type")
+	}
+	if vt != oldType {
+		for _, vf := range recordVaultFields {
+			if !vf.appliesTo(vt) {
+				delete(m, vf.param)
+			}
+		}
+	}
+	m["vault_type"] = vt
+	if p.given("vault_id") {
+		m["vault_id"] = strings.TrimLeft(strings.TrimSpace(p.get("vault_id")), "0")
+	}
+	vid, _ := strconv.ParseInt(m["vault_id"], 10, 64)
+	v := s.st.vaults[vid]
+	if v == nil {
+		return errInvalid("vault_id", m["vault_id"], "no such vault")
+	}
+	if v.Type != vt {
+		if p.given("vault_type") {
+			return errInvalid("vault_type", vt, fmt.Sprintf("vault %d is of type %s", vid, v.Type))
+		}
+		return errInvalid("vault_id", m["vault_id"], fmt.Sprintf("vault %d is of type %s, not %s", vid, v.Type, vt))
+	}
+	for _, k := range p.names() {
+		for _, vf := range recordVaultFields {
+			if vf.param != k {
+				continue
+			}
+			if !vf.appliesTo(vt) {
+				return errCombination("vault_type="+vt, k+"="+p.get(k))
+			}
+			setOrClear(m, k, p.get(k))
+			for _, peer := range oneOfPeers(k) {
+				delete(m, peer)
+			}
+		}
+	}
+	var missing []string
+	for _, vf := range recordVaultFields {
+		if vf.required && vf.appliesTo(vt) && m[vf.param] == "" {
+			missing = append(missing, vf.param)
+		}
+	}
+	if len(missing) > 0 {
+		return errMissing(missing...)
+	}
+	for _, group := range oneOfGroups(vt) {
+		set := false
+		for _, n := range group {
+			set = set || m[n] != ""
+		}
+		if !set {
+			return errAtLeastOne(group...)
+		}
+	}
+	return nil
+}
