@@ -22,6 +22,9 @@ var conformanceRenames = map[string]map[string]string{
 	"AUTH_WINDOWS": {"NTLMV2": "NTLM_V2"},
 }
 
+// windowsFlags are the flag elements of a windows record that conformance-formats rewrites.
+var windowsFlags = map[string]bool{"NTLM": true, "NTLMV2": true, "KERBEROS": true, "REQUIRE_SMB_SIGNING": true, "USE_AGENTLESS_TRACKING": true}
+
 // conformanceRefused maps a record type's element (AUTH_<TYPE>) to the parameter
 // conformance-refuses refuses on its endpoint.
 var conformanceRefused = map[string]string{"AUTH_POSTGRESQL": "pgsql_win_conf_path", "AUTH_UNIX": "agentless_tracking_path"}
@@ -48,10 +51,10 @@ func conformanceRecord(vs map[string]bool, rec *node) {
 	case "AUTH_WINDOWS":
 		for _, k := range rec.kids {
 			switch {
-			case !k.hasText:
-			case k.text == "true":
+			case !k.hasText || !windowsFlags[k.name]:
+			case k.text == "true" || k.text == "1":
 				k.text = "Enabled"
-			case k.text == "false":
+			case k.text == "false" || k.text == "0":
 				k.text = "Disabled"
 			}
 		}
