@@ -4,6 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -158,5 +163,125 @@ func TestVariantsNameEachDifference(t *testing.T) {
 				t.Error("report OK despite contradictions")
 			}
 		})
+	}
+}
+
+// cancelAfterCreate is a client that ends the run's context right after the nth create
+// answered, as Ctrl-C would.
+type cancelAfterCreate struct {
+	conformance.Client
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfterCreate) CreateRecord(ctx context.Context, t qualysclient.RecordType, p url.Values) (int64, error) {
+	id, err := c.Client.CreateRecord(ctx, t, p)
+	if c.n--; c.n == 0 {
+		c.cancel()
+	}
+	return id, err
+}
+
+// TestInterruptDeletesWhatItCreated: a run interrupted (its context ended) while a probe's object
+// exists deletes that object anyway, stops, and says it was interrupted; nothing is left.
+func TestInterruptDeletesWhatItCreated(t *testing.T) {
+	srv, url := emulator(t)
+	c, rec := client(t, url)
+	p, err := conformance.Prepare(conformance.Options{Address: probeIP, Recorder: rec, Kinds: []string{"mysql", "oracle", "windows"}, VaultTypes: []string{"none"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rep, err := conformance.Run(ctx, &cancelAfterCreate{Client: c, n: 2, cancel: cancel}, p)
+	if err == nil || !strings.Contains(err.Error(), "interrupted after 2 of 3 probes") {
+		t.Fatalf("err = %v, want an interruption after 2 of 3 probes", err)
+	}
+	if len(rep.Probes) != 2 || !rep.Probes[1].Deleted || rep.OK() {
+		t.Errorf("probes %+v", rep.Probes)
+	}
+	if st := srv.Snapshot(); len(st.Records) != 0 {
+		t.Errorf("%d records left behind: %+v", len(st.Records), st.Records)
+	}
+}
+
+// TestWritesOnlyWhatItCreated: every update and delete of a run names an object the run created
+// or a leftover of an interrupted run carrying the marker; objects of others (same prefix
+// without the marker, or the marker of another owner) are never written.
+func TestWritesOnlyWhatItCreated(t *testing.T) {
+	srv, url := emulator(t)
+	if err := srv.LoadSeed(strings.NewReader(`records:
+  - type: mysql
+    params: {title: qsync-conformance-0a1b2c-mysql, ips: 10.250.0.5, port: 3306, database: d, username: u, password: x,
+             comments: "[managed by qsync: owner=qsync-conformance]"}
+  - type: mysql
+    params: {title: qsync-conformance-0a1b2c-oracle, ips: 10.250.0.6, port: 3306, database: d, username: u, password: x,
+             comments: "[managed by qsync: owner=secops]"}
+  - type: mysql
+    params: {title: qsync-conformance-mine, ips: 10.250.0.7, port: 3306, database: d, username: u, password: x,
+             comments: "[managed by qsync: owner=qsync-conformance]"}
+vaults:
+  - params: {title: qsync-conformance-0a1b2c-vault-quest, type: Quest Vault, server_address: q.example.com, username: u, access_key: x,
+             comments: "someone's vault"}
+`)); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]string{}
+	for _, r := range srv.Snapshot().Records {
+		before[strconv.FormatInt(r.ID, 10)] = r.Params["title"]
+	}
+	leftover := ""
+	for id, title := range before {
+		if title == "qsync-conformance-0a1b2c-mysql" {
+			leftover = id
+		}
+	}
+	rep := run(t, url, conformance.Options{Kinds: []string{"mysql"}, VaultTypes: []string{"quest"}})
+	if !slices.Equal(rep.Leftovers, []string{"qsync-conformance-0a1b2c-mysql"}) {
+		t.Errorf("leftovers removed: %v", rep.Leftovers)
+	}
+	for _, r := range srv.Requests() {
+		if r.Action != "update" && r.Action != "delete" {
+			continue
+		}
+		for _, id := range strings.Split(r.Params.Get("ids")+r.Params.Get("id"), ",") {
+			if title, seeded := before[id]; seeded && id != leftover {
+				t.Errorf("%s %s wrote %s (%s), which the run did not create", r.Path, r.Action, id, title)
+			}
+		}
+	}
+	st := srv.Snapshot()
+	if len(st.Records) != 2 || len(st.Vaults) != 1 {
+		t.Errorf("want the 2 foreign records and the foreign vault kept, have %d records, %d vaults", len(st.Records), len(st.Vaults))
+	}
+}
+
+// TestCaptureHoldsNoRunValue: the capture of a whole run holds no value of the run (no
+// distinctive token, dummy secret, certificate or key), no address but 192.0.2.1, and not the
+// API user; the probe labels stand in their place.
+func TestCaptureHoldsNoRunValue(t *testing.T) {
+	_, url := emulator(t)
+	dir := t.TempDir()
+	rep := run(t, url, conformance.Options{Capture: dir, RunID: "c0ffee"})
+	files, err := filepath.Glob(filepath.Join(dir, "*.xml"))
+	if err != nil || len(files) != rep.Calls {
+		t.Fatalf("%d capture files for %d calls (%v)", len(files), rep.Calls, err)
+	}
+	labels := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		for _, bad := range []string{"c0ffee", "qsync-conformance-dummy", "BEGIN CERTIFICATE", "PRIVATE KEY", probeIP, emuUser, url} {
+			if strings.Contains(s, bad) {
+				t.Errorf("%s holds %q", filepath.Base(f), bad)
+			}
+		}
+		labels += strings.Count(s, "probe:")
+	}
+	if labels == 0 {
+		t.Error("no probe label in the capture")
 	}
 }
