@@ -32,15 +32,6 @@ func (o object) listed(name string) (string, bool) {
 // the address, the variant and the login type; for vaults the type.
 func (r *run) checkCommon(pr *probeRun, o object) {
 	r.expectText(pr, "title", "TITLE", pr.title(r.opts), o)
-	c, ok := o.Leaves["COMMENTS"]
-	switch {
-	case !ok:
-		pr.add(AspectElement, "comments", "COMMENTS", "not listed"+r.foundIn(o, comments(r.opts)), Contradicted)
-	case !ownedByConformance(c):
-		pr.add(AspectElement, "comments", "COMMENTS", fmt.Sprintf("the ownership marker did not survive: listed %q", c), Contradicted)
-	default:
-		pr.add(AspectElement, "comments", "COMMENTS", "", Confirmed)
-	}
 	if pr.def.Kind == spec.KindVault {
 		if _, ok := o.Leaves["VAULT_TYPE"]; ok {
 			r.expectText(pr, "type", "VAULT_TYPE", pr.def.QualysType, o)
@@ -63,6 +54,25 @@ func (r *run) checkCommon(pr *probeRun, o object) {
 	} else {
 		// qsync reads a record without LOGIN_TYPE as a basic login (the Doc Center unix sample).
 		pr.add(AspectElement, "login_type", "LOGIN_TYPE", "not listed; qsync reads the record as a basic login", NotExercised)
+	}
+}
+
+// checkComments checks that COMMENTS lists the comments sent (on create, or by the update), with
+// the ownership marker qsync reads from their end.
+func (r *run) checkComments(pr *probeRun, o object, updated bool) {
+	want := comments(r.opts, updated)
+	text, _ := spec.SplitComments(want)
+	c, ok := o.Leaves["COMMENTS"]
+	got, m := spec.SplitComments(c)
+	switch {
+	case !ok:
+		pr.add(AspectElement, "comments", "COMMENTS", "not listed"+r.foundIn(o, want), Contradicted)
+	case m == nil || m.Owner != Owner:
+		pr.add(AspectElement, "comments", "COMMENTS", fmt.Sprintf("the ownership marker did not survive: listed %q", clip(c)), Contradicted)
+	case got != text:
+		pr.add(AspectElement, "comments", "COMMENTS", fmt.Sprintf("listed %q, not %q", clip(got), text), Contradicted)
+	default:
+		pr.add(AspectElement, "comments", "COMMENTS", "", Confirmed)
 	}
 }
 

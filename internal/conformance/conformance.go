@@ -113,7 +113,7 @@ func Prepare(opts Options) (*Prepared, error) {
 	for _, d := range defs {
 		pr := newProbe(d, vals)
 		p.probes = append(p.probes, pr)
-		pp := PlanProbe{Subject: pr.name, Create: sortedKeys(pr.createParams(opts, "")), Update: sortedKeys(pr.updateParams())}
+		pp := PlanProbe{Subject: pr.name, Create: sortedKeys(pr.createParams(opts, "")), Update: sortedKeys(pr.updateParams(opts))}
 		if len(pr.skipped) > 0 {
 			pp.Skipped = pr.skipped
 		}
@@ -140,16 +140,21 @@ func (p *probe) title(opts Options) string {
 	return opts.Prefix + "-" + opts.RunID + "-" + strings.ReplaceAll(p.name, "/", "-")
 }
 
-// comments is the probe's comments: a line naming the run, then the marker.
-func comments(opts Options) string {
-	return spec.JoinComments("qsync conformance probe, run "+opts.RunID, &spec.Marker{Owner: Owner})
+// comments is the probe's comments: a line naming the run (and, after the update, saying so),
+// then the marker.
+func comments(opts Options, updated bool) string {
+	text := "qsync conformance probe, run " + opts.RunID
+	if updated {
+		text += ", updated"
+	}
+	return spec.JoinComments(text, &spec.Marker{Owner: Owner})
 }
 
 // createParams returns what the probe's create sends (with dropped parameters left out).
 func (p *probe) createParams(opts Options, address string) url.Values {
 	v := url.Values{}
 	v.Set("title", p.title(opts))
-	v.Set("comments", comments(opts))
+	v.Set("comments", comments(opts, false))
 	if p.def.Kind == spec.KindVault {
 		v.Set("type", p.def.QualysType)
 	} else {
@@ -169,9 +174,11 @@ func (p *probe) createParams(opts Options, address string) url.Values {
 	return v
 }
 
-// updateParams returns what the probe's update sends.
-func (p *probe) updateParams() url.Values {
+// updateParams returns what the probe's update sends: the new values and new comments (so every
+// probe, even of a kind without settings, exercises an update).
+func (p *probe) updateParams(opts Options) url.Values {
 	v := url.Values{}
+	v.Set("comments", comments(opts, true))
 	for k, val := range p.update {
 		v.Set(k, val)
 	}

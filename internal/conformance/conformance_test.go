@@ -102,6 +102,12 @@ func TestDefaultEmulatorConfirmsEverything(t *testing.T) {
 	if n := len(st.Records) + len(st.Vaults); n != 0 {
 		t.Errorf("%d objects left behind", n)
 	}
+	for _, p := range rep.Probes {
+		if p.Calls < 5 {
+			t.Errorf("probe %s: %d calls, want at least create, read, update, read, delete", p.Subject, p.Calls)
+		}
+		t.Logf("| %s | %d |", p.Subject, p.Calls)
+	}
 	t.Logf("totals %+v, %d calls (estimated %d)", rep.Totals, rep.Calls, rep.Estimated.Calls)
 }
 

@@ -89,6 +89,7 @@ func (r *run) probe(ctx context.Context, p *probe) (res ProbeResult, err error) 
 		return res, r.captureErr(err)
 	}
 	r.checkCommon(pr, first)
+	r.checkComments(pr, first, false)
 	for name, v := range p.create {
 		if _, refused := pr.refused[name]; !refused {
 			r.checkField(pr, p.def.Field(name), v, first, object{})
@@ -104,7 +105,7 @@ func (r *run) probe(ctx context.Context, p *probe) (res ProbeResult, err error) 
 		}
 	}
 
-	upd := p.updateParams()
+	upd := p.updateParams(r.opts)
 	for name := range pr.refused {
 		upd.Del(name)
 	}
@@ -124,6 +125,7 @@ func (r *run) probe(ctx context.Context, p *probe) (res ProbeResult, err error) 
 			res.Error = err.Error()
 			return res, r.captureErr(err)
 		}
+		r.checkComments(pr, second, true)
 		for name, v := range p.update {
 			if _, refused := pr.refused[name]; !refused {
 				r.checkField(pr, p.def.Field(name), v, second, first)
@@ -348,7 +350,7 @@ func (r *run) emit(pr *probeRun, failure string) {
 	for k := range pr.createParams(r.opts, r.opts.Address) {
 		sentParams[k] = true
 	}
-	for k := range pr.updateParams() {
+	for k := range pr.updateParams(r.opts) {
 		sentParams[k] = true
 	}
 	created := pr.id != 0
