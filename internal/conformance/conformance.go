@@ -223,6 +223,7 @@ func Run(ctx context.Context, c Client, p *Prepared) (*Report, error) {
 	for _, pr := range p.probes {
 		defs = append(defs, pr.def)
 	}
+	r.unprobeable()
 	if err := r.removeLeftovers(ctx, defs); err != nil {
 		r.rep.finish()
 		return r.rep, err
@@ -239,6 +240,20 @@ func Run(ctx context.Context, c Client, p *Prepared) (*Report, error) {
 		}
 	}
 	return r.finish(), nil
+}
+
+// unprobeable reports, for a run of every kind (no --kinds, no --vault-types), the kinds no probe
+// can exercise: record kinds known by their endpoint only and vault types whose create
+// parameters are not documented.
+func (r *run) unprobeable() {
+	for _, d := range spec.Kinds() {
+		switch {
+		case d.Kind == spec.KindVault && d.Unwritable != "" && len(r.opts.VaultTypes) == 0:
+			r.record(subject(&d), AspectParameter, "create", "accepted", d.Unwritable, NotExercised)
+		case d.Kind != spec.KindVault && d.Opaque != "" && len(r.opts.Kinds) == 0:
+			r.record(subject(&d), AspectParameter, "create", "accepted", d.Opaque, NotExercised)
+		}
+	}
 }
 
 func (r *run) finish() *Report {

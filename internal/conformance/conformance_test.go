@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -289,5 +290,52 @@ func TestCaptureHoldsNoRunValue(t *testing.T) {
 	}
 	if labels == 0 {
 		t.Error("no probe label in the capture")
+	}
+}
+
+// TestJSONFieldsDocumented: every field name of the JSON report (top level, probes, totals,
+// inferences) and every aspect is documented in docs/conformance.md.
+func TestJSONFieldsDocumented(t *testing.T) {
+	_, url := emulator(t)
+	rep := run(t, url, conformance.Options{Kinds: []string{"mysql"}, VaultTypes: []string{"ca_pam"}})
+	var buf strings.Builder
+	if err := conformance.WriteJSON(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(buf.String()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("../../docs/conformance.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	names := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				names[k] = true
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(doc)
+	for _, in := range rep.Inferences {
+		names[in.Aspect] = true
+	}
+	for n := range names {
+		if !strings.Contains(text, "`"+n+"`") && !strings.Contains(text, "`"+n+"[]`") && !strings.Contains(text, n+",") && !strings.Contains(text, n+"}") {
+			t.Errorf("docs/conformance.md does not document %q", n)
+		}
+	}
+	if doc["format_version"] != float64(conformance.FormatVersion) {
+		t.Errorf("format_version %v", doc["format_version"])
 	}
 }
