@@ -178,11 +178,11 @@ func (r *run) checkDefault(pr *probeRun, f *spec.FieldDef, o object) {
 	if f == nil {
 		return
 	}
-	exp := fmt.Sprintf("%s when never set (element %s)", f.Default, f.Element)
+	exp := fmt.Sprintf("%s when never set, in %s", f.Default, f.Element)
 	raw, ok := o.listed(f.Element)
 	if !ok {
 		// qsync reads a missing element as unknown, never as the default: nothing to confirm.
-		pr.add(AspectDefault, f.Name, exp, "not listed when never set", NotExercised)
+		pr.add(AspectDefault, f.Name, exp, "not listed", NotExercised)
 		return
 	}
 	got, err := spec.Canonical(f, raw)
