@@ -173,6 +173,25 @@ func (r *run) checkField(pr *probeRun, f *spec.FieldDef, sent string, o, prev ob
 	pr.add(AspectElement, f.Name, exp, "not listed; the value is in no element", Contradicted)
 }
 
+// checkCleared checks that an update sending f's clearing value (0, or empty) cleared it: the
+// element is gone, empty, or reads as the field's default or as cleared.
+func (r *run) checkCleared(pr *probeRun, f *spec.FieldDef, o object) {
+	if f == nil {
+		return
+	}
+	exp := fmt.Sprintf("an update sending %q clears it", spec.QualysValue(f, f.Cleared()))
+	if f.Type != spec.TypeBool {
+		exp = "an update sending an empty value clears it"
+	}
+	raw, ok := o.listed(f.Element)
+	got, err := spec.Canonical(f, raw)
+	if !ok || strings.TrimSpace(raw) == "" || err == nil && (got == f.Cleared() || got == f.Default) {
+		pr.add(AspectClear, f.Name, exp, "", Confirmed)
+		return
+	}
+	pr.add(AspectClear, f.Name, exp, fmt.Sprintf("still listed %q in %s", clip(raw), f.Element), Contradicted)
+}
+
 // checkDefault checks the value Qualys lists for f, left out of the create.
 func (r *run) checkDefault(pr *probeRun, f *spec.FieldDef, o object) {
 	if f == nil {

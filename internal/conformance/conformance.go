@@ -182,6 +182,9 @@ func (p *probe) updateParams(opts Options) url.Values {
 	for k, val := range p.update {
 		v.Set(k, val)
 	}
+	for k, val := range p.clears {
+		v.Set(k, val)
+	}
 	if p.def.Kind == spec.KindVault {
 		v.Set("type", p.def.QualysType)
 	}

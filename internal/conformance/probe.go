@@ -27,6 +27,9 @@ type probe struct {
 	defaults []string
 	// switched lists the first members of the OneOf pairs the update switches to the second.
 	switched []string
+	// clears maps the first member of an Exclusive pair the update switches to the second to
+	// the value that clears it (0 for a flag, else empty), as plan sends it.
+	clears map[string]string
 }
 
 // Subject returns the probe's name as the report uses it.
@@ -198,6 +201,19 @@ func newProbe(d *spec.KindDef, v *values) *probe {
 			p.switched = append(p.switched, g[0])
 		}
 	}
+	// A pair of which at most one is chosen (ms_sql port, auto_discover_ports) is switched the way
+	// plan switches it: the update chooses the second and clears the first.
+	p.clears = map[string]string{}
+	for _, g := range d.Exclusive {
+		a, b := d.Field(g[0]), d.Field(g[len(g)-1])
+		if len(g) == 2 && clearable(a) && clearable(b) {
+			switched[b.Name] = true
+			p.clears[a.Name] = spec.QualysValue(a, a.Cleared())
+			if a.Type != spec.TypeBool {
+				p.clears[a.Name] = ""
+			}
+		}
+	}
 	for _, g := range slices.Concat(d.OneOf, d.Exclusive) {
 		for _, m := range g[1:] {
 			if switched[m] {
@@ -257,9 +273,11 @@ func newProbe(d *spec.KindDef, v *values) *probe {
 		case f.Default != "" && !f.Required && f.Type == spec.TypeEnum:
 			p.defaults = append(p.defaults, f.Name)
 			p.update[f.Name] = c
+		case switched[f.Name] && f.Type == spec.TypeBool:
+			p.update[f.Name] = c // the flag's choosing value
 		case switched[f.Name]:
 			p.update[f.Name] = u
-		case slices.Contains(p.switched, f.Name):
+		case slices.Contains(p.switched, f.Name) || p.clears[f.Name] != "" || hasKey(p.clears, f.Name):
 			p.create[f.Name] = c
 		case f.Immutable:
 			p.create[f.Name] = c
@@ -269,6 +287,16 @@ func newProbe(d *spec.KindDef, v *values) *probe {
 		}
 	}
 	return p
+}
+
+// clearable reports whether f is a plain setting an update may set and clear.
+func clearable(f *spec.FieldDef) bool {
+	return f != nil && !f.Immutable && !f.NoClear && f.Type != spec.TypeSecret && f.Type != spec.TypeItems
+}
+
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // switchable reports whether f is a plain value that an update may set.

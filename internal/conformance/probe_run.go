@@ -126,6 +126,11 @@ func (r *run) probe(ctx context.Context, p *probe) (res ProbeResult, err error) 
 			return res, r.captureErr(err)
 		}
 		r.checkComments(pr, second, true)
+		for name := range p.clears {
+			if _, refused := pr.refused[name]; !refused && upd.Has(name) {
+				r.checkCleared(pr, p.def.Field(name), second)
+			}
+		}
 		for name, v := range p.update {
 			if _, refused := pr.refused[name]; !refused {
 				r.checkField(pr, p.def.Field(name), v, second, first)

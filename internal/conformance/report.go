@@ -25,6 +25,7 @@ const (
 	AspectElement   = "element"   // the list or view lists the value in the named element
 	AspectFormat    = "format"    // qsync reads the listed text back as the value sent
 	AspectDefault   = "default"   // the value Qualys lists for a field never set
+	AspectClear     = "clear"     // an update sending the clearing value (0, empty) clears a field
 	AspectSecret    = "secret"    // a write-only value never appears in an answer
 	AspectShape     = "shape"     // where in the answer document the object is
 	AspectListAll   = "list-all"  // list-all names the probe's record under its type
