@@ -44,6 +44,9 @@ func (c *ConformanceCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return err
 	}
 	if !c.Yes {
+		if c.Format == "json" {
+			return conformance.WritePlanJSON(env.Stdout, &p.Plan)
+		}
 		return conformance.WritePlanText(env.Stdout, &p.Plan)
 	}
 	rec.Next, err = conformanceTransport(g.CABundle)

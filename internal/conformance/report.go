@@ -228,3 +228,11 @@ func WritePlanText(w io.Writer, p *Plan) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// WritePlanJSON writes the dry run as indented JSON: {prefix, probes[{subject, create, update,
+// skipped}], cost{probes, calls}}.
+func WritePlanJSON(w io.Writer, p *Plan) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(p)
+}
