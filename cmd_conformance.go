@@ -57,10 +57,11 @@ func (c *ConformanceCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if err != nil {
 		return err
 	}
-	opts.BaseURL = g.APIURL
-	if opts.BaseURL == "" {
-		opts.BaseURL, _ = qualysclient.PlatformURL(g.Platform) // clientWith has already checked it
+	base, platform, _ := g.server(env) // clientWith has already checked them
+	if base == "" {
+		base, _ = qualysclient.PlatformURL(platform)
 	}
+	opts.BaseURL = base
 	p.SetBaseURL(opts.BaseURL)
 	fmt.Fprintf(env.Stderr, "qsync conformance run %s: %d throwaway objects, about %d API calls (Qualys allows about 300 an hour; waits are honoured).\n",
 		p.RunID(), p.Plan.Cost.Probes, p.Plan.Cost.Calls)

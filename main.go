@@ -89,6 +89,7 @@ func run(args []string, env *Env) int {
 		kong.Description("Manage Qualys authentication records and vaults as code: validate, plan, apply."),
 		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		connectionGroup,
 		kong.Writers(env.Stdout, env.Stderr),
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
 		kong.Vars{"version": versionLine(), "kinds": strings.Join(spec.KindNames(), ","),
@@ -98,7 +99,7 @@ func run(args []string, env *Env) int {
 		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
 		return exitError
 	}
-	return parseArgs(parser, terraformStyleFlags(args), env, &cli.Globals)
+	return parseArgs(parser, singleDashLongFlags(parser.Model, args), env, &cli.Globals)
 }
 
 type kongExit int
@@ -139,21 +140,6 @@ func parseArgs(parser *kong.Kong, args []string, env *Env, g *Globals) (code int
 		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
 		return exitError
 	}
-}
-
-// terraformStyleFlags accepts Terraform's single-dash spelling of long flags that users type out of
-// habit ("-out plan.json"), by rewriting them to kong's "--out".
-func terraformStyleFlags(args []string) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		for _, name := range []string{"-out", "-auto-approve", "-detailed-exitcode"} {
-			if a == name || strings.HasPrefix(a, name+"=") {
-				a = "-" + a
-			}
-		}
-		out[i] = a
-	}
-	return out
 }
 
 // VersionCmd prints the version.

@@ -90,7 +90,7 @@ func renderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		tail.WriteString("\n</details>\n\n")
 	}
 	var notes []string
-	for _, n := range p.Notes {
+	for _, n := range displayNotes(p.Notes) {
 		notes = append(notes, fmt.Sprintf("> [!NOTE]\n> %s\n\n", markdown.Escape(safe(n))))
 	}
 	tail.WriteString(boundedList(notes, mdMaxNotes, limit/16, func(n int) string {
@@ -202,7 +202,7 @@ func detailsBlock(c *Change) string {
 		markdown.HTML(strings.TrimPrefix(headline(c), c.Key.String()+" ")))
 	var lines []string
 	for _, fc := range c.Fields {
-		lines = append(lines, fieldLines(fc, c.Action)...)
+		lines = append(lines, fieldLines(c, fc)...)
 	}
 	if c.Unchanged > 0 {
 		lines = append(lines, fmt.Sprintf("# (%d unchanged attribute%s hidden)", c.Unchanged, plural(c.Unchanged)))

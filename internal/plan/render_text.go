@@ -122,22 +122,23 @@ func show(name, s string) string {
 	return quote(s)
 }
 
-// fieldLines renders one field change as terraform-like lines (without indentation), every
-// character that could act on a terminal escaped (see safe).
-func fieldLines(fc FieldChange, a Action) []string {
-	out := rawFieldLines(fc, a)
+// fieldLines renders one field change of ch as terraform-like lines (without indentation), every
+// character that could act on a terminal escaped (see safe). Every line reads "name: value"
+// (see showValue for how values are written).
+func fieldLines(ch *Change, fc FieldChange) []string {
+	out := rawFieldLines(ch, fc)
 	for i, l := range out {
 		out[i] = safe(l)
 	}
 	return out
 }
 
-func rawFieldLines(fc FieldChange, a Action) []string {
+func rawFieldLines(ch *Change, fc FieldChange) []string {
 	var out []string
 	switch {
 	case fc.Sensitive:
-		if a == ActionCreate || fc.Before == "" {
-			out = append(out, fmt.Sprintf("+ %s = %s", fc.Name, fc.After))
+		if ch.Action == ActionCreate || fc.Before == "" {
+			out = append(out, fmt.Sprintf("+ %s: %s", fc.Name, fc.After))
 		} else {
 			out = append(out, fmt.Sprintf("~ %s: %s", fc.Name, fc.After))
 		}
@@ -160,11 +161,11 @@ func rawFieldLines(fc FieldChange, a Action) []string {
 			out = append(out, "    "+l)
 		}
 	case fc.Before == "":
-		out = append(out, fmt.Sprintf("+ %s = %s", fc.Name, show(fc.Name, fc.After)))
+		out = append(out, fmt.Sprintf("+ %s: %s", fc.Name, showValue(ch, fc.Name, fc.After)))
 	case fc.After == "":
-		out = append(out, fmt.Sprintf("- %s = %s", fc.Name, show(fc.Name, fc.Before)))
+		out = append(out, fmt.Sprintf("- %s: %s", fc.Name, showValue(ch, fc.Name, fc.Before)))
 	default:
-		out = append(out, fmt.Sprintf("~ %s: %s -> %s", fc.Name, show(fc.Name, fc.Before), show(fc.Name, fc.After)))
+		out = append(out, fmt.Sprintf("~ %s: %s -> %s", fc.Name, showValue(ch, fc.Name, fc.Before), showValue(ch, fc.Name, fc.After)))
 	}
 	return out
 }
@@ -222,7 +223,7 @@ func renderText(w io.Writer, p *Plan, opts RenderOptions) error {
 		}
 		fmt.Fprintln(bw, " {")
 		for _, fc := range ch.Fields {
-			for _, line := range fieldLines(fc, ch.Action) {
+			for _, line := range fieldLines(ch, fc) {
 				fmt.Fprintf(bw, "      %s\n", c.paint(lineColor(strings.TrimSpace(line)), line))
 			}
 		}
@@ -243,7 +244,7 @@ func renderText(w io.Writer, p *Plan, opts RenderOptions) error {
 			fmt.Fprintf(bw, "  %s\n", k)
 		}
 	}
-	for _, n := range p.Notes {
+	for _, n := range displayNotes(p.Notes) {
 		fmt.Fprintf(bw, "\nNote: %s\n", safe(n))
 	}
 	if len(p.Calls) > 0 {
@@ -303,6 +304,5 @@ func summaryLine(p *Plan) string {
 	if p.Empty() {
 		return "No changes. Qualys matches the configuration."
 	}
-	cr, up, del, rep := p.Summary()
-	return fmt.Sprintf("Plan: %d to create, %d to update, %d to delete, %d to replace.", cr, up, del, rep)
+	return countsLine(p)
 }

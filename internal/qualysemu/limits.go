@@ -17,6 +17,7 @@ type limiter struct {
 	rate        int // 0 = unlimited
 	window      time.Duration
 	concurrency int // <0 = unlimited
+	hint        string
 	now         func() time.Time
 	calls       map[string][]time.Time // key: user + " " + api, ascending
 	running     map[string]int
@@ -31,7 +32,7 @@ type limitInfo struct {
 }
 
 func newLimiter(cfg Config) *limiter {
-	return &limiter{rate: cfg.RateLimit, window: cfg.RateWindow, concurrency: cfg.Concurrency,
+	return &limiter{rate: cfg.RateLimit, window: cfg.RateWindow, concurrency: cfg.Concurrency, hint: cfg.RateHint,
 		now: cfg.Now, calls: map[string][]time.Time{}, running: map[string]int{}}
 }
 
@@ -94,6 +95,9 @@ func (l *limiter) acquire(user, api string) (info limitInfo, release func()) {
 		wait := int(math.Ceil(oldest.Add(l.window).Sub(now).Seconds()))
 		info.toWait = max(wait, 1)
 		info.blocked = rateError(info.toWait)
+		if l.hint != "" {
+			info.blocked.text += " " + l.hint
+		}
 		return info, func() {}
 	}
 	l.calls[key] = append(l.calls[key], now)
@@ -132,6 +136,14 @@ func concurrencyError(toFinish int) *apiError {
 	}
 	return &apiError{status: http.StatusConflict, code: 1960, text: text,
 		items: [][2]string{{"CALLS_TO_FINISH", strconv.Itoa(toFinish)}}}
+}
+
+// reset forgets every call counted so far: the rate windows start empty (calls in flight stay
+// counted for the concurrency limit).
+func (l *limiter) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls = map[string][]time.Time{}
 }
 
 // rateError is the 409 / 1965 answer.
