@@ -128,7 +128,7 @@ func (r *ghRunner) run(ev ghEvent) map[string]ghJobResult {
 	}
 	ctx := map[string]string{"github.event_name": ev.name, "github.ref": ev.ref, "github.token": ciForgeToken,
 		"github.event.repository.default_branch": "main",
-		"vars.QUALYS_API_URL": r.emuURL, "secrets.QUALYS_RO_USERNAME": "ci", "secrets.QUALYS_RO_PASSWORD": "ci-login-secret",
+		"vars.QUALYS_API_URL":                    r.emuURL, "secrets.QUALYS_RO_USERNAME": "ci", "secrets.QUALYS_RO_PASSWORD": "ci-login-secret",
 		"secrets.QUALYS_USERNAME": "ci", "secrets.QUALYS_PASSWORD": "ci-login-secret", "secrets.QSYNC_SECRET_KEY": r.secrets["QSYNC_SECRET_KEY"]}
 	var pr struct {
 		PullRequest struct{ Number int } `json:"pull_request"`

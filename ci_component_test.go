@@ -270,7 +270,7 @@ func TestGitLabComponent(t *testing.T) {
 		}
 	}
 	mr := map[string]string{"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_IID": "5", "CI_MERGE_REQUEST_EVENT_TYPE": "merged_result",
-		"CI_MERGE_REQUEST_DIFF_BASE_SHA": "HEAD^1", // the checkout's main
+		"CI_MERGE_REQUEST_DIFF_BASE_SHA":     "HEAD^1", // the checkout's main
 		"CI_MERGE_REQUEST_SOURCE_BRANCH_SHA": "head1", "CI_COMMIT_SHA": "mrc1", "CI_COMMIT_REF_NAME": "refs/merge-requests/5/merge"}
 
 	t.Run("plan", func(t *testing.T) {
