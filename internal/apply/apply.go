@@ -10,7 +10,8 @@
 //     its new ID as vault_id.
 //   - A call in flight is never cancelled: Run sends each call with a context that ignores the
 //     cancellation of ctx (the call finishes and its outcome is known), and checks ctx between
-//     steps. Once ctx is done, the remaining steps are not attempted. Waits for the Qualys rate
+//     steps. Once ctx is done, the remaining steps are not attempted (except the take of a
+//     hand-over whose release was applied). Waits for the Qualys rate
 //     limit before a call is sent may still end early: see Interruptible.
 //   - A step fails when Qualys refuses it (with the Qualys code and text), when the client gave up
 //     on a rate limit, or when its outcome is unknown. Steps that depend on a failed step (directly
@@ -19,9 +20,11 @@
 //     (records log in through vaults of phase 1; deletes in phases 4 and 5 must not remove
 //     credentials whose replacements failed). Running apply again finishes the job: the next plan
 //     is the rest.
-//   - Replacements run one object at a time: the plan makes each replacement's delete depend on
-//     the previous replacement's create, so when Qualys refuses a create, one object is lost and
-//     the later replacements are not attempted; the failed step says so and what to do.
+//   - Hand-overs (plan.Handover: a release paired with its take, a replacement among them) run
+//     one pair at a time per group, as the plan orders them. After a take that was not applied no
+//     further release of its group runs; IPs an update released are given back to it when its take
+//     failed; a take whose release was applied runs even after an interruption; every pair left in
+//     flight is named in Result.Handovers (handover.go).
 //   - A write whose outcome is unknown (timeout, dropped connection, 5xx, undecodable answer) is
 //     never sent again. A create is settled by listing objects with its title: found means it took
 //     effect (and yields its ID), not found means it did not. A delete is settled by listing the

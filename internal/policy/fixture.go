@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/safeio"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -140,9 +141,9 @@ func violationText(rule string, k *spec.Key) string {
 
 // readExpect reads expect.yaml into violationText strings.
 func readExpect(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := safeio.ReadFile(path, spec.MaxFileBytes)
 	if err != nil {
-		return nil, fmt.Errorf("expectation: %w", err)
+		return nil, fmt.Errorf("expectation %s: %w", path, err)
 	}
 	var f struct {
 		Violations []struct {

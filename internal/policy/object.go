@@ -2,12 +2,12 @@ package policy
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/qsync/qsync/internal/safeio"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -23,7 +23,7 @@ func (cf configFiles) configured(o *spec.Object) (map[string]any, error) {
 	}
 	root, ok := cf[o.Pos.File]
 	if !ok {
-		data, err := os.ReadFile(o.Pos.File)
+		data, err := safeio.ReadFile(o.Pos.File, spec.MaxFileBytes)
 		if err != nil {
 			return nil, fmt.Errorf("read the configuration again for policy checks: %w", err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/google/cel-go/cel"
 	"gopkg.in/yaml.v3"
 
+	"github.com/qsync/qsync/internal/safeio"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -180,13 +181,9 @@ func (l *loader) file(name string) {
 		}
 		l.seen[abs] = true
 	}
-	data, err := os.ReadFile(name)
+	data, err := safeio.ReadFile(name, maxPolicyBytes) // a regular file, its size checked before reading
 	if err != nil {
-		l.errorf(spec.Pos{File: name}, "", "policy: read: %v", unwrapPath(err))
-		return
-	}
-	if len(data) > maxPolicyBytes {
-		l.errorf(spec.Pos{File: name}, "", "policy file larger than %d bytes", maxPolicyBytes)
+		l.errorf(spec.Pos{File: name}, "", "policy: read: %v", err)
 		return
 	}
 	l.set.Sources = append(l.set.Sources, name)

@@ -283,3 +283,19 @@ func TestLoadOnce(t *testing.T) {
 		t.Errorf("%d rules (digest %s), want %d (%s)", len(s.Rules), s.Digest, len(one.Rules), one.Digest)
 	}
 }
+
+// TestLoadRefusesNonRegular: a policy path that is a link to a device is refused before reading,
+// like configuration and secret files (it would otherwise be read without end).
+func TestLoadRefusesNonRegular(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	link := filepath.Join(t.TempDir(), "zero.yaml")
+	if err := os.Symlink("/dev/zero", link); err != nil {
+		t.Skip(err)
+	}
+	_, diags := Load(link)
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "not a regular file") {
+		t.Fatalf("want a refusal naming a non-regular file, got %v", diags)
+	}
+}

@@ -61,7 +61,12 @@ var recordRules = []recordRule{
 	{code: 1922, name: "at least one of a group", source: "RECORD_KINDS.md §2.4 (oracle sid, servicename); Postman collection Qualys_v2.json creates with both [P PM]", check: ruleAnyOf},
 	{code: 1904, name: "mutually exclusive parameters held", source: "REFERENCE.md §3.1-§3.4 (the exclusive pairs): one side sent while the record keeps the other", check: ruleExclusiveHeld},
 	{code: 1905, name: "choices fixed at create", source: "REFERENCE.md §3.4 (the windows domain type cannot change)", check: ruleFixedChoices},
-	{code: 1905, name: "login type and vault", source: "REFERENCE.md §3.5; contract rows 5 and 15", check: ruleLogin},
+	{code: 1907, name: "vault parameters with another login type", source: "REFERENCE.md §3.5 (vault_id, vault_type and the DIGITAL_VAULT parameters go with login_type=vault)", check: ruleLoginNotVault},
+	{code: 1907, name: "a password with a vault login", source: "REFERENCE.md §3.1 (password and vault_id exclusive), §3.3 (skip_password)", check: ruleVaultNoPassword},
+	{code: 1905, name: "the vault and its type", source: "REFERENCE.md §3.5 (vault_id names a vault of vault_type); contract row 5", check: ruleVaultExists},
+	{code: 1907, name: "parameters of another vault type", source: "contract row 5; RECORD_KINDS.md §4.2 (each vault type's record-side parameters)", check: ruleVaultParams},
+	{code: 1903, name: "required vault parameters", source: "REFERENCE.md §4.1 (CA PAM vault_app_name, CA Access Control end_point_name, ARCON, Azure Key)", check: ruleVaultRequired},
+	{code: 1922, name: "one of a vault type's parameters", source: "REFERENCE.md §4.1 (CA PAM vault_device_name or vault_device_host)", check: ruleVaultOneOf},
 }
 
 // buildRecord validates a create (old == nil) or an update of old by recordRules and returns
@@ -406,54 +411,64 @@ func ruleFixedChoices(b *recordBuild) *apiError {
 	return nil
 }
 
-func ruleLogin(b *recordBuild) *apiError {
-	return b.s.applyLogin(b.c, b.rt, b.m, b.oldLogin, b.login)
+// vaultParamsSent returns, in request order, the vault parameters of the request.
+func (b *recordBuild) vaultParamsSent() []string {
+	var out []string
+	for _, k := range b.p.names() {
+		if k == "vault_id" || k == "vault_type" || slices.ContainsFunc(recordVaultFields, func(vf recordVaultField) bool { return vf.param == k }) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
-func (s *Server) applyLogin(c *reqCtx, rt *recordType, m map[string]string, oldLogin, login string) *apiError {
-	p := c.p
-	vaultParams := func() []string {
-		var out []string
-		for _, k := range p.names() {
-			if k == "vault_id" || k == "vault_type" {
-				out = append(out, k)
-				continue
-			}
-			for _, vf := range recordVaultFields {
-				if vf.param == k {
-					out = append(out, k)
-				}
-			}
-		}
-		return out
-	}
-	clearVault := func() {
-		delete(m, "vault_id")
-		delete(m, "vault_type")
-		for _, vf := range recordVaultFields {
-			delete(m, vf.param)
-		}
-	}
-	m["login_type"] = login
-	if login != loginVault {
-		if vp := vaultParams(); len(vp) > 0 {
-			return errCombination("login_type="+login, vp[0]+"="+p.get(vp[0]))
-		}
-		clearVault()
+
+// ruleLoginNotVault stores the login type; a record that does not log in through a vault refuses
+// vault parameters and drops those it held.
+func ruleLoginNotVault(b *recordBuild) *apiError {
+	b.m["login_type"] = b.login
+	if b.login == loginVault {
 		return nil
 	}
-	if p.given("password") {
+	if vp := b.vaultParamsSent(); len(vp) > 0 {
+		return errCombination("login_type="+b.login, vp[0]+"="+b.p.get(vp[0]))
+	}
+	delete(b.m, "vault_id")
+	delete(b.m, "vault_type")
+	for _, vf := range recordVaultFields {
+		delete(b.m, vf.param)
+	}
+	return nil
+}
+
+// ruleVaultNoPassword refuses a password (or its waiver) with a vault login and drops the ones
+// the record held.
+func ruleVaultNoPassword(b *recordBuild) *apiError {
+	if b.login != loginVault {
+		return nil
+	}
+	if b.p.given("password") {
 		return errCombination("login_type=vault", "password="+mask)
 	}
-	if w := rt.passwordWaiver; w != "" && p.get(w) == "1" {
+	w := b.rt.passwordWaiver
+	if w != "" && b.p.get(w) == "1" {
 		return errCombination("login_type=vault", w+"=1")
 	}
-	delete(m, "password")
-	if rt.passwordWaiver != "" {
-		delete(m, rt.passwordWaiver)
+	delete(b.m, "password")
+	if w != "" {
+		delete(b.m, w)
 	}
+	return nil
+}
 
+// ruleVaultExists stores the vault type and ID, dropping the parameters of a former vault type,
+// and refuses a vault that does not exist or is of another type.
+func ruleVaultExists(b *recordBuild) *apiError {
+	if b.login != loginVault {
+		return nil
+	}
+	p, m := b.p, b.m
 	oldType := m["vault_type"]
-	if oldLogin != loginVault {
+	if b.oldLogin != loginVault {
 		oldType = ""
 	}
 	vt := oldType
@@ -472,45 +487,64 @@ func (s *Server) applyLogin(c *reqCtx, rt *recordType, m map[string]string, oldL
 		m["vault_id"] = strings.TrimLeft(strings.TrimSpace(p.get("vault_id")), "0")
 	}
 	vid, _ := strconv.ParseInt(m["vault_id"], 10, 64)
-	v := s.st.vaults[vid]
-	if v == nil {
+	v := b.s.st.vaults[vid]
+	switch {
+	case v == nil:
 		return errInvalid("vault_id", m["vault_id"], "no such vault")
-	}
-	if v.Type != vt {
-		if p.given("vault_type") {
-			return errInvalid("vault_type", vt, fmt.Sprintf("vault %d is of type %s", vid, v.Type))
-		}
+	case v.Type != vt && p.given("vault_type"):
+		return errInvalid("vault_type", vt, fmt.Sprintf("vault %d is of type %s", vid, v.Type))
+	case v.Type != vt:
 		return errInvalid("vault_id", m["vault_id"], fmt.Sprintf("vault %d is of type %s, not %s", vid, v.Type, vt))
 	}
-	for _, k := range p.names() {
+	return nil
+}
+
+// ruleVaultParams refuses a parameter of another vault type and stores the vault type's own (one
+// of a one-of group clears the others).
+func ruleVaultParams(b *recordBuild) *apiError {
+	if b.login != loginVault {
+		return nil
+	}
+	vt := b.m["vault_type"]
+	for _, k := range b.p.names() {
 		for _, vf := range recordVaultFields {
 			if vf.param != k {
 				continue
 			}
 			if !vf.appliesTo(vt) {
-				return errCombination("vault_type="+vt, k+"="+p.get(k))
+				return errCombination("vault_type="+vt, k+"="+b.p.get(k))
 			}
-			setOrClear(m, k, p.get(k))
+			setOrClear(b.m, k, b.p.get(k))
 			for _, peer := range oneOfPeers(k) {
-				delete(m, peer)
+				delete(b.m, peer)
 			}
 		}
 	}
+	return nil
+}
+
+func ruleVaultRequired(b *recordBuild) *apiError {
+	if b.login != loginVault {
+		return nil
+	}
 	var missing []string
 	for _, vf := range recordVaultFields {
-		if vf.required && vf.appliesTo(vt) && m[vf.param] == "" {
+		if vf.required && vf.appliesTo(b.m["vault_type"]) && b.m[vf.param] == "" {
 			missing = append(missing, vf.param)
 		}
 	}
 	if len(missing) > 0 {
 		return errMissing(missing...)
 	}
-	for _, group := range oneOfGroups(vt) {
-		set := false
-		for _, n := range group {
-			set = set || m[n] != ""
-		}
-		if !set {
+	return nil
+}
+
+func ruleVaultOneOf(b *recordBuild) *apiError {
+	if b.login != loginVault {
+		return nil
+	}
+	for _, group := range oneOfGroups(b.m["vault_type"]) {
+		if !slices.ContainsFunc(group, func(n string) bool { return b.m[n] != "" }) {
 			return errAtLeastOne(group...)
 		}
 	}
