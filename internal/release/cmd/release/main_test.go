@@ -10,8 +10,8 @@ import (
 
 // TestReleaseBinaryNamesItsRevision builds qsync for this platform with a release build's
 // -buildvcs=false and linker flags (without -trimpath and CGO_ENABLED=0, which change no version
-// information and would rebuild every dependency) and runs it: qsync version names the release version and the
-// revision. Not in -short: it builds a binary.
+// information and would rebuild every dependency) and runs it: qsync version names the release
+// version and the revision. Not in -short: it builds a binary.
 func TestReleaseBinaryNamesItsRevision(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds qsync")
