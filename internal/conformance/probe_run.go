@@ -383,6 +383,9 @@ func (r *run) emit(pr *probeRun, failure string) {
 			}
 		}
 		why := pr.skipped[f.Name]
+		if pr.elsewhere[f.Name] {
+			continue // another probe of this kind sends it
+		}
 		switch {
 		case why != "":
 			pr.add(AspectParameter, f.Name, "accepted", why, NotExercised)
