@@ -112,6 +112,7 @@ func Prepare(opts Options) (*Prepared, error) {
 	p := &Prepared{opts: opts, vals: vals}
 	var probes []*probe
 	for _, d := range defs {
+		first := len(probes)
 		choices := conditionChoices(d)
 		if len(choices) == 0 {
 			probes = append(probes, newProbe(d, vals, ""))
@@ -119,6 +120,7 @@ func Prepare(opts Options) (*Prepared, error) {
 		for _, c := range choices {
 			probes = append(probes, newProbe(d, vals, c))
 		}
+		probes[first].login = canLogin(d)
 	}
 	for _, pr := range probes {
 		p.probes = append(p.probes, pr)

@@ -123,10 +123,11 @@ func TestVariantsNameEachDifference(t *testing.T) {
 		want map[string]string
 	}{
 		{"conformance-renamed", map[string]string{
-			"oracle element servicename":       "value found in SERVICE_NAME",
-			"mysql element database":           "value found in DATABASE_NAME",
-			"windows element ntlmv2":           "value found in NTLM_V2",
-			"vault/ca_pam element apikey_name": "value found in API_KEY_NAME",
+			"oracle element servicename":                "value found in SERVICE_NAME",
+			"mysql element database":                    "value found in DATABASE_NAME",
+			"windows element ntlmv2":                    "value found in NTLM_V2",
+			"vault/ca_pam element apikey_name":          "value found in API_KEY_NAME",
+			"vault/ca_pam element login.vault_app_name": "value found in DIGITAL_VAULT/VAULT_APPLICATION_NAME",
 		}},
 		{"conformance-formats", map[string]string{
 			"mysql format hosts":                    `listed "qc`,

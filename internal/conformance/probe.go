@@ -25,6 +25,8 @@ type probe struct {
 	skipped map[string]string
 	// defaults lists the fields left out of the create so that the list shows their default.
 	defaults []string
+	// login: the probe (of a vault type) also checks a record logging in through its vault.
+	login bool
 	// elsewhere lists the fields left out because another probe of the same kind (another
 	// value of its enum condition) sends them: they are not reported as not exercised.
 	elsewhere map[string]bool
@@ -48,7 +50,7 @@ func subject(d *spec.KindDef) string {
 
 // selectKinds returns the descriptors to probe: every record kind and variant qsync types (not the
 // opaque ones), then every vault type with documented create parameters, filtered by kinds (record
-// kinds or kind/variant names; empty means all) and vaultTypes (vault type slugs; empty means all,
+// kinds or kind/variant names; empty means all, ["none"] none) and vaultTypes (vault type slugs; empty means all,
 // "none" means no vault). It reports names that match nothing.
 func selectKinds(kinds, vaultTypes []string) ([]*spec.KindDef, error) {
 	var out []*spec.KindDef
@@ -66,6 +68,9 @@ func selectKinds(kinds, vaultTypes []string) ([]*spec.KindDef, error) {
 		return false
 	}
 	recs := spec.RecordKinds()
+	if slices.Equal(kinds, []string{"none"}) {
+		recs, used["none"] = nil, true
+	}
 	for i := range recs {
 		d := &recs[i]
 		if d.Opaque != "" {
@@ -383,6 +388,11 @@ func estimate(probes []*probe) Cost {
 		}
 	}
 	calls := len(endpoints) + len(probes)*callsPerProbe
+	for _, pr := range probes {
+		if pr.login {
+			calls += loginCalls
+		}
+	}
 	if vaults {
 		calls++
 	}
