@@ -124,10 +124,10 @@ func (v *values) token(i, phase int) string {
 func (v *values) value(f *spec.FieldDef, i, phase int) string {
 	switch f.Type {
 	case spec.TypeSecret:
-		if strings.Contains(f.Name, "private_key") && !strings.HasSuffix(f.Name, "_pwd") || f.Name == "client_key" {
-			return v.key
+		if (strings.Contains(f.Name, "private_key") && !strings.HasSuffix(f.Name, "_pwd")) || f.Name == "client_key" {
+			return v.key // a PEM key generated for the run
 		}
-		return "qsync-conformance-dummy-" + v.run + "abc"[phase:phase+1]
+		return fmt.Sprintf("qsync-conformance-dummy-%s%c", v.run, "ab"[phase])
 	case spec.TypeBool:
 		// A field with a default is left out of the create (the list shows the default) and set to
 		// the other value on update; any other flag goes from true to false.
