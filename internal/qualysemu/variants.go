@@ -110,7 +110,7 @@ func (s *Server) activeVariants() map[string]bool {
 // variantRefusal is the answer of rate-limit-no-towait, or nil.
 func (c *reqCtx) variantRefusal() *response {
 	if !c.variants["rate-limit-no-towait"] {
-		return nil
+		return c.conformanceRefusal()
 	}
 	return c.errorResp(&apiError{status: http.StatusConflict, code: 1965,
 		text:  "This API cannot be run again for another 19 hours, 8 minutes and 48 seconds.",
@@ -153,6 +153,9 @@ func applyVariants(vs map[string]bool, root *node) {
 	}
 	if root.name == "AUTH_VAULT_VIEW_OUTPUT" {
 		av := resp.childNode("AUTH_VAULT")
+		if av != nil {
+			conformanceVaultView(vs, av)
+		}
 		switch {
 		case av == nil:
 		case vs["vault-view-unknown"]:
@@ -226,6 +229,7 @@ func (c *reqCtx) variantForbidden(ep *endpoint) *response {
 }
 
 func variantRecord(vs map[string]bool, rec *node) {
+	conformanceRecord(vs, rec)
 	if vs["missing-elements"] {
 		rec.remove("SUB_TYPE")
 		rec.remove("WINDOWS_DOMAIN")
