@@ -1,10 +1,11 @@
 // Package plan is the plan data model of qsync: what a reviewer approves and apply executes
 // (Plan, Change, Step, Handover, Options, Flags), the errors a plan is refused with, and the plan
-// JSON format documented below. It holds plain data and does no I/O. Three packages work on it:
+// JSON format documented below. It holds plain data and does no I/O. The packages that work on it:
 // internal/plan/build compares the desired state with the live one and builds a Plan (build.Plan;
-// its package documentation describes the algorithm), internal/plan/render renders plans for
-// review (text, markdown, json) and writes the plan JSON format (render.Save), and
-// internal/planfile reads and checks plan files.
+// its package documentation describes the algorithm), internal/plan/order cuts the decided
+// changes into ordered calls and hand-overs, internal/plan/render renders plans for review (text,
+// markdown, json) and writes the plan JSON format (render.Save), and internal/planfile reads and
+// checks plan files.
 //
 // # JSON format (format_version 3)
 //

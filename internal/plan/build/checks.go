@@ -3,15 +3,12 @@ package build
 import (
 	"fmt"
 	"maps"
-	"net/netip"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
-	"go4.org/netipx"
-
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/ipindex"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -110,7 +107,7 @@ func (b *builder) checkIPConflicts() {
 		}
 		hits := map[int]bool{}
 		for _, r := range d.IPs.Ranges() {
-			index[it.group()].overlapping(r, hits)
+			index[it.group()].Overlapping(r, hits)
 		}
 		for _, i := range slices.Sorted(maps.Keys(hits)) { // in live order, as the reader sorted them
 			if l := stay[i]; l != it.l {
@@ -129,19 +126,19 @@ func (b *builder) checkIPConflicts() {
 // not report (spec.RuleConflict).
 func (b *builder) checkRuleConflicts() {
 	stay, refused := b.stayingRecords()
-	byKind := map[spec.Kind]*rangeIndex{} // the ranges of the records that stay, of kinds with rules
+	byKind := map[spec.Kind]*ipindex.Index{} // the ranges of the records that stay, of kinds with rules
 	for i, l := range stay {
 		if def := l.Def(); def != nil && len(def.Unique) > 0 && l.Opaque == "" {
 			if byKind[l.Kind] == nil {
-				byKind[l.Kind] = &rangeIndex{}
+				byKind[l.Kind] = &ipindex.Index{}
 			}
 			for _, r := range l.IPs.Ranges() {
-				byKind[l.Kind].spans = append(byKind[l.Kind].spans, span{r: r, obj: i})
+				byKind[l.Kind].Add(r, i)
 			}
 		}
 	}
 	for _, ix := range byKind {
-		ix.sort()
+		ix.Sort()
 	}
 	for _, it := range b.items {
 		d := it.d
@@ -150,7 +147,7 @@ func (b *builder) checkRuleConflicts() {
 		}
 		hits := map[int]bool{}
 		for _, r := range d.IPs.Ranges() {
-			byKind[d.Kind].overlapping(r, hits)
+			byKind[d.Kind].Overlapping(r, hits)
 		}
 		for _, i := range slices.Sorted(maps.Keys(hits)) {
 			l := stay[i]
@@ -189,8 +186,8 @@ func (b *builder) stayingRecords() (stay []*spec.Object, refused map[*spec.Objec
 
 // indexRanges indexes the ranges of the records that stay by exclusivity group, so each changed
 // record is checked against the few live ranges it can touch instead of every live record.
-func indexRanges(stay []*spec.Object) map[string]*rangeIndex {
-	index := map[string]*rangeIndex{}
+func indexRanges(stay []*spec.Object) map[string]*ipindex.Index {
+	index := map[string]*ipindex.Index{}
 	for i, l := range stay {
 		// An opaque record has no Type, so Def is its kind's plain descriptor: the exclusivity
 		// group is the kind's (every unix sub_type shares "unix").
@@ -199,14 +196,14 @@ func indexRanges(stay []*spec.Object) map[string]*rangeIndex {
 		}
 		g := l.Def().ExclusiveGroup
 		if index[g] == nil {
-			index[g] = &rangeIndex{}
+			index[g] = &ipindex.Index{}
 		}
 		for _, r := range l.IPs.Ranges() {
-			index[g].spans = append(index[g].spans, span{r: r, obj: i})
+			index[g].Add(r, i)
 		}
 	}
 	for _, ix := range index {
-		ix.sort()
+		ix.Sort()
 	}
 	return index
 }
@@ -229,42 +226,6 @@ func (b *builder) reportIPConflict(it *item, l *spec.Object) {
 	}
 	b.diags.add(d, d.Key(), "ips %s are in %s (id %d), %s; Qualys allows an IP in only one %s record",
 		x, l.Key(), l.ID, why, it.group())
-}
-
-// span is one address range of a live record (obj indexes the records checkIPConflicts keeps).
-type span struct {
-	r   netipx.IPRange
-	obj int
-}
-
-// rangeIndex finds the spans overlapping a range: spans sorted by start, with the running
-// maximum of their ends, so a query visits only spans that can overlap.
-type rangeIndex struct {
-	spans  []span
-	maxEnd []netip.Addr
-}
-
-func (ix *rangeIndex) sort() {
-	slices.SortFunc(ix.spans, func(x, y span) int { return x.r.From().Compare(y.r.From()) })
-	ix.maxEnd = make([]netip.Addr, len(ix.spans))
-	for i, s := range ix.spans {
-		ix.maxEnd[i] = s.r.To()
-		if i > 0 && ix.maxEnd[i].Less(ix.maxEnd[i-1]) {
-			ix.maxEnd[i] = ix.maxEnd[i-1]
-		}
-	}
-}
-
-// overlapping adds to hits the objects of the spans that overlap r.
-func (ix *rangeIndex) overlapping(r netipx.IPRange, hits map[int]bool) {
-	// Spans starting after r ends cannot overlap; walk back from the last that starts in time
-	// while some earlier span may still reach r.
-	n := sort.Search(len(ix.spans), func(i int) bool { return r.To().Less(ix.spans[i].r.From()) })
-	for j := n - 1; j >= 0 && !ix.maxEnd[j].Less(r.From()); j-- {
-		if !ix.spans[j].r.To().Less(r.From()) {
-			hits[ix.spans[j].obj] = true
-		}
-	}
 }
 
 // guard applies the safety rules: the delete threshold and failing closed on an incomplete read.

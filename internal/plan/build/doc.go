@@ -67,12 +67,12 @@
 //     AllowDeletes; a replacement counts as a delete (checks.go, guard). Unless the live document is Complete
 //     (a fact live.Read records), any create or delete is refused (plan.ErrLiveIncomplete): "not
 //     seen" never becomes "delete" or "create again".
-//  6. Order and batch (steps.go, order.go; see plan.Step, the plan.Phase constants and orderGroup).
+//  6. Order and batch (package order, order.Steps; see plan.Step and the plan.Phase constants).
 //     Vaults first; then, in phase 2, record updates that only remove IPs or free a title, the
 //     IP removal or title change split off an update whose removed IPs or old title another
 //     record takes, record deletes that free IPs, a title or a rule slot, and the hand-overs;
 //     then record creates and the remaining updates; record deletes; vault deletes.
-//     Hand-overs (handover.go, the one place where releases meet takes): every call that frees
+//     Hand-overs (order's handover.go, the one place where releases meet takes): every call that frees
 //     a title, IPs of an exclusivity group or a rule slot (spec.Slots, from the kind table)
 //     that another call takes is paired with that call (plan.Plan.Handovers). A take depends on its
 //     release; paired calls are never batched; a unit of pairs between different objects runs

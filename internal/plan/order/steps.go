@@ -1,4 +1,4 @@
-package build
+package order
 
 import (
 	"maps"
@@ -78,11 +78,11 @@ type demand struct {
 	ips    map[string][]netipx.IPRange // sorted, disjoint
 }
 
-// demand collects the titles and IPs the plan's creates, replacements and updates take.
-func (b *builder) demand() demand {
+// newDemand collects the titles and IPs the plan's creates, replacements and updates take.
+func newDemand(items []*item) demand {
 	dm := demand{titles: map[spec.Key]*item{}, ips: map[string][]netipx.IPRange{}}
 	sets := map[string]*netipx.IPSetBuilder{} // one builder per group: a union per item is quadratic
-	for _, it := range b.items {
+	for _, it := range items {
 		if it.d == nil || it.action == "" {
 			continue
 		}
@@ -162,14 +162,16 @@ func (sp *stepPlanner) add(p *proto) *proto {
 	return p
 }
 
-// planSteps turns the items into ordered, batched API calls (see the Phase constants and
-// orderGroup): vaults; then releases of titles and IPs; record creates (replacements one object
-// at a time) and the remaining record updates; record deletes; vault deletes. Record updates with identical parameters, secret
+// Steps turns the objects whose change build decided into ordered, batched API calls (see the
+// plan.Phase constants and orderGroup) and the hand-overs that pair them: vaults; then releases
+// of titles and IPs; record creates (replacements one object at a time) and the remaining record
+// updates; record deletes; vault deletes. Record updates with identical parameters, secret
 // references and vault reference in one phase are batched into one call; all record deletes of
-// one kind in one phase are one call.
-func (b *builder) planSteps() ([]plan.Step, []plan.Handover, error) {
-	sp := &stepPlanner{need: b.demand()}
-	for _, it := range b.items {
+// one kind in one phase are one call. objs are in key order; an error names a dependency cycle.
+func Steps(objs []Object) ([]plan.Step, []plan.Handover, error) {
+	items := newItems(objs)
+	sp := &stepPlanner{need: newDemand(items)}
+	for _, it := range items {
 		n := len(sp.protos)
 		switch {
 		case it.action == "":

@@ -1,4 +1,4 @@
-package build
+package order
 
 import (
 	"maps"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/ipindex"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -168,15 +169,15 @@ func pairSlots(pr *pairing, protos []*proto) {
 			}
 		}
 	}
-	index := map[string]*rangeIndex{}
+	index := map[string]*ipindex.Index{}
 	for key, rs := range released {
-		ix := &rangeIndex{}
+		ix := &ipindex.Index{}
 		for i, r := range rs {
 			for _, rg := range r.ips.Ranges() {
-				ix.spans = append(ix.spans, span{r: rg, obj: i})
+				ix.Add(rg, i)
 			}
 		}
-		ix.sort()
+		ix.Sort()
 		index[key] = ix
 	}
 	for _, t := range taken {
@@ -186,7 +187,7 @@ func pairSlots(pr *pairing, protos []*proto) {
 		}
 		hits := map[int]bool{}
 		for _, rg := range t.ips.Ranges() {
-			ix.overlapping(rg, hits)
+			ix.Overlapping(rg, hits)
 		}
 		for _, i := range slices.Sorted(maps.Keys(hits)) {
 			r := released[t.slot.Key][i]
