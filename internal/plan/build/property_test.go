@@ -165,15 +165,26 @@ var recordSlots = []recordSlot{
 func (g *gen) state() (desired, live *spec.Document, liveSecrets map[int64]map[string]string) {
 	live = &spec.Document{Owner: owner, Complete: true}
 	desired = &spec.Document{Owner: owner}
-	liveSecrets = map[int64]map[string]string{}
 	id := int64(1)
-	var liveVaults, desiredVaults []*spec.Object
+	liveVaults, desiredVaults := g.vaults(&id)
+	liveRecs, desiredRecs := g.records(&id, liveVaults, desiredVaults)
+	g.renames(append(slices.Clone(desiredVaults), desiredRecs...), liveVaults, liveRecs, desiredVaults, desiredRecs)
+	liveSecrets = g.liveSecrets(append(slices.Clone(liveVaults), liveRecs...))
+	live.Objects = append(liveVaults, liveRecs...)
+	desired.Objects = append(desiredVaults, desiredRecs...)
+	live.Sort()
+	desired.Sort()
+	return desired, live, liveSecrets
+}
+
+// vaults makes the live and desired vaults V1 to V3, numbering the live ones from *id.
+func (g *gen) vaults(id *int64) (liveVaults, desiredVaults []*spec.Object) {
 	for i := 1; i <= 3; i++ {
 		title := fmt.Sprintf("V%d", i)
 		if g.chance(0.6) {
 			def := spec.Lookup(spec.KindVault, g.pick(vaultTypes...))
 			v := g.object(def, title, spec.IPSet{}, nil, true)
-			v.ID, id = id, id+1
+			v.ID, *id = *id, *id+1
 			if g.chance(0.85) {
 				v.Marker = marker()
 			}
@@ -191,6 +202,11 @@ func (g *gen) state() (desired, live *spec.Document, liveSecrets map[int64]map[s
 			desiredVaults = append(desiredVaults, g.object(spec.Lookup(spec.KindVault, typ), title, spec.IPSet{}, nil, false))
 		}
 	}
+	return liveVaults, desiredVaults
+}
+
+// freeAddresses is, per exclusivity group, the 16 address blocks not yet given to a record.
+func freeAddresses() map[string]*[]int {
 	free := map[string]*[]int{}
 	for _, grp := range []string{"unix", "windows"} {
 		all := make([]int, 16)
@@ -199,59 +215,77 @@ func (g *gen) state() (desired, live *spec.Document, liveSecrets map[int64]map[s
 		}
 		free[grp] = &all
 	}
-	dfree := map[string]*[]int{}
-	for _, grp := range []string{"unix", "windows"} {
-		all := make([]int, 16)
-		for i := range all {
-			all[i] = i
-		}
-		dfree[grp] = &all
-	}
-	var liveRecs, desiredRecs []*spec.Object
+	return free
+}
+
+// records makes the live and desired records of every recordSlots kind, numbering the live ones
+// from *id; their logins name the vaults given.
+func (g *gen) records(id *int64, liveVaults, desiredVaults []*spec.Object) (liveRecs, desiredRecs []*spec.Object) {
+	free, dfree := freeAddresses(), freeAddresses()
 	for _, slot := range recordSlots {
 		for i := 1; i <= 4; i++ {
 			title := fmt.Sprintf("%s-%d", slot.kind, i)
-			var lo *spec.Object
-			if g.chance(0.6) {
-				def := spec.Lookup(slot.kind, g.pick(slot.typ...))
-				lo = g.object(def, title, g.ipsFrom(free[def.ExclusiveGroup]), liveVaults, true)
-				if lo.IPs.IsZero() {
-					lo = nil
-				} else {
-					lo.ID, id = id, id+1
-					if g.chance(0.85) {
-						lo.Marker = marker()
-					}
-					g.unreport(lo)
-					liveRecs = append(liveRecs, lo)
-				}
+			lo := g.liveRecord(id, slot.kind, slot.typ, title, free, liveVaults)
+			if lo != nil {
+				liveRecs = append(liveRecs, lo)
 			}
-			if g.chance(0.6) {
-				def := spec.Lookup(slot.kind, g.pick(slot.typ...))
-				if lo != nil && g.chance(0.7) {
-					def = lo.Def()
-				}
-				var ipset spec.IPSet
-				if lo != nil && g.chance(0.5) && def.ExclusiveGroup == "" {
-					ipset = lo.IPs
-				} else {
-					ipset = g.ipsFrom(dfree[def.ExclusiveGroup])
-				}
-				if ipset.IsZero() {
-					continue
-				}
-				d := g.object(def, title, ipset, desiredVaults, false)
-				if lo != nil && lo.Marker == nil {
-					d.Adopt = true
-				}
+			if d := g.desiredRecord(slot.kind, slot.typ, title, lo, dfree, desiredVaults); d != nil {
 				desiredRecs = append(desiredRecs, d)
 			}
 		}
 	}
-	// Renames: a desired object not live takes over a managed live object of its kind that is not
-	// desired.
+	return liveRecs, desiredRecs
+}
+
+// liveRecord makes, by chance, the live record title of kind k (nil when none).
+func (g *gen) liveRecord(id *int64, k spec.Kind, types []string, title string, free map[string]*[]int, liveVaults []*spec.Object) *spec.Object {
+	if !g.chance(0.6) {
+		return nil
+	}
+	def := spec.Lookup(k, g.pick(types...))
+	lo := g.object(def, title, g.ipsFrom(free[def.ExclusiveGroup]), liveVaults, true)
+	if lo.IPs.IsZero() {
+		return nil
+	}
+	lo.ID, *id = *id, *id+1
+	if g.chance(0.85) {
+		lo.Marker = marker()
+	}
+	g.unreport(lo)
+	return lo
+}
+
+// desiredRecord makes, by chance, the desired record title of kind k (nil when none); lo is the
+// live record of that title, if any.
+func (g *gen) desiredRecord(k spec.Kind, types []string, title string, lo *spec.Object, dfree map[string]*[]int, desiredVaults []*spec.Object) *spec.Object {
+	if !g.chance(0.6) {
+		return nil
+	}
+	def := spec.Lookup(k, g.pick(types...))
+	if lo != nil && g.chance(0.7) {
+		def = lo.Def()
+	}
+	var ipset spec.IPSet
+	if lo != nil && g.chance(0.5) && def.ExclusiveGroup == "" {
+		ipset = lo.IPs
+	} else {
+		ipset = g.ipsFrom(dfree[def.ExclusiveGroup])
+	}
+	if ipset.IsZero() {
+		return nil
+	}
+	d := g.object(def, title, ipset, desiredVaults, false)
+	if lo != nil && lo.Marker == nil {
+		d.Adopt = true
+	}
+	return d
+}
+
+// renames lets a desired object not live take over, through previous_titles, a managed live
+// object of its kind that is not desired.
+func (g *gen) renames(declared, liveVaults, liveRecs, desiredVaults, desiredRecs []*spec.Object) {
 	claimed := map[*spec.Object]bool{}
-	for _, d := range append(slices.Clone(desiredVaults), desiredRecs...) {
+	for _, d := range declared {
 		if findKey(liveVaults, liveRecs, d.Key()) != nil || !g.chance(0.4) {
 			continue
 		}
@@ -263,8 +297,13 @@ func (g *gen) state() (desired, live *spec.Document, liveSecrets map[int64]map[s
 			}
 		}
 	}
-	// Secrets last sent to the live objects, with their fingerprints in the markers.
-	for _, lo := range append(slices.Clone(liveVaults), liveRecs...) {
+}
+
+// liveSecrets picks the secrets last sent to the live objects, with their fingerprints in the
+// markers.
+func (g *gen) liveSecrets(liveObjs []*spec.Object) map[int64]map[string]string {
+	liveSecrets := map[int64]map[string]string{}
+	for _, lo := range liveObjs {
 		for _, f := range lo.Def().Fields {
 			if f.Type != spec.TypeSecret || (f.Basic && lo.Login != nil) || !g.chance(0.6) {
 				continue
@@ -282,11 +321,7 @@ func (g *gen) state() (desired, live *spec.Document, liveSecrets map[int64]map[s
 			}
 		}
 	}
-	live.Objects = append(liveVaults, liveRecs...)
-	desired.Objects = append(desiredVaults, desiredRecs...)
-	live.Sort()
-	desired.Sort()
-	return desired, live, liveSecrets
+	return liveSecrets
 }
 
 func findTitle(os []*spec.Object, title string) *spec.Object {
@@ -355,35 +390,8 @@ func TestPropertyApplyConverges(t *testing.T) {
 			t.Fatalf("seed %d: Build: %v", seed, err)
 		}
 		checkNoSecretValues(t, p, fmt.Sprintf("seed %d", seed))
-		for _, c := range p.Changes {
-			seen[string(c.Action)]++
-			if c.Action != plan.ActionReplace {
-				continue
-			}
-			// A setting Qualys did not report is never a reason to replace.
-			for _, lo := range live.Objects {
-				if lo.ID != c.ID || lo.Kind != c.Key.Kind {
-					continue
-				}
-				for _, name := range lo.Unknown {
-					if strings.HasPrefix(c.Reason, name+" ") {
-						t.Fatalf("seed %d: %s replaced for %s, which Qualys did not report: %s", seed, c.Key, name, c.Reason)
-					}
-				}
-			}
-		}
-		for _, st := range p.Steps {
-			seen[fmt.Sprintf("phase %d %s", st.Phase, st.Op)]++
-			if len(st.DependsOn) > 0 {
-				seen["depends_on"]++
-			}
-			if len(st.IDs) > 1 {
-				seen["batched"]++
-			}
-			if st.VaultRef != "" {
-				seen["vault_ref"]++
-			}
-		}
+		checkNoUnreportedReplace(t, seed, p, live, seen)
+		countSteps(p, seen)
 		m := newModel(live, valueOf)
 		m.secrets = liveSecrets
 		if err := m.apply(p); err != nil {
@@ -408,67 +416,129 @@ func TestPropertyApplyConverges(t *testing.T) {
 		if p3, err := Plan(managedOnly(after), after, opts2); err != nil || !p3.Empty() {
 			t.Fatalf("seed %d: Plan(after, after) = %v, %v", seed, planText(p3), err)
 		}
-		// A configured value of a setting Qualys did not report reached Qualys (so it is reported
-		// now), unless the setting is unchangeable or the value is the never-set one.
-		for _, d := range desired.Objects {
-			now := findKey(after.Objects, nil, d.Key())
-			if now == nil {
-				continue
-			}
-			for _, name := range now.Unknown {
-				f := d.Def().Field(name)
-				v, set := d.Attrs[name]
-				if f == nil || !set || (f.Basic && d.Login != nil) {
-					continue
-				}
-				if c, _ := spec.Canonical(f, v); !f.Immutable && c != "" && c != f.Default {
-					t.Fatalf("seed %d: %s %s = %q is configured but was never sent\n%s", seed, d.Key(), name, c, planText(p))
-				}
-			}
-		}
-		// Unmanaged objects are untouched.
-		for _, lo := range live.Objects {
-			if lo.Marker != nil || findKey(desired.Objects, nil, lo.Key()) != nil || adoptedByRename(desired, lo) {
-				continue
-			}
-			var now *spec.Object
-			for _, o := range after.Objects {
-				if o.ID == lo.ID && o.Kind == lo.Kind {
-					now = o
-				}
-			}
-			if now == nil || plan.ObjectDigest(noVaultTitle(now)) != plan.ObjectDigest(noVaultTitle(lo)) {
-				t.Fatalf("seed %d: unmanaged %s was touched", seed, lo.Key())
-			}
-		}
-		// Secrets reached Qualys: every secret of a created object; with a key every secret.
-		for _, d := range desired.Objects {
-			var now *spec.Object
-			for _, o := range after.Objects {
-				if o.Key() == d.Key() {
-					now = o
-				}
-			}
-			created := true
-			for _, lo := range live.Objects {
-				if lo.ID == now.ID && lo.Kind == now.Kind {
-					created = false
-				}
-			}
-			if !created && opts.SecretKey == nil && !opts.PushSecrets {
-				continue
-			}
-			for param, ref := range d.Secrets {
-				if !secretApplies(d.Def(), param, d.Login) {
-					continue
-				}
-				if got := m.secrets[now.ID][param]; got != valueOf(ref) {
-					t.Fatalf("seed %d: %s %s = %q in Qualys, want %q\n%s", seed, d.Key(), param, got, valueOf(ref), planText(p))
-				}
-			}
-		}
+		checkUnreportedSent(t, seed, p, desired, after)
+		checkUnmanagedUntouched(t, seed, desired, live, after)
+		checkSecretsArrived(t, seed, p, opts, desired, live, after, m)
 		applied++
 	}
+	reportExercised(t, runs, applied, seen, skipped)
+}
+
+// checkNoUnreportedReplace fails the test when a setting Qualys did not report is the reason of a
+// replacement, and counts the plan's actions in seen.
+func checkNoUnreportedReplace(t *testing.T, seed uint64, p *plan.Plan, live *spec.Document, seen map[string]int) {
+	t.Helper()
+	for _, c := range p.Changes {
+		seen[string(c.Action)]++
+		if c.Action != plan.ActionReplace {
+			continue
+		}
+		// A setting Qualys did not report is never a reason to replace.
+		for _, lo := range live.Objects {
+			if lo.ID != c.ID || lo.Kind != c.Key.Kind {
+				continue
+			}
+			for _, name := range lo.Unknown {
+				if strings.HasPrefix(c.Reason, name+" ") {
+					t.Fatalf("seed %d: %s replaced for %s, which Qualys did not report: %s", seed, c.Key, name, c.Reason)
+				}
+			}
+		}
+	}
+}
+
+// countSteps counts in seen the phases, dependencies, batches and vault references of p's steps.
+func countSteps(p *plan.Plan, seen map[string]int) {
+	for _, st := range p.Steps {
+		seen[fmt.Sprintf("phase %d %s", st.Phase, st.Op)]++
+		if len(st.DependsOn) > 0 {
+			seen["depends_on"]++
+		}
+		if len(st.IDs) > 1 {
+			seen["batched"]++
+		}
+		if st.VaultRef != "" {
+			seen["vault_ref"]++
+		}
+	}
+}
+
+// checkUnreportedSent: a configured value of a setting Qualys did not report reached Qualys (so it
+// is reported now), unless the setting is unchangeable or the value is the never-set one.
+func checkUnreportedSent(t *testing.T, seed uint64, p *plan.Plan, desired, after *spec.Document) {
+	t.Helper()
+	for _, d := range desired.Objects {
+		now := findKey(after.Objects, nil, d.Key())
+		if now == nil {
+			continue
+		}
+		for _, name := range now.Unknown {
+			f := d.Def().Field(name)
+			v, set := d.Attrs[name]
+			if f == nil || !set || (f.Basic && d.Login != nil) {
+				continue
+			}
+			if c, _ := spec.Canonical(f, v); !f.Immutable && c != "" && c != f.Default {
+				t.Fatalf("seed %d: %s %s = %q is configured but was never sent\n%s", seed, d.Key(), name, c, planText(p))
+			}
+		}
+	}
+}
+
+// checkUnmanagedUntouched: objects neither managed nor declared (nor renamed) are as they were.
+func checkUnmanagedUntouched(t *testing.T, seed uint64, desired, live, after *spec.Document) {
+	t.Helper()
+	for _, lo := range live.Objects {
+		if lo.Marker != nil || findKey(desired.Objects, nil, lo.Key()) != nil || adoptedByRename(desired, lo) {
+			continue
+		}
+		var now *spec.Object
+		for _, o := range after.Objects {
+			if o.ID == lo.ID && o.Kind == lo.Kind {
+				now = o
+			}
+		}
+		if now == nil || plan.ObjectDigest(noVaultTitle(now)) != plan.ObjectDigest(noVaultTitle(lo)) {
+			t.Fatalf("seed %d: unmanaged %s was touched", seed, lo.Key())
+		}
+	}
+}
+
+// checkSecretsArrived: secrets reached Qualys, every secret of a created object and, with a key or
+// --push-secrets, every secret.
+func checkSecretsArrived(t *testing.T, seed uint64, p *plan.Plan, opts plan.Options, desired, live, after *spec.Document, m *model) {
+	t.Helper()
+	for _, d := range desired.Objects {
+		var now *spec.Object
+		for _, o := range after.Objects {
+			if o.Key() == d.Key() {
+				now = o
+			}
+		}
+		created := true
+		for _, lo := range live.Objects {
+			if lo.ID == now.ID && lo.Kind == now.Kind {
+				created = false
+			}
+		}
+		if !created && opts.SecretKey == nil && !opts.PushSecrets {
+			continue
+		}
+		for param, ref := range d.Secrets {
+			if !secretApplies(d.Def(), param, d.Login) {
+				continue
+			}
+			if got := m.secrets[now.ID][param]; got != valueOf(ref) {
+				t.Fatalf("seed %d: %s %s = %q in Qualys, want %q\n%s", seed, d.Key(), param, got, valueOf(ref), planText(p))
+			}
+		}
+	}
+}
+
+// reportExercised logs what the random states exercised and fails when a full run missed an
+// action or step shape, or too few states were plannable.
+func reportExercised(t *testing.T, runs uint64, applied int, seen, skipped map[string]int) {
+	t.Helper()
 	t.Logf("%d random plans applied and converged; exercised: %v; skipped (invalid random configurations): %v", applied, seen, skipped)
 	for _, want := range []string{"create", "update", "delete", "replace", "adopt", "rename", "phase 1 create", "phase 1 update",
 		"phase 1 delete", "phase 2 update", "phase 2 delete", "phase 3 create", "phase 3 update", "phase 4 delete", "phase 5 delete",
