@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 )
 
 // FaultKind is what a fault does to the calls it hits.
@@ -75,7 +77,7 @@ func isFaultEndpoint(name string) bool {
 	case "auth", "vault", "session":
 		return true
 	}
-	return recordTypeByName(name) != nil
+	return kinds.RecordTypeByName(name) != nil
 }
 
 var faultActions = map[string]bool{"any": true, "write": true, "list": true, "create": true, "update": true,

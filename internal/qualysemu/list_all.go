@@ -2,6 +2,8 @@ package qualysemu
 
 import (
 	"strings"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 )
 
 // The list-all answer (/api/2.0/fo/auth/ action=list) comes in two shapes (EVIDENCE.md fact 1):
@@ -86,9 +88,9 @@ func (s *Server) handleAuthList(c *reqCtx) *response {
 			byType[r.Type] = append(byType[r.Type], r.ID)
 		}
 		recs := el("AUTH_RECORDS")
-		for _, rt := range recordTypes {
-			if ids := byType[rt.name]; len(ids) > 0 {
-				recs.add(el(listAllSetName(c.variants, rt.name, len(recs.kids)), idSetNode(ids)))
+		for _, rt := range kinds.RecordTypes {
+			if ids := byType[rt.Name]; len(ids) > 0 {
+				recs.add(el(listAllSetName(c.variants, rt.Name, len(recs.kids)), idSetNode(ids)))
 			}
 		}
 		resp.add(recs)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 	"go4.org/netipx"
 )
 
@@ -118,7 +119,7 @@ func (p *params) masked() url.Values {
 	v := url.Values{}
 	for _, k := range p.names() {
 		val := p.last[k]
-		if isSecretParam(k) {
+		if kinds.IsSecretParam(k) {
 			val = mask
 		}
 		v.Set(k, val)
@@ -127,62 +128,6 @@ func (p *params) masked() url.Values {
 }
 
 const mask = "********"
-
-// secretParams are never returned and are masked in logs and echoes
-// (contract row 15): the secret fields of every record type and the secret
-// parameters of every vault type.
-var secretParams = func() map[string]bool {
-	m := map[string]bool{}
-	for _, rt := range recordTypes {
-		for _, f := range rt.fields {
-			if f.secret {
-				m[f.param] = true
-			}
-		}
-	}
-	for _, vt := range vaultTypes {
-		for _, vp := range vt.params {
-			if vp.secret {
-				m[vp.name] = true
-			}
-		}
-	}
-	return m
-}()
-
-// publicParams are the parameters the record tables declare and do not mark
-// secret (a password_encryption flag is not a password).
-var publicParams = func() map[string]bool {
-	m := map[string]bool{}
-	for _, rt := range recordTypes {
-		for _, f := range rt.fields {
-			if !f.secret {
-				m[f.param] = true
-			}
-		}
-	}
-	return m
-}()
-
-// isSecretParam also treats other *password*, *secret* and *_key* names as
-// secret, for the vault types whose parameters are not documented. Flags and
-// lookup names that merely contain those words are not secrets.
-func isSecretParam(k string) bool {
-	if secretParams[k] {
-		return true
-	}
-	if publicParams[k] {
-		return false
-	}
-	switch k {
-	case "cleartext_password", "skip_password", "secret_name", "ak_secret_name", "apikey_name":
-		return false
-	}
-	if strings.HasPrefix(k, "vault_") {
-		return false
-	}
-	return strings.Contains(k, "password") || strings.Contains(k, "secret") || strings.HasSuffix(k, "_key")
-}
 
 // parseParams reads the query string, then a urlencoded or multipart body.
 func parseParams(r *http.Request) (*params, error) {

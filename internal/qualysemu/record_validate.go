@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 	"go4.org/netipx"
 )
 
@@ -33,7 +34,7 @@ type recordBuild struct {
 	s      *Server
 	c      *reqCtx
 	p      *params
-	rt     *recordType
+	rt     *kinds.RecordType
 	old    *Record
 	create bool
 	m      map[string]string // the record's parameters after the request
@@ -71,7 +72,7 @@ var recordRules = []recordRule{
 
 // buildRecord validates a create (old == nil) or an update of old by recordRules and returns
 // the record's new parameters. Caller holds s.mu.
-func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string]string, *apiError) {
+func (s *Server) buildRecord(c *reqCtx, rt *kinds.RecordType, old *Record) (map[string]string, *apiError) {
 	b := &recordBuild{s: s, c: c, p: c.p, rt: rt, old: old, create: old == nil, m: map[string]string{}}
 	if old != nil {
 		b.m = maps.Clone(old.Params)
@@ -79,13 +80,13 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 	}
 	b.oldLogin = b.m["login_type"]
 	if b.oldLogin == "" {
-		b.oldLogin = loginBasic
+		b.oldLogin = kinds.LoginBasic
 	}
 	b.login = b.oldLogin
 	if b.p.given("login_type") {
 		b.login = b.p.get("login_type")
 	}
-	if w := rt.passwordWaiver; w != "" {
+	if w := rt.PasswordWaiver; w != "" {
 		b.waived = b.p.get(w) == "1" || (!b.p.has(w) && b.m[w] == "1" && !b.p.has("password"))
 	}
 	for _, r := range recordRules {
@@ -98,8 +99,8 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 
 // sentAndOn reports whether param was sent, and sent as 1 when it is a flag (a flag sent as 0 is
 // harmless where it does not belong).
-func (b *recordBuild) sentAndOn(f *field) bool {
-	return b.p.has(f.param) && (f.kind != kindBool || b.p.get(f.param) == "1")
+func (b *recordBuild) sentAndOn(f *kinds.Field) bool {
+	return b.p.has(f.Param) && (f.Kind != kinds.KindBool || b.p.get(f.Param) == "1")
 }
 
 func ruleRequired(b *recordBuild) *apiError {
@@ -115,25 +116,25 @@ func ruleRequired(b *recordBuild) *apiError {
 	switch {
 	case b.create:
 		need("title")
-		if !rt.ipsOptional {
+		if !rt.IPsOptional {
 			need("ips")
 		}
-		need(rt.required...)
-		if b.login == loginBasic {
-			for _, n := range rt.requiredBasic {
+		need(rt.Required...)
+		if b.login == kinds.LoginBasic {
+			for _, n := range rt.RequiredBasic {
 				if !(b.waivedFor(n)) {
 					need(n)
 				}
 			}
 		}
-		if b.login == loginVault {
+		if b.login == kinds.LoginVault {
 			need("vault_id", "vault_type")
 		}
-	case b.oldLogin == loginVault && b.login == loginBasic:
+	case b.oldLogin == kinds.LoginVault && b.login == kinds.LoginBasic:
 		// Secrets were dropped with the basic login, so they must come again.
-		for _, n := range rt.requiredBasic {
+		for _, n := range rt.RequiredBasic {
 			switch {
-			case rt.isSecretField(n):
+			case rt.IsSecretField(n):
 				if !b.waivedFor(n) {
 					need(n)
 				}
@@ -141,9 +142,9 @@ func ruleRequired(b *recordBuild) *apiError {
 				need(n)
 			}
 		}
-	case b.oldLogin == loginBasic && b.login == loginVault:
+	case b.oldLogin == kinds.LoginBasic && b.login == kinds.LoginVault:
 		need("vault_id", "vault_type")
-	case b.oldLogin == loginVault && b.login == loginVault && b.p.given("vault_type") &&
+	case b.oldLogin == kinds.LoginVault && b.login == kinds.LoginVault && b.p.given("vault_type") &&
 		b.p.get("vault_type") != b.m["vault_type"]:
 		need("vault_id")
 	}
@@ -157,7 +158,7 @@ func ruleRequired(b *recordBuild) *apiError {
 // password waiver is on, or the request's body carries entries standing in for it (a unix record
 // created with private keys only, EVIDENCE.md fact 2).
 func (b *recordBuild) waivedFor(n string) bool {
-	return b.rt.isSecretField(n) && (b.waived || b.keyOnly())
+	return b.rt.IsSecretField(n) && (b.waived || b.keyOnly())
 }
 
 // keyOnly reports whether the request's body has an entry in a section of an entry list that
@@ -170,8 +171,8 @@ func (b *recordBuild) keyOnly() bool {
 	if xml.Unmarshal(b.p.xml, &root) != nil {
 		return false
 	}
-	for _, l := range b.rt.entryLists {
-		if sec := root.kid(l.in); l.standsForPassword && sec != nil && sec.kid(l.inEntry) != nil {
+	for _, l := range b.rt.EntryLists {
+		if sec := root.kid(l.In); l.StandsForPassword && sec != nil && sec.kid(l.InEntry) != nil {
 			return true
 		}
 	}
@@ -179,9 +180,9 @@ func (b *recordBuild) keyOnly() bool {
 }
 
 func ruleExclusive(b *recordBuild) *apiError {
-	for _, pair := range b.rt.exclusivePairs() {
-		if pair.sentBoth(b.p) {
-			return errExclusive(pair.a, pair.b)
+	for _, pair := range b.rt.ExclusivePairs() {
+		if sentBoth(pair, b.p) {
+			return errExclusive(pair.A, pair.B)
 		}
 	}
 	return nil
@@ -229,22 +230,22 @@ func (b *recordBuild) value(name, v string) *apiError {
 			m[name] = "0"
 		}
 	case "login_type":
-		if v != loginBasic && v != loginVault && !slices.Contains(rt.loginTypes, v) {
-			return errInvalid(name, v, "must be "+strings.Join(append([]string{loginBasic}, rt.loginTypes...), ", ")+" or "+loginVault)
+		if v != kinds.LoginBasic && v != kinds.LoginVault && !slices.Contains(rt.LoginTypes, v) {
+			return errInvalid(name, v, "must be "+strings.Join(append([]string{kinds.LoginBasic}, rt.LoginTypes...), ", ")+" or "+kinds.LoginVault)
 		}
 	case "vault_id":
 		if _, e := parsePositive(name, v); e != nil {
 			return e
 		}
 	case "vault_type":
-		if !slices.Contains(allVaultTypes, v) {
+		if !slices.Contains(kinds.AllVaultTypes, v) {
 			return errInvalid(name, v, "unknown vault type")
 		}
-		if !slices.Contains(rt.vaultTypes, v) {
-			return errInvalid(name, v, "not supported for "+rt.name+" records")
+		if !slices.Contains(rt.VaultTypes, v) {
+			return errInvalid(name, v, "not supported for "+rt.Name+" records")
 		}
 	default:
-		if f := rt.field(name); f != nil {
+		if f := rt.Field(name); f != nil {
 			return setField(m, f, v)
 		}
 	}
@@ -293,17 +294,17 @@ func ruleIPDeltas(b *recordBuild) *apiError {
 // ruleVariantFields refuses a field of another variant and drops what a variant change leaves
 // behind.
 func ruleVariantFields(b *recordBuild) *apiError {
-	variant := b.rt.variantParam()
+	variant := b.rt.VariantParam()
 	sub := b.m[variant]
-	for i := range b.rt.fields {
-		f := &b.rt.fields[i]
-		if f.subTypes == nil || slices.Contains(f.subTypes, sub) {
+	for i := range b.rt.Fields {
+		f := &b.rt.Fields[i]
+		if f.SubTypes == nil || slices.Contains(f.SubTypes, sub) {
 			continue
 		}
 		if b.sentAndOn(f) {
-			return errCombination(variant+"="+sub, f.param+"="+maskIfSecret(f.param, b.p.get(f.param)))
+			return errCombination(variant+"="+sub, f.Param+"="+maskIfSecret(f.Param, b.p.get(f.Param)))
 		}
-		delete(b.m, f.param)
+		delete(b.m, f.Param)
 	}
 	return nil
 }
@@ -311,21 +312,21 @@ func ruleVariantFields(b *recordBuild) *apiError {
 // ruleLoginFields refuses a field of another login type and drops what a login type change
 // leaves behind.
 func ruleLoginFields(b *recordBuild) *apiError {
-	for i := range b.rt.fields {
-		f := &b.rt.fields[i]
-		if f.login == "" || f.login == b.login {
+	for i := range b.rt.Fields {
+		f := &b.rt.Fields[i]
+		if f.Login == "" || f.Login == b.login {
 			continue
 		}
 		if b.sentAndOn(f) {
-			return errCombination("login_type="+b.login, f.param+"="+maskIfSecret(f.param, b.p.get(f.param)))
+			return errCombination("login_type="+b.login, f.Param+"="+maskIfSecret(f.Param, b.p.get(f.Param)))
 		}
-		delete(b.m, f.param)
+		delete(b.m, f.Param)
 	}
 	return nil
 }
 
 func ruleTogether(b *recordBuild) *apiError {
-	for _, g := range b.rt.together {
+	for _, g := range b.rt.Together {
 		var missing []string
 		for _, a := range g {
 			if b.m[a] == "" {
@@ -340,7 +341,7 @@ func ruleTogether(b *recordBuild) *apiError {
 }
 
 func ruleWaiver(b *recordBuild) *apiError {
-	if w := b.rt.passwordWaiver; w != "" {
+	if w := b.rt.PasswordWaiver; w != "" {
 		if b.p.given("password") {
 			delete(b.m, w)
 		}
@@ -354,7 +355,7 @@ func ruleWaiver(b *recordBuild) *apiError {
 // ruleOneOf keeps one field of each one-of group: the one sent clears the others, and a record
 // left with none is refused.
 func ruleOneOf(b *recordBuild) *apiError {
-	for _, g := range b.rt.oneOf {
+	for _, g := range b.rt.OneOf {
 		for _, a := range g {
 			if !b.p.given(a) {
 				continue
@@ -378,7 +379,7 @@ func ruleOneOf(b *recordBuild) *apiError {
 
 // ruleAnyOf refuses a record left with no field of an any-of group.
 func ruleAnyOf(b *recordBuild) *apiError {
-	for _, g := range b.rt.anyOf {
+	for _, g := range b.rt.AnyOf {
 		if !slices.ContainsFunc(g, func(a string) bool { return b.m[a] != "" }) {
 			return errAtLeastOne(g...)
 		}
@@ -389,9 +390,9 @@ func ruleAnyOf(b *recordBuild) *apiError {
 // ruleExclusiveHeld refuses an update that sends one side of the type's exclusive pair while the
 // record keeps the other.
 func ruleExclusiveHeld(b *recordBuild) *apiError {
-	for _, pair := range b.rt.exclusive {
-		if (b.p.has(pair.a) || b.p.has(pair.b)) && pair.holdsBoth(b.m) {
-			return errExclusive(pair.a, pair.b)
+	for _, pair := range b.rt.Exclusive {
+		if (b.p.has(pair.A) || b.p.has(pair.B)) && pair.HoldsBoth(b.m) {
+			return errExclusive(pair.A, pair.B)
 		}
 	}
 	return nil
@@ -401,10 +402,10 @@ func ruleFixedChoices(b *recordBuild) *apiError {
 	if b.create {
 		return nil
 	}
-	for _, fc := range b.rt.fixedChoices {
-		for _, pair := range [][2]string{fc.pair, {fc.pair[1], fc.pair[0]}} {
+	for _, fc := range b.rt.FixedChoices {
+		for _, pair := range [][2]string{fc.Pair, {fc.Pair[1], fc.Pair[0]}} {
 			if b.old.Params[pair[0]] != "" && b.p.given(pair[1]) {
-				return errInvalid(pair[1], b.p.get(pair[1]), fc.text)
+				return errInvalid(pair[1], b.p.get(pair[1]), fc.Text)
 			}
 		}
 	}
@@ -415,7 +416,7 @@ func ruleFixedChoices(b *recordBuild) *apiError {
 func (b *recordBuild) vaultParamsSent() []string {
 	var out []string
 	for _, k := range b.p.names() {
-		if k == "vault_id" || k == "vault_type" || slices.ContainsFunc(recordVaultFields, func(vf recordVaultField) bool { return vf.param == k }) {
+		if k == "vault_id" || k == "vault_type" || slices.ContainsFunc(kinds.RecordVaultFields, func(vf kinds.RecordVaultField) bool { return vf.Param == k }) {
 			out = append(out, k)
 		}
 	}
@@ -426,7 +427,7 @@ func (b *recordBuild) vaultParamsSent() []string {
 // vault parameters and drops those it held.
 func ruleLoginNotVault(b *recordBuild) *apiError {
 	b.m["login_type"] = b.login
-	if b.login == loginVault {
+	if b.login == kinds.LoginVault {
 		return nil
 	}
 	if vp := b.vaultParamsSent(); len(vp) > 0 {
@@ -434,8 +435,8 @@ func ruleLoginNotVault(b *recordBuild) *apiError {
 	}
 	delete(b.m, "vault_id")
 	delete(b.m, "vault_type")
-	for _, vf := range recordVaultFields {
-		delete(b.m, vf.param)
+	for _, vf := range kinds.RecordVaultFields {
+		delete(b.m, vf.Param)
 	}
 	return nil
 }
@@ -443,13 +444,13 @@ func ruleLoginNotVault(b *recordBuild) *apiError {
 // ruleVaultNoPassword refuses a password (or its waiver) with a vault login and drops the ones
 // the record held.
 func ruleVaultNoPassword(b *recordBuild) *apiError {
-	if b.login != loginVault {
+	if b.login != kinds.LoginVault {
 		return nil
 	}
 	if b.p.given("password") {
 		return errCombination("login_type=vault", "password="+mask)
 	}
-	w := b.rt.passwordWaiver
+	w := b.rt.PasswordWaiver
 	if w != "" && b.p.get(w) == "1" {
 		return errCombination("login_type=vault", w+"=1")
 	}
@@ -463,12 +464,12 @@ func ruleVaultNoPassword(b *recordBuild) *apiError {
 // ruleVaultExists stores the vault type and ID, dropping the parameters of a former vault type,
 // and refuses a vault that does not exist or is of another type.
 func ruleVaultExists(b *recordBuild) *apiError {
-	if b.login != loginVault {
+	if b.login != kinds.LoginVault {
 		return nil
 	}
 	p, m := b.p, b.m
 	oldType := m["vault_type"]
-	if b.oldLogin != loginVault {
+	if b.oldLogin != kinds.LoginVault {
 		oldType = ""
 	}
 	vt := oldType
@@ -476,9 +477,9 @@ func ruleVaultExists(b *recordBuild) *apiError {
 		vt = p.get("vault_type")
 	}
 	if vt != oldType {
-		for _, vf := range recordVaultFields {
-			if !vf.appliesTo(vt) {
-				delete(m, vf.param)
+		for _, vf := range kinds.RecordVaultFields {
+			if !vf.AppliesTo(vt) {
+				delete(m, vf.Param)
 			}
 		}
 	}
@@ -502,20 +503,20 @@ func ruleVaultExists(b *recordBuild) *apiError {
 // ruleVaultParams refuses a parameter of another vault type and stores the vault type's own (one
 // of a one-of group clears the others).
 func ruleVaultParams(b *recordBuild) *apiError {
-	if b.login != loginVault {
+	if b.login != kinds.LoginVault {
 		return nil
 	}
 	vt := b.m["vault_type"]
 	for _, k := range b.p.names() {
-		for _, vf := range recordVaultFields {
-			if vf.param != k {
+		for _, vf := range kinds.RecordVaultFields {
+			if vf.Param != k {
 				continue
 			}
-			if !vf.appliesTo(vt) {
+			if !vf.AppliesTo(vt) {
 				return errCombination("vault_type="+vt, k+"="+b.p.get(k))
 			}
 			setOrClear(b.m, k, b.p.get(k))
-			for _, peer := range oneOfPeers(k) {
+			for _, peer := range kinds.OneOfPeers(k) {
 				delete(b.m, peer)
 			}
 		}
@@ -524,13 +525,13 @@ func ruleVaultParams(b *recordBuild) *apiError {
 }
 
 func ruleVaultRequired(b *recordBuild) *apiError {
-	if b.login != loginVault {
+	if b.login != kinds.LoginVault {
 		return nil
 	}
 	var missing []string
-	for _, vf := range recordVaultFields {
-		if vf.required && vf.appliesTo(b.m["vault_type"]) && b.m[vf.param] == "" {
-			missing = append(missing, vf.param)
+	for _, vf := range kinds.RecordVaultFields {
+		if vf.Required && vf.AppliesTo(b.m["vault_type"]) && b.m[vf.Param] == "" {
+			missing = append(missing, vf.Param)
 		}
 	}
 	if len(missing) > 0 {
@@ -540,13 +541,21 @@ func ruleVaultRequired(b *recordBuild) *apiError {
 }
 
 func ruleVaultOneOf(b *recordBuild) *apiError {
-	if b.login != loginVault {
+	if b.login != kinds.LoginVault {
 		return nil
 	}
-	for _, group := range oneOfGroups(b.m["vault_type"]) {
+	for _, group := range kinds.OneOfGroups(b.m["vault_type"]) {
 		if !slices.ContainsFunc(group, func(n string) bool { return b.m[n] != "" }) {
 			return errAtLeastOne(group...)
 		}
 	}
 	return nil
+}
+
+// sentBoth reports whether a request uses both sides of the pair.
+func sentBoth(x kinds.ExclusivePair, p *params) bool {
+	if x.Stored {
+		return p.given(x.A) && p.get(x.B) == "1"
+	}
+	return p.has(x.A) && p.has(x.B) && (!x.WhenTrue || p.get(x.B) == "1")
 }

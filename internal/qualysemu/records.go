@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 	"go4.org/netipx"
 )
 
@@ -18,7 +19,7 @@ const (
 )
 
 // handleRecords serves /api/2.0/fo/auth/<type>/.
-func (s *Server) handleRecords(c *reqCtx, rt *recordType) *response {
+func (s *Server) handleRecords(c *reqCtx, rt *kinds.RecordType) *response {
 	action, e := c.action("list", "create", "update", "delete")
 	if e != nil {
 		return c.errorResp(e)
@@ -26,15 +27,15 @@ func (s *Server) handleRecords(c *reqCtx, rt *recordType) *response {
 	if e := c.checkMethod(action, action != "list"); e != nil {
 		return c.errorResp(e)
 	}
-	if unk := c.p.unknown(rt.allowedParams(action)); len(unk) > 0 {
+	if unk := c.p.unknown(rt.AllowedParams(action)); len(unk) > 0 {
 		return c.errorResp(errUnrecognized(unk))
 	}
 	if e := checkEcho(c.p); e != nil {
 		return c.errorResp(e)
 	}
-	if rt.seedOnly && !c.seed && (action == "create" || action == "update") {
+	if rt.SeedOnly && !c.seed && (action == "create" || action == "update") {
 		return c.errorResp(errInvalid("action", action,
-			"the parameters of "+rt.name+" records are not publicly documented; the emulator serves seeded ones only"))
+			"the parameters of "+rt.Name+" records are not publicly documented; the emulator serves seeded ones only"))
 	}
 	switch action {
 	case "list":
@@ -125,7 +126,7 @@ func (s *Server) warningNode(c *reqCtx, nextID int64) *node {
 		cdata("URL", u))
 }
 
-func (s *Server) listRecords(c *reqCtx, rt *recordType) *response {
+func (s *Server) listRecords(c *reqCtx, rt *kinds.RecordType) *response {
 	f, e := parseListFilter(c.p)
 	if e != nil {
 		return c.errorResp(e)
@@ -141,18 +142,18 @@ func (s *Server) listRecords(c *reqCtx, rt *recordType) *response {
 	defer s.mu.Unlock()
 	var matched []*Record
 	for _, r := range s.st.records {
-		if r.Type == rt.name && f.match(r) {
+		if r.Type == rt.Name && f.match(r) {
 			matched = append(matched, r)
 		}
 	}
 	sortByID(matched)
-	up := strings.ToUpper(rt.name)
+	up := strings.ToUpper(rt.Name)
 	resp := el("RESPONSE", txt("DATETIME", qualysTime(c.now)))
 	page := matched[:min(len(matched), s.cfg.PageSize)]
 	if len(page) > 0 {
 		list := el("AUTH_" + up + "_LIST")
 		for _, r := range page {
-			list.add(s.recordNode(rt, r, details, rt.listShape(c.variants)))
+			list.add(s.recordNode(rt, r, details, listShapeOf(rt, c.variants)))
 		}
 		resp.add(list)
 	}
@@ -160,19 +161,19 @@ func (s *Server) listRecords(c *reqCtx, rt *recordType) *response {
 		resp.add(s.warningNode(c, page[len(page)-1].ID+1))
 	}
 	root := el("AUTH_"+up+"_LIST_OUTPUT", c.requestNode(), resp)
-	return c.ok(root, "/api/2.0/fo/auth/"+rt.name+"/auth_"+rt.name+"_list_output.dtd")
+	return c.ok(root, "/api/2.0/fo/auth/"+rt.Name+"/auth_"+rt.Name+"_list_output.dtd")
 }
 
 // recordNode renders one record in the order of contract row 4 and the
 // MySQL sample. Secrets are never rendered.
-func (s *Server) recordNode(rt *recordType, r *Record, details string, shape listShape) *node {
-	n := el("AUTH_"+strings.ToUpper(rt.name), txt("ID", strconv.FormatInt(r.ID, 10)))
+func (s *Server) recordNode(rt *kinds.RecordType, r *Record, details string, shape kinds.ListShape) *node {
+	n := el("AUTH_"+strings.ToUpper(rt.Name), txt("ID", strconv.FormatInt(r.ID, 10)))
 	if details == "none" {
 		return n
 	}
 	n.add(cdata("TITLE", r.Params["title"]))
-	for _, f := range rt.fields {
-		if f.before {
+	for _, f := range rt.Fields {
+		if f.Before {
 			n.add(fieldNode(f, r.Params, shape))
 		}
 	}
@@ -180,16 +181,16 @@ func (s *Server) recordNode(rt *recordType, r *Record, details string, shape lis
 	n.add(storedIPSetNode(r.Params["ips"]))
 	lt := r.Params["login_type"]
 	if lt == "" {
-		lt = loginBasic
+		lt = kinds.LoginBasic
 	}
-	if !shape.noLoginType {
+	if !shape.NoLoginType {
 		n.add(cdata("LOGIN_TYPE", lt))
 	}
-	if lt == loginVault {
+	if lt == kinds.LoginVault {
 		n.add(s.digitalVaultNode(rt, r))
 	}
-	for _, f := range rt.fields {
-		if !f.before {
+	for _, f := range rt.Fields {
+		if !f.Before {
 			n.add(fieldNode(f, r.Params, shape))
 		}
 	}
@@ -204,36 +205,36 @@ func (s *Server) recordNode(rt *recordType, r *Record, details string, shape lis
 	return n
 }
 
-func fieldNode(f field, m map[string]string, shape listShape) *node {
-	if f.secret || f.elem == "" {
+func fieldNode(f kinds.Field, m map[string]string, shape kinds.ListShape) *node {
+	if f.Secret || f.Elem == "" {
 		return nil
 	}
-	v, ok := m[f.param]
-	if !ok && !f.always {
+	v, ok := m[f.Param]
+	if !ok && !f.Always {
 		return nil
 	}
-	switch f.kind {
-	case kindBool:
-		if shape.boolDigits {
-			return txt(f.elem, boolDigit(v))
+	switch f.Kind {
+	case kinds.KindBool:
+		if shape.BoolDigits {
+			return txt(f.Elem, boolDigit(v))
 		}
-		return txt(f.elem, boolText(v))
-	case kindInt:
-		return txt(f.elem, v)
-	case kindList:
-		w := el(f.elem)
+		return txt(f.Elem, boolText(v))
+	case kinds.KindInt:
+		return txt(f.Elem, v)
+	case kinds.KindList:
+		w := el(f.Elem)
 		for _, item := range strings.Split(v, ",") {
 			if item != "" {
-				w.add(cdata(f.itemElem, item))
+				w.add(cdata(f.ItemElem, item))
 			}
 		}
 		return w
 	default:
-		return cdata(f.elem, v)
+		return cdata(f.Elem, v)
 	}
 }
 
-func (s *Server) digitalVaultNode(rt *recordType, r *Record) *node {
+func (s *Server) digitalVaultNode(rt *kinds.RecordType, r *Record) *node {
 	vid := r.Params["vault_id"]
 	title := ""
 	if id, err := strconv.ParseInt(vid, 10, 64); err == nil {
@@ -243,12 +244,12 @@ func (s *Server) digitalVaultNode(rt *recordType, r *Record) *node {
 	}
 	n := el("DIGITAL_VAULT", cdata("DIGITAL_VAULT_ID", vid), cdata("DIGITAL_VAULT_TYPE", r.Params["vault_type"]),
 		cdata("DIGITAL_VAULT_TITLE", title))
-	for _, vf := range recordVaultFields {
-		if vf.unixOnly && !rt.vaultUsername {
+	for _, vf := range kinds.RecordVaultFields {
+		if vf.UnixOnly && !rt.VaultUsername {
 			continue
 		}
-		if v, ok := r.Params[vf.param]; ok {
-			n.add(cdata(vf.elem, v))
+		if v, ok := r.Params[vf.Param]; ok {
+			n.add(cdata(vf.Elem, v))
 		}
 	}
 	return n
@@ -261,7 +262,7 @@ func batchReturn(c *reqCtx, batches ...*node) *response {
 	return c.ok(root, "/api/2.0/batch_return.dtd")
 }
 
-func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
+func (s *Server) createRecord(c *reqCtx, rt *kinds.RecordType) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, e := s.buildRecord(c, rt, nil)
@@ -298,20 +299,20 @@ func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
 
 // insertRecord stores a new record; id 0 takes the next ID of the shared
 // sequence. Caller holds s.mu.
-func (s *Server) insertRecord(rt *recordType, m map[string]string, user string, id int64) int64 {
+func (s *Server) insertRecord(rt *kinds.RecordType, m map[string]string, user string, id int64) int64 {
 	if id == 0 {
 		id = s.st.nextRecordID
 	}
 	s.st.nextRecordID = max(s.st.nextRecordID, id+1)
 	now := s.cfg.Now()
-	s.st.putRecord(&Record{ID: id, Type: rt.name, Params: m, Created: now, CreatedBy: user,
+	s.st.putRecord(&Record{ID: id, Type: rt.Name, Params: m, Created: now, CreatedBy: user,
 		LastModified: now, LastModifiedBy: user})
 	return id
 }
 
 // selectRecords resolves the ids parameter of update and delete to the
 // records of type rt, sorted by ID, and the ID ranges that matched nothing.
-func (s *Server) selectRecords(c *reqCtx, rt *recordType) (tokens []idRange, found []*Record, missing []idRange, e *apiError) {
+func (s *Server) selectRecords(c *reqCtx, rt *kinds.RecordType) (tokens []idRange, found []*Record, missing []idRange, e *apiError) {
 	if !c.p.given("ids") {
 		return nil, nil, nil, errMissing("ids")
 	}
@@ -321,7 +322,7 @@ func (s *Server) selectRecords(c *reqCtx, rt *recordType) (tokens []idRange, fou
 	}
 	hit := map[int64]bool{}
 	for _, r := range s.st.records {
-		if r.Type == rt.name && idsContain(tokens, r.ID) {
+		if r.Type == rt.Name && idsContain(tokens, r.ID) {
 			found = append(found, r)
 			hit[r.ID] = true
 		}
@@ -354,7 +355,7 @@ func outcomeBatches(text string, tokens []idRange, found []*Record, missing []id
 	return out
 }
 
-func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
+func (s *Server) updateRecord(c *reqCtx, rt *kinds.RecordType) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tokens, found, missing, e := s.selectRecords(c, rt)
@@ -421,7 +422,7 @@ func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
 	return resp
 }
 
-func (s *Server) deleteRecord(c *reqCtx, rt *recordType) *response {
+func (s *Server) deleteRecord(c *reqCtx, rt *kinds.RecordType) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tokens, found, missing, e := s.selectRecords(c, rt)
@@ -447,13 +448,13 @@ func (s *Server) deleteRecord(c *reqCtx, rt *recordType) *response {
 // checkTitle enforces title uniqueness per record type (or across types
 // with Config.TitlesUniqueAcrossTypes), ignoring the records in skip.
 // Caller holds s.mu.
-func (s *Server) checkTitle(rt *recordType, title string, skip map[int64]map[string]string) *apiError {
-	types := []*recordType{rt}
+func (s *Server) checkTitle(rt *kinds.RecordType, title string, skip map[int64]map[string]string) *apiError {
+	types := []*kinds.RecordType{rt}
 	if s.cfg.TitlesUniqueAcrossTypes {
-		types = recordTypes
+		types = kinds.RecordTypes
 	}
 	for _, t := range types {
-		if id, ok := s.st.titles[titleKey(t.name, title)]; ok {
+		if id, ok := s.st.titles[titleKey(t.Name, title)]; ok {
 			if _, self := skip[id]; !self {
 				return errInvalid("title", title, "title already exists")
 			}
@@ -465,9 +466,9 @@ func (s *Server) checkTitle(rt *recordType, title string, skip map[int64]map[str
 // checkIPs enforces IP exclusivity within rt's group: the new IP sets (by
 // record ID; 0 for a record being created) must not overlap any other
 // record of the group, nor each other (contract row 7). Caller holds s.mu.
-func (s *Server) checkIPs(c *reqCtx, rt *recordType, param string, sets map[int64]*netipx.IPSet) *apiError {
-	group := rt.ipGroup
-	if group == "" || (rt.ipsShareable && s.cfg.WindowsIPsShared) {
+func (s *Server) checkIPs(c *reqCtx, rt *kinds.RecordType, param string, sets map[int64]*netipx.IPSet) *apiError {
+	group := rt.IPGroup
+	if group == "" || (rt.IPsShareable && s.cfg.WindowsIPsShared) {
 		return nil
 	}
 	conflict := func(a, b *netipx.IPSet, other *Record) *apiError {
@@ -487,8 +488,8 @@ func (s *Server) checkIPs(c *reqCtx, rt *recordType, param string, sets map[int6
 		if _, self := sets[r.ID]; self || (hit != nil && r.ID > hit.ID) {
 			continue
 		}
-		ort := recordTypeByName(r.Type)
-		if ort == nil || ort.ipGroup != group {
+		ort := kinds.RecordTypeByName(r.Type)
+		if ort == nil || ort.IPGroup != group {
 			continue
 		}
 		other := s.recordIPs(r)
@@ -532,50 +533,50 @@ func (s *Server) recordIPs(r *Record) *netipx.IPSet {
 }
 
 // setField validates and stores one type-specific parameter.
-func setField(m map[string]string, f *field, v string) *apiError {
-	shown := maskIfSecret(f.param, v)
-	switch f.kind {
-	case kindBool:
+func setField(m map[string]string, f *kinds.Field, v string) *apiError {
+	shown := maskIfSecret(f.Param, v)
+	switch f.Kind {
+	case kinds.KindBool:
 		if v != "0" && v != "1" {
-			return errInvalid(f.param, v, "must be 0 or 1")
+			return errInvalid(f.Param, v, "must be 0 or 1")
 		}
-		m[f.param] = v
+		m[f.Param] = v
 		return nil
-	case kindInt:
-		if v == "" && !f.always {
-			delete(m, f.param)
+	case kinds.KindInt:
+		if v == "" && !f.Always {
+			delete(m, f.Param)
 			return nil
 		}
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || n < f.intMin || (f.intMax > 0 && n > f.intMax) {
-			return errInvalid(f.param, v, fmt.Sprintf("must be an integer from %d to %d", f.intMin, f.intMax))
+		if err != nil || n < f.IntMin || (f.IntMax > 0 && n > f.IntMax) {
+			return errInvalid(f.Param, v, fmt.Sprintf("must be an integer from %d to %d", f.IntMin, f.IntMax))
 		}
-		m[f.param] = strconv.FormatInt(n, 10)
+		m[f.Param] = strconv.FormatInt(n, 10)
 		return nil
-	case kindList:
+	case kinds.KindList:
 		var items []string
 		for _, it := range strings.Split(v, ",") {
 			if it = strings.TrimSpace(it); it != "" {
 				items = append(items, it)
 			}
 		}
-		setOrClear(m, f.param, strings.Join(items, ","))
+		setOrClear(m, f.Param, strings.Join(items, ","))
 		return nil
 	}
 	n := utf8.RuneCountInString(v)
-	if f.minLen > 0 && n < f.minLen {
-		return errInvalid(f.param, shown, fmt.Sprintf("must be %d to %d characters", f.minLen, f.maxLen))
+	if f.MinLen > 0 && n < f.MinLen {
+		return errInvalid(f.Param, shown, fmt.Sprintf("must be %d to %d characters", f.MinLen, f.MaxLen))
 	}
-	if f.maxLen > 0 && n > f.maxLen {
-		if f.minLen > 0 {
-			return errInvalid(f.param, shown, fmt.Sprintf("must be %d to %d characters", f.minLen, f.maxLen))
+	if f.MaxLen > 0 && n > f.MaxLen {
+		if f.MinLen > 0 {
+			return errInvalid(f.Param, shown, fmt.Sprintf("must be %d to %d characters", f.MinLen, f.MaxLen))
 		}
-		return errInvalid(f.param, shown, fmt.Sprintf("longer than %d characters", f.maxLen))
+		return errInvalid(f.Param, shown, fmt.Sprintf("longer than %d characters", f.MaxLen))
 	}
-	if v != "" && f.values != nil && !slices.Contains(f.values, v) {
-		return errInvalid(f.param, v, "must be one of: "+strings.Join(f.values, ", "))
+	if v != "" && f.Values != nil && !slices.Contains(f.Values, v) {
+		return errInvalid(f.Param, v, "must be one of: "+strings.Join(f.Values, ", "))
 	}
-	setOrClear(m, f.param, v)
+	setOrClear(m, f.Param, v)
 	return nil
 }
 
@@ -588,8 +589,20 @@ func setOrClear(m map[string]string, k, v string) {
 }
 
 func maskIfSecret(k, v string) string {
-	if isSecretParam(k) {
+	if kinds.IsSecretParam(k) {
 		return mask
 	}
 	return v
+}
+
+// variantListWords renders every record type like the MySQL sample (the shape the emulator served
+// before the Doc Center evidence), so that both shapes stay rehearsed.
+const variantListWords = "list-booleans-words"
+
+// listShapeOf returns the list shape of rt under the active variants.
+func listShapeOf(rt *kinds.RecordType, vs map[string]bool) kinds.ListShape {
+	if vs[variantListWords] {
+		return kinds.ListShape{}
+	}
+	return kinds.ListShapes[rt.Name]
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 	"gopkg.in/yaml.v3"
 )
 
@@ -107,9 +108,9 @@ func (s *Server) applySeed(sf seedFile) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", where, err)
 		}
-		rt := recordTypeByName(rec.Type)
+		rt := kinds.RecordTypeByName(rec.Type)
 		if rt == nil {
-			return fmt.Errorf("%s: unknown record type %q (want one of %s)", where, rec.Type, strings.Join(recordTypeNames(), ", "))
+			return fmt.Errorf("%s: unknown record type %q (want one of %s)", where, rec.Type, strings.Join(kinds.RecordTypeNames(), ", "))
 		}
 		if rec.Vault != "" {
 			v := s.vaultByTitle(rec.Vault)
@@ -117,7 +118,7 @@ func (s *Server) applySeed(sf seedFile) error {
 				return fmt.Errorf("%s: no vault titled %q", where, rec.Vault)
 			}
 			if !p.has("login_type") {
-				p.addPair("login_type", loginVault)
+				p.addPair("login_type", kinds.LoginVault)
 			}
 			p.addPair("vault_id", strconv.FormatInt(v.ID, 10))
 			if !p.has("vault_type") {
@@ -126,7 +127,7 @@ func (s *Server) applySeed(sf seedFile) error {
 		}
 		p.addPair("action", "create")
 		p.xml = []byte(rec.UnixAuthParams)
-		c := s.seedCtx(p, "/api/2.0/fo/auth/"+rt.name+"/", rec.ID)
+		c := s.seedCtx(p, "/api/2.0/fo/auth/"+rt.Name+"/", rec.ID)
 		if resp := s.handleRecords(c, rt); resp.status != http.StatusOK {
 			return fmt.Errorf("%s: %s", where, resp.errText)
 		}

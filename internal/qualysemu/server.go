@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 	"go4.org/netipx"
 )
 
@@ -166,7 +167,7 @@ const (
 // endpoint is a routed Qualys API path.
 type endpoint struct {
 	kind int
-	rt   *recordType
+	rt   *kinds.RecordType
 	api  string // canonical path: the unit of rate and concurrency limits
 	name string // fault endpoint name
 }
@@ -180,11 +181,11 @@ func route(path string) *endpoint {
 	case p == "/api/2.0/fo/auth":
 		return &endpoint{kind: epAuthAll, api: "/api/2.0/fo/auth/", name: "auth"}
 	case strings.HasPrefix(p, "/api/2.0/fo/auth/"):
-		rt := recordTypeByName(strings.TrimPrefix(p, "/api/2.0/fo/auth/"))
+		rt := kinds.RecordTypeByName(strings.TrimPrefix(p, "/api/2.0/fo/auth/"))
 		if rt == nil {
 			return nil
 		}
-		return &endpoint{kind: epAuthType, rt: rt, api: "/api/2.0/fo/auth/" + rt.name + "/", name: rt.name}
+		return &endpoint{kind: epAuthType, rt: rt, api: "/api/2.0/fo/auth/" + rt.Name + "/", name: rt.Name}
 	case p == "/api/2.0/fo/vault":
 		return &endpoint{kind: epVault, api: "/api/2.0/fo/vault/", name: "vault"}
 	case p == "/api/2.0/fo/session":
@@ -245,7 +246,7 @@ func (c *reqCtx) requestNode() *node {
 		pl := el("PARAM_LIST")
 		for _, kv := range c.p.list {
 			v := kv.value
-			if isSecretParam(kv.key) {
+			if kinds.IsSecretParam(kv.key) {
 				v = mask
 			}
 			pl.add(el("PARAM", cdata("KEY", kv.key), cdata("VALUE", v)))

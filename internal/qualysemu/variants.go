@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 )
 
 // Variants reproduce answers a real Qualys may give where the documentation leaves the shape open
@@ -219,10 +221,10 @@ const listForbidden = "list-forbidden-"
 
 // variantForbidden is the answer of list-forbidden-<type> for an endpoint, or nil.
 func (c *reqCtx) variantForbidden(ep *endpoint) *response {
-	if ep.kind != epAuthType || c.p.get("action") != "list" || !c.variants[listForbidden+ep.rt.name] {
+	if ep.kind != epAuthType || c.p.get("action") != "list" || !c.variants[listForbidden+ep.rt.Name] {
 		return nil
 	}
-	return c.errorResp(&apiError{status: http.StatusForbidden, text: "You do not have permission to list " + ep.rt.name + " authentication records."})
+	return c.errorResp(&apiError{status: http.StatusForbidden, text: "You do not have permission to list " + ep.rt.Name + " authentication records."})
 }
 
 func variantRecord(vs map[string]bool, rec *node) {
@@ -235,7 +237,7 @@ func variantRecord(vs map[string]bool, rec *node) {
 		switch {
 		case rec.name == "AUTH_WINDOWS":
 			rec.set("MINIMUM_SMB_VERSION", "SMB4")
-		case rec.name == "AUTH_UNIX" && rec.childNode("SUB_TYPE") != nil && rec.childNode("SUB_TYPE").text == subCisco:
+		case rec.name == "AUTH_UNIX" && rec.childNode("SUB_TYPE") != nil && rec.childNode("SUB_TYPE").text == kinds.SubCisco:
 			rec.set("TARGET_TYPE", "JUNOS_SRX")
 		}
 		rec.add(txt("NEW_FEATURE_FLAG", "1"))

@@ -9,129 +9,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 )
-
-// vaultParam is one setting of a vault type (REFERENCE.md §4.2).
-type vaultParam struct {
-	name           string
-	kind           fieldKind
-	secret         bool
-	requiredCreate bool
-	requiredUpdate bool
-	maxLen         int
-	noAt           bool // BeyondTrust user name: no "@"
-	values         []string
-	url            bool // must be an http or https URL
-}
-
-// vaultType describes one vault type. open types (whose parameters are not
-// documented) accept any parameter; see isSecretParam for which of those
-// are treated as secrets.
-type vaultType struct {
-	name   string
-	params []vaultParam
-	open   bool
-	// login are the parameters of a record logging in through a vault of this type, listed
-	// under the record's DIGITAL_VAULT, in DTD order (contract row 5, RECORD_KINDS.md §4.2).
-	login []recordVaultField
-}
-
-var vaultTypes = []*vaultType{
-	{name: vtARCON, open: true, login: []recordVaultField{
-		{param: "vault_service_type", elem: "VAULT_SERVICE_TYPE", required: true}}},
-	{name: vtAzure, open: true, login: []recordVaultField{
-		{param: "ak_secret_name", elem: "VAULT_AK_SECRET_NAME", required: true}}},
-	{name: vtBeyond, params: []vaultParam{
-		{name: "url", url: true}, {name: "ssl_verify", kind: kindBool},
-		{name: "username", maxLen: 64, noAt: true}, {name: "password", secret: true, maxLen: 64},
-		{name: "appkey", secret: true}, {name: "cert"}, {name: "private_key", secret: true}, {name: "passphrase", secret: true},
-	}, login: []recordVaultField{
-		{param: "system_name", elem: "VAULT_SYSTEM_NAME"}, {param: "account_name", elem: "VAULT_ACCOUNT_NAME"}}},
-	{name: vtCAAC, params: []vaultParam{
-		{name: "ca_url", url: true}, {name: "ca_api_username"}, {name: "ca_ssl_verify", kind: kindBool},
-		{name: "ca_web_username"}, {name: "ca_web_password", secret: true},
-	}, login: []recordVaultField{
-		{param: "end_point_name", elem: "VAULT_EP_NAME", required: true},
-		{param: "end_point_type", elem: "VAULT_EP_TYPE"}, {param: "end_point_container", elem: "VAULT_EP_CONT"}}},
-	{name: vtCAPAM, params: []vaultParam{
-		{name: "url", requiredCreate: true, url: true},
-		{name: "ssl_verify", kind: kindBool, requiredCreate: true, requiredUpdate: true},
-		{name: "apikey_name", requiredCreate: true},
-		{name: "apikey", secret: true, requiredCreate: true},
-	}, login: []recordVaultField{
-		{param: "vault_device_name", elem: "VAULT_DEVICE_NAME", oneOf: "device"},
-		{param: "vault_device_host", elem: "VAULT_DEVICE_HOST", oneOf: "device"},
-		{param: "vault_app_name", elem: "VAULT_APP_NAME", required: true}}},
-	{name: vtCyberAIM, params: []vaultParam{
-		{name: "appid"}, {name: "safe"}, {name: "url", url: true}, {name: "ssl_verify", kind: kindBool},
-		{name: "cert"}, {name: "private_key", secret: true}, {name: "private_key_pwd", secret: true},
-	}, login: cyberArkLogin},
-	{name: vtCyberPIM, params: []vaultParam{
-		{name: "server_address"}, {name: "port", kind: kindInt}, {name: "safe"}, {name: "username"},
-		{name: "password", secret: true, maxLen: 100},
-	}, login: cyberArkLogin},
-	{name: vtHashiCorp, params: []vaultParam{
-		{name: "url", url: true}, {name: "api_version"}, {name: "ssl_verify", kind: kindBool},
-		{name: "auth_type", values: []string{"userpass", "cert", "approle"}}, {name: "path"},
-		{name: "username"}, {name: "password", secret: true}, {name: "role_name"}, {name: "cert"},
-		{name: "private_key", secret: true}, {name: "passphrase", secret: true}, {name: "role_id"},
-		{name: "secret_id", secret: true},
-	}, login: []recordVaultField{
-		{param: "vault_secret_kv_path", elem: "VAULT_SECRET_KV_PATH"}, {param: "vault_secret_kv_name", elem: "VAULT_SECRET_KV_NAME"},
-		{param: "vault_secret_kv_key", elem: "VAULT_SECRET_KV_KEY"}}},
-	// Hitachi ID PAM: resource_id (RECORD_KINDS.md §4.2); the list element is a guess.
-	{name: vtHitachi, open: true, login: []recordVaultField{{param: "resource_id", elem: "VAULT_RESOURCE_ID"}}},
-	{name: vtLieberman, open: true, login: []recordVaultField{
-		{param: "vault_ns_type", elem: "VAULT_NS_TYPE"}, {param: "vault_ns_name", elem: "VAULT_NS_NAME"}}},
-	{name: vtQuest, params: []vaultParam{
-		{name: "server_address"}, {name: "port", kind: kindInt}, {name: "username"}, {name: "access_key", secret: true},
-	}, login: []recordVaultField{{param: "system_name", elem: "VAULT_SYSTEM_NAME"}}},
-	{name: vtThycotic, params: []vaultParam{
-		{name: "url", url: true}, {name: "username"}, {name: "password", secret: true, maxLen: 100}, {name: "domain"},
-	}, login: []recordVaultField{{param: "secret_name", elem: "VAULT_SECRET_NAME"}}},
-	{name: vtWallix, params: []vaultParam{
-		{name: "url", url: true}, {name: "ssl_verify", kind: kindBool}, {name: "username"},
-		{name: "password", secret: true}, {name: "appkey", secret: true},
-	}, login: []recordVaultField{{param: "vault_target_name", elem: "VAULT_TARGET_NAME"}}},
-}
-
-// cyberArkLogin are the CyberArk vaults' record-side parameters: folder and file
-// (RECORD_KINDS.md §4.2), listed as VAULT_FOLDER and VAULT_FILE.
-var cyberArkLogin = []recordVaultField{{param: "folder", elem: "VAULT_FOLDER"}, {param: "file", elem: "VAULT_FILE"}}
-
-// vaultTypeNames returns the vault type strings of the table, in its order.
-func vaultTypeNames() []string {
-	out := make([]string, len(vaultTypes))
-	for i, vt := range vaultTypes {
-		out[i] = vt.name
-	}
-	return out
-}
-
-func vaultTypeByName(name string) *vaultType {
-	for _, vt := range vaultTypes {
-		if vt.name == name {
-			return vt
-		}
-	}
-	return nil
-}
-
-func (vt *vaultType) param(name string) *vaultParam {
-	for i := range vt.params {
-		if vt.params[i].name == name {
-			return &vt.params[i]
-		}
-	}
-	return nil
-}
-
-func (vt *vaultType) isSecret(name string) bool {
-	if vp := vt.param(name); vp != nil {
-		return vp.secret
-	}
-	return vt.open && isSecretParam(name)
-}
 
 // vaultCommon are the parameters every vault create and update takes.
 var vaultCommon = []string{"action", "echo_request", "id", "title", "type", "comments"}
@@ -214,16 +94,16 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 		need("title")
 	}
 	need("type")
-	vt := vaultTypeByName(p.get("type"))
+	vt := kinds.VaultTypeByName(p.get("type"))
 	if vt != nil {
-		for _, vp := range vt.params {
-			if (create && vp.requiredCreate) || (!create && vp.requiredUpdate) {
-				need(vp.name)
+		for _, vp := range vt.Params {
+			if (create && vp.RequiredCreate) || (!create && vp.RequiredUpdate) {
+				need(vp.Name)
 			}
 		}
 	}
 	// Unknown parameters are reported before missing ones.
-	if vt != nil && !vt.open {
+	if vt != nil && !vt.Open {
 		allowed := map[string]bool{}
 		for _, k := range vaultCommon {
 			allowed[k] = true
@@ -231,8 +111,8 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 		if create {
 			delete(allowed, "id")
 		}
-		for _, vp := range vt.params {
-			allowed[vp.name] = true
+		for _, vp := range vt.Params {
+			allowed[vp.Name] = true
 		}
 		if unk := p.unknown(allowed); len(unk) > 0 {
 			return c.errorResp(errUnrecognized(unk))
@@ -254,8 +134,8 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 		if v, e = s.vaultByID(c); e != nil {
 			return c.errorResp(e)
 		}
-		if v.Type != vt.name {
-			return c.errorResp(errInvalid("type", vt.name, fmt.Sprintf("vault %d is of type %s", v.ID, v.Type)))
+		if v.Type != vt.Name {
+			return c.errorResp(errInvalid("type", vt.Name, fmt.Sprintf("vault %d is of type %s", v.ID, v.Type)))
 		}
 		for k, val := range v.Params {
 			m[k] = val
@@ -295,7 +175,7 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 		return c.errorResp(errInvalid("id", strconv.FormatInt(c.pinID, 10), "vault ID already in use"))
 	}
 	if create {
-		id := s.insertVault(vt.name, m, c.user, c.pinID)
+		id := s.insertVault(vt.Name, m, c.user, c.pinID)
 		v = s.st.vaults[id]
 	} else {
 		v.Params = m
@@ -321,36 +201,36 @@ func (s *Server) insertVault(typ string, m map[string]string, user string, id in
 	return id
 }
 
-func setVaultParam(vt *vaultType, m map[string]string, k, v string) *apiError {
-	vp := vt.param(k)
+func setVaultParam(vt *kinds.VaultType, m map[string]string, k, v string) *apiError {
+	vp := vt.Param(k)
 	if vp == nil {
 		setOrClear(m, k, v) // open type
 		return nil
 	}
 	shown := v
-	if vp.secret {
+	if vp.Secret {
 		shown = mask
 	}
-	switch vp.kind {
-	case kindBool:
+	switch vp.Kind {
+	case kinds.KindBool:
 		if v != "0" && v != "1" {
 			return errInvalid(k, v, "must be 0 or 1")
 		}
-	case kindInt:
+	case kinds.KindInt:
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 65535 {
 			return errInvalid(k, v, "must be a port number")
 		}
 	}
-	if vp.maxLen > 0 && utf8.RuneCountInString(v) > vp.maxLen {
-		return errInvalid(k, shown, fmt.Sprintf("longer than %d characters", vp.maxLen))
+	if vp.MaxLen > 0 && utf8.RuneCountInString(v) > vp.MaxLen {
+		return errInvalid(k, shown, fmt.Sprintf("longer than %d characters", vp.MaxLen))
 	}
-	if vp.noAt && strings.Contains(v, "@") {
+	if vp.NoAt && strings.Contains(v, "@") {
 		return errInvalid(k, shown, "must not contain @")
 	}
-	if v != "" && vp.values != nil && !slices.Contains(vp.values, v) {
-		return errInvalid(k, v, "must be one of: "+strings.Join(vp.values, ", "))
+	if v != "" && vp.Values != nil && !slices.Contains(vp.Values, v) {
+		return errInvalid(k, v, "must be one of: "+strings.Join(vp.Values, ", "))
 	}
-	if vp.url && v != "" {
+	if vp.URL && v != "" {
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme+":" != "http:" && u.Scheme+":" != "https:") || u.Host == "" {
 			return errInvalid(k, v, "not an HTTP or HTTPS URL")
@@ -369,7 +249,7 @@ func (s *Server) deleteVault(c *reqCtx) *response {
 	}
 	users := 0
 	for _, r := range s.st.records {
-		if r.Params["login_type"] == loginVault && r.Params["vault_id"] == strconv.FormatInt(v.ID, 10) {
+		if r.Params["login_type"] == kinds.LoginVault && r.Params["vault_id"] == strconv.FormatInt(v.ID, 10) {
 			users++
 		}
 	}
@@ -432,7 +312,7 @@ func (s *Server) listVaults(c *reqCtx) *response {
 		}
 		limit, offset = l, o
 	}
-	if p.has("type") && vaultTypeByName(p.get("type")) == nil {
+	if p.has("type") && kinds.VaultTypeByName(p.get("type")) == nil {
 		return c.errorResp(errInvalid("type", p.get("type"), "unknown vault type"))
 	}
 
@@ -505,7 +385,7 @@ func (s *Server) viewVault(c *reqCtx) *response {
 	if e != nil {
 		return c.errorResp(e)
 	}
-	vt := vaultTypeByName(v.Type)
+	vt := kinds.VaultTypeByName(v.Type)
 	type setting struct{ elem, value string }
 	var settings []setting
 	add := func(name, val string, isBool bool) {
@@ -514,15 +394,15 @@ func (s *Server) viewVault(c *reqCtx) *response {
 		}
 		settings = append(settings, setting{strings.ToUpper(name), val})
 	}
-	for _, vp := range vt.params {
-		if val, ok := v.Params[vp.name]; ok && !vp.secret {
-			add(vp.name, val, vp.kind == kindBool)
+	for _, vp := range vt.Params {
+		if val, ok := v.Params[vp.Name]; ok && !vp.Secret {
+			add(vp.Name, val, vp.Kind == kinds.KindBool)
 		}
 	}
-	if vt.open {
+	if vt.Open {
 		var names []string
 		for k := range v.Params {
-			if k != "title" && k != "comments" && !vt.isSecret(k) {
+			if k != "title" && k != "comments" && !vt.IsSecret(k) {
 				names = append(names, k)
 			}
 		}

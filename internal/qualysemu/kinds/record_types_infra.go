@@ -1,4 +1,4 @@
-package qualysemu
+package kinds
 
 import "strings"
 
@@ -14,73 +14,73 @@ const loginVCenter = "vcenter"
 // undocumentedRecordType serves a slug whose parameters are not public (RECORD_KINDS.md §3.9,
 // §3.11): it lists and deletes the records a seed put there, and refuses a create or update
 // through the API, since the emulator cannot know what Qualys would require.
-func undocumentedRecordType(name string) *recordType {
-	return &recordType{name: name, seedOnly: true}
+func undocumentedRecordType(name string) *RecordType {
+	return &RecordType{Name: name, SeedOnly: true}
 }
 
-func infraStr(param string) field { return field{param: param, elem: strings.ToUpper(param)} }
+func infraStr(param string) Field { return Field{Param: param, Elem: strings.ToUpper(param)} }
 
-func infraFlag(param string) field {
-	return field{param: param, elem: strings.ToUpper(param), kind: kindBool}
+func infraFlag(param string) Field {
+	return Field{Param: param, Elem: strings.ToUpper(param), Kind: KindBool}
 }
 
-func infraPort() field {
-	return field{param: "port", elem: "PORT", kind: kindInt, intMin: 1, intMax: 65535}
+func infraPort() Field {
+	return Field{Param: "port", Elem: "PORT", Kind: KindInt, IntMin: 1, IntMax: 65535}
 }
 
-func infraHosts() field {
-	return field{param: "hosts", elem: "HOSTS", kind: kindList, itemElem: "HOST"}
+func infraHosts() Field {
+	return Field{Param: "hosts", Elem: "HOSTS", Kind: KindList, ItemElem: "HOST"}
 }
 
-func infraUsername(maxLen int) field {
-	return field{param: "username", elem: "USERNAME", before: true, always: true, maxLen: maxLen}
+func infraUsername(maxLen int) Field {
+	return Field{Param: "username", Elem: "USERNAME", Before: true, Always: true, MaxLen: maxLen}
 }
 
-func infraSecret(param string, minLen, maxLen int) field {
-	return field{param: param, secret: true, minLen: minLen, maxLen: maxLen}
+func infraSecret(param string, minLen, maxLen int) Field {
+	return Field{Param: param, Secret: true, MinLen: minLen, MaxLen: maxLen}
 }
 
 // infraRecordTypes are the record types of network devices, virtualisation, web servers,
 // middleware and container platforms, read independently from shared/qualys-api/RECORD_KINDS.md.
-var infraRecordTypes = []*recordType{
+var InfraRecordTypes = []*RecordType{
 	{
 		// §3.4: no login type or vault parameters were seen; SNMPv3 authentication is username,
 		// password and auth_alg, privacy is encrypt_password and priv_alg.
-		name: "snmp",
-		fields: []field{
+		Name: "snmp",
+		Fields: []Field{
 			// The default (v1) is documented [P R5]: listed even when never set, like MySQL SSL_VERIFY.
-			{param: "version", elem: "VERSION", values: []string{"v1", "v2c", "v3"}, always: true},
+			{Param: "version", Elem: "VERSION", Values: []string{"v1", "v2c", "v3"}, Always: true},
 			infraSecret("community_strings", 0, 0),
-			{param: "username", elem: "USERNAME", maxLen: 128},
+			{Param: "username", Elem: "USERNAME", MaxLen: 128},
 			infraSecret("password", 0, 0),
-			{param: "auth_alg", elem: "AUTH_ALG", values: []string{"MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512"}},
+			{Param: "auth_alg", Elem: "AUTH_ALG", Values: []string{"MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512"}},
 			infraSecret("encrypt_password", 0, 0),
-			{param: "priv_alg", elem: "PRIV_ALG", values: []string{"DES", "AES"}},
-			{param: "security_engine_id", elem: "SECURITY_ENGINE_ID", maxLen: 128},
+			{Param: "priv_alg", Elem: "PRIV_ALG", Values: []string{"DES", "AES"}},
+			{Param: "security_engine_id", Elem: "SECURITY_ENGINE_ID", MaxLen: 128},
 			infraStr("context_engine_id"),
 			infraStr("context"),
 		},
-		together: [][]string{{"username", "password", "auth_alg"}, {"encrypt_password", "priv_alg"}},
+		Together: [][]string{{"username", "password", "auth_alg"}, {"encrypt_password", "priv_alg"}},
 	},
 	{
 		// §3.5: login_type basic, vault or vcenter; is_disconnect only with vcenter.
-		name: "vmware", vaultTypes: allVaultTypes, loginTypes: []string{loginVCenter},
-		required: []string{"username"}, requiredBasic: []string{"password"},
-		fields: []field{
+		Name: "vmware", VaultTypes: AllVaultTypes, LoginTypes: []string{loginVCenter},
+		Required: []string{"username"}, RequiredBasic: []string{"password"},
+		Fields: []Field{
 			infraUsername(13),
 			infraSecret("password", 0, 100),
 			infraPort(),
 			infraHosts(),
-			{param: "ssl_verify", elem: "SSL_VERIFY", values: []string{"all", "skip", "none"}},
-			{param: "is_disconnect", elem: "IS_DISCONNECT", kind: kindBool, login: loginVCenter},
+			{Param: "ssl_verify", Elem: "SSL_VERIFY", Values: []string{"all", "skip", "none"}},
+			{Param: "is_disconnect", Elem: "IS_DISCONNECT", Kind: KindBool, Login: loginVCenter},
 		},
 	},
 	{
 		// §3.5: the table prints login_type vcenter for vcenter records too; the emulator takes
 		// only basic and vault here, as a vcenter login of a vcenter record means nothing.
-		name: "vcenter", vaultTypes: allVaultTypes,
-		required: []string{"username"}, requiredBasic: []string{"password"},
-		fields: []field{
+		Name: "vcenter", VaultTypes: AllVaultTypes,
+		Required: []string{"username"}, RequiredBasic: []string{"password"},
+		Fields: []Field{
 			infraUsername(13),
 			infraSecret("password", 0, 100),
 			infraPort(),
@@ -89,9 +89,9 @@ var infraRecordTypes = []*recordType{
 	},
 	{
 		// §3.5 and REFERENCE S21: password optional, HashiCorp vault only.
-		name: "nsx", vaultTypes: []string{vtHashiCorp},
-		required: []string{"username"},
-		fields: []field{
+		Name: "nsx", VaultTypes: []string{vtHashiCorp},
+		Required: []string{"username"},
+		Fields: []Field{
 			infraUsername(0),
 			infraSecret("password", 0, 0),
 			infraPort(),
@@ -102,10 +102,10 @@ var infraRecordTypes = []*recordType{
 	},
 	{
 		// §3.8, the whole primary table: no ips and no vault; vhost or realm, exactly one.
-		name: "http", ipsOptional: true,
-		required: []string{"username", "password"},
-		oneOf:    [][]string{{"vhost", "realm"}},
-		fields: []field{
+		Name: "http", IPsOptional: true,
+		Required: []string{"username", "password"},
+		OneOf:    [][]string{{"vhost", "realm"}},
+		Fields: []Field{
 			infraUsername(0),
 			infraSecret("password", 0, 100),
 			infraStr("vhost"),
@@ -115,91 +115,91 @@ var infraRecordTypes = []*recordType{
 	},
 	{
 		// §3.11: password optional; password2 is the enable or expert password.
-		name: "network_ssh", vaultTypes: allVaultTypes,
-		required: []string{"username"},
-		fields: []field{
+		Name: "network_ssh", VaultTypes: AllVaultTypes,
+		Required: []string{"username"},
+		Fields: []Field{
 			infraUsername(255),
 			infraSecret("password", 0, 0),
 			infraSecret("password2", 1, 31),
 			infraPort(),
-			{param: "target_type", elem: "TARGET_TYPE", values: []string{"auto", "A10", "HP_COMWARE", "CISCO_ASA_WITH_FIREPOWE"}},
+			{Param: "target_type", Elem: "TARGET_TYPE", Values: []string{"auto", "A10", "HP_COMWARE", "CISCO_ASA_WITH_FIREPOWE"}},
 			infraFlag("cleartext_password"),
 		},
 	},
 	{
-		name: "palo_alto_firewall", vaultTypes: allVaultTypes,
-		required: []string{"username"}, requiredBasic: []string{"password"},
-		fields: []field{
+		Name: "palo_alto_firewall", VaultTypes: AllVaultTypes,
+		Required: []string{"username"}, RequiredBasic: []string{"password"},
+		Fields: []Field{
 			infraUsername(255),
 			infraSecret("password", 0, 100),
 		},
 	},
 	{
 		// §3.11: title, ips, username, password and port all "Required".
-		name:       "cisco_apic",
-		vaultTypes: []string{vtThycotic, vtQuest, vtHashiCorp, vtCyberAIM, vtCyberPIM, vtAzure},
-		required:   []string{"username", "port"}, requiredBasic: []string{"password"},
-		fields: []field{
+		Name:       "cisco_apic",
+		VaultTypes: []string{VtThycotic, vtQuest, vtHashiCorp, vtCyberAIM, vtCyberPIM, vtAzure},
+		Required:   []string{"username", "port"}, RequiredBasic: []string{"password"},
+		Fields: []Field{
 			infraUsername(0),
 			infraSecret("password", 0, 0),
-			{param: "port", elem: "PORT", kind: kindInt, before: true, always: true, intMin: 1, intMax: 65535},
+			{Param: "port", Elem: "PORT", Kind: KindInt, Before: true, Always: true, IntMin: 1, IntMax: 65535},
 			infraFlag("ssl_verify"),
 			infraFlag("require_cert"),
 			infraStr("certificate"),
 			infraSecret("private_key", 0, 0),
 			infraFlag("use_ad_hashicorp"),
 		},
-		together: [][]string{{"certificate", "private_key"}},
+		Together: [][]string{{"certificate", "private_key"}},
 	},
 	{
 		// §3.11: api_version and ssl_verify "Required".
-		name: "infoblox", vaultTypes: allVaultTypes,
-		required: []string{"username", "api_version", "ssl_verify"}, requiredBasic: []string{"password"},
-		fields: []field{
+		Name: "infoblox", VaultTypes: AllVaultTypes,
+		Required: []string{"username", "api_version", "ssl_verify"}, RequiredBasic: []string{"password"},
+		Fields: []Field{
 			infraUsername(0),
 			infraSecret("password", 0, 0),
-			{param: "api_version", elem: "API_VERSION", before: true, always: true},
-			{param: "ssl_verify", elem: "SSL_VERIFY", kind: kindBool, always: true},
+			{Param: "api_version", Elem: "API_VERSION", Before: true, Always: true},
+			{Param: "ssl_verify", Elem: "SSL_VERIFY", Kind: KindBool, Always: true},
 		},
 	},
 	{
-		name:   "docker",
-		fields: []field{infraStr("docker_deamon_conf_file"), infraStr("docker_command")},
+		Name:   "docker",
+		Fields: []Field{infraStr("docker_deamon_conf_file"), infraStr("docker_command")},
 	},
 	{
-		name:   "kubernetes",
-		fields: []field{infraStr("unix_bin_path"), infraStr("unix_conf_path")},
+		Name:   "kubernetes",
+		Fields: []Field{infraStr("unix_bin_path"), infraStr("unix_conf_path")},
 	},
 	{
 		// §3.11: the table says unix_base_path, the sample request sends unix_bin_path; both
 		// are taken.
-		name:   "nginx",
-		fields: []field{infraStr("unix_base_path"), infraStr("unix_bin_path"), infraStr("unix_conf_path"), infraStr("unix_prefix_path")},
+		Name:   "nginx",
+		Fields: []Field{infraStr("unix_base_path"), infraStr("unix_bin_path"), infraStr("unix_conf_path"), infraStr("unix_prefix_path")},
 	},
 	{
 		// §3.11 and §2.1: the common parameters only.
-		name: "ms_exchange",
+		Name: "ms_exchange",
 	},
 	{
 		// §3.11 and §2.6: each IP in at most one SharePoint record; MS SQL credentials.
-		name: "microsoft_sharepoint", ipGroup: "microsoft_sharepoint", vaultTypes: allVaultTypes,
-		required: []string{"username"}, requiredBasic: []string{"password"},
-		fields: []field{
+		Name: "microsoft_sharepoint", IPGroup: "microsoft_sharepoint", VaultTypes: AllVaultTypes,
+		Required: []string{"username"}, RequiredBasic: []string{"password"},
+		Fields: []Field{
 			infraUsername(128),
 			infraSecret("password", 0, 128),
 			infraFlag("db_local"),
-			{param: "windows_domain", elem: "WINDOWS_DOMAIN", maxLen: 256},
+			{Param: "windows_domain", Elem: "WINDOWS_DOMAIN", MaxLen: 256},
 			infraFlag("kerberos"),
 		},
 	},
 	{
-		name: "apache",
-		fields: []field{infraStr("unix_apache_config_file"), infraStr("unix_apache_control_command"),
+		Name: "apache",
+		Fields: []Field{infraStr("unix_apache_config_file"), infraStr("unix_apache_control_command"),
 			infraStr("windows_apache_config_file"), infraStr("windows_apache_control_command")},
 	},
 	{
-		name: "tomcat",
-		fields: []field{infraStr("installation_path"), infraStr("instance_path"), infraFlag("auto_discover_instances"),
+		Name: "tomcat",
+		Fields: []Field{infraStr("installation_path"), infraStr("instance_path"), infraFlag("auto_discover_instances"),
 			infraStr("installation_path_windows"), infraStr("instance_path_windows"), infraStr("service_name")},
 	},
 	undocumentedRecordType("oracle_listener"),
