@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // This file serves the structured lists of record types with entryLists (kinds/record_types_entries.go):
@@ -58,23 +59,23 @@ func (e *xmlElem) kid(name string) *xmlElem {
 	return nil
 }
 
-func errBody(text string) *apiError {
-	return &apiError{status: 400, code: 1905, text: "UNIX_AUTH_PARAMS: " + text}
+func errBody(text string) *wire.Error {
+	return &wire.Error{Status: 400, Code: 1905, Text: "UNIX_AUTH_PARAMS: " + text}
 }
 
 // buildEntries returns the lists a record holds after this request: old's (nil for a create)
 // with every section of the request's body replaced. Caller holds s.mu.
-func (s *Server) buildEntries(c *reqCtx, rt *kinds.RecordType, old *Record) (map[string][]Entry, *apiError) {
+func (s *Server) buildEntries(c *reqCtx, rt *kinds.RecordType, old *Record) (map[string][]Entry, *wire.Error) {
 	var out map[string][]Entry
 	if old != nil {
 		out = cloneEntries(old.Entries)
 	}
-	body := bytes.TrimSpace(c.p.xml)
+	body := bytes.TrimSpace(c.p.XML)
 	if len(body) == 0 {
 		return out, nil
 	}
 	if len(rt.EntryLists) == 0 {
-		return nil, &apiError{status: 400, code: 1905, text: "an XML body is not accepted for this record type"}
+		return nil, &wire.Error{Status: 400, Code: 1905, Text: "an XML body is not accepted for this record type"}
 	}
 	var root xmlElem
 	if err := xml.Unmarshal(body, &root); err != nil {
@@ -115,7 +116,7 @@ func (s *Server) buildEntries(c *reqCtx, rt *kinds.RecordType, old *Record) (map
 }
 
 // readEntry reads one entry of list (an ID sent with it is ignored: Qualys replaces the entries).
-func (s *Server) readEntry(list *kinds.EntryList, ke *xmlElem) (Entry, *apiError) {
+func (s *Server) readEntry(list *kinds.EntryList, ke *xmlElem) (Entry, *wire.Error) {
 	e := Entry{Parts: map[string]EntryPart{}}
 	for _, k := range ke.Kids {
 		if k.XMLName.Local != "ID" && !slices.ContainsFunc(list.Parts, func(p kinds.EntryListPart) bool { return p.In == k.XMLName.Local }) {
@@ -177,14 +178,14 @@ func (s *Server) readEntry(list *kinds.EntryList, ke *xmlElem) (Entry, *apiError
 }
 
 // checkEntryVault checks that a part's vault exists and has the type sent. Caller holds s.mu.
-func (s *Server) checkEntryVault(where string, f map[string]string) *apiError {
+func (s *Server) checkEntryVault(where string, f map[string]string) *wire.Error {
 	id, err := strconv.ParseInt(f["VAULT_ID"], 10, 64)
 	v := s.st.vaults[id]
 	if err != nil || v == nil {
-		return errInvalid(where+"/DIGITAL_VAULT/VAULT_ID", f["VAULT_ID"], "vault not found")
+		return wire.Invalid(where+"/DIGITAL_VAULT/VAULT_ID", f["VAULT_ID"], "vault not found")
 	}
 	if t := f["VAULT_TYPE"]; t != "" && t != v.Type {
-		return errInvalid(where+"/DIGITAL_VAULT/VAULT_TYPE", t, "does not match the vault's type")
+		return wire.Invalid(where+"/DIGITAL_VAULT/VAULT_TYPE", t, "does not match the vault's type")
 	}
 	return nil
 }
@@ -204,16 +205,16 @@ func (s *Server) nextEntryID() int64 {
 
 // entryNodes renders the stored lists of r in the table's order, as the list sample does: IDs,
 // sources and types, vault references, no secret.
-func (s *Server) entryNodes(rt *kinds.RecordType, r *Record) []*node {
-	var out []*node
+func (s *Server) entryNodes(rt *kinds.RecordType, r *Record) []*wire.Node {
+	var out []*wire.Node
 	for _, list := range rt.EntryLists {
 		entries := r.Entries[list.Out]
 		if len(entries) == 0 {
 			continue
 		}
-		ln := el(list.Out)
+		ln := wire.El(list.Out)
 		for _, e := range entries {
-			en := el(list.OutEntry, txt("ID", strconv.FormatInt(e.ID, 10)))
+			en := wire.El(list.OutEntry, wire.Txt("ID", strconv.FormatInt(e.ID, 10)))
 			for _, p := range list.Parts {
 				part, ok := e.Parts[p.In]
 				if !ok {
@@ -221,18 +222,18 @@ func (s *Server) entryNodes(rt *kinds.RecordType, r *Record) []*node {
 				}
 				switch {
 				case p.Value == "" && p.Listed != nil:
-					en.add(txt(p.Out, p.Listed[part.Type]))
+					en.Add(wire.Txt(p.Out, p.Listed[part.Type]))
 				case p.Value == "":
-					en.add(typed(el(p.Out), part.Type))
+					en.Add(wire.Typed(wire.El(p.Out), part.Type))
 				case part.Source == "vault":
-					en.add(typed(el(p.Out, s.entryVaultNode(part.Vault)), "vault"))
+					en.Add(wire.Typed(wire.El(p.Out, s.entryVaultNode(part.Vault)), "vault"))
 				case part.Type != "":
-					en.add(typed(el(p.Out, typed(el(p.Value), part.Type)), "basic"))
+					en.Add(wire.Typed(wire.El(p.Out, wire.Typed(wire.El(p.Value), part.Type)), "basic"))
 				default:
-					en.add(typed(el(p.Out), "basic"))
+					en.Add(wire.Typed(wire.El(p.Out), "basic"))
 				}
 			}
-			ln.add(en)
+			ln.Add(en)
 		}
 		out = append(out, ln)
 	}
@@ -241,13 +242,13 @@ func (s *Server) entryNodes(rt *kinds.RecordType, r *Record) []*node {
 
 // entryVaultNode lists a part's vault: ID, type and title, then the login fields sent, each
 // listed with a VAULT_ prefix (FOLDER as VAULT_FOLDER, as the list sample shows them).
-func (s *Server) entryVaultNode(f map[string]string) *node {
+func (s *Server) entryVaultNode(f map[string]string) *wire.Node {
 	id, _ := strconv.ParseInt(f["VAULT_ID"], 10, 64)
 	title, typ := "", f["VAULT_TYPE"]
 	if v := s.st.vaults[id]; v != nil {
 		title, typ = v.Params["title"], v.Type
 	}
-	n := el("DIGITAL_VAULT", cdata("DIGITAL_VAULT_ID", f["VAULT_ID"]), cdata("DIGITAL_VAULT_TYPE", typ), cdata("DIGITAL_VAULT_TITLE", title))
+	n := wire.El("DIGITAL_VAULT", wire.CData("DIGITAL_VAULT_ID", f["VAULT_ID"]), wire.CData("DIGITAL_VAULT_TYPE", typ), wire.CData("DIGITAL_VAULT_TITLE", title))
 	for _, k := range slices.Sorted(maps.Keys(f)) {
 		if k == "VAULT_ID" || k == "VAULT_TYPE" {
 			continue
@@ -256,7 +257,7 @@ func (s *Server) entryVaultNode(f map[string]string) *node {
 		if !strings.HasPrefix(name, "VAULT_") {
 			name = "VAULT_" + name
 		}
-		n.add(cdata(name, f[k]))
+		n.Add(wire.CData(name, f[k]))
 	}
 	return n
 }
@@ -287,7 +288,7 @@ func maskEntries(in map[string][]Entry) map[string][]Entry {
 		for _, e := range list {
 			for k, p := range e.Parts {
 				if p.Secret != "" {
-					p.Secret = mask
+					p.Secret = wire.Mask
 					e.Parts[k] = p
 				}
 			}

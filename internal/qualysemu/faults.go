@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // FaultKind is what a fault does to the calls it hits.
@@ -260,7 +261,7 @@ func (f *Fault) replaces() bool {
 }
 
 // answer is the error a replacing fault answers with.
-func (f *Fault) answer() *apiError {
+func (f *Fault) answer() *wire.Error {
 	switch f.Kind {
 	case FaultRateLimit:
 		return rateError(f.Wait)
@@ -282,7 +283,7 @@ func (f *Fault) answer() *apiError {
 			text = http.StatusText(status)
 		}
 	}
-	return &apiError{status: status, code: code, text: text}
+	return &wire.Error{Status: status, Code: code, Text: text}
 }
 
 // AddFault queues a fault.

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 	"go4.org/netipx"
 )
 
@@ -26,14 +27,14 @@ type recordRule struct {
 	// source is where the rule comes from: a REFERENCE.md or RECORD_KINDS.md section, a row of
 	// docs/qualys-wire-contract.md, or a Doc Center sample (EVIDENCE.md's keys).
 	source string
-	check  func(b *recordBuild) *apiError
+	check  func(b *recordBuild) *wire.Error
 }
 
 // recordBuild is the state of one record create (old == nil) or update as the rules run.
 type recordBuild struct {
 	s      *Server
 	c      *reqCtx
-	p      *params
+	p      *wire.Params
 	rt     *kinds.RecordType
 	old    *Record
 	create bool
@@ -72,7 +73,7 @@ var recordRules = []recordRule{
 
 // buildRecord validates a create (old == nil) or an update of old by recordRules and returns
 // the record's new parameters. Caller holds s.mu.
-func (s *Server) buildRecord(c *reqCtx, rt *kinds.RecordType, old *Record) (map[string]string, *apiError) {
+func (s *Server) buildRecord(c *reqCtx, rt *kinds.RecordType, old *Record) (map[string]string, *wire.Error) {
 	b := &recordBuild{s: s, c: c, p: c.p, rt: rt, old: old, create: old == nil, m: map[string]string{}}
 	if old != nil {
 		b.m = maps.Clone(old.Params)
@@ -83,11 +84,11 @@ func (s *Server) buildRecord(c *reqCtx, rt *kinds.RecordType, old *Record) (map[
 		b.oldLogin = kinds.LoginBasic
 	}
 	b.login = b.oldLogin
-	if b.p.given("login_type") {
-		b.login = b.p.get("login_type")
+	if b.p.Given("login_type") {
+		b.login = b.p.Get("login_type")
 	}
 	if w := rt.PasswordWaiver; w != "" {
-		b.waived = b.p.get(w) == "1" || (!b.p.has(w) && b.m[w] == "1" && !b.p.has("password"))
+		b.waived = b.p.Get(w) == "1" || (!b.p.Has(w) && b.m[w] == "1" && !b.p.Has("password"))
 	}
 	for _, r := range recordRules {
 		if e := r.check(b); e != nil {
@@ -100,14 +101,14 @@ func (s *Server) buildRecord(c *reqCtx, rt *kinds.RecordType, old *Record) (map[
 // sentAndOn reports whether param was sent, and sent as 1 when it is a flag (a flag sent as 0 is
 // harmless where it does not belong).
 func (b *recordBuild) sentAndOn(f *kinds.Field) bool {
-	return b.p.has(f.Param) && (f.Kind != kinds.KindBool || b.p.get(f.Param) == "1")
+	return b.p.Has(f.Param) && (f.Kind != kinds.KindBool || b.p.Get(f.Param) == "1")
 }
 
-func ruleRequired(b *recordBuild) *apiError {
+func ruleRequired(b *recordBuild) *wire.Error {
 	var missing []string
 	need := func(names ...string) {
 		for _, n := range names {
-			if !b.p.given(n) {
+			if !b.p.Given(n) {
 				missing = append(missing, n)
 			}
 		}
@@ -144,12 +145,12 @@ func ruleRequired(b *recordBuild) *apiError {
 		}
 	case b.oldLogin == kinds.LoginBasic && b.login == kinds.LoginVault:
 		need("vault_id", "vault_type")
-	case b.oldLogin == kinds.LoginVault && b.login == kinds.LoginVault && b.p.given("vault_type") &&
-		b.p.get("vault_type") != b.m["vault_type"]:
+	case b.oldLogin == kinds.LoginVault && b.login == kinds.LoginVault && b.p.Given("vault_type") &&
+		b.p.Get("vault_type") != b.m["vault_type"]:
 		need("vault_id")
 	}
 	if len(missing) > 0 {
-		return errMissing(missing...)
+		return wire.Missing(missing...)
 	}
 	return nil
 }
@@ -164,11 +165,11 @@ func (b *recordBuild) waivedFor(n string) bool {
 // keyOnly reports whether the request's body has an entry in a section of an entry list that
 // stands for the password. A body that does not parse is left to buildEntries to refuse.
 func (b *recordBuild) keyOnly() bool {
-	if len(b.p.xml) == 0 {
+	if len(b.p.XML) == 0 {
 		return false
 	}
 	var root xmlElem
-	if xml.Unmarshal(b.p.xml, &root) != nil {
+	if xml.Unmarshal(b.p.XML, &root) != nil {
 		return false
 	}
 	for _, l := range b.rt.EntryLists {
@@ -179,51 +180,51 @@ func (b *recordBuild) keyOnly() bool {
 	return false
 }
 
-func ruleExclusive(b *recordBuild) *apiError {
+func ruleExclusive(b *recordBuild) *wire.Error {
 	for _, pair := range b.rt.ExclusivePairs() {
 		if sentBoth(pair, b.p) {
-			return errExclusive(pair.A, pair.B)
+			return wire.Exclusive(pair.A, pair.B)
 		}
 	}
 	return nil
 }
 
 // ruleValues checks every parameter's value, in request order, and stores it.
-func ruleValues(b *recordBuild) *apiError {
-	for _, name := range b.p.names() {
-		if e := b.value(name, b.p.get(name)); e != nil {
+func ruleValues(b *recordBuild) *wire.Error {
+	for _, name := range b.p.Names() {
+		if e := b.value(name, b.p.Get(name)); e != nil {
 			return e
 		}
 	}
 	return nil
 }
 
-func (b *recordBuild) value(name, v string) *apiError {
+func (b *recordBuild) value(name, v string) *wire.Error {
 	rt, m := b.rt, b.m
 	switch name {
 	case "action", "echo_request", "ids", "add_ips", "remove_ips":
 	case "title":
 		if v == "" {
-			return errInvalid(name, v, "empty title")
+			return wire.Invalid(name, v, "empty title")
 		}
 		if utf8.RuneCountInString(v) > maxTitle {
-			return errInvalid(name, v, fmt.Sprintf("longer than %d characters", maxTitle))
+			return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", maxTitle))
 		}
 		m[name] = v
 	case "comments":
 		if utf8.RuneCountInString(v) > maxComments {
-			return errInvalid(name, v, fmt.Sprintf("longer than %d characters", maxComments))
+			return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", maxComments))
 		}
 		setOrClear(m, name, v)
 	case "ips":
-		set, e := parseIPs(name, v)
+		set, e := wire.ParseIPs(name, v)
 		if e != nil {
 			return e
 		}
 		b.ipSet = set
 	case "network_id":
 		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
-			return errInvalid(name, v, "not a network ID")
+			return wire.Invalid(name, v, "not a network ID")
 		}
 		m[name] = strings.TrimLeft(v, "0")
 		if m[name] == "" {
@@ -231,18 +232,18 @@ func (b *recordBuild) value(name, v string) *apiError {
 		}
 	case "login_type":
 		if v != kinds.LoginBasic && v != kinds.LoginVault && !slices.Contains(rt.LoginTypes, v) {
-			return errInvalid(name, v, "must be "+strings.Join(append([]string{kinds.LoginBasic}, rt.LoginTypes...), ", ")+" or "+kinds.LoginVault)
+			return wire.Invalid(name, v, "must be "+strings.Join(append([]string{kinds.LoginBasic}, rt.LoginTypes...), ", ")+" or "+kinds.LoginVault)
 		}
 	case "vault_id":
-		if _, e := parsePositive(name, v); e != nil {
+		if _, e := wire.ParsePositive(name, v); e != nil {
 			return e
 		}
 	case "vault_type":
 		if !slices.Contains(kinds.AllVaultTypes, v) {
-			return errInvalid(name, v, "unknown vault type")
+			return wire.Invalid(name, v, "unknown vault type")
 		}
 		if !slices.Contains(rt.VaultTypes, v) {
-			return errInvalid(name, v, "not supported for "+rt.Name+" records")
+			return wire.Invalid(name, v, "not supported for "+rt.Name+" records")
 		}
 	default:
 		if f := rt.Field(name); f != nil {
@@ -254,13 +255,13 @@ func (b *recordBuild) value(name, v string) *apiError {
 
 // ruleIPDeltas applies add_ips and remove_ips after ips, whatever their order, and stores the
 // record's IPs.
-func ruleIPDeltas(b *recordBuild) *apiError {
+func ruleIPDeltas(b *recordBuild) *wire.Error {
 	p := b.p
 	for _, name := range []string{"add_ips", "remove_ips"} {
-		if !p.has(name) {
+		if !p.Has(name) {
 			continue
 		}
-		delta, e := parseIPs(name, p.get(name))
+		delta, e := wire.ParseIPs(name, p.Get(name))
 		if e != nil {
 			return e
 		}
@@ -275,25 +276,25 @@ func ruleIPDeltas(b *recordBuild) *apiError {
 		}
 		b.ipSet, _ = sb.IPSet()
 	}
-	b.m["ips"] = ipSetString(b.ipSet)
-	if b.s.cfg.IPsUnmerged && !p.has("remove_ips") && (p.has("ips") || p.has("add_ips")) {
+	b.m["ips"] = wire.IPSetString(b.ipSet)
+	if b.s.cfg.IPsUnmerged && !p.Has("remove_ips") && (p.Has("ips") || p.Has("add_ips")) {
 		var entries []string
-		if !p.has("ips") && !b.create {
-			entries = splitStored(b.old.Params["ips"])
+		if !p.Has("ips") && !b.create {
+			entries = wire.SplitStored(b.old.Params["ips"])
 		}
 		for _, name := range []string{"ips", "add_ips"} {
-			if p.has(name) {
-				entries = append(entries, ipEntries(p.get(name))...)
+			if p.Has(name) {
+				entries = append(entries, wire.IPEntries(p.Get(name))...)
 			}
 		}
-		b.m["ips"] = strings.Join(dedupeStrings(entries), ",")
+		b.m["ips"] = strings.Join(wire.DedupeStrings(entries), ",")
 	}
 	return nil
 }
 
 // ruleVariantFields refuses a field of another variant and drops what a variant change leaves
 // behind.
-func ruleVariantFields(b *recordBuild) *apiError {
+func ruleVariantFields(b *recordBuild) *wire.Error {
 	variant := b.rt.VariantParam()
 	sub := b.m[variant]
 	for i := range b.rt.Fields {
@@ -302,7 +303,7 @@ func ruleVariantFields(b *recordBuild) *apiError {
 			continue
 		}
 		if b.sentAndOn(f) {
-			return errCombination(variant+"="+sub, f.Param+"="+maskIfSecret(f.Param, b.p.get(f.Param)))
+			return wire.Combination(variant+"="+sub, f.Param+"="+maskIfSecret(f.Param, b.p.Get(f.Param)))
 		}
 		delete(b.m, f.Param)
 	}
@@ -311,21 +312,21 @@ func ruleVariantFields(b *recordBuild) *apiError {
 
 // ruleLoginFields refuses a field of another login type and drops what a login type change
 // leaves behind.
-func ruleLoginFields(b *recordBuild) *apiError {
+func ruleLoginFields(b *recordBuild) *wire.Error {
 	for i := range b.rt.Fields {
 		f := &b.rt.Fields[i]
 		if f.Login == "" || f.Login == b.login {
 			continue
 		}
 		if b.sentAndOn(f) {
-			return errCombination("login_type="+b.login, f.Param+"="+maskIfSecret(f.Param, b.p.get(f.Param)))
+			return wire.Combination("login_type="+b.login, f.Param+"="+maskIfSecret(f.Param, b.p.Get(f.Param)))
 		}
 		delete(b.m, f.Param)
 	}
 	return nil
 }
 
-func ruleTogether(b *recordBuild) *apiError {
+func ruleTogether(b *recordBuild) *wire.Error {
 	for _, g := range b.rt.Together {
 		var missing []string
 		for _, a := range g {
@@ -334,15 +335,15 @@ func ruleTogether(b *recordBuild) *apiError {
 			}
 		}
 		if len(missing) > 0 && len(missing) < len(g) {
-			return errMissing(missing...)
+			return wire.Missing(missing...)
 		}
 	}
 	return nil
 }
 
-func ruleWaiver(b *recordBuild) *apiError {
+func ruleWaiver(b *recordBuild) *wire.Error {
 	if w := b.rt.PasswordWaiver; w != "" {
-		if b.p.given("password") {
+		if b.p.Given("password") {
 			delete(b.m, w)
 		}
 		if b.m[w] == "1" {
@@ -354,10 +355,10 @@ func ruleWaiver(b *recordBuild) *apiError {
 
 // ruleOneOf keeps one field of each one-of group: the one sent clears the others, and a record
 // left with none is refused.
-func ruleOneOf(b *recordBuild) *apiError {
+func ruleOneOf(b *recordBuild) *wire.Error {
 	for _, g := range b.rt.OneOf {
 		for _, a := range g {
-			if !b.p.given(a) {
+			if !b.p.Given(a) {
 				continue
 			}
 			for _, o := range g {
@@ -371,17 +372,17 @@ func ruleOneOf(b *recordBuild) *apiError {
 			set = set || b.m[a] != ""
 		}
 		if !set {
-			return errAtLeastOne(g...)
+			return wire.AtLeastOne(g...)
 		}
 	}
 	return nil
 }
 
 // ruleAnyOf refuses a record left with no field of an any-of group.
-func ruleAnyOf(b *recordBuild) *apiError {
+func ruleAnyOf(b *recordBuild) *wire.Error {
 	for _, g := range b.rt.AnyOf {
 		if !slices.ContainsFunc(g, func(a string) bool { return b.m[a] != "" }) {
-			return errAtLeastOne(g...)
+			return wire.AtLeastOne(g...)
 		}
 	}
 	return nil
@@ -389,23 +390,23 @@ func ruleAnyOf(b *recordBuild) *apiError {
 
 // ruleExclusiveHeld refuses an update that sends one side of the type's exclusive pair while the
 // record keeps the other.
-func ruleExclusiveHeld(b *recordBuild) *apiError {
+func ruleExclusiveHeld(b *recordBuild) *wire.Error {
 	for _, pair := range b.rt.Exclusive {
-		if (b.p.has(pair.A) || b.p.has(pair.B)) && pair.HoldsBoth(b.m) {
-			return errExclusive(pair.A, pair.B)
+		if (b.p.Has(pair.A) || b.p.Has(pair.B)) && pair.HoldsBoth(b.m) {
+			return wire.Exclusive(pair.A, pair.B)
 		}
 	}
 	return nil
 }
 
-func ruleFixedChoices(b *recordBuild) *apiError {
+func ruleFixedChoices(b *recordBuild) *wire.Error {
 	if b.create {
 		return nil
 	}
 	for _, fc := range b.rt.FixedChoices {
 		for _, pair := range [][2]string{fc.Pair, {fc.Pair[1], fc.Pair[0]}} {
-			if b.old.Params[pair[0]] != "" && b.p.given(pair[1]) {
-				return errInvalid(pair[1], b.p.get(pair[1]), fc.Text)
+			if b.old.Params[pair[0]] != "" && b.p.Given(pair[1]) {
+				return wire.Invalid(pair[1], b.p.Get(pair[1]), fc.Text)
 			}
 		}
 	}
@@ -415,7 +416,7 @@ func ruleFixedChoices(b *recordBuild) *apiError {
 // vaultParamsSent returns, in request order, the vault parameters of the request.
 func (b *recordBuild) vaultParamsSent() []string {
 	var out []string
-	for _, k := range b.p.names() {
+	for _, k := range b.p.Names() {
 		if k == "vault_id" || k == "vault_type" || slices.ContainsFunc(kinds.RecordVaultFields, func(vf kinds.RecordVaultField) bool { return vf.Param == k }) {
 			out = append(out, k)
 		}
@@ -425,13 +426,13 @@ func (b *recordBuild) vaultParamsSent() []string {
 
 // ruleLoginNotVault stores the login type; a record that does not log in through a vault refuses
 // vault parameters and drops those it held.
-func ruleLoginNotVault(b *recordBuild) *apiError {
+func ruleLoginNotVault(b *recordBuild) *wire.Error {
 	b.m["login_type"] = b.login
 	if b.login == kinds.LoginVault {
 		return nil
 	}
 	if vp := b.vaultParamsSent(); len(vp) > 0 {
-		return errCombination("login_type="+b.login, vp[0]+"="+b.p.get(vp[0]))
+		return wire.Combination("login_type="+b.login, vp[0]+"="+b.p.Get(vp[0]))
 	}
 	delete(b.m, "vault_id")
 	delete(b.m, "vault_type")
@@ -443,16 +444,16 @@ func ruleLoginNotVault(b *recordBuild) *apiError {
 
 // ruleVaultNoPassword refuses a password (or its waiver) with a vault login and drops the ones
 // the record held.
-func ruleVaultNoPassword(b *recordBuild) *apiError {
+func ruleVaultNoPassword(b *recordBuild) *wire.Error {
 	if b.login != kinds.LoginVault {
 		return nil
 	}
-	if b.p.given("password") {
-		return errCombination("login_type=vault", "password="+mask)
+	if b.p.Given("password") {
+		return wire.Combination("login_type=vault", "password="+wire.Mask)
 	}
 	w := b.rt.PasswordWaiver
-	if w != "" && b.p.get(w) == "1" {
-		return errCombination("login_type=vault", w+"=1")
+	if w != "" && b.p.Get(w) == "1" {
+		return wire.Combination("login_type=vault", w+"=1")
 	}
 	delete(b.m, "password")
 	if w != "" {
@@ -463,7 +464,7 @@ func ruleVaultNoPassword(b *recordBuild) *apiError {
 
 // ruleVaultExists stores the vault type and ID, dropping the parameters of a former vault type,
 // and refuses a vault that does not exist or is of another type.
-func ruleVaultExists(b *recordBuild) *apiError {
+func ruleVaultExists(b *recordBuild) *wire.Error {
 	if b.login != kinds.LoginVault {
 		return nil
 	}
@@ -473,8 +474,8 @@ func ruleVaultExists(b *recordBuild) *apiError {
 		oldType = ""
 	}
 	vt := oldType
-	if p.given("vault_type") {
-		vt = p.get("vault_type")
+	if p.Given("vault_type") {
+		vt = p.Get("vault_type")
 	}
 	if vt != oldType {
 		for _, vf := range kinds.RecordVaultFields {
@@ -484,38 +485,38 @@ func ruleVaultExists(b *recordBuild) *apiError {
 		}
 	}
 	m["vault_type"] = vt
-	if p.given("vault_id") {
-		m["vault_id"] = strings.TrimLeft(strings.TrimSpace(p.get("vault_id")), "0")
+	if p.Given("vault_id") {
+		m["vault_id"] = strings.TrimLeft(strings.TrimSpace(p.Get("vault_id")), "0")
 	}
 	vid, _ := strconv.ParseInt(m["vault_id"], 10, 64)
 	v := b.s.st.vaults[vid]
 	switch {
 	case v == nil:
-		return errInvalid("vault_id", m["vault_id"], "no such vault")
-	case v.Type != vt && p.given("vault_type"):
-		return errInvalid("vault_type", vt, fmt.Sprintf("vault %d is of type %s", vid, v.Type))
+		return wire.Invalid("vault_id", m["vault_id"], "no such vault")
+	case v.Type != vt && p.Given("vault_type"):
+		return wire.Invalid("vault_type", vt, fmt.Sprintf("vault %d is of type %s", vid, v.Type))
 	case v.Type != vt:
-		return errInvalid("vault_id", m["vault_id"], fmt.Sprintf("vault %d is of type %s, not %s", vid, v.Type, vt))
+		return wire.Invalid("vault_id", m["vault_id"], fmt.Sprintf("vault %d is of type %s, not %s", vid, v.Type, vt))
 	}
 	return nil
 }
 
 // ruleVaultParams refuses a parameter of another vault type and stores the vault type's own (one
 // of a one-of group clears the others).
-func ruleVaultParams(b *recordBuild) *apiError {
+func ruleVaultParams(b *recordBuild) *wire.Error {
 	if b.login != kinds.LoginVault {
 		return nil
 	}
 	vt := b.m["vault_type"]
-	for _, k := range b.p.names() {
+	for _, k := range b.p.Names() {
 		for _, vf := range kinds.RecordVaultFields {
 			if vf.Param != k {
 				continue
 			}
 			if !vf.AppliesTo(vt) {
-				return errCombination("vault_type="+vt, k+"="+b.p.get(k))
+				return wire.Combination("vault_type="+vt, k+"="+b.p.Get(k))
 			}
-			setOrClear(b.m, k, b.p.get(k))
+			setOrClear(b.m, k, b.p.Get(k))
 			for _, peer := range kinds.OneOfPeers(k) {
 				delete(b.m, peer)
 			}
@@ -524,7 +525,7 @@ func ruleVaultParams(b *recordBuild) *apiError {
 	return nil
 }
 
-func ruleVaultRequired(b *recordBuild) *apiError {
+func ruleVaultRequired(b *recordBuild) *wire.Error {
 	if b.login != kinds.LoginVault {
 		return nil
 	}
@@ -535,27 +536,27 @@ func ruleVaultRequired(b *recordBuild) *apiError {
 		}
 	}
 	if len(missing) > 0 {
-		return errMissing(missing...)
+		return wire.Missing(missing...)
 	}
 	return nil
 }
 
-func ruleVaultOneOf(b *recordBuild) *apiError {
+func ruleVaultOneOf(b *recordBuild) *wire.Error {
 	if b.login != kinds.LoginVault {
 		return nil
 	}
 	for _, group := range kinds.OneOfGroups(b.m["vault_type"]) {
 		if !slices.ContainsFunc(group, func(n string) bool { return b.m[n] != "" }) {
-			return errAtLeastOne(group...)
+			return wire.AtLeastOne(group...)
 		}
 	}
 	return nil
 }
 
 // sentBoth reports whether a request uses both sides of the pair.
-func sentBoth(x kinds.ExclusivePair, p *params) bool {
+func sentBoth(x kinds.ExclusivePair, p *wire.Params) bool {
 	if x.Stored {
-		return p.given(x.A) && p.get(x.B) == "1"
+		return p.Given(x.A) && p.Get(x.B) == "1"
 	}
-	return p.has(x.A) && p.has(x.B) && (!x.WhenTrue || p.get(x.B) == "1")
+	return p.Has(x.A) && p.Has(x.B) && (!x.WhenTrue || p.Get(x.B) == "1")
 }

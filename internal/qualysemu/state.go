@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // State is the emulator's whole estate: what Snapshot returns, what the
@@ -225,7 +226,7 @@ func maskState(s State) State {
 	for i := range s.Records {
 		for k := range s.Records[i].Params {
 			if kinds.IsSecretParam(k) {
-				s.Records[i].Params[k] = mask
+				s.Records[i].Params[k] = wire.Mask
 			}
 		}
 		s.Records[i].Entries = maskEntries(s.Records[i].Entries)
@@ -234,7 +235,7 @@ func maskState(s State) State {
 		vt := kinds.VaultTypeByName(s.Vaults[i].Type)
 		for k := range s.Vaults[i].Params {
 			if vt.IsSecret(k) {
-				s.Vaults[i].Params[k] = mask
+				s.Vaults[i].Params[k] = wire.Mask
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // vaultCommon are the parameters every vault create and update takes.
@@ -39,8 +40,8 @@ func (s *Server) handleVaults(c *reqCtx) *response {
 		for _, k := range allowed {
 			set[k] = true
 		}
-		if unk := c.p.unknown(set); len(unk) > 0 {
-			return c.errorResp(errUnrecognized(unk))
+		if unk := c.p.Unknown(set); len(unk) > 0 {
+			return c.errorResp(wire.Unrecognized(unk))
 		}
 	}
 	if e := checkEcho(c.p); e != nil {
@@ -59,17 +60,17 @@ func (s *Server) handleVaults(c *reqCtx) *response {
 }
 
 // vaultByID resolves the singular id selector. Caller holds s.mu.
-func (s *Server) vaultByID(c *reqCtx) (*Vault, *apiError) {
-	if !c.p.given("id") {
-		return nil, errMissing("id")
+func (s *Server) vaultByID(c *reqCtx) (*Vault, *wire.Error) {
+	if !c.p.Given("id") {
+		return nil, wire.Missing("id")
 	}
-	id, e := parsePositive("id", c.p.get("id"))
+	id, e := wire.ParsePositive("id", c.p.Get("id"))
 	if e != nil {
 		return nil, e
 	}
 	v := s.st.vaults[id]
 	if v == nil {
-		return nil, errInvalid("id", c.p.get("id"), "no such vault")
+		return nil, wire.Invalid("id", c.p.Get("id"), "no such vault")
 	}
 	return v, nil
 }
@@ -83,7 +84,7 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 	create := action == "create"
 	var missing []string
 	need := func(n string) {
-		if !p.given(n) {
+		if !p.Given(n) {
 			missing = append(missing, n)
 		}
 	}
@@ -94,7 +95,7 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 		need("title")
 	}
 	need("type")
-	vt := kinds.VaultTypeByName(p.get("type"))
+	vt := kinds.VaultTypeByName(p.Get("type"))
 	if vt != nil {
 		for _, vp := range vt.Params {
 			if (create && vp.RequiredCreate) || (!create && vp.RequiredUpdate) {
@@ -114,15 +115,15 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 		for _, vp := range vt.Params {
 			allowed[vp.Name] = true
 		}
-		if unk := p.unknown(allowed); len(unk) > 0 {
-			return c.errorResp(errUnrecognized(unk))
+		if unk := p.Unknown(allowed); len(unk) > 0 {
+			return c.errorResp(wire.Unrecognized(unk))
 		}
 	}
 	if len(missing) > 0 {
-		return c.errorResp(errMissing(missing...))
+		return c.errorResp(wire.Missing(missing...))
 	}
 	if vt == nil {
-		return c.errorResp(errInvalid("type", p.get("type"), "unknown vault type"))
+		return c.errorResp(wire.Invalid("type", p.Get("type"), "unknown vault type"))
 	}
 
 	s.mu.Lock()
@@ -130,32 +131,32 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 	var v *Vault
 	m := map[string]string{}
 	if !create {
-		var e *apiError
+		var e *wire.Error
 		if v, e = s.vaultByID(c); e != nil {
 			return c.errorResp(e)
 		}
 		if v.Type != vt.Name {
-			return c.errorResp(errInvalid("type", vt.Name, fmt.Sprintf("vault %d is of type %s", v.ID, v.Type)))
+			return c.errorResp(wire.Invalid("type", vt.Name, fmt.Sprintf("vault %d is of type %s", v.ID, v.Type)))
 		}
 		for k, val := range v.Params {
 			m[k] = val
 		}
 	}
-	for _, k := range p.names() {
-		val := p.get(k)
+	for _, k := range p.Names() {
+		val := p.Get(k)
 		switch k {
 		case "action", "echo_request", "id", "type":
 		case "title":
 			if val == "" {
-				return c.errorResp(errInvalid(k, val, "empty title"))
+				return c.errorResp(wire.Invalid(k, val, "empty title"))
 			}
 			if utf8.RuneCountInString(val) > maxTitle {
-				return c.errorResp(errInvalid(k, val, fmt.Sprintf("longer than %d characters", maxTitle)))
+				return c.errorResp(wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", maxTitle)))
 			}
 			m[k] = val
 		case "comments":
 			if utf8.RuneCountInString(val) > maxComments {
-				return c.errorResp(errInvalid(k, val, fmt.Sprintf("longer than %d characters", maxComments)))
+				return c.errorResp(wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", maxComments)))
 			}
 			setOrClear(m, k, val)
 		default:
@@ -166,13 +167,13 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 	}
 	for _, other := range s.st.vaults {
 		if (v == nil || other.ID != v.ID) && other.Params["title"] == m["title"] {
-			return c.errorResp(errInvalid("title", m["title"], "title already exists"))
+			return c.errorResp(wire.Invalid("title", m["title"], "title already exists"))
 		}
 	}
 	prev := s.beginWrite()
 	now := s.cfg.Now()
 	if _, used := s.st.vaults[c.pinID]; create && used {
-		return c.errorResp(errInvalid("id", strconv.FormatInt(c.pinID, 10), "vault ID already in use"))
+		return c.errorResp(wire.Invalid("id", strconv.FormatInt(c.pinID, 10), "vault ID already in use"))
 	}
 	if create {
 		id := s.insertVault(vt.Name, m, c.user, c.pinID)
@@ -201,7 +202,7 @@ func (s *Server) insertVault(typ string, m map[string]string, user string, id in
 	return id
 }
 
-func setVaultParam(vt *kinds.VaultType, m map[string]string, k, v string) *apiError {
+func setVaultParam(vt *kinds.VaultType, m map[string]string, k, v string) *wire.Error {
 	vp := vt.Param(k)
 	if vp == nil {
 		setOrClear(m, k, v) // open type
@@ -209,31 +210,31 @@ func setVaultParam(vt *kinds.VaultType, m map[string]string, k, v string) *apiEr
 	}
 	shown := v
 	if vp.Secret {
-		shown = mask
+		shown = wire.Mask
 	}
 	switch vp.Kind {
 	case kinds.KindBool:
 		if v != "0" && v != "1" {
-			return errInvalid(k, v, "must be 0 or 1")
+			return wire.Invalid(k, v, "must be 0 or 1")
 		}
 	case kinds.KindInt:
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 65535 {
-			return errInvalid(k, v, "must be a port number")
+			return wire.Invalid(k, v, "must be a port number")
 		}
 	}
 	if vp.MaxLen > 0 && utf8.RuneCountInString(v) > vp.MaxLen {
-		return errInvalid(k, shown, fmt.Sprintf("longer than %d characters", vp.MaxLen))
+		return wire.Invalid(k, shown, fmt.Sprintf("longer than %d characters", vp.MaxLen))
 	}
 	if vp.NoAt && strings.Contains(v, "@") {
-		return errInvalid(k, shown, "must not contain @")
+		return wire.Invalid(k, shown, "must not contain @")
 	}
 	if v != "" && vp.Values != nil && !slices.Contains(vp.Values, v) {
-		return errInvalid(k, v, "must be one of: "+strings.Join(vp.Values, ", "))
+		return wire.Invalid(k, v, "must be one of: "+strings.Join(vp.Values, ", "))
 	}
 	if vp.URL && v != "" {
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme+":" != "http:" && u.Scheme+":" != "https:") || u.Host == "" {
-			return errInvalid(k, v, "not an HTTP or HTTPS URL")
+			return wire.Invalid(k, v, "not an HTTP or HTTPS URL")
 		}
 	}
 	setOrClear(m, k, v)
@@ -254,7 +255,7 @@ func (s *Server) deleteVault(c *reqCtx) *response {
 		}
 	}
 	if users > 0 {
-		return c.errorResp(errInvalid("id", c.p.get("id"), fmt.Sprintf("vault is used by %d authentication record(s)", users)))
+		return c.errorResp(wire.Invalid("id", c.p.Get("id"), fmt.Sprintf("vault is used by %d authentication record(s)", users)))
 	}
 	prev := s.beginWrite()
 	delete(s.st.vaults, v.ID)
@@ -269,61 +270,61 @@ func (s *Server) deleteVault(c *reqCtx) *response {
 func (s *Server) listVaults(c *reqCtx) *response {
 	p := c.p
 	var since time.Time
-	if p.has("modified") {
+	if p.Has("modified") {
 		var err error
-		if since, err = time.Parse("2006-01-02T15:04:05Z", p.get("modified")); err != nil {
-			if since, err = time.Parse("2006-01-02", p.get("modified")); err != nil {
-				return c.errorResp(errInvalid("modified", p.get("modified"), "must be YYYY-MM-DD[THH:MM:SSZ]"))
+		if since, err = time.Parse("2006-01-02T15:04:05Z", p.Get("modified")); err != nil {
+			if since, err = time.Parse("2006-01-02", p.Get("modified")); err != nil {
+				return c.errorResp(wire.Invalid("modified", p.Get("modified"), "must be YYYY-MM-DD[THH:MM:SSZ]"))
 			}
 		}
 	}
 	orderBy := "id"
-	if p.has("orderby") {
-		orderBy = p.get("orderby")
+	if p.Has("orderby") {
+		orderBy = p.Get("orderby")
 		if !slices.Contains([]string{"id", "title", "system_name", "last_modified", "last_modified_by"}, orderBy) {
-			return c.errorResp(errInvalid("orderby", orderBy, ""))
+			return c.errorResp(wire.Invalid("orderby", orderBy, ""))
 		}
 	}
 	desc := false
-	if p.has("sortorder") {
-		switch p.get("sortorder") {
+	if p.Has("sortorder") {
+		switch p.Get("sortorder") {
 		case "asc":
 		case "desc":
 			desc = true
 		default:
-			return c.errorResp(errInvalid("sortorder", p.get("sortorder"), "must be asc or desc"))
+			return c.errorResp(wire.Invalid("sortorder", p.Get("sortorder"), "must be asc or desc"))
 		}
 	}
-	if p.has("limit") != p.has("offset") {
-		if p.has("limit") {
-			return c.errorResp(errMissing("offset"))
+	if p.Has("limit") != p.Has("offset") {
+		if p.Has("limit") {
+			return c.errorResp(wire.Missing("offset"))
 		}
-		return c.errorResp(errMissing("limit"))
+		return c.errorResp(wire.Missing("limit"))
 	}
 	limit, offset := -1, 0
-	if p.has("limit") {
-		l, err1 := strconv.Atoi(p.get("limit"))
-		o, err2 := strconv.Atoi(p.get("offset"))
+	if p.Has("limit") {
+		l, err1 := strconv.Atoi(p.Get("limit"))
+		o, err2 := strconv.Atoi(p.Get("offset"))
 		if err1 != nil || l < 1 {
-			return c.errorResp(errInvalid("limit", p.get("limit"), "not a positive integer"))
+			return c.errorResp(wire.Invalid("limit", p.Get("limit"), "not a positive integer"))
 		}
 		if err2 != nil || o < 0 {
-			return c.errorResp(errInvalid("offset", p.get("offset"), "not a non-negative integer"))
+			return c.errorResp(wire.Invalid("offset", p.Get("offset"), "not a non-negative integer"))
 		}
 		limit, offset = l, o
 	}
-	if p.has("type") && kinds.VaultTypeByName(p.get("type")) == nil {
-		return c.errorResp(errInvalid("type", p.get("type"), "unknown vault type"))
+	if p.Has("type") && kinds.VaultTypeByName(p.Get("type")) == nil {
+		return c.errorResp(wire.Invalid("type", p.Get("type"), "unknown vault type"))
 	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var vs []*Vault
 	for _, v := range s.st.sortedVaults() {
-		if p.has("title") && !strings.Contains(strings.ToLower(v.Params["title"]), strings.ToLower(p.get("title"))) {
+		if p.Has("title") && !strings.Contains(strings.ToLower(v.Params["title"]), strings.ToLower(p.Get("title"))) {
 			continue
 		}
-		if p.has("type") && v.Type != p.get("type") {
+		if p.Has("type") && v.Type != p.Get("type") {
 			continue
 		}
 		if !since.IsZero() && v.LastModified.Before(since) {
@@ -338,7 +339,7 @@ func (s *Server) listVaults(c *reqCtx) *response {
 		case "system_name":
 			return v.Type
 		case "last_modified":
-			return qualysTime(v.LastModified)
+			return wire.QualysTime(v.LastModified)
 		case "last_modified_by":
 			return v.LastModifiedBy
 		}
@@ -360,19 +361,19 @@ func (s *Server) listVaults(c *reqCtx) *response {
 	if limit > 0 {
 		vs = vs[min(offset, len(vs)):min(offset+limit, len(vs))]
 	}
-	resp := el("RESPONSE", txt("DATETIME", qualysTime(c.now)), txt("STATUS", "Success"), txt("COUNT", strconv.Itoa(len(vs))))
+	resp := wire.El("RESPONSE", wire.Txt("DATETIME", wire.QualysTime(c.now)), wire.Txt("STATUS", "Success"), wire.Txt("COUNT", strconv.Itoa(len(vs))))
 	if len(vs) > 0 {
-		list := el("AUTH_VAULTS")
+		list := wire.El("AUTH_VAULTS")
 		for _, v := range vs {
-			list.add(el("AUTH_VAULT",
-				cdata("TITLE", v.Params["title"]),
-				cdata("VAULT_TYPE", v.Type),
-				el("LAST_MODIFIED", txt("DATETIME", qualysTime(v.LastModified)), txt("BY", v.LastModifiedBy)),
-				txt("ID", strconv.FormatInt(v.ID, 10))))
+			list.Add(wire.El("AUTH_VAULT",
+				wire.CData("TITLE", v.Params["title"]),
+				wire.CData("VAULT_TYPE", v.Type),
+				wire.El("LAST_MODIFIED", wire.Txt("DATETIME", wire.QualysTime(v.LastModified)), wire.Txt("BY", v.LastModifiedBy)),
+				wire.Txt("ID", strconv.FormatInt(v.ID, 10))))
 		}
-		resp.add(list)
+		resp.Add(list)
 	}
-	return c.ok(el("AUTH_VAULT_LIST_OUTPUT", c.requestNode(), resp), "/api/2.0/fo/vault/vault_output.dtd")
+	return c.ok(wire.El("AUTH_VAULT_LIST_OUTPUT", c.requestNode(), resp), "/api/2.0/fo/vault/vault_output.dtd")
 }
 
 // viewVault answers action=view with AUTH_VAULT_VIEW_OUTPUT (contract row
@@ -390,7 +391,7 @@ func (s *Server) viewVault(c *reqCtx) *response {
 	var settings []setting
 	add := func(name, val string, isBool bool) {
 		if isBool {
-			val = boolText(val)
+			val = wire.BoolText(val)
 		}
 		settings = append(settings, setting{strings.ToUpper(name), val})
 	}
@@ -417,24 +418,24 @@ func (s *Server) viewVault(c *reqCtx) *response {
 		if cm, ok := v.Params["comments"]; ok {
 			items = append(items, [2]string{"COMMENTS", cm})
 		}
-		items = append(items, [2]string{"LAST_MODIFIED", qualysTime(v.LastModified)})
+		items = append(items, [2]string{"LAST_MODIFIED", wire.QualysTime(v.LastModified)})
 		for _, st := range settings {
 			items = append(items, [2]string{st.elem, st.value})
 		}
 		return c.simpleReturn(200, 0, "Success", items)
 	}
-	av := el("AUTH_VAULT", txt("ID", id), cdata("TITLE", v.Params["title"]), cdata("VAULT_TYPE", v.Type))
+	av := wire.El("AUTH_VAULT", wire.Txt("ID", id), wire.CData("TITLE", v.Params["title"]), wire.CData("VAULT_TYPE", v.Type))
 	if cm, ok := v.Params["comments"]; ok {
-		av.add(cdata("COMMENTS", cm))
+		av.Add(wire.CData("COMMENTS", cm))
 	}
-	av.add(el("LAST_MODIFIED", txt("DATETIME", qualysTime(v.LastModified)), txt("BY", v.LastModifiedBy)))
+	av.Add(wire.El("LAST_MODIFIED", wire.Txt("DATETIME", wire.QualysTime(v.LastModified)), wire.Txt("BY", v.LastModifiedBy)))
 	for _, st := range settings {
 		if st.value == "true" || st.value == "false" {
-			av.add(txt(st.elem, st.value))
+			av.Add(wire.Txt(st.elem, st.value))
 		} else {
-			av.add(cdata(st.elem, st.value))
+			av.Add(wire.CData(st.elem, st.value))
 		}
 	}
-	root := el("AUTH_VAULT_VIEW_OUTPUT", c.requestNode(), el("RESPONSE", txt("DATETIME", qualysTime(c.now)), av))
+	root := wire.El("AUTH_VAULT_VIEW_OUTPUT", c.requestNode(), wire.El("RESPONSE", wire.Txt("DATETIME", wire.QualysTime(c.now)), av))
 	return c.ok(root, "/api/2.0/fo/vault/vault_view_output.dtd")
 }

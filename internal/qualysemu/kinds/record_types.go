@@ -6,7 +6,7 @@ package kinds
 
 import "slices"
 
-// fieldKind says how a parameter is validated and rendered.
+// FieldKind says how a parameter is validated and rendered.
 type FieldKind int
 
 const (
@@ -16,7 +16,7 @@ const (
 	KindList             // comma-separated; rendered as a wrapper of items (HOSTS/HOST)
 )
 
-// field is one type-specific record parameter.
+// Field is one type-specific record parameter.
 type Field struct {
 	Param    string
 	Elem     string // output element; "" for secrets (never returned)
@@ -30,78 +30,78 @@ type Field struct {
 	IntMin   int64
 	IntMax   int64
 	ItemElem string // for kindList: the element of one item
-	// subTypes: valid only for these values of the type's variant parameter
+	// SubTypes: valid only for these values of the type's variant parameter
 	// (unix sub_type, ms_sql provider_name; "" = the plain type).
 	SubTypes []string
-	// login: valid only with this login type (vmware is_disconnect with vcenter); dropped
+	// Login: valid only with this login type (vmware is_disconnect with vcenter); dropped
 	// when the record's login type changes to another.
 	Login string
 }
 
-// recordType describes one /api/2.0/fo/auth/<name>/ endpoint: every rule
+// RecordType describes one /api/2.0/fo/auth/<name>/ endpoint: every rule
 // the emulator applies to it is data here, so the server's record handlers,
 // faults and seeds never look at a record type's name.
 type RecordType struct {
 	Name string // endpoint slug: mysql, unix, windows
-	// variant is the parameter selecting a variant of the type, which
+	// Variant is the parameter selecting a variant of the type, which
 	// scopes fields with subTypes: "" means sub_type (unix); ms_sql's is
 	// provider_name (the Azure MS SQL page).
 	Variant string
 	IPGroup string // IP exclusivity group; "" = not checked
-	// ipsShareable: Config.WindowsIPsShared lifts the IP exclusivity of
+	// IPsShareable: Config.WindowsIPsShared lifts the IP exclusivity of
 	// this type's group (contract row 7 is unconfirmed for it).
 	IPsShareable  bool
 	Fields        []Field  // in output order
 	VaultTypes    []string // vault_type values valid for this record type
 	VaultUsername bool     // accepts vault_username (unix)
-	// required lists the parameters a create needs besides title and ips,
+	// Required lists the parameters a create needs besides title and ips,
 	// whatever the login type; requiredBasic those it needs with basic
 	// login. On a switch from vault to basic login the secret ones of
 	// requiredBasic must be sent again and the others must be set.
 	Required      []string
 	RequiredBasic []string
-	// passwordWaiver names a boolean parameter that, when 1, stands in for
+	// PasswordWaiver names a boolean parameter that, when 1, stands in for
 	// the password: it lifts the password of requiredBasic, excludes a
 	// password and a vault login, and is cleared by a new password (unix
 	// skip_password).
 	PasswordWaiver string
-	// exclusive lists this type's mutually exclusive parameter pairs
+	// Exclusive lists this type's mutually exclusive parameter pairs
 	// (1904), checked after the pairs of every record type.
 	Exclusive []ExclusivePair
-	// oneOf lists groups of fields of which a record holds exactly one:
+	// OneOf lists groups of fields of which a record holds exactly one:
 	// two in one request are exclusive (1904), a record left with none is
 	// refused (1922), and setting one clears the others.
 	OneOf [][]string
-	// anyOf lists groups of fields of which a record holds at least one, in any combination: a
+	// AnyOf lists groups of fields of which a record holds at least one, in any combination: a
 	// record left with none is refused (1922).
 	AnyOf [][]string
-	// fixedChoices are pairs of alternative parameters of which the one a
+	// FixedChoices are pairs of alternative parameters of which the one a
 	// record was created with cannot be swapped for the other by an update.
 	FixedChoices []FixedChoice
-	// together lists groups of parameters a record holds all or none of
+	// Together lists groups of parameters a record holds all or none of
 	// (SNMPv3 username, password and auth_alg): a create or an update that
 	// leaves a group partly set is refused as missing the rest (1903).
 	Together [][]string
-	// loginTypes are the login_type values this type takes besides basic
+	// LoginTypes are the login_type values this type takes besides basic
 	// and vault (vmware vcenter): like basic they log in without a vault,
 	// but need none of requiredBasic.
 	LoginTypes []string
-	// ipsOptional: a create needs no ips (http's documented table has
+	// IPsOptional: a create needs no ips (http's documented table has
 	// none).
 	IPsOptional bool
-	// seedOnly: the type's parameters are not documented, so the API
+	// SeedOnly: the type's parameters are not documented, so the API
 	// refuses creates and updates; seeds may create records, which list
 	// and delete as usual.
 	SeedOnly bool
-	// unique lists cross-record rules among records of this type (1905),
+	// Unique lists cross-record rules among records of this type (1905),
 	// see unique_rules.go.
 	Unique []UniqueRule
-	// entryLists are the lists the type takes in an XML body (unix keys
+	// EntryLists are the lists the type takes in an XML body (unix keys
 	// and root tools, record_types_entries.go); nil: a body is refused.
 	EntryLists []EntryList
 }
 
-// exclusivePair is two parameters that may not be sent together. With
+// ExclusivePair is two parameters that may not be sent together. With
 // whenTrue, b counts only when sent as 1 (a flag sent as 0 is harmless).
 // With stored, the pair is a choice the record keeps (ms_sql's port or
 // auto_discover_ports): a is used only when sent non-empty and b only as 1
@@ -114,12 +114,12 @@ type ExclusivePair struct {
 	Stored   bool
 }
 
-// holdsBoth reports whether stored parameters m hold both sides of a stored pair.
+// HoldsBoth reports whether stored parameters m hold both sides of a stored pair.
 func (x ExclusivePair) HoldsBoth(m map[string]string) bool {
 	return x.Stored && m[x.A] != "" && m[x.B] == "1"
 }
 
-// fixedChoice refuses, on update, a parameter of pair when the record holds
+// FixedChoice refuses, on update, a parameter of pair when the record holds
 // the other one; text is the 1905 reason.
 type FixedChoice struct {
 	Pair [2]string
@@ -152,10 +152,10 @@ const (
 	subCheckpont  = "checkpoint_firewall"
 )
 
-// allVaultTypes are the vault type strings of the vaultTypes table, in its order.
+// AllVaultTypes are the vault type strings of the vaultTypes table, in its order.
 var AllVaultTypes = vaultTypeNames()
 
-// recordVaultField is a vault-specific parameter of an auth record, rendered
+// RecordVaultField is a vault-specific parameter of an auth record, rendered
 // under DIGITAL_VAULT (contract row 5). A vault type declares its own in
 // vaultType.login, in DTD order; recordVaultFields gathers them.
 type RecordVaultField struct {
@@ -164,7 +164,7 @@ type RecordVaultField struct {
 	Types    []string // vault types it belongs to (filled in by recordVaultFields); nil = every type
 	Required bool     // required when the record uses one of types
 	UnixOnly bool
-	// oneOf names a group of fields of which a record using one of types
+	// OneOf names a group of fields of which a record using one of types
 	// needs at least one and may send only one; setting one clears the
 	// others (CA PAM device name or host).
 	OneOf string
@@ -173,7 +173,7 @@ type RecordVaultField struct {
 // vaultUsernameField is the unix record's vault_username, valid with every vault type.
 var vaultUsernameField = RecordVaultField{Param: "vault_username", Elem: "VAULT_USERNAME", UnixOnly: true}
 
-// recordVaultFields are vault_username and every vault type's login fields, in table order; a
+// RecordVaultFields are vault_username and every vault type's login fields, in table order; a
 // field two types share (CyberArk folder and file, BeyondTrust and Quest system_name) is listed
 // once, with both types.
 var RecordVaultFields = gatherVaultFields()
@@ -194,6 +194,7 @@ func gatherVaultFields() []RecordVaultField {
 	return out
 }
 
+// AppliesTo reports whether f is a parameter of vaultType (every type when f.Types is nil).
 func (f RecordVaultField) AppliesTo(vaultType string) bool {
 	if f.Types == nil {
 		return true
@@ -201,7 +202,7 @@ func (f RecordVaultField) AppliesTo(vaultType string) bool {
 	return slices.Contains(f.Types, vaultType)
 }
 
-// recordTypes is every record type the emulator serves: the seed types here, databases in
+// RecordTypes is every record type the emulator serves: the seed types here, databases in
 // record_types_databases.go, network devices, middleware and infrastructure in
 // record_types_infra.go.
 var RecordTypes = slices.Concat(coreRecordTypes, DatabaseRecordTypes, InfraRecordTypes)
@@ -268,7 +269,7 @@ var coreRecordTypes = []*RecordType{
 	},
 }
 
-// recordTypeByName returns the record type served at /fo/auth/<name>/.
+// RecordTypeByName returns the record type served at /fo/auth/<name>/.
 func RecordTypeByName(name string) *RecordType {
 	for _, rt := range RecordTypes {
 		if rt.Name == name {
@@ -278,6 +279,7 @@ func RecordTypeByName(name string) *RecordType {
 	return nil
 }
 
+// Field returns rt's field named param, or nil.
 func (rt *RecordType) Field(param string) *Field {
 	for i := range rt.Fields {
 		if rt.Fields[i].Param == param {
@@ -297,7 +299,7 @@ var (
 	updateOnlyParams = []string{"ids", "add_ips", "remove_ips"}
 )
 
-// allowedParams returns the parameter names rt accepts for action.
+// AllowedParams returns the parameter names rt accepts for action.
 func (rt *RecordType) AllowedParams(action string) map[string]bool {
 	m := map[string]bool{}
 	add := func(names ...string) {
@@ -328,7 +330,7 @@ func (rt *RecordType) AllowedParams(action string) map[string]bool {
 	return m
 }
 
-// recordTypeNames returns the endpoint slugs of every record type, in table
+// RecordTypeNames returns the endpoint slugs of every record type, in table
 // order.
 func RecordTypeNames() []string {
 	out := make([]string, len(RecordTypes))
@@ -338,7 +340,7 @@ func RecordTypeNames() []string {
 	return out
 }
 
-// exclusivePairs returns the mutually exclusive pairs checked on a create or
+// ExclusivePairs returns the mutually exclusive pairs checked on a create or
 // update of rt, in the order Qualys reports them: those of every record
 // type, rt's own, then the pairs of each one-of group of recordVaultFields.
 func (rt *RecordType) ExclusivePairs() []ExclusivePair {
@@ -363,7 +365,7 @@ func (rt *RecordType) ExclusivePairs() []ExclusivePair {
 	return out
 }
 
-// oneOfGroups returns the one-of groups of recordVaultFields that apply to
+// OneOfGroups returns the one-of groups of recordVaultFields that apply to
 // vault type vt, each as its parameter names in table order, groups in
 // order of first appearance.
 func OneOfGroups(vt string) [][]string {
@@ -384,7 +386,7 @@ func OneOfGroups(vt string) [][]string {
 	return out
 }
 
-// oneOfPeers returns the other members of param's one-of group, or nil.
+// OneOfPeers returns the other members of param's one-of group, or nil.
 func OneOfPeers(param string) []string {
 	var group string
 	for _, vf := range RecordVaultFields {
@@ -404,13 +406,13 @@ func OneOfPeers(param string) []string {
 	return out
 }
 
-// isSecretField reports whether param is a secret field of rt.
+// IsSecretField reports whether param is a secret field of rt.
 func (rt *RecordType) IsSecretField(param string) bool {
 	f := rt.Field(param)
 	return f != nil && f.Secret
 }
 
-// variantParam returns the parameter selecting a variant of rt (see
+// VariantParam returns the parameter selecting a variant of rt (see
 // recordType.variant).
 func (rt *RecordType) VariantParam() string {
 	if rt.Variant != "" {

@@ -45,6 +45,7 @@ func dbCassandra(extra ...Field) []Field {
 	return append([]Field{dbUser(0), dbPass(0), dbPort(), dbFlag("ssl_verify_with_host")}, extra...)
 }
 
+// DatabaseRecordTypes are the database record types.
 var DatabaseRecordTypes = []*RecordType{
 	{
 		// oracle.htm [P R1] (title, comments, is_template), the rest G2 [S].

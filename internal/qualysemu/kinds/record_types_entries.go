@@ -7,30 +7,30 @@ package kinds
 // shows PRIVATE_KEY_CERTIFICATE_LIST/PRIVATE_KEY_CERTIFICATE and ROOT_TOOL_INFO_LIST/ROOT_TOOL_INFO.
 // The emulator's entries.go applies it.
 
-// entryList is one list: its section and entry elements in the body (in, inEntry), and as listed
+// EntryList is one list: its section and entry elements in the body (in, inEntry), and as listed
 // (out, outEntry). Entries are listed with their ID, then the parts in order.
 type EntryList struct {
 	In, InEntry, Out, OutEntry string
 	Parts                      []EntryListPart
-	// standsForPassword: a basic create with entries in this section needs no password (Doc
+	// StandsForPassword: a basic create with entries in this section needs no password (Doc
 	// Center "Create Unix record with Private Keys" samples 1-8 send none, and no skip_password).
 	StandsForPassword bool
 }
 
-// entryPart is one element of an entry.
+// EntryListPart is one element of an entry.
 type EntryListPart struct {
 	In  string // element in the body
 	Out string // element listed
-	// value, for a part with a source (type="basic" or "vault"), is the element holding the
+	// Value, for a part with a source (type="basic" or "vault"), is the element holding the
 	// basic value (PRIVATE_KEY inside PRIVATE_KEY_INFO); "" for a part that is itself typed
 	// (CERTIFICATE type="openssh", STANDARD_TYPE type="pimsu").
 	Value string
 	Types []string // allowed type= of the value element, or of a typed part
-	// listed maps a typed part's type to the text listed in out (STANDARD_TYPE type="pimsu" is
+	// Listed maps a typed part's type to the text listed in out (STANDARD_TYPE type="pimsu" is
 	// listed as ROOT_TOOL text); nil lists the part as an empty out element with the type.
 	Listed   map[string]string
 	Required bool
-	// needsText marks a typed part that carries its value as text (CERTIFICATE type="openssh"
+	// NeedsText marks a typed part that carries its value as text (CERTIFICATE type="openssh"
 	// holds the certificate): sent without it, the part is refused rather than stored as a type
 	// alone.
 	NeedsText bool

@@ -40,7 +40,7 @@ func infraSecret(param string, minLen, maxLen int) Field {
 	return Field{Param: param, Secret: true, MinLen: minLen, MaxLen: maxLen}
 }
 
-// infraRecordTypes are the record types of network devices, virtualisation, web servers,
+// InfraRecordTypes are the record types of network devices, virtualisation, web servers,
 // middleware and container platforms, read independently from shared/qualys-api/RECORD_KINDS.md.
 var InfraRecordTypes = []*RecordType{
 	{

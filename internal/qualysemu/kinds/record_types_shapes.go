@@ -1,6 +1,6 @@
 package kinds
 
-// listShape is how a record type's list answer writes what the public sources show differently per
+// ListShape is how a record type's list answer writes what the public sources show differently per
 // type (EVIDENCE.md fact 8). The zero value is the MySQL sample's shape: booleans true/false and a
 // LOGIN_TYPE element on every record.
 type ListShape struct {
@@ -8,7 +8,7 @@ type ListShape struct {
 	NoLoginType bool // no LOGIN_TYPE element: a vault login shows by its DIGITAL_VAULT
 }
 
-// listShapes holds the best-evidenced list shape of each record type a source shows otherwise than
+// ListShapes holds the best-evidenced list shape of each record type a source shows otherwise than
 // the MySQL sample; the other types have no list evidence at all [I] and keep the sample's shape.
 var ListShapes = map[string]ListShape{
 	// Doc Center "List Unix Record with root delegations, private-key certificates" [P DC]; code run

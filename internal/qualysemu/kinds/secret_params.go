@@ -38,7 +38,7 @@ var publicParams = func() map[string]bool {
 	return m
 }()
 
-// isSecretParam also treats other *password*, *secret* and *_key* names as
+// IsSecretParam also treats other *password*, *secret* and *_key* names as
 // secret, for the vault types whose parameters are not documented. Flags and
 // lookup names that merely contain those words are not secrets.
 func IsSecretParam(k string) bool {

@@ -1,6 +1,6 @@
 package kinds
 
-// uniqueRule is a cross-record rule of one record type with a primary
+// UniqueRule is a cross-record rule of one record type with a primary
 // source (RECORD_KINDS.md §2.6): two records of the type whose IP sets
 // overlap are refused (1905 on the blamed parameter) when their stored
 // values of key are all equal (absent counts as a value). onlyUnset limits
@@ -25,6 +25,8 @@ func equalParams(a, b map[string]string, keys []string) bool {
 	return true
 }
 
+// Clash reports whether two records of the type with overlapping IPs (stored parameters a and b)
+// break u.
 func (u UniqueRule) Clash(a, b map[string]string) bool {
 	if u.OnlyUnset != "" && (a[u.OnlyUnset] != "" || b[u.OnlyUnset] != "") {
 		return false

@@ -1,6 +1,6 @@
 package kinds
 
-// vaultParam is one setting of a vault type (REFERENCE.md §4.2).
+// VaultParam is one setting of a vault type (REFERENCE.md §4.2).
 type VaultParam struct {
 	Name           string
 	Kind           FieldKind
@@ -13,18 +13,19 @@ type VaultParam struct {
 	URL            bool // must be an http or https URL
 }
 
-// vaultType describes one vault type. open types (whose parameters are not
+// VaultType describes one vault type. open types (whose parameters are not
 // documented) accept any parameter; see isSecretParam for which of those
 // are treated as secrets.
 type VaultType struct {
 	Name   string
 	Params []VaultParam
 	Open   bool
-	// login are the parameters of a record logging in through a vault of this type, listed
+	// Login are the parameters of a record logging in through a vault of this type, listed
 	// under the record's DIGITAL_VAULT, in DTD order (contract row 5, RECORD_KINDS.md §4.2).
 	Login []RecordVaultField
 }
 
+// VaultTypes is every vault type the emulator serves (REFERENCE.md §4), in table order.
 var VaultTypes = []*VaultType{
 	{Name: vtARCON, Open: true, Login: []RecordVaultField{
 		{Param: "vault_service_type", Elem: "VAULT_SERVICE_TYPE", Required: true}}},
@@ -97,6 +98,7 @@ func vaultTypeNames() []string {
 	return out
 }
 
+// VaultTypeByName returns the vault type with the display string name, or nil.
 func VaultTypeByName(name string) *VaultType {
 	for _, vt := range VaultTypes {
 		if vt.Name == name {
@@ -106,6 +108,7 @@ func VaultTypeByName(name string) *VaultType {
 	return nil
 }
 
+// Param returns vt's setting called name, or nil.
 func (vt *VaultType) Param(name string) *VaultParam {
 	for i := range vt.Params {
 		if vt.Params[i].Name == name {
@@ -115,6 +118,7 @@ func (vt *VaultType) Param(name string) *VaultParam {
 	return nil
 }
 
+// IsSecret reports whether vt's setting name is a secret (for an open type, by IsSecretParam).
 func (vt *VaultType) IsSecret(name string) bool {
 	if vp := vt.Param(name); vp != nil {
 		return vp.Secret
