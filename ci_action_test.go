@@ -127,7 +127,8 @@ func (r *ghRunner) run(ev ghEvent) map[string]ghJobResult {
 		r.t.Fatal(err)
 	}
 	ctx := map[string]string{"github.event_name": ev.name, "github.ref": ev.ref, "github.token": ciForgeToken,
-		"vars.QUALYS_API_URL": r.emuURL, "secrets.QUALYS_RO_USERNAME": "ci", "secrets.QUALYS_RO_PASSWORD": "ci-login-secret",
+		"github.event.repository.default_branch": "main",
+		"vars.QUALYS_API_URL":                    r.emuURL, "secrets.QUALYS_RO_USERNAME": "ci", "secrets.QUALYS_RO_PASSWORD": "ci-login-secret",
 		"secrets.QUALYS_USERNAME": "ci", "secrets.QUALYS_PASSWORD": "ci-login-secret", "secrets.QSYNC_SECRET_KEY": r.secrets["QSYNC_SECRET_KEY"]}
 	var pr struct {
 		PullRequest struct{ Number int } `json:"pull_request"`
@@ -349,10 +350,12 @@ func TestGitHubAction(t *testing.T) {
 			t.Fatalf("check on a pull request:\n%s", got["check"].log)
 		}
 		cs := r.fake.Comments(5)
-		if len(cs) != 2 || !strings.HasPrefix(cs[1].Body, "<!-- qsync:plan owner=secops config=config -->\n### qsync plan for owner `secops`") ||
-			!strings.Contains(cs[1].Body, "Plan for commit `head1`") {
+		if len(cs) != 2 || !strings.HasPrefix(cs[1].Body, "<!-- qsync:plan owner=secops config=config -->\n") ||
+			!strings.Contains(cs[1].Body, "### qsync plan for owner `secops`") || !strings.Contains(cs[1].Body, "Plan for commit `head1`") {
 			t.Fatalf("comments after the plan: %+v", cs)
 		}
+		// Checked against main's policy, and each change labelled against main (HEAD^1).
+		checkCIPolicyAndBase(t, cs[1].Body)
 	})
 
 	t.Run("check_merge_queue", func(t *testing.T) {

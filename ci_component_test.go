@@ -270,16 +270,18 @@ func TestGitLabComponent(t *testing.T) {
 		}
 	}
 	mr := map[string]string{"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_IID": "5", "CI_MERGE_REQUEST_EVENT_TYPE": "merged_result",
+		"CI_MERGE_REQUEST_DIFF_BASE_SHA":     "HEAD^1", // the checkout's main
 		"CI_MERGE_REQUEST_SOURCE_BRANCH_SHA": "head1", "CI_COMMIT_SHA": "mrc1", "CI_COMMIT_REF_NAME": "refs/merge-requests/5/merge"}
 
 	t.Run("plan", func(t *testing.T) {
 		got := r.run(glPipeline{id: 100, mr: 5, vars: mr})
 		mustJobs(t, got, "qsync-plan")
 		notes := r.fake.Notes(5)
-		if len(notes) != 2 || !strings.HasPrefix(notes[1].Body, "<!-- qsync:plan owner=secops config=config -->\n### qsync plan for owner `secops`") ||
-			!strings.Contains(notes[1].Body, "`mrc1`") && !strings.Contains(notes[1].Body, "`head1`") {
+		if len(notes) != 2 || !strings.HasPrefix(notes[1].Body, "<!-- qsync:plan owner=secops config=config -->\n") ||
+			!strings.Contains(notes[1].Body, "### qsync plan for owner `secops`") {
 			t.Fatalf("notes after the plan: %+v", notes)
 		}
+		checkCIPolicyAndBase(t, notes[1].Body)
 		if !strings.Contains(got["qsync-plan"].log, "head commit head1") {
 			t.Fatalf("the stamp does not name the head commit:\n%s", got["qsync-plan"].log)
 		}

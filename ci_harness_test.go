@@ -36,6 +36,9 @@ func newCIEstate(t *testing.T) *ciEstate {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("bash not found")
 	}
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not found")
+	}
 	if _, err := exec.LookPath("qsync"); err != nil {
 		t.Skip("no qsync on PATH (testscript.Main puts the test binary there)")
 	}
@@ -71,17 +74,20 @@ func newCIEstate(t *testing.T) *ciEstate {
 	return e
 }
 
-// checkout returns a fresh clone of the repository (config/ only), as each CI job gets one: at
-// the same path for every job, as GitHub's and GitLab's runners do (/home/runner/work/R/R,
-// /builds/G/P), with nothing left from an earlier job.
+// checkout returns a fresh clone of the repository, as each CI job gets one: at the same path for
+// every job, as GitHub's and GitLab's runners do (/home/runner/work/R/R, /builds/G/P), with
+// nothing left from an earlier job. It is a git repository of two commits with a remote origin:
+// main (config/ without windows.yaml, and policy/ with examples/policy/), and the pull request's
+// commit on top, which adds config/windows.yaml (so plan --base HEAD^1 attributes the windows
+// records to the pull request, and the policy is read from origin's main, the first commit).
 func (e *ciEstate) checkout() string {
 	e.t.Helper()
 	work := e.ws
 	if err := os.RemoveAll(work); err != nil {
 		e.t.Fatal(err)
 	}
-	for name, b := range e.config {
-		p := filepath.Join(work, "config", name)
+	write := func(rel string, b []byte) {
+		p := filepath.Join(work, rel)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			e.t.Fatal(err)
 		}
@@ -89,6 +95,45 @@ func (e *ciEstate) checkout() string {
 			e.t.Fatal(err)
 		}
 	}
+	for name, b := range e.config {
+		write(filepath.Join("config", name), b)
+	}
+	policies, _ := filepath.Glob("examples/policy/*.yaml")
+	if len(policies) == 0 {
+		e.t.Fatal("no examples/policy/*.yaml")
+	}
+	for _, f := range policies {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		write(filepath.Join("policy", filepath.Base(f)), b)
+	}
+	origin := filepath.Join(filepath.Dir(work), "origin.git")
+	git := func(dir string, args ...string) {
+		e.t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=ci", "GIT_AUTHOR_EMAIL=ci@example.com", "GIT_COMMITTER_NAME=ci",
+			"GIT_COMMITTER_EMAIL=ci@example.com", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			e.t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	pr := filepath.Join("config", "windows.yaml")
+	git(work, "init", "-q", "-b", "main")
+	git(work, "add", "--", "config", "policy")
+	git(work, "rm", "-q", "--cached", "--", pr)
+	git(work, "commit", "-qm", "main")
+	git(work, "add", "--", pr)
+	git(work, "commit", "-qm", "pull request: windows records")
+	if err := os.RemoveAll(origin); err != nil {
+		e.t.Fatal(err)
+	}
+	git(filepath.Dir(work), "init", "-q", "--bare", origin)
+	git(work, "remote", "add", "origin", origin)
+	// origin's main is the commit before the pull request's: reading the policy fetches it with
+	// --depth=1, as in a pull request's checkout, and HEAD^1 stays a commit.
+	git(work, "push", "-q", "origin", "HEAD~1:refs/heads/main")
 	return work
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -45,7 +46,11 @@ func (g *Globals) server(env *Env) (apiURL, platform string, err error) {
 }
 
 // client builds a Qualys client from the global flags and the environment.
-func (g *Globals) client(env *Env) (*qualysclient.Client, error) {
+func (g *Globals) client(env *Env) (*qualysclient.Client, error) { return g.clientWith(env, nil) }
+
+// clientWith is client sending through hc when it is not nil (whose transport then carries the
+// --ca-bundle roots, see conformanceTransport).
+func (g *Globals) clientWith(env *Env, hc *http.Client) (*qualysclient.Client, error) {
 	base, platform, err := g.server(env)
 	if err != nil {
 		return nil, err
@@ -68,15 +73,20 @@ func (g *Globals) client(env *Env) (*qualysclient.Client, error) {
 	if g.DebugHTTP || strings.EqualFold(env.Getenv("QSYNC_LOG"), "debug") {
 		debug = env.traceWriter()
 	}
+	caBundle := g.CABundle
+	if hc != nil {
+		caBundle = ""
+	}
 	c, err := qualysclient.New(qualysclient.Config{
-		BaseURL:   base,
-		Username:  user,
-		Password:  pass,
-		UserAgent: "qsync/" + version,
-		CABundle:  g.CABundle,
-		Stderr:    noticeWriter(env),
-		Sleep:     waitSleeper(env),
-		Debug:     debug,
+		BaseURL:    base,
+		Username:   user,
+		Password:   pass,
+		UserAgent:  "qsync/" + version,
+		CABundle:   caBundle,
+		HTTPClient: hc,
+		Stderr:     noticeWriter(env),
+		Sleep:      waitSleeper(env),
+		Debug:      debug,
 		// The secret names come from the descriptor tables, so a new secret field is masked too.
 		SecretParams: spec.SecretParamNames(),
 		MaxWait:      maxWait(g.MaxWait),

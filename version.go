@@ -23,4 +23,6 @@ type extraCommands struct {
 	Completion CompletionCmd `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`
 	Help       HelpCmd       `cmd:"" help:"Show the help of a command: qsync help plan (the same as qsync plan --help)."`
 	CI         CICmd         `cmd:"" name:"ci" help:"CI glue for the GitHub Action and the GitLab component: stamp a saved plan, fetch the reviewed plan, keep the drift issue."`
+
+	Conformance ConformanceCmd `cmd:"" help:"Opt-in: create, read, update and delete one throwaway object per kind to confirm or contradict every guess qsync makes about Qualys (see docs/conformance.md)."`
 }

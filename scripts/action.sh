@@ -11,7 +11,9 @@
 #   action.sh drift     scheduled plan; open, update or close the drift issue
 #
 # Inputs arrive as environment variables (never as ${{ }} text in the script): QSYNC_CONFIG,
-# QSYNC_OWNER, QSYNC_COMMENT (true|false), QSYNC_ARTIFACT. Outputs go to $GITHUB_OUTPUT:
+# QSYNC_OWNER, QSYNC_COMMENT (true|false), QSYNC_ARTIFACT, QSYNC_POLICY_DIR (a policy directory,
+# read from the default branch QSYNC_DEFAULT_BRANCH, never from the pull request) and QSYNC_BASE
+# (plan --base REF). Outputs go to $GITHUB_OUTPUT:
 # exit-code, has-changes, plan-file. scripts/action_test.go runs every mode against fakes of the
 # GitHub API and the Qualys emulator.
 set -uo pipefail
@@ -24,6 +26,19 @@ event="${GITHUB_EVENT_NAME:-}"
 export NO_COLOR=1
 
 output() { echo "$1=$2" >>"${GITHUB_OUTPUT:-/dev/null}"; }
+
+# read_policy extracts the policy directory QSYNC_POLICY_DIR as the default branch has it into
+# .qsync-policy and points QSYNC_POLICY at it, so that a pull request cannot loosen the rules its
+# own plan is checked by (docs/ci.md "Policy checks and drift").
+read_policy() {
+	local dir="${QSYNC_POLICY_DIR%/}" branch="${QSYNC_DEFAULT_BRANCH:-main}" depth
+	[ -n "$dir" ] || return 0
+	git fetch --quiet --depth=1 origin "$branch" || return 1
+	rm -rf .qsync-policy && mkdir -p .qsync-policy
+	depth="$(printf '%s' "$dir" | tr -cd / | wc -c)"
+	git archive FETCH_HEAD -- "$dir" | tar -x -C .qsync-policy --strip-components=$((depth + 1)) || return 1
+	export QSYNC_POLICY="$PWD/.qsync-policy"
+}
 
 # finish CODE [HAS_CHANGES]: record the outputs; exit 0 for "no changes" and "changes" (2), the
 # code otherwise.
@@ -67,9 +82,12 @@ install)
 plan)
 	rm -f plan.json plan.md qsync-plan.meta.json
 	code=0
-	qsync validate --format github "$config" || code=$?
+	read_policy || code=$?
+	base=()
+	if [ -n "${QSYNC_BASE:-}" ]; then base=(--base "$QSYNC_BASE"); fi
+	if [ "$code" = 0 ]; then qsync validate --format github "$config" || code=$?; fi
 	if [ "$code" = 0 ]; then
-		qsync plan --without-secrets --detailed-exitcode --format markdown --out plan.json "$config" >plan.md
+		qsync plan --without-secrets --detailed-exitcode "${base[@]}" --format markdown --out plan.json "$config" >plan.md
 		code=$?
 	fi
 	if [ "$code" = 0 ] || [ "$code" = 2 ]; then
@@ -92,6 +110,7 @@ check)
 		finish 0
 	fi
 	code=0
+	read_policy || finish $?
 	qsync ci fetch-plan --artifact "$artifact" --config "$config" --dir . || finish $?
 	output plan-file "$PWD/plan.json"
 	qsync apply --check plan.json || code=$?
@@ -100,6 +119,7 @@ check)
 
 apply)
 	code=0
+	read_policy || finish $?
 	if [ "$event" = workflow_dispatch ]; then
 		# A manual run: apply the configuration of the branch it runs on (restrict it with the
 		# environment's deployment branches), e.g. to undo drift or re-send rotated secrets.
@@ -126,6 +146,7 @@ apply)
 
 drift)
 	code=0
+	read_policy || finish $?
 	qsync plan --detailed-exitcode --format markdown "$config" >drift.md || code=$?
 	if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat drift.md >>"$GITHUB_STEP_SUMMARY"; fi
 	has=false

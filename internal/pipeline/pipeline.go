@@ -424,7 +424,8 @@ func (pl *Pipeline) noteUnverified(doc *spec.Document) {
 	switch pl.DiagnosticsFormat {
 	case "json":
 	case "github":
-		fmt.Fprintf(pl.Stderr, "::notice title=qsync::%s\n", strings.TrimPrefix(note, "note: "))
+		// A workflow command is one line: GitHub decodes %0A back into the note's line breaks.
+		fmt.Fprintf(pl.Stderr, "::notice title=qsync::%s\n", strings.ReplaceAll(strings.TrimPrefix(note, "note: "), "\n", "%0A"))
 	default:
 		fmt.Fprintln(pl.Stderr, note)
 	}

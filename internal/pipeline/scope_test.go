@@ -1,9 +1,12 @@
 package pipeline
 
 import (
+	"context"
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -91,5 +94,65 @@ func TestScopeRefusesRenameOutOfScope(t *testing.T) {
 	_, l, out, err := scope(desired, live, []string{"mysql/*"}, false)
 	if err != nil || l.Objects[0].Marker != nil || live.Objects[0].Marker == nil || !out[live.Objects[0].Key()] {
 		t.Fatalf("scope mysql/*: %v, live marker %v, out of scope %v", err, l.Objects[0].Marker, out)
+	}
+}
+
+// TestSecretsOnlyLeavesOutAndSaysSo: with no secret to send but other changes pending (db's port,
+// the managed vault to delete), --secrets-only plans nothing, lists no managed object as
+// unmanaged, records its scope, and what it left out is counted, so it never claims that Qualys
+// matches the configuration (issue 20, finding 6).
+func TestSecretsOnlyLeavesOutAndSaysSo(t *testing.T) {
+	c, path, pl, _ := setup(t)
+	desired, err := pl.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := pl.PlanSecretsOnly(context.Background(), c, desired, plan.Flags{SecretsOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Plan.Empty() || !r.Plan.Flags.SecretsOnly || !r.Plan.Scoped() {
+		t.Fatalf("plan: %d change(s), flags %+v", len(r.Plan.Changes), r.Plan.Flags)
+	}
+	for _, k := range r.Plan.Unmanaged {
+		if k.Title != "hand-db" {
+			t.Errorf("%s is listed as unmanaged", k)
+		}
+	}
+	if o := pl.Outside(r); o.Changes != 2 || o.Unchecked != "" || !o.LeftOut() {
+		t.Errorf("outside = %+v, want the port update and the vault delete", o)
+	}
+	if got := Converged(r.Plan, pl.Outside(r)); !strings.Contains(got, "within the scope (--secrets-only) only: 2 change(s) outside it") {
+		t.Errorf("converged line: %s", got)
+	}
+	// Unscoped, the same state leaves nothing out, and the line says Qualys matches.
+	if got := Converged(&plan.Plan{}, Outside{}); got != "Converged: Qualys matches the configuration." {
+		t.Errorf("full: %s", got)
+	}
+}
+
+// TestOutsideUnchecked: a full plan that cannot be made (a secret this job cannot read) leaves
+// the rest unchecked, which is not convergence either.
+func TestOutsideUnchecked(t *testing.T) {
+	c, path, pl, _ := setup(t)
+	desired, err := pl.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := pl.Plan(context.Background(), c, desired, plan.Flags{Targets: []string{"vault/pam-gone"}, SecretsUnchecked: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The verification runs where QSYNC_SECRET_KEY is set, but the value cannot be read.
+	pl.Getenv = func(name string) string {
+		return map[string]string{"QSYNC_SECRET_KEY": "scope-test-fingerprint-key"}[name]
+	}
+	pl.Resolve = func(ref spec.SecretRef) (string, error) { return "", os.ErrNotExist }
+	o := pl.Outside(r)
+	if o.Unchecked == "" || !o.LeftOut() {
+		t.Fatalf("outside = %+v, want unchecked", o)
+	}
+	if got := Converged(r.Plan, o); !strings.Contains(got, "Converged within the scope (vault/pam-gone; --without-secrets: secret drift not checked) only: whether anything outside it differs was not checked") {
+		t.Errorf("converged line: %s", got)
 	}
 }

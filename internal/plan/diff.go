@@ -68,39 +68,69 @@ func typeField(k spec.Kind) string {
 	return p
 }
 
-// replaceReason says why an object cannot be updated in place, and which field (a type or an
-// Immutable field) forces the replacement; both "" when it can.
+// replaceReason says why an object cannot be updated in place, and which field forces the
+// replacement: its type, or a setting the update would change in a way Qualys cannot take in
+// place (spec.FieldDef.Immutable: any change; NoClear: a value removed). Both are "" when it can.
+//
+// It judges the very setting changes the update would send (settingChanges, the clears of
+// exclusive-group members included), not a comparison of its own: a change qsync cannot send is
+// then a replacement (with consent) or a refusal whatever produced it, never an update Qualys
+// refuses. A value the live answer did not report is unknown, never a reason to replace.
 func replaceReason(it *item) (field, reason string) {
 	d, l := it.d, it.l
 	if d.Type != l.Type && !l.IsUnknown(typeField(d.Kind)) {
 		return typeField(d.Kind), fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", typeField(d.Kind), orNone(l.Type), orNone(d.Type))
 	}
-	for i := range it.def.Fields {
-		f := &it.def.Fields[i]
-		if !f.Immutable || f.Type == spec.TypeSecret {
+	changes, _ := settingChanges(it)
+	for _, fc := range changes {
+		f := it.def.Field(fc.Name)
+		if f == nil || f.Type == spec.TypeSecret || !liveKnown(it, f) {
 			continue
 		}
-		c, ok := managed(f, d)
-		if !ok || l.IsUnknown(f.Name) {
-			continue
-		}
-		if a := canon(f, l.Attrs); a != c {
-			return f.Name, fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", f.Name, orNone(a), orNone(c))
-		}
-	}
-	for i := range it.def.Fields {
-		f := &it.def.Fields[i]
-		if !f.NoClear || !compared(f, d.Login, l.Login) || l.IsUnknown(f.Name) {
-			continue
-		}
-		if c, ok := managed(f, d); ok && c == "" {
-			if a := canon(f, l.Attrs); a != "" {
-				return f.Name, fmt.Sprintf("%s changes from %s to %s, and Qualys documents no way to remove a %s once set",
-					f.Name, orNone(a), omitted(f), f.Name)
-			}
+		if r := unsendable(it, f, fc); r != "" {
+			return f.Name, r
 		}
 	}
 	return "", ""
+}
+
+// liveKnown reports whether the live value of setting f of it was read: not when the live answer
+// did not report it, nor for a basic-login setting of a live object logging in through a vault
+// (settingChanges shows those as new when the configuration switches back to basic).
+func liveKnown(it *item, f *spec.FieldDef) bool {
+	return !it.l.IsUnknown(f.Name) && !(f.Basic && it.l.Login != nil)
+}
+
+// unsendable says why the change fc of setting f cannot be sent as an in-place update ("" when it
+// can): f is Immutable, or NoClear and fc removes its value. A member of an exclusive group the
+// configuration leaves out while it chooses another (exclusiveClears) is named with that choice.
+func unsendable(it *item, f *spec.FieldDef, fc FieldChange) string {
+	change := fmt.Sprintf("%s changes from %s to %s", f.Name, orNone(fc.Before), orNoneOf(f, fc.After))
+	if _, ok := managed(f, it.d); !ok {
+		if c := chosenInstead(it, f.Name); c != nil {
+			change += fmt.Sprintf(" (the configuration sets %s instead, and Qualys does not hold both)", c.Name)
+		}
+	}
+	switch {
+	case f.Immutable:
+		return change + ", which Qualys cannot change in place"
+	case f.NoClear && fc.Before != "" && fc.After == "":
+		return fmt.Sprintf("%s, and Qualys documents no way to remove a %s once set", change, f.Name)
+	}
+	return ""
+}
+
+// chosenInstead returns the member the configuration of it chooses in the exclusive group that
+// holds name (spec.KindDef.Exclusive); nil for none.
+func chosenInstead(it *item, name string) *spec.FieldDef {
+	for _, g := range it.def.Exclusive {
+		if slices.Contains(g, name) {
+			if c := exclusiveChoice(it, g); c != nil && c.Name != name {
+				return c
+			}
+		}
+	}
+	return nil
 }
 
 // exclusiveChoice returns the member of exclusive group g the configuration of it chooses: a
@@ -221,6 +251,14 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// orNoneOf quotes a value of f for a message, or says what an unset f means (omitted).
+func orNoneOf(f *spec.FieldDef, s string) string {
+	if s == "" {
+		return omitted(f)
+	}
+	return orNone(s)
 }
 
 // deleteChanges shows the IPs a record delete frees.

@@ -48,7 +48,10 @@
 //     meaning (spec.FieldDef.OmittedMeans: Oracle's port, All Ports) is compared as unset, and
 //     removing a value Qualys cannot clear (NoClear) needs a replacement; choosing one member
 //     of an exclusive group clears, in the same update, the member the live object holds and the
-//     configuration leaves out (exclusiveClears); unique rules are checked against every live
+//     configuration leaves out (exclusiveClears). Whether an object needs a replacement is judged
+//     on the very setting changes its update would send (replaceReason), so a clear of an
+//     Immutable or NoClear member (windows_domain, when windows_ad_domain is chosen) is a
+//     replacement too, never an update Qualys refuses. Unique rules are checked against every live
 //     record that keeps its values (checkRuleConflicts; spec.Slots names the slots for ordering).
 //  4. Secrets are write-only. With Options.SecretKey, each desired secret is fingerprinted
 //     (spec.Fingerprint) and compared with the fingerprint in the live marker; only changed or

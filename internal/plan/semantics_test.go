@@ -124,6 +124,36 @@ func TestExclusiveSwitchClearsTheOtherSide(t *testing.T) {
 	wantSteps(t, mustBuild(t, doc(d), doc(l), baseOpts()), "1:3 unix update [u] port=22")
 }
 
+// TestExclusiveClearOfImmutableMemberReplaces: switching a windows record from windows_domain to
+// windows_ad_domain while Qualys does not report windows_ad_domain (never set) clears the live
+// windows_domain, which is immutable: that clear cannot be sent as an update (Qualys refuses it),
+// so without consent the replacement is refused (and listed, naming the member chosen instead)
+// and nothing is sent; with consent the record is replaced and converges.
+func TestExclusiveClearOfImmutableMemberReplaces(t *testing.T) {
+	l := withDefaults(&spec.Object{Kind: spec.KindWindows, Title: "dc", ID: 4, IPs: ips(t, "10.0.0.1"), Marker: marker(),
+		Attrs: map[string]string{"username": "scan", "windows_domain": "CORP"}, Unknown: []string{"windows_ad_domain"}})
+	d := withDefaults(&spec.Object{Kind: spec.KindWindows, Title: "dc", IPs: ips(t, "10.0.0.1"),
+		Attrs:   map[string]string{"username": "scan", "windows_ad_domain": "corp.example.com"},
+		Secrets: map[string]spec.SecretRef{"password": {Env: "WIN_PW"}}})
+	p := mustBuild(t, doc(d), doc(l), baseOpts())
+	want := `windows_domain changes from "CORP" to (none) (the configuration sets windows_ad_domain instead`
+	if len(p.Refused) != 1 || !strings.Contains(p.Refused[0].Reason, want) {
+		t.Fatalf("refused %+v, steps %v", p.Refused, stepsSummary(p))
+	}
+	if len(p.Steps) != 0 {
+		t.Fatalf("a refused replacement sends %v", stepsSummary(p))
+	}
+	d.AllowReplace = true
+	p = mustBuild(t, doc(d), doc(l), baseOpts())
+	if len(p.Changes) != 1 || p.Changes[0].Action != ActionReplace || !strings.Contains(p.Changes[0].Reason, want) {
+		t.Fatalf("plan:\n%s", planText(p))
+	}
+	wantSteps(t, p,
+		"1:3 windows delete [dc] ",
+		"2:3 windows create [dc] ips=10.0.0.1&title=dc&username=scan&windows_ad_domain=corp.example.com after[1]")
+	applyAndConverge(t, doc(d), doc(l), p, baseOpts())
+}
+
 // TestRuleSlotsCheckedAgainstLive: a declared record that would break a unique rule with a live
 // record qsync does not manage (unmarked, another owner's) is an error at plan time, not a
 // failed apply; a record qsync manages and deletes, or one with another port, is no conflict.

@@ -113,7 +113,7 @@ func (s *Server) activeVariants() map[string]bool {
 // variantRefusal is the answer of rate-limit-no-towait, or nil.
 func (c *reqCtx) variantRefusal() *response {
 	if !c.variants["rate-limit-no-towait"] {
-		return nil
+		return c.conformanceRefusal()
 	}
 	return c.errorResp(&wire.Error{Status: http.StatusConflict, Code: 1965,
 		Text:  "This API cannot be run again for another 19 hours, 8 minutes and 48 seconds.",
@@ -156,6 +156,9 @@ func applyVariants(vs map[string]bool, root *wire.Node) {
 	}
 	if root.Name == "AUTH_VAULT_VIEW_OUTPUT" {
 		av := resp.Child("AUTH_VAULT")
+		if av != nil {
+			conformanceVaultView(vs, av)
+		}
 		switch {
 		case av == nil:
 		case vs["vault-view-unknown"]:
@@ -229,6 +232,7 @@ func (c *reqCtx) variantForbidden(ep *endpoint) *response {
 }
 
 func variantRecord(vs map[string]bool, rec *wire.Node) {
+	conformanceRecord(vs, rec)
 	if vs["missing-elements"] {
 		rec.Remove("SUB_TYPE")
 		rec.Remove("WINDOWS_DOMAIN")

@@ -79,14 +79,32 @@ func fieldSet(o *Object, f *FieldDef) bool {
 	return o.Attrs[f.Name] != ""
 }
 
-// UnverifiedNote is the one sentence validate and plan print about the unverified parameter
-// names a configuration uses, or "" when it uses none.
+// UnverifiedNote is the note validate and plan print about the unverified parameter names a
+// configuration uses, or "" when it uses none: one sentence, then one indented line per kind (or
+// vault type) naming its parameters, so a configuration of many kinds stays readable.
 func UnverifiedNote(doc *Document) string {
 	names := UnverifiedInUse(doc)
 	if len(names) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("note: this configuration uses %d parameter name(s) that no Qualys source confirms (best evidence secondary or none): %s; "+
+	var b strings.Builder
+	fmt.Fprintf(&b, "note: this configuration uses %d parameter name(s) that no Qualys source confirms (best evidence secondary or none); "+
 		"if Qualys names one otherwise, it refuses that call (code 1901 names the parameter) and the call changes nothing "+
-		"(docs/qualys-wire-contract.md, docs/evidence.md)", len(names), strings.Join(names, ", "))
+		"(docs/qualys-wire-contract.md, docs/evidence.md):", len(names))
+	group, line := "", []string(nil)
+	flush := func() {
+		if group != "" {
+			fmt.Fprintf(&b, "\n  %s: %s", group, strings.Join(line, ", "))
+		}
+	}
+	for _, n := range names { // sorted, so each group's names are adjacent
+		g, param, _ := strings.Cut(n, " ")
+		if g != group {
+			flush()
+			group, line = g, nil
+		}
+		line = append(line, param)
+	}
+	flush()
+	return b.String()
 }

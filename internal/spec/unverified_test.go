@@ -57,7 +57,8 @@ records:
 	if got := UnverifiedInUse(doc); !reflect.DeepEqual(got, want) {
 		t.Errorf("UnverifiedInUse = %v\nwant %v", got, want)
 	}
-	if note := UnverifiedNote(doc); !strings.HasPrefix(note, "note: this configuration uses 9 parameter name(s)") || strings.Count(note, "\n") != 0 {
+	if note := UnverifiedNote(doc); !strings.HasPrefix(note, "note: this configuration uses 9 parameter name(s)") ||
+		!strings.HasSuffix(note, "\n  unix: cleartext_password, root_tools.tool\n  vault/cyberark_pim: login file, login folder, password, port, safe, server_address, username") {
 		t.Errorf("note %q", note)
 	}
 
