@@ -11,7 +11,6 @@ import (
 )
 
 // The shared fixtures (see package plantest), under the short names the tests use.
-
 var (
 	mysql     = plantest.MySQL
 	unix      = plantest.Unix
