@@ -45,9 +45,9 @@ func conformanceRecord(vs map[string]bool, rec *wire.Node) {
 				k.Name = to
 			}
 		}
-		if dv := rec.childNode("DIGITAL_VAULT"); dv != nil {
-			if k := dv.childNode("VAULT_APP_NAME"); k != nil {
-				k.name = "VAULT_APPLICATION_NAME"
+		if dv := rec.Child("DIGITAL_VAULT"); dv != nil {
+			if k := dv.Child("VAULT_APP_NAME"); k != nil {
+				k.Name = "VAULT_APPLICATION_NAME"
 			}
 		}
 	}
