@@ -28,6 +28,11 @@ func TestPackageBoundaries(t *testing.T) {
 		"internal/qualysclient": {mod},
 		"internal/spec":         {mod + "internal/", "net/http"},
 		"internal/plan":         noNetwork,
+		// plan's subpackages (building, ordering, rendering, the IP index) do no network I/O either.
+		"internal/plan/build":   noNetwork,
+		"internal/plan/order":   noNetwork,
+		"internal/plan/render":  noNetwork,
+		"internal/plan/ipindex": {mod},
 		"internal/planfile":     noNetwork,
 		"internal/export":       noNetwork,
 		"internal/pipeline":     {mod + "internal/qualysemu", mod + "internal/bench", mod + "internal/drill"},
