@@ -3,20 +3,13 @@ package qualysemu
 import (
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/record"
 	"github.com/qsync/qsync/internal/qualysemu/wire"
 	"go4.org/netipx"
-)
-
-// Field limits from REFERENCE.md §3.1 and §12.
-const (
-	maxTitle    = 255
-	maxComments = 1999
 )
 
 // handleRecords serves /api/2.0/fo/auth/<type>/.
@@ -178,7 +171,7 @@ func (s *Server) recordNode(rt *kinds.RecordType, r *Record, details string, sha
 			n.Add(fieldNode(f, r.Params, shape))
 		}
 	}
-	n.Add(s.entryNodes(rt, r)...)
+	n.Add(record.EntryNodes(rt, r.Entries, storeVaults{s.st})...)
 	n.Add(wire.StoredIPSetNode(r.Params["ips"]))
 	lt := r.Params["login_type"]
 	if lt == "" {
@@ -266,11 +259,11 @@ func batchReturn(c *reqCtx, batches ...*wire.Node) *response {
 func (s *Server) createRecord(c *reqCtx, rt *kinds.RecordType) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, e := s.buildRecord(c, rt, nil)
+	m, e := record.Build(s.recordRequest(c, rt, nil))
 	if e != nil {
 		return c.errorResp(e)
 	}
-	entries, e := s.buildEntries(c, rt, nil)
+	entries, e := record.BuildEntries(c.p.XML, rt, nil, s.nextEntryID, storeVaults{s.st})
 	if e != nil {
 		return c.errorResp(e)
 	}
@@ -364,14 +357,14 @@ func (s *Server) updateRecord(c *reqCtx, rt *kinds.RecordType) *response {
 		return c.errorResp(e)
 	}
 	updated := make(map[int64]map[string]string, len(found))
-	entries := make(map[int64]map[string][]Entry, len(found))
+	entries := make(map[int64]map[string][]record.Entry, len(found))
 	for _, r := range found {
-		m, e := s.buildRecord(c, rt, r)
+		m, e := record.Build(s.recordRequest(c, rt, r))
 		if e != nil {
 			return c.errorResp(e)
 		}
 		updated[r.ID] = m
-		if entries[r.ID], e = s.buildEntries(c, rt, r); e != nil {
+		if entries[r.ID], e = record.BuildEntries(c.p.XML, rt, r.Entries, s.nextEntryID, storeVaults{s.st}); e != nil {
 			return c.errorResp(e)
 		}
 	}
@@ -533,69 +526,6 @@ func (s *Server) recordIPs(r *Record) *netipx.IPSet {
 	return set
 }
 
-// setField validates and stores one type-specific parameter.
-func setField(m map[string]string, f *kinds.Field, v string) *wire.Error {
-	shown := maskIfSecret(f.Param, v)
-	switch f.Kind {
-	case kinds.KindBool:
-		if v != "0" && v != "1" {
-			return wire.Invalid(f.Param, v, "must be 0 or 1")
-		}
-		m[f.Param] = v
-		return nil
-	case kinds.KindInt:
-		if v == "" && !f.Always {
-			delete(m, f.Param)
-			return nil
-		}
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || n < f.IntMin || (f.IntMax > 0 && n > f.IntMax) {
-			return wire.Invalid(f.Param, v, fmt.Sprintf("must be an integer from %d to %d", f.IntMin, f.IntMax))
-		}
-		m[f.Param] = strconv.FormatInt(n, 10)
-		return nil
-	case kinds.KindList:
-		var items []string
-		for _, it := range strings.Split(v, ",") {
-			if it = strings.TrimSpace(it); it != "" {
-				items = append(items, it)
-			}
-		}
-		setOrClear(m, f.Param, strings.Join(items, ","))
-		return nil
-	}
-	n := utf8.RuneCountInString(v)
-	if f.MinLen > 0 && n < f.MinLen {
-		return wire.Invalid(f.Param, shown, fmt.Sprintf("must be %d to %d characters", f.MinLen, f.MaxLen))
-	}
-	if f.MaxLen > 0 && n > f.MaxLen {
-		if f.MinLen > 0 {
-			return wire.Invalid(f.Param, shown, fmt.Sprintf("must be %d to %d characters", f.MinLen, f.MaxLen))
-		}
-		return wire.Invalid(f.Param, shown, fmt.Sprintf("longer than %d characters", f.MaxLen))
-	}
-	if v != "" && f.Values != nil && !slices.Contains(f.Values, v) {
-		return wire.Invalid(f.Param, v, "must be one of: "+strings.Join(f.Values, ", "))
-	}
-	setOrClear(m, f.Param, v)
-	return nil
-}
-
-func setOrClear(m map[string]string, k, v string) {
-	if v == "" {
-		delete(m, k)
-		return
-	}
-	m[k] = v
-}
-
-func maskIfSecret(k, v string) string {
-	if kinds.IsSecretParam(k) {
-		return wire.Mask
-	}
-	return v
-}
-
 // variantListWords renders every record type like the MySQL sample (the shape the emulator served
 // before the Doc Center evidence), so that both shapes stay rehearsed.
 const variantListWords = "list-booleans-words"
@@ -606,4 +536,37 @@ func listShapeOf(rt *kinds.RecordType, vs map[string]bool) kinds.ListShape {
 		return kinds.ListShape{}
 	}
 	return kinds.ListShapes[rt.Name]
+}
+
+// recordRequest is the validation of a create (old == nil) or an update of old. Caller holds s.mu.
+func (s *Server) recordRequest(c *reqCtx, rt *kinds.RecordType, old *Record) record.Request {
+	req := record.Request{Params: c.p, Type: rt, IPsUnmerged: s.cfg.IPsUnmerged, Vaults: storeVaults{s.st}}
+	if old != nil {
+		req.Old, req.OldIPs = old.Params, s.recordIPs(old)
+	}
+	return req
+}
+
+// storeVaults is the stored vaults as the record rules read them. Caller holds s.mu.
+type storeVaults struct{ st *store }
+
+// Vault returns the type and title of the stored vault id.
+func (v storeVaults) Vault(id int64) (typ, title string, ok bool) {
+	if vt := v.st.vaults[id]; vt != nil {
+		return vt.Type, vt.Params["title"], true
+	}
+	return "", "", false
+}
+
+// nextEntryID returns an entry ID above every stored one. Caller holds s.mu.
+func (s *Server) nextEntryID() int64 {
+	next := int64(70000001)
+	for _, r := range s.st.records {
+		for _, list := range r.Entries {
+			for _, e := range list {
+				next = max(next, e.ID+1)
+			}
+		}
+	}
+	return next
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/record"
 	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
@@ -150,15 +151,15 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 			if val == "" {
 				return c.errorResp(wire.Invalid(k, val, "empty title"))
 			}
-			if utf8.RuneCountInString(val) > maxTitle {
-				return c.errorResp(wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", maxTitle)))
+			if utf8.RuneCountInString(val) > kinds.MaxTitle {
+				return c.errorResp(wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", kinds.MaxTitle)))
 			}
 			m[k] = val
 		case "comments":
-			if utf8.RuneCountInString(val) > maxComments {
-				return c.errorResp(wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", maxComments)))
+			if utf8.RuneCountInString(val) > kinds.MaxComments {
+				return c.errorResp(wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", kinds.MaxComments)))
 			}
-			setOrClear(m, k, val)
+			record.SetOrClear(m, k, val)
 		default:
 			if e := setVaultParam(vt, m, k, val); e != nil {
 				return c.errorResp(e)
@@ -205,7 +206,7 @@ func (s *Server) insertVault(typ string, m map[string]string, user string, id in
 func setVaultParam(vt *kinds.VaultType, m map[string]string, k, v string) *wire.Error {
 	vp := vt.Param(k)
 	if vp == nil {
-		setOrClear(m, k, v) // open type
+		record.SetOrClear(m, k, v) // open type
 		return nil
 	}
 	shown := v
@@ -237,7 +238,7 @@ func setVaultParam(vt *kinds.VaultType, m map[string]string, k, v string) *wire.
 			return wire.Invalid(k, v, "not an HTTP or HTTPS URL")
 		}
 	}
-	setOrClear(m, k, v)
+	record.SetOrClear(m, k, v)
 	return nil
 }
 
