@@ -79,7 +79,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 	case "/_emulator/limits/reset":
 		if method(http.MethodPost) {
-			s.lim.reset()
+			s.lim.Reset()
 			writeJSON(w, map[string]string{"status": "ok"})
 		}
 	case "/_emulator/state":

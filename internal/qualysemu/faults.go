@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/limits"
 	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
@@ -264,9 +265,9 @@ func (f *Fault) replaces() bool {
 func (f *Fault) answer() *wire.Error {
 	switch f.Kind {
 	case FaultRateLimit:
-		return rateError(f.Wait)
+		return limits.RateError(f.Wait)
 	case FaultConcurrency:
-		return concurrencyError(1)
+		return limits.ConcurrencyError(1)
 	}
 	status := f.Status
 	if f.Kind == FaultErrorBody {

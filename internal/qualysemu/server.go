@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/limits"
 	"github.com/qsync/qsync/internal/qualysemu/wire"
 	"go4.org/netipx"
 )
@@ -23,7 +24,7 @@ import (
 // vault and session APIs from memory, plus the /_emulator/ admin endpoints.
 type Server struct {
 	cfg Config
-	lim *limiter
+	lim *limits.Limiter
 
 	mu       sync.Mutex // guards st, ipCache, sessions
 	st       *store
@@ -80,7 +81,7 @@ func New(cfg Config) (*Server, error) {
 	if err := checkVariants(cfg.Variants); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, lim: newLimiter(cfg), ipCache: map[int64]ipCacheEntry{}, sessions: map[string]string{},
+	s := &Server{cfg: cfg, lim: limits.New(cfg.RateLimit, cfg.RateWindow, cfg.Concurrency, cfg.RateHint, cfg.Now), ipCache: map[int64]ipCacheEntry{}, sessions: map[string]string{},
 		st: newStore(cfg.FirstRecordID, cfg.FirstVaultID)}
 	_ = s.SetVariants(cfg.Variants...)
 	if cfg.StatePath != "" {
@@ -203,7 +204,7 @@ type response struct {
 	contentType string
 	code        int  // Qualys error code in the body
 	write       bool // a write took effect
-	limits      *limitInfo
+	limits      *limits.Info
 	cookies     []*http.Cookie
 	drop        bool
 	errText     string // "CODE TEXT" of an error answer
@@ -348,7 +349,7 @@ func writeResponse(w http.ResponseWriter, resp *response) {
 	}
 	h := w.Header()
 	if resp.limits != nil {
-		resp.limits.setHeaders(h)
+		resp.limits.SetHeaders(h)
 	}
 	for _, c := range resp.cookies {
 		http.SetCookie(w, c)
@@ -394,7 +395,7 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 	c.echo = p.Get("echo_request") == "1"
 
 	if !s.cfg.AllowMissingRequestedWith && r.Header.Get("X-Requested-With") == "" {
-		info := s.lim.peek(user, ep.api)
+		info := s.lim.Peek(user, ep.api)
 		resp := c.errorResp(&wire.Error{Status: 400, Code: s.cfg.MissingRequestedWithCode, Text: "Missing required header: X-Requested-With"})
 		resp.limits = &info
 		return resp, noop
@@ -417,9 +418,9 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 		}
 	}
 
-	info, release := s.lim.acquire(user, ep.api)
-	if info.blocked != nil {
-		resp := c.errorResp(info.blocked)
+	info, release := s.lim.Acquire(user, ep.api)
+	if info.Blocked != nil {
+		resp := c.errorResp(info.Blocked)
 		resp.limits = &info
 		return resp, noop
 	}
@@ -455,12 +456,12 @@ func (s *Server) faultResponse(c *reqCtx, ep *endpoint, f *Fault) *response {
 	if ep.kind == epSession {
 		return resp
 	}
-	info := s.lim.peek(c.user, ep.api)
+	info := s.lim.Peek(c.user, ep.api)
 	switch f.Kind {
 	case FaultRateLimit:
-		info.remaining, info.toWait = 0, f.Wait
+		info.Remaining, info.ToWait = 0, f.Wait
 	case FaultConcurrency:
-		info.running, info.toWait = info.concLimit, f.Wait
+		info.Running, info.ToWait = info.ConcLimit, f.Wait
 	}
 	resp.limits = &info
 	return resp
