@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 )
 
 // serveAdmin serves the /_emulator/ endpoints for out-of-process tests.
@@ -16,7 +18,7 @@ import (
 //	GET  /_emulator/requests        the request log (JSON array of LoggedRequest)
 //	POST /_emulator/requests/reset  empty the request log
 //	GET  /_emulator/faults          the queued faults, one spec per line
-//	POST /_emulator/faults          queue faults: one ParseFault spec per line; blank lines and # comments skipped
+//	POST /_emulator/faults          queue faults: one faults.Parse spec per line; blank lines and # comments skipped
 //	POST /_emulator/faults/reset    drop every queued fault
 //	POST /_emulator/limits/reset    start every rate-limit window afresh
 //	GET  /_emulator/state           the state as JSON, secrets replaced by "********"
@@ -59,15 +61,15 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
 			}
-			faults, err := parseFaultLines(body)
+			list, err := parseFaultLines(body)
 			if err != nil {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
 			}
-			for _, f := range faults {
+			for _, f := range list {
 				s.AddFault(f)
 			}
-			writeJSON(w, map[string]int{"added": len(faults)})
+			writeJSON(w, map[string]int{"added": len(list)})
 		default:
 			w.Header().Set("Allow", "GET, POST")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -92,8 +94,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 }
 
 // parseFaultLines parses one fault spec per line, all or nothing.
-func parseFaultLines(body []byte) ([]Fault, error) {
-	var out []Fault
+func parseFaultLines(body []byte) ([]faults.Fault, error) {
+	var out []faults.Fault
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	line := 0
 	for sc.Scan() {
@@ -102,7 +104,7 @@ func parseFaultLines(body []byte) ([]Fault, error) {
 		if t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
-		f, err := ParseFault(t)
+		f, err := faults.Parse(t)
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}

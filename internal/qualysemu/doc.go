@@ -41,7 +41,7 @@
 //
 // Tests and users rehearsing failure queue faults with Server.AddFault, the
 // POST /_emulator/faults endpoint or a CLI flag; the textual form is
-// documented at ParseFault:
+// documented at faults.Parse (package qualysemu/faults):
 //
 //	MATCH:N:KIND[:count=K][:wait=SECONDS][:code=N][:text=...]
 //

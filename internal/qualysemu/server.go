@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
 	"github.com/qsync/qsync/internal/qualysemu/limits"
 	"github.com/qsync/qsync/internal/qualysemu/wire"
@@ -36,8 +37,7 @@ type Server struct {
 	inFlight    int
 	maxInFlight int
 
-	faultMu sync.Mutex
-	faults  []*Fault
+	faults faults.Queue
 
 	variantMu sync.RWMutex
 	variants  map[string]bool // see variants.go
@@ -66,7 +66,7 @@ type LoggedRequest struct {
 	Code int `json:"code,omitempty"`
 	// Write is true for a create, update or delete that took effect.
 	Write bool `json:"write"`
-	// Fault is the injected fault that hit the call, in ParseFault form.
+	// Fault is the injected fault that hit the call, in faults.Parse form.
 	Fault string `json:"fault,omitempty"`
 	// Dropped is true when the connection was closed without an answer.
 	Dropped bool `json:"dropped,omitempty"`
@@ -410,10 +410,10 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 	if resp := c.variantForbidden(ep); resp != nil {
 		return resp, noop
 	}
-	f := s.takeFault(ep.name, entry.Action)
+	f := s.faults.Take(ep.name, entry.Action)
 	if f != nil {
 		entry.Fault = f.String()
-		if f.replaces() {
+		if f.Replaces() {
 			return s.faultResponse(c, ep, f), noop
 		}
 	}
@@ -424,7 +424,7 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 		resp.limits = &info
 		return resp, noop
 	}
-	if f != nil && f.Kind == FaultSlow {
+	if f != nil && f.Kind == faults.Slow {
 		sleepCtx(r.Context(), f.Delay)
 	}
 	if e := checkASCII(c); e != nil {
@@ -442,25 +442,25 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 		resp = s.handleVaults(c)
 	}
 	resp.limits = &info
-	if f != nil && f.Kind == FaultDropAfter {
+	if f != nil && f.Kind == faults.DropAfter {
 		resp.drop = true
 	}
 	return resp, release
 }
 
-func (s *Server) faultResponse(c *reqCtx, ep *endpoint, f *Fault) *response {
-	if f.Kind == FaultDropBefore {
+func (s *Server) faultResponse(c *reqCtx, ep *endpoint, f *faults.Fault) *response {
+	if f.Kind == faults.DropBefore {
 		return &response{status: 0, drop: true}
 	}
-	resp := c.errorResp(f.answer())
+	resp := c.errorResp(f.Answer())
 	if ep.kind == epSession {
 		return resp
 	}
 	info := s.lim.Peek(c.user, ep.api)
 	switch f.Kind {
-	case FaultRateLimit:
+	case faults.RateLimit:
 		info.Remaining, info.ToWait = 0, f.Wait
-	case FaultConcurrency:
+	case faults.Concurrency:
 		info.Running, info.ToWait = info.ConcLimit, f.Wait
 	}
 	resp.limits = &info
@@ -515,15 +515,15 @@ func (s *Server) handleSessionCall(c *reqCtx, ep *endpoint, entry *LoggedRequest
 	if e != nil {
 		return c.errorResp(e)
 	}
-	if f := s.takeFault(ep.name, action); f != nil {
+	if f := s.faults.Take(ep.name, action); f != nil {
 		entry.Fault = f.String()
-		if f.replaces() {
+		if f.Replaces() {
 			return s.faultResponse(c, ep, f)
 		}
-		if f.Kind == FaultSlow {
+		if f.Kind == faults.Slow {
 			sleepCtx(c.r.Context(), f.Delay)
 		}
-		if f.Kind == FaultDropAfter {
+		if f.Kind == faults.DropAfter {
 			resp := s.sessionAction(c, action, entry)
 			resp.drop = true
 			return resp

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
 )
 
@@ -103,7 +104,7 @@ func TestNewRecordTypeIsOneTableEntry(t *testing.T) {
 	if strings.Contains(r.body, "pw-canary") {
 		t.Errorf("secret returned:\n%s", r.body)
 	}
-	if _, err := ParseFault("throwaway/create:1:status=500"); err != nil {
+	if _, err := faults.Parse("throwaway/create:1:status=500"); err != nil {
 		t.Errorf("fault on the new endpoint: %v", err)
 	}
 }
