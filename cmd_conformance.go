@@ -20,7 +20,7 @@ import (
 // contradict every guess qsync makes about Qualys (see docs/conformance.md).
 type ConformanceCmd struct {
 	IP         string   `name:"ip" required:"" placeholder:"ADDRESS" help:"The one IP address every probe record holds: an address no scan uses."`
-	Kinds      []string `sep:"," placeholder:"LIST" help:"Record kinds or kind/variant (unix/cisco) to probe; default every kind qsync types."`
+	Kinds      []string `sep:"," placeholder:"LIST" help:"Record kinds or kind/variant (unix/cisco) to probe; default every kind qsync types; none for no record kind."`
 	VaultTypes []string `name:"vault-types" sep:"," placeholder:"LIST" help:"Vault types to probe; default every type with documented create parameters; none for no vault."`
 	Prefix     string   `default:"qsync-conformance" help:"Start of every probe title (followed by the run id and the kind)."`
 	Yes        bool     `help:"Create the throwaway objects. Without it, only print what would be created and its API-call cost."`

@@ -159,12 +159,17 @@ func flatten(e *element) object {
 			switch {
 			case len(k.Kids) == 0:
 				o.Leaves[name] = strings.TrimSpace(k.Text)
-			case allLeaves(k):
+			case allLeaves(k) && (k.Name == "IP_SET" || !uniqueNames(k)):
+				// Repeated leaves (HOSTS/HOST, IP_SET/IP): a list.
 				items := make([]string, 0, len(k.Kids))
 				for _, it := range k.Kids {
 					items = append(items, strings.TrimSpace(it.Text))
 				}
 				o.Lists[name] = items
+			case allLeaves(k) && len(k.Kids) == 1 && strings.HasSuffix(k.Name, "S"):
+				// One HOST in HOSTS: a list, and its leaf too.
+				o.Lists[name] = []string{strings.TrimSpace(k.Kids[0].Text)}
+				walk(name+"/", k)
 			default:
 				walk(name+"/", k)
 			}
@@ -172,6 +177,19 @@ func flatten(e *element) object {
 	}
 	walk("", e)
 	return o
+}
+
+// uniqueNames reports whether e's children have distinct names (a structure such as
+// DIGITAL_VAULT, not a list).
+func uniqueNames(e *element) bool {
+	seen := map[string]bool{}
+	for _, k := range e.Kids {
+		if seen[k.Name] {
+			return false
+		}
+		seen[k.Name] = true
+	}
+	return true
 }
 
 func allLeaves(e *element) bool {

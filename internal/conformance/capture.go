@@ -85,6 +85,15 @@ func (r *run) labels() []replacement {
 			}
 		}
 	}
+	add(r.vals.token(99, 0), "probe:login.username")
+	for _, p := range r.probes {
+		if p.login {
+			send, _ := p.loginValues(r.vals)
+			for name, v := range send {
+				add(v, fmt.Sprintf("probe:%s.login.%s", p.name, name))
+			}
+		}
+	}
 	add(r.opts.Username, "probe-user")
 	if u, err := url.Parse(r.opts.BaseURL); err == nil && u.Host != "" {
 		add(u.Host, "qualysapi.example.com")

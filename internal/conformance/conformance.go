@@ -110,8 +110,19 @@ func Prepare(opts Options) (*Prepared, error) {
 		return nil, err
 	}
 	p := &Prepared{opts: opts, vals: vals}
+	var probes []*probe
 	for _, d := range defs {
-		pr := newProbe(d, vals)
+		first := len(probes)
+		choices := conditionChoices(d)
+		if len(choices) == 0 {
+			probes = append(probes, newProbe(d, vals, ""))
+		}
+		for _, c := range choices {
+			probes = append(probes, newProbe(d, vals, c))
+		}
+		probes[first].login = canLogin(d)
+	}
+	for _, pr := range probes {
 		p.probes = append(p.probes, pr)
 		pp := PlanProbe{Subject: pr.name, Create: sortedKeys(pr.createParams(opts, "")), Update: sortedKeys(pr.updateParams(opts))}
 		if len(pr.skipped) > 0 {
@@ -120,11 +131,15 @@ func Prepare(opts Options) (*Prepared, error) {
 		p.Plan.Probes = append(p.Plan.Probes, pp)
 	}
 	p.Plan.Prefix = opts.Prefix
-	p.Plan.Cost = estimate(defs)
+	p.Plan.Cost = estimate(probes)
 	return p, nil
 }
 
 var runIDRE = regexp.MustCompile(`^[0-9a-f]{6}$`)
+
+// titleSafe turns a probe name into the last part of its title ("vault/hashicorp auth_type=cert"
+// becomes "vault-hashicorp-auth_type-cert").
+var titleSafe = strings.NewReplacer("/", "-", " ", "-", "=", "-")
 
 func sortedKeys(v url.Values) []string {
 	out := make([]string, 0, len(v))
@@ -137,7 +152,7 @@ func sortedKeys(v url.Values) []string {
 
 // title is the probe's title: prefix, run id, subject.
 func (p *probe) title(opts Options) string {
-	return opts.Prefix + "-" + opts.RunID + "-" + strings.ReplaceAll(p.name, "/", "-")
+	return opts.Prefix + "-" + opts.RunID + "-" + titleSafe.Replace(p.name)
 }
 
 // comments is the probe's comments: a line naming the run (and, after the update, saying so),

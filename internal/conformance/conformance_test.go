@@ -123,10 +123,11 @@ func TestVariantsNameEachDifference(t *testing.T) {
 		want map[string]string
 	}{
 		{"conformance-renamed", map[string]string{
-			"oracle element servicename":       "value found in SERVICE_NAME",
-			"mysql element database":           "value found in DATABASE_NAME",
-			"windows element ntlmv2":           "value found in NTLM_V2",
-			"vault/ca_pam element apikey_name": "value found in API_KEY_NAME",
+			"oracle element servicename":                "value found in SERVICE_NAME",
+			"mysql element database":                    "value found in DATABASE_NAME",
+			"windows element ntlmv2":                    "value found in NTLM_V2",
+			"vault/ca_pam element apikey_name":          "value found in API_KEY_NAME",
+			"vault/ca_pam element login.vault_app_name": "value found in DIGITAL_VAULT/VAULT_APPLICATION_NAME",
 		}},
 		{"conformance-formats", map[string]string{
 			"mysql format hosts":                    `listed "qc`,
@@ -231,6 +232,8 @@ func TestWritesOnlyWhatItCreated(t *testing.T) {
 vaults:
   - params: {title: qsync-conformance-0a1b2c-vault-quest, type: Quest Vault, server_address: q.example.com, username: u, access_key: x,
              comments: "someone's vault"}
+  - params: {title: qsync-conformance-0a1b2c-vault-thycotic, type: Thycotic Secret Server, url: "https://t.example.com", username: u,
+             password: x, comments: "[managed by qsync: owner=qsync-conformance]"}
 `)); err != nil {
 		t.Fatal(err)
 	}
@@ -238,14 +241,17 @@ vaults:
 	for _, r := range srv.Snapshot().Records {
 		before[strconv.FormatInt(r.ID, 10)] = r.Params["title"]
 	}
-	leftover := ""
+	for _, v := range srv.Snapshot().Vaults {
+		before[strconv.FormatInt(v.ID, 10)] = v.Params["title"]
+	}
+	leftover := map[string]bool{}
 	for id, title := range before {
-		if title == "qsync-conformance-0a1b2c-mysql" {
-			leftover = id
+		if title == "qsync-conformance-0a1b2c-mysql" || title == "qsync-conformance-0a1b2c-vault-thycotic" {
+			leftover[id] = true
 		}
 	}
 	rep := run(t, url, conformance.Options{Kinds: []string{"mysql"}, VaultTypes: []string{"quest"}})
-	if !slices.Equal(rep.Leftovers, []string{"qsync-conformance-0a1b2c-mysql"}) {
+	if !slices.Equal(rep.Leftovers, []string{"qsync-conformance-0a1b2c-mysql", "qsync-conformance-0a1b2c-vault-thycotic"}) {
 		t.Errorf("leftovers removed: %v", rep.Leftovers)
 	}
 	for _, r := range srv.Requests() {
@@ -253,7 +259,7 @@ vaults:
 			continue
 		}
 		for _, id := range strings.Split(r.Params.Get("ids")+r.Params.Get("id"), ",") {
-			if title, seeded := before[id]; seeded && id != leftover {
+			if title, seeded := before[id]; seeded && !leftover[id] {
 				t.Errorf("%s %s wrote %s (%s), which the run did not create", r.Path, r.Action, id, title)
 			}
 		}

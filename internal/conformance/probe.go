@@ -25,6 +25,11 @@ type probe struct {
 	skipped map[string]string
 	// defaults lists the fields left out of the create so that the list shows their default.
 	defaults []string
+	// login: the probe (of a vault type) also checks a record logging in through its vault.
+	login bool
+	// elsewhere lists the fields left out because another probe of the same kind (another
+	// value of its enum condition) sends them: they are not reported as not exercised.
+	elsewhere map[string]bool
 	// switched lists the first members of the OneOf pairs the update switches to the second.
 	switched []string
 	// clears maps the first member of an Exclusive pair the update switches to the second to
@@ -45,7 +50,7 @@ func subject(d *spec.KindDef) string {
 
 // selectKinds returns the descriptors to probe: every record kind and variant qsync types (not the
 // opaque ones), then every vault type with documented create parameters, filtered by kinds (record
-// kinds or kind/variant names; empty means all) and vaultTypes (vault type slugs; empty means all,
+// kinds or kind/variant names; empty means all, ["none"] none) and vaultTypes (vault type slugs; empty means all,
 // "none" means no vault). It reports names that match nothing.
 func selectKinds(kinds, vaultTypes []string) ([]*spec.KindDef, error) {
 	var out []*spec.KindDef
@@ -63,6 +68,9 @@ func selectKinds(kinds, vaultTypes []string) ([]*spec.KindDef, error) {
 		return false
 	}
 	recs := spec.RecordKinds()
+	if slices.Equal(kinds, []string{"none"}) {
+		recs, used["none"] = nil, true
+	}
 	for i := range recs {
 		d := &recs[i]
 		if d.Opaque != "" {
@@ -116,10 +124,10 @@ func (v *values) token(i, phase int) string {
 func (v *values) value(f *spec.FieldDef, i, phase int) string {
 	switch f.Type {
 	case spec.TypeSecret:
-		if strings.Contains(f.Name, "private_key") && !strings.HasSuffix(f.Name, "_pwd") || f.Name == "client_key" {
-			return v.key
+		if (strings.Contains(f.Name, "private_key") && !strings.HasSuffix(f.Name, "_pwd")) || f.Name == "client_key" {
+			return v.key // a PEM key generated for the run
 		}
-		return "qsync-conformance-dummy-" + v.run + "abc"[phase:phase+1]
+		return fmt.Sprintf("qsync-conformance-dummy-%s%c", v.run, "ab"[phase])
 	case spec.TypeBool:
 		// A field with a default is left out of the create (the list shows the default) and set to
 		// the other value on update; any other flag goes from true to false.
@@ -189,7 +197,10 @@ func (v *values) value(f *spec.FieldDef, i, phase int) string {
 // together: of each OneOf or Exclusive group the first member is sent; of a RequiredWhen on an
 // enum, the fields the chosen value does not require are left out; fields sent in an XML body
 // (TypeItems) and network_id (valid only with the Networks feature) are not sent.
-func newProbe(d *spec.KindDef, v *values) *probe {
+//
+// choice, when not empty, is the value of the kind's enum condition field the probe uses
+// (conditionChoices); the probe's name then carries it: "vault/hashicorp auth_type=cert".
+func newProbe(d *spec.KindDef, v *values, choice string) *probe {
 	p := &probe{def: d, name: subject(d), create: map[string]string{}, update: map[string]string{}, skipped: map[string]string{}}
 	// A pair of which exactly one is set (oracle sid, servicename) is switched by the update: the
 	// first member on create, the second alone on update (setting one of the pair replaces the
@@ -232,8 +243,15 @@ func newProbe(d *spec.KindDef, v *values) *probe {
 		if f == nil || f.Type != spec.TypeEnum {
 			continue
 		}
+		if _, done := chosen[c.Field]; done {
+			continue
+		}
 		idx := slices.IndexFunc(d.Fields, func(x spec.FieldDef) bool { return x.Name == f.Name })
 		val := v.value(f, idx, 0)
+		if choice != "" {
+			val = choice
+			p.name += " " + c.Field + "=" + choice
+		}
 		chosen[c.Field] = val
 	}
 	for _, c := range d.RequiredWhen {
@@ -241,6 +259,12 @@ func newProbe(d *spec.KindDef, v *values) *probe {
 			for _, r := range c.Require {
 				if !requiredBy(d, chosen, r) {
 					p.skipped[r] = fmt.Sprintf("applies with %s %s; the probe uses %s", c.Field, c.Value, want)
+					if choice != "" {
+						if p.elsewhere == nil {
+							p.elsewhere = map[string]bool{}
+						}
+						p.elsewhere[r] = true
+					}
 				}
 			}
 		}
@@ -269,7 +293,7 @@ func newProbe(d *spec.KindDef, v *values) *probe {
 			p.defaults = append(p.defaults, f.Name)
 			p.update[f.Name] = c
 		case enumCond:
-			p.create[f.Name] = c // the condition stays as created
+			p.create[f.Name] = chosen[f.Name] // the condition stays as created
 		case f.Default != "" && !f.Required && f.Type == spec.TypeEnum:
 			p.defaults = append(p.defaults, f.Name)
 			p.update[f.Name] = c
@@ -297,6 +321,28 @@ func clearable(f *spec.FieldDef) bool {
 func hasKey(m map[string]string, k string) bool {
 	_, ok := m[k]
 	return ok
+}
+
+// conditionChoices returns the values of d's enum field that RequiredWhen conditions name
+// (hashicorp auth_type: userpass, cert, approle), in enum order, or nil: one probe per value
+// exercises the fields each requires.
+func conditionChoices(d *spec.KindDef) []string {
+	for _, c := range d.RequiredWhen {
+		f := d.Field(c.Field)
+		if f == nil || f.Type != spec.TypeEnum {
+			continue
+		}
+		var out []string
+		for _, e := range f.Enum {
+			for _, c2 := range d.RequiredWhen {
+				if c2.Field == c.Field && c2.Value == e && !slices.Contains(out, e) {
+					out = append(out, e)
+				}
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // switchable reports whether f is a plain value that an update may set.
@@ -329,23 +375,29 @@ type Cost struct {
 	Calls int `json:"calls"`
 }
 
-// estimate returns the cost of probing defs.
-func estimate(defs []*spec.KindDef) Cost {
+// estimate returns the cost of running probes.
+func estimate(probes []*probe) Cost {
 	endpoints := map[spec.Kind]bool{}
 	vaults := false
-	for _, d := range defs {
+	for _, pr := range probes {
+		d := pr.def
 		if d.Kind == spec.KindVault {
 			vaults = true
 		} else {
 			endpoints[d.Kind] = true
 		}
 	}
-	calls := len(endpoints) + len(defs)*callsPerProbe
+	calls := len(endpoints) + len(probes)*callsPerProbe
+	for _, pr := range probes {
+		if pr.login {
+			calls += loginCalls
+		}
+	}
 	if vaults {
 		calls++
 	}
 	if len(endpoints) > 0 {
 		calls++ // list-all
 	}
-	return Cost{Probes: len(defs), Calls: calls}
+	return Cost{Probes: len(probes), Calls: calls}
 }

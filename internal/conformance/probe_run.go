@@ -126,6 +126,12 @@ func (r *run) probe(ctx context.Context, p *probe) (res ProbeResult, err error) 
 			return res, r.captureErr(err)
 		}
 		r.checkComments(pr, second, true)
+		if p.login {
+			if err := r.checkLogin(ctx, pr); err != nil {
+				res.Error = err.Error()
+				return res, r.captureErr(err)
+			}
+		}
 		for name := range p.clears {
 			if _, refused := pr.refused[name]; !refused && upd.Has(name) {
 				r.checkCleared(pr, p.def.Field(name), second)
@@ -151,7 +157,8 @@ func (r *run) captureErr(err error) error {
 }
 
 // essential parameters are never dropped after a refusal: without them the probe is not one.
-var essential = map[string]bool{"title": true, "ips": true, "comments": true, "type": true}
+var essential = map[string]bool{"title": true, "ips": true, "comments": true, "type": true,
+	"login_type": true, "vault_type": true, "vault_id": true}
 
 // write sends a create or update; a parameter Qualys refuses (1901 names it, 1905 calls its value
 // invalid) is recorded, dropped and the write sent again without it.
@@ -383,6 +390,9 @@ func (r *run) emit(pr *probeRun, failure string) {
 			}
 		}
 		why := pr.skipped[f.Name]
+		if pr.elsewhere[f.Name] {
+			continue // another probe of this kind sends it
+		}
 		switch {
 		case why != "":
 			pr.add(AspectParameter, f.Name, "accepted", why, NotExercised)

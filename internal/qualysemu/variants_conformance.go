@@ -12,7 +12,7 @@ import (
 // parameters. Each changes a few names only, so a test can expect exactly those differences.
 var conformanceVariantDocs = map[string]string{
 	"conformance-renamed": "oracle SERVICENAME listed as SERVICE_NAME, mysql DATABASE as DATABASE_NAME, windows NTLMV2 as NTLM_V2, " +
-		"the CA PAM vault view's APIKEY_NAME as API_KEY_NAME",
+		"the CA PAM vault view's APIKEY_NAME as API_KEY_NAME, a record's DIGITAL_VAULT/VAULT_APP_NAME as VAULT_APPLICATION_NAME",
 	"conformance-formats": "windows flags listed as Enabled/Disabled instead of true/false, mysql HOSTS as one HOSTS text \"a; b\"",
 	"conformance-refuses": "creates and updates with postgresql pgsql_win_conf_path or unix agentless_tracking_path answer 1901",
 }
@@ -43,6 +43,11 @@ func conformanceRecord(vs map[string]bool, rec *wire.Node) {
 		for _, k := range rec.Kids {
 			if to := conformanceRenames[rec.Name][k.Name]; to != "" {
 				k.Name = to
+			}
+		}
+		if dv := rec.Child("DIGITAL_VAULT"); dv != nil {
+			if k := dv.Child("VAULT_APP_NAME"); k != nil {
+				k.Name = "VAULT_APPLICATION_NAME"
 			}
 		}
 	}
