@@ -147,7 +147,9 @@ func (s *Server) listRecords(c *reqCtx, rt *kinds.RecordType) *response {
 	if len(page) > 0 {
 		list := wire.El("AUTH_" + up + "_LIST")
 		for _, r := range page {
-			list.Add(s.recordNode(rt, r, details, listShapeOf(rt, c.variants)))
+			list.Add(record.ListNode(rt, record.Listing{ID: r.ID, Params: r.Params, Entries: r.Entries,
+				Created: r.Created, CreatedBy: r.CreatedBy, LastModified: r.LastModified},
+				details, listShapeOf(rt, c.variants), storeVaults{s.st}))
 		}
 		resp.Add(list)
 	}
@@ -156,97 +158,6 @@ func (s *Server) listRecords(c *reqCtx, rt *kinds.RecordType) *response {
 	}
 	root := wire.El("AUTH_"+up+"_LIST_OUTPUT", c.requestNode(), resp)
 	return c.ok(root, "/api/2.0/fo/auth/"+rt.Name+"/auth_"+rt.Name+"_list_output.dtd")
-}
-
-// recordNode renders one record in the order of contract row 4 and the
-// MySQL sample. Secrets are never rendered.
-func (s *Server) recordNode(rt *kinds.RecordType, r *Record, details string, shape kinds.ListShape) *wire.Node {
-	n := wire.El("AUTH_"+strings.ToUpper(rt.Name), wire.Txt("ID", strconv.FormatInt(r.ID, 10)))
-	if details == "none" {
-		return n
-	}
-	n.Add(wire.CData("TITLE", r.Params["title"]))
-	for _, f := range rt.Fields {
-		if f.Before {
-			n.Add(fieldNode(f, r.Params, shape))
-		}
-	}
-	n.Add(record.EntryNodes(rt, r.Entries, storeVaults{s.st})...)
-	n.Add(wire.StoredIPSetNode(r.Params["ips"]))
-	lt := r.Params["login_type"]
-	if lt == "" {
-		lt = kinds.LoginBasic
-	}
-	if !shape.NoLoginType {
-		n.Add(wire.CData("LOGIN_TYPE", lt))
-	}
-	if lt == kinds.LoginVault {
-		n.Add(s.digitalVaultNode(rt, r))
-	}
-	for _, f := range rt.Fields {
-		if !f.Before {
-			n.Add(fieldNode(f, r.Params, shape))
-		}
-	}
-	netID := r.Params["network_id"]
-	if netID == "" {
-		netID = "0"
-	}
-	n.Add(wire.Txt("NETWORK_ID", netID))
-	n.Add(wire.El("CREATED", wire.Txt("DATETIME", wire.QualysTime(r.Created)), wire.Txt("BY", r.CreatedBy)))
-	n.Add(wire.El("LAST_MODIFIED", wire.Txt("DATETIME", wire.QualysTime(r.LastModified))))
-	n.Add(wire.CData("COMMENTS", r.Params["comments"]))
-	return n
-}
-
-func fieldNode(f kinds.Field, m map[string]string, shape kinds.ListShape) *wire.Node {
-	if f.Secret || f.Elem == "" {
-		return nil
-	}
-	v, ok := m[f.Param]
-	if !ok && !f.Always {
-		return nil
-	}
-	switch f.Kind {
-	case kinds.KindBool:
-		if shape.BoolDigits {
-			return wire.Txt(f.Elem, wire.BoolDigit(v))
-		}
-		return wire.Txt(f.Elem, wire.BoolText(v))
-	case kinds.KindInt:
-		return wire.Txt(f.Elem, v)
-	case kinds.KindList:
-		w := wire.El(f.Elem)
-		for _, item := range strings.Split(v, ",") {
-			if item != "" {
-				w.Add(wire.CData(f.ItemElem, item))
-			}
-		}
-		return w
-	default:
-		return wire.CData(f.Elem, v)
-	}
-}
-
-func (s *Server) digitalVaultNode(rt *kinds.RecordType, r *Record) *wire.Node {
-	vid := r.Params["vault_id"]
-	title := ""
-	if id, err := strconv.ParseInt(vid, 10, 64); err == nil {
-		if v := s.st.vaults[id]; v != nil {
-			title = v.Params["title"]
-		}
-	}
-	n := wire.El("DIGITAL_VAULT", wire.CData("DIGITAL_VAULT_ID", vid), wire.CData("DIGITAL_VAULT_TYPE", r.Params["vault_type"]),
-		wire.CData("DIGITAL_VAULT_TITLE", title))
-	for _, vf := range kinds.RecordVaultFields {
-		if vf.UnixOnly && !rt.VaultUsername {
-			continue
-		}
-		if v, ok := r.Params[vf.Param]; ok {
-			n.Add(wire.CData(vf.Elem, v))
-		}
-	}
-	return n
 }
 
 // batchReturn renders BATCH_RETURN with one BATCH per outcome.
