@@ -1,10 +1,7 @@
 package qualysemu
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -61,7 +58,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
 			}
-			list, err := parseFaultLines(body)
+			list, err := faults.ParseLines(body)
 			if err != nil {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
@@ -91,26 +88,6 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
-}
-
-// parseFaultLines parses one fault spec per line, all or nothing.
-func parseFaultLines(body []byte) ([]faults.Fault, error) {
-	var out []faults.Fault
-	sc := bufio.NewScanner(bytes.NewReader(body))
-	line := 0
-	for sc.Scan() {
-		line++
-		t := strings.TrimSpace(sc.Text())
-		if t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		f, err := faults.Parse(t)
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		out = append(out, f)
-	}
-	return out, sc.Err()
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

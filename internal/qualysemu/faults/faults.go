@@ -5,6 +5,8 @@
 package faults
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -357,4 +359,25 @@ func (q *Queue) Take(endpoint, action string) *Fault {
 		}
 	}
 	return &out
+}
+
+// ParseLines parses one Parse spec per line, all or nothing; blank lines and # comments are
+// skipped.
+func ParseLines(body []byte) ([]Fault, error) {
+	var out []Fault
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	line := 0
+	for sc.Scan() {
+		line++
+		t := strings.TrimSpace(sc.Text())
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		f, err := Parse(t)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		out = append(out, f)
+	}
+	return out, sc.Err()
 }
