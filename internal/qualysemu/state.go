@@ -40,7 +40,7 @@ type Record struct {
 	LastModified   time.Time         `json:"last_modified"`
 	LastModifiedBy string            `json:"last_modified_by"`
 	// Entries are the structured lists sent in an XML body (unix private keys and root tools),
-	// by listed element (PRIVATE_KEY_CERTIFICATE_LIST); see entries.go.
+	// by listed element (PRIVATE_KEY_CERTIFICATE_LIST); see record/entries.go.
 	Entries map[string][]record.Entry `json:"entries,omitempty"`
 }
 
