@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/outbound"
+	"github.com/qsync/qsync/internal/qualysclient/unixbody"
 )
 
 // Config configures a Client. Only BaseURL is required.
@@ -306,7 +307,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	var bodySecrets []string
 	if r.write {
 		var err error
-		if form, r.body, bodySecrets, err = splitUnixBody(form); err != nil {
+		if form, r.body, bodySecrets, err = unixbody.Split(form); err != nil {
 			return fmt.Errorf("%s (nothing was sent): %w", r.op, err)
 		}
 	}
