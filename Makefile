@@ -11,7 +11,7 @@ BIN      := bin/qsync
 RACE_PKGS := ./internal/qualysclient/... ./internal/qualysemu/... ./internal/live/... ./internal/apply/... ./internal/drill/...
 FUZZTIME ?= 3s
 
-.PHONY: all build demo test vet race fuzz-smoke fuzz bench soak schema release clean
+.PHONY: all build demo test test-short vet race fuzz-smoke fuzz bench soak schema release clean
 
 all: build
 
@@ -22,7 +22,7 @@ build:
 demo: build
 	./scripts/demo.sh $(BIN)
 
-## test: the whole suite (vet, unit, end-to-end, race where cgo works, brief fuzzing)
+## test: the whole suite (vet, unit, end-to-end, race where cgo works, brief fuzzing); see README "Tests, in tiers"
 test: vet
 	$(GO) test ./...
 	$(MAKE) race
@@ -32,6 +32,10 @@ vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+
+## test-short: the quick tier while iterating (go test -short: fewer property runs and drill seeds)
+test-short:
+	$(GO) test -short ./...
 
 race:
 	@if CGO_ENABLED=1 $(GO) env CGO_ENABLED | grep -q 1 && command -v gcc >/dev/null; then \

@@ -44,8 +44,14 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		if r, err = runPlan(ctx, g, env, c.Paths, c.PlanFlags); err != nil {
 			return err
 		}
+		if err := c.refuseUnattended(env, r.Plan); err != nil {
+			return err
+		}
 		if err := renderPlan(g, env, out, r.Plan, "text"); err != nil {
 			return err
+		}
+		if n := r.Plan.Policy.Errors(); n > 0 {
+			return policyFailure(n)
 		}
 		if !r.Plan.Empty() {
 			if err := c.confirm(env, out); err != nil {
@@ -87,6 +93,15 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	apply.WriteSummary(out, res, r.Plan)
 	if waited := r.Client.Stats().Waited - waitedBefore; waited > 0 {
 		fmt.Fprintf(out, "Waited %s in total for Qualys rate and concurrency limits and retries.\n", waited.Round(time.Second))
+	}
+
+	if res.Interrupted {
+		// Stopped on request: no re-reading and re-planning the whole estate now.
+		fmt.Fprintln(out, "\nNot verified (interrupted): run qsync plan to see what remains, or qsync apply again to finish.")
+		if err := c.report(env, res, r, false, nil, pipeline.Outside{}); err != nil {
+			return err
+		}
+		return &exitErr{code: exitPartial, err: fmt.Errorf("apply was interrupted (%s); run it again to finish: the next plan is the rest of the job", res.Counts())}
 	}
 
 	// Verify by planning again, whatever happened: the next plan is the rest of the job.
@@ -132,6 +147,17 @@ func (c *ApplyCmd) report(env *Env, res *apply.Result, r *pipeline.Run, verified
 	return apply.WriteScopedReport(env.Stdout, res, r.Plan, verified, remaining, apply.ScopeResult{LeftOut: o.Changes, Unchecked: o.Unchecked})
 }
 
+// refuseUnattended refuses a plan with changes when nobody can confirm it (no terminal, no
+// --auto-approve), before printing the plan: a CI log then shows the refusal and the counts, not
+// a long plan that nothing will apply.
+func (c *ApplyCmd) refuseUnattended(env *Env, p *plan.Plan) error {
+	if c.AutoApprove || p.Empty() || env.Stdin != nil && term.IsTerminal(env.Stdin) {
+		return nil
+	}
+	cr, up, del, rep := p.Summary()
+	return fmt.Errorf("refusing to apply without confirmation: not on a terminal; pass --auto-approve (e.g. in CI). Nothing was sent; the plan (%d to create, %d to update, %d to delete, %d to replace) is what qsync plan shows", cr, up, del, rep)
+}
+
 // confirm asks on a terminal; without one it refuses unless --auto-approve was given.
 func (c *ApplyCmd) confirm(env *Env, out io.Writer) error {
 	if c.AutoApprove {
@@ -157,6 +183,9 @@ func (c *ApplyCmd) loadSaved(ctx context.Context, g *Globals, env *Env, pl *pipe
 		return nil, err
 	}
 	env.learnSecrets(desired)
+	if err := c.checkSavedPolicy(pl, p); err != nil {
+		return nil, err
+	}
 	client, err := g.client(env)
 	if err != nil {
 		return nil, err

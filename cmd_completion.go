@@ -4,6 +4,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/qsync/qsync/internal/completion"
+	"github.com/qsync/qsync/internal/qualysclient"
 )
 
 // CompletionCmd prints a shell completion script generated from the CLI's own model, so the
@@ -14,5 +15,6 @@ type CompletionCmd struct {
 
 // Run writes the script.
 func (c *CompletionCmd) Run(kctx *kong.Context, env *Env) error {
-	return completion.Write(env.Stdout, c.Shell, kctx.Model)
+	return completion.WriteWith(env.Stdout, c.Shell, kctx.Model, completion.Options{
+		Values: map[string][]string{"platform": qualysclient.Platforms()}})
 }

@@ -25,6 +25,12 @@ type EmulatorCmd struct {
 	Password    string   `env:"QUALYS_PASSWORD" help:"Password the emulator accepts (default: QUALYS_PASSWORD)."`
 }
 
+// rateHint is what the emulator adds to its 1965 answers: like Qualys it allows --rate-limit
+// calls per window (300 an hour by default), which a newcomer running plan after plan reaches.
+func rateHint(limit, addr string) string {
+	return fmt.Sprintf("[qsync emulator: its limit is --rate-limit %s, as on Qualys. Reset it with: curl -X POST http://%s/_emulator/limits/reset, or restart the emulator with --rate-limit unlimited.]", limit, addr)
+}
+
 // Run starts the emulator and serves until interrupted.
 func (c *EmulatorCmd) Run(ctx context.Context, env *Env) error {
 	if c.Username == "" || c.Password == "" {
@@ -34,9 +40,14 @@ func (c *EmulatorCmd) Run(ctx context.Context, env *Env) error {
 	if err != nil {
 		return fmt.Errorf("--rate-limit: %w", err)
 	}
+	ln, err := net.Listen("tcp", c.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close() // when setting up fails; Shutdown closes it otherwise
 	srv, err := qualysemu.New(qualysemu.Config{
 		Username: c.Username, Password: c.Password,
-		RateLimit: n, RateUnlimited: n == 0, RateWindow: window,
+		RateLimit: n, RateUnlimited: n == 0, RateWindow: window, RateHint: rateHint(c.RateLimit, ln.Addr().String()),
 		Concurrency: c.Concurrency, PageSize: c.PageSize, StatePath: c.State, Variants: c.Variant,
 		Logf: func(format string, args ...any) { fmt.Fprintf(env.Stderr, "qsync emulator: "+format+"\n", args...) },
 	})
@@ -54,10 +65,6 @@ func (c *EmulatorCmd) Run(ctx context.Context, env *Env) error {
 			return fmt.Errorf("--fault %q: %w", spec, err)
 		}
 		srv.AddFault(f)
-	}
-	ln, err := net.Listen("tcp", c.Listen)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(env.Stdout, "qsync emulator listening on http://%s\n", ln.Addr())

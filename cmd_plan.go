@@ -16,6 +16,7 @@ type PlanCmd struct {
 	Format           string   `enum:"text,markdown,json" default:"text" help:"Output: text, markdown (for a pull request comment) or json."`
 	Out              string   `type:"path" placeholder:"FILE" help:"Save the plan to FILE for 'qsync apply FILE' (also -out)."`
 	DetailedExitcode bool     `name:"detailed-exitcode" help:"Exit 2 when there are changes, 0 when there are none."`
+	Base             string   `placeholder:"REF" help:"Also read the configuration as of git revision REF (e.g. the pull request's merge base) and label each change: this change, drift (changed in Qualys outside qsync) or both (docs/policy.md)."`
 }
 
 // Run plans and prints the plan.
@@ -23,14 +24,26 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env) (err error) {
 	if c.Format == "markdown" { // a failed run writes a failure block (markdownFailure)
 		var finish func(error) error
 		env, finish = markdownFailure(env)
-		defer func() { err = finish(err) }()
+		defer func() {
+			if !errors.Is(err, errPolicy) { // the plan shows its violations
+				err = finish(err)
+			}
+		}()
 	}
 	r, err := runPlan(ctx, g, env, c.Paths, c.PlanFlags)
 	if err != nil {
 		return err
 	}
+	if c.Base != "" {
+		if err := attribute(ctx, c.pipeline(env), r, c.Base, c.Paths); err != nil {
+			return err
+		}
+	}
 	if err := renderPlan(g, env, env.Stdout, r.Plan, c.Format); err != nil {
 		return err
+	}
+	if n := r.Plan.Policy.Errors(); n > 0 {
+		return policyFailure(n) // not saved: apply would refuse it
 	}
 	if c.Out != "" {
 		if err := planfile.WriteFileRedacted(c.Out, r.Plan, env.redactBytes); err != nil {

@@ -1,15 +1,18 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/qsync/qsync/internal/policy"
 	"github.com/qsync/qsync/internal/spec"
 	"github.com/qsync/qsync/schema"
 )
 
 // ValidateCmd checks configuration files offline.
 type ValidateCmd struct {
+	PolicyFlags
 	Paths  []string `arg:"" name:"path" help:"YAML files or directories of them."`
 	Format string   `enum:"text,json,github" default:"text" help:"Output: text (file:line:col: path: message), json, or github (workflow annotations)."`
 }
@@ -20,6 +23,7 @@ func (c *ValidateCmd) Run(env *Env) error {
 	// plan checks it against the live vaults.
 	doc, diags := spec.LoadWithOptions(spec.Options{}, c.Paths...)
 	diags = append(diags, spec.UndeclaredVaultWarnings(doc)...)
+	diags = append(diags, validatePolicy(doc, diags, c.Policy)...)
 	diags.Sort()
 	if err := diags.Write(env.Stdout, c.Format); err != nil {
 		return err
@@ -29,6 +33,9 @@ func (c *ValidateCmd) Run(env *Env) error {
 	}
 	if c.Format == "text" {
 		fmt.Fprintf(env.Stdout, "%d file(s) valid: %s.\n", len(doc.Files), summarize(doc))
+	}
+	if note := spec.UnverifiedNote(doc); note != "" {
+		fmt.Fprintln(env.Stderr, note)
 	}
 	return nil
 }
@@ -49,16 +56,22 @@ func summarize(doc *spec.Document) string {
 	return strings.Join(parts, ", ")
 }
 
-// SchemaCmd prints the JSON Schema of configuration files, or of the plan JSON.
+// SchemaCmd prints the JSON Schema of configuration files, of the plan JSON, or of policy files.
 type SchemaCmd struct {
-	Plan bool `help:"Print the JSON Schema of the plan JSON instead (plan --format json, plan files; docs/plan-json.md)."`
+	Plan   bool `help:"Print the JSON Schema of the plan JSON instead (plan --format json, plan files; docs/plan-json.md)."`
+	Policy bool `help:"Print the JSON Schema of policy files instead (docs/policy.md)."`
 }
 
 // Run prints the embedded schema.
 func (c *SchemaCmd) Run(env *Env) error {
 	doc := schema.JSON
-	if c.Plan {
+	switch {
+	case c.Plan && c.Policy:
+		return errors.New("give either --plan or --policy, not both")
+	case c.Plan:
 		doc = schema.PlanJSON
+	case c.Policy:
+		doc = policy.Schema()
 	}
 	_, err := env.Stdout.Write(doc)
 	return err

@@ -23,7 +23,7 @@ func TestDocsMatchCLI(t *testing.T) {
 		return string(b)
 	}
 	flagRE := regexp.MustCompile(`--[a-z][a-z-]+`)
-	for cmd, doc := range map[string]string{"emulator": "docs/emulator.md", "export": "docs/ownership.md"} {
+	for cmd, doc := range map[string]string{"emulator": "docs/emulator.md", "export": "docs/ownership.md", "conformance": "docs/conformance.md"} {
 		var out, errOut bytes.Buffer
 		if code := run([]string{cmd, "--help"}, &Env{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}); code != 0 {
 			t.Fatalf("qsync %s --help: exit %d: %s", cmd, code, errOut.String())

@@ -322,8 +322,9 @@ func TestInputBoundsAndSmallOnes(t *testing.T) {
 }
 
 // TestEveryOutputPassesTheRedactor: a resolved secret value that reaches output by any path (here
-// as a record's title, which qsync shows everywhere) is masked in every format, in the saved plan
-// file and in the PR comment body, JSON escapes included: one redactor sees every byte written.
+// as a record's title, which qsync shows everywhere) is masked in every plan format, the saved plan
+// file, apply's JSON result, the plan and apply comment bodies and the files export writes, JSON
+// and HTML escapes included: one redactor sees every byte written.
 func TestEveryOutputPassesTheRedactor(t *testing.T) {
 	const secret = `Kx9Qz-"title"<&>-Tail7`
 	env := emuEnv(t, "", map[string]string{"DB_PW": secret})
@@ -344,8 +345,36 @@ func TestEveryOutputPassesTheRedactor(t *testing.T) {
 			all.WriteString(body)
 		}
 	}
-	b, _ := os.ReadFile(planFile)
-	all.Write(b)
+	result := filepath.Join(dir, "result.json")
+	// (The saved plan, its title masked, would be refused as edited: a plan file holding a secret
+	// fails closed. Apply the configuration.)
+	code, stdout, stderr := runComment(t, env, "", "apply", "--auto-approve", "--format", "json", cfg)
+	if code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	all.WriteString(stdout + stderr)
+	writeFile(t, dir, "result.json", stdout)
+	_, body, _ := runComment(t, env, "", "comment", "--owner", "secops", "--print", "--apply-result", result)
+	all.WriteString(body)
+	// export resolves no secret of the configuration (it reads none); it knows the credentials of
+	// its environment, here a token that happens to be the title.
+	exportEnv := map[string]string{"QSYNC_GITLAB_TOKEN": secret}
+	for k, v := range env {
+		exportEnv[k] = v
+	}
+	// The masked title is no valid YAML scalar, so export reports a problem in its own output
+	// (fails closed); what matters here is that nothing it writes shows the value.
+	exported := filepath.Join(dir, "export")
+	_, stdout, stderr = runComment(t, exportEnv, "", "export", "--owner", "secops", "--dir", exported)
+	all.WriteString(stdout + stderr)
+	files, _ := filepath.Glob(filepath.Join(exported, "*"))
+	if len(files) == 0 {
+		t.Error("export wrote no file: the test proves nothing about them")
+	}
+	for _, f := range append(files, planFile) {
+		b, _ := os.ReadFile(f)
+		all.Write(b)
+	}
 	if out := all.String(); strings.Contains(out, "Kx9Qz") || strings.Contains(out, "Tail7") || !strings.Contains(out, "********") {
 		t.Errorf("a secret survived, or nothing was masked:\n%s", out)
 	}

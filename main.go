@@ -56,7 +56,8 @@ type CLI struct {
 	Apply    ApplyCmd    `cmd:"" help:"Change Qualys to match the configuration (or a saved plan), then verify by planning again."`
 	Export   ExportCmd   `cmd:"" help:"Write the live Qualys records and vaults as qsync YAML, to bring an existing subscription under management."`
 	Doctor   DoctorCmd   `cmd:"" help:"Report, read-only, what a Qualys subscription looks like to qsync: credentials, limits, objects, what could not be read, and the wire-contract facts confirmed or contradicted."`
-	Schema   SchemaCmd   `cmd:"" help:"Print the JSON Schema of qsync configuration files (or, with --plan, of the plan JSON)."`
+	Schema   SchemaCmd   `cmd:"" help:"Print the JSON Schema of qsync configuration files (or, with --plan, of the plan JSON; with --policy, of policy files)."`
+	Policy   PolicyCmd   `cmd:"" help:"Test policy rules against fixtures (docs/policy.md)."`
 	Emulator EmulatorCmd `cmd:"" help:"Serve a local, stateful emulation of the Qualys authentication record and vault API."`
 	Version  VersionCmd  `cmd:"" help:"Print qsync's version."`
 }
@@ -88,6 +89,7 @@ func run(args []string, env *Env) int {
 		kong.Description("Manage Qualys authentication records and vaults as code: validate, plan, apply."),
 		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		connectionGroup,
 		kong.Writers(env.Stdout, env.Stderr),
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
 		kong.Vars{"version": versionLine(), "kinds": strings.Join(spec.KindNames(), ","),
@@ -97,7 +99,7 @@ func run(args []string, env *Env) int {
 		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
 		return exitError
 	}
-	return parseArgs(parser, terraformStyleFlags(args), env, &cli.Globals)
+	return parseArgs(parser, singleDashLongFlags(parser.Model, args), env, &cli.Globals)
 }
 
 type kongExit int
@@ -138,21 +140,6 @@ func parseArgs(parser *kong.Kong, args []string, env *Env, g *Globals) (code int
 		fmt.Fprintf(env.Stderr, "qsync: %v\n", err)
 		return exitError
 	}
-}
-
-// terraformStyleFlags accepts Terraform's single-dash spelling of long flags that users type out of
-// habit ("-out plan.json"), by rewriting them to kong's "--out".
-func terraformStyleFlags(args []string) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		for _, name := range []string{"-out", "-auto-approve", "-detailed-exitcode"} {
-			if a == name || strings.HasPrefix(a, name+"=") {
-				a = "-" + a
-			}
-		}
-		out[i] = a
-	}
-	return out
 }
 
 // VersionCmd prints the version.

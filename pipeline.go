@@ -6,10 +6,12 @@ import (
 
 	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/render"
 )
 
 // PlanFlags are the planning choices shared by plan and apply.
 type PlanFlags struct {
+	PolicyFlags
 	Adopt        bool     `help:"Take over every live object whose title matches the configuration (writes the ownership marker)."`
 	AllowDeletes bool     `name:"allow-deletes" help:"Allow a plan that deletes more than 30% of the managed objects of a kind."`
 	PushSecrets  bool     `name:"push-secrets" help:"Send every secret, even when it cannot be known to have changed."`
@@ -41,17 +43,27 @@ func runPlan(ctx context.Context, g *Globals, env *Env, paths []string, f PlanFl
 		return nil, err
 	}
 	env.learnSecrets(desired)
+	set, err := pl.LoadPolicy(f.Policy...)
+	if err != nil {
+		return nil, err
+	}
 	c, err := g.client(env)
 	if err != nil {
 		return nil, err
 	}
+	var r *pipeline.Run
 	if f.SecretsOnly {
-		return pl.PlanSecretsOnly(ctx, c, desired, f.flags())
+		r, err = pl.PlanSecretsOnly(ctx, c, desired, f.flags())
+	} else {
+		r, err = pl.Plan(ctx, c, desired, f.flags())
 	}
-	return pl.Plan(ctx, c, desired, f.flags())
+	if err != nil {
+		return nil, err
+	}
+	return r, pl.CheckPolicy(r, set)
 }
 
 // renderPlan writes a plan in the chosen format.
 func renderPlan(g *Globals, env *Env, w io.Writer, p *plan.Plan, format string) error {
-	return plan.Render(w, p, format, plan.RenderOptions{Color: format == "text" && g.color(env, w)})
+	return render.Plan(w, p, format, render.Options{Color: format == "text" && g.color(env, w)})
 }

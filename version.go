@@ -21,4 +21,8 @@ type extraCommands struct {
 
 	Comment    CommentCmd    `cmd:"" help:"Post a plan or an apply result as this configuration's one comment on the current pull or merge request (GitHub Actions, GitLab CI)."`
 	Completion CompletionCmd `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`
+	Help       HelpCmd       `cmd:"" help:"Show the help of a command: qsync help plan (the same as qsync plan --help)."`
+	CI         CICmd         `cmd:"" name:"ci" help:"CI glue for the GitHub Action and the GitLab component: stamp a saved plan, fetch the reviewed plan, keep the drift issue."`
+
+	Conformance ConformanceCmd `cmd:"" help:"Opt-in: create, read, update and delete one throwaway object per kind to confirm or contradict every guess qsync makes about Qualys (see docs/conformance.md)."`
 }

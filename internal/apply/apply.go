@@ -10,7 +10,8 @@
 //     its new ID as vault_id.
 //   - A call in flight is never cancelled: Run sends each call with a context that ignores the
 //     cancellation of ctx (the call finishes and its outcome is known), and checks ctx between
-//     steps. Once ctx is done, the remaining steps are not attempted. Waits for the Qualys rate
+//     steps. Once ctx is done, the remaining steps are not attempted (except the take of a
+//     hand-over whose release was applied). Waits for the Qualys rate
 //     limit before a call is sent may still end early: see Interruptible.
 //   - A step fails when Qualys refuses it (with the Qualys code and text), when the client gave up
 //     on a rate limit, or when its outcome is unknown. Steps that depend on a failed step (directly
@@ -19,9 +20,11 @@
 //     (records log in through vaults of phase 1; deletes in phases 4 and 5 must not remove
 //     credentials whose replacements failed). Running apply again finishes the job: the next plan
 //     is the rest.
-//   - Replacements run one object at a time: the plan makes each replacement's delete depend on
-//     the previous replacement's create, so when Qualys refuses a create, one object is lost and
-//     the later replacements are not attempted; the failed step says so and what to do.
+//   - Hand-overs (plan.Handover: a release paired with its take, a replacement among them) run
+//     one pair at a time per group, as the plan orders them. After a take that was not applied no
+//     further release of its group runs; IPs an update released are given back to it when its take
+//     failed; a take whose release was applied runs even after an interruption; every pair left in
+//     flight is named in Result.Handovers (handover.go).
 //   - A write whose outcome is unknown (timeout, dropped connection, 5xx, undecodable answer) is
 //     never sent again. A create is settled by listing objects with its title: found means it took
 //     effect (and yields its ID), not found means it did not. A delete is settled by listing the
@@ -150,8 +153,12 @@ func Run(ctx context.Context, c Client, p *plan.Plan, opts Options) (*Result, er
 	if err != nil {
 		return nil, err
 	}
+	ho, err := newHandoverRun(p)
+	if err != nil {
+		return nil, err
+	}
 	r := &runner{c: c, p: p, opts: opts, secrets: secrets, vaultIDs: map[string]int64{},
-		keyByID: map[string]spec.Key{}, ho: newHandoverRun(p.Handovers), res: &Result{}}
+		keyByID: map[string]spec.Key{}, ho: ho, res: &Result{}}
 	for _, ch := range p.Changes {
 		if ch.ID != 0 {
 			r.keyByID[idKey(ch.Key.Kind, ch.ID)] = ch.Key
@@ -182,7 +189,7 @@ func (r *runner) run(ctx context.Context) {
 		actx := ctx
 		switch {
 		case ctx.Err() != nil && !r.ho.finishes(st.ID):
-			sr.Reason = "interrupted before this step"
+			sr.Reason = ReasonInterrupted
 			r.res.Interrupted = true
 		default:
 			if ctx.Err() != nil {
@@ -298,14 +305,19 @@ func (r *runner) nameIDs(kind spec.Kind, ids []int64) string {
 
 func idKey(kind spec.Kind, id int64) string { return string(kind) + " " + strconv.FormatInt(id, 10) }
 
+// describe names a step's call and the objects it touches: `update mysql "a"`, `update mysql
+// "a", "b", "c"`, `delete unix "a", "b", "c" and 4 more`.
 func describe(op string, kind spec.Kind, keys []spec.Key) string {
+	const named = 3
 	s := op + " " + string(kind)
-	switch len(keys) {
-	case 0:
-	case 1:
-		s += " " + strconv.Quote(keys[0].Title)
-	default:
-		s += fmt.Sprintf(" x%d", len(keys))
+	for i, k := range keys {
+		if i == named {
+			return s + fmt.Sprintf(" and %d more", len(keys)-named)
+		}
+		if i > 0 {
+			s += ","
+		}
+		s += " " + strconv.Quote(k.Title)
 	}
 	return s
 }

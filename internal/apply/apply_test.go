@@ -490,7 +490,7 @@ func TestProgress(t *testing.T) {
 	want := `[1/5] create vault "pam": applied (id 101)
 [2/5] create unix "sw": applied (id 102)
 [3/5] create mysql "db": failed: create mysql record: qualys error 1905 (HTTP 200): bad
-[4/5] update mysql x2: applied
+[4/5] update mysql "a", "b": applied
 [5/5] delete mysql "old": not attempted (a step of phase 3 failed, and phase 4 builds on it)
 `
 	if lines.String() != want {

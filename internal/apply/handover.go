@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/qsync/qsync/internal/plan"
@@ -33,8 +34,8 @@ const (
 	GivenBack = "given_back"
 )
 
-// HandoverResult is a hand-over that did not complete: its release was applied and its take was
-// not. Its JSON form is part of `qsync apply --format json`.
+// HandoverResult is a hand-over that did not complete: its release was applied (or its outcome
+// is unknown) and its take was not. Its JSON form is part of `qsync apply --format json`.
 type HandoverResult struct {
 	// Release and Take are the plan's step IDs.
 	Release int `json:"release"`
@@ -48,6 +49,8 @@ type HandoverResult struct {
 	Handed string `json:"handed"`
 	// Status is "in_flight" or "given_back".
 	Status string `json:"status"`
+	// ReleaseUnknown: the release's outcome is unknown (it may not have released anything).
+	ReleaseUnknown bool `json:"release_unknown,omitempty"`
 	// GaveBack are the IPs added back to From (status given_back).
 	GaveBack string `json:"gave_back,omitempty"`
 	// Error says why IPs that should have been given back were not.
@@ -60,7 +63,11 @@ func (h *HandoverResult) Describe() string {
 		return fmt.Sprintf("replacement of %s: step %d deleted it, step %d did not create it again; it is gone until the create is applied",
 			keyText(h.From, h.FromID), h.Release, h.Take)
 	}
-	s := fmt.Sprintf("%s %s -> %s: step %d released %s, step %d did not take it", h.Mode, keyText(h.From, h.FromID), h.To, h.Release, h.Handed, h.Take)
+	verb := "released"
+	if h.ReleaseUnknown {
+		verb = "may have released"
+	}
+	s := fmt.Sprintf("%s %s -> %s: step %d %s %s, step %d did not take it", h.Mode, keyText(h.From, h.FromID), h.To, h.Release, verb, h.Handed, h.Take)
 	switch {
 	case h.Status == GivenBack:
 		s += fmt.Sprintf("; IPs %s given back to %s", h.GaveBack, h.From)
@@ -90,13 +97,21 @@ type handoverRun struct {
 	stopped   map[string]int // group -> the take step that was not applied
 }
 
-func newHandoverRun(hs []plan.Handover) *handoverRun {
-	h := &handoverRun{hs: hs, byTake: map[int][]int{}, byRelease: map[int][]int{}, status: map[int]Status{}, stopped: map[string]int{}}
-	for i, ho := range hs {
+// newHandoverRun indexes the hand-overs of p; a hand-over naming a step p does not have, or
+// giving back IPs to an object its release step does not update, is an error in the plan.
+func newHandoverRun(p *plan.Plan) (*handoverRun, error) {
+	h := &handoverRun{hs: p.Handovers, byTake: map[int][]int{}, byRelease: map[int][]int{}, status: map[int]Status{}, stopped: map[string]int{}}
+	for i, ho := range p.Handovers {
+		if ho.Release < 1 || ho.Release > len(p.Steps) || ho.Take < 1 || ho.Take > len(p.Steps) || ho.Release >= ho.Take {
+			return nil, fmt.Errorf("plan: hand-over %d (steps %d and %d) does not name a release and a later take of the plan", i+1, ho.Release, ho.Take)
+		}
+		if rel := &p.Steps[ho.Release-1]; ho.GiveBack != "" && (rel.Op != plan.OpUpdate || !slices.Contains(rel.IDs, ho.FromID)) {
+			return nil, fmt.Errorf("plan: hand-over %d gives IPs back to id %d, which its release (step %d) does not update", i+1, ho.FromID, ho.Release)
+		}
 		h.byTake[ho.Take] = append(h.byTake[ho.Take], i)
 		h.byRelease[ho.Release] = append(h.byRelease[ho.Release], i)
 	}
-	return h
+	return h, nil
 }
 
 // finishes reports whether step id is the take of a hand-over whose release this run applied:
@@ -139,11 +154,12 @@ func (r *runner) finishedHandover(ctx context.Context, st *plan.Step, sr *StepRe
 		if _, ok := h.stopped[ho.Group]; !ok {
 			h.stopped[ho.Group] = st.ID
 		}
-		if h.status[ho.Release] != Applied {
+		rs := h.status[ho.Release]
+		if rs != Applied && rs != Unknown {
 			continue
 		}
 		hr := HandoverResult{Release: ho.Release, Take: ho.Take, Mode: ho.Mode, From: ho.From, FromID: ho.FromID, To: ho.To,
-			Handed: ho.Handed(), Status: InFlight}
+			Handed: ho.Handed(), Status: InFlight, ReleaseUnknown: rs == Unknown}
 		if sr.Status != Unknown && ho.GiveBack != "" { // failed or never sent: not taken
 			r.giveBack(ctx, ho, &hr)
 		}

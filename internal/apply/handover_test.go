@@ -14,7 +14,7 @@ import (
 
 // handoverPlan: two hand-overs of the unix group (1 releases 10.0.0.2 from a, 2 gives it to b;
 // 3 deletes c, 4 creates d with its IPs), one of windows (5 deletes w, 6 creates w2), and a
-// phase-3 mysql update (7). The plan chains the unix pairs (3 after 2), as plan.Build does.
+// phase-3 mysql update (7). The plan chains the unix pairs (3 after 2), as build.Plan does.
 func handoverPlan() *plan.Plan {
 	u := func(t string) spec.Key { return key(spec.KindUnix, t) }
 	w := func(t string) spec.Key { return key(spec.KindWindows, t) }
@@ -126,5 +126,46 @@ func TestHandoverInterruptFinishesThePair(t *testing.T) {
 	}
 	if !res.Interrupted || len(res.Handovers) != 0 {
 		t.Errorf("interrupted = %v, handovers = %+v", res.Interrupted, res.Handovers)
+	}
+}
+
+// TestHandoverMalformedIsRefused: a hand-over naming a step the plan does not have, or giving IPs
+// back to an object its release does not update, stops the run before any call.
+func TestHandoverMalformedIsRefused(t *testing.T) {
+	for name, edit := range map[string]func(p *plan.Plan){
+		"unknown step":      func(p *plan.Plan) { p.Handovers[0].Take = 99 },
+		"take first":        func(p *plan.Plan) { p.Handovers[0].Release, p.Handovers[0].Take = 2, 1 },
+		"foreign give-back": func(p *plan.Plan) { p.Handovers[0].FromID = 42 },
+		"delete gives back": func(p *plan.Plan) { p.Handovers[1].GiveBack = "10.0.0.3" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFake()
+			p := handoverPlan()
+			edit(p)
+			if _, err := Run(context.Background(), f, p, Options{Resolve: resolve}); err == nil || len(f.calls) != 0 {
+				t.Errorf("err = %v, calls = %v", err, f.calls)
+			}
+		})
+	}
+}
+
+// TestHandoverUnknownReleaseIsNamedAndGivenBack: a release whose outcome is unknown may have
+// removed the IPs: its take is not attempted, the IPs are added back to the old holder (harmless
+// if it kept them) and the hand-over is named.
+func TestHandoverUnknownReleaseIsNamedAndGivenBack(t *testing.T) {
+	f := newFake()
+	f.fail[1] = lost("update unix records")
+	res := run(t, f, handoverPlan())
+	if res.Steps[0].Status != Unknown || res.Steps[1].Status != Pending {
+		t.Fatalf("steps 1, 2 = %s, %s", res.Steps[0].Status, res.Steps[1].Status)
+	}
+	if len(res.Handovers) != 1 || res.Handovers[0].Status != GivenBack || !res.Handovers[0].ReleaseUnknown {
+		t.Fatalf("handovers = %+v", res.Handovers)
+	}
+	if !strings.Contains(res.Handovers[0].Describe(), "step 1 may have released IPs 10.0.0.2") {
+		t.Errorf("describe = %s", res.Handovers[0].Describe())
+	}
+	if want := []string{"update unix 1", "update unix 1", "delete windows 5", "create windows w2"}; !reflect.DeepEqual(f.calls, want) {
+		t.Errorf("calls = %v, want %v", f.calls, want)
 	}
 }

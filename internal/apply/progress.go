@@ -19,10 +19,17 @@ type LineProgress struct{ W io.Writer }
 // StepStarted writes nothing: a line is written when the step ends.
 func (p LineProgress) StepStarted(*plan.Step, int, int) {}
 
-// StepFinished writes the step's line.
+// StepFinished writes the step's line; the steps an interruption left out get none (the summary
+// counts them per kind).
 func (p LineProgress) StepFinished(sr *StepResult, _, total int) {
+	if interrupted(sr) {
+		return
+	}
 	fmt.Fprintf(p.W, "[%d/%d] %s: %s\n", sr.Step, total, sr.Describe(), Outcome(sr))
 }
+
+// interrupted reports whether a step was not attempted because of an interruption.
+func interrupted(sr *StepResult) bool { return sr.Status == Pending && sr.Reason == ReasonInterrupted }
 
 // Outcome describes a step's result in a few words: "applied (id 7)", "failed: ...",
 // "not attempted (...)".
@@ -70,6 +77,13 @@ func (p BarProgress) StepStarted(st *plan.Step, done, total int) {
 // StepFinished prints a line for a step that failed or whose outcome is unknown, and redraws the
 // bar; the last step ends the bar's line.
 func (p BarProgress) StepFinished(sr *StepResult, done, total int) {
+	if interrupted(sr) {
+		// The bar keeps showing what ran; only the line is ended after the last step.
+		if done == total {
+			fmt.Fprintln(p.W)
+		}
+		return
+	}
 	if sr.Status == Failed || sr.Status == Unknown {
 		fmt.Fprintf(p.W, "\r\033[K[%d/%d] %s: %s\n", sr.Step, total, sr.Describe(), Outcome(sr))
 	}

@@ -50,3 +50,41 @@ func TestBarProgressFitsTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptedProgress: after an interruption the bar stays at what ran (only its line is
+// ended), the log writes no line per step left out, and the summary counts them in one line per
+// kind and operation; describe names the objects of a batch.
+func TestInterruptedProgress(t *testing.T) {
+	steps := []StepResult{
+		{Step: 1, Kind: "vault", Op: "create", Keys: []spec.Key{{Kind: "vault", Title: "pam"}}, Status: Applied},
+		{Step: 2, Kind: "mysql", Op: "create", Keys: []spec.Key{{Kind: "mysql", Title: "a"}}, Status: Pending, Reason: ReasonInterrupted},
+		{Step: 3, Kind: "mysql", Op: "create", Keys: []spec.Key{{Kind: "mysql", Title: "b"}}, Status: Pending, Reason: ReasonInterrupted},
+		{Step: 4, Kind: "unix", Op: "update", Keys: []spec.Key{{Kind: "unix", Title: "c"}, {Kind: "unix", Title: "d"}, {Kind: "unix", Title: "e"}, {Kind: "unix", Title: "f"}}, Status: Pending, Reason: ReasonInterrupted},
+	}
+	var bar, lines bytes.Buffer
+	bp, lp := BarProgress{W: &bar, Width: 4}, LineProgress{W: &lines}
+	for i := range steps {
+		bp.StepFinished(&steps[i], i+1, len(steps))
+		lp.StepFinished(&steps[i], i+1, len(steps))
+	}
+	if strings.Contains(bar.String(), "4/4") || strings.Contains(bar.String(), "2/4") || !strings.Contains(bar.String(), "1/4") || !strings.HasSuffix(bar.String(), "\n") {
+		t.Errorf("bar %q: want it left at 1/4 and its line ended", bar.String())
+	}
+	if got := lines.String(); got != "[1/4] create vault \"pam\": applied\n" {
+		t.Errorf("lines %q: want only the step that ran", got)
+	}
+	var sum bytes.Buffer
+	res := &Result{Steps: steps, Applied: 1, Pending: 3, Interrupted: true, Calls: 1}
+	WriteSummary(&sum, res, &plan.Plan{})
+	for _, want := range []string{"Not attempted after the interruption:\n  create mysql: 2 steps (steps 2-3), 2 objects\n  update unix: 1 step (step 4), 4 objects\n"} {
+		if !strings.Contains(sum.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum.String())
+		}
+	}
+	if strings.Contains(sum.String(), "step 2:") {
+		t.Errorf("the summary lists an interrupted step on its own:\n%s", sum.String())
+	}
+	if got := steps[3].Describe(); got != `update unix "c", "d", "e" and 1 more` {
+		t.Errorf("describe: %q", got)
+	}
+}

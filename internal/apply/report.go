@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/qualysclient"
@@ -45,7 +46,7 @@ func WriteSummary(w io.Writer, res *Result, p *plan.Plan) {
 		first := true
 		for i := range res.Steps {
 			sr := &res.Steps[i]
-			if sr.Status != gr.status {
+			if sr.Status != gr.status || interrupted(sr) {
 				continue
 			}
 			if first {
@@ -59,7 +60,52 @@ func WriteSummary(w io.Writer, res *Result, p *plan.Plan) {
 			fmt.Fprintf(w, "  step %d: %s%s: %s\n", sr.Step, sr.Describe(), idList(sr.IDs), detail)
 		}
 	}
+	writeInterrupted(w, res)
 	writeHandovers(w, res)
+}
+
+// ReasonInterrupted is the reason of the steps an interruption (Ctrl-C, SIGTERM) left out.
+const ReasonInterrupted = "interrupted before this step"
+
+// writeInterrupted writes one line per kind and operation for the steps an interruption left
+// out, instead of one per step: "  create mysql: 12 steps (steps 9-20), 14 objects".
+func writeInterrupted(w io.Writer, res *Result) {
+	type group struct {
+		steps   []int64
+		objects int
+	}
+	groups := map[string]*group{}
+	var order []string
+	for i := range res.Steps {
+		sr := &res.Steps[i]
+		if !interrupted(sr) {
+			continue
+		}
+		name := sr.Op + " " + string(sr.Kind)
+		if groups[name] == nil {
+			groups[name] = &group{}
+			order = append(order, name)
+		}
+		groups[name].steps = append(groups[name].steps, int64(sr.Step))
+		groups[name].objects += max(len(sr.Keys), 1)
+	}
+	if len(order) == 0 {
+		return
+	}
+	sort.Strings(order)
+	fmt.Fprintln(w, "Not attempted after the interruption:")
+	for _, name := range order {
+		g := groups[name]
+		fmt.Fprintf(w, "  %s: %d step%s (%s %s), %d object%s\n", name, len(g.steps), plural(len(g.steps)),
+			map[bool]string{true: "step", false: "steps"}[len(g.steps) == 1], qualysclient.FormatIDs(g.steps), g.objects, plural(g.objects))
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // idList is " (id 7)" or " (ids 1,5,9-12)", empty without IDs.
@@ -87,8 +133,9 @@ func idList(ids []int64) string {
 //	result.interrupted true when Ctrl-C (or SIGTERM) stopped the run
 //	result.handovers[] the hand-overs left in flight (release applied, take not): release and
 //	                   take (step IDs), mode (move | replacement), from, from_id, to, handed
-//	                   (what was handed over), status (in_flight | given_back), gave_back (the
-//	                   IPs added back to from), error (why giving them back failed)
+//	                   (what was handed over), status (in_flight | given_back), release_unknown
+//	                   (the release's outcome is unknown), gave_back (the IPs added back to
+//	                   from), error (why giving them back failed)
 //	result.give_backs  update calls sent to give IPs back after a failed take (not in calls)
 //	planned_calls      the API calls the plan announced
 //	verified           true when Qualys was re-read and re-planned after the steps

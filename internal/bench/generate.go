@@ -124,14 +124,14 @@ func newShape(d *spec.KindDef, allSecrets bool, vaultTypes []string) shape {
 		return a || b
 	}
 	for _, f := range d.Fields {
-		if f.Required && f.RequiredUnless == "" || allSecrets && f.Type == spec.TypeSecret {
+		if f.Required && len(f.RequiredUnless) == 0 || allSecrets && f.Type == spec.TypeSecret {
 			set(f.Name)
 		}
-		if f.Required && f.RequiredUnless != "" && !(vault && f.Basic) {
+		if f.Required && len(f.RequiredUnless) > 0 && !(vault && f.Basic) {
 			set(f.Name)
 		}
 	}
-	for _, group := range d.OneOf {
+	for _, group := range slices.Concat(d.OneOf, d.AnyOf) {
 		if !slices.ContainsFunc(group, isSet) {
 			set(group[0])
 		}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/qsync/qsync/internal/safeio"
 )
 
 // FetchOptions configure FetchPlan.
@@ -74,7 +76,7 @@ func FetchPlan(ctx context.Context, f Forge, opts FetchOptions) (Fetched, error)
 			continue
 		}
 		p := filepath.Join(opts.Dir, name)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
+		if err := safeio.WriteFile(p, b, 0o644); err != nil { // never through a symbolic link
 			return Fetched{}, fmt.Errorf("write the plan: %w", err)
 		}
 		found.Files = append(found.Files, p)

@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/qsync/qsync/internal/planfile"
+	"github.com/qsync/qsync/internal/safeio"
 )
 
 // Artifact file names: the saved plan, its markdown, and what Stamp records about them.
@@ -71,9 +73,9 @@ func StampMeta(e Env, config string, plan []byte) (Meta, error) {
 
 // Stamp writes MetaFile next to the saved plan at planPath and returns what it wrote.
 func Stamp(e Env, config, planPath string) (Meta, error) {
-	plan, err := os.ReadFile(planPath)
+	plan, err := safeio.ReadFile(planPath, planfile.MaxPlanBytes) // a regular file, its size checked first
 	if err != nil {
-		return Meta{}, fmt.Errorf("stamp the plan: %w", err)
+		return Meta{}, fmt.Errorf("stamp the plan %s: %w", planPath, err)
 	}
 	m, err := StampMeta(e, config, plan)
 	if err != nil {
@@ -84,7 +86,7 @@ func Stamp(e Env, config, planPath string) (Meta, error) {
 		return Meta{}, fmt.Errorf("stamp the plan: %w", err)
 	}
 	path := filepath.Join(filepath.Dir(planPath), MetaFile)
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	if err := safeio.WriteFile(path, append(b, '\n'), 0o644); err != nil { // never through a symbolic link
 		return Meta{}, fmt.Errorf("stamp the plan: %w", err)
 	}
 	return m, nil

@@ -84,3 +84,36 @@ func TestWriteEachShell(t *testing.T) {
 		t.Error("csh: no error")
 	}
 }
+
+type listCLI struct {
+	Export struct {
+		Kinds []string `enum:"a,b,c" help:"Kinds."`
+		Dir   string   `placeholder:"DIR" help:"Where."`
+		Zone  string   `help:"A zone."`
+	} `cmd:"" help:"Export."`
+}
+
+// TestListDirAndValues: a slice flag with an enum completes as a comma-separated list, a DIR flag
+// as directories, and Options.Values gives a plain flag its values, in every shell.
+func TestListDirAndValues(t *testing.T) {
+	var cli listCLI
+	p, err := kong.New(&cli, kong.Name("toy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for shell, wants := range map[string][]string{
+		"bash": {`export:--kinds) local pre=""`, `export:--dir) COMPREPLY=($(compgen -d`, `export:--zone) COMPREPLY=($(compgen -W "x y"`},
+		"zsh":  {`:kinds:_values -s , kinds a b c`, `:dir:_files -/`, `:zone:(x y)`},
+		"fish": {`-l kinds -x -a '(__toy_list a b c)'`, `-l dir -x -a '(__fish_complete_directories)'`, `-l zone -x -a 'x y'`},
+	} {
+		var b bytes.Buffer
+		if err := WriteWith(&b, shell, p.Model, Options{Values: map[string][]string{"zone": {"y", "x"}}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range wants {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("%s script lacks %q", shell, want)
+			}
+		}
+	}
+}

@@ -330,7 +330,7 @@ func assumptions(ob qualysclient.Observations, rep *live.Report) []Assumption {
 // listAllAssumption says what the read learnt of list-all (contract row 16): whether its answer
 // had the inferred shape, and whether the per-type lists held the IDs it announced.
 func listAllAssumption(rep *live.Report) Assumption {
-	a := Assumption{Row: 16, Fact: "list-all answers AUTH_LIST_OUTPUT/RESPONSE/AUTH_RECORDS/AUTH_<TYPE>_RECORDS/ID_SET, one per record type with records", Status: notSeen}
+	a := Assumption{Row: 16, Fact: "list-all answers RESPONSE/AUTH_RECORDS/AUTH_<TYPE>_IDS (or _RECORDS)/ID_SET, one per record type with records", Status: notSeen}
 	if rep == nil || rep.ListAll == nil {
 		return a
 	}

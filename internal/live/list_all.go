@@ -28,8 +28,8 @@ type ListAllUse struct {
 	// could not be interpreted, or it named a record type qsync does not know. Empty when the
 	// answer was used.
 	Fallback string `json:"fallback,omitempty"`
-	// Announced maps each record type list-all named (its AUTH_<TYPE>_RECORDS, lower-cased) to
-	// how many IDs it announced.
+	// Announced maps each record type list-all named (its AUTH_<TYPE>_IDS or AUTH_<TYPE>_RECORDS,
+	// lower-cased) to how many IDs it announced.
 	Announced map[string]int `json:"announced,omitempty"`
 	// Unknown holds the types among Announced that are no record kind qsync knows.
 	Unknown map[string]int `json:"unknown,omitempty"`
@@ -81,7 +81,7 @@ func listAll(ctx context.Context, al AllLister, kinds, declared []spec.Kind) ([]
 		// "not named" cannot be read as "empty" for any kind.
 		var parts []string
 		for _, t := range slices.Sorted(maps.Keys(use.Unknown)) {
-			parts = append(parts, fmt.Sprintf("AUTH_%s_RECORDS with %d ID(s)", strings.ToUpper(t), use.Unknown[t]))
+			parts = append(parts, fmt.Sprintf("%s with %d ID(s)", strings.ToUpper(t), use.Unknown[t]))
 		}
 		use.Fallback = fmt.Sprintf("the list-all call named record type(s) qsync does not know (%s): those records are not read and never changed, and a known kind may be named differently there", strings.Join(parts, ", "))
 		return kinds, use, nil, nil

@@ -183,7 +183,7 @@ func TestReadListAllUnknownType(t *testing.T) {
 	if !doc.Complete || len(doc.Objects) != 1 {
 		t.Errorf("Complete %v, %d objects", doc.Complete, len(doc.Objects))
 	}
-	if rep.ListAll.Unknown["future_db"] != 2 || len(rep.Notices) != 1 || !strings.Contains(rep.Notices[0], "AUTH_FUTURE_DB_RECORDS with 2 ID(s)") {
+	if rep.ListAll.Unknown["future_db"] != 2 || len(rep.Notices) != 1 || !strings.Contains(rep.Notices[0], "FUTURE_DB with 2 ID(s)") {
 		t.Errorf("report = %+v, notices %q", rep.ListAll, rep.Notices)
 	}
 }

@@ -299,7 +299,7 @@ func convertVaults(ctx context.Context, c Reader, vaults []qualysclient.Vault, o
 // marker only, and the reason: a vault type it does not know, or a setting whose value it cannot
 // read. The reasons name elements, never their values.
 func ConvertVault(v qualysclient.Vault, viewed bool) *spec.Object {
-	o := &spec.Object{Kind: spec.KindVault, Title: v.Title, ID: v.ID}
+	o := &spec.Object{Kind: spec.KindVault, Title: v.Title, ID: v.ID, ModifiedAt: v.ModifiedAt, ModifiedBy: v.ModifiedBy}
 	o.Comments, o.Marker = spec.SplitComments(v.Comments)
 	def := spec.VaultTypeByQualys(v.Type)
 	if def == nil {
@@ -335,7 +335,7 @@ func unreadableVault(v qualysclient.Vault, reason string) *spec.Object {
 // empty, and IP conflicts with it are left for Qualys to refuse). The reasons name elements, never
 // their values.
 func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int64]string) *spec.Object {
-	o := &spec.Object{Kind: kind, Title: rec.Title, ID: rec.ID}
+	o := &spec.Object{Kind: kind, Title: rec.Title, ID: rec.ID, ModifiedAt: rec.ModifiedAt, ModifiedBy: rec.Fields["LAST_MODIFIED_BY"]}
 	o.Comments, o.Marker = spec.SplitComments(rec.Comments)
 	ips, err := spec.ParseIPSet(rec.IPs...)
 	if err != nil {

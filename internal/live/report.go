@@ -103,11 +103,15 @@ func (b *reportBuilder) record(kind spec.Kind, rec qualysclient.Record) {
 			g.unexpected(name)
 		}
 	}
-	for name := range rec.Lists {
-		if _, ok := g.Elements[name]; ok {
-			g.Elements[name]++
-		} else {
-			g.unexpected(name)
+	// Containers of repeated leaves (HOSTS) and of structured entries (a unix record's
+	// PRIVATE_KEY_CERTIFICATE_LIST and ROOT_TOOL_INFO_LIST, as in the Doc Center sample).
+	for _, names := range [][]string{mapKeys(rec.Lists), mapKeys(rec.Entries)} {
+		for _, name := range names {
+			if _, ok := g.Elements[name]; ok {
+				g.Elements[name]++
+			} else {
+				g.unexpected(name)
+			}
 		}
 	}
 	for _, name := range rec.Unparsed {
@@ -127,6 +131,14 @@ func (b *reportBuilder) record(kind spec.Kind, rec qualysclient.Record) {
 			}
 		}
 	}
+}
+
+func mapKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
 
 // vault notes the elements of one viewed vault.

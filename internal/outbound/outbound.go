@@ -4,8 +4,10 @@
 // re-deriving it:
 //
 //   - one origin: the client talks to the scheme, host and port of the URL it was configured
-//     with. A redirect to another scheme, host or port is never followed (an error names it);
-//     a redirect within the origin is followed only when the Policy says so.
+//     with. A redirect to another scheme, host or port is never followed: with FollowRedirects
+//     it is an error naming both origins, without it no redirect is followed at all and the
+//     caller sees the 3xx answer (and may, like a download from object storage, make a new
+//     request without credentials through a client of that other origin).
 //   - credentials only to that origin: a request carrying a credential (Authorization,
 //     Proxy-Authorization, Cookie, PRIVATE-TOKEN, JOB-TOKEN, any header the Policy adds, or user
 //     information in the URL) to any other origin is refused before it is sent, whoever built it.
@@ -41,9 +43,8 @@ type Policy struct {
 	// CredentialHeaders names headers that carry a credential, besides those every client
 	// treats so (see DefaultCredentialHeaders).
 	CredentialHeaders []string
-	// FollowRedirects follows a redirect within the origin (at most 10). Without it no redirect
-	// is followed: the caller sees the 3xx answer. A redirect to another origin is an error
-	// either way.
+	// FollowRedirects follows a redirect within the origin (at most 10); one to another origin
+	// is then an error. Without it no redirect is followed: the caller sees the 3xx answer.
 	FollowRedirects bool
 	// Timeout bounds each request, answer included; 0 means none (the caller's context then
 	// decides).
@@ -103,12 +104,12 @@ func New(p Policy) (*http.Client, error) {
 	}
 	follow := p.FollowRedirects
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !follow {
+			return http.ErrUseLastResponse // the caller sees the 3xx answer; nothing is sent
+		}
 		from := via[len(via)-1].URL
 		if to := Origin(req.URL); to != Origin(from) || to != origin {
 			return &PolicyError{From: Origin(from), To: to, Reason: "another scheme, host or port than " + origin}
-		}
-		if !follow {
-			return http.ErrUseLastResponse
 		}
 		if len(via) >= 10 {
 			return &PolicyError{From: Origin(from), To: Origin(req.URL), Reason: "more than 10 redirects"}

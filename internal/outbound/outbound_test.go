@@ -54,9 +54,9 @@ func TestCheckURL(t *testing.T) {
 	}
 }
 
-// TestRedirectToAnotherOriginIsRefused: whatever the redirect mode, a redirect to another host,
-// port or scheme is an error, and the other server receives nothing, the credential headers
-// least of all.
+// TestRedirectToAnotherOriginIsRefused: a redirect to another host, port or scheme is an error
+// when redirects are followed, and returned as the 3xx answer when they are not; either way the
+// other server receives nothing, the credential headers least of all.
 func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
 	var other counter
 	evil := httptest.NewServer(&other)
@@ -75,8 +75,11 @@ func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
 			req.Header.Set("X-Api-Key", "key-canary")
 			resp, err := hc.Do(req)
 			var pe *PolicyError
-			if !errors.As(err, &pe) {
-				t.Errorf("redirect to %s (follow %v): err %v, want a *PolicyError", target, follow, err)
+			switch {
+			case follow && !errors.As(err, &pe):
+				t.Errorf("redirect to %s (following): err %v, want a *PolicyError", target, err)
+			case !follow && (err != nil || resp.StatusCode != http.StatusTemporaryRedirect):
+				t.Errorf("redirect to %s (not following): %v, %v; want the 307 answer", target, resp, err)
 			}
 			if resp != nil {
 				resp.Body.Close()

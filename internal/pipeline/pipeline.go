@@ -16,10 +16,12 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/qsync/qsync/internal/apply"
 	"github.com/qsync/qsync/internal/live"
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/planfile"
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/spec"
@@ -74,6 +76,7 @@ func (pl *Pipeline) Load(paths ...string) (*spec.Document, error) {
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("configuration has %d problem(s); nothing was sent to Qualys", diags.ErrorCount())
 	}
+	pl.noteUnverified(doc)
 	return doc, nil
 }
 
@@ -239,7 +242,7 @@ func (pl *Pipeline) plan(ctx context.Context, c Client, desired *spec.Document, 
 	return &Run{Client: c, Desired: desired, Live: liveDoc, Plan: p}, nil
 }
 
-// build is plan.Build for flags f, scoped to the --only patterns f.Targets (see scope; also
+// build is build.Plan for flags f, scoped to the --only patterns f.Targets (see scope; also
 // with --secrets-only, whose targets may be none) and with the notes of f.
 func (pl *Pipeline) build(desired, liveDoc *spec.Document, opts plan.Options, f plan.Flags, strict bool) (*plan.Plan, error) {
 	if narrowed(f) {
@@ -248,28 +251,28 @@ func (pl *Pipeline) build(desired, liveDoc *spec.Document, opts plan.Options, f 
 			return nil, err
 		}
 		opts.OutOfScope = out
-		p, err := plan.Build(d, l, opts)
+		p, err := build.Plan(d, l, opts)
 		if err != nil {
 			return nil, err
 		}
 		scoped(p, liveDoc)
 		return p, noteSecrets(p, f)
 	}
-	p, err := plan.Build(desired, liveDoc, opts)
+	p, err := build.Plan(desired, liveDoc, opts)
 	if err != nil {
 		return nil, err
 	}
 	return p, noteSecrets(p, f)
 }
 
-// NoteSecretsUnchecked replaces plan.NoteSecretDrift in a plan made --without-secrets.
+// NoteSecretsUnchecked replaces build.NoteSecretDrift in a plan made --without-secrets.
 const NoteSecretsUnchecked = "secret drift is not checked in this job (--without-secrets: it has no secret values); the protected apply job checks and sends changed secrets (docs/secrets.md)"
 
 func noteSecrets(p *plan.Plan, f plan.Flags) error {
 	if !f.SecretsUnchecked {
 		return nil
 	}
-	p.Notes = slices.DeleteFunc(p.Notes, func(n string) bool { return n == plan.NoteSecretDrift })
+	p.Notes = slices.DeleteFunc(p.Notes, func(n string) bool { return n == build.NoteSecretDrift })
 	p.Notes = append(p.Notes, NoteSecretsUnchecked)
 	return nil
 }
@@ -409,6 +412,24 @@ func (pl *Pipeline) resolver() func(spec.SecretRef) (string, error) {
 		return pl.Resolve
 	}
 	return spec.Resolve
+}
+
+// noteUnverified prints, once per load, which unverified parameter names the configuration uses
+// (spec.UnverifiedNote): a line of text, or a GitHub notice; nothing with json diagnostics, whose
+// stderr holds JSON only.
+func (pl *Pipeline) noteUnverified(doc *spec.Document) {
+	note := spec.UnverifiedNote(doc)
+	if note == "" || pl.Stderr == nil {
+		return
+	}
+	switch pl.DiagnosticsFormat {
+	case "json":
+	case "github":
+		// A workflow command is one line: GitHub decodes %0A back into the note's line breaks.
+		fmt.Fprintf(pl.Stderr, "::notice title=qsync::%s\n", strings.ReplaceAll(strings.TrimPrefix(note, "note: "), "\n", "%0A"))
+	default:
+		fmt.Fprintln(pl.Stderr, note)
+	}
 }
 
 func (pl *Pipeline) diagnose(diags spec.Diagnostics) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/markdown"
+	"github.com/qsync/qsync/internal/safeio"
 )
 
 // PlanBody returns the comment body of the markdown plan in file ("-": read stdin), with a footer
@@ -19,13 +20,16 @@ func PlanBody(file string, stdin io.Reader, rc RenderContext) (string, error) {
 	var data []byte
 	var err error
 	if file == "-" {
-		data, err = io.ReadAll(stdin)
+		data, err = io.ReadAll(io.LimitReader(stdin, maxBodyBytes+1))
+		if err == nil && len(data) > maxBodyBytes {
+			err = fmt.Errorf("more than %d bytes on stdin", maxBodyBytes)
+		}
 	} else {
-		data, err = os.ReadFile(file)
+		data, err = safeio.ReadFile(file, maxBodyBytes) // a regular file, its size checked first
 	}
 	missing := errors.Is(err, os.ErrNotExist) && file != "-"
 	if err != nil && !missing {
-		return "", fmt.Errorf("read the comment body: %w", err)
+		return "", fmt.Errorf("read the comment body %s: %w", file, err)
 	}
 	body := strings.TrimRight(string(data), "\n") + "\n"
 	if strings.TrimSpace(body) == "" {
@@ -45,12 +49,16 @@ func PlanBody(file string, stdin io.Reader, rc RenderContext) (string, error) {
 	return body, nil
 }
 
+// maxBodyBytes bounds what qsync comment reads: a plan's markdown or an apply result (the
+// platforms keep at most 1,000,000 characters of a comment).
+const maxBodyBytes = 64 << 20
+
 // ApplyBody returns the comment body of the apply result ("qsync apply --format json") saved in
 // path. A missing or empty file means apply stopped before writing its result.
 func ApplyBody(path string, rc RenderContext) (string, error) {
-	data, err := os.ReadFile(path)
+	data, err := safeio.ReadFile(path, maxBodyBytes)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return "", fmt.Errorf("read the apply result: %w", err)
+		return "", fmt.Errorf("read the apply result %s: %w", path, err)
 	}
 	r, err := DecodeApplyReport(data)
 	if err != nil {

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/qsync/qsync/internal/safeio"
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // OwnerOf returns the owner a configuration declares: the value of the first top-level "owner:"
@@ -30,7 +32,7 @@ func OwnerOf(path string) (string, error) {
 	}
 	sort.Strings(files)
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := safeio.ReadFile(f, spec.MaxFileBytes) // regular files only, bounded
 		if err != nil {
 			return "", fmt.Errorf("find the owner of %s: %w", path, err)
 		}

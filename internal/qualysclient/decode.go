@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -387,23 +388,27 @@ func decodeDigitalVault(n *node) *DigitalVault {
 	return v
 }
 
-// decodeListAll decodes an AUTH_LIST_OUTPUT: per-type ID sets keyed by the
-// lower-cased <TYPE> of AUTH_<TYPE>_RECORDS. A type whose element is present
-// is in the map even when its ID_SET is empty.
+// decodeListAll decodes a list-all answer: per-type ID sets keyed by the lower-cased <TYPE> of
+// each wrapper. A type whose element is present is in the map even when its ID_SET is empty.
+//
+// Two shapes are public (EVIDENCE.md fact 1), and both are read, mixed too: root
+// AUTH_RECORDS_OUTPUT with AUTH_<TYPE>_IDS wrappers (code run against live answers, two
+// transcriptions of auth_records.dtd), and root AUTH_LIST_OUTPUT with AUTH_<TYPE>_RECORDS
+// wrappers (the HTML documentation's sample).
 //
 // The shape is partly inferred (REFERENCE.md §2.1, §6), and a caller may
 // conclude from it that a type has no records. So the decoding is strict: an
-// element it does not know under RESPONSE, AUTH_RECORDS or an
-// AUTH_<TYPE>_RECORDS, or an ID_SET entry other than ID and ID_RANGE, fails
-// the answer (an *UnexpectedAnswerError from ListAll) instead of being
-// skipped, so that an answer of another shape never reads as "no records".
+// element it does not know under RESPONSE, AUTH_RECORDS or a wrapper, or an
+// ID_SET entry other than ID and ID_RANGE, fails the answer (an
+// *UnexpectedAnswerError from ListAll) instead of being skipped, so that an
+// answer of another shape never reads as "no records".
 func decodeListAll(root *node) (map[RecordType][]int64, *warning, error) {
-	if root.name != "AUTH_LIST_OUTPUT" {
-		return nil, nil, fmt.Errorf("expected AUTH_LIST_OUTPUT, got <%s>", root.name)
+	if root.name != "AUTH_RECORDS_OUTPUT" && root.name != "AUTH_LIST_OUTPUT" {
+		return nil, nil, fmt.Errorf("expected AUTH_RECORDS_OUTPUT or AUTH_LIST_OUTPUT, got <%s>", root.name)
 	}
 	resp := root.child("RESPONSE")
 	if resp == nil {
-		return nil, nil, errors.New("AUTH_LIST_OUTPUT without RESPONSE")
+		return nil, nil, fmt.Errorf("%s without RESPONSE", root.name)
 	}
 	out := map[RecordType][]int64{}
 	total := 0
@@ -413,14 +418,13 @@ func decodeListAll(root *node) (map[RecordType][]int64, *warning, error) {
 			continue
 		case "AUTH_RECORDS":
 		default:
-			return nil, nil, fmt.Errorf("AUTH_LIST_OUTPUT/RESPONSE holds <%s>, an element qsync does not know", recs.name)
+			return nil, nil, fmt.Errorf("%s/RESPONSE holds <%s>, an element qsync does not know", root.name, recs.name)
 		}
 		for _, k := range recs.kids {
-			slug := strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(k.name, "AUTH_"), "_RECORDS"))
-			if !strings.HasPrefix(k.name, "AUTH_") || !strings.HasSuffix(k.name, "_RECORDS") || !slugRE.MatchString(slug) {
-				return nil, nil, fmt.Errorf("AUTH_RECORDS holds <%s>, not an AUTH_<TYPE>_RECORDS element", k.name)
+			t, ok := listAllType(k.name)
+			if !ok {
+				return nil, nil, fmt.Errorf("AUTH_RECORDS holds <%s>, not an AUTH_<TYPE>_IDS or AUTH_<TYPE>_RECORDS element", k.name)
 			}
-			t := RecordType(slug)
 			for _, set := range k.kids {
 				if set.name != "ID_SET" {
 					return nil, nil, fmt.Errorf("%s holds <%s>, not an ID_SET", k.name, set.name)
@@ -436,7 +440,7 @@ func decodeListAll(root *node) (map[RecordType][]int64, *warning, error) {
 				}
 				total += len(ids)
 				if total > maxExpandedIDs {
-					return nil, nil, fmt.Errorf("AUTH_LIST_OUTPUT expands to more than %d ids", maxExpandedIDs)
+					return nil, nil, fmt.Errorf("%s expands to more than %d ids", root.name, maxExpandedIDs)
 				}
 				out[t] = append(out[t], ids...)
 			}
@@ -445,7 +449,29 @@ func decodeListAll(root *node) (map[RecordType][]int64, *warning, error) {
 			}
 		}
 	}
+	for t, ids := range out {
+		if len(ids) > 1 {
+			slices.Sort(ids)
+			out[t] = slices.Compact(ids) // one type named by both wrappers
+		}
+	}
 	return out, decodeWarning(root), nil
+}
+
+// listAllType returns the record type of a list-all wrapper, AUTH_<TYPE>_IDS or
+// AUTH_<TYPE>_RECORDS, and whether name is one.
+func listAllType(name string) (RecordType, bool) {
+	rest, ok := strings.CutPrefix(name, "AUTH_")
+	if !ok {
+		return "", false
+	}
+	for _, suffix := range []string{"_IDS", "_RECORDS"} {
+		if slug, ok := strings.CutSuffix(rest, suffix); ok {
+			slug = strings.ToLower(slug)
+			return RecordType(slug), slugRE.MatchString(slug)
+		}
+	}
+	return "", false
 }
 
 // decodeVaultList decodes an AUTH_VAULT_LIST_OUTPUT.

@@ -36,9 +36,24 @@ func (e *APIError) Error() string {
 	}
 	if e.Text != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Text)
+		b.WriteString(oneLine(e.Text))
 	}
 	return b.String()
+}
+
+// oneLine joins the lines of a Qualys text with "; ", so an error stays one line: code 1920
+// lists one "IP : <ip> is used by <title>" line per address (EVIDENCE.md fact 7).
+func oneLine(text string) string {
+	if !strings.Contains(text, "\n") {
+		return text
+	}
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "; ")
 }
 
 // RateLimitError is returned when a call was refused by the Qualys rate or
@@ -186,4 +201,31 @@ func (e *BatchError) FailedIDs() []int64 {
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+// nothingChanged reports whether err is Qualys saying that an update changed nothing: an answer
+// (of any shape, with a CODE or not, but not a 5xx) whose every failing text contains "nothing to
+// change". Qualys's own Jenkins plugin treats such an answer to an update as success
+// (EVIDENCE.md fact 6); the record already holds what was sent.
+func nothingChanged(err error) bool {
+	if err == nil {
+		return false
+	}
+	says := func(text string) bool { return strings.Contains(strings.ToLower(text), "nothing to change") }
+	var be *BatchError
+	if errors.As(err, &be) {
+		for _, f := range be.Failed {
+			if !says(f.Text) {
+				return false
+			}
+		}
+		return len(be.Failed) > 0
+	}
+	var ae *APIError
+	var rl *RateLimitError
+	var ou *OutcomeUnknownError
+	if errors.As(err, &rl) || errors.As(err, &ou) {
+		return false
+	}
+	return errors.As(err, &ae) && ae.Status < 500 && says(ae.Text)
 }

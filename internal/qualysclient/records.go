@@ -331,10 +331,14 @@ func (c *Client) batchWrite(ctx context.Context, action string, t RecordType, id
 	op = fmt.Sprintf("%s %s records %s", action, t, FormatIDs(ids))
 	p := writeParams(params)
 	p.Set("ids", FormatIDs(ids))
-	return c.do(ctx, &request{op: op, path: path, action: action, params: p, write: true, decode: func(root *node) error {
+	err = c.do(ctx, &request{op: op, path: path, action: action, params: p, write: true, decode: func(root *node) error {
 		_, err := writeResult(op, root)
 		return err
 	}})
+	if action == "update" && nothingChanged(err) {
+		return nil
+	}
+	return err
 }
 
 // writeParams copies caller params, dropping those the client sets itself.

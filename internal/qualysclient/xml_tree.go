@@ -117,9 +117,12 @@ func (s *recordSink) newNode(name string) *node {
 // parseXMLInto is parseXML, handing record elements to sink when it is not
 // nil (they are then left out of the tree).
 //
-// It reads raw tokens and matches end tags itself, with the messages of
-// (*xml.Decoder).Token: qsync ignores name spaces, so Token's name space
-// translation would only cost time and allocations.
+// A list page is about a megabyte, and encoding/xml reads one at tens of
+// megabytes a second: scanXML reads the plain XML Qualys sends several times
+// faster and gives up on anything else (a name space, a DOCTYPE subset, an
+// entity it does not know, a carriage return, a syntax error), which
+// decodeXML then reads, so every answer scanXML gives up on gets exactly
+// encoding/xml's reading and error messages.
 func parseXMLInto(body []byte, sink *recordSink) (*node, error) {
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
 	if len(trimmed) == 0 {
@@ -131,20 +134,79 @@ func parseXMLInto(body []byte, sink *recordSink) (*node, error) {
 	if looksLikeHTML(trimmed) {
 		return nil, bodyErr(body, "got an HTML page instead of Qualys XML")
 	}
+	if root, ok := scanXML(trimmed, sink); ok {
+		return root, nil
+	}
+	if sink != nil {
+		sink.reset()
+	}
+	return decodeXML(body, trimmed, sink)
+}
+
+// treeBuilder builds the node tree of a document from its elements and text,
+// in document order, for scanXML and decodeXML alike.
+type treeBuilder struct {
+	sink  *recordSink
+	root  *node
+	stack []*node
+	text  [][]byte // character data of each open element; buffers reused by depth
+}
+
+// start opens an element. It returns false for a second root element.
+func (b *treeBuilder) start(name, typ string) bool {
+	if b.root != nil && len(b.stack) == 0 {
+		return false
+	}
+	n := b.sink.newNode(name)
+	n.typ = typ
+	if len(b.stack) == 0 {
+		b.root = n
+	} else {
+		p := b.stack[len(b.stack)-1]
+		p.kids = append(p.kids, n)
+	}
+	b.stack = append(b.stack, n)
+	if len(b.text) < len(b.stack) {
+		b.text = append(b.text, nil)
+	}
+	b.text[len(b.stack)-1] = b.text[len(b.stack)-1][:0]
+	return true
+}
+
+// end closes the innermost element, handing it to the sink if it is a record.
+func (b *treeBuilder) end() {
+	top := len(b.stack) - 1
+	n := b.stack[top]
+	n.text = string(bytes.TrimSpace(b.text[top]))
+	b.stack = b.stack[:top]
+	if b.sink != nil && b.sink.take(b.stack, n) {
+		p := b.stack[top-1]
+		p.kids = p.kids[:len(p.kids)-1]
+	}
+}
+
+// chars adds character data to the innermost element.
+func (b *treeBuilder) chars(t []byte) {
+	b.text[len(b.stack)-1] = append(b.text[len(b.stack)-1], t...)
+}
+
+// decodeXML reads the document with encoding/xml's raw tokens, matching end
+// tags itself, with the messages of (*xml.Decoder).Token: qsync ignores name
+// spaces, so Token's name space translation would only cost time and
+// allocations.
+func decodeXML(body, trimmed []byte, sink *recordSink) (*node, error) {
 	d := xml.NewDecoder(bytes.NewReader(trimmed))
 	d.CharsetReader = charsetReader
 	syntaxErr := func(msg string) error {
 		line, _ := d.InputPos()
 		return &xml.SyntaxError{Msg: msg, Line: line}
 	}
-	var root *node
-	var stack []*node
+	b := &treeBuilder{sink: sink}
 	var spaces []string // name space prefix of each open element, for end tag matching
-	var text [][]byte   // character data of each open element; buffers reused by depth
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
-			if len(stack) > 0 {
+			if len(b.stack) > 0 {
 				err = syntaxErr("unexpected EOF")
 			} else {
 				break
@@ -158,39 +220,28 @@ func parseXMLInto(body []byte, sink *recordSink) (*node, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if root != nil && len(stack) == 0 {
-				return nil, bodyErr(body, "malformed XML response (content after the root element)")
-			}
-			if len(stack) >= maxXMLDepth {
+			if len(b.stack) >= maxXMLDepth {
 				return nil, fmt.Errorf("malformed XML response (nested deeper than %d elements)", maxXMLDepth)
 			}
-			n := sink.newNode(t.Name.Local)
+			typ := ""
 			for _, a := range t.Attr {
 				if a.Name.Local == "type" {
-					n.typ = strings.TrimSpace(a.Value)
+					typ = strings.TrimSpace(a.Value)
 				}
 			}
-			if len(stack) == 0 {
-				root = n
-				if strings.EqualFold(n.name, "html") {
-					return nil, bodyErr(body, "got an HTML page instead of Qualys XML")
-				}
-			} else {
-				p := stack[len(stack)-1]
-				p.kids = append(p.kids, n)
+			if !b.start(t.Name.Local, typ) {
+				return nil, bodyErr(body, "malformed XML response (content after the root element)")
 			}
-			stack = append(stack, n)
+			if len(b.stack) == 1 && strings.EqualFold(t.Name.Local, "html") {
+				return nil, bodyErr(body, "got an HTML page instead of Qualys XML")
+			}
 			spaces = append(spaces, t.Name.Space)
-			if len(text) < len(stack) {
-				text = append(text, nil)
-			}
-			text[len(stack)-1] = text[len(stack)-1][:0]
 		case xml.EndElement:
-			if len(stack) == 0 {
+			if len(b.stack) == 0 {
 				return nil, bodyErr(body, "malformed XML response (%v)", syntaxErr("unexpected end element </"+t.Name.Local+">"))
 			}
-			top := len(stack) - 1
-			n := stack[top]
+			top := len(b.stack) - 1
+			n := b.stack[top]
 			switch {
 			case n.name != t.Name.Local:
 				return nil, bodyErr(body, "malformed XML response (%v)", syntaxErr("element <"+n.name+"> closed by </"+t.Name.Local+">"))
@@ -201,24 +252,20 @@ func parseXMLInto(body []byte, sink *recordSink) (*node, error) {
 				}
 				return nil, bodyErr(body, "malformed XML response (%v)", syntaxErr("element <"+n.name+"> in space "+spaces[top]+" closed by </"+t.Name.Local+"> in space "+ns))
 			}
-			n.text = string(bytes.TrimSpace(text[top]))
-			stack, spaces = stack[:top], spaces[:top]
-			if sink != nil && sink.take(stack, n) {
-				p := stack[top-1]
-				p.kids = p.kids[:len(p.kids)-1]
-			}
+			spaces = spaces[:top]
+			b.end()
 		case xml.CharData:
-			if len(stack) > 0 {
-				text[len(stack)-1] = append(text[len(stack)-1], t...)
+			if len(b.stack) > 0 {
+				b.chars(t)
 			} else if len(bytes.TrimSpace(t)) > 0 {
 				return nil, bodyErr(body, "malformed XML response (text outside the root element)")
 			}
 		}
 	}
-	if root == nil {
+	if b.root == nil {
 		return nil, bodyErr(body, "response holds no XML element")
 	}
-	return root, nil
+	return b.root, nil
 }
 
 // looksLikeHTML reports whether a body opens like an HTML page (which is

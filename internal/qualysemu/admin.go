@@ -18,6 +18,7 @@ import (
 //	GET  /_emulator/faults          the queued faults, one spec per line
 //	POST /_emulator/faults          queue faults: one ParseFault spec per line; blank lines and # comments skipped
 //	POST /_emulator/faults/reset    drop every queued fault
+//	POST /_emulator/limits/reset    start every rate-limit window afresh
 //	GET  /_emulator/state           the state as JSON, secrets replaced by "********"
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(r.URL.Path, "/")
@@ -74,6 +75,11 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	case "/_emulator/faults/reset":
 		if method(http.MethodPost) {
 			s.ClearFaults()
+			writeJSON(w, map[string]string{"status": "ok"})
+		}
+	case "/_emulator/limits/reset":
+		if method(http.MethodPost) {
+			s.lim.reset()
 			writeJSON(w, map[string]string{"status": "ok"})
 		}
 	case "/_emulator/state":

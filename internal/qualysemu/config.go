@@ -39,6 +39,9 @@ type Config struct {
 	RateUnlimited bool
 	// RateWindow is the rolling window of the rate limit (default 3600 s).
 	RateWindow time.Duration
+	// RateHint, when set, is appended to the text of every 1965 (rate limit) answer, e.g. how
+	// to reset the limit of a local emulator; empty keeps Qualys's text exactly.
+	RateHint string
 	// Concurrency is the number of calls allowed at once, per user and per
 	// API path. 0 means DefaultConcurrency; a negative value means unlimited.
 	Concurrency int

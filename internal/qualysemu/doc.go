@@ -8,7 +8,7 @@
 //
 // # Endpoints
 //
-//	/api/2.0/fo/auth/                    action=list: ID sets per type (AUTH_LIST_OUTPUT)
+//	/api/2.0/fo/auth/                    action=list: ID sets per type (AUTH_RECORDS_OUTPUT, list_all.go)
 //	/api/2.0/fo/auth/{mysql,unix,windows}/ list (GET/POST), create, update, delete (POST)
 //	/api/2.0/fo/vault/                   list, view (GET/POST), create, update, delete (POST)
 //	/api/2.0/fo/session/                 login, logout (POST; QualysSession cookie)
@@ -25,7 +25,9 @@
 // endpoint's own checks: action, method (1908), unknown parameters (1901),
 // missing parameters (1903), mutually exclusive parameters (1904), invalid
 // values (1905), unsupported combinations (1907), title uniqueness and IP
-// exclusivity (1905). A refused call has no effect. Every non-session
+// exclusivity (1905). A record create or update runs recordRules (record_validate.go), an ordered
+// list of small rules, each answering one Qualys code and citing its source. A refused call has no
+// effect. Every non-session
 // answer carries the six X-RateLimit-* and X-Concurrency-Limit-* headers.
 //
 // Record IDs come from one sequence shared by all record types, vault IDs

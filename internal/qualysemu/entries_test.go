@@ -157,3 +157,25 @@ func TestEntriesKeepOrder(t *testing.T) {
 		t.Errorf("after update: %s", got)
 	}
 }
+
+// TestKeyOnlyUnixCreate: Qualys's Doc Center "Create Unix record with Private Keys" samples 1-8
+// send only title, username and ips with the body (no password, no skip_password) and get
+// "Successfully Created" (EVIDENCE.md fact 2). A body with root tools only, or an empty key
+// section, still needs the password.
+func TestKeyOnlyUnixCreate(t *testing.T) {
+	e := newEmu(t)
+	keys := `<UNIX_AUTH_PARAMS><PRIVATE_KEY_CERTIFICATES><PRIVATE_KEY_CERTIFICATE><PRIVATE_KEY_INFO type="basic">` +
+		`<PRIVATE_KEY type="rsa"><![CDATA[k]]></PRIVATE_KEY></PRIVATE_KEY_INFO></PRIVATE_KEY_CERTIFICATE></PRIVATE_KEY_CERTIFICATES></UNIX_AUTH_PARAMS>`
+	q := url.Values{"action": {"create"}, "title": {"keys only"}, "username": {"root"}, "ips": {"10.10.35.1"}}
+	e.do(req{path: unixPath, query: q.Encode(), xml: keys}).createdID(t)
+
+	for name, body := range map[string]string{
+		"no body":       "",
+		"empty section": `<UNIX_AUTH_PARAMS><PRIVATE_KEY_CERTIFICATES/></UNIX_AUTH_PARAMS>`,
+		"root tools":    `<UNIX_AUTH_PARAMS><ROOT_TOOLS><ROOT_TOOL><STANDARD_TYPE type="sudo"/></ROOT_TOOL></ROOT_TOOLS></UNIX_AUTH_PARAMS>`,
+	} {
+		q.Set("title", name)
+		q.Set("ips", "10.10.36.1")
+		e.do(req{path: unixPath, query: q.Encode(), xml: body}).wantError(t, 400, 1903, "Missing required parameter(s): password")
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // limiter implements the Qualys rate and concurrency limits (REFERENCE.md
@@ -17,6 +19,7 @@ type limiter struct {
 	rate        int // 0 = unlimited
 	window      time.Duration
 	concurrency int // <0 = unlimited
+	hint        string
 	now         func() time.Time
 	calls       map[string][]time.Time // key: user + " " + api, ascending
 	running     map[string]int
@@ -27,11 +30,11 @@ type limitInfo struct {
 	rateLimit, remaining, toWait int
 	windowSec                    int
 	concLimit, running           int
-	blocked                      *apiError // 1960 or 1965
+	blocked                      *wire.Error // 1960 or 1965
 }
 
 func newLimiter(cfg Config) *limiter {
-	return &limiter{rate: cfg.RateLimit, window: cfg.RateWindow, concurrency: cfg.Concurrency,
+	return &limiter{rate: cfg.RateLimit, window: cfg.RateWindow, concurrency: cfg.Concurrency, hint: cfg.RateHint,
 		now: cfg.Now, calls: map[string][]time.Time{}, running: map[string]int{}}
 }
 
@@ -94,6 +97,9 @@ func (l *limiter) acquire(user, api string) (info limitInfo, release func()) {
 		wait := int(math.Ceil(oldest.Add(l.window).Sub(now).Seconds()))
 		info.toWait = max(wait, 1)
 		info.blocked = rateError(info.toWait)
+		if l.hint != "" {
+			info.blocked.Text += " " + l.hint
+		}
 		return info, func() {}
 	}
 	l.calls[key] = append(l.calls[key], now)
@@ -124,20 +130,28 @@ func (info limitInfo) setHeaders(h http.Header) {
 }
 
 // concurrencyError is the 409 / 1960 answer.
-func concurrencyError(toFinish int) *apiError {
+func concurrencyError(toFinish int) *wire.Error {
 	toFinish = max(toFinish, 1)
 	text := fmt.Sprintf("This API cannot be run again until %d currently running API instance has finished.", toFinish)
 	if toFinish > 1 {
 		text = fmt.Sprintf("This API cannot be run again until %d currently running API instances have finished.", toFinish)
 	}
-	return &apiError{status: http.StatusConflict, code: 1960, text: text,
-		items: [][2]string{{"CALLS_TO_FINISH", strconv.Itoa(toFinish)}}}
+	return &wire.Error{Status: http.StatusConflict, Code: 1960, Text: text,
+		Items: [][2]string{{"CALLS_TO_FINISH", strconv.Itoa(toFinish)}}}
+}
+
+// reset forgets every call counted so far: the rate windows start empty (calls in flight stay
+// counted for the concurrency limit).
+func (l *limiter) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls = map[string][]time.Time{}
 }
 
 // rateError is the 409 / 1965 answer.
-func rateError(seconds int) *apiError {
+func rateError(seconds int) *wire.Error {
 	h, m, s := seconds/3600, seconds%3600/60, seconds%60
 	text := fmt.Sprintf("This API cannot be run again for another %d hours, %d minutes and %d seconds.", h, m, s)
-	return &apiError{status: http.StatusConflict, code: 1965, text: text,
-		items: [][2]string{{"SECONDS_TO_WAIT", strconv.Itoa(seconds)}}}
+	return &wire.Error{Status: http.StatusConflict, Code: 1965, Text: text,
+		Items: [][2]string{{"SECONDS_TO_WAIT", strconv.Itoa(seconds)}}}
 }

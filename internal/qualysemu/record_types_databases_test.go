@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 )
 
 // documentedCreates returns the documented create requests of testdata/documented_creates.txt
@@ -31,29 +33,29 @@ func documentedCreates(t *testing.T) map[string]string {
 
 // TestDatabaseDocumentedCreates: a documented create request of every database record type
 // succeeds, the per-type list shows the record under AUTH_<SLUG>_LIST/AUTH_<SLUG>, and list-all
-// reports its ID under AUTH_<SLUG>_RECORDS.
+// reports its ID under AUTH_<SLUG>_IDS.
 func TestDatabaseDocumentedCreates(t *testing.T) {
 	e := newEmu(t)
 	creates := documentedCreates(t)
 	ids := map[string]string{}
-	for _, rt := range databaseRecordTypes {
-		form, ok := creates[rt.name]
+	for _, rt := range kinds.DatabaseRecordTypes {
+		form, ok := creates[rt.Name]
 		if !ok {
-			t.Errorf("%s: no documented create request in testdata/documented_creates.txt", rt.name)
+			t.Errorf("%s: no documented create request in testdata/documented_creates.txt", rt.Name)
 			continue
 		}
-		path := "/api/2.0/fo/auth/" + rt.name + "/"
-		ids[rt.name] = e.ok(path, "action=create&title=db-"+rt.name+"&"+form).createdID(t)
-		up := strings.ToUpper(rt.name)
+		path := "/api/2.0/fo/auth/" + rt.Name + "/"
+		ids[rt.Name] = e.ok(path, "action=create&title=db-"+rt.Name+"&"+form).createdID(t)
+		up := strings.ToUpper(rt.Name)
 		list := e.ok(path, "action=list&details=All").doc
-		if got := list.text("RESPONSE/AUTH_" + up + "_LIST/AUTH_" + up + "/ID"); got != ids[rt.name] {
-			t.Errorf("%s: listed ID %q, want %q\n%s", rt.name, got, ids[rt.name], e.ok(path, "action=list").body)
+		if got := list.text("RESPONSE/AUTH_" + up + "_LIST/AUTH_" + up + "/ID"); got != ids[rt.Name] {
+			t.Errorf("%s: listed ID %q, want %q\n%s", rt.Name, got, ids[rt.Name], e.ok(path, "action=list").body)
 		}
 	}
 	all := e.ok(authPath, "action=list").doc
 	for name, id := range ids {
-		if got := all.text("RESPONSE/AUTH_RECORDS/AUTH_" + strings.ToUpper(name) + "_RECORDS/ID_SET/ID"); got != id {
-			t.Errorf("list-all AUTH_%s_RECORDS = %q, want %q", strings.ToUpper(name), got, id)
+		if got := all.text("RESPONSE/AUTH_RECORDS/AUTH_" + strings.ToUpper(name) + "_IDS/ID_SET/ID"); got != id {
+			t.Errorf("list-all AUTH_%s_IDS = %q, want %q", strings.ToUpper(name), got, id)
 		}
 	}
 }
@@ -140,6 +142,21 @@ func TestDatabaseUniqueRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOracleSIDAndServiceName: Qualys's own Postman collection creates an Oracle record with both
+// sid and servicename (EVIDENCE.md fact 3): both are accepted and listed; neither is refused
+// (1922).
+func TestOracleSIDAndServiceName(t *testing.T) {
+	e := newEmu(t)
+	id := e.ok("/api/2.0/fo/auth/oracle/", "action=create&title=both&ips=10.0.0.1&username=u&password=p&sid=ORCL&servicename=orcl.example.com&port=1521").createdID(t)
+	rec := e.ok("/api/2.0/fo/auth/oracle/", "action=list&ids="+id).doc.find("RESPONSE/AUTH_ORACLE_LIST/AUTH_ORACLE")
+	if rec.text("SID") != "ORCL" || rec.text("SERVICENAME") != "orcl.example.com" {
+		t.Errorf("record with both: SID %q, SERVICENAME %q", rec.text("SID"), rec.text("SERVICENAME"))
+	}
+	e.ok("/api/2.0/fo/auth/oracle/", "action=update&ids="+id+"&sid=")
+	e.post("/api/2.0/fo/auth/oracle/", "action=update&ids="+id+"&servicename=").wantError(t, 400, 1922,
+		"Please specify at least one of the following parameters: sid, servicename")
 }
 
 // TestMSSQLExclusiveSidesStored: an ms_sql record holds one side of each exclusive pair. Sending

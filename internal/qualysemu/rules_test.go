@@ -399,8 +399,12 @@ func TestUnixSubTypesAndWindows(t *testing.T) {
 		t.Fatalf("cisco record:\n%s", r.body)
 	}
 	all := e.ok(unixPath, "action=list").body
-	for _, want := range []string{"<SKIP_PASSWORD>true</SKIP_PASSWORD>", "<USE_AGENTLESS_TRACKING>true</USE_AGENTLESS_TRACKING>",
-		"<CLEARTEXT_PASSWORD>false</CLEARTEXT_PASSWORD>", "<VAULT_USERNAME><![CDATA[vu]]></VAULT_USERNAME>",
+	// Booleans 1/0 and no LOGIN_TYPE, like the Doc Center unix list (EVIDENCE.md fact 8).
+	if strings.Contains(all, "<LOGIN_TYPE>") {
+		t.Errorf("unix list with LOGIN_TYPE:\n%s", all)
+	}
+	for _, want := range []string{"<SKIP_PASSWORD>1</SKIP_PASSWORD>", "<USE_AGENTLESS_TRACKING>1</USE_AGENTLESS_TRACKING>",
+		"<CLEARTEXT_PASSWORD>0</CLEARTEXT_PASSWORD>", "<VAULT_USERNAME><![CDATA[vu]]></VAULT_USERNAME>",
 		"<VAULT_SECRET_KV_KEY><![CDATA[k]]></VAULT_SECRET_KV_KEY>", "<SUB_TYPE><![CDATA[checkpoint_firewall]]></SUB_TYPE>"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("unix list lacks %s", want)
@@ -417,13 +421,24 @@ func TestUnixSubTypesAndWindows(t *testing.T) {
 
 	w := e.ok(windowsPath, "action=create&title=w&ips=10.0.0.1&username=admin&password=p&windows_domain=CORP&ntlm=0&kerberos=1&ntlmv2=1&require_smb_signing=1&minimum_smb_version=3.1.1&use_agentless_tracking=0").createdID(t)
 	body := e.ok(windowsPath, "action=list&ids="+w).body
-	for _, want := range []string{"<WINDOWS_DOMAIN><![CDATA[CORP]]></WINDOWS_DOMAIN>", "<NTLM>false</NTLM>", "<KERBEROS>true</KERBEROS>",
-		"<NTLMV2>true</NTLMV2>", "<REQUIRE_SMB_SIGNING>true</REQUIRE_SMB_SIGNING>", "<MINIMUM_SMB_VERSION><![CDATA[3.1.1]]></MINIMUM_SMB_VERSION>"} {
+	for _, want := range []string{"<WINDOWS_DOMAIN><![CDATA[CORP]]></WINDOWS_DOMAIN>", "<NTLM>0</NTLM>", "<KERBEROS>1</KERBEROS>",
+		"<NTLMV2>1</NTLMV2>", "<REQUIRE_SMB_SIGNING>1</REQUIRE_SMB_SIGNING>", "<LOGIN_TYPE>", "<MINIMUM_SMB_VERSION><![CDATA[3.1.1]]></MINIMUM_SMB_VERSION>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("windows list lacks %s", want)
 		}
 	}
 	e.ok(windowsPath, "action=update&ids="+w+"&windows_domain=CORP2")
+
+	// The MySQL sample's shape for every type, as a variant.
+	if err := e.s.SetVariants("list-booleans-words"); err != nil {
+		t.Fatal(err)
+	}
+	all = e.ok(unixPath, "action=list").body
+	for _, want := range []string{"<SKIP_PASSWORD>true</SKIP_PASSWORD>", "<CLEARTEXT_PASSWORD>false</CLEARTEXT_PASSWORD>", "<LOGIN_TYPE><![CDATA[vault]]></LOGIN_TYPE>"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("list-booleans-words: unix list lacks %s", want)
+		}
+	}
 }
 
 func TestListing(t *testing.T) {
@@ -455,10 +470,10 @@ func TestListing(t *testing.T) {
 	// List-all: ID sets per type, paged across types.
 	r = e.ok(authPath, "action=list")
 	recs := r.doc.find("RESPONSE/AUTH_RECORDS")
-	if got := strings.Join(recs.names(), ","); got != "AUTH_UNIX_RECORDS,AUTH_MYSQL_RECORDS" {
+	if got := strings.Join(recs.names(), ","); got != "AUTH_UNIX_IDS,AUTH_MYSQL_IDS" {
 		t.Fatalf("AUTH_RECORDS children %s\n%s", got, r.body)
 	}
-	if recs.text("AUTH_MYSQL_RECORDS/ID_SET/ID") != "100001" || recs.text("AUTH_UNIX_RECORDS/ID_SET/ID") != "100002" {
+	if recs.text("AUTH_MYSQL_IDS/ID_SET/ID") != "100001" || recs.text("AUTH_UNIX_IDS/ID_SET/ID") != "100002" {
 		t.Fatalf("ID sets:\n%s", r.body)
 	}
 	if !strings.HasSuffix(r.doc.text("RESPONSE/WARNING/URL"), "/api/2.0/fo/auth/?action=list&id_min=100004") {
@@ -468,7 +483,7 @@ func TestListing(t *testing.T) {
 	for i := 1; i <= 4; i++ {
 		all.ok(mysqlPath, mysqlBasic+"&title=r"+itoa(i)+"&ips=10.0.0.1")
 	}
-	if got := all.ok(authPath, "action=list").doc.text("RESPONSE/AUTH_RECORDS/AUTH_MYSQL_RECORDS/ID_SET/ID_RANGE"); got != "100001-100004" {
+	if got := all.ok(authPath, "action=list").doc.text("RESPONSE/AUTH_RECORDS/AUTH_MYSQL_IDS/ID_SET/ID_RANGE"); got != "100001-100004" {
 		t.Fatalf("ID_RANGE %q", got)
 	}
 	// Filters.
@@ -491,7 +506,7 @@ func TestListing(t *testing.T) {
 	if got := strings.Join(none.names(), ","); got != "ID" {
 		t.Errorf("details=None gives %s", got)
 	}
-	if got := e.ok(authPath, "action=list&title=rec-2").doc.text("RESPONSE/AUTH_RECORDS/AUTH_UNIX_RECORDS/ID_SET/ID"); got != "100002" {
+	if got := e.ok(authPath, "action=list&title=rec-2").doc.text("RESPONSE/AUTH_RECORDS/AUTH_UNIX_IDS/ID_SET/ID"); got != "100002" {
 		t.Errorf("list-all title filter: %q", got)
 	}
 }

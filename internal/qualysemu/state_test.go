@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 func readBody(t *testing.T, resp *http.Response) string {
@@ -63,7 +65,7 @@ func TestSession(t *testing.T) {
 	e.do(req{path: sessionPath, form: "action=login&username=a&password=b", noAuth: true, noXRW: true}).
 		wantError(t, 400, 1901, "Missing required header: X-Requested-With")
 	for _, lr := range e.s.Requests() {
-		if lr.Params.Get("password") != "" && lr.Params.Get("password") != mask {
+		if lr.Params.Get("password") != "" && lr.Params.Get("password") != wire.Mask {
 			t.Fatalf("session password logged: %v", lr.Params)
 		}
 	}
@@ -75,7 +77,7 @@ func TestStatePersistence(t *testing.T) {
 	if _, err := os.Stat(path); err == nil {
 		t.Fatalf("state file written before any write")
 	}
-	e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreates["CA PAM"])
+	e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreateForm("CA PAM"))
 	e.ok(unixPath, "action=create&title=u&ips=10.0.0.1&username=root&login_type=vault&vault_id=1001&vault_type=CA PAM&vault_app_name=a&vault_device_host=h")
 	e.ok(mysqlPath, mysqlBasic+"&title=db&ips=10.0.0.2")
 	e.ok(mysqlPath, "action=delete&ids=100002")
@@ -84,7 +86,7 @@ func TestStatePersistence(t *testing.T) {
 		t.Fatalf("state file: %v %v", fi, err)
 	}
 	data, _ := os.ReadFile(path)
-	if !strings.Contains(string(data), "CANARY6") {
+	if !strings.Contains(string(data), "CANARY-apikey") {
 		t.Errorf("state file lacks the stored secret")
 	}
 	before := e.s.Snapshot()
@@ -207,7 +209,7 @@ func TestAdminEndpoints(t *testing.T) {
 	if err != nil || readBody(t, resp) != "{\n  \"status\": \"ok\"\n}\n" {
 		t.Fatalf("health: %v", err)
 	}
-	e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreates["CA PAM"])
+	e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreateForm("CA PAM"))
 	e.ok(unixPath, unixBasic+"&title=u&ips=10.0.0.1")
 
 	resp, _ = http.Get(srv.URL + "/_emulator/requests")
@@ -215,7 +217,7 @@ func TestAdminEndpoints(t *testing.T) {
 	if err := json.Unmarshal([]byte(readBody(t, resp)), &log); err != nil || len(log) != 2 {
 		t.Fatalf("requests: %v %d", err, len(log))
 	}
-	if log[1].Action != "create" || !log[1].Write || log[1].Params.Get("password") != mask || log[1].Status != 200 || log[1].Path != unixPath {
+	if log[1].Action != "create" || !log[1].Write || log[1].Params.Get("password") != wire.Mask || log[1].Status != 200 || log[1].Path != unixPath {
 		t.Fatalf("log entry %+v", log[1])
 	}
 	resp, _ = http.Get(srv.URL + "/_emulator/state")

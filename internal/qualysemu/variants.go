@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // Variants reproduce answers a real Qualys may give where the documentation leaves the shape open
@@ -26,6 +29,18 @@ var variantDocs = map[string]string{
 	// rate-limit-no-towait: every record and vault call is refused with 409 code 1965, the body's
 	// SECONDS_TO_WAIT 68928 (19 hours, Qualys's own message format) and no limit headers.
 	"rate-limit-no-towait": "every record and vault call answers 409 1965 with SECONDS_TO_WAIT 68928 and no X-RateLimit-ToWait-Sec",
+	// list-booleans-words: every record list writes booleans true/false and a LOGIN_TYPE, like the
+	// MySQL sample, also for unix and windows (whose best evidence is 1/0, unix without LOGIN_TYPE).
+	variantListWords: "every record list writes booleans true/false and LOGIN_TYPE (the MySQL sample's shape), unix and windows too",
+	// nothing-to-change-simple: an update that changes nothing answers a SIMPLE_RETURN (HTTP 200,
+	// no CODE) whose TEXT says "nothing to change", instead of a BATCH_RETURN (answers_evidence.go).
+	variantNothingSimple: "an update that changes nothing answers SIMPLE_RETURN (200, no CODE) with TEXT \"... nothing to change\"",
+	// nothing-to-change-coded: the same answer as an error, HTTP 400 with CODE 1905 and a TEXT
+	// ending "(nothing to change)": a client must go by the text, as Qualys's own plugin does.
+	variantNothingCoded: "an update that changes nothing answers HTTP 400, CODE 1905, TEXT \"... (nothing to change)\"",
+	// ip-conflict-1920: an IP used by another record of the group answers HTTP 409, CODE 1920,
+	// lines "IP : <ip> is used by <title>" (code run against live answers), instead of 400/1905.
+	variantIPs1920: "an IP conflict answers HTTP 409, CODE 1920, \"IP : <ip> is used by <title>\" instead of 400/1905",
 	// doc-center-unix: unix records are listed like Qualys's Doc Center sample "List Unix Record
 	// with root delegations, private-key certificates": PORT "22, 23", ROOT_TOOL_INFO_LIST and
 	// PRIVATE_KEY_CERTIFICATE_LIST, and no LOGIN_TYPE.
@@ -34,12 +49,19 @@ var variantDocs = map[string]string{
 	// (REFERENCE.md §2.1 documents it; a 3.0-only or restricted platform may not serve it).
 	"list-all-absent": "list-all (/api/2.0/fo/auth/) answers HTTP 404 (404 page not found)",
 	// list-all-other: list-all answers one AUTH_RECORD(ID, TYPE) per record under
-	// RESPONSE/AUTH_RECORD_LIST instead of AUTH_RECORDS/AUTH_<TYPE>_RECORDS/ID_SET (its shape is
-	// inferred from one sample, REFERENCE.md §6).
-	"list-all-other": "list-all answers RESPONSE/AUTH_RECORD_LIST/AUTH_RECORD(ID, TYPE) instead of AUTH_RECORDS/AUTH_<TYPE>_RECORDS/ID_SET",
-	// list-all-unknown-type: list-all also names AUTH_FUTURE_DB_RECORDS with IDs 990001-990002, a
-	// record type no table knows.
-	"list-all-unknown-type": "list-all also names AUTH_FUTURE_DB_RECORDS (IDs 990001-990002), a record type no table knows",
+	// RESPONSE/AUTH_RECORD_LIST instead of AUTH_RECORDS/AUTH_<TYPE>_IDS/ID_SET (a shape no source
+	// shows: a third one, for a client that must fail closed).
+	"list-all-other": "list-all answers RESPONSE/AUTH_RECORD_LIST/AUTH_RECORD(ID, TYPE) instead of AUTH_RECORDS/AUTH_<TYPE>_IDS/ID_SET",
+	// list-all-unknown-type: list-all also names AUTH_FUTURE_DB_IDS (AUTH_FUTURE_DB_RECORDS in the
+	// doc sample's shape) with IDs 990001-990002, a record type no table knows.
+	"list-all-unknown-type": "list-all also names AUTH_FUTURE_DB_IDS (IDs 990001-990002), a record type no table knows",
+	// list-all-doc-sample: list-all answers like the HTML documentation's sample, AUTH_LIST_OUTPUT
+	// with AUTH_<TYPE>_RECORDS wrappers (EVIDENCE.md fact 1; the default is AUTH_RECORDS_OUTPUT
+	// with AUTH_<TYPE>_IDS, from code run against live answers and auth_records.dtd).
+	variantListAllDoc: "list-all answers AUTH_LIST_OUTPUT with AUTH_<TYPE>_RECORDS (the HTML doc sample) instead of AUTH_RECORDS_OUTPUT with AUTH_<TYPE>_IDS",
+	// list-all-mixed: list-all names the first, third, ... record type AUTH_<TYPE>_RECORDS, the rest
+	// AUTH_<TYPE>_IDS, under AUTH_RECORDS_OUTPUT: a client must read both wrappers in one answer.
+	variantListAllMix: "list-all names the 1st, 3rd, ... record type AUTH_<TYPE>_RECORDS, the others AUTH_<TYPE>_IDS, under AUTH_RECORDS_OUTPUT",
 	// list-forbidden-windows: the windows record list answers HTTP 403 with a SIMPLE_RETURN
 	// without CODE, as for a user who may not read that record type. Qualys documents no
 	// permission error code (REFERENCE.md §7.1; Auditors and Readers "have no access", §2.3), so
@@ -91,28 +113,28 @@ func (s *Server) activeVariants() map[string]bool {
 // variantRefusal is the answer of rate-limit-no-towait, or nil.
 func (c *reqCtx) variantRefusal() *response {
 	if !c.variants["rate-limit-no-towait"] {
-		return nil
+		return c.conformanceRefusal()
 	}
-	return c.errorResp(&apiError{status: http.StatusConflict, code: 1965,
-		text:  "This API cannot be run again for another 19 hours, 8 minutes and 48 seconds.",
-		items: [][2]string{{"SECONDS_TO_WAIT", "68928"}}})
+	return c.errorResp(&wire.Error{Status: http.StatusConflict, Code: 1965,
+		Text:  "This API cannot be run again for another 19 hours, 8 minutes and 48 seconds.",
+		Items: [][2]string{{"SECONDS_TO_WAIT", "68928"}}})
 }
 
 // checkASCII refuses a create or update whose title or password is not ASCII: Qualys documents
 // both as ASCII, so the emulator answers 1905 like for any other invalid value.
-func checkASCII(c *reqCtx) *apiError {
-	a := c.p.get("action")
+func checkASCII(c *reqCtx) *wire.Error {
+	a := c.p.Get("action")
 	if a != "create" && a != "update" {
 		return nil
 	}
 	for _, name := range []string{"title", "password"} {
-		v := c.p.get(name)
+		v := c.p.Get(name)
 		for i := 0; i < len(v); i++ {
 			if v[i] >= 0x80 {
 				if name == "password" {
-					return &apiError{status: http.StatusBadRequest, code: 1905, text: "parameter password has invalid value: " + mask + " (only ASCII characters are allowed)"}
+					return &wire.Error{Status: http.StatusBadRequest, Code: 1905, Text: "parameter password has invalid value: " + wire.Mask + " (only ASCII characters are allowed)"}
 				}
-				return &apiError{status: http.StatusBadRequest, code: 1905, text: "parameter title has invalid value: " + v + " (only ASCII characters are allowed)"}
+				return &wire.Error{Status: http.StatusBadRequest, Code: 1905, Text: "parameter title has invalid value: " + v + " (only ASCII characters are allowed)"}
 			}
 		}
 	}
@@ -120,70 +142,73 @@ func checkASCII(c *reqCtx) *apiError {
 }
 
 // applyVariants rewrites a success document for the active variants.
-func applyVariants(vs map[string]bool, root *node) {
+func applyVariants(vs map[string]bool, root *wire.Node) {
 	if len(vs) == 0 {
 		return
 	}
-	resp := root.childNode("RESPONSE")
+	resp := root.Child("RESPONSE")
 	if resp == nil {
 		return
 	}
-	if root.name == "AUTH_LIST_OUTPUT" {
+	if isListAllRoot(root.Name) {
 		variantListAll(vs, resp)
 		return
 	}
-	if root.name == "AUTH_VAULT_VIEW_OUTPUT" {
-		av := resp.childNode("AUTH_VAULT")
+	if root.Name == "AUTH_VAULT_VIEW_OUTPUT" {
+		av := resp.Child("AUTH_VAULT")
+		if av != nil {
+			conformanceVaultView(vs, av)
+		}
 		switch {
 		case av == nil:
 		case vs["vault-view-unknown"]:
-			details := el("VAULT_DETAILS")
-			for _, k := range av.kids {
-				if k.hasText {
-					details.add(el("PROPERTY", txt("NAME", k.name), cdata("VALUE", k.text)))
+			details := wire.El("VAULT_DETAILS")
+			for _, k := range av.Kids {
+				if k.HasText {
+					details.Add(wire.El("PROPERTY", wire.Txt("NAME", k.Name), wire.CData("VALUE", k.Text)))
 				}
 			}
-			resp.replace(av, details)
+			resp.Replace(av, details)
 		case vs["vault-view-other"]:
-			av.name = "VAULT"
-			av.remove("ID")
+			av.Name = "VAULT"
+			av.Remove("ID")
 		}
 		return
 	}
-	if !strings.HasPrefix(root.name, "AUTH_") || !strings.HasSuffix(root.name, "_LIST_OUTPUT") {
+	if !strings.HasPrefix(root.Name, "AUTH_") || !strings.HasSuffix(root.Name, "_LIST_OUTPUT") {
 		return
 	}
-	for _, list := range resp.kids {
-		if !strings.HasSuffix(list.name, "_LIST") {
+	for _, list := range resp.Kids {
+		if !strings.HasSuffix(list.Name, "_LIST") {
 			continue
 		}
-		for _, rec := range list.kids {
+		for _, rec := range list.Kids {
 			variantRecord(vs, rec)
 		}
 	}
 }
 
 // variantListAll rewrites a list-all RESPONSE for list-all-other and list-all-unknown-type.
-func variantListAll(vs map[string]bool, resp *node) {
-	recs := resp.childNode("AUTH_RECORDS")
+func variantListAll(vs map[string]bool, resp *wire.Node) {
+	recs := resp.Child("AUTH_RECORDS")
 	if vs["list-all-unknown-type"] {
 		if recs == nil {
-			recs = el("AUTH_RECORDS")
-			resp.add(recs)
+			recs = wire.El("AUTH_RECORDS")
+			resp.Add(recs)
 		}
-		recs.add(el("AUTH_FUTURE_DB_RECORDS", el("ID_SET", txt("ID_RANGE", "990001-990002"))))
+		recs.Add(wire.El(listAllSetName(vs, "future_db", len(recs.Kids)), wire.El("ID_SET", wire.Txt("ID_RANGE", "990001-990002"))))
 	}
 	if vs["list-all-other"] && recs != nil {
-		list := el("AUTH_RECORD_LIST")
-		for _, set := range recs.kids {
-			typ := strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(set.name, "AUTH_"), "_RECORDS"))
-			for _, ids := range set.kids {
-				for _, id := range ids.kids {
-					list.add(el("AUTH_RECORD", txt("ID", id.text), txt("TYPE", typ)))
+		list := wire.El("AUTH_RECORD_LIST")
+		for _, set := range recs.Kids {
+			typ := listAllSetType(set.Name)
+			for _, ids := range set.Kids {
+				for _, id := range ids.Kids {
+					list.Add(wire.El("AUTH_RECORD", wire.Txt("ID", id.Text), wire.Txt("TYPE", typ)))
 				}
 			}
 		}
-		resp.replace(recs, list)
+		resp.Replace(recs, list)
 	}
 }
 
@@ -200,74 +225,39 @@ const listForbidden = "list-forbidden-"
 
 // variantForbidden is the answer of list-forbidden-<type> for an endpoint, or nil.
 func (c *reqCtx) variantForbidden(ep *endpoint) *response {
-	if ep.kind != epAuthType || c.p.get("action") != "list" || !c.variants[listForbidden+ep.rt.name] {
+	if ep.kind != epAuthType || c.p.Get("action") != "list" || !c.variants[listForbidden+ep.rt.Name] {
 		return nil
 	}
-	return c.errorResp(&apiError{status: http.StatusForbidden, text: "You do not have permission to list " + ep.rt.name + " authentication records."})
+	return c.errorResp(&wire.Error{Status: http.StatusForbidden, Text: "You do not have permission to list " + ep.rt.Name + " authentication records."})
 }
 
-func variantRecord(vs map[string]bool, rec *node) {
+func variantRecord(vs map[string]bool, rec *wire.Node) {
+	conformanceRecord(vs, rec)
 	if vs["missing-elements"] {
-		rec.remove("SUB_TYPE")
-		rec.remove("WINDOWS_DOMAIN")
-		rec.remove("CLEARTEXT_PASSWORD")
+		rec.Remove("SUB_TYPE")
+		rec.Remove("WINDOWS_DOMAIN")
+		rec.Remove("CLEARTEXT_PASSWORD")
 	}
 	if vs["unknown-values"] {
 		switch {
-		case rec.name == "AUTH_WINDOWS":
-			rec.set("MINIMUM_SMB_VERSION", "SMB4")
-		case rec.name == "AUTH_UNIX" && rec.childNode("SUB_TYPE") != nil && rec.childNode("SUB_TYPE").text == subCisco:
-			rec.set("TARGET_TYPE", "JUNOS_SRX")
+		case rec.Name == "AUTH_WINDOWS":
+			rec.Set("MINIMUM_SMB_VERSION", "SMB4")
+		case rec.Name == "AUTH_UNIX" && rec.Child("SUB_TYPE") != nil && rec.Child("SUB_TYPE").Text == kinds.SubCisco:
+			rec.Set("TARGET_TYPE", "JUNOS_SRX")
 		}
-		rec.add(txt("NEW_FEATURE_FLAG", "1"))
+		rec.Add(wire.Txt("NEW_FEATURE_FLAG", "1"))
 	}
-	if vs["doc-center-unix"] && rec.name == "AUTH_UNIX" {
-		rec.set("PORT", "22, 23")
-		rec.remove("LOGIN_TYPE")
-		if rec.childNode("ROOT_TOOL_INFO_LIST") == nil {
-			rec.add(el("ROOT_TOOL_INFO_LIST", el("ROOT_TOOL_INFO", txt("ID", "100006922"), txt("ROOT_TOOL", "PowerBroker"),
-				typed(el("PASSWORD_INFO"), "basic"))))
+	if vs["doc-center-unix"] && rec.Name == "AUTH_UNIX" {
+		rec.Set("PORT", "22, 23")
+		rec.Remove("LOGIN_TYPE")
+		if rec.Child("ROOT_TOOL_INFO_LIST") == nil {
+			rec.Add(wire.El("ROOT_TOOL_INFO_LIST", wire.El("ROOT_TOOL_INFO", wire.Txt("ID", "100006922"), wire.Txt("ROOT_TOOL", "PowerBroker"),
+				wire.Typed(wire.El("PASSWORD_INFO"), "basic"))))
 		}
-		if rec.childNode("PRIVATE_KEY_CERTIFICATE_LIST") == nil {
-			rec.add(el("PRIVATE_KEY_CERTIFICATE_LIST", el("PRIVATE_KEY_CERTIFICATE", txt("ID", "70006922"),
-				typed(el("PRIVATE_KEY_INFO", typed(el("PRIVATE_KEY"), "rsa")), "basic"),
-				typed(el("PASSPHRASE_INFO"), "basic"), typed(el("CERTIFICATE"), "openssh"))))
-		}
-	}
-}
-
-func (n *node) childNode(name string) *node {
-	for _, k := range n.kids {
-		if k.name == name {
-			return k
+		if rec.Child("PRIVATE_KEY_CERTIFICATE_LIST") == nil {
+			rec.Add(wire.El("PRIVATE_KEY_CERTIFICATE_LIST", wire.El("PRIVATE_KEY_CERTIFICATE", wire.Txt("ID", "70006922"),
+				wire.Typed(wire.El("PRIVATE_KEY_INFO", wire.Typed(wire.El("PRIVATE_KEY"), "rsa")), "basic"),
+				wire.Typed(wire.El("PASSPHRASE_INFO"), "basic"), wire.Typed(wire.El("CERTIFICATE"), "openssh"))))
 		}
 	}
-	return nil
-}
-
-func (n *node) remove(name string) {
-	kids := n.kids[:0]
-	for _, k := range n.kids {
-		if k.name != name {
-			kids = append(kids, k)
-		}
-	}
-	n.kids = kids
-}
-
-func (n *node) replace(old, with *node) {
-	for i, k := range n.kids {
-		if k == old {
-			n.kids[i] = with
-		}
-	}
-}
-
-// set gives the text child name the value, adding it when absent.
-func (n *node) set(name, value string) {
-	if k := n.childNode(name); k != nil {
-		k.text, k.hasText, k.kids = value, true, nil
-		return
-	}
-	n.add(txt(name, value))
 }

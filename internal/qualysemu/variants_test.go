@@ -77,15 +77,37 @@ func TestListAllVariants(t *testing.T) {
 	e.ok("/api/2.0/fo/auth/unix/", "action=create&title=sw&ips=10.0.0.1&username=u&password=p&sub_type=cisco&port=22")
 	e.ok("/api/2.0/fo/auth/windows/", "action=create&title=win&ips=10.0.0.2&username=u&password=p&windows_domain=corp")
 
-	// The contract's shape (REFERENCE.md §2.1): one AUTH_<TYPE>_RECORDS/ID_SET per type with records.
+	// The best-evidenced shape (EVIDENCE.md fact 1: code run against live answers, auth_records.dtd):
+	// one AUTH_<TYPE>_IDS/ID_SET per type with records.
 	body := e.ok("/api/2.0/fo/auth/", "action=list").body
-	for _, w := range []string{"<AUTH_LIST_OUTPUT>", "<AUTH_RECORDS>", "<AUTH_UNIX_RECORDS>", "<AUTH_WINDOWS_RECORDS>", "<ID_SET>"} {
+	for _, w := range []string{"<AUTH_RECORDS_OUTPUT>", "auth_records.dtd", "<AUTH_RECORDS>", "<AUTH_UNIX_IDS>", "<AUTH_WINDOWS_IDS>", "<ID_SET>"} {
 		if !strings.Contains(body, w) {
 			t.Errorf("list-all: no %s in\n%s", w, body)
 		}
 	}
-	if strings.Contains(body, "<AUTH_MYSQL_RECORDS>") {
-		t.Errorf("list-all names a type without records:\n%s", body)
+	if strings.Contains(body, "<AUTH_MYSQL_IDS>") || strings.Contains(body, "<AUTH_UNIX_RECORDS>") {
+		t.Errorf("list-all names a type without records, or a doc-sample wrapper:\n%s", body)
+	}
+
+	// The HTML documentation's sample: AUTH_LIST_OUTPUT with AUTH_<TYPE>_RECORDS.
+	if err := e.s.SetVariants("list-all-doc-sample"); err != nil {
+		t.Fatal(err)
+	}
+	body = e.ok("/api/2.0/fo/auth/", "action=list").body
+	for _, w := range []string{"<AUTH_LIST_OUTPUT>", "auth_list_output.dtd", "<AUTH_UNIX_RECORDS>", "<AUTH_WINDOWS_RECORDS>"} {
+		if !strings.Contains(body, w) {
+			t.Errorf("list-all-doc-sample: no %s in\n%s", w, body)
+		}
+	}
+	// Both wrappers in one answer.
+	if err := e.s.SetVariants("list-all-mixed"); err != nil {
+		t.Fatal(err)
+	}
+	body = e.ok("/api/2.0/fo/auth/", "action=list").body
+	for _, w := range []string{"<AUTH_RECORDS_OUTPUT>", "<AUTH_UNIX_RECORDS>", "<AUTH_WINDOWS_IDS>"} {
+		if !strings.Contains(body, w) {
+			t.Errorf("list-all-mixed: no %s in\n%s", w, body)
+		}
 	}
 
 	if err := e.s.SetVariants("list-all-other"); err != nil {
@@ -100,7 +122,7 @@ func TestListAllVariants(t *testing.T) {
 		t.Fatal(err)
 	}
 	body = e.ok("/api/2.0/fo/auth/", "action=list").body
-	if !strings.Contains(body, "<AUTH_FUTURE_DB_RECORDS>") || !strings.Contains(body, "<ID_RANGE>990001-990002</ID_RANGE>") || !strings.Contains(body, "<AUTH_UNIX_RECORDS>") {
+	if !strings.Contains(body, "<AUTH_FUTURE_DB_IDS>") || !strings.Contains(body, "<ID_RANGE>990001-990002</ID_RANGE>") || !strings.Contains(body, "<AUTH_UNIX_IDS>") {
 		t.Errorf("list-all-unknown-type:\n%s", body)
 	}
 

@@ -3,41 +3,58 @@ package qualysemu
 import (
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 )
 
-// vaultCreates creates one vault of every type in REFERENCE.md §4.
-var vaultCreates = map[string]string{
-	"ARCON PAM":                 "url=https://arcon.example.com&username=u&password=CANARY1",
-	"Azure Key":                 "url=https://kv.vault.azure.net&tenant_id=t&client_id=c&client_secret=CANARY2",
-	"BeyondTrust PBPS":          "url=https://bt.example.com&ssl_verify=1&username=svc&password=CANARY3&appkey=CANARY4",
-	"CA Access Control":         "ca_url=https://caac.example.com&ca_api_username=a&ca_ssl_verify=1&ca_web_username=w&ca_web_password=CANARY5",
-	"CA PAM":                    "url=https://capam.example.com:8443&ssl_verify=0&apikey_name=aaa&apikey=CANARY6",
-	"CyberArk AIM":              "appid=app&safe=s&url=https://aim.example.com&ssl_verify=1&cert=C&private_key=CANARY7&private_key_pwd=CANARY8",
-	"CyberArk PIM Suite":        "server_address=pim.example.com&port=1858&safe=s&username=u&password=CANARY9",
-	"HashiCorp":                 "url=https://hc.example.com&api_version=v1&ssl_verify=1&auth_type=approle&path=/auth/approle&role_id=r&secret_id=CANARY10",
-	"Hitachi ID PAM":            "url=https://hid.example.com",
-	"Lieberman ERPM":            "url=https://erpm.example.com&username=u&password=CANARY11",
-	"Quest Vault":               "server_address=q.example.com&port=9443&username=u&access_key=CANARY12",
-	"Thycotic Secret Server":    "url=https://tss.example.com&username=u&password=CANARY13&domain=CORP",
-	"Wallix AdminBastion (WAB)": "url=https://wab.example.com&ssl_verify=1&username=u&password=CANARY14&appkey=CANARY15",
+// vaultCreateForm is the create form of a vault of type typ, derived from the vaultTypes table, so
+// a new vault type needs no test entry: every parameter of the type with a sample value of its
+// kind (a secret is a distinct CANARY), or for an open type (parameters not documented) a URL, a
+// user name and a secret.
+func vaultCreateForm(typ string) string {
+	vt := kinds.VaultTypeByName(typ)
+	if vt == nil {
+		panic("no vault type " + typ)
+	}
+	if vt.Open {
+		return "url=https://open.example.com&username=u&password=CANARY-" + strings.ReplaceAll(typ, " ", "-")
+	}
+	var parts []string
+	for _, p := range vt.Params {
+		v := "v-" + p.Name
+		switch {
+		case p.Secret:
+			v = "CANARY-" + p.Name
+		case p.URL:
+			v = "https://" + p.Name + ".example.com"
+		case p.Kind == kinds.KindBool:
+			v = "0"
+		case p.Kind == kinds.KindInt:
+			v = "1858"
+		case len(p.Values) > 0:
+			v = p.Values[0]
+		}
+		parts = append(parts, p.Name+"="+v)
+	}
+	return strings.Join(parts, "&")
 }
 
 func TestVaultTypes(t *testing.T) {
 	e := newEmu(t)
-	for _, typ := range allVaultTypes {
-		e.ok(vaultPath, "action=create&type="+typ+"&title=v "+typ+"&comments=c&"+vaultCreates[typ])
+	for _, typ := range kinds.AllVaultTypes {
+		e.ok(vaultPath, "action=create&type="+typ+"&title=v "+typ+"&comments=c&"+vaultCreateForm(typ))
 	}
 	list := e.ok(vaultPath, "action=list")
-	if list.doc.text("RESPONSE/COUNT") != itoa(len(allVaultTypes)) || list.doc.text("RESPONSE/STATUS") != "Success" {
+	if list.doc.text("RESPONSE/COUNT") != itoa(len(kinds.AllVaultTypes)) || list.doc.text("RESPONSE/STATUS") != "Success" {
 		t.Fatalf("list:\n%s", list.body)
 	}
-	for i := range allVaultTypes {
+	for i := range kinds.AllVaultTypes {
 		view := e.ok(vaultPath, "action=view&id="+itoa(1001+i))
 		if strings.Contains(view.body, "CANARY") {
 			t.Fatalf("view returns a secret:\n%s", view.body)
 		}
 		av := view.doc.find("RESPONSE/AUTH_VAULT")
-		if av == nil || av.text("VAULT_TYPE") != allVaultTypes[i] || av.text("COMMENTS") != "c" {
+		if av == nil || av.text("VAULT_TYPE") != kinds.AllVaultTypes[i] || av.text("COMMENTS") != "c" {
 			t.Fatalf("view:\n%s", view.body)
 		}
 	}
@@ -49,7 +66,9 @@ func TestVaultTypes(t *testing.T) {
 	if view.doc.text("RESPONSE/AUTH_VAULT/SSL_VERIFY") != "false" {
 		t.Errorf("SSL_VERIFY:\n%s", view.body)
 	}
-	azure := e.ok(vaultPath, "action=view&id=1002").doc.find("RESPONSE/AUTH_VAULT")
+	// An open type (parameters not documented) keeps what it is sent and lists all but secrets.
+	azureID := e.ok(vaultPath, "action=create&type=Azure Key&title=kv&url=https://kv.vault.azure.net&tenant_id=t&client_id=c&client_secret=CANARY2").doc.text("RESPONSE/ITEM_LIST/ITEM/VALUE")
+	azure := e.ok(vaultPath, "action=view&id="+azureID).doc.find("RESPONSE/AUTH_VAULT")
 	if azure.text("TENANT_ID") != "t" || azure.find("CLIENT_SECRET") != nil {
 		t.Errorf("Azure Key view: %v", azure.names())
 	}
@@ -57,7 +76,7 @@ func TestVaultTypes(t *testing.T) {
 		t.Errorf("vault type string not listed")
 	}
 	simple := newEmu(t, func(c *Config) { c.VaultViewSimpleReturn = true })
-	simple.ok(vaultPath, "action=create&type=CA PAM&title=p&"+vaultCreates["CA PAM"])
+	simple.ok(vaultPath, "action=create&type=CA PAM&title=p&"+vaultCreateForm("CA PAM"))
 	sv := simple.ok(vaultPath, "action=view&id=1001")
 	var keys []string
 	for _, it := range sv.doc.all("RESPONSE/ITEM_LIST", "ITEM") {
@@ -70,8 +89,8 @@ func TestVaultTypes(t *testing.T) {
 
 func TestVaultErrors(t *testing.T) {
 	e := newEmu(t)
-	e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreates["CA PAM"])
-	e.ok(vaultPath, "action=create&type=Thycotic Secret Server&title=tss&"+vaultCreates["Thycotic Secret Server"])
+	e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreateForm("CA PAM"))
+	e.ok(vaultPath, "action=create&type=Thycotic Secret Server&title=tss&"+vaultCreateForm("Thycotic Secret Server"))
 	cases := []struct {
 		name, form string
 		code       int
@@ -107,14 +126,14 @@ func TestVaultErrors(t *testing.T) {
 
 func TestVaultLifecycle(t *testing.T) {
 	e := newEmu(t)
-	id := e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreates["CA PAM"]).doc.text("RESPONSE/ITEM_LIST/ITEM/VALUE")
+	id := e.ok(vaultPath, "action=create&type=CA PAM&title=pam&"+vaultCreateForm("CA PAM")).doc.text("RESPONSE/ITEM_LIST/ITEM/VALUE")
 	e.ok(vaultPath, "action=create&type=Thycotic Secret Server&title=tss&url=https://t.example.com")
 	rec := e.ok(unixPath, "action=create&title=u&ips=10.0.0.1&username=root&login_type=vault&vault_id="+id+"&vault_type=CA PAM&vault_app_name=a&vault_device_name=${ip_dash}").createdID(t)
 	e.post(vaultPath, "action=delete&id="+id).wantError(t, 400, 1905, "parameter id has invalid value: "+id+" (vault is used by 1 authentication record(s))")
 	// A partial update keeps the secret and the other settings.
 	e.ok(vaultPath, "action=update&id="+id+"&type=CA PAM&title=renamed&ssl_verify=1")
 	v := e.s.Snapshot().Vaults[0]
-	if v.Params["apikey"] != "CANARY6" || v.Params["url"] != "https://capam.example.com:8443" || v.Params["ssl_verify"] != "1" {
+	if v.Params["apikey"] != "CANARY-apikey" || v.Params["url"] != "https://url.example.com" || v.Params["ssl_verify"] != "1" {
 		t.Fatalf("after update: %v", v.Params)
 	}
 	if got := e.ok(unixPath, "action=list").doc.text("RESPONSE/AUTH_UNIX_LIST/AUTH_UNIX/DIGITAL_VAULT/DIGITAL_VAULT_TITLE"); got != "renamed" {
@@ -139,7 +158,7 @@ func TestVaultLifecycle(t *testing.T) {
 func TestVaultListFilters(t *testing.T) {
 	e := newEmu(t)
 	for _, title := range []string{"b-pam", "a-pam", "c-pam"} {
-		e.ok(vaultPath, "action=create&type=CA PAM&title="+title+"&"+vaultCreates["CA PAM"])
+		e.ok(vaultPath, "action=create&type=CA PAM&title="+title+"&"+vaultCreateForm("CA PAM"))
 	}
 	e.ok(vaultPath, "action=create&type=Thycotic Secret Server&title=tss")
 	titles := func(form string) string {

@@ -131,15 +131,16 @@ func (r *Redactor) Add(values ...string) {
 // replacer returns the Replacer of the current forms, building it when forms were added.
 func (r *Redactor) replacer() (*strings.Replacer, []string, int) {
 	r.mu.RLock()
-	rep, sorted, maxLen := r.rep, r.sorted, r.maxLen
+	rep, sorted, maxLen, none := r.rep, r.sorted, r.maxLen, len(r.forms) == 0
 	r.mu.RUnlock()
-	if rep != nil || len(r.forms) == 0 {
+	if rep != nil || none {
 		return rep, sorted, maxLen
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.rep == nil {
-		r.sorted = r.sorted[:0]
+		// A new slice: a Writer may still be searching the previous one.
+		r.sorted = make([]string, 0, len(r.forms))
 		r.maxLen = 0
 		for f := range r.forms {
 			r.sorted = append(r.sorted, f)

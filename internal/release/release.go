@@ -151,6 +151,9 @@ type SBOMOptions struct {
 	Version string    // its release version
 	License string    // its SPDX licence ID, e.g. Apache-2.0
 	Time    time.Time // the SBOM's timestamp (the release commit's time, for reproducibility)
+	// Revision is the VCS revision the release was built from (a property of the main
+	// component); "" when unknown.
+	Revision string
 }
 
 type cdxComponent struct {
@@ -211,8 +214,19 @@ func SBOM(infos []*debug.BuildInfo, opts SBOMOptions) ([]byte, error) {
 		l.License.ID = opts.License
 		main.Licenses = []cdxLicense{l}
 	}
+	if opts.Revision != "" {
+		main.Properties = append(main.Properties, cdxProperty{Name: "vcs:revision", Value: opts.Revision})
+	}
+	// The Go standard library is linked into every binary too, and has its own vulnerabilities:
+	// it is a component (pkg:golang/stdlib, as vulnerability scanners name it), listed first.
 	var comps []cdxComponent
 	var refs []string
+	for _, v := range goVersions(infos) {
+		ref := purl("stdlib", strings.TrimPrefix(v, "go"))
+		comps = append(comps, cdxComponent{Type: "library", BOMRef: ref, Name: "stdlib", Version: strings.TrimPrefix(v, "go"), PURL: ref,
+			Properties: []cdxProperty{{Name: "go:toolchain", Value: v}}})
+		refs = append(refs, ref)
+	}
 	for _, k := range keys {
 		m := deps[k]
 		c := cdxComponent{Type: "library", BOMRef: purl(m.Path, m.Version), Name: m.Path, Version: m.Version, PURL: purl(m.Path, m.Version)}
@@ -248,6 +262,20 @@ func SBOM(infos []*debug.BuildInfo, opts SBOMOptions) ([]byte, error) {
 		return nil, fmt.Errorf("sbom: %w", err)
 	}
 	return append(out, '\n'), nil
+}
+
+// goVersions returns the toolchains the binaries were built with, sorted, once each.
+func goVersions(infos []*debug.BuildInfo) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, bi := range infos {
+		if bi.GoVersion != "" && !seen[bi.GoVersion] {
+			seen[bi.GoVersion] = true
+			out = append(out, bi.GoVersion)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // purl is the package URL of a Go module version.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func TestSBOM(t *testing.T) {
 		debug.Module{Path: "github.com/alecthomas/kong", Version: "v1.17.0", Sum: "h1:kong="})
 	windows := buildInfo(debug.Module{Path: "github.com/alecthomas/kong", Version: "v1.17.0", Sum: "h1:kong="},
 		debug.Module{Path: "golang.org/x/sys", Version: "v0.49.0", Replace: &debug.Module{Path: "example.com/sys-fork", Version: "v0.1.0"}})
-	opts := SBOMOptions{Name: "qsync", Version: "v1.2.0", License: "Apache-2.0", Time: when}
+	opts := SBOMOptions{Name: "qsync", Version: "v1.2.0", License: "Apache-2.0", Time: when, Revision: "0123456789abcdef0123456789abcdef01234567"}
 	a, err := SBOM([]*debug.BuildInfo{linux, windows}, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -58,13 +59,16 @@ func TestSBOM(t *testing.T) {
 	for _, c := range doc.Components {
 		comps = append(comps, c.PURL)
 	}
-	want := []string{"pkg:golang/example.com/sys-fork@v0.1.0", "pkg:golang/github.com/alecthomas/kong@v1.17.0", "pkg:golang/gopkg.in/yaml.v3@v3.0.1"}
+	want := []string{"pkg:golang/stdlib@1.26.0", "pkg:golang/example.com/sys-fork@v0.1.0", "pkg:golang/github.com/alecthomas/kong@v1.17.0", "pkg:golang/gopkg.in/yaml.v3@v3.0.1"}
 	if strings.Join(comps, " ") != strings.Join(want, " ") {
 		t.Errorf("components %v, want %v (the union, replacements applied, sorted, once each)", comps, want)
 	}
 	if doc.BOMFormat != "CycloneDX" || doc.SpecVersion != "1.5" || doc.Metadata.Timestamp != "2023-11-14T22:13:20Z" ||
 		doc.Metadata.Component.PURL != "pkg:golang/github.com/qsync/qsync@v1.2.0" || doc.Metadata.Component.Licenses[0].License.ID != "Apache-2.0" {
 		t.Errorf("metadata: %+v", doc)
+	}
+	if !regexp.MustCompile(`"name": "vcs:revision",\s*"value": "0123456789abcdef0123456789abcdef01234567"`).Match(a) {
+		t.Errorf("the main component does not carry the revision:\n%s", a)
 	}
 	if !strings.HasPrefix(doc.SerialNumber, "urn:uuid:") || len(doc.SerialNumber) != len("urn:uuid:")+36 {
 		t.Errorf("serial number %q", doc.SerialNumber)

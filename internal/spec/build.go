@@ -99,44 +99,19 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	if !ok {
 		return
 	}
-	typ, _ := m["type"].(string)
-	var def *KindDef
-	common := commonRecordKeys
-	variant := "sub_type" // the key naming a record variant (see KindDef.VariantParam)
-	if vault {
-		common = commonVaultKeys
-		if def = Lookup(KindVault, typ); def == nil {
-			return // the schema reports an unknown or missing type
-		}
-	} else {
-		kind := Kind(typ)
-		if Lookup(kind, "") == nil || kind == KindVault {
-			return
-		}
-		variant, _ = VariantKeys(kind)
-		sub, hasSub := m[variant].(string)
-		def = Lookup(kind, sub)
-		if def == nil {
-			if hasSub && !hasSubTypes(kind) {
-				l.ds.errorf(f.keyAt(child(path, "sub_type")), child(path, "sub_type"),
-					"unknown key \"sub_type\": only unix records have a sub_type")
-				def = Lookup(kind, "")
-			} else {
-				return // the schema reports the bad variant
-			}
-		}
-		if def.Opaque != "" {
-			p := child(path, "type")
-			l.ds.errorf(f.at(p), p, "%s records cannot be declared: qsync knows only their endpoint (%s), "+
-				"so it lists live ones as opaque and never changes them", kind, def.Opaque)
-			return
-		}
+	def, variant, ok := l.objectDef(f, path, m, vault)
+	if !ok {
+		return
 	}
-	o := &Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: map[string]Pos{}, SourceIdx: idx,
+	o := &Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: make(map[string]Pos, len(m)), SourceIdx: idx,
 		Attrs: map[string]string{}}
 	x := &objExtra{file: f, path: path, set: map[string]bool{}}
 	l.extra[o] = x
 
+	common := commonRecordKeys
+	if vault {
+		common = commonVaultKeys
+	}
 	allowed := append([]string(nil), common...)
 	if !vault && def.Type != "" {
 		allowed = append(allowed, variant)
@@ -151,29 +126,9 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 		switch k {
 		case "type", variant:
 		case "title":
-			if s, ok := val.(string); ok {
-				o.Title = strings.TrimSpace(s)
-				if msg := checkText(s, false); msg != "" {
-					l.valueErrorf(f.at(p), p, "title: %s", msg)
-				} else if o.Title != s && o.Title != "" {
-					l.valueErrorf(f.at(p), p, "title %q has leading or trailing white space", s)
-				}
-			}
+			l.title(f, p, val, o)
 		case "previous_titles":
-			if list, ok := val.([]any); ok {
-				for i, e := range list {
-					if s, ok := e.(string); ok {
-						if msg := checkText(s, false); msg != "" {
-							ep := child(p, i)
-							l.valueErrorf(f.at(ep), ep, "previous title: %s", msg)
-							continue
-						}
-					}
-					if s, ok := e.(string); ok && strings.TrimSpace(s) != "" {
-						o.PreviousTitles = append(o.PreviousTitles, strings.TrimSpace(s))
-					}
-				}
-			}
+			l.previousTitles(f, p, val, o)
 		case "comments":
 			if s, ok := val.(string); ok {
 				l.comments(f, p, s, o)
@@ -192,30 +147,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 			l.unknownKey(f, path, k, allowed, "for "+kindName(def))
 		case "login":
 			if !vault {
-				if lm, ok := val.(map[string]any); ok {
-					vt, _ := lm["vault"].(string)
-					o.Login = &VaultLogin{Vault: strings.TrimSpace(vt)}
-					o.FieldPos["login.vault"] = f.at(child(p, "vault"))
-					for _, pk := range slices.Sorted(maps.Keys(lm)) {
-						o.FieldPos["login."+pk] = f.at(child(p, pk))
-						if pk == "vault" {
-							continue
-						}
-						if s, ok := lm[pk].(string); ok {
-							if msg := checkText(s, false); msg != "" {
-								lp := child(p, pk)
-								l.valueErrorf(f.at(lp), lp, "%s: %s", pk, msg)
-								continue
-							}
-						}
-						if s, ok := lm[pk].(string); ok && strings.TrimSpace(s) != "" {
-							if o.Login.Params == nil {
-								o.Login.Params = map[string]string{}
-							}
-							o.Login.Params[pk] = strings.TrimSpace(s)
-						}
-					}
-				}
+				l.login(f, p, val, o)
 				continue
 			}
 			l.unknownKey(f, path, k, allowed, "for "+kindName(def))
@@ -225,15 +157,130 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 				l.unknownKey(f, path, k, allowed, "for "+kindName(def))
 				continue
 			}
+			if fd.Unsendable != "" {
+				l.ds.errorf(f.keyAt(p), p, "%s cannot be set: %s", fd.Name, fd.Unsendable)
+				continue
+			}
 			l.field(f, p, fd, val, o, x)
 		}
 	}
+	omittedDefaults(def, m, o)
+	l.objectRules(o, def, x)
+	l.doc.Objects = append(l.doc.Objects, o)
+}
+
+// objectDef returns the descriptor table of the object m at path and the key naming its variant;
+// false when m has none, which the schema reports (an unknown or missing type or variant), or
+// when its kind cannot be declared.
+func (l *loader) objectDef(f *yamlFile, path string, m map[string]any, vault bool) (def *KindDef, variant string, ok bool) {
+	typ, _ := m["type"].(string)
+	variant = "sub_type" // the key naming a record variant (see KindDef.VariantParam)
+	if vault {
+		def = Lookup(KindVault, typ)
+		return def, variant, def != nil
+	}
+	kind := Kind(typ)
+	if Lookup(kind, "") == nil || kind == KindVault {
+		return nil, "", false
+	}
+	variant, _ = VariantKeys(kind)
+	sub, hasSub := m[variant].(string)
+	def = Lookup(kind, sub)
+	if def == nil {
+		if !hasSub || hasSubTypes(kind) {
+			return nil, "", false // the schema reports the bad variant
+		}
+		l.ds.errorf(f.keyAt(child(path, "sub_type")), child(path, "sub_type"),
+			"unknown key \"sub_type\": only unix records have a sub_type")
+		def = Lookup(kind, "")
+	}
+	if def.Opaque != "" {
+		p := child(path, "type")
+		l.ds.errorf(f.at(p), p, "%s records cannot be declared: qsync knows only their endpoint (%s), "+
+			"so it lists live ones as opaque and never changes them", kind, def.Opaque)
+		return nil, "", false
+	}
+	return def, variant, true
+}
+
+// title reads the object's title, refusing characters a title may not hold and surrounding white
+// space.
+func (l *loader) title(f *yamlFile, p string, val any, o *Object) {
+	s, ok := val.(string)
+	if !ok {
+		return
+	}
+	o.Title = strings.TrimSpace(s)
+	if msg := checkText(s, false); msg != "" {
+		l.valueErrorf(f.at(p), p, "title: %s", msg)
+	} else if o.Title != s && o.Title != "" {
+		l.valueErrorf(f.at(p), p, "title %q has leading or trailing white space", s)
+	}
+}
+
+// previousTitles reads the titles the object had, trimmed, skipping empty ones.
+func (l *loader) previousTitles(f *yamlFile, p string, val any, o *Object) {
+	list, ok := val.([]any)
+	if !ok {
+		return
+	}
+	for i, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			continue
+		}
+		if msg := checkText(s, false); msg != "" {
+			ep := child(p, i)
+			l.valueErrorf(f.at(ep), ep, "previous title: %s", msg)
+			continue
+		}
+		if strings.TrimSpace(s) != "" {
+			o.PreviousTitles = append(o.PreviousTitles, strings.TrimSpace(s))
+		}
+	}
+}
+
+// login reads a record's vault login: the vault's title and the vault type's record-side
+// parameters, each trimmed, with their positions.
+func (l *loader) login(f *yamlFile, p string, val any, o *Object) {
+	lm, ok := val.(map[string]any)
+	if !ok {
+		return
+	}
+	vt, _ := lm["vault"].(string)
+	o.Login = &VaultLogin{Vault: strings.TrimSpace(vt)}
+	o.FieldPos["login.vault"] = f.at(child(p, "vault"))
+	for _, pk := range slices.Sorted(maps.Keys(lm)) {
+		o.FieldPos["login."+pk] = f.at(child(p, pk))
+		if pk == "vault" {
+			continue
+		}
+		s, ok := lm[pk].(string)
+		if !ok {
+			continue
+		}
+		if msg := checkText(s, false); msg != "" {
+			lp := child(p, pk)
+			l.valueErrorf(f.at(lp), lp, "%s: %s", pk, msg)
+			continue
+		}
+		if strings.TrimSpace(s) != "" {
+			if o.Login.Params == nil {
+				o.Login.Params = map[string]string{}
+			}
+			o.Login.Params[pk] = strings.TrimSpace(s)
+		}
+	}
+}
+
+// omittedDefaults gives o the documented default of every field m omits: omitted means
+// unmanaged, unless Qualys documents the default (DefaultDocumented).
+func omittedDefaults(def *KindDef, m map[string]any, o *Object) {
 	for i := range def.Fields {
 		fd := &def.Fields[i]
 		if _, written := m[fd.Name]; written || fd.Type == TypeSecret || fd.Type == TypeItems {
 			continue
 		}
-		// Omitted means unmanaged, unless Qualys documents the default (DefaultDocumented).
 		if d := fd.OmittedDefault(); d != "" {
 			o.Attrs[fd.Name] = d
 		}
@@ -241,8 +288,6 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	if len(o.Attrs) == 0 {
 		o.Attrs = nil
 	}
-	l.objectRules(o, def, x)
-	l.doc.Objects = append(l.doc.Objects, o)
 }
 
 // comments checks and canonicalises the user's comment text: it may not contain an ownership
@@ -601,11 +646,16 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 			switch {
 			case o.Login != nil && written:
 				l.ds.errorf(f.keyAt(p), p, "%s is for basic login; this record logs in through vault %q", fd.Name, o.Login.Vault)
-			case o.Login == nil && fd.Required && !x.set[fd.Name] && !(fd.RequiredUnless != "" && x.set[fd.RequiredUnless]):
-				alt := "or a login through a vault"
-				if fd.RequiredUnless != "" {
-					alt = fmt.Sprintf("or %s: true, or a login through a vault", fd.RequiredUnless)
+			case o.Login == nil && fd.Required && !x.set[fd.Name] && !fd.LiftedBy(o):
+				var alts []string
+				for _, n := range fd.RequiredUnless {
+					if u := def.Field(n); u != nil && u.Type == TypeItems {
+						alts = append(alts, "or "+n)
+					} else {
+						alts = append(alts, "or "+n+": true")
+					}
 				}
+				alt := strings.Join(append(alts, "or a login through a vault"), ", ")
 				if !written { // a written but invalid value is reported where it is
 					l.ds.errorf(o.Pos, x.path, "%s needs %s (%s)", objLabel(o), fd.Name, alt)
 				}
@@ -615,6 +665,11 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 	for _, g := range def.OneOf {
 		if n := countSet(x.set, g); n != 1 {
 			l.ds.errorf(o.Pos, x.path, "set exactly one of %s (%d set)", strings.Join(g, ", "), n)
+		}
+	}
+	for _, g := range def.AnyOf {
+		if countSet(x.set, g) == 0 {
+			l.ds.errorf(o.Pos, x.path, "set at least one of %s", strings.Join(g, ", "))
 		}
 	}
 	for _, g := range def.Together {

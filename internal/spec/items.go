@@ -38,7 +38,7 @@ const VaultUsername = "username"
 
 // unixPrivateKeys and unixRootTools are the unix record's structured lists, from the Qualys samples
 // "Unix Authentication API samples/" (RECORD_KINDS.md §2.7).
-var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTIFICATE_LIST", Item: "PRIVATE_KEY_CERTIFICATE",
+var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTIFICATE_LIST", Item: "PRIVATE_KEY_CERTIFICATE", ElementSource: "P DC list",
 	Type: TypeItems, WholeSection: true, Doc: "Private keys (with optional certificates) the scanner logs in with. Omitted: the live keys are left alone. " +
 		"Qualys replaces every key when the list is sent, so it is sent only with every secret part of every entry given.",
 	SubFields: []FieldDef{
@@ -55,7 +55,7 @@ var unixPrivateKeys = FieldDef{Name: "private_keys", Element: "PRIVATE_KEY_CERTI
 				"certificate_type needs it whenever the list is sent."},
 	}}
 
-var unixRootTools = FieldDef{Name: "root_tools", Element: "ROOT_TOOL_INFO_LIST", Item: "ROOT_TOOL_INFO",
+var unixRootTools = FieldDef{Name: "root_tools", Element: "ROOT_TOOL_INFO_LIST", Item: "ROOT_TOOL_INFO", ElementSource: "P DC list",
 	Type: TypeItems, Ordered: true, WholeSection: true, Doc: "Root delegation tools, tried in order. Omitted: the live tools are left alone. " +
 		"Qualys replaces every tool when the list is sent, so it is sent only with every listed password given.",
 	SubFields: []FieldDef{

@@ -34,9 +34,10 @@ type FieldDef struct {
 	// Required on create. For a Basic field it means "required on create when the login is basic";
 	// a field with a Default may be omitted (the default is sent).
 	Required bool
-	// RequiredUnless names a boolean field that, when true, lifts Required (unix skip_password
-	// lifts password).
-	RequiredUnless string
+	// RequiredUnless names fields that, when set (a boolean true, a TypeItems field with entries),
+	// lift Required: unix skip_password, and unix private_keys (Qualys's Doc Center creates unix
+	// records with private keys and no password, EVIDENCE.md fact 2), lift password.
+	RequiredUnless []string
 	// Inclusive length (characters) or value limits; zero means unlimited.
 	MinLen, MaxLen int
 	Max            int
@@ -55,8 +56,18 @@ type FieldDef struct {
 	Basic bool
 	// Immutable fields cannot change once the object exists (a change needs a replacement).
 	Immutable bool
-	// Unverified marks parameter names the Qualys reference could not confirm.
+	// Unverified marks a parameter name whose best public source is secondary or none
+	// (EVIDENCE.md: [S] or [I]); a name backed by Qualys's own material or by code run against
+	// live answers ([P] or [R]) is not marked. Validate and plan name those a configuration uses.
 	Unverified bool
+	// ElementSource is the evidence behind Element's name when it is Qualys's own material or code
+	// run against live answers (EVIDENCE.md's level and key: "P DC list", "P S1", "R SB", "P DTD");
+	// empty means the element name is qsync's inference, unverified.
+	ElementSource string
+	// Unsendable is non-empty for a field qsync reads but will not send, and says why (no source
+	// documents how): a configuration setting it is refused at validate, so a change apply
+	// cannot make is never planned; export leaves it out (omitted means unmanaged).
+	Unsendable string
 	// ResendOnUpdate marks a field Qualys wants on every update of the object, changed or not
 	// (CA PAM's ssl_verify): an update sends its desired value (or Default) with the changes.
 	ResendOnUpdate bool
@@ -112,6 +123,17 @@ func (f *FieldDef) Cleared() string {
 	return ""
 }
 
+// LiftedBy reports whether a field of o named by RequiredUnless is set (a boolean true, or a
+// TypeItems field with at least one entry), so that o does not need f.
+func (f *FieldDef) LiftedBy(o *Object) bool {
+	for _, n := range f.RequiredUnless {
+		if o.Attrs[n] == "true" || len(o.Items[n]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // OmittedDefault is the value an omitted field stands for: its Default when the documentation
 // states it (DefaultDocumented), else "" (unmanaged).
 func (f *FieldDef) OmittedDefault() string {
@@ -162,6 +184,9 @@ type KindDef struct {
 	// so Qualys never keeps both (ms_sql's port and auto_discover_ports).
 	OneOf     [][]string
 	Exclusive [][]string
+	// AnyOf lists groups of field names of which at least one must be set (Oracle's sid and
+	// servicename: Qualys's own Postman collection creates with both, EVIDENCE.md fact 3).
+	AnyOf [][]string
 	// Together lists groups of fields set all together or not at all (a certificate and its key).
 	Together [][]string
 	// RequiredWhen lists fields that become required when another field has a given value.
@@ -290,17 +315,17 @@ func password(doc string) FieldDef {
 }
 
 var mysqlFields = []FieldDef{
-	{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 255,
+	{Name: "username", Element: "USERNAME", ElementSource: "P S1", Type: TypeString, Required: true, MaxLen: 255,
 		Doc: "MySQL account (or the vault account with a vault login)."},
 	password("Password of the MySQL account (at most 100 ASCII characters)."),
-	{Name: "database", Element: "DATABASE", Type: TypeString, Required: true, Doc: "Database name to authenticate to."},
-	{Name: "port", Element: "PORT", Type: TypeInt, Required: true, Min: 1, Max: 65535, Doc: "Port the database listens on."},
-	{Name: "ssl_verify", Element: "SSL_VERIFY", Type: TypeBool, Default: "false", DefaultDocumented: true,
+	{Name: "database", Element: "DATABASE", ElementSource: "P S1", Type: TypeString, Required: true, Doc: "Database name to authenticate to."},
+	{Name: "port", Element: "PORT", ElementSource: "P S1", Type: TypeInt, Required: true, Min: 1, Max: 65535, Doc: "Port the database listens on."},
+	{Name: "ssl_verify", Element: "SSL_VERIFY", ElementSource: "P S1", Type: TypeBool, Default: "false", DefaultDocumented: true,
 		Doc: "Full SSL certificate validation of the MySQL server."},
-	{Name: "hosts", Element: "HOSTS", Item: "HOST", Type: TypeList, Format: "hostname",
+	{Name: "hosts", Element: "HOSTS", ElementSource: "P S1", Item: "HOST", Type: TypeList, Format: "hostname",
 		Doc: "FQDNs of hosts whose custom SSL certificate is signed by a trusted root CA."},
-	{Name: "windows_config_file", Element: "WINDOWS_CONF_FILE", Type: TypeString, Doc: "Path of the Windows MySQL config file."},
-	{Name: "unix_config_file", Element: "UNIX_CONF_FILE", Type: TypeString, Doc: "Path of the Unix MySQL config file."},
+	{Name: "windows_config_file", Element: "WINDOWS_CONF_FILE", ElementSource: "P S1", Type: TypeString, Doc: "Path of the Windows MySQL config file."},
+	{Name: "unix_config_file", Element: "UNIX_CONF_FILE", ElementSource: "P S1", Type: TypeString, Doc: "Path of the Unix MySQL config file."},
 	{Name: "client_cert", Element: "CLIENT_CERT", Type: TypeText, Doc: "PEM-encoded X.509 client certificate."},
 	{Name: "client_key", Type: TypeSecret, Doc: "PEM-encoded RSA private key of the client certificate."},
 	networkID,
@@ -308,58 +333,76 @@ var mysqlFields = []FieldDef{
 
 func unixFields(extra ...FieldDef) []FieldDef {
 	f := []FieldDef{
-		{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 255,
+		{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 255, ElementSource: "P DC list",
 			Doc: "Account used to log in (or the vault account with a vault login)."},
 		password("Password of the account (at most 100 ASCII characters)."),
-		{Name: "port", Element: "PORT", Type: TypeInt, Min: 1, Max: 65535, Doc: "Custom port for compliance scans."},
-		{Name: "ports", Element: "PORT", Type: TypeList, Unverified: true,
-			Doc: "Several custom ports (listed as PORT \"22, 23\"); excludes port. Qualys lists a single port as port."},
-		{Name: "cleartext_password", Element: "CLEARTEXT_PASSWORD", Type: TypeBool, Default: "false", Basic: true,
-			Doc: "Allow sending the password in clear text."},
-		{Name: "use_agentless_tracking", Element: "USE_AGENTLESS_TRACKING", Type: TypeBool, Default: "false",
-			Doc: "Enable agentless tracking."},
-		{Name: "agentless_tracking_path", Element: "AGENTLESS_TRACKING_PATH", Type: TypeString,
-			Doc: "Path used by agentless tracking."},
+		{Name: "port", Element: "PORT", Type: TypeInt, Min: 1, Max: 65535, ElementSource: "P DC list", Doc: "Custom port for compliance scans."},
+		{Name: "ports", Element: "PORT", Type: TypeList, Unverified: true, Unsendable: unixPortsUnsendable, ElementSource: "P DC list",
+			Doc: "Several custom ports, as Qualys lists them (PORT \"22, 23\"); read only. Qualys lists a single port as port."},
+		{Name: "cleartext_password", Element: "CLEARTEXT_PASSWORD", Type: TypeBool, Default: "false", Basic: true, Unverified: true,
+			ElementSource: "R SB", Doc: "Allow sending the password in clear text."},
+		{Name: "use_agentless_tracking", Element: "USE_AGENTLESS_TRACKING", Type: TypeBool, Default: "false", Unverified: true,
+			ElementSource: "P DC list", Doc: "Enable agentless tracking."},
+		{Name: "agentless_tracking_path", Element: "AGENTLESS_TRACKING_PATH", Type: TypeString, Unverified: true,
+			ElementSource: "P DC list", Doc: "Path used by agentless tracking."},
 	}
 	f = append(f, extra...)
 	return append(f, networkID)
 }
 
+// unixPortsUnsendable is why qsync does not send several unix ports: the Doc Center list shows
+// PORT "22, 23", but the documented input is port, one integer, and no source shows how to send
+// several (EVIDENCE.md fact 4).
+const unixPortsUnsendable = "no Qualys source documents how to send several ports (the documented parameter is port, one port; the Doc Center list shows PORT \"22, 23\"): set port, or leave ports out to keep the live ports unmanaged"
+
 // plainUnixFields are unix's fields plus skip_password, which stands in for the password.
 func plainUnixFields() []FieldDef {
-	f := unixFields(FieldDef{Name: "skip_password", Element: "SKIP_PASSWORD", Type: TypeBool, Default: "false", Basic: true,
+	f := unixFields(FieldDef{Name: "skip_password", Element: "SKIP_PASSWORD", Type: TypeBool, Default: "false", Basic: true, ElementSource: "P DC list",
 		Doc: "Log in without a password (key-based or no password); excludes password and a vault login.", Unverified: true},
 		unixPrivateKeys, unixRootTools)
 	for i := range f {
 		if f[i].Name == "password" {
-			f[i].RequiredUnless = "skip_password"
+			f[i].RequiredUnless = []string{"skip_password", "private_keys"}
 		}
 	}
 	return f
 }
 
 var windowsFields = []FieldDef{
-	{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MinLen: 1, MaxLen: 31,
+	{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MinLen: 1, MaxLen: 31, ElementSource: "R SB",
 		Doc: "Windows account (1-31 ASCII characters)."},
 	password("Password of the account (at most 100 ASCII characters)."),
-	{Name: "windows_domain", Element: "WINDOWS_DOMAIN", Type: TypeString, Immutable: true,
+	{Name: "windows_domain", Element: "WINDOWS_DOMAIN", Type: TypeString, Immutable: true, Unverified: true,
 		Doc: "NetBIOS domain name; cannot be combined with windows_ad_domain."},
-	{Name: "windows_ad_domain", Element: "WINDOWS_AD_DOMAIN", Type: TypeString, Immutable: true,
+	{Name: "windows_ad_domain", Element: "WINDOWS_AD_DOMAIN", Type: TypeString, Immutable: true, ElementSource: "R SB",
 		Doc: "Active Directory domain (FQDN); cannot be combined with windows_domain."},
-	{Name: "ntlm", Element: "NTLM", Type: TypeBool, Default: "false", Doc: "Allow NTLMv1."},
-	{Name: "ntlmv2", Element: "NTLMV2", Type: TypeBool, Default: "false", Doc: "Allow NTLMv2."},
-	{Name: "kerberos", Element: "KERBEROS", Type: TypeBool, Default: "false", Doc: "Allow Kerberos."},
+	{Name: "ntlm", Element: "NTLM", Type: TypeBool, Default: "false", Unverified: true, ElementSource: "R SB", Doc: "Allow NTLMv1."},
+	// ntlmv2 and kerberos have no Default: the value they have when never set is unknown (a
+	// secondary source says "default: enabled", S C3; EVIDENCE.md fact 5), so a configured value
+	// Qualys does not report is sent, and export writes a live value, false included.
+	{Name: "ntlmv2", Element: "NTLMV2", Type: TypeBool,
+		Doc: "Allow NTLMv2. Its value when never set is unknown (a secondary source says enabled): set it to manage it."},
+	{Name: "kerberos", Element: "KERBEROS", Type: TypeBool, Unverified: true,
+		Doc: "Allow Kerberos. Its value when never set is unknown (a secondary source says enabled): set it to manage it."},
 	{Name: "require_smb_signing", Element: "REQUIRE_SMB_SIGNING", Type: TypeBool, Default: "false", Doc: "Require SMB signing."},
-	{Name: "minimum_smb_version", Element: "MINIMUM_SMB_VERSION", Type: TypeEnum,
+	{Name: "minimum_smb_version", Element: "MINIMUM_SMB_VERSION", Type: TypeEnum, Unverified: true,
 		Enum: []string{"1", "2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"}, Doc: "Lowest SMB version to use."},
 	{Name: "use_agentless_tracking", Element: "USE_AGENTLESS_TRACKING", Type: TypeBool, Default: "false",
 		Doc: "Enable agentless tracking."},
 	networkID,
 }
 
-// allVaults lists the vault type slugs usable by unix and windows logins.
-var allVaults = []string{"arcon_pam", "azure_key", "beyondtrust", "ca_access_control", "ca_pam",
-	"cyberark_aim", "cyberark_pim", "hashicorp", "hitachi_id_pam", "lieberman", "quest", "thycotic", "wallix"}
+// allVaults lists the vault type slugs of the vaultKinds table, in its order: the vault types
+// usable by unix and windows logins (and by kinds whose documentation does not narrow them).
+var allVaults = vaultSlugs()
+
+func vaultSlugs() []string {
+	out := make([]string, len(vaultKinds))
+	for i := range vaultKinds {
+		out[i] = vaultKinds[i].Type
+	}
+	return out
+}
 
 // recordKinds is every record kind's table: the seed kinds here, databases in
 // kinds_databases.go, network devices, middleware and infrastructure in kinds_infra.go.
@@ -376,14 +419,14 @@ var coreRecordKinds = []KindDef{
 	{Kind: KindUnix, Type: "cisco", QualysType: "cisco", ExclusiveGroup: "unix",
 		Doc: "Cisco authentication record (unix endpoint, sub_type=cisco).",
 		Fields: unixFields(
-			FieldDef{Name: "enable_password", Type: TypeSecret, MaxLen: MaxPassword, Doc: "Cisco enable password."},
+			FieldDef{Name: "enable_password", Type: TypeSecret, MaxLen: MaxPassword, Unverified: true, Doc: "Cisco enable password."},
 			FieldDef{Name: "target_type", Element: "TARGET_TYPE", Type: TypeEnum,
 				Enum: []string{"auto", "A10", "HP_COMWARE", "CISCO_ASA_WITH_FIREPOWE"}, Unverified: true,
 				Doc: "Device family."}),
 		LoginVaultTypes: allVaults},
 	{Kind: KindUnix, Type: "checkpoint_firewall", QualysType: "checkpoint_firewall", ExclusiveGroup: "unix",
 		Doc: "Check Point Firewall authentication record (unix endpoint, sub_type=checkpoint_firewall).",
-		Fields: unixFields(FieldDef{Name: "expert_password", Type: TypeSecret, MaxLen: MaxPassword,
+		Fields: unixFields(FieldDef{Name: "expert_password", Type: TypeSecret, MaxLen: MaxPassword, Unverified: true,
 			Doc: "Check Point expert-mode password."}),
 		LoginVaultTypes: allVaults},
 	{Kind: KindWindows, Doc: "Windows authentication record (/api/2.0/fo/auth/windows/).", ExclusiveGroup: "windows",
@@ -414,6 +457,21 @@ func secret(name, doc string, required bool) FieldDef {
 	return FieldDef{Name: name, Type: TypeSecret, Required: required, Doc: doc}
 }
 
+// secondary marks every field of a vault type whose settings are known from a secondary source
+// only (the C3 transcription of the UI, EVIDENCE.md) as Unverified.
+func secondary(fields []FieldDef) []FieldDef {
+	for i := range fields {
+		fields[i].Unverified = true
+	}
+	return fields
+}
+
+// dtd gives a login parameter the evidence of its DIGITAL_VAULT element (ElementSource).
+func dtd(f FieldDef, source string) FieldDef {
+	f.ElementSource = source
+	return f
+}
+
 func loginParam(name, element, doc string, required, unverified bool) FieldDef {
 	return FieldDef{Name: name, Element: element, Type: TypeString, Required: required, Unverified: unverified, Doc: doc}
 }
@@ -425,15 +483,15 @@ const undocumentedVault = "the create and update parameters of this vault type a
 // cyberArkLogin are CyberArk AIM's record-side parameters: the Qualys pages name file, a secondary
 // source folder (RECORD_KINDS.md §4.2; called vault_folder and vault_file before).
 var cyberArkLogin = []FieldDef{
-	loginParam("folder", "VAULT_FOLDER", "Folder (safe folder) holding the account (renamed from vault_folder).", false, true),
-	loginParam("file", "VAULT_FILE", "File (object) name of the account (renamed from vault_file).", false, false),
+	dtd(loginParam("folder", "VAULT_FOLDER", "Folder (safe folder) holding the account (renamed from vault_folder).", false, true), "P DTD, DC"),
+	dtd(loginParam("file", "VAULT_FILE", "File (object) name of the account (renamed from vault_file).", false, false), "P DTD, DC"),
 }
 
 // cyberArkPIMLogin are CyberArk PIM Suite's: listed as VAULT_FOLDER and VAULT_FILE, input names
 // inferred from CyberArk AIM's.
 var cyberArkPIMLogin = []FieldDef{
-	loginParam("folder", "VAULT_FOLDER", "Folder (safe folder) holding the account (renamed from vault_folder).", false, true),
-	loginParam("file", "VAULT_FILE", "File (object) name of the account (renamed from vault_file).", false, true),
+	dtd(loginParam("folder", "VAULT_FOLDER", "Folder (safe folder) holding the account (renamed from vault_folder).", false, true), "P DC list"),
+	dtd(loginParam("file", "VAULT_FILE", "File (object) name of the account (renamed from vault_file).", false, true), "P DC list"),
 }
 
 var vaultKinds = []KindDef{
@@ -444,7 +502,7 @@ var vaultKinds = []KindDef{
 		Unwritable:  undocumentedVault,
 		LoginParams: []FieldDef{loginParam("ak_secret_name", "VAULT_AK_SECRET_NAME", "Name of the secret in Azure Key Vault.", true, false)}},
 	{Kind: KindVault, Type: "beyondtrust", QualysType: "BeyondTrust PBPS", Doc: "BeyondTrust Password Safe (PBPS) vault.",
-		Fields: []FieldDef{
+		Fields: secondary([]FieldDef{
 			urlField("URL of the BeyondTrust API."), sslVerify(false),
 			{Name: "username", Element: "USERNAME", Type: TypeString, Required: true, MaxLen: 64, Pattern: "^[^@]*$",
 				Doc: "API user (at most 64 characters, no @)."},
@@ -453,11 +511,11 @@ var vaultKinds = []KindDef{
 			{Name: "cert", Element: "CERT", Type: TypeText, Doc: "Client certificate (PEM); needs private_key."},
 			secret("private_key", "Client private key (PEM); needs cert.", false),
 			secret("passphrase", "Passphrase of the private key.", false),
-		},
+		}),
 		Together: [][]string{{"cert", "private_key"}},
 		LoginParams: []FieldDef{
-			loginParam("system_name", "VAULT_SYSTEM_NAME", "Managed system name (auto-discovered when omitted).", false, false),
-			loginParam("account_name", "VAULT_ACCOUNT_NAME", "Managed account name (the record's username when omitted).", false, false),
+			dtd(loginParam("system_name", "VAULT_SYSTEM_NAME", "Managed system name (auto-discovered when omitted).", false, false), "P DTD"),
+			dtd(loginParam("account_name", "VAULT_ACCOUNT_NAME", "Managed account name (the record's username when omitted).", false, false), "P DTD"),
 		}},
 	{Kind: KindVault, Type: "ca_access_control", QualysType: "CA Access Control", Doc: "CA Access Control vault.",
 		Fields: []FieldDef{
@@ -469,9 +527,9 @@ var vaultKinds = []KindDef{
 			{Name: "ca_web_password", Type: TypeSecret, Unverified: true, Doc: "Web service password."},
 		},
 		LoginParams: []FieldDef{
-			loginParam("end_point_name", "VAULT_EP_NAME", "End point name.", true, false),
-			loginParam("end_point_type", "VAULT_EP_TYPE", "End point type.", false, true),
-			loginParam("end_point_container", "VAULT_EP_CONT", "End point container.", false, true),
+			dtd(loginParam("end_point_name", "VAULT_EP_NAME", "End point name.", true, false), "P DTD"),
+			dtd(loginParam("end_point_type", "VAULT_EP_TYPE", "End point type.", false, true), "P DTD"),
+			dtd(loginParam("end_point_container", "VAULT_EP_CONT", "End point container.", false, true), "P DTD"),
 		}},
 	{Kind: KindVault, Type: "ca_pam", QualysType: "CA PAM", Doc: "CA Privileged Access Manager vault.",
 		Fields: []FieldDef{
@@ -480,32 +538,32 @@ var vaultKinds = []KindDef{
 			secret("apikey", "Password (API key) of that account.", true),
 		},
 		LoginParams: []FieldDef{
-			loginParam("vault_app_name", "VAULT_APP_NAME", "Application name for accessing the device.", true, false),
-			loginParam("vault_device_name", "VAULT_DEVICE_NAME", "Target device name; may use ${...} variables.", false, false),
-			loginParam("vault_device_host", "VAULT_DEVICE_HOST", "Target device address; may use ${...} variables.", false, false),
+			dtd(loginParam("vault_app_name", "VAULT_APP_NAME", "Application name for accessing the device.", true, false), "P S2, DTD"),
+			dtd(loginParam("vault_device_name", "VAULT_DEVICE_NAME", "Target device name; may use ${...} variables.", false, false), "P S2, DTD"),
+			dtd(loginParam("vault_device_host", "VAULT_DEVICE_HOST", "Target device address; may use ${...} variables.", false, false), "P S2, DTD"),
 		},
 		LoginOneOf:         [][]string{{"vault_device_name", "vault_device_host"}},
 		LoginVariables:     CAPAMVariables,
 		LoginVariableKinds: map[string][]Kind{"nbhost": {KindWindows}}},
 	{Kind: KindVault, Type: "cyberark_aim", QualysType: "CyberArk AIM", Doc: "CyberArk Application Identity Manager vault.",
-		Fields: []FieldDef{
+		Fields: secondary([]FieldDef{
 			urlField("URL of the CyberArk AIM web service."), sslVerify(false),
 			str("appid", "Application ID.", true), str("safe", "Safe name.", true),
 			{Name: "cert", Element: "CERT", Type: TypeText, Doc: "Client certificate (PEM)."},
 			secret("private_key", "Client private key (PEM).", false),
 			secret("private_key_pwd", "Password of the private key.", false),
-		},
+		}),
 		LoginParams: cyberArkLogin},
 	{Kind: KindVault, Type: "cyberark_pim", QualysType: "CyberArk PIM Suite", Doc: "CyberArk PIM Suite vault.",
-		Fields: []FieldDef{
+		Fields: secondary([]FieldDef{
 			str("server_address", "Vault server address.", true),
 			{Name: "port", Element: "PORT", Type: TypeInt, Default: "1858", DefaultDocumented: true, Min: 1, Max: 65535, Doc: "Vault TCP port."},
 			str("safe", "Safe name.", true),
 			str("username", "Vault user.", true), secret("password", "Vault user password.", true),
-		},
+		}),
 		LoginParams: cyberArkPIMLogin},
 	{Kind: KindVault, Type: "hashicorp", QualysType: "HashiCorp", Doc: "HashiCorp Vault.",
-		Fields: []FieldDef{
+		Fields: secondary([]FieldDef{
 			urlField("URL of the HashiCorp Vault."), sslVerify(false),
 			{Name: "api_version", Element: "API_VERSION", Type: TypeEnum, Enum: []string{"v1"}, Default: "v1", Doc: "API version."},
 			{Name: "auth_type", Element: "AUTH_TYPE", Type: TypeEnum, Enum: []string{"userpass", "cert", "approle"}, Required: true,
@@ -516,48 +574,48 @@ var vaultKinds = []KindDef{
 			{Name: "cert", Element: "CERT", Type: TypeText, Doc: "Client certificate (cert)."},
 			secret("private_key", "Client private key (cert).", false), secret("passphrase", "Key passphrase (cert).", false),
 			str("role_id", "Role ID (approle).", false), secret("secret_id", "Secret ID (approle).", false),
-		},
+		}),
 		RequiredWhen: []Condition{
 			{Field: "auth_type", Value: "userpass", Require: []string{"username", "password"}},
 			{Field: "auth_type", Value: "cert", Require: []string{"cert", "private_key"}},
 			{Field: "auth_type", Value: "approle", Require: []string{"role_id", "secret_id"}},
 		},
 		LoginParams: []FieldDef{
-			loginParam("vault_secret_kv_path", "VAULT_SECRET_KV_PATH", "KV secrets engine path.", true, true),
-			loginParam("vault_secret_kv_name", "VAULT_SECRET_KV_NAME", "Secret name.", true, true),
-			loginParam("vault_secret_kv_key", "VAULT_SECRET_KV_KEY", "Key within the secret.", true, true),
+			dtd(loginParam("vault_secret_kv_path", "VAULT_SECRET_KV_PATH", "KV secrets engine path.", true, true), "P DTD"),
+			dtd(loginParam("vault_secret_kv_name", "VAULT_SECRET_KV_NAME", "Secret name.", true, true), "P DTD"),
+			dtd(loginParam("vault_secret_kv_key", "VAULT_SECRET_KV_KEY", "Key within the secret.", true, true), "P DTD"),
 		}},
 	{Kind: KindVault, Type: "hitachi_id_pam", QualysType: "Hitachi ID PAM", Doc: "Hitachi ID PAM vault (settings not documented publicly).",
 		Unwritable: undocumentedVault,
-		LoginParams: []FieldDef{{Name: "resource_id", Element: "VAULT_RESOURCE_ID", Type: TypeInt, Unverified: true,
+		LoginParams: []FieldDef{{Name: "resource_id", Element: "VAULT_RESOURCE_ID", Type: TypeInt,
 			Doc: "Resource ID of the account in Hitachi ID PAM (optional; the list element name is inferred)."}}},
 	{Kind: KindVault, Type: "lieberman", QualysType: "Lieberman ERPM", Doc: "Lieberman ERPM vault (settings not documented publicly).",
 		Unwritable: undocumentedVault,
 		LoginParams: []FieldDef{
-			loginParam("vault_ns_type", "VAULT_NS_TYPE", "Namespace type.", true, true),
-			loginParam("vault_ns_name", "VAULT_NS_NAME", "Namespace name.", true, true),
+			dtd(loginParam("vault_ns_type", "VAULT_NS_TYPE", "Namespace type.", true, true), "P DTD"),
+			dtd(loginParam("vault_ns_name", "VAULT_NS_NAME", "Namespace name.", true, true), "P DTD"),
 		}},
 	{Kind: KindVault, Type: "quest", QualysType: "Quest Vault", Doc: "Quest (One Identity) vault.",
-		Fields: []FieldDef{
+		Fields: secondary([]FieldDef{
 			str("server_address", "Vault server address.", true),
 			{Name: "port", Element: "PORT", Type: TypeInt, Min: 1, Max: 65535, Doc: "Vault TCP port."},
 			str("username", "Vault user.", true), secret("access_key", "Access key.", true),
-		},
+		}),
 		LoginParams: []FieldDef{loginParam("system_name", "VAULT_SYSTEM_NAME",
 			"Name of the system holding the account (renamed from vault_authorization_name).", false, true)}},
 	{Kind: KindVault, Type: "thycotic", QualysType: "Thycotic Secret Server", Doc: "Thycotic (Delinea) Secret Server vault.",
-		Fields: []FieldDef{
+		Fields: secondary([]FieldDef{
 			urlField("URL of the Secret Server."), str("username", "Secret Server user.", true),
 			secret("password", "Secret Server user password.", true), str("domain", "Domain of the user.", false),
-		},
-		LoginParams: []FieldDef{loginParam("secret_name", "VAULT_SECRET_NAME", "Name of the secret holding the account.", true, false)}},
+		}),
+		LoginParams: []FieldDef{dtd(loginParam("secret_name", "VAULT_SECRET_NAME", "Name of the secret holding the account.", true, false), "P S1 sample")}},
 	{Kind: KindVault, Type: "wallix", QualysType: "Wallix AdminBastion (WAB)", Doc: "Wallix AdminBastion vault.",
-		Fields: []FieldDef{
+		Fields: secondary([]FieldDef{
 			urlField("URL of the Wallix API."), sslVerify(false),
 			str("username", "API user.", true), secret("password", "API user password.", false),
 			secret("appkey", "API key.", false),
-		},
-		LoginParams: []FieldDef{loginParam("vault_target_name", "VAULT_TARGET_NAME", "Target name.", false, true)}},
+		}),
+		LoginParams: []FieldDef{dtd(loginParam("vault_target_name", "VAULT_TARGET_NAME", "Target name.", false, true), "P DTD")}},
 }
 
 // Kinds returns every descriptor table: vault types, then record kinds. Callers must not modify them.

@@ -82,13 +82,13 @@ var (
 )
 
 var oracleFields = []FieldDef{
-	dbUnverified(dbUsername("Oracle account (or the vault account with a vault login).", false, 0)),
-	dbUnverified(dbPassword("Password of the Oracle account (at most 100 characters).", false, MaxPassword)),
-	dbUnverified(dbField("sid", TypeString, "Oracle SID of the instance; exactly one of sid and servicename.")),
-	dbUnverified(dbField("servicename", TypeString, "Oracle service name of the instance; exactly one of sid and servicename.")),
-	dbUnverified(FieldDef{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535, OmittedMeans: "All Ports", NoClear: true,
+	dbUsername("Oracle account (or the vault account with a vault login).", false, 0),
+	dbPassword("Password of the Oracle account (at most 100 characters).", false, MaxPassword),
+	dbField("sid", TypeString, "Oracle SID of the instance; at least one of sid and servicename."),
+	dbField("servicename", TypeString, "Oracle service name of the instance; at least one of sid and servicename."),
+	{Name: "port", Element: "PORT", Type: TypeInt, Max: 65535, OmittedMeans: "All Ports", NoClear: true,
 		Doc: "Port of the listener. Omitted means \"All Ports\": Qualys allows one such record per host, and tries a port-specific record first. " +
-			"Qualys documents no way to remove a port once set: removing it replaces the record (with consent)."}),
+			"Qualys documents no way to remove a port once set: removing it replaces the record (with consent)."},
 	{Name: "is_template", Element: "IS_TEMPLATE", Type: TypeBool, Immutable: true,
 		Doc: "Create an Oracle System Record Template (for auto-discovered Unix instances) instead of a record; create only."},
 	dbUnverified(dbField("is_cdb", TypeBool, "The instance is a container database: compliance scans auto-discover its PDBs.")),
@@ -234,7 +234,7 @@ func cassandraFields(product string, extra ...FieldDef) []FieldDef {
 		dbUsername(product+" account (or the vault account with a vault login).", false, 0),
 		dbPassword("Password of the account.", false, 0),
 		dbPort("Port of the node.", false),
-		dbUnverified(dbField("ssl_verify_with_host", TypeBool, "Verify the node's SSL certificate and host name.")),
+		dbField("ssl_verify_with_host", TypeBool, "Verify the node's SSL certificate and host name."),
 	}
 	f = append(f, extra...)
 	return append(f, networkID)
@@ -293,7 +293,7 @@ var databaseRecordKinds = []KindDef{
 	{Kind: KindOracle, Fields: oracleFields, LoginVaultTypes: allVaults,
 		Doc: "Oracle authentication record (/api/2.0/fo/auth/oracle/), VM and PC. Vault logins are supported; " +
 			"which vault types is not documented, so every type is accepted.",
-		OneOf: [][]string{{"sid", "servicename"}},
+		AnyOf: [][]string{{"sid", "servicename"}},
 		Unique: []UniqueRule{
 			{Fields: []string{"port"}, When: &FieldValue{Field: "port", Value: ""},
 				Reason: "Qualys allows one Oracle record with All Ports, that is without a port, per host"},

@@ -172,7 +172,7 @@ var infraRecordKinds = []KindDef{
 			{Name: "password2", Type: TypeSecret, MinLen: 1, MaxLen: 31, Unverified: true,
 				Doc: "Second password (1-31 characters): the enable password (Cisco) or the expert password (Check Point)."},
 			infraPort("", "SSH port.", false, false),
-			{Name: "target_type", Element: "TARGET_TYPE", Type: TypeEnum, Unverified: true,
+			{Name: "target_type", Element: "TARGET_TYPE", Type: TypeEnum,
 				Enum: []string{"auto", "A10", "HP_COMWARE", "CISCO_ASA_WITH_FIREPOWE"}, Doc: "Device family."},
 			infraBool("cleartext_password", "", "Allow sending the password in clear text.", true),
 			networkID,
@@ -240,7 +240,7 @@ var infraRecordKinds = []KindDef{
 		"request sends unix_bin_path.",
 		Fields: []FieldDef{
 			infraStr("unix_base_path", "Base path of the NGINX installation (parameter table).", false),
-			infraStr("unix_bin_path", "Path of the nginx binary (sample request; the table has unix_base_path instead).", true),
+			infraStr("unix_bin_path", "Path of the nginx binary (sample request; the table has unix_base_path instead).", false),
 			infraStr("unix_conf_path", "Path of the NGINX configuration file.", false),
 			infraStr("unix_prefix_path", "NGINX prefix path.", false),
 			networkID,

@@ -174,13 +174,16 @@ func looksLikeConfig(path string) bool {
 		return false
 	}
 	top := doc.Content[0]
+	config := false
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		switch top.Content[i].Value {
 		case "version", "owner", "records", "vaults":
-			return true
+			config = true
+		case "rules":
+			return false // a policy file (docs/policy.md), kept next to the configuration
 		}
 	}
-	return false
+	return config
 }
 
 // realPath returns abs with every symlink resolved, or abs itself when that fails (the read that

@@ -11,6 +11,7 @@ package spec
 import (
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Kind is the class of a managed object: one of the record kinds or KindVault.
@@ -114,6 +115,11 @@ type Object struct {
 	// kind with variants lists no variant element (SUB_TYPE), else field names. An unknown setting is not compared and is never a reason to update or
 	// replace (live only).
 	Unknown []string `json:"unknown,omitempty"`
+
+	// ModifiedAt and ModifiedBy are Qualys's LAST_MODIFIED of a live object (DATETIME, BY), zero
+	// when not listed; shown when a plan reverts a change made outside qsync, never compared.
+	ModifiedAt time.Time `json:"-"`
+	ModifiedBy string    `json:"-"`
 
 	// Desired-only facts: where the object and each of its fields were written.
 	Pos       Pos            `json:"-"`

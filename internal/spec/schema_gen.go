@@ -204,7 +204,7 @@ func kindSchema(d *KindDef, common []string, subTypes []string) obj {
 	for i := range d.Fields {
 		f := &d.Fields[i]
 		props[f.Name] = fieldSchema(f)
-		if f.Required && f.OmittedDefault() == "" && !f.Basic && f.RequiredUnless == "" {
+		if f.Required && f.OmittedDefault() == "" && !f.Basic && len(f.RequiredUnless) == 0 {
 			required = append(required, f.Name)
 		}
 	}

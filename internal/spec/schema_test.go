@@ -134,7 +134,7 @@ func TestSchemaMatchesTables(t *testing.T) {
 			if !strings.HasPrefix(p.Description, f.Doc) {
 				t.Errorf("%s.%s: description %q does not start with the table's Doc", name, f.Name, p.Description)
 			}
-			req := f.Required && f.Default == "" && !f.Basic && f.RequiredUnless == ""
+			req := f.Required && f.Default == "" && !f.Basic && len(f.RequiredUnless) == 0
 			if slices.Contains(s.Required, f.Name) != req {
 				t.Errorf("%s.%s: required in schema = %v, want %v", name, f.Name, !req, req)
 			}

@@ -118,6 +118,9 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 	}
 	for i := range def.Fields {
 		f := &def.Fields[i]
+		if f.Unsendable != "" {
+			continue // read only: left out, so unmanaged
+		}
 		if f.Type == TypeItems {
 			if items, ok := o.Items[f.Name]; ok {
 				addKey(m, f.Name, writeItems(o, f, items, opts))
@@ -167,7 +170,7 @@ func writeObject(o *Object, def *KindDef, opts WriteOptions) *yaml.Node {
 // half of a Together group.
 func needsSecret(o *Object, def *KindDef, f *FieldDef) bool {
 	if f.Required {
-		return !(f.Basic && (o.Login != nil || (f.RequiredUnless != "" && o.Attrs[f.RequiredUnless] == "true")))
+		return !(f.Basic && (o.Login != nil || f.LiftedBy(o)))
 	}
 	for _, c := range def.RequiredWhen {
 		if o.Attrs[c.Field] == c.Value && slices.Contains(c.Require, f.Name) {

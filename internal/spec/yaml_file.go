@@ -14,6 +14,7 @@ type yamlFile struct {
 // parseYAML decodes data into a yamlFile. Problems are reported as diagnostics; value is nil when
 // the file could not be read at all.
 func parseYAML(name, dir string, data []byte) (*yamlFile, Diagnostics) {
+	go schemaValidator.Prepare() // the file is validated next: generate the schema meanwhile
 	tree, problems := yamltree.Parse(data, MaxFileBytes)
 	f := &yamlFile{tree: tree, name: name, dir: dir, value: tree.Value}
 	tree.Value = nil

@@ -90,8 +90,11 @@ func GenerateConfigReference() ([]byte, error) {
 	b.WriteString("update restores it); *unmanaged* means qsync neither sends nor compares the field, so a setting\n")
 	b.WriteString("made in Qualys stays as it is. *Basic login only* fields are ignored with a vault\n")
 	b.WriteString("login. *Immutable* fields cannot change in place: changing one replaces the object (delete, then\n")
-	b.WriteString("create), which `protect: true` refuses. *Unverified* marks parameter names the public Qualys\n")
-	b.WriteString("documentation does not confirm.\n")
+	b.WriteString("create), which `protect: true` refuses. *Unverified* marks parameter names whose best public\n")
+	b.WriteString("source is secondary or none (no Qualys material and no code run against live answers confirms\n")
+	b.WriteString("them, `shared/qualys-api/EVIDENCE.md`); `qsync validate` and `qsync plan` name those a\n")
+	b.WriteString("configuration uses. The evidence behind each list element name is in\n")
+	b.WriteString("[inferred-elements.md](inferred-elements.md).\n")
 
 	b.WriteString("\n## Records\n")
 	for _, d := range spec.RecordKinds() {
@@ -133,6 +136,9 @@ func GenerateConfigReference() ([]byte, error) {
 		}
 		for _, g := range d.OneOf {
 			fmt.Fprintf(&b, "\nExactly one of %s.\n", spec.CodeList(g))
+		}
+		for _, g := range d.AnyOf {
+			fmt.Fprintf(&b, "\nAt least one of %s.\n", spec.CodeList(g))
 		}
 		for _, c := range d.RequiredWhen {
 			fmt.Fprintf(&b, "\n`%s: %s` needs %s.\n", c.Field, c.Value, spec.CodeList(c.Require))
@@ -200,8 +206,8 @@ func writeFieldTable(b *strings.Builder, fields []spec.FieldDef) {
 	for _, f := range fields {
 		req := yes(f.Required)
 		switch {
-		case f.Required && f.RequiredUnless != "":
-			req = "yes, unless `" + f.RequiredUnless + "`"
+		case f.Required && len(f.RequiredUnless) > 0:
+			req = "yes, unless `" + strings.Join(f.RequiredUnless, "` or `") + "`"
 		case f.Required && f.Basic:
 			req = "with basic login"
 		}
@@ -267,10 +273,14 @@ func yes(b bool) string {
 }
 
 func unverifiedNote(f spec.FieldDef) string {
+	note := ""
 	if f.Unverified {
-		return " *(Unverified.)*"
+		note = " *(Unverified.)*"
 	}
-	return ""
+	if f.Unsendable != "" {
+		note += " *Read only: " + f.Unsendable + ".*"
+	}
+	return note
 }
 
 // orList formats items as code joined by commas and a final "or": `a`, `b` or `c`.

@@ -11,21 +11,28 @@ import (
 // element names that GenerateInferredElements writes (through go generate ./...).
 const InferredElementsFile = "docs/inferred-elements.md"
 
-// GenerateInferredElements returns docs/inferred-elements.md: for every record kind beyond the two
-// original Qualys pages (mysql, unix, windows, whose list samples REFERENCE.md holds), the list
-// element qsync reads each setting from, and what qsync does when Qualys lists it otherwise. The
-// catalogue (RECORD_KINDS.md §2.2) marks these element names [I]: they are the upper-cased
-// parameter names, so every row is an inference; Unverified says the parameter name is one too.
+// GenerateInferredElements returns docs/inferred-elements.md: for every record kind and vault
+// type, the element qsync reads each setting from, the evidence behind that element's name
+// (FieldDef.ElementSource; none means qsync's inference) and behind the parameter's
+// (FieldDef.Unverified), and what qsync does when Qualys lists it otherwise.
 func GenerateInferredElements() []byte {
 	var b strings.Builder
 	b.WriteString("# Inferred list elements\n\n")
 	b.WriteString("<!-- Generated from internal/spec/kinds*.go by `go generate ./...`; do not edit. -->\n\n")
-	b.WriteString("The Qualys documentation gives list output samples for mysql, unix and windows only. For every\n")
-	b.WriteString("other record kind, qsync reads the element names below, inferred as the upper-cased parameter\n")
-	b.WriteString("name (RECORD_KINDS.md §2.2: \"Every [I] output name may be wrong\"). The emulator lists the\n")
-	b.WriteString("same names, from its own table, so only a real subscription can contradict them; `qsync doctor`\n")
-	b.WriteString("names every element it saw and did not read. See [the wire contract](qualys-wire-contract.md),\n")
-	b.WriteString("row 4, for the rule behind the last column.\n\n")
+	b.WriteString("qsync reads every setting back from an element of Qualys's list (records) or view (vaults)\n")
+	b.WriteString("answer. Public evidence (`shared/qualys-api/EVIDENCE.md`) backs only some of those element names:\n")
+	b.WriteString("the list samples of mysql (Qualys's documentation) and unix (Qualys's Doc Center), code run\n")
+	b.WriteString("against live windows and unix answers, and the DTD of the records' `DIGITAL_VAULT` block. Every\n")
+	b.WriteString("other name is an inference: the upper-cased parameter name (RECORD_KINDS.md §2.2: \"Every [I]\n")
+	b.WriteString("output name may be wrong\"). No vault view answer has been published, so every vault setting's\n")
+	b.WriteString("element is inferred. The emulator lists the same names, from its own table, so only a real\n")
+	b.WriteString("subscription can contradict them; `qsync doctor` names every element it saw and did not read, and\n")
+	b.WriteString("every element it reads but never saw. See [the wire contract](qualys-wire-contract.md), row 4, for\n")
+	b.WriteString("the rule behind the last column.\n\n")
+	b.WriteString("Columns: **element evidence** is the level and source key of EVIDENCE.md (P: Qualys's own\n")
+	b.WriteString("material, R: code run against live answers) or *inferred*; **parameter** is *unverified* when the\n")
+	b.WriteString("parameter name's best source is secondary or none (validate and plan name the unverified\n")
+	b.WriteString("parameters a configuration uses).\n\n")
 	b.WriteString("What qsync does if Qualys differs:\n\n")
 	b.WriteString("- **absent** (Qualys lists the setting under another name, or not at all): the setting is\n")
 	b.WriteString("  *unknown*: not compared and never a reason to replace; a configured value (other than the\n")
@@ -37,19 +44,19 @@ func GenerateInferredElements() []byte {
 	b.WriteString("  the element: never changed or deleted, its IPs still counted, and a plan that needs it fails.\n")
 	b.WriteString("- a free-text setting has no unreadable value.\n\n")
 	b.WriteString("Each kind's records are listed as `AUTH_<SLUG>_LIST_OUTPUT/RESPONSE/AUTH_<SLUG>_LIST/AUTH_<SLUG>`\n")
-	b.WriteString("(confirmed for ms_exchange only); qsync's client accepts any `AUTH_*` names there.\n")
+	b.WriteString("(confirmed for mysql, unix and ms_exchange); qsync's client accepts any `AUTH_*` names there.\n")
 	b.WriteString("Secrets are never listed and have no element.\n")
-	for _, group := range [][]spec.KindDef{spec.DatabaseRecordKinds(), spec.InfraRecordKinds()} {
+	for _, group := range [][]spec.KindDef{spec.RecordKinds(), spec.VaultKinds()} {
 		for i := range group {
 			d := &group[i]
 			if d.Opaque != "" {
 				continue
 			}
 			fmt.Fprintf(&b, "\n## %s\n\n", kindTitle(d))
-			b.WriteString("| key | element | parameter name | if the value is unreadable |\n|---|---|---|---|\n")
-			if d.Type != "" {
+			b.WriteString("| key | element | element evidence | parameter | if the value is unreadable |\n|---|---|---|---|---|\n")
+			if d.Type != "" && d.Kind != spec.KindVault {
 				p, e := d.VariantKeys()
-				fmt.Fprintf(&b, "| `%s` | `%s` | documented | opaque; absent: the record is read with every field of the %s variants and never replaced for its %s |\n",
+				fmt.Fprintf(&b, "| `%s` | `%s` | inferred | documented | opaque; absent: the record is read with every field of the %s variants and never replaced for its %s |\n",
 					p, e, d.Kind, p)
 			}
 			n := 0
@@ -58,22 +65,38 @@ func GenerateInferredElements() []byte {
 					continue
 				}
 				n++
-				elem := "`" + f.Element + "`"
-				if f.Item != "" {
-					elem += "/`" + f.Item + "`"
-				}
-				param := "documented"
-				if f.Unverified {
-					param = "unverified"
-				}
-				fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Name, elem, param, unreadable(f))
+				elementRow(&b, f.Name, f)
+			}
+			for _, f := range d.LoginParams {
+				n++
+				elementRow(&b, "login "+f.Name, f)
 			}
 			if n == 0 {
-				b.WriteString("| | | | no settings beyond the common ones |\n")
+				b.WriteString("| | | | | no settings beyond the common ones |\n")
 			}
 		}
 	}
 	return []byte(b.String())
+}
+
+// elementRow writes the row of one setting read from element f.Element.
+func elementRow(b *strings.Builder, key string, f spec.FieldDef) {
+	elem := "`" + f.Element + "`"
+	if f.Item != "" {
+		elem += "/`" + f.Item + "`"
+	}
+	if strings.HasPrefix(key, "login ") {
+		elem = "`DIGITAL_VAULT/" + f.Element + "`"
+	}
+	evidence := "inferred"
+	if f.ElementSource != "" {
+		evidence = f.ElementSource
+	}
+	param := "documented"
+	if f.Unverified {
+		param = "unverified"
+	}
+	fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", key, elem, evidence, param, unreadable(f))
 }
 
 // unreadable says what a value qsync cannot read does to a record, by the field's type.

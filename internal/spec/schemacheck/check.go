@@ -52,6 +52,11 @@ func New(load func() ([]byte, error)) *Validator {
 	})}
 }
 
+// Prepare reads and splits the schema (not compiling any part yet), in the background when
+// called with go: a caller that knows a document will be validated lets this overlap with decoding
+// it.
+func (val *Validator) Prepare() { _, _ = val.prepare() }
+
 // CompileAll compiles every part of the schema, as Validate would when a document needs it, and
 // returns the first error.
 func (val *Validator) CompileAll() error {

@@ -2,6 +2,7 @@ package schemacheck
 
 import (
 	"encoding/json"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -25,104 +26,119 @@ func quickValid(s *jsonschema.Schema, v any) bool {
 	if s.Ref != nil && !quickValid(s.Ref, v) {
 		return false
 	}
-	if len(s.Types) > 0 {
-		matched := false
-		for _, want := range s.Types {
-			if want == t || (want == "integer" && t == "number") { // only int64 numbers get here
-				matched = true
-				break
-			}
-		}
-		if !matched {
-			return false
-		}
+	if !quickAnyValue(s, v, t) {
+		return false
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		return quickObject(s, v)
+	case []any:
+		return quickArray(s, v)
+	case string:
+		return quickString(s, v)
+	case int64:
+		return quickInteger(s, v)
+	}
+	return true
+}
+
+// quickAnyValue checks the keywords that apply to a value of any type t: type, const, enum and
+// format.
+func quickAnyValue(s *jsonschema.Schema, v any, t string) bool {
+	if len(s.Types) > 0 && !slices.ContainsFunc(s.Types, func(want string) bool {
+		return want == t || (want == "integer" && t == "number") // only int64 numbers get here
+	}) {
+		return false
 	}
 	if len(s.Constant) > 0 && !quickEqual(v, s.Constant[0]) {
 		return false
 	}
-	if len(s.Enum) > 0 {
-		matched := false
-		for _, e := range s.Enum {
-			if quickEqual(v, e) {
-				matched = true
-				break
-			}
-		}
-		if !matched {
-			return false
-		}
+	if len(s.Enum) > 0 && !slices.ContainsFunc(s.Enum, func(e any) bool { return quickEqual(v, e) }) {
+		return false
 	}
 	if s.Format != "" {
 		if check := jsonschema.Formats[s.Format]; check != nil && !check(v) {
 			return false
 		}
 	}
-	switch v := v.(type) {
-	case map[string]any:
-		if (s.MinProperties != -1 && len(v) < s.MinProperties) || (s.MaxProperties != -1 && len(v) > s.MaxProperties) {
+	return true
+}
+
+// quickObject checks an object's size, required and known properties, and each property's value.
+func quickObject(s *jsonschema.Schema, v map[string]any) bool {
+	if (s.MinProperties != -1 && len(v) < s.MinProperties) || (s.MaxProperties != -1 && len(v) > s.MaxProperties) {
+		return false
+	}
+	for _, r := range s.Required {
+		if _, ok := v[r]; !ok {
 			return false
 		}
-		for _, r := range s.Required {
-			if _, ok := v[r]; !ok {
+	}
+	closed := s.AdditionalProperties == false
+	for k, pv := range v {
+		ps, ok := s.Properties[k]
+		if !ok {
+			if closed {
 				return false
 			}
+			continue
 		}
-		closed := s.AdditionalProperties == false
-		for k, pv := range v {
-			ps, ok := s.Properties[k]
-			if !ok {
-				if closed {
+		if !quickValid(ps, pv) {
+			return false
+		}
+	}
+	return true
+}
+
+// quickArray checks an array's length, the uniqueness of short arrays' items, and each item.
+func quickArray(s *jsonschema.Schema, v []any) bool {
+	if (s.MinItems != -1 && len(v) < s.MinItems) || (s.MaxItems != -1 && len(v) > s.MaxItems) {
+		return false
+	}
+	if s.UniqueItems {
+		if len(v) > 20 {
+			return false
+		}
+		for i := 1; i < len(v); i++ {
+			for j := 0; j < i; j++ {
+				if !quickDifferent(v[i], v[j]) {
 					return false
 				}
-				continue
 			}
-			if !quickValid(ps, pv) {
+		}
+	}
+	if s.Items2020 != nil {
+		for _, e := range v {
+			if !quickValid(s.Items2020, e) {
 				return false
 			}
 		}
-	case []any:
-		if (s.MinItems != -1 && len(v) < s.MinItems) || (s.MaxItems != -1 && len(v) > s.MaxItems) {
+	}
+	return true
+}
+
+// quickString checks a string's length in characters and its pattern.
+func quickString(s *jsonschema.Schema, v string) bool {
+	if s.MinLength != -1 || s.MaxLength != -1 {
+		n := utf8.RuneCountInString(v)
+		if (s.MinLength != -1 && n < s.MinLength) || (s.MaxLength != -1 && n > s.MaxLength) {
 			return false
 		}
-		if s.UniqueItems {
-			if len(v) > 20 {
-				return false
-			}
-			for i := 1; i < len(v); i++ {
-				for j := 0; j < i; j++ {
-					if !quickDifferent(v[i], v[j]) {
-						return false
-					}
-				}
-			}
-		}
-		if s.Items2020 != nil {
-			for _, e := range v {
-				if !quickValid(s.Items2020, e) {
-					return false
-				}
-			}
-		}
-	case string:
-		if s.MinLength != -1 || s.MaxLength != -1 {
-			n := utf8.RuneCountInString(v)
-			if (s.MinLength != -1 && n < s.MinLength) || (s.MaxLength != -1 && n > s.MaxLength) {
-				return false
-			}
-		}
-		if s.Pattern != nil && !s.Pattern.MatchString(v) {
+	}
+	return s.Pattern == nil || s.Pattern.MatchString(v)
+}
+
+// quickInteger checks an integer against bounds that are themselves int64 integers; any other
+// bound leaves it to the validator.
+func quickInteger(s *jsonschema.Schema, v int64) bool {
+	if s.Minimum != nil {
+		if !s.Minimum.IsInt() || !s.Minimum.Num().IsInt64() || v < s.Minimum.Num().Int64() {
 			return false
 		}
-	case int64:
-		if s.Minimum != nil {
-			if !s.Minimum.IsInt() || !s.Minimum.Num().IsInt64() || v < s.Minimum.Num().Int64() {
-				return false
-			}
-		}
-		if s.Maximum != nil {
-			if !s.Maximum.IsInt() || !s.Maximum.Num().IsInt64() || v > s.Maximum.Num().Int64() {
-				return false
-			}
+	}
+	if s.Maximum != nil {
+		if !s.Maximum.IsInt() || !s.Maximum.Num().IsInt64() || v > s.Maximum.Num().Int64() {
+			return false
 		}
 	}
 	return true

@@ -55,9 +55,40 @@ func sourceTime() (time.Time, error) {
 	return time.Unix(n, 0).UTC(), nil
 }
 
+// revision returns the commit being released, which the binaries carry (qsync version prints it;
+// -buildvcs=false keeps Go's own stamp out, so the build is the same from any checkout path) and
+// the SBOM names. A tree with uncommitted changes is no release; outside git there is no revision.
+func revision() (string, error) {
+	rev, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		return "", nil
+	}
+	status, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output()
+	if err != nil {
+		return "", fmt.Errorf("git status: %w", err)
+	}
+	if len(bytes.TrimSpace(status)) > 0 {
+		return "", fmt.Errorf("the tree has uncommitted changes: a release is built from a clean checkout of its tag")
+	}
+	return strings.TrimSpace(string(rev)), nil
+}
+
+// ldflags are the linker flags of a release binary: stripped, no build ID, and the version and
+// revision internal/version reports.
+func ldflags(version, rev string) string {
+	return "-s -w -buildid= -X main.version=" + version + " -X github.com/qsync/qsync/internal/version.revision=" + rev
+}
+
 func run(version, out string) error {
 	if version == "" {
 		return fmt.Errorf("-version is required")
+	}
+	if err := release.CheckVersion(version); err != nil {
+		return err
+	}
+	rev, err := revision()
+	if err != nil {
+		return err
 	}
 	when, err := sourceTime()
 	if err != nil {
@@ -79,7 +110,7 @@ func run(version, out string) error {
 		}
 		bin := filepath.Join(build, t.goos+"_"+t.goarch, exe)
 		cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false",
-			"-ldflags", "-s -w -buildid= -X main.version="+version, "-o", bin, ".")
+			"-ldflags", ldflags(version, rev), "-o", bin, ".")
 		cmd.Env = append(os.Environ(), "GOOS="+t.goos, "GOARCH="+t.goarch, "CGO_ENABLED=0", "GOFLAGS=")
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
@@ -92,23 +123,22 @@ func run(version, out string) error {
 		}
 		infos = append(infos, bi)
 		files := []release.File{{Name: exe, Path: bin, Mode: 0o755}, {Name: "LICENSE", Path: "LICENSE", Mode: 0o644}, {Name: "README.md", Path: "README.md", Mode: 0o644}}
-		base := fmt.Sprintf("qsync_%s_%s_%s", strings.TrimPrefix(version, "v"), t.goos, t.goarch)
+		name := release.ArchiveName(version, t.goos, t.goarch)
+		names = append(names, name)
 		if t.goos == "windows" {
-			names = append(names, base+".zip")
-			err = release.WriteZip(filepath.Join(out, base+".zip"), files, when)
+			err = release.WriteZip(filepath.Join(out, name), files, when)
 		} else {
-			names = append(names, base+".tar.gz")
-			err = release.WriteTarGz(filepath.Join(out, base+".tar.gz"), files, when)
+			err = release.WriteTarGz(filepath.Join(out, name), files, when)
 		}
 		if err != nil {
 			return err
 		}
 	}
-	sbom, err := release.SBOM(infos, release.SBOMOptions{Name: "qsync", Version: version, License: "Apache-2.0", Time: when})
+	sbom, err := release.SBOM(infos, release.SBOMOptions{Name: "qsync", Version: version, License: "Apache-2.0", Time: when, Revision: rev})
 	if err != nil {
 		return err
 	}
-	sbomName := fmt.Sprintf("qsync_%s.cdx.json", strings.TrimPrefix(version, "v"))
+	sbomName := release.SBOMName(version)
 	if err := os.WriteFile(filepath.Join(out, sbomName), sbom, 0o644); err != nil {
 		return err
 	}
