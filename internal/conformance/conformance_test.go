@@ -64,40 +64,21 @@ func run(t *testing.T, url string, opts conformance.Options) *conformance.Report
 	return rep
 }
 
-// knownOpen are contradictions between qsync's kind table and its own emulator that issue 22
-// item 1 resolves (the multi-port encoding of unix records): conformance finds them, as it must.
-// Each entry fails the test once it is resolved, so the list only shrinks.
-var knownOpen = map[string]bool{
-	"unix ports":                     true,
-	"unix/cisco ports":               true,
-	"unix/checkpoint_firewall ports": true,
-}
-
 // TestDefaultEmulatorConfirmsEverything: against the emulator's default shapes every inference a
 // probe exercises is confirmed, every probe ran to the end and removed its object, and the
 // subscription is left as it was.
 func TestDefaultEmulatorConfirmsEverything(t *testing.T) {
 	srv, url := emulator(t)
 	rep := run(t, url, conformance.Options{})
-	open := map[string]bool{}
 	for _, in := range rep.Contradictions() {
-		if knownOpen[in.Subject+" "+in.Name] {
-			open[in.Subject+" "+in.Name] = true
-			continue
-		}
 		t.Errorf("contradicted: %s", in)
-	}
-	for k := range knownOpen {
-		if !open[k] {
-			t.Errorf("%s is no longer contradicted: remove it from knownOpen", k)
-		}
 	}
 	for _, p := range rep.Probes {
 		if p.Error != "" || !p.Deleted {
 			t.Errorf("probe %s: error %q, deleted %v", p.Subject, p.Error, p.Deleted)
 		}
 	}
-	if rep.Totals.Contradicted != len(knownOpen) || rep.Totals.Confirmed == 0 {
+	if rep.Totals.Contradicted != 0 || rep.Totals.Confirmed == 0 {
 		t.Errorf("totals %+v", rep.Totals)
 	}
 	st := srv.Snapshot()
@@ -115,7 +96,7 @@ func TestDefaultEmulatorConfirmsEverything(t *testing.T) {
 
 // TestVariantsNameEachDifference: against emulator variants that rename elements, change value
 // formats and refuse parameters, the report contradicts exactly the inferences each variant
-// breaks (besides knownOpen), and says what it observed.
+// breaks, and says what it observed.
 func TestVariantsNameEachDifference(t *testing.T) {
 	for _, tc := range []struct {
 		variant string
@@ -149,9 +130,7 @@ func TestVariantsNameEachDifference(t *testing.T) {
 			rep := run(t, url, conformance.Options{Kinds: []string{"oracle", "mysql", "windows", "postgresql", "unix"}, VaultTypes: []string{"ca_pam"}})
 			got := map[string]conformance.Inference{}
 			for _, in := range rep.Contradictions() {
-				if !knownOpen[in.Subject+" "+in.Name] {
-					got[in.Subject+" "+in.Aspect+" "+in.Name] = in
-				}
+				got[in.Subject+" "+in.Aspect+" "+in.Name] = in
 			}
 			for k, text := range tc.want {
 				in, ok := got[k]

@@ -281,6 +281,9 @@ func newProbe(d *spec.KindDef, v *values, choice string) *probe {
 		case f.Name == "network_id":
 			p.skipped[f.Name] = "valid only with the Networks feature"
 			continue
+		case f.Unsendable != "":
+			p.skipped[f.Name] = "qsync never sends it: " + f.Unsendable
+			continue
 		}
 		c, u := v.value(f, i, 0), v.value(f, i, 1)
 		_, enumCond := chosen[f.Name]

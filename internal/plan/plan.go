@@ -8,7 +8,7 @@ import (
 	"github.com/qsync/qsync/internal/spec"
 )
 
-// FormatVersion is the version of the JSON plan format written by Save (the json renderer and plan
+// FormatVersion is the version of the JSON plan format written by render.Save (the json renderer and plan
 // files, see internal/planfile).
 const FormatVersion = 3
 
@@ -98,7 +98,7 @@ type Options struct {
 // ever held in a Plan; Steps carry spec.SecretRef references that apply resolves at run time.
 type Plan struct {
 	FormatVersion int `json:"format_version"`
-	// Scope is ScopeLine, written by Save so that a scoped plan's JSON says so near its top; it is
+	// Scope is ScopeLine, written by render.Save so that a scoped plan's JSON says so near its top; it is
 	// derived from Flags.Targets, and neither Read nor the renderers trust what a file holds.
 	Scope string `json:"scope,omitempty"`
 	Owner string `json:"owner"`

@@ -10,7 +10,7 @@ import (
 
 // This file answers "what to send": the Qualys parameters of a create or an in-place update, the
 // latter derived from the changes diff.go found. Title and IP parameters of updates are added by
-// the steps (steps.go), which may split them off into a call of their own. Secrets travel as
+// the steps (package order), which may split them off into a call of their own. Secrets travel as
 // references beside the parameters (item.secrets), never in them.
 
 // createParams returns the parameters of a create: title, type, every setting the configuration

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"maps"
 	"testing"
 
 	"github.com/qsync/qsync/internal/plan"
@@ -12,28 +11,18 @@ import (
 )
 
 // The shared fixtures (see package plantest), under the short names the tests use.
-const (
-	owner  = plantest.Owner
-	canary = plantest.Canary
-)
-
 var (
-	testKey       = []byte("test-secret-key")
-	resolveCanary = plantest.ResolveCanary
-	ips           = plantest.IPs
-	marker        = plantest.Marker
-	withDefaults  = plantest.WithDefaults
-	mysql         = plantest.MySQL
-	unix          = plantest.Unix
-	vault         = plantest.Vault
-	doc           = plantest.Doc
-	noSecrets     = plantest.NoSecrets
-	golden        = plantest.Golden
-	goldenExt     = plantest.GoldenExt
+	mysql     = plantest.MySQL
+	unix      = plantest.Unix
+	vault     = plantest.Vault
+	doc       = plantest.Doc
+	noSecrets = plantest.NoSecrets
+	golden    = plantest.Golden
+	goldenExt = plantest.GoldenExt
 )
 
 func baseOpts() plan.Options {
-	return plan.Options{Resolve: resolveCanary}
+	return plan.Options{Resolve: plantest.ResolveCanary}
 }
 
 func mustBuild(t testing.TB, desired, live *spec.Document, opts plan.Options) *plan.Plan {
@@ -60,13 +49,5 @@ func renderAll(t testing.TB, p *plan.Plan) map[string]string {
 		t.Fatal(err)
 	}
 	out["color"] = b.String()
-	return out
-}
-
-// clone copies a map; unlike maps.Clone it never returns nil, so a copied object keeps a map
-// where the original had none.
-func clone(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	maps.Copy(out, m)
 	return out
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/qsync/qsync/internal/plan"
 )
 
-// Save writes p in the plan JSON format (format_version FormatVersion, field names in doc.go):
+// Save writes p in the plan JSON format (format_version plan.FormatVersion, fields in package plan):
 // the output of the json renderer and the content of a plan file, which internal/planfile reads
 // back and checks. Empty lists and maps are written as [] and {}. The plan holds no secret value,
 // only references. Control and bidi characters in strings are \u-escaped (see safeJSON).
