@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // Options are the choices of one export.
@@ -123,7 +124,7 @@ func Write(live *spec.Document, opts Options, w io.Writer) error {
 
 	// Read the export back as plan would: it proves the files are valid and yields the secret
 	// references Write added, which the user has to provide.
-	doc, diags := spec.LoadWithOptions(spec.Options{}, paths...)
+	doc, diags := load.Files(load.Options{}, paths...)
 	secrets := secretLines(doc)
 	warnings = append(warnings, collisions(secrets, names)...)
 	if len(secrets) > 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // TestUnixKeysAndToolsSample converts the official list sample with root tools and private keys
@@ -61,7 +62,7 @@ func TestUnixKeysAndToolsSample(t *testing.T) {
 	if err := os.WriteFile(path, out.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	doc, diags := spec.LoadWithOptions(spec.Options{}, path)
+	doc, diags := load.Files(load.Options{}, path)
 	if diags.HasErrors() {
 		t.Fatalf("exported YAML does not load: %v\n%s", diags, y)
 	}

@@ -38,7 +38,7 @@ type WriteOptions struct {
 // Write renders doc in the YAML shape Load reads: version, owner, vaults sorted by title, then
 // records sorted by kind and title. IPs are written as merged ranges, settings that equal their
 // Qualys default are left out, secrets are {env: NAME} or {file: path} references, and multi-line
-// comments use block style. LoadWithOptions(Write(doc)) yields doc again.
+// comments use block style. load.Files(Write(doc)) yields doc again.
 func Write(w io.Writer, doc *Document, opts WriteOptions) error {
 	root := mapping()
 	addKey(root, "version", scalar("!!int", "1"))
@@ -51,7 +51,7 @@ func Write(w io.Writer, doc *Document, opts WriteOptions) error {
 	for _, o := range objs {
 		def := o.Def()
 		if def == nil {
-			return fmt.Errorf("write %s: unknown kind or type", objLabel(o))
+			return fmt.Errorf("write %s: unknown kind or type", ObjectLabel(o))
 		}
 		if o.Kind == KindVault {
 			vaults.Content = append(vaults.Content, writeObject(o, def, opts))

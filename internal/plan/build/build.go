@@ -9,6 +9,7 @@ import (
 
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // item is one object of the plan: a desired object, its live counterpart, or both.
@@ -89,7 +90,7 @@ func Plan(desired, live *spec.Document, opts plan.Options) (*plan.Plan, error) {
 	}
 	// Logins may name vaults that exist in Qualys without being declared here: checked against
 	// the live vaults here, the one place where desired meets live.
-	b.diags = append(b.diags, spec.CheckVaultRefs(desired, live)...)
+	b.diags = append(b.diags, load.CheckVaultRefs(desired, live)...)
 	b.classifyLive()
 	b.pair()
 	if err := b.diags.err(); err != nil {

@@ -1,6 +1,9 @@
-package spec
+package load
 
-import "github.com/qsync/qsync/internal/spec/yamltree"
+import (
+	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/yamltree"
+)
 
 // yamlFile is one configuration file decoded by yamltree, with the name and directory the loader
 // needs for positions and {file: ...} secrets.
@@ -13,29 +16,29 @@ type yamlFile struct {
 
 // parseYAML decodes data into a yamlFile. Problems are reported as diagnostics; value is nil when
 // the file could not be read at all.
-func parseYAML(name, dir string, data []byte) (*yamlFile, Diagnostics) {
+func parseYAML(name, dir string, data []byte) (*yamlFile, spec.Diagnostics) {
 	go schemaValidator.Prepare() // the file is validated next: generate the schema meanwhile
 	tree, problems := yamltree.Parse(data, MaxFileBytes)
 	f := &yamlFile{tree: tree, name: name, dir: dir, value: tree.Value}
 	tree.Value = nil
-	var ds Diagnostics
+	var ds spec.Diagnostics
 	for _, p := range problems {
-		ds.errorf(f.pos(p.Pos.Line, p.Pos.Col), p.Path, "%s", p.Message)
+		ds.Errorf(f.pos(p.Pos.Line, p.Pos.Col), p.Path, "%s", p.Message)
 	}
 	return f, ds
 }
 
-func (f *yamlFile) pos(line, col int) Pos {
-	return Pos{File: f.name, Line: max(line, 1), Col: max(col, 1)}
+func (f *yamlFile) pos(line, col int) spec.Pos {
+	return spec.Pos{File: f.name, Line: max(line, 1), Col: max(col, 1)}
 }
 
-func (f *yamlFile) toPos(p yamltree.Pos) Pos { return f.pos(p.Line, p.Col) }
+func (f *yamlFile) toPos(p yamltree.Pos) spec.Pos { return f.pos(p.Line, p.Col) }
 
 // at returns the position of the value at path, or of its nearest ancestor.
-func (f *yamlFile) at(path string) Pos { return f.toPos(f.tree.At(path)) }
+func (f *yamlFile) at(path string) spec.Pos { return f.toPos(f.tree.At(path)) }
 
 // keyAt returns the position of the key of the mapping member at path (the value's when unknown).
-func (f *yamlFile) keyAt(path string) Pos { return f.toPos(f.tree.KeyAt(path)) }
+func (f *yamlFile) keyAt(path string) spec.Pos { return f.toPos(f.tree.KeyAt(path)) }
 
 // written reports whether the file has a value at path.
 func (f *yamlFile) written(path string) bool { return f.tree.Written(path) }

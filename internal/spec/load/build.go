@@ -1,4 +1,4 @@
-package spec
+package load
 
 import (
 	"fmt"
@@ -11,16 +11,18 @@ import (
 	"strings"
 
 	"go4.org/netipx"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // loader turns decoded files into Objects, collecting diagnostics.
 type loader struct {
 	opts   Options
 	broken bool // a file could not be read as a mapping; some checks would only add noise
-	doc    *Document
-	ds     Diagnostics
+	doc    *spec.Document
+	ds     spec.Diagnostics
 	owners []ownerDecl
-	extra  map[*Object]*objExtra
+	extra  map[*spec.Object]*objExtra
 	// replaced holds the paths of values the loader reported on more precisely than the schema
 	// can (plaintext secrets, quoted enums, ...); schema errors at those paths are dropped.
 	replaced map[string]bool
@@ -28,17 +30,17 @@ type loader struct {
 }
 
 // valueErrorf reports a problem with the value at path, replacing what the schema says about it.
-func (l *loader) valueErrorf(pos Pos, path, format string, args ...any) {
+func (l *loader) valueErrorf(pos spec.Pos, path, format string, args ...any) {
 	if l.replaced == nil {
 		l.replaced = map[string]bool{}
 	}
 	l.replaced[path] = true
-	l.ds.errorf(pos, path, format, args...)
+	l.ds.Errorf(pos, path, format, args...)
 }
 
 type ownerDecl struct {
 	name string
-	pos  Pos
+	pos  spec.Pos
 }
 
 // objExtra is what the cross-object checks need to know about an Object beyond the Object itself.
@@ -52,12 +54,12 @@ type objExtra struct {
 type ipEntry struct {
 	r    netipx.IPRange
 	path string
-	pos  Pos
+	pos  spec.Pos
 }
 
 var (
-	envNameRE = regexp.MustCompile(EnvNamePattern)
-	ownerRE   = regexp.MustCompile(OwnerPattern)
+	envNameRE = regexp.MustCompile(spec.EnvNamePattern)
+	ownerRE   = regexp.MustCompile(spec.OwnerPattern)
 )
 
 // file converts one decoded file.
@@ -103,14 +105,14 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	if !ok {
 		return
 	}
-	o := &Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: make(map[string]Pos, len(m)), SourceIdx: idx,
+	o := &spec.Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: make(map[string]spec.Pos, len(m)), SourceIdx: idx,
 		Attrs: map[string]string{}}
 	x := &objExtra{file: f, path: path, set: map[string]bool{}}
 	l.extra[o] = x
 
-	common := commonRecordKeys
+	common := spec.CommonRecordKeys
 	if vault {
-		common = commonVaultKeys
+		common = spec.CommonVaultKeys
 	}
 	allowed := append([]string(nil), common...)
 	if !vault && def.Type != "" {
@@ -158,7 +160,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 				continue
 			}
 			if fd.Unsendable != "" {
-				l.ds.errorf(f.keyAt(p), p, "%s cannot be set: %s", fd.Name, fd.Unsendable)
+				l.ds.Errorf(f.keyAt(p), p, "%s cannot be set: %s", fd.Name, fd.Unsendable)
 				continue
 			}
 			l.field(f, p, fd, val, o, x)
@@ -172,31 +174,31 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 // objectDef returns the descriptor table of the object m at path and the key naming its variant;
 // false when m has none, which the schema reports (an unknown or missing type or variant), or
 // when its kind cannot be declared.
-func (l *loader) objectDef(f *yamlFile, path string, m map[string]any, vault bool) (def *KindDef, variant string, ok bool) {
+func (l *loader) objectDef(f *yamlFile, path string, m map[string]any, vault bool) (def *spec.KindDef, variant string, ok bool) {
 	typ, _ := m["type"].(string)
 	variant = "sub_type" // the key naming a record variant (see KindDef.VariantParam)
 	if vault {
-		def = Lookup(KindVault, typ)
+		def = spec.Lookup(spec.KindVault, typ)
 		return def, variant, def != nil
 	}
-	kind := Kind(typ)
-	if Lookup(kind, "") == nil || kind == KindVault {
+	kind := spec.Kind(typ)
+	if spec.Lookup(kind, "") == nil || kind == spec.KindVault {
 		return nil, "", false
 	}
-	variant, _ = VariantKeys(kind)
+	variant, _ = spec.VariantKeys(kind)
 	sub, hasSub := m[variant].(string)
-	def = Lookup(kind, sub)
+	def = spec.Lookup(kind, sub)
 	if def == nil {
 		if !hasSub || hasSubTypes(kind) {
 			return nil, "", false // the schema reports the bad variant
 		}
-		l.ds.errorf(f.keyAt(child(path, "sub_type")), child(path, "sub_type"),
+		l.ds.Errorf(f.keyAt(child(path, "sub_type")), child(path, "sub_type"),
 			"unknown key \"sub_type\": only unix records have a sub_type")
-		def = Lookup(kind, "")
+		def = spec.Lookup(kind, "")
 	}
 	if def.Opaque != "" {
 		p := child(path, "type")
-		l.ds.errorf(f.at(p), p, "%s records cannot be declared: qsync knows only their endpoint (%s), "+
+		l.ds.Errorf(f.at(p), p, "%s records cannot be declared: qsync knows only their endpoint (%s), "+
 			"so it lists live ones as opaque and never changes them", kind, def.Opaque)
 		return nil, "", false
 	}
@@ -205,13 +207,13 @@ func (l *loader) objectDef(f *yamlFile, path string, m map[string]any, vault boo
 
 // title reads the object's title, refusing characters a title may not hold and surrounding white
 // space.
-func (l *loader) title(f *yamlFile, p string, val any, o *Object) {
+func (l *loader) title(f *yamlFile, p string, val any, o *spec.Object) {
 	s, ok := val.(string)
 	if !ok {
 		return
 	}
 	o.Title = strings.TrimSpace(s)
-	if msg := checkText(s, false); msg != "" {
+	if msg := spec.CheckText(s, false); msg != "" {
 		l.valueErrorf(f.at(p), p, "title: %s", msg)
 	} else if o.Title != s && o.Title != "" {
 		l.valueErrorf(f.at(p), p, "title %q has leading or trailing white space", s)
@@ -219,7 +221,7 @@ func (l *loader) title(f *yamlFile, p string, val any, o *Object) {
 }
 
 // previousTitles reads the titles the object had, trimmed, skipping empty ones.
-func (l *loader) previousTitles(f *yamlFile, p string, val any, o *Object) {
+func (l *loader) previousTitles(f *yamlFile, p string, val any, o *spec.Object) {
 	list, ok := val.([]any)
 	if !ok {
 		return
@@ -229,7 +231,7 @@ func (l *loader) previousTitles(f *yamlFile, p string, val any, o *Object) {
 		if !ok {
 			continue
 		}
-		if msg := checkText(s, false); msg != "" {
+		if msg := spec.CheckText(s, false); msg != "" {
 			ep := child(p, i)
 			l.valueErrorf(f.at(ep), ep, "previous title: %s", msg)
 			continue
@@ -242,13 +244,13 @@ func (l *loader) previousTitles(f *yamlFile, p string, val any, o *Object) {
 
 // login reads a record's vault login: the vault's title and the vault type's record-side
 // parameters, each trimmed, with their positions.
-func (l *loader) login(f *yamlFile, p string, val any, o *Object) {
+func (l *loader) login(f *yamlFile, p string, val any, o *spec.Object) {
 	lm, ok := val.(map[string]any)
 	if !ok {
 		return
 	}
 	vt, _ := lm["vault"].(string)
-	o.Login = &VaultLogin{Vault: strings.TrimSpace(vt)}
+	o.Login = &spec.VaultLogin{Vault: strings.TrimSpace(vt)}
 	o.FieldPos["login.vault"] = f.at(child(p, "vault"))
 	for _, pk := range slices.Sorted(maps.Keys(lm)) {
 		o.FieldPos["login."+pk] = f.at(child(p, pk))
@@ -259,7 +261,7 @@ func (l *loader) login(f *yamlFile, p string, val any, o *Object) {
 		if !ok {
 			continue
 		}
-		if msg := checkText(s, false); msg != "" {
+		if msg := spec.CheckText(s, false); msg != "" {
 			lp := child(p, pk)
 			l.valueErrorf(f.at(lp), lp, "%s: %s", pk, msg)
 			continue
@@ -275,10 +277,10 @@ func (l *loader) login(f *yamlFile, p string, val any, o *Object) {
 
 // omittedDefaults gives o the documented default of every field m omits: omitted means
 // unmanaged, unless Qualys documents the default (DefaultDocumented).
-func omittedDefaults(def *KindDef, m map[string]any, o *Object) {
+func omittedDefaults(def *spec.KindDef, m map[string]any, o *spec.Object) {
 	for i := range def.Fields {
 		fd := &def.Fields[i]
-		if _, written := m[fd.Name]; written || fd.Type == TypeSecret || fd.Type == TypeItems {
+		if _, written := m[fd.Name]; written || fd.Type == spec.TypeSecret || fd.Type == spec.TypeItems {
 			continue
 		}
 		if d := fd.OmittedDefault(); d != "" {
@@ -293,18 +295,18 @@ func omittedDefaults(def *KindDef, m map[string]any, o *Object) {
 // comments checks and canonicalises the user's comment text: it may not contain an ownership
 // marker (only qsync writes one, as the last line) nor characters XML or a reviewer's terminal
 // cannot take, and is compared as Qualys lists it (see CanonicalComments).
-func (l *loader) comments(f *yamlFile, p, s string, o *Object) {
-	if msg := checkText(s, true); msg != "" {
+func (l *loader) comments(f *yamlFile, p, s string, o *spec.Object) {
+	if msg := spec.CheckText(s, true); msg != "" {
 		l.valueErrorf(f.at(p), p, "comments: %s", msg)
 		return
 	}
-	if i := MarkerInText(s); i >= 0 {
+	if i := spec.MarkerInText(s); i >= 0 {
 		line := strings.Count(s[:i], "\n") + 1
 		l.valueErrorf(f.at(p), p, "comments line %d looks like qsync's ownership marker (%q); only qsync writes it, "+
 			"after the comments: remove it", line, markerPreview(s[i:]))
 		return
 	}
-	o.Comments = CanonicalComments(s)
+	o.Comments = spec.CanonicalComments(s)
 }
 
 // markerPreview is the marker-shaped text at the start of s, up to its closing bracket or line end.
@@ -321,8 +323,8 @@ func markerPreview(s string) string {
 	return s
 }
 
-func hasSubTypes(k Kind) bool {
-	for _, d := range recordKinds {
+func hasSubTypes(k spec.Kind) bool {
+	for _, d := range spec.RecordKinds() {
 		if d.Kind == k && d.Type != "" {
 			return true
 		}
@@ -331,9 +333,9 @@ func hasSubTypes(k Kind) bool {
 }
 
 // kindName names a kind for messages: "mysql records", "unix records of sub_type cisco", "ca_pam vaults".
-func kindName(d *KindDef) string {
+func kindName(d *spec.KindDef) string {
 	switch {
-	case d.Kind == KindVault:
+	case d.Kind == spec.KindVault:
 		return d.Type + " vaults"
 	case d.Type != "":
 		p, _ := d.VariantKeys()
@@ -343,48 +345,48 @@ func kindName(d *KindDef) string {
 }
 
 // field converts one setting into Attrs or Secrets.
-func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, x *objExtra) {
+func (l *loader) field(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spec.Object, x *objExtra) {
 	var raw string
 	switch fd.Type {
-	case TypeItems:
+	case spec.TypeItems:
 		l.items(f, p, fd, val, o, x)
 		return
-	case TypeSecret:
+	case spec.TypeSecret:
 		ref, ok := l.secretRef(f, p, fd, val)
 		if ok {
 			if o.Secrets == nil {
-				o.Secrets = map[string]SecretRef{}
+				o.Secrets = map[string]spec.SecretRef{}
 			}
 			o.Secrets[fd.Name] = ref
 			x.set[fd.Name] = true
 		}
 		return
-	case TypeBool:
+	case spec.TypeBool:
 		b, ok := val.(bool)
 		if !ok {
 			return
 		}
 		raw = strconv.FormatBool(b)
-	case TypeInt:
+	case spec.TypeInt:
 		n, ok := l.integer(f, p, fd, val)
 		if !ok {
 			return
 		}
 		raw = strconv.FormatInt(n, 10)
-	case TypeEnum:
+	case spec.TypeEnum:
 		switch t := val.(type) {
 		case string:
 			raw = t
 		case int64, float64:
 			q := f.raw(p)
-			if _, err := Canonical(fd, q); err == nil {
+			if _, err := spec.Canonical(fd, q); err == nil {
 				l.valueErrorf(f.at(p), p, "write %q in quotes: YAML reads an unquoted %s as a number", q, q)
 			}
 			return
 		default:
 			return
 		}
-	case TypeList:
+	case spec.TypeList:
 		list, ok := val.([]any)
 		if !ok {
 			return
@@ -395,7 +397,7 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 				items = append(items, s)
 			}
 		}
-		c := CanonicalList(items)
+		c := spec.CanonicalList(items)
 		if c != "" {
 			o.Attrs[fd.Name] = c
 			x.set[fd.Name] = true
@@ -406,7 +408,7 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 		if !ok {
 			return
 		}
-		if msg := checkText(s, fd.Type == TypeText); msg != "" {
+		if msg := spec.CheckText(s, fd.Type == spec.TypeText); msg != "" {
 			l.valueErrorf(f.at(p), p, "%s: %s", fd.Name, msg)
 			return
 		}
@@ -422,21 +424,21 @@ func (l *loader) field(f *yamlFile, p string, fd *FieldDef, val any, o *Object, 
 		}
 		raw = s
 	}
-	c, err := Canonical(fd, raw)
+	c, err := spec.Canonical(fd, raw)
 	if err != nil {
 		return // out of range or not in the enum: the schema says so
 	}
 	if c != "" {
 		o.Attrs[fd.Name] = c
 	}
-	if c != "" && !(fd.Type == TypeBool && c == "false") {
+	if c != "" && !(fd.Type == spec.TypeBool && c == "false") {
 		x.set[fd.Name] = true
 	}
 }
 
 // checkScheme returns why the URL s may not be the value of fd (its scheme is not one of
 // fd.Schemes), or "".
-func checkScheme(fd *FieldDef, s string) string {
+func checkScheme(fd *spec.FieldDef, s string) string {
 	if len(fd.Schemes) == 0 {
 		return ""
 	}
@@ -457,7 +459,7 @@ var decimalRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
 // YAML reads 03306 and 0o10 as octal and 0x10 as hex, and 3306.0 or 1e3 are floats that Qualys
 // would not take; each is refused where it is written, instead of being sent as another number or
 // dropped. Other types are left to the schema.
-func (l *loader) integer(f *yamlFile, p string, fd *FieldDef, val any) (int64, bool) {
+func (l *loader) integer(f *yamlFile, p string, fd *spec.FieldDef, val any) (int64, bool) {
 	raw := f.raw(p)
 	switch n := val.(type) {
 	case int64:
@@ -472,7 +474,7 @@ func (l *loader) integer(f *yamlFile, p string, fd *FieldDef, val any) (int64, b
 }
 
 // secretRef reads {env: NAME} or {file: path}; a plain value is refused without being echoed.
-func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (SecretRef, bool) {
+func (l *loader) secretRef(f *yamlFile, p string, fd *spec.FieldDef, val any) (spec.SecretRef, bool) {
 	m, ok := val.(map[string]any)
 	if !ok {
 		switch val.(type) {
@@ -483,9 +485,9 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 		default:
 			l.valueErrorf(f.at(p), p, "%s must be {env: NAME} or {file: path}, not %s", fd.Name, describe(val))
 		}
-		return SecretRef{}, false
+		return spec.SecretRef{}, false
 	}
-	var ref SecretRef
+	var ref spec.SecretRef
 	bad := false
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		kp := child(p, k)
@@ -503,7 +505,7 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 				l.valueErrorf(f.at(kp), kp, "%q is not an environment variable name (letters, digits and _)", s)
 				bad = true
 			default:
-				if msg := CheckEnvName(s, l.secretEnvPrefix()); msg != "" {
+				if msg := spec.CheckEnvName(s, l.secretEnvPrefix()); msg != "" {
 					l.valueErrorf(f.at(kp), kp, "%s", msg)
 					bad = true
 					continue
@@ -525,7 +527,7 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 				ref.File = filepath.Clean(s)
 				root, err := l.secretRoot(f.dir)
 				if err == nil {
-					err = checkSecretFile(ref.File, root)
+					err = spec.CheckSecretFile(ref.File, root)
 				}
 				if err != nil {
 					l.valueErrorf(f.at(kp), kp, "%v", err)
@@ -540,15 +542,15 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *FieldDef, val any) (Secret
 		}
 	}
 	if bad {
-		return SecretRef{}, false
+		return spec.SecretRef{}, false
 	}
 	switch {
 	case ref.Env != "" && ref.File != "":
 		l.valueErrorf(f.at(p), p, "a secret reference has one of env and file, not both")
-		return SecretRef{}, false
+		return spec.SecretRef{}, false
 	case ref.Env == "" && ref.File == "":
 		l.valueErrorf(f.at(p), p, "%s needs {env: NAME} or {file: path}", fd.Name)
-		return SecretRef{}, false
+		return spec.SecretRef{}, false
 	}
 	return ref, true
 }
@@ -558,7 +560,7 @@ func (l *loader) secretEnvPrefix() string {
 	if l.opts.SecretEnvPrefix != "" {
 		return l.opts.SecretEnvPrefix
 	}
-	return os.Getenv(EnvSecretEnvPrefix)
+	return os.Getenv(spec.EnvSecretEnvPrefix)
 }
 
 // secretRoot is the directory {file: ...} references of files in dir must resolve inside.
@@ -568,9 +570,9 @@ func (l *loader) secretRoot(dir string) (string, error) {
 	}
 	sd := l.opts.SecretDir
 	if sd == "" {
-		sd = os.Getenv(EnvSecretDir)
+		sd = os.Getenv(spec.EnvSecretDir)
 	}
-	r, err := SecretRoot(dir, sd)
+	r, err := spec.SecretRoot(dir, sd)
 	if err != nil {
 		return "", err
 	}
@@ -582,7 +584,7 @@ func (l *loader) secretRoot(dir string) (string, error) {
 }
 
 // ips parses the record's address list.
-func (l *loader) ips(f *yamlFile, p string, val any, o *Object, x *objExtra) {
+func (l *loader) ips(f *yamlFile, p string, val any, o *spec.Object, x *objExtra) {
 	list, ok := val.([]any)
 	if !ok {
 		return
@@ -594,23 +596,23 @@ func (l *loader) ips(f *yamlFile, p string, val any, o *Object, x *objExtra) {
 			continue
 		}
 		ep := child(p, i)
-		r, err := ParseIP(s)
+		r, err := spec.ParseIP(s)
 		if err != nil {
 			l.valueErrorf(f.at(ep), ep, "%v", err)
 			continue
 		}
 		for _, prev := range x.ips {
 			if ov, ok := intersectRange(prev.r, r); ok {
-				l.ds.warnf(f.at(ep), ep, "%s is already listed at %s", FormatRange(ov), prev.path)
+				l.ds.Warnf(f.at(ep), ep, "%s is already listed at %s", spec.FormatRange(ov), prev.path)
 				break
 			}
 		}
 		x.ips = append(x.ips, ipEntry{r: r, path: ep, pos: f.at(ep)})
 		b.AddRange(r)
 	}
-	set, err := IPSetFromBuilder(&b)
+	set, err := spec.IPSetFromBuilder(&b)
 	if err != nil {
-		l.ds.errorf(f.at(p), p, "%v", err)
+		l.ds.Errorf(f.at(p), p, "%v", err)
 		return
 	}
 	o.IPs = set
@@ -633,7 +635,7 @@ func intersectRange(a, b netipx.IPRange) (netipx.IPRange, bool) {
 
 // objectRules checks what one object's descriptor says about it: basic-login fields, required
 // fields, OneOf and Exclusive groups.
-func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
+func (l *loader) objectRules(o *spec.Object, def *spec.KindDef, x *objExtra) {
 	f := x.file
 	if o.Kind.IsRecord() {
 		for i := range def.Fields {
@@ -645,11 +647,11 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 			written := f.written(p)
 			switch {
 			case o.Login != nil && written:
-				l.ds.errorf(f.keyAt(p), p, "%s is for basic login; this record logs in through vault %q", fd.Name, o.Login.Vault)
+				l.ds.Errorf(f.keyAt(p), p, "%s is for basic login; this record logs in through vault %q", fd.Name, o.Login.Vault)
 			case o.Login == nil && fd.Required && !x.set[fd.Name] && !fd.LiftedBy(o):
 				var alts []string
 				for _, n := range fd.RequiredUnless {
-					if u := def.Field(n); u != nil && u.Type == TypeItems {
+					if u := def.Field(n); u != nil && u.Type == spec.TypeItems {
 						alts = append(alts, "or "+n)
 					} else {
 						alts = append(alts, "or "+n+": true")
@@ -657,19 +659,19 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 				}
 				alt := strings.Join(append(alts, "or a login through a vault"), ", ")
 				if !written { // a written but invalid value is reported where it is
-					l.ds.errorf(o.Pos, x.path, "%s needs %s (%s)", objLabel(o), fd.Name, alt)
+					l.ds.Errorf(o.Pos, x.path, "%s needs %s (%s)", spec.ObjectLabel(o), fd.Name, alt)
 				}
 			}
 		}
 	}
 	for _, g := range def.OneOf {
 		if n := countSet(x.set, g); n != 1 {
-			l.ds.errorf(o.Pos, x.path, "set exactly one of %s (%d set)", strings.Join(g, ", "), n)
+			l.ds.Errorf(o.Pos, x.path, "set exactly one of %s (%d set)", strings.Join(g, ", "), n)
 		}
 	}
 	for _, g := range def.AnyOf {
 		if countSet(x.set, g) == 0 {
-			l.ds.errorf(o.Pos, x.path, "set at least one of %s", strings.Join(g, ", "))
+			l.ds.Errorf(o.Pos, x.path, "set at least one of %s", strings.Join(g, ", "))
 		}
 	}
 	for _, g := range def.Together {
@@ -682,7 +684,7 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 					missing = append(missing, k)
 				}
 			}
-			l.ds.errorf(o.Pos, x.path, "%s go together: add %s or remove %s", strings.Join(g, " and "),
+			l.ds.Errorf(o.Pos, x.path, "%s go together: add %s or remove %s", strings.Join(g, " and "),
 				strings.Join(missing, ", "), strings.Join(present, ", "))
 		}
 	}
@@ -693,7 +695,7 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 		for _, k := range c.Require {
 			if !x.set[k] {
 				if !f.written(child(x.path, k)) {
-					l.ds.errorf(o.Pos, x.path, "%s %s needs %s", c.Field, c.Value, k)
+					l.ds.Errorf(o.Pos, x.path, "%s %s needs %s", c.Field, c.Value, k)
 				}
 			}
 		}
@@ -701,13 +703,13 @@ func (l *loader) objectRules(o *Object, def *KindDef, x *objExtra) {
 	for _, g := range def.Exclusive {
 		var set []string // the members chosen: a flag written false chooses nothing (FieldDef.Chooses)
 		for _, k := range g {
-			if fd := def.Field(k); x.set[k] && (fd == nil || fd.Type == TypeSecret || fd.Chooses(o.Attrs[k])) {
+			if fd := def.Field(k); x.set[k] && (fd == nil || fd.Type == spec.TypeSecret || fd.Chooses(o.Attrs[k])) {
 				set = append(set, k)
 			}
 		}
 		if len(set) > 1 {
 			p := child(x.path, set[len(set)-1])
-			l.ds.errorf(f.keyAt(p), p, "%s cannot be combined with %s", set[len(set)-1], strings.Join(set[:len(set)-1], ", "))
+			l.ds.Errorf(f.keyAt(p), p, "%s cannot be combined with %s", set[len(set)-1], strings.Join(set[:len(set)-1], ", "))
 		}
 	}
 }
@@ -731,20 +733,17 @@ func (l *loader) unknownKey(f *yamlFile, path, key string, allowed []string, whe
 	} else if owners := fieldOwners(key); len(owners) > 0 {
 		msg += fmt.Sprintf(" (it is a field of %s)", strings.Join(owners, ", "))
 	}
-	l.ds.errorf(f.keyAt(p), p, "%s", msg)
+	l.ds.Errorf(f.keyAt(p), p, "%s", msg)
 }
 
 // fieldOwners lists the kinds that have a field named key.
 func fieldOwners(key string) []string {
 	var out []string
-	for i := range recordKinds {
-		if recordKinds[i].Field(key) != nil {
-			out = append(out, kindName(&recordKinds[i]))
-		}
-	}
-	for i := range vaultKinds {
-		if vaultKinds[i].Field(key) != nil {
-			out = append(out, kindName(&vaultKinds[i]))
+	for _, defs := range [][]spec.KindDef{spec.RecordKinds(), spec.VaultKinds()} {
+		for i := range defs {
+			if defs[i].Field(key) != nil {
+				out = append(out, kindName(&defs[i]))
+			}
 		}
 	}
 	if len(out) > 3 {

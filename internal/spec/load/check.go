@@ -1,4 +1,4 @@
-package spec
+package load
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // crossChecks runs the checks that need every loaded object: owner, titles, IP exclusivity, vault
@@ -17,7 +19,7 @@ func (l *loader) crossChecks(srcs []source) {
 	for i, s := range srcs {
 		fileIdx[s.name] = i
 	}
-	before := func(a, b Pos) bool {
+	before := func(a, b spec.Pos) bool {
 		if a.File != b.File {
 			return fileIdx[a.File] < fileIdx[b.File]
 		}
@@ -26,7 +28,7 @@ func (l *loader) crossChecks(srcs []source) {
 		}
 		return a.Col < b.Col
 	}
-	objs := append([]*Object(nil), l.doc.Objects...)
+	objs := append([]*spec.Object(nil), l.doc.Objects...)
 	sort.SliceStable(objs, func(i, j int) bool { return before(objs[i].Pos, objs[j].Pos) })
 
 	l.checkOwner(srcs)
@@ -35,9 +37,9 @@ func (l *loader) crossChecks(srcs []source) {
 	l.checkWarnGroups(objs)
 	l.checkUniqueRules(objs)
 
-	vaults := map[string]*Object{}
+	vaults := map[string]*spec.Object{}
 	for _, o := range objs {
-		if o.Kind == KindVault {
+		if o.Kind == spec.KindVault {
 			if _, dup := vaults[o.Title]; !dup {
 				vaults[o.Title] = o
 			}
@@ -61,58 +63,39 @@ func (l *loader) crossChecks(srcs []source) {
 		owner = l.owners[0].name
 	}
 	for _, o := range objs {
-		limit := MaxComments - MarkerReserve(owner, len(secretFields(o)))
-		if n := utf8.RuneCountInString(o.Comments); n > limit && n <= MaxComments {
-			l.ds.errorf(o.FieldPos["comments"], objPath(o)+"/comments",
+		limit := spec.MaxComments - spec.MarkerReserve(owner, len(secretFields(o)))
+		if n := utf8.RuneCountInString(o.Comments); n > limit && n <= spec.MaxComments {
+			l.ds.Errorf(o.FieldPos["comments"], spec.ObjectPath(o)+"/comments",
 				"comments are %d characters; at most %d fit beside qsync's ownership marker (Qualys allows %d in all)",
-				n, limit, MaxComments)
+				n, limit, spec.MaxComments)
 		}
 	}
 }
 
 // secretFields lists the secret parameters of o's kind, whose fingerprints the marker may carry.
-func secretFields(o *Object) []string {
+func secretFields(o *spec.Object) []string {
 	d := o.Def()
 	if d == nil {
 		return nil
 	}
 	var out []string
 	for _, f := range d.Fields {
-		if f.Type == TypeSecret {
+		if f.Type == spec.TypeSecret {
 			out = append(out, f.Name)
 		}
 	}
 	return out
 }
 
-// objPath is the JSON path of an object within its file: "records/3" or "vaults/0".
-func objPath(o *Object) string {
-	if o.Kind == KindVault {
-		return child("vaults", o.SourceIdx)
-	}
-	return child("records", o.SourceIdx)
-}
-
-// objLabel names an object for messages: `unix record "core-switches"`, `ca_pam vault "CA PAM prod"`.
-func objLabel(o *Object) string {
-	switch {
-	case o.Kind == KindVault:
-		return fmt.Sprintf("%s vault %q", o.Type, o.Title)
-	case o.Type != "":
-		return fmt.Sprintf("%s (%s) record %q", o.Kind, o.Type, o.Title)
-	}
-	return fmt.Sprintf("%s record %q", o.Kind, o.Title)
-}
-
 func (l *loader) checkOwner(srcs []source) {
 	switch {
 	case len(srcs) == 0:
 	case len(l.owners) == 0 && !l.broken:
-		l.ds.errorf(Pos{File: srcs[0].name, Line: 1, Col: 1}, "", "no file sets owner: add \"owner: NAME\" to exactly one file")
+		l.ds.Errorf(spec.Pos{File: srcs[0].name, Line: 1, Col: 1}, "", "no file sets owner: add \"owner: NAME\" to exactly one file")
 	case len(l.owners) > 0:
 		l.doc.Owner = l.owners[0].name
 		for _, o := range l.owners[1:] {
-			l.ds.errorf(o.pos, "owner", "owner is already set at %s: set it in exactly one file", l.owners[0].pos)
+			l.ds.Errorf(o.pos, "owner", "owner is already set at %s: set it in exactly one file", l.owners[0].pos)
 		}
 	}
 }
@@ -120,38 +103,38 @@ func (l *loader) checkOwner(srcs []source) {
 // checkTitles reports non-ASCII titles (Qualys documents titles as ASCII and answers 1905 for
 // others), duplicate titles per kind (unix sub_types share the unix kind) and ambiguous previous
 // titles.
-func (l *loader) checkTitles(objs []*Object) {
-	first := map[Key]*Object{}
+func (l *loader) checkTitles(objs []*spec.Object) {
+	first := map[spec.Key]*spec.Object{}
 	for _, o := range objs {
 		if o.Title == "" {
 			continue
 		}
 		if i := nonASCII(o.Title); i >= 0 {
-			l.ds.errorf(o.FieldPos["title"], objPath(o)+"/title", "title has a non-ASCII character at byte %d; Qualys accepts ASCII titles only", i)
+			l.ds.Errorf(o.FieldPos["title"], spec.ObjectPath(o)+"/title", "title has a non-ASCII character at byte %d; Qualys accepts ASCII titles only", i)
 		}
 		if prev, dup := first[o.Key()]; dup {
-			l.ds.errorf(o.FieldPos["title"], objPath(o)+"/title", "duplicate title: %s is also at %s (titles are unique per kind)",
-				objLabel(prev), prev.Pos)
+			l.ds.Errorf(o.FieldPos["title"], spec.ObjectPath(o)+"/title", "duplicate title: %s is also at %s (titles are unique per kind)",
+				spec.ObjectLabel(prev), prev.Pos)
 			continue
 		}
 		first[o.Key()] = o
 	}
-	claimed := map[Key]*Object{}
+	claimed := map[spec.Key]*spec.Object{}
 	for _, o := range objs {
 		for i, t := range o.PreviousTitles {
-			p := objPath(o) + fmt.Sprintf("/previous_titles/%d", i)
+			p := spec.ObjectPath(o) + fmt.Sprintf("/previous_titles/%d", i)
 			pos := o.FieldPos["previous_titles"]
 			if x := l.extra[o]; x != nil {
 				pos = x.file.at(p)
 			}
-			k := Key{Kind: o.Kind, Title: t}
+			k := spec.Key{Kind: o.Kind, Title: t}
 			switch other := first[k]; {
 			case t == o.Title:
-				l.ds.errorf(pos, p, "previous title %q is the current title", t)
+				l.ds.Errorf(pos, p, "previous title %q is the current title", t)
 			case other != nil:
-				l.ds.errorf(pos, p, "previous title %q is the title of %s at %s", t, objLabel(other), other.Pos)
+				l.ds.Errorf(pos, p, "previous title %q is the title of %s at %s", t, spec.ObjectLabel(other), other.Pos)
 			case claimed[k] != nil && claimed[k] != o:
-				l.ds.errorf(pos, p, "previous title %q is also claimed by %s at %s", t, objLabel(claimed[k]), claimed[k].Pos)
+				l.ds.Errorf(pos, p, "previous title %q is also claimed by %s at %s", t, spec.ObjectLabel(claimed[k]), claimed[k].Pos)
 			default:
 				claimed[k] = o
 			}
@@ -161,9 +144,9 @@ func (l *loader) checkTitles(objs []*Object) {
 
 // checkIPs reports an address that two records of one ExclusiveGroup both hold, once per pair of
 // records, at the later record's first overlapping entry.
-func (l *loader) checkIPs(objs []*Object, before func(a, b Pos) bool) {
+func (l *loader) checkIPs(objs []*spec.Object, before func(a, b spec.Pos) bool) {
 	type item struct {
-		o *Object
+		o *spec.Object
 		e ipEntry
 	}
 	groups := map[string][]item{}
@@ -179,7 +162,7 @@ func (l *loader) checkIPs(objs []*Object, before func(a, b Pos) bool) {
 	for _, g := range slices.Sorted(maps.Keys(groups)) {
 		items := groups[g]
 		sort.SliceStable(items, func(i, j int) bool { return items[i].e.r.From().Less(items[j].e.r.From()) })
-		type pair struct{ a, b *Object }
+		type pair struct{ a, b *spec.Object }
 		reported := map[pair]bool{}
 		var active []item
 		for _, it := range items {
@@ -213,16 +196,16 @@ func (l *loader) checkIPs(objs []*Object, before func(a, b Pos) bool) {
 					break
 				}
 				both := early.o.IPs.Intersect(late.o.IPs)
-				l.ds.errorf(at.pos, at.path, "%s is in both %s and %s (at %s): an IP may belong to only one record of the %s group",
-					strings.Join(both.Entries(), ", "), objLabel(late.o), objLabel(early.o), early.o.Pos, g)
+				l.ds.Errorf(at.pos, at.path, "%s is in both %s and %s (at %s): an IP may belong to only one record of the %s group",
+					strings.Join(both.Entries(), ", "), spec.ObjectLabel(late.o), spec.ObjectLabel(early.o), early.o.Pos, g)
 			}
 			active = append(active, it)
 		}
 	}
 }
 
-func singleRange(e ipEntry) IPSet {
-	s, _ := ParseIPSet(FormatRange(e.r))
+func singleRange(e ipEntry) spec.IPSet {
+	s, _ := spec.ParseIPSet(spec.FormatRange(e.r))
 	return s
 }
 
@@ -232,24 +215,24 @@ var variableRE = regexp.MustCompile(`\$\{([^}]*)\}`)
 // the record kind accepts, parameters belong to that type, required and OneOf parameters, and ${...}
 // variables. With vault nil (a vault not declared, to be found live) only the parameter names are
 // checked, against every vault type the record kind accepts.
-func checkLogin(o *Object, vault *KindDef) Diagnostics {
-	var ds Diagnostics
+func checkLogin(o *spec.Object, vault *spec.KindDef) spec.Diagnostics {
+	var ds spec.Diagnostics
 	rec := o.Def()
 	if rec == nil || o.Login == nil {
 		return nil
 	}
-	base := objPath(o) + "/login"
-	var params []FieldDef
+	base := spec.ObjectPath(o) + "/login"
+	var params []spec.FieldDef
 	if vault == nil {
 		for _, slug := range rec.LoginVaultTypes {
-			if v := Lookup(KindVault, slug); v != nil {
+			if v := spec.Lookup(spec.KindVault, slug); v != nil {
 				params = append(params, v.LoginParams...)
 			}
 		}
 	} else {
 		if !slices.Contains(rec.LoginVaultTypes, vault.Type) {
-			ds.errorf(o.FieldPos["login.vault"], base+"/vault", "%s cannot log in through a %s vault (%s); %s accept %s",
-				objLabel(o), vault.Type, vault.QualysType, kindName(rec), strings.Join(rec.LoginVaultTypes, ", "))
+			ds.Errorf(o.FieldPos["login.vault"], base+"/vault", "%s cannot log in through a %s vault (%s); %s accept %s",
+				spec.ObjectLabel(o), vault.Type, vault.QualysType, kindName(rec), strings.Join(rec.LoginVaultTypes, ", "))
 			return ds
 		}
 		params = vault.LoginParams
@@ -277,7 +260,7 @@ func checkLogin(o *Object, vault *KindDef) Diagnostics {
 			} else {
 				msg += " (it takes none)"
 			}
-			ds.errorf(o.FieldPos[fk], base+"/"+child("", k), "%s", msg)
+			ds.Errorf(o.FieldPos[fk], base+"/"+child("", k), "%s", msg)
 			continue
 		}
 	}
@@ -291,12 +274,12 @@ func checkLogin(o *Object, vault *KindDef) Diagnostics {
 	}
 	for _, p := range vault.LoginParams {
 		if p.Required && !set[p.Name] {
-			ds.errorf(o.FieldPos["login"], base, "a login through a %s vault needs %s", vault.Type, p.Name)
+			ds.Errorf(o.FieldPos["login"], base, "a login through a %s vault needs %s", vault.Type, p.Name)
 		}
 	}
 	for _, g := range vault.LoginOneOf {
 		if n := countSet(set, g); n != 1 {
-			ds.errorf(o.FieldPos["login"], base, "a login through a %s vault needs exactly one of %s (%d set)",
+			ds.Errorf(o.FieldPos["login"], base, "a login through a %s vault needs exactly one of %s (%d set)",
 				vault.Type, strings.Join(g, ", "), n)
 		}
 	}
@@ -306,18 +289,18 @@ func checkLogin(o *Object, vault *KindDef) Diagnostics {
 			p := base + "/" + child("", k)
 			switch {
 			case len(vault.LoginVariables) == 0:
-				ds.errorf(o.FieldPos["login."+k], p, "%s vaults take no ${...} variables; ${%s} would be sent as written", vault.Type, name)
+				ds.Errorf(o.FieldPos["login."+k], p, "%s vaults take no ${...} variables; ${%s} would be sent as written", vault.Type, name)
 			case !slices.Contains(vault.LoginVariables, name):
-				ds.errorf(o.FieldPos["login."+k], p, "unknown variable ${%s}: %s vaults know %s", name, vault.Type, formatVariables(vault.LoginVariables))
+				ds.Errorf(o.FieldPos["login."+k], p, "unknown variable ${%s}: %s vaults know %s", name, vault.Type, formatVariables(vault.LoginVariables))
 			case len(vault.LoginVariableKinds[name]) > 0 && !slices.Contains(vault.LoginVariableKinds[name], o.Kind):
-				ds.errorf(o.FieldPos["login."+k], p, "${%s} is only valid on %s records", name, joinKinds(vault.LoginVariableKinds[name]))
+				ds.Errorf(o.FieldPos["login."+k], p, "${%s} is only valid on %s records", name, joinKinds(vault.LoginVariableKinds[name]))
 			}
 		}
 	}
 	return ds
 }
 
-func vaultTypeName(v *KindDef) string {
+func vaultTypeName(v *spec.KindDef) string {
 	if v == nil {
 		return "matching"
 	}
@@ -332,7 +315,7 @@ func formatVariables(vs []string) string {
 	return strings.Join(out, ", ")
 }
 
-func joinKinds(ks []Kind) string {
+func joinKinds(ks []spec.Kind) string {
 	out := make([]string, len(ks))
 	for i, k := range ks {
 		out[i] = string(k)
@@ -343,13 +326,13 @@ func joinKinds(ks []Kind) string {
 // CheckVaultRefs checks the vault logins of desired records against the vaults that desired declares
 // or that exist in live (by title). A login through
 // a vault found in neither is an error; one found live is checked against the live vault's type.
-func CheckVaultRefs(desired, live *Document) Diagnostics {
-	var ds Diagnostics
-	find := func(d *Document, title string) *Object {
+func CheckVaultRefs(desired, live *spec.Document) spec.Diagnostics {
+	var ds spec.Diagnostics
+	find := func(d *spec.Document, title string) *spec.Object {
 		if d == nil {
 			return nil
 		}
-		return d.Find(Key{Kind: KindVault, Title: title})
+		return d.Find(spec.Key{Kind: spec.KindVault, Title: title})
 	}
 	for _, o := range desired.Objects {
 		if o.Login == nil || o.Login.Vault == "" || find(desired, o.Login.Vault) != nil {
@@ -357,12 +340,12 @@ func CheckVaultRefs(desired, live *Document) Diagnostics {
 		}
 		v := find(live, o.Login.Vault)
 		if v == nil {
-			ds.errorf(o.FieldPos["login.vault"], objPath(o)+"/login/vault",
+			ds.Errorf(o.FieldPos["login.vault"], spec.ObjectPath(o)+"/login/vault",
 				"vault %q is neither declared under vaults nor found in Qualys%s", o.Login.Vault, didYouMeanVault(o.Login.Vault, desired, live))
 			continue
 		}
 		if v.Opaque != "" {
-			ds.errorf(o.FieldPos["login.vault"], objPath(o)+"/login/vault",
+			ds.Errorf(o.FieldPos["login.vault"], spec.ObjectPath(o)+"/login/vault",
 				"vault %q exists in Qualys but qsync cannot represent it (%s); a record qsync manages cannot log in through it", o.Login.Vault, v.Opaque)
 			continue
 		}
@@ -377,13 +360,13 @@ func CheckVaultRefs(desired, live *Document) Diagnostics {
 // UndeclaredVaultWarnings returns a warning for every record login through a vault that desired
 // does not declare. It is for offline validation:
 // such a vault may exist in Qualys (owned by another team), which only plan can check.
-func UndeclaredVaultWarnings(desired *Document) Diagnostics {
-	var ds Diagnostics
+func UndeclaredVaultWarnings(desired *spec.Document) spec.Diagnostics {
+	var ds spec.Diagnostics
 	for _, o := range desired.Objects {
-		if o.Login == nil || o.Login.Vault == "" || desired.Find(Key{Kind: KindVault, Title: o.Login.Vault}) != nil {
+		if o.Login == nil || o.Login.Vault == "" || desired.Find(spec.Key{Kind: spec.KindVault, Title: o.Login.Vault}) != nil {
 			continue
 		}
-		ds = append(ds, Diagnostic{Pos: o.FieldPos["login.vault"], Path: objPath(o) + "/login/vault", Severity: SeverityWarning,
+		ds = append(ds, spec.Diagnostic{Pos: o.FieldPos["login.vault"], Path: spec.ObjectPath(o) + "/login/vault", Severity: spec.SeverityWarning,
 			Message: fmt.Sprintf("vault %q is not declared under vaults%s; qsync plan checks that it exists in Qualys", o.Login.Vault, didYouMeanVault(o.Login.Vault, desired, nil))})
 	}
 	ds.Sort()
@@ -402,14 +385,14 @@ func nonASCII(s string) int {
 
 // didYouMeanVault suggests a vault title of the documents close to title, as " (did you mean
 // "x"?)", or "".
-func didYouMeanVault(title string, docs ...*Document) string {
+func didYouMeanVault(title string, docs ...*spec.Document) string {
 	var titles []string
 	for _, d := range docs {
 		if d == nil {
 			continue
 		}
 		for _, o := range d.Objects {
-			if o.Kind == KindVault {
+			if o.Kind == spec.KindVault {
 				titles = append(titles, o.Title)
 			}
 		}

@@ -1,4 +1,4 @@
-package spec
+package load
 
 import (
 	"flag"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qsync/qsync/internal/spec"
 	"github.com/qsync/qsync/internal/textdiff"
 )
 
@@ -25,9 +26,9 @@ func TestInvalidGolden(t *testing.T) {
 	for _, in := range files {
 		name := strings.TrimSuffix(filepath.Base(in), ".yaml")
 		t.Run(name, func(t *testing.T) {
-			doc, ds := LoadWithOptions(Options{}, in)
+			doc, ds := Files(Options{}, in)
 			if !ds.HasErrors() {
-				t.Errorf("LoadWithOptions(%s) reported no error", in)
+				t.Errorf("Files(%s) reported no error", in)
 			}
 			ds = append(ds, UndeclaredVaultWarnings(doc)...) // as qsync validate prints them
 			ds.Sort()
@@ -41,10 +42,10 @@ func TestInvalidGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (run go test ./internal/spec -run TestInvalidGolden -update to create it)", err)
+				t.Fatalf("%v (run go test ./internal/spec/load -run TestInvalidGolden -update to create it)", err)
 			}
 			if d := textdiff.Unified(golden, "got", string(want), got); d != "" {
-				t.Errorf("diagnostics of %s differ from %s (go test ./internal/spec -run TestInvalidGolden -update rewrites it):\n%s",
+				t.Errorf("diagnostics of %s differ from %s (go test ./internal/spec/load -run TestInvalidGolden -update rewrites it):\n%s",
 					in, golden, d)
 			}
 		})
@@ -53,7 +54,7 @@ func TestInvalidGolden(t *testing.T) {
 
 // TestInvalidNeverEchoesSecrets: a plaintext secret is reported without its value.
 func TestInvalidNeverEchoesSecrets(t *testing.T) {
-	_, ds := LoadWithOptions(Options{}, "testdata/invalid/plaintext_secret.yaml")
+	_, ds := Files(Options{}, "testdata/invalid/plaintext_secret.yaml")
 	if !ds.HasErrors() {
 		t.Fatal("plaintext secrets accepted")
 	}
@@ -65,8 +66,8 @@ func TestInvalidNeverEchoesSecrets(t *testing.T) {
 // TestExamplesValidate: every example validates as a whole configuration, each file also validates
 // against the schema on its own, and each starts with the yaml-language-server modeline.
 func TestExamplesValidate(t *testing.T) {
-	const dir = "../../examples"
-	doc, ds := LoadWithOptions(Options{}, dir)
+	const dir = "../../../examples"
+	doc, ds := Files(Options{}, dir)
 	if len(ds) > 0 {
 		t.Fatalf("examples do not validate:\n%s", ds.Error())
 	}
@@ -82,7 +83,7 @@ func TestExamplesValidate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(string(data), "# yaml-language-server: $schema="+SchemaID+"\n") {
+		if !strings.HasPrefix(string(data), "# yaml-language-server: $schema="+spec.SchemaID+"\n") {
 			t.Errorf("%s: does not start with the yaml-language-server modeline", f)
 		}
 		yf, pds := parseYAML(f, dir, data)
@@ -102,7 +103,7 @@ func TestExamplesValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range Kinds() {
+	for _, d := range spec.Kinds() {
 		switch {
 		case d.Unwritable != "":
 			// qsync does not create these: the examples say why instead of declaring one.
@@ -117,20 +118,20 @@ func TestExamplesValidate(t *testing.T) {
 
 // TestLoadPositions: objects carry the position of their mapping and of each field.
 func TestLoadPositions(t *testing.T) {
-	doc, ds := LoadWithOptions(Options{}, "../../examples/vaults.yaml", "../../examples/windows.yaml")
+	doc, ds := Files(Options{}, "../../../examples/vaults.yaml", "../../../examples/windows.yaml")
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	o := doc.Find(Key{Kind: KindWindows, Title: "corp-ad"})
+	o := doc.Find(spec.Key{Kind: spec.KindWindows, Title: "corp-ad"})
 	if o == nil {
 		t.Fatal("corp-ad not loaded")
 	}
-	want := map[string]Pos{
-		"":                     {File: "../../examples/windows.yaml", Line: 8, Col: 5},
-		"title":                {File: "../../examples/windows.yaml", Line: 9, Col: 12},
-		"ips":                  {File: "../../examples/windows.yaml", Line: 11, Col: 10},
-		"login.vault":          {File: "../../examples/windows.yaml", Line: 18, Col: 20},
-		"login.vault_app_name": {File: "../../examples/windows.yaml", Line: 18, Col: 49},
+	want := map[string]spec.Pos{
+		"":                     {File: "../../../examples/windows.yaml", Line: 8, Col: 5},
+		"title":                {File: "../../../examples/windows.yaml", Line: 9, Col: 12},
+		"ips":                  {File: "../../../examples/windows.yaml", Line: 11, Col: 10},
+		"login.vault":          {File: "../../../examples/windows.yaml", Line: 18, Col: 20},
+		"login.vault_app_name": {File: "../../../examples/windows.yaml", Line: 18, Col: 49},
 	}
 	for k, w := range want {
 		got := o.Pos
@@ -164,15 +165,15 @@ func TestLoadPositions(t *testing.T) {
 // TestLoadCanonicalObject: documented defaults are filled, secrets are references with absolute file paths,
 // and IPs are one merged set.
 func TestLoadCanonicalObject(t *testing.T) {
-	doc, ds := LoadWithOptions(Options{}, "../../examples")
+	doc, ds := Files(Options{}, "../../../examples")
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	o := doc.Find(Key{Kind: KindMySQL, Title: "reporting-db"})
+	o := doc.Find(spec.Key{Kind: spec.KindMySQL, Title: "reporting-db"})
 	if o == nil {
 		t.Fatal("reporting-db not loaded")
 	}
-	abs, _ := filepath.Abs("../../examples/secrets/reporting-db.password")
+	abs, _ := filepath.Abs("../../../examples/secrets/reporting-db.password")
 	if got := o.Secrets["password"]; got.File != abs {
 		t.Errorf("password ref = %+v, want file %s", got, abs)
 	}
@@ -183,7 +184,7 @@ func TestLoadCanonicalObject(t *testing.T) {
 	if o.IPs.String() != "10.10.40.10-10.10.40.12" {
 		t.Errorf("ips = %v", o.IPs)
 	}
-	b := doc.Find(Key{Kind: KindMySQL, Title: "billing-db"})
+	b := doc.Find(spec.Key{Kind: spec.KindMySQL, Title: "billing-db"})
 	if got := b.IPs.String(); got != "10.10.10.181,10.10.20.0-10.10.20.15,10.10.30.1-10.10.30.9,2001:db8:10::-2001:db8:10::3" {
 		t.Errorf("billing-db ips = %s", got)
 	}
@@ -218,7 +219,7 @@ func TestOwnerInExactlyOneFile(t *testing.T) {
 		"a.yaml": "version: 1\nowner: secops\n",
 		"b.yaml": "version: 1\nowner: secops\n",
 	})
-	_, ds := LoadWithOptions(Options{}, dir)
+	_, ds := Files(Options{}, dir)
 	want := filepath.Join(dir, "b.yaml") + ":2:8: owner: owner is already set at " + filepath.Join(dir, "a.yaml") + ":2:8: set it in exactly one file"
 	if ds.Error() != want {
 		t.Errorf("got %q\nwant %q", ds.Error(), want)
@@ -229,17 +230,17 @@ func TestOwnerInExactlyOneFile(t *testing.T) {
 // vault that exists live and checks the login against its type.
 func TestUndeclaredVaultAllowedThenCheckedLive(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"a.yaml": "version: 1\nowner: secops\n" + unixRecord})
-	doc, ds := LoadWithOptions(Options{}, dir)
+	doc, ds := Files(Options{}, dir)
 	if len(ds) > 0 {
 		t.Fatal(ds)
 	}
 	if ws := UndeclaredVaultWarnings(doc); len(ws) != 1 || ws.HasErrors() || !strings.Contains(ws.Error(), `vault "Live vault" is not declared`) {
 		t.Errorf("offline, an undeclared vault is one warning: %v", ws)
 	}
-	if ds := CheckVaultRefs(doc, &Document{}); !strings.Contains(ds.Error(), "neither declared under vaults nor found in Qualys") {
+	if ds := CheckVaultRefs(doc, &spec.Document{}); !strings.Contains(ds.Error(), "neither declared under vaults nor found in Qualys") {
 		t.Errorf("missing live vault: %v", ds)
 	}
-	live := &Document{Objects: []*Object{{Kind: KindVault, Type: "ca_pam", Title: "Live vault"}}}
+	live := &spec.Document{Objects: []*spec.Object{{Kind: spec.KindVault, Type: "ca_pam", Title: "Live vault"}}}
 	if ds := CheckVaultRefs(doc, live); len(ds) > 0 {
 		t.Errorf("live ca_pam vault: %v", ds)
 	}
@@ -247,7 +248,7 @@ func TestUndeclaredVaultAllowedThenCheckedLive(t *testing.T) {
 	if ds := CheckVaultRefs(doc, live); !strings.Contains(ds.Error(), `unknown login parameter "vault_app_name"`) {
 		t.Errorf("live thycotic vault: %v", ds)
 	}
-	live.Objects[0] = &Object{Kind: KindVault, Title: "Live vault", Opaque: `unknown vault type "Keeper"`}
+	live.Objects[0] = &spec.Object{Kind: spec.KindVault, Title: "Live vault", Opaque: `unknown vault type "Keeper"`}
 	if ds := CheckVaultRefs(doc, live); !strings.Contains(ds.Error(), `qsync cannot represent it (unknown vault type "Keeper")`) {
 		t.Errorf("live opaque vault: %v", ds)
 	}
@@ -255,12 +256,12 @@ func TestUndeclaredVaultAllowedThenCheckedLive(t *testing.T) {
 
 // TestLoadMissingPath: a missing file or an empty directory is a diagnostic, not a panic.
 func TestLoadMissingPath(t *testing.T) {
-	_, ds := LoadWithOptions(Options{}, "testdata/does-not-exist.yaml", t.TempDir())
+	_, ds := Files(Options{}, "testdata/does-not-exist.yaml", t.TempDir())
 	if len(ds) != 2 || !ds.HasErrors() {
 		t.Errorf("got %v", ds)
 	}
-	if _, ds := LoadWithOptions(Options{}); !ds.HasErrors() {
-		t.Error("LoadWithOptions(Options{}) with no paths reported nothing")
+	if _, ds := Files(Options{}); !ds.HasErrors() {
+		t.Error("Files(Options{}) with no paths reported nothing")
 	}
 }
 
@@ -279,11 +280,11 @@ records:
     title: db
     ips: [10.0.0.2]
 `})
-	doc, ds := LoadWithOptions(Options{}, dir)
+	doc, ds := Files(Options{}, dir)
 	if len(ds) > 0 {
 		t.Fatal(ds)
 	}
-	o := doc.Find(Key{Kind: KindUnix, Title: "db"})
+	o := doc.Find(spec.Key{Kind: spec.KindUnix, Title: "db"})
 	if o == nil || o.Attrs["username"] != "qscan" || o.Secrets["password"].Env != "PW" || o.IPs.String() != "10.0.0.2" {
 		t.Errorf("merged record = %+v", o)
 	}

@@ -1,4 +1,4 @@
-package spec
+package load
 
 import (
 	"bytes"
@@ -7,15 +7,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // docJSON is the comparable form of a Document (positions are not part of it).
-func docJSON(t *testing.T, d *Document) string {
+func docJSON(t *testing.T, d *spec.Document) string {
 	t.Helper()
 	d.Sort()
 	b, err := json.MarshalIndent(struct {
 		Owner   string
-		Objects []*Object
+		Objects []*spec.Object
 	}{d.Owner, d.Objects}, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -23,10 +25,10 @@ func docJSON(t *testing.T, d *Document) string {
 	return string(b)
 }
 
-func writeAndLoad(t *testing.T, doc *Document, opts WriteOptions) (*Document, Diagnostics, string) {
+func writeAndLoad(t *testing.T, doc *spec.Document, opts spec.WriteOptions) (*spec.Document, spec.Diagnostics, string) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Write(&buf, doc, opts); err != nil {
+	if err := spec.Write(&buf, doc, opts); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "export.yaml")
@@ -35,21 +37,21 @@ func writeAndLoad(t *testing.T, doc *Document, opts WriteOptions) (*Document, Di
 	}
 	// The examples' {file: ...} references point into the repository, outside the temporary
 	// directory: allow the repository as the secret directory, as QSYNC_SECRET_DIR would.
-	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	repo, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, ds := LoadWithOptions(Options{SecretDir: repo}, path)
+	got, ds := Files(Options{SecretDir: repo}, path)
 	return got, ds, buf.String()
 }
 
-// TestWriteRoundTrip: LoadWithOptions(Options{}, Write(doc)) equals doc for every example.
+// TestWriteRoundTrip: Files(Options{}, Write(doc)) equals doc for every example.
 func TestWriteRoundTrip(t *testing.T) {
-	doc, ds := LoadWithOptions(Options{}, "../../examples")
+	doc, ds := Files(Options{}, "../../../examples")
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	got, ds, out := writeAndLoad(t, doc, WriteOptions{SchemaPath: "../schema/qsync.schema.json"})
+	got, ds, out := writeAndLoad(t, doc, spec.WriteOptions{SchemaPath: "../schema/qsync.schema.json"})
 	if len(ds) > 0 {
 		t.Fatalf("written YAML does not load:\n%s\n%s", ds.Error(), out)
 	}
@@ -77,21 +79,21 @@ func TestWriteRoundTrip(t *testing.T) {
 // TestWriteExportAddsSecretRefs: a live document (no secrets) exports to YAML that loads, with
 // predictable environment variable names for the secrets it needs.
 func TestWriteExportAddsSecretRefs(t *testing.T) {
-	ips, _ := ParseIPSet("10.1.0.1-10.1.0.40")
-	live := &Document{Owner: "secops", Objects: []*Object{
-		{Kind: KindUnix, Type: "cisco", Title: "core-switches", IPs: ips, ID: 7,
+	ips, _ := spec.ParseIPSet("10.1.0.1-10.1.0.40")
+	live := &spec.Document{Owner: "secops", Objects: []*spec.Object{
+		{Kind: spec.KindUnix, Type: "cisco", Title: "core-switches", IPs: ips, ID: 7,
 			Attrs: map[string]string{"username": "qscan", "cleartext_password": "false", "network_id": "0", "use_agentless_tracking": "false"}},
-		{Kind: KindVault, Type: "ca_pam", Title: "CA PAM prod", ID: 9,
+		{Kind: spec.KindVault, Type: "ca_pam", Title: "CA PAM prod", ID: 9,
 			Attrs: map[string]string{"url": "https://capam.example.com", "ssl_verify": "true", "apikey_name": "q"}},
-		{Kind: KindVault, Type: "hashicorp", Title: "HashiCorp", Attrs: map[string]string{"url": "https://v.example.com",
+		{Kind: spec.KindVault, Type: "hashicorp", Title: "HashiCorp", Attrs: map[string]string{"url": "https://v.example.com",
 			"auth_type": "userpass", "username": "u", "api_version": "v1", "ssl_verify": "true"}},
-		{Kind: KindVault, Type: "beyondtrust", Title: "BT", Attrs: map[string]string{"url": "https://bt.example.com",
+		{Kind: spec.KindVault, Type: "beyondtrust", Title: "BT", Attrs: map[string]string{"url": "https://bt.example.com",
 			"username": "u", "cert": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "ssl_verify": "true"}},
-		{Kind: KindWindows, Title: "corp", IPs: ips, Login: &VaultLogin{Vault: "CA PAM prod",
+		{Kind: spec.KindWindows, Title: "corp", IPs: ips, Login: &spec.VaultLogin{Vault: "CA PAM prod",
 			Params: map[string]string{"vault_app_name": "a", "vault_device_name": "${nbhost}"}},
 			Attrs: map[string]string{"username": "svc"}},
 	}}
-	got, ds, out := writeAndLoad(t, live, WriteOptions{SecretRefs: true})
+	got, ds, out := writeAndLoad(t, live, spec.WriteOptions{SecretRefs: true})
 	if len(ds) > 0 {
 		t.Fatalf("export does not load:\n%s\n%s", ds.Error(), out)
 	}
@@ -105,7 +107,7 @@ func TestWriteExportAddsSecretRefs(t *testing.T) {
 	if strings.Contains(out, "QSYNC_WINDOWS") {
 		t.Errorf("export asks for a password of a vault-login record:\n%s", out)
 	}
-	if o := got.Find(Key{Kind: KindUnix, Title: "core-switches"}); o == nil || !o.IPs.Equal(ips) {
+	if o := got.Find(spec.Key{Kind: spec.KindUnix, Title: "core-switches"}); o == nil || !o.IPs.Equal(ips) {
 		t.Errorf("core-switches = %+v", o)
 	}
 }
@@ -113,17 +115,17 @@ func TestWriteExportAddsSecretRefs(t *testing.T) {
 func TestSecretEnvName(t *testing.T) {
 	for _, c := range []struct {
 		name               string
-		kind               Kind
+		kind               spec.Kind
 		title, param, want string
 	}{
-		{"dash becomes underscore", KindUnix, "core-switches", "password", "QSYNC_UNIX_CORE_SWITCHES_PASSWORD"},
-		{"spaces and case", KindVault, "CA PAM prod", "apikey", "QSYNC_VAULT_CA_PAM_PROD_APIKEY"},
-		{"runs of punctuation collapse", KindMySQL, "  billing -- db (EU)  ", "client_key", "QSYNC_MYSQL_BILLING_DB_EU_CLIENT_KEY"},
-		{"non-ASCII title", KindWindows, "Zürich", "password", "QSYNC_WINDOWS_Z_RICH_PASSWORD"},
-		{"title without letters", KindWindows, "---", "password", "QSYNC_WINDOWS_X_PASSWORD"},
+		{"dash becomes underscore", spec.KindUnix, "core-switches", "password", "QSYNC_UNIX_CORE_SWITCHES_PASSWORD"},
+		{"spaces and case", spec.KindVault, "CA PAM prod", "apikey", "QSYNC_VAULT_CA_PAM_PROD_APIKEY"},
+		{"runs of punctuation collapse", spec.KindMySQL, "  billing -- db (EU)  ", "client_key", "QSYNC_MYSQL_BILLING_DB_EU_CLIENT_KEY"},
+		{"non-ASCII title", spec.KindWindows, "Zürich", "password", "QSYNC_WINDOWS_Z_RICH_PASSWORD"},
+		{"title without letters", spec.KindWindows, "---", "password", "QSYNC_WINDOWS_X_PASSWORD"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if got := SecretEnvName(c.kind, c.title, c.param); got != c.want {
+			if got := spec.SecretEnvName(c.kind, c.title, c.param); got != c.want {
 				t.Errorf("got %s, want %s", got, c.want)
 			}
 		})
@@ -131,11 +133,11 @@ func TestSecretEnvName(t *testing.T) {
 }
 
 func TestEnvNamesUnique(t *testing.T) {
-	var objs []*Object
+	var objs []*spec.Object
 	for _, title := range []string{"db-1", "db_1", "DB 1", "🔥", "🚀", "plain"} {
-		objs = append(objs, &Object{Kind: KindMySQL, Title: title})
+		objs = append(objs, &spec.Object{Kind: spec.KindMySQL, Title: title})
 	}
-	n := NewEnvNames(objs)
+	n := spec.NewEnvNames(objs)
 	seen := map[string]string{}
 	for _, o := range objs {
 		name := n.Name(o.Kind, o.Title, "password")
@@ -144,14 +146,14 @@ func TestEnvNamesUnique(t *testing.T) {
 		}
 		seen[name] = o.Title
 	}
-	if got := n.Name(KindMySQL, "plain", "password"); got != "QSYNC_MYSQL_PLAIN_PASSWORD" {
+	if got := n.Name(spec.KindMySQL, "plain", "password"); got != "QSYNC_MYSQL_PLAIN_PASSWORD" {
 		t.Errorf("plain = %s", got)
 	}
-	if base, ok := n.Shared(n.Name(KindMySQL, "🔥", "password")); !ok || base != "QSYNC_MYSQL_X_PASSWORD" {
+	if base, ok := n.Shared(n.Name(spec.KindMySQL, "🔥", "password")); !ok || base != "QSYNC_MYSQL_X_PASSWORD" {
 		t.Errorf("shared = %q %v", base, ok)
 	}
 	// Stable: the same name whatever the order and whatever else is exported with it.
-	if a, b := NewEnvNames(objs[:2]).Name(KindMySQL, "db-1", "password"), n.Name(KindMySQL, "db-1", "password"); a != b {
+	if a, b := spec.NewEnvNames(objs[:2]).Name(spec.KindMySQL, "db-1", "password"), n.Name(spec.KindMySQL, "db-1", "password"); a != b {
 		t.Errorf("%s != %s", a, b)
 	}
 }

@@ -1,16 +1,18 @@
-package spec
+package load
 
 import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // TestSlugOnlyKindsCannotBeDeclared: every kind known by its slug only is listed (RecordEndpoints,
 // so live reads it) and refused by the loader with the reason.
 func TestSlugOnlyKindsCannotBeDeclared(t *testing.T) {
-	var opaque []KindDef
-	for _, d := range recordKinds {
+	var opaque []spec.KindDef
+	for _, d := range spec.RecordKinds() {
 		if d.Opaque != "" {
 			opaque = append(opaque, d)
 			if len(d.Fields) > 0 {
@@ -23,7 +25,7 @@ func TestSlugOnlyKindsCannotBeDeclared(t *testing.T) {
 	}
 	for _, d := range opaque {
 		found := false
-		for _, k := range RecordEndpoints() {
+		for _, k := range spec.RecordEndpoints() {
 			found = found || k == d.Kind
 		}
 		if !found {
@@ -31,7 +33,7 @@ func TestSlugOnlyKindsCannotBeDeclared(t *testing.T) {
 		}
 		dir := writeFiles(t, map[string]string{"a.yaml": "version: 1\nowner: secops\nrecords:\n  - type: " + string(d.Kind) +
 			"\n    title: x\n    ips: [10.0.0.1]\n"})
-		_, ds := LoadWithOptions(Options{}, dir)
+		_, ds := Files(Options{}, dir)
 		want := filepath.Join(dir, "a.yaml") + ":4:11: records/0/type: " + string(d.Kind) +
 			" records cannot be declared: qsync knows only their endpoint (parameters not publicly documented), so it lists live ones as opaque and never changes them"
 		if ds.Error() != want {
@@ -50,7 +52,7 @@ records:
   - {type: microsoft_sharepoint, title: b, ips: [10.0.0.9], username: u, password: {env: P}}
   - {type: ms_exchange, title: c, ips: [10.0.0.9]}
 `})
-	_, ds := LoadWithOptions(Options{}, dir)
+	_, ds := Files(Options{}, dir)
 	if ds.ErrorCount() != 1 || !strings.Contains(ds.Error(), `10.0.0.9 is in both microsoft_sharepoint record "b" and microsoft_sharepoint record "a"`) {
 		t.Errorf("got %v", ds)
 	}
@@ -66,8 +68,8 @@ records:
   - {type: network_ssh, title: ssh, ips: [10.0.1.1, 10.0.0.5], username: u}
   - {type: network_ssh, title: ssh2, ips: [10.0.1.1], username: u}
 `})
-	_, ds := LoadWithOptions(Options{}, dir)
-	if ds.HasErrors() || len(ds) != 1 || ds[0].Severity != SeverityWarning ||
+	_, ds := Files(Options{}, dir)
+	if ds.HasErrors() || len(ds) != 1 || ds[0].Severity != spec.SeverityWarning ||
 		ds[0].Path != "records/1/ips/1" ||
 		!strings.Contains(ds[0].Message, `10.0.0.5 is in both network_ssh record "ssh" and unix (cisco) record "sw"`) {
 		t.Errorf("got %v", ds)
@@ -88,7 +90,7 @@ func TestInfraRulesAtLoad(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeFiles(t, map[string]string{"a.yaml": "version: 1\nowner: secops\nvaults:\n  - {type: thycotic, title: TS, url: https://ts.example.com, username: u, password: {env: P}}\nrecords:\n  - " + tc.rec + "\n"})
-			_, ds := LoadWithOptions(Options{}, dir)
+			_, ds := Files(Options{}, dir)
 			if tc.want == "" {
 				if len(ds) > 0 {
 					t.Errorf("got %v", ds)

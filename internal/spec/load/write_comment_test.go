@@ -1,23 +1,25 @@
-package spec
+package load
 
 import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // TestWriteObjectComment checks that WriteOptions.Comment writes a comment above each object and
 // that Load ignores it.
 func TestWriteObjectComment(t *testing.T) {
-	ips, err := ParseIPSet("10.0.0.1")
+	ips, err := spec.ParseIPSet("10.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := &Document{Owner: "secops", Objects: []*Object{
-		{Kind: KindUnix, Title: "web", IPs: ips, Attrs: map[string]string{"username": "u", "skip_password": "true"}},
+	doc := &spec.Document{Owner: "secops", Objects: []*spec.Object{
+		{Kind: spec.KindUnix, Title: "web", IPs: ips, Attrs: map[string]string{"username": "u", "skip_password": "true"}},
 	}}
 	var buf bytes.Buffer
-	err = Write(&buf, doc, WriteOptions{Comment: func(o *Object) string { return "unmanaged: " + o.Title }})
+	err = spec.Write(&buf, doc, spec.WriteOptions{Comment: func(o *spec.Object) string { return "unmanaged: " + o.Title }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +27,7 @@ func TestWriteObjectComment(t *testing.T) {
 		t.Fatalf("comment missing or misplaced:\n%s", buf.String())
 	}
 	dir := writeFiles(t, map[string]string{"x.yaml": buf.String()})
-	got, ds := LoadWithOptions(Options{}, dir)
+	got, ds := Files(Options{}, dir)
 	if ds.HasErrors() {
 		t.Fatalf("load: %v", ds)
 	}

@@ -1,6 +1,10 @@
-package spec
+package load
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/qsync/qsync/internal/spec"
+)
 
 // Limits that keep a careless or hostile file from costing minutes and gigabytes: a 7 MB file of
 // "- {}" records would otherwise give two million problems.
@@ -17,7 +21,7 @@ const (
 // by one diagnostic at the first one left out that says how many there were. more names the files
 // whose checking stopped early (validateSchema stops after MaxFileProblems), so that the count is
 // a lower bound.
-func capPerFile(ds Diagnostics, more map[string]bool) Diagnostics {
+func capPerFile(ds spec.Diagnostics, more map[string]bool) spec.Diagnostics {
 	ds.Sort()
 	count := map[string]int{}
 	for _, d := range ds {
@@ -47,7 +51,7 @@ func capPerFile(ds Diagnostics, more map[string]bool) Diagnostics {
 				msg = fmt.Sprintf("%d or more problems not shown: qsync stops checking a file after %d problems; fix these and run again",
 					left, MaxFileProblems)
 			}
-			out = append(out, Diagnostic{Pos: d.Pos, Message: msg})
+			out = append(out, spec.Diagnostic{Pos: d.Pos, Message: msg})
 		}
 	}
 	return out

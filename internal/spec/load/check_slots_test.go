@@ -1,25 +1,27 @@
-package spec
+package load
 
 import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
-func slotRecord(t *testing.T, k Kind, ips string, attrs map[string]string) *Object {
+func slotRecord(t *testing.T, k spec.Kind, ips string, attrs map[string]string) *spec.Object {
 	t.Helper()
-	set, err := ParseIPSet(ips)
+	set, err := spec.ParseIPSet(ips)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Object{Kind: k, Title: ips, IPs: set, Attrs: attrs}
+	return &spec.Object{Kind: k, Title: ips, IPs: set, Attrs: attrs}
 }
 
 // slotsConflict reports whether any slot of a conflicts with a slot of b, errors only or warnings
 // only.
-func slotsConflict(a, b *Object, warning bool) bool {
-	for _, s := range Slots(a) {
-		for _, t := range Slots(b) {
+func slotsConflict(a, b *spec.Object, warning bool) bool {
+	for _, s := range spec.Slots(a) {
+		for _, t := range spec.Slots(b) {
 			if s.Warning == warning && t.Warning == warning && !s.Conflict(t).IsZero() {
 				return true
 			}
@@ -36,7 +38,7 @@ func TestSlotsAgreeWithRules(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	pick := func(vs ...string) string { return vs[r.IntN(len(vs))] }
 	ips := []string{"10.0.0.1", "10.0.0.2", "10.0.0.1-10.0.0.2"}
-	gen := func(k Kind) *Object {
+	gen := func(k spec.Kind) *spec.Object {
 		attrs := map[string]string{}
 		if p := pick("", "1521", "50000"); p != "" {
 			attrs["port"] = p
@@ -48,12 +50,12 @@ func TestSlotsAgreeWithRules(t *testing.T) {
 		return slotRecord(t, k, pick(ips...), attrs)
 	}
 	for i := 0; i < 2000; i++ {
-		k := KindOracle
+		k := spec.KindOracle
 		if i%2 == 1 {
-			k = KindIBMDB2
+			k = spec.KindIBMDB2
 		}
 		a, b := gen(k), gen(k)
-		rule, both := RuleConflict(a, b)
+		rule, both := spec.RuleConflict(a, b)
 		wantErr := rule != nil && !rule.Warning
 		if got := slotsConflict(a, b, false); got != wantErr {
 			t.Fatalf("%s %v on %s and %v on %s: slots conflict %v, rules say %v (%v)", k, a.Attrs, a.IPs, b.Attrs, b.IPs, got, wantErr, rule)
@@ -74,20 +76,20 @@ func TestSlotsAgreeWithRules(t *testing.T) {
 // record holds only its group's slot; a field the live answer did not report counts as unset.
 func TestSlotsOfGroupsAndUnknowns(t *testing.T) {
 	sp := slotRecord(t, "microsoft_sharepoint", "10.0.0.1", nil)
-	if s := Slots(sp); len(s) != 1 || s[0].Key != "group microsoft_sharepoint" {
+	if s := spec.Slots(sp); len(s) != 1 || s[0].Key != "group microsoft_sharepoint" {
 		t.Fatalf("sharepoint slots %+v", s)
 	}
-	o := slotRecord(t, KindOracle, "10.0.0.1", map[string]string{})
-	if s := Slots(o); len(s) != 2 || s[0].Key != "oracle rule 1: port=" {
+	o := slotRecord(t, spec.KindOracle, "10.0.0.1", map[string]string{})
+	if s := spec.Slots(o); len(s) != 2 || s[0].Key != "oracle rule 1: port=" {
 		t.Fatalf("oracle all-ports slots %+v", s)
 	}
 	o.Opaque = "unreadable"
-	if s := Slots(o); len(s) != 0 {
+	if s := spec.Slots(o); len(s) != 0 {
 		t.Fatalf("opaque oracle record holds %+v", s)
 	}
-	u := slotRecord(t, KindOracle, "10.0.0.1", map[string]string{})
+	u := slotRecord(t, spec.KindOracle, "10.0.0.1", map[string]string{})
 	u.Unknown = []string{"port", "pc_only"} // listed without PORT: All Ports
-	if r, _ := RuleConflict(u, slotRecord(t, KindOracle, "10.0.0.1", map[string]string{})); r == nil || r.Warning {
+	if r, _ := spec.RuleConflict(u, slotRecord(t, spec.KindOracle, "10.0.0.1", map[string]string{})); r == nil || r.Warning {
 		t.Fatalf("two records listed without a port do not conflict: %v", r)
 	}
 }
@@ -103,7 +105,7 @@ func TestExclusiveFalseChoosesNothing(t *testing.T) {
 		", auto_discover_ports: true":  "auto_discover_ports cannot be combined with port",
 	} {
 		dir := writeFiles(t, map[string]string{"x.yaml": rec(extra)})
-		_, ds := LoadWithOptions(Options{}, dir)
+		_, ds := Files(Options{}, dir)
 		got := ""
 		if ds.HasErrors() {
 			got = ds.Error()

@@ -1,4 +1,4 @@
-package spec
+package load
 
 import (
 	"errors"
@@ -13,9 +13,10 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/qsync/qsync/internal/safeio"
+	"github.com/qsync/qsync/internal/spec"
 )
 
-// Options change what LoadWithOptions accepts.
+// Options change what Files accepts.
 type Options struct {
 	// SecretEnvPrefix restricts {env: NAME} references to names with this prefix; empty means the
 	// QSYNC_SECRET_ENV_PREFIX environment variable (see CheckEnvName).
@@ -25,7 +26,7 @@ type Options struct {
 	SecretDir string
 }
 
-// LoadWithOptions reads the YAML files named by paths into one Document. A directory stands for every *.yaml
+// Files reads the YAML files named by paths into one Document. A directory stands for every *.yaml
 // and *.yml file directly in it, in lexical order. Its subdirectories are never loaded, and never
 // silently skipped either: a YAML file below it that looks like qsync configuration (a top-level
 // version, owner, records or vaults key, or YAML that does not parse) is an error naming the file,
@@ -37,14 +38,14 @@ type Options struct {
 // IP overlaps, vault logins, limits and secret references. The Document is returned even with
 // errors, but is only valid when the Diagnostics hold no error (HasErrors). Secrets are not read:
 // see Resolve.
-func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
-	var ds Diagnostics
+func Files(opts Options, paths ...string) (*spec.Document, spec.Diagnostics) {
+	var ds spec.Diagnostics
 	var srcs []source
 	seen := map[string]bool{}
 	add := func(name string) {
 		abs, err := filepath.Abs(name)
 		if err != nil {
-			ds.errorf(Pos{File: name}, "", "%v", err)
+			ds.Errorf(spec.Pos{File: name}, "", "%v", err)
 			return
 		}
 		// A file named twice (a directory and a file in it, or through a symlink) is loaded once:
@@ -58,17 +59,17 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 		data, err := safeio.ReadFile(name, MaxFileBytes)
 		switch {
 		case errors.Is(err, safeio.ErrTooLarge):
-			ds.errorf(Pos{File: name, Line: 1, Col: 1}, "", "file is %v, more than the %d MiB qsync reads from one configuration file: split it into several files",
+			ds.Errorf(spec.Pos{File: name, Line: 1, Col: 1}, "", "file is %v, more than the %d MiB qsync reads from one configuration file: split it into several files",
 				fileSize(name), MaxFileBytes>>20)
 			return
 		case err != nil:
-			ds.errorf(Pos{File: name}, "", "read: %v", err)
+			ds.Errorf(spec.Pos{File: name}, "", "read: %v", err)
 			return
 		}
 		srcs = append(srcs, source{name: name, dir: filepath.Dir(abs), data: data})
 	}
 	if len(paths) == 0 {
-		ds.errorf(Pos{}, "", "no configuration files given")
+		ds.Errorf(spec.Pos{}, "", "no configuration files given")
 	}
 	explicit := map[string]bool{}
 	for _, p := range paths {
@@ -81,7 +82,7 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			ds.errorf(Pos{File: p}, "", "%v", unwrapPathError(err))
+			ds.Errorf(spec.Pos{File: p}, "", "%v", unwrapPathError(err))
 			continue
 		}
 		if !st.IsDir() {
@@ -96,16 +97,16 @@ func LoadWithOptions(opts Options, paths ...string) (*Document, Diagnostics) {
 			}
 			if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
 				for _, f := range nestedConfigs(filepath.Join(p, e.Name()), explicit) {
-					ds.errorf(Pos{File: f}, "", "this file below %s looks like qsync configuration, and subdirectories are not loaded; "+
+					ds.Errorf(spec.Pos{File: f}, "", "this file below %s looks like qsync configuration, and subdirectories are not loaded; "+
 						"pass it explicitly (qsync plan %s %s) or move it into %s, so that the plan does not delete what it declares", p, p, f, p)
 				}
 			}
 		}
 		if err != nil {
-			ds.errorf(Pos{File: p}, "", "read directory: %v", err)
+			ds.Errorf(spec.Pos{File: p}, "", "read directory: %v", err)
 		}
 		if len(found) == 0 && err == nil {
-			ds.errorf(Pos{File: p}, "", "no .yaml or .yml files in this directory")
+			ds.Errorf(spec.Pos{File: p}, "", "no .yaml or .yml files in this directory")
 		}
 		slices.Sort(found)
 		for _, f := range found {
@@ -219,9 +220,9 @@ type source struct {
 }
 
 // load parses, validates and converts sources into a Document.
-func load(opts Options, srcs []source) (*Document, Diagnostics) {
-	l := &loader{opts: opts, doc: &Document{}, extra: map[*Object]*objExtra{}}
-	var ds Diagnostics
+func load(opts Options, srcs []source) (*spec.Document, spec.Diagnostics) {
+	l := &loader{opts: opts, doc: &spec.Document{}, extra: map[*spec.Object]*objExtra{}}
+	var ds spec.Diagnostics
 	stopped := map[string]bool{}
 	for i, s := range srcs {
 		l.doc.Files = append(l.doc.Files, s.name)
@@ -252,9 +253,9 @@ func load(opts Options, srcs []source) (*Document, Diagnostics) {
 // reported on a value more precisely (replaced), the schema's errors at that path are dropped.
 // The schema's additionalProperties errors never get here: the loader reports each unknown key
 // with a suggestion.
-func mergeDiagnostics(schemaDs, loaderDs Diagnostics, replaced map[string]bool) Diagnostics {
+func mergeDiagnostics(schemaDs, loaderDs spec.Diagnostics, replaced map[string]bool) spec.Diagnostics {
 	own := replaced
-	out := append(Diagnostics(nil), loaderDs...)
+	out := append(spec.Diagnostics(nil), loaderDs...)
 	seen := map[string]bool{}
 	for _, d := range schemaDs {
 		if own[d.Path] || d.Message == "" {

@@ -1,4 +1,4 @@
-package spec
+package load
 
 import (
 	"os"
@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // TestConfigurationMustBeARegularFile: a configuration file that is a symbolic link to /dev/zero
@@ -20,7 +22,7 @@ func TestConfigurationMustBeARegularFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{zero, dir} {
-		_, ds := LoadWithOptions(Options{}, p)
+		_, ds := Files(Options{}, p)
 		if !ds.HasErrors() || !strings.Contains(ds.Error(), "zero.yaml: read: not a regular file (a character device)") {
 			t.Errorf("load %s: %v", p, ds)
 		}
@@ -32,22 +34,22 @@ func TestConfigurationMustBeARegularFile(t *testing.T) {
 func TestSecretFileMustBeARegularFile(t *testing.T) {
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big")
-	if err := os.WriteFile(big, make([]byte, MaxSecretFileBytes+1), 0o600); err != nil {
+	if err := os.WriteFile(big, make([]byte, spec.MaxSecretFileBytes+1), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	refs := []SecretRef{{File: big}}
+	refs := []spec.SecretRef{{File: big}}
 	if runtime.GOOS != "windows" {
 		zero := filepath.Join(dir, "zero")
 		if err := os.Symlink("/dev/zero", zero); err != nil {
 			t.Fatal(err)
 		}
-		refs = append(refs, SecretRef{File: zero})
+		refs = append(refs, spec.SecretRef{File: zero})
 	}
 	for _, ref := range refs {
-		if _, err := Resolve(ref); err == nil || !strings.Contains(err.Error(), "read secret file "+ref.File) {
+		if _, err := spec.Resolve(ref); err == nil || !strings.Contains(err.Error(), "read secret file "+ref.File) {
 			t.Errorf("Resolve(%s): %v", ref, err)
 		}
-		if err := CheckSecretRef(ref); err == nil {
+		if err := spec.CheckSecretRef(ref); err == nil {
 			t.Errorf("CheckSecretRef(%s) passed", ref)
 		}
 	}
@@ -66,9 +68,9 @@ func TestPlanRefusesWhatApplyRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("TEST_SECRET_SHORT", "abc")
-	for _, ref := range []SecretRef{{Env: "TEST_SECRET_SHORT"}, {File: short}, {File: nl}} {
-		_, rerr := Resolve(ref)
-		cerr := CheckSecretRef(ref)
+	for _, ref := range []spec.SecretRef{{Env: "TEST_SECRET_SHORT"}, {File: short}, {File: nl}} {
+		_, rerr := spec.Resolve(ref)
+		cerr := spec.CheckSecretRef(ref)
 		if rerr == nil || cerr == nil || rerr.Error() != cerr.Error() {
 			t.Errorf("%s: Resolve says %v, CheckSecretRef says %v", ref, rerr, cerr)
 		}
@@ -80,7 +82,7 @@ func TestPlanRefusesWhatApplyRefuses(t *testing.T) {
 
 func TestCheckSecretKey(t *testing.T) {
 	for key, ok := range map[string]bool{"": true, "k": false, "fifteen-chars-x": false, "sixteen-chars-xy": true} {
-		err := CheckSecretKey(key)
+		err := spec.CheckSecretKey(key)
 		if (err == nil) != ok {
 			t.Errorf("CheckSecretKey(%q) = %v", key, err)
 		}
@@ -110,7 +112,7 @@ func TestCheckXMLText(t *testing.T) {
 		"bad utf8 \xff":              false,
 		"\ufffe":                     false,
 	} {
-		err := CheckXMLText(v)
+		err := spec.CheckXMLText(v)
 		if (err == nil) != ok {
 			t.Errorf("CheckXMLText(%q) = %v", v, err)
 		}

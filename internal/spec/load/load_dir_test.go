@@ -1,4 +1,4 @@
-package spec
+package load
 
 import (
 	"os"
@@ -18,7 +18,7 @@ func TestLoadDirectoryNotRecursive(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(sub, "github-actions.yml"), []byte("on: push\njobs: {}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	doc, ds := LoadWithOptions(Options{}, dir)
+	doc, ds := Files(Options{}, dir)
 	if ds.HasErrors() {
 		t.Fatalf("diagnostics: %v", ds)
 	}
@@ -47,7 +47,7 @@ func TestLoadDirectoryRefusesNestedConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, ds := LoadWithOptions(Options{}, dir)
+	_, ds := Files(Options{}, dir)
 	var files []string
 	for _, d := range ds {
 		files = append(files, d.Pos.File)
@@ -60,7 +60,7 @@ func TestLoadDirectoryRefusesNestedConfig(t *testing.T) {
 		t.Fatalf("diagnostics name %q, want %q: %v", files, want, ds)
 	}
 	// Named explicitly, the nested file is loaded and not refused.
-	doc, ds := LoadWithOptions(Options{}, dir, filepath.Join(dir, "team/more.yaml"))
+	doc, ds := Files(Options{}, dir, filepath.Join(dir, "team/more.yaml"))
 	if len(ds) != 1 || ds[0].Pos.File != want[0] || len(doc.Files) != 2 {
 		t.Fatalf("explicit: files %q, diagnostics %v", doc.Files, ds)
 	}
@@ -69,7 +69,7 @@ func TestLoadDirectoryRefusesNestedConfig(t *testing.T) {
 // TestLoadRefusesNonASCIITitle: titles are documented as ASCII; Qualys answers 1905 for others.
 func TestLoadRefusesNonASCIITitle(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"a.yaml": "version: 1\nowner: secops\nrecords:\n  - type: mysql\n    title: bücher-db\n    ips: [10.0.0.1]\n    username: u\n    password: {env: PW}\n    database: d\n    port: 3306\n"})
-	_, ds := LoadWithOptions(Options{}, dir)
+	_, ds := Files(Options{}, dir)
 	found := false
 	for _, d := range ds {
 		if d.Path == "records/0/title" && strings.Contains(d.Message, "non-ASCII") && d.Pos.Line == 5 {
@@ -106,7 +106,7 @@ func TestLoadSameFileOnce(t *testing.T) {
 		{"directory holding a symlink to its own file", []string{dir}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			doc, ds := LoadWithOptions(Options{}, c.paths...)
+			doc, ds := Files(Options{}, c.paths...)
 			if ds.HasErrors() || len(ds) != 0 {
 				t.Fatalf("diagnostics: %v", ds)
 			}

@@ -1,9 +1,11 @@
-package spec
+package load
 
 import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // TestUniqueRules covers the cross-record rules of the database kinds, from the configuration alone:
@@ -57,11 +59,11 @@ func TestUniqueRules(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := writeFiles(t, map[string]string{"x.yaml": "version: 1\nowner: secops\nrecords:\n" + c.records})
-			_, ds := LoadWithOptions(Options{}, dir)
+			_, ds := Files(Options{}, dir)
 			var errs, warns []string
 			for _, d := range ds {
 				line := strings.ReplaceAll(d.String(), dir+string(filepath.Separator), "")
-				if d.Severity == SeverityWarning {
+				if d.Severity == spec.SeverityWarning {
 					warns = append(warns, line)
 				} else {
 					errs = append(errs, line)

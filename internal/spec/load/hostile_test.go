@@ -1,18 +1,20 @@
-package spec
+package load
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // loadOne writes content as c.yaml in a temporary directory, loads it from there and returns its
 // diagnostics, one per line, with the file name as c.yaml.
-func loadOne(t *testing.T, content string) (*Document, string) {
+func loadOne(t *testing.T, content string) (*spec.Document, string) {
 	t.Helper()
 	dir := writeFiles(t, map[string]string{"c.yaml": content})
-	doc, ds := LoadWithOptions(Options{}, filepath.Join(dir, "c.yaml"))
+	doc, ds := Files(Options{}, filepath.Join(dir, "c.yaml"))
 	return doc, strings.ReplaceAll(ds.Error(), dir+string(os.PathSeparator), "")
 }
 
@@ -68,8 +70,8 @@ func TestCommentsCanonicalLikeTheClient(t *testing.T) {
 		t.Errorf("desired comments %q, want %q", c, want)
 	}
 	// What the client reads back after sending them with the marker: trimmed XML text.
-	live := strings.TrimSpace(JoinComments(doc.Objects[0].Comments, &Marker{Owner: "secops"}))
-	if text, m := SplitComments(live); text != want || m == nil {
+	live := strings.TrimSpace(spec.JoinComments(doc.Objects[0].Comments, &spec.Marker{Owner: "secops"}))
+	if text, m := spec.SplitComments(live); text != want || m == nil {
 		t.Errorf("live comments split into %q %+v, want %q", text, m, want)
 	}
 }
@@ -143,7 +145,7 @@ func TestSecretReferencesCannotNameCredentials(t *testing.T) {
 // TestSecretEnvPrefix: QSYNC_SECRET_ENV_PREFIX (or Options.SecretEnvPrefix) restricts references
 // to one prefix, at load and at resolve time.
 func TestSecretEnvPrefix(t *testing.T) {
-	t.Setenv(EnvSecretEnvPrefix, "QUALYS_SECRET_")
+	t.Setenv(spec.EnvSecretEnvPrefix, "QUALYS_SECRET_")
 	_, got := loadOne(t, mysqlDoc("    port: 3306\n"))
 	want := `c.yaml:8:21: records/0/password/env: PW does not start with "QUALYS_SECRET_": QSYNC_SECRET_ENV_PREFIX restricts`
 	if !strings.Contains(got, want) {
@@ -153,7 +155,7 @@ func TestSecretEnvPrefix(t *testing.T) {
 		t.Errorf("prefixed name refused:\n%s", got)
 	}
 	t.Setenv("PW", "canary-Secret-4711")
-	if _, err := Resolve(SecretRef{Env: "PW"}); err == nil || !strings.Contains(err.Error(), "does not start with") {
+	if _, err := spec.Resolve(spec.SecretRef{Env: "PW"}); err == nil || !strings.Contains(err.Error(), "does not start with") {
 		t.Errorf("Resolve outside the prefix: %v", err)
 	}
 }
@@ -182,9 +184,9 @@ func TestSecretFilesStayInTheRepository(t *testing.T) {
 		t.Skip("no symbolic links:", err)
 	}
 	cfg := filepath.Join(repo, "config", "c.yaml")
-	load := func(ref string) (*Document, string) {
+	load := func(ref string) (*spec.Document, string) {
 		write(cfg, strings.Replace(mysqlDoc("    port: 3306\n"), "{env: PW}", ref, 1))
-		doc, ds := LoadWithOptions(Options{}, cfg)
+		doc, ds := Files(Options{}, cfg)
 		return doc, ds.Error()
 	}
 
@@ -192,7 +194,7 @@ func TestSecretFilesStayInTheRepository(t *testing.T) {
 	if got != "" {
 		t.Fatalf("a file in the repository refused:\n%s", got)
 	}
-	v, err := Resolve(doc.Objects[0].Secrets["password"])
+	v, err := spec.Resolve(doc.Objects[0].Secrets["password"])
 	if err != nil || v != "canary-Secret-4711\n" {
 		t.Errorf("Resolve = %q, %v; want exactly one trailing newline trimmed", v, err)
 	}
@@ -214,13 +216,13 @@ func TestSecretFilesStayInTheRepository(t *testing.T) {
 	}
 
 	// A link created after validation is refused when the value is read.
-	ref := SecretRef{File: filepath.Join(repo, "secrets", "link"), Root: repo}
-	if _, err := Resolve(ref); err == nil || !strings.Contains(err.Error(), "outside") {
+	ref := spec.SecretRef{File: filepath.Join(repo, "secrets", "link"), Root: repo}
+	if _, err := spec.Resolve(ref); err == nil || !strings.Contains(err.Error(), "outside") {
 		t.Errorf("Resolve through an escaping link: %v", err)
 	}
 
 	t.Run("QSYNC_SECRET_DIR", func(t *testing.T) {
-		t.Setenv(EnvSecretDir, outside)
+		t.Setenv(spec.EnvSecretDir, outside)
 		doc, got := load("{file: " + filepath.Join(outside, "stolen") + "}")
 		if got != "" {
 			t.Fatalf("file in QSYNC_SECRET_DIR refused:\n%s", got)
@@ -235,12 +237,12 @@ func TestSecretFilesStayInTheRepository(t *testing.T) {
 // the reference and never the value.
 func TestShortSecretsRefused(t *testing.T) {
 	t.Setenv("TEST_SHORT", "ab1")
-	_, err := Resolve(SecretRef{Env: "TEST_SHORT"})
+	_, err := spec.Resolve(spec.SecretRef{Env: "TEST_SHORT"})
 	if err == nil || !strings.Contains(err.Error(), "secret env:TEST_SHORT has 3 characters, fewer than 4") || strings.Contains(err.Error(), "ab1") {
 		t.Errorf("err = %v", err)
 	}
 	t.Setenv("TEST_SHORT", "abc1")
-	if v, err := Resolve(SecretRef{Env: "TEST_SHORT"}); err != nil || v != "abc1" {
+	if v, err := spec.Resolve(spec.SecretRef{Env: "TEST_SHORT"}); err != nil || v != "abc1" {
 		t.Errorf("4 characters: %q, %v", v, err)
 	}
 }
@@ -313,7 +315,7 @@ func TestInvalidUTF8IsPositioned(t *testing.T) {
 	if err := os.WriteFile(path, []byte("version: 1\nowner: x\nrecords:\n  - title: \"ab\xff\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, ds := LoadWithOptions(Options{}, path)
+	_, ds := Files(Options{}, path)
 	if len(ds) != 1 || ds[0].Pos.Line != 4 || ds[0].Pos.Col != 15 || !strings.Contains(ds[0].Message, "invalid UTF-8 (byte 0xFF)") {
 		t.Errorf("diagnostics = %v, want one at 4:15 naming byte 0xFF", ds)
 	}

@@ -1,16 +1,18 @@
-package spec
+package load
 
 import (
 	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
-// FuzzLoad: LoadWithOptions never panics on any file content, and whatever loads without error writes back to
+// FuzzLoad: Files never panics on any file content, and whatever loads without error writes back to
 // YAML that loads without error.
 func FuzzLoad(f *testing.F) {
-	for _, pattern := range []string{"../../examples/*.yaml", "testdata/invalid/*.yaml"} {
+	for _, pattern := range []string{"../../../examples/*.yaml", "testdata/invalid/*.yaml"} {
 		files, _ := filepath.Glob(pattern)
 		for _, p := range files {
 			if b, err := os.ReadFile(p); err == nil {
@@ -27,7 +29,7 @@ func FuzzLoad(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		doc, ds := LoadWithOptions(Options{}, p)
+		doc, ds := Files(Options{}, p)
 		if doc == nil {
 			t.Fatal("nil document")
 		}
@@ -36,13 +38,13 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		var buf bytes.Buffer
-		if err := Write(&buf, doc, WriteOptions{}); err != nil {
+		if err := spec.Write(&buf, doc, spec.WriteOptions{}); err != nil {
 			t.Fatalf("Write of a valid document: %v", err)
 		}
 		if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, ds := LoadWithOptions(Options{}, p); ds.HasErrors() {
+		if _, ds := Files(Options{}, p); ds.HasErrors() {
 			t.Fatalf("written YAML does not load:\n%s\n%s\ninput:\n%s", ds.Error(), buf.String(), data)
 		}
 	})

@@ -1,4 +1,4 @@
-package spec
+package load
 
 import (
 	"bytes"
@@ -12,16 +12,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qsync/qsync/internal/spec"
 	"github.com/qsync/qsync/schema"
 )
 
-const schemaFile = "../../schema/qsync.schema.json"
+const schemaFile = "../../../schema/qsync.schema.json"
 
 // TestGeneratedFilesUpToDate fails when schema/qsync.schema.json (also as embedded) differs from
 // what the tables in kinds.go generate now (internal/spec/gen tests the generated docs). Only
 // `go generate ./...` rewrites it; -update does not.
 func TestGeneratedFilesUpToDate(t *testing.T) {
-	wantSchema, err := GenerateSchema()
+	wantSchema, err := spec.GenerateSchema()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestGeneratedFilesUpToDate(t *testing.T) {
 		}
 		if !bytes.Equal(got, f.want) || (f.embedded != nil && !bytes.Equal(f.embedded, f.want)) {
 			t.Errorf("%s is not what internal/spec/kinds.go generates: run `go generate ./...` and commit the result",
-				strings.TrimPrefix(f.path, "../../"))
+				strings.TrimPrefix(f.path, "../../../"))
 		}
 	}
 }
@@ -91,12 +92,12 @@ func TestSchemaMatchesTables(t *testing.T) {
 	if err := json.Unmarshal(schema.JSON, &root); err != nil {
 		t.Fatal(err)
 	}
-	jsonType := map[FieldType]string{TypeString: "string", TypeText: "string", TypeInt: "integer", TypeBool: "boolean",
-		TypeEnum: "string", TypeList: "array", TypeSecret: "", TypeItems: "array"}
-	for _, d := range Kinds() {
-		name, common := "vault_"+d.Type, commonVaultKeys
+	jsonType := map[spec.FieldType]string{spec.TypeString: "string", spec.TypeText: "string", spec.TypeInt: "integer", spec.TypeBool: "boolean",
+		spec.TypeEnum: "string", spec.TypeList: "array", spec.TypeSecret: "", spec.TypeItems: "array"}
+	for _, d := range spec.Kinds() {
+		name, common := "vault_"+d.Type, spec.CommonVaultKeys
 		if d.Kind.IsRecord() {
-			name, common = "record_"+string(d.Kind), commonRecordKeys
+			name, common = "record_"+string(d.Kind), spec.CommonRecordKeys
 			if d.Type != "" {
 				name += "_" + d.Type
 				variant, _ := d.VariantKeys()
@@ -119,10 +120,10 @@ func TestSchemaMatchesTables(t *testing.T) {
 				t.Errorf("%s: no property %s", name, f.Name)
 				continue
 			}
-			if p.Type != jsonType[f.Type] || (f.Type == TypeSecret) != (p.Ref == "#/$defs/secret") {
+			if p.Type != jsonType[f.Type] || (f.Type == spec.TypeSecret) != (p.Ref == "#/$defs/secret") {
 				t.Errorf("%s.%s: type %q ref %q for a %s field", name, f.Name, p.Type, p.Ref, f.Type)
 			}
-			if f.MaxLen != p.MaxLength && f.Type != TypeSecret {
+			if f.MaxLen != p.MaxLength && f.Type != spec.TypeSecret {
 				t.Errorf("%s.%s: maxLength %d, table says %d", name, f.Name, p.MaxLength, f.MaxLen)
 			}
 			if f.Max != p.Maximum {
@@ -155,7 +156,7 @@ func TestSchemaMatchesTables(t *testing.T) {
 				continue
 			}
 			for _, slug := range d.LoginVaultTypes {
-				for _, p := range Lookup(KindVault, slug).LoginParams {
+				for _, p := range spec.Lookup(spec.KindVault, slug).LoginParams {
 					if login.Properties[p.Name] == nil {
 						t.Errorf("%s login: no parameter %s of %s vaults", name, p.Name, slug)
 					}
