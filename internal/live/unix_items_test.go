@@ -12,6 +12,7 @@ import (
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/spec"
 	"github.com/qsync/qsync/internal/spec/load"
+	"github.com/qsync/qsync/internal/spec/yamlwrite"
 )
 
 // TestUnixKeysAndToolsSample converts the official list sample with root tools and private keys
@@ -51,7 +52,7 @@ func TestUnixKeysAndToolsSample(t *testing.T) {
 		return
 	}
 	var out bytes.Buffer
-	if err := spec.Write(&out, &spec.Document{Owner: "secops", Objects: []*spec.Object{o}}, spec.WriteOptions{SecretRefs: true}); err != nil {
+	if err := yamlwrite.Write(&out, &spec.Document{Owner: "secops", Objects: []*spec.Object{o}}, yamlwrite.Options{SecretRefs: true}); err != nil {
 		t.Fatal(err)
 	}
 	y := out.String()

@@ -52,7 +52,7 @@ func exportEnvPrefixes() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, d := range Kinds() {
-		p := "QSYNC_" + envPart(string(d.Kind)) + "_"
+		p := "QSYNC_" + EnvPart(string(d.Kind)) + "_"
 		if !seen[p] {
 			seen[p] = true
 			out = append(out, p)

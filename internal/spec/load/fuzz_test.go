@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/yamlwrite"
 )
 
 // FuzzLoad: Files never panics on any file content, and whatever loads without error writes back to
@@ -38,7 +38,7 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		var buf bytes.Buffer
-		if err := spec.Write(&buf, doc, spec.WriteOptions{}); err != nil {
+		if err := yamlwrite.Write(&buf, doc, yamlwrite.Options{}); err != nil {
 			t.Fatalf("Write of a valid document: %v", err)
 		}
 		if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {

@@ -1,14 +1,17 @@
-package load
+package yamlwrite
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
-// TestWriteObjectComment checks that WriteOptions.Comment writes a comment above each object and
+// TestWriteObjectComment checks that Options.Comment writes a comment above each object and
 // that Load ignores it.
 func TestWriteObjectComment(t *testing.T) {
 	ips, err := spec.ParseIPSet("10.0.0.1")
@@ -19,15 +22,18 @@ func TestWriteObjectComment(t *testing.T) {
 		{Kind: spec.KindUnix, Title: "web", IPs: ips, Attrs: map[string]string{"username": "u", "skip_password": "true"}},
 	}}
 	var buf bytes.Buffer
-	err = spec.Write(&buf, doc, spec.WriteOptions{Comment: func(o *spec.Object) string { return "unmanaged: " + o.Title }})
+	err = Write(&buf, doc, Options{Comment: func(o *spec.Object) string { return "unmanaged: " + o.Title }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "  # unmanaged: web\n  - type: unix\n") {
 		t.Fatalf("comment missing or misplaced:\n%s", buf.String())
 	}
-	dir := writeFiles(t, map[string]string{"x.yaml": buf.String()})
-	got, ds := Files(Options{}, dir)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.yaml"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, ds := load.Files(load.Options{}, dir)
 	if ds.HasErrors() {
 		t.Fatalf("load: %v", ds)
 	}

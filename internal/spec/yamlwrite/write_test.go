@@ -1,4 +1,4 @@
-package load
+package yamlwrite
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // docJSON is the comparable form of a Document (positions are not part of it).
@@ -25,10 +26,10 @@ func docJSON(t *testing.T, d *spec.Document) string {
 	return string(b)
 }
 
-func writeAndLoad(t *testing.T, doc *spec.Document, opts spec.WriteOptions) (*spec.Document, spec.Diagnostics, string) {
+func writeAndLoad(t *testing.T, doc *spec.Document, opts Options) (*spec.Document, spec.Diagnostics, string) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := spec.Write(&buf, doc, opts); err != nil {
+	if err := Write(&buf, doc, opts); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "export.yaml")
@@ -41,17 +42,17 @@ func writeAndLoad(t *testing.T, doc *spec.Document, opts spec.WriteOptions) (*sp
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, ds := Files(Options{SecretDir: repo}, path)
+	got, ds := load.Files(load.Options{SecretDir: repo}, path)
 	return got, ds, buf.String()
 }
 
-// TestWriteRoundTrip: Files(Options{}, Write(doc)) equals doc for every example.
+// TestWriteRoundTrip: load.Files(load.Options{}, Write(doc)) equals doc for every example.
 func TestWriteRoundTrip(t *testing.T) {
-	doc, ds := Files(Options{}, "../../../examples")
+	doc, ds := load.Files(load.Options{}, "../../../examples")
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	got, ds, out := writeAndLoad(t, doc, spec.WriteOptions{SchemaPath: "../schema/qsync.schema.json"})
+	got, ds, out := writeAndLoad(t, doc, Options{SchemaPath: "../schema/qsync.schema.json"})
 	if len(ds) > 0 {
 		t.Fatalf("written YAML does not load:\n%s\n%s", ds.Error(), out)
 	}
@@ -93,7 +94,7 @@ func TestWriteExportAddsSecretRefs(t *testing.T) {
 			Params: map[string]string{"vault_app_name": "a", "vault_device_name": "${nbhost}"}},
 			Attrs: map[string]string{"username": "svc"}},
 	}}
-	got, ds, out := writeAndLoad(t, live, spec.WriteOptions{SecretRefs: true})
+	got, ds, out := writeAndLoad(t, live, Options{SecretRefs: true})
 	if len(ds) > 0 {
 		t.Fatalf("export does not load:\n%s\n%s", ds.Error(), out)
 	}
@@ -137,7 +138,7 @@ func TestEnvNamesUnique(t *testing.T) {
 	for _, title := range []string{"db-1", "db_1", "DB 1", "🔥", "🚀", "plain"} {
 		objs = append(objs, &spec.Object{Kind: spec.KindMySQL, Title: title})
 	}
-	n := spec.NewEnvNames(objs)
+	n := NewEnvNames(objs)
 	seen := map[string]string{}
 	for _, o := range objs {
 		name := n.Name(o.Kind, o.Title, "password")
@@ -153,7 +154,7 @@ func TestEnvNamesUnique(t *testing.T) {
 		t.Errorf("shared = %q %v", base, ok)
 	}
 	// Stable: the same name whatever the order and whatever else is exported with it.
-	if a, b := spec.NewEnvNames(objs[:2]).Name(spec.KindMySQL, "db-1", "password"), n.Name(spec.KindMySQL, "db-1", "password"); a != b {
+	if a, b := NewEnvNames(objs[:2]).Name(spec.KindMySQL, "db-1", "password"), n.Name(spec.KindMySQL, "db-1", "password"); a != b {
 		t.Errorf("%s != %s", a, b)
 	}
 }
