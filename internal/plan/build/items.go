@@ -21,7 +21,7 @@ import (
 // sent. A list the live record does not show is unknown: not compared.
 //
 // What is sent: Qualys takes the entries in an XML body whose section replaces every live entry
-// of that list (the client builds it from flattened parameters, see qualysclient's unix_body.go:
+// of that list (the client builds it from flattened parameters, see qualysclient/unixbody:
 // "private_keys=2", "private_keys.0.key" as a secret reference, "private_keys.1.key.vault_id",
 // ...). So a list is sent whole, or not at all: on create; when its entries differ; or when its
 // secrets changed (one keyed fingerprint per list, named after it, so rotating a key is one
