@@ -10,27 +10,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/qsync/qsync/internal/forgeapi"
 )
 
-// APIError is a refused or failed call to the GitHub or GitLab API. Its message names the
-// platform, the method, the path (never the query, never the token), the status and the
-// platform's own message, and what to check for statuses with a usual cause.
-type APIError struct {
-	Platform, Method, Path string
-	Status                 int
-	Message, Hint          string
-}
-
-func (e *APIError) Error() string {
-	msg := fmt.Sprintf("%s API %s %s: HTTP %d", e.Platform, e.Method, e.Path, e.Status)
-	if e.Message != "" {
-		msg += ": " + e.Message
-	}
-	if e.Hint != "" {
-		msg += " (" + e.Hint + ")"
-	}
-	return msg
-}
+// APIError is a refused or failed call to the GitHub or GitLab API (forgeapi.Error, shared with
+// the other client of these APIs).
+type APIError = forgeapi.Error
 
 // maxAnswer bounds a JSON answer; maxArtifact a downloaded artifact.
 const (
@@ -108,7 +94,7 @@ func (a *api) send(ctx context.Context, method, rawURL string, in any) (*http.Re
 	}
 	resp, err := a.hc.Do(req)
 	if err != nil {
-		return nil, u.Path, fmt.Errorf("%s API %s %s: %s", a.platform, method, u.Path, a.redact(err.Error()))
+		return nil, u.Path, fmt.Errorf("%s API %s %s: %s", a.platform, method, u.Path, forgeapi.RedactToken(err.Error(), a.authValue))
 	}
 	return resp, u.Path, nil
 }
@@ -138,7 +124,7 @@ func (a *api) do(ctx context.Context, method, rawURL string, in, out any) (http.
 
 func (a *api) apiError(method, path string, status int, data []byte) *APIError {
 	return &APIError{Platform: a.platform, Method: method, Path: path, Status: status,
-		Message: a.redact(errorMessage(data)), Hint: a.hints[status]}
+		Message: forgeapi.RedactToken(forgeapi.Message(data), a.authValue), Hint: a.hints[status]}
 }
 
 // list GETs every page of a JSON array at path (following the Link header's rel="next" or
@@ -168,7 +154,7 @@ func (a *api) list(ctx context.Context, path string, q url.Values, each func(jso
 			q.Set("page", np)
 			next = a.url(path, q)
 		default:
-			next = nextLink(h)
+			next = forgeapi.NextLink(h)
 		}
 	}
 	return nil
@@ -199,7 +185,7 @@ func (a *api) listObject(ctx context.Context, path string, q url.Values, key str
 				return err
 			}
 		}
-		next = nextLink(h)
+		next = forgeapi.NextLink(h)
 	}
 	return nil
 }
@@ -250,63 +236,4 @@ func (a *api) download(ctx context.Context, rawURL string) ([]byte, error) {
 		return nil, fmt.Errorf("%s API GET %s: larger than %d MiB", a.platform, path, maxArtifact>>20)
 	}
 	return data, nil
-}
-
-// redact removes the token from a message, in case a server echoes it.
-func (a *api) redact(s string) string {
-	tok := a.authValue
-	if i := strings.LastIndexByte(tok, ' '); i >= 0 {
-		tok = tok[i+1:]
-	}
-	if tok == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, tok, "[redacted]")
-}
-
-// errorMessage takes the message out of a GitHub or GitLab error answer.
-func errorMessage(data []byte) string {
-	var e struct {
-		Message any    `json:"message"`
-		Error   string `json:"error"`
-	}
-	if json.Unmarshal(data, &e) != nil {
-		s := strings.TrimSpace(string(data))
-		if len(s) > 200 {
-			s = s[:200] + "..."
-		}
-		return s
-	}
-	var parts []string
-	switch m := e.Message.(type) {
-	case string:
-		parts = append(parts, m)
-	case nil:
-	default:
-		b, _ := json.Marshal(m)
-		parts = append(parts, string(b))
-	}
-	if e.Error != "" {
-		parts = append(parts, e.Error)
-	}
-	return strings.Join(parts, "; ")
-}
-
-// nextLink returns the rel="next" URL of an RFC 8288 Link header, or "".
-func nextLink(h http.Header) string {
-	for _, v := range h.Values("Link") {
-		for _, part := range strings.Split(v, ",") {
-			target, params, ok := strings.Cut(part, ";")
-			if !ok {
-				continue
-			}
-			for _, p := range strings.Split(params, ";") {
-				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
-				if strings.EqualFold(k, "rel") && strings.Trim(val, `"`) == "next" {
-					return strings.Trim(strings.TrimSpace(target), "<>")
-				}
-			}
-		}
-	}
-	return ""
 }

@@ -11,31 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qsync/qsync/internal/forgeapi"
 	"github.com/qsync/qsync/internal/outbound"
 )
 
-// APIError is a refused or failed call to the GitHub or GitLab API. Its message names the
-// platform, the method, the path (never the query, never the token), the HTTP status and the
-// platform's own message.
-type APIError struct {
-	Platform string // "GitHub" or "GitLab"
-	Method   string
-	Path     string
-	Status   int
-	Message  string
-	Hint     string // what to check, for statuses with a usual cause
-}
-
-func (e *APIError) Error() string {
-	msg := fmt.Sprintf("%s API %s %s: HTTP %d", e.Platform, e.Method, e.Path, e.Status)
-	if e.Message != "" {
-		msg += ": " + e.Message
-	}
-	if e.Hint != "" {
-		msg += " (" + e.Hint + ")"
-	}
-	return msg
-}
+// APIError is a refused or failed call to the GitHub or GitLab API (forgeapi.Error, shared with
+// the other client of these APIs).
+type APIError = forgeapi.Error
 
 // client is the one place that talks HTTP to a platform.
 type client struct {
@@ -131,7 +113,7 @@ func (c *client) do(ctx context.Context, method, rawURL string, in, out any) (ht
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, &APIError{Platform: c.platform, Method: method, Path: u.Path, Status: resp.StatusCode,
-			Message: c.redact(errorMessage(data)), Hint: c.hints[resp.StatusCode]}
+			Message: forgeapi.RedactToken(forgeapi.Message(data), c.authValue), Hint: c.hints[resp.StatusCode]}
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -139,73 +121,6 @@ func (c *client) do(ctx context.Context, method, rawURL string, in, out any) (ht
 		}
 	}
 	return resp.Header, nil
-}
-
-// redact removes the token from a message, in case a server echoes it.
-func (c *client) redact(s string) string {
-	tok := c.authValue
-	if i := strings.LastIndexByte(tok, ' '); i >= 0 {
-		tok = tok[i+1:]
-	}
-	if tok == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, tok, "[redacted]")
-}
-
-// errorMessage takes the message out of a GitHub or GitLab error answer.
-func errorMessage(data []byte) string {
-	var e struct {
-		Message any    `json:"message"`
-		Error   string `json:"error"`
-		Errors  []struct {
-			Message string `json:"message"`
-		} `json:"errors"`
-	}
-	if json.Unmarshal(data, &e) != nil {
-		s := strings.TrimSpace(string(data))
-		if len(s) > 200 {
-			s = s[:200] + "..."
-		}
-		return s
-	}
-	var parts []string
-	switch m := e.Message.(type) {
-	case string:
-		parts = append(parts, m)
-	case nil:
-	default:
-		b, _ := json.Marshal(m)
-		parts = append(parts, string(b))
-	}
-	if e.Error != "" {
-		parts = append(parts, e.Error)
-	}
-	for _, x := range e.Errors {
-		if x.Message != "" {
-			parts = append(parts, x.Message)
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
-// nextLink returns the rel="next" URL of an RFC 8288 Link header, or "".
-func nextLink(h http.Header) string {
-	for _, v := range h.Values("Link") {
-		for _, part := range strings.Split(v, ",") {
-			target, params, ok := strings.Cut(part, ";")
-			if !ok {
-				continue
-			}
-			for _, p := range strings.Split(params, ";") {
-				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
-				if strings.EqualFold(k, "rel") && strings.Trim(val, `"`) == "next" {
-					return strings.Trim(strings.TrimSpace(target), "<>")
-				}
-			}
-		}
-	}
-	return ""
 }
 
 // maxPages bounds pagination, so a server that always answers "next" cannot loop forever.

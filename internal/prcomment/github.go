@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/qsync/qsync/internal/forgeapi"
 )
 
 // GitHubActionsBot is the login of comments written with a workflow's GITHUB_TOKEN.
@@ -124,7 +126,7 @@ func (g *GitHub) Comments(ctx context.Context) ([]Comment, error) {
 		for _, c := range cs {
 			all = append(all, c.comment())
 		}
-		next = nextLink(h)
+		next = forgeapi.NextLink(h)
 	}
 	return all, nil
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/qsync/qsync/internal/forgeapi"
 )
 
 // GitLab is one merge request on GitLab, through the REST API v4.
@@ -117,7 +119,7 @@ func (g *GitLab) Comments(ctx context.Context) ([]Comment, error) {
 			q.Set("page", np)
 			next = g.c.endpoint(g.notesPath(), q)
 		default:
-			next = nextLink(h)
+			next = forgeapi.NextLink(h)
 		}
 	}
 	return all, nil
