@@ -138,7 +138,7 @@ func (g *GitHub) Request(ctx context.Context, number int) (Request, error) {
 		}
 	}
 	var pr githubPull
-	if _, err := g.a.do(ctx, http.MethodGet, g.a.url(fmt.Sprintf("%s/pulls/%d", g.repoPath(), number), nil), nil, &pr); err != nil {
+	if _, err := g.a.Do(ctx, http.MethodGet, g.a.URL(fmt.Sprintf("%s/pulls/%d", g.repoPath(), number), nil), nil, &pr); err != nil {
 		return Request{}, fmt.Errorf("read pull request #%d: %w", number, err)
 	}
 	if pr.Head.SHA == "" {
@@ -151,7 +151,7 @@ func (g *GitHub) Request(ctx context.Context, number int) (Request, error) {
 // it is, else the only merged one, else the only one.
 func (g *GitHub) pullOfCommit(ctx context.Context, sha string) (int, error) {
 	var prs []githubPull
-	if _, err := g.a.do(ctx, http.MethodGet, g.a.url(g.repoPath()+"/commits/"+url.PathEscape(sha)+"/pulls", nil), nil, &prs); err != nil {
+	if _, err := g.a.Do(ctx, http.MethodGet, g.a.URL(g.repoPath()+"/commits/"+url.PathEscape(sha)+"/pulls", nil), nil, &prs); err != nil {
 		return 0, fmt.Errorf("find the pull request of commit %s: %w", sha, err)
 	}
 	var merged []int
@@ -209,7 +209,7 @@ func (g *GitHub) PlanCandidates(ctx context.Context, req Request, name string, v
 			HeadSHA    string `json:"head_sha"`
 			Event      string `json:"event"`
 		}
-		if _, err := g.a.do(ctx, http.MethodGet, g.a.url(fmt.Sprintf("%s/actions/runs/%d", g.repoPath(), art.WorkflowRun.ID), nil), nil, &run); err != nil {
+		if _, err := g.a.Do(ctx, http.MethodGet, g.a.URL(fmt.Sprintf("%s/actions/runs/%d", g.repoPath(), art.WorkflowRun.ID), nil), nil, &run); err != nil {
 			return err
 		}
 		where := fmt.Sprintf("run %d, artifact %s", art.WorkflowRun.ID, name)
@@ -271,7 +271,7 @@ func (g *GitHub) Self(ctx context.Context) (string, error) {
 	var u struct {
 		Login string `json:"login"`
 	}
-	_, err := g.a.do(ctx, http.MethodGet, g.a.url("/user", nil), nil, &u)
+	_, err := g.a.Do(ctx, http.MethodGet, g.a.URL("/user", nil), nil, &u)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusForbidden {
 		return GitHubActionsBot, nil
@@ -316,23 +316,23 @@ func (g *GitHub) OpenIssues(ctx context.Context, label string) ([]Issue, error) 
 // CreateIssue implements Forge: POST /repos/{owner}/{repo}/issues.
 func (g *GitHub) CreateIssue(ctx context.Context, title, body, label string) (Issue, error) {
 	var i githubIssue
-	_, err := g.a.do(ctx, http.MethodPost, g.a.url(g.repoPath()+"/issues", nil),
+	_, err := g.a.Do(ctx, http.MethodPost, g.a.URL(g.repoPath()+"/issues", nil),
 		map[string]any{"title": title, "body": body, "labels": []string{label}}, &i)
 	return i.issue(), err
 }
 
 // UpdateIssue implements Forge: PATCH /repos/{owner}/{repo}/issues/{number}.
 func (g *GitHub) UpdateIssue(ctx context.Context, number int, body string) error {
-	_, err := g.a.do(ctx, http.MethodPatch, g.a.url(fmt.Sprintf("%s/issues/%d", g.repoPath(), number), nil), map[string]any{"body": body}, nil)
+	_, err := g.a.Do(ctx, http.MethodPatch, g.a.URL(fmt.Sprintf("%s/issues/%d", g.repoPath(), number), nil), map[string]any{"body": body}, nil)
 	return err
 }
 
 // CloseIssue implements Forge: POST .../issues/{number}/comments, then PATCH it closed.
 func (g *GitHub) CloseIssue(ctx context.Context, number int, comment string) error {
-	if _, err := g.a.do(ctx, http.MethodPost, g.a.url(fmt.Sprintf("%s/issues/%d/comments", g.repoPath(), number), nil), map[string]any{"body": comment}, nil); err != nil {
+	if _, err := g.a.Do(ctx, http.MethodPost, g.a.URL(fmt.Sprintf("%s/issues/%d/comments", g.repoPath(), number), nil), map[string]any{"body": comment}, nil); err != nil {
 		return err
 	}
-	_, err := g.a.do(ctx, http.MethodPatch, g.a.url(fmt.Sprintf("%s/issues/%d", g.repoPath(), number), nil),
+	_, err := g.a.Do(ctx, http.MethodPatch, g.a.URL(fmt.Sprintf("%s/issues/%d", g.repoPath(), number), nil),
 		map[string]any{"state": "closed", "state_reason": "completed"}, nil)
 	return err
 }

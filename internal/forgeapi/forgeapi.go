@@ -1,8 +1,9 @@
 // Package forgeapi owns what the GitHub and GitLab REST APIs have in common for qsync's two
 // clients of them (ci, which fetches plans and artifacts, and prcomment, which posts the plan
-// comment): the error a refused call becomes, the message taken out of an error answer, the
-// rel="next" link of a paginated answer and the removal of an echoed token. It is a leaf: it
-// knows nothing of qsync's other packages and does no I/O.
+// comment): the JSON call with the token (Client), the error a refused call becomes, the message
+// taken out of an error answer, the rel="next" link of a paginated answer and the removal of an
+// echoed token. Of qsync's other packages it uses only the outbound leaf; its callers pass in the
+// HTTP client that policy builds.
 package forgeapi
 
 import (
