@@ -1,6 +1,8 @@
 package ci
 
 import (
+	"github.com/qsync/qsync/internal/forgeapi"
+
 	"archive/zip"
 	"bytes"
 	"context"
@@ -17,7 +19,7 @@ import (
 )
 
 // GitHubActionsBot is the login of what a workflow's GITHUB_TOKEN writes.
-const GitHubActionsBot = "github-actions[bot]"
+const GitHubActionsBot = forgeapi.GitHubActionsBot
 
 // GitHub is one repository on GitHub (or GitHub Enterprise Server), through the REST API.
 type GitHub struct {
@@ -268,18 +270,7 @@ func unzip(b []byte) (map[string][]byte, error) {
 // Self implements Forge: GET /user; a workflow's token, which may not read it, writes as
 // GitHubActionsBot.
 func (g *GitHub) Self(ctx context.Context) (string, error) {
-	var u struct {
-		Login string `json:"login"`
-	}
-	_, err := g.a.Do(ctx, http.MethodGet, g.a.URL("/user", nil), nil, &u)
-	var ae *APIError
-	if errors.As(err, &ae) && ae.Status == http.StatusForbidden {
-		return GitHubActionsBot, nil
-	}
-	if err != nil {
-		return "", err
-	}
-	return u.Login, nil
+	return g.a.GitHubLogin(ctx)
 }
 
 type githubIssue struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -108,4 +109,24 @@ func (c *Client) Do(ctx context.Context, method, rawURL string, in, out any) (ht
 func (c *Client) Fail(method, path string, status int, data []byte) *Error {
 	return &Error{Platform: c.Platform, Method: method, Path: path, Status: status,
 		Message: RedactToken(Message(data), c.AuthValue), Hint: c.Hints[status]}
+}
+
+// GitHubActionsBot is the login of what a workflow's GITHUB_TOKEN writes (comments, issues).
+const GitHubActionsBot = "github-actions[bot]"
+
+// GitHubLogin returns the login of the GitHub token c calls with: GET /user. An installation
+// token (a workflow's GITHUB_TOKEN), which may not read /user (403), writes as GitHubActionsBot.
+func (c *Client) GitHubLogin(ctx context.Context) (string, error) {
+	var u struct {
+		Login string `json:"login"`
+	}
+	_, err := c.Do(ctx, http.MethodGet, c.URL("/user", nil), nil, &u)
+	var e *Error
+	if errors.As(err, &e) && e.Status == http.StatusForbidden {
+		return GitHubActionsBot, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return u.Login, nil
 }

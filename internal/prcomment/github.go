@@ -13,7 +13,7 @@ import (
 )
 
 // GitHubActionsBot is the login of comments written with a workflow's GITHUB_TOKEN.
-const GitHubActionsBot = "github-actions[bot]"
+const GitHubActionsBot = forgeapi.GitHubActionsBot
 
 // GitHub is one pull request on GitHub (or GitHub Enterprise Server), through the REST API.
 type GitHub struct {
@@ -81,19 +81,7 @@ func (g *GitHub) Self(ctx context.Context) (string, error) {
 	if g.Author != "" {
 		return g.Author, nil
 	}
-	var u struct {
-		Login string `json:"login"`
-	}
-	_, err := g.c.Do(ctx, http.MethodGet, g.c.URL("/user", nil), nil, &u)
-	var ae *APIError
-	if errors.As(err, &ae) && ae.Status == http.StatusForbidden {
-		// Installation tokens (a workflow's GITHUB_TOKEN) may not read /user.
-		return GitHubActionsBot, nil
-	}
-	if err != nil {
-		return "", err
-	}
-	return u.Login, nil
+	return g.c.GitHubLogin(ctx)
 }
 
 type githubComment struct {
