@@ -64,34 +64,8 @@ func (g *GitHub) repoPath() string {
 	return "/repos/" + url.PathEscape(owner) + "/" + url.PathEscape(name)
 }
 
-// githubEvent is the part of $GITHUB_EVENT_PATH qsync reads.
-type githubEvent struct {
-	PullRequest struct {
-		Number int `json:"number"`
-		Head   struct {
-			SHA string `json:"sha"`
-		} `json:"head"`
-	} `json:"pull_request"`
-	MergeGroup struct {
-		HeadRef string `json:"head_ref"`
-		HeadSHA string `json:"head_sha"`
-	} `json:"merge_group"`
-}
-
-func readGitHubEvent(e Env) (githubEvent, error) {
-	var ev githubEvent
-	p := e.Getenv("GITHUB_EVENT_PATH")
-	if p == "" {
-		return ev, nil
-	}
-	b, err := e.readFile(p)
-	if err != nil {
-		return ev, fmt.Errorf("read the GitHub event: %w", err)
-	}
-	if err := json.Unmarshal(b, &ev); err != nil {
-		return ev, fmt.Errorf("read the GitHub event %s: %w", p, err)
-	}
-	return ev, nil
+func readGitHubEvent(e Env) (forgeapi.GitHubEvent, error) {
+	return forgeapi.ReadGitHubEvent(e.Getenv, e.readFile)
 }
 
 // queueRef is the branch of a merge queue's merge group: gh-readonly-queue/BASE/pr-N-BASESHA.
