@@ -175,13 +175,7 @@ func (g *GitLab) PlanCandidates(ctx context.Context, req Request, name string, v
 
 // Self implements Forge: GET /user (a project access token's bot user).
 func (g *GitLab) Self(ctx context.Context) (string, error) {
-	var u struct {
-		ID int64 `json:"id"`
-	}
-	if _, err := g.a.Do(ctx, http.MethodGet, g.a.URL("/user", nil), nil, &u); err != nil {
-		return "", err
-	}
-	return strconv.FormatInt(u.ID, 10), nil
+	return g.a.GitLabUserID(ctx)
 }
 
 type gitlabIssue struct {

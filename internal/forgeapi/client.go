@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/qsync/qsync/internal/outbound"
@@ -129,4 +130,16 @@ func (c *Client) GitHubLogin(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return u.Login, nil
+}
+
+// GitLabUserID returns the user ID, in decimal, of the GitLab token c calls with: GET /user (for
+// a project access token, its bot user).
+func (c *Client) GitLabUserID(ctx context.Context) (string, error) {
+	var u struct {
+		ID int64 `json:"id"`
+	}
+	if _, err := c.Do(ctx, http.MethodGet, c.URL("/user", nil), nil, &u); err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(u.ID, 10), nil
 }

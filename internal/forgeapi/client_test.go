@@ -69,3 +69,31 @@ func TestSendRefusesAnotherOrigin(t *testing.T) {
 		t.Errorf("Send to another origin = %v", err)
 	}
 }
+
+// TestWhoAmI: GitLab's user is its ID in decimal; a GitHub token that may not read /user (a
+// workflow's GITHUB_TOKEN) writes as github-actions[bot], and any other refusal is an error.
+func TestWhoAmI(t *testing.T) {
+	status := http.StatusOK
+	c := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v4/user" {
+			t.Errorf("path %s", r.URL.Path)
+		}
+		w.WriteHeader(status)
+		w.Write([]byte(`{"id":4711,"login":"octocat"}`))
+	})
+	ctx := context.Background()
+	if id, err := c.GitLabUserID(ctx); err != nil || id != "4711" {
+		t.Errorf("GitLabUserID = %q, %v", id, err)
+	}
+	if login, err := c.GitHubLogin(ctx); err != nil || login != "octocat" {
+		t.Errorf("GitHubLogin = %q, %v", login, err)
+	}
+	status = http.StatusForbidden
+	if login, err := c.GitHubLogin(ctx); err != nil || login != GitHubActionsBot {
+		t.Errorf("GitHubLogin on 403 = %q, %v; want %s", login, err, GitHubActionsBot)
+	}
+	status = http.StatusUnauthorized
+	if login, err := c.GitHubLogin(ctx); err == nil {
+		t.Errorf("GitHubLogin on 401 = %q, want an error", login)
+	}
+}

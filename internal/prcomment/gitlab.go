@@ -69,13 +69,7 @@ func (g *GitLab) notesPath() string {
 
 // Self implements Platform: GET /user (a project access token's bot user).
 func (g *GitLab) Self(ctx context.Context) (string, error) {
-	var u struct {
-		ID int64 `json:"id"`
-	}
-	if _, err := g.c.Do(ctx, http.MethodGet, g.c.URL("/user", nil), nil, &u); err != nil {
-		return "", err
-	}
-	return strconv.FormatInt(u.ID, 10), nil
+	return g.c.GitLabUserID(ctx)
 }
 
 type gitlabNote struct {
