@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/qualysemu"
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 )
 
 // EmulatorCmd serves the Qualys API emulator.
@@ -60,7 +61,7 @@ func (c *EmulatorCmd) Run(ctx context.Context, env *Env) error {
 		}
 	}
 	for _, spec := range c.Fault {
-		f, err := qualysemu.ParseFault(spec)
+		f, err := faults.Parse(spec)
 		if err != nil {
 			return fmt.Errorf("--fault %q: %w", spec, err)
 		}
@@ -74,8 +75,16 @@ func (c *EmulatorCmd) Run(ctx context.Context, env *Env) error {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// Shutdown lets calls in flight finish. It also waits for connections accepted but never
+		// used (a client's spare keep-alive dial) until they are 5 s old, so after a short grace
+		// period the rest is closed: stopping the emulator is not an error.
+		shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		return hs.Shutdown(shutdown)
+		if err := hs.Shutdown(shutdown); err != nil && errors.Is(err, context.DeadlineExceeded) {
+			return hs.Close()
+		} else if err != nil {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		return nil
 	}
 }
