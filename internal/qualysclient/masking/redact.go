@@ -212,7 +212,9 @@ func (r *Redactor) add(v string, known bool) {
 	if v == "" {
 		return
 	}
-	for _, form := range []string{v, strings.TrimSpace(v)} {
+	// The entries of a list-valued secret (community_strings) count as secrets of their own: an
+	// entry too short to mask hides the text as a short secret does.
+	for _, form := range append([]string{v, strings.TrimSpace(v)}, redact.Entries(v)...) {
 		if len(form) < minMasked { // too short to mask without mangling unrelated text
 			r.whole = r.whole || known
 			continue
