@@ -455,7 +455,7 @@ func ApplyingSaved(path string, p *plan.Plan) string {
 func Converged(p *plan.Plan, o Outside) string {
 	switch {
 	case !p.Scoped():
-		return "Converged: Qualys matches the configuration."
+		return "Converged: " + p.MatchesClaim() + "."
 	case o.Unchecked != "":
 		return fmt.Sprintf("Converged within the scope (%s) only: whether anything outside it differs was not checked (%s).", p.ScopeName(), o.Unchecked)
 	case o.Changes > 0:

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -253,6 +255,47 @@ func (s *Step) Endpoint() string { return string(s.Kind) + " " + s.Op }
 
 // Empty reports whether the plan changes nothing.
 func (p *Plan) Empty() bool { return len(p.Changes) == 0 && len(p.Steps) == 0 }
+
+// NotReported ends the note about a configured setting the live answer did not report and the
+// plan neither compared nor sent ("<key> (id N): <field>: not reported by Qualys; not compared").
+const NotReported = "not reported by Qualys; not compared"
+
+// Unchecked counts the notes about configured settings the plan could neither compare nor send
+// (NotReported): "Qualys matches the configuration" holds only for the settings Qualys reports.
+func (p *Plan) Unchecked() int {
+	n := 0
+	for _, note := range p.Notes {
+		if strings.HasSuffix(note, ": "+NotReported) {
+			n++
+		}
+	}
+	return n
+}
+
+// MatchesClaim is what a plan with nothing to do may say of Qualys: that it matches the
+// configuration, qualified when some configured settings could not be checked (Unchecked).
+func (p *Plan) MatchesClaim() string {
+	if u := p.Unchecked(); u > 0 {
+		return fmt.Sprintf("Qualys matches the configuration in every setting it reports (%d note%s above name%s configured settings it does not report, not checked)",
+			u, plural(u), pluralVerbS(u))
+	}
+	return "Qualys matches the configuration"
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// pluralVerbS is the third-person -s of a verb whose subject counts n: "1 note names", "2 notes name".
+func pluralVerbS(n int) string {
+	if n == 1 {
+		return "s"
+	}
+	return ""
+}
 
 // Summary counts the changes per action group as rendered: creates, in-place updates (update,
 // adopt, rename), deletes and replacements.

@@ -199,7 +199,7 @@ func exclusiveClears(it *item) []plan.FieldChange {
 // notReported is what the plan says about a setting the live answer did not report;
 // notReportedSent about such a setting that is sent as configured (sendsUnreported).
 const (
-	notReported     = "not reported by Qualys; not compared"
+	notReported     = plan.NotReported
 	notReportedSent = "not reported by Qualys; not compared, sent as configured (until Qualys reports it, every apply sends it)"
 )
 

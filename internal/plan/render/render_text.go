@@ -304,7 +304,7 @@ func summaryLine(p *plan.Plan) string {
 		return fmt.Sprintf("No changes planned, but %d change%s refused: Qualys does not match the configuration.", len(p.Refused), pluralVerb(len(p.Refused)))
 	}
 	if p.Empty() {
-		return "No changes. Qualys matches the configuration."
+		return "No changes. " + p.MatchesClaim() + "."
 	}
 	return countsLine(p)
 }
