@@ -1,14 +1,13 @@
 // Package spec owns qsync's vocabulary of authentication records and vaults: one descriptor table per
 // kind (kinds*.go: FieldDef, KindDef, Lookup, the kinds' unique rules and slots), the typed
 // desired-state document (Document, Object), diagnostics, IP sets, canonical values, secret
-// references and their resolution, ownership markers and the JSON Schema generated from the
-// tables. Its subpackages do one job each with what spec passes in: load reads configuration files
-// into a Document and runs the cross-record checks, yamlwrite writes a Document as YAML for export,
-// yamltree decodes a
-// file and remembers every value's position, schemacheck validates a decoded file against the
-// generated schema, and gen writes the documentation generated from the tables. It does no network
-// I/O. The live estate read from Qualys is converted into the same types (by internal/live), so desired
-// and live state are compared in one form.
+// references and their resolution, and ownership markers. Its subpackages do one job each with
+// what spec passes in: load reads configuration files into a Document and runs the cross-record
+// checks, yamlwrite writes a Document as YAML for export, schemagen generates the JSON Schema from
+// the tables, yamltree decodes a file and remembers every value's position, schemacheck validates
+// a decoded file against the generated schema, and gen writes the documentation generated from the
+// tables. It does no network I/O. The live estate read from Qualys is converted into the same
+// types (by internal/live), so desired and live state are compared in one form.
 package spec
 
 import (
