@@ -1,4 +1,4 @@
-package qualysclient
+package masking
 
 import (
 	"maps"
@@ -12,7 +12,8 @@ import (
 	"github.com/qsync/qsync/internal/redact"
 )
 
-const redacted = redact.Mask
+// Redacted stands for a masked secret (internal/redact's mask).
+const Redacted = redact.Mask
 
 // secretParams are the Qualys parameters whose values are secrets (wire
 // contract row 15). They are redacted from debug traces and error messages.
@@ -31,10 +32,10 @@ var secretParams = map[string]bool{
 	"ca_web_password": true,
 }
 
-// isSecretParam reports whether a parameter's value must never be shown.
+// IsSecretParam reports whether a parameter's value must never be shown.
 // Besides the documented list, anything that looks like a password, key or
 // token is treated as secret: redacting too much is harmless.
-func isSecretParam(name string) bool {
+func IsSecretParam(name string) bool {
 	n := strings.ToLower(name)
 	if secretParams[n] {
 		return true
@@ -56,16 +57,18 @@ var secretKV = regexp.MustCompile(`(?i)((?:[a-z_]*password|passphrase|apikey|app
 // basicAuth matches an Authorization header value quoted in text.
 var basicAuth = regexp.MustCompile(`(?i)(basic\s+)[a-z0-9+/=]{8,}`)
 
-// secretNames is a client's set of configured secret parameter names
+// SecretNames is a client's set of configured secret parameter names
 // (Config.SecretParams, lower-cased) and a pattern matching "name=value"
 // pairs of them in free text; the zero value names none.
-type secretNames struct {
+type SecretNames struct {
 	names map[string]bool
 	kv    *regexp.Regexp
 }
 
-func newSecretNames(list []string) secretNames {
-	sn := secretNames{names: map[string]bool{}}
+// NewSecretNames returns the names of list (parameters configured as secret) and a matcher of
+// name=value pairs of them in free text.
+func NewSecretNames(list []string) SecretNames {
+	sn := SecretNames{names: map[string]bool{}}
 	var quoted []string
 	for _, n := range list {
 		if n = strings.ToLower(strings.TrimSpace(n)); n != "" && !sn.names[n] {
@@ -82,39 +85,39 @@ func newSecretNames(list []string) secretNames {
 
 // known reports whether a parameter is known to be secret: configured, or one of the
 // client's own secret parameter names (not merely secret-looking).
-func (sn secretNames) known(name string) bool {
+func (sn SecretNames) known(name string) bool {
 	n := strings.ToLower(name)
 	return sn.names[n] || secretParams[n]
 }
 
-// secret reports whether a parameter's value must never be shown: it is
-// configured as secret, or the heuristics of isSecretParam say so.
-func (sn secretNames) secret(name string) bool {
-	return sn.names[strings.ToLower(name)] || isSecretParam(name)
+// Secret reports whether a parameter's value must never be shown: it is
+// configured as secret, or the heuristics of IsSecretParam say so.
+func (sn SecretNames) Secret(name string) bool {
+	return sn.names[strings.ToLower(name)] || IsSecretParam(name)
 }
 
-// text masks configured and secret-looking name=value pairs and Basic
+// Text masks configured and secret-looking name=value pairs and Basic
 // credentials in free text.
-func (sn secretNames) text(s string) string {
+func (sn SecretNames) Text(s string) string {
 	if sn.kv != nil {
-		s = sn.kv.ReplaceAllString(s, "${1}"+redacted)
+		s = sn.kv.ReplaceAllString(s, "${1}"+Redacted)
 	}
-	return redactText(s)
+	return Text(s)
 }
 
-// redactText masks secret-looking name=value pairs and Basic credentials. A
+// Text masks secret-looking name=value pairs and Basic credentials. A
 // boolean value of a name that only looks secret (cleartext_password=1) is
 // kept: it is a flag, not a secret.
-func redactText(s string) string {
+func Text(s string) string {
 	s = secretKV.ReplaceAllStringFunc(s, func(m string) string {
 		g := secretKV.FindStringSubmatch(m)
 		name := strings.TrimRight(g[1], " \t=:")
 		if isFlagValue(name, g[2]) {
 			return m
 		}
-		return g[1] + redacted
+		return g[1] + Redacted
 	})
-	return basicAuth.ReplaceAllString(s, "${1}"+redacted)
+	return basicAuth.ReplaceAllString(s, "${1}"+Redacted)
 }
 
 // isFlagValue reports whether value of parameter name is a boolean flag rather
@@ -131,43 +134,43 @@ func isFlagValue(name, value string) bool {
 	return false
 }
 
-// redactURL returns raw with its user information, query values and fragment
+// URL returns raw with its user information, query values and fragment
 // masked, for messages about a URL that may carry credentials or a token.
 // Text that does not parse as a URL is masked after "//" up to an "@" and
 // from the first "?" or "#" on.
-func redactURL(raw string) string {
+func URL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		s := userInfoRE.ReplaceAllString(raw, "${1}"+redacted+"@")
+		s := userInfoRE.ReplaceAllString(raw, "${1}"+Redacted+"@")
 		if i := strings.IndexAny(s, "?#"); i >= 0 {
-			s = s[:i+1] + redacted
+			s = s[:i+1] + Redacted
 		}
-		return redactText(s)
+		return Text(s)
 	}
 	if u.User != nil {
-		u.User = url.User(redacted)
+		u.User = url.User(Redacted)
 	}
 	if u.RawQuery != "" {
 		q := u.Query()
 		for k := range q {
-			q[k] = []string{redacted}
+			q[k] = []string{Redacted}
 		}
 		u.RawQuery = q.Encode()
 	}
 	if u.Fragment != "" {
-		u.Fragment, u.RawFragment = redacted, ""
+		u.Fragment, u.RawFragment = Redacted, ""
 	}
-	return redactText(u.String())
+	return Text(u.String())
 }
 
 // userInfoRE matches the user information of a URL that did not parse.
 var userInfoRE = regexp.MustCompile(`(//)[^/?#]*@`)
 
-// redactor replaces known secret values wherever they occur, in every encoding
+// Redactor replaces known secret values wherever they occur, in every encoding
 // redact.Encodings lists (as sent, URL-, HTML- or XML-escaped, split CDATA,
 // JSON, ...), trimmed of white space, and truncated (see text).
-type redactor struct {
-	names   secretNames
+type Redactor struct {
+	names   SecretNames
 	secrets []string
 	// whole is set when a secret is too short to be found in text without
 	// masking unrelated text: every text is then masked entirely.
@@ -182,13 +185,13 @@ const (
 	minTruncated = 6
 )
 
-// newRedactor collects the values of the secret parameters of params (see
-// secretNames.secret) plus extra values (the account password), longest
+// NewRedactor collects the values of the secret parameters of params (see
+// SecretNames.Secret) plus extra values (the account password), longest
 // first so that overlapping secrets are fully masked.
-func newRedactor(names secretNames, params url.Values, extra ...string) *redactor {
-	r := &redactor{names: names}
+func NewRedactor(names SecretNames, params url.Values, extra ...string) *Redactor {
+	r := &Redactor{names: names}
 	for k, vs := range params {
-		if names.secret(k) {
+		if names.Secret(k) {
 			for _, v := range vs {
 				r.add(v, names.known(k))
 			}
@@ -205,11 +208,13 @@ func newRedactor(names secretNames, params url.Values, extra ...string) *redacto
 // or one of secretParams) rather than one whose name only looks secret (private_keys=1 counts
 // entries, private_keys.0.type=rsa names a key type): a known secret too short to mask without
 // mangling unrelated text hides every text, a short look-alike value is not searched for.
-func (r *redactor) add(v string, known bool) {
+func (r *Redactor) add(v string, known bool) {
 	if v == "" {
 		return
 	}
-	for _, form := range []string{v, strings.TrimSpace(v)} {
+	// The entries of a list-valued secret (community_strings) count as secrets of their own: an
+	// entry too short to mask hides the text as a short secret does.
+	for _, form := range append([]string{v, strings.TrimSpace(v)}, redact.Entries(v)...) {
 		if len(form) < minMasked { // too short to mask without mangling unrelated text
 			r.whole = r.whole || known
 			continue
@@ -220,17 +225,19 @@ func (r *redactor) add(v string, known bool) {
 	}
 }
 
-func (r *redactor) text(s string) string {
+// Text masks in s every secret r knows, truncated echoes of them, and the name=value pairs of
+// its secret names (SecretNames.Text).
+func (r *Redactor) Text(s string) string {
 	if r.whole && s != "" {
-		return redacted + " (text hidden: it may quote a secret too short to mask)"
+		return Redacted + " (text hidden: it may quote a secret too short to mask)"
 	}
 	for _, v := range r.secrets {
-		s = strings.ReplaceAll(s, v, redacted)
+		s = strings.ReplaceAll(s, v, Redacted)
 	}
 	for _, v := range r.secrets {
 		s = maskTruncated(s, v)
 	}
-	return r.names.text(s)
+	return r.names.Text(s)
 }
 
 // maskTruncated masks every place in s where at least minTruncated leading
@@ -252,7 +259,7 @@ func maskTruncated(s, secret string) string {
 			n++
 		}
 		b.WriteString(s[:i])
-		b.WriteString(redacted)
+		b.WriteString(Redacted)
 		s = s[i+n:]
 	}
 	if b.Len() == 0 {
@@ -262,8 +269,8 @@ func maskTruncated(s, secret string) string {
 	return b.String()
 }
 
-// params renders form values with secret parameters masked, sorted by name.
-func (r *redactor) params(v url.Values) string {
+// Params renders form values with secret parameters masked, sorted by name.
+func (r *Redactor) Params(v url.Values) string {
 	var b strings.Builder
 	for _, k := range slices.Sorted(maps.Keys(v)) {
 		for _, val := range v[k] {
@@ -272,45 +279,45 @@ func (r *redactor) params(v url.Values) string {
 			}
 			b.WriteString(url.QueryEscape(k))
 			b.WriteByte('=')
-			if r.names.secret(k) && (r.names.names[strings.ToLower(k)] || !isFlagValue(k, val)) {
-				b.WriteString(redacted)
+			if r.names.Secret(k) && (r.names.names[strings.ToLower(k)] || !isFlagValue(k, val)) {
+				b.WriteString(Redacted)
 			} else {
-				b.WriteString(url.QueryEscape(r.text(val)))
+				b.WriteString(url.QueryEscape(r.Text(val)))
 			}
 		}
 	}
 	return b.String()
 }
 
-// url renders a request URL for the trace: user information masked, secret
+// URL renders a request URL for the trace: user information masked, secret
 // query parameters masked as in params, other values with known secrets masked.
-func (r *redactor) url(u *url.URL) string {
+func (r *Redactor) URL(u *url.URL) string {
 	c := *u
 	if c.User != nil {
-		c.User = url.User(redacted)
+		c.User = url.User(Redacted)
 	}
 	if c.RawQuery != "" {
-		c.RawQuery = r.params(c.Query())
+		c.RawQuery = r.Params(c.Query())
 	}
 	return c.String()
 }
 
-// headers renders HTTP headers sorted, with credentials and cookies masked.
-func (r *redactor) headers(h http.Header) string {
+// Headers renders HTTP headers sorted, with credentials and cookies masked.
+func (r *Redactor) Headers(h http.Header) string {
 	var b strings.Builder
 	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			switch http.CanonicalHeaderKey(k) {
 			case "Authorization", "Proxy-Authorization":
 				if scheme, _, ok := strings.Cut(v, " "); ok {
-					v = scheme + " " + redacted
+					v = scheme + " " + Redacted
 				} else {
-					v = redacted
+					v = Redacted
 				}
 			case "Cookie", "Set-Cookie":
-				v = redacted
+				v = Redacted
 			default:
-				v = r.text(v)
+				v = r.Text(v)
 			}
 			b.WriteString("  ")
 			b.WriteString(k)
