@@ -5,6 +5,7 @@ import (
 
 	"github.com/qsync/qsync/internal/redact"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/secret"
 )
 
 // credentialEnv names the environment variables whose values are credentials qsync may use: they
@@ -52,10 +53,10 @@ func (env *Env) redactBytes(b []byte) []byte {
 	return env.redactor.Bytes(b)
 }
 
-// resolve is spec.Resolve that teaches the redactor the value: every secret qsync reads is
+// resolve is secret.Resolve that teaches the redactor the value: every secret qsync reads is
 // masked in every output from then on.
 func (env *Env) resolve(ref spec.SecretRef) (string, error) {
-	v, err := spec.Resolve(ref)
+	v, err := secret.Resolve(ref)
 	if err == nil && env.redactor != nil {
 		env.redactor.Add(v)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/secret"
 )
 
 // fakeClient records every call and answers from a script of errors per call. Objects created or
@@ -542,7 +543,7 @@ func TestRunTooLongSecretSendsNothing(t *testing.T) {
 	}
 }
 
-// TestRunSecretErrorsNameStepAndParameter resolves with spec.Resolve, as qsync apply does: every
+// TestRunSecretErrorsNameStepAndParameter resolves with secret.Resolve, as qsync apply does: every
 // secret that cannot be used is reported at once, by step and parameter (the sub_type's own limit
 // for a cisco enable_password), the value never, and nothing is sent.
 func TestRunSecretErrorsNameStepAndParameter(t *testing.T) {
@@ -556,7 +557,7 @@ func TestRunSecretErrorsNameStepAndParameter(t *testing.T) {
 			"password":        {Env: "APPLYTEST_MISSING"},
 			"enable_password": {Env: "APPLYTEST_ENABLE"},
 		}}}}
-	_, err := Run(context.Background(), f, p, Options{Resolve: spec.Resolve})
+	_, err := Run(context.Background(), f, p, Options{Resolve: secret.Resolve})
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -579,7 +580,7 @@ func TestRunSecretErrorsNameStepAndParameter(t *testing.T) {
 
 	t.Setenv("APPLYTEST_MISSING", "okay-pw")
 	t.Setenv("APPLYTEST_ENABLE", "enable")
-	if _, err := Run(context.Background(), f, p, Options{Resolve: spec.Resolve}); err != nil || len(f.calls) != 1 {
+	if _, err := Run(context.Background(), f, p, Options{Resolve: secret.Resolve}); err != nil || len(f.calls) != 1 {
 		t.Fatalf("with the secrets set: %v, calls %q", err, f.calls)
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/spec"
 	"github.com/qsync/qsync/internal/spec/load"
+	"github.com/qsync/qsync/internal/spec/secret"
 )
 
 // Client is the part of the Qualys client the pipeline needs: live's reads, apply's writes, and
@@ -36,7 +37,7 @@ type Client interface {
 	Stats() qualysclient.Stats
 }
 
-// Pipeline runs the sequence in one environment. The zero value reads secrets with spec.Resolve,
+// Pipeline runs the sequence in one environment. The zero value reads secrets with secret.Resolve,
 // plans without a secret key and discards diagnostics.
 type Pipeline struct {
 	// Getenv reads the environment: QSYNC_SECRET_KEY turns secret fingerprints on. Nil reads
@@ -47,7 +48,7 @@ type Pipeline struct {
 	// DiagnosticsFormat prints them: text (file:line:col: path: message, the default), json or
 	// github (workflow annotations).
 	DiagnosticsFormat string
-	// Resolve returns a secret's value; nil means spec.Resolve ({env: NAME} from the process
+	// Resolve returns a secret's value; nil means secret.Resolve ({env: NAME} from the process
 	// environment, {file: path}).
 	Resolve func(spec.SecretRef) (string, error)
 }
@@ -66,7 +67,7 @@ type Run struct {
 // live vaults.
 func (pl *Pipeline) Load(paths ...string) (*spec.Document, error) {
 	if pl.Getenv != nil {
-		if err := spec.CheckSecretKey(pl.Getenv("QSYNC_SECRET_KEY")); err != nil {
+		if err := secret.CheckKey(pl.Getenv("QSYNC_SECRET_KEY")); err != nil {
 			return nil, err
 		}
 	}
@@ -142,8 +143,8 @@ func read(ctx context.Context, c live.Reader, opts live.Options) (*spec.Document
 // environment and a resolver of desired objects' secrets. rateRemaining is the client's last
 // X-RateLimit-Remaining (zero: unknown). Unless f.SecretsUnchecked (a plan made on purpose without
 // the secrets' values), every secret a step sends is read as apply reads it (the Pipeline's
-// Resolve, else spec.Resolve) and checked as its request carries it (a unix key's in an XML body:
-// spec.CheckXMLText), so that one apply would refuse is a positioned plan error.
+// Resolve, else secret.Resolve) and checked as its request carries it (a unix key's in an XML body:
+// secret.CheckXMLText), so that one apply would refuse is a positioned plan error.
 func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining int) plan.Options {
 	var key []byte
 	if pl.Getenv != nil && !f.SecretsUnchecked { // without the values there is nothing to fingerprint
@@ -185,10 +186,10 @@ func (pl *Pipeline) Options(desired *spec.Document, f plan.Flags, rateRemaining 
 }
 
 // checkCarried refuses a secret value the request that sends param cannot carry: a unix key's or
-// root tool's secret travels in an XML body (spec.CheckXMLText).
+// root tool's secret travels in an XML body (secret.CheckXMLText).
 func checkCarried(param, v string) error {
 	if _, _, _, item := spec.ParseItemSecretName(param); item {
-		return spec.CheckXMLText(v)
+		return secret.CheckXMLText(v)
 	}
 	return nil
 }
@@ -412,7 +413,7 @@ func (pl *Pipeline) resolver() func(spec.SecretRef) (string, error) {
 	if pl.Resolve != nil {
 		return pl.Resolve
 	}
-	return spec.Resolve
+	return secret.Resolve
 }
 
 // noteUnverified prints, once per load, which unverified parameter names the configuration uses

@@ -44,7 +44,7 @@ func TestPlanReportsMissingSecretReferences(t *testing.T) {
 	}
 	t.Setenv("QSYNC_SECRET_DIR", filepath.Dir(path))
 	var stderr strings.Builder
-	pl := &Pipeline{Stderr: &stderr} // spec.CheckSecretRef on the process environment
+	pl := &Pipeline{Stderr: &stderr} // secret.CheckRef on the process environment
 	desired, err := pl.Load(path)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())

@@ -1,14 +1,14 @@
-// Package spec owns qsync's vocabulary of authentication records and vaults: one descriptor table per
-// kind (kinds*.go: FieldDef, KindDef, Lookup, the kinds' unique rules and slots), the typed
+// Package spec owns qsync's vocabulary of authentication records and vaults: one descriptor table
+// per kind (kinds*.go: FieldDef, KindDef, Lookup, the kinds' unique rules and slots), the typed
 // desired-state document (Document, Object), diagnostics, IP sets, canonical values, secret
-// references and their resolution, ownership markers and the JSON Schema generated from the
-// tables. Its subpackages do one job each with what spec passes in: load reads configuration files
-// into a Document and runs the cross-record checks, yamlwrite writes a Document as YAML for export,
-// yamltree decodes a
-// file and remembers every value's position, schemacheck validates a decoded file against the
-// generated schema, and gen writes the documentation generated from the tables. It does no network
-// I/O. The live estate read from Qualys is converted into the same types (by internal/live), so desired
-// and live state are compared in one form.
+// references and ownership markers. Its subpackages do one job each with what spec passes in: load
+// reads configuration files into a Document and runs the cross-record checks, secret resolves
+// secret references and says which a configuration may make, yamlwrite writes a Document as YAML
+// for export, schemagen generates the JSON Schema from the tables, yamltree decodes a file and
+// remembers every value's position, schemacheck validates a decoded file against the generated
+// schema, and gen writes the documentation generated from the tables. It does no network I/O. The
+// live estate read from Qualys is converted into the same types (by internal/live), so desired and
+// live state are compared in one form.
 package spec
 
 import (
@@ -47,12 +47,12 @@ func (p Pos) String() string {
 }
 
 // SecretRef says where a write-only value comes from. Exactly one of Env and File is set. The value
-// itself is never stored in a Document, a plan or a saved plan; it is read by Resolve when needed.
+// itself is never stored in a Document, a plan or a saved plan; it is read by secret.Resolve when needed.
 type SecretRef struct {
 	Env  string `json:"env,omitempty" yaml:"env,omitempty"`
 	File string `json:"file,omitempty" yaml:"file,omitempty"`
-	// Root is the directory File must resolve inside (see SecretRoot), set by Load for file
-	// references; Resolve refuses a file (or a symbolic link) leading outside it.
+	// Root is the directory File must resolve inside (see secret.Root), set by the loader for file
+	// references; secret.Resolve refuses a file (or a symbolic link) leading outside it.
 	Root string `json:"root,omitempty" yaml:"-"`
 }
 

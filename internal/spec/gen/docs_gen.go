@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/schemagen"
 )
 
 // ConfigReferenceFile is the path, from the module root, of the configuration reference that
@@ -26,10 +27,10 @@ type schemaDoc struct {
 }
 
 // GenerateConfigReference returns docs/configuration.md, the configuration reference generated
-// from the descriptor tables in kinds.go and the JSON Schema GenerateSchema makes from them. Every
+// from the descriptor tables in kinds.go and the JSON Schema schemagen.Generate makes from them. Every
 // list of kinds, sub_types and vault types in it comes from the tables.
 func GenerateConfigReference() ([]byte, error) {
-	raw, err := spec.GenerateSchema()
+	raw, err := schemagen.Generate()
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"go4.org/netipx"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/secret"
 )
 
 // loader turns decoded files into Objects, collecting diagnostics.
@@ -26,7 +27,7 @@ type loader struct {
 	// replaced holds the paths of values the loader reported on more precisely than the schema
 	// can (plaintext secrets, quoted enums, ...); schema errors at those paths are dropped.
 	replaced map[string]bool
-	roots    map[string]string // SecretRoot by configuration directory
+	roots    map[string]string // secret.Root by configuration directory
 }
 
 // valueErrorf reports a problem with the value at path, replacing what the schema says about it.
@@ -505,7 +506,7 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *spec.FieldDef, val any) (s
 				l.valueErrorf(f.at(kp), kp, "%q is not an environment variable name (letters, digits and _)", s)
 				bad = true
 			default:
-				if msg := spec.CheckEnvName(s, l.secretEnvPrefix()); msg != "" {
+				if msg := secret.CheckEnvName(s, l.secretEnvPrefix()); msg != "" {
 					l.valueErrorf(f.at(kp), kp, "%s", msg)
 					bad = true
 					continue
@@ -527,7 +528,7 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *spec.FieldDef, val any) (s
 				ref.File = filepath.Clean(s)
 				root, err := l.secretRoot(f.dir)
 				if err == nil {
-					err = spec.CheckSecretFile(ref.File, root)
+					err = secret.CheckFile(ref.File, root)
 				}
 				if err != nil {
 					l.valueErrorf(f.at(kp), kp, "%v", err)
@@ -560,7 +561,7 @@ func (l *loader) secretEnvPrefix() string {
 	if l.opts.SecretEnvPrefix != "" {
 		return l.opts.SecretEnvPrefix
 	}
-	return os.Getenv(spec.EnvSecretEnvPrefix)
+	return os.Getenv(secret.EnvSecretEnvPrefix)
 }
 
 // secretRoot is the directory {file: ...} references of files in dir must resolve inside.
@@ -570,9 +571,9 @@ func (l *loader) secretRoot(dir string) (string, error) {
 	}
 	sd := l.opts.SecretDir
 	if sd == "" {
-		sd = os.Getenv(spec.EnvSecretDir)
+		sd = os.Getenv(secret.EnvSecretDir)
 	}
-	r, err := spec.SecretRoot(dir, sd)
+	r, err := secret.Root(dir, sd)
 	if err != nil {
 		return "", err
 	}

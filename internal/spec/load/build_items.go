@@ -41,24 +41,10 @@ func (l *loader) items(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spe
 			switch sf.Type {
 			case spec.TypeSecret:
 				if vm, isMap := m[k].(map[string]any); isMap && sf.Vault && vm["vault"] != nil {
-					vt, _ := vm["vault"].(string)
-					vl := &spec.VaultLogin{Vault: strings.TrimSpace(vt)}
-					for _, pk := range slices.Sorted(maps.Keys(vm)) {
-						if s, isStr := vm[pk].(string); isStr && pk != "vault" && strings.TrimSpace(s) != "" {
-							if msg := spec.CheckText(s, false); msg != "" {
-								l.valueErrorf(f.at(child(kp, pk)), child(kp, pk), "%s: %s", pk, msg)
-								continue
-							}
-							if vl.Params == nil {
-								vl.Params = map[string]string{}
-							}
-							vl.Params[pk] = strings.TrimSpace(s)
-						}
-					}
 					if it.Vaults == nil {
 						it.Vaults = map[string]*spec.VaultLogin{}
 					}
-					it.Vaults[k] = vl
+					it.Vaults[k] = l.itemVaultLogin(f, kp, vm)
 					continue
 				}
 				if ref, ok := l.secretRef(f, kp, sf, m[k]); ok {
@@ -112,4 +98,23 @@ func (l *loader) items(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spe
 	}
 	o.Items[fd.Name] = out
 	x.set[fd.Name] = true
+}
+
+// itemVaultLogin reads the vault login of a secret sub-field at kp: {vault: title, param: value...}.
+func (l *loader) itemVaultLogin(f *yamlFile, kp string, vm map[string]any) *spec.VaultLogin {
+	vt, _ := vm["vault"].(string)
+	vl := &spec.VaultLogin{Vault: strings.TrimSpace(vt)}
+	for _, pk := range slices.Sorted(maps.Keys(vm)) {
+		if s, isStr := vm[pk].(string); isStr && pk != "vault" && strings.TrimSpace(s) != "" {
+			if msg := spec.CheckText(s, false); msg != "" {
+				l.valueErrorf(f.at(child(kp, pk)), child(kp, pk), "%s: %s", pk, msg)
+				continue
+			}
+			if vl.Params == nil {
+				vl.Params = map[string]string{}
+			}
+			vl.Params[pk] = strings.TrimSpace(s)
+		}
+	}
+	return vl
 }

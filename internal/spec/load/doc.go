@@ -4,7 +4,7 @@
 // descriptor tables (build.go, build_items.go), and runs the checks that span records (check*.go:
 // duplicate titles, the owner, IP exclusivity groups, the kinds' unique rules, vault logins). It
 // reports every problem at once as positioned spec.Diagnostics. Secrets are references here and
-// are never read (spec.Resolve reads them). CheckVaultRefs and UndeclaredVaultWarnings are the
+// are never read (secret.Resolve reads them). CheckVaultRefs and UndeclaredVaultWarnings are the
 // checks that need the live estate as well, run by the pipeline after reading it. The vocabulary
 // itself (kinds, fields, rules) is spec's; load only applies it. It does no network I/O.
 package load

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/secret"
 )
 
 // loadOne writes content as c.yaml in a temporary directory, loads it from there and returns its
@@ -145,7 +146,7 @@ func TestSecretReferencesCannotNameCredentials(t *testing.T) {
 // TestSecretEnvPrefix: QSYNC_SECRET_ENV_PREFIX (or Options.SecretEnvPrefix) restricts references
 // to one prefix, at load and at resolve time.
 func TestSecretEnvPrefix(t *testing.T) {
-	t.Setenv(spec.EnvSecretEnvPrefix, "QUALYS_SECRET_")
+	t.Setenv(secret.EnvSecretEnvPrefix, "QUALYS_SECRET_")
 	_, got := loadOne(t, mysqlDoc("    port: 3306\n"))
 	want := `c.yaml:8:21: records/0/password/env: PW does not start with "QUALYS_SECRET_": QSYNC_SECRET_ENV_PREFIX restricts`
 	if !strings.Contains(got, want) {
@@ -155,7 +156,7 @@ func TestSecretEnvPrefix(t *testing.T) {
 		t.Errorf("prefixed name refused:\n%s", got)
 	}
 	t.Setenv("PW", "canary-Secret-4711")
-	if _, err := spec.Resolve(spec.SecretRef{Env: "PW"}); err == nil || !strings.Contains(err.Error(), "does not start with") {
+	if _, err := secret.Resolve(spec.SecretRef{Env: "PW"}); err == nil || !strings.Contains(err.Error(), "does not start with") {
 		t.Errorf("Resolve outside the prefix: %v", err)
 	}
 }
@@ -194,7 +195,7 @@ func TestSecretFilesStayInTheRepository(t *testing.T) {
 	if got != "" {
 		t.Fatalf("a file in the repository refused:\n%s", got)
 	}
-	v, err := spec.Resolve(doc.Objects[0].Secrets["password"])
+	v, err := secret.Resolve(doc.Objects[0].Secrets["password"])
 	if err != nil || v != "canary-Secret-4711\n" {
 		t.Errorf("Resolve = %q, %v; want exactly one trailing newline trimmed", v, err)
 	}
@@ -217,12 +218,12 @@ func TestSecretFilesStayInTheRepository(t *testing.T) {
 
 	// A link created after validation is refused when the value is read.
 	ref := spec.SecretRef{File: filepath.Join(repo, "secrets", "link"), Root: repo}
-	if _, err := spec.Resolve(ref); err == nil || !strings.Contains(err.Error(), "outside") {
+	if _, err := secret.Resolve(ref); err == nil || !strings.Contains(err.Error(), "outside") {
 		t.Errorf("Resolve through an escaping link: %v", err)
 	}
 
 	t.Run("QSYNC_SECRET_DIR", func(t *testing.T) {
-		t.Setenv(spec.EnvSecretDir, outside)
+		t.Setenv(secret.EnvSecretDir, outside)
 		doc, got := load("{file: " + filepath.Join(outside, "stolen") + "}")
 		if got != "" {
 			t.Fatalf("file in QSYNC_SECRET_DIR refused:\n%s", got)
@@ -237,12 +238,12 @@ func TestSecretFilesStayInTheRepository(t *testing.T) {
 // the reference and never the value.
 func TestShortSecretsRefused(t *testing.T) {
 	t.Setenv("TEST_SHORT", "ab1")
-	_, err := spec.Resolve(spec.SecretRef{Env: "TEST_SHORT"})
+	_, err := secret.Resolve(spec.SecretRef{Env: "TEST_SHORT"})
 	if err == nil || !strings.Contains(err.Error(), "secret env:TEST_SHORT has 3 characters, fewer than 4") || strings.Contains(err.Error(), "ab1") {
 		t.Errorf("err = %v", err)
 	}
 	t.Setenv("TEST_SHORT", "abc1")
-	if v, err := spec.Resolve(spec.SecretRef{Env: "TEST_SHORT"}); err != nil || v != "abc1" {
+	if v, err := secret.Resolve(spec.SecretRef{Env: "TEST_SHORT"}); err != nil || v != "abc1" {
 		t.Errorf("4 characters: %q, %v", v, err)
 	}
 }

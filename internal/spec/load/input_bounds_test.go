@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/secret"
 )
 
 // TestConfigurationMustBeARegularFile: a configuration file that is a symbolic link to /dev/zero
@@ -30,11 +31,11 @@ func TestConfigurationMustBeARegularFile(t *testing.T) {
 }
 
 // TestSecretFileMustBeARegularFile: a {file: ...} secret that is a link to /dev/zero, or too
-// large, is refused before it is read, by Resolve and by CheckSecretRef alike.
+// large, is refused before it is read, by secret.Resolve and by secret.CheckRef alike.
 func TestSecretFileMustBeARegularFile(t *testing.T) {
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big")
-	if err := os.WriteFile(big, make([]byte, spec.MaxSecretFileBytes+1), 0o600); err != nil {
+	if err := os.WriteFile(big, make([]byte, secret.MaxFileBytes+1), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	refs := []spec.SecretRef{{File: big}}
@@ -46,16 +47,16 @@ func TestSecretFileMustBeARegularFile(t *testing.T) {
 		refs = append(refs, spec.SecretRef{File: zero})
 	}
 	for _, ref := range refs {
-		if _, err := spec.Resolve(ref); err == nil || !strings.Contains(err.Error(), "read secret file "+ref.File) {
+		if _, err := secret.Resolve(ref); err == nil || !strings.Contains(err.Error(), "read secret file "+ref.File) {
 			t.Errorf("Resolve(%s): %v", ref, err)
 		}
-		if err := spec.CheckSecretRef(ref); err == nil {
-			t.Errorf("CheckSecretRef(%s) passed", ref)
+		if err := secret.CheckRef(ref); err == nil {
+			t.Errorf("secret.CheckRef(%s) passed", ref)
 		}
 	}
 }
 
-// TestPlanRefusesWhatApplyRefuses: CheckSecretRef (plan's check) refuses every secret Resolve
+// TestPlanRefusesWhatApplyRefuses: secret.CheckRef (plan's check) refuses every secret secret.Resolve
 // (apply's read) refuses: a value too short to mask, from a variable or from a file.
 func TestPlanRefusesWhatApplyRefuses(t *testing.T) {
 	dir := t.TempDir()
@@ -69,10 +70,10 @@ func TestPlanRefusesWhatApplyRefuses(t *testing.T) {
 	}
 	t.Setenv("TEST_SECRET_SHORT", "abc")
 	for _, ref := range []spec.SecretRef{{Env: "TEST_SECRET_SHORT"}, {File: short}, {File: nl}} {
-		_, rerr := spec.Resolve(ref)
-		cerr := spec.CheckSecretRef(ref)
+		_, rerr := secret.Resolve(ref)
+		cerr := secret.CheckRef(ref)
 		if rerr == nil || cerr == nil || rerr.Error() != cerr.Error() {
-			t.Errorf("%s: Resolve says %v, CheckSecretRef says %v", ref, rerr, cerr)
+			t.Errorf("%s: secret.Resolve says %v, secret.CheckRef says %v", ref, rerr, cerr)
 		}
 		if cerr != nil && strings.Contains(cerr.Error(), "abc") {
 			t.Errorf("%s: the error holds the value: %v", ref, cerr)
@@ -82,9 +83,9 @@ func TestPlanRefusesWhatApplyRefuses(t *testing.T) {
 
 func TestCheckSecretKey(t *testing.T) {
 	for key, ok := range map[string]bool{"": true, "k": false, "fifteen-chars-x": false, "sixteen-chars-xy": true} {
-		err := spec.CheckSecretKey(key)
+		err := secret.CheckKey(key)
 		if (err == nil) != ok {
-			t.Errorf("CheckSecretKey(%q) = %v", key, err)
+			t.Errorf("secret.CheckKey(%q) = %v", key, err)
 		}
 		if err != nil && key != "" && strings.Contains(err.Error(), key) {
 			t.Errorf("the error holds the key: %v", err)
@@ -112,7 +113,7 @@ func TestCheckXMLText(t *testing.T) {
 		"bad utf8 \xff":              false,
 		"\ufffe":                     false,
 	} {
-		err := spec.CheckXMLText(v)
+		err := secret.CheckXMLText(v)
 		if (err == nil) != ok {
 			t.Errorf("CheckXMLText(%q) = %v", v, err)
 		}

@@ -19,10 +19,10 @@ import (
 // Options change what Files accepts.
 type Options struct {
 	// SecretEnvPrefix restricts {env: NAME} references to names with this prefix; empty means the
-	// QSYNC_SECRET_ENV_PREFIX environment variable (see CheckEnvName).
+	// QSYNC_SECRET_ENV_PREFIX environment variable (see secret.CheckEnvName).
 	SecretEnvPrefix string
 	// SecretDir is the directory {file: path} references must resolve inside; empty means the
-	// QSYNC_SECRET_DIR environment variable, else the configuration's git repository (see SecretRoot).
+	// QSYNC_SECRET_DIR environment variable, else the configuration's git repository (see secret.Root).
 	SecretDir string
 }
 
@@ -37,7 +37,7 @@ type Options struct {
 // problem at once, sorted by position: YAML and JSON Schema errors, unknown keys, duplicate titles,
 // IP overlaps, vault logins, limits and secret references. The Document is returned even with
 // errors, but is only valid when the Diagnostics hold no error (HasErrors). Secrets are not read:
-// see Resolve.
+// see secret.Resolve.
 func Files(opts Options, paths ...string) (*spec.Document, spec.Diagnostics) {
 	var ds spec.Diagnostics
 	var srcs []source

@@ -3,12 +3,13 @@ package load
 import (
 	"github.com/qsync/qsync/internal/spec"
 	"github.com/qsync/qsync/internal/spec/schemacheck"
+	"github.com/qsync/qsync/internal/spec/schemagen"
 )
 
-// schemaValidator validates files against the schema GenerateSchema makes from the kind tables,
+// schemaValidator validates files against the schema schemagen.Generate makes from the kind tables,
 // never against the embedded schema/qsync.schema.json, which lags behind the tables until
 // go generate runs. It compiles the parts of the schema a file needs, once per process.
-var schemaValidator = schemacheck.New(spec.GenerateSchema)
+var schemaValidator = schemacheck.New(schemagen.Generate)
 
 // validateSchema validates one file's value against the schema, each error at its value's position.
 // It stops after MaxFileProblems problems (see capPerFile).

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/secret"
 )
 
 func TestResolve(t *testing.T) {
@@ -36,7 +37,7 @@ func TestResolve(t *testing.T) {
 		{"empty reference", spec.SecretRef{}, "", "empty secret reference"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := spec.Resolve(c.ref)
+			got, err := secret.Resolve(c.ref)
 			if c.wantErr != "" {
 				if err == nil || err.Error() != c.wantErr {
 					t.Errorf("err = %v, want %q", err, c.wantErr)

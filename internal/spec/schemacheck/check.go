@@ -34,7 +34,7 @@ type Validator struct {
 }
 
 // New returns a Validator of the schema document load returns. load is called once, when the first
-// document is validated. The schema must follow the shape GenerateSchema gives it in
+// document is validated. The schema must follow the shape schemagen.Generate gives it in
 // internal/spec: an object with vaults and records lists, #/$defs/vault, and #/$defs/record, whose
 // allOf holds one if/then branch per record kind selected by the constant type and, for kinds with
 // variants, the constant (or absent) variant key; every $ref names one of its $defs.

@@ -1,5 +1,5 @@
 // Command genschema writes the files generated from the descriptor tables in internal/spec (the
-// schema by spec.GenerateSchema, the docs by internal/spec/gen):
+// schema by schemagen.Generate, the docs by internal/spec/gen):
 // schema/qsync.schema.json (-o), with -docs docs/configuration.md, and with -inferred
 // docs/inferred-elements.md. `go generate ./...` runs it (see schema/schema.go); so does
 //
@@ -11,8 +11,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/qsync/qsync/internal/spec"
 	"github.com/qsync/qsync/internal/spec/gen"
+	"github.com/qsync/qsync/internal/spec/schemagen"
 )
 
 func main() {
@@ -27,7 +27,7 @@ func main() {
 }
 
 func run(schemaPath, docsPath, inferredPath string) error {
-	b, err := spec.GenerateSchema()
+	b, err := schemagen.Generate()
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package spec
+package secret
 
 import (
 	"errors"
@@ -9,56 +9,57 @@ import (
 	"unicode/utf8"
 
 	"github.com/qsync/qsync/internal/safeio"
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // Resolve reads the value a secret reference points at: the environment variable ref.Env, or the
-// file ref.File (made absolute by Load, relative to the YAML file) without one trailing newline.
-// It refuses what a configuration may not reference (see CheckEnvName, SecretRoot; the
+// file ref.File (made absolute by the loader, relative to the YAML file) without one trailing newline.
+// It refuses what a configuration may not reference (see CheckEnvName, Root; the
 // QSYNC_SECRET_ENV_PREFIX restriction is read from the environment), a file or symbolic link
-// leading outside ref.Root, and a value shorter than MinSecretLen. A missing or empty value is an
+// leading outside ref.Root, and a value shorter than MinLen. A missing or empty value is an
 // error naming the variable or file; no error ever holds the value.
-func Resolve(ref SecretRef) (string, error) {
+func Resolve(ref spec.SecretRef) (string, error) {
 	v, err := resolve(ref)
 	if err != nil {
 		return "", err
 	}
-	if n := utf8.RuneCountInString(v); n < MinSecretLen {
+	if n := utf8.RuneCountInString(v); n < MinLen {
 		return "", fmt.Errorf("secret %s has %d characters, fewer than %d: too short to be masked safely in output; use a longer secret",
-			ref, n, MinSecretLen)
+			ref, n, MinLen)
 	}
 	return v, nil
 }
 
-// CheckSecretRef reports why Resolve would refuse ref, exactly as Resolve would (it resolves the
+// CheckRef reports why Resolve would refuse ref, exactly as Resolve would (it resolves the
 // value and forgets it): a reference the configuration may not make, an environment variable not
 // set or empty, a secret file missing, empty, too large or not a regular file, a value shorter
-// than MinSecretLen. No error holds a value. Plan uses it to report, before any write and with a
+// than MinLen. No error holds a value. Plan uses it to report, before any write and with a
 // position, every secret that apply would refuse to send.
-func CheckSecretRef(ref SecretRef) error {
+func CheckRef(ref spec.SecretRef) error {
 	_, err := Resolve(ref)
 	return err
 }
 
-// MaxSecretFileBytes is the largest secret file Resolve reads (checked before reading): a
+// MaxFileBytes is the largest secret file Resolve reads (checked before reading): a
 // private key with its certificate is a few kilobytes.
-const MaxSecretFileBytes = 1 << 20
+const MaxFileBytes = 1 << 20
 
-// MinSecretKeyLen is the fewest characters QSYNC_SECRET_KEY may have. The key makes the
+// MinKeyLen is the fewest characters QSYNC_SECRET_KEY may have. The key makes the
 // fingerprints in ownership markers (visible to anyone who can read the records) unguessable;
 // a short key could be found by trying keys against a known secret. Use a random value of 32
 // bytes or more (e.g. openssl rand -base64 32).
-const MinSecretKeyLen = 16
+const MinKeyLen = 16
 
-// CheckSecretKey refuses a QSYNC_SECRET_KEY shorter than MinSecretKeyLen; "" (no key) passes.
+// CheckKey refuses a QSYNC_SECRET_KEY shorter than MinKeyLen; "" (no key) passes.
 // The error never holds the key.
-func CheckSecretKey(key string) error {
-	if n := utf8.RuneCountInString(key); key != "" && n < MinSecretKeyLen {
-		return fmt.Errorf("QSYNC_SECRET_KEY has %d characters, fewer than %d: use a random value of 32 bytes or more (e.g. openssl rand -base64 32)", n, MinSecretKeyLen)
+func CheckKey(key string) error {
+	if n := utf8.RuneCountInString(key); key != "" && n < MinKeyLen {
+		return fmt.Errorf("QSYNC_SECRET_KEY has %d characters, fewer than %d: use a random value of 32 bytes or more (e.g. openssl rand -base64 32)", n, MinKeyLen)
 	}
 	return nil
 }
 
-func resolve(ref SecretRef) (string, error) {
+func resolve(ref spec.SecretRef) (string, error) {
 	switch {
 	case ref.Env != "" && ref.File != "":
 		return "", fmt.Errorf("secret reference names both env %s and file %s", ref.Env, ref.File)
@@ -76,11 +77,11 @@ func resolve(ref SecretRef) (string, error) {
 		return v, nil
 	case ref.File != "":
 		if ref.Root != "" {
-			if err := CheckSecretFile(ref.File, ref.Root); err != nil {
+			if err := CheckFile(ref.File, ref.Root); err != nil {
 				return "", err
 			}
 		}
-		b, err := safeio.ReadFile(ref.File, MaxSecretFileBytes) // a link to /dev/zero is refused, not read
+		b, err := safeio.ReadFile(ref.File, MaxFileBytes) // a link to /dev/zero is refused, not read
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return "", fmt.Errorf("secret file %s is missing", ref.File)

@@ -1,4 +1,4 @@
-package spec
+package secret
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // A configuration is written by anyone who can open a pull request, and qsync sends the values its
@@ -24,9 +26,9 @@ const (
 	EnvSecretDir = "QSYNC_SECRET_DIR"
 )
 
-// MinSecretLen is the fewest characters a secret value may have: shorter values cannot be masked
+// MinLen is the fewest characters a secret value may have: shorter values cannot be masked
 // in error texts without masking unrelated text too, so they are refused when resolved.
-const MinSecretLen = 4
+const MinLen = 4
 
 // DeniedEnvPatterns are the environment variables (shell patterns, compared in upper case) a
 // secret reference may not name: qsync's own credentials and settings, and the credentials CI
@@ -51,8 +53,8 @@ var DeniedEnvPatterns = []string{
 func exportEnvPrefixes() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, d := range Kinds() {
-		p := "QSYNC_" + EnvPart(string(d.Kind)) + "_"
+	for _, d := range spec.Kinds() {
+		p := "QSYNC_" + spec.EnvPart(string(d.Kind)) + "_"
 		if !seen[p] {
 			seen[p] = true
 			out = append(out, p)
@@ -90,10 +92,10 @@ func CheckEnvName(name, prefix string) string {
 	return ""
 }
 
-// SecretRoot returns the directory {file: ...} references of a configuration file in dir (absolute)
+// Root returns the directory {file: ...} references of a configuration file in dir (absolute)
 // must resolve inside: secretDir when set (EnvSecretDir), else the top level of the git work tree
 // holding dir, else dir itself.
-func SecretRoot(dir, secretDir string) (string, error) {
+func Root(dir, secretDir string) (string, error) {
 	if secretDir != "" {
 		abs, err := filepath.Abs(secretDir)
 		if err != nil {
@@ -119,9 +121,9 @@ func within(p, root string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
-// CheckSecretFile reports why the secret file p (clean, absolute) may not be read, following
+// CheckFile reports why the secret file p (clean, absolute) may not be read, following
 // symbolic links, or nil. A missing file passes: Resolve reports it.
-func CheckSecretFile(p, root string) error {
+func CheckFile(p, root string) error {
 	if !within(p, root) {
 		return fmt.Errorf("secret file %s is outside %s; {file: ...} reads only inside the configuration's repository (or %s)",
 			p, root, EnvSecretDir)

@@ -1,4 +1,4 @@
-package spec
+package schemagen
 
 import (
 	"bytes"
@@ -8,36 +8,18 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/qsync/qsync/internal/spec"
 )
-
-// SchemaID is the $id of the generated JSON Schema: the URL of schema/qsync.schema.json on main,
-// which editors fetch (export writes it in each file's yaml-language-server modeline). The schema of
-// a given qsync build is "qsync schema" (docs/configuration.md "Editors").
-const SchemaID = "https://raw.githubusercontent.com/qsync/qsync/main/schema/qsync.schema.json"
-
-// SchemaURL returns the URL of schema/qsync.schema.json as of the git ref (a release tag or a
-// commit; see version.Info.SchemaRef): the schema of the qsync that wrote a file.
-func SchemaURL(ref string) string {
-	return strings.Replace(SchemaID, "/main/", "/"+ref+"/", 1)
-}
-
-// EnvNamePattern is the syntax of an environment variable named by a secret reference.
-const EnvNamePattern = `^[A-Za-z_][A-Za-z0-9_]*$`
 
 // titlePattern refuses leading and trailing white space (Qualys would trim it, and the title is the
 // object's identity).
 const titlePattern = `^\S(.*\S)?$`
 
-// CommonRecordKeys and CommonVaultKeys are the keys every record or vault accepts besides the
-// fields of its descriptor table.
-var (
-	CommonRecordKeys = []string{"type", "title", "previous_titles", "comments", "ips", "login", "adopt", "protect", "allow_replace"}
-	CommonVaultKeys  = []string{"type", "title", "previous_titles", "comments", "adopt", "protect", "allow_replace"}
-)
-
-// GenerateSchema returns the JSON Schema of qsync's YAML files, generated from the descriptor tables
+// Generate returns the JSON Schema of qsync's YAML files, generated from the descriptor tables
 // in kinds.go. schema/qsync.schema.json is its committed output (regenerate with go generate ./schema).
-func GenerateSchema() ([]byte, error) {
+func Generate() ([]byte, error) {
+	recordKinds, vaultKinds := spec.RecordKinds(), spec.VaultKinds()
 	defs := obj{
 		"secret": obj{
 			"description": "A write-only value, never written in the file: {env: NAME} reads an environment " +
@@ -47,15 +29,15 @@ func GenerateSchema() ([]byte, error) {
 			"minProperties":        1,
 			"maxProperties":        1,
 			"properties": obj{
-				"env":  obj{"type": "string", "minLength": 1, "pattern": EnvNamePattern, "description": "Environment variable holding the value."},
+				"env":  obj{"type": "string", "minLength": 1, "pattern": spec.EnvNamePattern, "description": "Environment variable holding the value."},
 				"file": obj{"type": "string", "minLength": 1, "description": "File holding the value, relative to this YAML file."},
 			},
 		},
-		"title": obj{"type": "string", "minLength": 1, "maxLength": MaxTitle, "pattern": titlePattern,
+		"title": obj{"type": "string", "minLength": 1, "maxLength": spec.MaxTitle, "pattern": titlePattern,
 			"description": "Unique title (the object's identity within its kind; at most 255 characters)."},
 		"previous_titles": obj{"type": "array", "items": obj{"$ref": "#/$defs/title"}, "uniqueItems": true,
 			"description": "Former titles: a live object with one of them is renamed in place (keeping its Qualys ID)."},
-		"comments": obj{"type": "string", "maxLength": MaxComments,
+		"comments": obj{"type": "string", "maxLength": spec.MaxComments,
 			"description": "Free text. qsync appends its ownership marker line, so keep it shorter than 1999 characters."},
 		"adopt":   obj{"type": "boolean", "description": "Take over a live object with this title that qsync does not manage yet."},
 		"protect": obj{"type": "boolean", "description": "Refuse any delete or replacement of this object."},
@@ -76,7 +58,7 @@ func GenerateSchema() ([]byte, error) {
 		d := &vaultKinds[i]
 		vaultSlugs = append(vaultSlugs, d.Type)
 		name := "vault_" + d.Type
-		defs[name] = kindSchema(d, CommonVaultKeys, nil)
+		defs[name] = kindSchema(d, spec.CommonVaultKeys, nil)
 		vaultBranches = append(vaultBranches, obj{
 			"if":   obj{"properties": obj{"type": obj{"const": d.Type}}, "required": []string{"type"}},
 			"then": obj{"$ref": "#/$defs/" + name},
@@ -92,7 +74,7 @@ func GenerateSchema() ([]byte, error) {
 
 	var recordTypes []string
 	var recordBranches []any
-	subTypes := map[Kind][]string{}
+	subTypes := map[spec.Kind][]string{}
 	for i := range recordKinds {
 		d := &recordKinds[i]
 		if d.Type != "" {
@@ -116,12 +98,12 @@ func GenerateSchema() ([]byte, error) {
 		}
 		loginName := "login_" + strings.TrimPrefix(name, "record_")
 		defs[loginName] = loginSchema(d)
-		defs[name] = kindSchema(d, CommonRecordKeys, subTypes[d.Kind])
+		defs[name] = kindSchema(d, spec.CommonRecordKeys, subTypes[d.Kind])
 		recordBranches = append(recordBranches, obj{"if": cond, "then": obj{"$ref": "#/$defs/" + name}})
 	}
-	for _, k := range RecordEndpoints() {
+	for _, k := range spec.RecordEndpoints() {
 		if st := subTypes[k]; len(st) > 0 {
-			variant, _ := VariantKeys(k)
+			variant, _ := spec.VariantKeys(k)
 			recordBranches = append(recordBranches, obj{
 				"if":   obj{"properties": obj{"type": obj{"const": string(k)}}, "required": []string{"type"}},
 				"then": obj{"properties": obj{variant: obj{"enum": st}}},
@@ -138,7 +120,7 @@ func GenerateSchema() ([]byte, error) {
 
 	root := obj{
 		"$schema":              "https://json-schema.org/draft/2020-12/schema",
-		"$id":                  SchemaID,
+		"$id":                  spec.SchemaID,
 		"title":                "qsync configuration",
 		"description":          "Qualys authentication records and vaults kept by qsync. Generated from internal/spec/kinds.go; do not edit.",
 		"type":                 "object",
@@ -146,7 +128,7 @@ func GenerateSchema() ([]byte, error) {
 		"required":             []string{"version"},
 		"properties": obj{
 			"version": obj{"const": 1, "description": "Format version; always 1."},
-			"owner": obj{"type": "string", "pattern": OwnerPattern,
+			"owner": obj{"type": "string", "pattern": spec.OwnerPattern,
 				"description": "Owner written into the ownership marker of every object this configuration manages. Set it in exactly one file."},
 			"vaults":  obj{"type": "array", "items": obj{"$ref": "#/$defs/vault"}, "description": "Authentication vaults."},
 			"records": obj{"type": "array", "items": obj{"$ref": "#/$defs/record"}, "description": "Authentication records."},
@@ -166,12 +148,12 @@ func GenerateSchema() ([]byte, error) {
 type obj = map[string]any
 
 // kindSchema is the closed object schema of one kind: the common keys, then the kind's fields.
-func kindSchema(d *KindDef, common []string, subTypes []string) obj {
+func kindSchema(d *spec.KindDef, common []string, subTypes []string) obj {
 	props := obj{}
 	for _, k := range common {
 		switch k {
 		case "type":
-			if d.Kind == KindVault {
+			if d.Kind == spec.KindVault {
 				props[k] = obj{"const": d.Type, "description": d.Doc}
 			} else {
 				props[k] = obj{"const": string(d.Kind), "description": d.Doc}
@@ -187,7 +169,7 @@ func kindSchema(d *KindDef, common []string, subTypes []string) obj {
 		}
 	}
 	variant, _ := d.VariantKeys()
-	if d.Kind != KindVault && d.Type != "" {
+	if d.Kind != spec.KindVault && d.Type != "" {
 		props[variant] = obj{"const": d.Type, "description": d.Doc}
 	}
 	required := []string{"title", "type"}
@@ -218,7 +200,7 @@ func kindSchema(d *KindDef, common []string, subTypes []string) obj {
 }
 
 // fieldSchema is the schema of one field's YAML value.
-func fieldSchema(f *FieldDef) obj {
+func fieldSchema(f *spec.FieldDef) obj {
 	doc := f.Doc
 	if f.Basic {
 		doc += " Basic login only."
@@ -231,19 +213,19 @@ func fieldSchema(f *FieldDef) obj {
 	}
 	s := obj{"description": doc}
 	switch f.Type {
-	case TypeItems:
+	case spec.TypeItems:
 		s = itemsSchema(f)
 		s["description"] = doc
 		return s
-	case TypeSecret:
+	case spec.TypeSecret:
 		s["$ref"] = "#/$defs/secret"
 		return s
-	case TypeBool:
+	case spec.TypeBool:
 		s["type"] = "boolean"
 		if f.OmittedDefault() != "" {
 			s["default"] = f.Default == "true"
 		}
-	case TypeInt:
+	case spec.TypeInt:
 		s["type"] = "integer"
 		s["minimum"] = f.Min
 		if f.Max > 0 {
@@ -252,13 +234,13 @@ func fieldSchema(f *FieldDef) obj {
 		if n, err := strconv.Atoi(f.OmittedDefault()); err == nil {
 			s["default"] = n
 		}
-	case TypeEnum:
+	case spec.TypeEnum:
 		s["type"] = "string"
 		s["enum"] = f.Enum
 		if f.OmittedDefault() != "" {
 			s["default"] = f.Default
 		}
-	case TypeList:
+	case spec.TypeList:
 		item := obj{"type": "string", "minLength": 1}
 		if f.Format != "" {
 			item["format"] = f.Format
@@ -296,11 +278,11 @@ func fieldSchema(f *FieldDef) obj {
 // loginSchema is the schema of a record kind's login: the vault title plus the record-side
 // parameters of every vault type the kind may log in through (which of them apply depends on the
 // named vault's type, checked by Load).
-func loginSchema(d *KindDef) obj {
-	props := obj{"vault": obj{"type": "string", "minLength": 1, "maxLength": MaxTitle,
+func loginSchema(d *spec.KindDef) obj {
+	props := obj{"vault": obj{"type": "string", "minLength": 1, "maxLength": spec.MaxTitle,
 		"description": "Title of the vault to log in through (declared under vaults, or existing in Qualys)."}}
 	for _, slug := range d.LoginVaultTypes {
-		v := Lookup(KindVault, slug)
+		v := spec.Lookup(spec.KindVault, slug)
 		if v == nil {
 			continue
 		}
