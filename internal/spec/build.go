@@ -112,12 +112,17 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	if vault {
 		common = commonVaultKeys
 	}
-	allowed := append([]string(nil), common...)
-	if !vault && def.Type != "" {
-		allowed = append(allowed, variant)
-	}
-	for i := range def.Fields {
-		allowed = append(allowed, def.Fields[i].Name)
+	// allowed lists the keys the object may have, for an unknown key's suggestion: built only
+	// then, as almost every object has none.
+	allowed := func() []string {
+		keys := append([]string(nil), common...)
+		if !vault && def.Type != "" {
+			keys = append(keys, variant)
+		}
+		for i := range def.Fields {
+			keys = append(keys, def.Fields[i].Name)
+		}
+		return keys
 	}
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		val := m[k]
@@ -144,17 +149,17 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 				l.ips(f, p, val, o, x)
 				continue
 			}
-			l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+			l.unknownKey(f, path, k, allowed(), "for "+kindName(def))
 		case "login":
 			if !vault {
 				l.login(f, p, val, o)
 				continue
 			}
-			l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+			l.unknownKey(f, path, k, allowed(), "for "+kindName(def))
 		default:
 			fd := def.Field(k)
 			if fd == nil {
-				l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+				l.unknownKey(f, path, k, allowed(), "for "+kindName(def))
 				continue
 			}
 			if fd.Unsendable != "" {
