@@ -103,7 +103,11 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	if !ok {
 		return
 	}
-	o := &Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: make(map[string]Pos, len(m)), SourceIdx: idx,
+	npos := len(m) // a position per key, and per key of a login mapping (login.vault at least)
+	if lm, ok := m["login"].(map[string]any); ok {
+		npos += 1 + len(lm)
+	}
+	o := &Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: make(map[string]Pos, npos), SourceIdx: idx,
 		Attrs: map[string]string{}}
 	x := &objExtra{file: f, path: path, set: map[string]bool{}}
 	l.extra[o] = x
