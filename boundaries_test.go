@@ -47,6 +47,7 @@ func TestPackageBoundaries(t *testing.T) {
 		"internal/outbound":         {mod},
 		"internal/safeio":           {mod},
 		"internal/redact":           {mod},
+		"internal/textdiff":         {mod},
 	}
 	// spec may use its own subpackages; the emulator and the client may use theirs (and the
 	// subpackages their siblings), and each subpackage is held to its parent's rule.

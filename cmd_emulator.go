@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/qualysemu"
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 )
 
 // EmulatorCmd serves the Qualys API emulator.
@@ -60,7 +61,7 @@ func (c *EmulatorCmd) Run(ctx context.Context, env *Env) error {
 		}
 	}
 	for _, spec := range c.Fault {
-		f, err := qualysemu.ParseFault(spec)
+		f, err := faults.Parse(spec)
 		if err != nil {
 			return fmt.Errorf("--fault %q: %w", spec, err)
 		}

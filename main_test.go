@@ -19,6 +19,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/qsync/qsync/internal/qualysemu"
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 )
 
 var update = flag.Bool("update", false, "rewrite testscript files' golden sections (cmp) with the actual output")
@@ -29,7 +30,7 @@ var update = flag.Bool("update", false, "rewrite testscript files' golden sectio
 //	qsync ARGS...          run qsync in-process (no process is started; see cmdQsync), in the
 //	                       script's directory with its environment; exec qsync runs the binary
 //	emu-seed FILE          load an emulator seed file (records and vaults to start from)
-//	emu-fault SPEC         inject a fault (qualysemu.ParseFault syntax)
+//	emu-fault SPEC         inject a fault (faults.Parse syntax)
 //	emu-reset-log          forget the requests seen so far
 //	emu-calls ACTION N     assert that exactly N requests with this action (or "write": any
 //	                       create/update/delete that took effect) were seen since the last reset
@@ -116,7 +117,7 @@ func cmdEmuFault(ts *testscript.TestScript, _ bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: emu-fault SPEC")
 	}
-	f, err := qualysemu.ParseFault(args[0])
+	f, err := faults.Parse(args[0])
 	ts.Check(err)
 	emu(ts).AddFault(f)
 }

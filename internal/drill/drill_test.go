@@ -23,6 +23,7 @@ import (
 	"github.com/qsync/qsync/internal/plan/render"
 	"github.com/qsync/qsync/internal/planfile"
 	"github.com/qsync/qsync/internal/qualysemu"
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -226,7 +227,7 @@ func runDrill(t *testing.T, seed uint64, cov *coverage) {
 	if len(sc.droppedVaults()) > 0 {
 		cov.vaultDeletes.Add(1)
 		hit := "not reached"
-		if !slices.ContainsFunc(emu.Faults(), func(f qualysemu.Fault) bool { return f.Match == "vault/delete" }) {
+		if !slices.ContainsFunc(emu.Faults(), func(f faults.Fault) bool { return f.Match == "vault/delete" }) {
 			hit = "hit"
 			cov.faultHit.Add(1)
 		}

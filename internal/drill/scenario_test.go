@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/bench"
-	"github.com/qsync/qsync/internal/qualysemu"
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -20,7 +20,7 @@ const canary = "CANARY-d7f1-secret"
 type scenario struct {
 	live, desired *bench.Estate
 	liveEnv, env  map[string]string
-	faults        []qualysemu.Fault
+	faults        []faults.Fault
 }
 
 // newScenario derives a random scenario from seed.
@@ -135,20 +135,20 @@ func newScenario(seed uint64) *scenario {
 	}
 	sc.desired = desired
 
-	kinds := []qualysemu.FaultKind{qualysemu.FaultRateLimit, qualysemu.FaultConcurrency, qualysemu.FaultStatus,
-		qualysemu.FaultDropBefore, qualysemu.FaultDropAfter, qualysemu.FaultSlow, qualysemu.FaultErrorBody}
+	kinds := []faults.Kind{faults.RateLimit, faults.Concurrency, faults.Status,
+		faults.DropBefore, faults.DropAfter, faults.Slow, faults.ErrorBody}
 	matches := []string{"any", "write", "write", "create", "update", "delete", "list", "vault", "unix", "mysql/update"}
 	for range 1 + r.IntN(4) {
-		f := qualysemu.Fault{Match: matches[r.IntN(len(matches))], Nth: 1 + r.IntN(5), Count: 1 + r.IntN(2),
+		f := faults.Fault{Match: matches[r.IntN(len(matches))], Nth: 1 + r.IntN(5), Count: 1 + r.IntN(2),
 			Kind: kinds[r.IntN(len(kinds))]}
 		switch f.Kind {
-		case qualysemu.FaultStatus:
+		case faults.Status:
 			f.Status = []int{500, 502, 503}[r.IntN(3)]
-		case qualysemu.FaultErrorBody:
+		case faults.ErrorBody:
 			f.Code = 999
-		case qualysemu.FaultSlow:
+		case faults.Slow:
 			f.Delay = time.Duration(1+r.IntN(3)) * time.Millisecond
-		case qualysemu.FaultRateLimit, qualysemu.FaultConcurrency:
+		case faults.RateLimit, faults.Concurrency:
 			f.Count = 1 + r.IntN(3) // with Wait 0: the client backs off (a no-op here) and retries
 		}
 		sc.faults = append(sc.faults, f)
@@ -160,16 +160,16 @@ func newScenario(seed uint64) *scenario {
 		if r.IntN(2) == 0 {
 			sc.faults = sc.faults[:0]
 		}
-		f := qualysemu.Fault{Match: "vault/delete", Nth: 1, Count: 1}
+		f := faults.Fault{Match: "vault/delete", Nth: 1, Count: 1}
 		switch r.IntN(4) {
 		case 0:
-			f.Kind, f.Status = qualysemu.FaultStatus, 503
+			f.Kind, f.Status = faults.Status, 503
 		case 1:
-			f.Kind = qualysemu.FaultRateLimit
+			f.Kind = faults.RateLimit
 		case 2:
-			f.Kind = qualysemu.FaultDropBefore
+			f.Kind = faults.DropBefore
 		default:
-			f.Kind = qualysemu.FaultDropAfter
+			f.Kind = faults.DropAfter
 		}
 		sc.faults = append(sc.faults, f)
 	}

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+	"unicode/utf8"
+
+	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
 
 // classify turns one HTTP answer into the error it carries, the way go-github's CheckResponse
@@ -18,7 +21,7 @@ import (
 //     run), *UnexpectedAnswerError for a read
 //
 // Every text taken from the answer is masked by red.
-func classify(r *request, resp *response, root *node, perr error, red *redactor) error {
+func classify(r *request, resp *response, root *xmltree.Node, perr error, red *redactor) error {
 	var sr *simpleReturn
 	if perr == nil {
 		sr = responseError(root)
@@ -158,4 +161,33 @@ func (c *Client) retryPolicy(ctx context.Context, r *request, err error, h http.
 		}
 	}
 	return retry{}, err
+}
+
+const snippetLen = 120
+
+// quoteSnippet quotes at most the first ~120 bytes of body for an error
+// message. Secrets are masked before quoting (so escaping cannot hide them
+// from the masking): the values redact knows, plus anything that looks like
+// password=... or Basic credentials.
+func quoteSnippet(body []byte, redact func(string) string) string {
+	s := body
+	more := ""
+	if len(s) > snippetLen {
+		s = s[:snippetLen]
+		// Do not cut a UTF-8 sequence in half.
+		for i := 0; i < utf8.UTFMax && len(s) > 0 && !utf8.Valid(s); i++ {
+			s = s[:len(s)-1]
+		}
+		more = "..."
+	}
+	text := string(s)
+	if redact != nil {
+		// Mask on the whole body first, so that a secret cut by the
+		// 120-byte limit is not left half visible.
+		text = redact(string(body))
+		if len(text) > len(s) {
+			text = text[:len(s)]
+		}
+	}
+	return fmt.Sprintf("%q", redactText(text)) + more
 }

@@ -9,14 +9,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
 
 const answerSecret = "s3cret-in-the-answer"
 
 // answerFor parses body as do does and returns it with a response of the given status.
-func answerFor(status int, header http.Header, body string) (*response, *node, error) {
+func answerFor(status int, header http.Header, body string) (*response, *xmltree.Node, error) {
 	resp := &response{status: status, header: header, body: []byte(body)}
-	root, perr := parseXMLInto(resp.body, nil)
+	root, perr := xmltree.Parse(resp.body, nil)
 	return resp, root, perr
 }
 

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/outbound"
+	"github.com/qsync/qsync/internal/qualysclient/unixbody"
+	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
 
 // Config configures a Client. Only BaseURL is required.
@@ -250,11 +252,11 @@ type request struct {
 	// decode interprets a well-formed answer without a Qualys error CODE.
 	// Returning *APIError or *BatchError reports a definite failure; any
 	// other error means the answer was not understood.
-	decode func(root *node) error
+	decode func(root *xmltree.Node) error
 	// sink, when set, takes the records of a record list page while the
 	// page is parsed (see recordSink); decode then finds them there.
 	sink *recordSink
-	// body is the XML body of a unix write with private keys or root tools (see unix_body.go);
+	// body is the XML body of a unix write with private keys or root tools (see package unixbody);
 	// set by do, nil otherwise. The form parameters then go in the query string.
 	body []byte
 }
@@ -306,7 +308,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	var bodySecrets []string
 	if r.write {
 		var err error
-		if form, r.body, bodySecrets, err = splitUnixBody(form); err != nil {
+		if form, r.body, bodySecrets, err = unixbody.Split(form); err != nil {
 			return fmt.Errorf("%s (nothing was sent): %w", r.op, err)
 		}
 	}
@@ -379,13 +381,15 @@ func (c *Client) attempt(ctx context.Context, r *request, form url.Values, red *
 
 	putBodyBuffer(*pooled)
 	*pooled = resp.buf
+	var sink xmltree.Sink // nil, not a nil *recordSink, when there is none
 	if r.sink != nil {
-		r.sink.reset()
+		r.sink.Reset()
+		sink = r.sink
 	}
-	root, perr := parseXMLInto(resp.body, r.sink)
-	var be *bodyError
+	root, perr := xmltree.Parse(resp.body, sink)
+	var be *xmltree.BodyError
 	if errors.As(perr, &be) {
-		be.redact = red.text
+		be.Quote = func(body []byte) string { return quoteSnippet(body, red.text) }
 		*pooled = nil
 	}
 	err = classify(r, resp, root, perr, red)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/outbound"
+	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
 
 const (
@@ -106,8 +107,8 @@ func newTestEnv(t *testing.T, mux *http.ServeMux, srv *httptest.Server, opts []f
 
 // parseXML decodes body into a whole node tree, as (*Client).do does for every answer that is not
 // a record list (parseXMLInto without a record sink).
-func parseXML(body []byte) (*node, error) {
-	return parseXMLInto(body, nil)
+func parseXML(body []byte) (*xmltree.Node, error) {
+	return xmltree.Parse(body, nil)
 }
 
 // formOf parses a request's form body, failing the test on error.

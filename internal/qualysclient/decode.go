@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
 
 // simpleReturn is a decoded SIMPLE_RETURN (REFERENCE §5.1).
@@ -35,9 +37,9 @@ type batch struct {
 
 // responseError returns the error carried by any Qualys document whose
 // RESPONSE holds a CODE (SIMPLE_RETURN and friends), or nil.
-func responseError(root *node) *simpleReturn {
-	resp := root.child("RESPONSE")
-	if resp == nil || resp.child("CODE") == nil {
+func responseError(root *xmltree.Node) *simpleReturn {
+	resp := root.Child("RESPONSE")
+	if resp == nil || resp.Child("CODE") == nil {
 		return nil
 	}
 	sr := decodeSimpleReturnNode(root)
@@ -47,27 +49,27 @@ func responseError(root *node) *simpleReturn {
 	return sr
 }
 
-func decodeSimpleReturnNode(root *node) *simpleReturn {
+func decodeSimpleReturnNode(root *xmltree.Node) *simpleReturn {
 	sr := &simpleReturn{}
-	resp := root.child("RESPONSE")
-	if c := resp.child("CODE"); c != nil {
+	resp := root.Child("RESPONSE")
+	if c := resp.Child("CODE"); c != nil {
 		sr.HasCode = true
-		sr.Code, _ = strconv.Atoi(c.text)
+		sr.Code, _ = strconv.Atoi(c.Text)
 	}
-	sr.Text = resp.childText("TEXT")
-	if il := resp.child("ITEM_LIST"); il != nil {
-		for _, it := range il.kids {
-			if it.name != "ITEM" {
+	sr.Text = resp.ChildText("TEXT")
+	if il := resp.Child("ITEM_LIST"); il != nil {
+		for _, it := range il.Kids {
+			if it.Name != "ITEM" {
 				continue
 			}
-			key := it.childText("KEY")
+			key := it.ChildText("KEY")
 			if key == "" {
 				continue
 			}
 			var vals []string
-			for _, v := range it.kids {
-				if v.name == "VALUE" {
-					vals = append(vals, v.text)
+			for _, v := range it.Kids {
+				if v.Name == "VALUE" {
+					vals = append(vals, v.Text)
 				}
 			}
 			if sr.Items == nil {
@@ -80,29 +82,29 @@ func decodeSimpleReturnNode(root *node) *simpleReturn {
 }
 
 // decodeSimpleReturn decodes a SIMPLE_RETURN body.
-func decodeSimpleReturn(root *node) (*simpleReturn, error) {
-	if root.name != "SIMPLE_RETURN" {
-		return nil, fmt.Errorf("expected SIMPLE_RETURN, got <%s>", root.name)
+func decodeSimpleReturn(root *xmltree.Node) (*simpleReturn, error) {
+	if root.Name != "SIMPLE_RETURN" {
+		return nil, fmt.Errorf("expected SIMPLE_RETURN, got <%s>", root.Name)
 	}
-	if root.child("RESPONSE") == nil {
+	if root.Child("RESPONSE") == nil {
 		return nil, errors.New("SIMPLE_RETURN without RESPONSE")
 	}
 	return decodeSimpleReturnNode(root), nil
 }
 
 // decodeIDSet expands an ID_SET of ID and ID_RANGE elements.
-func decodeIDSet(set *node) ([]int64, error) {
+func decodeIDSet(set *xmltree.Node) ([]int64, error) {
 	var ids []int64
-	for _, k := range set.kids {
-		switch k.name {
+	for _, k := range set.Kids {
+		switch k.Name {
 		case "ID":
-			id, err := strconv.ParseInt(k.text, 10, 64)
+			id, err := strconv.ParseInt(k.Text, 10, 64)
 			if err != nil || id <= 0 {
-				return nil, fmt.Errorf("invalid ID %q in ID_SET", k.text)
+				return nil, fmt.Errorf("invalid ID %q in ID_SET", k.Text)
 			}
 			ids = append(ids, id)
 		case "ID_RANGE":
-			lo, hi, err := parseIDRange(k.text)
+			lo, hi, err := parseIDRange(k.Text)
 			if err != nil {
 				return nil, fmt.Errorf("invalid ID_RANGE in ID_SET: %v", err)
 			}
@@ -116,30 +118,30 @@ func decodeIDSet(set *node) ([]int64, error) {
 }
 
 // decodeBatchReturn decodes a BATCH_RETURN into its batches.
-func decodeBatchReturn(root *node) ([]batch, error) {
-	if root.name != "BATCH_RETURN" {
-		return nil, fmt.Errorf("expected BATCH_RETURN, got <%s>", root.name)
+func decodeBatchReturn(root *xmltree.Node) ([]batch, error) {
+	if root.Name != "BATCH_RETURN" {
+		return nil, fmt.Errorf("expected BATCH_RETURN, got <%s>", root.Name)
 	}
-	resp := root.child("RESPONSE")
+	resp := root.Child("RESPONSE")
 	if resp == nil {
 		return nil, errors.New("BATCH_RETURN without RESPONSE")
 	}
 	var out []batch
-	for _, bl := range resp.kids {
-		if bl.name != "BATCH_LIST" {
+	for _, bl := range resp.Kids {
+		if bl.Name != "BATCH_LIST" {
 			continue
 		}
-		for _, b := range bl.kids {
-			if b.name != "BATCH" {
+		for _, b := range bl.Kids {
+			if b.Name != "BATCH" {
 				continue
 			}
 			var bt batch
-			if c := b.child("CODE"); c != nil {
+			if c := b.Child("CODE"); c != nil {
 				bt.HasCode = true
-				bt.Code, _ = strconv.Atoi(c.text)
+				bt.Code, _ = strconv.Atoi(c.Text)
 			}
-			bt.Text = b.childText("TEXT")
-			if set := b.child("ID_SET"); set != nil {
+			bt.Text = b.ChildText("TEXT")
+			if set := b.Child("ID_SET"); set != nil {
 				ids, err := decodeIDSet(set)
 				if err != nil {
 					return nil, err
@@ -153,13 +155,13 @@ func decodeBatchReturn(root *node) ([]batch, error) {
 }
 
 // decodeWarning returns the RESPONSE/WARNING of a list output, or nil.
-func decodeWarning(root *node) *warning {
-	w := root.child("RESPONSE").child("WARNING")
+func decodeWarning(root *xmltree.Node) *warning {
+	w := root.Child("RESPONSE").Child("WARNING")
 	if w == nil {
 		return nil
 	}
-	code, _ := strconv.Atoi(w.childText("CODE"))
-	return &warning{Code: code, Text: w.childText("TEXT"), URL: w.childText("URL")}
+	code, _ := strconv.Atoi(w.ChildText("CODE"))
+	return &warning{Code: code, Text: w.ChildText("TEXT"), URL: w.ChildText("URL")}
 }
 
 // nextIDMin extracts id_min from a truncation WARNING URL. The URL itself is
@@ -198,21 +200,21 @@ func parseTime(s string) time.Time {
 
 // decodeRecordList decodes an AUTH_<TYPE>_LIST_OUTPUT. Records are found at
 // RESPONSE/AUTH_<TYPE>_LIST/AUTH_<TYPE>; each is decoded generically.
-func decodeRecordList(root *node, t RecordType) ([]Record, *warning, error) {
-	if !strings.HasPrefix(root.name, "AUTH_") || !strings.HasSuffix(root.name, "_LIST_OUTPUT") {
-		return nil, nil, fmt.Errorf("expected AUTH_%s_LIST_OUTPUT, got <%s>", strings.ToUpper(string(t)), root.name)
+func decodeRecordList(root *xmltree.Node, t RecordType) ([]Record, *warning, error) {
+	if !strings.HasPrefix(root.Name, "AUTH_") || !strings.HasSuffix(root.Name, "_LIST_OUTPUT") {
+		return nil, nil, fmt.Errorf("expected AUTH_%s_LIST_OUTPUT, got <%s>", strings.ToUpper(string(t)), root.Name)
 	}
-	resp := root.child("RESPONSE")
+	resp := root.Child("RESPONSE")
 	if resp == nil {
-		return nil, nil, fmt.Errorf("<%s> without RESPONSE", root.name)
+		return nil, nil, fmt.Errorf("<%s> without RESPONSE", root.Name)
 	}
 	var recs []Record
-	for _, l := range resp.kids {
-		if !strings.HasPrefix(l.name, "AUTH_") || !strings.HasSuffix(l.name, "_LIST") {
+	for _, l := range resp.Kids {
+		if !strings.HasPrefix(l.Name, "AUTH_") || !strings.HasSuffix(l.Name, "_LIST") {
 			continue
 		}
-		for _, rn := range l.kids {
-			if !strings.HasPrefix(rn.name, "AUTH_") {
+		for _, rn := range l.Kids {
+			if !strings.HasPrefix(rn.Name, "AUTH_") {
 				continue
 			}
 			r, err := decodeRecord(rn, t)
@@ -228,7 +230,7 @@ func decodeRecordList(root *node, t RecordType) ([]Record, *warning, error) {
 // decodeRecordPage is decodeRecordList for a page parsed with sink, which
 // holds the page's records (or the first record error) and left them out of
 // the tree.
-func decodeRecordPage(root *node, sink *recordSink) ([]Record, *warning, error) {
+func decodeRecordPage(root *xmltree.Node, sink *recordSink) ([]Record, *warning, error) {
 	_, w, err := decodeRecordList(root, sink.t)
 	if err == nil {
 		err = sink.err
@@ -240,58 +242,58 @@ func decodeRecordPage(root *node, sink *recordSink) ([]Record, *warning, error) 
 }
 
 // decodeRecord decodes one AUTH_<TYPE> element.
-func decodeRecord(rn *node, t RecordType) (Record, error) {
+func decodeRecord(rn *xmltree.Node, t RecordType) (Record, error) {
 	r := Record{Type: t}
-	for _, k := range rn.kids {
-		switch k.name {
+	for _, k := range rn.Kids {
+		switch k.Name {
 		case "ID":
-			id, err := strconv.ParseInt(k.text, 10, 64)
+			id, err := strconv.ParseInt(k.Text, 10, 64)
 			if err != nil || id <= 0 {
-				return Record{}, fmt.Errorf("<%s> has an invalid ID %q", rn.name, k.text)
+				return Record{}, fmt.Errorf("<%s> has an invalid ID %q", rn.Name, k.Text)
 			}
 			r.ID = id
 		case "TITLE":
-			r.Title = k.text
+			r.Title = k.Text
 		case "COMMENTS":
-			r.Comments = k.text
+			r.Comments = k.Text
 		case "LOGIN_TYPE":
-			r.LoginType = k.text
+			r.LoginType = k.Text
 		case "IP_SET":
-			for _, ip := range k.kids {
-				if (ip.name == "IP" || ip.name == "IP_RANGE") && ip.text != "" {
-					r.IPs = append(r.IPs, ip.text)
+			for _, ip := range k.Kids {
+				if (ip.Name == "IP" || ip.Name == "IP_RANGE") && ip.Text != "" {
+					r.IPs = append(r.IPs, ip.Text)
 				}
 			}
 		case "DIGITAL_VAULT":
 			r.Vault = decodeDigitalVault(k)
 		case "CREATED":
-			r.CreatedAt = parseTime(k.childText("DATETIME"))
-			r.CreatedBy = k.childText("BY")
+			r.CreatedAt = parseTime(k.ChildText("DATETIME"))
+			r.CreatedBy = k.ChildText("BY")
 		case "LAST_MODIFIED":
-			r.ModifiedAt = parseTime(k.childText("DATETIME"))
-			if by := k.child("BY"); by != nil {
-				r.setField("LAST_MODIFIED_BY", by.text)
+			r.ModifiedAt = parseTime(k.ChildText("DATETIME"))
+			if by := k.Child("BY"); by != nil {
+				r.setField("LAST_MODIFIED_BY", by.Text)
 			}
 		default:
-			if entryContainers[k.name] {
+			if entryContainers[k.Name] {
 				r.addEntries(k)
 				continue
 			}
-			if listContainers[k.name] {
-				if len(k.kids) > 0 || k.text != "" {
+			if listContainers[k.Name] {
+				if len(k.Kids) > 0 || k.Text != "" {
 					r.addList(k)
 				}
 				continue
 			}
-			if k.isLeaf() {
-				r.setField(k.name, k.text)
+			if k.IsLeaf() {
+				r.setField(k.Name, k.Text)
 				continue
 			}
 			r.addList(k)
 		}
 	}
 	if r.ID == 0 {
-		return Record{}, fmt.Errorf("<%s> without ID", rn.name)
+		return Record{}, fmt.Errorf("<%s> without ID", rn.Name)
 	}
 	return r, nil
 }
@@ -306,57 +308,57 @@ var listContainers = map[string]bool{"HOSTS": true}
 var entryContainers = map[string]bool{"ROOT_TOOL_INFO_LIST": true, "PRIVATE_KEY_CERTIFICATE_LIST": true}
 
 // addEntries stores a container of structured entries in Entries.
-func (r *Record) addEntries(k *node) {
+func (r *Record) addEntries(k *xmltree.Node) {
 	if r.Entries == nil {
 		r.Entries = map[string][]Entry{}
 	}
 	list := []Entry{}
-	for _, en := range k.kids {
+	for _, en := range k.Kids {
 		e := Entry{}
-		for _, c := range en.kids {
+		for _, c := range en.Kids {
 			switch {
-			case c.name == "ID":
-				e.ID, _ = strconv.ParseInt(c.text, 10, 64)
-			case c.isLeaf() && c.typ == "":
+			case c.Name == "ID":
+				e.ID, _ = strconv.ParseInt(c.Text, 10, 64)
+			case c.IsLeaf() && c.Type == "":
 				if e.Fields == nil {
 					e.Fields = map[string]string{}
 				}
-				e.Fields[c.name] = c.text
+				e.Fields[c.Name] = c.Text
 			default:
-				info := EntryInfo{Type: c.typ}
-				if pk := c.child("PRIVATE_KEY"); pk != nil {
-					info.KeyType = pk.typ
+				info := EntryInfo{Type: c.Type}
+				if pk := c.Child("PRIVATE_KEY"); pk != nil {
+					info.KeyType = pk.Type
 				}
-				if dv := c.child("DIGITAL_VAULT"); dv != nil {
+				if dv := c.Child("DIGITAL_VAULT"); dv != nil {
 					info.Vault = decodeDigitalVault(dv)
 				}
 				if e.Infos == nil {
 					e.Infos = map[string]EntryInfo{}
 				}
-				e.Infos[c.name] = info
+				e.Infos[c.Name] = info
 			}
 		}
 		list = append(list, e)
 	}
-	r.Entries[k.name] = list
+	r.Entries[k.Name] = list
 }
 
 // addList stores a container of repeated leaves in Lists; containers with
 // deeper structure are not part of the generic model: they are skipped and
 // named in Unparsed.
-func (r *Record) addList(k *node) {
+func (r *Record) addList(k *xmltree.Node) {
 	var vals []string
-	for _, v := range k.kids {
-		if !v.isLeaf() {
-			r.Unparsed = append(r.Unparsed, k.name)
+	for _, v := range k.Kids {
+		if !v.IsLeaf() {
+			r.Unparsed = append(r.Unparsed, k.Name)
 			return
 		}
-		vals = append(vals, v.text)
+		vals = append(vals, v.Text)
 	}
 	if r.Lists == nil {
 		r.Lists = map[string][]string{}
 	}
-	r.Lists[k.name] = vals
+	r.Lists[k.Name] = vals
 }
 
 func (r *Record) setField(name, value string) {
@@ -366,22 +368,22 @@ func (r *Record) setField(name, value string) {
 	r.Fields[name] = value
 }
 
-func decodeDigitalVault(n *node) *DigitalVault {
+func decodeDigitalVault(n *xmltree.Node) *DigitalVault {
 	v := &DigitalVault{}
-	for _, k := range n.kids {
-		switch k.name {
+	for _, k := range n.Kids {
+		switch k.Name {
 		case "DIGITAL_VAULT_ID":
-			v.ID, _ = strconv.ParseInt(k.text, 10, 64)
+			v.ID, _ = strconv.ParseInt(k.Text, 10, 64)
 		case "DIGITAL_VAULT_TYPE":
-			v.Type = k.text
+			v.Type = k.Text
 		case "DIGITAL_VAULT_TITLE":
-			v.Title = k.text
+			v.Title = k.Text
 		default:
-			if k.isLeaf() {
+			if k.IsLeaf() {
 				if v.Fields == nil {
 					v.Fields = map[string]string{}
 				}
-				v.Fields[k.name] = k.text
+				v.Fields[k.Name] = k.Text
 			}
 		}
 	}
@@ -402,45 +404,45 @@ func decodeDigitalVault(n *node) *DigitalVault {
 // ID_SET entry other than ID and ID_RANGE, fails the answer (an
 // *UnexpectedAnswerError from ListAll) instead of being skipped, so that an
 // answer of another shape never reads as "no records".
-func decodeListAll(root *node) (map[RecordType][]int64, *warning, error) {
-	if root.name != "AUTH_RECORDS_OUTPUT" && root.name != "AUTH_LIST_OUTPUT" {
-		return nil, nil, fmt.Errorf("expected AUTH_RECORDS_OUTPUT or AUTH_LIST_OUTPUT, got <%s>", root.name)
+func decodeListAll(root *xmltree.Node) (map[RecordType][]int64, *warning, error) {
+	if root.Name != "AUTH_RECORDS_OUTPUT" && root.Name != "AUTH_LIST_OUTPUT" {
+		return nil, nil, fmt.Errorf("expected AUTH_RECORDS_OUTPUT or AUTH_LIST_OUTPUT, got <%s>", root.Name)
 	}
-	resp := root.child("RESPONSE")
+	resp := root.Child("RESPONSE")
 	if resp == nil {
-		return nil, nil, fmt.Errorf("%s without RESPONSE", root.name)
+		return nil, nil, fmt.Errorf("%s without RESPONSE", root.Name)
 	}
 	out := map[RecordType][]int64{}
 	total := 0
-	for _, recs := range resp.kids {
-		switch recs.name {
+	for _, recs := range resp.Kids {
+		switch recs.Name {
 		case "DATETIME", "WARNING":
 			continue
 		case "AUTH_RECORDS":
 		default:
-			return nil, nil, fmt.Errorf("%s/RESPONSE holds <%s>, an element qsync does not know", root.name, recs.name)
+			return nil, nil, fmt.Errorf("%s/RESPONSE holds <%s>, an element qsync does not know", root.Name, recs.Name)
 		}
-		for _, k := range recs.kids {
-			t, ok := listAllType(k.name)
+		for _, k := range recs.Kids {
+			t, ok := listAllType(k.Name)
 			if !ok {
-				return nil, nil, fmt.Errorf("AUTH_RECORDS holds <%s>, not an AUTH_<TYPE>_IDS or AUTH_<TYPE>_RECORDS element", k.name)
+				return nil, nil, fmt.Errorf("AUTH_RECORDS holds <%s>, not an AUTH_<TYPE>_IDS or AUTH_<TYPE>_RECORDS element", k.Name)
 			}
-			for _, set := range k.kids {
-				if set.name != "ID_SET" {
-					return nil, nil, fmt.Errorf("%s holds <%s>, not an ID_SET", k.name, set.name)
+			for _, set := range k.Kids {
+				if set.Name != "ID_SET" {
+					return nil, nil, fmt.Errorf("%s holds <%s>, not an ID_SET", k.Name, set.Name)
 				}
-				for _, id := range set.kids {
-					if id.name != "ID" && id.name != "ID_RANGE" {
-						return nil, nil, fmt.Errorf("%s/ID_SET holds <%s>, not an ID or ID_RANGE", k.name, id.name)
+				for _, id := range set.Kids {
+					if id.Name != "ID" && id.Name != "ID_RANGE" {
+						return nil, nil, fmt.Errorf("%s/ID_SET holds <%s>, not an ID or ID_RANGE", k.Name, id.Name)
 					}
 				}
 				ids, err := decodeIDSet(set)
 				if err != nil {
-					return nil, nil, fmt.Errorf("%s: %v", k.name, err)
+					return nil, nil, fmt.Errorf("%s: %v", k.Name, err)
 				}
 				total += len(ids)
 				if total > maxExpandedIDs {
-					return nil, nil, fmt.Errorf("%s expands to more than %d ids", root.name, maxExpandedIDs)
+					return nil, nil, fmt.Errorf("%s expands to more than %d ids", root.Name, maxExpandedIDs)
 				}
 				out[t] = append(out[t], ids...)
 			}
@@ -475,21 +477,21 @@ func listAllType(name string) (RecordType, bool) {
 }
 
 // decodeVaultList decodes an AUTH_VAULT_LIST_OUTPUT.
-func decodeVaultList(root *node) ([]Vault, *warning, error) {
-	if root.name != "AUTH_VAULT_LIST_OUTPUT" {
-		return nil, nil, fmt.Errorf("expected AUTH_VAULT_LIST_OUTPUT, got <%s>", root.name)
+func decodeVaultList(root *xmltree.Node) ([]Vault, *warning, error) {
+	if root.Name != "AUTH_VAULT_LIST_OUTPUT" {
+		return nil, nil, fmt.Errorf("expected AUTH_VAULT_LIST_OUTPUT, got <%s>", root.Name)
 	}
-	resp := root.child("RESPONSE")
+	resp := root.Child("RESPONSE")
 	if resp == nil {
 		return nil, nil, errors.New("AUTH_VAULT_LIST_OUTPUT without RESPONSE")
 	}
 	var out []Vault
-	for _, vs := range resp.kids {
-		if vs.name != "AUTH_VAULTS" {
+	for _, vs := range resp.Kids {
+		if vs.Name != "AUTH_VAULTS" {
 			continue
 		}
-		for _, vn := range vs.kids {
-			if vn.name != "AUTH_VAULT" {
+		for _, vn := range vs.Kids {
+			if vn.Name != "AUTH_VAULT" {
 				continue
 			}
 			v, err := decodeVaultNode(vn, true)
@@ -505,34 +507,34 @@ func decodeVaultList(root *node) ([]Vault, *warning, error) {
 // decodeVaultNode decodes one AUTH_VAULT element (list or view shape).
 // needID refuses an element without an ID (a list entry); children with
 // deeper structure are not part of the model and are named in Unparsed.
-func decodeVaultNode(vn *node, needID bool) (Vault, error) {
+func decodeVaultNode(vn *xmltree.Node, needID bool) (Vault, error) {
 	var v Vault
-	for _, k := range vn.kids {
-		switch k.name {
+	for _, k := range vn.Kids {
+		switch k.Name {
 		case "ID":
-			id, err := strconv.ParseInt(k.text, 10, 64)
+			id, err := strconv.ParseInt(k.Text, 10, 64)
 			if err != nil || id <= 0 {
-				return Vault{}, fmt.Errorf("AUTH_VAULT has an invalid ID %q", k.text)
+				return Vault{}, fmt.Errorf("AUTH_VAULT has an invalid ID %q", k.Text)
 			}
 			v.ID = id
 		case "TITLE":
-			v.Title = k.text
+			v.Title = k.Text
 		case "VAULT_TYPE", "TYPE":
-			v.Type = k.text
+			v.Type = k.Text
 		case "COMMENTS":
-			v.Comments = k.text
+			v.Comments = k.Text
 		case "LAST_MODIFIED":
-			if k.isLeaf() {
-				v.ModifiedAt = parseTime(k.text)
+			if k.IsLeaf() {
+				v.ModifiedAt = parseTime(k.Text)
 			} else {
-				v.ModifiedAt = parseTime(k.childText("DATETIME"))
-				v.ModifiedBy = k.childText("BY")
+				v.ModifiedAt = parseTime(k.ChildText("DATETIME"))
+				v.ModifiedBy = k.ChildText("BY")
 			}
 		default:
-			if k.isLeaf() {
-				v.setField(k.name, k.text)
+			if k.IsLeaf() {
+				v.setField(k.Name, k.Text)
 			} else {
-				v.Unparsed = append(v.Unparsed, k.name)
+				v.Unparsed = append(v.Unparsed, k.Name)
 			}
 		}
 	}
@@ -557,8 +559,8 @@ func (v *Vault) setField(name, value string) {
 // shape). The ID may be missing (the caller knows it); an ID naming another
 // vault is refused. It returns the vault and the path of the element it was
 // read from. An answer with no such element is an error.
-func decodeVaultView(root *node, id int64) (Vault, string, error) {
-	if root.name == "SIMPLE_RETURN" {
+func decodeVaultView(root *xmltree.Node, id int64) (Vault, string, error) {
+	if root.Name == "SIMPLE_RETURN" {
 		sr, err := decodeSimpleReturn(root)
 		if err != nil {
 			return Vault{}, "", err
@@ -569,17 +571,17 @@ func decodeVaultView(root *node, id int64) (Vault, string, error) {
 		v, err := vaultFromItems(sr.Items, id)
 		return v, "SIMPLE_RETURN/RESPONSE/ITEM_LIST", err
 	}
-	resp := root.child("RESPONSE")
+	resp := root.Child("RESPONSE")
 	if resp == nil {
-		return Vault{}, "", fmt.Errorf("<%s> without RESPONSE", root.name)
+		return Vault{}, "", fmt.Errorf("<%s> without RESPONSE", root.Name)
 	}
-	vn, path := findVaultNode(resp, root.name+"/RESPONSE", 3)
+	vn, path := findVaultNode(resp, root.Name+"/RESPONSE", 3)
 	if vn == nil {
 		var names []string
-		for _, k := range resp.kids {
-			names = append(names, k.name)
+		for _, k := range resp.Kids {
+			names = append(names, k.Name)
 		}
-		return Vault{}, "", fmt.Errorf("<%s> holds no vault element (RESPONSE holds %s)", root.name, strings.Join(names, ", "))
+		return Vault{}, "", fmt.Errorf("<%s> holds no vault element (RESPONSE holds %s)", root.Name, strings.Join(names, ", "))
 	}
 	v, err := decodeVaultNode(vn, false)
 	if err != nil {
@@ -594,18 +596,18 @@ func decodeVaultView(root *node, id int64) (Vault, string, error) {
 
 // findVaultNode returns the first element under n, breadth first and at
 // most depth levels down, that has a TITLE, VAULT_TYPE or TYPE child.
-func findVaultNode(n *node, path string, depth int) (*node, string) {
+func findVaultNode(n *xmltree.Node, path string, depth int) (*xmltree.Node, string) {
 	type entry struct {
-		n    *node
+		n    *xmltree.Node
 		path string
 	}
 	level := []entry{{n, path}}
 	for d := 0; d < depth && len(level) > 0; d++ {
 		var next []entry
 		for _, e := range level {
-			for _, k := range e.n.kids {
-				p := e.path + "/" + k.name
-				if k.child("TITLE") != nil || k.child("VAULT_TYPE") != nil || k.child("TYPE") != nil {
+			for _, k := range e.n.Kids {
+				p := e.path + "/" + k.Name
+				if k.Child("TITLE") != nil || k.Child("VAULT_TYPE") != nil || k.Child("TYPE") != nil {
 					return k, p
 				}
 				next = append(next, entry{k, p})

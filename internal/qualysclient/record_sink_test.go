@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
 
 // sinkEdgeCases are record list bodies whose records sit where the
@@ -71,8 +73,8 @@ func checkSinkMatchesTree(t *testing.T, body []byte) {
 	for _, typ := range []RecordType{Unix, MySQL} {
 		root, perr := parseXML(body)
 		sink := &recordSink{t: typ}
-		sink.reset()
-		sroot, sperr := parseXMLInto(body, sink)
+		sink.Reset()
+		sroot, sperr := xmltree.Parse(body, sink)
 		if fmt.Sprint(perr) != fmt.Sprint(sperr) {
 			t.Fatalf("parse error %v, streaming %v", perr, sperr)
 		}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
 
 // RecordType is the /api/2.0/fo/auth/<type>/ slug of an authentication
@@ -180,7 +182,7 @@ func (c *Client) ListRecordPages(ctx context.Context, t RecordType, opt ListOpti
 	params.Set("details", "Basic")
 	sink := &recordSink{t: t}
 	var fnErr error
-	err = c.paginateWith(ctx, op, path, params, sink, func(root *node) (*warning, error) {
+	err = c.paginateWith(ctx, op, path, params, sink, func(root *xmltree.Node) (*warning, error) {
 		recs, w, err := decodeRecordPage(root, sink)
 		if err != nil {
 			return nil, err
@@ -210,7 +212,7 @@ func (c *Client) ListAll(ctx context.Context, opt ListOptions) (map[RecordType][
 		return nil, fmt.Errorf("list auth records: %w", err)
 	}
 	out := map[RecordType][]int64{}
-	err := c.paginate(ctx, "list auth records", authPath, opt.values(), func(root *node) (*warning, error) {
+	err := c.paginate(ctx, "list auth records", authPath, opt.values(), func(root *xmltree.Node) (*warning, error) {
 		m, w, err := decodeListAll(root)
 		for t, ids := range m {
 			out[t] = append(out[t], ids...)
@@ -231,13 +233,13 @@ const maxPages = 100000
 // paginate issues a list request and, while the answer carries a truncation
 // WARNING, re-issues it with the WARNING URL's id_min against the configured
 // base URL (the URL itself is never requested).
-func (c *Client) paginate(ctx context.Context, op, path string, params url.Values, page func(*node) (*warning, error)) error {
+func (c *Client) paginate(ctx context.Context, op, path string, params url.Values, page func(*xmltree.Node) (*warning, error)) error {
 	return c.paginateWith(ctx, op, path, params, nil, page)
 }
 
 // paginateWith is paginate with a record sink filled while each page is
 // parsed.
-func (c *Client) paginateWith(ctx context.Context, op, path string, params url.Values, sink *recordSink, page func(*node) (*warning, error)) error {
+func (c *Client) paginateWith(ctx context.Context, op, path string, params url.Values, sink *recordSink, page func(*xmltree.Node) (*warning, error)) error {
 	// last is the id_min of the page being read: the caller's, on the
 	// first page. A WARNING must point past it.
 	last, _ := strconv.ParseInt(params.Get("id_min"), 10, 64)
@@ -247,7 +249,7 @@ func (c *Client) paginateWith(ctx context.Context, op, path string, params url.V
 		if n > 1 {
 			pageOp = fmt.Sprintf("%s (page %d, id_min %d)", op, n, last)
 		}
-		err := c.do(ctx, &request{op: pageOp, path: path, action: "list", params: params, sink: sink, decode: func(root *node) error {
+		err := c.do(ctx, &request{op: pageOp, path: path, action: "list", params: params, sink: sink, decode: func(root *xmltree.Node) error {
 			var err error
 			w, err = page(root)
 			return err
@@ -286,7 +288,7 @@ func (c *Client) CreateRecord(ctx context.Context, t RecordType, params url.Valu
 		return 0, fmt.Errorf("%s: %w", op, err)
 	}
 	var id int64
-	err = c.do(ctx, &request{op: op, path: path, action: "create", params: writeParams(params), write: true, decode: func(root *node) error {
+	err = c.do(ctx, &request{op: op, path: path, action: "create", params: writeParams(params), write: true, decode: func(root *xmltree.Node) error {
 		ids, err := writeResult(op, root)
 		if err != nil {
 			return err
@@ -331,7 +333,7 @@ func (c *Client) batchWrite(ctx context.Context, action string, t RecordType, id
 	op = fmt.Sprintf("%s %s records %s", action, t, FormatIDs(ids))
 	p := writeParams(params)
 	p.Set("ids", FormatIDs(ids))
-	err = c.do(ctx, &request{op: op, path: path, action: action, params: p, write: true, decode: func(root *node) error {
+	err = c.do(ctx, &request{op: op, path: path, action: action, params: p, write: true, decode: func(root *xmltree.Node) error {
 		_, err := writeResult(op, root)
 		return err
 	}})
@@ -361,8 +363,8 @@ func cloneValues(v url.Values) url.Values {
 // writeResult interprets the answer to a create, update or delete: a
 // BATCH_RETURN (records) or a SIMPLE_RETURN without CODE (vaults). It returns
 // the IDs reported as changed, or a *BatchError when a BATCH carries a CODE.
-func writeResult(op string, root *node) ([]int64, error) {
-	switch root.name {
+func writeResult(op string, root *xmltree.Node) ([]int64, error) {
+	switch root.Name {
 	case "SIMPLE_RETURN":
 		sr, err := decodeSimpleReturn(root)
 		if err != nil {
@@ -399,5 +401,5 @@ func writeResult(op string, root *node) ([]int64, error) {
 		}
 		return ok, nil
 	}
-	return nil, fmt.Errorf("expected BATCH_RETURN or SIMPLE_RETURN, got <%s>", root.name)
+	return nil, fmt.Errorf("expected BATCH_RETURN or SIMPLE_RETURN, got <%s>", root.Name)
 }

@@ -11,56 +11,58 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
 
 // TestSamplesDecode decodes every committed copy of shared/qualys-api/samples
 // (the same bytes as the emulator's copy: see qualysemu.TestSampleCopiesIdentical).
 // A new sample without a case here fails the test, so none is skipped.
 func TestSamplesDecode(t *testing.T) {
-	cases := map[string]func(t *testing.T, root *node){
-		"auth_mysql_create_vault_batch_return.xml": func(t *testing.T, root *node) {
+	cases := map[string]func(t *testing.T, root *xmltree.Node){
+		"auth_mysql_create_vault_batch_return.xml": func(t *testing.T, root *xmltree.Node) {
 			ids, err := writeResult("create", root)
 			if err != nil || len(ids) != 1 || ids[0] != 272380 {
 				t.Errorf("ids = %v, %v", ids, err)
 			}
 		},
-		"auth_mysql_update_batch_return.xml": func(t *testing.T, root *node) {
+		"auth_mysql_update_batch_return.xml": func(t *testing.T, root *xmltree.Node) {
 			ids, err := writeResult("update", root)
 			if err != nil || len(ids) != 1 || ids[0] != 137296922 {
 				t.Errorf("ids = %v, %v", ids, err)
 			}
 		},
-		"auth_unix_create_ca_pam_batch_return.normalized.xml": func(t *testing.T, root *node) {
+		"auth_unix_create_ca_pam_batch_return.normalized.xml": func(t *testing.T, root *xmltree.Node) {
 			ids, err := writeResult("create", root)
 			if err != nil || len(ids) != 1 || ids[0] != 2013435 {
 				t.Errorf("ids = %v, %v", ids, err)
 			}
 		},
-		"auth_mysql_list_output.xml": func(t *testing.T, root *node) {
+		"auth_mysql_list_output.xml": func(t *testing.T, root *xmltree.Node) {
 			recs, w, err := decodeRecordList(root, MySQL)
 			if err != nil || w != nil || len(recs) != 1 || recs[0].ID != 284212 || recs[0].Vault == nil {
 				t.Errorf("records = %+v, %v, %v", recs, w, err)
 			}
 		},
-		"vault_create_ca_pam_simple_return.normalized.xml": func(t *testing.T, root *node) {
+		"vault_create_ca_pam_simple_return.normalized.xml": func(t *testing.T, root *xmltree.Node) {
 			ids, err := writeResult("create vault", root)
 			if err != nil || len(ids) != 1 || ids[0] != 7004 {
 				t.Errorf("ids = %v, %v", ids, err)
 			}
 		},
-		"vault_update_ca_pam_simple_return.normalized.xml": func(t *testing.T, root *node) {
+		"vault_update_ca_pam_simple_return.normalized.xml": func(t *testing.T, root *xmltree.Node) {
 			ids, err := writeResult("update vault", root)
 			if err != nil || len(ids) != 1 || ids[0] != 910196 {
 				t.Errorf("ids = %v, %v", ids, err)
 			}
 		},
-		"vault_list_output_ca_pam.normalized.xml": func(t *testing.T, root *node) {
+		"vault_list_output_ca_pam.normalized.xml": func(t *testing.T, root *xmltree.Node) {
 			vs, w, err := decodeVaultList(root)
 			if err != nil || w != nil || len(vs) != 1 || vs[0].ID != 910196 || vs[0].Type != "CA PAM" || vs[0].ModifiedBy != "amp_at" {
 				t.Errorf("vaults = %+v, %v", vs, err)
 			}
 		},
-		"error_limit_fixtures_1960_1965_2003_2011.xml": func(t *testing.T, root *node) {
+		"error_limit_fixtures_1960_1965_2003_2011.xml": func(t *testing.T, root *xmltree.Node) {
 			want := []struct {
 				code int
 				text string
@@ -71,10 +73,10 @@ func TestSamplesDecode(t *testing.T) {
 				{2003, "Registration must be completed before API requests will be served for this account", "SECONDS_TO_WAIT"},
 				{2011, "SecureID authentication is required for this account, so API access is blocked", "SECONDS_TO_WAIT"},
 			}
-			if root.name != "FIXTURES" || len(root.kids) != len(want) {
-				t.Fatalf("fixtures root = %s with %d documents", root.name, len(root.kids))
+			if root.Name != "FIXTURES" || len(root.Kids) != len(want) {
+				t.Fatalf("fixtures root = %s with %d documents", root.Name, len(root.Kids))
 			}
-			for i, doc := range root.kids {
+			for i, doc := range root.Kids {
 				sr := responseError(doc)
 				if sr == nil || sr.Code != want[i].code || sr.Text != want[i].text || sr.Items[want[i].key] == "" {
 					t.Errorf("fixture %d = %+v", i, sr)

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
 
 const vaultPath = "/api/2.0/fo/vault/"
@@ -35,7 +37,7 @@ type Vault struct {
 // /api/2.0/fo/vault/ action=list. Truncation WARNINGs are followed.
 func (c *Client) ListVaults(ctx context.Context) ([]Vault, error) {
 	var out []Vault
-	err := c.paginate(ctx, "list vaults", vaultPath, url.Values{}, func(root *node) (*warning, error) {
+	err := c.paginate(ctx, "list vaults", vaultPath, url.Values{}, func(root *xmltree.Node) (*warning, error) {
 		vs, w, err := decodeVaultList(root)
 		out = append(out, vs...)
 		return w, err
@@ -58,12 +60,12 @@ func (c *Client) ViewVault(ctx context.Context, id int64) (Vault, error) {
 		return Vault{}, fmt.Errorf("%s: invalid id", op)
 	}
 	var v Vault
-	err := c.do(ctx, &request{op: op, path: vaultPath, action: "view", params: idParam(nil, id), decode: func(root *node) error {
+	err := c.do(ctx, &request{op: op, path: vaultPath, action: "view", params: idParam(nil, id), decode: func(root *xmltree.Node) error {
 		var err error
 		var shape string
 		v, shape, err = decodeVaultView(root, id)
 		if err != nil {
-			shape = "unrecognised <" + root.name + ">"
+			shape = "unrecognised <" + root.Name + ">"
 		}
 		c.observeViewShape(shape)
 		v.Shape = shape
@@ -82,7 +84,7 @@ func (c *Client) CreateVault(ctx context.Context, params url.Values) (int64, err
 		op = fmt.Sprintf("create vault %q", t)
 	}
 	var id int64
-	err := c.do(ctx, &request{op: op, path: vaultPath, action: "create", params: writeParams(params), write: true, decode: func(root *node) error {
+	err := c.do(ctx, &request{op: op, path: vaultPath, action: "create", params: writeParams(params), write: true, decode: func(root *xmltree.Node) error {
 		ids, err := writeResult(op, root)
 		if err != nil {
 			return err
@@ -113,7 +115,7 @@ func (c *Client) vaultWrite(ctx context.Context, action string, id int64, params
 	if id <= 0 {
 		return fmt.Errorf("%s: invalid id", op)
 	}
-	return c.do(ctx, &request{op: op, path: vaultPath, action: action, params: idParam(params, id), write: true, decode: func(root *node) error {
+	return c.do(ctx, &request{op: op, path: vaultPath, action: action, params: idParam(params, id), write: true, decode: func(root *xmltree.Node) error {
 		_, err := writeResult(op, root)
 		return err
 	}})

@@ -1,12 +1,11 @@
 package qualysemu
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 )
 
 // serveAdmin serves the /_emulator/ endpoints for out-of-process tests.
@@ -16,7 +15,7 @@ import (
 //	GET  /_emulator/requests        the request log (JSON array of LoggedRequest)
 //	POST /_emulator/requests/reset  empty the request log
 //	GET  /_emulator/faults          the queued faults, one spec per line
-//	POST /_emulator/faults          queue faults: one ParseFault spec per line; blank lines and # comments skipped
+//	POST /_emulator/faults          queue faults: one faults.Parse spec per line; blank lines and # comments skipped
 //	POST /_emulator/faults/reset    drop every queued fault
 //	POST /_emulator/limits/reset    start every rate-limit window afresh
 //	GET  /_emulator/state           the state as JSON, secrets replaced by "********"
@@ -59,15 +58,15 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
 			}
-			faults, err := parseFaultLines(body)
+			list, err := faults.ParseLines(body)
 			if err != nil {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
 			}
-			for _, f := range faults {
+			for _, f := range list {
 				s.AddFault(f)
 			}
-			writeJSON(w, map[string]int{"added": len(faults)})
+			writeJSON(w, map[string]int{"added": len(list)})
 		default:
 			w.Header().Set("Allow", "GET, POST")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -79,7 +78,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 	case "/_emulator/limits/reset":
 		if method(http.MethodPost) {
-			s.lim.reset()
+			s.lim.Reset()
 			writeJSON(w, map[string]string{"status": "ok"})
 		}
 	case "/_emulator/state":
@@ -89,26 +88,6 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
-}
-
-// parseFaultLines parses one fault spec per line, all or nothing.
-func parseFaultLines(body []byte) ([]Fault, error) {
-	var out []Fault
-	sc := bufio.NewScanner(bytes.NewReader(body))
-	line := 0
-	for sc.Scan() {
-		line++
-		t := strings.TrimSpace(sc.Text())
-		if t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		f, err := ParseFault(t)
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		out = append(out, f)
-	}
-	return out, sc.Err()
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

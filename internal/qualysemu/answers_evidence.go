@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/qsync/qsync/internal/qualysemu/record"
 	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
@@ -26,7 +27,7 @@ const (
 )
 
 // unchanged reports whether an update leaves every selected record as it was.
-func unchanged(found []*Record, params map[int64]map[string]string, entries map[int64]map[string][]Entry) bool {
+func unchanged(found []*Record, params map[int64]map[string]string, entries map[int64]map[string][]record.Entry) bool {
 	for _, r := range found {
 		if !maps.Equal(r.Params, params[r.ID]) || !entriesEqual(r.Entries, entries[r.ID]) {
 			return false
@@ -35,7 +36,7 @@ func unchanged(found []*Record, params map[int64]map[string]string, entries map[
 	return true
 }
 
-func entriesEqual(a, b map[string][]Entry) bool {
+func entriesEqual(a, b map[string][]record.Entry) bool {
 	if len(a) == 0 && len(b) == 0 {
 		return true
 	}

@@ -20,10 +20,6 @@ const (
 	DefaultFirstVaultID  = 1001
 )
 
-// unlimitedHeaderValue is what the limit headers carry when a limit is
-// switched off: a number no client will ever run down.
-const unlimitedHeaderValue = 1000000
-
 // Config configures a Server. Only Username and Password are required; every
 // other zero value is replaced by its default in Normalize.
 type Config struct {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 )
 
 // The samples are the Qualys response bodies collected in
@@ -129,9 +131,9 @@ var contractCases = map[string]func(t *testing.T) []*xnode{
 	},
 }
 
-func mustFault(t *testing.T, spec string) Fault {
+func mustFault(t *testing.T, spec string) faults.Fault {
 	t.Helper()
-	f, err := ParseFault(spec)
+	f, err := faults.Parse(spec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,10 +25,9 @@
 // endpoint's own checks: action, method (1908), unknown parameters (1901),
 // missing parameters (1903), mutually exclusive parameters (1904), invalid
 // values (1905), unsupported combinations (1907), title uniqueness and IP
-// exclusivity (1905). A record create or update runs recordRules (record_validate.go), an ordered
-// list of small rules, each answering one Qualys code and citing its source. A refused call has no
-// effect. Every non-session
-// answer carries the six X-RateLimit-* and X-Concurrency-Limit-* headers.
+// exclusivity (1905). A record create or update runs record.Rules, an ordered list of small
+// rules, each answering one Qualys code and citing its source. A refused call has no effect.
+// Every non-session answer carries the six X-RateLimit-* and X-Concurrency-Limit-* headers.
 //
 // Record IDs come from one sequence shared by all record types, vault IDs
 // from another. Lists are sorted by ID and stop at Config.PageSize with a
@@ -41,7 +40,7 @@
 //
 // Tests and users rehearsing failure queue faults with Server.AddFault, the
 // POST /_emulator/faults endpoint or a CLI flag; the textual form is
-// documented at ParseFault:
+// documented at faults.Parse (package qualysemu/faults):
 //
 //	MATCH:N:KIND[:count=K][:wait=SECONDS][:code=N][:text=...]
 //
@@ -83,4 +82,18 @@
 // paths: GET /_emulator/health, GET /_emulator/requests, POST
 // /_emulator/requests/reset, GET and POST /_emulator/faults, POST
 // /_emulator/faults/reset, GET /_emulator/state.
+//
+// # Layout
+//
+// This package is the HTTP server: routing, authentication and sessions, the state and its file,
+// seeds, variants, the admin endpoints and the record and vault handlers. What it serves is
+// decided in its subpackages, none of which knows about HTTP handlers or the state:
+//
+//	kinds    the record-type and vault-type tables (what each type takes, requires and excludes)
+//	record   the ordered validation rules of a record create or update, the XML body lists,
+//	         and how a stored record is listed
+//	vault    the parameter checks of a vault create or update
+//	wire     request parameters, Qualys errors (SIMPLE_RETURN codes), ids, IP lists, XML writer
+//	limits   the rate and concurrency limits and their headers
+//	faults   injected faults: what they match and do, their textual form, the queue
 package qualysemu

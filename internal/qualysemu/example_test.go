@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/qualysemu"
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 )
 
 // A test starts an emulator, optionally seeds it and queues faults, and
@@ -24,7 +25,7 @@ vaults:
 	if err := emu.LoadSeed(strings.NewReader(seed)); err != nil {
 		panic(err)
 	}
-	f, _ := qualysemu.ParseFault("write:2:status=500")
+	f, _ := faults.Parse("write:2:status=500")
 	emu.AddFault(f)
 
 	srv := httptest.NewServer(emu)

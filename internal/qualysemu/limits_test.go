@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/qsync/qsync/internal/qualysemu/limits"
 )
 
 func headers(r *reply) map[string]string {
@@ -63,10 +65,10 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestRateLimitText(t *testing.T) {
-	if got := rateError(86274).Text; got != "This API cannot be run again for another 23 hours, 57 minutes and 54 seconds." {
+	if got := limits.RateError(86274).Text; got != "This API cannot be run again for another 23 hours, 57 minutes and 54 seconds." {
 		t.Fatalf("%q", got)
 	}
-	if got := concurrencyError(2).Text; got != "This API cannot be run again until 2 currently running API instances have finished." {
+	if got := limits.ConcurrencyError(2).Text; got != "This API cannot be run again until 2 currently running API instances have finished." {
 		t.Fatalf("%q", got)
 	}
 }
@@ -108,9 +110,7 @@ func TestParseRateLimit(t *testing.T) {
 
 // running reports how many calls to api are running for the test user.
 func running(s *Server, api string) int {
-	s.lim.mu.Lock()
-	defer s.lim.mu.Unlock()
-	return s.lim.running[limitKey(testUser, api)]
+	return s.lim.Running(testUser, api)
 }
 
 // TestConcurrencyLimit runs in a synctest bubble: the slow faults sleep on the fake clock, and

@@ -3,6 +3,8 @@ package qualysemu
 import (
 	"slices"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysemu/record"
 )
 
 // TestRecordRulesCiteTheirSource: every rule of the ordered list names what it checks, the Qualys
@@ -10,17 +12,17 @@ import (
 // source, and the first four come in the order Qualys reports its errors.
 func TestRecordRulesCiteTheirSource(t *testing.T) {
 	codes := []int{0, 1903, 1904, 1905, 1907, 1922}
-	for i, r := range recordRules {
-		if r.name == "" || r.source == "" || r.check == nil {
-			t.Errorf("rule %d (%q) lacks a name, a source or a check", i, r.name)
+	for i, r := range record.Rules {
+		if r.Name == "" || r.Source == "" || r.Check == nil {
+			t.Errorf("rule %d (%q) lacks a name, a source or a check", i, r.Name)
 		}
-		if !slices.Contains(codes, r.code) {
-			t.Errorf("rule %q answers code %d, not a validation code", r.name, r.code)
+		if !slices.Contains(codes, r.Code) {
+			t.Errorf("rule %q answers code %d, not a validation code", r.Name, r.Code)
 		}
 	}
 	var first []int
-	for _, r := range recordRules[:4] {
-		first = append(first, r.code)
+	for _, r := range record.Rules[:4] {
+		first = append(first, r.Code)
 	}
 	if !slices.IsSorted(first) {
 		t.Errorf("the first rules answer codes %v: missing (1903), exclusive (1904) and values (1905) must come in that order", first)

@@ -3,20 +3,13 @@ package qualysemu
 import (
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/record"
 	"github.com/qsync/qsync/internal/qualysemu/wire"
 	"go4.org/netipx"
-)
-
-// Field limits from REFERENCE.md §3.1 and §12.
-const (
-	maxTitle    = 255
-	maxComments = 1999
 )
 
 // handleRecords serves /api/2.0/fo/auth/<type>/.
@@ -154,7 +147,9 @@ func (s *Server) listRecords(c *reqCtx, rt *kinds.RecordType) *response {
 	if len(page) > 0 {
 		list := wire.El("AUTH_" + up + "_LIST")
 		for _, r := range page {
-			list.Add(s.recordNode(rt, r, details, listShapeOf(rt, c.variants)))
+			list.Add(record.ListNode(rt, record.Listing{ID: r.ID, Params: r.Params, Entries: r.Entries,
+				Created: r.Created, CreatedBy: r.CreatedBy, LastModified: r.LastModified},
+				details, listShapeOf(rt, c.variants), storeVaults{s.st}))
 		}
 		resp.Add(list)
 	}
@@ -163,97 +158,6 @@ func (s *Server) listRecords(c *reqCtx, rt *kinds.RecordType) *response {
 	}
 	root := wire.El("AUTH_"+up+"_LIST_OUTPUT", c.requestNode(), resp)
 	return c.ok(root, "/api/2.0/fo/auth/"+rt.Name+"/auth_"+rt.Name+"_list_output.dtd")
-}
-
-// recordNode renders one record in the order of contract row 4 and the
-// MySQL sample. Secrets are never rendered.
-func (s *Server) recordNode(rt *kinds.RecordType, r *Record, details string, shape kinds.ListShape) *wire.Node {
-	n := wire.El("AUTH_"+strings.ToUpper(rt.Name), wire.Txt("ID", strconv.FormatInt(r.ID, 10)))
-	if details == "none" {
-		return n
-	}
-	n.Add(wire.CData("TITLE", r.Params["title"]))
-	for _, f := range rt.Fields {
-		if f.Before {
-			n.Add(fieldNode(f, r.Params, shape))
-		}
-	}
-	n.Add(s.entryNodes(rt, r)...)
-	n.Add(wire.StoredIPSetNode(r.Params["ips"]))
-	lt := r.Params["login_type"]
-	if lt == "" {
-		lt = kinds.LoginBasic
-	}
-	if !shape.NoLoginType {
-		n.Add(wire.CData("LOGIN_TYPE", lt))
-	}
-	if lt == kinds.LoginVault {
-		n.Add(s.digitalVaultNode(rt, r))
-	}
-	for _, f := range rt.Fields {
-		if !f.Before {
-			n.Add(fieldNode(f, r.Params, shape))
-		}
-	}
-	netID := r.Params["network_id"]
-	if netID == "" {
-		netID = "0"
-	}
-	n.Add(wire.Txt("NETWORK_ID", netID))
-	n.Add(wire.El("CREATED", wire.Txt("DATETIME", wire.QualysTime(r.Created)), wire.Txt("BY", r.CreatedBy)))
-	n.Add(wire.El("LAST_MODIFIED", wire.Txt("DATETIME", wire.QualysTime(r.LastModified))))
-	n.Add(wire.CData("COMMENTS", r.Params["comments"]))
-	return n
-}
-
-func fieldNode(f kinds.Field, m map[string]string, shape kinds.ListShape) *wire.Node {
-	if f.Secret || f.Elem == "" {
-		return nil
-	}
-	v, ok := m[f.Param]
-	if !ok && !f.Always {
-		return nil
-	}
-	switch f.Kind {
-	case kinds.KindBool:
-		if shape.BoolDigits {
-			return wire.Txt(f.Elem, wire.BoolDigit(v))
-		}
-		return wire.Txt(f.Elem, wire.BoolText(v))
-	case kinds.KindInt:
-		return wire.Txt(f.Elem, v)
-	case kinds.KindList:
-		w := wire.El(f.Elem)
-		for _, item := range strings.Split(v, ",") {
-			if item != "" {
-				w.Add(wire.CData(f.ItemElem, item))
-			}
-		}
-		return w
-	default:
-		return wire.CData(f.Elem, v)
-	}
-}
-
-func (s *Server) digitalVaultNode(rt *kinds.RecordType, r *Record) *wire.Node {
-	vid := r.Params["vault_id"]
-	title := ""
-	if id, err := strconv.ParseInt(vid, 10, 64); err == nil {
-		if v := s.st.vaults[id]; v != nil {
-			title = v.Params["title"]
-		}
-	}
-	n := wire.El("DIGITAL_VAULT", wire.CData("DIGITAL_VAULT_ID", vid), wire.CData("DIGITAL_VAULT_TYPE", r.Params["vault_type"]),
-		wire.CData("DIGITAL_VAULT_TITLE", title))
-	for _, vf := range kinds.RecordVaultFields {
-		if vf.UnixOnly && !rt.VaultUsername {
-			continue
-		}
-		if v, ok := r.Params[vf.Param]; ok {
-			n.Add(wire.CData(vf.Elem, v))
-		}
-	}
-	return n
 }
 
 // batchReturn renders BATCH_RETURN with one BATCH per outcome.
@@ -266,11 +170,11 @@ func batchReturn(c *reqCtx, batches ...*wire.Node) *response {
 func (s *Server) createRecord(c *reqCtx, rt *kinds.RecordType) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, e := s.buildRecord(c, rt, nil)
+	m, e := record.Build(s.recordRequest(c, rt, nil))
 	if e != nil {
 		return c.errorResp(e)
 	}
-	entries, e := s.buildEntries(c, rt, nil)
+	entries, e := record.BuildEntries(c.p.XML, rt, nil, s.nextEntryID, storeVaults{s.st})
 	if e != nil {
 		return c.errorResp(e)
 	}
@@ -364,14 +268,14 @@ func (s *Server) updateRecord(c *reqCtx, rt *kinds.RecordType) *response {
 		return c.errorResp(e)
 	}
 	updated := make(map[int64]map[string]string, len(found))
-	entries := make(map[int64]map[string][]Entry, len(found))
+	entries := make(map[int64]map[string][]record.Entry, len(found))
 	for _, r := range found {
-		m, e := s.buildRecord(c, rt, r)
+		m, e := record.Build(s.recordRequest(c, rt, r))
 		if e != nil {
 			return c.errorResp(e)
 		}
 		updated[r.ID] = m
-		if entries[r.ID], e = s.buildEntries(c, rt, r); e != nil {
+		if entries[r.ID], e = record.BuildEntries(c.p.XML, rt, r.Entries, s.nextEntryID, storeVaults{s.st}); e != nil {
 			return c.errorResp(e)
 		}
 	}
@@ -533,69 +437,6 @@ func (s *Server) recordIPs(r *Record) *netipx.IPSet {
 	return set
 }
 
-// setField validates and stores one type-specific parameter.
-func setField(m map[string]string, f *kinds.Field, v string) *wire.Error {
-	shown := maskIfSecret(f.Param, v)
-	switch f.Kind {
-	case kinds.KindBool:
-		if v != "0" && v != "1" {
-			return wire.Invalid(f.Param, v, "must be 0 or 1")
-		}
-		m[f.Param] = v
-		return nil
-	case kinds.KindInt:
-		if v == "" && !f.Always {
-			delete(m, f.Param)
-			return nil
-		}
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || n < f.IntMin || (f.IntMax > 0 && n > f.IntMax) {
-			return wire.Invalid(f.Param, v, fmt.Sprintf("must be an integer from %d to %d", f.IntMin, f.IntMax))
-		}
-		m[f.Param] = strconv.FormatInt(n, 10)
-		return nil
-	case kinds.KindList:
-		var items []string
-		for _, it := range strings.Split(v, ",") {
-			if it = strings.TrimSpace(it); it != "" {
-				items = append(items, it)
-			}
-		}
-		setOrClear(m, f.Param, strings.Join(items, ","))
-		return nil
-	}
-	n := utf8.RuneCountInString(v)
-	if f.MinLen > 0 && n < f.MinLen {
-		return wire.Invalid(f.Param, shown, fmt.Sprintf("must be %d to %d characters", f.MinLen, f.MaxLen))
-	}
-	if f.MaxLen > 0 && n > f.MaxLen {
-		if f.MinLen > 0 {
-			return wire.Invalid(f.Param, shown, fmt.Sprintf("must be %d to %d characters", f.MinLen, f.MaxLen))
-		}
-		return wire.Invalid(f.Param, shown, fmt.Sprintf("longer than %d characters", f.MaxLen))
-	}
-	if v != "" && f.Values != nil && !slices.Contains(f.Values, v) {
-		return wire.Invalid(f.Param, v, "must be one of: "+strings.Join(f.Values, ", "))
-	}
-	setOrClear(m, f.Param, v)
-	return nil
-}
-
-func setOrClear(m map[string]string, k, v string) {
-	if v == "" {
-		delete(m, k)
-		return
-	}
-	m[k] = v
-}
-
-func maskIfSecret(k, v string) string {
-	if kinds.IsSecretParam(k) {
-		return wire.Mask
-	}
-	return v
-}
-
 // variantListWords renders every record type like the MySQL sample (the shape the emulator served
 // before the Doc Center evidence), so that both shapes stay rehearsed.
 const variantListWords = "list-booleans-words"
@@ -606,4 +447,37 @@ func listShapeOf(rt *kinds.RecordType, vs map[string]bool) kinds.ListShape {
 		return kinds.ListShape{}
 	}
 	return kinds.ListShapes[rt.Name]
+}
+
+// recordRequest is the validation of a create (old == nil) or an update of old. Caller holds s.mu.
+func (s *Server) recordRequest(c *reqCtx, rt *kinds.RecordType, old *Record) record.Request {
+	req := record.Request{Params: c.p, Type: rt, IPsUnmerged: s.cfg.IPsUnmerged, Vaults: storeVaults{s.st}}
+	if old != nil {
+		req.Old, req.OldIPs = old.Params, s.recordIPs(old)
+	}
+	return req
+}
+
+// storeVaults is the stored vaults as the record rules read them. Caller holds s.mu.
+type storeVaults struct{ st *store }
+
+// Vault returns the type and title of the stored vault id.
+func (v storeVaults) Vault(id int64) (typ, title string, ok bool) {
+	if vt := v.st.vaults[id]; vt != nil {
+		return vt.Type, vt.Params["title"], true
+	}
+	return "", "", false
+}
+
+// nextEntryID returns an entry ID above every stored one. Caller holds s.mu.
+func (s *Server) nextEntryID() int64 {
+	next := int64(70000001)
+	for _, r := range s.st.records {
+		for _, list := range r.Entries {
+			for _, e := range list {
+				next = max(next, e.ID+1)
+			}
+		}
+	}
+	return next
 }

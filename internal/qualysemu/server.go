@@ -14,7 +14,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/limits"
 	"github.com/qsync/qsync/internal/qualysemu/wire"
 	"go4.org/netipx"
 )
@@ -23,7 +25,7 @@ import (
 // vault and session APIs from memory, plus the /_emulator/ admin endpoints.
 type Server struct {
 	cfg Config
-	lim *limiter
+	lim *limits.Limiter
 
 	mu       sync.Mutex // guards st, ipCache, sessions
 	st       *store
@@ -35,8 +37,7 @@ type Server struct {
 	inFlight    int
 	maxInFlight int
 
-	faultMu sync.Mutex
-	faults  []*Fault
+	faults faults.Queue
 
 	variantMu sync.RWMutex
 	variants  map[string]bool // see variants.go
@@ -65,7 +66,7 @@ type LoggedRequest struct {
 	Code int `json:"code,omitempty"`
 	// Write is true for a create, update or delete that took effect.
 	Write bool `json:"write"`
-	// Fault is the injected fault that hit the call, in ParseFault form.
+	// Fault is the injected fault that hit the call, in faults.Parse form.
 	Fault string `json:"fault,omitempty"`
 	// Dropped is true when the connection was closed without an answer.
 	Dropped bool `json:"dropped,omitempty"`
@@ -80,7 +81,7 @@ func New(cfg Config) (*Server, error) {
 	if err := checkVariants(cfg.Variants); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, lim: newLimiter(cfg), ipCache: map[int64]ipCacheEntry{}, sessions: map[string]string{},
+	s := &Server{cfg: cfg, lim: limits.New(cfg.RateLimit, cfg.RateWindow, cfg.Concurrency, cfg.RateHint, cfg.Now), ipCache: map[int64]ipCacheEntry{}, sessions: map[string]string{},
 		st: newStore(cfg.FirstRecordID, cfg.FirstVaultID)}
 	_ = s.SetVariants(cfg.Variants...)
 	if cfg.StatePath != "" {
@@ -203,7 +204,7 @@ type response struct {
 	contentType string
 	code        int  // Qualys error code in the body
 	write       bool // a write took effect
-	limits      *limitInfo
+	limits      *limits.Info
 	cookies     []*http.Cookie
 	drop        bool
 	errText     string // "CODE TEXT" of an error answer
@@ -348,7 +349,7 @@ func writeResponse(w http.ResponseWriter, resp *response) {
 	}
 	h := w.Header()
 	if resp.limits != nil {
-		resp.limits.setHeaders(h)
+		resp.limits.SetHeaders(h)
 	}
 	for _, c := range resp.cookies {
 		http.SetCookie(w, c)
@@ -394,7 +395,7 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 	c.echo = p.Get("echo_request") == "1"
 
 	if !s.cfg.AllowMissingRequestedWith && r.Header.Get("X-Requested-With") == "" {
-		info := s.lim.peek(user, ep.api)
+		info := s.lim.Peek(user, ep.api)
 		resp := c.errorResp(&wire.Error{Status: 400, Code: s.cfg.MissingRequestedWithCode, Text: "Missing required header: X-Requested-With"})
 		resp.limits = &info
 		return resp, noop
@@ -409,21 +410,21 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 	if resp := c.variantForbidden(ep); resp != nil {
 		return resp, noop
 	}
-	f := s.takeFault(ep.name, entry.Action)
+	f := s.faults.Take(ep.name, entry.Action)
 	if f != nil {
 		entry.Fault = f.String()
-		if f.replaces() {
+		if f.Replaces() {
 			return s.faultResponse(c, ep, f), noop
 		}
 	}
 
-	info, release := s.lim.acquire(user, ep.api)
-	if info.blocked != nil {
-		resp := c.errorResp(info.blocked)
+	info, release := s.lim.Acquire(user, ep.api)
+	if info.Blocked != nil {
+		resp := c.errorResp(info.Blocked)
 		resp.limits = &info
 		return resp, noop
 	}
-	if f != nil && f.Kind == FaultSlow {
+	if f != nil && f.Kind == faults.Slow {
 		sleepCtx(r.Context(), f.Delay)
 	}
 	if e := checkASCII(c); e != nil {
@@ -441,26 +442,26 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 		resp = s.handleVaults(c)
 	}
 	resp.limits = &info
-	if f != nil && f.Kind == FaultDropAfter {
+	if f != nil && f.Kind == faults.DropAfter {
 		resp.drop = true
 	}
 	return resp, release
 }
 
-func (s *Server) faultResponse(c *reqCtx, ep *endpoint, f *Fault) *response {
-	if f.Kind == FaultDropBefore {
+func (s *Server) faultResponse(c *reqCtx, ep *endpoint, f *faults.Fault) *response {
+	if f.Kind == faults.DropBefore {
 		return &response{status: 0, drop: true}
 	}
-	resp := c.errorResp(f.answer())
+	resp := c.errorResp(f.Answer())
 	if ep.kind == epSession {
 		return resp
 	}
-	info := s.lim.peek(c.user, ep.api)
+	info := s.lim.Peek(c.user, ep.api)
 	switch f.Kind {
-	case FaultRateLimit:
-		info.remaining, info.toWait = 0, f.Wait
-	case FaultConcurrency:
-		info.running, info.toWait = info.concLimit, f.Wait
+	case faults.RateLimit:
+		info.Remaining, info.ToWait = 0, f.Wait
+	case faults.Concurrency:
+		info.Running, info.ToWait = info.ConcLimit, f.Wait
 	}
 	resp.limits = &info
 	return resp
@@ -514,15 +515,15 @@ func (s *Server) handleSessionCall(c *reqCtx, ep *endpoint, entry *LoggedRequest
 	if e != nil {
 		return c.errorResp(e)
 	}
-	if f := s.takeFault(ep.name, action); f != nil {
+	if f := s.faults.Take(ep.name, action); f != nil {
 		entry.Fault = f.String()
-		if f.replaces() {
+		if f.Replaces() {
 			return s.faultResponse(c, ep, f)
 		}
-		if f.Kind == FaultSlow {
+		if f.Kind == faults.Slow {
 			sleepCtx(c.r.Context(), f.Delay)
 		}
-		if f.Kind == FaultDropAfter {
+		if f.Kind == faults.DropAfter {
 			resp := s.sessionAction(c, action, entry)
 			resp.drop = true
 			return resp

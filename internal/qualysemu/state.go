@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/record"
 	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
@@ -39,8 +40,8 @@ type Record struct {
 	LastModified   time.Time         `json:"last_modified"`
 	LastModifiedBy string            `json:"last_modified_by"`
 	// Entries are the structured lists sent in an XML body (unix private keys and root tools),
-	// by listed element (PRIVATE_KEY_CERTIFICATE_LIST); see entries.go.
-	Entries map[string][]Entry `json:"entries,omitempty"`
+	// by listed element (PRIVATE_KEY_CERTIFICATE_LIST); see record/entries.go.
+	Entries map[string][]record.Entry `json:"entries,omitempty"`
 }
 
 // Title returns the record's title.
@@ -65,7 +66,7 @@ func (v Vault) Title() string { return v.Params["title"] }
 func (r *Record) clone() *Record {
 	c := *r
 	c.Params = maps.Clone(r.Params)
-	c.Entries = cloneEntries(r.Entries)
+	c.Entries = record.CloneEntries(r.Entries)
 	return &c
 }
 
@@ -229,7 +230,7 @@ func maskState(s State) State {
 				s.Records[i].Params[k] = wire.Mask
 			}
 		}
-		s.Records[i].Entries = maskEntries(s.Records[i].Entries)
+		s.Records[i].Entries = record.MaskEntries(s.Records[i].Entries)
 	}
 	for i := range s.Vaults {
 		vt := kinds.VaultTypeByName(s.Vaults[i].Type)

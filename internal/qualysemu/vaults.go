@@ -2,20 +2,16 @@ package qualysemu
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/vault"
 	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
-
-// vaultCommon are the parameters every vault create and update takes.
-var vaultCommon = []string{"action", "echo_request", "id", "title", "type", "comments"}
 
 // handleVaults serves /api/2.0/fo/vault/ (also .../index.php and
 // .../index.php/).
@@ -82,48 +78,9 @@ func vaultIDResponse(c *reqCtx, id int64) *response {
 func (s *Server) writeVault(c *reqCtx, action string) *response {
 	p := c.p
 	create := action == "create"
-	var missing []string
-	need := func(n string) {
-		if !p.Given(n) {
-			missing = append(missing, n)
-		}
-	}
-	if !create {
-		need("id")
-	}
-	if create {
-		need("title")
-	}
-	need("type")
-	vt := kinds.VaultTypeByName(p.Get("type"))
-	if vt != nil {
-		for _, vp := range vt.Params {
-			if (create && vp.RequiredCreate) || (!create && vp.RequiredUpdate) {
-				need(vp.Name)
-			}
-		}
-	}
-	// Unknown parameters are reported before missing ones.
-	if vt != nil && !vt.Open {
-		allowed := map[string]bool{}
-		for _, k := range vaultCommon {
-			allowed[k] = true
-		}
-		if create {
-			delete(allowed, "id")
-		}
-		for _, vp := range vt.Params {
-			allowed[vp.Name] = true
-		}
-		if unk := p.Unknown(allowed); len(unk) > 0 {
-			return c.errorResp(wire.Unrecognized(unk))
-		}
-	}
-	if len(missing) > 0 {
-		return c.errorResp(wire.Missing(missing...))
-	}
-	if vt == nil {
-		return c.errorResp(wire.Invalid("type", p.Get("type"), "unknown vault type"))
+	vt, e := vault.CheckRequest(p, create)
+	if e != nil {
+		return c.errorResp(e)
 	}
 
 	s.mu.Lock()
@@ -142,28 +99,8 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 			m[k] = val
 		}
 	}
-	for _, k := range p.Names() {
-		val := p.Get(k)
-		switch k {
-		case "action", "echo_request", "id", "type":
-		case "title":
-			if val == "" {
-				return c.errorResp(wire.Invalid(k, val, "empty title"))
-			}
-			if utf8.RuneCountInString(val) > maxTitle {
-				return c.errorResp(wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", maxTitle)))
-			}
-			m[k] = val
-		case "comments":
-			if utf8.RuneCountInString(val) > maxComments {
-				return c.errorResp(wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", maxComments)))
-			}
-			setOrClear(m, k, val)
-		default:
-			if e := setVaultParam(vt, m, k, val); e != nil {
-				return c.errorResp(e)
-			}
-		}
+	if e := vault.SetParams(p, vt, m); e != nil {
+		return c.errorResp(e)
 	}
 	for _, other := range s.st.vaults {
 		if (v == nil || other.ID != v.ID) && other.Params["title"] == m["title"] {
@@ -200,45 +137,6 @@ func (s *Server) insertVault(typ string, m map[string]string, user string, id in
 	now := s.cfg.Now()
 	s.st.vaults[id] = &Vault{ID: id, Type: typ, Params: m, Created: now, CreatedBy: user, LastModified: now, LastModifiedBy: user}
 	return id
-}
-
-func setVaultParam(vt *kinds.VaultType, m map[string]string, k, v string) *wire.Error {
-	vp := vt.Param(k)
-	if vp == nil {
-		setOrClear(m, k, v) // open type
-		return nil
-	}
-	shown := v
-	if vp.Secret {
-		shown = wire.Mask
-	}
-	switch vp.Kind {
-	case kinds.KindBool:
-		if v != "0" && v != "1" {
-			return wire.Invalid(k, v, "must be 0 or 1")
-		}
-	case kinds.KindInt:
-		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 65535 {
-			return wire.Invalid(k, v, "must be a port number")
-		}
-	}
-	if vp.MaxLen > 0 && utf8.RuneCountInString(v) > vp.MaxLen {
-		return wire.Invalid(k, shown, fmt.Sprintf("longer than %d characters", vp.MaxLen))
-	}
-	if vp.NoAt && strings.Contains(v, "@") {
-		return wire.Invalid(k, shown, "must not contain @")
-	}
-	if v != "" && vp.Values != nil && !slices.Contains(vp.Values, v) {
-		return wire.Invalid(k, v, "must be one of: "+strings.Join(vp.Values, ", "))
-	}
-	if vp.URL && v != "" {
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme+":" != "http:" && u.Scheme+":" != "https:") || u.Host == "" {
-			return wire.Invalid(k, v, "not an HTTP or HTTPS URL")
-		}
-	}
-	setOrClear(m, k, v)
-	return nil
 }
 
 func (s *Server) deleteVault(c *reqCtx) *response {

@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"sync"
 
-	"github.com/qsync/qsync/internal/qualysemu"
+	"github.com/qsync/qsync/internal/qualysemu/faults"
 )
 
 // fault is the one fault of a faulted pass: an emulator fault (Emu), an HTML 502 that a proxy in
@@ -17,7 +17,7 @@ import (
 // step (Interrupt, as Ctrl-C would).
 type fault struct {
 	Name      string
-	Emu       *qualysemu.Fault
+	Emu       *faults.Fault
 	HTML      int
 	Interrupt int
 }
@@ -40,17 +40,17 @@ func (f *fault) place(r *rand.Rand, calls, steps int) {
 	nth := 1 + r.IntN(max(1, calls))
 	switch f.Name {
 	case "status-500":
-		f.Emu = &qualysemu.Fault{Match: "write", Nth: nth, Kind: qualysemu.FaultStatus, Status: 500}
+		f.Emu = &faults.Fault{Match: "write", Nth: nth, Kind: faults.Status, Status: 500}
 	case "status-503":
-		f.Emu = &qualysemu.Fault{Match: "write", Nth: nth, Kind: qualysemu.FaultStatus, Status: 503}
+		f.Emu = &faults.Fault{Match: "write", Nth: nth, Kind: faults.Status, Status: 503}
 	case "error-body":
-		f.Emu = &qualysemu.Fault{Match: "write", Nth: nth, Kind: qualysemu.FaultErrorBody, Code: 999, Text: "soak: refused"}
+		f.Emu = &faults.Fault{Match: "write", Nth: nth, Kind: faults.ErrorBody, Code: 999, Text: "soak: refused"}
 	case "drop-before":
-		f.Emu = &qualysemu.Fault{Match: "write", Nth: nth, Kind: qualysemu.FaultDropBefore}
+		f.Emu = &faults.Fault{Match: "write", Nth: nth, Kind: faults.DropBefore}
 	case "drop-after":
-		f.Emu = &qualysemu.Fault{Match: "write", Nth: nth, Kind: qualysemu.FaultDropAfter}
+		f.Emu = &faults.Fault{Match: "write", Nth: nth, Kind: faults.DropAfter}
 	case "rate-limit":
-		f.Emu = &qualysemu.Fault{Match: "write", Nth: nth, Kind: qualysemu.FaultRateLimit, Count: 2}
+		f.Emu = &faults.Fault{Match: "write", Nth: nth, Kind: faults.RateLimit, Count: 2}
 	case "html-502":
 		f.HTML = nth
 	case "interrupt":

@@ -248,7 +248,7 @@ func (rn *runner) step(ctx context.Context, step int) error {
 	case second.refused != nil && first.refused != nil:
 		rn.rep.Refused[t.class]++
 		if len(rn.rep.RefusedWhy) < 20 {
-			rn.rep.RefusedWhy = append(rn.rep.RefusedWhy, fmt.Sprintf("step %d %s: %s: %s", step, t.class, t.what, firstLine(second.refused.Error())))
+			rn.rep.RefusedWhy = append(rn.rep.RefusedWhy, fmt.Sprintf("seed %d step %d %s: %s: %s", rn.opts.Seed, step, t.class, t.what, firstLine(second.refused.Error())))
 		}
 		return nil // the model stays as it was; Qualys may have changed, the next step converges it
 	case second.refused != nil:
@@ -349,9 +349,11 @@ func (rn *runner) pass(ctx context.Context, dir, cfg string, m *model, flags pla
 		r, err = pl.Plan(ctx, c, desired, flags)
 	}
 	if err != nil {
-		diags := firstLine(p.out.String())
+		p.refused = err
+		if diags := firstLine(p.out.String()); diags != "" {
+			p.refused = fmt.Errorf("%w: %s", err, diags)
+		}
 		p.out.add("plan error", err.Error())
-		p.refused = fmt.Errorf("%w: %s", err, diags)
 		return p
 	}
 	rn.render(p, dir, r.Plan)

@@ -19,7 +19,7 @@ import (
 // by `make soak` (and by TestSoakPending with SOAK_PENDING=1); enable a class here when its fix
 // lands on main.
 var pending = map[Class]string{
-	ClassKeys: "a root tool added to a unix record Qualys lists with none is never sent, and the run says Converged " +
+	ClassKeys: "a root tool without a password added to a unix record Qualys lists with none is never sent, and the run says Converged " +
 		"(the live answer has no ROOT_TOOL_INFO_LIST, so root_tools is unknown and not compared; make soak SEED=2 COUNT=5 PER=5 CLASSES=keys)",
 }
 

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/textdiff"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files (testdata/invalid/*.golden); generated files are rewritten by go generate ./...")
@@ -41,7 +43,7 @@ func TestInvalidGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (run go test ./internal/spec -run TestInvalidGolden -update to create it)", err)
 			}
-			if d := unifiedDiff(golden, "got", string(want), got); d != "" {
+			if d := textdiff.Unified(golden, "got", string(want), got); d != "" {
 				t.Errorf("diagnostics of %s differ from %s (go test ./internal/spec -run TestInvalidGolden -update rewrites it):\n%s",
 					in, golden, d)
 			}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/qsync/qsync/internal/textdiff"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -30,7 +32,7 @@ func Golden(t *testing.T, file, got string) {
 	if err != nil {
 		t.Fatalf("%v (run go test -update)", err)
 	}
-	if d := UnifiedDiff(path, "got", string(want), got); d != "" {
+	if d := textdiff.Unified(path, "got", string(want), got); d != "" {
 		t.Errorf("output differs from %s (go test -update accepts it):\n%s", path, d)
 	}
 }

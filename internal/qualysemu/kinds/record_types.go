@@ -431,3 +431,9 @@ func onlyFor(variants []string, fields ...Field) []Field {
 	}
 	return out
 }
+
+// Title and comment limits of every record and vault (REFERENCE.md §3.1 and §12).
+const (
+	MaxTitle    = 255
+	MaxComments = 1999
+)

@@ -1,10 +1,10 @@
-package plantest
+package textdiff
 
 import "testing"
 
-// TestUnifiedDiff pins the failure output of the golden tests: hunks with three lines of context,
+// TestUnified pins the failure output of the golden tests: hunks with three lines of context,
 // line numbers of both sides, and a marker for a missing final newline.
-func TestUnifiedDiff(t *testing.T) {
+func TestUnified(t *testing.T) {
 	for _, tc := range []struct {
 		name, want, got, diff string
 	}{
@@ -17,8 +17,8 @@ func TestUnifiedDiff(t *testing.T) {
 			diff: "--- want\n+++ got\n@@ -1,1 +1,2 @@\n a\n+b\n\\ No newline at end of file\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := UnifiedDiff("want", "got", tc.want, tc.got); got != tc.diff {
-				t.Errorf("UnifiedDiff:\n%s\nwant:\n%s", got, tc.diff)
+			if got := Unified("want", "got", tc.want, tc.got); got != tc.diff {
+				t.Errorf("Unified:\n%s\nwant:\n%s", got, tc.diff)
 			}
 		})
 	}

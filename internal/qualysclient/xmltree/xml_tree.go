@@ -1,4 +1,4 @@
-package qualysclient
+package xmltree
 
 import (
 	"bytes"
@@ -10,112 +10,56 @@ import (
 	"unicode/utf8"
 )
 
-// node is one element of a generically decoded XML document. Qualys output
+// Node is one element of a generically decoded XML document. Qualys output
 // is decoded into nodes first and interpreted second, so unknown elements,
 // element order, whitespace around CDATA and DOCTYPE lines never matter.
-type node struct {
-	name string
-	text string // character data and CDATA directly inside, trimmed
-	typ  string // the type="..." attribute (unix key and root tool entries), trimmed
-	kids []*node
+type Node struct {
+	Name string
+	Text string // character data and CDATA directly inside, trimmed
+	Type string // the type="..." attribute (unix key and root tool entries), trimmed
+	Kids []*Node
 }
 
-// child returns the first child element called name, or nil.
-func (n *node) child(name string) *node {
+// Child returns the first child element called name, or nil.
+func (n *Node) Child(name string) *Node {
 	if n == nil {
 		return nil
 	}
-	for _, k := range n.kids {
-		if k.name == name {
+	for _, k := range n.Kids {
+		if k.Name == name {
 			return k
 		}
 	}
 	return nil
 }
 
-// childText returns the trimmed text of the first child called name.
-func (n *node) childText(name string) string {
-	if c := n.child(name); c != nil {
-		return c.text
+// ChildText returns the trimmed text of the first child called name.
+func (n *Node) ChildText(name string) string {
+	if c := n.Child(name); c != nil {
+		return c.Text
 	}
 	return ""
 }
 
-// isLeaf reports whether n has no child elements.
-func (n *node) isLeaf() bool { return len(n.kids) == 0 }
+// IsLeaf reports whether n has no child elements.
+func (n *Node) IsLeaf() bool { return len(n.Kids) == 0 }
 
 const maxXMLDepth = 64
 
-// recordSink receives the records of a record list output while it is
-// parsed, so that a page of 1,000 records never exists as one node tree:
-// each AUTH_<TYPE> element that decodeRecordList would visit is decoded by
-// decodeRecord as soon as it closes, and its nodes are reused for the next
-// one. The rest of the document (RESPONSE, WARNING, any CODE) stays in the
-// tree for the generic checks of (*Client).do.
-type recordSink struct {
-	t    RecordType
-	recs []Record
-	err  error // first decodeRecord error; later records are not decoded
-	size int   // records of the largest page so far: the capacity to start a page with
-	free []*node
+// Sink takes elements out of a document while it is parsed, so that they never exist as one
+// tree (the client's record list pages hand their records to one).
+type Sink interface {
+	// NewNode returns a node called name, reusing one the sink has recycled.
+	NewNode(name string) *Node
+	// Take reports whether n, just closed with stack as its ancestors (root first), is taken
+	// out of the tree; a taken node may be recycled.
+	Take(stack []*Node, n *Node) bool
+	// Reset forgets what an earlier attempt at the document took.
+	Reset()
 }
 
-// reset readies the sink for the next page, or the next attempt at the
-// same page, forgetting what an earlier attempt decoded.
-func (s *recordSink) reset() {
-	s.recs, s.err = s.recs[:0], nil
-	if s.recs == nil {
-		s.recs = make([]Record, 0, s.size)
-	}
-}
-
-// take reports whether n, just closed with stack as its ancestors (root
-// first), is a record element of a list output, and if so decodes it.
-func (s *recordSink) take(stack []*node, n *node) bool {
-	if len(stack) != 3 || !strings.HasPrefix(n.name, "AUTH_") {
-		return false
-	}
-	root, resp, list := stack[0], stack[1], stack[2]
-	if !strings.HasPrefix(root.name, "AUTH_") || !strings.HasSuffix(root.name, "_LIST_OUTPUT") ||
-		resp.name != "RESPONSE" || root.child("RESPONSE") != resp ||
-		!strings.HasPrefix(list.name, "AUTH_") || !strings.HasSuffix(list.name, "_LIST") {
-		return false
-	}
-	if s.err == nil {
-		r, err := decodeRecord(n, s.t)
-		if err != nil {
-			s.err, s.recs = err, nil
-		} else {
-			s.recs = append(s.recs, r)
-			s.size = max(s.size, len(s.recs))
-		}
-	}
-	s.recycle(n)
-	return true
-}
-
-// recycle keeps n and its descendants for reuse. decodeRecord copies
-// strings only, so nothing refers to them any more.
-func (s *recordSink) recycle(n *node) {
-	for _, k := range n.kids {
-		s.recycle(k)
-	}
-	*n = node{kids: n.kids[:0]}
-	s.free = append(s.free, n)
-}
-
-func (s *recordSink) newNode(name string) *node {
-	if s == nil || len(s.free) == 0 {
-		return &node{name: name}
-	}
-	n := s.free[len(s.free)-1]
-	s.free = s.free[:len(s.free)-1]
-	n.name = name
-	return n
-}
-
-// parseXMLInto is parseXML, handing record elements to sink when it is not
-// nil (they are then left out of the tree).
+// Parse decodes body into a node tree, handing elements to sink when it is not nil (those it
+// takes are then left out of the tree).
 //
 // A list page is about a megabyte, and encoding/xml reads one at tens of
 // megabytes a second: scanXML reads the plain XML Qualys sends several times
@@ -123,7 +67,7 @@ func (s *recordSink) newNode(name string) *node {
 // entity it does not know, a carriage return, a syntax error), which
 // decodeXML then reads, so every answer scanXML gives up on gets exactly
 // encoding/xml's reading and error messages.
-func parseXMLInto(body []byte, sink *recordSink) (*node, error) {
+func Parse(body []byte, sink Sink) (*Node, error) {
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
 	if len(trimmed) == 0 {
 		return nil, errors.New("empty response body")
@@ -138,7 +82,7 @@ func parseXMLInto(body []byte, sink *recordSink) (*node, error) {
 		return root, nil
 	}
 	if sink != nil {
-		sink.reset()
+		sink.Reset()
 	}
 	return decodeXML(body, trimmed, sink)
 }
@@ -146,9 +90,9 @@ func parseXMLInto(body []byte, sink *recordSink) (*node, error) {
 // treeBuilder builds the node tree of a document from its elements and text,
 // in document order, for scanXML and decodeXML alike.
 type treeBuilder struct {
-	sink  *recordSink
-	root  *node
-	stack []*node
+	sink  Sink
+	root  *Node
+	stack []*Node
 	text  [][]byte // character data of each open element; buffers reused by depth
 }
 
@@ -157,13 +101,18 @@ func (b *treeBuilder) start(name, typ string) bool {
 	if b.root != nil && len(b.stack) == 0 {
 		return false
 	}
-	n := b.sink.newNode(name)
-	n.typ = typ
+	var n *Node
+	if b.sink != nil {
+		n = b.sink.NewNode(name)
+	} else {
+		n = &Node{Name: name}
+	}
+	n.Type = typ
 	if len(b.stack) == 0 {
 		b.root = n
 	} else {
 		p := b.stack[len(b.stack)-1]
-		p.kids = append(p.kids, n)
+		p.Kids = append(p.Kids, n)
 	}
 	b.stack = append(b.stack, n)
 	if len(b.text) < len(b.stack) {
@@ -177,11 +126,11 @@ func (b *treeBuilder) start(name, typ string) bool {
 func (b *treeBuilder) end() {
 	top := len(b.stack) - 1
 	n := b.stack[top]
-	n.text = string(bytes.TrimSpace(b.text[top]))
+	n.Text = string(bytes.TrimSpace(b.text[top]))
 	b.stack = b.stack[:top]
-	if b.sink != nil && b.sink.take(b.stack, n) {
+	if b.sink != nil && b.sink.Take(b.stack, n) {
 		p := b.stack[top-1]
-		p.kids = p.kids[:len(p.kids)-1]
+		p.Kids = p.Kids[:len(p.Kids)-1]
 	}
 }
 
@@ -194,7 +143,7 @@ func (b *treeBuilder) chars(t []byte) {
 // tags itself, with the messages of (*xml.Decoder).Token: qsync ignores name
 // spaces, so Token's name space translation would only cost time and
 // allocations.
-func decodeXML(body, trimmed []byte, sink *recordSink) (*node, error) {
+func decodeXML(body, trimmed []byte, sink Sink) (*Node, error) {
 	d := xml.NewDecoder(bytes.NewReader(trimmed))
 	d.CharsetReader = charsetReader
 	syntaxErr := func(msg string) error {
@@ -243,14 +192,14 @@ func decodeXML(body, trimmed []byte, sink *recordSink) (*node, error) {
 			top := len(b.stack) - 1
 			n := b.stack[top]
 			switch {
-			case n.name != t.Name.Local:
-				return nil, bodyErr(body, "malformed XML response (%v)", syntaxErr("element <"+n.name+"> closed by </"+t.Name.Local+">"))
+			case n.Name != t.Name.Local:
+				return nil, bodyErr(body, "malformed XML response (%v)", syntaxErr("element <"+n.Name+"> closed by </"+t.Name.Local+">"))
 			case spaces[top] != t.Name.Space:
 				ns := t.Name.Space
 				if ns == "" {
 					ns = `""`
 				}
-				return nil, bodyErr(body, "malformed XML response (%v)", syntaxErr("element <"+n.name+"> in space "+spaces[top]+" closed by </"+t.Name.Local+"> in space "+ns))
+				return nil, bodyErr(body, "malformed XML response (%v)", syntaxErr("element <"+n.Name+"> in space "+spaces[top]+" closed by </"+t.Name.Local+"> in space "+ns))
 			}
 			spaces = spaces[:top]
 			b.end()
@@ -306,47 +255,22 @@ func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 	return nil, fmt.Errorf("unsupported charset %q", charset)
 }
 
-const snippetLen = 120
-
-// bodyError is an answer that is not usable Qualys XML. Its message quotes
-// the start of the body, redacted.
-type bodyError struct {
-	what   string
-	body   []byte
-	redact func(string) string // request-specific secret masking; nil = generic only
+// BodyError is an answer that is not usable Qualys XML. Its message quotes the start of the body
+// through quote, which the client sets to mask secrets first; without quote the body is not shown.
+type BodyError struct {
+	what  string
+	body  []byte
+	Quote func(body []byte) string
 }
 
-func bodyErr(body []byte, format string, args ...any) *bodyError {
-	return &bodyError{what: fmt.Sprintf(format, args...), body: body}
+func bodyErr(body []byte, format string, args ...any) *BodyError {
+	return &BodyError{what: fmt.Sprintf(format, args...), body: body}
 }
 
-func (e *bodyError) Error() string {
-	return e.what + "; body starts " + quoteSnippet(e.body, e.redact)
-}
-
-// quoteSnippet quotes at most the first ~120 bytes of body for an error
-// message. Secrets are masked before quoting (so escaping cannot hide them
-// from the masking): the values redact knows, plus anything that looks like
-// password=... or Basic credentials.
-func quoteSnippet(body []byte, redact func(string) string) string {
-	s := body
-	more := ""
-	if len(s) > snippetLen {
-		s = s[:snippetLen]
-		// Do not cut a UTF-8 sequence in half.
-		for i := 0; i < utf8.UTFMax && len(s) > 0 && !utf8.Valid(s); i++ {
-			s = s[:len(s)-1]
-		}
-		more = "..."
+// Error says what is wrong, then quotes the start of the body through Quote.
+func (e *BodyError) Error() string {
+	if e.Quote == nil {
+		return e.what + "; body not shown"
 	}
-	text := string(s)
-	if redact != nil {
-		// Mask on the whole body first, so that a secret cut by the
-		// 120-byte limit is not left half visible.
-		text = redact(string(body))
-		if len(text) > len(s) {
-			text = text[:len(s)]
-		}
-	}
-	return fmt.Sprintf("%q", redactText(text)) + more
+	return e.what + "; body starts " + e.Quote(e.body)
 }

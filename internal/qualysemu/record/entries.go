@@ -1,4 +1,4 @@
-package qualysemu
+package record
 
 import (
 	"bytes"
@@ -63,14 +63,12 @@ func errBody(text string) *wire.Error {
 	return &wire.Error{Status: 400, Code: 1905, Text: "UNIX_AUTH_PARAMS: " + text}
 }
 
-// buildEntries returns the lists a record holds after this request: old's (nil for a create)
-// with every section of the request's body replaced. Caller holds s.mu.
-func (s *Server) buildEntries(c *reqCtx, rt *kinds.RecordType, old *Record) (map[string][]Entry, *wire.Error) {
-	var out map[string][]Entry
-	if old != nil {
-		out = cloneEntries(old.Entries)
-	}
-	body := bytes.TrimSpace(c.p.XML)
+// BuildEntries returns the lists a record holds after this request: old's (nil for a create)
+// with every section of the request's body replaced. New entries are numbered from nextID()
+// (called only for a body); vaults are the stored vaults a part may name.
+func BuildEntries(xmlBody []byte, rt *kinds.RecordType, old map[string][]Entry, nextID func() int64, vaults Vaults) (map[string][]Entry, *wire.Error) {
+	out := CloneEntries(old)
+	body := bytes.TrimSpace(xmlBody)
 	if len(body) == 0 {
 		return out, nil
 	}
@@ -84,7 +82,7 @@ func (s *Server) buildEntries(c *reqCtx, rt *kinds.RecordType, old *Record) (map
 	if root.XMLName.Local != "UNIX_AUTH_PARAMS" {
 		return nil, errBody("unexpected root element " + root.XMLName.Local)
 	}
-	next := s.nextEntryID()
+	next := nextID()
 	for _, sec := range root.Kids {
 		i := slices.IndexFunc(rt.EntryLists, func(l kinds.EntryList) bool { return l.In == sec.XMLName.Local })
 		if i < 0 {
@@ -96,7 +94,7 @@ func (s *Server) buildEntries(c *reqCtx, rt *kinds.RecordType, old *Record) (map
 			if ke.XMLName.Local != list.InEntry {
 				return nil, errBody(list.In + " holds " + ke.XMLName.Local + ", want " + list.InEntry)
 			}
-			e, ae := s.readEntry(list, &ke)
+			e, ae := readEntry(list, &ke, vaults)
 			if ae != nil {
 				return nil, ae
 			}
@@ -116,7 +114,7 @@ func (s *Server) buildEntries(c *reqCtx, rt *kinds.RecordType, old *Record) (map
 }
 
 // readEntry reads one entry of list (an ID sent with it is ignored: Qualys replaces the entries).
-func (s *Server) readEntry(list *kinds.EntryList, ke *xmlElem) (Entry, *wire.Error) {
+func readEntry(list *kinds.EntryList, ke *xmlElem, vaults Vaults) (Entry, *wire.Error) {
 	e := Entry{Parts: map[string]EntryPart{}}
 	for _, k := range ke.Kids {
 		if k.XMLName.Local != "ID" && !slices.ContainsFunc(list.Parts, func(p kinds.EntryListPart) bool { return p.In == k.XMLName.Local }) {
@@ -166,7 +164,7 @@ func (s *Server) readEntry(list *kinds.EntryList, ke *xmlElem) (Entry, *wire.Err
 			for _, f := range dv.Kids {
 				part.Vault[f.XMLName.Local] = strings.TrimSpace(f.Text)
 			}
-			if ae := s.checkEntryVault(p.In, part.Vault); ae != nil {
+			if ae := checkEntryVault(p.In, part.Vault, vaults); ae != nil {
 				return e, ae
 			}
 		default:
@@ -177,38 +175,25 @@ func (s *Server) readEntry(list *kinds.EntryList, ke *xmlElem) (Entry, *wire.Err
 	return e, nil
 }
 
-// checkEntryVault checks that a part's vault exists and has the type sent. Caller holds s.mu.
-func (s *Server) checkEntryVault(where string, f map[string]string) *wire.Error {
+// checkEntryVault checks that a part's vault exists and has the type sent.
+func checkEntryVault(where string, f map[string]string, vaults Vaults) *wire.Error {
 	id, err := strconv.ParseInt(f["VAULT_ID"], 10, 64)
-	v := s.st.vaults[id]
-	if err != nil || v == nil {
+	typ, _, ok := vaults.Vault(id)
+	if err != nil || !ok {
 		return wire.Invalid(where+"/DIGITAL_VAULT/VAULT_ID", f["VAULT_ID"], "vault not found")
 	}
-	if t := f["VAULT_TYPE"]; t != "" && t != v.Type {
+	if t := f["VAULT_TYPE"]; t != "" && t != typ {
 		return wire.Invalid(where+"/DIGITAL_VAULT/VAULT_TYPE", t, "does not match the vault's type")
 	}
 	return nil
 }
 
-// nextEntryID returns an entry ID above every stored one. Caller holds s.mu.
-func (s *Server) nextEntryID() int64 {
-	next := int64(70000001)
-	for _, r := range s.st.records {
-		for _, list := range r.Entries {
-			for _, e := range list {
-				next = max(next, e.ID+1)
-			}
-		}
-	}
-	return next
-}
-
-// entryNodes renders the stored lists of r in the table's order, as the list sample does: IDs,
+// EntryNodes renders a record's stored lists in the table's order, as the list sample does: IDs,
 // sources and types, vault references, no secret.
-func (s *Server) entryNodes(rt *kinds.RecordType, r *Record) []*wire.Node {
+func EntryNodes(rt *kinds.RecordType, stored map[string][]Entry, vaults Vaults) []*wire.Node {
 	var out []*wire.Node
 	for _, list := range rt.EntryLists {
-		entries := r.Entries[list.Out]
+		entries := stored[list.Out]
 		if len(entries) == 0 {
 			continue
 		}
@@ -226,7 +211,7 @@ func (s *Server) entryNodes(rt *kinds.RecordType, r *Record) []*wire.Node {
 				case p.Value == "":
 					en.Add(wire.Typed(wire.El(p.Out), part.Type))
 				case part.Source == "vault":
-					en.Add(wire.Typed(wire.El(p.Out, s.entryVaultNode(part.Vault)), "vault"))
+					en.Add(wire.Typed(wire.El(p.Out, entryVaultNode(part.Vault, vaults)), "vault"))
 				case part.Type != "":
 					en.Add(wire.Typed(wire.El(p.Out, wire.Typed(wire.El(p.Value), part.Type)), "basic"))
 				default:
@@ -242,11 +227,11 @@ func (s *Server) entryNodes(rt *kinds.RecordType, r *Record) []*wire.Node {
 
 // entryVaultNode lists a part's vault: ID, type and title, then the login fields sent, each
 // listed with a VAULT_ prefix (FOLDER as VAULT_FOLDER, as the list sample shows them).
-func (s *Server) entryVaultNode(f map[string]string) *wire.Node {
+func entryVaultNode(f map[string]string, vaults Vaults) *wire.Node {
 	id, _ := strconv.ParseInt(f["VAULT_ID"], 10, 64)
 	title, typ := "", f["VAULT_TYPE"]
-	if v := s.st.vaults[id]; v != nil {
-		title, typ = v.Params["title"], v.Type
+	if t, ti, ok := vaults.Vault(id); ok {
+		title, typ = ti, t
 	}
 	n := wire.El("DIGITAL_VAULT", wire.CData("DIGITAL_VAULT_ID", f["VAULT_ID"]), wire.CData("DIGITAL_VAULT_TYPE", typ), wire.CData("DIGITAL_VAULT_TITLE", title))
 	for _, k := range slices.Sorted(maps.Keys(f)) {
@@ -262,7 +247,8 @@ func (s *Server) entryVaultNode(f map[string]string) *wire.Node {
 	return n
 }
 
-func cloneEntries(in map[string][]Entry) map[string][]Entry {
+// CloneEntries returns a deep copy of stored lists (nil stays nil).
+func CloneEntries(in map[string][]Entry) map[string][]Entry {
 	if in == nil {
 		return nil
 	}
@@ -281,9 +267,9 @@ func cloneEntries(in map[string][]Entry) map[string][]Entry {
 	return out
 }
 
-// maskEntries returns a copy of the lists with every secret masked.
-func maskEntries(in map[string][]Entry) map[string][]Entry {
-	out := cloneEntries(in)
+// MaskEntries returns a copy of the lists with every secret masked.
+func MaskEntries(in map[string][]Entry) map[string][]Entry {
+	out := CloneEntries(in)
 	for _, list := range out {
 		for _, e := range list {
 			for k, p := range e.Parts {

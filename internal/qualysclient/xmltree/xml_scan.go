@@ -1,4 +1,4 @@
-package qualysclient
+package xmltree
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 // and CDATA sections. ok is false for anything else, malformed or not (a
 // carriage return too, which encoding/xml turns into a line feed), and then
 // nothing but the sink's records of this attempt is to be kept.
-func scanXML(doc []byte, sink *recordSink) (root *node, ok bool) {
+func scanXML(doc []byte, sink Sink) (root *Node, ok bool) {
 	if !utf8.Valid(doc) || hasControlBytes(doc) {
 		return nil, false
 	}
@@ -144,7 +144,7 @@ func (s *xmlScanner) markup() bool {
 	return s.startTag()
 }
 
-// name reads an element or attribute name without name space prefix.
+// Name reads an element or attribute name without name space prefix.
 func (s *xmlScanner) name() (string, bool) {
 	start := s.i
 	for s.i < len(s.doc) {
@@ -245,7 +245,7 @@ func (s *xmlScanner) attrValue() (string, bool) {
 func (s *xmlScanner) endTag() bool {
 	s.i += 2 // </
 	name, ok := s.name()
-	if !ok || len(s.b.stack) == 0 || s.b.stack[len(s.b.stack)-1].name != name {
+	if !ok || len(s.b.stack) == 0 || s.b.stack[len(s.b.stack)-1].Name != name {
 		return false
 	}
 	s.skipSpace()
@@ -265,7 +265,7 @@ func (s *xmlScanner) close() {
 	}
 }
 
-// text reads character data up to the next '<'.
+// Text reads character data up to the next '<'.
 func (s *xmlScanner) text() bool {
 	end := bytes.IndexByte(s.doc[s.i:], '<')
 	if end < 0 {

@@ -1,4 +1,4 @@
-package qualysemu
+package record
 
 import (
 	"encoding/xml"
@@ -14,29 +14,28 @@ import (
 	"go4.org/netipx"
 )
 
-// recordRule is one check of a record create or update. recordRules runs them in the order
+// Rule is one check of a record create or update. recordRules runs them in the order
 // Qualys reports its errors; the first refusal ends the request. A rule reads the request and
 // may write the record's new parameters (b.m): the value rules store what they accept, and the
 // rules after them see the result.
-type recordRule struct {
-	// code is the Qualys error code the rule answers (REFERENCE.md §7.1), 0 for a step that only
+type Rule struct {
+	// Code is the Qualys error code the rule answers (REFERENCE.md §7.1), 0 for a step that only
 	// changes the record (an effect of one parameter on another) and refuses nothing.
-	code int
-	// name says what the rule checks, for tests and readers.
-	name string
-	// source is where the rule comes from: a REFERENCE.md or RECORD_KINDS.md section, a row of
+	Code int
+	// Name says what the rule checks, for tests and readers.
+	Name string
+	// Source is where the rule comes from: a REFERENCE.md or RECORD_KINDS.md section, a row of
 	// docs/qualys-wire-contract.md, or a Doc Center sample (EVIDENCE.md's keys).
-	source string
-	check  func(b *recordBuild) *wire.Error
+	Source string
+	Check  func(b *build) *wire.Error
 }
 
-// recordBuild is the state of one record create (old == nil) or update as the rules run.
-type recordBuild struct {
-	s      *Server
-	c      *reqCtx
+// build is the state of one record create (old == nil) or update as the rules run.
+type build struct {
+	req    Request
 	p      *wire.Params
 	rt     *kinds.RecordType
-	old    *Record
+	old    map[string]string // the record's parameters before an update
 	create bool
 	m      map[string]string // the record's parameters after the request
 	// oldLogin is the record's login type before the request, login after it.
@@ -46,38 +45,57 @@ type recordBuild struct {
 	ipSet  *netipx.IPSet
 }
 
-// recordRules are the checks of a record create or update, in the order Qualys reports them:
+// Rules are the checks of a record create or update, in the order Qualys reports them:
 // missing (1903), mutually exclusive (1904), invalid values (1905), unsupported combinations
 // (1907), then the rules that need the whole new record. Title uniqueness, IP exclusivity and
 // the cross-record rules are checked by the caller, once for every record an update selects.
-var recordRules = []recordRule{
-	{code: 1903, name: "required parameters", source: "REFERENCE.md §3.1 (title, ips), §3.2-§3.4 and RECORD_KINDS.md (per type); contract row 5 (vault_id, vault_type); unix creates with private keys and no password: EVIDENCE.md fact 2 [P DC]", check: ruleRequired},
-	{code: 1904, name: "mutually exclusive parameters", source: "REFERENCE.md §3.1 (ips/remove_ips, password/vault_id), §3.3 (unix cleartext_password), §3.4 (windows domains)", check: ruleExclusive},
-	{code: 1905, name: "parameter values", source: "REFERENCE.md §3.1 (title 255, comments 1999, network_id), §3.5 (login_type, vault_type) and the kind tables (enumerations, ports, lengths)", check: ruleValues},
-	{code: 1905, name: "add_ips and remove_ips", source: "REFERENCE.md §3.1 (applied after ips, whatever their order); contract row 8 (IP output form)", check: ruleIPDeltas},
-	{code: 1907, name: "parameters of another variant", source: "REFERENCE.md §3.3 (cisco enable_password, checkpoint expert_password); RECORD_KINDS.md §2.3 (ms_sql provider_name=azure)", check: ruleVariantFields},
-	{code: 1907, name: "parameters of another login type", source: "RECORD_KINDS.md §3.1 (vmware is_disconnect with login_type=vcenter)", check: ruleLoginFields},
-	{code: 1903, name: "parameters set together", source: "RECORD_KINDS.md §3.3 (SNMPv3 username, password and auth_alg)", check: ruleTogether},
-	{code: 0, name: "password waiver", source: "REFERENCE.md §3.3 (unix skip_password replaces the password, and a password clears it)", check: ruleWaiver},
-	{code: 1922, name: "one of a group", source: "RECORD_KINDS.md (ms_sql database or auto_discover_databases, http vhost or realm); REFERENCE.md §7.1 (1922)", check: ruleOneOf},
-	{code: 1922, name: "at least one of a group", source: "RECORD_KINDS.md §2.4 (oracle sid, servicename); Postman collection Qualys_v2.json creates with both [P PM]", check: ruleAnyOf},
-	{code: 1904, name: "mutually exclusive parameters held", source: "REFERENCE.md §3.1-§3.4 (the exclusive pairs): one side sent while the record keeps the other", check: ruleExclusiveHeld},
-	{code: 1905, name: "choices fixed at create", source: "REFERENCE.md §3.4 (the windows domain type cannot change)", check: ruleFixedChoices},
-	{code: 1907, name: "vault parameters with another login type", source: "REFERENCE.md §3.5 (vault_id, vault_type and the DIGITAL_VAULT parameters go with login_type=vault)", check: ruleLoginNotVault},
-	{code: 1907, name: "a password with a vault login", source: "REFERENCE.md §3.1 (password and vault_id exclusive), §3.3 (skip_password)", check: ruleVaultNoPassword},
-	{code: 1905, name: "the vault and its type", source: "REFERENCE.md §3.5 (vault_id names a vault of vault_type); contract row 5", check: ruleVaultExists},
-	{code: 1907, name: "parameters of another vault type", source: "contract row 5; RECORD_KINDS.md §4.2 (each vault type's record-side parameters)", check: ruleVaultParams},
-	{code: 1903, name: "required vault parameters", source: "REFERENCE.md §4.1 (CA PAM vault_app_name, CA Access Control end_point_name, ARCON, Azure Key)", check: ruleVaultRequired},
-	{code: 1922, name: "one of a vault type's parameters", source: "REFERENCE.md §4.1 (CA PAM vault_device_name or vault_device_host)", check: ruleVaultOneOf},
+var Rules = []Rule{
+	{Code: 1903, Name: "required parameters", Source: "REFERENCE.md §3.1 (title, ips), §3.2-§3.4 and RECORD_KINDS.md (per type); contract row 5 (vault_id, vault_type); unix creates with private keys and no password: EVIDENCE.md fact 2 [P DC]", Check: ruleRequired},
+	{Code: 1904, Name: "mutually exclusive parameters", Source: "REFERENCE.md §3.1 (ips/remove_ips, password/vault_id), §3.3 (unix cleartext_password), §3.4 (windows domains)", Check: ruleExclusive},
+	{Code: 1905, Name: "parameter values", Source: "REFERENCE.md §3.1 (title 255, comments 1999, network_id), §3.5 (login_type, vault_type) and the kind tables (enumerations, ports, lengths)", Check: ruleValues},
+	{Code: 1905, Name: "add_ips and remove_ips", Source: "REFERENCE.md §3.1 (applied after ips, whatever their order); contract row 8 (IP output form)", Check: ruleIPDeltas},
+	{Code: 1907, Name: "parameters of another variant", Source: "REFERENCE.md §3.3 (cisco enable_password, checkpoint expert_password); RECORD_KINDS.md §2.3 (ms_sql provider_name=azure)", Check: ruleVariantFields},
+	{Code: 1907, Name: "parameters of another login type", Source: "RECORD_KINDS.md §3.1 (vmware is_disconnect with login_type=vcenter)", Check: ruleLoginFields},
+	{Code: 1903, Name: "parameters set together", Source: "RECORD_KINDS.md §3.3 (SNMPv3 username, password and auth_alg)", Check: ruleTogether},
+	{Code: 0, Name: "password waiver", Source: "REFERENCE.md §3.3 (unix skip_password replaces the password, and a password clears it)", Check: ruleWaiver},
+	{Code: 1922, Name: "one of a group", Source: "RECORD_KINDS.md (ms_sql database or auto_discover_databases, http vhost or realm); REFERENCE.md §7.1 (1922)", Check: ruleOneOf},
+	{Code: 1922, Name: "at least one of a group", Source: "RECORD_KINDS.md §2.4 (oracle sid, servicename); Postman collection Qualys_v2.json creates with both [P PM]", Check: ruleAnyOf},
+	{Code: 1904, Name: "mutually exclusive parameters held", Source: "REFERENCE.md §3.1-§3.4 (the exclusive pairs): one side sent while the record keeps the other", Check: ruleExclusiveHeld},
+	{Code: 1905, Name: "choices fixed at create", Source: "REFERENCE.md §3.4 (the windows domain type cannot change)", Check: ruleFixedChoices},
+	{Code: 1907, Name: "vault parameters with another login type", Source: "REFERENCE.md §3.5 (vault_id, vault_type and the DIGITAL_VAULT parameters go with login_type=vault)", Check: ruleLoginNotVault},
+	{Code: 1907, Name: "a password with a vault login", Source: "REFERENCE.md §3.1 (password and vault_id exclusive), §3.3 (skip_password)", Check: ruleVaultNoPassword},
+	{Code: 1905, Name: "the vault and its type", Source: "REFERENCE.md §3.5 (vault_id names a vault of vault_type); contract row 5", Check: ruleVaultExists},
+	{Code: 1907, Name: "parameters of another vault type", Source: "contract row 5; RECORD_KINDS.md §4.2 (each vault type's record-side parameters)", Check: ruleVaultParams},
+	{Code: 1903, Name: "required vault parameters", Source: "REFERENCE.md §4.1 (CA PAM vault_app_name, CA Access Control end_point_name, ARCON, Azure Key)", Check: ruleVaultRequired},
+	{Code: 1922, Name: "one of a vault type's parameters", Source: "REFERENCE.md §4.1 (CA PAM vault_device_name or vault_device_host)", Check: ruleVaultOneOf},
 }
 
-// buildRecord validates a create (old == nil) or an update of old by recordRules and returns
-// the record's new parameters. Caller holds s.mu.
-func (s *Server) buildRecord(c *reqCtx, rt *kinds.RecordType, old *Record) (map[string]string, *wire.Error) {
-	b := &recordBuild{s: s, c: c, p: c.p, rt: rt, old: old, create: old == nil, m: map[string]string{}}
-	if old != nil {
-		b.m = maps.Clone(old.Params)
-		b.ipSet = s.recordIPs(old)
+// Request is one record create or update to validate.
+type Request struct {
+	Params *wire.Params
+	Type   *kinds.RecordType
+	// Old is the record's stored parameters before an update, nil for a create; oldIPs its IPs.
+	Old    map[string]string
+	OldIPs *netipx.IPSet
+	// IPsUnmerged stores the IP entries as sent instead of merged (Config.IPsUnmerged).
+	IPsUnmerged bool
+	Vaults      Vaults
+}
+
+// Vaults reads the stored vaults the rules check a record's vault login against.
+type Vaults interface {
+	// Vault returns the type and title of the vault with this ID; ok is false when there is none.
+	Vault(id int64) (typ, title string, ok bool)
+}
+
+// Build validates a create (req.old == nil) or an update by recordRules and returns the
+// record's new parameters.
+func Build(req Request) (map[string]string, *wire.Error) {
+	rt := req.Type
+	b := &build{req: req, p: req.Params, rt: rt, old: req.Old, create: req.Old == nil, m: map[string]string{}}
+	if req.Old != nil {
+		b.m = maps.Clone(req.Old)
+		b.ipSet = req.OldIPs
 	}
 	b.oldLogin = b.m["login_type"]
 	if b.oldLogin == "" {
@@ -90,8 +108,8 @@ func (s *Server) buildRecord(c *reqCtx, rt *kinds.RecordType, old *Record) (map[
 	if w := rt.PasswordWaiver; w != "" {
 		b.waived = b.p.Get(w) == "1" || (!b.p.Has(w) && b.m[w] == "1" && !b.p.Has("password"))
 	}
-	for _, r := range recordRules {
-		if e := r.check(b); e != nil {
+	for _, r := range Rules {
+		if e := r.Check(b); e != nil {
 			return nil, e
 		}
 	}
@@ -100,11 +118,11 @@ func (s *Server) buildRecord(c *reqCtx, rt *kinds.RecordType, old *Record) (map[
 
 // sentAndOn reports whether param was sent, and sent as 1 when it is a flag (a flag sent as 0 is
 // harmless where it does not belong).
-func (b *recordBuild) sentAndOn(f *kinds.Field) bool {
+func (b *build) sentAndOn(f *kinds.Field) bool {
 	return b.p.Has(f.Param) && (f.Kind != kinds.KindBool || b.p.Get(f.Param) == "1")
 }
 
-func ruleRequired(b *recordBuild) *wire.Error {
+func ruleRequired(b *build) *wire.Error {
 	var missing []string
 	need := func(names ...string) {
 		for _, n := range names {
@@ -158,13 +176,13 @@ func ruleRequired(b *recordBuild) *wire.Error {
 // waivedFor reports whether the secret parameter n of requiredBasic is not needed: the type's
 // password waiver is on, or the request's body carries entries standing in for it (a unix record
 // created with private keys only, EVIDENCE.md fact 2).
-func (b *recordBuild) waivedFor(n string) bool {
+func (b *build) waivedFor(n string) bool {
 	return b.rt.IsSecretField(n) && (b.waived || b.keyOnly())
 }
 
 // keyOnly reports whether the request's body has an entry in a section of an entry list that
 // stands for the password. A body that does not parse is left to buildEntries to refuse.
-func (b *recordBuild) keyOnly() bool {
+func (b *build) keyOnly() bool {
 	if len(b.p.XML) == 0 {
 		return false
 	}
@@ -180,7 +198,7 @@ func (b *recordBuild) keyOnly() bool {
 	return false
 }
 
-func ruleExclusive(b *recordBuild) *wire.Error {
+func ruleExclusive(b *build) *wire.Error {
 	for _, pair := range b.rt.ExclusivePairs() {
 		if sentBoth(pair, b.p) {
 			return wire.Exclusive(pair.A, pair.B)
@@ -190,7 +208,7 @@ func ruleExclusive(b *recordBuild) *wire.Error {
 }
 
 // ruleValues checks every parameter's value, in request order, and stores it.
-func ruleValues(b *recordBuild) *wire.Error {
+func ruleValues(b *build) *wire.Error {
 	for _, name := range b.p.Names() {
 		if e := b.value(name, b.p.Get(name)); e != nil {
 			return e
@@ -199,7 +217,7 @@ func ruleValues(b *recordBuild) *wire.Error {
 	return nil
 }
 
-func (b *recordBuild) value(name, v string) *wire.Error {
+func (b *build) value(name, v string) *wire.Error {
 	rt, m := b.rt, b.m
 	switch name {
 	case "action", "echo_request", "ids", "add_ips", "remove_ips":
@@ -207,15 +225,15 @@ func (b *recordBuild) value(name, v string) *wire.Error {
 		if v == "" {
 			return wire.Invalid(name, v, "empty title")
 		}
-		if utf8.RuneCountInString(v) > maxTitle {
-			return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", maxTitle))
+		if utf8.RuneCountInString(v) > kinds.MaxTitle {
+			return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", kinds.MaxTitle))
 		}
 		m[name] = v
 	case "comments":
-		if utf8.RuneCountInString(v) > maxComments {
-			return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", maxComments))
+		if utf8.RuneCountInString(v) > kinds.MaxComments {
+			return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", kinds.MaxComments))
 		}
-		setOrClear(m, name, v)
+		SetOrClear(m, name, v)
 	case "ips":
 		set, e := wire.ParseIPs(name, v)
 		if e != nil {
@@ -255,7 +273,7 @@ func (b *recordBuild) value(name, v string) *wire.Error {
 
 // ruleIPDeltas applies add_ips and remove_ips after ips, whatever their order, and stores the
 // record's IPs.
-func ruleIPDeltas(b *recordBuild) *wire.Error {
+func ruleIPDeltas(b *build) *wire.Error {
 	p := b.p
 	for _, name := range []string{"add_ips", "remove_ips"} {
 		if !p.Has(name) {
@@ -277,10 +295,10 @@ func ruleIPDeltas(b *recordBuild) *wire.Error {
 		b.ipSet, _ = sb.IPSet()
 	}
 	b.m["ips"] = wire.IPSetString(b.ipSet)
-	if b.s.cfg.IPsUnmerged && !p.Has("remove_ips") && (p.Has("ips") || p.Has("add_ips")) {
+	if b.req.IPsUnmerged && !p.Has("remove_ips") && (p.Has("ips") || p.Has("add_ips")) {
 		var entries []string
 		if !p.Has("ips") && !b.create {
-			entries = wire.SplitStored(b.old.Params["ips"])
+			entries = wire.SplitStored(b.old["ips"])
 		}
 		for _, name := range []string{"ips", "add_ips"} {
 			if p.Has(name) {
@@ -294,7 +312,7 @@ func ruleIPDeltas(b *recordBuild) *wire.Error {
 
 // ruleVariantFields refuses a field of another variant and drops what a variant change leaves
 // behind.
-func ruleVariantFields(b *recordBuild) *wire.Error {
+func ruleVariantFields(b *build) *wire.Error {
 	variant := b.rt.VariantParam()
 	sub := b.m[variant]
 	for i := range b.rt.Fields {
@@ -312,7 +330,7 @@ func ruleVariantFields(b *recordBuild) *wire.Error {
 
 // ruleLoginFields refuses a field of another login type and drops what a login type change
 // leaves behind.
-func ruleLoginFields(b *recordBuild) *wire.Error {
+func ruleLoginFields(b *build) *wire.Error {
 	for i := range b.rt.Fields {
 		f := &b.rt.Fields[i]
 		if f.Login == "" || f.Login == b.login {
@@ -326,7 +344,7 @@ func ruleLoginFields(b *recordBuild) *wire.Error {
 	return nil
 }
 
-func ruleTogether(b *recordBuild) *wire.Error {
+func ruleTogether(b *build) *wire.Error {
 	for _, g := range b.rt.Together {
 		var missing []string
 		for _, a := range g {
@@ -341,7 +359,7 @@ func ruleTogether(b *recordBuild) *wire.Error {
 	return nil
 }
 
-func ruleWaiver(b *recordBuild) *wire.Error {
+func ruleWaiver(b *build) *wire.Error {
 	if w := b.rt.PasswordWaiver; w != "" {
 		if b.p.Given("password") {
 			delete(b.m, w)
@@ -355,7 +373,7 @@ func ruleWaiver(b *recordBuild) *wire.Error {
 
 // ruleOneOf keeps one field of each one-of group: the one sent clears the others, and a record
 // left with none is refused.
-func ruleOneOf(b *recordBuild) *wire.Error {
+func ruleOneOf(b *build) *wire.Error {
 	for _, g := range b.rt.OneOf {
 		for _, a := range g {
 			if !b.p.Given(a) {
@@ -379,7 +397,7 @@ func ruleOneOf(b *recordBuild) *wire.Error {
 }
 
 // ruleAnyOf refuses a record left with no field of an any-of group.
-func ruleAnyOf(b *recordBuild) *wire.Error {
+func ruleAnyOf(b *build) *wire.Error {
 	for _, g := range b.rt.AnyOf {
 		if !slices.ContainsFunc(g, func(a string) bool { return b.m[a] != "" }) {
 			return wire.AtLeastOne(g...)
@@ -390,7 +408,7 @@ func ruleAnyOf(b *recordBuild) *wire.Error {
 
 // ruleExclusiveHeld refuses an update that sends one side of the type's exclusive pair while the
 // record keeps the other.
-func ruleExclusiveHeld(b *recordBuild) *wire.Error {
+func ruleExclusiveHeld(b *build) *wire.Error {
 	for _, pair := range b.rt.Exclusive {
 		if (b.p.Has(pair.A) || b.p.Has(pair.B)) && pair.HoldsBoth(b.m) {
 			return wire.Exclusive(pair.A, pair.B)
@@ -399,13 +417,13 @@ func ruleExclusiveHeld(b *recordBuild) *wire.Error {
 	return nil
 }
 
-func ruleFixedChoices(b *recordBuild) *wire.Error {
+func ruleFixedChoices(b *build) *wire.Error {
 	if b.create {
 		return nil
 	}
 	for _, fc := range b.rt.FixedChoices {
 		for _, pair := range [][2]string{fc.Pair, {fc.Pair[1], fc.Pair[0]}} {
-			if b.old.Params[pair[0]] != "" && b.p.Given(pair[1]) {
+			if b.old[pair[0]] != "" && b.p.Given(pair[1]) {
 				return wire.Invalid(pair[1], b.p.Get(pair[1]), fc.Text)
 			}
 		}
@@ -414,7 +432,7 @@ func ruleFixedChoices(b *recordBuild) *wire.Error {
 }
 
 // vaultParamsSent returns, in request order, the vault parameters of the request.
-func (b *recordBuild) vaultParamsSent() []string {
+func (b *build) vaultParamsSent() []string {
 	var out []string
 	for _, k := range b.p.Names() {
 		if k == "vault_id" || k == "vault_type" || slices.ContainsFunc(kinds.RecordVaultFields, func(vf kinds.RecordVaultField) bool { return vf.Param == k }) {
@@ -426,7 +444,7 @@ func (b *recordBuild) vaultParamsSent() []string {
 
 // ruleLoginNotVault stores the login type; a record that does not log in through a vault refuses
 // vault parameters and drops those it held.
-func ruleLoginNotVault(b *recordBuild) *wire.Error {
+func ruleLoginNotVault(b *build) *wire.Error {
 	b.m["login_type"] = b.login
 	if b.login == kinds.LoginVault {
 		return nil
@@ -444,7 +462,7 @@ func ruleLoginNotVault(b *recordBuild) *wire.Error {
 
 // ruleVaultNoPassword refuses a password (or its waiver) with a vault login and drops the ones
 // the record held.
-func ruleVaultNoPassword(b *recordBuild) *wire.Error {
+func ruleVaultNoPassword(b *build) *wire.Error {
 	if b.login != kinds.LoginVault {
 		return nil
 	}
@@ -464,7 +482,7 @@ func ruleVaultNoPassword(b *recordBuild) *wire.Error {
 
 // ruleVaultExists stores the vault type and ID, dropping the parameters of a former vault type,
 // and refuses a vault that does not exist or is of another type.
-func ruleVaultExists(b *recordBuild) *wire.Error {
+func ruleVaultExists(b *build) *wire.Error {
 	if b.login != kinds.LoginVault {
 		return nil
 	}
@@ -489,21 +507,21 @@ func ruleVaultExists(b *recordBuild) *wire.Error {
 		m["vault_id"] = strings.TrimLeft(strings.TrimSpace(p.Get("vault_id")), "0")
 	}
 	vid, _ := strconv.ParseInt(m["vault_id"], 10, 64)
-	v := b.s.st.vaults[vid]
+	vType, _, ok := b.req.Vaults.Vault(vid)
 	switch {
-	case v == nil:
+	case !ok:
 		return wire.Invalid("vault_id", m["vault_id"], "no such vault")
-	case v.Type != vt && p.Given("vault_type"):
-		return wire.Invalid("vault_type", vt, fmt.Sprintf("vault %d is of type %s", vid, v.Type))
-	case v.Type != vt:
-		return wire.Invalid("vault_id", m["vault_id"], fmt.Sprintf("vault %d is of type %s, not %s", vid, v.Type, vt))
+	case vType != vt && p.Given("vault_type"):
+		return wire.Invalid("vault_type", vt, fmt.Sprintf("vault %d is of type %s", vid, vType))
+	case vType != vt:
+		return wire.Invalid("vault_id", m["vault_id"], fmt.Sprintf("vault %d is of type %s, not %s", vid, vType, vt))
 	}
 	return nil
 }
 
 // ruleVaultParams refuses a parameter of another vault type and stores the vault type's own (one
 // of a one-of group clears the others).
-func ruleVaultParams(b *recordBuild) *wire.Error {
+func ruleVaultParams(b *build) *wire.Error {
 	if b.login != kinds.LoginVault {
 		return nil
 	}
@@ -516,7 +534,7 @@ func ruleVaultParams(b *recordBuild) *wire.Error {
 			if !vf.AppliesTo(vt) {
 				return wire.Combination("vault_type="+vt, k+"="+b.p.Get(k))
 			}
-			setOrClear(b.m, k, b.p.Get(k))
+			SetOrClear(b.m, k, b.p.Get(k))
 			for _, peer := range kinds.OneOfPeers(k) {
 				delete(b.m, peer)
 			}
@@ -525,7 +543,7 @@ func ruleVaultParams(b *recordBuild) *wire.Error {
 	return nil
 }
 
-func ruleVaultRequired(b *recordBuild) *wire.Error {
+func ruleVaultRequired(b *build) *wire.Error {
 	if b.login != kinds.LoginVault {
 		return nil
 	}
@@ -541,7 +559,7 @@ func ruleVaultRequired(b *recordBuild) *wire.Error {
 	return nil
 }
 
-func ruleVaultOneOf(b *recordBuild) *wire.Error {
+func ruleVaultOneOf(b *build) *wire.Error {
 	if b.login != kinds.LoginVault {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package qualysclient
+package unixbody
 
 import (
 	"encoding/xml"
@@ -18,7 +18,7 @@ import (
 //
 // The body is built from typed sections (UnixSections: each key with its passphrase and
 // certificate, each root tool with its password), marshalled by encoding/xml. Callers pass the
-// entries as the parameters of a plan step, which unixSectionsFrom reads into those sections once,
+// entries as the parameters of a plan step, which unixSectionsFrom (through Split) reads into those sections once,
 // at the edge of the client:
 //
 //	private_keys=N                        the section is sent, with N entries (0: delete all)
@@ -259,7 +259,7 @@ func xmlCarries(s string) (rune, bool) {
 // typed sections and returns the other parameters.
 func unixSectionsFrom(params url.Values) (UnixSections, url.Values, error) {
 	var s UnixSections
-	rest := cloneValues(params)
+	rest := copyValues(params)
 	count := func(name string) (int, bool, error) {
 		if !params.Has(name) {
 			return 0, false, nil
@@ -329,10 +329,10 @@ func unixSectionsFrom(params url.Values) (UnixSections, url.Values, error) {
 	return s, rest, nil
 }
 
-// splitUnixBody moves the flattened entry parameters out of params into an XML body built from
+// Split moves the flattened entry parameters out of params into an XML body built from
 // typed sections. It returns the remaining parameters, the body (nil when no section is sent)
 // and the secret values it holds; an error when a section would lose a part (nothing is sent).
-func splitUnixBody(params url.Values) (url.Values, []byte, []string, error) {
+func Split(params url.Values) (url.Values, []byte, []string, error) {
 	s, rest, err := unixSectionsFrom(params)
 	if err != nil {
 		return nil, nil, nil, err
@@ -350,5 +350,14 @@ func sortedKeys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	slices.Sort(out)
+	return out
+}
+
+// copyValues returns a deep copy of v.
+func copyValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
 	return out
 }

@@ -1,4 +1,4 @@
-package qualysclient
+package xmltree
 
 import (
 	"bytes"
@@ -10,9 +10,9 @@ import (
 )
 
 // dumpTree writes n as one line per element: depth, name, type and text.
-func dumpTree(b *strings.Builder, n *node, depth int) {
-	fmt.Fprintf(b, "%d %s typ=%q text=%q\n", depth, n.name, n.typ, n.text)
-	for _, k := range n.kids {
+func dumpTree(b *strings.Builder, n *Node, depth int) {
+	fmt.Fprintf(b, "%d %s typ=%q text=%q\n", depth, n.Name, n.Type, n.Text)
+	for _, k := range n.Kids {
 		dumpTree(b, k, depth+1)
 	}
 }
@@ -76,7 +76,7 @@ func TestScanXMLReadsQualysAnswers(t *testing.T) {
 
 // FuzzScanXMLMatchesDecoder: whatever scanXML reads, it reads as encoding/xml does.
 func FuzzScanXMLMatchesDecoder(f *testing.F) {
-	addSamples(f)
+	addSampleBodies(f)
 	for _, s := range []string{`<A><B type="x">t&amp;<![CDATA[]]>]]></B></A>`, `<A>&#0;</A>`, `<A a='1' type = "z"/>`} {
 		f.Add([]byte(s))
 	}
@@ -88,7 +88,7 @@ func FuzzScanXMLMatchesDecoder(f *testing.F) {
 // sampleBodies returns the committed sample answers by file name.
 func sampleBodies(t *testing.T) map[string][]byte {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join("testdata", "samples", "*.xml"))
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "samples", "*.xml"))
 	if len(files) == 0 {
 		t.Fatal("no samples in testdata/samples")
 	}
@@ -101,4 +101,17 @@ func sampleBodies(t *testing.T) map[string][]byte {
 		out[filepath.Base(f)] = b
 	}
 	return out
+}
+
+// addSampleBodies seeds a fuzz target with every committed sample body of the client
+// (../testdata/samples).
+func addSampleBodies(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "samples", "*.xml"))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 }

@@ -1,42 +1,50 @@
-package qualysemu
+// Package faults owns the faults the emulator injects for tests and rehearsals: what a fault is
+// (Fault: which calls it matches, from which call on, how many, and what it does), its textual
+// form (Parse, String) used by the CLI flag and POST /_emulator/faults, and the Queue the
+// emulator's server (package qualysemu) counts every call against before running it.
+package faults
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/limits"
 	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
-// FaultKind is what a fault does to the calls it hits.
-type FaultKind string
+// Kind is what a fault does to the calls it hits.
+type Kind string
 
-// The fault kinds. See ParseFault for their textual form.
+// The fault kinds. See Parse for their textual form.
 const (
-	// FaultStatus answers with Status and a SIMPLE_RETURN (Code, Text); the
+	// Status answers with Status and a SIMPLE_RETURN (Code, Text); the
 	// call has no effect.
-	FaultStatus FaultKind = "status"
-	// FaultRateLimit answers 409 with SIMPLE_RETURN 1965 and
+	Status Kind = "status"
+	// RateLimit answers 409 with SIMPLE_RETURN 1965 and
 	// X-RateLimit-ToWait-Sec = Wait; the call has no effect.
-	FaultRateLimit FaultKind = "409=1965"
-	// FaultConcurrency answers 409 with SIMPLE_RETURN 1960 (CALLS_TO_FINISH
+	RateLimit Kind = "409=1965"
+	// Concurrency answers 409 with SIMPLE_RETURN 1960 (CALLS_TO_FINISH
 	// 1) and X-RateLimit-ToWait-Sec = Wait; the call has no effect.
-	FaultConcurrency FaultKind = "409=1960"
-	// FaultErrorBody answers HTTP 200 whose body is a SIMPLE_RETURN error
+	Concurrency Kind = "409=1960"
+	// ErrorBody answers HTTP 200 whose body is a SIMPLE_RETURN error
 	// (Code, Text); the call has no effect.
-	FaultErrorBody FaultKind = "error-body"
-	// FaultDropBefore closes the connection without an answer; the call has
+	ErrorBody Kind = "error-body"
+	// DropBefore closes the connection without an answer; the call has
 	// no effect.
-	FaultDropBefore FaultKind = "drop-before"
-	// FaultDropAfter runs the call (a write takes effect and is saved), then
+	DropBefore Kind = "drop-before"
+	// DropAfter runs the call (a write takes effect and is saved), then
 	// closes the connection without an answer.
-	FaultDropAfter FaultKind = "drop-after"
-	// FaultSlow waits Delay (holding a concurrency slot), then runs the call
+	DropAfter Kind = "drop-after"
+	// Slow waits Delay (holding a concurrency slot), then runs the call
 	// normally.
-	FaultSlow FaultKind = "slow"
+	Slow Kind = "slow"
 )
 
 // Fault makes chosen calls fail. A fault counts the calls that match it from
@@ -55,16 +63,16 @@ type Fault struct {
 	Nth int
 	// Count is how many consecutive matching calls are hit (default 1).
 	Count int
-	Kind  FaultKind
-	// Status is the HTTP status of FaultStatus.
+	Kind  Kind
+	// Status is the HTTP status of Status.
 	Status int
-	// Code and Text fill the SIMPLE_RETURN of FaultStatus and
-	// FaultErrorBody (defaults: 999 and a text for the status).
+	// Code and Text fill the SIMPLE_RETURN of Status and
+	// ErrorBody (defaults: 999 and a text for the status).
 	Code int
 	Text string
 	// Wait is X-RateLimit-ToWait-Sec (and SECONDS_TO_WAIT) of the 409 kinds.
 	Wait int
-	// Delay is the wait of FaultSlow.
+	// Delay is the wait of Slow.
 	Delay time.Duration
 
 	seen int // matching calls counted so far
@@ -72,7 +80,7 @@ type Fault struct {
 }
 
 // isFaultEndpoint reports whether a fault may match the endpoint name: "auth"
-// (list-all), a record type of recordTypes, "vault" or "session".
+// (list-all), a record type of kinds.RecordTypes, "vault" or "session".
 func isFaultEndpoint(name string) bool {
 	switch name {
 	case "auth", "vault", "session":
@@ -84,7 +92,7 @@ func isFaultEndpoint(name string) bool {
 var faultActions = map[string]bool{"any": true, "write": true, "list": true, "create": true, "update": true,
 	"delete": true, "view": true, "login": true, "logout": true}
 
-// ParseFault parses the textual form of a fault, used by the CLI flag and by
+// Parse parses the textual form of a fault, used by the CLI flag and by
 // POST /_emulator/faults:
 //
 //	MATCH:N:KIND[:OPTION]...
@@ -107,7 +115,7 @@ var faultActions = map[string]bool{"any": true, "write": true, "list": true, "cr
 // Examples: "write:3:status=500", "write:2:drop-after",
 // "any:1:409=1965:count=5:wait=2", "list:1:slow=2s",
 // "mysql/create:1:error-body:code=1905:text=parameter x has invalid value: y".
-func ParseFault(spec string) (Fault, error) {
+func Parse(spec string) (Fault, error) {
 	spec = strings.TrimSpace(spec)
 	bad := func(format string, args ...any) (Fault, error) {
 		return Fault{}, fmt.Errorf("fault %q: %s", spec, fmt.Sprintf(format, args...))
@@ -138,7 +146,7 @@ func ParseFault(spec string) (Fault, error) {
 	kind, kval, _ := strings.Cut(parts[2], "=")
 	switch kind {
 	case "status":
-		f.Kind = FaultStatus
+		f.Kind = Status
 		f.Status, err = strconv.Atoi(kval)
 		if err != nil || f.Status < 200 || f.Status > 599 {
 			return bad("status must be an HTTP status code, got %q", kval)
@@ -146,9 +154,9 @@ func ParseFault(spec string) (Fault, error) {
 	case "409":
 		switch kval {
 		case "1965":
-			f.Kind, f.Wait = FaultRateLimit, 60
+			f.Kind, f.Wait = RateLimit, 60
 		case "1960":
-			f.Kind, f.Wait = FaultConcurrency, 5
+			f.Kind, f.Wait = Concurrency, 5
 		default:
 			return bad("409 must be 409=1965 or 409=1960")
 		}
@@ -156,9 +164,9 @@ func ParseFault(spec string) (Fault, error) {
 		if kval != "" {
 			return bad("%s takes no value", kind)
 		}
-		f.Kind = FaultKind(kind)
+		f.Kind = Kind(kind)
 	case "slow":
-		f.Kind = FaultSlow
+		f.Kind = Slow
 		f.Delay, err = time.ParseDuration(kval)
 		if err != nil || f.Delay < 0 {
 			return bad("slow needs a duration such as slow=2s, got %q", kval)
@@ -207,14 +215,14 @@ func validMatch(m string) error {
 	return nil
 }
 
-// String returns the textual form of f (see ParseFault).
+// String returns the textual form of f (see Parse).
 func (f Fault) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s:%d:", f.Match, f.Nth)
 	switch f.Kind {
-	case FaultStatus:
+	case Status:
 		fmt.Fprintf(&b, "status=%d", f.Status)
-	case FaultSlow:
+	case Slow:
 		fmt.Fprintf(&b, "slow=%s", f.Delay)
 	default:
 		b.WriteString(string(f.Kind))
@@ -222,7 +230,7 @@ func (f Fault) String() string {
 	if f.Count > 1 {
 		fmt.Fprintf(&b, ":count=%d", f.Count)
 	}
-	if f.Kind == FaultRateLimit || f.Kind == FaultConcurrency {
+	if f.Kind == RateLimit || f.Kind == Concurrency {
 		fmt.Fprintf(&b, ":wait=%d", f.Wait)
 	}
 	if f.Code != 0 {
@@ -255,21 +263,21 @@ func (f *Fault) matches(endpoint, action string) bool {
 	return actionMatch(f.Match)
 }
 
-// replaces reports whether the fault answers instead of running the call.
-func (f *Fault) replaces() bool {
-	return f.Kind != FaultSlow && f.Kind != FaultDropAfter
+// Replaces reports whether the fault answers instead of running the call.
+func (f *Fault) Replaces() bool {
+	return f.Kind != Slow && f.Kind != DropAfter
 }
 
-// answer is the error a replacing fault answers with.
-func (f *Fault) answer() *wire.Error {
+// Answer is the error a replacing fault answers with.
+func (f *Fault) Answer() *wire.Error {
 	switch f.Kind {
-	case FaultRateLimit:
-		return rateError(f.Wait)
-	case FaultConcurrency:
-		return concurrencyError(1)
+	case RateLimit:
+		return limits.RateError(f.Wait)
+	case Concurrency:
+		return limits.ConcurrencyError(1)
 	}
 	status := f.Status
-	if f.Kind == FaultErrorBody {
+	if f.Kind == ErrorBody {
 		status = http.StatusOK
 	}
 	code, text := f.Code, f.Text
@@ -277,7 +285,7 @@ func (f *Fault) answer() *wire.Error {
 		code = 999
 	}
 	if text == "" {
-		if f.Kind == FaultErrorBody || status >= 500 {
+		if f.Kind == ErrorBody || status >= 500 {
 			text = "Internal error. Please contact customer support."
 		} else {
 			text = http.StatusText(status)
@@ -286,44 +294,49 @@ func (f *Fault) answer() *wire.Error {
 	return &wire.Error{Status: status, Code: code, Text: text}
 }
 
-// AddFault queues a fault.
-func (s *Server) AddFault(f Fault) {
+// Queue holds the queued faults, in the order they were added.
+type Queue struct {
+	mu     sync.Mutex
+	faults []*Fault
+}
+
+// Add queues a fault (Count and Nth below 1 count as 1).
+func (q *Queue) Add(f Fault) {
 	if f.Count < 1 {
 		f.Count = 1
 	}
 	if f.Nth < 1 {
 		f.Nth = 1
 	}
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	s.faults = append(s.faults, &f)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.faults = append(q.faults, &f)
 }
 
-// Faults returns the queued faults that are not used up yet.
-func (s *Server) Faults() []Fault {
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	out := make([]Fault, 0, len(s.faults))
-	for _, f := range s.faults {
+// List returns the queued faults that are not used up yet.
+func (q *Queue) List() []Fault {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	out := make([]Fault, 0, len(q.faults))
+	for _, f := range q.faults {
 		out = append(out, *f)
 	}
 	return out
 }
 
-// ClearFaults drops every queued fault.
-func (s *Server) ClearFaults() {
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	s.faults = nil
+// Clear drops every queued fault.
+func (q *Queue) Clear() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.faults = nil
 }
 
-// takeFault counts a call against every queued fault and returns the fault
-// that hits it, if any.
-func (s *Server) takeFault(endpoint, action string) *Fault {
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
+// Take counts a call against every queued fault and returns the fault that hits it, if any.
+func (q *Queue) Take(endpoint, action string) *Fault {
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	var hit *Fault
-	for _, f := range s.faults {
+	for _, f := range q.faults {
 		if !f.matches(endpoint, action) {
 			continue
 		}
@@ -338,12 +351,33 @@ func (s *Server) takeFault(endpoint, action string) *Fault {
 	hit.hits++
 	out := *hit
 	if hit.hits >= hit.Count {
-		for i, f := range s.faults {
+		for i, f := range q.faults {
 			if f == hit {
-				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+				q.faults = append(q.faults[:i:i], q.faults[i+1:]...)
 				break
 			}
 		}
 	}
 	return &out
+}
+
+// ParseLines parses one Parse spec per line, all or nothing; blank lines and # comments are
+// skipped.
+func ParseLines(body []byte) ([]Fault, error) {
+	var out []Fault
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	line := 0
+	for sc.Scan() {
+		line++
+		t := strings.TrimSpace(sc.Text())
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		f, err := Parse(t)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		out = append(out, f)
+	}
+	return out, sc.Err()
 }
