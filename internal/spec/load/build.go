@@ -106,7 +106,11 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	if !ok {
 		return
 	}
-	o := &spec.Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: make(map[string]spec.Pos, len(m)), SourceIdx: idx,
+	npos := len(m) // a position per key, and per key of a login mapping (login.vault at least)
+	if lm, ok := m["login"].(map[string]any); ok {
+		npos += 1 + len(lm)
+	}
+	o := &spec.Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: make(map[string]spec.Pos, npos), SourceIdx: idx,
 		Attrs: map[string]string{}}
 	x := &objExtra{file: f, path: path, set: map[string]bool{}}
 	l.extra[o] = x
@@ -115,12 +119,17 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	if vault {
 		common = spec.CommonVaultKeys
 	}
-	allowed := append([]string(nil), common...)
-	if !vault && def.Type != "" {
-		allowed = append(allowed, variant)
-	}
-	for i := range def.Fields {
-		allowed = append(allowed, def.Fields[i].Name)
+	// allowed lists the keys the object may have, for an unknown key's suggestion: built only
+	// then, as almost every object has none.
+	allowed := func() []string {
+		keys := append([]string(nil), common...)
+		if !vault && def.Type != "" {
+			keys = append(keys, variant)
+		}
+		for i := range def.Fields {
+			keys = append(keys, def.Fields[i].Name)
+		}
+		return keys
 	}
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		val := m[k]
@@ -147,17 +156,17 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 				l.ips(f, p, val, o, x)
 				continue
 			}
-			l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+			l.unknownKey(f, path, k, allowed(), "for "+kindName(def))
 		case "login":
 			if !vault {
 				l.login(f, p, val, o)
 				continue
 			}
-			l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+			l.unknownKey(f, path, k, allowed(), "for "+kindName(def))
 		default:
 			fd := def.Field(k)
 			if fd == nil {
-				l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+				l.unknownKey(f, path, k, allowed(), "for "+kindName(def))
 				continue
 			}
 			if fd.Unsendable != "" {

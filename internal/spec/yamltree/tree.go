@@ -420,8 +420,10 @@ func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (an
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		c.active[n] = true
-		defer delete(c.active, n)
+		if !c.release { // without anchors no alias can come back to n
+			c.active[n] = true
+			defer delete(c.active, n)
+		}
 		m := make(map[string]any, len(n.Content)/2)
 		kids, keys := len(c.kids), len(c.keys)
 		c.mapping(n, m, keys, false)
@@ -429,8 +431,10 @@ func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (an
 		c.endContainer(idx, kids)
 		return m, idx
 	case yaml.SequenceNode:
-		c.active[n] = true
-		defer delete(c.active, n)
+		if !c.release { // without anchors no alias can come back to n
+			c.active[n] = true
+			defer delete(c.active, n)
+		}
 		s := make([]any, len(n.Content))
 		kids := len(c.kids)
 		for i, e := range n.Content {
