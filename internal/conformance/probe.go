@@ -202,6 +202,19 @@ func (v *values) value(f *spec.FieldDef, i, phase int) string {
 // (conditionChoices); the probe's name then carries it: "vault/hashicorp auth_type=cert".
 func newProbe(d *spec.KindDef, v *values, choice string) *probe {
 	p := &probe{def: d, name: subject(d), create: map[string]string{}, update: map[string]string{}, skipped: map[string]string{}}
+	switched := p.switchPairs()
+	p.skipGroupMembers(switched)
+	chosen := p.chooseConditions(v, choice)
+	p.skipUnchosen(chosen, choice)
+	for i := range d.Fields {
+		p.place(&d.Fields[i], i, v, chosen, switched)
+	}
+	return p
+}
+
+// switchPairs records the pairs the update switches and returns their second members.
+func (p *probe) switchPairs() map[string]bool {
+	d := p.def
 	// A pair of which exactly one is set (oracle sid, servicename) is switched by the update: the
 	// first member on create, the second alone on update (setting one of the pair replaces the
 	// other), so both are exercised.
@@ -225,7 +238,13 @@ func newProbe(d *spec.KindDef, v *values, choice string) *probe {
 			}
 		}
 	}
-	for _, g := range slices.Concat(d.OneOf, d.Exclusive) {
+	return switched
+}
+
+// skipGroupMembers skips the members of each OneOf or Exclusive group after the first, which the
+// probe sends, unless the update switches to them.
+func (p *probe) skipGroupMembers(switched map[string]bool) {
+	for _, g := range slices.Concat(p.def.OneOf, p.def.Exclusive) {
 		for _, m := range g[1:] {
 			if switched[m] {
 				continue
@@ -235,8 +254,12 @@ func newProbe(d *spec.KindDef, v *values, choice string) *probe {
 			}
 		}
 	}
-	// An enum condition (hashicorp auth_type): the probe uses the value it creates with; the
-	// fields only other values require are left out.
+}
+
+// chooseConditions returns the value the probe uses of each enum condition field (hashicorp
+// auth_type): choice when given (the probe's name then carries it), else the value it creates with.
+func (p *probe) chooseConditions(v *values, choice string) map[string]string {
+	d := p.def
 	chosen := map[string]string{}
 	for _, c := range d.RequiredWhen {
 		f := d.Field(c.Field)
@@ -254,66 +277,83 @@ func newProbe(d *spec.KindDef, v *values, choice string) *probe {
 		}
 		chosen[c.Field] = val
 	}
+	return chosen
+}
+
+// skipUnchosen skips the fields only other values of the enum conditions require; with a choice,
+// another probe of the kind sends them.
+func (p *probe) skipUnchosen(chosen map[string]string, choice string) {
+	d := p.def
 	for _, c := range d.RequiredWhen {
-		if want, ok := chosen[c.Field]; ok && c.Value != want {
-			for _, r := range c.Require {
-				if !requiredBy(d, chosen, r) {
-					p.skipped[r] = fmt.Sprintf("applies with %s %s; the probe uses %s", c.Field, c.Value, want)
-					if choice != "" {
-						if p.elsewhere == nil {
-							p.elsewhere = map[string]bool{}
-						}
-						p.elsewhere[r] = true
-					}
+		want, ok := chosen[c.Field]
+		if !ok || c.Value == want {
+			continue
+		}
+		for _, r := range c.Require {
+			if requiredBy(d, chosen, r) {
+				continue
+			}
+			p.skipped[r] = fmt.Sprintf("applies with %s %s; the probe uses %s", c.Field, c.Value, want)
+			if choice != "" {
+				if p.elsewhere == nil {
+					p.elsewhere = map[string]bool{}
 				}
+				p.elsewhere[r] = true
 			}
 		}
 	}
-	for i := range d.Fields {
-		f := &d.Fields[i]
-		if _, skip := p.skipped[f.Name]; skip {
-			continue
-		}
-		switch {
-		case f.Type == spec.TypeItems:
-			p.skipped[f.Name] = "sent in an XML body, which conformance does not exercise"
-			continue
-		case f.Name == "network_id":
-			p.skipped[f.Name] = "valid only with the Networks feature"
-			continue
-		case f.Unsendable != "":
-			p.skipped[f.Name] = "qsync never sends it: " + f.Unsendable
-			continue
-		}
-		c, u := v.value(f, i, 0), v.value(f, i, 1)
-		_, enumCond := chosen[f.Name]
-		if c == "" {
-			p.skipped[f.Name] = "no distinctive value fits its rules"
-			continue
-		}
-		switch {
-		case f.Type == spec.TypeBool && f.Default != "" && !f.Required:
-			p.defaults = append(p.defaults, f.Name)
-			p.update[f.Name] = c
-		case enumCond:
-			p.create[f.Name] = chosen[f.Name] // the condition stays as created
-		case f.Default != "" && !f.Required && f.Type == spec.TypeEnum:
-			p.defaults = append(p.defaults, f.Name)
-			p.update[f.Name] = c
-		case switched[f.Name] && f.Type == spec.TypeBool:
-			p.update[f.Name] = c // the flag's choosing value
-		case switched[f.Name]:
-			p.update[f.Name] = u
-		case slices.Contains(p.switched, f.Name) || p.clears[f.Name] != "" || hasKey(p.clears, f.Name):
-			p.create[f.Name] = c
-		case f.Immutable:
-			p.create[f.Name] = c
-		default:
-			p.create[f.Name] = c
-			p.update[f.Name] = u
-		}
+}
+
+// unsentReason says why the probe never sends f, or "".
+func unsentReason(f *spec.FieldDef) string {
+	switch {
+	case f.Type == spec.TypeItems:
+		return "sent in an XML body, which conformance does not exercise"
+	case f.Name == "network_id":
+		return "valid only with the Networks feature"
+	case f.Unsendable != "":
+		return "qsync never sends it: " + f.Unsendable
 	}
-	return p
+	return ""
+}
+
+// place decides whether field f (the i-th of the kind) goes in the create, the update, both, or
+// is skipped.
+func (p *probe) place(f *spec.FieldDef, i int, v *values, chosen map[string]string, switched map[string]bool) {
+	if _, skip := p.skipped[f.Name]; skip {
+		return
+	}
+	if why := unsentReason(f); why != "" {
+		p.skipped[f.Name] = why
+		return
+	}
+	c, u := v.value(f, i, 0), v.value(f, i, 1)
+	_, enumCond := chosen[f.Name]
+	if c == "" {
+		p.skipped[f.Name] = "no distinctive value fits its rules"
+		return
+	}
+	switch {
+	case f.Type == spec.TypeBool && f.Default != "" && !f.Required:
+		p.defaults = append(p.defaults, f.Name)
+		p.update[f.Name] = c
+	case enumCond:
+		p.create[f.Name] = chosen[f.Name] // the condition stays as created
+	case f.Default != "" && !f.Required && f.Type == spec.TypeEnum:
+		p.defaults = append(p.defaults, f.Name)
+		p.update[f.Name] = c
+	case switched[f.Name] && f.Type == spec.TypeBool:
+		p.update[f.Name] = c // the flag's choosing value
+	case switched[f.Name]:
+		p.update[f.Name] = u
+	case slices.Contains(p.switched, f.Name) || p.clears[f.Name] != "" || hasKey(p.clears, f.Name):
+		p.create[f.Name] = c
+	case f.Immutable:
+		p.create[f.Name] = c
+	default:
+		p.create[f.Name] = c
+		p.update[f.Name] = u
+	}
 }
 
 // clearable reports whether f is a plain setting an update may set and clear.

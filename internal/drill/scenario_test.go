@@ -35,7 +35,15 @@ func newScenario(seed uint64) *scenario {
 			sc.env[k] = v
 		}
 	}
+	sc.live = liveEstate(r)
+	sc.desired = desiredEstate(r, sc.live, seed)
+	sc.addFaults(r)
+	return sc
+}
 
+// liveEstate draws the live estate: vaults, one record of every kind with every secret, random
+// managed records, a spare and an unmanaged vault, unmanaged and other owners' records.
+func liveEstate(r *rand.Rand) *bench.Estate {
 	live := &bench.Estate{}
 	nv := r.IntN(4)
 	for i := range nv {
@@ -75,8 +83,12 @@ func newScenario(seed uint64) *scenario {
 			rec.Secrets["password"] = "BENCH_SHARED_PW"
 		}
 	}
-	sc.live = live
+	return live
+}
 
+// desiredEstate draws the configuration from live: managed vaults and records kept, changed,
+// deleted or added, and addresses swapped between records of one kind.
+func desiredEstate(r *rand.Rand, live *bench.Estate, seed uint64) *bench.Estate {
 	desired := live.Clone()
 	desired.Vaults = desired.Vaults[:0]
 	for _, v := range live.Clone().Vaults {
@@ -133,8 +145,11 @@ func newScenario(seed uint64) *scenario {
 		rec.Title = fmt.Sprintf("new-%d", i)
 		desired.Records = append(desired.Records, rec)
 	}
-	sc.desired = desired
+	return desired
+}
 
+// addFaults draws the faults the scenario's faulty run injects.
+func (sc *scenario) addFaults(r *rand.Rand) {
 	kinds := []faults.Kind{faults.RateLimit, faults.Concurrency, faults.Status,
 		faults.DropBefore, faults.DropAfter, faults.Slow, faults.ErrorBody}
 	matches := []string{"any", "write", "write", "create", "update", "delete", "list", "vault", "unix", "mysql/update"}
@@ -173,7 +188,6 @@ func newScenario(seed uint64) *scenario {
 		}
 		sc.faults = append(sc.faults, f)
 	}
-	return sc
 }
 
 // droppedVaults lists the keys of the managed vaults the configuration drops: the plan must

@@ -204,117 +204,150 @@ func (g *GitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// serve answers the requests of the GitHub routes, under the lock; false for any other.
 func (g *GitHub) serve(w http.ResponseWriter, r *http.Request, rest []string) bool {
-	get := r.Method == http.MethodGet
-	switch {
-	case get && len(rest) == 2 && rest[0] == "pulls":
-		n, _ := strconv.Atoi(rest[1])
-		p, ok := g.pulls[n]
-		if !ok {
-			writeJSON(w, 404, map[string]string{"message": "Not Found"})
-			return true
-		}
-		writeJSON(w, 200, g.pullJSON(n, p))
-	case get && len(rest) == 3 && rest[0] == "commits" && rest[2] == "pulls":
-		out := []map[string]any{}
-		for _, n := range sortedKeys(g.pulls) {
-			p := g.pulls[n]
-			if p.HeadSHA == rest[1] || (p.MergeCommitSHA != "" && p.MergeCommitSHA == rest[1]) {
-				out = append(out, g.pullJSON(n, p))
-			}
-		}
-		writeJSON(w, 200, out)
-	case get && len(rest) == 2 && rest[0] == "actions" && rest[1] == "artifacts":
-		name := r.URL.Query().Get("name")
-		out := []map[string]any{}
-		for i := len(g.artifacts) - 1; i >= 0; i-- { // newest first
-			a := g.artifacts[i]
-			if name != "" && a.Name != name {
-				continue
-			}
-			out = append(out, map[string]any{"id": a.ID, "name": a.Name, "expired": a.Expired,
-				"archive_download_url": fmt.Sprintf("http://%s/repos/%s/actions/artifacts/%d/zip", r.Host, g.Repo, a.ID),
-				"workflow_run":         map[string]any{"id": a.RunID, "head_sha": g.run(a.RunID).HeadSHA}})
-		}
-		writeJSON(w, 200, map[string]any{"total_count": len(out), "artifacts": out})
-	case get && len(rest) == 3 && rest[0] == "actions" && rest[1] == "runs":
-		id, _ := strconv.ParseInt(rest[2], 10, 64)
-		run := g.run(id)
-		if run.ID == 0 {
-			writeJSON(w, 404, map[string]string{"message": "Not Found"})
-			return true
-		}
-		writeJSON(w, 200, map[string]any{"id": run.ID, "head_sha": run.HeadSHA, "event": run.Event, "status": "completed", "conclusion": run.Conclusion})
-	case get && len(rest) == 4 && rest[0] == "actions" && rest[1] == "artifacts" && rest[3] == "zip":
-		id, _ := strconv.ParseInt(rest[2], 10, 64)
-		for _, a := range g.artifacts {
-			if a.ID != id {
-				continue
-			}
-			if a.Expired {
-				writeJSON(w, 410, map[string]string{"message": "Artifact has expired"})
-				return true
-			}
-			data := zipFiles(a.Files)
-			if g.BlobURL == "" {
-				_, _ = w.Write(data)
-				return true
-			}
-			key := fmt.Sprintf("artifact-%d.zip", a.ID)
-			g.Blob.put(key, data)
-			http.Redirect(w, r, g.BlobURL+"/blob/"+key+"?sig=signed", http.StatusFound)
-			return true
-		}
+	return serveRoutes([]route{
+		{http.MethodGet, "pulls/*", g.pull},
+		{http.MethodGet, "commits/*/pulls", g.commitPulls},
+		{http.MethodGet, "actions/artifacts", g.listArtifacts},
+		{http.MethodGet, "actions/runs/*", g.workflowRun},
+		{http.MethodGet, "actions/artifacts/*/zip", g.artifactZip},
+		{http.MethodGet, "issues", g.listIssues},
+		{http.MethodPost, "issues", g.createIssue},
+		{http.MethodPatch, "issues/*", g.editIssue},
+	}, w, r, rest)
+}
+
+// pull answers GET pulls/:number.
+func (g *GitHub) pull(w http.ResponseWriter, _ *http.Request, rest []string) bool {
+	n, _ := strconv.Atoi(rest[1])
+	p, ok := g.pulls[n]
+	if !ok {
 		writeJSON(w, 404, map[string]string{"message": "Not Found"})
-	case len(rest) == 1 && rest[0] == "issues":
-		switch r.Method {
-		case http.MethodGet:
-			q := r.URL.Query()
-			out := []map[string]any{}
-			for _, is := range g.issues.matching(q.Get("state") == "open", q.Get("labels")) {
-				out = append(out, g.issueJSON(is))
-			}
-			// A pull request is an issue too, in this listing.
-			out = append(out, map[string]any{"number": 4, "body": "", "pull_request": map[string]any{"url": "x"}, "user": map[string]any{"login": "octocat"}})
-			writeJSON(w, 200, out)
-		case http.MethodPost:
-			var in struct {
-				Title, Body string
-				Labels      []string
-			}
-			if !decode(r, &in) || in.Title == "" {
-				writeJSON(w, 422, map[string]string{"message": "Validation Failed"})
-				return true
-			}
-			is := g.issues.add(&Issue{Title: in.Title, Body: in.Body, Labels: in.Labels, Open: true, Author: g.author()})
-			writeJSON(w, 201, g.issueJSON(is))
-		default:
-			return false
-		}
-	case r.Method == http.MethodPatch && len(rest) == 2 && rest[0] == "issues":
-		n, _ := strconv.Atoi(rest[1])
-		is := g.issues.find(n)
-		if is == nil {
-			writeJSON(w, 404, map[string]string{"message": "Not Found"})
-			return true
-		}
-		if is.Author != g.author() {
-			writeJSON(w, 403, map[string]string{"message": "Must have admin rights to Repository."})
-			return true
-		}
-		var in struct {
-			Body  *string `json:"body"`
-			State string  `json:"state"`
-		}
-		if !decode(r, &in) {
-			writeJSON(w, 422, map[string]string{"message": "Invalid request"})
-			return true
-		}
-		edit(is, in.Body, in.State == "closed")
-		writeJSON(w, 200, g.issueJSON(is))
-	default:
-		return false
+		return true
 	}
+	writeJSON(w, 200, g.pullJSON(n, p))
+	return true
+}
+
+// commitPulls answers GET commits/:sha/pulls: the pull requests whose head or merge commit is sha.
+func (g *GitHub) commitPulls(w http.ResponseWriter, _ *http.Request, rest []string) bool {
+	out := []map[string]any{}
+	for _, n := range sortedKeys(g.pulls) {
+		p := g.pulls[n]
+		if p.HeadSHA == rest[1] || (p.MergeCommitSHA != "" && p.MergeCommitSHA == rest[1]) {
+			out = append(out, g.pullJSON(n, p))
+		}
+	}
+	writeJSON(w, 200, out)
+	return true
+}
+
+// listArtifacts answers GET actions/artifacts, newest first, filtered by name.
+func (g *GitHub) listArtifacts(w http.ResponseWriter, r *http.Request, _ []string) bool {
+	name := r.URL.Query().Get("name")
+	out := []map[string]any{}
+	for i := len(g.artifacts) - 1; i >= 0; i-- { // newest first
+		a := g.artifacts[i]
+		if name != "" && a.Name != name {
+			continue
+		}
+		out = append(out, map[string]any{"id": a.ID, "name": a.Name, "expired": a.Expired,
+			"archive_download_url": fmt.Sprintf("http://%s/repos/%s/actions/artifacts/%d/zip", r.Host, g.Repo, a.ID),
+			"workflow_run":         map[string]any{"id": a.RunID, "head_sha": g.run(a.RunID).HeadSHA}})
+	}
+	writeJSON(w, 200, map[string]any{"total_count": len(out), "artifacts": out})
+	return true
+}
+
+// workflowRun answers GET actions/runs/:id.
+func (g *GitHub) workflowRun(w http.ResponseWriter, _ *http.Request, rest []string) bool {
+	id, _ := strconv.ParseInt(rest[2], 10, 64)
+	run := g.run(id)
+	if run.ID == 0 {
+		writeJSON(w, 404, map[string]string{"message": "Not Found"})
+		return true
+	}
+	writeJSON(w, 200, map[string]any{"id": run.ID, "head_sha": run.HeadSHA, "event": run.Event, "status": "completed", "conclusion": run.Conclusion})
+	return true
+}
+
+// artifactZip answers GET actions/artifacts/:id/zip: the files zipped, or a redirect to the zip
+// in the Blob store when BlobURL is set; 410 for an expired artifact.
+func (g *GitHub) artifactZip(w http.ResponseWriter, r *http.Request, rest []string) bool {
+	id, _ := strconv.ParseInt(rest[2], 10, 64)
+	i := slices.IndexFunc(g.artifacts, func(a Artifact) bool { return a.ID == id })
+	if i < 0 {
+		writeJSON(w, 404, map[string]string{"message": "Not Found"})
+		return true
+	}
+	a := g.artifacts[i]
+	if a.Expired {
+		writeJSON(w, 410, map[string]string{"message": "Artifact has expired"})
+		return true
+	}
+	data := zipFiles(a.Files)
+	if g.BlobURL == "" {
+		_, _ = w.Write(data)
+		return true
+	}
+	key := fmt.Sprintf("artifact-%d.zip", a.ID)
+	g.Blob.put(key, data)
+	http.Redirect(w, r, g.BlobURL+"/blob/"+key+"?sig=signed", http.StatusFound)
+	return true
+}
+
+// listIssues answers GET issues, filtered by state and labels; like GitHub's, the listing
+// holds a pull request too.
+func (g *GitHub) listIssues(w http.ResponseWriter, r *http.Request, _ []string) bool {
+	q := r.URL.Query()
+	out := []map[string]any{}
+	for _, is := range g.issues.matching(q.Get("state") == "open", q.Get("labels")) {
+		out = append(out, g.issueJSON(is))
+	}
+	// A pull request is an issue too, in this listing.
+	out = append(out, map[string]any{"number": 4, "body": "", "pull_request": map[string]any{"url": "x"}, "user": map[string]any{"login": "octocat"}})
+	writeJSON(w, 200, out)
+	return true
+}
+
+// createIssue answers POST issues, authored by the token's user.
+func (g *GitHub) createIssue(w http.ResponseWriter, r *http.Request, _ []string) bool {
+	var in struct {
+		Title, Body string
+		Labels      []string
+	}
+	if !decode(r, &in) || in.Title == "" {
+		writeJSON(w, 422, map[string]string{"message": "Validation Failed"})
+		return true
+	}
+	is := g.issues.add(&Issue{Title: in.Title, Body: in.Body, Labels: in.Labels, Open: true, Author: g.author()})
+	writeJSON(w, 201, g.issueJSON(is))
+	return true
+}
+
+// editIssue answers PATCH issues/:number: a new body or state closed, by the author only.
+func (g *GitHub) editIssue(w http.ResponseWriter, r *http.Request, rest []string) bool {
+	n, _ := strconv.Atoi(rest[1])
+	is := g.issues.find(n)
+	if is == nil {
+		writeJSON(w, 404, map[string]string{"message": "Not Found"})
+		return true
+	}
+	if is.Author != g.author() {
+		writeJSON(w, 403, map[string]string{"message": "Must have admin rights to Repository."})
+		return true
+	}
+	var in struct {
+		Body  *string `json:"body"`
+		State string  `json:"state"`
+	}
+	if !decode(r, &in) {
+		writeJSON(w, 422, map[string]string{"message": "Invalid request"})
+		return true
+	}
+	edit(is, in.Body, in.State == "closed")
+	writeJSON(w, 200, g.issueJSON(is))
 	return true
 }
 

@@ -109,134 +109,189 @@ func (g *GitLab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// serve answers the requests of the GitLab routes, under the lock; false for any other.
 func (g *GitLab) serve(w http.ResponseWriter, r *http.Request, rest []string) bool {
-	get := r.Method == http.MethodGet
-	self := strconv.FormatInt(g.UserID, 10)
-	switch {
-	case get && len(rest) == 2 && rest[0] == "merge_requests":
-		iid, _ := strconv.Atoi(rest[1])
-		p, ok := g.mrs[iid]
-		if !ok {
-			writeJSON(w, 404, map[string]string{"message": "404 Not found"})
-			return true
-		}
-		writeJSON(w, 200, mrJSON(iid, p))
-	case get && len(rest) == 4 && rest[0] == "repository" && rest[1] == "commits" && rest[3] == "merge_requests":
-		out := []map[string]any{}
-		for _, iid := range sortedKeys(g.mrs) {
-			p := g.mrs[iid]
-			if p.HeadSHA == rest[2] || p.MergeCommitSHA == rest[2] {
-				out = append(out, mrJSON(iid, p))
-			}
-		}
-		writeJSON(w, 200, out)
-	case get && len(rest) == 3 && rest[0] == "merge_requests" && rest[2] == "pipelines":
-		iid, _ := strconv.Atoi(rest[1])
-		out := []map[string]any{}
-		ps := g.pipelines[iid]
-		for i := len(ps) - 1; i >= 0; i-- { // newest first
-			out = append(out, map[string]any{"id": ps[i].ID, "sha": ps[i].SHA, "ref": ps[i].Ref, "status": pipelineStatus(ps[i])})
-		}
-		writeJSON(w, 200, out)
-	case get && len(rest) == 3 && rest[0] == "pipelines" && rest[2] == "jobs":
-		id, _ := strconv.ParseInt(rest[1], 10, 64)
-		p := g.pipeline(id)
-		if p == nil {
-			writeJSON(w, 404, map[string]string{"message": "404 Not found"})
-			return true
-		}
-		scope := r.URL.Query()["scope[]"]
-		out := []map[string]any{}
-		for _, j := range p.Jobs {
-			if len(scope) == 0 || slices.Contains(scope, j.Status) {
-				out = append(out, map[string]any{"id": j.ID, "name": j.Name, "status": j.Status})
-			}
-		}
-		writeJSON(w, 200, out)
-	case get && len(rest) >= 4 && rest[0] == "jobs" && rest[2] == "artifacts":
-		id, _ := strconv.ParseInt(rest[1], 10, 64)
-		file := strings.Join(rest[3:], "/")
-		for _, ps := range g.pipelines {
-			for _, p := range ps {
-				for _, j := range p.Jobs {
-					if j.ID != id {
-						continue
-					}
-					data, ok := j.Files[file]
-					if !ok {
-						writeJSON(w, 404, map[string]string{"message": "404 File Not Found"})
-						return true
-					}
-					if g.BlobURL != "" {
-						key := fmt.Sprintf("job-%d-%s", id, file)
-						g.Blob.put(key, data)
-						http.Redirect(w, r, g.BlobURL+"/blob/"+key+"?sig=signed", http.StatusFound)
-						return true
-					}
-					_, _ = w.Write(data)
-					return true
-				}
-			}
-		}
+	return serveRoutes([]route{
+		{http.MethodGet, "merge_requests/*", g.mergeRequest},
+		{http.MethodGet, "repository/commits/*/merge_requests", g.commitMergeRequests},
+		{http.MethodGet, "merge_requests/*/pipelines", g.mergeRequestPipelines},
+		{http.MethodGet, "pipelines/*/jobs", g.pipelineJobs},
+		{http.MethodGet, "jobs/*/artifacts/**", g.jobArtifact},
+		{http.MethodGet, "issues", g.listIssues},
+		{http.MethodPost, "issues", g.createIssue},
+		{"", "issues/**", g.issue},
+	}, w, r, rest)
+}
+
+// self is the token's user, as an issue's author.
+func (g *GitLab) self() string { return strconv.FormatInt(g.UserID, 10) }
+
+// mergeRequest answers GET merge_requests/:iid.
+func (g *GitLab) mergeRequest(w http.ResponseWriter, _ *http.Request, rest []string) bool {
+	iid, _ := strconv.Atoi(rest[1])
+	p, ok := g.mrs[iid]
+	if !ok {
 		writeJSON(w, 404, map[string]string{"message": "404 Not found"})
-	case len(rest) == 1 && rest[0] == "issues":
-		switch r.Method {
-		case http.MethodGet:
-			q := r.URL.Query()
-			out := []map[string]any{}
-			for _, is := range g.issues.matching(q.Get("state") == "opened", q.Get("labels")) {
-				out = append(out, issueJSON(is))
-			}
-			writeJSON(w, 200, out)
-		case http.MethodPost:
-			var in struct{ Title, Description, Labels string }
-			if !decode(r, &in) || in.Title == "" {
-				writeJSON(w, 400, map[string]string{"error": "title is missing"})
-				return true
-			}
-			is := g.issues.add(&Issue{Title: in.Title, Body: in.Description, Labels: strings.Split(in.Labels, ","), Open: true, Author: self})
-			writeJSON(w, 201, issueJSON(is))
-		default:
-			return false
+		return true
+	}
+	writeJSON(w, 200, mrJSON(iid, p))
+	return true
+}
+
+// commitMergeRequests answers GET repository/commits/:sha/merge_requests: the merge requests whose
+// head or merge commit is sha.
+func (g *GitLab) commitMergeRequests(w http.ResponseWriter, _ *http.Request, rest []string) bool {
+	out := []map[string]any{}
+	for _, iid := range sortedKeys(g.mrs) {
+		p := g.mrs[iid]
+		if p.HeadSHA == rest[2] || p.MergeCommitSHA == rest[2] {
+			out = append(out, mrJSON(iid, p))
 		}
-	case len(rest) >= 2 && rest[0] == "issues":
-		iid, _ := strconv.Atoi(rest[1])
-		is := g.issues.find(iid)
-		if is == nil {
-			writeJSON(w, 404, map[string]string{"message": "404 Issue Not Found"})
-			return true
+	}
+	writeJSON(w, 200, out)
+	return true
+}
+
+// mergeRequestPipelines answers GET merge_requests/:iid/pipelines, newest first.
+func (g *GitLab) mergeRequestPipelines(w http.ResponseWriter, _ *http.Request, rest []string) bool {
+	iid, _ := strconv.Atoi(rest[1])
+	out := []map[string]any{}
+	ps := g.pipelines[iid]
+	for i := len(ps) - 1; i >= 0; i-- { // newest first
+		out = append(out, map[string]any{"id": ps[i].ID, "sha": ps[i].SHA, "ref": ps[i].Ref, "status": pipelineStatus(ps[i])})
+	}
+	writeJSON(w, 200, out)
+	return true
+}
+
+// pipelineJobs answers GET pipelines/:id/jobs, filtered by the scope[] parameters.
+func (g *GitLab) pipelineJobs(w http.ResponseWriter, r *http.Request, rest []string) bool {
+	id, _ := strconv.ParseInt(rest[1], 10, 64)
+	p := g.pipeline(id)
+	if p == nil {
+		writeJSON(w, 404, map[string]string{"message": "404 Not found"})
+		return true
+	}
+	scope := r.URL.Query()["scope[]"]
+	out := []map[string]any{}
+	for _, j := range p.Jobs {
+		if len(scope) == 0 || slices.Contains(scope, j.Status) {
+			out = append(out, map[string]any{"id": j.ID, "name": j.Name, "status": j.Status})
 		}
-		switch {
-		case len(rest) == 2 && r.Method == http.MethodPut:
-			var in struct {
-				Description *string `json:"description"`
-				StateEvent  string  `json:"state_event"`
-			}
-			if !decode(r, &in) {
-				writeJSON(w, 400, map[string]string{"error": "bad request"})
-				return true
-			}
-			if is.Author != self {
-				writeJSON(w, 403, map[string]string{"message": "403 Forbidden"})
-				return true
-			}
-			edit(is, in.Description, in.StateEvent == "close")
-			writeJSON(w, 200, issueJSON(is))
-		case len(rest) == 3 && rest[2] == "notes" && r.Method == http.MethodPost:
-			var in struct{ Body string }
-			if !decode(r, &in) || in.Body == "" {
-				writeJSON(w, 400, map[string]string{"error": "body is missing"})
-				return true
-			}
-			is.Notes = append(is.Notes, in.Body)
-			writeJSON(w, 201, map[string]any{"id": len(is.Notes), "body": in.Body})
-		default:
-			return false
-		}
+	}
+	writeJSON(w, 200, out)
+	return true
+}
+
+// jobArtifact answers GET jobs/:id/artifacts/*path: the file, or a redirect to it in the Blob
+// store when BlobURL is set.
+func (g *GitLab) jobArtifact(w http.ResponseWriter, r *http.Request, rest []string) bool {
+	id, _ := strconv.ParseInt(rest[1], 10, 64)
+	file := strings.Join(rest[3:], "/")
+	j := g.job(id)
+	if j == nil {
+		writeJSON(w, 404, map[string]string{"message": "404 Not found"})
+		return true
+	}
+	data, ok := j.Files[file]
+	if !ok {
+		writeJSON(w, 404, map[string]string{"message": "404 File Not Found"})
+		return true
+	}
+	if g.BlobURL != "" {
+		key := fmt.Sprintf("job-%d-%s", id, file)
+		g.Blob.put(key, data)
+		http.Redirect(w, r, g.BlobURL+"/blob/"+key+"?sig=signed", http.StatusFound)
+		return true
+	}
+	_, _ = w.Write(data)
+	return true
+}
+
+// listIssues answers GET issues, filtered by state and labels.
+func (g *GitLab) listIssues(w http.ResponseWriter, r *http.Request, _ []string) bool {
+	q := r.URL.Query()
+	out := []map[string]any{}
+	for _, is := range g.issues.matching(q.Get("state") == "opened", q.Get("labels")) {
+		out = append(out, issueJSON(is))
+	}
+	writeJSON(w, 200, out)
+	return true
+}
+
+// createIssue answers POST issues, authored by the token's user.
+func (g *GitLab) createIssue(w http.ResponseWriter, r *http.Request, _ []string) bool {
+	var in struct{ Title, Description, Labels string }
+	if !decode(r, &in) || in.Title == "" {
+		writeJSON(w, 400, map[string]string{"error": "title is missing"})
+		return true
+	}
+	is := g.issues.add(&Issue{Title: in.Title, Body: in.Description, Labels: strings.Split(in.Labels, ","), Open: true, Author: g.self()})
+	writeJSON(w, 201, issueJSON(is))
+	return true
+}
+
+// issue answers issues/:iid/...: 404 for an unknown issue, else PUT issues/:iid (edit) and
+// POST issues/:iid/notes; false for anything else.
+func (g *GitLab) issue(w http.ResponseWriter, r *http.Request, rest []string) bool {
+	iid, _ := strconv.Atoi(rest[1])
+	is := g.issues.find(iid)
+	if is == nil {
+		writeJSON(w, 404, map[string]string{"message": "404 Issue Not Found"})
+		return true
+	}
+	switch {
+	case len(rest) == 2 && r.Method == http.MethodPut:
+		g.editIssue(w, r, is)
+	case len(rest) == 3 && rest[2] == "notes" && r.Method == http.MethodPost:
+		addNote(w, r, is)
 	default:
 		return false
 	}
 	return true
+}
+
+// editIssue answers PUT issues/:iid: a new description or state_event close, by the author only.
+func (g *GitLab) editIssue(w http.ResponseWriter, r *http.Request, is *Issue) {
+	var in struct {
+		Description *string `json:"description"`
+		StateEvent  string  `json:"state_event"`
+	}
+	if !decode(r, &in) {
+		writeJSON(w, 400, map[string]string{"error": "bad request"})
+		return
+	}
+	if is.Author != g.self() {
+		writeJSON(w, 403, map[string]string{"message": "403 Forbidden"})
+		return
+	}
+	edit(is, in.Description, in.StateEvent == "close")
+	writeJSON(w, 200, issueJSON(is))
+}
+
+// addNote answers POST issues/:iid/notes.
+func addNote(w http.ResponseWriter, r *http.Request, is *Issue) {
+	var in struct{ Body string }
+	if !decode(r, &in) || in.Body == "" {
+		writeJSON(w, 400, map[string]string{"error": "body is missing"})
+		return
+	}
+	is.Notes = append(is.Notes, in.Body)
+	writeJSON(w, 201, map[string]any{"id": len(is.Notes), "body": in.Body})
+}
+
+// job finds the job id in any pipeline, or nil.
+func (g *GitLab) job(id int64) *Job {
+	for _, ps := range g.pipelines {
+		for _, p := range ps {
+			for i := range p.Jobs {
+				if p.Jobs[i].ID == id {
+					return &p.Jobs[i]
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (g *GitLab) pipeline(id int64) *Pipeline {
