@@ -72,16 +72,9 @@ type CIDriftCmd struct {
 
 // Run updates the issue, and exits with 2 when there is drift, so the scheduled job fails.
 func (c *CIDriftCmd) Run(ctx context.Context, env *Env) error {
-	owner := c.Owner
-	if owner == "" {
-		o, err := prcomment.OwnerOf(c.Config)
-		if err != nil {
-			return err
-		}
-		if o == "" {
-			return fmt.Errorf("no owner: %s declares none; pass --owner or set QSYNC_OWNER", c.Config)
-		}
-		owner = o
+	owner, err := configOwner(c.Owner, c.Config)
+	if err != nil {
+		return err
 	}
 	var plan []byte
 	if c.ExitCode == exitOK || c.ExitCode == exitChanges {

@@ -27,16 +27,9 @@ type CommentCmd struct {
 // Run renders the body and posts it.
 func (c *CommentCmd) Run(ctx context.Context, env *Env) error {
 	ci := prcomment.CI{Getenv: env.Getenv, UserAgent: "qsync/" + qversion.Current(version).String()}
-	owner := c.Owner
-	if owner == "" {
-		o, err := prcomment.OwnerOf(c.Config)
-		if err != nil {
-			return err
-		}
-		if o == "" {
-			return fmt.Errorf("no owner: %s declares none; pass --owner or set QSYNC_OWNER", c.Config)
-		}
-		owner = o
+	owner, err := configOwner(c.Owner, c.Config)
+	if err != nil {
+		return err
 	}
 	rc := prcomment.RenderContext{Owner: owner, Commit: ci.Commit(), RunURL: ci.RunURL()}
 	kind, body, err := c.body(env, rc)
@@ -82,4 +75,20 @@ func (c *CommentCmd) body(env *Env, rc prcomment.RenderContext) (prcomment.Kind,
 	}
 	body, err := prcomment.PlanBody(c.File, env.Stdin, rc)
 	return prcomment.KindPlan, body, err
+}
+
+// configOwner is the owner a PR comment or drift issue names: the --owner flag (or QSYNC_OWNER),
+// else the owner: line of config's YAML; qsync comment and qsync ci drift share it.
+func configOwner(flag, config string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	o, err := prcomment.OwnerOf(config)
+	if err != nil {
+		return "", err
+	}
+	if o == "" {
+		return "", fmt.Errorf("no owner: %s declares none; pass --owner or set QSYNC_OWNER", config)
+	}
+	return o, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/qsync/qsync/internal/policy"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 	"github.com/qsync/qsync/schema"
 )
 
@@ -21,8 +22,8 @@ type ValidateCmd struct {
 func (c *ValidateCmd) Run(env *Env) error {
 	// A login may name a vault that another team manages in Qualys: offline, that is a warning;
 	// plan checks it against the live vaults.
-	doc, diags := spec.LoadWithOptions(spec.Options{}, c.Paths...)
-	diags = append(diags, spec.UndeclaredVaultWarnings(doc)...)
+	doc, diags := load.Files(load.Options{}, c.Paths...)
+	diags = append(diags, load.UndeclaredVaultWarnings(doc)...)
 	diags = append(diags, validatePolicy(doc, diags, c.Policy)...)
 	diags.Sort()
 	if err := diags.Write(env.Stdout, c.Format); err != nil {

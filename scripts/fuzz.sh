@@ -10,6 +10,8 @@ set -euo pipefail
 fuzztime=${1:-3s}
 cd "$(dirname "$0")/.."
 status=0
+# count FILES in DIR (0 when DIR does not exist yet)
+count() { if [ -d "$1" ]; then find "$1" -type f | wc -l; else echo 0; fi; }
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 while IFS= read -r line; do
@@ -17,10 +19,10 @@ while IFS= read -r line; do
   target=$(sed -E 's/^.*func (Fuzz[A-Za-z0-9_]*)\(.*/\1/' <<<"$line")
   pkg=./$(dirname "$file")
   corpus="$(dirname "$file")/testdata/fuzz/$target"
-  before=$(find "$corpus" -type f 2>/dev/null | wc -l)
+  before=$(count "$corpus")
   echo "fuzz: $pkg $target ($fuzztime)"
   if ! go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$pkg" >"$out" 2>&1; then
-    after=$(find "$corpus" -type f 2>/dev/null | wc -l)
+    after=$(count "$corpus")
     if [ "$after" -eq "$before" ] && grep -q '^    context deadline exceeded$' "$out" &&
       ! grep -q -e 'Failing input written' -e '^panic' "$out"; then
       echo "fuzz: $target stopped by Go's fuzztime race (go.dev/issue/75804), no failing input: not a finding"

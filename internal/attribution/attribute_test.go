@@ -14,6 +14,7 @@ import (
 	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/policy"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 const header = "version: 1\nowner: secops\nrecords:\n"
@@ -28,13 +29,13 @@ func rec(title, ip string, port int, extra ...string) string {
 	return s
 }
 
-func load(t *testing.T, dir, name, text string) *spec.Document {
+func loadAt(t *testing.T, dir, name, text string) *spec.Document {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	doc, diags := spec.LoadWithOptions(spec.Options{}, p)
+	doc, diags := load.Files(load.Options{}, p)
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -47,7 +48,7 @@ func load(t *testing.T, dir, name, text string) *spec.Document {
 // and both (the configuration and Qualys changed the same record).
 func TestAttribute(t *testing.T) {
 	dir := t.TempDir()
-	base := load(t, dir, "base.yaml", header+
+	base := loadAt(t, dir, "base.yaml", header+
 		rec("pr-port", "10.0.0.1", 3306)+
 		rec("hand-edit", "10.0.0.2", 3306)+
 		rec("both", "10.0.0.3", 3306)+
@@ -55,7 +56,7 @@ func TestAttribute(t *testing.T) {
 		rec("old-name", "10.0.0.5", 3306)+
 		rec("deleted-by-hand", "10.0.0.6", 3306)+
 		rec("same", "10.0.0.7", 3306))
-	now := load(t, dir, "now.yaml", header+
+	now := loadAt(t, dir, "now.yaml", header+
 		rec("pr-port", "10.0.0.1", 3307)+
 		rec("hand-edit", "10.0.0.2", 3306)+
 		rec("both", "10.0.0.3", 3308)+

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // Base is the configuration as of a git revision.
@@ -95,7 +96,7 @@ func LoadBase(ctx context.Context, ref string, paths []string, current []string)
 	}
 	defer os.RemoveAll(tmp)
 
-	var load []string
+	var toLoad []string
 	extracted := map[string]bool{}
 	for _, rel := range rels {
 		files, err := lsTree(ctx, top, b.Commit, rel)
@@ -108,7 +109,7 @@ func LoadBase(ctx context.Context, ref string, paths []string, current []string)
 			}
 		}
 		if len(files) > 0 {
-			load = append(load, filepath.Join(tmp, filepath.FromSlash(rel)))
+			toLoad = append(toLoad, filepath.Join(tmp, filepath.FromSlash(rel)))
 		}
 	}
 	// Files moved into the configuration since ref: read under their old names.
@@ -123,12 +124,12 @@ func LoadBase(ctx context.Context, ref string, paths []string, current []string)
 		if err := extract(ctx, top, b.Commit, old, tmp, extracted); err != nil {
 			return nil, fmt.Errorf("--base %s: %w", ref, err)
 		}
-		load = append(load, filepath.Join(tmp, filepath.FromSlash(old)))
+		toLoad = append(toLoad, filepath.Join(tmp, filepath.FromSlash(old)))
 	}
-	if len(load) == 0 {
+	if len(toLoad) == 0 {
 		return b, nil
 	}
-	doc, diags := spec.LoadWithOptions(spec.Options{SecretDir: tmp}, load...)
+	doc, diags := load.Files(load.Options{SecretDir: tmp}, toLoad...)
 	if diags.HasErrors() {
 		msg := strings.ReplaceAll(diags.Error(), tmp+string(filepath.Separator), ref+":")
 		return nil, fmt.Errorf("--base %s: the configuration at %s does not load:\n%s", ref, ref, msg)

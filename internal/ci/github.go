@@ -1,6 +1,8 @@
 package ci
 
 import (
+	"github.com/qsync/qsync/internal/forgeapi"
+
 	"archive/zip"
 	"bytes"
 	"context"
@@ -17,7 +19,7 @@ import (
 )
 
 // GitHubActionsBot is the login of what a workflow's GITHUB_TOKEN writes.
-const GitHubActionsBot = "github-actions[bot]"
+const GitHubActionsBot = forgeapi.GitHubActionsBot
 
 // GitHub is one repository on GitHub (or GitHub Enterprise Server), through the REST API.
 type GitHub struct {
@@ -62,34 +64,8 @@ func (g *GitHub) repoPath() string {
 	return "/repos/" + url.PathEscape(owner) + "/" + url.PathEscape(name)
 }
 
-// githubEvent is the part of $GITHUB_EVENT_PATH qsync reads.
-type githubEvent struct {
-	PullRequest struct {
-		Number int `json:"number"`
-		Head   struct {
-			SHA string `json:"sha"`
-		} `json:"head"`
-	} `json:"pull_request"`
-	MergeGroup struct {
-		HeadRef string `json:"head_ref"`
-		HeadSHA string `json:"head_sha"`
-	} `json:"merge_group"`
-}
-
-func readGitHubEvent(e Env) (githubEvent, error) {
-	var ev githubEvent
-	p := e.Getenv("GITHUB_EVENT_PATH")
-	if p == "" {
-		return ev, nil
-	}
-	b, err := e.readFile(p)
-	if err != nil {
-		return ev, fmt.Errorf("read the GitHub event: %w", err)
-	}
-	if err := json.Unmarshal(b, &ev); err != nil {
-		return ev, fmt.Errorf("read the GitHub event %s: %w", p, err)
-	}
-	return ev, nil
+func readGitHubEvent(e Env) (forgeapi.GitHubEvent, error) {
+	return forgeapi.ReadGitHubEvent(e.Getenv, e.readFile)
 }
 
 // queueRef is the branch of a merge queue's merge group: gh-readonly-queue/BASE/pr-N-BASESHA.
@@ -138,7 +114,7 @@ func (g *GitHub) Request(ctx context.Context, number int) (Request, error) {
 		}
 	}
 	var pr githubPull
-	if _, err := g.a.do(ctx, http.MethodGet, g.a.url(fmt.Sprintf("%s/pulls/%d", g.repoPath(), number), nil), nil, &pr); err != nil {
+	if _, err := g.a.Do(ctx, http.MethodGet, g.a.URL(fmt.Sprintf("%s/pulls/%d", g.repoPath(), number), nil), nil, &pr); err != nil {
 		return Request{}, fmt.Errorf("read pull request #%d: %w", number, err)
 	}
 	if pr.Head.SHA == "" {
@@ -151,7 +127,7 @@ func (g *GitHub) Request(ctx context.Context, number int) (Request, error) {
 // it is, else the only merged one, else the only one.
 func (g *GitHub) pullOfCommit(ctx context.Context, sha string) (int, error) {
 	var prs []githubPull
-	if _, err := g.a.do(ctx, http.MethodGet, g.a.url(g.repoPath()+"/commits/"+url.PathEscape(sha)+"/pulls", nil), nil, &prs); err != nil {
+	if _, err := g.a.Do(ctx, http.MethodGet, g.a.URL(g.repoPath()+"/commits/"+url.PathEscape(sha)+"/pulls", nil), nil, &prs); err != nil {
 		return 0, fmt.Errorf("find the pull request of commit %s: %w", sha, err)
 	}
 	var merged []int
@@ -209,7 +185,7 @@ func (g *GitHub) PlanCandidates(ctx context.Context, req Request, name string, v
 			HeadSHA    string `json:"head_sha"`
 			Event      string `json:"event"`
 		}
-		if _, err := g.a.do(ctx, http.MethodGet, g.a.url(fmt.Sprintf("%s/actions/runs/%d", g.repoPath(), art.WorkflowRun.ID), nil), nil, &run); err != nil {
+		if _, err := g.a.Do(ctx, http.MethodGet, g.a.URL(fmt.Sprintf("%s/actions/runs/%d", g.repoPath(), art.WorkflowRun.ID), nil), nil, &run); err != nil {
 			return err
 		}
 		where := fmt.Sprintf("run %d, artifact %s", art.WorkflowRun.ID, name)
@@ -268,18 +244,7 @@ func unzip(b []byte) (map[string][]byte, error) {
 // Self implements Forge: GET /user; a workflow's token, which may not read it, writes as
 // GitHubActionsBot.
 func (g *GitHub) Self(ctx context.Context) (string, error) {
-	var u struct {
-		Login string `json:"login"`
-	}
-	_, err := g.a.do(ctx, http.MethodGet, g.a.url("/user", nil), nil, &u)
-	var ae *APIError
-	if errors.As(err, &ae) && ae.Status == http.StatusForbidden {
-		return GitHubActionsBot, nil
-	}
-	if err != nil {
-		return "", err
-	}
-	return u.Login, nil
+	return g.a.GitHubLogin(ctx)
 }
 
 type githubIssue struct {
@@ -316,23 +281,23 @@ func (g *GitHub) OpenIssues(ctx context.Context, label string) ([]Issue, error) 
 // CreateIssue implements Forge: POST /repos/{owner}/{repo}/issues.
 func (g *GitHub) CreateIssue(ctx context.Context, title, body, label string) (Issue, error) {
 	var i githubIssue
-	_, err := g.a.do(ctx, http.MethodPost, g.a.url(g.repoPath()+"/issues", nil),
+	_, err := g.a.Do(ctx, http.MethodPost, g.a.URL(g.repoPath()+"/issues", nil),
 		map[string]any{"title": title, "body": body, "labels": []string{label}}, &i)
 	return i.issue(), err
 }
 
 // UpdateIssue implements Forge: PATCH /repos/{owner}/{repo}/issues/{number}.
 func (g *GitHub) UpdateIssue(ctx context.Context, number int, body string) error {
-	_, err := g.a.do(ctx, http.MethodPatch, g.a.url(fmt.Sprintf("%s/issues/%d", g.repoPath(), number), nil), map[string]any{"body": body}, nil)
+	_, err := g.a.Do(ctx, http.MethodPatch, g.a.URL(fmt.Sprintf("%s/issues/%d", g.repoPath(), number), nil), map[string]any{"body": body}, nil)
 	return err
 }
 
 // CloseIssue implements Forge: POST .../issues/{number}/comments, then PATCH it closed.
 func (g *GitHub) CloseIssue(ctx context.Context, number int, comment string) error {
-	if _, err := g.a.do(ctx, http.MethodPost, g.a.url(fmt.Sprintf("%s/issues/%d/comments", g.repoPath(), number), nil), map[string]any{"body": comment}, nil); err != nil {
+	if _, err := g.a.Do(ctx, http.MethodPost, g.a.URL(fmt.Sprintf("%s/issues/%d/comments", g.repoPath(), number), nil), map[string]any{"body": comment}, nil); err != nil {
 		return err
 	}
-	_, err := g.a.do(ctx, http.MethodPatch, g.a.url(fmt.Sprintf("%s/issues/%d", g.repoPath(), number), nil),
+	_, err := g.a.Do(ctx, http.MethodPatch, g.a.URL(fmt.Sprintf("%s/issues/%d", g.repoPath(), number), nil),
 		map[string]any{"state": "closed", "state_reason": "completed"}, nil)
 	return err
 }

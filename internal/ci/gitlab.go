@@ -89,7 +89,7 @@ func (g *GitLab) Request(ctx context.Context, number int) (Request, error) {
 		number = n
 	}
 	var mr gitlabMR
-	if _, err := g.a.do(ctx, http.MethodGet, g.a.url(g.path("/merge_requests/%d", number), nil), nil, &mr); err != nil {
+	if _, err := g.a.Do(ctx, http.MethodGet, g.a.URL(g.path("/merge_requests/%d", number), nil), nil, &mr); err != nil {
 		return Request{}, fmt.Errorf("read merge request !%d: %w", number, err)
 	}
 	if mr.SHA == "" {
@@ -102,7 +102,7 @@ func (g *GitLab) Request(ctx context.Context, number int) (Request, error) {
 // squash commit it is, else the only merged one, else the only one.
 func (g *GitLab) mrOfCommit(ctx context.Context, sha string) (int, error) {
 	var mrs []gitlabMR
-	if _, err := g.a.do(ctx, http.MethodGet, g.a.url(g.path("/repository/commits/%s/merge_requests", url.PathEscape(sha)), nil), nil, &mrs); err != nil {
+	if _, err := g.a.Do(ctx, http.MethodGet, g.a.URL(g.path("/repository/commits/%s/merge_requests", url.PathEscape(sha)), nil), nil, &mrs); err != nil {
 		return 0, fmt.Errorf("find the merge request of commit %s: %w", sha, err)
 	}
 	var merged []int
@@ -136,7 +136,7 @@ func (g *GitLab) PlanCandidates(ctx context.Context, req Request, name string, v
 		ID int64 `json:"id"`
 	}
 	var pipes []pipeline
-	if _, err := g.a.do(ctx, http.MethodGet, g.a.url(g.path("/merge_requests/%d/pipelines", req.Number), url.Values{"per_page": {strconv.Itoa(maxPipelines)}}), nil, &pipes); err != nil {
+	if _, err := g.a.Do(ctx, http.MethodGet, g.a.URL(g.path("/merge_requests/%d/pipelines", req.Number), url.Values{"per_page": {strconv.Itoa(maxPipelines)}}), nil, &pipes); err != nil {
 		return err
 	}
 	current := g.env.Getenv("CI_PIPELINE_ID")
@@ -149,7 +149,7 @@ func (g *GitLab) PlanCandidates(ctx context.Context, req Request, name string, v
 			Name   string `json:"name"`
 			Status string `json:"status"`
 		}
-		if _, err := g.a.do(ctx, http.MethodGet, g.a.url(g.path("/pipelines/%d/jobs", p.ID), url.Values{"scope[]": {"success"}, "per_page": {"100"}}), nil, &jobs); err != nil {
+		if _, err := g.a.Do(ctx, http.MethodGet, g.a.URL(g.path("/pipelines/%d/jobs", p.ID), url.Values{"scope[]": {"success"}, "per_page": {"100"}}), nil, &jobs); err != nil {
 			return err
 		}
 		for _, j := range jobs {
@@ -158,7 +158,7 @@ func (g *GitLab) PlanCandidates(ctx context.Context, req Request, name string, v
 			}
 			job := j.ID
 			c := Candidate{Where: fmt.Sprintf("pipeline %d, job %d (%s)", p.ID, job, name), File: func(ctx context.Context, file string) ([]byte, error) {
-				b, err := g.a.download(ctx, g.a.url(g.path("/jobs/%d/artifacts/%s", job, url.PathEscape(file)), nil))
+				b, err := g.a.download(ctx, g.a.URL(g.path("/jobs/%d/artifacts/%s", job, url.PathEscape(file)), nil))
 				var ae *APIError
 				if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
 					return nil, os.ErrNotExist
@@ -175,13 +175,7 @@ func (g *GitLab) PlanCandidates(ctx context.Context, req Request, name string, v
 
 // Self implements Forge: GET /user (a project access token's bot user).
 func (g *GitLab) Self(ctx context.Context) (string, error) {
-	var u struct {
-		ID int64 `json:"id"`
-	}
-	if _, err := g.a.do(ctx, http.MethodGet, g.a.url("/user", nil), nil, &u); err != nil {
-		return "", err
-	}
-	return strconv.FormatInt(u.ID, 10), nil
+	return g.a.GitLabUserID(ctx)
 }
 
 type gitlabIssue struct {
@@ -214,21 +208,21 @@ func (g *GitLab) OpenIssues(ctx context.Context, label string) ([]Issue, error) 
 // CreateIssue implements Forge: POST /projects/:id/issues.
 func (g *GitLab) CreateIssue(ctx context.Context, title, body, label string) (Issue, error) {
 	var i gitlabIssue
-	_, err := g.a.do(ctx, http.MethodPost, g.a.url(g.path("/issues"), nil), map[string]any{"title": title, "description": body, "labels": label}, &i)
+	_, err := g.a.Do(ctx, http.MethodPost, g.a.URL(g.path("/issues"), nil), map[string]any{"title": title, "description": body, "labels": label}, &i)
 	return i.issue(), err
 }
 
 // UpdateIssue implements Forge: PUT /projects/:id/issues/:iid.
 func (g *GitLab) UpdateIssue(ctx context.Context, number int, body string) error {
-	_, err := g.a.do(ctx, http.MethodPut, g.a.url(g.path("/issues/%d", number), nil), map[string]any{"description": body}, nil)
+	_, err := g.a.Do(ctx, http.MethodPut, g.a.URL(g.path("/issues/%d", number), nil), map[string]any{"description": body}, nil)
 	return err
 }
 
 // CloseIssue implements Forge: POST /projects/:id/issues/:iid/notes, then PUT state_event=close.
 func (g *GitLab) CloseIssue(ctx context.Context, number int, comment string) error {
-	if _, err := g.a.do(ctx, http.MethodPost, g.a.url(g.path("/issues/%d/notes", number), nil), map[string]any{"body": comment}, nil); err != nil {
+	if _, err := g.a.Do(ctx, http.MethodPost, g.a.URL(g.path("/issues/%d/notes", number), nil), map[string]any{"body": comment}, nil); err != nil {
 		return err
 	}
-	_, err := g.a.do(ctx, http.MethodPut, g.a.url(g.path("/issues/%d", number), nil), map[string]any{"state_event": "close"}, nil)
+	_, err := g.a.Do(ctx, http.MethodPut, g.a.URL(g.path("/issues/%d", number), nil), map[string]any{"state_event": "close"}, nil)
 	return err
 }

@@ -18,7 +18,7 @@ func TestClientsUseTheOutboundPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, hc := range []*http.Client{a.hc, blob} {
+	for _, hc := range []*http.Client{a.HTTP, blob} {
 		if !outbound.Enforced(hc) {
 			t.Error("a client does not use the outbound policy")
 		}

@@ -2,7 +2,7 @@
 // existing subscription can be brought under management: export, review, commit, then plan and
 // apply. It owns which live objects are exported (this owner's and unmanaged ones; never another
 // owner's, nor objects qsync cannot represent), how they are laid out in files, how each file is
-// rendered (spec.Write, with a comment naming each object's owner), the secrets.env.example file
+// rendered (yamlwrite.Write, with a comment naming each object's owner), the secrets.env.example file
 // listing the secrets to provide, and the report of what was written. The caller reads Qualys
 // (internal/pipeline.ReadKinds, with the kinds RecordKinds names) and passes the live document in.
 package export
@@ -22,6 +22,8 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
+	"github.com/qsync/qsync/internal/spec/yamlwrite"
 )
 
 // Options are the choices of one export.
@@ -91,7 +93,7 @@ func (opts *Options) RecordKinds() []spec.Kind {
 // break qsync's rules) are printed on w and make it fail after writing.
 func Write(live *spec.Document, opts Options, w io.Writer) error {
 	objs, unmanaged, skipped, warnings := opts.classify(live)
-	names := spec.NewEnvNames(objs)
+	names := yamlwrite.NewEnvNames(objs)
 	for _, o := range objs {
 		for param, ref := range o.Secrets {
 			if ref.Env != "" {
@@ -123,7 +125,7 @@ func Write(live *spec.Document, opts Options, w io.Writer) error {
 
 	// Read the export back as plan would: it proves the files are valid and yields the secret
 	// references Write added, which the user has to provide.
-	doc, diags := spec.LoadWithOptions(spec.Options{}, paths...)
+	doc, diags := load.Files(load.Options{}, paths...)
 	secrets := secretLines(doc)
 	warnings = append(warnings, collisions(secrets, names)...)
 	if len(secrets) > 0 {
@@ -266,7 +268,7 @@ func (opts *Options) layout(objs []*spec.Object) []file {
 
 // render writes one file: a header, then the objects, each under a comment naming its owner
 // (unmanaged holds the objects that carry no ownership marker in Qualys).
-func (opts *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool, names *spec.EnvNames) error {
+func (opts *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool, names *yamlwrite.EnvNames) error {
 	schemaURL := opts.SchemaURL
 	if schemaURL == "" {
 		schemaURL = spec.SchemaID
@@ -278,7 +280,7 @@ func (opts *Options) render(w io.Writer, f file, unmanaged map[*spec.Object]bool
 	if f.owner {
 		doc.Owner = opts.Owner
 	}
-	return spec.Write(w, doc, spec.WriteOptions{SecretRefs: true, Live: true, EnvNames: names, Comment: func(o *spec.Object) string {
+	return yamlwrite.Write(w, doc, yamlwrite.Options{SecretRefs: true, Live: true, EnvNames: names, Comment: func(o *spec.Object) string {
 		switch {
 		case o.Adopt:
 			return "unmanaged in Qualys (no ownership marker): adopt: true takes it over on the next apply"
@@ -382,8 +384,8 @@ func secretLines(doc *spec.Document) []secretLine {
 }
 
 // collisions tells the user, sorted, which variables several objects would have shared (see
-// spec.EnvNames) and the names they got instead.
-func collisions(lines []secretLine, names *spec.EnvNames) []string {
+// yamlwrite.EnvNames) and the names they got instead.
+func collisions(lines []secretLine, names *yamlwrite.EnvNames) []string {
 	byBase := map[string][]string{}
 	for _, l := range lines {
 		if base, ok := names.Shared(l.env); ok {

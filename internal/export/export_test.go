@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 func TestExportSkipsOpaque(t *testing.T) {
@@ -64,7 +65,7 @@ func TestExportUniqueSecretNames(t *testing.T) {
 		if err := Write(liveDoc, Options{Owner: "secops", Dir: dir, SplitBy: "none"}, &out); err != nil {
 			t.Fatalf("%v\n%s", err, out.String())
 		}
-		doc, diags := spec.LoadWithOptions(spec.Options{}, filepath.Join(dir, "qsync.yaml"))
+		doc, diags := load.Files(load.Options{}, filepath.Join(dir, "qsync.yaml"))
 		if diags.HasErrors() {
 			t.Fatal(diags)
 		}
@@ -144,7 +145,7 @@ func TestExportItemSecretPlaceholders(t *testing.T) {
 	if err := Write(liveDoc, Options{Owner: "secops", Dir: dir, SplitBy: "none"}, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	doc, diags := spec.LoadWithOptions(spec.Options{}, filepath.Join(dir, "qsync.yaml"))
+	doc, diags := load.Files(load.Options{}, filepath.Join(dir, "qsync.yaml"))
 	if diags.HasErrors() || len(doc.Objects) != 1 {
 		t.Fatalf("%v", diags)
 	}
@@ -199,7 +200,7 @@ func TestExportUniqueItemSecretNames(t *testing.T) {
 	if err := Write(liveDoc, Options{Owner: "secops", Dir: dir, SplitBy: "none"}, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	doc, diags := spec.LoadWithOptions(spec.Options{}, filepath.Join(dir, "qsync.yaml"))
+	doc, diags := load.Files(load.Options{}, filepath.Join(dir, "qsync.yaml"))
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}

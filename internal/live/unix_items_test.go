@@ -11,6 +11,8 @@ import (
 
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
+	"github.com/qsync/qsync/internal/spec/yamlwrite"
 )
 
 // TestUnixKeysAndToolsSample converts the official list sample with root tools and private keys
@@ -50,7 +52,7 @@ func TestUnixKeysAndToolsSample(t *testing.T) {
 		return
 	}
 	var out bytes.Buffer
-	if err := spec.Write(&out, &spec.Document{Owner: "secops", Objects: []*spec.Object{o}}, spec.WriteOptions{SecretRefs: true}); err != nil {
+	if err := yamlwrite.Write(&out, &spec.Document{Owner: "secops", Objects: []*spec.Object{o}}, yamlwrite.Options{SecretRefs: true}); err != nil {
 		t.Fatal(err)
 	}
 	y := out.String()
@@ -61,7 +63,7 @@ func TestUnixKeysAndToolsSample(t *testing.T) {
 	if err := os.WriteFile(path, out.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	doc, diags := spec.LoadWithOptions(spec.Options{}, path)
+	doc, diags := load.Files(load.Options{}, path)
 	if diags.HasErrors() {
 		t.Fatalf("exported YAML does not load: %v\n%s", diags, y)
 	}

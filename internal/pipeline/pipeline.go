@@ -25,6 +25,7 @@ import (
 	"github.com/qsync/qsync/internal/planfile"
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // Client is the part of the Qualys client the pipeline needs: live's reads, apply's writes, and
@@ -69,7 +70,7 @@ func (pl *Pipeline) Load(paths ...string) (*spec.Document, error) {
 			return nil, err
 		}
 	}
-	doc, diags := spec.LoadWithOptions(spec.Options{}, paths...)
+	doc, diags := load.Files(load.Options{}, paths...)
 	if len(diags) > 0 {
 		pl.diagnose(diags)
 	}

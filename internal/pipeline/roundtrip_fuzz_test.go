@@ -16,6 +16,7 @@ import (
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // roundTripDoc is a configuration of one mysql or unix record with the fuzzed title, comments (as
@@ -60,7 +61,7 @@ func FuzzRoundTrip(f *testing.F) {
 		if err := os.WriteFile(path, []byte(roundTripDoc(unix, title, comments, port)), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, diags := spec.LoadWithOptions(spec.Options{}, path); diags.HasErrors() {
+		if _, diags := load.Files(load.Options{}, path); diags.HasErrors() {
 			return // refused by validation: nothing to converge
 		}
 		srv, err := qualysemu.New(qualysemu.Config{Username: "u", Password: "p", RateUnlimited: true})

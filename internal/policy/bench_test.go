@@ -10,6 +10,7 @@ import (
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // BenchmarkCheck checks a plan of 2,000 record creates against the test policy (custom rules and
@@ -26,7 +27,7 @@ func BenchmarkCheck(b *testing.B) {
 	if err := os.WriteFile(cfg, []byte(sb.String()), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	desired, diags := spec.LoadWithOptions(spec.Options{}, cfg)
+	desired, diags := load.Files(load.Options{}, cfg)
 	if diags.HasErrors() {
 		b.Fatal(diags.Error())
 	}

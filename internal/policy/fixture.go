@@ -15,6 +15,7 @@ import (
 	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/safeio"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // Fixture files of `qsync policy test DIR`: every subdirectory of DIR is one case.
@@ -99,7 +100,7 @@ func runCase(s *Set, dir string) (got int, unexpected, missing []string, err err
 	if _, err := os.Stat(cfg); err != nil {
 		cfg = filepath.Join(dir, FixtureConfigFile)
 	}
-	desired, diags := spec.LoadWithOptions(spec.Options{}, cfg)
+	desired, diags := load.Files(load.Options{}, cfg)
 	if diags.HasErrors() {
 		return 0, nil, nil, fmt.Errorf("configuration:\n%s", indent(diags.Error()))
 	}
@@ -142,7 +143,7 @@ func violationText(rule string, k *spec.Key) string {
 
 // readExpect reads expect.yaml into violationText strings.
 func readExpect(path string) ([]string, error) {
-	data, err := safeio.ReadFile(path, spec.MaxFileBytes)
+	data, err := safeio.ReadFile(path, load.MaxFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("expectation %s: %w", path, err)
 	}
@@ -201,7 +202,7 @@ func multisetDiff(have, want []string) (extra, missing []string) {
 // every object is managed by owner, has an ID (its position, from 1) and no secrets, and the
 // document is complete.
 func LiveFromConfig(path, owner string) (*spec.Document, error) {
-	doc, diags := spec.LoadWithOptions(spec.Options{}, path)
+	doc, diags := load.Files(load.Options{}, path)
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("live estate:\n%s", indent(diags.Error()))
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/qsync/qsync/internal/safeio"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // configFiles caches the parsed configuration files whose objects rules see as written.
@@ -23,7 +24,7 @@ func (cf configFiles) configured(o *spec.Object) (map[string]any, error) {
 	}
 	root, ok := cf[o.Pos.File]
 	if !ok {
-		data, err := safeio.ReadFile(o.Pos.File, spec.MaxFileBytes)
+		data, err := safeio.ReadFile(o.Pos.File, load.MaxFileBytes)
 		if err != nil {
 			return nil, fmt.Errorf("read the configuration again for policy checks: %w", err)
 		}

@@ -7,9 +7,11 @@ import (
 	"strings"
 
 	"bytes"
+	"testing"
+
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/spec"
-	"testing"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 func loadSet(t *testing.T, paths ...string) *Set {
@@ -114,7 +116,7 @@ rules:
   - name: file-hidden
     expression: "'canary-file-name.pem' in object.client_key"
 `)
-	desired, diags := spec.LoadWithOptions(spec.Options{}, cfg)
+	desired, diags := load.Files(load.Options{}, cfg)
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -173,7 +175,7 @@ rules:
     level: plan
     expression: "false"
 `)
-	desired, diags := spec.LoadWithOptions(spec.Options{}, cfg)
+	desired, diags := load.Files(load.Options{}, cfg)
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -195,7 +197,7 @@ rules:
 func TestIPCount(t *testing.T) {
 	dir := t.TempDir()
 	cfg := write(t, dir, "c.yaml", "version: 1\nowner: o\nrecords:\n  - type: mysql\n    title: db\n    ips: [10.0.0.1]\n    port: 3306\n    database: mysql\n    username: u\n    password: {env: X}\n")
-	desired, diags := spec.LoadWithOptions(spec.Options{}, cfg)
+	desired, diags := load.Files(load.Options{}, cfg)
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -231,7 +233,7 @@ func TestItemSecretsHidden(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := write(t, dir, "unix.yaml", strings.Replace(string(data), "version: 1\n", "version: 1\nowner: secops\n", 1))
-	desired, diags := spec.LoadWithOptions(spec.Options{}, cfg)
+	desired, diags := load.Files(load.Options{}, cfg)
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}

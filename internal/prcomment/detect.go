@@ -2,12 +2,13 @@ package prcomment
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"strconv"
+
+	"github.com/qsync/qsync/internal/forgeapi"
 )
 
 // CI is what the environment of a CI job says about the run.
@@ -26,24 +27,9 @@ func (e CI) readFile(name string) ([]byte, error) {
 	return os.ReadFile(name)
 }
 
-// githubEvent is the part of $GITHUB_EVENT_PATH qsync reads.
-type githubEvent struct {
-	Number      int `json:"number"`
-	PullRequest struct {
-		Number int `json:"number"`
-		Head   struct {
-			SHA string `json:"sha"`
-		} `json:"head"`
-	} `json:"pull_request"`
-}
-
-func (e CI) githubEvent() githubEvent {
-	var ev githubEvent
-	if p := e.Getenv("GITHUB_EVENT_PATH"); p != "" {
-		if b, err := e.readFile(p); err == nil {
-			_ = json.Unmarshal(b, &ev) // an unreadable event is a push-like event: no pull request
-		}
-	}
+// githubEvent is the event of the run; an unreadable event is a push-like event: no pull request.
+func (e CI) githubEvent() forgeapi.GitHubEvent {
+	ev, _ := forgeapi.ReadGitHubEvent(e.Getenv, e.readFile)
 	return ev
 }
 

@@ -18,7 +18,7 @@ func PolicyClientsForTest(t testing.TB) []*http.Client {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, gh.c.http, gl.c.http)
+		out = append(out, gh.c.HTTP, gl.c.HTTP)
 	}
 	return out
 }

@@ -8,10 +8,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/qsync/qsync/internal/forgeapi"
 )
 
 // GitHubActionsBot is the login of comments written with a workflow's GITHUB_TOKEN.
-const GitHubActionsBot = "github-actions[bot]"
+const GitHubActionsBot = forgeapi.GitHubActionsBot
 
 // GitHub is one pull request on GitHub (or GitHub Enterprise Server), through the REST API.
 type GitHub struct {
@@ -79,19 +81,7 @@ func (g *GitHub) Self(ctx context.Context) (string, error) {
 	if g.Author != "" {
 		return g.Author, nil
 	}
-	var u struct {
-		Login string `json:"login"`
-	}
-	_, err := g.c.do(ctx, http.MethodGet, g.c.endpoint("/user", nil), nil, &u)
-	var ae *APIError
-	if errors.As(err, &ae) && ae.Status == http.StatusForbidden {
-		// Installation tokens (a workflow's GITHUB_TOKEN) may not read /user.
-		return GitHubActionsBot, nil
-	}
-	if err != nil {
-		return "", err
-	}
-	return u.Login, nil
+	return g.c.GitHubLogin(ctx)
 }
 
 type githubComment struct {
@@ -110,21 +100,21 @@ func (c githubComment) comment() Comment {
 // Comments implements Platform: GET /repos/{owner}/{repo}/issues/{number}/comments, following
 // the Link header's rel="next".
 func (g *GitHub) Comments(ctx context.Context) ([]Comment, error) {
-	next := g.c.endpoint(fmt.Sprintf("%s/issues/%d/comments", g.repoPath(), g.number), url.Values{"per_page": {"100"}})
+	next := g.c.URL(fmt.Sprintf("%s/issues/%d/comments", g.repoPath(), g.number), url.Values{"per_page": {"100"}})
 	var all []Comment
 	for page := 0; next != ""; page++ {
 		if page == maxPages {
 			return nil, fmt.Errorf("GitHub API: more than %d pages of comments", maxPages)
 		}
 		var cs []githubComment
-		h, err := g.c.do(ctx, http.MethodGet, next, nil, &cs)
+		h, err := g.c.Do(ctx, http.MethodGet, next, nil, &cs)
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range cs {
 			all = append(all, c.comment())
 		}
-		next = nextLink(h)
+		next = forgeapi.NextLink(h)
 	}
 	return all, nil
 }
@@ -132,7 +122,7 @@ func (g *GitHub) Comments(ctx context.Context) ([]Comment, error) {
 // Create implements Platform: POST /repos/{owner}/{repo}/issues/{number}/comments.
 func (g *GitHub) Create(ctx context.Context, body string) (Comment, error) {
 	var c githubComment
-	_, err := g.c.do(ctx, http.MethodPost, g.c.endpoint(fmt.Sprintf("%s/issues/%d/comments", g.repoPath(), g.number), nil),
+	_, err := g.c.Do(ctx, http.MethodPost, g.c.URL(fmt.Sprintf("%s/issues/%d/comments", g.repoPath(), g.number), nil),
 		map[string]string{"body": body}, &c)
 	return c.comment(), err
 }
@@ -140,7 +130,7 @@ func (g *GitHub) Create(ctx context.Context, body string) (Comment, error) {
 // Update implements Platform: PATCH /repos/{owner}/{repo}/issues/comments/{id}.
 func (g *GitHub) Update(ctx context.Context, id int64, body string) (Comment, error) {
 	var c githubComment
-	_, err := g.c.do(ctx, http.MethodPatch, g.c.endpoint(g.repoPath()+"/issues/comments/"+strconv.FormatInt(id, 10), nil),
+	_, err := g.c.Do(ctx, http.MethodPatch, g.c.URL(g.repoPath()+"/issues/comments/"+strconv.FormatInt(id, 10), nil),
 		map[string]string{"body": body}, &c)
 	return c.comment(), err
 }
@@ -155,7 +145,7 @@ func GitHubPullForCommit(ctx context.Context, cfg GitHubConfig, sha string) (int
 	var prs []struct {
 		Number int `json:"number"`
 	}
-	if _, err := g.c.do(ctx, http.MethodGet, g.c.endpoint(g.repoPath()+"/commits/"+url.PathEscape(sha)+"/pulls", nil), nil, &prs); err != nil {
+	if _, err := g.c.Do(ctx, http.MethodGet, g.c.URL(g.repoPath()+"/commits/"+url.PathEscape(sha)+"/pulls", nil), nil, &prs); err != nil {
 		return 0, fmt.Errorf("find the pull request of commit %s: %w", sha, err)
 	}
 	if len(prs) == 0 {

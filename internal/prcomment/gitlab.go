@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/qsync/qsync/internal/forgeapi"
 )
 
 // GitLab is one merge request on GitLab, through the REST API v4.
@@ -67,13 +69,7 @@ func (g *GitLab) notesPath() string {
 
 // Self implements Platform: GET /user (a project access token's bot user).
 func (g *GitLab) Self(ctx context.Context) (string, error) {
-	var u struct {
-		ID int64 `json:"id"`
-	}
-	if _, err := g.c.do(ctx, http.MethodGet, g.c.endpoint("/user", nil), nil, &u); err != nil {
-		return "", err
-	}
-	return strconv.FormatInt(u.ID, 10), nil
+	return g.c.GitLabUserID(ctx)
 }
 
 type gitlabNote struct {
@@ -93,14 +89,14 @@ func (n gitlabNote) comment() Comment {
 // X-Next-Page (or the Link header). System notes ("added 1 commit") are left out.
 func (g *GitLab) Comments(ctx context.Context) ([]Comment, error) {
 	q := url.Values{"per_page": {"100"}, "sort": {"asc"}, "order_by": {"created_at"}}
-	next := g.c.endpoint(g.notesPath(), q)
+	next := g.c.URL(g.notesPath(), q)
 	var all []Comment
 	for page := 0; next != ""; page++ {
 		if page == maxPages {
 			return nil, fmt.Errorf("GitLab API: more than %d pages of notes", maxPages)
 		}
 		var ns []gitlabNote
-		h, err := g.c.do(ctx, http.MethodGet, next, nil, &ns)
+		h, err := g.c.Do(ctx, http.MethodGet, next, nil, &ns)
 		if err != nil {
 			return nil, err
 		}
@@ -115,9 +111,9 @@ func (g *GitLab) Comments(ctx context.Context) ([]Comment, error) {
 				return nil, fmt.Errorf("GitLab API: X-Next-Page %q is not a page number", np)
 			}
 			q.Set("page", np)
-			next = g.c.endpoint(g.notesPath(), q)
+			next = g.c.URL(g.notesPath(), q)
 		default:
-			next = nextLink(h)
+			next = forgeapi.NextLink(h)
 		}
 	}
 	return all, nil
@@ -126,14 +122,14 @@ func (g *GitLab) Comments(ctx context.Context) ([]Comment, error) {
 // Create implements Platform: POST /projects/:id/merge_requests/:iid/notes.
 func (g *GitLab) Create(ctx context.Context, body string) (Comment, error) {
 	var n gitlabNote
-	_, err := g.c.do(ctx, http.MethodPost, g.c.endpoint(g.notesPath(), nil), map[string]string{"body": body}, &n)
+	_, err := g.c.Do(ctx, http.MethodPost, g.c.URL(g.notesPath(), nil), map[string]string{"body": body}, &n)
 	return n.comment(), err
 }
 
 // Update implements Platform: PUT /projects/:id/merge_requests/:iid/notes/:note_id.
 func (g *GitLab) Update(ctx context.Context, id int64, body string) (Comment, error) {
 	var n gitlabNote
-	_, err := g.c.do(ctx, http.MethodPut, g.c.endpoint(g.notesPath()+"/"+strconv.FormatInt(id, 10), nil), map[string]string{"body": body}, &n)
+	_, err := g.c.Do(ctx, http.MethodPut, g.c.URL(g.notesPath()+"/"+strconv.FormatInt(id, 10), nil), map[string]string{"body": body}, &n)
 	return n.comment(), err
 }
 
@@ -148,7 +144,7 @@ func GitLabMergeRequestForCommit(ctx context.Context, cfg GitLabConfig, sha stri
 		IID int `json:"iid"`
 	}
 	path := fmt.Sprintf("/projects/%s/repository/commits/%s/merge_requests", url.PathEscape(g.project), url.PathEscape(sha))
-	if _, err := g.c.do(ctx, http.MethodGet, g.c.endpoint(path, nil), nil, &mrs); err != nil {
+	if _, err := g.c.Do(ctx, http.MethodGet, g.c.URL(path, nil), nil, &mrs); err != nil {
 		return 0, fmt.Errorf("find the merge request of commit %s: %w", sha, err)
 	}
 	if len(mrs) == 0 {

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/safeio"
-	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // OwnerOf returns the owner a configuration declares: the value of the first top-level "owner:"
@@ -32,7 +32,7 @@ func OwnerOf(path string) (string, error) {
 	}
 	sort.Strings(files)
 	for _, f := range files {
-		data, err := safeio.ReadFile(f, spec.MaxFileBytes) // regular files only, bounded
+		data, err := safeio.ReadFile(f, load.MaxFileBytes) // regular files only, bounded
 		if err != nil {
 			return "", fmt.Errorf("find the owner of %s: %w", path, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/qsync/qsync/internal/qualysclient/masking"
 	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
 
@@ -21,18 +22,18 @@ import (
 //     run), *UnexpectedAnswerError for a read
 //
 // Every text taken from the answer is masked by red.
-func classify(r *request, resp *response, root *xmltree.Node, perr error, red *redactor) error {
+func classify(r *request, resp *response, root *xmltree.Node, perr error, red *masking.Redactor) error {
 	var sr *simpleReturn
 	if perr == nil {
 		sr = responseError(root)
 	}
 	switch {
 	case sr != nil:
-		return &APIError{Op: r.op, Status: resp.status, Code: sr.Code, Text: red.text(sr.Text), Items: sr.Items}
+		return &APIError{Op: r.op, Status: resp.status, Code: sr.Code, Text: red.Text(sr.Text), Items: sr.Items}
 	case resp.status < 200 || resp.status > 299:
 		return statusError(r, resp, sr, perr, red)
 	case perr != nil:
-		err := fmt.Errorf("undecodable answer (HTTP %d): %s", resp.status, red.text(perr.Error()))
+		err := fmt.Errorf("undecodable answer (HTTP %d): %s", resp.status, red.Text(perr.Error()))
 		if r.write {
 			return &OutcomeUnknownError{Op: r.op, Err: err}
 		}
@@ -45,7 +46,7 @@ func classify(r *request, resp *response, root *xmltree.Node, perr error, red *r
 // failed batches (*BatchError) and an error document (*APIError) keep their type with Qualys's
 // texts masked; anything else is an answer the client did not understand (*OutcomeUnknownError
 // for a write, *UnexpectedAnswerError for a read).
-func classifyDecoded(r *request, resp *response, err error, red *redactor) error {
+func classifyDecoded(r *request, resp *response, err error, red *masking.Redactor) error {
 	if err == nil {
 		return nil
 	}
@@ -55,30 +56,30 @@ func classifyDecoded(r *request, resp *response, err error, red *redactor) error
 	case errors.As(err, &batchErr):
 		// Qualys quotes invalid values in its texts: mask secrets as in a SIMPLE_RETURN.
 		for i := range batchErr.Failed {
-			batchErr.Failed[i].Text = red.text(batchErr.Failed[i].Text)
+			batchErr.Failed[i].Text = red.Text(batchErr.Failed[i].Text)
 		}
 		return err
 	case errors.As(err, &apiErr):
-		apiErr.Text = red.text(apiErr.Text)
+		apiErr.Text = red.Text(apiErr.Text)
 		return err
 	case r.write:
-		return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("unexpected answer: %s; body starts %s", red.text(err.Error()), quoteSnippet(resp.body, red.text))}
+		return &OutcomeUnknownError{Op: r.op, Err: fmt.Errorf("unexpected answer: %s; body starts %s", red.Text(err.Error()), quoteSnippet(resp.body, red.Text))}
 	}
 	return &UnexpectedAnswerError{Op: r.op, Err: err}
 }
 
 // statusError describes a non-2xx answer without a Qualys CODE.
-func statusError(r *request, resp *response, sr *simpleReturn, perr error, red *redactor) *APIError {
+func statusError(r *request, resp *response, sr *simpleReturn, perr error, red *masking.Redactor) *APIError {
 	e := &APIError{Op: r.op, Status: resp.status}
 	switch {
 	case sr != nil:
-		e.Code, e.Text, e.Items = sr.Code, red.text(sr.Text), sr.Items
+		e.Code, e.Text, e.Items = sr.Code, red.Text(sr.Text), sr.Items
 	case resp.status >= 300 && resp.status < 400:
-		e.Text = "unexpected redirect to " + red.text(resp.header.Get("Location")) + " (not followed)"
+		e.Text = "unexpected redirect to " + red.Text(resp.header.Get("Location")) + " (not followed)"
 	case perr != nil:
-		e.Text = red.text(perr.Error())
+		e.Text = red.Text(perr.Error())
 	default:
-		e.Text = http.StatusText(resp.status) + "; body starts " + quoteSnippet(resp.body, red.text)
+		e.Text = http.StatusText(resp.status) + "; body starts " + quoteSnippet(resp.body, red.Text)
 	}
 	return e
 }
@@ -189,5 +190,5 @@ func quoteSnippet(body []byte, redact func(string) string) string {
 			text = text[:len(s)]
 		}
 	}
-	return fmt.Sprintf("%q", redactText(text)) + more
+	return fmt.Sprintf("%q", masking.Text(text)) + more
 }

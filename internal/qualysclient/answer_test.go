@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qsync/qsync/internal/qualysclient/masking"
 	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
 
@@ -25,7 +26,7 @@ func answerFor(status int, header http.Header, body string) (*response, *xmltree
 // TestClassify: each kind of answer becomes its typed error, Qualys's texts masked, and only a
 // well-formed 2xx document without a CODE is left to the decoder.
 func TestClassify(t *testing.T) {
-	red := newRedactor(newSecretNames([]string{"password"}), url.Values{"password": {answerSecret}})
+	red := masking.NewRedactor(masking.NewSecretNames([]string{"password"}), url.Values{"password": {answerSecret}})
 	simple := func(code int, text string) string {
 		return `<?xml version="1.0"?><SIMPLE_RETURN><RESPONSE><DATETIME>2024-01-01T00:00:00Z</DATETIME>` +
 			`<CODE>` + strconv.Itoa(code) + `</CODE><TEXT>` + text + `</TEXT></RESPONSE></SIMPLE_RETURN>`
@@ -104,7 +105,7 @@ func TestClassify(t *testing.T) {
 // TestClassifyDecoded: a decoder's BATCH_RETURN failure keeps its type with texts masked; an
 // error the decoder does not type means the answer was not understood.
 func TestClassifyDecoded(t *testing.T) {
-	red := newRedactor(newSecretNames([]string{"password"}), url.Values{"password": {answerSecret}})
+	red := masking.NewRedactor(masking.NewSecretNames([]string{"password"}), url.Values{"password": {answerSecret}})
 	resp := &response{status: 200, body: []byte("<BATCH_RETURN/>")}
 	batch := &BatchError{Op: "update", Failed: []BatchFailure{{Code: 1905, Text: "bad " + answerSecret, IDs: []int64{3}}}}
 	err := classifyDecoded(&request{op: "update", write: true}, resp, batch, red)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/outbound"
+	"github.com/qsync/qsync/internal/qualysclient/masking"
 	"github.com/qsync/qsync/internal/qualysclient/unixbody"
 	"github.com/qsync/qsync/internal/qualysclient/xmltree"
 )
@@ -60,7 +61,7 @@ const DefaultMaxWait = 5 * time.Minute
 type Client struct {
 	cfg     Config
 	base    string // scheme://host[:port][/prefix], no trailing slash
-	secrets secretNames
+	secrets masking.SecretNames
 	hc      *http.Client
 	lim     *limiter
 
@@ -165,7 +166,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		cfg:       cfg,
 		base:      base,
-		secrets:   newSecretNames(cfg.SecretParams),
+		secrets:   masking.NewSecretNames(cfg.SecretParams),
 		hc:        hc,
 		lim:       newLimiter(cfg.MaxConcurrency),
 		stats:     Stats{Calls: map[string]int{}},
@@ -183,10 +184,10 @@ func normalizeBaseURL(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", fmt.Errorf("qualys client: BaseURL %q is not an http(s) URL", redactURL(raw))
+		return "", fmt.Errorf("qualys client: BaseURL %q is not an http(s) URL", masking.URL(raw))
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("qualys client: BaseURL %q must not carry credentials, a query or a fragment", redactURL(raw))
+		return "", fmt.Errorf("qualys client: BaseURL %q must not carry credentials, a query or a fragment", masking.URL(raw))
 	}
 	if u.Scheme == "http" && !outbound.IsLoopback(u.Hostname()) {
 		return "", fmt.Errorf("qualys client: refusing plain http to %s: credentials would travel in clear text; use https", u.Host)
@@ -312,7 +313,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			return fmt.Errorf("%s (nothing was sent): %w", r.op, err)
 		}
 	}
-	red := newRedactor(c.secrets, form, append(bodySecrets, c.cfg.Password)...)
+	red := masking.NewRedactor(c.secrets, form, append(bodySecrets, c.cfg.Password)...)
 
 	// pooled is the buffer of the last answer, returned to bodyPool when
 	// the next attempt starts or do returns. Errors quote bodies eagerly,
@@ -349,7 +350,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 // final error is do's to return as it is: the call was not sent (refused credentials, a wait
 // longer than allowed, a cancelled context), Qualys refused the credentials (401), or the answer
 // was decoded into a failure. header receives the answer's headers, pooled its body buffer.
-func (c *Client) attempt(ctx context.Context, r *request, form url.Values, red *redactor, t tries, pooled **bytes.Buffer, header *http.Header) (final bool, err error) {
+func (c *Client) attempt(ctx context.Context, r *request, form url.Values, red *masking.Redactor, t tries, pooled **bytes.Buffer, header *http.Header) (final bool, err error) {
 	if err := c.refused(r); err != nil {
 		return true, err
 	}
@@ -389,7 +390,7 @@ func (c *Client) attempt(ctx context.Context, r *request, form url.Values, red *
 	root, perr := xmltree.Parse(resp.body, sink)
 	var be *xmltree.BodyError
 	if errors.As(perr, &be) {
-		be.Quote = func(body []byte) string { return quoteSnippet(body, red.text) }
+		be.Quote = func(body []byte) string { return quoteSnippet(body, red.Text) }
 		*pooled = nil
 	}
 	err = classify(r, resp, root, perr, red)
@@ -462,7 +463,7 @@ func (c *Client) maxWaitReason() string {
 
 // send performs one HTTP exchange and releases the concurrency slot that
 // the caller acquired.
-func (c *Client) send(ctx context.Context, r *request, form url.Values, red *redactor, attempt int) (resp *response, err error) {
+func (c *Client) send(ctx context.Context, r *request, form url.Values, red *masking.Redactor, attempt int) (resp *response, err error) {
 	answered := false
 	defer func() { c.lim.release(answered) }()
 
@@ -492,7 +493,7 @@ func (c *Client) send(ctx context.Context, r *request, form url.Values, red *red
 	hr, err := c.hc.Do(req)
 	if err != nil {
 		c.traceError(req, err, red, time.Since(start))
-		return nil, errors.New(red.text(err.Error()))
+		return nil, errors.New(red.Text(err.Error()))
 	}
 	defer hr.Body.Close()
 	answered = true
@@ -509,7 +510,7 @@ func (c *Client) send(ctx context.Context, r *request, form url.Values, red *red
 	c.traceResponse(req, hr, b, err, red, time.Since(start))
 	if err != nil {
 		putBodyBuffer(buf)
-		return nil, fmt.Errorf("reading answer (HTTP %d): %s", hr.StatusCode, red.text(err.Error()))
+		return nil, fmt.Errorf("reading answer (HTTP %d): %s", hr.StatusCode, red.Text(err.Error()))
 	}
 	return &response{status: hr.StatusCode, header: hr.Header, body: b, buf: buf}, nil
 }
@@ -655,47 +656,47 @@ func (c *Client) backoff(ctx context.Context, r *request, attempt int) error {
 }
 
 // traceRequest writes the request to the debug trace, secrets masked.
-func (c *Client) traceRequest(req *http.Request, form url.Values, red *redactor, attempt int) {
+func (c *Client) traceRequest(req *http.Request, form url.Values, red *masking.Redactor, attempt int) {
 	if c.cfg.Debug == nil {
 		return
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "--> %s %s (attempt %d)\n", req.Method, red.url(req.URL), attempt)
-	b.WriteString(red.headers(req.Header))
-	fmt.Fprintf(&b, "  body: %s\n", red.params(form))
+	fmt.Fprintf(&b, "--> %s %s (attempt %d)\n", req.Method, red.URL(req.URL), attempt)
+	b.WriteString(red.Headers(req.Header))
+	fmt.Fprintf(&b, "  body: %s\n", red.Params(form))
 	if r := req.Header.Get("Content-Type"); r == "text/xml" && req.GetBody != nil {
 		if rc, err := req.GetBody(); err == nil {
 			x, _ := io.ReadAll(rc)
-			fmt.Fprintf(&b, "  xml: %s\n", red.text(string(x)))
+			fmt.Fprintf(&b, "  xml: %s\n", red.Text(string(x)))
 		}
 	}
 	c.writeTrace(b.Bytes())
 }
 
-func (c *Client) traceError(req *http.Request, err error, red *redactor, d time.Duration) {
+func (c *Client) traceError(req *http.Request, err error, red *masking.Redactor, d time.Duration) {
 	if c.cfg.Debug == nil {
 		return
 	}
-	c.writeTrace(fmt.Appendf(nil, "<-- %s %s: error after %s: %s\n", req.Method, red.url(req.URL), d.Round(time.Millisecond), red.text(err.Error())))
+	c.writeTrace(fmt.Appendf(nil, "<-- %s %s: error after %s: %s\n", req.Method, red.URL(req.URL), d.Round(time.Millisecond), red.Text(err.Error())))
 }
 
-func (c *Client) traceResponse(req *http.Request, hr *http.Response, body []byte, readErr error, red *redactor, d time.Duration) {
+func (c *Client) traceResponse(req *http.Request, hr *http.Response, body []byte, readErr error, red *masking.Redactor, d time.Duration) {
 	if c.cfg.Debug == nil {
 		return
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "<-- %s %s %s (%s)\n", hr.Status, req.Method, red.url(req.URL), d.Round(time.Millisecond))
-	b.WriteString(red.headers(hr.Header))
+	fmt.Fprintf(&b, "<-- %s %s %s (%s)\n", hr.Status, req.Method, red.URL(req.URL), d.Round(time.Millisecond))
+	b.WriteString(red.Headers(hr.Header))
 	shown := body
 	if len(shown) > maxTraceBody {
 		shown = shown[:maxTraceBody]
 	}
-	fmt.Fprintf(&b, "  body (%d bytes):\n%s\n", len(body), red.text(string(shown)))
+	fmt.Fprintf(&b, "  body (%d bytes):\n%s\n", len(body), red.Text(string(shown)))
 	if len(shown) < len(body) {
 		fmt.Fprintf(&b, "  [trace truncated after %d bytes]\n", maxTraceBody)
 	}
 	if readErr != nil {
-		fmt.Fprintf(&b, "  read error: %s\n", red.text(readErr.Error()))
+		fmt.Fprintf(&b, "  read error: %s\n", red.Text(readErr.Error()))
 	}
 	c.writeTrace(b.Bytes())
 }

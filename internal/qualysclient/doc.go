@@ -18,4 +18,13 @@
 //
 // Where the Qualys documentation is silent, the package follows
 // docs/qualys-wire-contract.md and accepts every plausible variant.
+//
+// # Layout
+//
+// This package is the transport (Client, do, the limiter and retry policy, pagination, typed
+// errors) and the decoding of the answers into its wire types. Three jobs live in subpackages:
+//
+//	xmltree    reading an answer's XML into a generic tree (a fast scanner, encoding/xml else)
+//	unixbody   the unix record's UNIX_AUTH_PARAMS body of private keys and root tools
+//	masking    which parameters are secret and the redactor of traces and error messages
 package qualysclient

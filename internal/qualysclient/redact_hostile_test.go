@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysclient/masking"
 )
 
 // TestBaseURLErrorsRedactCredentials: the error refusing an API URL with credentials or a token
@@ -46,9 +48,9 @@ func TestRedactorMasksEchoes(t *testing.T) {
 		{"short secret", "ab1", "invalid password ab1 for user"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := newRedactor(secretNames{}, url.Values{"password": {c.secret}})
-			got := r.text(c.text)
-			if !strings.Contains(got, redacted) {
+			r := masking.NewRedactor(masking.SecretNames{}, url.Values{"password": {c.secret}})
+			got := r.Text(c.text)
+			if !strings.Contains(got, masking.Redacted) {
 				t.Errorf("text(%q) = %q, nothing masked", c.text, got)
 			}
 			for _, leak := range []string{"CANARY", "ab1"} {
@@ -63,18 +65,18 @@ func TestRedactorMasksEchoes(t *testing.T) {
 // TestDebugTraceKeepsFlagsAndXML: --debug-http shows boolean flags whose names only look secret,
 // and the XML after an ownership marker's fingerprints stays intact.
 func TestDebugTraceKeepsFlagsAndXML(t *testing.T) {
-	r := newRedactor(secretNames{}, url.Values{"password": {"CANARY-pw-0042"}})
+	r := masking.NewRedactor(masking.SecretNames{}, url.Values{"password": {"CANARY-pw-0042"}})
 	form := url.Values{"cleartext_password": {"1"}, "skip_password": {"false"}, "password": {"CANARY-pw-0042"}}
-	got := r.params(form)
+	got := r.Params(form)
 	if want := "cleartext_password=1&password=********&skip_password=false"; got != want {
 		t.Errorf("params = %q, want %q", got, want)
 	}
 	body := "<COMMENTS><![CDATA[x\n[managed by qsync: owner=o fp=apikey:3f9a0c1b2d4e,password:0a1b2c3d4e5f]]]></COMMENTS><CLEARTEXT_PASSWORD>1</CLEARTEXT_PASSWORD>"
-	out := r.text(body)
+	out := r.Text(body)
 	if !strings.HasSuffix(out, "]]></COMMENTS><CLEARTEXT_PASSWORD>1</CLEARTEXT_PASSWORD>") {
 		t.Errorf("trace body mangled:\n%s", out)
 	}
-	if got := redactText("cleartext_password=true&password=hunter22"); got != "cleartext_password=true&password=********" {
+	if got := masking.Text("cleartext_password=true&password=hunter22"); got != "cleartext_password=true&password=********" {
 		t.Errorf("redactText = %q", got)
 	}
 }
@@ -83,14 +85,14 @@ func TestDebugTraceKeepsFlagsAndXML(t *testing.T) {
 // (private_keys=1 counts entries, private_keys.0.type=rsa) neither hides every text of the call
 // nor is searched for; a known secret that short still hides the text.
 func TestShortLookAlikesDoNotHideTheTrace(t *testing.T) {
-	r := newRedactor(secretNames{}, url.Values{"private_keys": {"1"}, "private_keys.0.type": {"rsa"},
+	r := masking.NewRedactor(masking.SecretNames{}, url.Values{"private_keys": {"1"}, "private_keys.0.type": {"rsa"},
 		"password": {"CANARY-pw-0042"}})
-	got := r.text("created 1 record with an rsa key; password CANARY-pw-0042")
-	if got != "created 1 record with an rsa key; password "+redacted {
+	got := r.Text("created 1 record with an rsa key; password CANARY-pw-0042")
+	if got != "created 1 record with an rsa key; password "+masking.Redacted {
 		t.Errorf("text = %q", got)
 	}
-	short := newRedactor(secretNames{}, url.Values{"password": {"ab"}})
-	if got := short.text("password ab refused"); strings.Contains(got, "ab refused") {
+	short := masking.NewRedactor(masking.SecretNames{}, url.Values{"password": {"ab"}})
+	if got := short.Text("password ab refused"); strings.Contains(got, "ab refused") {
 		t.Errorf("a known short secret was not hidden: %q", got)
 	}
 }

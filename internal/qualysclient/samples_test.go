@@ -20,42 +20,17 @@ import (
 // A new sample without a case here fails the test, so none is skipped.
 func TestSamplesDecode(t *testing.T) {
 	cases := map[string]func(t *testing.T, root *xmltree.Node){
-		"auth_mysql_create_vault_batch_return.xml": func(t *testing.T, root *xmltree.Node) {
-			ids, err := writeResult("create", root)
-			if err != nil || len(ids) != 1 || ids[0] != 272380 {
-				t.Errorf("ids = %v, %v", ids, err)
-			}
-		},
-		"auth_mysql_update_batch_return.xml": func(t *testing.T, root *xmltree.Node) {
-			ids, err := writeResult("update", root)
-			if err != nil || len(ids) != 1 || ids[0] != 137296922 {
-				t.Errorf("ids = %v, %v", ids, err)
-			}
-		},
-		"auth_unix_create_ca_pam_batch_return.normalized.xml": func(t *testing.T, root *xmltree.Node) {
-			ids, err := writeResult("create", root)
-			if err != nil || len(ids) != 1 || ids[0] != 2013435 {
-				t.Errorf("ids = %v, %v", ids, err)
-			}
-		},
+		"auth_mysql_create_vault_batch_return.xml":            wantWriteIDs("create", 272380),
+		"auth_mysql_update_batch_return.xml":                  wantWriteIDs("update", 137296922),
+		"auth_unix_create_ca_pam_batch_return.normalized.xml": wantWriteIDs("create", 2013435),
 		"auth_mysql_list_output.xml": func(t *testing.T, root *xmltree.Node) {
 			recs, w, err := decodeRecordList(root, MySQL)
 			if err != nil || w != nil || len(recs) != 1 || recs[0].ID != 284212 || recs[0].Vault == nil {
 				t.Errorf("records = %+v, %v, %v", recs, w, err)
 			}
 		},
-		"vault_create_ca_pam_simple_return.normalized.xml": func(t *testing.T, root *xmltree.Node) {
-			ids, err := writeResult("create vault", root)
-			if err != nil || len(ids) != 1 || ids[0] != 7004 {
-				t.Errorf("ids = %v, %v", ids, err)
-			}
-		},
-		"vault_update_ca_pam_simple_return.normalized.xml": func(t *testing.T, root *xmltree.Node) {
-			ids, err := writeResult("update vault", root)
-			if err != nil || len(ids) != 1 || ids[0] != 910196 {
-				t.Errorf("ids = %v, %v", ids, err)
-			}
-		},
+		"vault_create_ca_pam_simple_return.normalized.xml": wantWriteIDs("create vault", 7004),
+		"vault_update_ca_pam_simple_return.normalized.xml": wantWriteIDs("update vault", 910196),
 		"vault_list_output_ca_pam.normalized.xml": func(t *testing.T, root *xmltree.Node) {
 			vs, w, err := decodeVaultList(root)
 			if err != nil || w != nil || len(vs) != 1 || vs[0].ID != 910196 || vs[0].Type != "CA PAM" || vs[0].ModifiedBy != "amp_at" {
@@ -108,6 +83,16 @@ func TestSamplesDecode(t *testing.T) {
 			}
 			check(t, root)
 		})
+	}
+}
+
+// wantWriteIDs checks that a sample is the answer to a write of op reporting the one ID id.
+func wantWriteIDs(op string, id int64) func(t *testing.T, root *xmltree.Node) {
+	return func(t *testing.T, root *xmltree.Node) {
+		ids, err := writeResult(op, root)
+		if err != nil || len(ids) != 1 || ids[0] != id {
+			t.Errorf("ids = %v, %v", ids, err)
+		}
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysclient/masking"
 )
 
 func TestDebugTraceRedactsSecrets(t *testing.T) {
@@ -79,12 +81,12 @@ func TestErrorsDoNotLeakSecrets(t *testing.T) {
 func TestIsSecretParam(t *testing.T) {
 	for _, name := range []string{"password", "enable_password", "expert_password", "client_key", "apikey", "private_key",
 		"private_key_pwd", "passphrase", "access_key", "secret_id", "appkey", "ca_web_password", "PASSWORD"} {
-		if !isSecretParam(name) {
+		if !masking.IsSecretParam(name) {
 			t.Errorf("%s must be secret", name)
 		}
 	}
 	for _, name := range []string{"username", "apikey_name", "secret_name", "ak_secret_name", "vault_secret_kv_key", "title", "ips", "client_cert"} {
-		if isSecretParam(name) {
+		if masking.IsSecretParam(name) {
 			t.Errorf("%s must not be secret", name)
 		}
 	}
@@ -109,7 +111,7 @@ func TestSnippetRedactsSecretsBeforeQuoting(t *testing.T) {
 // it, it shows (so the test would notice SecretParams being ignored).
 func TestConfiguredSecretParamsAreMasked(t *testing.T) {
 	const canary = "CANARY-pin-5521"
-	if isSecretParam("pin") {
+	if masking.IsSecretParam("pin") {
 		t.Fatal("the heuristics already treat pin as secret; pick a name they miss")
 	}
 	for _, configured := range []bool{true, false} {
@@ -136,16 +138,16 @@ func TestConfiguredSecretParamsAreMasked(t *testing.T) {
 }
 
 func TestSecretNamesText(t *testing.T) {
-	sn := newSecretNames([]string{"pin", " Token_X ", ""})
-	got := sn.text("pin=1234&other=5 TOKEN_X: abcd spin=9")
+	sn := masking.NewSecretNames([]string{"pin", " Token_X ", ""})
+	got := sn.Text("pin=1234&other=5 TOKEN_X: abcd spin=9")
 	if want := "pin=********&other=5 TOKEN_X: ******** spin=9"; got != want {
 		t.Errorf("text = %q, want %q", got, want)
 	}
-	if !sn.secret("PIN") || sn.secret("pinned") || !sn.secret("password") {
-		t.Errorf("secret(): PIN %v, pinned %v, password %v", sn.secret("PIN"), sn.secret("pinned"), sn.secret("password"))
+	if !sn.Secret("PIN") || sn.Secret("pinned") || !sn.Secret("password") {
+		t.Errorf("secret(): PIN %v, pinned %v, password %v", sn.Secret("PIN"), sn.Secret("pinned"), sn.Secret("password"))
 	}
-	var zero secretNames
-	if zero.secret("pin") || zero.text("pin=1") != "pin=1" {
+	var zero masking.SecretNames
+	if zero.Secret("pin") || zero.Text("pin=1") != "pin=1" {
 		t.Errorf("zero secretNames must name nothing")
 	}
 }

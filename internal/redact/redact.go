@@ -38,8 +38,9 @@ const MinLen = 4
 // those URL query and path escaped (form bodies, query strings), HTML and XML text and attribute
 // escaped (traces, <summary> in markdown), as a JSON string (with and without HTML escaping: plan
 // files, apply results, the PR APIs) and markdown-escaped (pull request bodies); CDATA split at
-// "]]>" (the unix XML body); standard and URL-safe base64. Forms shorter than MinLen are left
-// out.
+// "]]>" (the unix XML body); standard and URL-safe base64. Each entry of a comma-separated value
+// (Entries: a list-valued secret such as SNMP's community_strings, which a server may quote one
+// entry at a time) is encoded the same way. Forms shorter than MinLen are left out.
 func Encodings(v string) []string {
 	var out []string
 	add := func(s string) {
@@ -47,7 +48,7 @@ func Encodings(v string) []string {
 			out = append(out, s)
 		}
 	}
-	for _, form := range []string{v, strings.TrimSpace(v)} {
+	for _, form := range append([]string{v, strings.TrimSpace(v)}, Entries(v)...) {
 		if len(form) < MinLen {
 			continue
 		}
@@ -62,6 +63,23 @@ func Encodings(v string) []string {
 		add(base64.StdEncoding.EncodeToString([]byte(form)))
 		add(base64.RawStdEncoding.EncodeToString([]byte(form)))
 		add(base64.URLEncoding.EncodeToString([]byte(form)))
+	}
+	return out
+}
+
+// Entries returns the entries of a comma-separated value, trimmed of white space (empty ones
+// left out), or nil when v holds no comma. A secret parameter may carry a list (SNMP's
+// community_strings); masking only the whole value would leave an entry quoted alone visible.
+// Splitting a value that is not a list only masks more, which is harmless.
+func Entries(v string) []string {
+	if !strings.Contains(v, ",") {
+		return nil
+	}
+	var out []string
+	for _, e := range strings.Split(v, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
 	}
 	return out
 }

@@ -190,3 +190,19 @@ func BenchmarkAdd(b *testing.B) {
 		_ = r.String("")
 	}
 }
+
+// TestListEntriesMaskedAlone: each entry of a comma-separated secret (SNMP community strings) is
+// masked where it is quoted alone, in its encodings too; a value without a comma is not split.
+func TestListEntriesMaskedAlone(t *testing.T) {
+	r := New()
+	r.Add("Alpha-community, Bravo<community>", "plain-secret")
+	got := r.String(`invalid value: Bravo&lt;community&gt; and "Alpha-community"`)
+	for _, leak := range []string{"Alpha", "Bravo"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("an entry is shown: %q", got)
+		}
+	}
+	if e := Entries("plain-secret"); e != nil {
+		t.Errorf("Entries of a value without a comma = %q", e)
+	}
+}

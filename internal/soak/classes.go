@@ -520,7 +520,7 @@ func editKeys(r *rand.Rand, m *model) (string, bool) {
 			t.Password = secretVar(m)
 		}
 		m.tools[rec.Title] = append(tools, t)
-		return fmt.Sprintf("unix %q: add root tool %s", rec.Title, t.Tool), true
+		return fmt.Sprintf("unix %q: add root tool %s (password %t)", rec.Title, t.Tool, t.Password != ""), true
 	case n == 4 && len(tools) > 1:
 		m.tools[rec.Title] = append(tools[1:], tools[0])
 		return fmt.Sprintf("unix %q: reorder the root tools", rec.Title), true

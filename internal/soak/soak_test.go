@@ -18,10 +18,7 @@ import (
 // finding of issue 20 whose fix makes it pass. They are left out of the fixed seeds below and run
 // by `make soak` (and by TestSoakPending with SOAK_PENDING=1); enable a class here when its fix
 // lands on main.
-var pending = map[Class]string{
-	ClassKeys: "a root tool added to a unix record Qualys lists with none is never sent, and the run says Converged " +
-		"(the live answer has no ROOT_TOOL_INFO_LIST, so root_tools is unknown and not compared; make soak SEED=2 COUNT=5 PER=5 CLASSES=keys)",
-}
+var pending = map[Class]string{}
 
 // fixedClasses are the classes the fixed seeds run.
 func fixedClasses() []Class {

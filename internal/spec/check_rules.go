@@ -2,10 +2,7 @@ package spec
 
 import (
 	"fmt"
-	"sort"
 	"strings"
-
-	"go4.org/netipx"
 )
 
 // UniqueRule is a cross-record rule of one record kind: two records of the kind that share an IP
@@ -63,7 +60,8 @@ type FieldValue struct {
 	Field, Value string
 }
 
-func (fv *FieldValue) matches(o *Object) bool {
+// Matches reports whether o has the value Value in Field; a nil FieldValue matches nothing.
+func (fv *FieldValue) Matches(o *Object) bool {
 	return fv != nil && o.Attrs[fv.Field] == fv.Value
 }
 
@@ -78,13 +76,13 @@ func sameValues(a, b *Object, fields []string) bool {
 
 // conflicts reports whether records a and b, which share an IP, break r.
 func (r *UniqueRule) conflicts(a, b *Object) bool {
-	if r.When != nil && (!r.When.matches(a) || !r.When.matches(b)) {
+	if r.When != nil && (!r.When.Matches(a) || !r.When.Matches(b)) {
 		return false
 	}
 	if !sameValues(a, b, r.Fields) {
 		return false
 	}
-	if r.Unless.matches(a) && r.Unless.matches(b) {
+	if r.Unless.Matches(a) && r.Unless.Matches(b) {
 		return len(r.Also) > 0 && sameValues(a, b, r.Also)
 	}
 	return true
@@ -107,75 +105,8 @@ func (r *UniqueRule) describe(o *Object, also bool) string {
 	return strings.Join(parts, ", ")
 }
 
-// checkUniqueRules reports every pair of records of one kind that breaks one of the kind's
-// UniqueRules, once per pair (the first rule broken, errors before warnings), at the later record.
-// objs are in file order. Records are swept by address range, so only records that share an IP are
-// compared.
-func (l *loader) checkUniqueRules(objs []*Object) {
-	type item struct {
-		idx int // position in objs: the later of a pair is the one reported
-		r   netipx.IPRange
-	}
-	byKind := map[Kind][]item{}
-	for i, o := range objs {
-		if d := o.Def(); d != nil && o.Kind.IsRecord() && len(d.Unique) > 0 {
-			for _, r := range o.IPs.Ranges() {
-				byKind[o.Kind] = append(byKind[o.Kind], item{i, r})
-			}
-		}
-	}
-	type pair struct{ early, late int }
-	var pairs []pair
-	seen := map[pair]bool{}
-	for _, items := range byKind {
-		sort.SliceStable(items, func(i, j int) bool { return items[i].r.From().Less(items[j].r.From()) })
-		var active []item
-		for _, it := range items {
-			kept := active[:0]
-			for _, a := range active {
-				if !a.r.To().Less(it.r.From()) {
-					kept = append(kept, a)
-				}
-			}
-			active = kept
-			for _, a := range active {
-				if a.idx == it.idx {
-					continue
-				}
-				p := pair{min(a.idx, it.idx), max(a.idx, it.idx)}
-				if !seen[p] {
-					seen[p] = true
-					pairs = append(pairs, p)
-				}
-			}
-			active = append(active, it)
-		}
-	}
-	sort.Slice(pairs, func(i, j int) bool {
-		if pairs[i].late != pairs[j].late {
-			return pairs[i].late < pairs[j].late
-		}
-		return pairs[i].early < pairs[j].early
-	})
-	for _, p := range pairs {
-		early, late := objs[p.early], objs[p.late]
-		r := firstBroken(late.Def().Unique, early, late)
-		if r == nil {
-			continue
-		}
-		also := r.Unless.matches(early) && r.Unless.matches(late)
-		msg := fmt.Sprintf("%s and %s (at %s) both hold %s with %s: %s", objLabel(late), objLabel(early),
-			early.Pos, strings.Join(early.IPs.Intersect(late.IPs).Entries(), ", "), r.describe(late, also), r.Reason)
-		if r.Warning {
-			l.ds.warnf(late.Pos, objPath(late), "%s", msg)
-		} else {
-			l.ds.errorf(late.Pos, objPath(late), "%s", msg)
-		}
-	}
-}
-
-// firstBroken returns the first rule a and b break, errors before warnings, or nil.
-func firstBroken(rules []UniqueRule, a, b *Object) *UniqueRule {
+// FirstBroken returns the first rule a and b break, errors before warnings, or nil.
+func FirstBroken(rules []UniqueRule, a, b *Object) *UniqueRule {
 	for _, warning := range []bool{false, true} {
 		for i := range rules {
 			if rules[i].Warning == warning && rules[i].conflicts(a, b) {

@@ -55,12 +55,12 @@ func Slots(o *Object) []Slot {
 	}
 	for i := range d.Unique {
 		r := &d.Unique[i]
-		if r.When != nil && !r.When.matches(o) {
+		if r.When != nil && !r.When.Matches(o) {
 			continue
 		}
 		s := Slot{Warning: r.Warning, Reason: r.Reason, IPs: o.IPs}
 		base := fmt.Sprintf("%s rule %d: %s", o.Kind, i+1, slotValues(o, r.Fields))
-		if !r.Unless.matches(o) {
+		if !r.Unless.Matches(o) {
 			s.Key = base
 			out = append(out, s)
 			continue
@@ -100,7 +100,7 @@ func RuleConflict(a, b *Object) (*UniqueRule, IPSet) {
 	if both.IsZero() {
 		return nil, IPSet{}
 	}
-	if r := firstBroken(d.Unique, a, b); r != nil {
+	if r := FirstBroken(d.Unique, a, b); r != nil {
 		return r, both
 	}
 	return nil, IPSet{}
@@ -109,5 +109,5 @@ func RuleConflict(a, b *Object) (*UniqueRule, IPSet) {
 // Describe names the values a record shares with another under r: "port 50000, database SAMPLE"
 // or "no port" (with the rule's Also fields when both records match Unless).
 func (r *UniqueRule) Describe(a, b *Object) string {
-	return r.describe(a, r.Unless.matches(a) && r.Unless.matches(b))
+	return r.describe(a, r.Unless.Matches(a) && r.Unless.Matches(b))
 }

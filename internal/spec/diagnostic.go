@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/qsync/qsync/internal/spec/yamltree"
 )
 
 // Severity says whether a Diagnostic stops qsync (Error) or is advice (Warning).
@@ -123,17 +125,15 @@ func (ds Diagnostics) Sort() {
 	})
 }
 
-func (ds *Diagnostics) errorf(pos Pos, path, format string, args ...any) {
+// Errorf appends an error at pos and path.
+func (ds *Diagnostics) Errorf(pos Pos, path, format string, args ...any) {
 	*ds = append(*ds, Diagnostic{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
-func (ds *Diagnostics) warnf(pos Pos, path, format string, args ...any) {
+// Warnf appends a warning at pos and path.
+func (ds *Diagnostics) Warnf(pos Pos, path, format string, args ...any) {
 	*ds = append(*ds, Diagnostic{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Severity: SeverityWarning})
 }
-
-// ObjectPath is the JSON path of an object within its file ("records/3", "vaults/0"), for
-// diagnostics that concern a whole object.
-func ObjectPath(o *Object) string { return objPath(o) }
 
 // ErrorCount counts the diagnostics that are errors.
 func (ds Diagnostics) ErrorCount() int {
@@ -203,4 +203,23 @@ func ghEscape(s string) string {
 // ghEscapeProp escapes a GitHub workflow command property value.
 func ghEscapeProp(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// ObjectPath is the JSON path of an object within its file: "records/3" or "vaults/0".
+func ObjectPath(o *Object) string {
+	if o.Kind == KindVault {
+		return yamltree.Child("vaults", o.SourceIdx)
+	}
+	return yamltree.Child("records", o.SourceIdx)
+}
+
+// ObjectLabel names an object for messages: `unix record "core-switches"`, `ca_pam vault "CA PAM prod"`.
+func ObjectLabel(o *Object) string {
+	switch {
+	case o.Kind == KindVault:
+		return fmt.Sprintf("%s vault %q", o.Type, o.Title)
+	case o.Type != "":
+		return fmt.Sprintf("%s (%s) record %q", o.Kind, o.Type, o.Title)
+	}
+	return fmt.Sprintf("%s record %q", o.Kind, o.Title)
 }

@@ -112,12 +112,12 @@ func (s IPSet) Ranges() []netipx.IPRange {
 func (s IPSet) Set() *netipx.IPSet { return s.set }
 
 // Overlaps reports whether s and o share an address.
-func (s IPSet) Overlaps(o IPSet) bool { return rangesOverlap(s.Ranges(), o.Ranges()) }
+func (s IPSet) Overlaps(o IPSet) bool { return RangesOverlap(s.Ranges(), o.Ranges()) }
 
-// rangesOverlap reports whether two sorted lists of disjoint ranges share an address, in
+// RangesOverlap reports whether two sorted lists of disjoint ranges share an address, in
 // O(m log n) for m ranges in the shorter list and n in the longer (netipx's Overlaps compares
 // every pair), so a caller can keep a large list and test many small sets against it.
-func rangesOverlap(a, b []netipx.IPRange) bool {
+func RangesOverlap(a, b []netipx.IPRange) bool {
 	small, big := a, b
 	if len(small) > len(big) {
 		small, big = big, small

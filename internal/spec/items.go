@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // This file holds the structured list fields (TypeItems): a unix record's private keys and root
@@ -95,7 +93,7 @@ func ItemText(fd *FieldDef, it Item) string {
 	var parts []string
 	for i := range fd.SubFields {
 		sf := &fd.SubFields[i]
-		if sf.Basic && viaVault(fd, it) {
+		if sf.Basic && ViaVault(fd, it) {
 			continue
 		}
 		if v := it.Vaults[sf.Name]; v != nil {
@@ -115,9 +113,9 @@ func ItemText(fd *FieldDef, it Item) string {
 	return strings.Join(parts, " ")
 }
 
-// viaVault reports whether the entry's main value (its first required secret sub-field, the key)
+// ViaVault reports whether the entry's main value (its first required secret sub-field, the key)
 // comes through a vault; Basic sub-fields (the key type) apply only when it does not.
-func viaVault(fd *FieldDef, it Item) bool {
+func ViaVault(fd *FieldDef, it Item) bool {
 	for _, sf := range fd.SubFields {
 		if sf.Type == TypeSecret && sf.Required {
 			return it.Vaults[sf.Name] != nil
@@ -172,112 +170,6 @@ func ParseItemSecretName(name string) (field string, i int, sub string, ok bool)
 	return parts[0], n, parts[2], true
 }
 
-// items reads a TypeItems field: a list of mappings, each key one of the SubFields.
-func (l *loader) items(f *yamlFile, p string, fd *FieldDef, val any, o *Object, x *objExtra) {
-	list, ok := val.([]any)
-	if !ok {
-		return // the schema says it must be a list
-	}
-	out := []Item{}
-	for i, e := range list {
-		ep := child(p, i)
-		m, ok := e.(map[string]any)
-		if !ok {
-			continue
-		}
-		it := Item{Attrs: map[string]string{}, Pos: f.at(ep)}
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			kp := child(ep, k)
-			var sf *FieldDef
-			for j := range fd.SubFields {
-				if fd.SubFields[j].Name == k {
-					sf = &fd.SubFields[j]
-				}
-			}
-			if sf == nil {
-				var names []string
-				for _, s := range fd.SubFields {
-					names = append(names, s.Name)
-				}
-				l.unknownKey(f, ep, k, names, "in an entry of "+fd.Name)
-				continue
-			}
-			switch sf.Type {
-			case TypeSecret:
-				if vm, isMap := m[k].(map[string]any); isMap && sf.Vault && vm["vault"] != nil {
-					vt, _ := vm["vault"].(string)
-					vl := &VaultLogin{Vault: strings.TrimSpace(vt)}
-					for _, pk := range slices.Sorted(maps.Keys(vm)) {
-						if s, isStr := vm[pk].(string); isStr && pk != "vault" && strings.TrimSpace(s) != "" {
-							if msg := checkText(s, false); msg != "" {
-								l.valueErrorf(f.at(child(kp, pk)), child(kp, pk), "%s: %s", pk, msg)
-								continue
-							}
-							if vl.Params == nil {
-								vl.Params = map[string]string{}
-							}
-							vl.Params[pk] = strings.TrimSpace(s)
-						}
-					}
-					if it.Vaults == nil {
-						it.Vaults = map[string]*VaultLogin{}
-					}
-					it.Vaults[k] = vl
-					continue
-				}
-				if ref, ok := l.secretRef(f, kp, sf, m[k]); ok {
-					if it.Secrets == nil {
-						it.Secrets = map[string]SecretRef{}
-					}
-					it.Secrets[k] = ref
-					it.Attrs[k] = SourceBasic
-				}
-			default:
-				s, isStr := m[k].(string)
-				if !isStr {
-					continue // the schema reports the type
-				}
-				if c, err := Canonical(sf, s); err == nil && c != "" {
-					it.Attrs[k] = c
-				}
-			}
-		}
-		for j := range fd.SubFields {
-			sf := &fd.SubFields[j]
-			_, written := m[sf.Name]
-			switch {
-			case sf.Required && !written:
-				l.valueErrorf(f.at(ep), ep, "an entry of %s needs %s", fd.Name, sf.Name)
-			case sf.Basic && !written && !viaVault(fd, it):
-				l.valueErrorf(f.at(ep), ep, "an entry of %s given directly needs %s: %s", fd.Name, sf.Name, sf.Doc)
-			}
-		}
-		for j := range fd.SubFields {
-			sf := &fd.SubFields[j]
-			_, given := it.Secrets[sf.Name]
-			switch {
-			case sf.ShownBy == "":
-			case given && it.Attrs[sf.ShownBy] == "":
-				l.valueErrorf(f.at(ep), ep, "%s needs %s", sf.Name, sf.ShownBy)
-			case !given && it.Attrs[sf.ShownBy] != "" && fd.WholeSection:
-				l.ds.warnf(f.at(ep), ep, "an entry of %s with %s but no %s cannot be sent: Qualys replaces every entry "+
-					"of %s it is sent and lists only the %s, so plan refuses any write of %s until the entry gives %s "+
-					"(a reference such as {env: NAME})", fd.Name, sf.ShownBy, sf.Name, fd.Name, sf.ShownBy, fd.Name, sf.Name)
-			}
-		}
-		if len(it.Attrs) == 0 {
-			it.Attrs = nil
-		}
-		out = append(out, it)
-	}
-	SortItems(fd, out)
-	if o.Items == nil {
-		o.Items = map[string][]Item{}
-	}
-	o.Items[fd.Name] = out
-	x.set[fd.Name] = true
-}
-
 // itemsSchema is the JSON Schema of a TypeItems field.
 func itemsSchema(f *FieldDef) obj {
 	props := obj{}
@@ -303,71 +195,4 @@ func itemsSchema(f *FieldDef) obj {
 		item["required"] = required
 	}
 	return obj{"type": "array", "items": item}
-}
-
-// itemPlaceholder reports whether export writes a placeholder for secret sub-field sf of entry
-// it: a live entry lists the secret as given directly (basic), or lists the value that shows it
-// exists (a certificate's type, FieldDef.ShownBy), and Qualys never returns its value.
-func itemPlaceholder(it Item, sf *FieldDef) bool {
-	_, ref := it.Secrets[sf.Name]
-	held := it.Attrs[sf.Name] == SourceBasic || (sf.ShownBy != "" && it.Attrs[sf.ShownBy] != "")
-	return sf.Type == TypeSecret && !ref && it.Vaults[sf.Name] == nil && held
-}
-
-// itemPlaceholderParams returns the parameters (ItemSecretName) of o's entries export writes a
-// placeholder for, so EnvNames names them with the other secrets.
-func itemPlaceholderParams(o *Object, def *KindDef) []string {
-	var out []string
-	for i := range def.Fields {
-		f := &def.Fields[i]
-		if f.Type != TypeItems {
-			continue
-		}
-		for n, it := range o.Items[f.Name] {
-			for j := range f.SubFields {
-				if sf := &f.SubFields[j]; itemPlaceholder(it, sf) {
-					out = append(out, ItemSecretName(f.Name, sf.Name, n))
-				}
-			}
-		}
-	}
-	return out
-}
-
-// writeItems renders a TypeItems field for export: every secret as a reference (with
-// opts.SecretRefs, a placeholder named by opts.EnvNames where the source is basic) or a vault
-// login.
-func writeItems(o *Object, f *FieldDef, items []Item, opts WriteOptions) *yaml.Node {
-	s := sequence()
-	for i, it := range items {
-		m := mapping()
-		for j := range f.SubFields {
-			sf := &f.SubFields[j]
-			if sf.Type != TypeSecret {
-				if v := it.Attrs[sf.Name]; v != "" {
-					addKey(m, sf.Name, ystr(v))
-				}
-				continue
-			}
-			if v := it.Vaults[sf.Name]; v != nil {
-				vm := mapping()
-				vm.Style = yaml.FlowStyle
-				addKey(vm, "vault", ystr(v.Vault))
-				for _, k := range slices.Sorted(maps.Keys(v.Params)) {
-					addKey(vm, k, ystr(v.Params[k]))
-				}
-				addKey(m, sf.Name, vm)
-				continue
-			}
-			ref, ok := it.Secrets[sf.Name]
-			if opts.SecretRefs && itemPlaceholder(it, sf) { // the key, a passphrase, a tool's password
-				ref, ok = SecretRef{Env: opts.EnvNames.Name(o.Kind, o.Title, ItemSecretName(f.Name, sf.Name, i))}, true
-			}
-			if ok {
-				addKey(m, sf.Name, secretNode(ref))
-			}
-		}
-		s.Content = append(s.Content, m)
-	}
-	return s
 }

@@ -1,9 +1,12 @@
 // Package spec owns qsync's vocabulary of authentication records and vaults: one descriptor table per
-// kind (kinds.go), the typed desired-state document, YAML loading with source positions, the JSON
-// Schema generated from the tables, cross-object checks, secret references and YAML writing for
-// export. Its subpackages do one job each with what spec passes in: yamltree decodes a file and
-// remembers every value's position, schemacheck validates a decoded file against the generated
-// schema, and gen writes the documentation generated from the tables. It does no network
+// kind (kinds*.go: FieldDef, KindDef, Lookup, the kinds' unique rules and slots), the typed
+// desired-state document (Document, Object), diagnostics, IP sets, canonical values, secret
+// references and their resolution, ownership markers and the JSON Schema generated from the
+// tables. Its subpackages do one job each with what spec passes in: load reads configuration files
+// into a Document and runs the cross-record checks, yamlwrite writes a Document as YAML for export,
+// yamltree decodes a
+// file and remembers every value's position, schemacheck validates a decoded file against the
+// generated schema, and gen writes the documentation generated from the tables. It does no network
 // I/O. The live estate read from Qualys is converted into the same types (by internal/live), so desired
 // and live state are compared in one form.
 package spec

@@ -28,11 +28,11 @@ const EnvNamePattern = `^[A-Za-z_][A-Za-z0-9_]*$`
 // object's identity).
 const titlePattern = `^\S(.*\S)?$`
 
-// commonRecordKeys and commonVaultKeys are the keys every record or vault accepts besides the
+// CommonRecordKeys and CommonVaultKeys are the keys every record or vault accepts besides the
 // fields of its descriptor table.
 var (
-	commonRecordKeys = []string{"type", "title", "previous_titles", "comments", "ips", "login", "adopt", "protect", "allow_replace"}
-	commonVaultKeys  = []string{"type", "title", "previous_titles", "comments", "adopt", "protect", "allow_replace"}
+	CommonRecordKeys = []string{"type", "title", "previous_titles", "comments", "ips", "login", "adopt", "protect", "allow_replace"}
+	CommonVaultKeys  = []string{"type", "title", "previous_titles", "comments", "adopt", "protect", "allow_replace"}
 )
 
 // GenerateSchema returns the JSON Schema of qsync's YAML files, generated from the descriptor tables
@@ -76,7 +76,7 @@ func GenerateSchema() ([]byte, error) {
 		d := &vaultKinds[i]
 		vaultSlugs = append(vaultSlugs, d.Type)
 		name := "vault_" + d.Type
-		defs[name] = kindSchema(d, commonVaultKeys, nil)
+		defs[name] = kindSchema(d, CommonVaultKeys, nil)
 		vaultBranches = append(vaultBranches, obj{
 			"if":   obj{"properties": obj{"type": obj{"const": d.Type}}, "required": []string{"type"}},
 			"then": obj{"$ref": "#/$defs/" + name},
@@ -116,7 +116,7 @@ func GenerateSchema() ([]byte, error) {
 		}
 		loginName := "login_" + strings.TrimPrefix(name, "record_")
 		defs[loginName] = loginSchema(d)
-		defs[name] = kindSchema(d, commonRecordKeys, subTypes[d.Kind])
+		defs[name] = kindSchema(d, CommonRecordKeys, subTypes[d.Kind])
 		recordBranches = append(recordBranches, obj{"if": cond, "then": obj{"$ref": "#/$defs/" + name}})
 	}
 	for _, k := range RecordEndpoints() {

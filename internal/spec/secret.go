@@ -76,7 +76,7 @@ func resolve(ref SecretRef) (string, error) {
 		return v, nil
 	case ref.File != "":
 		if ref.Root != "" {
-			if err := checkSecretFile(ref.File, ref.Root); err != nil {
+			if err := CheckSecretFile(ref.File, ref.Root); err != nil {
 				return "", err
 			}
 		}

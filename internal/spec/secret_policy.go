@@ -52,7 +52,7 @@ func exportEnvPrefixes() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, d := range Kinds() {
-		p := "QSYNC_" + envPart(string(d.Kind)) + "_"
+		p := "QSYNC_" + EnvPart(string(d.Kind)) + "_"
 		if !seen[p] {
 			seen[p] = true
 			out = append(out, p)
@@ -119,9 +119,9 @@ func within(p, root string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
-// checkSecretFile reports why the secret file p (clean, absolute) may not be read, following
+// CheckSecretFile reports why the secret file p (clean, absolute) may not be read, following
 // symbolic links, or nil. A missing file passes: Resolve reports it.
-func checkSecretFile(p, root string) error {
+func CheckSecretFile(p, root string) error {
 	if !within(p, root) {
 		return fmt.Errorf("secret file %s is outside %s; {file: ...} reads only inside the configuration's repository (or %s)",
 			p, root, EnvSecretDir)

@@ -35,8 +35,8 @@ func badTextRune(r rune, multiLine bool) string {
 	return ""
 }
 
-// checkText returns a message naming the first character of s that badTextRune refuses, or "".
-func checkText(s string, multiLine bool) string {
+// CheckText returns a message naming the first character of s that badTextRune refuses, or "".
+func CheckText(s string, multiLine bool) string {
 	n := 0
 	for i, r := range s {
 		n++

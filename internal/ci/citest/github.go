@@ -117,12 +117,13 @@ type GitHub struct {
 	pulls     map[int]Pull
 	runs      []Run
 	artifacts []Artifact
-	issues    []*Issue
+	issues    issues
 }
 
 // NewGitHub returns a fake of repository repo ("owner/name") accepting token.
 func NewGitHub(repo, token string) *GitHub {
-	return &GitHub{GitHub: &prcommenttest.GitHub{Repo: repo, Token: token}, Blob: &Blob{}, pulls: map[int]Pull{}}
+	return &GitHub{GitHub: &prcommenttest.GitHub{Repo: repo, Token: token}, Blob: &Blob{}, pulls: map[int]Pull{},
+		issues: issues{first: 500}}
 }
 
 // SetPull stores pull request n.
@@ -151,9 +152,7 @@ func (g *GitHub) AddRun(r Run, artifacts ...Artifact) {
 func (g *GitHub) AddIssue(is Issue) int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	is.Number = 500 + len(g.issues)
-	g.issues = append(g.issues, &is)
-	return is.Number
+	return g.issues.add(&is).Number
 }
 
 // Issues returns the stored issues with their comments.
@@ -161,7 +160,7 @@ func (g *GitHub) Issues() []Issue {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var out []Issue
-	for _, is := range g.issues {
+	for _, is := range g.issues.list {
 		c := *is
 		c.Notes = nil
 		for _, cm := range g.GitHub.Comments(is.Number) {
@@ -272,10 +271,7 @@ func (g *GitHub) serve(w http.ResponseWriter, r *http.Request, rest []string) bo
 		case http.MethodGet:
 			q := r.URL.Query()
 			out := []map[string]any{}
-			for _, is := range g.issues {
-				if q.Get("state") == "open" && !is.Open || q.Get("labels") != "" && !slices.Contains(is.Labels, q.Get("labels")) {
-					continue
-				}
+			for _, is := range g.issues.matching(q.Get("state") == "open", q.Get("labels")) {
 				out = append(out, g.issueJSON(is))
 			}
 			// A pull request is an issue too, in this listing.
@@ -290,15 +286,14 @@ func (g *GitHub) serve(w http.ResponseWriter, r *http.Request, rest []string) bo
 				writeJSON(w, 422, map[string]string{"message": "Validation Failed"})
 				return true
 			}
-			is := &Issue{Number: 500 + len(g.issues), Title: in.Title, Body: in.Body, Labels: in.Labels, Open: true, Author: g.author()}
-			g.issues = append(g.issues, is)
+			is := g.issues.add(&Issue{Title: in.Title, Body: in.Body, Labels: in.Labels, Open: true, Author: g.author()})
 			writeJSON(w, 201, g.issueJSON(is))
 		default:
 			return false
 		}
 	case r.Method == http.MethodPatch && len(rest) == 2 && rest[0] == "issues":
 		n, _ := strconv.Atoi(rest[1])
-		is := g.issue(n)
+		is := g.issues.find(n)
 		if is == nil {
 			writeJSON(w, 404, map[string]string{"message": "Not Found"})
 			return true
@@ -315,12 +310,7 @@ func (g *GitHub) serve(w http.ResponseWriter, r *http.Request, rest []string) bo
 			writeJSON(w, 422, map[string]string{"message": "Invalid request"})
 			return true
 		}
-		if in.Body != nil {
-			is.Body = *in.Body
-		}
-		if in.State == "closed" {
-			is.Open = false
-		}
+		edit(is, in.Body, in.State == "closed")
 		writeJSON(w, 200, g.issueJSON(is))
 	default:
 		return false
@@ -342,15 +332,6 @@ func (g *GitHub) run(id int64) Run {
 		}
 	}
 	return Run{}
-}
-
-func (g *GitHub) issue(n int) *Issue {
-	for _, is := range g.issues {
-		if is.Number == n {
-			return is
-		}
-	}
-	return nil
 }
 
 func (g *GitHub) pullJSON(n int, p Pull) map[string]any {

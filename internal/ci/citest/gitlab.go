@@ -41,13 +41,13 @@ type GitLab struct {
 	mu        sync.Mutex
 	mrs       map[int]Pull
 	pipelines map[int][]Pipeline // per merge request IID, oldest first
-	issues    []*Issue
+	issues    issues
 }
 
 // NewGitLab returns a fake of project (its numeric ID) accepting token, whose user is userID.
 func NewGitLab(project, token string, userID int64) *GitLab {
 	return &GitLab{GitLab: &prcommenttest.GitLab{Project: project, Token: token, UserID: userID}, Blob: &Blob{},
-		mrs: map[int]Pull{}, pipelines: map[int][]Pipeline{}}
+		mrs: map[int]Pull{}, pipelines: map[int][]Pipeline{}, issues: issues{first: 1}}
 }
 
 // SetMergeRequest stores merge request iid.
@@ -68,9 +68,7 @@ func (g *GitLab) AddPipeline(iid int, p Pipeline) {
 func (g *GitLab) AddIssue(is Issue) int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	is.Number = len(g.issues) + 1
-	g.issues = append(g.issues, &is)
-	return is.Number
+	return g.issues.add(&is).Number
 }
 
 // Issues returns the stored issues.
@@ -78,7 +76,7 @@ func (g *GitLab) Issues() []Issue {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var out []Issue
-	for _, is := range g.issues {
+	for _, is := range g.issues.list {
 		c := *is
 		c.Notes = slices.Clone(is.Notes)
 		out = append(out, c)
@@ -186,10 +184,7 @@ func (g *GitLab) serve(w http.ResponseWriter, r *http.Request, rest []string) bo
 		case http.MethodGet:
 			q := r.URL.Query()
 			out := []map[string]any{}
-			for _, is := range g.issues {
-				if q.Get("state") == "opened" && !is.Open || q.Get("labels") != "" && !slices.Contains(is.Labels, q.Get("labels")) {
-					continue
-				}
+			for _, is := range g.issues.matching(q.Get("state") == "opened", q.Get("labels")) {
 				out = append(out, issueJSON(is))
 			}
 			writeJSON(w, 200, out)
@@ -199,20 +194,14 @@ func (g *GitLab) serve(w http.ResponseWriter, r *http.Request, rest []string) bo
 				writeJSON(w, 400, map[string]string{"error": "title is missing"})
 				return true
 			}
-			is := &Issue{Number: len(g.issues) + 1, Title: in.Title, Body: in.Description, Labels: strings.Split(in.Labels, ","), Open: true, Author: self}
-			g.issues = append(g.issues, is)
+			is := g.issues.add(&Issue{Title: in.Title, Body: in.Description, Labels: strings.Split(in.Labels, ","), Open: true, Author: self})
 			writeJSON(w, 201, issueJSON(is))
 		default:
 			return false
 		}
 	case len(rest) >= 2 && rest[0] == "issues":
 		iid, _ := strconv.Atoi(rest[1])
-		var is *Issue
-		for _, x := range g.issues {
-			if x.Number == iid {
-				is = x
-			}
-		}
+		is := g.issues.find(iid)
 		if is == nil {
 			writeJSON(w, 404, map[string]string{"message": "404 Issue Not Found"})
 			return true
@@ -231,12 +220,7 @@ func (g *GitLab) serve(w http.ResponseWriter, r *http.Request, rest []string) bo
 				writeJSON(w, 403, map[string]string{"message": "403 Forbidden"})
 				return true
 			}
-			if in.Description != nil {
-				is.Body = *in.Description
-			}
-			if in.StateEvent == "close" {
-				is.Open = false
-			}
+			edit(is, in.Description, in.StateEvent == "close")
 			writeJSON(w, 200, issueJSON(is))
 		case len(rest) == 3 && rest[2] == "notes" && r.Method == http.MethodPost:
 			var in struct{ Body string }

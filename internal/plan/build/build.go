@@ -8,7 +8,9 @@ import (
 	"slices"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/order"
 	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // item is one object of the plan: a desired object, its live counterpart, or both.
@@ -29,21 +31,11 @@ type item struct {
 	marker         *spec.Marker      // marker to write (create, adopt, update)
 }
 
-// key is the object's identity: the desired key, or the live one for a delete.
-func (it *item) key() spec.Key {
-	if it.d != nil {
-		return it.d.Key()
-	}
-	return it.l.Key()
-}
+// key is the object's identity: the desired key, or the live one for a delete (order.Key).
+func (it *item) key() spec.Key { return order.Key(it.d, it.l) }
 
-// group is the IP exclusivity group of a record ("" = none).
-func (it *item) group() string {
-	if it.def == nil {
-		return ""
-	}
-	return it.def.ExclusiveGroup
-}
+// group is the IP exclusivity group of a record ("" = none; order.Group).
+func (it *item) group() string { return order.Group(it.def) }
 
 // builder holds the state of one build.Plan call: the inputs, the hands-off classes of the live objects,
 // the items being planned, and everything collected on the way (problems, refusals, notes).
@@ -89,7 +81,7 @@ func Plan(desired, live *spec.Document, opts plan.Options) (*plan.Plan, error) {
 	}
 	// Logins may name vaults that exist in Qualys without being declared here: checked against
 	// the live vaults here, the one place where desired meets live.
-	b.diags = append(b.diags, spec.CheckVaultRefs(desired, live)...)
+	b.diags = append(b.diags, load.CheckVaultRefs(desired, live)...)
 	b.classifyLive()
 	b.pair()
 	if err := b.diags.err(); err != nil {
@@ -141,7 +133,7 @@ func (b *builder) pair() {
 	named := b.match(desired, b.renameClaims(desired))
 	b.collectDeletes(named)
 	b.checkOpaqueVaults(desired)
-	slices.SortStableFunc(b.items, func(x, y *item) int { return compareKeys(x.key(), y.key()) })
+	slices.SortStableFunc(b.items, func(x, y *item) int { return order.CompareKeys(x.key(), y.key()) })
 }
 
 // assemble builds the Plan from the decided items and their steps.
@@ -226,17 +218,6 @@ func sortChanges(cs []plan.Change) {
 		if c := cmp.Compare(actionRank(x.Action), actionRank(y.Action)); c != 0 {
 			return c
 		}
-		return compareKeys(x.Key, y.Key)
+		return order.CompareKeys(x.Key, y.Key)
 	})
-}
-
-// compareKeys is spec.Less as a comparison function for slices.SortFunc.
-func compareKeys(a, b spec.Key) int {
-	switch {
-	case spec.Less(a, b):
-		return -1
-	case spec.Less(b, a):
-		return 1
-	}
-	return 0
 }

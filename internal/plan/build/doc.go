@@ -42,7 +42,9 @@
 //     (spec.FieldDef.WholeSection), sent whole (flattened parameters such as private_keys.0.key,
 //     which the client turns into typed sections) or not at all; a list is never sent without a
 //     part that must survive (a certificate listed by its type, a passphrase listed as basic),
-//     which is a positioned error instead (checkSectionParts).
+//     which is a positioned error instead (checkSectionParts). A list the live answer does not
+//     show is unknown: not compared, but a non-empty declared list is sent as configured, as an
+//     unreported scalar setting is (sendsUnreported), so it is never claimed converged.
 //     The kind table's per-kind semantics apply here too: an omitted field with a documented
 //     meaning (spec.FieldDef.OmittedMeans: Oracle's port, All Ports) is compared as unset, and
 //     removing a value Qualys cannot clear (NoClear) needs a replacement; choosing one member

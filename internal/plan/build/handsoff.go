@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/order"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -123,8 +124,8 @@ func (b *builder) collectDeletes(named map[*spec.Object]bool) {
 			b.unmanaged = append(b.unmanaged, l.Key())
 		}
 	}
-	slices.SortStableFunc(b.unmanaged, compareKeys)
-	slices.SortStableFunc(b.opaque, func(x, y plan.Opaque) int { return compareKeys(x.Key, y.Key) })
+	slices.SortStableFunc(b.unmanaged, order.CompareKeys)
+	slices.SortStableFunc(b.opaque, func(x, y plan.Opaque) int { return order.CompareKeys(x.Key, y.Key) })
 }
 
 // checkOpaqueVaults reports desired records that log in through a live vault qsync cannot

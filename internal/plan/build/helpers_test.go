@@ -1,7 +1,7 @@
 package build
 
 import (
-	"bytes"
+	"io"
 	"maps"
 	"testing"
 
@@ -38,29 +38,17 @@ func baseOpts() plan.Options {
 
 func mustBuild(t testing.TB, desired, live *spec.Document, opts plan.Options) *plan.Plan {
 	t.Helper()
-	p, err := Plan(desired, live, opts)
-	if err != nil {
-		t.Fatalf("Build: %v", err)
-	}
-	return p
+	return plantest.MustBuild(t, Plan, desired, live, opts)
 }
 
 func renderAll(t testing.TB, p *plan.Plan) map[string]string {
 	t.Helper()
-	out := map[string]string{}
-	for _, f := range []string{"text", "markdown", "json"} {
-		var b bytes.Buffer
-		if err := render.Plan(&b, p, f, render.Options{}); err != nil {
-			t.Fatalf("Render %s: %v", f, err)
-		}
-		out[f] = b.String()
-	}
-	var b bytes.Buffer
-	if err := render.Plan(&b, p, "text", render.Options{Color: true}); err != nil {
-		t.Fatal(err)
-	}
-	out["color"] = b.String()
-	return out
+	return plantest.RenderAll(t, renderPlan, p)
+}
+
+// renderPlan is render.Plan as a plantest.Renderer.
+func renderPlan(w io.Writer, p *plan.Plan, format string, color bool) error {
+	return render.Plan(w, p, format, render.Options{Color: color})
 }
 
 // clone copies a map; unlike maps.Clone it never returns nil, so a copied object keeps a map

@@ -18,10 +18,11 @@ import (
 // vault references; never a secret), as multisets, except an Ordered list (root tools, which
 // Qualys tries in turn), compared as a sequence: the same entries in another order are a change
 // showing the order before and after (one entry a line, with a line diff). An omitted list is not managed: never compared or
-// sent. A list the live record does not show is unknown: not compared.
+// sent. A list the live record does not show is unknown: not compared, but a non-empty declared
+// list is sent as configured (every apply, until Qualys lists it), never claimed converged.
 //
 // What is sent: Qualys takes the entries in an XML body whose section replaces every live entry
-// of that list (the client builds it from flattened parameters, see qualysclient's unix_body.go:
+// of that list (the client builds it from flattened parameters, see qualysclient/unixbody:
 // "private_keys=2", "private_keys.0.key" as a secret reference, "private_keys.1.key.vault_id",
 // ...). So a list is sent whole, or not at all: on create; when its entries differ; or when its
 // secrets changed (one keyed fingerprint per list, named after it, so rotating a key is one
@@ -92,6 +93,13 @@ func (b *builder) decideList(it *item, f *spec.FieldDef, want []spec.Item, fps m
 		ls.send = len(want) > 0
 	case differs:
 		ls.send = true
+	case !known && len(want) > 0:
+		// Not listed by Qualys: unknown, so not compared, but the entries the configuration
+		// declares are sent as configured (as an unreported scalar setting is, sendsUnreported):
+		// Qualys lists a list only once it holds entries, so without this a list added to the
+		// configuration later would never reach Qualys, and the run would claim convergence.
+		ls.send = true
+		ls.change = &plan.FieldChange{Name: f.Name, Added: spec.ItemTexts(f, want)}
 	case !itemsHaveSecrets(want):
 	case b.opts.PushSecrets:
 		why = sensitivePushed

@@ -184,3 +184,43 @@ func TestItemsRootToolsOrdered(t *testing.T) {
 		t.Errorf("reordered private keys (a set) change: %+v", p.Steps)
 	}
 }
+
+// TestItemsUnreportedListSentAsConfigured: a managed record whose live answer lists no root
+// tools (the list is unknown, not compared) still gets the root tools the configuration declares,
+// sent as configured, so the plan never says "No changes" for a list it cannot check; an empty
+// declared list is not sent, and an adopted record is refused (the section would replace live
+// entries qsync cannot see). The same holds for private keys (one mechanism, every list).
+func TestItemsUnreportedListSentAsConfigured(t *testing.T) {
+	pimsu := spec.Item{Attrs: map[string]string{"tool": "pimsu"}}
+	l := unix(t, "web", 1, "10.0.0.1") // no Items: Qualys listed no ROOT_TOOL_INFO_LIST
+	d := unixWithItems(t, 0, nil, []spec.Item{pimsu})
+	d.Secrets = nil
+	p := mustBuild(t, doc(d), doc(l), baseOpts())
+	st := onlyStep(t, p)
+	if st.Params["root_tools"] != "1" || st.Params["root_tools.0.tool"] != "pimsu" {
+		t.Errorf("unreported root tools: params %v", st.Params)
+	}
+	if out := renderAll(t, p)["text"]; !strings.Contains(out, "root_tools") || strings.Contains(out, "No changes") {
+		t.Errorf("text plan does not show the root tools sent:\n%s", out)
+	}
+
+	d.Items["root_tools"] = []spec.Item{}
+	if p := mustBuild(t, doc(d), doc(l), baseOpts()); !p.Empty() {
+		t.Errorf("an empty declared list is sent to a record listing none: %+v", p.Steps)
+	}
+
+	dsa := spec.Item{Attrs: map[string]string{"type": "dsa", "key": spec.SourceBasic}, Secrets: map[string]spec.SecretRef{"key": {Env: "K"}}}
+	d = unixWithItems(t, 0, []spec.Item{dsa}, nil)
+	d.Secrets = nil
+	if st := onlyStep(t, mustBuild(t, doc(d), doc(l), baseOpts())); st.Params["private_keys"] != "1" {
+		t.Errorf("unreported private keys: params %v", st.Params)
+	}
+
+	adopted := unix(t, "web", 1, "10.0.0.1")
+	adopted.Marker = nil
+	d = unixWithItems(t, 0, nil, []spec.Item{pimsu})
+	d.Secrets, d.Adopt = nil, true
+	if _, err := Plan(doc(d), doc(adopted), baseOpts()); err == nil || !strings.Contains(err.Error(), "does not list its root_tools") {
+		t.Errorf("adopting a record with an unreported list: want a refusal, got %v", err)
+	}
+}

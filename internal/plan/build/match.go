@@ -3,6 +3,7 @@ package build
 import (
 	"slices"
 
+	"github.com/qsync/qsync/internal/plan/order"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -23,7 +24,7 @@ func (b *builder) declared() []*spec.Object {
 		seen[d.Key()] = d
 		desired = append(desired, d)
 	}
-	slices.SortStableFunc(desired, func(x, y *spec.Object) int { return compareKeys(x.Key(), y.Key()) })
+	slices.SortStableFunc(desired, func(x, y *spec.Object) int { return order.CompareKeys(x.Key(), y.Key()) })
 	return desired
 }
 

@@ -49,24 +49,32 @@ func newItems(objs []Object) []*item {
 	return items
 }
 
-// key is the object's identity: the desired key, or the live one for a delete.
-func (it *item) key() spec.Key {
-	if it.d != nil {
-		return it.d.Key()
+// Key is the identity of an object whose change is planned: the desired key, or the live one for
+// a delete. Package build names its items by it too.
+func Key(desired, live *spec.Object) spec.Key {
+	if desired != nil {
+		return desired.Key()
 	}
-	return it.l.Key()
+	return live.Key()
 }
 
-// group is the IP exclusivity group of a record ("" = none).
-func (it *item) group() string {
-	if it.def == nil {
+// Group is the IP exclusivity group of an object of kind table def ("" = none, or no table).
+func Group(def *spec.KindDef) string {
+	if def == nil {
 		return ""
 	}
-	return it.def.ExclusiveGroup
+	return def.ExclusiveGroup
 }
 
-// compareKeys orders keys as spec.Less does.
-func compareKeys(a, b spec.Key) int {
+// key is the item's identity (Key).
+func (it *item) key() spec.Key { return Key(it.d, it.l) }
+
+// group is the item's IP exclusivity group (Group).
+func (it *item) group() string { return Group(it.def) }
+
+// CompareKeys orders keys as spec.Less does, as a comparison function for slices.SortFunc; package
+// build sorts by it too.
+func CompareKeys(a, b spec.Key) int {
 	switch {
 	case spec.Less(a, b):
 		return -1

@@ -49,7 +49,7 @@ func batch(protos []*proto) []*proto {
 				p.deps[q] = true
 			}
 		}
-		slices.SortFunc(p.step.Keys, compareKeys)
+		slices.SortFunc(p.step.Keys, CompareKeys)
 		slices.Sort(p.step.IDs)
 	}
 	return out

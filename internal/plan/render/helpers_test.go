@@ -1,7 +1,7 @@
 package render
 
 import (
-	"bytes"
+	"io"
 	"testing"
 
 	"github.com/qsync/qsync/internal/plan"
@@ -27,27 +27,12 @@ func baseOpts() plan.Options {
 
 func mustBuild(t testing.TB, desired, live *spec.Document, opts plan.Options) *plan.Plan {
 	t.Helper()
-	p, err := build.Plan(desired, live, opts)
-	if err != nil {
-		t.Fatalf("build.Plan: %v", err)
-	}
-	return p
+	return plantest.MustBuild(t, build.Plan, desired, live, opts)
 }
 
 func renderAll(t testing.TB, p *plan.Plan) map[string]string {
 	t.Helper()
-	out := map[string]string{}
-	for _, f := range []string{"text", "markdown", "json"} {
-		var b bytes.Buffer
-		if err := Plan(&b, p, f, Options{}); err != nil {
-			t.Fatalf("Render %s: %v", f, err)
-		}
-		out[f] = b.String()
-	}
-	var b bytes.Buffer
-	if err := Plan(&b, p, "text", Options{Color: true}); err != nil {
-		t.Fatal(err)
-	}
-	out["color"] = b.String()
-	return out
+	return plantest.RenderAll(t, func(w io.Writer, p *plan.Plan, format string, color bool) error {
+		return Plan(w, p, format, Options{Color: color})
+	}, p)
 }

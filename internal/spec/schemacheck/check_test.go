@@ -27,7 +27,7 @@ func decode(data []byte) any {
 func testInputs(tb testing.TB) [][]byte {
 	tb.Helper()
 	var inputs [][]byte
-	for _, pattern := range []string{"../../../examples/*.yaml", "../testdata/invalid/*.yaml"} {
+	for _, pattern := range []string{"../../../examples/*.yaml", "../load/testdata/invalid/*.yaml"} {
 		files, _ := filepath.Glob(pattern)
 		if len(files) == 0 {
 			tb.Fatalf("no files match %s", pattern)

@@ -26,7 +26,7 @@ func FuzzQuickValidNeverAcceptsInvalid(f *testing.F) {
 	roots, keywords, schemas := fuzzSchemas(f)
 	always := slices.Concat(roots, keywords)
 	var files [][]byte
-	for _, pattern := range []string{"../../../examples/*.yaml", "../testdata/invalid/*.yaml"} {
+	for _, pattern := range []string{"../../../examples/*.yaml", "../load/testdata/invalid/*.yaml"} {
 		paths, _ := filepath.Glob(pattern)
 		if len(paths) == 0 {
 			f.Fatalf("no seed files match %s", pattern)

@@ -1,0 +1,790 @@
+package load
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go4.org/netipx"
+
+	"github.com/qsync/qsync/internal/spec"
+)
+
+// loader turns decoded files into Objects, collecting diagnostics.
+type loader struct {
+	opts   Options
+	broken bool // a file could not be read as a mapping; some checks would only add noise
+	doc    *spec.Document
+	ds     spec.Diagnostics
+	owners []ownerDecl
+	extra  map[*spec.Object]*objExtra
+	// replaced holds the paths of values the loader reported on more precisely than the schema
+	// can (plaintext secrets, quoted enums, ...); schema errors at those paths are dropped.
+	replaced map[string]bool
+	roots    map[string]string // SecretRoot by configuration directory
+}
+
+// valueErrorf reports a problem with the value at path, replacing what the schema says about it.
+func (l *loader) valueErrorf(pos spec.Pos, path, format string, args ...any) {
+	if l.replaced == nil {
+		l.replaced = map[string]bool{}
+	}
+	l.replaced[path] = true
+	l.ds.Errorf(pos, path, format, args...)
+}
+
+type ownerDecl struct {
+	name string
+	pos  spec.Pos
+}
+
+// objExtra is what the cross-object checks need to know about an Object beyond the Object itself.
+type objExtra struct {
+	file *yamlFile
+	path string // "records/3"
+	ips  []ipEntry
+	set  map[string]bool // fields written in YAML with a value that counts as "set"
+}
+
+type ipEntry struct {
+	r    netipx.IPRange
+	path string
+	pos  spec.Pos
+}
+
+var (
+	envNameRE = regexp.MustCompile(spec.EnvNamePattern)
+	ownerRE   = regexp.MustCompile(spec.OwnerPattern)
+)
+
+// file converts one decoded file.
+func (l *loader) file(f *yamlFile) {
+	root, ok := f.value.(map[string]any)
+	if !ok {
+		l.broken = true
+		return // the schema reports it
+	}
+	for _, k := range slices.Sorted(maps.Keys(root)) {
+		switch k {
+		case "version", "vaults", "records":
+		case "owner":
+			if s, ok := root[k].(string); ok {
+				l.owners = append(l.owners, ownerDecl{name: s, pos: f.at(k)})
+				if !ownerRE.MatchString(s) {
+					l.valueErrorf(f.at(k), k, "owner %q must be 1-64 letters, digits, '.', '_' or '-'", s)
+				}
+			}
+		default:
+			l.unknownKey(f, "", k, []string{"version", "owner", "vaults", "records"}, "at the top level")
+		}
+	}
+	if list, ok := root["vaults"].([]any); ok {
+		for i, v := range list {
+			l.object(f, child("vaults", i), i, v, true)
+		}
+	}
+	if list, ok := root["records"].([]any); ok {
+		for i, v := range list {
+			l.object(f, child("records", i), i, v, false)
+		}
+	}
+}
+
+// object converts one vault or record mapping.
+func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	def, variant, ok := l.objectDef(f, path, m, vault)
+	if !ok {
+		return
+	}
+	o := &spec.Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: make(map[string]spec.Pos, len(m)), SourceIdx: idx,
+		Attrs: map[string]string{}}
+	x := &objExtra{file: f, path: path, set: map[string]bool{}}
+	l.extra[o] = x
+
+	common := spec.CommonRecordKeys
+	if vault {
+		common = spec.CommonVaultKeys
+	}
+	allowed := append([]string(nil), common...)
+	if !vault && def.Type != "" {
+		allowed = append(allowed, variant)
+	}
+	for i := range def.Fields {
+		allowed = append(allowed, def.Fields[i].Name)
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		val := m[k]
+		p := child(path, k)
+		o.FieldPos[k] = f.at(p)
+		switch k {
+		case "type", variant:
+		case "title":
+			l.title(f, p, val, o)
+		case "previous_titles":
+			l.previousTitles(f, p, val, o)
+		case "comments":
+			if s, ok := val.(string); ok {
+				l.comments(f, p, s, o)
+			}
+		case "adopt":
+			o.Adopt, _ = val.(bool)
+		case "protect":
+			o.Protect, _ = val.(bool)
+		case "allow_replace":
+			o.AllowReplace, _ = val.(bool)
+		case "ips":
+			if !vault {
+				l.ips(f, p, val, o, x)
+				continue
+			}
+			l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+		case "login":
+			if !vault {
+				l.login(f, p, val, o)
+				continue
+			}
+			l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+		default:
+			fd := def.Field(k)
+			if fd == nil {
+				l.unknownKey(f, path, k, allowed, "for "+kindName(def))
+				continue
+			}
+			if fd.Unsendable != "" {
+				l.ds.Errorf(f.keyAt(p), p, "%s cannot be set: %s", fd.Name, fd.Unsendable)
+				continue
+			}
+			l.field(f, p, fd, val, o, x)
+		}
+	}
+	omittedDefaults(def, m, o)
+	l.objectRules(o, def, x)
+	l.doc.Objects = append(l.doc.Objects, o)
+}
+
+// objectDef returns the descriptor table of the object m at path and the key naming its variant;
+// false when m has none, which the schema reports (an unknown or missing type or variant), or
+// when its kind cannot be declared.
+func (l *loader) objectDef(f *yamlFile, path string, m map[string]any, vault bool) (def *spec.KindDef, variant string, ok bool) {
+	typ, _ := m["type"].(string)
+	variant = "sub_type" // the key naming a record variant (see KindDef.VariantParam)
+	if vault {
+		def = spec.Lookup(spec.KindVault, typ)
+		return def, variant, def != nil
+	}
+	kind := spec.Kind(typ)
+	if spec.Lookup(kind, "") == nil || kind == spec.KindVault {
+		return nil, "", false
+	}
+	variant, _ = spec.VariantKeys(kind)
+	sub, hasSub := m[variant].(string)
+	def = spec.Lookup(kind, sub)
+	if def == nil {
+		if !hasSub || hasSubTypes(kind) {
+			return nil, "", false // the schema reports the bad variant
+		}
+		l.ds.Errorf(f.keyAt(child(path, "sub_type")), child(path, "sub_type"),
+			"unknown key \"sub_type\": only unix records have a sub_type")
+		def = spec.Lookup(kind, "")
+	}
+	if def.Opaque != "" {
+		p := child(path, "type")
+		l.ds.Errorf(f.at(p), p, "%s records cannot be declared: qsync knows only their endpoint (%s), "+
+			"so it lists live ones as opaque and never changes them", kind, def.Opaque)
+		return nil, "", false
+	}
+	return def, variant, true
+}
+
+// title reads the object's title, refusing characters a title may not hold and surrounding white
+// space.
+func (l *loader) title(f *yamlFile, p string, val any, o *spec.Object) {
+	s, ok := val.(string)
+	if !ok {
+		return
+	}
+	o.Title = strings.TrimSpace(s)
+	if msg := spec.CheckText(s, false); msg != "" {
+		l.valueErrorf(f.at(p), p, "title: %s", msg)
+	} else if o.Title != s && o.Title != "" {
+		l.valueErrorf(f.at(p), p, "title %q has leading or trailing white space", s)
+	}
+}
+
+// previousTitles reads the titles the object had, trimmed, skipping empty ones.
+func (l *loader) previousTitles(f *yamlFile, p string, val any, o *spec.Object) {
+	list, ok := val.([]any)
+	if !ok {
+		return
+	}
+	for i, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			continue
+		}
+		if msg := spec.CheckText(s, false); msg != "" {
+			ep := child(p, i)
+			l.valueErrorf(f.at(ep), ep, "previous title: %s", msg)
+			continue
+		}
+		if strings.TrimSpace(s) != "" {
+			o.PreviousTitles = append(o.PreviousTitles, strings.TrimSpace(s))
+		}
+	}
+}
+
+// login reads a record's vault login: the vault's title and the vault type's record-side
+// parameters, each trimmed, with their positions.
+func (l *loader) login(f *yamlFile, p string, val any, o *spec.Object) {
+	lm, ok := val.(map[string]any)
+	if !ok {
+		return
+	}
+	vt, _ := lm["vault"].(string)
+	o.Login = &spec.VaultLogin{Vault: strings.TrimSpace(vt)}
+	o.FieldPos["login.vault"] = f.at(child(p, "vault"))
+	for _, pk := range slices.Sorted(maps.Keys(lm)) {
+		o.FieldPos["login."+pk] = f.at(child(p, pk))
+		if pk == "vault" {
+			continue
+		}
+		s, ok := lm[pk].(string)
+		if !ok {
+			continue
+		}
+		if msg := spec.CheckText(s, false); msg != "" {
+			lp := child(p, pk)
+			l.valueErrorf(f.at(lp), lp, "%s: %s", pk, msg)
+			continue
+		}
+		if strings.TrimSpace(s) != "" {
+			if o.Login.Params == nil {
+				o.Login.Params = map[string]string{}
+			}
+			o.Login.Params[pk] = strings.TrimSpace(s)
+		}
+	}
+}
+
+// omittedDefaults gives o the documented default of every field m omits: omitted means
+// unmanaged, unless Qualys documents the default (DefaultDocumented).
+func omittedDefaults(def *spec.KindDef, m map[string]any, o *spec.Object) {
+	for i := range def.Fields {
+		fd := &def.Fields[i]
+		if _, written := m[fd.Name]; written || fd.Type == spec.TypeSecret || fd.Type == spec.TypeItems {
+			continue
+		}
+		if d := fd.OmittedDefault(); d != "" {
+			o.Attrs[fd.Name] = d
+		}
+	}
+	if len(o.Attrs) == 0 {
+		o.Attrs = nil
+	}
+}
+
+// comments checks and canonicalises the user's comment text: it may not contain an ownership
+// marker (only qsync writes one, as the last line) nor characters XML or a reviewer's terminal
+// cannot take, and is compared as Qualys lists it (see CanonicalComments).
+func (l *loader) comments(f *yamlFile, p, s string, o *spec.Object) {
+	if msg := spec.CheckText(s, true); msg != "" {
+		l.valueErrorf(f.at(p), p, "comments: %s", msg)
+		return
+	}
+	if i := spec.MarkerInText(s); i >= 0 {
+		line := strings.Count(s[:i], "\n") + 1
+		l.valueErrorf(f.at(p), p, "comments line %d looks like qsync's ownership marker (%q); only qsync writes it, "+
+			"after the comments: remove it", line, markerPreview(s[i:]))
+		return
+	}
+	o.Comments = spec.CanonicalComments(s)
+}
+
+// markerPreview is the marker-shaped text at the start of s, up to its closing bracket or line end.
+func markerPreview(s string) string {
+	if i := strings.IndexAny(s, "]\n"); i >= 0 {
+		if s[i] == ']' {
+			i++
+		}
+		s = s[:i]
+	}
+	if len(s) > 80 {
+		s = s[:80] + "..."
+	}
+	return s
+}
+
+func hasSubTypes(k spec.Kind) bool {
+	for _, d := range spec.RecordKinds() {
+		if d.Kind == k && d.Type != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// kindName names a kind for messages: "mysql records", "unix records of sub_type cisco", "ca_pam vaults".
+func kindName(d *spec.KindDef) string {
+	switch {
+	case d.Kind == spec.KindVault:
+		return d.Type + " vaults"
+	case d.Type != "":
+		p, _ := d.VariantKeys()
+		return string(d.Kind) + " records of " + p + " " + d.Type
+	}
+	return string(d.Kind) + " records"
+}
+
+// field converts one setting into Attrs or Secrets.
+func (l *loader) field(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spec.Object, x *objExtra) {
+	var raw string
+	switch fd.Type {
+	case spec.TypeItems:
+		l.items(f, p, fd, val, o, x)
+		return
+	case spec.TypeSecret:
+		ref, ok := l.secretRef(f, p, fd, val)
+		if ok {
+			if o.Secrets == nil {
+				o.Secrets = map[string]spec.SecretRef{}
+			}
+			o.Secrets[fd.Name] = ref
+			x.set[fd.Name] = true
+		}
+		return
+	case spec.TypeBool:
+		b, ok := val.(bool)
+		if !ok {
+			return
+		}
+		raw = strconv.FormatBool(b)
+	case spec.TypeInt:
+		n, ok := l.integer(f, p, fd, val)
+		if !ok {
+			return
+		}
+		raw = strconv.FormatInt(n, 10)
+	case spec.TypeEnum:
+		switch t := val.(type) {
+		case string:
+			raw = t
+		case int64, float64:
+			q := f.raw(p)
+			if _, err := spec.Canonical(fd, q); err == nil {
+				l.valueErrorf(f.at(p), p, "write %q in quotes: YAML reads an unquoted %s as a number", q, q)
+			}
+			return
+		default:
+			return
+		}
+	case spec.TypeList:
+		list, ok := val.([]any)
+		if !ok {
+			return
+		}
+		var items []string
+		for _, e := range list {
+			if s, ok := e.(string); ok {
+				items = append(items, s)
+			}
+		}
+		c := spec.CanonicalList(items)
+		if c != "" {
+			o.Attrs[fd.Name] = c
+			x.set[fd.Name] = true
+		}
+		return
+	default:
+		s, ok := val.(string)
+		if !ok {
+			return
+		}
+		if msg := spec.CheckText(s, fd.Type == spec.TypeText); msg != "" {
+			l.valueErrorf(f.at(p), p, "%s: %s", fd.Name, msg)
+			return
+		}
+		if msg := checkScheme(fd, s); msg != "" {
+			l.valueErrorf(f.at(p), p, "%s", msg)
+			return
+		}
+		if fd.Pattern != "" {
+			if re, err := regexp.Compile(fd.Pattern); err == nil && !re.MatchString(s) {
+				l.valueErrorf(f.at(p), p, "%s %q does not match %s: %s", fd.Name, s, fd.Pattern, fd.Doc)
+				return
+			}
+		}
+		raw = s
+	}
+	c, err := spec.Canonical(fd, raw)
+	if err != nil {
+		return // out of range or not in the enum: the schema says so
+	}
+	if c != "" {
+		o.Attrs[fd.Name] = c
+	}
+	if c != "" && !(fd.Type == spec.TypeBool && c == "false") {
+		x.set[fd.Name] = true
+	}
+}
+
+// checkScheme returns why the URL s may not be the value of fd (its scheme is not one of
+// fd.Schemes), or "".
+func checkScheme(fd *spec.FieldDef, s string) string {
+	if len(fd.Schemes) == 0 {
+		return ""
+	}
+	scheme, _, ok := strings.Cut(s, "://")
+	for _, sc := range fd.Schemes {
+		if ok && strings.EqualFold(scheme, sc) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("%s %q must be a %s URL", fd.Name, s, strings.Join(fd.Schemes, " or "))
+}
+
+// decimalRE is how an integer is written: base 10, without leading zeros (a minus sign is left
+// to the schema's minimum).
+var decimalRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+
+// integer reads the value of an integer field. Only a YAML integer written in base 10 is one:
+// YAML reads 03306 and 0o10 as octal and 0x10 as hex, and 3306.0 or 1e3 are floats that Qualys
+// would not take; each is refused where it is written, instead of being sent as another number or
+// dropped. Other types are left to the schema.
+func (l *loader) integer(f *yamlFile, p string, fd *spec.FieldDef, val any) (int64, bool) {
+	raw := f.raw(p)
+	switch n := val.(type) {
+	case int64:
+		if decimalRE.MatchString(raw) {
+			return n, true
+		}
+		l.valueErrorf(f.at(p), p, "%s %s is not written in base 10 (YAML reads it as %d): write the number in decimal digits without leading zeros", fd.Name, raw, n)
+	case float64:
+		l.valueErrorf(f.at(p), p, "%s %s is not an integer: write it in decimal digits only", fd.Name, raw)
+	}
+	return 0, false
+}
+
+// secretRef reads {env: NAME} or {file: path}; a plain value is refused without being echoed.
+func (l *loader) secretRef(f *yamlFile, p string, fd *spec.FieldDef, val any) (spec.SecretRef, bool) {
+	m, ok := val.(map[string]any)
+	if !ok {
+		switch val.(type) {
+		case string, int64, float64, bool:
+			l.valueErrorf(f.at(p), p, "%s is a secret: write {env: NAME} or {file: path}, never the value itself", fd.Name)
+		case nil:
+			l.valueErrorf(f.at(p), p, "%s is empty: write {env: NAME} or {file: path}", fd.Name)
+		default:
+			l.valueErrorf(f.at(p), p, "%s must be {env: NAME} or {file: path}, not %s", fd.Name, describe(val))
+		}
+		return spec.SecretRef{}, false
+	}
+	var ref spec.SecretRef
+	bad := false
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		kp := child(p, k)
+		s, isStr := m[k].(string)
+		switch k {
+		case "env":
+			switch {
+			case !isStr:
+				l.valueErrorf(f.at(kp), kp, "the environment variable name must be a string, not %s", describe(m[k]))
+				bad = true
+			case strings.TrimSpace(s) == "":
+				l.valueErrorf(f.at(kp), kp, "empty environment variable name")
+				bad = true
+			case !envNameRE.MatchString(s):
+				l.valueErrorf(f.at(kp), kp, "%q is not an environment variable name (letters, digits and _)", s)
+				bad = true
+			default:
+				if msg := spec.CheckEnvName(s, l.secretEnvPrefix()); msg != "" {
+					l.valueErrorf(f.at(kp), kp, "%s", msg)
+					bad = true
+					continue
+				}
+				ref.Env = s
+			}
+		case "file":
+			switch {
+			case !isStr:
+				l.valueErrorf(f.at(kp), kp, "the file path must be a string, not %s", describe(m[k]))
+				bad = true
+			case strings.TrimSpace(s) == "":
+				l.valueErrorf(f.at(kp), kp, "empty file path")
+				bad = true
+			default:
+				if !filepath.IsAbs(s) {
+					s = filepath.Join(f.dir, s)
+				}
+				ref.File = filepath.Clean(s)
+				root, err := l.secretRoot(f.dir)
+				if err == nil {
+					err = spec.CheckSecretFile(ref.File, root)
+				}
+				if err != nil {
+					l.valueErrorf(f.at(kp), kp, "%v", err)
+					bad = true
+					continue
+				}
+				ref.Root = root
+			}
+		default:
+			l.unknownKey(f, p, k, []string{"env", "file"}, "in a secret reference")
+			bad = true
+		}
+	}
+	if bad {
+		return spec.SecretRef{}, false
+	}
+	switch {
+	case ref.Env != "" && ref.File != "":
+		l.valueErrorf(f.at(p), p, "a secret reference has one of env and file, not both")
+		return spec.SecretRef{}, false
+	case ref.Env == "" && ref.File == "":
+		l.valueErrorf(f.at(p), p, "%s needs {env: NAME} or {file: path}", fd.Name)
+		return spec.SecretRef{}, false
+	}
+	return ref, true
+}
+
+// secretEnvPrefix is the prefix {env: NAME} references must have ("" for any).
+func (l *loader) secretEnvPrefix() string {
+	if l.opts.SecretEnvPrefix != "" {
+		return l.opts.SecretEnvPrefix
+	}
+	return os.Getenv(spec.EnvSecretEnvPrefix)
+}
+
+// secretRoot is the directory {file: ...} references of files in dir must resolve inside.
+func (l *loader) secretRoot(dir string) (string, error) {
+	if r, ok := l.roots[dir]; ok {
+		return r, nil
+	}
+	sd := l.opts.SecretDir
+	if sd == "" {
+		sd = os.Getenv(spec.EnvSecretDir)
+	}
+	r, err := spec.SecretRoot(dir, sd)
+	if err != nil {
+		return "", err
+	}
+	if l.roots == nil {
+		l.roots = map[string]string{}
+	}
+	l.roots[dir] = r
+	return r, nil
+}
+
+// ips parses the record's address list.
+func (l *loader) ips(f *yamlFile, p string, val any, o *spec.Object, x *objExtra) {
+	list, ok := val.([]any)
+	if !ok {
+		return
+	}
+	var b netipx.IPSetBuilder
+	for i, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			continue
+		}
+		ep := child(p, i)
+		r, err := spec.ParseIP(s)
+		if err != nil {
+			l.valueErrorf(f.at(ep), ep, "%v", err)
+			continue
+		}
+		for _, prev := range x.ips {
+			if ov, ok := intersectRange(prev.r, r); ok {
+				l.ds.Warnf(f.at(ep), ep, "%s is already listed at %s", spec.FormatRange(ov), prev.path)
+				break
+			}
+		}
+		x.ips = append(x.ips, ipEntry{r: r, path: ep, pos: f.at(ep)})
+		b.AddRange(r)
+	}
+	set, err := spec.IPSetFromBuilder(&b)
+	if err != nil {
+		l.ds.Errorf(f.at(p), p, "%v", err)
+		return
+	}
+	o.IPs = set
+}
+
+// intersectRange returns the overlap of a and b.
+func intersectRange(a, b netipx.IPRange) (netipx.IPRange, bool) {
+	if !a.Overlaps(b) {
+		return netipx.IPRange{}, false
+	}
+	from, to := a.From(), a.To()
+	if b.From().Compare(from) > 0 {
+		from = b.From()
+	}
+	if b.To().Compare(to) < 0 {
+		to = b.To()
+	}
+	return netipx.IPRangeFrom(from, to), true
+}
+
+// objectRules checks what one object's descriptor says about it: basic-login fields, required
+// fields, OneOf and Exclusive groups.
+func (l *loader) objectRules(o *spec.Object, def *spec.KindDef, x *objExtra) {
+	f := x.file
+	if o.Kind.IsRecord() {
+		for i := range def.Fields {
+			fd := &def.Fields[i]
+			if !fd.Basic {
+				continue
+			}
+			p := child(x.path, fd.Name)
+			written := f.written(p)
+			switch {
+			case o.Login != nil && written:
+				l.ds.Errorf(f.keyAt(p), p, "%s is for basic login; this record logs in through vault %q", fd.Name, o.Login.Vault)
+			case o.Login == nil && fd.Required && !x.set[fd.Name] && !fd.LiftedBy(o):
+				var alts []string
+				for _, n := range fd.RequiredUnless {
+					if u := def.Field(n); u != nil && u.Type == spec.TypeItems {
+						alts = append(alts, "or "+n)
+					} else {
+						alts = append(alts, "or "+n+": true")
+					}
+				}
+				alt := strings.Join(append(alts, "or a login through a vault"), ", ")
+				if !written { // a written but invalid value is reported where it is
+					l.ds.Errorf(o.Pos, x.path, "%s needs %s (%s)", spec.ObjectLabel(o), fd.Name, alt)
+				}
+			}
+		}
+	}
+	for _, g := range def.OneOf {
+		if n := countSet(x.set, g); n != 1 {
+			l.ds.Errorf(o.Pos, x.path, "set exactly one of %s (%d set)", strings.Join(g, ", "), n)
+		}
+	}
+	for _, g := range def.AnyOf {
+		if countSet(x.set, g) == 0 {
+			l.ds.Errorf(o.Pos, x.path, "set at least one of %s", strings.Join(g, ", "))
+		}
+	}
+	for _, g := range def.Together {
+		if n := countSet(x.set, g); n > 0 && n < len(g) {
+			var missing, present []string
+			for _, k := range g {
+				if x.set[k] {
+					present = append(present, k)
+				} else {
+					missing = append(missing, k)
+				}
+			}
+			l.ds.Errorf(o.Pos, x.path, "%s go together: add %s or remove %s", strings.Join(g, " and "),
+				strings.Join(missing, ", "), strings.Join(present, ", "))
+		}
+	}
+	for _, c := range def.RequiredWhen {
+		if o.Attrs[c.Field] != c.Value {
+			continue
+		}
+		for _, k := range c.Require {
+			if !x.set[k] {
+				if !f.written(child(x.path, k)) {
+					l.ds.Errorf(o.Pos, x.path, "%s %s needs %s", c.Field, c.Value, k)
+				}
+			}
+		}
+	}
+	for _, g := range def.Exclusive {
+		var set []string // the members chosen: a flag written false chooses nothing (FieldDef.Chooses)
+		for _, k := range g {
+			if fd := def.Field(k); x.set[k] && (fd == nil || fd.Type == spec.TypeSecret || fd.Chooses(o.Attrs[k])) {
+				set = append(set, k)
+			}
+		}
+		if len(set) > 1 {
+			p := child(x.path, set[len(set)-1])
+			l.ds.Errorf(f.keyAt(p), p, "%s cannot be combined with %s", set[len(set)-1], strings.Join(set[:len(set)-1], ", "))
+		}
+	}
+}
+
+func countSet(set map[string]bool, group []string) int {
+	n := 0
+	for _, k := range group {
+		if set[k] {
+			n++
+		}
+	}
+	return n
+}
+
+// unknownKey reports key under path, suggesting the nearest allowed key.
+func (l *loader) unknownKey(f *yamlFile, path, key string, allowed []string, where string) {
+	p := child(path, key)
+	msg := fmt.Sprintf("unknown key %q %s", key, where)
+	if s := suggest(key, allowed); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	} else if owners := fieldOwners(key); len(owners) > 0 {
+		msg += fmt.Sprintf(" (it is a field of %s)", strings.Join(owners, ", "))
+	}
+	l.ds.Errorf(f.keyAt(p), p, "%s", msg)
+}
+
+// fieldOwners lists the kinds that have a field named key.
+func fieldOwners(key string) []string {
+	var out []string
+	for _, defs := range [][]spec.KindDef{spec.RecordKinds(), spec.VaultKinds()} {
+		for i := range defs {
+			if defs[i].Field(key) != nil {
+				out = append(out, kindName(&defs[i]))
+			}
+		}
+	}
+	if len(out) > 3 {
+		out = append(out[:3], "...")
+	}
+	return out
+}
+
+// suggest returns the candidate nearest to s by edit distance, when it is near enough.
+func suggest(s string, candidates []string) string {
+	best, bestD := "", -1
+	for _, c := range candidates {
+		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		if bestD < 0 || d < bestD || (d == bestD && c < best) {
+			best, bestD = c, d
+		}
+	}
+	limit := max(2, len(s)/3)
+	if bestD < 0 || bestD > limit || bestD >= len(s) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
