@@ -121,10 +121,12 @@ func desiredEstate(r *rand.Rand, live *bench.Estate, seed uint64) *bench.Estate 
 		case 1:
 			rec.Comments = fmt.Sprintf("Changed by drill %d.", seed)
 		case 2:
-			switch def := spec.Lookup(rec.Kind, rec.SubType); {
+			// A username is changed only where the record has one: SNMP v1 and v2c have none, and
+			// a username alone is refused (v3's username, password and auth_alg go together).
+			switch {
 			case rec.Attrs["port"] != "":
 				rec.Attrs["port"] = "2200"
-			case def.Field("username") != nil:
+			case rec.Attrs["username"] != "":
 				_, domain, _ := strings.Cut(rec.Attrs["username"], "@")
 				rec.Attrs["username"] = "changed" + strings.TrimSuffix("@"+domain, "@") // keeps an '@' Azure wants
 			default:
