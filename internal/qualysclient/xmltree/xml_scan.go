@@ -72,10 +72,15 @@ func (s *xmlScanner) prolog() bool {
 			return false
 		}
 		decl := strings.ToLower(string(s.doc[:end]))
-		if i := strings.Index(decl, "encoding="); i >= 0 {
-			enc := strings.Trim(decl[i+len("encoding="):], " ")
-			if !strings.HasPrefix(enc, `"utf-8"`) && !strings.HasPrefix(enc, `'utf-8'`) &&
-				!strings.HasPrefix(enc, `"us-ascii"`) && !strings.HasPrefix(enc, `'us-ascii'`) {
+		// Only the plain forms are read here; any other version, encoding or spelling of them is
+		// left to encoding/xml (which refuses a version other than 1.0, found by fuzzing).
+		if strings.Contains(decl, "version") && !strings.Contains(decl, `version="1.0"`) && !strings.Contains(decl, `version='1.0'`) {
+			return false
+		}
+		if i := strings.Index(decl, "encoding"); i >= 0 {
+			enc := decl[i+len("encoding"):]
+			if !strings.HasPrefix(enc, `="utf-8"`) && !strings.HasPrefix(enc, `='utf-8'`) &&
+				!strings.HasPrefix(enc, `="us-ascii"`) && !strings.HasPrefix(enc, `='us-ascii'`) {
 				return false
 			}
 		}
@@ -276,10 +281,10 @@ func (s *xmlScanner) text() bool {
 	if len(s.b.stack) == 0 {
 		return len(bytes.TrimLeft(raw, " \t\n")) == 0 // white space around the root only
 	}
+	if bytes.Contains(raw, []byte("]]>")) { // refused outside CDATA, escaped or not (found by fuzzing)
+		return false
+	}
 	if bytes.IndexByte(raw, '&') < 0 {
-		if bytes.Contains(raw, []byte("]]>")) {
-			return false
-		}
 		s.b.chars(raw)
 		return true
 	}
