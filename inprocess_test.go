@@ -26,6 +26,10 @@ func TestMain(m *testing.M) {
 // by absolute path, since an in-process qsync changes the working directory while it runs.
 var moduleDir string
 
+// testPATH is the PATH the tests run with: the directory holding qsync first. Every script gets it
+// in its Setup, whatever the process's PATH was when the script started.
+var testPATH string
+
 func runTests(m *testing.M) int {
 	var err error
 	if moduleDir, err = os.Getwd(); err != nil {
@@ -47,7 +51,8 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	os.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	testPATH = bin + string(os.PathListSeparator) + os.Getenv("PATH")
+	os.Setenv("PATH", testPATH)
 	return m.Run()
 }
 
@@ -120,11 +125,25 @@ func enterScript(dir string, env []string) (restore func(), err error) {
 	return restore, os.Chdir(dir)
 }
 
-// setEnviron replaces the process's environment with env.
+// setEnviron makes env the process's environment, changing only the variables that differ: a
+// script starting meanwhile reads PATH (and GOCOVERDIR, GORACE) from the process, so a variable
+// both environments hold alike must never be unset, even for a moment.
 func setEnviron(env []string) {
-	os.Clearenv()
+	want := map[string]string{}
 	for _, kv := range env {
 		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+			want[k] = v // the last of a name wins, as with exec
+		}
+	}
+	for _, kv := range os.Environ() {
+		if k, _, ok := strings.Cut(kv, "="); ok {
+			if _, keep := want[k]; !keep {
+				os.Unsetenv(k)
+			}
+		}
+	}
+	for k, v := range want {
+		if cur, ok := os.LookupEnv(k); !ok || cur != v {
 			os.Setenv(k, v)
 		}
 	}

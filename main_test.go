@@ -55,6 +55,7 @@ func TestScripts(t *testing.T) {
 			hs := httptest.NewServer(srv)
 			env.Defer(hs.Close)
 			env.Values["emu"] = srv
+			env.Setenv("PATH", testPATH) // exec qsync runs this test binary
 			env.Setenv("QUALYS_API_URL", hs.URL)
 			env.Setenv("QUALYS_USERNAME", "tester")
 			env.Setenv("QUALYS_PASSWORD", "s3cret-login")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/render"
 )
 
 // PlanFlags are the planning choices shared by plan and apply.
@@ -64,5 +65,5 @@ func runPlan(ctx context.Context, g *Globals, env *Env, paths []string, f PlanFl
 
 // renderPlan writes a plan in the chosen format.
 func renderPlan(g *Globals, env *Env, w io.Writer, p *plan.Plan, format string) error {
-	return plan.Render(w, p, format, plan.RenderOptions{Color: format == "text" && g.color(env, w)})
+	return render.Plan(w, p, format, render.Options{Color: format == "text" && g.color(env, w)})
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/render"
 	"github.com/qsync/qsync/internal/planfile"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
@@ -84,7 +85,7 @@ func editPlan(t *testing.T, path string, edit func(p *plan.Plan)) {
 	}
 	edit(p)
 	var b bytes.Buffer
-	if err := plan.Save(&b, p); err != nil {
+	if err := render.Save(&b, p); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {

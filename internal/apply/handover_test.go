@@ -14,7 +14,7 @@ import (
 
 // handoverPlan: two hand-overs of the unix group (1 releases 10.0.0.2 from a, 2 gives it to b;
 // 3 deletes c, 4 creates d with its IPs), one of windows (5 deletes w, 6 creates w2), and a
-// phase-3 mysql update (7). The plan chains the unix pairs (3 after 2), as plan.Build does.
+// phase-3 mysql update (7). The plan chains the unix pairs (3 after 2), as build.Plan does.
 func handoverPlan() *plan.Plan {
 	u := func(t string) spec.Key { return key(spec.KindUnix, t) }
 	w := func(t string) spec.Key { return key(spec.KindWindows, t) }

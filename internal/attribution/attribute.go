@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -55,7 +56,7 @@ func driftedObjects(p *plan.Plan, base, live *spec.Document, opts plan.Options) 
 	d := drift{ids: map[int64]bool{}, creates: map[spec.Key]bool{}}
 	// The guards and secrets are not the question here: what differs is.
 	o := plan.Options{Owner: opts.Owner, AllowDeletes: true, AllowReplace: true, Adopt: opts.Adopt}
-	bp, err := plan.Build(base, live, o)
+	bp, err := build.Plan(base, live, o)
 	if err != nil {
 		d.approximate = true
 		p.Notes = append(p.Notes, fmt.Sprintf(NoteApproximate, firstLine(err.Error())))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/policy"
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -80,7 +81,7 @@ func TestAttribute(t *testing.T) {
 	live.Find(spec.Key{Kind: "mysql", Title: "hand-edit"}).ModifiedAt = when
 	live.Find(spec.Key{Kind: "mysql", Title: "hand-edit"}).ModifiedBy = "jdoe"
 	opts := plan.Options{Owner: "secops", AllowDeletes: true}
-	p, err := plan.Build(now, live, opts)
+	p, err := build.Plan(now, live, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestAttribute(t *testing.T) {
 	}
 
 	// A base where the configuration did not exist: everything is this change.
-	p2, _ := plan.Build(now, live, opts)
+	p2, _ := build.Plan(now, live, opts)
 	Attribute(p2, &Base{Ref: "v0", Commit: "abc"}, live, opts)
 	for _, c := range p2.Changes {
 		if c.Attribution != plan.AttributionChange {

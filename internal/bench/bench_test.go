@@ -9,6 +9,7 @@ import (
 
 	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -74,14 +75,14 @@ func benchBuild(b *testing.B, n int) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := plan.Build(f.desired, f.live, f.opts); err != nil {
+		if _, err := build.Plan(f.desired, f.live, f.opts); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(n), "records")
 }
 
-// BenchmarkBuild1k measures the diff alone (plan.Build) of a 1,000-record estate with 50 vaults.
+// BenchmarkBuild1k measures the diff alone (build.Plan) of a 1,000-record estate with 50 vaults.
 func BenchmarkBuild1k(b *testing.B) { benchBuild(b, 1000) }
 
 // BenchmarkBuild10k is BenchmarkBuild1k with 10,000 records.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/render"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -50,7 +51,7 @@ func TestEstatePlansEmpty(t *testing.T) {
 		}
 		if p := r.Plan; !p.Empty() {
 			var out strings.Builder
-			_ = plan.Render(&out, p, "text", plan.RenderOptions{})
+			_ = render.Plan(&out, p, "text", render.Options{})
 			t.Errorf("fast=%v: the plan is not empty:\n%s", fast, out.String())
 		}
 	}

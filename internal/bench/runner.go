@@ -16,6 +16,7 @@ import (
 
 	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -60,7 +61,7 @@ type PlanResult struct {
 	// EmulatorCPUSec is the CPU the in-process emulator spent serving one plan (not qsync's).
 	EmulatorCPUSec float64 `json:"emulator_cpu_sec"`
 	// In-process phases of the same pipeline: YAML load and validation, live read, diff
-	// (plan.Build alone, fastest of Repeat).
+	// (build.Plan alone, fastest of Repeat).
 	LoadSec float64 `json:"load_sec"`
 	ReadSec float64 `json:"read_sec"`
 	DiffSec float64 `json:"diff_sec"`
@@ -260,7 +261,7 @@ func runPlanBench(ctx context.Context, cfg Config, n int) (*PlanResult, error) {
 	for i := range cfg.Repeat {
 		runtime.GC()
 		start = time.Now()
-		p, err = plan.Build(desired, liveDoc, opts)
+		p, err = build.Plan(desired, liveDoc, opts)
 		d := time.Since(start).Seconds()
 		if err != nil {
 			return nil, err

@@ -20,6 +20,7 @@ import (
 	"github.com/qsync/qsync/internal/bench"
 	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/render"
 	"github.com/qsync/qsync/internal/planfile"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
@@ -81,7 +82,7 @@ func pass(t *testing.T, emu *bench.Emulator, cfgPath string, env map[string]stri
 	}
 	for _, format := range []string{"text", "markdown", "json"} {
 		var b bytes.Buffer
-		if err := plan.Render(&b, r.Plan, format, plan.RenderOptions{Color: format == "text"}); err != nil {
+		if err := render.Plan(&b, r.Plan, format, render.Options{Color: format == "text"}); err != nil {
 			t.Fatalf("render %s: %v", format, err)
 		}
 		out.add("plan "+format, b.String())
@@ -118,7 +119,7 @@ func pass(t *testing.T, emu *bench.Emulator, cfgPath string, env map[string]stri
 	out.add("verify error", err)
 	if remaining != nil {
 		var b bytes.Buffer
-		_ = plan.Render(&b, remaining, "text", plan.RenderOptions{})
+		_ = render.Plan(&b, remaining, "text", render.Options{})
 		out.add("remaining", b.String())
 	}
 	return res, remaining, err
@@ -240,7 +241,7 @@ func runDrill(t *testing.T, seed uint64, cov *coverage) {
 	}
 	if remaining != nil {
 		var b bytes.Buffer
-		_ = plan.Render(&b, remaining, "text", plan.RenderOptions{})
+		_ = render.Plan(&b, remaining, "text", render.Options{})
 		t.Fatalf("not converged after a faulty run (%s) and a clean one; still to do:\n%s\nfaults and outputs:%s", faulty, b.String(), out.String())
 	}
 	after := emu.Snapshot()
@@ -325,7 +326,7 @@ func TestCleanEstatePlansEmpty(t *testing.T) {
 		}
 		if p := replan(t, emu, cfgPath, sc.liveEnv); !p.Empty() {
 			var b bytes.Buffer
-			_ = plan.Render(&b, p, "text", plan.RenderOptions{})
+			_ = render.Plan(&b, p, "text", render.Options{})
 			t.Errorf("seed %d: the live estate plans changes against itself:\n%s", seed, b.String())
 		}
 		emu.Close()

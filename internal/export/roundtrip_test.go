@@ -14,6 +14,7 @@ import (
 	"github.com/qsync/qsync/internal/export"
 	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/render"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -164,16 +165,16 @@ func roundTrip(t *testing.T, c roundTripCase) {
 		t.Fatalf("plan: %v\n%s\n%s", err, stderr.String(), exported)
 	}
 	if len(run.Plan.Changes) != 1 {
-		t.Fatalf("plan has %d changes, want one adoption:\n%s", len(run.Plan.Changes), render(run.Plan))
+		t.Fatalf("plan has %d changes, want one adoption:\n%s", len(run.Plan.Changes), planText(run.Plan))
 	}
 	for _, ch := range run.Plan.Changes {
 		if ch.Action != plan.ActionAdopt || ch.Drift {
-			t.Fatalf("plan of the export is not adoptions only:\n%s\n%s", render(run.Plan), exported)
+			t.Fatalf("plan of the export is not adoptions only:\n%s\n%s", planText(run.Plan), exported)
 		}
 	}
 	res, err := pl.Apply(ctx, run, nil)
 	if err != nil {
-		t.Fatalf("apply: %v\n%s", err, render(run.Plan))
+		t.Fatalf("apply: %v\n%s", err, planText(run.Plan))
 	}
 	if res.Failed > 0 || res.Pending > 0 || res.Unknown > 0 {
 		t.Fatalf("apply: %+v", res)
@@ -183,7 +184,7 @@ func roundTrip(t *testing.T, c roundTripCase) {
 		t.Fatalf("verify: %v\n%s", err, stderr.String())
 	}
 	if again != nil {
-		t.Fatalf("the plan after the adoption is not empty:\n%s\n%s", render(again), exported)
+		t.Fatalf("the plan after the adoption is not empty:\n%s\n%s", planText(again), exported)
 	}
 }
 
@@ -205,8 +206,8 @@ func post(t *testing.T, u string, form url.Values) string {
 	return string(b)
 }
 
-func render(p *plan.Plan) string {
+func planText(p *plan.Plan) string {
 	var b bytes.Buffer
-	_ = plan.Render(&b, p, "text", plan.RenderOptions{})
+	_ = render.Plan(&b, p, "text", render.Options{})
 	return b.String()
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/qsync/qsync/internal/apply"
 	"github.com/qsync/qsync/internal/live"
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/planfile"
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/spec"
@@ -241,7 +242,7 @@ func (pl *Pipeline) plan(ctx context.Context, c Client, desired *spec.Document, 
 	return &Run{Client: c, Desired: desired, Live: liveDoc, Plan: p}, nil
 }
 
-// build is plan.Build for flags f, scoped to the --only patterns f.Targets (see scope; also
+// build is build.Plan for flags f, scoped to the --only patterns f.Targets (see scope; also
 // with --secrets-only, whose targets may be none) and with the notes of f.
 func (pl *Pipeline) build(desired, liveDoc *spec.Document, opts plan.Options, f plan.Flags, strict bool) (*plan.Plan, error) {
 	if narrowed(f) {
@@ -250,28 +251,28 @@ func (pl *Pipeline) build(desired, liveDoc *spec.Document, opts plan.Options, f 
 			return nil, err
 		}
 		opts.OutOfScope = out
-		p, err := plan.Build(d, l, opts)
+		p, err := build.Plan(d, l, opts)
 		if err != nil {
 			return nil, err
 		}
 		scoped(p, liveDoc)
 		return p, noteSecrets(p, f)
 	}
-	p, err := plan.Build(desired, liveDoc, opts)
+	p, err := build.Plan(desired, liveDoc, opts)
 	if err != nil {
 		return nil, err
 	}
 	return p, noteSecrets(p, f)
 }
 
-// NoteSecretsUnchecked replaces plan.NoteSecretDrift in a plan made --without-secrets.
+// NoteSecretsUnchecked replaces build.NoteSecretDrift in a plan made --without-secrets.
 const NoteSecretsUnchecked = "secret drift is not checked in this job (--without-secrets: it has no secret values); the protected apply job checks and sends changed secrets (docs/secrets.md)"
 
 func noteSecrets(p *plan.Plan, f plan.Flags) error {
 	if !f.SecretsUnchecked {
 		return nil
 	}
-	p.Notes = slices.DeleteFunc(p.Notes, func(n string) bool { return n == plan.NoteSecretDrift })
+	p.Notes = slices.DeleteFunc(p.Notes, func(n string) bool { return n == build.NoteSecretDrift })
 	p.Notes = append(p.Notes, NoteSecretsUnchecked)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/render"
 )
 
 // TestPlanCountsVerificationReads: the plan announces the reads the verification after apply
@@ -26,7 +27,7 @@ func TestPlanCountsVerificationReads(t *testing.T) {
 		t.Fatal("the plan announces no verification reads")
 	}
 	var b strings.Builder
-	_ = plan.Render(&b, r.Plan, "text", plan.RenderOptions{})
+	_ = render.Plan(&b, r.Plan, "text", render.Options{})
 	if want := "then " + strconv.Itoa(r.Plan.VerifyReads) + " reads to verify"; !strings.Contains(b.String(), want) {
 		t.Errorf("text plan lacks %q:\n%s", want, b.String())
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/render"
 	"github.com/qsync/qsync/internal/qualysclient"
 	"github.com/qsync/qsync/internal/qualysemu"
 	"github.com/qsync/qsync/internal/spec"
@@ -94,7 +95,7 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 		if again != nil {
 			var b strings.Builder
-			_ = plan.Render(&b, again, "text", plan.RenderOptions{})
+			_ = render.Plan(&b, again, "text", render.Options{})
 			t.Fatalf("does not converge: planning after apply gives\n%s", b.String())
 		}
 	})

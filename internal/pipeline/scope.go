@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -248,7 +249,7 @@ func (o Outside) LeftOut() bool { return o.Changes > 0 || o.Unchecked != "" }
 // and counts what differs outside scoped, the scoped plan of the same state.
 func (pl *Pipeline) outside(desired, live *spec.Document, f plan.Flags, scoped *plan.Plan) Outside {
 	full := plan.Flags{Adopt: f.Adopt, AllowDeletes: f.AllowDeletes, AllowReplace: f.AllowReplace}
-	p, err := plan.Build(desired, live, pl.Options(desired, full, 0))
+	p, err := build.Plan(desired, live, pl.Options(desired, full, 0))
 	if err != nil {
 		var diags spec.Diagnostics
 		if errors.As(err, &diags) {

@@ -48,7 +48,7 @@ const (
 	PhaseDeleteVaults = 5
 )
 
-// Options steer Build.
+// Options steer build.Plan.
 type Options struct {
 	// Owner names the ownership marker this configuration writes and honours; empty means the
 	// desired document's Owner.
@@ -60,11 +60,11 @@ type Options struct {
 	// SecretKey is QSYNC_SECRET_KEY. With a key, secrets are fingerprinted and only changed ones
 	// are sent; nil turns fingerprints off (secrets are then sent on create only).
 	SecretKey []byte
-	// Resolve returns the value of a desired object's secret parameter. Build calls it only when a
-	// SecretKey is set (to fingerprint the value); the value never leaves Build.
+	// Resolve returns the value of a desired object's secret parameter. build.Plan calls it only when a
+	// SecretKey is set (to fingerprint the value); the value never leaves build.Plan.
 	Resolve func(o *spec.Object, param string) (string, error)
 	// CheckSecret reports why the value of a desired object's secret parameter could not be read
-	// (never reading it when it can tell otherwise). Without a SecretKey, Build calls it for every
+	// (never reading it when it can tell otherwise). Without a SecretKey, build.Plan calls it for every
 	// secret a step sends, so that a reference apply would fail on is a positioned plan error;
 	// nil checks nothing (a plan made on purpose without the secrets' values).
 	CheckSecret func(o *spec.Object, param string) error
@@ -84,23 +84,13 @@ type Options struct {
 	// (X-RateLimit-Remaining), shown next to the calls a plan needs; zero means unknown.
 	RateRemaining int
 	// OutOfScope holds the live objects this owner manages that a scoped plan leaves alone (see
-	// internal/pipeline, which removes their markers so that Build never changes them): messages
+	// internal/pipeline, which removes their markers so that build.Plan never changes them): messages
 	// about them say so instead of calling them unmanaged.
 	OutOfScope map[spec.Key]bool
 	// VerifyReads is the number of read calls the verification after apply makes (it reads the
 	// live estate again, as the plan did: the caller counts the plan's read); zero means unknown.
 	// It is counted with the plan's writes against RateRemaining.
 	VerifyReads int
-}
-
-func (o Options) withDefaults() Options {
-	if o.DeleteThreshold == 0 {
-		o.DeleteThreshold = 0.30
-	}
-	if o.DeleteMinCount == 0 {
-		o.DeleteMinCount = 10
-	}
-	return o
 }
 
 // Plan is everything a reviewer approves and apply executes. It is plain data: Changes say what
@@ -161,14 +151,14 @@ type Flags struct {
 	PushSecrets  bool `json:"push_secrets,omitempty"`
 	// Targets are the --only KIND/TITLE-GLOB patterns (path.Match; an exact title matches
 	// itself): the plan covers only the objects they match (see internal/pipeline, which scopes
-	// desired and live before Build; Build does not read it).
+	// desired and live before build.Plan; build.Plan does not read it).
 	Targets []string `json:"targets,omitempty"`
 	// SecretsUnchecked is --without-secrets: the plan was made without the secrets' values, so
-	// secret drift was not checked (the pipeline passes no SecretKey; Build does not read it).
+	// secret drift was not checked (the pipeline passes no SecretKey; build.Plan does not read it).
 	SecretsUnchecked bool `json:"secrets_unchecked,omitempty"`
 	AllowReplace     bool `json:"allow_replace,omitempty"`
 	// SecretsOnly is --secrets-only: the plan covers only the objects whose sole changes are
-	// secrets, recorded as exact Targets (see internal/pipeline; Build does not read it).
+	// secrets, recorded as exact Targets (see internal/pipeline; build.Plan does not read it).
 	SecretsOnly bool `json:"secrets_only,omitempty"`
 }
 
@@ -180,7 +170,7 @@ func (o Options) WithFlags(f Flags) Options {
 }
 
 // Change is the difference of one object. Before is the live object (nil for a create) and After
-// the desired one (nil for a delete); both are for callers of Build only and are not saved.
+// the desired one (nil for a delete); both are for callers of build.Plan only and are not saved.
 type Change struct {
 	Key  spec.Key `json:"key"`
 	Type string   `json:"type,omitempty"`
@@ -228,18 +218,6 @@ type Opaque struct {
 	Key    spec.Key `json:"key"`
 	ID     int64    `json:"id,omitempty"`
 	Reason string   `json:"reason"`
-}
-
-// opaqueReasons maps the keys of p.Opaque to their reasons.
-func (p *Plan) opaqueReasons() map[spec.Key]string {
-	if len(p.Opaque) == 0 {
-		return nil
-	}
-	m := make(map[spec.Key]string, len(p.Opaque))
-	for _, o := range p.Opaque {
-		m[o.Key] = o.Reason
-	}
-	return m
 }
 
 // Refusal is a change a guard refused (protect: true, or a replacement without consent).

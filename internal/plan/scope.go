@@ -11,10 +11,6 @@ import (
 // matches the configuration: its summary says "within the scope", and the pipeline's
 // verification counts what the scope left out (see internal/pipeline).
 
-// outOfScopeWhy is what a message says of a live object that this owner manages but the plan's
-// --only scope leaves alone (Options.OutOfScope).
-const outOfScopeWhy = "which this owner manages but --only leaves out of this plan (widen --only to change it)"
-
 // Scoped reports whether the plan covers less than the whole configuration (see above).
 func (p *Plan) Scoped() bool {
 	return len(p.Flags.Targets) > 0 || p.Flags.SecretsOnly || p.Flags.SecretsUnchecked
@@ -48,17 +44,4 @@ func (p *Plan) ScopeLine() string {
 			strings.Join(p.Flags.Targets, ", "))
 	}
 	return ""
-}
-
-// scopedSummaryLine is summaryLine for a scoped plan: never "Qualys matches the configuration".
-func scopedSummaryLine(p *Plan) string {
-	scope := safe(p.ScopeName())
-	if p.Empty() && len(p.Refused) > 0 {
-		return fmt.Sprintf("No changes planned within the scope (%s), but %d change%s refused: Qualys does not match the configuration.", scope, len(p.Refused), pluralVerb(len(p.Refused)))
-	}
-	if p.Empty() {
-		return fmt.Sprintf("No changes within the scope (%s); a plan without it shows whether anything else differs.", scope)
-	}
-	cr, up, del, rep := p.Summary()
-	return fmt.Sprintf("Plan within the scope (%s): %d to create, %d to update, %d to delete, %d to replace.", scope, cr, up, del, rep)
 }

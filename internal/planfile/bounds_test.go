@@ -11,7 +11,7 @@ import (
 // TestWriteFileRefusesASymlink: plan --out never writes through a symbolic link (one planted
 // where the plan goes could point at a file the job may write, such as a workflow).
 func TestWriteFileRefusesASymlink(t *testing.T) {
-	p, _, _ := build(t)
+	p, _, _ := buildPlan(t)
 	dir := t.TempDir()
 	victim := filepath.Join(dir, "victim.yml")
 	if err := os.WriteFile(victim, []byte("keep me"), 0o644); err != nil {
@@ -31,7 +31,7 @@ func TestWriteFileRefusesASymlink(t *testing.T) {
 
 // TestWriteFileRedacted: the file's bytes pass the redactor.
 func TestWriteFileRedacted(t *testing.T) {
-	p, _, _ := build(t)
+	p, _, _ := buildPlan(t)
 	path := filepath.Join(t.TempDir(), "plan.json")
 	if err := WriteFileRedacted(path, p, func(b []byte) []byte { return []byte(strings.ReplaceAll(string(b), "format_version", "FORMAT")) }); err != nil {
 		t.Fatal(err)

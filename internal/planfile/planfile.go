@@ -1,6 +1,6 @@
 // Package planfile owns everything about saved plan files (`qsync plan -out FILE`, `qsync apply
 // FILE`), as terraform's internal/plans/planfile does: writing and reading them (the JSON format of
-// plan.Save, checked on the way in), telling a plan file from configuration, the digest of the
+// render.Save, checked on the way in), telling a plan file from configuration, the digest of the
 // configuration a plan was made from, refusing a stale plan (the configuration or a live object it
 // touches changed since), and Verify, which proves that a plan file's steps are exactly the ones
 // qsync plans now.
@@ -23,6 +23,8 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/build"
+	"github.com/qsync/qsync/internal/plan/render"
 	"github.com/qsync/qsync/internal/safeio"
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -30,7 +32,7 @@ import (
 // MaxPlanBytes bounds the size of a saved plan Read accepts (checked before reading a file).
 const MaxPlanBytes = 64 << 20
 
-// WriteFile saves p to path (plan.Save's JSON), readable by its owner only. The configuration
+// WriteFile saves p to path (render.Save's JSON), readable by its owner only. The configuration
 // paths are stored relative to the plan file's directory when the files are inside it, absolute
 // otherwise (see StorePaths), so `qsync apply PATH` works from any directory.
 func WriteFile(path string, p *plan.Plan) error {
@@ -45,7 +47,7 @@ func WriteFileRedacted(path string, p *plan.Plan, redact func([]byte) []byte) er
 	out := *p
 	out.Config = StorePaths(path, p.Config)
 	var b bytes.Buffer
-	if err := plan.Save(&b, &out); err != nil {
+	if err := render.Save(&b, &out); err != nil {
 		return fmt.Errorf("save plan %s: %w", path, err)
 	}
 	data := b.Bytes()
@@ -370,7 +372,7 @@ func staleObjects(p *plan.Plan, live *spec.Document) []string {
 	return stale
 }
 
-// Verify checks that a saved plan is exactly the plan plan.Build makes now from desired and live
+// Verify checks that a saved plan is exactly the plan build.Plan makes now from desired and live
 // with opts and the flags the plan records: the same owner, changes, steps (calls, IDs,
 // parameters, secret references, order) and live digests. Apply runs a saved plan's steps as
 // written, so a file edited by hand, or forged, could otherwise delete or change objects the plan
@@ -388,7 +390,7 @@ func Verify(saved *plan.Plan, desired, live *spec.Document, opts plan.Options) e
 	if saved.Owner != opts.Owner {
 		return fmt.Errorf("%w: it is for owner %q, the configuration's owner is %q", ErrPlanMismatch, saved.Owner, opts.Owner)
 	}
-	now, err := plan.Build(desired, live, opts)
+	now, err := build.Plan(desired, live, opts)
 	if err != nil {
 		return fmt.Errorf("%w: planning again from the same configuration and Qualys state fails: %w", ErrPlanMismatch, err)
 	}

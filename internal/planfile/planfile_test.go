@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/build"
+	"github.com/qsync/qsync/internal/plan/render"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -55,10 +57,10 @@ func opts() plan.Options {
 	return plan.Options{Resolve: func(*spec.Object, string) (string, error) { return "pw", nil }}
 }
 
-func build(t testing.TB) (*plan.Plan, *spec.Document, *spec.Document) {
+func buildPlan(t testing.TB) (*plan.Plan, *spec.Document, *spec.Document) {
 	t.Helper()
 	desired, live := estate(t)
-	p, err := plan.Build(desired, live, opts())
+	p, err := build.Plan(desired, live, opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func build(t testing.TB) (*plan.Plan, *spec.Document, *spec.Document) {
 }
 
 func TestWriteReadRoundTrip(t *testing.T) {
-	p, _, _ := build(t)
+	p, _, _ := buildPlan(t)
 	p.Config = []string{"examples/prod.yaml"}
 	p.ConfigDigest = "abc123"
 	path := filepath.Join(t.TempDir(), "plan.json")
@@ -102,8 +104,8 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	}
 	// Rendering a read plan gives the same text as the built one.
 	var a, c bytes.Buffer
-	_ = plan.Render(&a, p, "text", plan.RenderOptions{})
-	_ = plan.Render(&c, got, "text", plan.RenderOptions{})
+	_ = render.Plan(&a, p, "text", render.Options{})
+	_ = render.Plan(&c, got, "text", render.Options{})
 	if a.String() != c.String() {
 		t.Errorf("text of the saved plan differs:\n%s\n%s", a.String(), c.String())
 	}
@@ -144,9 +146,9 @@ func TestIsPlanFile(t *testing.T) {
 
 // TestReadFileSkipsBOM: a saved plan re-saved by an editor that adds a byte order mark still reads.
 func TestReadFileSkipsBOM(t *testing.T) {
-	p, _, _ := build(t)
+	p, _, _ := buildPlan(t)
 	var buf bytes.Buffer
-	if err := plan.Save(&buf, p); err != nil {
+	if err := render.Save(&buf, p); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "plan.json")
@@ -232,7 +234,7 @@ func TestConfigDigestAndCheckConfig(t *testing.T) {
 }
 
 func TestCheckLive(t *testing.T) {
-	p, _, live := build(t)
+	p, _, live := buildPlan(t)
 	if err := CheckLive(p, live); err != nil {
 		t.Fatalf("unchanged live state: %v", err)
 	}
@@ -248,7 +250,7 @@ func TestCheckLive(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
-	p, desired, live := build(t)
+	p, desired, live := buildPlan(t)
 	if err := Verify(p, desired, live, opts()); err != nil {
 		t.Fatalf("the plan made now: %v", err)
 	}
@@ -277,9 +279,9 @@ func TestVerify(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	p, _, _ := build(f)
+	p, _, _ := buildPlan(f)
 	var b bytes.Buffer
-	_ = plan.Save(&b, p)
+	_ = render.Save(&b, p)
 	f.Add(b.Bytes())
 	f.Add([]byte(`{"format_version":3,"owner":"x"}`))
 	f.Add([]byte(`{"format_version":3,"owner":"x","steps":[{"id":1,"phase":1,"kind":"vault","op":"delete","keys":[],"ids":[1]}]}`))
@@ -290,12 +292,12 @@ func FuzzRead(f *testing.F) {
 		}
 		// A plan Read accepts renders and saves without error, and saving is stable.
 		for _, format := range []string{"text", "markdown", "json"} {
-			if err := plan.Render(&bytes.Buffer{}, p, format, plan.RenderOptions{}); err != nil {
+			if err := render.Plan(&bytes.Buffer{}, p, format, render.Options{}); err != nil {
 				t.Fatalf("render %s: %v", format, err)
 			}
 		}
 		var a bytes.Buffer
-		if err := plan.Save(&a, p); err != nil {
+		if err := render.Save(&a, p); err != nil {
 			t.Fatal(err)
 		}
 		q, err := Read(bytes.NewReader(a.Bytes()))
@@ -303,7 +305,7 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("re-read of a saved plan: %v\n%s", err, a.String())
 		}
 		var b bytes.Buffer
-		_ = plan.Save(&b, q)
+		_ = render.Save(&b, q)
 		if a.String() != b.String() {
 			t.Fatalf("save is not stable:\n%s\n%s", a.String(), b.String())
 		}
@@ -319,7 +321,7 @@ func TestConfigPathsStored(t *testing.T) {
 	if want := []string{"config/q.yaml", outside}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("stored %q, want %q", got, want)
 	}
-	p, _, _ := build(t)
+	p, _, _ := buildPlan(t)
 	p.Config = []string{inside, outside}
 	path := filepath.Join(dir, "plan.json")
 	if err := WriteFile(path, p); err != nil {

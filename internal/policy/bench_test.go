@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -30,7 +31,7 @@ func BenchmarkCheck(b *testing.B) {
 		b.Fatal(diags.Error())
 	}
 	live := &spec.Document{Owner: "secops", Complete: true}
-	p, err := plan.Build(desired, live, plan.Options{Owner: "secops"})
+	p, err := build.Plan(desired, live, plan.Options{Owner: "secops"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/build"
 	"github.com/qsync/qsync/internal/safeio"
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -113,7 +114,7 @@ func runCase(s *Set, dir string) (got int, unexpected, missing []string, err err
 		return 0, nil, nil, err
 	}
 	// The guards are not what a fixture tests: it plans as with --allow-deletes --allow-replace.
-	p, err := plan.Build(desired, live, plan.Options{Owner: desired.Owner, AllowDeletes: true, AllowReplace: true})
+	p, err := build.Plan(desired, live, plan.Options{Owner: desired.Owner, AllowDeletes: true, AllowReplace: true})
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("plan: %w", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // This file holds answers the public evidence shows beyond the documentation (EVIDENCE.md facts 6
@@ -42,15 +44,15 @@ func entriesEqual(a, b map[string][]Entry) bool {
 
 // nothingToChangeAnswer answers an update of records that changes none of them, in the shape the
 // active variants ask for. Nothing is written.
-func nothingToChangeAnswer(c *reqCtx, tokens []idRange) *response {
+func nothingToChangeAnswer(c *reqCtx, tokens []wire.IDRange) *response {
 	switch {
 	case c.variants[variantNothingCoded]:
-		return c.errorResp(&apiError{status: http.StatusBadRequest, code: 1905,
-			text: "parameter ids has invalid value: " + c.p.get("ids") + " (" + nothingToChange + ")"})
+		return c.errorResp(&wire.Error{Status: http.StatusBadRequest, Code: 1905,
+			Text: "parameter ids has invalid value: " + c.p.Get("ids") + " (" + nothingToChange + ")"})
 	case c.variants[variantNothingSimple]:
 		return c.simpleReturn(http.StatusOK, 0, "Record(s) not updated: "+nothingToChange, nil)
 	}
-	return batchReturn(c, el("BATCH", txt("TEXT", "Record(s) not updated: "+nothingToChange), idTokensNode(tokens)))
+	return batchReturn(c, wire.El("BATCH", wire.Txt("TEXT", "Record(s) not updated: "+nothingToChange), wire.IDTokensNode(tokens)))
 }
 
 // variantIPs1920 answers an IP exclusivity conflict like code run against live answers reads it:
@@ -62,11 +64,11 @@ const variantIPs1920 = "ip-conflict-1920"
 
 // ipConflict is the refusal of an IP exclusivity conflict between the addresses both (the first
 // of which is named) and the record other.
-func (s *Server) ipConflict(c *reqCtx, param, first string, other *Record) *apiError {
+func (s *Server) ipConflict(c *reqCtx, param, first string, other *Record) *wire.Error {
 	if c != nil && c.variants[variantIPs1920] {
 		lines := []string{"Some IP(s) are already used by other authentication records:",
 			"IP : " + first + " is used by " + other.Params["title"]}
-		return &apiError{status: http.StatusConflict, code: 1920, text: strings.Join(lines, "\n")}
+		return &wire.Error{Status: http.StatusConflict, Code: 1920, Text: strings.Join(lines, "\n")}
 	}
-	return errInvalid(param, first, "already in record "+strconv.FormatInt(other.ID, 10))
+	return wire.Invalid(param, first, "already in record "+strconv.FormatInt(other.ID, 10))
 }

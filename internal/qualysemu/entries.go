@@ -7,9 +7,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
-// This file serves the structured lists of record types with entryLists (record_types_entries.go):
+// This file serves the structured lists of record types with entryLists (kinds/record_types_entries.go):
 // a create or update may carry an XML body UNIX_AUTH_PARAMS (Content-Type text/xml, the form in
 // the query string). Each section present replaces every stored entry of its list; an empty
 // section deletes them all (the delete sample); a section absent leaves the list as it is. The
@@ -56,23 +59,23 @@ func (e *xmlElem) kid(name string) *xmlElem {
 	return nil
 }
 
-func errBody(text string) *apiError {
-	return &apiError{status: 400, code: 1905, text: "UNIX_AUTH_PARAMS: " + text}
+func errBody(text string) *wire.Error {
+	return &wire.Error{Status: 400, Code: 1905, Text: "UNIX_AUTH_PARAMS: " + text}
 }
 
 // buildEntries returns the lists a record holds after this request: old's (nil for a create)
 // with every section of the request's body replaced. Caller holds s.mu.
-func (s *Server) buildEntries(c *reqCtx, rt *recordType, old *Record) (map[string][]Entry, *apiError) {
+func (s *Server) buildEntries(c *reqCtx, rt *kinds.RecordType, old *Record) (map[string][]Entry, *wire.Error) {
 	var out map[string][]Entry
 	if old != nil {
 		out = cloneEntries(old.Entries)
 	}
-	body := bytes.TrimSpace(c.p.xml)
+	body := bytes.TrimSpace(c.p.XML)
 	if len(body) == 0 {
 		return out, nil
 	}
-	if len(rt.entryLists) == 0 {
-		return nil, &apiError{status: 400, code: 1905, text: "an XML body is not accepted for this record type"}
+	if len(rt.EntryLists) == 0 {
+		return nil, &wire.Error{Status: 400, Code: 1905, Text: "an XML body is not accepted for this record type"}
 	}
 	var root xmlElem
 	if err := xml.Unmarshal(body, &root); err != nil {
@@ -83,15 +86,15 @@ func (s *Server) buildEntries(c *reqCtx, rt *recordType, old *Record) (map[strin
 	}
 	next := s.nextEntryID()
 	for _, sec := range root.Kids {
-		i := slices.IndexFunc(rt.entryLists, func(l entryList) bool { return l.in == sec.XMLName.Local })
+		i := slices.IndexFunc(rt.EntryLists, func(l kinds.EntryList) bool { return l.In == sec.XMLName.Local })
 		if i < 0 {
 			return nil, errBody("unknown section " + sec.XMLName.Local)
 		}
-		list := &rt.entryLists[i]
+		list := &rt.EntryLists[i]
 		entries := []Entry{}
 		for _, ke := range sec.Kids {
-			if ke.XMLName.Local != list.inEntry {
-				return nil, errBody(list.in + " holds " + ke.XMLName.Local + ", want " + list.inEntry)
+			if ke.XMLName.Local != list.InEntry {
+				return nil, errBody(list.In + " holds " + ke.XMLName.Local + ", want " + list.InEntry)
 			}
 			e, ae := s.readEntry(list, &ke)
 			if ae != nil {
@@ -104,85 +107,85 @@ func (s *Server) buildEntries(c *reqCtx, rt *recordType, old *Record) (map[strin
 		if out == nil {
 			out = map[string][]Entry{}
 		}
-		out[list.out] = entries
+		out[list.Out] = entries
 		if len(entries) == 0 {
-			delete(out, list.out)
+			delete(out, list.Out)
 		}
 	}
 	return out, nil
 }
 
 // readEntry reads one entry of list (an ID sent with it is ignored: Qualys replaces the entries).
-func (s *Server) readEntry(list *entryList, ke *xmlElem) (Entry, *apiError) {
+func (s *Server) readEntry(list *kinds.EntryList, ke *xmlElem) (Entry, *wire.Error) {
 	e := Entry{Parts: map[string]EntryPart{}}
 	for _, k := range ke.Kids {
-		if k.XMLName.Local != "ID" && !slices.ContainsFunc(list.parts, func(p entryPart) bool { return p.in == k.XMLName.Local }) {
-			return e, errBody(list.inEntry + " holds unknown element " + k.XMLName.Local)
+		if k.XMLName.Local != "ID" && !slices.ContainsFunc(list.Parts, func(p kinds.EntryListPart) bool { return p.In == k.XMLName.Local }) {
+			return e, errBody(list.InEntry + " holds unknown element " + k.XMLName.Local)
 		}
 	}
-	for _, p := range list.parts {
-		pe := ke.kid(p.in)
+	for _, p := range list.Parts {
+		pe := ke.kid(p.In)
 		if pe == nil {
-			if p.required {
-				return e, errBody(list.inEntry + " needs " + p.in)
+			if p.Required {
+				return e, errBody(list.InEntry + " needs " + p.In)
 			}
 			continue
 		}
 		var part EntryPart
-		if p.value == "" { // a typed part
+		if p.Value == "" { // a typed part
 			part.Type = strings.TrimSpace(pe.attr("type"))
-			if !slices.Contains(p.types, part.Type) {
-				return e, errBody(p.in + " type=" + strconv.Quote(part.Type) + " is not one of " + strings.Join(p.types, ", "))
+			if !slices.Contains(p.Types, part.Type) {
+				return e, errBody(p.In + " type=" + strconv.Quote(part.Type) + " is not one of " + strings.Join(p.Types, ", "))
 			}
 			part.Secret = strings.TrimSpace(pe.Text)
-			if p.needsText && part.Secret == "" {
-				return e, errBody(p.in + " type=" + strconv.Quote(part.Type) + " needs its text")
+			if p.NeedsText && part.Secret == "" {
+				return e, errBody(p.In + " type=" + strconv.Quote(part.Type) + " needs its text")
 			}
-			e.Parts[p.in] = part
+			e.Parts[p.In] = part
 			continue
 		}
 		part.Source = pe.attr("type")
 		switch part.Source {
 		case "basic":
-			if v := pe.kid(p.value); v != nil {
+			if v := pe.kid(p.Value); v != nil {
 				part.Secret = strings.TrimSpace(v.Text)
 				part.Type = strings.TrimSpace(v.attr("type"))
 			}
-			if len(p.types) > 0 && !slices.Contains(p.types, part.Type) {
-				return e, errBody(p.value + " type=" + strconv.Quote(part.Type) + " is not one of " + strings.Join(p.types, ", "))
+			if len(p.Types) > 0 && !slices.Contains(p.Types, part.Type) {
+				return e, errBody(p.Value + " type=" + strconv.Quote(part.Type) + " is not one of " + strings.Join(p.Types, ", "))
 			}
-			if p.required && part.Secret == "" {
-				return e, errBody(p.in + " type=\"basic\" needs " + p.value)
+			if p.Required && part.Secret == "" {
+				return e, errBody(p.In + " type=\"basic\" needs " + p.Value)
 			}
 		case "vault":
 			dv := pe.kid("DIGITAL_VAULT")
 			if dv == nil {
-				return e, errBody(p.in + " type=\"vault\" needs DIGITAL_VAULT")
+				return e, errBody(p.In + " type=\"vault\" needs DIGITAL_VAULT")
 			}
 			part.Vault = map[string]string{}
 			for _, f := range dv.Kids {
 				part.Vault[f.XMLName.Local] = strings.TrimSpace(f.Text)
 			}
-			if ae := s.checkEntryVault(p.in, part.Vault); ae != nil {
+			if ae := s.checkEntryVault(p.In, part.Vault); ae != nil {
 				return e, ae
 			}
 		default:
-			return e, errBody(p.in + " type=" + strconv.Quote(part.Source) + " is not basic or vault")
+			return e, errBody(p.In + " type=" + strconv.Quote(part.Source) + " is not basic or vault")
 		}
-		e.Parts[p.in] = part
+		e.Parts[p.In] = part
 	}
 	return e, nil
 }
 
 // checkEntryVault checks that a part's vault exists and has the type sent. Caller holds s.mu.
-func (s *Server) checkEntryVault(where string, f map[string]string) *apiError {
+func (s *Server) checkEntryVault(where string, f map[string]string) *wire.Error {
 	id, err := strconv.ParseInt(f["VAULT_ID"], 10, 64)
 	v := s.st.vaults[id]
 	if err != nil || v == nil {
-		return errInvalid(where+"/DIGITAL_VAULT/VAULT_ID", f["VAULT_ID"], "vault not found")
+		return wire.Invalid(where+"/DIGITAL_VAULT/VAULT_ID", f["VAULT_ID"], "vault not found")
 	}
 	if t := f["VAULT_TYPE"]; t != "" && t != v.Type {
-		return errInvalid(where+"/DIGITAL_VAULT/VAULT_TYPE", t, "does not match the vault's type")
+		return wire.Invalid(where+"/DIGITAL_VAULT/VAULT_TYPE", t, "does not match the vault's type")
 	}
 	return nil
 }
@@ -202,35 +205,35 @@ func (s *Server) nextEntryID() int64 {
 
 // entryNodes renders the stored lists of r in the table's order, as the list sample does: IDs,
 // sources and types, vault references, no secret.
-func (s *Server) entryNodes(rt *recordType, r *Record) []*node {
-	var out []*node
-	for _, list := range rt.entryLists {
-		entries := r.Entries[list.out]
+func (s *Server) entryNodes(rt *kinds.RecordType, r *Record) []*wire.Node {
+	var out []*wire.Node
+	for _, list := range rt.EntryLists {
+		entries := r.Entries[list.Out]
 		if len(entries) == 0 {
 			continue
 		}
-		ln := el(list.out)
+		ln := wire.El(list.Out)
 		for _, e := range entries {
-			en := el(list.outEntry, txt("ID", strconv.FormatInt(e.ID, 10)))
-			for _, p := range list.parts {
-				part, ok := e.Parts[p.in]
+			en := wire.El(list.OutEntry, wire.Txt("ID", strconv.FormatInt(e.ID, 10)))
+			for _, p := range list.Parts {
+				part, ok := e.Parts[p.In]
 				if !ok {
 					continue
 				}
 				switch {
-				case p.value == "" && p.listed != nil:
-					en.add(txt(p.out, p.listed[part.Type]))
-				case p.value == "":
-					en.add(typed(el(p.out), part.Type))
+				case p.Value == "" && p.Listed != nil:
+					en.Add(wire.Txt(p.Out, p.Listed[part.Type]))
+				case p.Value == "":
+					en.Add(wire.Typed(wire.El(p.Out), part.Type))
 				case part.Source == "vault":
-					en.add(typed(el(p.out, s.entryVaultNode(part.Vault)), "vault"))
+					en.Add(wire.Typed(wire.El(p.Out, s.entryVaultNode(part.Vault)), "vault"))
 				case part.Type != "":
-					en.add(typed(el(p.out, typed(el(p.value), part.Type)), "basic"))
+					en.Add(wire.Typed(wire.El(p.Out, wire.Typed(wire.El(p.Value), part.Type)), "basic"))
 				default:
-					en.add(typed(el(p.out), "basic"))
+					en.Add(wire.Typed(wire.El(p.Out), "basic"))
 				}
 			}
-			ln.add(en)
+			ln.Add(en)
 		}
 		out = append(out, ln)
 	}
@@ -239,13 +242,13 @@ func (s *Server) entryNodes(rt *recordType, r *Record) []*node {
 
 // entryVaultNode lists a part's vault: ID, type and title, then the login fields sent, each
 // listed with a VAULT_ prefix (FOLDER as VAULT_FOLDER, as the list sample shows them).
-func (s *Server) entryVaultNode(f map[string]string) *node {
+func (s *Server) entryVaultNode(f map[string]string) *wire.Node {
 	id, _ := strconv.ParseInt(f["VAULT_ID"], 10, 64)
 	title, typ := "", f["VAULT_TYPE"]
 	if v := s.st.vaults[id]; v != nil {
 		title, typ = v.Params["title"], v.Type
 	}
-	n := el("DIGITAL_VAULT", cdata("DIGITAL_VAULT_ID", f["VAULT_ID"]), cdata("DIGITAL_VAULT_TYPE", typ), cdata("DIGITAL_VAULT_TITLE", title))
+	n := wire.El("DIGITAL_VAULT", wire.CData("DIGITAL_VAULT_ID", f["VAULT_ID"]), wire.CData("DIGITAL_VAULT_TYPE", typ), wire.CData("DIGITAL_VAULT_TITLE", title))
 	for _, k := range slices.Sorted(maps.Keys(f)) {
 		if k == "VAULT_ID" || k == "VAULT_TYPE" {
 			continue
@@ -254,7 +257,7 @@ func (s *Server) entryVaultNode(f map[string]string) *node {
 		if !strings.HasPrefix(name, "VAULT_") {
 			name = "VAULT_" + name
 		}
-		n.add(cdata(name, f[k]))
+		n.Add(wire.CData(name, f[k]))
 	}
 	return n
 }
@@ -285,7 +288,7 @@ func maskEntries(in map[string][]Entry) map[string][]Entry {
 		for _, e := range list {
 			for k, p := range e.Parts {
 				if p.Secret != "" {
-					p.Secret = mask
+					p.Secret = wire.Mask
 					e.Parts[k] = p
 				}
 			}

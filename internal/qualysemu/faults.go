@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // FaultKind is what a fault does to the calls it hits.
@@ -75,7 +78,7 @@ func isFaultEndpoint(name string) bool {
 	case "auth", "vault", "session":
 		return true
 	}
-	return recordTypeByName(name) != nil
+	return kinds.RecordTypeByName(name) != nil
 }
 
 var faultActions = map[string]bool{"any": true, "write": true, "list": true, "create": true, "update": true,
@@ -258,7 +261,7 @@ func (f *Fault) replaces() bool {
 }
 
 // answer is the error a replacing fault answers with.
-func (f *Fault) answer() *apiError {
+func (f *Fault) answer() *wire.Error {
 	switch f.Kind {
 	case FaultRateLimit:
 		return rateError(f.Wait)
@@ -280,7 +283,7 @@ func (f *Fault) answer() *apiError {
 			text = http.StatusText(status)
 		}
 	}
-	return &apiError{status: status, code: code, text: text}
+	return &wire.Error{Status: status, Code: code, Text: text}
 }
 
 // AddFault queues a fault.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // limiter implements the Qualys rate and concurrency limits (REFERENCE.md
@@ -28,7 +30,7 @@ type limitInfo struct {
 	rateLimit, remaining, toWait int
 	windowSec                    int
 	concLimit, running           int
-	blocked                      *apiError // 1960 or 1965
+	blocked                      *wire.Error // 1960 or 1965
 }
 
 func newLimiter(cfg Config) *limiter {
@@ -96,7 +98,7 @@ func (l *limiter) acquire(user, api string) (info limitInfo, release func()) {
 		info.toWait = max(wait, 1)
 		info.blocked = rateError(info.toWait)
 		if l.hint != "" {
-			info.blocked.text += " " + l.hint
+			info.blocked.Text += " " + l.hint
 		}
 		return info, func() {}
 	}
@@ -128,14 +130,14 @@ func (info limitInfo) setHeaders(h http.Header) {
 }
 
 // concurrencyError is the 409 / 1960 answer.
-func concurrencyError(toFinish int) *apiError {
+func concurrencyError(toFinish int) *wire.Error {
 	toFinish = max(toFinish, 1)
 	text := fmt.Sprintf("This API cannot be run again until %d currently running API instance has finished.", toFinish)
 	if toFinish > 1 {
 		text = fmt.Sprintf("This API cannot be run again until %d currently running API instances have finished.", toFinish)
 	}
-	return &apiError{status: http.StatusConflict, code: 1960, text: text,
-		items: [][2]string{{"CALLS_TO_FINISH", strconv.Itoa(toFinish)}}}
+	return &wire.Error{Status: http.StatusConflict, Code: 1960, Text: text,
+		Items: [][2]string{{"CALLS_TO_FINISH", strconv.Itoa(toFinish)}}}
 }
 
 // reset forgets every call counted so far: the rate windows start empty (calls in flight stay
@@ -147,9 +149,9 @@ func (l *limiter) reset() {
 }
 
 // rateError is the 409 / 1965 answer.
-func rateError(seconds int) *apiError {
+func rateError(seconds int) *wire.Error {
 	h, m, s := seconds/3600, seconds%3600/60, seconds%60
 	text := fmt.Sprintf("This API cannot be run again for another %d hours, %d minutes and %d seconds.", h, m, s)
-	return &apiError{status: http.StatusConflict, code: 1965, text: text,
-		items: [][2]string{{"SECONDS_TO_WAIT", strconv.Itoa(seconds)}}}
+	return &wire.Error{Status: http.StatusConflict, Code: 1965, Text: text,
+		Items: [][2]string{{"SECONDS_TO_WAIT", strconv.Itoa(seconds)}}}
 }

@@ -63,10 +63,10 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestRateLimitText(t *testing.T) {
-	if got := rateError(86274).text; got != "This API cannot be run again for another 23 hours, 57 minutes and 54 seconds." {
+	if got := rateError(86274).Text; got != "This API cannot be run again for another 23 hours, 57 minutes and 54 seconds." {
 		t.Fatalf("%q", got)
 	}
-	if got := concurrencyError(2).text; got != "This API cannot be run again until 2 currently running API instances have finished." {
+	if got := concurrencyError(2).Text; got != "This API cannot be run again until 2 currently running API instances have finished." {
 		t.Fatalf("%q", got)
 	}
 }

@@ -2,6 +2,9 @@ package qualysemu
 
 import (
 	"strings"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // The list-all answer (/api/2.0/fo/auth/ action=list) comes in two shapes (EVIDENCE.md fact 1):
@@ -60,8 +63,8 @@ func (s *Server) handleAuthList(c *reqCtx) *response {
 	for _, k := range []string{"action", "echo_request", "title", "comments", "ids", "id_min", "id_max"} {
 		allowed[k] = true
 	}
-	if unk := c.p.unknown(allowed); len(unk) > 0 {
-		return c.errorResp(errUnrecognized(unk))
+	if unk := c.p.Unknown(allowed); len(unk) > 0 {
+		return c.errorResp(wire.Unrecognized(unk))
 	}
 	if e := checkEcho(c.p); e != nil {
 		return c.errorResp(e)
@@ -79,25 +82,25 @@ func (s *Server) handleAuthList(c *reqCtx) *response {
 		}
 	}
 	page := matched[:min(len(matched), s.cfg.PageSize)]
-	resp := el("RESPONSE", txt("DATETIME", qualysTime(c.now)))
+	resp := wire.El("RESPONSE", wire.Txt("DATETIME", wire.QualysTime(c.now)))
 	if len(page) > 0 {
 		byType := map[string][]int64{}
 		for _, r := range page {
 			byType[r.Type] = append(byType[r.Type], r.ID)
 		}
-		recs := el("AUTH_RECORDS")
-		for _, rt := range recordTypes {
-			if ids := byType[rt.name]; len(ids) > 0 {
-				recs.add(el(listAllSetName(c.variants, rt.name, len(recs.kids)), idSetNode(ids)))
+		recs := wire.El("AUTH_RECORDS")
+		for _, rt := range kinds.RecordTypes {
+			if ids := byType[rt.Name]; len(ids) > 0 {
+				recs.Add(wire.El(listAllSetName(c.variants, rt.Name, len(recs.Kids)), wire.IDSetNode(ids)))
 			}
 		}
-		resp.add(recs)
+		resp.Add(recs)
 	}
 	if len(matched) > len(page) {
-		resp.add(s.warningNode(c, page[len(page)-1].ID+1))
+		resp.Add(s.warningNode(c, page[len(page)-1].ID+1))
 	}
 	if c.variants[variantListAllDoc] {
-		return c.ok(el(listAllRootDoc, c.requestNode(), resp), listAllDTDDoc)
+		return c.ok(wire.El(listAllRootDoc, c.requestNode(), resp), listAllDTDDoc)
 	}
-	return c.ok(el(listAllRoot, c.requestNode(), resp), listAllDTD)
+	return c.ok(wire.El(listAllRoot, c.requestNode(), resp), listAllDTD)
 }

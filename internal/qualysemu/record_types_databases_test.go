@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 )
 
 // documentedCreates returns the documented create requests of testdata/documented_creates.txt
@@ -36,18 +38,18 @@ func TestDatabaseDocumentedCreates(t *testing.T) {
 	e := newEmu(t)
 	creates := documentedCreates(t)
 	ids := map[string]string{}
-	for _, rt := range databaseRecordTypes {
-		form, ok := creates[rt.name]
+	for _, rt := range kinds.DatabaseRecordTypes {
+		form, ok := creates[rt.Name]
 		if !ok {
-			t.Errorf("%s: no documented create request in testdata/documented_creates.txt", rt.name)
+			t.Errorf("%s: no documented create request in testdata/documented_creates.txt", rt.Name)
 			continue
 		}
-		path := "/api/2.0/fo/auth/" + rt.name + "/"
-		ids[rt.name] = e.ok(path, "action=create&title=db-"+rt.name+"&"+form).createdID(t)
-		up := strings.ToUpper(rt.name)
+		path := "/api/2.0/fo/auth/" + rt.Name + "/"
+		ids[rt.Name] = e.ok(path, "action=create&title=db-"+rt.Name+"&"+form).createdID(t)
+		up := strings.ToUpper(rt.Name)
 		list := e.ok(path, "action=list&details=All").doc
-		if got := list.text("RESPONSE/AUTH_" + up + "_LIST/AUTH_" + up + "/ID"); got != ids[rt.name] {
-			t.Errorf("%s: listed ID %q, want %q\n%s", rt.name, got, ids[rt.name], e.ok(path, "action=list").body)
+		if got := list.text("RESPONSE/AUTH_" + up + "_LIST/AUTH_" + up + "/ID"); got != ids[rt.Name] {
+			t.Errorf("%s: listed ID %q, want %q\n%s", rt.Name, got, ids[rt.Name], e.ok(path, "action=list").body)
 		}
 	}
 	all := e.ok(authPath, "action=list").doc

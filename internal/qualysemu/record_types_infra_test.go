@@ -3,6 +3,8 @@ package qualysemu
 import (
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 )
 
 // TestInfraDocumentedCreates: a documented create request succeeds for every infrastructure
@@ -12,25 +14,25 @@ func TestInfraDocumentedCreates(t *testing.T) {
 	e := newEmu(t)
 	creates := documentedCreates(t)
 	ids := map[string]string{}
-	for _, rt := range infraRecordTypes {
-		if rt.seedOnly {
+	for _, rt := range kinds.InfraRecordTypes {
+		if rt.SeedOnly {
 			continue
 		}
-		form, ok := creates[rt.name]
+		form, ok := creates[rt.Name]
 		if !ok {
-			t.Errorf("%s: no documented create request in testdata/documented_creates.txt", rt.name)
+			t.Errorf("%s: no documented create request in testdata/documented_creates.txt", rt.Name)
 			continue
 		}
-		path := "/api/2.0/fo/auth/" + rt.name + "/"
-		ids[rt.name] = e.ok(path, "action=create&title="+rt.name+"-1&comments=c&"+form).createdID(t)
-		up := strings.ToUpper(rt.name)
+		path := "/api/2.0/fo/auth/" + rt.Name + "/"
+		ids[rt.Name] = e.ok(path, "action=create&title="+rt.Name+"-1&comments=c&"+form).createdID(t)
+		up := strings.ToUpper(rt.Name)
 		r := e.ok(path, "action=list&details=All")
 		rec := r.doc.find("RESPONSE/AUTH_" + up + "_LIST/AUTH_" + up)
-		if rec == nil || rec.text("ID") != ids[rt.name] || rec.text("TITLE") != rt.name+"-1" {
-			t.Errorf("%s: list after create:\n%s", rt.name, r.body)
+		if rec == nil || rec.text("ID") != ids[rt.Name] || rec.text("TITLE") != rt.Name+"-1" {
+			t.Errorf("%s: list after create:\n%s", rt.Name, r.body)
 		}
 		if strings.Contains(r.body, "canary") {
-			t.Errorf("%s: a secret is listed:\n%s", rt.name, r.body)
+			t.Errorf("%s: a secret is listed:\n%s", rt.Name, r.body)
 		}
 	}
 	all := e.ok("/api/2.0/fo/auth/", "action=list")
@@ -82,26 +84,26 @@ func TestInfraRules(t *testing.T) {
 func TestUndocumentedTypesAreSeedOnly(t *testing.T) {
 	e := newEmu(t)
 	seed := "records:\n"
-	for _, rt := range infraRecordTypes {
-		if rt.seedOnly {
-			seed += "  - type: " + rt.name + "\n    params: {title: seeded " + rt.name + ", ips: 10.72.0.1}\n"
+	for _, rt := range kinds.InfraRecordTypes {
+		if rt.SeedOnly {
+			seed += "  - type: " + rt.Name + "\n    params: {title: seeded " + rt.Name + ", ips: 10.72.0.1}\n"
 		}
 	}
 	if err := e.s.LoadSeed(strings.NewReader(seed)); err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, rt := range infraRecordTypes {
-		if !rt.seedOnly {
+	for _, rt := range kinds.InfraRecordTypes {
+		if !rt.SeedOnly {
 			continue
 		}
 		n++
-		path := "/api/2.0/fo/auth/" + rt.name + "/"
-		up := strings.ToUpper(rt.name)
+		path := "/api/2.0/fo/auth/" + rt.Name + "/"
+		up := strings.ToUpper(rt.Name)
 		r := e.ok(path, "action=list")
 		rec := r.doc.find("RESPONSE/AUTH_" + up + "_LIST/AUTH_" + up)
-		if rec == nil || rec.text("TITLE") != "seeded "+rt.name {
-			t.Fatalf("%s: seeded record not listed:\n%s", rt.name, r.body)
+		if rec == nil || rec.text("TITLE") != "seeded "+rt.Name {
+			t.Fatalf("%s: seeded record not listed:\n%s", rt.Name, r.body)
 		}
 		e.post(path, "action=create&title=x&ips=10.72.0.2").wantError(t, 400, 1905, "...")
 		e.post(path, "action=update&ids="+rec.text("ID")+"&title=y").wantError(t, 400, 1905, "...")

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 	"go4.org/netipx"
 )
 
@@ -25,15 +27,15 @@ type recordRule struct {
 	// source is where the rule comes from: a REFERENCE.md or RECORD_KINDS.md section, a row of
 	// docs/qualys-wire-contract.md, or a Doc Center sample (EVIDENCE.md's keys).
 	source string
-	check  func(b *recordBuild) *apiError
+	check  func(b *recordBuild) *wire.Error
 }
 
 // recordBuild is the state of one record create (old == nil) or update as the rules run.
 type recordBuild struct {
 	s      *Server
 	c      *reqCtx
-	p      *params
-	rt     *recordType
+	p      *wire.Params
+	rt     *kinds.RecordType
 	old    *Record
 	create bool
 	m      map[string]string // the record's parameters after the request
@@ -71,7 +73,7 @@ var recordRules = []recordRule{
 
 // buildRecord validates a create (old == nil) or an update of old by recordRules and returns
 // the record's new parameters. Caller holds s.mu.
-func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string]string, *apiError) {
+func (s *Server) buildRecord(c *reqCtx, rt *kinds.RecordType, old *Record) (map[string]string, *wire.Error) {
 	b := &recordBuild{s: s, c: c, p: c.p, rt: rt, old: old, create: old == nil, m: map[string]string{}}
 	if old != nil {
 		b.m = maps.Clone(old.Params)
@@ -79,14 +81,14 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 	}
 	b.oldLogin = b.m["login_type"]
 	if b.oldLogin == "" {
-		b.oldLogin = loginBasic
+		b.oldLogin = kinds.LoginBasic
 	}
 	b.login = b.oldLogin
-	if b.p.given("login_type") {
-		b.login = b.p.get("login_type")
+	if b.p.Given("login_type") {
+		b.login = b.p.Get("login_type")
 	}
-	if w := rt.passwordWaiver; w != "" {
-		b.waived = b.p.get(w) == "1" || (!b.p.has(w) && b.m[w] == "1" && !b.p.has("password"))
+	if w := rt.PasswordWaiver; w != "" {
+		b.waived = b.p.Get(w) == "1" || (!b.p.Has(w) && b.m[w] == "1" && !b.p.Has("password"))
 	}
 	for _, r := range recordRules {
 		if e := r.check(b); e != nil {
@@ -98,15 +100,15 @@ func (s *Server) buildRecord(c *reqCtx, rt *recordType, old *Record) (map[string
 
 // sentAndOn reports whether param was sent, and sent as 1 when it is a flag (a flag sent as 0 is
 // harmless where it does not belong).
-func (b *recordBuild) sentAndOn(f *field) bool {
-	return b.p.has(f.param) && (f.kind != kindBool || b.p.get(f.param) == "1")
+func (b *recordBuild) sentAndOn(f *kinds.Field) bool {
+	return b.p.Has(f.Param) && (f.Kind != kinds.KindBool || b.p.Get(f.Param) == "1")
 }
 
-func ruleRequired(b *recordBuild) *apiError {
+func ruleRequired(b *recordBuild) *wire.Error {
 	var missing []string
 	need := func(names ...string) {
 		for _, n := range names {
-			if !b.p.given(n) {
+			if !b.p.Given(n) {
 				missing = append(missing, n)
 			}
 		}
@@ -115,25 +117,25 @@ func ruleRequired(b *recordBuild) *apiError {
 	switch {
 	case b.create:
 		need("title")
-		if !rt.ipsOptional {
+		if !rt.IPsOptional {
 			need("ips")
 		}
-		need(rt.required...)
-		if b.login == loginBasic {
-			for _, n := range rt.requiredBasic {
+		need(rt.Required...)
+		if b.login == kinds.LoginBasic {
+			for _, n := range rt.RequiredBasic {
 				if !(b.waivedFor(n)) {
 					need(n)
 				}
 			}
 		}
-		if b.login == loginVault {
+		if b.login == kinds.LoginVault {
 			need("vault_id", "vault_type")
 		}
-	case b.oldLogin == loginVault && b.login == loginBasic:
+	case b.oldLogin == kinds.LoginVault && b.login == kinds.LoginBasic:
 		// Secrets were dropped with the basic login, so they must come again.
-		for _, n := range rt.requiredBasic {
+		for _, n := range rt.RequiredBasic {
 			switch {
-			case rt.isSecretField(n):
+			case rt.IsSecretField(n):
 				if !b.waivedFor(n) {
 					need(n)
 				}
@@ -141,14 +143,14 @@ func ruleRequired(b *recordBuild) *apiError {
 				need(n)
 			}
 		}
-	case b.oldLogin == loginBasic && b.login == loginVault:
+	case b.oldLogin == kinds.LoginBasic && b.login == kinds.LoginVault:
 		need("vault_id", "vault_type")
-	case b.oldLogin == loginVault && b.login == loginVault && b.p.given("vault_type") &&
-		b.p.get("vault_type") != b.m["vault_type"]:
+	case b.oldLogin == kinds.LoginVault && b.login == kinds.LoginVault && b.p.Given("vault_type") &&
+		b.p.Get("vault_type") != b.m["vault_type"]:
 		need("vault_id")
 	}
 	if len(missing) > 0 {
-		return errMissing(missing...)
+		return wire.Missing(missing...)
 	}
 	return nil
 }
@@ -157,94 +159,94 @@ func ruleRequired(b *recordBuild) *apiError {
 // password waiver is on, or the request's body carries entries standing in for it (a unix record
 // created with private keys only, EVIDENCE.md fact 2).
 func (b *recordBuild) waivedFor(n string) bool {
-	return b.rt.isSecretField(n) && (b.waived || b.keyOnly())
+	return b.rt.IsSecretField(n) && (b.waived || b.keyOnly())
 }
 
 // keyOnly reports whether the request's body has an entry in a section of an entry list that
 // stands for the password. A body that does not parse is left to buildEntries to refuse.
 func (b *recordBuild) keyOnly() bool {
-	if len(b.p.xml) == 0 {
+	if len(b.p.XML) == 0 {
 		return false
 	}
 	var root xmlElem
-	if xml.Unmarshal(b.p.xml, &root) != nil {
+	if xml.Unmarshal(b.p.XML, &root) != nil {
 		return false
 	}
-	for _, l := range b.rt.entryLists {
-		if sec := root.kid(l.in); l.standsForPassword && sec != nil && sec.kid(l.inEntry) != nil {
+	for _, l := range b.rt.EntryLists {
+		if sec := root.kid(l.In); l.StandsForPassword && sec != nil && sec.kid(l.InEntry) != nil {
 			return true
 		}
 	}
 	return false
 }
 
-func ruleExclusive(b *recordBuild) *apiError {
-	for _, pair := range b.rt.exclusivePairs() {
-		if pair.sentBoth(b.p) {
-			return errExclusive(pair.a, pair.b)
+func ruleExclusive(b *recordBuild) *wire.Error {
+	for _, pair := range b.rt.ExclusivePairs() {
+		if sentBoth(pair, b.p) {
+			return wire.Exclusive(pair.A, pair.B)
 		}
 	}
 	return nil
 }
 
 // ruleValues checks every parameter's value, in request order, and stores it.
-func ruleValues(b *recordBuild) *apiError {
-	for _, name := range b.p.names() {
-		if e := b.value(name, b.p.get(name)); e != nil {
+func ruleValues(b *recordBuild) *wire.Error {
+	for _, name := range b.p.Names() {
+		if e := b.value(name, b.p.Get(name)); e != nil {
 			return e
 		}
 	}
 	return nil
 }
 
-func (b *recordBuild) value(name, v string) *apiError {
+func (b *recordBuild) value(name, v string) *wire.Error {
 	rt, m := b.rt, b.m
 	switch name {
 	case "action", "echo_request", "ids", "add_ips", "remove_ips":
 	case "title":
 		if v == "" {
-			return errInvalid(name, v, "empty title")
+			return wire.Invalid(name, v, "empty title")
 		}
 		if utf8.RuneCountInString(v) > maxTitle {
-			return errInvalid(name, v, fmt.Sprintf("longer than %d characters", maxTitle))
+			return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", maxTitle))
 		}
 		m[name] = v
 	case "comments":
 		if utf8.RuneCountInString(v) > maxComments {
-			return errInvalid(name, v, fmt.Sprintf("longer than %d characters", maxComments))
+			return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", maxComments))
 		}
 		setOrClear(m, name, v)
 	case "ips":
-		set, e := parseIPs(name, v)
+		set, e := wire.ParseIPs(name, v)
 		if e != nil {
 			return e
 		}
 		b.ipSet = set
 	case "network_id":
 		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
-			return errInvalid(name, v, "not a network ID")
+			return wire.Invalid(name, v, "not a network ID")
 		}
 		m[name] = strings.TrimLeft(v, "0")
 		if m[name] == "" {
 			m[name] = "0"
 		}
 	case "login_type":
-		if v != loginBasic && v != loginVault && !slices.Contains(rt.loginTypes, v) {
-			return errInvalid(name, v, "must be "+strings.Join(append([]string{loginBasic}, rt.loginTypes...), ", ")+" or "+loginVault)
+		if v != kinds.LoginBasic && v != kinds.LoginVault && !slices.Contains(rt.LoginTypes, v) {
+			return wire.Invalid(name, v, "must be "+strings.Join(append([]string{kinds.LoginBasic}, rt.LoginTypes...), ", ")+" or "+kinds.LoginVault)
 		}
 	case "vault_id":
-		if _, e := parsePositive(name, v); e != nil {
+		if _, e := wire.ParsePositive(name, v); e != nil {
 			return e
 		}
 	case "vault_type":
-		if !slices.Contains(allVaultTypes, v) {
-			return errInvalid(name, v, "unknown vault type")
+		if !slices.Contains(kinds.AllVaultTypes, v) {
+			return wire.Invalid(name, v, "unknown vault type")
 		}
-		if !slices.Contains(rt.vaultTypes, v) {
-			return errInvalid(name, v, "not supported for "+rt.name+" records")
+		if !slices.Contains(rt.VaultTypes, v) {
+			return wire.Invalid(name, v, "not supported for "+rt.Name+" records")
 		}
 	default:
-		if f := rt.field(name); f != nil {
+		if f := rt.Field(name); f != nil {
 			return setField(m, f, v)
 		}
 	}
@@ -253,13 +255,13 @@ func (b *recordBuild) value(name, v string) *apiError {
 
 // ruleIPDeltas applies add_ips and remove_ips after ips, whatever their order, and stores the
 // record's IPs.
-func ruleIPDeltas(b *recordBuild) *apiError {
+func ruleIPDeltas(b *recordBuild) *wire.Error {
 	p := b.p
 	for _, name := range []string{"add_ips", "remove_ips"} {
-		if !p.has(name) {
+		if !p.Has(name) {
 			continue
 		}
-		delta, e := parseIPs(name, p.get(name))
+		delta, e := wire.ParseIPs(name, p.Get(name))
 		if e != nil {
 			return e
 		}
@@ -274,58 +276,58 @@ func ruleIPDeltas(b *recordBuild) *apiError {
 		}
 		b.ipSet, _ = sb.IPSet()
 	}
-	b.m["ips"] = ipSetString(b.ipSet)
-	if b.s.cfg.IPsUnmerged && !p.has("remove_ips") && (p.has("ips") || p.has("add_ips")) {
+	b.m["ips"] = wire.IPSetString(b.ipSet)
+	if b.s.cfg.IPsUnmerged && !p.Has("remove_ips") && (p.Has("ips") || p.Has("add_ips")) {
 		var entries []string
-		if !p.has("ips") && !b.create {
-			entries = splitStored(b.old.Params["ips"])
+		if !p.Has("ips") && !b.create {
+			entries = wire.SplitStored(b.old.Params["ips"])
 		}
 		for _, name := range []string{"ips", "add_ips"} {
-			if p.has(name) {
-				entries = append(entries, ipEntries(p.get(name))...)
+			if p.Has(name) {
+				entries = append(entries, wire.IPEntries(p.Get(name))...)
 			}
 		}
-		b.m["ips"] = strings.Join(dedupeStrings(entries), ",")
+		b.m["ips"] = strings.Join(wire.DedupeStrings(entries), ",")
 	}
 	return nil
 }
 
 // ruleVariantFields refuses a field of another variant and drops what a variant change leaves
 // behind.
-func ruleVariantFields(b *recordBuild) *apiError {
-	variant := b.rt.variantParam()
+func ruleVariantFields(b *recordBuild) *wire.Error {
+	variant := b.rt.VariantParam()
 	sub := b.m[variant]
-	for i := range b.rt.fields {
-		f := &b.rt.fields[i]
-		if f.subTypes == nil || slices.Contains(f.subTypes, sub) {
+	for i := range b.rt.Fields {
+		f := &b.rt.Fields[i]
+		if f.SubTypes == nil || slices.Contains(f.SubTypes, sub) {
 			continue
 		}
 		if b.sentAndOn(f) {
-			return errCombination(variant+"="+sub, f.param+"="+maskIfSecret(f.param, b.p.get(f.param)))
+			return wire.Combination(variant+"="+sub, f.Param+"="+maskIfSecret(f.Param, b.p.Get(f.Param)))
 		}
-		delete(b.m, f.param)
+		delete(b.m, f.Param)
 	}
 	return nil
 }
 
 // ruleLoginFields refuses a field of another login type and drops what a login type change
 // leaves behind.
-func ruleLoginFields(b *recordBuild) *apiError {
-	for i := range b.rt.fields {
-		f := &b.rt.fields[i]
-		if f.login == "" || f.login == b.login {
+func ruleLoginFields(b *recordBuild) *wire.Error {
+	for i := range b.rt.Fields {
+		f := &b.rt.Fields[i]
+		if f.Login == "" || f.Login == b.login {
 			continue
 		}
 		if b.sentAndOn(f) {
-			return errCombination("login_type="+b.login, f.param+"="+maskIfSecret(f.param, b.p.get(f.param)))
+			return wire.Combination("login_type="+b.login, f.Param+"="+maskIfSecret(f.Param, b.p.Get(f.Param)))
 		}
-		delete(b.m, f.param)
+		delete(b.m, f.Param)
 	}
 	return nil
 }
 
-func ruleTogether(b *recordBuild) *apiError {
-	for _, g := range b.rt.together {
+func ruleTogether(b *recordBuild) *wire.Error {
+	for _, g := range b.rt.Together {
 		var missing []string
 		for _, a := range g {
 			if b.m[a] == "" {
@@ -333,15 +335,15 @@ func ruleTogether(b *recordBuild) *apiError {
 			}
 		}
 		if len(missing) > 0 && len(missing) < len(g) {
-			return errMissing(missing...)
+			return wire.Missing(missing...)
 		}
 	}
 	return nil
 }
 
-func ruleWaiver(b *recordBuild) *apiError {
-	if w := b.rt.passwordWaiver; w != "" {
-		if b.p.given("password") {
+func ruleWaiver(b *recordBuild) *wire.Error {
+	if w := b.rt.PasswordWaiver; w != "" {
+		if b.p.Given("password") {
 			delete(b.m, w)
 		}
 		if b.m[w] == "1" {
@@ -353,10 +355,10 @@ func ruleWaiver(b *recordBuild) *apiError {
 
 // ruleOneOf keeps one field of each one-of group: the one sent clears the others, and a record
 // left with none is refused.
-func ruleOneOf(b *recordBuild) *apiError {
-	for _, g := range b.rt.oneOf {
+func ruleOneOf(b *recordBuild) *wire.Error {
+	for _, g := range b.rt.OneOf {
 		for _, a := range g {
-			if !b.p.given(a) {
+			if !b.p.Given(a) {
 				continue
 			}
 			for _, o := range g {
@@ -370,17 +372,17 @@ func ruleOneOf(b *recordBuild) *apiError {
 			set = set || b.m[a] != ""
 		}
 		if !set {
-			return errAtLeastOne(g...)
+			return wire.AtLeastOne(g...)
 		}
 	}
 	return nil
 }
 
 // ruleAnyOf refuses a record left with no field of an any-of group.
-func ruleAnyOf(b *recordBuild) *apiError {
-	for _, g := range b.rt.anyOf {
+func ruleAnyOf(b *recordBuild) *wire.Error {
+	for _, g := range b.rt.AnyOf {
 		if !slices.ContainsFunc(g, func(a string) bool { return b.m[a] != "" }) {
-			return errAtLeastOne(g...)
+			return wire.AtLeastOne(g...)
 		}
 	}
 	return nil
@@ -388,23 +390,23 @@ func ruleAnyOf(b *recordBuild) *apiError {
 
 // ruleExclusiveHeld refuses an update that sends one side of the type's exclusive pair while the
 // record keeps the other.
-func ruleExclusiveHeld(b *recordBuild) *apiError {
-	for _, pair := range b.rt.exclusive {
-		if (b.p.has(pair.a) || b.p.has(pair.b)) && pair.holdsBoth(b.m) {
-			return errExclusive(pair.a, pair.b)
+func ruleExclusiveHeld(b *recordBuild) *wire.Error {
+	for _, pair := range b.rt.Exclusive {
+		if (b.p.Has(pair.A) || b.p.Has(pair.B)) && pair.HoldsBoth(b.m) {
+			return wire.Exclusive(pair.A, pair.B)
 		}
 	}
 	return nil
 }
 
-func ruleFixedChoices(b *recordBuild) *apiError {
+func ruleFixedChoices(b *recordBuild) *wire.Error {
 	if b.create {
 		return nil
 	}
-	for _, fc := range b.rt.fixedChoices {
-		for _, pair := range [][2]string{fc.pair, {fc.pair[1], fc.pair[0]}} {
-			if b.old.Params[pair[0]] != "" && b.p.given(pair[1]) {
-				return errInvalid(pair[1], b.p.get(pair[1]), fc.text)
+	for _, fc := range b.rt.FixedChoices {
+		for _, pair := range [][2]string{fc.Pair, {fc.Pair[1], fc.Pair[0]}} {
+			if b.old.Params[pair[0]] != "" && b.p.Given(pair[1]) {
+				return wire.Invalid(pair[1], b.p.Get(pair[1]), fc.Text)
 			}
 		}
 	}
@@ -414,8 +416,8 @@ func ruleFixedChoices(b *recordBuild) *apiError {
 // vaultParamsSent returns, in request order, the vault parameters of the request.
 func (b *recordBuild) vaultParamsSent() []string {
 	var out []string
-	for _, k := range b.p.names() {
-		if k == "vault_id" || k == "vault_type" || slices.ContainsFunc(recordVaultFields, func(vf recordVaultField) bool { return vf.param == k }) {
+	for _, k := range b.p.Names() {
+		if k == "vault_id" || k == "vault_type" || slices.ContainsFunc(kinds.RecordVaultFields, func(vf kinds.RecordVaultField) bool { return vf.Param == k }) {
 			out = append(out, k)
 		}
 	}
@@ -424,34 +426,34 @@ func (b *recordBuild) vaultParamsSent() []string {
 
 // ruleLoginNotVault stores the login type; a record that does not log in through a vault refuses
 // vault parameters and drops those it held.
-func ruleLoginNotVault(b *recordBuild) *apiError {
+func ruleLoginNotVault(b *recordBuild) *wire.Error {
 	b.m["login_type"] = b.login
-	if b.login == loginVault {
+	if b.login == kinds.LoginVault {
 		return nil
 	}
 	if vp := b.vaultParamsSent(); len(vp) > 0 {
-		return errCombination("login_type="+b.login, vp[0]+"="+b.p.get(vp[0]))
+		return wire.Combination("login_type="+b.login, vp[0]+"="+b.p.Get(vp[0]))
 	}
 	delete(b.m, "vault_id")
 	delete(b.m, "vault_type")
-	for _, vf := range recordVaultFields {
-		delete(b.m, vf.param)
+	for _, vf := range kinds.RecordVaultFields {
+		delete(b.m, vf.Param)
 	}
 	return nil
 }
 
 // ruleVaultNoPassword refuses a password (or its waiver) with a vault login and drops the ones
 // the record held.
-func ruleVaultNoPassword(b *recordBuild) *apiError {
-	if b.login != loginVault {
+func ruleVaultNoPassword(b *recordBuild) *wire.Error {
+	if b.login != kinds.LoginVault {
 		return nil
 	}
-	if b.p.given("password") {
-		return errCombination("login_type=vault", "password="+mask)
+	if b.p.Given("password") {
+		return wire.Combination("login_type=vault", "password="+wire.Mask)
 	}
-	w := b.rt.passwordWaiver
-	if w != "" && b.p.get(w) == "1" {
-		return errCombination("login_type=vault", w+"=1")
+	w := b.rt.PasswordWaiver
+	if w != "" && b.p.Get(w) == "1" {
+		return wire.Combination("login_type=vault", w+"=1")
 	}
 	delete(b.m, "password")
 	if w != "" {
@@ -462,60 +464,60 @@ func ruleVaultNoPassword(b *recordBuild) *apiError {
 
 // ruleVaultExists stores the vault type and ID, dropping the parameters of a former vault type,
 // and refuses a vault that does not exist or is of another type.
-func ruleVaultExists(b *recordBuild) *apiError {
-	if b.login != loginVault {
+func ruleVaultExists(b *recordBuild) *wire.Error {
+	if b.login != kinds.LoginVault {
 		return nil
 	}
 	p, m := b.p, b.m
 	oldType := m["vault_type"]
-	if b.oldLogin != loginVault {
+	if b.oldLogin != kinds.LoginVault {
 		oldType = ""
 	}
 	vt := oldType
-	if p.given("vault_type") {
-		vt = p.get("vault_type")
+	if p.Given("vault_type") {
+		vt = p.Get("vault_type")
 	}
 	if vt != oldType {
-		for _, vf := range recordVaultFields {
-			if !vf.appliesTo(vt) {
-				delete(m, vf.param)
+		for _, vf := range kinds.RecordVaultFields {
+			if !vf.AppliesTo(vt) {
+				delete(m, vf.Param)
 			}
 		}
 	}
 	m["vault_type"] = vt
-	if p.given("vault_id") {
-		m["vault_id"] = strings.TrimLeft(strings.TrimSpace(p.get("vault_id")), "0")
+	if p.Given("vault_id") {
+		m["vault_id"] = strings.TrimLeft(strings.TrimSpace(p.Get("vault_id")), "0")
 	}
 	vid, _ := strconv.ParseInt(m["vault_id"], 10, 64)
 	v := b.s.st.vaults[vid]
 	switch {
 	case v == nil:
-		return errInvalid("vault_id", m["vault_id"], "no such vault")
-	case v.Type != vt && p.given("vault_type"):
-		return errInvalid("vault_type", vt, fmt.Sprintf("vault %d is of type %s", vid, v.Type))
+		return wire.Invalid("vault_id", m["vault_id"], "no such vault")
+	case v.Type != vt && p.Given("vault_type"):
+		return wire.Invalid("vault_type", vt, fmt.Sprintf("vault %d is of type %s", vid, v.Type))
 	case v.Type != vt:
-		return errInvalid("vault_id", m["vault_id"], fmt.Sprintf("vault %d is of type %s, not %s", vid, v.Type, vt))
+		return wire.Invalid("vault_id", m["vault_id"], fmt.Sprintf("vault %d is of type %s, not %s", vid, v.Type, vt))
 	}
 	return nil
 }
 
 // ruleVaultParams refuses a parameter of another vault type and stores the vault type's own (one
 // of a one-of group clears the others).
-func ruleVaultParams(b *recordBuild) *apiError {
-	if b.login != loginVault {
+func ruleVaultParams(b *recordBuild) *wire.Error {
+	if b.login != kinds.LoginVault {
 		return nil
 	}
 	vt := b.m["vault_type"]
-	for _, k := range b.p.names() {
-		for _, vf := range recordVaultFields {
-			if vf.param != k {
+	for _, k := range b.p.Names() {
+		for _, vf := range kinds.RecordVaultFields {
+			if vf.Param != k {
 				continue
 			}
-			if !vf.appliesTo(vt) {
-				return errCombination("vault_type="+vt, k+"="+b.p.get(k))
+			if !vf.AppliesTo(vt) {
+				return wire.Combination("vault_type="+vt, k+"="+b.p.Get(k))
 			}
-			setOrClear(b.m, k, b.p.get(k))
-			for _, peer := range oneOfPeers(k) {
+			setOrClear(b.m, k, b.p.Get(k))
+			for _, peer := range kinds.OneOfPeers(k) {
 				delete(b.m, peer)
 			}
 		}
@@ -523,30 +525,38 @@ func ruleVaultParams(b *recordBuild) *apiError {
 	return nil
 }
 
-func ruleVaultRequired(b *recordBuild) *apiError {
-	if b.login != loginVault {
+func ruleVaultRequired(b *recordBuild) *wire.Error {
+	if b.login != kinds.LoginVault {
 		return nil
 	}
 	var missing []string
-	for _, vf := range recordVaultFields {
-		if vf.required && vf.appliesTo(b.m["vault_type"]) && b.m[vf.param] == "" {
-			missing = append(missing, vf.param)
+	for _, vf := range kinds.RecordVaultFields {
+		if vf.Required && vf.AppliesTo(b.m["vault_type"]) && b.m[vf.Param] == "" {
+			missing = append(missing, vf.Param)
 		}
 	}
 	if len(missing) > 0 {
-		return errMissing(missing...)
+		return wire.Missing(missing...)
 	}
 	return nil
 }
 
-func ruleVaultOneOf(b *recordBuild) *apiError {
-	if b.login != loginVault {
+func ruleVaultOneOf(b *recordBuild) *wire.Error {
+	if b.login != kinds.LoginVault {
 		return nil
 	}
-	for _, group := range oneOfGroups(b.m["vault_type"]) {
+	for _, group := range kinds.OneOfGroups(b.m["vault_type"]) {
 		if !slices.ContainsFunc(group, func(n string) bool { return b.m[n] != "" }) {
-			return errAtLeastOne(group...)
+			return wire.AtLeastOne(group...)
 		}
 	}
 	return nil
+}
+
+// sentBoth reports whether a request uses both sides of the pair.
+func sentBoth(x kinds.ExclusivePair, p *wire.Params) bool {
+	if x.Stored {
+		return p.Given(x.A) && p.Get(x.B) == "1"
+	}
+	return p.Has(x.A) && p.Has(x.B) && (!x.WhenTrue || p.Get(x.B) == "1")
 }

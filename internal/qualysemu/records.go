@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 	"go4.org/netipx"
 )
 
@@ -18,7 +20,7 @@ const (
 )
 
 // handleRecords serves /api/2.0/fo/auth/<type>/.
-func (s *Server) handleRecords(c *reqCtx, rt *recordType) *response {
+func (s *Server) handleRecords(c *reqCtx, rt *kinds.RecordType) *response {
 	action, e := c.action("list", "create", "update", "delete")
 	if e != nil {
 		return c.errorResp(e)
@@ -26,15 +28,15 @@ func (s *Server) handleRecords(c *reqCtx, rt *recordType) *response {
 	if e := c.checkMethod(action, action != "list"); e != nil {
 		return c.errorResp(e)
 	}
-	if unk := c.p.unknown(rt.allowedParams(action)); len(unk) > 0 {
-		return c.errorResp(errUnrecognized(unk))
+	if unk := c.p.Unknown(rt.AllowedParams(action)); len(unk) > 0 {
+		return c.errorResp(wire.Unrecognized(unk))
 	}
 	if e := checkEcho(c.p); e != nil {
 		return c.errorResp(e)
 	}
-	if rt.seedOnly && !c.seed && (action == "create" || action == "update") {
-		return c.errorResp(errInvalid("action", action,
-			"the parameters of "+rt.name+" records are not publicly documented; the emulator serves seeded ones only"))
+	if rt.SeedOnly && !c.seed && (action == "create" || action == "update") {
+		return c.errorResp(wire.Invalid("action", action,
+			"the parameters of "+rt.Name+" records are not publicly documented; the emulator serves seeded ones only"))
 	}
 	switch action {
 	case "list":
@@ -52,38 +54,38 @@ func (s *Server) handleRecords(c *reqCtx, rt *recordType) *response {
 // two list endpoints. title and comments are case-insensitive "contains"
 // matches.
 type listFilter struct {
-	ids            []idRange
+	ids            []wire.IDRange
 	idMin, idMax   int64
 	title, comment string
 	hasTitle       bool
 	hasComment     bool
 }
 
-func parseListFilter(p *params) (listFilter, *apiError) {
+func parseListFilter(p *wire.Params) (listFilter, *wire.Error) {
 	var f listFilter
-	var e *apiError
-	if p.has("ids") {
-		if f.ids, e = parseIDs("ids", p.get("ids")); e != nil {
+	var e *wire.Error
+	if p.Has("ids") {
+		if f.ids, e = wire.ParseIDs("ids", p.Get("ids")); e != nil {
 			return f, e
 		}
 	}
-	if p.has("id_min") {
-		if f.idMin, e = parsePositive("id_min", p.get("id_min")); e != nil {
+	if p.Has("id_min") {
+		if f.idMin, e = wire.ParsePositive("id_min", p.Get("id_min")); e != nil {
 			return f, e
 		}
 	}
-	if p.has("id_max") {
-		if f.idMax, e = parsePositive("id_max", p.get("id_max")); e != nil {
+	if p.Has("id_max") {
+		if f.idMax, e = wire.ParsePositive("id_max", p.Get("id_max")); e != nil {
 			return f, e
 		}
 	}
-	f.title, f.hasTitle = strings.ToLower(p.get("title")), p.has("title")
-	f.comment, f.hasComment = strings.ToLower(p.get("comments")), p.has("comments")
+	f.title, f.hasTitle = strings.ToLower(p.Get("title")), p.Has("title")
+	f.comment, f.hasComment = strings.ToLower(p.Get("comments")), p.Has("comments")
 	return f, nil
 }
 
 func (f listFilter) match(r *Record) bool {
-	if f.ids != nil && !idsContain(f.ids, r.ID) {
+	if f.ids != nil && !wire.IDsContain(f.ids, r.ID) {
 		return false
 	}
 	if f.idMin > 0 && r.ID < f.idMin {
@@ -103,137 +105,137 @@ func (f listFilter) match(r *Record) bool {
 
 // warningNode is the truncation WARNING: the URL is the same request with
 // id_min set to the next ID (contract row 11).
-func (s *Server) warningNode(c *reqCtx, nextID int64) *node {
+func (s *Server) warningNode(c *reqCtx, nextID int64) *wire.Node {
 	var q []string
 	seen := map[string]bool{}
-	for _, k := range c.p.names() {
+	for _, k := range c.p.Names() {
 		if k == "id_min" {
 			continue
 		}
 		seen[k] = true
-		q = append(q, url.QueryEscape(k)+"="+url.QueryEscape(c.p.get(k)))
+		q = append(q, url.QueryEscape(k)+"="+url.QueryEscape(c.p.Get(k)))
 	}
 	q = append(q, "id_min="+strconv.FormatInt(nextID, 10))
 	u := c.base + c.r.URL.Path + "?" + strings.Join(q, "&")
-	code := txt("CODE", "1980")
+	code := wire.Txt("CODE", "1980")
 	if s.cfg.WarningWithoutCode {
 		code = nil
 	}
-	return el("WARNING",
+	return wire.El("WARNING",
 		code,
-		txt("TEXT", fmt.Sprintf("%d record limit exceeded. Use URL to get next batch of results.", s.cfg.PageSize)),
-		cdata("URL", u))
+		wire.Txt("TEXT", fmt.Sprintf("%d record limit exceeded. Use URL to get next batch of results.", s.cfg.PageSize)),
+		wire.CData("URL", u))
 }
 
-func (s *Server) listRecords(c *reqCtx, rt *recordType) *response {
+func (s *Server) listRecords(c *reqCtx, rt *kinds.RecordType) *response {
 	f, e := parseListFilter(c.p)
 	if e != nil {
 		return c.errorResp(e)
 	}
 	details := "basic"
-	if c.p.has("details") {
-		details = strings.ToLower(c.p.get("details"))
+	if c.p.Has("details") {
+		details = strings.ToLower(c.p.Get("details"))
 		if details != "none" && details != "basic" && details != "all" {
-			return c.errorResp(errInvalid("details", c.p.get("details"), "must be None, Basic or All"))
+			return c.errorResp(wire.Invalid("details", c.p.Get("details"), "must be None, Basic or All"))
 		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var matched []*Record
 	for _, r := range s.st.records {
-		if r.Type == rt.name && f.match(r) {
+		if r.Type == rt.Name && f.match(r) {
 			matched = append(matched, r)
 		}
 	}
 	sortByID(matched)
-	up := strings.ToUpper(rt.name)
-	resp := el("RESPONSE", txt("DATETIME", qualysTime(c.now)))
+	up := strings.ToUpper(rt.Name)
+	resp := wire.El("RESPONSE", wire.Txt("DATETIME", wire.QualysTime(c.now)))
 	page := matched[:min(len(matched), s.cfg.PageSize)]
 	if len(page) > 0 {
-		list := el("AUTH_" + up + "_LIST")
+		list := wire.El("AUTH_" + up + "_LIST")
 		for _, r := range page {
-			list.add(s.recordNode(rt, r, details, rt.listShape(c.variants)))
+			list.Add(s.recordNode(rt, r, details, listShapeOf(rt, c.variants)))
 		}
-		resp.add(list)
+		resp.Add(list)
 	}
 	if len(matched) > len(page) {
-		resp.add(s.warningNode(c, page[len(page)-1].ID+1))
+		resp.Add(s.warningNode(c, page[len(page)-1].ID+1))
 	}
-	root := el("AUTH_"+up+"_LIST_OUTPUT", c.requestNode(), resp)
-	return c.ok(root, "/api/2.0/fo/auth/"+rt.name+"/auth_"+rt.name+"_list_output.dtd")
+	root := wire.El("AUTH_"+up+"_LIST_OUTPUT", c.requestNode(), resp)
+	return c.ok(root, "/api/2.0/fo/auth/"+rt.Name+"/auth_"+rt.Name+"_list_output.dtd")
 }
 
 // recordNode renders one record in the order of contract row 4 and the
 // MySQL sample. Secrets are never rendered.
-func (s *Server) recordNode(rt *recordType, r *Record, details string, shape listShape) *node {
-	n := el("AUTH_"+strings.ToUpper(rt.name), txt("ID", strconv.FormatInt(r.ID, 10)))
+func (s *Server) recordNode(rt *kinds.RecordType, r *Record, details string, shape kinds.ListShape) *wire.Node {
+	n := wire.El("AUTH_"+strings.ToUpper(rt.Name), wire.Txt("ID", strconv.FormatInt(r.ID, 10)))
 	if details == "none" {
 		return n
 	}
-	n.add(cdata("TITLE", r.Params["title"]))
-	for _, f := range rt.fields {
-		if f.before {
-			n.add(fieldNode(f, r.Params, shape))
+	n.Add(wire.CData("TITLE", r.Params["title"]))
+	for _, f := range rt.Fields {
+		if f.Before {
+			n.Add(fieldNode(f, r.Params, shape))
 		}
 	}
-	n.add(s.entryNodes(rt, r)...)
-	n.add(storedIPSetNode(r.Params["ips"]))
+	n.Add(s.entryNodes(rt, r)...)
+	n.Add(wire.StoredIPSetNode(r.Params["ips"]))
 	lt := r.Params["login_type"]
 	if lt == "" {
-		lt = loginBasic
+		lt = kinds.LoginBasic
 	}
-	if !shape.noLoginType {
-		n.add(cdata("LOGIN_TYPE", lt))
+	if !shape.NoLoginType {
+		n.Add(wire.CData("LOGIN_TYPE", lt))
 	}
-	if lt == loginVault {
-		n.add(s.digitalVaultNode(rt, r))
+	if lt == kinds.LoginVault {
+		n.Add(s.digitalVaultNode(rt, r))
 	}
-	for _, f := range rt.fields {
-		if !f.before {
-			n.add(fieldNode(f, r.Params, shape))
+	for _, f := range rt.Fields {
+		if !f.Before {
+			n.Add(fieldNode(f, r.Params, shape))
 		}
 	}
 	netID := r.Params["network_id"]
 	if netID == "" {
 		netID = "0"
 	}
-	n.add(txt("NETWORK_ID", netID))
-	n.add(el("CREATED", txt("DATETIME", qualysTime(r.Created)), txt("BY", r.CreatedBy)))
-	n.add(el("LAST_MODIFIED", txt("DATETIME", qualysTime(r.LastModified))))
-	n.add(cdata("COMMENTS", r.Params["comments"]))
+	n.Add(wire.Txt("NETWORK_ID", netID))
+	n.Add(wire.El("CREATED", wire.Txt("DATETIME", wire.QualysTime(r.Created)), wire.Txt("BY", r.CreatedBy)))
+	n.Add(wire.El("LAST_MODIFIED", wire.Txt("DATETIME", wire.QualysTime(r.LastModified))))
+	n.Add(wire.CData("COMMENTS", r.Params["comments"]))
 	return n
 }
 
-func fieldNode(f field, m map[string]string, shape listShape) *node {
-	if f.secret || f.elem == "" {
+func fieldNode(f kinds.Field, m map[string]string, shape kinds.ListShape) *wire.Node {
+	if f.Secret || f.Elem == "" {
 		return nil
 	}
-	v, ok := m[f.param]
-	if !ok && !f.always {
+	v, ok := m[f.Param]
+	if !ok && !f.Always {
 		return nil
 	}
-	switch f.kind {
-	case kindBool:
-		if shape.boolDigits {
-			return txt(f.elem, boolDigit(v))
+	switch f.Kind {
+	case kinds.KindBool:
+		if shape.BoolDigits {
+			return wire.Txt(f.Elem, wire.BoolDigit(v))
 		}
-		return txt(f.elem, boolText(v))
-	case kindInt:
-		return txt(f.elem, v)
-	case kindList:
-		w := el(f.elem)
+		return wire.Txt(f.Elem, wire.BoolText(v))
+	case kinds.KindInt:
+		return wire.Txt(f.Elem, v)
+	case kinds.KindList:
+		w := wire.El(f.Elem)
 		for _, item := range strings.Split(v, ",") {
 			if item != "" {
-				w.add(cdata(f.itemElem, item))
+				w.Add(wire.CData(f.ItemElem, item))
 			}
 		}
 		return w
 	default:
-		return cdata(f.elem, v)
+		return wire.CData(f.Elem, v)
 	}
 }
 
-func (s *Server) digitalVaultNode(rt *recordType, r *Record) *node {
+func (s *Server) digitalVaultNode(rt *kinds.RecordType, r *Record) *wire.Node {
 	vid := r.Params["vault_id"]
 	title := ""
 	if id, err := strconv.ParseInt(vid, 10, 64); err == nil {
@@ -241,27 +243,27 @@ func (s *Server) digitalVaultNode(rt *recordType, r *Record) *node {
 			title = v.Params["title"]
 		}
 	}
-	n := el("DIGITAL_VAULT", cdata("DIGITAL_VAULT_ID", vid), cdata("DIGITAL_VAULT_TYPE", r.Params["vault_type"]),
-		cdata("DIGITAL_VAULT_TITLE", title))
-	for _, vf := range recordVaultFields {
-		if vf.unixOnly && !rt.vaultUsername {
+	n := wire.El("DIGITAL_VAULT", wire.CData("DIGITAL_VAULT_ID", vid), wire.CData("DIGITAL_VAULT_TYPE", r.Params["vault_type"]),
+		wire.CData("DIGITAL_VAULT_TITLE", title))
+	for _, vf := range kinds.RecordVaultFields {
+		if vf.UnixOnly && !rt.VaultUsername {
 			continue
 		}
-		if v, ok := r.Params[vf.param]; ok {
-			n.add(cdata(vf.elem, v))
+		if v, ok := r.Params[vf.Param]; ok {
+			n.Add(wire.CData(vf.Elem, v))
 		}
 	}
 	return n
 }
 
 // batchReturn renders BATCH_RETURN with one BATCH per outcome.
-func batchReturn(c *reqCtx, batches ...*node) *response {
-	root := el("BATCH_RETURN", c.requestNode(),
-		el("RESPONSE", txt("DATETIME", qualysTime(c.now)), el("BATCH_LIST", batches...)))
+func batchReturn(c *reqCtx, batches ...*wire.Node) *response {
+	root := wire.El("BATCH_RETURN", c.requestNode(),
+		wire.El("RESPONSE", wire.Txt("DATETIME", wire.QualysTime(c.now)), wire.El("BATCH_LIST", batches...)))
 	return c.ok(root, "/api/2.0/batch_return.dtd")
 }
 
-func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
+func (s *Server) createRecord(c *reqCtx, rt *kinds.RecordType) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, e := s.buildRecord(c, rt, nil)
@@ -275,7 +277,7 @@ func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
 	if e := s.checkTitle(rt, m["title"], nil); e != nil {
 		return c.errorResp(e)
 	}
-	set := storedIPs(m["ips"])
+	set := wire.StoredIPs(m["ips"])
 	if e := s.checkIPs(c, rt, "ips", map[int64]*netipx.IPSet{0: set}); e != nil {
 		return c.errorResp(e)
 	}
@@ -283,7 +285,7 @@ func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
 		return c.errorResp(e)
 	}
 	if _, used := s.st.records[c.pinID]; used {
-		return c.errorResp(errInvalid("id", strconv.FormatInt(c.pinID, 10), "record ID already in use"))
+		return c.errorResp(wire.Invalid("id", strconv.FormatInt(c.pinID, 10), "record ID already in use"))
 	}
 	prev := s.beginWrite()
 	id := s.insertRecord(rt, m, c.user, c.pinID)
@@ -291,70 +293,70 @@ func (s *Server) createRecord(c *reqCtx, rt *recordType) *response {
 	if e := s.commit(prev); e != nil {
 		return c.errorResp(e)
 	}
-	resp := batchReturn(c, el("BATCH", txt("TEXT", "Successfully Created"), idSetNode([]int64{id})))
+	resp := batchReturn(c, wire.El("BATCH", wire.Txt("TEXT", "Successfully Created"), wire.IDSetNode([]int64{id})))
 	resp.write = true
 	return resp
 }
 
 // insertRecord stores a new record; id 0 takes the next ID of the shared
 // sequence. Caller holds s.mu.
-func (s *Server) insertRecord(rt *recordType, m map[string]string, user string, id int64) int64 {
+func (s *Server) insertRecord(rt *kinds.RecordType, m map[string]string, user string, id int64) int64 {
 	if id == 0 {
 		id = s.st.nextRecordID
 	}
 	s.st.nextRecordID = max(s.st.nextRecordID, id+1)
 	now := s.cfg.Now()
-	s.st.putRecord(&Record{ID: id, Type: rt.name, Params: m, Created: now, CreatedBy: user,
+	s.st.putRecord(&Record{ID: id, Type: rt.Name, Params: m, Created: now, CreatedBy: user,
 		LastModified: now, LastModifiedBy: user})
 	return id
 }
 
 // selectRecords resolves the ids parameter of update and delete to the
 // records of type rt, sorted by ID, and the ID ranges that matched nothing.
-func (s *Server) selectRecords(c *reqCtx, rt *recordType) (tokens []idRange, found []*Record, missing []idRange, e *apiError) {
-	if !c.p.given("ids") {
-		return nil, nil, nil, errMissing("ids")
+func (s *Server) selectRecords(c *reqCtx, rt *kinds.RecordType) (tokens []wire.IDRange, found []*Record, missing []wire.IDRange, e *wire.Error) {
+	if !c.p.Given("ids") {
+		return nil, nil, nil, wire.Missing("ids")
 	}
-	tokens, e = parseIDs("ids", c.p.get("ids"))
+	tokens, e = wire.ParseIDs("ids", c.p.Get("ids"))
 	if e != nil {
 		return nil, nil, nil, e
 	}
 	hit := map[int64]bool{}
 	for _, r := range s.st.records {
-		if r.Type == rt.name && idsContain(tokens, r.ID) {
+		if r.Type == rt.Name && wire.IDsContain(tokens, r.ID) {
 			found = append(found, r)
 			hit[r.ID] = true
 		}
 	}
 	sortByID(found)
 	if len(found) == 0 {
-		return nil, nil, nil, errInvalid("ids", c.p.get("ids"), "no such record")
+		return nil, nil, nil, wire.Invalid("ids", c.p.Get("ids"), "no such record")
 	}
-	return tokens, found, missingIDs(tokens, hit), nil
+	return tokens, found, wire.MissingIDs(tokens, hit), nil
 }
 
 // outcomeBatches is the BATCH for the IDs that worked (echoed as sent when
 // all worked) and, when some IDs matched nothing, a BATCH with CODE 1905
 // (contract row 10).
-func outcomeBatches(text string, tokens []idRange, found []*Record, missing []idRange) []*node {
-	var okSet *node
+func outcomeBatches(text string, tokens []wire.IDRange, found []*Record, missing []wire.IDRange) []*wire.Node {
+	var okSet *wire.Node
 	if len(missing) == 0 {
-		okSet = idTokensNode(tokens)
+		okSet = wire.IDTokensNode(tokens)
 	} else {
 		ids := make([]int64, len(found))
 		for i, r := range found {
 			ids[i] = r.ID
 		}
-		okSet = idSetNode(ids)
+		okSet = wire.IDSetNode(ids)
 	}
-	out := []*node{el("BATCH", txt("TEXT", text), okSet)}
+	out := []*wire.Node{wire.El("BATCH", wire.Txt("TEXT", text), okSet)}
 	if len(missing) > 0 {
-		out = append(out, el("BATCH", txt("CODE", "1905"), txt("TEXT", "Record(s) not found"), idTokensNode(missing)))
+		out = append(out, wire.El("BATCH", wire.Txt("CODE", "1905"), wire.Txt("TEXT", "Record(s) not found"), wire.IDTokensNode(missing)))
 	}
 	return out
 }
 
-func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
+func (s *Server) updateRecord(c *reqCtx, rt *kinds.RecordType) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tokens, found, missing, e := s.selectRecords(c, rt)
@@ -373,21 +375,21 @@ func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
 			return c.errorResp(e)
 		}
 	}
-	if c.p.has("title") {
+	if c.p.Has("title") {
 		if len(found) > 1 {
-			return c.errorResp(errInvalid("title", c.p.get("title"), "title already exists"))
+			return c.errorResp(wire.Invalid("title", c.p.Get("title"), "title already exists"))
 		}
-		if e := s.checkTitle(rt, c.p.get("title"), updated); e != nil {
+		if e := s.checkTitle(rt, c.p.Get("title"), updated); e != nil {
 			return c.errorResp(e)
 		}
 	}
-	if c.p.has("ips") || c.p.has("add_ips") {
+	if c.p.Has("ips") || c.p.Has("add_ips") {
 		sets := make(map[int64]*netipx.IPSet, len(updated))
 		for id, m := range updated {
-			sets[id] = storedIPs(m["ips"])
+			sets[id] = wire.StoredIPs(m["ips"])
 		}
 		name := "ips"
-		if !c.p.has("ips") {
+		if !c.p.Has("ips") {
 			name = "add_ips"
 		}
 		if e := s.checkIPs(c, rt, name, sets); e != nil {
@@ -421,7 +423,7 @@ func (s *Server) updateRecord(c *reqCtx, rt *recordType) *response {
 	return resp
 }
 
-func (s *Server) deleteRecord(c *reqCtx, rt *recordType) *response {
+func (s *Server) deleteRecord(c *reqCtx, rt *kinds.RecordType) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tokens, found, missing, e := s.selectRecords(c, rt)
@@ -447,15 +449,15 @@ func (s *Server) deleteRecord(c *reqCtx, rt *recordType) *response {
 // checkTitle enforces title uniqueness per record type (or across types
 // with Config.TitlesUniqueAcrossTypes), ignoring the records in skip.
 // Caller holds s.mu.
-func (s *Server) checkTitle(rt *recordType, title string, skip map[int64]map[string]string) *apiError {
-	types := []*recordType{rt}
+func (s *Server) checkTitle(rt *kinds.RecordType, title string, skip map[int64]map[string]string) *wire.Error {
+	types := []*kinds.RecordType{rt}
 	if s.cfg.TitlesUniqueAcrossTypes {
-		types = recordTypes
+		types = kinds.RecordTypes
 	}
 	for _, t := range types {
-		if id, ok := s.st.titles[titleKey(t.name, title)]; ok {
+		if id, ok := s.st.titles[titleKey(t.Name, title)]; ok {
 			if _, self := skip[id]; !self {
-				return errInvalid("title", title, "title already exists")
+				return wire.Invalid("title", title, "title already exists")
 			}
 		}
 	}
@@ -465,19 +467,19 @@ func (s *Server) checkTitle(rt *recordType, title string, skip map[int64]map[str
 // checkIPs enforces IP exclusivity within rt's group: the new IP sets (by
 // record ID; 0 for a record being created) must not overlap any other
 // record of the group, nor each other (contract row 7). Caller holds s.mu.
-func (s *Server) checkIPs(c *reqCtx, rt *recordType, param string, sets map[int64]*netipx.IPSet) *apiError {
-	group := rt.ipGroup
-	if group == "" || (rt.ipsShareable && s.cfg.WindowsIPsShared) {
+func (s *Server) checkIPs(c *reqCtx, rt *kinds.RecordType, param string, sets map[int64]*netipx.IPSet) *wire.Error {
+	group := rt.IPGroup
+	if group == "" || (rt.IPsShareable && s.cfg.WindowsIPsShared) {
 		return nil
 	}
-	conflict := func(a, b *netipx.IPSet, other *Record) *apiError {
+	conflict := func(a, b *netipx.IPSet, other *Record) *wire.Error {
 		var sb netipx.IPSetBuilder
 		sb.AddSet(a)
 		sb.Intersect(b)
 		both, _ := sb.IPSet()
 		first := ""
 		if rs := both.Ranges(); len(rs) > 0 {
-			first = rangeString(rs[0])
+			first = wire.RangeString(rs[0])
 		}
 		return s.ipConflict(c, param, first, other)
 	}
@@ -487,8 +489,8 @@ func (s *Server) checkIPs(c *reqCtx, rt *recordType, param string, sets map[int6
 		if _, self := sets[r.ID]; self || (hit != nil && r.ID > hit.ID) {
 			continue
 		}
-		ort := recordTypeByName(r.Type)
-		if ort == nil || ort.ipGroup != group {
+		ort := kinds.RecordTypeByName(r.Type)
+		if ort == nil || ort.IPGroup != group {
 			continue
 		}
 		other := s.recordIPs(r)
@@ -526,56 +528,56 @@ func (s *Server) recordIPs(r *Record) *netipx.IPSet {
 	if e, ok := s.ipCache[r.ID]; ok && e.stored == stored {
 		return e.set
 	}
-	set := storedIPs(stored)
+	set := wire.StoredIPs(stored)
 	s.ipCache[r.ID] = ipCacheEntry{stored: stored, set: set}
 	return set
 }
 
 // setField validates and stores one type-specific parameter.
-func setField(m map[string]string, f *field, v string) *apiError {
-	shown := maskIfSecret(f.param, v)
-	switch f.kind {
-	case kindBool:
+func setField(m map[string]string, f *kinds.Field, v string) *wire.Error {
+	shown := maskIfSecret(f.Param, v)
+	switch f.Kind {
+	case kinds.KindBool:
 		if v != "0" && v != "1" {
-			return errInvalid(f.param, v, "must be 0 or 1")
+			return wire.Invalid(f.Param, v, "must be 0 or 1")
 		}
-		m[f.param] = v
+		m[f.Param] = v
 		return nil
-	case kindInt:
-		if v == "" && !f.always {
-			delete(m, f.param)
+	case kinds.KindInt:
+		if v == "" && !f.Always {
+			delete(m, f.Param)
 			return nil
 		}
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || n < f.intMin || (f.intMax > 0 && n > f.intMax) {
-			return errInvalid(f.param, v, fmt.Sprintf("must be an integer from %d to %d", f.intMin, f.intMax))
+		if err != nil || n < f.IntMin || (f.IntMax > 0 && n > f.IntMax) {
+			return wire.Invalid(f.Param, v, fmt.Sprintf("must be an integer from %d to %d", f.IntMin, f.IntMax))
 		}
-		m[f.param] = strconv.FormatInt(n, 10)
+		m[f.Param] = strconv.FormatInt(n, 10)
 		return nil
-	case kindList:
+	case kinds.KindList:
 		var items []string
 		for _, it := range strings.Split(v, ",") {
 			if it = strings.TrimSpace(it); it != "" {
 				items = append(items, it)
 			}
 		}
-		setOrClear(m, f.param, strings.Join(items, ","))
+		setOrClear(m, f.Param, strings.Join(items, ","))
 		return nil
 	}
 	n := utf8.RuneCountInString(v)
-	if f.minLen > 0 && n < f.minLen {
-		return errInvalid(f.param, shown, fmt.Sprintf("must be %d to %d characters", f.minLen, f.maxLen))
+	if f.MinLen > 0 && n < f.MinLen {
+		return wire.Invalid(f.Param, shown, fmt.Sprintf("must be %d to %d characters", f.MinLen, f.MaxLen))
 	}
-	if f.maxLen > 0 && n > f.maxLen {
-		if f.minLen > 0 {
-			return errInvalid(f.param, shown, fmt.Sprintf("must be %d to %d characters", f.minLen, f.maxLen))
+	if f.MaxLen > 0 && n > f.MaxLen {
+		if f.MinLen > 0 {
+			return wire.Invalid(f.Param, shown, fmt.Sprintf("must be %d to %d characters", f.MinLen, f.MaxLen))
 		}
-		return errInvalid(f.param, shown, fmt.Sprintf("longer than %d characters", f.maxLen))
+		return wire.Invalid(f.Param, shown, fmt.Sprintf("longer than %d characters", f.MaxLen))
 	}
-	if v != "" && f.values != nil && !slices.Contains(f.values, v) {
-		return errInvalid(f.param, v, "must be one of: "+strings.Join(f.values, ", "))
+	if v != "" && f.Values != nil && !slices.Contains(f.Values, v) {
+		return wire.Invalid(f.Param, v, "must be one of: "+strings.Join(f.Values, ", "))
 	}
-	setOrClear(m, f.param, v)
+	setOrClear(m, f.Param, v)
 	return nil
 }
 
@@ -588,8 +590,20 @@ func setOrClear(m map[string]string, k, v string) {
 }
 
 func maskIfSecret(k, v string) string {
-	if isSecretParam(k) {
-		return mask
+	if kinds.IsSecretParam(k) {
+		return wire.Mask
 	}
 	return v
+}
+
+// variantListWords renders every record type like the MySQL sample (the shape the emulator served
+// before the Doc Center evidence), so that both shapes stay rehearsed.
+const variantListWords = "list-booleans-words"
+
+// listShapeOf returns the list shape of rt under the active variants.
+func listShapeOf(rt *kinds.RecordType, vs map[string]bool) kinds.ListShape {
+	if vs[variantListWords] {
+		return kinds.ListShape{}
+	}
+	return kinds.ListShapes[rt.Name]
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 	"gopkg.in/yaml.v3"
 )
 
@@ -90,12 +92,12 @@ func (s *Server) applySeed(sf seedFile) error {
 			return fmt.Errorf("%s: %w", where, err)
 		}
 		if v.Title != "" {
-			p.addPair("title", v.Title)
+			p.AddPair("title", v.Title)
 		}
 		if v.Type != "" {
-			p.addPair("type", v.Type)
+			p.AddPair("type", v.Type)
 		}
-		p.addPair("action", "create")
+		p.AddPair("action", "create")
 		c := s.seedCtx(p, "/api/2.0/fo/vault/", v.ID)
 		if resp := s.handleVaults(c); resp.status != http.StatusOK {
 			return fmt.Errorf("%s: %s", where, resp.errText)
@@ -103,30 +105,30 @@ func (s *Server) applySeed(sf seedFile) error {
 	}
 	for i, rec := range sf.Records {
 		p, err := seedParams(rec.Params)
-		where := fmt.Sprintf("seed: records[%d] (%s %q)", i, rec.Type, p.get("title"))
+		where := fmt.Sprintf("seed: records[%d] (%s %q)", i, rec.Type, p.Get("title"))
 		if err != nil {
 			return fmt.Errorf("%s: %w", where, err)
 		}
-		rt := recordTypeByName(rec.Type)
+		rt := kinds.RecordTypeByName(rec.Type)
 		if rt == nil {
-			return fmt.Errorf("%s: unknown record type %q (want one of %s)", where, rec.Type, strings.Join(recordTypeNames(), ", "))
+			return fmt.Errorf("%s: unknown record type %q (want one of %s)", where, rec.Type, strings.Join(kinds.RecordTypeNames(), ", "))
 		}
 		if rec.Vault != "" {
 			v := s.vaultByTitle(rec.Vault)
 			if v == nil {
 				return fmt.Errorf("%s: no vault titled %q", where, rec.Vault)
 			}
-			if !p.has("login_type") {
-				p.addPair("login_type", loginVault)
+			if !p.Has("login_type") {
+				p.AddPair("login_type", kinds.LoginVault)
 			}
-			p.addPair("vault_id", strconv.FormatInt(v.ID, 10))
-			if !p.has("vault_type") {
-				p.addPair("vault_type", v.Type)
+			p.AddPair("vault_id", strconv.FormatInt(v.ID, 10))
+			if !p.Has("vault_type") {
+				p.AddPair("vault_type", v.Type)
 			}
 		}
-		p.addPair("action", "create")
-		p.xml = []byte(rec.UnixAuthParams)
-		c := s.seedCtx(p, "/api/2.0/fo/auth/"+rt.name+"/", rec.ID)
+		p.AddPair("action", "create")
+		p.XML = []byte(rec.UnixAuthParams)
+		c := s.seedCtx(p, "/api/2.0/fo/auth/"+rt.Name+"/", rec.ID)
 		if resp := s.handleRecords(c, rt); resp.status != http.StatusOK {
 			return fmt.Errorf("%s: %s", where, resp.errText)
 		}
@@ -146,7 +148,7 @@ func (s *Server) vaultByTitle(title string) *Vault {
 }
 
 // seedCtx builds the context of a synthetic POST for one seed entry.
-func (s *Server) seedCtx(p *params, path string, pinID int64) *reqCtx {
+func (s *Server) seedCtx(p *wire.Params, path string, pinID int64) *reqCtx {
 	r := &http.Request{Method: http.MethodPost, URL: &url.URL{Path: path}, Header: http.Header{}, Host: "qualysemu.seed"}
 	c := s.newCtx(r, p)
 	c.user = s.cfg.Username
@@ -158,8 +160,8 @@ func (s *Server) seedCtx(p *params, path string, pinID int64) *reqCtx {
 // seedParams turns seed parameter values into Qualys parameter strings:
 // booleans become 1/0, lists are comma-joined. Keys are taken in sorted
 // order. On error the parameters read so far are returned with it.
-func seedParams(in map[string]any) (*params, error) {
-	p := &params{last: map[string]string{}}
+func seedParams(in map[string]any) (*wire.Params, error) {
+	p := &wire.Params{Last: map[string]string{}}
 	keys := make([]string, 0, len(in))
 	for k := range in {
 		keys = append(keys, k)
@@ -170,7 +172,7 @@ func seedParams(in map[string]any) (*params, error) {
 		if err != nil {
 			return p, fmt.Errorf("params.%s: %w", k, err)
 		}
-		p.addPair(k, v)
+		p.AddPair(k, v)
 	}
 	return p, nil
 }

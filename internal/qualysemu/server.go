@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 	"go4.org/netipx"
 )
 
@@ -166,7 +168,7 @@ const (
 // endpoint is a routed Qualys API path.
 type endpoint struct {
 	kind int
-	rt   *recordType
+	rt   *kinds.RecordType
 	api  string // canonical path: the unit of rate and concurrency limits
 	name string // fault endpoint name
 }
@@ -180,11 +182,11 @@ func route(path string) *endpoint {
 	case p == "/api/2.0/fo/auth":
 		return &endpoint{kind: epAuthAll, api: "/api/2.0/fo/auth/", name: "auth"}
 	case strings.HasPrefix(p, "/api/2.0/fo/auth/"):
-		rt := recordTypeByName(strings.TrimPrefix(p, "/api/2.0/fo/auth/"))
+		rt := kinds.RecordTypeByName(strings.TrimPrefix(p, "/api/2.0/fo/auth/"))
 		if rt == nil {
 			return nil
 		}
-		return &endpoint{kind: epAuthType, rt: rt, api: "/api/2.0/fo/auth/" + rt.name + "/", name: rt.name}
+		return &endpoint{kind: epAuthType, rt: rt, api: "/api/2.0/fo/auth/" + rt.Name + "/", name: rt.Name}
 	case p == "/api/2.0/fo/vault":
 		return &endpoint{kind: epVault, api: "/api/2.0/fo/vault/", name: "vault"}
 	case p == "/api/2.0/fo/session":
@@ -210,7 +212,7 @@ type response struct {
 // reqCtx carries what every handler needs about one request.
 type reqCtx struct {
 	r    *http.Request
-	p    *params
+	p    *wire.Params
 	user string
 	base string // scheme://host used in DOCTYPE and WARNING URLs
 	now  time.Time
@@ -224,7 +226,7 @@ type reqCtx struct {
 	seed bool
 }
 
-func (s *Server) newCtx(r *http.Request, p *params) *reqCtx {
+func (s *Server) newCtx(r *http.Request, p *wire.Params) *reqCtx {
 	base := s.cfg.BaseURL
 	if base == "" {
 		base = "http://" + r.Host
@@ -236,21 +238,21 @@ func (s *Server) newCtx(r *http.Request, p *params) *reqCtx {
 }
 
 // requestNode is the REQUEST block of echo_request=1; secrets are masked.
-func (c *reqCtx) requestNode() *node {
+func (c *reqCtx) requestNode() *wire.Node {
 	if !c.echo {
 		return nil
 	}
-	n := el("REQUEST", txt("DATETIME", qualysTime(c.now)), cdata("USER_LOGIN", c.user), cdata("RESOURCE", c.r.URL.Path))
-	if len(c.p.list) > 0 {
-		pl := el("PARAM_LIST")
-		for _, kv := range c.p.list {
-			v := kv.value
-			if isSecretParam(kv.key) {
-				v = mask
+	n := wire.El("REQUEST", wire.Txt("DATETIME", wire.QualysTime(c.now)), wire.CData("USER_LOGIN", c.user), wire.CData("RESOURCE", c.r.URL.Path))
+	if len(c.p.List) > 0 {
+		pl := wire.El("PARAM_LIST")
+		for _, kv := range c.p.List {
+			v := kv.Value
+			if kinds.IsSecretParam(kv.Key) {
+				v = wire.Mask
 			}
-			pl.add(el("PARAM", cdata("KEY", kv.key), cdata("VALUE", v)))
+			pl.Add(wire.El("PARAM", wire.CData("KEY", kv.Key), wire.CData("VALUE", v)))
 		}
-		n.add(pl)
+		n.Add(pl)
 	}
 	return n
 }
@@ -258,59 +260,59 @@ func (c *reqCtx) requestNode() *node {
 // simpleReturn renders a SIMPLE_RETURN. Errors (code != 0) start with the
 // DOCTYPE like the real 400 capture; successes carry an XML declaration.
 func (c *reqCtx) simpleReturn(status, code int, text string, items [][2]string) *response {
-	resp := el("RESPONSE", txt("DATETIME", qualysTime(c.now)))
+	resp := wire.El("RESPONSE", wire.Txt("DATETIME", wire.QualysTime(c.now)))
 	if code != 0 {
-		resp.add(txt("CODE", fmt.Sprint(code)))
+		resp.Add(wire.Txt("CODE", fmt.Sprint(code)))
 	}
-	resp.add(txt("TEXT", text))
+	resp.Add(wire.Txt("TEXT", text))
 	if len(items) > 0 {
-		il := el("ITEM_LIST")
+		il := wire.El("ITEM_LIST")
 		for _, it := range items {
-			il.add(el("ITEM", txt("KEY", it[0]), txt("VALUE", it[1])))
+			il.Add(wire.El("ITEM", wire.Txt("KEY", it[0]), wire.Txt("VALUE", it[1])))
 		}
-		resp.add(il)
+		resp.Add(il)
 	}
-	root := el("SIMPLE_RETURN", c.requestNode(), resp)
-	return &response{status: status, code: code, body: xmlDoc(root, c.base+"/api/2.0/simple_return.dtd", code == 0)}
+	root := wire.El("SIMPLE_RETURN", c.requestNode(), resp)
+	return &response{status: status, code: code, body: wire.Doc(root, c.base+"/api/2.0/simple_return.dtd", code == 0)}
 }
 
-func (c *reqCtx) errorResp(e *apiError) *response {
-	resp := c.simpleReturn(e.status, e.code, e.text, e.items)
-	resp.errText = fmt.Sprintf("%d %s", e.code, e.text)
+func (c *reqCtx) errorResp(e *wire.Error) *response {
+	resp := c.simpleReturn(e.Status, e.Code, e.Text, e.Items)
+	resp.errText = fmt.Sprintf("%d %s", e.Code, e.Text)
 	return resp
 }
 
 // ok renders a success document.
-func (c *reqCtx) ok(root *node, dtdPath string) *response {
+func (c *reqCtx) ok(root *wire.Node, dtdPath string) *response {
 	applyVariants(c.variants, root)
-	return &response{status: http.StatusOK, body: xmlDoc(root, c.base+dtdPath, true)}
+	return &response{status: http.StatusOK, body: wire.Doc(root, c.base+dtdPath, true)}
 }
 
 // action returns the action parameter, checking it is one of valid.
-func (c *reqCtx) action(valid ...string) (string, *apiError) {
-	a := c.p.get("action")
+func (c *reqCtx) action(valid ...string) (string, *wire.Error) {
+	a := c.p.Get("action")
 	if a == "" {
-		return "", errMissing("action")
+		return "", wire.Missing("action")
 	}
 	if !slices.Contains(valid, a) {
-		return "", errInvalid("action", a, "")
+		return "", wire.Invalid("action", a, "")
 	}
 	return a, nil
 }
 
 // checkMethod enforces POST for writes and GET or POST for reads
 // (code 1908).
-func (c *reqCtx) checkMethod(action string, write bool) *apiError {
+func (c *reqCtx) checkMethod(action string, write bool) *wire.Error {
 	m := c.r.Method
 	if m == http.MethodPost || (m == http.MethodGet && !write) {
 		return nil
 	}
-	return errMethod(action)
+	return wire.Method(action)
 }
 
-func checkEcho(p *params) *apiError {
-	if v := p.get("echo_request"); p.has("echo_request") && v != "0" && v != "1" {
-		return errInvalid("echo_request", v, "must be 0 or 1")
+func checkEcho(p *wire.Params) *wire.Error {
+	if v := p.Get("echo_request"); p.Has("echo_request") && v != "0" && v != "1" {
+		return wire.Invalid("echo_request", v, "must be 0 or 1")
 	}
 	return nil
 }
@@ -371,15 +373,15 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 		return &response{status: http.StatusNotFound, contentType: "text/plain; charset=utf-8",
 			body: []byte("404 page not found\n")}, noop
 	}
-	p, err := parseParams(r)
+	p, err := wire.ParseParams(r)
 	if err != nil {
-		p = &params{last: map[string]string{}}
+		p = &wire.Params{Last: map[string]string{}}
 		c := s.newCtx(r, p)
-		return c.errorResp(&apiError{status: 400, code: 1905, text: "request body could not be read: " + err.Error()}), noop
+		return c.errorResp(&wire.Error{Status: 400, Code: 1905, Text: "request body could not be read: " + err.Error()}), noop
 	}
 	c := s.newCtx(r, p)
-	entry.Params = p.masked()
-	entry.Action = p.get("action")
+	entry.Params = p.Masked()
+	entry.Action = p.Get("action")
 
 	if ep.kind == epSession {
 		return s.handleSessionCall(c, ep, entry), noop
@@ -389,11 +391,11 @@ func (s *Server) handle(r *http.Request, entry *LoggedRequest) (*response, func(
 		return badLogin(c), noop
 	}
 	c.user, entry.User = user, user
-	c.echo = p.get("echo_request") == "1"
+	c.echo = p.Get("echo_request") == "1"
 
 	if !s.cfg.AllowMissingRequestedWith && r.Header.Get("X-Requested-With") == "" {
 		info := s.lim.peek(user, ep.api)
-		resp := c.errorResp(&apiError{status: 400, code: s.cfg.MissingRequestedWithCode, text: "Missing required header: X-Requested-With"})
+		resp := c.errorResp(&wire.Error{Status: 400, Code: s.cfg.MissingRequestedWithCode, Text: "Missing required header: X-Requested-With"})
 		resp.limits = &info
 		return resp, noop
 	}
@@ -474,7 +476,7 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 }
 
 func badLogin(c *reqCtx) *response {
-	return c.errorResp(&apiError{status: http.StatusUnauthorized, code: 2000, text: "Bad Login/Password"})
+	return c.errorResp(&wire.Error{Status: http.StatusUnauthorized, Code: 2000, Text: "Bad Login/Password"})
 }
 
 // authenticate accepts Basic auth or a QualysSession cookie.
@@ -506,7 +508,7 @@ func (s *Server) credentialsOK(u, p string) bool {
 func (s *Server) handleSessionCall(c *reqCtx, ep *endpoint, entry *LoggedRequest) *response {
 	c.echo = false
 	if !s.cfg.AllowMissingRequestedWith && c.r.Header.Get("X-Requested-With") == "" {
-		return c.errorResp(&apiError{status: 400, code: s.cfg.MissingRequestedWithCode, text: "Missing required header: X-Requested-With"})
+		return c.errorResp(&wire.Error{Status: 400, Code: s.cfg.MissingRequestedWithCode, Text: "Missing required header: X-Requested-With"})
 	}
 	action, e := c.action("login", "logout")
 	if e != nil {
@@ -536,32 +538,32 @@ func (s *Server) sessionAction(c *reqCtx, action string, entry *LoggedRequest) *
 	}
 	switch action {
 	case "login":
-		if unk := p.unknown(map[string]bool{"action": true, "username": true, "password": true}); len(unk) > 0 {
-			return c.errorResp(errUnrecognized(unk))
+		if unk := p.Unknown(map[string]bool{"action": true, "username": true, "password": true}); len(unk) > 0 {
+			return c.errorResp(wire.Unrecognized(unk))
 		}
 		var missing []string
 		for _, k := range []string{"username", "password"} {
-			if !p.given(k) {
+			if !p.Given(k) {
 				missing = append(missing, k)
 			}
 		}
 		if len(missing) > 0 {
-			return c.errorResp(errMissing(missing...))
+			return c.errorResp(wire.Missing(missing...))
 		}
-		if !s.credentialsOK(p.get("username"), p.get("password")) {
+		if !s.credentialsOK(p.Get("username"), p.Get("password")) {
 			return badLogin(c)
 		}
 		token := newToken()
 		s.mu.Lock()
-		s.sessions[token] = p.get("username")
+		s.sessions[token] = p.Get("username")
 		s.mu.Unlock()
-		entry.User = p.get("username")
+		entry.User = p.Get("username")
 		resp := c.simpleReturn(http.StatusOK, 0, "Logged in", nil)
 		resp.cookies = []*http.Cookie{{Name: "QualysSession", Value: token, Path: "/api", HttpOnly: true, Secure: c.r.TLS != nil}}
 		return resp
 	default: // logout
-		if unk := p.unknown(map[string]bool{"action": true}); len(unk) > 0 {
-			return c.errorResp(errUnrecognized(unk))
+		if unk := p.Unknown(map[string]bool{"action": true}); len(unk) > 0 {
+			return c.errorResp(wire.Unrecognized(unk))
 		}
 		ck, err := c.r.Cookie("QualysSession")
 		if err != nil {
@@ -589,14 +591,14 @@ func newToken() string {
 
 // commit saves the state after a write. On failure the previous state is
 // restored, so the call has no effect, and a 500 is answered.
-func (s *Server) commit(prev *store) *apiError {
+func (s *Server) commit(prev *store) *wire.Error {
 	if s.cfg.StatePath == "" {
 		return nil
 	}
 	if err := saveStateFile(s.cfg.StatePath, s.st.state()); err != nil {
 		s.st = prev
 		s.logf("qualysemu: %v", err)
-		return &apiError{status: http.StatusInternalServerError, code: 999, text: "Internal error. Please contact customer support."}
+		return &wire.Error{Status: http.StatusInternalServerError, Code: 999, Text: "Internal error. Please contact customer support."}
 	}
 	return nil
 }
@@ -621,5 +623,5 @@ func (s *Server) SaveState() error {
 
 // readAllLimited reads at most maxBodyBytes of r.
 func readAllLimited(r io.Reader) ([]byte, error) {
-	return io.ReadAll(io.LimitReader(r, maxBodyBytes))
+	return io.ReadAll(io.LimitReader(r, wire.MaxBodyBytes))
 }

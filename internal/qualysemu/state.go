@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // State is the emulator's whole estate: what Snapshot returns, what the
@@ -144,7 +147,7 @@ func storeFromState(s State, firstRecord, firstVault int64) (*store, error) {
 	st := newStore(firstRecord, firstVault)
 	for i := range s.Records {
 		r := s.Records[i]
-		if r.ID <= 0 || recordTypeByName(r.Type) == nil {
+		if r.ID <= 0 || kinds.RecordTypeByName(r.Type) == nil {
 			return nil, fmt.Errorf("record %d: bad id or type %q", r.ID, r.Type)
 		}
 		if _, dup := st.records[r.ID]; dup {
@@ -158,7 +161,7 @@ func storeFromState(s State, firstRecord, firstVault int64) (*store, error) {
 	}
 	for i := range s.Vaults {
 		v := s.Vaults[i]
-		if v.ID <= 0 || vaultTypeByName(v.Type) == nil {
+		if v.ID <= 0 || kinds.VaultTypeByName(v.Type) == nil {
 			return nil, fmt.Errorf("vault %d: bad id or type %q", v.ID, v.Type)
 		}
 		if _, dup := st.vaults[v.ID]; dup {
@@ -222,17 +225,17 @@ func saveStateFile(path string, s State) error {
 func maskState(s State) State {
 	for i := range s.Records {
 		for k := range s.Records[i].Params {
-			if isSecretParam(k) {
-				s.Records[i].Params[k] = mask
+			if kinds.IsSecretParam(k) {
+				s.Records[i].Params[k] = wire.Mask
 			}
 		}
 		s.Records[i].Entries = maskEntries(s.Records[i].Entries)
 	}
 	for i := range s.Vaults {
-		vt := vaultTypeByName(s.Vaults[i].Type)
+		vt := kinds.VaultTypeByName(s.Vaults[i].Type)
 		for k := range s.Vaults[i].Params {
-			if vt.isSecret(k) {
-				s.Vaults[i].Params[k] = mask
+			if vt.IsSecret(k) {
+				s.Vaults[i].Params[k] = wire.Mask
 			}
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 func readBody(t *testing.T, resp *http.Response) string {
@@ -63,7 +65,7 @@ func TestSession(t *testing.T) {
 	e.do(req{path: sessionPath, form: "action=login&username=a&password=b", noAuth: true, noXRW: true}).
 		wantError(t, 400, 1901, "Missing required header: X-Requested-With")
 	for _, lr := range e.s.Requests() {
-		if lr.Params.Get("password") != "" && lr.Params.Get("password") != mask {
+		if lr.Params.Get("password") != "" && lr.Params.Get("password") != wire.Mask {
 			t.Fatalf("session password logged: %v", lr.Params)
 		}
 	}
@@ -215,7 +217,7 @@ func TestAdminEndpoints(t *testing.T) {
 	if err := json.Unmarshal([]byte(readBody(t, resp)), &log); err != nil || len(log) != 2 {
 		t.Fatalf("requests: %v %d", err, len(log))
 	}
-	if log[1].Action != "create" || !log[1].Write || log[1].Params.Get("password") != mask || log[1].Status != 200 || log[1].Path != unixPath {
+	if log[1].Action != "create" || !log[1].Write || log[1].Params.Get("password") != wire.Mask || log[1].Status != 200 || log[1].Path != unixPath {
 		t.Fatalf("log entry %+v", log[1])
 	}
 	resp, _ = http.Get(srv.URL + "/_emulator/state")

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 )
 
 // TestNoRecordTypeNamesOutsideTable keeps record_types*.go the emulator's only tables of record types:
@@ -15,10 +17,10 @@ import (
 // (a switch on one is a second table that drifts), so adding a record type is one table entry.
 func TestNoRecordTypeNamesOutsideTable(t *testing.T) {
 	names := map[string]bool{}
-	for _, rt := range recordTypes {
-		names[rt.name] = true
-		if f := rt.field("sub_type"); f != nil {
-			for _, v := range f.values {
+	for _, rt := range kinds.RecordTypes {
+		names[rt.Name] = true
+		if f := rt.Field("sub_type"); f != nil {
+			for _, v := range f.Values {
 				names[v] = true
 			}
 		}
@@ -52,17 +54,17 @@ func TestNoRecordTypeNamesOutsideTable(t *testing.T) {
 // TestSecretParamsFromTables: every secret field of a record type and every secret parameter of a
 // vault type is masked, and nothing else the tables name is.
 func TestSecretParamsFromTables(t *testing.T) {
-	for _, rt := range recordTypes {
-		for _, f := range rt.fields {
-			if isSecretParam(f.param) != f.secret {
-				t.Errorf("%s %s: isSecretParam = %v, table says secret = %v", rt.name, f.param, !f.secret, f.secret)
+	for _, rt := range kinds.RecordTypes {
+		for _, f := range rt.Fields {
+			if kinds.IsSecretParam(f.Param) != f.Secret {
+				t.Errorf("%s %s: isSecretParam = %v, table says secret = %v", rt.Name, f.Param, !f.Secret, f.Secret)
 			}
 		}
 	}
-	for _, vt := range vaultTypes {
-		for _, vp := range vt.params {
-			if vp.secret && !isSecretParam(vp.name) {
-				t.Errorf("vault %s %s: secret in the table but not masked", vt.name, vp.name)
+	for _, vt := range kinds.VaultTypes {
+		for _, vp := range vt.Params {
+			if vp.Secret && !kinds.IsSecretParam(vp.Name) {
+				t.Errorf("vault %s %s: secret in the table but not masked", vt.Name, vp.Name)
 			}
 		}
 	}
@@ -72,18 +74,18 @@ func TestSecretParamsFromTables(t *testing.T) {
 // the API: routing, required fields, a one-of pair, a secret, the listing and fault matching all
 // follow from the entry alone.
 func TestNewRecordTypeIsOneTableEntry(t *testing.T) {
-	saved := recordTypes
-	t.Cleanup(func() { recordTypes = saved })
-	recordTypes = append(append([]*recordType(nil), saved...), &recordType{
-		name: "throwaway", vaultTypes: []string{vtThycotic},
-		required: []string{"username"}, requiredBasic: []string{"password"},
-		oneOf: [][]string{{"sid", "servicename"}},
-		fields: []field{
-			{param: "username", elem: "USERNAME", before: true, always: true},
-			{param: "password", secret: true, maxLen: 100},
-			{param: "sid", elem: "SID"},
-			{param: "servicename", elem: "SERVICENAME"},
-			{param: "port", elem: "PORT", kind: kindInt, intMin: 1, intMax: 65535},
+	saved := kinds.RecordTypes
+	t.Cleanup(func() { kinds.RecordTypes = saved })
+	kinds.RecordTypes = append(append([]*kinds.RecordType(nil), saved...), &kinds.RecordType{
+		Name: "throwaway", VaultTypes: []string{kinds.VtThycotic},
+		Required: []string{"username"}, RequiredBasic: []string{"password"},
+		OneOf: [][]string{{"sid", "servicename"}},
+		Fields: []kinds.Field{
+			{Param: "username", Elem: "USERNAME", Before: true, Always: true},
+			{Param: "password", Secret: true, MaxLen: 100},
+			{Param: "sid", Elem: "SID"},
+			{Param: "servicename", Elem: "SERVICENAME"},
+			{Param: "port", Elem: "PORT", Kind: kinds.KindInt, IntMin: 1, IntMax: 65535},
 		},
 	})
 	const path = "/api/2.0/fo/auth/throwaway/"

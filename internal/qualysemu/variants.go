@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // Variants reproduce answers a real Qualys may give where the documentation leaves the shape open
@@ -112,26 +115,26 @@ func (c *reqCtx) variantRefusal() *response {
 	if !c.variants["rate-limit-no-towait"] {
 		return c.conformanceRefusal()
 	}
-	return c.errorResp(&apiError{status: http.StatusConflict, code: 1965,
-		text:  "This API cannot be run again for another 19 hours, 8 minutes and 48 seconds.",
-		items: [][2]string{{"SECONDS_TO_WAIT", "68928"}}})
+	return c.errorResp(&wire.Error{Status: http.StatusConflict, Code: 1965,
+		Text:  "This API cannot be run again for another 19 hours, 8 minutes and 48 seconds.",
+		Items: [][2]string{{"SECONDS_TO_WAIT", "68928"}}})
 }
 
 // checkASCII refuses a create or update whose title or password is not ASCII: Qualys documents
 // both as ASCII, so the emulator answers 1905 like for any other invalid value.
-func checkASCII(c *reqCtx) *apiError {
-	a := c.p.get("action")
+func checkASCII(c *reqCtx) *wire.Error {
+	a := c.p.Get("action")
 	if a != "create" && a != "update" {
 		return nil
 	}
 	for _, name := range []string{"title", "password"} {
-		v := c.p.get(name)
+		v := c.p.Get(name)
 		for i := 0; i < len(v); i++ {
 			if v[i] >= 0x80 {
 				if name == "password" {
-					return &apiError{status: http.StatusBadRequest, code: 1905, text: "parameter password has invalid value: " + mask + " (only ASCII characters are allowed)"}
+					return &wire.Error{Status: http.StatusBadRequest, Code: 1905, Text: "parameter password has invalid value: " + wire.Mask + " (only ASCII characters are allowed)"}
 				}
-				return &apiError{status: http.StatusBadRequest, code: 1905, text: "parameter title has invalid value: " + v + " (only ASCII characters are allowed)"}
+				return &wire.Error{Status: http.StatusBadRequest, Code: 1905, Text: "parameter title has invalid value: " + v + " (only ASCII characters are allowed)"}
 			}
 		}
 	}
@@ -139,73 +142,73 @@ func checkASCII(c *reqCtx) *apiError {
 }
 
 // applyVariants rewrites a success document for the active variants.
-func applyVariants(vs map[string]bool, root *node) {
+func applyVariants(vs map[string]bool, root *wire.Node) {
 	if len(vs) == 0 {
 		return
 	}
-	resp := root.childNode("RESPONSE")
+	resp := root.Child("RESPONSE")
 	if resp == nil {
 		return
 	}
-	if isListAllRoot(root.name) {
+	if isListAllRoot(root.Name) {
 		variantListAll(vs, resp)
 		return
 	}
-	if root.name == "AUTH_VAULT_VIEW_OUTPUT" {
-		av := resp.childNode("AUTH_VAULT")
+	if root.Name == "AUTH_VAULT_VIEW_OUTPUT" {
+		av := resp.Child("AUTH_VAULT")
 		if av != nil {
 			conformanceVaultView(vs, av)
 		}
 		switch {
 		case av == nil:
 		case vs["vault-view-unknown"]:
-			details := el("VAULT_DETAILS")
-			for _, k := range av.kids {
-				if k.hasText {
-					details.add(el("PROPERTY", txt("NAME", k.name), cdata("VALUE", k.text)))
+			details := wire.El("VAULT_DETAILS")
+			for _, k := range av.Kids {
+				if k.HasText {
+					details.Add(wire.El("PROPERTY", wire.Txt("NAME", k.Name), wire.CData("VALUE", k.Text)))
 				}
 			}
-			resp.replace(av, details)
+			resp.Replace(av, details)
 		case vs["vault-view-other"]:
-			av.name = "VAULT"
-			av.remove("ID")
+			av.Name = "VAULT"
+			av.Remove("ID")
 		}
 		return
 	}
-	if !strings.HasPrefix(root.name, "AUTH_") || !strings.HasSuffix(root.name, "_LIST_OUTPUT") {
+	if !strings.HasPrefix(root.Name, "AUTH_") || !strings.HasSuffix(root.Name, "_LIST_OUTPUT") {
 		return
 	}
-	for _, list := range resp.kids {
-		if !strings.HasSuffix(list.name, "_LIST") {
+	for _, list := range resp.Kids {
+		if !strings.HasSuffix(list.Name, "_LIST") {
 			continue
 		}
-		for _, rec := range list.kids {
+		for _, rec := range list.Kids {
 			variantRecord(vs, rec)
 		}
 	}
 }
 
 // variantListAll rewrites a list-all RESPONSE for list-all-other and list-all-unknown-type.
-func variantListAll(vs map[string]bool, resp *node) {
-	recs := resp.childNode("AUTH_RECORDS")
+func variantListAll(vs map[string]bool, resp *wire.Node) {
+	recs := resp.Child("AUTH_RECORDS")
 	if vs["list-all-unknown-type"] {
 		if recs == nil {
-			recs = el("AUTH_RECORDS")
-			resp.add(recs)
+			recs = wire.El("AUTH_RECORDS")
+			resp.Add(recs)
 		}
-		recs.add(el(listAllSetName(vs, "future_db", len(recs.kids)), el("ID_SET", txt("ID_RANGE", "990001-990002"))))
+		recs.Add(wire.El(listAllSetName(vs, "future_db", len(recs.Kids)), wire.El("ID_SET", wire.Txt("ID_RANGE", "990001-990002"))))
 	}
 	if vs["list-all-other"] && recs != nil {
-		list := el("AUTH_RECORD_LIST")
-		for _, set := range recs.kids {
-			typ := listAllSetType(set.name)
-			for _, ids := range set.kids {
-				for _, id := range ids.kids {
-					list.add(el("AUTH_RECORD", txt("ID", id.text), txt("TYPE", typ)))
+		list := wire.El("AUTH_RECORD_LIST")
+		for _, set := range recs.Kids {
+			typ := listAllSetType(set.Name)
+			for _, ids := range set.Kids {
+				for _, id := range ids.Kids {
+					list.Add(wire.El("AUTH_RECORD", wire.Txt("ID", id.Text), wire.Txt("TYPE", typ)))
 				}
 			}
 		}
-		resp.replace(recs, list)
+		resp.Replace(recs, list)
 	}
 }
 
@@ -222,75 +225,39 @@ const listForbidden = "list-forbidden-"
 
 // variantForbidden is the answer of list-forbidden-<type> for an endpoint, or nil.
 func (c *reqCtx) variantForbidden(ep *endpoint) *response {
-	if ep.kind != epAuthType || c.p.get("action") != "list" || !c.variants[listForbidden+ep.rt.name] {
+	if ep.kind != epAuthType || c.p.Get("action") != "list" || !c.variants[listForbidden+ep.rt.Name] {
 		return nil
 	}
-	return c.errorResp(&apiError{status: http.StatusForbidden, text: "You do not have permission to list " + ep.rt.name + " authentication records."})
+	return c.errorResp(&wire.Error{Status: http.StatusForbidden, Text: "You do not have permission to list " + ep.rt.Name + " authentication records."})
 }
 
-func variantRecord(vs map[string]bool, rec *node) {
+func variantRecord(vs map[string]bool, rec *wire.Node) {
 	conformanceRecord(vs, rec)
 	if vs["missing-elements"] {
-		rec.remove("SUB_TYPE")
-		rec.remove("WINDOWS_DOMAIN")
-		rec.remove("CLEARTEXT_PASSWORD")
+		rec.Remove("SUB_TYPE")
+		rec.Remove("WINDOWS_DOMAIN")
+		rec.Remove("CLEARTEXT_PASSWORD")
 	}
 	if vs["unknown-values"] {
 		switch {
-		case rec.name == "AUTH_WINDOWS":
-			rec.set("MINIMUM_SMB_VERSION", "SMB4")
-		case rec.name == "AUTH_UNIX" && rec.childNode("SUB_TYPE") != nil && rec.childNode("SUB_TYPE").text == subCisco:
-			rec.set("TARGET_TYPE", "JUNOS_SRX")
+		case rec.Name == "AUTH_WINDOWS":
+			rec.Set("MINIMUM_SMB_VERSION", "SMB4")
+		case rec.Name == "AUTH_UNIX" && rec.Child("SUB_TYPE") != nil && rec.Child("SUB_TYPE").Text == kinds.SubCisco:
+			rec.Set("TARGET_TYPE", "JUNOS_SRX")
 		}
-		rec.add(txt("NEW_FEATURE_FLAG", "1"))
+		rec.Add(wire.Txt("NEW_FEATURE_FLAG", "1"))
 	}
-	if vs["doc-center-unix"] && rec.name == "AUTH_UNIX" {
-		rec.set("PORT", "22, 23")
-		rec.remove("LOGIN_TYPE")
-		if rec.childNode("ROOT_TOOL_INFO_LIST") == nil {
-			rec.add(el("ROOT_TOOL_INFO_LIST", el("ROOT_TOOL_INFO", txt("ID", "100006922"), txt("ROOT_TOOL", "PowerBroker"),
-				typed(el("PASSWORD_INFO"), "basic"))))
+	if vs["doc-center-unix"] && rec.Name == "AUTH_UNIX" {
+		rec.Set("PORT", "22, 23")
+		rec.Remove("LOGIN_TYPE")
+		if rec.Child("ROOT_TOOL_INFO_LIST") == nil {
+			rec.Add(wire.El("ROOT_TOOL_INFO_LIST", wire.El("ROOT_TOOL_INFO", wire.Txt("ID", "100006922"), wire.Txt("ROOT_TOOL", "PowerBroker"),
+				wire.Typed(wire.El("PASSWORD_INFO"), "basic"))))
 		}
-		if rec.childNode("PRIVATE_KEY_CERTIFICATE_LIST") == nil {
-			rec.add(el("PRIVATE_KEY_CERTIFICATE_LIST", el("PRIVATE_KEY_CERTIFICATE", txt("ID", "70006922"),
-				typed(el("PRIVATE_KEY_INFO", typed(el("PRIVATE_KEY"), "rsa")), "basic"),
-				typed(el("PASSPHRASE_INFO"), "basic"), typed(el("CERTIFICATE"), "openssh"))))
-		}
-	}
-}
-
-func (n *node) childNode(name string) *node {
-	for _, k := range n.kids {
-		if k.name == name {
-			return k
+		if rec.Child("PRIVATE_KEY_CERTIFICATE_LIST") == nil {
+			rec.Add(wire.El("PRIVATE_KEY_CERTIFICATE_LIST", wire.El("PRIVATE_KEY_CERTIFICATE", wire.Txt("ID", "70006922"),
+				wire.Typed(wire.El("PRIVATE_KEY_INFO", wire.Typed(wire.El("PRIVATE_KEY"), "rsa")), "basic"),
+				wire.Typed(wire.El("PASSPHRASE_INFO"), "basic"), wire.Typed(wire.El("CERTIFICATE"), "openssh"))))
 		}
 	}
-	return nil
-}
-
-func (n *node) remove(name string) {
-	kids := n.kids[:0]
-	for _, k := range n.kids {
-		if k.name != name {
-			kids = append(kids, k)
-		}
-	}
-	n.kids = kids
-}
-
-func (n *node) replace(old, with *node) {
-	for i, k := range n.kids {
-		if k == old {
-			n.kids[i] = with
-		}
-	}
-}
-
-// set gives the text child name the value, adding it when absent.
-func (n *node) set(name, value string) {
-	if k := n.childNode(name); k != nil {
-		k.text, k.hasText, k.kids = value, true, nil
-		return
-	}
-	n.add(txt(name, value))
 }

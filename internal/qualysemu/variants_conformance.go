@@ -3,6 +3,8 @@ package qualysemu
 import (
 	"net/http"
 	"strings"
+
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
 
 // The conformance variants play a Qualys whose answers differ from qsync's guesses in the ways
@@ -36,51 +38,51 @@ func init() {
 }
 
 // conformanceRecord rewrites one listed record for the conformance variants.
-func conformanceRecord(vs map[string]bool, rec *node) {
+func conformanceRecord(vs map[string]bool, rec *wire.Node) {
 	if vs["conformance-renamed"] {
-		for _, k := range rec.kids {
-			if to := conformanceRenames[rec.name][k.name]; to != "" {
-				k.name = to
+		for _, k := range rec.Kids {
+			if to := conformanceRenames[rec.Name][k.Name]; to != "" {
+				k.Name = to
 			}
 		}
-		if dv := rec.childNode("DIGITAL_VAULT"); dv != nil {
-			if k := dv.childNode("VAULT_APP_NAME"); k != nil {
-				k.name = "VAULT_APPLICATION_NAME"
+		if dv := rec.Child("DIGITAL_VAULT"); dv != nil {
+			if k := dv.Child("VAULT_APP_NAME"); k != nil {
+				k.Name = "VAULT_APPLICATION_NAME"
 			}
 		}
 	}
 	if !vs["conformance-formats"] {
 		return
 	}
-	switch rec.name {
+	switch rec.Name {
 	case "AUTH_WINDOWS":
-		for _, k := range rec.kids {
+		for _, k := range rec.Kids {
 			switch {
-			case !k.hasText || !windowsFlags[k.name]:
-			case k.text == "true" || k.text == "1":
-				k.text = "Enabled"
-			case k.text == "false" || k.text == "0":
-				k.text = "Disabled"
+			case !k.HasText || !windowsFlags[k.Name]:
+			case k.Text == "true" || k.Text == "1":
+				k.Text = "Enabled"
+			case k.Text == "false" || k.Text == "0":
+				k.Text = "Disabled"
 			}
 		}
 	case "AUTH_MYSQL":
-		if h := rec.childNode("HOSTS"); h != nil {
-			items := make([]string, 0, len(h.kids))
-			for _, k := range h.kids {
-				items = append(items, k.text)
+		if h := rec.Child("HOSTS"); h != nil {
+			items := make([]string, 0, len(h.Kids))
+			for _, k := range h.Kids {
+				items = append(items, k.Text)
 			}
-			h.kids, h.text, h.hasText = nil, strings.Join(items, "; "), true
+			h.Kids, h.Text, h.HasText = nil, strings.Join(items, "; "), true
 		}
 	}
 }
 
 // conformanceVaultView rewrites a vault view's AUTH_VAULT for conformance-renamed.
-func conformanceVaultView(vs map[string]bool, av *node) {
+func conformanceVaultView(vs map[string]bool, av *wire.Node) {
 	if !vs["conformance-renamed"] {
 		return
 	}
-	if k := av.childNode("APIKEY_NAME"); k != nil {
-		k.name = "API_KEY_NAME"
+	if k := av.Child("APIKEY_NAME"); k != nil {
+		k.Name = "API_KEY_NAME"
 	}
 }
 
@@ -90,12 +92,12 @@ func (c *reqCtx) conformanceRefusal() *response {
 	if !c.variants["conformance-refuses"] {
 		return nil
 	}
-	if a := c.p.get("action"); a != "create" && a != "update" {
+	if a := c.p.Get("action"); a != "create" && a != "update" {
 		return nil
 	}
 	typ := strings.TrimSuffix(strings.TrimPrefix(c.r.URL.Path, "/api/2.0/fo/auth/"), "/")
-	if param := conformanceRefused["AUTH_"+strings.ToUpper(typ)]; param != "" && c.p.has(param) {
-		return c.errorResp(&apiError{status: http.StatusBadRequest, code: 1901, text: "Unrecognized parameter(s): " + param})
+	if param := conformanceRefused["AUTH_"+strings.ToUpper(typ)]; param != "" && c.p.Has(param) {
+		return c.errorResp(&wire.Error{Status: http.StatusBadRequest, Code: 1901, Text: "Unrecognized parameter(s): " + param})
 	}
 	return nil
 }

@@ -9,129 +9,10 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
+	"github.com/qsync/qsync/internal/qualysemu/wire"
 )
-
-// vaultParam is one setting of a vault type (REFERENCE.md §4.2).
-type vaultParam struct {
-	name           string
-	kind           fieldKind
-	secret         bool
-	requiredCreate bool
-	requiredUpdate bool
-	maxLen         int
-	noAt           bool // BeyondTrust user name: no "@"
-	values         []string
-	url            bool // must be an http or https URL
-}
-
-// vaultType describes one vault type. open types (whose parameters are not
-// documented) accept any parameter; see isSecretParam for which of those
-// are treated as secrets.
-type vaultType struct {
-	name   string
-	params []vaultParam
-	open   bool
-	// login are the parameters of a record logging in through a vault of this type, listed
-	// under the record's DIGITAL_VAULT, in DTD order (contract row 5, RECORD_KINDS.md §4.2).
-	login []recordVaultField
-}
-
-var vaultTypes = []*vaultType{
-	{name: vtARCON, open: true, login: []recordVaultField{
-		{param: "vault_service_type", elem: "VAULT_SERVICE_TYPE", required: true}}},
-	{name: vtAzure, open: true, login: []recordVaultField{
-		{param: "ak_secret_name", elem: "VAULT_AK_SECRET_NAME", required: true}}},
-	{name: vtBeyond, params: []vaultParam{
-		{name: "url", url: true}, {name: "ssl_verify", kind: kindBool},
-		{name: "username", maxLen: 64, noAt: true}, {name: "password", secret: true, maxLen: 64},
-		{name: "appkey", secret: true}, {name: "cert"}, {name: "private_key", secret: true}, {name: "passphrase", secret: true},
-	}, login: []recordVaultField{
-		{param: "system_name", elem: "VAULT_SYSTEM_NAME"}, {param: "account_name", elem: "VAULT_ACCOUNT_NAME"}}},
-	{name: vtCAAC, params: []vaultParam{
-		{name: "ca_url", url: true}, {name: "ca_api_username"}, {name: "ca_ssl_verify", kind: kindBool},
-		{name: "ca_web_username"}, {name: "ca_web_password", secret: true},
-	}, login: []recordVaultField{
-		{param: "end_point_name", elem: "VAULT_EP_NAME", required: true},
-		{param: "end_point_type", elem: "VAULT_EP_TYPE"}, {param: "end_point_container", elem: "VAULT_EP_CONT"}}},
-	{name: vtCAPAM, params: []vaultParam{
-		{name: "url", requiredCreate: true, url: true},
-		{name: "ssl_verify", kind: kindBool, requiredCreate: true, requiredUpdate: true},
-		{name: "apikey_name", requiredCreate: true},
-		{name: "apikey", secret: true, requiredCreate: true},
-	}, login: []recordVaultField{
-		{param: "vault_device_name", elem: "VAULT_DEVICE_NAME", oneOf: "device"},
-		{param: "vault_device_host", elem: "VAULT_DEVICE_HOST", oneOf: "device"},
-		{param: "vault_app_name", elem: "VAULT_APP_NAME", required: true}}},
-	{name: vtCyberAIM, params: []vaultParam{
-		{name: "appid"}, {name: "safe"}, {name: "url", url: true}, {name: "ssl_verify", kind: kindBool},
-		{name: "cert"}, {name: "private_key", secret: true}, {name: "private_key_pwd", secret: true},
-	}, login: cyberArkLogin},
-	{name: vtCyberPIM, params: []vaultParam{
-		{name: "server_address"}, {name: "port", kind: kindInt}, {name: "safe"}, {name: "username"},
-		{name: "password", secret: true, maxLen: 100},
-	}, login: cyberArkLogin},
-	{name: vtHashiCorp, params: []vaultParam{
-		{name: "url", url: true}, {name: "api_version"}, {name: "ssl_verify", kind: kindBool},
-		{name: "auth_type", values: []string{"userpass", "cert", "approle"}}, {name: "path"},
-		{name: "username"}, {name: "password", secret: true}, {name: "role_name"}, {name: "cert"},
-		{name: "private_key", secret: true}, {name: "passphrase", secret: true}, {name: "role_id"},
-		{name: "secret_id", secret: true},
-	}, login: []recordVaultField{
-		{param: "vault_secret_kv_path", elem: "VAULT_SECRET_KV_PATH"}, {param: "vault_secret_kv_name", elem: "VAULT_SECRET_KV_NAME"},
-		{param: "vault_secret_kv_key", elem: "VAULT_SECRET_KV_KEY"}}},
-	// Hitachi ID PAM: resource_id (RECORD_KINDS.md §4.2); the list element is a guess.
-	{name: vtHitachi, open: true, login: []recordVaultField{{param: "resource_id", elem: "VAULT_RESOURCE_ID"}}},
-	{name: vtLieberman, open: true, login: []recordVaultField{
-		{param: "vault_ns_type", elem: "VAULT_NS_TYPE"}, {param: "vault_ns_name", elem: "VAULT_NS_NAME"}}},
-	{name: vtQuest, params: []vaultParam{
-		{name: "server_address"}, {name: "port", kind: kindInt}, {name: "username"}, {name: "access_key", secret: true},
-	}, login: []recordVaultField{{param: "system_name", elem: "VAULT_SYSTEM_NAME"}}},
-	{name: vtThycotic, params: []vaultParam{
-		{name: "url", url: true}, {name: "username"}, {name: "password", secret: true, maxLen: 100}, {name: "domain"},
-	}, login: []recordVaultField{{param: "secret_name", elem: "VAULT_SECRET_NAME"}}},
-	{name: vtWallix, params: []vaultParam{
-		{name: "url", url: true}, {name: "ssl_verify", kind: kindBool}, {name: "username"},
-		{name: "password", secret: true}, {name: "appkey", secret: true},
-	}, login: []recordVaultField{{param: "vault_target_name", elem: "VAULT_TARGET_NAME"}}},
-}
-
-// cyberArkLogin are the CyberArk vaults' record-side parameters: folder and file
-// (RECORD_KINDS.md §4.2), listed as VAULT_FOLDER and VAULT_FILE.
-var cyberArkLogin = []recordVaultField{{param: "folder", elem: "VAULT_FOLDER"}, {param: "file", elem: "VAULT_FILE"}}
-
-// vaultTypeNames returns the vault type strings of the table, in its order.
-func vaultTypeNames() []string {
-	out := make([]string, len(vaultTypes))
-	for i, vt := range vaultTypes {
-		out[i] = vt.name
-	}
-	return out
-}
-
-func vaultTypeByName(name string) *vaultType {
-	for _, vt := range vaultTypes {
-		if vt.name == name {
-			return vt
-		}
-	}
-	return nil
-}
-
-func (vt *vaultType) param(name string) *vaultParam {
-	for i := range vt.params {
-		if vt.params[i].name == name {
-			return &vt.params[i]
-		}
-	}
-	return nil
-}
-
-func (vt *vaultType) isSecret(name string) bool {
-	if vp := vt.param(name); vp != nil {
-		return vp.secret
-	}
-	return vt.open && isSecretParam(name)
-}
 
 // vaultCommon are the parameters every vault create and update takes.
 var vaultCommon = []string{"action", "echo_request", "id", "title", "type", "comments"}
@@ -159,8 +40,8 @@ func (s *Server) handleVaults(c *reqCtx) *response {
 		for _, k := range allowed {
 			set[k] = true
 		}
-		if unk := c.p.unknown(set); len(unk) > 0 {
-			return c.errorResp(errUnrecognized(unk))
+		if unk := c.p.Unknown(set); len(unk) > 0 {
+			return c.errorResp(wire.Unrecognized(unk))
 		}
 	}
 	if e := checkEcho(c.p); e != nil {
@@ -179,17 +60,17 @@ func (s *Server) handleVaults(c *reqCtx) *response {
 }
 
 // vaultByID resolves the singular id selector. Caller holds s.mu.
-func (s *Server) vaultByID(c *reqCtx) (*Vault, *apiError) {
-	if !c.p.given("id") {
-		return nil, errMissing("id")
+func (s *Server) vaultByID(c *reqCtx) (*Vault, *wire.Error) {
+	if !c.p.Given("id") {
+		return nil, wire.Missing("id")
 	}
-	id, e := parsePositive("id", c.p.get("id"))
+	id, e := wire.ParsePositive("id", c.p.Get("id"))
 	if e != nil {
 		return nil, e
 	}
 	v := s.st.vaults[id]
 	if v == nil {
-		return nil, errInvalid("id", c.p.get("id"), "no such vault")
+		return nil, wire.Invalid("id", c.p.Get("id"), "no such vault")
 	}
 	return v, nil
 }
@@ -203,7 +84,7 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 	create := action == "create"
 	var missing []string
 	need := func(n string) {
-		if !p.given(n) {
+		if !p.Given(n) {
 			missing = append(missing, n)
 		}
 	}
@@ -214,16 +95,16 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 		need("title")
 	}
 	need("type")
-	vt := vaultTypeByName(p.get("type"))
+	vt := kinds.VaultTypeByName(p.Get("type"))
 	if vt != nil {
-		for _, vp := range vt.params {
-			if (create && vp.requiredCreate) || (!create && vp.requiredUpdate) {
-				need(vp.name)
+		for _, vp := range vt.Params {
+			if (create && vp.RequiredCreate) || (!create && vp.RequiredUpdate) {
+				need(vp.Name)
 			}
 		}
 	}
 	// Unknown parameters are reported before missing ones.
-	if vt != nil && !vt.open {
+	if vt != nil && !vt.Open {
 		allowed := map[string]bool{}
 		for _, k := range vaultCommon {
 			allowed[k] = true
@@ -231,18 +112,18 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 		if create {
 			delete(allowed, "id")
 		}
-		for _, vp := range vt.params {
-			allowed[vp.name] = true
+		for _, vp := range vt.Params {
+			allowed[vp.Name] = true
 		}
-		if unk := p.unknown(allowed); len(unk) > 0 {
-			return c.errorResp(errUnrecognized(unk))
+		if unk := p.Unknown(allowed); len(unk) > 0 {
+			return c.errorResp(wire.Unrecognized(unk))
 		}
 	}
 	if len(missing) > 0 {
-		return c.errorResp(errMissing(missing...))
+		return c.errorResp(wire.Missing(missing...))
 	}
 	if vt == nil {
-		return c.errorResp(errInvalid("type", p.get("type"), "unknown vault type"))
+		return c.errorResp(wire.Invalid("type", p.Get("type"), "unknown vault type"))
 	}
 
 	s.mu.Lock()
@@ -250,32 +131,32 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 	var v *Vault
 	m := map[string]string{}
 	if !create {
-		var e *apiError
+		var e *wire.Error
 		if v, e = s.vaultByID(c); e != nil {
 			return c.errorResp(e)
 		}
-		if v.Type != vt.name {
-			return c.errorResp(errInvalid("type", vt.name, fmt.Sprintf("vault %d is of type %s", v.ID, v.Type)))
+		if v.Type != vt.Name {
+			return c.errorResp(wire.Invalid("type", vt.Name, fmt.Sprintf("vault %d is of type %s", v.ID, v.Type)))
 		}
 		for k, val := range v.Params {
 			m[k] = val
 		}
 	}
-	for _, k := range p.names() {
-		val := p.get(k)
+	for _, k := range p.Names() {
+		val := p.Get(k)
 		switch k {
 		case "action", "echo_request", "id", "type":
 		case "title":
 			if val == "" {
-				return c.errorResp(errInvalid(k, val, "empty title"))
+				return c.errorResp(wire.Invalid(k, val, "empty title"))
 			}
 			if utf8.RuneCountInString(val) > maxTitle {
-				return c.errorResp(errInvalid(k, val, fmt.Sprintf("longer than %d characters", maxTitle)))
+				return c.errorResp(wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", maxTitle)))
 			}
 			m[k] = val
 		case "comments":
 			if utf8.RuneCountInString(val) > maxComments {
-				return c.errorResp(errInvalid(k, val, fmt.Sprintf("longer than %d characters", maxComments)))
+				return c.errorResp(wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", maxComments)))
 			}
 			setOrClear(m, k, val)
 		default:
@@ -286,16 +167,16 @@ func (s *Server) writeVault(c *reqCtx, action string) *response {
 	}
 	for _, other := range s.st.vaults {
 		if (v == nil || other.ID != v.ID) && other.Params["title"] == m["title"] {
-			return c.errorResp(errInvalid("title", m["title"], "title already exists"))
+			return c.errorResp(wire.Invalid("title", m["title"], "title already exists"))
 		}
 	}
 	prev := s.beginWrite()
 	now := s.cfg.Now()
 	if _, used := s.st.vaults[c.pinID]; create && used {
-		return c.errorResp(errInvalid("id", strconv.FormatInt(c.pinID, 10), "vault ID already in use"))
+		return c.errorResp(wire.Invalid("id", strconv.FormatInt(c.pinID, 10), "vault ID already in use"))
 	}
 	if create {
-		id := s.insertVault(vt.name, m, c.user, c.pinID)
+		id := s.insertVault(vt.Name, m, c.user, c.pinID)
 		v = s.st.vaults[id]
 	} else {
 		v.Params = m
@@ -321,39 +202,39 @@ func (s *Server) insertVault(typ string, m map[string]string, user string, id in
 	return id
 }
 
-func setVaultParam(vt *vaultType, m map[string]string, k, v string) *apiError {
-	vp := vt.param(k)
+func setVaultParam(vt *kinds.VaultType, m map[string]string, k, v string) *wire.Error {
+	vp := vt.Param(k)
 	if vp == nil {
 		setOrClear(m, k, v) // open type
 		return nil
 	}
 	shown := v
-	if vp.secret {
-		shown = mask
+	if vp.Secret {
+		shown = wire.Mask
 	}
-	switch vp.kind {
-	case kindBool:
+	switch vp.Kind {
+	case kinds.KindBool:
 		if v != "0" && v != "1" {
-			return errInvalid(k, v, "must be 0 or 1")
+			return wire.Invalid(k, v, "must be 0 or 1")
 		}
-	case kindInt:
+	case kinds.KindInt:
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 65535 {
-			return errInvalid(k, v, "must be a port number")
+			return wire.Invalid(k, v, "must be a port number")
 		}
 	}
-	if vp.maxLen > 0 && utf8.RuneCountInString(v) > vp.maxLen {
-		return errInvalid(k, shown, fmt.Sprintf("longer than %d characters", vp.maxLen))
+	if vp.MaxLen > 0 && utf8.RuneCountInString(v) > vp.MaxLen {
+		return wire.Invalid(k, shown, fmt.Sprintf("longer than %d characters", vp.MaxLen))
 	}
-	if vp.noAt && strings.Contains(v, "@") {
-		return errInvalid(k, shown, "must not contain @")
+	if vp.NoAt && strings.Contains(v, "@") {
+		return wire.Invalid(k, shown, "must not contain @")
 	}
-	if v != "" && vp.values != nil && !slices.Contains(vp.values, v) {
-		return errInvalid(k, v, "must be one of: "+strings.Join(vp.values, ", "))
+	if v != "" && vp.Values != nil && !slices.Contains(vp.Values, v) {
+		return wire.Invalid(k, v, "must be one of: "+strings.Join(vp.Values, ", "))
 	}
-	if vp.url && v != "" {
+	if vp.URL && v != "" {
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme+":" != "http:" && u.Scheme+":" != "https:") || u.Host == "" {
-			return errInvalid(k, v, "not an HTTP or HTTPS URL")
+			return wire.Invalid(k, v, "not an HTTP or HTTPS URL")
 		}
 	}
 	setOrClear(m, k, v)
@@ -369,12 +250,12 @@ func (s *Server) deleteVault(c *reqCtx) *response {
 	}
 	users := 0
 	for _, r := range s.st.records {
-		if r.Params["login_type"] == loginVault && r.Params["vault_id"] == strconv.FormatInt(v.ID, 10) {
+		if r.Params["login_type"] == kinds.LoginVault && r.Params["vault_id"] == strconv.FormatInt(v.ID, 10) {
 			users++
 		}
 	}
 	if users > 0 {
-		return c.errorResp(errInvalid("id", c.p.get("id"), fmt.Sprintf("vault is used by %d authentication record(s)", users)))
+		return c.errorResp(wire.Invalid("id", c.p.Get("id"), fmt.Sprintf("vault is used by %d authentication record(s)", users)))
 	}
 	prev := s.beginWrite()
 	delete(s.st.vaults, v.ID)
@@ -389,61 +270,61 @@ func (s *Server) deleteVault(c *reqCtx) *response {
 func (s *Server) listVaults(c *reqCtx) *response {
 	p := c.p
 	var since time.Time
-	if p.has("modified") {
+	if p.Has("modified") {
 		var err error
-		if since, err = time.Parse("2006-01-02T15:04:05Z", p.get("modified")); err != nil {
-			if since, err = time.Parse("2006-01-02", p.get("modified")); err != nil {
-				return c.errorResp(errInvalid("modified", p.get("modified"), "must be YYYY-MM-DD[THH:MM:SSZ]"))
+		if since, err = time.Parse("2006-01-02T15:04:05Z", p.Get("modified")); err != nil {
+			if since, err = time.Parse("2006-01-02", p.Get("modified")); err != nil {
+				return c.errorResp(wire.Invalid("modified", p.Get("modified"), "must be YYYY-MM-DD[THH:MM:SSZ]"))
 			}
 		}
 	}
 	orderBy := "id"
-	if p.has("orderby") {
-		orderBy = p.get("orderby")
+	if p.Has("orderby") {
+		orderBy = p.Get("orderby")
 		if !slices.Contains([]string{"id", "title", "system_name", "last_modified", "last_modified_by"}, orderBy) {
-			return c.errorResp(errInvalid("orderby", orderBy, ""))
+			return c.errorResp(wire.Invalid("orderby", orderBy, ""))
 		}
 	}
 	desc := false
-	if p.has("sortorder") {
-		switch p.get("sortorder") {
+	if p.Has("sortorder") {
+		switch p.Get("sortorder") {
 		case "asc":
 		case "desc":
 			desc = true
 		default:
-			return c.errorResp(errInvalid("sortorder", p.get("sortorder"), "must be asc or desc"))
+			return c.errorResp(wire.Invalid("sortorder", p.Get("sortorder"), "must be asc or desc"))
 		}
 	}
-	if p.has("limit") != p.has("offset") {
-		if p.has("limit") {
-			return c.errorResp(errMissing("offset"))
+	if p.Has("limit") != p.Has("offset") {
+		if p.Has("limit") {
+			return c.errorResp(wire.Missing("offset"))
 		}
-		return c.errorResp(errMissing("limit"))
+		return c.errorResp(wire.Missing("limit"))
 	}
 	limit, offset := -1, 0
-	if p.has("limit") {
-		l, err1 := strconv.Atoi(p.get("limit"))
-		o, err2 := strconv.Atoi(p.get("offset"))
+	if p.Has("limit") {
+		l, err1 := strconv.Atoi(p.Get("limit"))
+		o, err2 := strconv.Atoi(p.Get("offset"))
 		if err1 != nil || l < 1 {
-			return c.errorResp(errInvalid("limit", p.get("limit"), "not a positive integer"))
+			return c.errorResp(wire.Invalid("limit", p.Get("limit"), "not a positive integer"))
 		}
 		if err2 != nil || o < 0 {
-			return c.errorResp(errInvalid("offset", p.get("offset"), "not a non-negative integer"))
+			return c.errorResp(wire.Invalid("offset", p.Get("offset"), "not a non-negative integer"))
 		}
 		limit, offset = l, o
 	}
-	if p.has("type") && vaultTypeByName(p.get("type")) == nil {
-		return c.errorResp(errInvalid("type", p.get("type"), "unknown vault type"))
+	if p.Has("type") && kinds.VaultTypeByName(p.Get("type")) == nil {
+		return c.errorResp(wire.Invalid("type", p.Get("type"), "unknown vault type"))
 	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var vs []*Vault
 	for _, v := range s.st.sortedVaults() {
-		if p.has("title") && !strings.Contains(strings.ToLower(v.Params["title"]), strings.ToLower(p.get("title"))) {
+		if p.Has("title") && !strings.Contains(strings.ToLower(v.Params["title"]), strings.ToLower(p.Get("title"))) {
 			continue
 		}
-		if p.has("type") && v.Type != p.get("type") {
+		if p.Has("type") && v.Type != p.Get("type") {
 			continue
 		}
 		if !since.IsZero() && v.LastModified.Before(since) {
@@ -458,7 +339,7 @@ func (s *Server) listVaults(c *reqCtx) *response {
 		case "system_name":
 			return v.Type
 		case "last_modified":
-			return qualysTime(v.LastModified)
+			return wire.QualysTime(v.LastModified)
 		case "last_modified_by":
 			return v.LastModifiedBy
 		}
@@ -480,19 +361,19 @@ func (s *Server) listVaults(c *reqCtx) *response {
 	if limit > 0 {
 		vs = vs[min(offset, len(vs)):min(offset+limit, len(vs))]
 	}
-	resp := el("RESPONSE", txt("DATETIME", qualysTime(c.now)), txt("STATUS", "Success"), txt("COUNT", strconv.Itoa(len(vs))))
+	resp := wire.El("RESPONSE", wire.Txt("DATETIME", wire.QualysTime(c.now)), wire.Txt("STATUS", "Success"), wire.Txt("COUNT", strconv.Itoa(len(vs))))
 	if len(vs) > 0 {
-		list := el("AUTH_VAULTS")
+		list := wire.El("AUTH_VAULTS")
 		for _, v := range vs {
-			list.add(el("AUTH_VAULT",
-				cdata("TITLE", v.Params["title"]),
-				cdata("VAULT_TYPE", v.Type),
-				el("LAST_MODIFIED", txt("DATETIME", qualysTime(v.LastModified)), txt("BY", v.LastModifiedBy)),
-				txt("ID", strconv.FormatInt(v.ID, 10))))
+			list.Add(wire.El("AUTH_VAULT",
+				wire.CData("TITLE", v.Params["title"]),
+				wire.CData("VAULT_TYPE", v.Type),
+				wire.El("LAST_MODIFIED", wire.Txt("DATETIME", wire.QualysTime(v.LastModified)), wire.Txt("BY", v.LastModifiedBy)),
+				wire.Txt("ID", strconv.FormatInt(v.ID, 10))))
 		}
-		resp.add(list)
+		resp.Add(list)
 	}
-	return c.ok(el("AUTH_VAULT_LIST_OUTPUT", c.requestNode(), resp), "/api/2.0/fo/vault/vault_output.dtd")
+	return c.ok(wire.El("AUTH_VAULT_LIST_OUTPUT", c.requestNode(), resp), "/api/2.0/fo/vault/vault_output.dtd")
 }
 
 // viewVault answers action=view with AUTH_VAULT_VIEW_OUTPUT (contract row
@@ -505,24 +386,24 @@ func (s *Server) viewVault(c *reqCtx) *response {
 	if e != nil {
 		return c.errorResp(e)
 	}
-	vt := vaultTypeByName(v.Type)
+	vt := kinds.VaultTypeByName(v.Type)
 	type setting struct{ elem, value string }
 	var settings []setting
 	add := func(name, val string, isBool bool) {
 		if isBool {
-			val = boolText(val)
+			val = wire.BoolText(val)
 		}
 		settings = append(settings, setting{strings.ToUpper(name), val})
 	}
-	for _, vp := range vt.params {
-		if val, ok := v.Params[vp.name]; ok && !vp.secret {
-			add(vp.name, val, vp.kind == kindBool)
+	for _, vp := range vt.Params {
+		if val, ok := v.Params[vp.Name]; ok && !vp.Secret {
+			add(vp.Name, val, vp.Kind == kinds.KindBool)
 		}
 	}
-	if vt.open {
+	if vt.Open {
 		var names []string
 		for k := range v.Params {
-			if k != "title" && k != "comments" && !vt.isSecret(k) {
+			if k != "title" && k != "comments" && !vt.IsSecret(k) {
 				names = append(names, k)
 			}
 		}
@@ -537,24 +418,24 @@ func (s *Server) viewVault(c *reqCtx) *response {
 		if cm, ok := v.Params["comments"]; ok {
 			items = append(items, [2]string{"COMMENTS", cm})
 		}
-		items = append(items, [2]string{"LAST_MODIFIED", qualysTime(v.LastModified)})
+		items = append(items, [2]string{"LAST_MODIFIED", wire.QualysTime(v.LastModified)})
 		for _, st := range settings {
 			items = append(items, [2]string{st.elem, st.value})
 		}
 		return c.simpleReturn(200, 0, "Success", items)
 	}
-	av := el("AUTH_VAULT", txt("ID", id), cdata("TITLE", v.Params["title"]), cdata("VAULT_TYPE", v.Type))
+	av := wire.El("AUTH_VAULT", wire.Txt("ID", id), wire.CData("TITLE", v.Params["title"]), wire.CData("VAULT_TYPE", v.Type))
 	if cm, ok := v.Params["comments"]; ok {
-		av.add(cdata("COMMENTS", cm))
+		av.Add(wire.CData("COMMENTS", cm))
 	}
-	av.add(el("LAST_MODIFIED", txt("DATETIME", qualysTime(v.LastModified)), txt("BY", v.LastModifiedBy)))
+	av.Add(wire.El("LAST_MODIFIED", wire.Txt("DATETIME", wire.QualysTime(v.LastModified)), wire.Txt("BY", v.LastModifiedBy)))
 	for _, st := range settings {
 		if st.value == "true" || st.value == "false" {
-			av.add(txt(st.elem, st.value))
+			av.Add(wire.Txt(st.elem, st.value))
 		} else {
-			av.add(cdata(st.elem, st.value))
+			av.Add(wire.CData(st.elem, st.value))
 		}
 	}
-	root := el("AUTH_VAULT_VIEW_OUTPUT", c.requestNode(), el("RESPONSE", txt("DATETIME", qualysTime(c.now)), av))
+	root := wire.El("AUTH_VAULT_VIEW_OUTPUT", c.requestNode(), wire.El("RESPONSE", wire.Txt("DATETIME", wire.QualysTime(c.now)), av))
 	return c.ok(root, "/api/2.0/fo/vault/vault_view_output.dtd")
 }

@@ -3,6 +3,8 @@ package qualysemu
 import (
 	"strings"
 	"testing"
+
+	"github.com/qsync/qsync/internal/qualysemu/kinds"
 )
 
 // vaultCreateForm is the create form of a vault of type typ, derived from the vaultTypes table, so
@@ -10,49 +12,49 @@ import (
 // kind (a secret is a distinct CANARY), or for an open type (parameters not documented) a URL, a
 // user name and a secret.
 func vaultCreateForm(typ string) string {
-	vt := vaultTypeByName(typ)
+	vt := kinds.VaultTypeByName(typ)
 	if vt == nil {
 		panic("no vault type " + typ)
 	}
-	if vt.open {
+	if vt.Open {
 		return "url=https://open.example.com&username=u&password=CANARY-" + strings.ReplaceAll(typ, " ", "-")
 	}
 	var parts []string
-	for _, p := range vt.params {
-		v := "v-" + p.name
+	for _, p := range vt.Params {
+		v := "v-" + p.Name
 		switch {
-		case p.secret:
-			v = "CANARY-" + p.name
-		case p.url:
-			v = "https://" + p.name + ".example.com"
-		case p.kind == kindBool:
+		case p.Secret:
+			v = "CANARY-" + p.Name
+		case p.URL:
+			v = "https://" + p.Name + ".example.com"
+		case p.Kind == kinds.KindBool:
 			v = "0"
-		case p.kind == kindInt:
+		case p.Kind == kinds.KindInt:
 			v = "1858"
-		case len(p.values) > 0:
-			v = p.values[0]
+		case len(p.Values) > 0:
+			v = p.Values[0]
 		}
-		parts = append(parts, p.name+"="+v)
+		parts = append(parts, p.Name+"="+v)
 	}
 	return strings.Join(parts, "&")
 }
 
 func TestVaultTypes(t *testing.T) {
 	e := newEmu(t)
-	for _, typ := range allVaultTypes {
+	for _, typ := range kinds.AllVaultTypes {
 		e.ok(vaultPath, "action=create&type="+typ+"&title=v "+typ+"&comments=c&"+vaultCreateForm(typ))
 	}
 	list := e.ok(vaultPath, "action=list")
-	if list.doc.text("RESPONSE/COUNT") != itoa(len(allVaultTypes)) || list.doc.text("RESPONSE/STATUS") != "Success" {
+	if list.doc.text("RESPONSE/COUNT") != itoa(len(kinds.AllVaultTypes)) || list.doc.text("RESPONSE/STATUS") != "Success" {
 		t.Fatalf("list:\n%s", list.body)
 	}
-	for i := range allVaultTypes {
+	for i := range kinds.AllVaultTypes {
 		view := e.ok(vaultPath, "action=view&id="+itoa(1001+i))
 		if strings.Contains(view.body, "CANARY") {
 			t.Fatalf("view returns a secret:\n%s", view.body)
 		}
 		av := view.doc.find("RESPONSE/AUTH_VAULT")
-		if av == nil || av.text("VAULT_TYPE") != allVaultTypes[i] || av.text("COMMENTS") != "c" {
+		if av == nil || av.text("VAULT_TYPE") != kinds.AllVaultTypes[i] || av.text("COMMENTS") != "c" {
 			t.Fatalf("view:\n%s", view.body)
 		}
 	}

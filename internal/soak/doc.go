@@ -8,7 +8,7 @@
 // and check a plan file, apply, verify) against the emulator with a random fault on the writes
 // (HTTP errors, error bodies, connections dropped before or after a write, an HTML 502 from a
 // proxy, an interrupt). After every apply it checks five invariants on the emulator's own state,
-// never through plan.Build:
+// never through build.Plan:
 //
 //  1. nothing unmanaged or of another owner changed;
 //  2. no host lost a credential of a kind it has before and in the desired state, except the one

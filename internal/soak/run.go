@@ -18,6 +18,7 @@ import (
 	"github.com/qsync/qsync/internal/bench"
 	"github.com/qsync/qsync/internal/pipeline"
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/plan/render"
 	"github.com/qsync/qsync/internal/planfile"
 	"github.com/qsync/qsync/internal/prcomment"
 	"github.com/qsync/qsync/internal/qualysclient"
@@ -454,7 +455,7 @@ func (rn *runner) pass(ctx context.Context, dir, cfg string, m *model, flags pla
 func (rn *runner) render(p *passResult, dir string, pl *plan.Plan) {
 	for _, format := range []string{"text", "markdown", "json"} {
 		var b bytes.Buffer
-		if err := plan.Render(&b, pl, format, plan.RenderOptions{Color: format == "text"}); err != nil {
+		if err := render.Plan(&b, pl, format, render.Options{Color: format == "text"}); err != nil {
 			p.out.add("render "+format, err.Error())
 			continue
 		}

@@ -1,0 +1,201 @@
+package build
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/spec"
+)
+
+// Sensitive descriptions shown instead of secret values.
+const (
+	sensitive        = "(sensitive)"
+	sensitiveChanged = "(sensitive, changed)"
+	sensitivePushed  = "(sensitive, sent: --push-secrets)"
+	sensitiveLogin   = "(sensitive, sent: login changes to basic)"
+	// sensitiveSwitch: an exclusive-group switch (unix skip_password off, a password on).
+	sensitiveSwitch = "(sensitive, sent: replaces an exclusive setting)"
+)
+
+// NoteSecretDrift is the plan note shown when secret drift cannot be checked.
+const NoteSecretDrift = "secret drift is not checked (set QSYNC_SECRET_KEY or use --push-secrets)"
+
+// secretApplies reports whether secret param is sent for an object with the given login (basic
+// secrets such as password do not apply to a vault login).
+func secretApplies(def *spec.KindDef, param string, login *spec.VaultLogin) bool {
+	f := def.Field(param)
+	return f == nil || !f.Basic || login == nil
+}
+
+// createSecrets returns the secrets a create sends: every applicable one.
+func createSecrets(it *item) map[string]spec.SecretRef {
+	d := it.d
+	secrets := map[string]spec.SecretRef{}
+	for p, ref := range d.Secrets {
+		if secretApplies(it.def, p, d.Login) {
+			secrets[p] = ref
+		}
+	}
+	return secrets
+}
+
+// secretsToSend decides which secrets an in-place update sends, each with the description of why:
+// a login switching back to basic, --push-secrets, or a fingerprint (fps, nil without a key)
+// that differs from the live marker's.
+func (b *builder) secretsToSend(it *item, fps map[string]string) map[string]string {
+	d, l := it.d, it.l
+	toBasic := d.Login == nil && l.Login != nil
+	var why map[string]string // nil when nothing is sent (the common case)
+	switched := switchedSecrets(it)
+	for p := range d.Secrets {
+		if !secretApplies(it.def, p, d.Login) {
+			continue
+		}
+		desc := ""
+		switch f := it.def.Field(p); {
+		case toBasic && f != nil && f.Basic:
+			desc = sensitiveLogin
+		case slices.Contains(switched, p):
+			desc = sensitiveSwitch
+		case b.opts.PushSecrets:
+			desc = sensitivePushed
+		case fps != nil && b.liveFingerprint(it, p) != fps[p]:
+			desc = sensitiveChanged
+		}
+		if desc != "" {
+			if why == nil {
+				why = map[string]string{}
+			}
+			why[p] = desc
+		}
+	}
+	return why
+}
+
+// liveFingerprint returns the fingerprint of secret p in the live marker of a managed object.
+func (b *builder) liveFingerprint(it *item, p string) string {
+	if it.l.Marker == nil || !it.managed {
+		return ""
+	}
+	return it.l.Marker.Fingerprints[p]
+}
+
+// secretRefs returns the references of the secrets of d named in why.
+func secretRefs(d *spec.Object, why map[string]string) map[string]spec.SecretRef {
+	refs := make(map[string]spec.SecretRef, len(why))
+	for p := range why {
+		refs[p] = d.Secrets[p]
+	}
+	return refs
+}
+
+// newMarker computes the marker to write: this owner, and with a secret key the fingerprints of
+// every desired secret. Without a key the live fingerprints of secrets not sent now are kept (they
+// still describe the value last sent). Fingerprints of secrets the configuration no longer names
+// are kept too: qsync cannot clear a write-only value.
+func (b *builder) newMarker(it *item, sent map[string]spec.SecretRef, fps map[string]string) *spec.Marker {
+	m := &spec.Marker{Owner: b.owner}
+	add := func(k, v string) {
+		if m.Fingerprints == nil {
+			m.Fingerprints = map[string]string{}
+		}
+		m.Fingerprints[k] = v
+	}
+	if it.l != nil && it.l.Marker != nil && it.l.Marker.Owner == b.owner && it.action != plan.ActionReplace {
+		for k, v := range it.l.Marker.Fingerprints {
+			if _, isSent := sent[k]; (isSent || listSent(sent, k)) && fps == nil {
+				continue
+			}
+			add(k, v)
+		}
+	}
+	for k, v := range fps {
+		add(k, v)
+	}
+	return m
+}
+
+// markerEqual reports whether two markers name the same owner and fingerprints.
+func markerEqual(a, b *spec.Marker) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Owner == b.Owner && maps.Equal(a.Fingerprints, b.Fingerprints)
+}
+
+// fingerprints returns keyed fingerprints of the object's applicable secrets, or nil without a key.
+func (b *builder) fingerprints(d *spec.Object) map[string]string {
+	if b.opts.SecretKey == nil || (len(d.Secrets) == 0 && !slices.ContainsFunc(slices.Collect(maps.Values(d.Items)), itemsHaveSecrets)) {
+		return nil
+	}
+	out := map[string]string{}
+	b.itemFingerprints(d, out) // one per list of unix keys or root tools (items.go)
+	for p := range d.Secrets { // in map order: diagnostics are sorted, and out is a map
+		if !secretApplies(d.Def(), p, d.Login) {
+			continue
+		}
+		if b.opts.Resolve == nil {
+			b.diags.add(d, d.Key(), "%s: no secret resolver to fingerprint %s", p, d.Secrets[p])
+			continue
+		}
+		ck := fingerprintKey{param: p, ref: d.Secrets[p]}
+		if fp, ok := b.fpCache[ck]; ok { // records sharing a secret resolve and hash it once
+			out[p] = fp
+			continue
+		}
+		v, err := b.opts.Resolve(d, p)
+		if err != nil {
+			b.diags.add(d, d.Key(), "%s: %v", p, err)
+			continue
+		}
+		out[p] = spec.Fingerprint(b.opts.SecretKey, p, v)
+		if b.fpCache == nil {
+			b.fpCache = map[fingerprintKey]string{}
+		}
+		b.fpCache[ck] = out[p]
+	}
+	return out
+}
+
+// fingerprintKey identifies a fingerprint within one build.Plan call: a secret reference names one value.
+type fingerprintKey struct {
+	param string
+	ref   spec.SecretRef
+}
+
+// checkSentSecrets reports, at its position, each secret a step would send whose value apply could
+// not read (Options.CheckSecret). With a SecretKey every secret was resolved to fingerprint it
+// already, and a failure reported.
+func (b *builder) checkSentSecrets() {
+	if b.opts.CheckSecret == nil || b.opts.SecretKey != nil {
+		return
+	}
+	for _, it := range b.items {
+		if it.action == "" || it.action == plan.ActionDelete || it.d == nil {
+			continue
+		}
+		for _, p := range slices.Sorted(maps.Keys(it.secrets)) {
+			if err := b.opts.CheckSecret(it.d, p); err != nil {
+				b.diags = append(b.diags, secretDiagnostic(it.d, p, err))
+			}
+		}
+	}
+}
+
+// secretDiagnostic places a problem with secret parameter p of o (a field, or a unix key's or root
+// tool's secret such as private_keys.0.key) at the position it was written.
+func secretDiagnostic(o *spec.Object, p string, err error) spec.Diagnostic {
+	dg := spec.Diagnostic{Pos: o.Pos, Path: spec.ObjectPath(o), Message: o.Key().String() + ": " + p + ": " + err.Error()}
+	if pos, ok := o.FieldPos[p]; ok && pos.File != "" {
+		dg.Pos, dg.Path, dg.Message = pos, dg.Path+"/"+p, err.Error()
+	} else if field, i, sub, ok := spec.ParseItemSecretName(p); ok && i < len(o.Items[field]) && o.Items[field][i].Pos.File != "" {
+		dg.Pos, dg.Path = o.Items[field][i].Pos, fmt.Sprintf("%s/%s/%d/%s", dg.Path, field, i, sub)
+		dg.Message = err.Error()
+	}
+	if o.Pos.File == "" {
+		dg.Path = ""
+	}
+	return dg
+}
