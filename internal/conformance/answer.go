@@ -61,9 +61,10 @@ func (r *Recorder) take() []answer {
 
 // element is a generic XML element of an answer.
 type element struct {
-	Name string
-	Text string
-	Kids []*element
+	Name  string
+	Text  string
+	Attrs map[string]string // attributes, such as the type of PRIVATE_KEY (nil when none)
+	Kids  []*element
 }
 
 // parseAnswer reads an XML answer into a generic tree.
@@ -83,6 +84,12 @@ func parseAnswer(body []byte) (*element, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			e := &element{Name: t.Name.Local}
+			for _, a := range t.Attr {
+				if e.Attrs == nil {
+					e.Attrs = map[string]string{}
+				}
+				e.Attrs[a.Name.Local] = a.Value
+			}
 			if len(stack) > 0 {
 				p := stack[len(stack)-1]
 				p.Kids = append(p.Kids, e)

@@ -186,6 +186,12 @@ func (p *probe) createParams(opts Options, address string) url.Values {
 	for k, val := range p.create {
 		v.Set(k, val)
 	}
+	for name, e := range p.items {
+		v.Set(name, "1")
+		for sub, val := range e {
+			v.Set(name+".0."+sub, val)
+		}
+	}
 	return v
 }
 

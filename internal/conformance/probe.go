@@ -25,6 +25,8 @@ type probe struct {
 	skipped map[string]string
 	// defaults lists the fields left out of the create so that the list shows their default.
 	defaults []string
+	// items holds, per TypeItems field, the one entry the create sends (sub-field -> value).
+	items map[string]map[string]string
 	// login: the probe (of a vault type) also checks a record logging in through its vault.
 	login bool
 	// elsewhere lists the fields left out because another probe of the same kind (another
@@ -195,8 +197,8 @@ func (v *values) value(f *spec.FieldDef, i, phase int) string {
 
 // newProbe decides what probe d sends. Rules of the kind table decide which fields can go
 // together: of each OneOf or Exclusive group the first member is sent; of a RequiredWhen on an
-// enum, the fields the chosen value does not require are left out; fields sent in an XML body
-// (TypeItems) and network_id (valid only with the Networks feature) are not sent.
+// enum, the fields the chosen value does not require are left out; network_id (valid only with
+// the Networks feature) is not sent; a TypeItems field gets one entry (see values.entry).
 //
 // choice, when not empty, is the value of the kind's enum condition field the probe uses
 // (conditionChoices); the probe's name then carries it: "vault/hashicorp auth_type=cert".
@@ -307,8 +309,6 @@ func (p *probe) skipUnchosen(chosen map[string]string, choice string) {
 // unsentReason says why the probe never sends f, or "".
 func unsentReason(f *spec.FieldDef) string {
 	switch {
-	case f.Type == spec.TypeItems:
-		return "sent in an XML body, which conformance does not exercise"
 	case f.Name == "network_id":
 		return "valid only with the Networks feature"
 	case f.Unsendable != "":
@@ -325,6 +325,13 @@ func (p *probe) place(f *spec.FieldDef, i int, v *values, chosen map[string]stri
 	}
 	if why := unsentReason(f); why != "" {
 		p.skipped[f.Name] = why
+		return
+	}
+	if f.Type == spec.TypeItems { // one entry, sent in the XML body (unix private_keys, root_tools)
+		if p.items == nil {
+			p.items = map[string]map[string]string{}
+		}
+		p.items[f.Name] = v.entry(f)
 		return
 	}
 	c, u := v.value(f, i, 0), v.value(f, i, 1)
@@ -386,6 +393,30 @@ func conditionChoices(d *spec.KindDef) []string {
 		return out
 	}
 	return nil
+}
+
+// entry returns the one entry a probe sends for items field f: every enum sub-field (a key type
+// matching the generated key, else the last value), the key and certificate the run generated,
+// and a dummy for any other secret, except an optional one beside a required secret (a key's
+// passphrase: the generated key has none).
+func (v *values) entry(f *spec.FieldDef) map[string]string {
+	e := map[string]string{}
+	requiredSecret := slices.ContainsFunc(f.SubFields, func(sf spec.FieldDef) bool { return sf.Type == spec.TypeSecret && sf.Required })
+	for _, sf := range f.SubFields {
+		switch {
+		case sf.Type == spec.TypeEnum && slices.Contains(sf.Enum, "ecdsa"):
+			e[sf.Name] = "ecdsa"
+		case sf.Type == spec.TypeEnum && len(sf.Enum) > 0:
+			e[sf.Name] = sf.Enum[len(sf.Enum)-1]
+		case sf.Type == spec.TypeSecret && sf.Required:
+			e[sf.Name] = v.key
+		case sf.Type == spec.TypeSecret && sf.ShownBy != "":
+			e[sf.Name] = v.certs[0]
+		case sf.Type == spec.TypeSecret && !requiredSecret:
+			e[sf.Name] = fmt.Sprintf("qsync-conformance-dummy-%s%c", v.run, 'a')
+		}
+	}
+	return e
 }
 
 // switchable reports whether f is a plain value that an update may set.

@@ -22,6 +22,7 @@ type probeRun struct {
 	results  map[string]*Inference
 	order    []string
 	bodies   [][]byte
+	elem     *element // the object's element in the last read
 	subjectT qualysclient.RecordType
 }
 
@@ -95,6 +96,9 @@ func (r *run) probe(ctx context.Context, p *probe) (res ProbeResult, err error) 
 			r.checkField(pr, p.def.Field(name), v, first, object{})
 		}
 	}
+	for _, name := range sortedNames(p.items) {
+		r.checkItems(pr, p.def.Field(name), p.items[name], "")
+	}
 	for _, name := range p.defaults {
 		r.checkDefault(pr, p.def.Field(name), first)
 	}
@@ -126,6 +130,11 @@ func (r *run) probe(ctx context.Context, p *probe) (res ProbeResult, err error) 
 			return res, r.captureErr(err)
 		}
 		r.checkComments(pr, second, true)
+		for _, name := range sortedNames(p.items) {
+			if _, refused := pr.refused[name]; !refused {
+				r.checkItems(pr, p.def.Field(name), nil, " (kept by an update without it)")
+			}
+		}
 		if p.login {
 			if err := r.checkLogin(ctx, pr); err != nil {
 				res.Error = err.Error()
@@ -287,6 +296,7 @@ func (r *run) read(ctx context.Context, pr *probeRun, step string) (object, erro
 		// The client could not decode what the answer holds: say so, but the elements still count.
 		pr.add(AspectShape, what+" decoded by qsync", "decodable", err.Error(), Contradicted)
 	}
+	pr.elem = e
 	return flatten(e), nil
 }
 
@@ -403,6 +413,18 @@ func (r *run) emit(pr *probeRun, failure string) {
 		}
 		if why != "" && f.Element != "" && f.Type != spec.TypeSecret && f.Type != spec.TypeItems {
 			pr.add(AspectElement, f.Name, expectedElement(f), why, NotExercised)
+		}
+	}
+	for _, name := range sortedNames(pr.items) {
+		f := pr.def.Field(name)
+		for _, sf := range f.SubFields {
+			if val := pr.items[name][sf.Name]; sf.Type == spec.TypeSecret && val != "" && created {
+				if where := pr.echoed(val); where != "" {
+					pr.add(AspectSecret, name+"."+sf.Name, "never listed", where, Contradicted)
+				} else {
+					pr.add(AspectSecret, name+"."+sf.Name, "never listed", "", Confirmed)
+				}
+			}
 		}
 	}
 	for _, k := range pr.order {
