@@ -100,6 +100,8 @@ type parts struct {
 	kinds map[kindSel]*lazySchema
 	// variants holds the variant key (sub_type, provider_name, ...) of the record types with variants.
 	variants map[string]string
+	// quick built the parts' quickSchemas from their resources; not safe for concurrent use.
+	quick *quickBuilder
 }
 
 // kindSel selects a record kind's schema: the type and the variant ("" for none).
@@ -107,8 +109,10 @@ type kindSel struct {
 	typ, variant string
 }
 
-// lazySchema is one part, compiled the first time it is asked for.
+// lazySchema is one part, compiled the first time it is asked for: quick, read from the part's
+// JSON, lets quickValid accept most values without compiling it.
 type lazySchema struct {
+	quick  *quickSchema
 	once   sync.Once
 	build  func() (*jsonschema.Schema, error)
 	schema *jsonschema.Schema
@@ -132,7 +136,9 @@ const (
 
 func newParts(doc []byte) (*parts, error) {
 	var root map[string]any
-	if err := json.Unmarshal(doc, &root); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber() // as the compiler reads numbers: quickSchema's bounds and constants
+	if err := dec.Decode(&root); err != nil {
 		return nil, err
 	}
 	p := &parts{compiler: newCompiler(), kinds: map[kindSel]*lazySchema{}, variants: map[string]string{}}
@@ -165,8 +171,11 @@ func newParts(doc []byte) (*parts, error) {
 	resources := maps.Clone(defs)
 	resources[recordShellDef] = shell
 	resources[topResource] = top
+	docs := make(map[string]any, len(resources))
 	for name, r := range resources {
-		b, err := json.Marshal(localRefs(r))
+		r = localRefs(r)
+		docs[partsBase+name] = r
+		b, err := json.Marshal(r)
 		if err != nil {
 			return nil, err
 		}
@@ -182,10 +191,12 @@ func newParts(doc []byte) (*parts, error) {
 		}
 		return c.Compile(wholeResource)
 	}
-	p.top.build = p.compiles(topResource)
-	p.vault.build = p.compiles("vault")
-	p.record.build = p.compiles("record")
-	p.recordShell.build = p.compiles(recordShellDef)
+	quick := newQuickBuilder(docs)
+	p.quick = quick
+	p.top = lazySchema{quick: quick.at(partsBase + topResource), build: p.compiles(topResource)}
+	p.vault = lazySchema{quick: quick.at(partsBase + "vault"), build: p.compiles("vault")}
+	p.record = lazySchema{quick: quick.at(partsBase + "record"), build: p.compiles("record")}
+	p.recordShell = lazySchema{quick: quick.at(partsBase + recordShellDef), build: p.compiles(recordShellDef)}
 	branches, _ := rec["allOf"].([]any)
 	for _, b := range branches {
 		sel, variantKey, def, err := branch(b)
@@ -201,7 +212,7 @@ func newParts(doc []byte) (*parts, error) {
 		if variantKey != "" {
 			p.variants[sel.typ] = variantKey
 		}
-		p.kinds[sel] = &lazySchema{build: p.compiles(def)}
+		p.kinds[sel] = &lazySchema{quick: quick.at(partsBase + def), build: p.compiles(def)}
 	}
 	return p, nil
 }
@@ -314,17 +325,17 @@ func (val *Validator) Validate(v any, budget int) ([]Problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	if list, ok := root["vaults"].([]any); ok && len(list) > 0 {
-		vault, err := s.vault.get()
-		if err != nil {
-			return nil, err
-		}
+	if list, ok := root["vaults"].([]any); ok {
 		for i, v := range list {
 			if len(ds) > budget {
 				return ds, nil // enough to fix first
 			}
-			if quickValid(vault, v) {
+			if quickValid(s.vault.quick, v) {
 				continue
+			}
+			vault, err := s.vault.get()
+			if err != nil {
+				return nil, err
 			}
 			if err := vault.Validate(v); err != nil {
 				ds = append(ds, problems("/vaults/"+strconv.Itoa(i), err)...)
@@ -341,8 +352,12 @@ func (val *Validator) Validate(v any, budget int) ([]Problem, error) {
 	return ds, nil
 }
 
-// validateWith validates v, found at the JSON pointer base, against the part l.
+// validateWith validates v, found at the JSON pointer base, against the part l, compiling it only
+// when quickValid does not accept v.
 func validateWith(l *lazySchema, base string, v any) ([]Problem, error) {
+	if quickValid(l.quick, v) {
+		return nil, nil
+	}
 	sch, err := l.get()
 	if err != nil {
 		return nil, err
@@ -383,13 +398,13 @@ func (s *parts) validateRecords(list []any, budget int) ([]Problem, error) {
 func (s *parts) validateRange(list []any, from, to int) ([]Problem, error) {
 	var ds []Problem
 	for i := from; i < to; i++ {
-		schemas, err := s.recordSchemas(list[i])
-		if err != nil {
-			return nil, err
-		}
-		for _, sch := range schemas {
-			if sch == nil || quickValid(sch, list[i]) {
+		for _, l := range s.recordSchemas(list[i]) {
+			if l == nil || quickValid(l.quick, list[i]) {
 				continue
+			}
+			sch, err := l.get()
+			if err != nil {
+				return nil, err
 			}
 			if err := sch.Validate(list[i]); err != nil {
 				ds = append(ds, problems("/records/"+strconv.Itoa(i), err)...)
@@ -399,22 +414,17 @@ func (s *parts) validateRange(list []any, from, to int) ([]Problem, error) {
 	return ds, nil
 }
 
-// recordSchemas returns schemas that together report on the record v exactly what #/$defs/record
-// reports. That schema is the record's own keywords (an object with a title and a known type) and
-// then one if/then branch per kind, selected by type and variant: when v selects exactly one
-// branch, the own keywords and that branch's schema say the same, without trying every branch.
-func (s *parts) recordSchemas(v any) ([2]*jsonschema.Schema, error) {
+// recordSchemas returns the parts that together report on the record v exactly what
+// #/$defs/record reports. That schema is the record's own keywords (an object with a title and a
+// known type) and then one if/then branch per kind, selected by type and variant: when v selects
+// exactly one branch, the own keywords and that branch's schema say the same, without trying
+// every branch.
+func (s *parts) recordSchemas(v any) [2]*lazySchema {
 	sel, ok := s.selectKind(v)
 	if !ok {
-		record, err := s.record.get()
-		return [2]*jsonschema.Schema{record}, err
+		return [2]*lazySchema{&s.record}
 	}
-	shell, err := s.recordShell.get()
-	if err != nil {
-		return [2]*jsonschema.Schema{}, err
-	}
-	k, err := s.kinds[sel].get()
-	return [2]*jsonschema.Schema{shell, k}, err
+	return [2]*lazySchema{&s.recordShell, s.kinds[sel]}
 }
 
 // selectKind returns the branch of #/$defs/record that the record v selects alone; false when it

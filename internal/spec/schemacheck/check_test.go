@@ -1,6 +1,7 @@
 package schemacheck
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -89,24 +90,38 @@ vaults: [{type: unix}, {type: ca_pam, title: x, url: 1}, 3]
 	}
 }
 
-// TestValidateCompilesOnlyWhatTheDocumentNeeds: a document of mysql records compiles the document's
-// part, the record shell and the mysql branch, not the whole schema nor the other kinds.
+// TestValidateCompilesOnlyWhatTheDocumentNeeds: a valid document of mysql records compiles
+// nothing (quickValid accepts it from the schema's JSON); one with a wrong mysql record compiles the
+// mysql branch for its messages, not the whole schema nor the other parts.
 func TestValidateCompilesOnlyWhatTheDocumentNeeds(t *testing.T) {
-	v := testValidator()
-	ps, err := v.Validate(decode([]byte(`version: 1
+	const doc = `version: 1
 owner: x
 records:
-  - {type: mysql, title: a, ips: [10.0.0.1], username: u, password: {env: P}, database: d, port: 3306}
-`)), 10)
-	if err != nil || len(ps) > 0 {
+  - {type: mysql, title: a, ips: [10.0.0.1], username: u, password: {env: P}, database: d, port: %s}
+`
+	compiled := func(l *lazySchema) bool { return l.schema != nil }
+	v := testValidator()
+	if ps, err := v.Validate(decode(fmt.Appendf(nil, doc, "3306")), 10); err != nil || len(ps) > 0 {
 		t.Fatalf("Validate = %v, %v; want no problems", ps, err)
 	}
 	s, _ := v.prepare()
-	compiled := func(l *lazySchema) bool { return l.schema != nil }
-	if !compiled(&s.top) || !compiled(&s.recordShell) || !compiled(s.kinds[kindSel{typ: "mysql"}]) {
-		t.Error("the parts a mysql record needs were not compiled")
+	parts := []*lazySchema{&s.whole, &s.top, &s.vault, &s.record, &s.recordShell}
+	for _, k := range s.kinds {
+		parts = append(parts, k)
 	}
-	if compiled(&s.whole) || compiled(&s.record) || compiled(&s.vault) || compiled(s.kinds[kindSel{typ: "unix"}]) {
+	if slices.ContainsFunc(parts, compiled) {
+		t.Error("a valid document compiled a part of the schema")
+	}
+
+	v = testValidator()
+	if ps, err := v.Validate(decode(fmt.Appendf(nil, doc, "x")), 10); err != nil || len(ps) != 1 || ps[0].Path != "records/0/port" {
+		t.Fatalf("Validate = %v, %v; want one problem at records/0/port", ps, err)
+	}
+	s, _ = v.prepare()
+	if !compiled(s.kinds[kindSel{typ: "mysql"}]) {
+		t.Error("the mysql branch was not compiled for the wrong record")
+	}
+	if compiled(&s.whole) || compiled(&s.top) || compiled(&s.record) || compiled(&s.vault) || compiled(s.kinds[kindSel{typ: "unix"}]) {
 		t.Error("parts the document does not need were compiled")
 	}
 }
@@ -139,7 +154,7 @@ func TestQuickValidNeverHidesErrors(t *testing.T) {
 		}
 		for _, v := range append(values, doc) {
 			for _, sch := range schemas {
-				if !quickValid(sch, v) {
+				if !quickValid(quickOf(t, sch), v) {
 					continue
 				}
 				accepted++

@@ -11,19 +11,22 @@ import (
 // quickValid reports whether v certainly passes s. It checks, without allocating, the keywords
 // qsync's schema uses (types, const, enum, required, properties, additionalProperties, lengths,
 // pattern, format, integer bounds, items, uniqueItems, $ref) and is false whenever it is not
-// certain: a schema with any other keyword, a number that is not an int64 (whether or not the
-// schema names a type: a bare minimum or maximum applies to a float64 too). Only then is the
-// validator, which builds its errors and the bookkeeping for them, worth running: most values of a
-// large file are valid.
-func quickValid(s *jsonschema.Schema, v any) bool {
-	if s.Always != nil {
-		return *s.Always
-	}
-	t, known := quickType(v)
-	if !known || !quickKeywords(s) {
+// certain: a schema with any other keyword (see quickSchema), a number that is not an int64
+// (whether or not the schema names a type: a bare minimum or maximum applies to a float64 too).
+// Only then is the validator, which builds its errors and the bookkeeping for them, worth running
+// (and its schema worth compiling): most values of a large file are valid.
+func quickValid(s *quickSchema, v any) bool {
+	if s == nil {
 		return false
 	}
-	if s.Ref != nil && !quickValid(s.Ref, v) {
+	if s.always != nil {
+		return *s.always
+	}
+	t, known := quickType(v)
+	if !known || s.uncertain {
+		return false
+	}
+	if s.ref != nil && !quickValid(s.ref, v) {
 		return false
 	}
 	if !quickAnyValue(s, v, t) {
@@ -44,20 +47,20 @@ func quickValid(s *jsonschema.Schema, v any) bool {
 
 // quickAnyValue checks the keywords that apply to a value of any type t: type, const, enum and
 // format.
-func quickAnyValue(s *jsonschema.Schema, v any, t string) bool {
-	if len(s.Types) > 0 && !slices.ContainsFunc(s.Types, func(want string) bool {
+func quickAnyValue(s *quickSchema, v any, t string) bool {
+	if len(s.types) > 0 && !slices.ContainsFunc(s.types, func(want string) bool {
 		return want == t || (want == "integer" && t == "number") // only int64 numbers get here
 	}) {
 		return false
 	}
-	if len(s.Constant) > 0 && !quickEqual(v, s.Constant[0]) {
+	if len(s.constant) > 0 && !quickEqual(v, s.constant[0]) {
 		return false
 	}
-	if len(s.Enum) > 0 && !slices.ContainsFunc(s.Enum, func(e any) bool { return quickEqual(v, e) }) {
+	if s.hasEnum && !slices.ContainsFunc(s.enum, func(e any) bool { return quickEqual(v, e) }) {
 		return false
 	}
-	if s.Format != "" {
-		if check := jsonschema.Formats[s.Format]; check != nil && !check(v) {
+	if s.format != "" {
+		if check := jsonschema.Formats[s.format]; check != nil && !check(v) {
 			return false
 		}
 	}
@@ -65,20 +68,19 @@ func quickAnyValue(s *jsonschema.Schema, v any, t string) bool {
 }
 
 // quickObject checks an object's size, required and known properties, and each property's value.
-func quickObject(s *jsonschema.Schema, v map[string]any) bool {
-	if (s.MinProperties != -1 && len(v) < s.MinProperties) || (s.MaxProperties != -1 && len(v) > s.MaxProperties) {
+func quickObject(s *quickSchema, v map[string]any) bool {
+	if (s.minProperties != -1 && len(v) < s.minProperties) || (s.maxProperties != -1 && len(v) > s.maxProperties) {
 		return false
 	}
-	for _, r := range s.Required {
+	for _, r := range s.required {
 		if _, ok := v[r]; !ok {
 			return false
 		}
 	}
-	closed := s.AdditionalProperties == false
 	for k, pv := range v {
-		ps, ok := s.Properties[k]
+		ps, ok := s.properties[k]
 		if !ok {
-			if closed {
+			if s.closed {
 				return false
 			}
 			continue
@@ -91,11 +93,11 @@ func quickObject(s *jsonschema.Schema, v map[string]any) bool {
 }
 
 // quickArray checks an array's length, the uniqueness of short arrays' items, and each item.
-func quickArray(s *jsonschema.Schema, v []any) bool {
-	if (s.MinItems != -1 && len(v) < s.MinItems) || (s.MaxItems != -1 && len(v) > s.MaxItems) {
+func quickArray(s *quickSchema, v []any) bool {
+	if (s.minItems != -1 && len(v) < s.minItems) || (s.maxItems != -1 && len(v) > s.maxItems) {
 		return false
 	}
-	if s.UniqueItems {
+	if s.uniqueItems {
 		if len(v) > 20 {
 			return false
 		}
@@ -107,9 +109,9 @@ func quickArray(s *jsonschema.Schema, v []any) bool {
 			}
 		}
 	}
-	if s.Items2020 != nil {
+	if s.items != nil {
 		for _, e := range v {
-			if !quickValid(s.Items2020, e) {
+			if !quickValid(s.items, e) {
 				return false
 			}
 		}
@@ -118,49 +120,19 @@ func quickArray(s *jsonschema.Schema, v []any) bool {
 }
 
 // quickString checks a string's length in characters and its pattern.
-func quickString(s *jsonschema.Schema, v string) bool {
-	if s.MinLength != -1 || s.MaxLength != -1 {
+func quickString(s *quickSchema, v string) bool {
+	if s.minLength != -1 || s.maxLength != -1 {
 		n := utf8.RuneCountInString(v)
-		if (s.MinLength != -1 && n < s.MinLength) || (s.MaxLength != -1 && n > s.MaxLength) {
+		if (s.minLength != -1 && n < s.minLength) || (s.maxLength != -1 && n > s.maxLength) {
 			return false
 		}
 	}
-	return s.Pattern == nil || s.Pattern.MatchString(v)
+	return s.pattern == nil || s.pattern.MatchString(v)
 }
 
-// quickInteger checks an integer against bounds that are themselves int64 integers; any other
-// bound leaves it to the validator.
-func quickInteger(s *jsonschema.Schema, v int64) bool {
-	if s.Minimum != nil {
-		if !s.Minimum.IsInt() || !s.Minimum.Num().IsInt64() || v < s.Minimum.Num().Int64() {
-			return false
-		}
-	}
-	if s.Maximum != nil {
-		if !s.Maximum.IsInt() || !s.Maximum.Num().IsInt64() || v > s.Maximum.Num().Int64() {
-			return false
-		}
-	}
-	return true
-}
-
-// quickKeywords reports whether s uses only keywords quickValid checks.
-func quickKeywords(s *jsonschema.Schema) bool {
-	switch {
-	case s.RecursiveRef != nil, s.DynamicRef != nil, s.Not != nil, len(s.AllOf) > 0, len(s.AnyOf) > 0,
-		len(s.OneOf) > 0, s.If != nil, s.PropertyNames != nil, s.RegexProperties, len(s.PatternProperties) > 0,
-		len(s.Dependencies) > 0, len(s.DependentRequired) > 0, len(s.DependentSchemas) > 0,
-		s.UnevaluatedProperties != nil, s.Items != nil, s.AdditionalItems != nil, len(s.PrefixItems) > 0,
-		s.Contains != nil, s.UnevaluatedItems != nil, s.ContentEncoding != "", s.ContentMediaType != "",
-		s.ContentSchema != nil, s.ExclusiveMinimum != nil, s.ExclusiveMaximum != nil, s.MultipleOf != nil,
-		len(s.Extensions) > 0:
-		return false
-	}
-	switch s.AdditionalProperties.(type) {
-	case nil, bool:
-		return true
-	}
-	return false
+// quickInteger checks an integer against the schema's integer bounds.
+func quickInteger(s *quickSchema, v int64) bool {
+	return (s.minimum == nil || v >= *s.minimum) && (s.maximum == nil || v <= *s.maximum)
 }
 
 // quickType is the JSON type of v, for the values quickValid is certain about.

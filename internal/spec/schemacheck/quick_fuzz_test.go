@@ -57,7 +57,7 @@ func FuzzQuickValidNeverAcceptsInvalid(f *testing.F) {
 		check := append(always[:len(always):len(always)], schemas[int(pick)%len(schemas)])
 		for _, v := range values {
 			for _, s := range check {
-				if quickValid(s, v) {
+				if quickValid(quickOf(t, s), v) {
 					if err := s.Validate(v); err != nil {
 						t.Fatalf("quickValid accepts %#v against %s; the validator says: %v", v, s.Location, err)
 					}
@@ -250,7 +250,7 @@ func TestQuickFuzzSeedsReachTheQuickPath(t *testing.T) {
 	for _, s := range quickFuzzSeeds {
 		for _, v := range valuesIn(decode([]byte(s))) {
 			for _, sch := range schemas {
-				if quickValid(sch, v) {
+				if quickValid(quickOf(t, sch), v) {
 					accepted++
 					if err := sch.Validate(v); err != nil {
 						t.Errorf("seed %q: quickValid accepts %#v against %s: %v", s, v, sch.Location, err)
