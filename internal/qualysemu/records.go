@@ -135,12 +135,11 @@ func (s *Server) listRecords(c *reqCtx, rt *kinds.RecordType) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var matched []*Record
-	for _, r := range s.st.records {
+	for _, r := range s.st.sortedRecords() {
 		if r.Type == rt.Name && f.match(r) {
 			matched = append(matched, r)
 		}
 	}
-	sortByID(matched)
 	up := strings.ToUpper(rt.Name)
 	resp := wire.El("RESPONSE", wire.Txt("DATETIME", wire.QualysTime(c.now)))
 	page := matched[:min(len(matched), s.cfg.PageSize)]

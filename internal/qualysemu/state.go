@@ -84,6 +84,10 @@ type store struct {
 	nextVaultID  int64
 	// titles indexes record titles: titleKey(type, title) -> record ID.
 	titles map[string]int64
+	// byID is every record sorted by ID, kept until a record is stored or dropped (nil: not
+	// sorted yet): a plan lists every page of a large estate, and sorting all records for each
+	// page cost more than answering it.
+	byID []*Record
 }
 
 func newStore(firstRecord, firstVault int64) *store {
@@ -97,11 +101,13 @@ func titleKey(typ, title string) string { return typ + "\x00" + title }
 func (st *store) putRecord(r *Record) {
 	st.records[r.ID] = r
 	st.titles[titleKey(r.Type, r.Params["title"])] = r.ID
+	st.byID = nil
 }
 
 // dropRecord removes r and its title.
 func (st *store) dropRecord(r *Record) {
 	delete(st.records, r.ID)
+	st.byID = nil
 	if k := titleKey(r.Type, r.Params["title"]); st.titles[k] == r.ID {
 		delete(st.titles, k)
 	}
@@ -119,9 +125,14 @@ func (st *store) clone() *store {
 	return c
 }
 
-// sortedRecords returns the records sorted by ID.
+// sortedRecords returns the records sorted by ID, sorting them only after a record was stored or
+// dropped. The slice is shared until then: callers read it and must not change it (appending to it
+// copies it).
 func (st *store) sortedRecords() []*Record {
-	return slices.SortedFunc(maps.Values(st.records), func(a, b *Record) int { return cmp.Compare(a.ID, b.ID) })
+	if st.byID == nil {
+		st.byID = slices.Clip(slices.SortedFunc(maps.Values(st.records), func(a, b *Record) int { return cmp.Compare(a.ID, b.ID) }))
+	}
+	return st.byID
 }
 
 func sortByID(rs []*Record) {
