@@ -88,8 +88,11 @@ func (val *Validator) all() ([]*jsonschema.Schema, error) {
 
 // parts holds the schema's resources and the parts compiled from them so far.
 type parts struct {
-	mu       sync.Mutex // guards compiler, which compiles one part at a time
+	mu       sync.Mutex // guards compiler and docs, the compiler compiling one part at a time
 	compiler *jsonschema.Compiler
+	// docs holds the resources (partsBase+name -> JSON value) until the first compile hands them
+	// to the compiler: a valid file compiles nothing, and need not pay for encoding them.
+	docs map[string]any
 
 	whole       lazySchema // the schema as written, for a document that is not a mapping
 	top         lazySchema // the document, without looking into the items of vaults and records
@@ -171,18 +174,11 @@ func newParts(doc []byte) (*parts, error) {
 	resources := maps.Clone(defs)
 	resources[recordShellDef] = shell
 	resources[topResource] = top
-	docs := make(map[string]any, len(resources))
+	p.docs = make(map[string]any, len(resources))
 	for name, r := range resources {
-		r = localRefs(r)
-		docs[partsBase+name] = r
-		b, err := json.Marshal(r)
-		if err != nil {
-			return nil, err
-		}
-		if err := p.compiler.AddResource(partsBase+name, bytes.NewReader(b)); err != nil {
-			return nil, err
-		}
+		p.docs[partsBase+name] = localRefs(r)
 	}
+	docs := p.docs
 
 	p.whole.build = func() (*jsonschema.Schema, error) {
 		c := newCompiler()
@@ -222,12 +218,34 @@ func (p *parts) compiles(name string) func() (*jsonschema.Schema, error) {
 	return func() (*jsonschema.Schema, error) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
+		if err := p.addResources(); err != nil {
+			return nil, fmt.Errorf("load generated schema: %w", err)
+		}
 		s, err := p.compiler.Compile(partsBase + name)
 		if err != nil {
 			return nil, fmt.Errorf("compile generated schema: %w", err)
 		}
 		return s, nil
 	}
+}
+
+// addResources hands the resources to the compiler, the first time a part is compiled. p.mu must be
+// held.
+func (p *parts) addResources() error {
+	if p.docs == nil {
+		return nil
+	}
+	for _, url := range slices.Sorted(maps.Keys(p.docs)) {
+		b, err := json.Marshal(p.docs[url])
+		if err != nil {
+			return err
+		}
+		if err := p.compiler.AddResource(url, bytes.NewReader(b)); err != nil {
+			return err
+		}
+	}
+	p.docs = nil
+	return nil
 }
 
 // localRefs returns a copy of v whose $ref keywords name the resource of the definition they

@@ -44,6 +44,9 @@ var quickAnnotations = map[string]bool{
 	"default": true, "examples": true, "deprecated": true, "readOnly": true, "writeOnly": true,
 }
 
+// pointerUnescaper unescapes a JSON pointer token.
+var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+
 // quickBuilder builds quickSchemas from schema documents decoded with json.Decoder.UseNumber, keyed
 // by their absolute URL. Each location is built once, so recursive $refs end.
 type quickBuilder struct {
@@ -73,7 +76,7 @@ func (b *quickBuilder) at(loc string) *quickSchema {
 				ok = false
 				break
 			}
-			v, ok = m[strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)]
+			v, ok = m[pointerUnescaper.Replace(tok)]
 		}
 	}
 	if !ok || (frag != "" && !strings.HasPrefix(frag, "/")) {
