@@ -90,12 +90,15 @@ vaults: [{type: unix}, {type: ca_pam, title: x, url: 1}, 3]
 	}
 }
 
-// TestValidateCompilesOnlyWhatTheDocumentNeeds: a valid document of mysql records compiles
-// nothing (quickValid accepts it from the schema's JSON); one with a wrong mysql record compiles the
+// TestValidateCompilesOnlyWhatTheDocumentNeeds: a valid document of a vault and mysql records
+// compiles nothing (quickValid accepts it from the schema's JSON, the vault through its type's
+// if/then branch); one with a wrong mysql record compiles the
 // mysql branch for its messages, not the whole schema nor the other parts.
 func TestValidateCompilesOnlyWhatTheDocumentNeeds(t *testing.T) {
 	const doc = `version: 1
 owner: x
+vaults:
+  - {type: ca_pam, title: v, url: "https://pam.example.com:8443", apikey_name: n, apikey: {env: K}, ssl_verify: true}
 records:
   - {type: mysql, title: a, ips: [10.0.0.1], username: u, password: {env: P}, database: d, port: %s}
 `

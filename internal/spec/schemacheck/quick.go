@@ -29,6 +29,22 @@ func quickValid(s *quickSchema, v any) bool {
 	if s.ref != nil && !quickValid(s.ref, v) {
 		return false
 	}
+	for _, sub := range s.allOf {
+		if !quickValid(sub, v) {
+			return false
+		}
+	}
+	if s.cond != nil {
+		holds, known := s.cond.holds(v)
+		switch {
+		case !known:
+			return false
+		case holds && s.then != nil && !quickValid(s.then, v):
+			return false
+		case !holds && s.otherwise != nil && !quickValid(s.otherwise, v):
+			return false
+		}
+	}
 	if !quickAnyValue(s, v, t) {
 		return false
 	}

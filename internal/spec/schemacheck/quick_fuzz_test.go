@@ -217,6 +217,8 @@ const keywordSchemas = `{"$defs": {
 	"property_bounds": {"minProperties": 1, "maxProperties": 1},
 	"types": {"type": ["integer", "string", "null"]},
 	"ref": {"$ref": "#/$defs/minimum", "maximum": 5},
+	"if_type": {"allOf": [{"if": {"properties": {"type": {"const": "a"}}, "required": ["type"]}, "then": {"required": ["x"]}, "else": {"maxProperties": 1}}]},
+	"if_not_string": {"if": {"properties": {"k": {"const": "1"}}}, "then": {"required": ["y"]}},
 	"false": false,
 	"true": true
 }}`

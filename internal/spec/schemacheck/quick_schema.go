@@ -16,6 +16,11 @@ type quickSchema struct {
 	always    *bool // a boolean schema
 	uncertain bool
 	ref       *quickSchema
+	allOf     []*quickSchema
+	// cond, then and otherwise are if, then and else; cond is only a selector by constant
+	// strings (see quickCond), which quickValid can decide either way.
+	cond            *quickCond
+	then, otherwise *quickSchema
 
 	types    []string
 	constant []any // one value when the schema has const
@@ -131,6 +136,18 @@ func (b *quickBuilder) keyword(s *quickSchema, base, k string, v any) bool {
 			return false
 		}
 		s.ref = b.at(u.ResolveReference(ru).String())
+	case "allOf":
+		list, isList := v.([]any)
+		for _, e := range list {
+			s.allOf = append(s.allOf, b.sub(base, e))
+		}
+		ok = isList && len(list) > 0
+	case "if":
+		s.cond, ok = quickCondOf(v)
+	case "then":
+		s.then = b.sub(base, v)
+	case "else":
+		s.otherwise = b.sub(base, v)
 	case "type":
 		switch t := v.(type) {
 		case string:
@@ -219,4 +236,79 @@ func quickBound(v any) (*int64, bool) {
 		return nil, false
 	}
 	return &i, true
+}
+
+// quickCond is an if schema that selects by constant strings: {"properties": {"type": {"const":
+// "mysql"}}, "required": ["type"]}. Unlike a schema quickValid is only sure to accept, its outcome
+// is known both ways for any mapping.
+type quickCond struct {
+	consts   map[string]string
+	required []string
+}
+
+// quickCondOf reads an if schema; false when it is anything but properties of a single string
+// const each, and required.
+func quickCondOf(v any) (*quickCond, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	c := &quickCond{consts: map[string]string{}}
+	for k, kv := range m {
+		switch k {
+		case "properties":
+			props, ok := kv.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			for name, ps := range props {
+				pm, ok := ps.(map[string]any)
+				want, isString := pm["const"].(string)
+				if !ok || len(pm) != 1 || !isString {
+					return nil, false
+				}
+				c.consts[name] = want
+			}
+		case "required":
+			list, ok := kv.([]any)
+			if !ok {
+				return nil, false
+			}
+			for _, e := range list {
+				name, ok := e.(string)
+				if !ok {
+					return nil, false
+				}
+				c.required = append(c.required, name)
+			}
+		default:
+			return nil, false
+		}
+	}
+	return c, true
+}
+
+// holds reports whether v passes c; known is false when v is not a mapping (c then holds, having
+// no keyword for other values, but quickValid leaves such values to the validator).
+func (c *quickCond) holds(v any) (holds, known bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false, false
+	}
+	for _, r := range c.required {
+		if _, ok := m[r]; !ok {
+			return false, true
+		}
+	}
+	for name, want := range c.consts {
+		got, present := m[name]
+		if !present {
+			continue
+		}
+		// A string constant equals no other JSON value.
+		if s, ok := got.(string); !ok || s != want {
+			return false, true
+		}
+	}
+	return true, true
 }
