@@ -261,11 +261,11 @@ func (p *Plan) Empty() bool { return len(p.Changes) == 0 && len(p.Steps) == 0 }
 const NotReported = "not reported by Qualys; not compared"
 
 // Unchecked counts the notes about configured settings the plan could neither compare nor send
-// (NotReported): "Qualys matches the configuration" holds only for the settings Qualys reports.
+// (NotReported; one note per setting): "Qualys matches the configuration" holds only for the settings Qualys reports.
 func (p *Plan) Unchecked() int {
 	n := 0
 	for _, note := range p.Notes {
-		if strings.HasSuffix(note, ": "+NotReported) {
+		if i := strings.Index(note, ": "+NotReported); i >= 0 && !strings.HasPrefix(note[i+2+len(NotReported):], ", sent as configured") {
 			n++
 		}
 	}
@@ -276,8 +276,8 @@ func (p *Plan) Unchecked() int {
 // configuration, qualified when some configured settings could not be checked (Unchecked).
 func (p *Plan) MatchesClaim() string {
 	if u := p.Unchecked(); u > 0 {
-		return fmt.Sprintf("Qualys matches the configuration in every setting it reports (%d note%s above name%s configured settings it does not report, not checked)",
-			u, plural(u), pluralVerbS(u))
+		return fmt.Sprintf("Qualys matches the configuration in every setting it reports; %d configured setting%s it does not report %s not checked (see the notes above)",
+			u, plural(u), isAre(u))
 	}
 	return "Qualys matches the configuration"
 }
@@ -289,12 +289,11 @@ func plural(n int) string {
 	return "s"
 }
 
-// pluralVerbS is the third-person -s of a verb whose subject counts n: "1 note names", "2 notes name".
-func pluralVerbS(n int) string {
+func isAre(n int) string {
 	if n == 1 {
-		return "s"
+		return "is"
 	}
-	return ""
+	return "are"
 }
 
 // Summary counts the changes per action group as rendered: creates, in-place updates (update,

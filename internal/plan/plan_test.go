@@ -16,9 +16,10 @@ func TestMatchesClaim(t *testing.T) {
 			`windows "dc" (id 7): kerberos: ` + NotReported + ", sent as configured (until Qualys reports it, every apply sends it)"},
 			"Qualys matches the configuration"},
 		{"one unchecked", []string{`windows "dc" (id 7): windows_domain: ` + NotReported},
-			"Qualys matches the configuration in every setting it reports (1 note above names configured settings it does not report, not checked)"},
-		{"two unchecked", []string{`windows "dc" (id 7): windows_domain: ` + NotReported, `vault "v" (id 2): port: ` + NotReported},
-			"Qualys matches the configuration in every setting it reports (2 notes above name configured settings it does not report, not checked)"},
+			"Qualys matches the configuration in every setting it reports; 1 configured setting it does not report is not checked (see the notes above)"},
+		{"two unchecked", []string{`windows "dc" (id 7): windows_domain: ` + NotReported,
+			`unix "u" (id 3): sub_type: ` + NotReported + " (the configuration says cisco; qsync does not replace a record whose sub_type it cannot read)"},
+			"Qualys matches the configuration in every setting it reports; 2 configured settings it does not report are not checked (see the notes above)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := (&Plan{Notes: tc.notes}).MatchesClaim(); got != tc.want {
