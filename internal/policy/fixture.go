@@ -217,7 +217,7 @@ func LiveFromConfig(path, owner string) (*spec.Document, error) {
 			}
 			o.Items[f] = items
 		}
-		o.Pos, o.FieldPos = spec.Pos{}, nil
+		o.Pos, o.FieldPos = spec.Pos{}, spec.FieldPositions{}
 	}
 	doc.Owner = owner
 	doc.Complete = true

@@ -42,7 +42,7 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	if err := checkRegular(st, max); err != nil {
 		return nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	b, err := readSized(io.LimitReader(f, max+1), min(st.Size(), max))
 	if err != nil {
 		return nil, unwrapPath(err)
 	}
@@ -50,6 +50,27 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("grew past %d bytes while being read: %w", max, ErrTooLarge)
 	}
 	return b, nil
+}
+
+// readSized reads r to its end into a buffer sized for the size bytes the file had when it was
+// checked (and one more, to see the end without growing): a large configuration file is read
+// into one allocation of its size instead of io.ReadAll's doublings. A file that grew since is
+// still read whole, the buffer growing as needed.
+func readSized(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, max(size+1, 512))
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 func checkRegular(st fs.FileInfo, max int64) error {

@@ -1,7 +1,9 @@
 package safeio
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -72,5 +74,28 @@ func TestWriteFileNeverFollowsASymlink(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 3 {
 		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestReadFileReadsEveryByteWhateverTheSize(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []int{0, 1, 511, 512, 513, 4096, 100_003} {
+		want := bytes.Repeat([]byte("qsync\n"), n/6+1)[:n]
+		path := filepath.Join(dir, fmt.Sprintf("f%d.yaml", n))
+		if err := os.WriteFile(path, want, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadFile(path, 1<<20)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("ReadFile of a %d-byte file = %d bytes, %v; want the file's bytes", n, len(got), err)
+		}
+	}
+}
+
+func TestReadSizedReadsAFileThatGrewSinceItsSizeWasTaken(t *testing.T) {
+	want := bytes.Repeat([]byte("x"), 5000)
+	got, err := readSized(bytes.NewReader(want), 10) // the file had 10 bytes when checked
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("readSized = %d bytes, %v; want all %d", len(got), err, len(want))
 	}
 }

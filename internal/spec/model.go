@@ -126,7 +126,7 @@ type Object struct {
 
 	// Desired-only facts: where the object and each of its fields were written.
 	Pos       Pos            `json:"-"`
-	FieldPos  map[string]Pos `json:"-"`
+	FieldPos  FieldPositions `json:"-"`
 	SourceIdx int            `json:"-"` // index within its file's list, for JSON paths
 }
 

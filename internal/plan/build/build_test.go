@@ -766,7 +766,7 @@ func TestAdoptNeverReplaces(t *testing.T) {
 	desired, live := replacedWindows(t, 1)
 	live.Objects[0].Marker = nil
 	desired.Objects[0].Pos = spec.Pos{File: "q.yaml", Line: 3, Col: 5}
-	desired.Objects[0].FieldPos = map[string]spec.Pos{"windows_domain": {File: "q.yaml", Line: 7, Col: 21}}
+	desired.Objects[0].FieldPos.Set("windows_domain", spec.Pos{File: "q.yaml", Line: 7, Col: 21})
 	for _, o := range []plan.Options{{Adopt: true, AllowReplace: true}, {Adopt: true}} {
 		o.Resolve = resolveCanary
 		_, err := Plan(desired, live, o)

@@ -28,7 +28,7 @@ func (d *diags) add(o *spec.Object, k spec.Key, format string, args ...any) {
 // none recorded).
 func (d *diags) addAt(o *spec.Object, field string, k spec.Key, format string, args ...any) {
 	d.add(o, k, format, args...)
-	if p, ok := o.FieldPos[field]; ok && p.File != "" {
+	if p, ok := o.FieldPos.Get(field); ok && p.File != "" {
 		dg := &(*d)[len(*d)-1]
 		dg.Pos, dg.Path = p, spec.ObjectPath(o)+"/"+field
 	}

@@ -188,7 +188,7 @@ func (b *builder) checkSentSecrets() {
 // tool's secret such as private_keys.0.key) at the position it was written.
 func secretDiagnostic(o *spec.Object, p string, err error) spec.Diagnostic {
 	dg := spec.Diagnostic{Pos: o.Pos, Path: spec.ObjectPath(o), Message: o.Key().String() + ": " + p + ": " + err.Error()}
-	if pos, ok := o.FieldPos[p]; ok && pos.File != "" {
+	if pos, ok := o.FieldPos.Get(p); ok && pos.File != "" {
 		dg.Pos, dg.Path, dg.Message = pos, dg.Path+"/"+p, err.Error()
 	} else if field, i, sub, ok := spec.ParseItemSecretName(p); ok && i < len(o.Items[field]) && o.Items[field][i].Pos.File != "" {
 		dg.Pos, dg.Path = o.Items[field][i].Pos, fmt.Sprintf("%s/%s/%d/%s", dg.Path, field, i, sub)

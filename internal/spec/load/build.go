@@ -110,8 +110,9 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	if lm, ok := m["login"].(map[string]any); ok {
 		npos += 1 + len(lm)
 	}
-	o := &spec.Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), FieldPos: make(map[string]spec.Pos, npos), SourceIdx: idx,
+	o := &spec.Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), SourceIdx: idx,
 		Attrs: map[string]string{}}
+	o.FieldPos.Grow(npos)
 	x := &objExtra{file: f, path: path, set: map[string]bool{}}
 	l.extra[o] = x
 
@@ -134,7 +135,7 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		val := m[k]
 		p := child(path, k)
-		o.FieldPos[k] = f.at(p)
+		o.FieldPos.Set(k, f.at(p))
 		switch k {
 		case "type", variant:
 		case "title":
@@ -261,9 +262,9 @@ func (l *loader) login(f *yamlFile, p string, val any, o *spec.Object) {
 	}
 	vt, _ := lm["vault"].(string)
 	o.Login = &spec.VaultLogin{Vault: strings.TrimSpace(vt)}
-	o.FieldPos["login.vault"] = f.at(child(p, "vault"))
+	o.FieldPos.Set("login.vault", f.at(child(p, "vault")))
 	for _, pk := range slices.Sorted(maps.Keys(lm)) {
-		o.FieldPos["login."+pk] = f.at(child(p, pk))
+		o.FieldPos.Set("login."+pk, f.at(child(p, pk)))
 		if pk == "vault" {
 			continue
 		}

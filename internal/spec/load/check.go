@@ -65,7 +65,7 @@ func (l *loader) crossChecks(srcs []source) {
 	for _, o := range objs {
 		limit := spec.MaxComments - spec.MarkerReserve(owner, len(secretFields(o)))
 		if n := utf8.RuneCountInString(o.Comments); n > limit && n <= spec.MaxComments {
-			l.ds.Errorf(o.FieldPos["comments"], spec.ObjectPath(o)+"/comments",
+			l.ds.Errorf(o.FieldPos.At("comments"), spec.ObjectPath(o)+"/comments",
 				"comments are %d characters; at most %d fit beside qsync's ownership marker (Qualys allows %d in all)",
 				n, limit, spec.MaxComments)
 		}
@@ -110,10 +110,10 @@ func (l *loader) checkTitles(objs []*spec.Object) {
 			continue
 		}
 		if i := nonASCII(o.Title); i >= 0 {
-			l.ds.Errorf(o.FieldPos["title"], spec.ObjectPath(o)+"/title", "title has a non-ASCII character at byte %d; Qualys accepts ASCII titles only", i)
+			l.ds.Errorf(o.FieldPos.At("title"), spec.ObjectPath(o)+"/title", "title has a non-ASCII character at byte %d; Qualys accepts ASCII titles only", i)
 		}
 		if prev, dup := first[o.Key()]; dup {
-			l.ds.Errorf(o.FieldPos["title"], spec.ObjectPath(o)+"/title", "duplicate title: %s is also at %s (titles are unique per kind)",
+			l.ds.Errorf(o.FieldPos.At("title"), spec.ObjectPath(o)+"/title", "duplicate title: %s is also at %s (titles are unique per kind)",
 				spec.ObjectLabel(prev), prev.Pos)
 			continue
 		}
@@ -123,7 +123,7 @@ func (l *loader) checkTitles(objs []*spec.Object) {
 	for _, o := range objs {
 		for i, t := range o.PreviousTitles {
 			p := spec.ObjectPath(o) + fmt.Sprintf("/previous_titles/%d", i)
-			pos := o.FieldPos["previous_titles"]
+			pos := o.FieldPos.At("previous_titles")
 			if x := l.extra[o]; x != nil {
 				pos = x.file.at(p)
 			}
@@ -231,7 +231,7 @@ func checkLogin(o *spec.Object, vault *spec.KindDef) spec.Diagnostics {
 		}
 	} else {
 		if !slices.Contains(rec.LoginVaultTypes, vault.Type) {
-			ds.Errorf(o.FieldPos["login.vault"], base+"/vault", "%s cannot log in through a %s vault (%s); %s accept %s",
+			ds.Errorf(o.FieldPos.At("login.vault"), base+"/vault", "%s cannot log in through a %s vault (%s); %s accept %s",
 				spec.ObjectLabel(o), vault.Type, vault.QualysType, kindName(rec), strings.Join(rec.LoginVaultTypes, ", "))
 			return ds
 		}
@@ -242,7 +242,7 @@ func checkLogin(o *spec.Object, vault *spec.KindDef) spec.Diagnostics {
 		names = append(names, p.Name)
 	}
 	set := map[string]bool{}
-	for _, fk := range slices.Sorted(maps.Keys(o.FieldPos)) {
+	for _, fk := range o.FieldPos.Fields() {
 		k, ok := strings.CutPrefix(fk, "login.")
 		if !ok || k == "vault" {
 			continue
@@ -260,7 +260,7 @@ func checkLogin(o *spec.Object, vault *spec.KindDef) spec.Diagnostics {
 			} else {
 				msg += " (it takes none)"
 			}
-			ds.Errorf(o.FieldPos[fk], base+"/"+child("", k), "%s", msg)
+			ds.Errorf(o.FieldPos.At(fk), base+"/"+child("", k), "%s", msg)
 			continue
 		}
 	}
@@ -274,12 +274,12 @@ func checkLogin(o *spec.Object, vault *spec.KindDef) spec.Diagnostics {
 	}
 	for _, p := range vault.LoginParams {
 		if p.Required && !set[p.Name] {
-			ds.Errorf(o.FieldPos["login"], base, "a login through a %s vault needs %s", vault.Type, p.Name)
+			ds.Errorf(o.FieldPos.At("login"), base, "a login through a %s vault needs %s", vault.Type, p.Name)
 		}
 	}
 	for _, g := range vault.LoginOneOf {
 		if n := countSet(set, g); n != 1 {
-			ds.Errorf(o.FieldPos["login"], base, "a login through a %s vault needs exactly one of %s (%d set)",
+			ds.Errorf(o.FieldPos.At("login"), base, "a login through a %s vault needs exactly one of %s (%d set)",
 				vault.Type, strings.Join(g, ", "), n)
 		}
 	}
@@ -289,11 +289,11 @@ func checkLogin(o *spec.Object, vault *spec.KindDef) spec.Diagnostics {
 			p := base + "/" + child("", k)
 			switch {
 			case len(vault.LoginVariables) == 0:
-				ds.Errorf(o.FieldPos["login."+k], p, "%s vaults take no ${...} variables; ${%s} would be sent as written", vault.Type, name)
+				ds.Errorf(o.FieldPos.At("login."+k), p, "%s vaults take no ${...} variables; ${%s} would be sent as written", vault.Type, name)
 			case !slices.Contains(vault.LoginVariables, name):
-				ds.Errorf(o.FieldPos["login."+k], p, "unknown variable ${%s}: %s vaults know %s", name, vault.Type, formatVariables(vault.LoginVariables))
+				ds.Errorf(o.FieldPos.At("login."+k), p, "unknown variable ${%s}: %s vaults know %s", name, vault.Type, formatVariables(vault.LoginVariables))
 			case len(vault.LoginVariableKinds[name]) > 0 && !slices.Contains(vault.LoginVariableKinds[name], o.Kind):
-				ds.Errorf(o.FieldPos["login."+k], p, "${%s} is only valid on %s records", name, joinKinds(vault.LoginVariableKinds[name]))
+				ds.Errorf(o.FieldPos.At("login."+k), p, "${%s} is only valid on %s records", name, joinKinds(vault.LoginVariableKinds[name]))
 			}
 		}
 	}
@@ -340,12 +340,12 @@ func CheckVaultRefs(desired, live *spec.Document) spec.Diagnostics {
 		}
 		v := find(live, o.Login.Vault)
 		if v == nil {
-			ds.Errorf(o.FieldPos["login.vault"], spec.ObjectPath(o)+"/login/vault",
+			ds.Errorf(o.FieldPos.At("login.vault"), spec.ObjectPath(o)+"/login/vault",
 				"vault %q is neither declared under vaults nor found in Qualys%s", o.Login.Vault, didYouMeanVault(o.Login.Vault, desired, live))
 			continue
 		}
 		if v.Opaque != "" {
-			ds.Errorf(o.FieldPos["login.vault"], spec.ObjectPath(o)+"/login/vault",
+			ds.Errorf(o.FieldPos.At("login.vault"), spec.ObjectPath(o)+"/login/vault",
 				"vault %q exists in Qualys but qsync cannot represent it (%s); a record qsync manages cannot log in through it", o.Login.Vault, v.Opaque)
 			continue
 		}
@@ -366,7 +366,7 @@ func UndeclaredVaultWarnings(desired *spec.Document) spec.Diagnostics {
 		if o.Login == nil || o.Login.Vault == "" || desired.Find(spec.Key{Kind: spec.KindVault, Title: o.Login.Vault}) != nil {
 			continue
 		}
-		ds = append(ds, spec.Diagnostic{Pos: o.FieldPos["login.vault"], Path: spec.ObjectPath(o) + "/login/vault", Severity: spec.SeverityWarning,
+		ds = append(ds, spec.Diagnostic{Pos: o.FieldPos.At("login.vault"), Path: spec.ObjectPath(o) + "/login/vault", Severity: spec.SeverityWarning,
 			Message: fmt.Sprintf("vault %q is not declared under vaults%s; qsync plan checks that it exists in Qualys", o.Login.Vault, didYouMeanVault(o.Login.Vault, desired, nil))})
 	}
 	ds.Sort()

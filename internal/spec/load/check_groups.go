@@ -49,7 +49,7 @@ func (l *loader) checkWarnGroups(objs []*spec.Object) {
 				if m == o || both.IsZero() {
 					continue
 				}
-				at := spec.Diagnostic{Pos: o.FieldPos["ips"], Path: spec.ObjectPath(o) + "/ips"}
+				at := spec.Diagnostic{Pos: o.FieldPos.At("ips"), Path: spec.ObjectPath(o) + "/ips"}
 				for _, e := range l.extra[o].ips {
 					if !m.IPs.Intersect(singleRange(e)).IsZero() {
 						at.Pos, at.Path = e.pos, e.path

@@ -136,7 +136,7 @@ func TestLoadPositions(t *testing.T) {
 	for k, w := range want {
 		got := o.Pos
 		if k != "" {
-			got = o.FieldPos[k]
+			got = o.FieldPos.At(k)
 		}
 		if got != w {
 			t.Errorf("position of %q = %v, want %v", k, got, w)
