@@ -1,8 +1,6 @@
 package ci
 
 import (
-	"github.com/qsync/qsync/internal/forgeapi"
-
 	"archive/zip"
 	"bytes"
 	"context"
@@ -16,6 +14,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/qsync/qsync/internal/forgeapi"
 )
 
 // GitHubActionsBot is the login of what a workflow's GITHUB_TOKEN writes.

@@ -222,16 +222,13 @@ func (b *build) value(name, v string) *wire.Error {
 	switch name {
 	case "action", "echo_request", "ids", "add_ips", "remove_ips":
 	case "title":
-		if v == "" {
-			return wire.Invalid(name, v, "empty title")
-		}
-		if utf8.RuneCountInString(v) > kinds.MaxTitle {
-			return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", kinds.MaxTitle))
+		if err := CheckTitle(name, v); err != nil {
+			return err
 		}
 		m[name] = v
 	case "comments":
-		if utf8.RuneCountInString(v) > kinds.MaxComments {
-			return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", kinds.MaxComments))
+		if err := CheckComments(name, v); err != nil {
+			return err
 		}
 		SetOrClear(m, name, v)
 	case "ips":
@@ -577,4 +574,24 @@ func sentBoth(x kinds.ExclusivePair, p *wire.Params) bool {
 		return p.Given(x.A) && p.Get(x.B) == "1"
 	}
 	return p.Has(x.A) && p.Has(x.B) && (!x.WhenTrue || p.Get(x.B) == "1")
+}
+
+// CheckTitle refuses an empty title or one over kinds.MaxTitle characters (1905), for records and
+// vaults alike.
+func CheckTitle(name, v string) *wire.Error {
+	if v == "" {
+		return wire.Invalid(name, v, "empty title")
+	}
+	if utf8.RuneCountInString(v) > kinds.MaxTitle {
+		return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", kinds.MaxTitle))
+	}
+	return nil
+}
+
+// CheckComments refuses comments over kinds.MaxComments characters (1905), for records and vaults.
+func CheckComments(name, v string) *wire.Error {
+	if utf8.RuneCountInString(v) > kinds.MaxComments {
+		return wire.Invalid(name, v, fmt.Sprintf("longer than %d characters", kinds.MaxComments))
+	}
+	return nil
 }

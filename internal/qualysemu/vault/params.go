@@ -80,16 +80,13 @@ func SetParams(p *wire.Params, vt *kinds.VaultType, m map[string]string) *wire.E
 		switch k {
 		case "action", "echo_request", "id", "type":
 		case "title":
-			if val == "" {
-				return wire.Invalid(k, val, "empty title")
-			}
-			if utf8.RuneCountInString(val) > kinds.MaxTitle {
-				return wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", kinds.MaxTitle))
+			if err := record.CheckTitle(k, val); err != nil {
+				return err
 			}
 			m[k] = val
 		case "comments":
-			if utf8.RuneCountInString(val) > kinds.MaxComments {
-				return wire.Invalid(k, val, fmt.Sprintf("longer than %d characters", kinds.MaxComments))
+			if err := record.CheckComments(k, val); err != nil {
+				return err
 			}
 			record.SetOrClear(m, k, val)
 		default:
