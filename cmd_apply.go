@@ -69,7 +69,7 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		}
 		o := pl.Outside(r)
 		if r.Plan.Scoped() {
-			fmt.Fprintln(out, pipeline.Converged(r.Plan, o))
+			fmt.Fprintln(out, pipeline.Converged(r.Plan, o, r.Plan))
 		}
 		return c.report(env, &apply.Result{}, r, true, nil, o)
 	}
@@ -108,15 +108,19 @@ func (c *ApplyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	fmt.Fprintln(out, "\nVerifying: re-reading Qualys and planning again.")
 	var remaining *plan.Plan
 	var outside pipeline.Outside
+	var checked *plan.Plan
 	v, verr := pl.VerifyScope(ctx, r)
 	if verr == nil {
-		remaining, outside = v.Remaining, v.Outside
+		remaining, outside, checked = v.Remaining, v.Outside, v.Checked
 	}
 	switch {
 	case verr != nil:
 		fmt.Fprintf(env.Stderr, "qsync: could not verify the result: %v\n", verr)
 	case remaining == nil:
-		fmt.Fprintln(out, pipeline.Converged(r.Plan, outside))
+		for _, n := range checked.UncheckedNotes() { // what "Converged" below cannot vouch for
+			fmt.Fprintf(out, "Note: %s\n", n)
+		}
+		fmt.Fprintln(out, pipeline.Converged(r.Plan, outside, checked))
 	default:
 		fmt.Fprintln(out, "Not converged: Qualys still differs from the configuration; this is what the next apply would do:")
 		if err := renderPlan(g, env, out, remaining, "text"); err != nil {

@@ -357,6 +357,9 @@ type Verification struct {
 	Remaining *plan.Plan
 	// Outside is what a scoped run left out of the configuration (zero for a full run).
 	Outside Outside
+	// Checked is the plan made to verify (its notes say which configured settings Qualys does not
+	// report, so that "Converged" claims only what was checked: plan.Plan.MatchesClaim).
+	Checked *plan.Plan
 }
 
 // Converged reports whether Qualys matches the whole configuration: nothing remains and the
@@ -376,7 +379,7 @@ func (pl *Pipeline) VerifyScope(ctx context.Context, r *Run) (*Verification, err
 	if err != nil {
 		return nil, err
 	}
-	v := &Verification{}
+	v := &Verification{Checked: again.Plan}
 	if !again.Plan.Empty() || len(again.Plan.Refused) > 0 {
 		v.Remaining = again.Plan
 	}
@@ -451,18 +454,23 @@ func ApplyingSaved(path string, p *plan.Plan) string {
 }
 
 // Converged is what qsync apply prints when planning again finds nothing to do within the plan's
-// scope; o is what the scope left out (VerifyScope, or Outside for a plan with nothing to do).
-// Only a run that left nothing out says that Qualys matches the configuration.
-func Converged(p *plan.Plan, o Outside) string {
+// scope; o is what the scope left out (VerifyScope, or Outside for a plan with nothing to do) and
+// checked the plan that found nothing to do (Verification.Checked, or p itself when p was made
+// fresh; nil means p): its notes qualify the claim. Only a run that left nothing out says that
+// Qualys matches the configuration.
+func Converged(p *plan.Plan, o Outside, checked *plan.Plan) string {
+	if checked == nil {
+		checked = p
+	}
 	switch {
 	case !p.Scoped():
-		return "Converged: " + p.MatchesClaim() + "."
+		return "Converged: " + checked.MatchesClaim() + "."
 	case o.Unchecked != "":
 		return fmt.Sprintf("Converged within the scope (%s) only: whether anything outside it differs was not checked (%s).", p.ScopeName(), o.Unchecked)
 	case o.Changes > 0:
 		return fmt.Sprintf("Converged within the scope (%s) only: %d change(s) outside it were left out; a plan without the scope shows them.", p.ScopeName(), o.Changes)
 	}
-	return fmt.Sprintf("Converged within the scope (%s), and nothing outside it differs: Qualys matches the configuration.", p.ScopeName())
+	return fmt.Sprintf("Converged within the scope (%s), and nothing outside it differs: %s.", p.ScopeName(), checked.MatchesClaim())
 }
 
 // NoChanges is what qsync apply prints when the plan has nothing to apply.

@@ -122,11 +122,11 @@ func TestSecretsOnlyLeavesOutAndSaysSo(t *testing.T) {
 	if o := pl.Outside(r); o.Changes != 2 || o.Unchecked != "" || !o.LeftOut() {
 		t.Errorf("outside = %+v, want the port update and the vault delete", o)
 	}
-	if got := Converged(r.Plan, pl.Outside(r)); !strings.Contains(got, "within the scope (--secrets-only) only: 2 change(s) outside it") {
+	if got := Converged(r.Plan, pl.Outside(r), nil); !strings.Contains(got, "within the scope (--secrets-only) only: 2 change(s) outside it") {
 		t.Errorf("converged line: %s", got)
 	}
 	// Unscoped, the same state leaves nothing out, and the line says Qualys matches.
-	if got := Converged(&plan.Plan{}, Outside{}); got != "Converged: Qualys matches the configuration." {
+	if got := Converged(&plan.Plan{}, Outside{}, nil); got != "Converged: Qualys matches the configuration." {
 		t.Errorf("full: %s", got)
 	}
 }
@@ -152,7 +152,7 @@ func TestOutsideUnchecked(t *testing.T) {
 	if o.Unchecked == "" || !o.LeftOut() {
 		t.Fatalf("outside = %+v, want unchecked", o)
 	}
-	if got := Converged(r.Plan, o); !strings.Contains(got, "Converged within the scope (vault/pam-gone; --without-secrets: secret drift not checked) only: whether anything outside it differs was not checked") {
+	if got := Converged(r.Plan, o, nil); !strings.Contains(got, "Converged within the scope (vault/pam-gone; --without-secrets: secret drift not checked) only: whether anything outside it differs was not checked") {
 		t.Errorf("converged line: %s", got)
 	}
 }

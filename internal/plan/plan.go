@@ -260,17 +260,21 @@ func (p *Plan) Empty() bool { return len(p.Changes) == 0 && len(p.Steps) == 0 }
 // plan neither compared nor sent ("<key> (id N): <field>: not reported by Qualys; not compared").
 const NotReported = "not reported by Qualys; not compared"
 
-// Unchecked counts the notes about configured settings the plan could neither compare nor send
-// (NotReported; one note per setting): "Qualys matches the configuration" holds only for the settings Qualys reports.
-func (p *Plan) Unchecked() int {
-	n := 0
+// UncheckedNotes are the notes about configured settings the plan could neither compare nor
+// send (NotReported; one note per setting): "Qualys matches the configuration" holds only for
+// the settings Qualys reports.
+func (p *Plan) UncheckedNotes() []string {
+	var out []string
 	for _, note := range p.Notes {
 		if i := strings.Index(note, ": "+NotReported); i >= 0 && !strings.HasPrefix(note[i+2+len(NotReported):], ", sent as configured") {
-			n++
+			out = append(out, note)
 		}
 	}
-	return n
+	return out
 }
+
+// Unchecked counts UncheckedNotes.
+func (p *Plan) Unchecked() int { return len(p.UncheckedNotes()) }
 
 // MatchesClaim is what a plan with nothing to do may say of Qualys: that it matches the
 // configuration, qualified when some configured settings could not be checked (Unchecked).

@@ -386,7 +386,7 @@ func (rn *runner) pass(ctx context.Context, dir, cfg string, m *model, flags pla
 			p.v.Remaining = r.Plan
 			p.remaining = planText(r.Plan)
 		}
-		p.out.add("no changes", pipeline.NoChanges(r.Plan)+"\n"+pipeline.Converged(r.Plan, o))
+		p.out.add("no changes", pipeline.NoChanges(r.Plan)+"\n"+pipeline.Converged(r.Plan, o, r.Plan))
 		return p
 	}
 
@@ -434,7 +434,7 @@ func (rn *runner) pass(ctx context.Context, dir, cfg string, m *model, flags pla
 	} else {
 		remaining, sr = p.v.Remaining, apply.ScopeResult{LeftOut: p.v.Outside.Changes, Unchecked: p.v.Outside.Unchecked}
 		if remaining == nil {
-			p.out.add("converged", pipeline.Converged(r.Plan, p.v.Outside))
+			p.out.add("converged", pipeline.Converged(r.Plan, p.v.Outside, p.v.Checked))
 		} else {
 			p.remaining = planText(remaining)
 			p.out.add("remaining", p.remaining)
