@@ -1,6 +1,13 @@
 // Command benchrun runs qsync's benchmarks (package internal/bench) against the emulator on
 // loopback, prints a Markdown table of the results and the targets, and writes them as JSON.
 // scripts/bench.sh (make bench) runs it.
+//
+// With -serve DIR it instead starts the emulator holding the estate of the plan benchmark of the
+// first size, writes that benchmark's configuration to DIR/qsync.yaml and the environment qsync
+// needs to DIR/env.sh, and serves until interrupted: the way to profile or trace one qsync process,
+//
+//	go run ./internal/bench/cmd/benchrun -serve /tmp/estate -sizes 100000 &
+//	. /tmp/estate/env.sh && GODEBUG=gctrace=1 bin/qsync plan /tmp/estate/qsync.yaml
 package main
 
 import (
@@ -24,6 +31,7 @@ func main() {
 	vaults := flag.Int("vaults", 50, "vaults in every plan benchmark")
 	repeat := flag.Int("repeat", 3, "runs of each plan; the fastest is reported")
 	plansOnly := flag.Bool("plans-only", false, "skip the apply scenarios")
+	serve := flag.String("serve", "", "serve the first size's plan estate, writing its configuration and env.sh to this directory")
 	flag.Parse()
 
 	cfg := bench.Config{Qsync: *qsync, Vaults: *vaults, Repeat: *repeat, Log: os.Stderr, PlansOnly: *plansOnly}
@@ -37,6 +45,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *serve != "" {
+		if err := bench.Serve(ctx, *serve, cfg.Sizes[0], cfg.Vaults, os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "benchrun: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 	rep, err := bench.Run(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "benchrun: %v\n", err)
