@@ -20,6 +20,7 @@ func scanXML(doc []byte, sink Sink) (root *Node, ok bool) {
 		return nil, false
 	}
 	s := xmlScanner{doc: doc, b: treeBuilder{sink: sink}}
+	defer s.b.done()
 	if !s.prolog() {
 		return nil, false
 	}
@@ -152,14 +153,7 @@ func (s *xmlScanner) markup() bool {
 // Name reads an element or attribute name without name space prefix.
 func (s *xmlScanner) name() (string, bool) {
 	start := s.i
-	for s.i < len(s.doc) {
-		c := s.doc[s.i]
-		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || (s.i > start && (c >= '0' && c <= '9' || c == '-' || c == '.')) {
-			s.i++
-			continue
-		}
-		break
-	}
+	s.skipName()
 	b := s.doc[start:s.i]
 	if name, ok := s.names[string(b)]; ok { // the map lookup does not copy b
 		return name, true
@@ -170,6 +164,19 @@ func (s *xmlScanner) name() (string, bool) {
 	name := string(b)
 	s.names[name] = name
 	return name, s.i > start
+}
+
+// skipName moves past a name without name space prefix.
+func (s *xmlScanner) skipName() {
+	start := s.i
+	for s.i < len(s.doc) {
+		c := s.doc[s.i]
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || (s.i > start && (c >= '0' && c <= '9' || c == '-' || c == '.')) {
+			s.i++
+			continue
+		}
+		break
+	}
 }
 
 func (s *xmlScanner) startTag() bool {
@@ -249,8 +256,11 @@ func (s *xmlScanner) attrValue() (string, bool) {
 
 func (s *xmlScanner) endTag() bool {
 	s.i += 2 // </
-	name, ok := s.name()
-	if !ok || len(s.b.stack) == 0 || s.b.stack[len(s.b.stack)-1].Name != name {
+	start := s.i
+	s.skipName()
+	// Compared with the open element's name, not looked up in s.names: a name that matches is
+	// already there.
+	if s.i == start || len(s.b.stack) == 0 || s.b.stack[len(s.b.stack)-1].Name != string(s.doc[start:s.i]) {
 		return false
 	}
 	s.skipSpace()

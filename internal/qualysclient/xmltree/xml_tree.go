@@ -93,7 +93,16 @@ type treeBuilder struct {
 	sink  Sink
 	root  *Node
 	stack []*Node
-	text  [][]byte // character data of each open element; buffers reused by depth
+	text  [][]byte   // character data of each open element; buffers reused by depth
+	texts *textCache // taken from textCaches by the first element; see done
+}
+
+// done returns the builder's text cache to textCaches once the document is read.
+func (b *treeBuilder) done() {
+	if b.texts != nil {
+		textCaches.Put(b.texts)
+		b.texts = nil
+	}
 }
 
 // start opens an element. It returns false for a second root element.
@@ -126,7 +135,10 @@ func (b *treeBuilder) start(name, typ string) bool {
 func (b *treeBuilder) end() {
 	top := len(b.stack) - 1
 	n := b.stack[top]
-	n.Text = string(bytes.TrimSpace(b.text[top]))
+	if b.texts == nil {
+		b.texts = textCaches.Get().(*textCache)
+	}
+	n.Text = b.texts.text(bytes.TrimSpace(b.text[top]))
 	b.stack = b.stack[:top]
 	if b.sink != nil && b.sink.Take(b.stack, n) {
 		p := b.stack[top-1]
@@ -151,6 +163,7 @@ func decodeXML(body, trimmed []byte, sink Sink) (*Node, error) {
 		return &xml.SyntaxError{Msg: msg, Line: line}
 	}
 	b := &treeBuilder{sink: sink}
+	defer b.done()
 	var spaces []string // name space prefix of each open element, for end tag matching
 	for {
 		tok, err := d.RawToken()
