@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,6 +68,9 @@ var errVaultsUnread = errors.New("vault list failed")
 // The vault list runs while list-all does; then every kind's list and the vault views run at
 // once (the client keeps the calls in flight within the Qualys concurrency limit); each kind's
 // pages are converted as they arrive, once the vault list has named the vaults.
+//
+// The objects are read-only: objects with the same comments share one Marker, and objects with the
+// same unknown settings one Unknown slice (see converter).
 func Read(ctx context.Context, c Reader, opts Options) (*spec.Document, error) {
 	doc, _, err := ReadReport(ctx, c, opts)
 	return doc, err
@@ -173,14 +177,18 @@ func read(ctx context.Context, c Reader, opts Options, each bool) (*spec.Documen
 		go func() {
 			defer wg.Done()
 			res := &results[i]
+			var conv *converter // made once the vault list has filled vaultTitles
 			convert := func(recs []qualysclient.Record) error {
 				<-vaultsListed
 				if vaultErr != nil && !each {
 					return errVaultsUnread
 				}
+				if conv == nil {
+					conv = newSharingConverter(k, vaultTitles)
+				}
 				for j := range recs {
-					o := ConvertRecord(k, recs[j], vaultTitles)
-					rep.record(k, recs[j])
+					o := conv.record(&recs[j])
+					rep.record(k, &recs[j])
 					res.objs = append(res.objs, o)
 				}
 				return nil
@@ -310,7 +318,7 @@ func ConvertVault(v qualysclient.Vault, viewed bool) *spec.Object {
 		o.Type = def.Type
 		return o
 	}
-	attrs, unknown, reason := readFields(def.Fields, v.Fields, nil)
+	attrs, unknown, reason := readFields(def.Fields, v.Fields, nil, nil)
 	if reason != "" {
 		o.Opaque = reason
 		return o
@@ -335,8 +343,15 @@ func unreadableVault(v qualysclient.Vault, reason string) *spec.Object {
 // empty, and IP conflicts with it are left for Qualys to refuse). The reasons name elements, never
 // their values.
 func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int64]string) *spec.Object {
+	c := converter{kind: kind, facts: kindFactsOf(kind), vaultTitles: vaultTitles}
+	return c.record(&rec)
+}
+
+// record is ConvertRecord.
+func (c *converter) record(rec *qualysclient.Record) *spec.Object {
+	kind, vaultTitles := c.kind, c.vaultTitles
 	o := &spec.Object{Kind: kind, Title: rec.Title, ID: rec.ID, ModifiedAt: rec.ModifiedAt, ModifiedBy: rec.Fields["LAST_MODIFIED_BY"]}
-	o.Comments, o.Marker = spec.SplitComments(rec.Comments)
+	o.Comments, o.Marker = c.splitComments(rec.Comments)
 	ips, err := spec.ParseIPSet(rec.IPs...)
 	if err != nil {
 		o.Opaque = "IP_SET holds an entry qsync cannot parse"
@@ -353,12 +368,12 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 			if vaultTitle == "" {
 				vaultTitle = rec.Vault.Title
 			}
-			if vdef = spec.VaultTypeByQualys(rec.Vault.Type); vdef == nil {
+			if vdef = c.vaultType(rec.Vault.Type); vdef == nil {
 				o.Opaque = firstReason(o.Opaque, fmt.Sprintf("logs in through unknown vault type %q", rec.Vault.Type))
 			}
 		}
 	}
-	facts := kindFactsOf(kind)
+	facts := c.facts
 	variant, variantElem := facts.variant, facts.variantElem
 	sub := strings.TrimSpace(rec.Fields[variantElem])
 	def := spec.VariantByQualys(kind, sub)
@@ -388,13 +403,17 @@ func ConvertRecord(kind spec.Kind, rec qualysclient.Record, vaultTitles map[int6
 	}
 	var attrs map[string]string
 	if o.Opaque == "" {
+		var unknown []string
 		var reason string
-		if attrs, o.Unknown, reason = readFields(fields, rec.Fields, rec.Lists); reason != "" {
-			o.Opaque, o.Unknown = reason, nil
+		if attrs, unknown, reason = readFields(fields, rec.Fields, rec.Lists, c.unknown[:0]); reason != "" {
+			o.Opaque = reason
+		} else {
+			if !subListed && facts.subTypes {
+				unknown = slices.Insert(unknown, 0, variant)
+			}
+			o.Unknown = c.sharedUnknown(unknown)
 		}
-		if !subListed && facts.subTypes && o.Opaque == "" {
-			o.Unknown = append([]string{variant}, o.Unknown...)
-		}
+		c.unknown = unknown[:0]
 	}
 	if o.Opaque != "" {
 		if vaultTitle != "" {
@@ -435,12 +454,12 @@ func firstReason(have, next string) string {
 	return next
 }
 
-// readFields converts the modelled elements into canonical attributes, and lists (in descriptor
-// order) the fields whose element is missing from the answer: unknown, not empty. A value qsync
-// cannot read returns a reason naming the element and what was expected, never the value.
-func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string][]string) (map[string]string, []string, string) {
+// readFields converts the modelled elements into canonical attributes, and appends to unknown (in
+// descriptor order) the fields whose element is missing from the answer: unknown, not empty. A
+// value qsync cannot read returns a reason naming the element and what was expected, never the
+// value.
+func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string][]string, unknown []string) (map[string]string, []string, string) {
 	var attrs map[string]string // made at the first value: most records have a few, some none
-	var unknown []string
 	for i := range defs {
 		f := &defs[i]
 		if f.Element == "" || f.Type == spec.TypeSecret {

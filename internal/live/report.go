@@ -95,7 +95,7 @@ func (g *Group) unexpected(name string) {
 }
 
 // record notes the elements of one listed record.
-func (b *reportBuilder) record(kind spec.Kind, rec qualysclient.Record) {
+func (b *reportBuilder) record(kind spec.Kind, rec *qualysclient.Record) {
 	_, variantElem := spec.VariantKeys(kind)
 	def := spec.VariantByQualys(kind, strings.TrimSpace(rec.Fields[variantElem]))
 	if def == nil {
