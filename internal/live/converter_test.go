@@ -2,6 +2,7 @@ package live
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"testing"
@@ -31,6 +32,33 @@ func TestConverterSharesRepeatedValues(t *testing.T) {
 	for _, other := range [][]string{{"sub_type", "port"}, {"port"}, {"portsub_type"}, {"port", "sub_type", "x"}} {
 		if got := c.sharedUnknown(other); !slices.Equal(got, other) {
 			t.Errorf("%v read as %v", other, got)
+		}
+	}
+
+	if got := c.sharedAttrs(nil); got != nil {
+		t.Errorf("no attribute gave %v, want nil", got)
+	}
+	pairs := []attr{{"username", "scanner"}, {"port", "22"}}
+	a1 := c.sharedAttrs(pairs)
+	pairs[0].value = "changed" // the caller's scratch is reused: the shared map must not follow it
+	a2 := c.sharedAttrs([]attr{{"username", "scanner"}, {"port", "22"}})
+	if !maps.Equal(a1, map[string]string{"username": "scanner", "port": "22"}) || reflect.ValueOf(a1).UnsafePointer() != reflect.ValueOf(a2).UnsafePointer() {
+		t.Errorf("the same attributes gave %v and %v, not one shared map", a1, a2)
+	}
+	for _, other := range [][]attr{{{"username", "scanner"}}, {{"username", "scanner"}, {"port", "23"}}, {{"username", "scanner"}, {"port", "22"}, {"x", "y"}}, {{"usernam", "escanner"}, {"port", "22"}}} {
+		want := map[string]string{}
+		for _, p := range other {
+			want[p.name] = p.value
+		}
+		if got := c.sharedAttrs(other); !maps.Equal(got, want) {
+			t.Errorf("%v read as %v", other, got)
+		}
+	}
+	// More distinct attributes than the cache has slots: each still reads as itself.
+	for i := range 3 * attrSlots {
+		v := fmt.Sprint(i % (2 * attrSlots))
+		if got := c.sharedAttrs([]attr{{"port", v}}); len(got) != 1 || got["port"] != v {
+			t.Fatalf("port %s read as %v", v, got)
 		}
 	}
 
@@ -67,7 +95,8 @@ func TestConverterSharesRepeatedValues(t *testing.T) {
 		}
 		objs = append(objs, got)
 	}
-	if objs[0].Marker != objs[1].Marker || &objs[0].Unknown[0] != &objs[2].Unknown[0] {
+	if objs[0].Marker != objs[1].Marker || &objs[0].Unknown[0] != &objs[2].Unknown[0] ||
+		reflect.ValueOf(objs[0].Attrs).UnsafePointer() != reflect.ValueOf(objs[2].Attrs).UnsafePointer() {
 		t.Errorf("records with the same comments or unknown settings do not share them")
 	}
 }

@@ -403,17 +403,16 @@ func (c *converter) record(rec *qualysclient.Record) *spec.Object {
 	}
 	var attrs map[string]string
 	if o.Opaque == "" {
-		var unknown []string
-		var reason string
-		if attrs, unknown, reason = readFields(fields, rec.Fields, rec.Lists, c.unknown[:0]); reason != "" {
+		pairs, unknown, reason := readFieldPairs(fields, rec.Fields, rec.Lists, c.pairs[:0], c.unknown[:0])
+		if reason != "" {
 			o.Opaque = reason
 		} else {
 			if !subListed && facts.subTypes {
 				unknown = slices.Insert(unknown, 0, variant)
 			}
-			o.Unknown = c.sharedUnknown(unknown)
+			attrs, o.Unknown = c.sharedAttrs(pairs), c.sharedUnknown(unknown)
 		}
-		c.unknown = unknown[:0]
+		c.pairs, c.unknown = pairs[:0], unknown[:0]
 	}
 	if o.Opaque != "" {
 		if vaultTitle != "" {
@@ -459,7 +458,32 @@ func firstReason(have, next string) string {
 // value qsync cannot read returns a reason naming the element and what was expected, never the
 // value.
 func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string][]string, unknown []string) (map[string]string, []string, string) {
-	var attrs map[string]string // made at the first value: most records have a few, some none
+	pairs, unknown, reason := readFieldPairs(defs, fields, lists, nil, unknown)
+	if reason != "" {
+		return nil, nil, reason
+	}
+	return attrMap(pairs), unknown, ""
+}
+
+// attr is one canonical attribute read by readFieldPairs.
+type attr struct{ name, value string }
+
+// attrMap returns pairs as an Attrs map: nil when there are none (most records have a few, some
+// none).
+func attrMap(pairs []attr) map[string]string {
+	if len(pairs) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(pairs))
+	for _, p := range pairs {
+		m[p.name] = p.value
+	}
+	return m
+}
+
+// readFieldPairs is readFields appending the attributes to pairs, in descriptor order, instead of
+// making their map.
+func readFieldPairs(defs []spec.FieldDef, fields map[string]string, lists map[string][]string, pairs []attr, unknown []string) ([]attr, []string, string) {
 	for i := range defs {
 		f := &defs[i]
 		if f.Element == "" || f.Type == spec.TypeSecret {
@@ -487,13 +511,10 @@ func readFields(defs []spec.FieldDef, fields map[string]string, lists map[string
 			return nil, nil, unreadableValue(f, raw)
 		}
 		if v != "" {
-			if attrs == nil {
-				attrs = make(map[string]string)
-			}
-			attrs[f.Name] = v
+			pairs = append(pairs, attr{f.Name, v})
 		}
 	}
-	return attrs, unknown, ""
+	return pairs, unknown, ""
 }
 
 // kindFacts is what ConvertRecord needs of a record kind's descriptors, beyond the variant's own:
