@@ -20,7 +20,6 @@ func scanXML(doc []byte, sink Sink) (root *Node, ok bool) {
 		return nil, false
 	}
 	s := xmlScanner{doc: doc, b: treeBuilder{sink: sink}}
-	defer s.b.done()
 	if !s.prolog() {
 		return nil, false
 	}
@@ -56,9 +55,9 @@ type xmlScanner struct {
 	doc   []byte
 	i     int
 	b     treeBuilder
-	buf   []byte            // decoded text
-	done  bool              // the root element has closed
-	names map[string]string // every name read, so that a page of records holds one copy of each
+	buf   []byte    // decoded text
+	done  bool      // the root element has closed
+	names nameTable // every name read, so that a page of records holds one copy of each
 }
 
 // prolog skips the XML declaration (refusing an encoding other than UTF-8 or
@@ -151,19 +150,13 @@ func (s *xmlScanner) markup() bool {
 }
 
 // Name reads an element or attribute name without name space prefix.
-func (s *xmlScanner) name() (string, bool) {
+func (s *xmlScanner) name() (*nameEntry, bool) {
 	start := s.i
 	s.skipName()
-	b := s.doc[start:s.i]
-	if name, ok := s.names[string(b)]; ok { // the map lookup does not copy b
-		return name, true
+	if s.i == start {
+		return nil, false
 	}
-	if s.names == nil {
-		s.names = map[string]string{}
-	}
-	name := string(b)
-	s.names[name] = name
-	return name, s.i > start
+	return s.names.lookup(s.doc[start:s.i]), true
 }
 
 // skipName moves past a name without name space prefix.
@@ -184,10 +177,11 @@ func (s *xmlScanner) startTag() bool {
 		return false
 	}
 	s.i++ // <
-	name, ok := s.name()
+	elem, ok := s.name()
 	if !ok {
 		return false
 	}
+	name := elem.name
 	typ := ""
 	for {
 		had := s.i
@@ -210,7 +204,7 @@ func (s *xmlScanner) startTag() bool {
 			if !ok {
 				return false
 			}
-			if an == "type" {
+			if an.name == "type" {
 				typ = strings.TrimSpace(v)
 			}
 			continue
@@ -223,6 +217,7 @@ func (s *xmlScanner) startTag() bool {
 	if !s.b.start(name, typ) {
 		return false
 	}
+	s.b.texts[len(s.b.stack)-1] = elem
 	if s.doc[s.i] == '/' {
 		if s.i+1 >= len(s.doc) || s.doc[s.i+1] != '>' {
 			return false

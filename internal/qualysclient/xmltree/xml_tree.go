@@ -93,16 +93,8 @@ type treeBuilder struct {
 	sink  Sink
 	root  *Node
 	stack []*Node
-	text  [][]byte   // character data of each open element; buffers reused by depth
-	texts *textCache // taken from textCaches by the first element; see done
-}
-
-// done returns the builder's text cache to textCaches once the document is read.
-func (b *treeBuilder) done() {
-	if b.texts != nil {
-		textCaches.Put(b.texts)
-		b.texts = nil
-	}
+	text  [][]byte     // character data of each open element; buffers reused by depth
+	texts []*nameEntry // the name of each open element when scanXML reads it (see nameTable), else nil
 }
 
 // start opens an element. It returns false for a second root element.
@@ -126,8 +118,10 @@ func (b *treeBuilder) start(name, typ string) bool {
 	b.stack = append(b.stack, n)
 	if len(b.text) < len(b.stack) {
 		b.text = append(b.text, nil)
+		b.texts = append(b.texts, nil)
 	}
 	b.text[len(b.stack)-1] = b.text[len(b.stack)-1][:0]
+	b.texts[len(b.stack)-1] = nil
 	return true
 }
 
@@ -135,10 +129,11 @@ func (b *treeBuilder) start(name, typ string) bool {
 func (b *treeBuilder) end() {
 	top := len(b.stack) - 1
 	n := b.stack[top]
-	if b.texts == nil {
-		b.texts = textCaches.Get().(*textCache)
+	if t := bytes.TrimSpace(b.text[top]); len(t) > 0 && b.texts[top] != nil {
+		n.Text = b.texts[top].text(t)
+	} else {
+		n.Text = string(t)
 	}
-	n.Text = b.texts.text(bytes.TrimSpace(b.text[top]))
 	b.stack = b.stack[:top]
 	if b.sink != nil && b.sink.Take(b.stack, n) {
 		p := b.stack[top-1]
@@ -163,7 +158,6 @@ func decodeXML(body, trimmed []byte, sink Sink) (*Node, error) {
 		return &xml.SyntaxError{Msg: msg, Line: line}
 	}
 	b := &treeBuilder{sink: sink}
-	defer b.done()
 	var spaces []string // name space prefix of each open element, for end tag matching
 	for {
 		tok, err := d.RawToken()
