@@ -55,14 +55,16 @@ func groupName(kind spec.Kind, typ string) string {
 var recordElements = map[string]bool{"LAST_MODIFIED_BY": true}
 
 type reportBuilder struct {
-	mu      sync.Mutex
-	groups  map[string]*Group
-	byDef   map[*spec.KindDef]*Group // the groups of examined, by descriptor: no name built per record
-	listAll *ListAllUse
+	mu     sync.Mutex
+	groups map[string]*Group
+	byDef  map[*spec.KindDef]*Group // the groups of examined, by descriptor: no name built per record
+	// vaultTypes is spec.VaultTypeByQualys by Qualys type name, looked up once per name.
+	vaultTypes map[string]*spec.KindDef
+	listAll    *ListAllUse
 }
 
 func newReportBuilder() *reportBuilder {
-	return &reportBuilder{groups: map[string]*Group{}, byDef: map[*spec.KindDef]*Group{}}
+	return &reportBuilder{groups: map[string]*Group{}, byDef: map[*spec.KindDef]*Group{}, vaultTypes: map[string]*spec.KindDef{}}
 }
 
 // examined returns the group of def with its element table filled in. The caller holds b.mu.
@@ -96,7 +98,7 @@ func (g *Group) unexpected(name string) {
 
 // record notes the elements of one listed record.
 func (b *reportBuilder) record(kind spec.Kind, rec *qualysclient.Record) {
-	_, variantElem := spec.VariantKeys(kind)
+	variantElem := kindFactsOf(kind).variantElem
 	def := spec.VariantByQualys(kind, strings.TrimSpace(rec.Fields[variantElem]))
 	if def == nil {
 		return
@@ -123,7 +125,11 @@ func (b *reportBuilder) record(kind spec.Kind, rec *qualysclient.Record) {
 		g.unexpected(name)
 	}
 	if rec.Vault != nil {
-		vdef := spec.VaultTypeByQualys(rec.Vault.Type)
+		vdef, ok := b.vaultTypes[rec.Vault.Type]
+		if !ok {
+			vdef = spec.VaultTypeByQualys(rec.Vault.Type)
+			b.vaultTypes[rec.Vault.Type] = vdef
+		}
 		for name := range rec.Vault.Fields {
 			known := false
 			if vdef != nil {
