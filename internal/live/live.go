@@ -713,12 +713,27 @@ func unreadableValue(f *spec.FieldDef, raw string) string {
 // titles does not stop every plan, apply and export (the plan fails only if the configuration
 // declares that key).
 func checkUnique(doc *spec.Document) {
-	byKey := make(map[spec.Key][]*spec.Object, len(doc.Objects))
+	// The first object of each key, and the objects of keys held more than once (rare): a list per
+	// key cost an allocation per live object.
+	first := make(map[spec.Key]*spec.Object, len(doc.Objects))
+	var shared map[spec.Key][]*spec.Object
 	for _, o := range doc.Objects {
-		byKey[o.Key()] = append(byKey[o.Key()], o)
+		k := o.Key()
+		f, ok := first[k]
+		if !ok {
+			first[k] = o
+			continue
+		}
+		if shared == nil {
+			shared = map[spec.Key][]*spec.Object{}
+		}
+		if shared[k] == nil {
+			shared[k] = []*spec.Object{f}
+		}
+		shared[k] = append(shared[k], o)
 	}
 	for _, o := range doc.Objects {
-		same := byKey[o.Key()]
+		same := shared[o.Key()]
 		if len(same) < 2 {
 			continue
 		}
