@@ -141,6 +141,9 @@ func (b *treeBuilder) end() {
 	}
 }
 
+// hasText reports whether the innermost element has character data yet.
+func (b *treeBuilder) hasText() bool { return len(b.text[len(b.stack)-1]) > 0 }
+
 // chars adds character data to the innermost element.
 func (b *treeBuilder) chars(t []byte) {
 	b.text[len(b.stack)-1] = append(b.text[len(b.stack)-1], t...)
