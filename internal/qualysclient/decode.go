@@ -243,13 +243,22 @@ func decodeRecordPage(root *xmltree.Node, sink *recordSink) ([]Record, *warning,
 
 // decodeRecord decodes one AUTH_<TYPE> element.
 func decodeRecord(rn *xmltree.Node, t RecordType) (Record, error) {
-	r := Record{Type: t}
+	var r Record
+	err := decodeRecordInto(&r, rn, t, nil)
+	return r, err
+}
+
+// decodeRecordInto is decodeRecord into *r, a zero Record (left zero on an error), with times
+// reading the timestamps when it is not nil.
+func decodeRecordInto(r *Record, rn *xmltree.Node, t RecordType, times *timeMemo) error {
+	r.Type = t
 	for _, k := range rn.Kids {
 		switch k.Name {
 		case "ID":
 			id, err := strconv.ParseInt(k.Text, 10, 64)
 			if err != nil || id <= 0 {
-				return Record{}, fmt.Errorf("<%s> has an invalid ID %q", rn.Name, k.Text)
+				*r = Record{}
+				return fmt.Errorf("<%s> has an invalid ID %q", rn.Name, k.Text)
 			}
 			r.ID = id
 		case "TITLE":
@@ -267,10 +276,10 @@ func decodeRecord(rn *xmltree.Node, t RecordType) (Record, error) {
 		case "DIGITAL_VAULT":
 			r.Vault = decodeDigitalVault(k)
 		case "CREATED":
-			r.CreatedAt = parseTime(k.ChildText("DATETIME"))
+			r.CreatedAt = times.parse(k.ChildText("DATETIME"))
 			r.CreatedBy = k.ChildText("BY")
 		case "LAST_MODIFIED":
-			r.ModifiedAt = parseTime(k.ChildText("DATETIME"))
+			r.ModifiedAt = times.parse(k.ChildText("DATETIME"))
 			if by := k.Child("BY"); by != nil {
 				r.setField("LAST_MODIFIED_BY", by.Text)
 			}
@@ -293,9 +302,28 @@ func decodeRecord(rn *xmltree.Node, t RecordType) (Record, error) {
 		}
 	}
 	if r.ID == 0 {
-		return Record{}, fmt.Errorf("<%s> without ID", rn.Name)
+		*r = Record{}
+		return fmt.Errorf("<%s> without ID", rn.Name)
 	}
-	return r, nil
+	return nil
+}
+
+// timeMemo is parseTime remembering its last answer: the records of a list page mostly carry the
+// same few timestamps (0.16 s of 5 s parsing 1,500 pages in BenchmarkRecordListPage). A nil
+// *timeMemo is parseTime.
+type timeMemo struct {
+	text string
+	t    time.Time
+}
+
+func (m *timeMemo) parse(s string) time.Time {
+	if m == nil {
+		return parseTime(s)
+	}
+	if s != m.text { // the zero timeMemo holds parseTime("")
+		m.text, m.t = s, parseTime(s)
+	}
+	return m.t
 }
 
 // listContainers are record elements known to hold repeated leaves; when

@@ -175,3 +175,48 @@ func TestListRecordPagesStopsOnCallbackError(t *testing.T) {
 		t.Fatalf("err %v, pages %v", err, pages)
 	}
 }
+
+// TestRecordSinkAcrossPages: one sink reads page after page (as ListRecordPages uses it), reusing
+// the nodes of the page before, and reads each as a fresh sink does; the records of a page handed
+// over stay as they were.
+func TestRecordSinkAcrossPages(t *testing.T) {
+	pages := [][]byte{listPageXML(30), []byte(sinkEdgeCases[6]), listPageXML(3), []byte(sinkEdgeCases[2]), listPageXML(40)}
+	sink := &recordSink{t: Unix}
+	var kept [][]Record
+	var want [][]Record
+	for i, body := range pages {
+		sink.Reset()
+		root, err := xmltree.Parse(body, sink)
+		if err != nil {
+			t.Fatalf("page %d: %v", i, err)
+		}
+		recs, w, err := decodeRecordPage(root, sink)
+		fresh := &recordSink{t: Unix}
+		fresh.Reset()
+		froot, _ := xmltree.Parse(body, fresh)
+		frecs, fw, ferr := decodeRecordPage(froot, fresh)
+		if fmt.Sprint(err) != fmt.Sprint(ferr) || !reflect.DeepEqual(recs, frecs) || !reflect.DeepEqual(w, fw) {
+			t.Fatalf("page %d after %d others: records %v, warning %v, error %v; a fresh sink reads %v, %v, %v", i, i, recs, w, err, frecs, fw, ferr)
+		}
+		sink.recs = nil // handed over
+		kept, want = append(kept, recs), append(want, frecs)
+	}
+	if !reflect.DeepEqual(kept, want) {
+		t.Errorf("records handed over changed while later pages were read")
+	}
+}
+
+// TestTimeMemo: the memo answers as parseTime does, for a repeated timestamp, a new one, an empty
+// and an unparsable one.
+func TestTimeMemo(t *testing.T) {
+	var m timeMemo
+	for _, s := range []string{"", "2024-01-02T03:04:05Z", "2024-01-02T03:04:05Z", "2024-01-02", "", "not a time", "2024-01-02T03:04:05Z"} {
+		if got, want := m.parse(s), parseTime(s); !got.Equal(want) {
+			t.Errorf("parse(%q) = %v, want %v", s, got, want)
+		}
+	}
+	var none *timeMemo
+	if got := none.parse("2024-01-02"); !got.Equal(parseTime("2024-01-02")) {
+		t.Errorf("a nil memo read %v", got)
+	}
+}
