@@ -26,7 +26,8 @@ type Reader interface {
 // PageReader is implemented by readers that can hand over a record list a
 // page at a time, as *qualysclient.Client does. Read then converts each page
 // as it arrives, so the whole list never exists twice (as records and as spec
-// objects) at once.
+// objects) at once. fn borrows each page: a reader may reuse its records, maps
+// and vault blocks once fn returns (Read keeps none of them, only strings).
 type PageReader interface {
 	ListRecordPages(ctx context.Context, t qualysclient.RecordType, opt qualysclient.ListOptions, fn func([]qualysclient.Record) error) error
 }

@@ -248,9 +248,9 @@ func decodeRecord(rn *xmltree.Node, t RecordType) (Record, error) {
 	return r, err
 }
 
-// decodeRecordInto is decodeRecord into *r, a zero Record (left zero on an error), with times
-// reading the timestamps when it is not nil.
-func decodeRecordInto(r *Record, rn *xmltree.Node, t RecordType, times *timeMemo) error {
+// decodeRecordInto is decodeRecord into *r, a zero Record (left zero on an error), taking what it
+// can from sc when sc is not nil.
+func decodeRecordInto(r *Record, rn *xmltree.Node, t RecordType, sc *decodeScratch) error {
 	r.Type = t
 	for _, k := range rn.Kids {
 		switch k.Name {
@@ -274,14 +274,14 @@ func decodeRecordInto(r *Record, rn *xmltree.Node, t RecordType, times *timeMemo
 				}
 			}
 		case "DIGITAL_VAULT":
-			r.Vault = decodeDigitalVault(k)
+			r.Vault = decodeDigitalVaultWith(k, sc)
 		case "CREATED":
-			r.CreatedAt = times.parse(k.ChildText("DATETIME"))
+			r.CreatedAt = sc.parseTime(k.ChildText("DATETIME"))
 			r.CreatedBy = k.ChildText("BY")
 		case "LAST_MODIFIED":
-			r.ModifiedAt = times.parse(k.ChildText("DATETIME"))
+			r.ModifiedAt = sc.parseTime(k.ChildText("DATETIME"))
 			if by := k.Child("BY"); by != nil {
-				r.setField("LAST_MODIFIED_BY", by.Text)
+				r.Fields = setField(r.Fields, "LAST_MODIFIED_BY", by.Text, sc)
 			}
 		default:
 			if entryContainers[k.Name] {
@@ -295,7 +295,7 @@ func decodeRecordInto(r *Record, rn *xmltree.Node, t RecordType, times *timeMemo
 				continue
 			}
 			if k.IsLeaf() {
-				r.setField(k.Name, k.Text)
+				r.Fields = setField(r.Fields, k.Name, k.Text, sc)
 				continue
 			}
 			r.addList(k)
@@ -308,22 +308,62 @@ func decodeRecordInto(r *Record, rn *xmltree.Node, t RecordType, times *timeMemo
 	return nil
 }
 
-// timeMemo is parseTime remembering its last answer: the records of a list page mostly carry the
-// same few timestamps (0.16 s of 5 s parsing 1,500 pages in BenchmarkRecordListPage). A nil
-// *timeMemo is parseTime.
-type timeMemo struct {
-	text string
-	t    time.Time
+// decodeScratch is what decodeRecordInto reuses from record to record of a list (see
+// recordSink): the last timestamp it parsed, as the records of a list page mostly carry the same
+// few (parseTime was 3% of BenchmarkRecordListPage), and the maps and vault blocks of records a
+// borrowing caller is done with (recordSink.reclaim), cleared. A nil *decodeScratch reuses nothing.
+type decodeScratch struct {
+	timeText string
+	time     time.Time
+	maps     []map[string]string
+	vaults   []*DigitalVault
 }
 
-func (m *timeMemo) parse(s string) time.Time {
-	if m == nil {
+// parseTime is parseTime, the last answer again for the same text.
+func (sc *decodeScratch) parseTime(s string) time.Time {
+	if sc == nil {
 		return parseTime(s)
 	}
-	if s != m.text { // the zero timeMemo holds parseTime("")
-		m.text, m.t = s, parseTime(s)
+	if s != sc.timeText { // the zero decodeScratch holds parseTime("")
+		sc.timeText, sc.time = s, parseTime(s)
 	}
-	return m.t
+	return sc.time
+}
+
+// newMap returns an empty map for Fields.
+func (sc *decodeScratch) newMap() map[string]string {
+	if sc == nil || len(sc.maps) == 0 {
+		return map[string]string{}
+	}
+	m := sc.maps[len(sc.maps)-1]
+	sc.maps = sc.maps[:len(sc.maps)-1]
+	return m
+}
+
+// newVault returns a zero DigitalVault.
+func (sc *decodeScratch) newVault() *DigitalVault {
+	if sc == nil || len(sc.vaults) == 0 {
+		return &DigitalVault{}
+	}
+	v := sc.vaults[len(sc.vaults)-1]
+	sc.vaults = sc.vaults[:len(sc.vaults)-1]
+	return v
+}
+
+// reuse keeps the maps and vault block of r, which nothing uses any more, for later records.
+func (sc *decodeScratch) reuse(r *Record) {
+	if r.Fields != nil {
+		clear(r.Fields)
+		sc.maps = append(sc.maps, r.Fields)
+	}
+	if v := r.Vault; v != nil {
+		if v.Fields != nil {
+			clear(v.Fields)
+			sc.maps = append(sc.maps, v.Fields)
+		}
+		*v = DigitalVault{}
+		sc.vaults = append(sc.vaults, v)
+	}
 }
 
 // listContainers are record elements known to hold repeated leaves; when
@@ -389,15 +429,20 @@ func (r *Record) addList(k *xmltree.Node) {
 	r.Lists[k.Name] = vals
 }
 
-func (r *Record) setField(name, value string) {
-	if r.Fields == nil {
-		r.Fields = map[string]string{}
+// setField sets fields[name], making the map from sc at the first field, and returns fields.
+func setField(fields map[string]string, name, value string, sc *decodeScratch) map[string]string {
+	if fields == nil {
+		fields = sc.newMap()
 	}
-	r.Fields[name] = value
+	fields[name] = value
+	return fields
 }
 
-func decodeDigitalVault(n *xmltree.Node) *DigitalVault {
-	v := &DigitalVault{}
+func decodeDigitalVault(n *xmltree.Node) *DigitalVault { return decodeDigitalVaultWith(n, nil) }
+
+// decodeDigitalVaultWith is decodeDigitalVault taking the block and its map from sc.
+func decodeDigitalVaultWith(n *xmltree.Node, sc *decodeScratch) *DigitalVault {
+	v := sc.newVault()
 	for _, k := range n.Kids {
 		switch k.Name {
 		case "DIGITAL_VAULT_ID":
@@ -408,10 +453,7 @@ func decodeDigitalVault(n *xmltree.Node) *DigitalVault {
 			v.Title = k.Text
 		default:
 			if k.IsLeaf() {
-				if v.Fields == nil {
-					v.Fields = map[string]string{}
-				}
-				v.Fields[k.Name] = k.Text
+				v.Fields = setField(v.Fields, k.Name, k.Text, sc)
 			}
 		}
 	}

@@ -25,13 +25,22 @@ type recordSink struct {
 	// the garbage collector runs (write barriers: 8% of BenchmarkRecordListPage).
 	nodes []*xmltree.Node
 	used  int
-	times timeMemo
+	// borrowed says the records handed over are the caller's only until the next page: their slice,
+	// maps and vault blocks are then reused (see ListRecordPages).
+	borrowed bool
+	scratch  decodeScratch
 }
 
 // Reset readies the sink for the next page, or the next attempt at the
 // same page, forgetting what an earlier attempt decoded. The tree of the
-// earlier document must no longer be in use: its nodes are reused.
+// earlier document must no longer be in use: its nodes are reused; so are the
+// records of the page before when they were only borrowed.
 func (s *recordSink) Reset() {
+	if s.borrowed {
+		for i := range s.recs {
+			s.scratch.reuse(&s.recs[i])
+		}
+	}
 	s.recs, s.err = s.recs[:0], nil
 	if s.recs == nil {
 		s.recs = make([]Record, 0, s.size)
@@ -53,7 +62,7 @@ func (s *recordSink) Take(stack []*xmltree.Node, n *xmltree.Node) bool {
 	}
 	if s.err == nil {
 		s.recs = append(s.recs, Record{})
-		if err := decodeRecordInto(&s.recs[len(s.recs)-1], n, s.t, &s.times); err != nil {
+		if err := decodeRecordInto(&s.recs[len(s.recs)-1], n, s.t, &s.scratch); err != nil {
 			s.err, s.recs = err, nil
 		} else {
 			s.size = max(s.size, len(s.recs))

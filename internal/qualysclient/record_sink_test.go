@@ -180,8 +180,16 @@ func TestListRecordPagesStopsOnCallbackError(t *testing.T) {
 // the nodes of the page before, and reads each as a fresh sink does; the records of a page handed
 // over stay as they were.
 func TestRecordSinkAcrossPages(t *testing.T) {
-	pages := [][]byte{listPageXML(30), []byte(sinkEdgeCases[6]), listPageXML(3), []byte(sinkEdgeCases[2]), listPageXML(40)}
-	sink := &recordSink{t: Unix}
+	for _, borrowed := range []bool{false, true} {
+		t.Run(fmt.Sprint("borrowed=", borrowed), func(t *testing.T) { checkSinkAcrossPages(t, borrowed) })
+	}
+}
+
+// checkSinkAcrossPages is TestRecordSinkAcrossPages with the records handed over borrowed (reused
+// for the next page) or not (the caller's).
+func checkSinkAcrossPages(t *testing.T, borrowed bool) {
+	pages := [][]byte{listPageXML(30), []byte(sinkEdgeCases[6]), listPageXML(3), []byte(sinkEdgeCases[2]), listPageXML(40), listPageXML(40)}
+	sink := &recordSink{t: Unix, borrowed: borrowed}
 	var kept [][]Record
 	var want [][]Record
 	for i, body := range pages {
@@ -198,6 +206,9 @@ func TestRecordSinkAcrossPages(t *testing.T) {
 		if fmt.Sprint(err) != fmt.Sprint(ferr) || !reflect.DeepEqual(recs, frecs) || !reflect.DeepEqual(w, fw) {
 			t.Fatalf("page %d after %d others: records %v, warning %v, error %v; a fresh sink reads %v, %v, %v", i, i, recs, w, err, frecs, fw, ferr)
 		}
+		if borrowed {
+			continue // reused for the next page
+		}
 		sink.recs = nil // handed over
 		kept, want = append(kept, recs), append(want, frecs)
 	}
@@ -206,17 +217,39 @@ func TestRecordSinkAcrossPages(t *testing.T) {
 	}
 }
 
-// TestTimeMemo: the memo answers as parseTime does, for a repeated timestamp, a new one, an empty
-// and an unparsable one.
-func TestTimeMemo(t *testing.T) {
-	var m timeMemo
+// TestDecodeScratch: the scratch parses timestamps as parseTime does, for a repeated timestamp, a
+// new one, an empty and an unparsable one, and hands out the maps and vault blocks it was given
+// back empty.
+func TestDecodeScratch(t *testing.T) {
+	var sc decodeScratch
 	for _, s := range []string{"", "2024-01-02T03:04:05Z", "2024-01-02T03:04:05Z", "2024-01-02", "", "not a time", "2024-01-02T03:04:05Z"} {
-		if got, want := m.parse(s), parseTime(s); !got.Equal(want) {
-			t.Errorf("parse(%q) = %v, want %v", s, got, want)
+		if got, want := sc.parseTime(s), parseTime(s); !got.Equal(want) {
+			t.Errorf("parseTime(%q) = %v, want %v", s, got, want)
 		}
 	}
-	var none *timeMemo
-	if got := none.parse("2024-01-02"); !got.Equal(parseTime("2024-01-02")) {
-		t.Errorf("a nil memo read %v", got)
+	var none *decodeScratch
+	if got := none.parseTime("2024-01-02"); !got.Equal(parseTime("2024-01-02")) {
+		t.Errorf("a nil scratch read %v", got)
+	}
+	if m, v := none.newMap(), none.newVault(); m == nil || len(m) != 0 || v == nil || !reflect.DeepEqual(*v, DigitalVault{}) {
+		t.Errorf("a nil scratch gave map %v, vault %+v", m, v)
+	}
+	r := Record{Fields: map[string]string{"A": "1"}, Vault: &DigitalVault{ID: 3, Type: "CA PAM", Fields: map[string]string{"VAULT_X": "y"}}}
+	plain := Record{Fields: map[string]string{"B": "2"}} // no vault
+	sc.reuse(&r)
+	sc.reuse(&plain)
+	sc.reuse(&Record{}) // nothing to keep
+	if len(sc.maps) != 3 || len(sc.vaults) != 1 {
+		t.Fatalf("kept %d maps and %d vault blocks, want 3 and 1", len(sc.maps), len(sc.vaults))
+	}
+	for range 4 { // three kept, then a new one
+		if m := sc.newMap(); m == nil || len(m) != 0 {
+			t.Errorf("newMap gave %v, want an empty map", m)
+		}
+	}
+	for range 2 {
+		if v := sc.newVault(); !reflect.DeepEqual(*v, DigitalVault{}) {
+			t.Errorf("newVault gave %+v, want a zero block", *v)
+		}
 	}
 }
