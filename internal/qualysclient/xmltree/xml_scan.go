@@ -174,25 +174,45 @@ func (s *xmlScanner) markup() bool {
 // Name reads an element or attribute name without name space prefix.
 func (s *xmlScanner) name() (*nameEntry, bool) {
 	start := s.i
-	s.skipName()
+	h := s.skipName()
 	if s.i == start {
 		return nil, false
 	}
-	return s.names.lookup(s.doc[start:s.i]), true
+	return s.names.lookup(s.doc[start:s.i], h), true
 }
 
-// skipName moves past a name without name space prefix.
-func (s *xmlScanner) skipName() {
-	start := s.i
-	for s.i < len(s.doc) {
-		c := s.doc[s.i]
-		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || (s.i > start && (c >= '0' && c <= '9' || c == '-' || c == '.')) {
-			s.i++
-			continue
+// skipName moves past a name without name space prefix and returns its nameHash.
+func (s *xmlScanner) skipName() uint32 {
+	h := nameHashSeed
+	i := s.i
+	if i < len(s.doc) && nameChars[s.doc[i]] == nameStart {
+		for i < len(s.doc) && nameChars[s.doc[i]] != 0 {
+			h = nameHashStep(h, s.doc[i])
+			i++
 		}
-		break
 	}
+	s.i = i
+	return h
 }
+
+// nameChars classifies bytes for skipName: a name starts with a nameStart byte (a letter or '_')
+// and goes on with those and nameRest bytes (digits, '-' and '.').
+var nameChars = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c == '_':
+			t[c] = nameStart
+		case c >= '0' && c <= '9', c == '-', c == '.':
+			t[c] = nameRest
+		}
+	}
+	return t
+}()
+
+const (
+	nameStart = 1
+	nameRest  = 2
+)
 
 func (s *xmlScanner) startTag() bool {
 	if s.done || len(s.b.stack) >= maxXMLDepth {
@@ -273,13 +293,17 @@ func (s *xmlScanner) attrValue() (string, bool) {
 
 func (s *xmlScanner) endTag() bool {
 	s.i += 2 // </
-	start := s.i
-	s.skipName()
-	// Compared with the open element's name, not looked up in s.names: a name that matches is
-	// already there.
-	if s.i == start || len(s.b.stack) == 0 || s.b.stack[len(s.b.stack)-1].Name != string(s.doc[start:s.i]) {
+	// Compared with the open element's name, not read as a name and looked up: the name must be
+	// that one, not followed by another name byte.
+	if len(s.b.stack) == 0 {
 		return false
 	}
+	open := s.b.stack[len(s.b.stack)-1].Name
+	end := s.i + len(open)
+	if end > len(s.doc) || string(s.doc[s.i:end]) != open || end < len(s.doc) && nameChars[s.doc[end]] != 0 {
+		return false
+	}
+	s.i = end
 	s.skipSpace()
 	if s.i >= len(s.doc) || s.doc[s.i] != '>' {
 		return false
