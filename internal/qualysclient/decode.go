@@ -268,11 +268,7 @@ func decodeRecordInto(r *Record, rn *xmltree.Node, t RecordType, sc *decodeScrat
 		case "LOGIN_TYPE":
 			r.LoginType = k.Text
 		case "IP_SET":
-			for _, ip := range k.Kids {
-				if (ip.Name == "IP" || ip.Name == "IP_RANGE") && ip.Text != "" {
-					r.IPs = append(r.IPs, ip.Text)
-				}
-			}
+			r.IPs = sc.appendIPs(r.IPs, k)
 		case "DIGITAL_VAULT":
 			r.Vault = decodeDigitalVaultWith(k, sc)
 		case "CREATED":
@@ -317,6 +313,7 @@ type decodeScratch struct {
 	time     time.Time
 	maps     []map[string]string
 	vaults   []*DigitalVault
+	ips      []string // the array appendIPs cuts records' IPs from
 }
 
 // parseTime is parseTime, the last answer again for the same text.
@@ -328,6 +325,40 @@ func (sc *decodeScratch) parseTime(s string) time.Time {
 		sc.timeText, sc.time = s, parseTime(s)
 	}
 	return sc.time
+}
+
+// appendIPs appends the entries of IP_SET element set to ips, the record's entries so far. The
+// first entries of a record are cut from one array, sc.ips, rather than given their own (an
+// allocation per record).
+func (sc *decodeScratch) appendIPs(ips []string, set *xmltree.Node) []string {
+	isEntry := func(ip *xmltree.Node) bool { return (ip.Name == "IP" || ip.Name == "IP_RANGE") && ip.Text != "" }
+	if sc == nil || len(ips) > 0 {
+		for _, ip := range set.Kids {
+			if isEntry(ip) {
+				ips = append(ips, ip.Text)
+			}
+		}
+		return ips
+	}
+	n := 0
+	for _, ip := range set.Kids {
+		if isEntry(ip) {
+			n++
+		}
+	}
+	if n == 0 {
+		return ips
+	}
+	if cap(sc.ips)-len(sc.ips) < n {
+		sc.ips = make([]string, 0, max(n, 1024)) // the records cut from the last array keep it
+	}
+	start := len(sc.ips)
+	for _, ip := range set.Kids {
+		if isEntry(ip) {
+			sc.ips = append(sc.ips, ip.Text)
+		}
+	}
+	return sc.ips[start:len(sc.ips):len(sc.ips)] // clipped: an append to it copies
 }
 
 // newMap returns an empty map for Fields.
@@ -348,6 +379,16 @@ func (sc *decodeScratch) newVault() *DigitalVault {
 	v := sc.vaults[len(sc.vaults)-1]
 	sc.vaults = sc.vaults[:len(sc.vaults)-1]
 	return v
+}
+
+// reuseAll makes what the records of recs hold reusable for later records: nothing uses them any
+// more.
+func (sc *decodeScratch) reuseAll(recs []Record) {
+	for i := range recs {
+		sc.reuse(&recs[i])
+	}
+	clear(sc.ips) // their IPs were cut from it
+	sc.ips = sc.ips[:0]
 }
 
 // reuse keeps the maps and vault block of r, which nothing uses any more, for later records.

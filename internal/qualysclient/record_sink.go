@@ -37,9 +37,7 @@ type recordSink struct {
 // records of the page before when they were only borrowed.
 func (s *recordSink) Reset() {
 	if s.borrowed {
-		for i := range s.recs {
-			s.scratch.reuse(&s.recs[i])
-		}
+		s.scratch.reuseAll(s.recs)
 	}
 	s.recs, s.err = s.recs[:0], nil
 	if s.recs == nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -251,5 +252,44 @@ func TestDecodeScratch(t *testing.T) {
 		if v := sc.newVault(); !reflect.DeepEqual(*v, DigitalVault{}) {
 			t.Errorf("newVault gave %+v, want a zero block", *v)
 		}
+	}
+}
+
+// TestAppendIPs: a record's IP_SET entries are read in order, empty ones and other elements
+// skipped, whether cut from the scratch array or appended; an entry appended later never
+// overwrites another record's.
+func TestAppendIPs(t *testing.T) {
+	set := func(entries ...string) *xmltree.Node {
+		n := &xmltree.Node{Name: "IP_SET"}
+		for i, e := range entries {
+			name := "IP"
+			if i%2 == 1 {
+				name = "IP_RANGE"
+			}
+			n.Kids = append(n.Kids, &xmltree.Node{Name: name, Text: e})
+		}
+		n.Kids = append(n.Kids, &xmltree.Node{Name: "OTHER", Text: "x"})
+		return n
+	}
+	for _, sc := range []*decodeScratch{nil, {}} {
+		if got := sc.appendIPs(nil, set()); got != nil {
+			t.Errorf("an empty IP_SET gave %v", got)
+		}
+		a := sc.appendIPs(nil, set("10.0.0.1", "", "10.0.0.2-10.0.0.3"))
+		b := sc.appendIPs(nil, set("10.0.1.1"))
+		a = sc.appendIPs(a, set("10.0.2.1")) // a second IP_SET in one record
+		if !slices.Equal(a, []string{"10.0.0.1", "10.0.0.2-10.0.0.3", "10.0.2.1"}) || !slices.Equal(b, []string{"10.0.1.1"}) {
+			t.Errorf("scratch %v: records read %v and %v", sc != nil, a, b)
+		}
+	}
+	var sc decodeScratch
+	many := make([]string, 1500) // more than one array holds
+	for i := range many {
+		many[i] = fmt.Sprint(i)
+	}
+	first := sc.appendIPs(nil, set("a"))
+	big := sc.appendIPs(nil, set(many...))
+	if !slices.Equal(first, []string{"a"}) || !slices.Equal(big, slices.DeleteFunc(slices.Clone(many), func(s string) bool { return s == "" })) {
+		t.Errorf("records across arrays read %v and %d entries", first, len(big))
 	}
 }
