@@ -92,8 +92,9 @@ func Plan(desired, live *spec.Document, opts plan.Options) (*plan.Plan, error) {
 	}
 	b.checkVaultUse()
 	b.checkUnwritable()
-	b.checkIPConflicts()
-	b.checkRuleConflicts()
+	stay := b.stayingRecords()
+	b.checkIPConflicts(stay)
+	b.checkRuleConflicts(stay)
 	b.checkSentSecrets()
 	if err := b.diags.err(); err != nil {
 		return nil, err

@@ -24,10 +24,12 @@ func (b *builder) decide(it *item) {
 		b.diags.add(it.d, it.d.Key(), "the settings of the live vault (id %d) were not read (vault view), so they cannot be compared", it.l.ID)
 	default:
 		b.notes = append(b.notes, unknownNotes(it)...)
-		field, reason := replaceReason(it)
+		// One comparison of the settings serves the replacement decision and the change shown.
+		settings, unchanged := settingChanges(it)
+		field, reason := replaceReason(it, settings)
 		switch {
 		case reason == "":
-			b.planUpdate(it)
+			b.planUpdate(it, settings, unchanged)
 		case it.action == plan.ActionAdopt:
 			// Adoption promises to keep the Qualys ID: it never replaces.
 			b.diags.addAt(it.d, field, it.d.Key(), "%s; adopting keeps the Qualys ID (id %d), so it cannot replace the object: set %s to the live value to adopt it, or rename the declared object to create a new one",
@@ -37,7 +39,7 @@ func (b *builder) decide(it *item) {
 		case !b.opts.AllowReplace && !it.d.AllowReplace:
 			b.refuse(it, fmt.Sprintf("%s; replacing deletes the object (id %d) and creates a new one with a new ID: consent with allow_replace: true on the object or --allow-replace", reason, it.l.ID))
 		default:
-			b.planReplace(it, reason)
+			b.planReplace(it, reason, settings, unchanged)
 		}
 	}
 }
@@ -74,8 +76,8 @@ func (b *builder) sendCreate(it *item) (vi vaultInfo, hasVault bool) {
 }
 
 // planReplace plans a replacement: the live object is deleted and the desired one created; the
-// reviewer sees the differences to the live object.
-func (b *builder) planReplace(it *item, reason string) {
+// reviewer sees the differences to the live object (settings and unchanged: settingChanges).
+func (b *builder) planReplace(it *item, reason string, settings []plan.FieldChange, unchanged int) {
 	it.action = plan.ActionReplace
 	it.change.Reason = reason
 	b.sendCreate(it)
@@ -86,7 +88,8 @@ func (b *builder) planReplace(it *item, reason string) {
 			ld = &delta
 		}
 	}
-	fields, unchanged := updateChanges(it, d.IPs.Minus(l.IPs), l.IPs.Minus(d.IPs), ld)
+	added, removed := ipDelta(d.IPs, l.IPs)
+	fields, unchanged := updateChanges(it, settings, unchanged, added, removed, ld)
 	if d.Type != l.Type {
 		fields = append(fields, plan.FieldChange{Name: typeField(d.Kind), Before: l.Type, After: d.Type})
 	}
@@ -98,16 +101,17 @@ func (b *builder) planReplace(it *item, reason string) {
 }
 
 // planUpdate plans an in-place update (update, adopt, rename): only what differs is sent.
-func (b *builder) planUpdate(it *item) {
+// settings and unchanged are the comparison of the settings (settingChanges).
+func (b *builder) planUpdate(it *item, settings []plan.FieldChange, unchanged int) {
 	d, l := it.d, it.l
 	var ld *loginDelta
 	if d.Kind.IsRecord() {
-		it.added, it.removed = d.IPs.Minus(l.IPs), l.IPs.Minus(d.IPs)
+		it.added, it.removed = ipDelta(d.IPs, l.IPs)
 		if delta, ok := b.loginDelta(d, l); ok {
 			ld = &delta
 		}
 	}
-	fields, unchanged := updateChanges(it, it.added, it.removed, ld)
+	fields, unchanged := updateChanges(it, settings, unchanged, it.added, it.removed, ld)
 
 	fps := b.fingerprints(d)
 	why := b.secretsToSend(it, fps)
