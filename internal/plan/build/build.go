@@ -20,7 +20,7 @@ type item struct {
 	action  plan.Action   // "" when nothing changes
 	managed bool          // the live object carried this owner's marker
 	rename  bool          // l was matched through d's previous_titles
-	change  plan.Change   // what differs, for the reviewer (see diff.go)
+	change  change        // what differs, for the reviewer (see diff.go)
 
 	// What the change sends (see params.go); the steps are cut from these.
 	added, removed spec.IPSet // IPs an in-place update adds and removes
@@ -29,6 +29,17 @@ type item struct {
 	vaultRef       string            // title of a vault created by this plan that the login points at
 	vaultRefs      map[string]string // per key or root tool parameter, a vault created by this plan (items.go)
 	marker         *spec.Marker      // marker to write (create, adopt, update)
+}
+
+// change is the part of a plan.Change that decide fills (finalChange adds the identity). Most
+// items of a large estate change nothing, and a whole plan.Change in every item made each item
+// 296 bytes instead of 184 (11 MB more per build.Plan of 100k records).
+type change struct {
+	Fields        []plan.FieldChange
+	Unchanged     int
+	Reason        string
+	PreviousTitle string
+	Drift         bool
 }
 
 // key is the object's identity: the desired key, or the live one for a delete (order.Key).
@@ -46,8 +57,7 @@ type builder struct {
 	live    *spec.Document
 	diags   diags
 
-	liveBy    map[spec.Key]*spec.Object  // live objects by key (the first of a duplicated key)
-	class     map[*spec.Object]liveClass // the hands-off decision about every live object
+	liveBy    map[spec.Key]*spec.Object // live objects by key (the first of a duplicated key)
 	items     []*item
 	byLive    map[*spec.Object]*item
 	refused   []plan.Refusal
@@ -71,7 +81,7 @@ func Plan(desired, live *spec.Document, opts plan.Options) (*plan.Plan, error) {
 	if live == nil {
 		live = &spec.Document{}
 	}
-	b := &builder{opts: withGuardDefaults(opts), desired: desired, live: live, byLive: map[*spec.Object]*item{}}
+	b := &builder{opts: withGuardDefaults(opts), desired: desired, live: live}
 	b.owner = opts.Owner
 	if b.owner == "" {
 		b.owner = desired.Owner
@@ -82,7 +92,7 @@ func Plan(desired, live *spec.Document, opts plan.Options) (*plan.Plan, error) {
 	// Logins may name vaults that exist in Qualys without being declared here: checked against
 	// the live vaults here, the one place where desired meets live.
 	b.diags = append(b.diags, load.CheckVaultRefs(desired, live)...)
-	b.classifyLive()
+	b.indexLive()
 	b.pair()
 	if err := b.diags.err(); err != nil {
 		return nil, err
@@ -160,7 +170,8 @@ func (b *builder) assemble(steps []plan.Step) *plan.Plan {
 // finalChange completes the change of an item with its identity, and records the digest of the
 // live object it touches.
 func (b *builder) finalChange(it *item, digests map[string]string) plan.Change {
-	c := it.change
+	c := plan.Change{Fields: it.change.Fields, Unchanged: it.change.Unchanged, Reason: it.change.Reason,
+		PreviousTitle: it.change.PreviousTitle, Drift: it.change.Drift}
 	c.Key, c.Action = it.key(), it.action
 	c.Before, c.After = it.l, it.d
 	if it.l != nil {
