@@ -57,14 +57,15 @@ type builder struct {
 	live    *spec.Document
 	diags   diags
 
-	liveBy    map[spec.Key]*spec.Object // live objects by key (the first of a duplicated key)
-	items     []*item
-	byLive    map[*spec.Object]*item
-	refused   []plan.Refusal
-	unmanaged []spec.Key
-	opaque    []plan.Opaque
-	notes     []string
-	fpCache   map[fingerprintKey]string // fingerprints by secret reference, see fingerprints
+	liveBy     map[spec.Key]*spec.Object // live objects by key (the first of a duplicated key)
+	items      []*item
+	byLive     map[*spec.Object]*item
+	refused    []plan.Refusal
+	unmanaged  []spec.Key
+	opaque     []plan.Opaque
+	notes      []string
+	driftNoted bool                      // notes holds NoteSecretDrift
+	fpCache    map[fingerprintKey]string // fingerprints by secret reference, see fingerprints
 }
 
 // Plan compares the desired document with the live one and returns the plan that makes Qualys

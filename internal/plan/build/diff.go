@@ -218,10 +218,14 @@ func sendsUnreported(f *spec.FieldDef, v string) bool {
 // every kind's variant parameter, such as ms_sql's provider_name).
 func unknownNotes(it *item) []string {
 	d, l := it.d, it.l
+	if len(l.Unknown) == 0 {
+		return nil
+	}
 	var out []string
+	variant := typeField(d.Kind)
 	for _, name := range l.Unknown {
 		switch {
-		case d.Kind != spec.KindVault && name == typeField(d.Kind):
+		case d.Kind != spec.KindVault && name == variant:
 			if d.Type != l.Type {
 				out = append(out, fmt.Sprintf("%s (id %d): %s: %s (the configuration says %s; qsync does not replace a record whose %s it cannot read)",
 					d.Key(), l.ID, name, notReported, d.Type, name))
@@ -389,7 +393,10 @@ func settingChanges(it *item) ([]plan.FieldChange, int) {
 			}
 			continue
 		}
-		ov := canon(f, l.Attrs)
+		ov := nv // the same text canonicalises the same: most settings are unchanged
+		if lv, dv := l.Attrs[f.Name], d.Attrs[f.Name]; lv != dv {
+			ov = canon(f, l.Attrs)
+		}
 		if ov == nv {
 			if nv != "" {
 				unchanged++

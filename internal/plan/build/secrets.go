@@ -22,6 +22,14 @@ const (
 // NoteSecretDrift is the plan note shown when secret drift cannot be checked.
 const NoteSecretDrift = "secret drift is not checked (set QSYNC_SECRET_KEY or use --push-secrets)"
 
+// noteSecretDrift adds NoteSecretDrift to the plan's notes, once.
+func (b *builder) noteSecretDrift() {
+	if !b.driftNoted {
+		b.driftNoted = true
+		b.notes = append(b.notes, NoteSecretDrift)
+	}
+}
+
 // secretApplies reports whether secret param is sent for an object with the given login (basic
 // secrets such as password do not apply to a vault login).
 func secretApplies(def *spec.KindDef, param string, login *spec.VaultLogin) bool {
@@ -82,8 +90,11 @@ func (b *builder) liveFingerprint(it *item, p string) string {
 	return it.l.Marker.Fingerprints[p]
 }
 
-// secretRefs returns the references of the secrets of d named in why.
+// secretRefs returns the references of the secrets of d named in why (nil for none).
 func secretRefs(d *spec.Object, why map[string]string) map[string]spec.SecretRef {
+	if len(why) == 0 {
+		return nil
+	}
 	refs := make(map[string]spec.SecretRef, len(why))
 	for p := range why {
 		refs[p] = d.Secrets[p]
