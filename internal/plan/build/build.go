@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"slices"
 
@@ -57,15 +58,19 @@ type builder struct {
 	live    *spec.Document
 	diags   diags
 
-	liveBy     map[spec.Key]*spec.Object // live objects by key (the first of a duplicated key)
-	items      []*item
-	byLive     map[*spec.Object]*item
+	liveBy map[spec.Key]*spec.Object // live objects by key (the first of a duplicated key)
+	items  []*item
+	byLive map[*spec.Object]*item
+	// vaultItems indexes the items of declared vaults by title (declaredVault).
+	vaultItems map[string]*item
 	refused    []plan.Refusal
 	unmanaged  []spec.Key
 	opaque     []plan.Opaque
 	notes      []string
 	driftNoted bool                      // notes holds NoteSecretDrift
 	fpCache    map[fingerprintKey]string // fingerprints by secret reference, see fingerprints
+	secretSets map[secretSetKey][]secretSet
+	seed       maphash.Seed // of secretSetKey
 }
 
 // Plan compares the desired document with the live one and returns the plan that makes Qualys

@@ -197,9 +197,12 @@ func loginUpdateParams(params map[string]string, ld loginDelta) (vaultRef string
 // the configuration chooses while the update clears the live member standing in for it (unix's
 // password, with skip_password cleared), since the cleared member no longer does.
 func switchedSecrets(it *item) []string {
-	cleared := map[string]bool{}
-	for _, fc := range exclusiveClears(it) {
-		cleared[fc.Name] = true
+	if len(it.def.Exclusive) == 0 {
+		return nil
+	}
+	clears := exclusiveClears(it)
+	cleared := func(n string) bool {
+		return slices.ContainsFunc(clears, func(fc plan.FieldChange) bool { return fc.Name == n })
 	}
 	var out []string
 	for _, g := range it.def.Exclusive {
@@ -207,7 +210,7 @@ func switchedSecrets(it *item) []string {
 		if f == nil || f.Type != spec.TypeSecret {
 			continue
 		}
-		if slices.ContainsFunc(g, func(n string) bool { return cleared[n] }) {
+		if slices.ContainsFunc(g, cleared) {
 			out = append(out, f.Name)
 		}
 	}
