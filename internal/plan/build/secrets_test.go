@@ -19,7 +19,9 @@ func TestFingerprintsShared(t *testing.T) {
 		return "value-of-" + p, nil
 	}}
 	b := &builder{opts: opts}
-	same := func(x, y map[string]string) bool { return reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer() }
+	same := func(x, y map[string]string) bool {
+		return reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer()
+	}
 
 	a1, a2 := mysql(t, "a1", 0), mysql(t, "a2", 0) // equal references in two maps
 	fa1, fa2 := b.fingerprints(a1), b.fingerprints(a2)
