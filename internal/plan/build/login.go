@@ -176,6 +176,9 @@ func extraLoginParams(def *spec.KindDef, d, l *spec.VaultLogin) []string {
 func loginParamChanges(def *spec.KindDef, d, l *spec.VaultLogin) []plan.FieldChange {
 	var out []plan.FieldChange
 	compare := func(name string) {
+		if d != nil && l != nil && d.Params[name] == l.Params[name] {
+			return // the same text canonicalises the same: most logins are unchanged
+		}
 		f := loginField(def, name)
 		ov, nv := loginValue(f, l), loginValue(f, d)
 		if ov != nv {

@@ -56,3 +56,35 @@ func TestDeclared(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeSorted checks mergeSorted against a stable sort of the concatenation: empty halves,
+// one element, many, duplicate keys within and across the halves.
+func TestMergeSorted(t *testing.T) {
+	type kv struct {
+		k int
+		v string
+	}
+	byK := func(x, y kv) int { return x.k - y.k }
+	tests := []struct {
+		name string
+		a, b []kv
+	}{
+		{name: "both empty"},
+		{name: "a empty", b: []kv{{1, "b1"}}},
+		{name: "b empty", a: []kv{{1, "a1"}, {2, "a2"}}},
+		{name: "one each", a: []kv{{2, "a"}}, b: []kv{{1, "b"}}},
+		{name: "interleaved", a: []kv{{1, "a"}, {3, "a"}, {5, "a"}}, b: []kv{{0, "b"}, {2, "b"}, {4, "b"}, {6, "b"}}},
+		{name: "ties across", a: []kv{{1, "a1"}, {2, "a2"}, {2, "a3"}}, b: []kv{{2, "b1"}, {2, "b2"}, {3, "b3"}}},
+		{name: "b all before", a: []kv{{5, "a"}, {6, "a"}}, b: []kv{{1, "b"}, {1, "b2"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := slices.Concat(tt.a, tt.b)
+			slices.SortStableFunc(want, byK)
+			got := mergeSorted(slices.Clone(tt.a), slices.Clone(tt.b), byK)
+			if !slices.Equal(got, want) && (len(got) > 0 || len(want) > 0) {
+				t.Errorf("mergeSorted = %v, want %v", got, want)
+			}
+		})
+	}
+}
