@@ -63,6 +63,7 @@ type builder struct {
 	byLive map[*spec.Object]*item
 	// vaultItems indexes the items of declared vaults by title (declaredVault).
 	vaultItems map[string]*item
+	typeFields map[spec.Kind]string // typeField, memoised
 	refused    []plan.Refusal
 	unmanaged  []spec.Key
 	opaque     []plan.Opaque
@@ -125,6 +126,20 @@ func Plan(desired, live *spec.Document, opts plan.Options) (*plan.Plan, error) {
 	p := b.assemble(steps)
 	p.Handovers = hs
 	return p, nil
+}
+
+// typeField returns typeField(k), memoised: spec.VariantKeys walks the kind tables, and doing that
+// for each of 100k records cost 0.02 s per build.Plan.
+func (b *builder) typeField(k spec.Kind) string {
+	f, ok := b.typeFields[k]
+	if !ok {
+		if b.typeFields == nil {
+			b.typeFields = map[spec.Kind]string{}
+		}
+		f = typeField(k)
+		b.typeFields[k] = f
+	}
+	return f
 }
 
 // countHandovers tells a delete threshold refusal how many of its deletes are the releases of

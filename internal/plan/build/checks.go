@@ -189,10 +189,11 @@ func indexRanges(stay []*spec.Object) map[string]*ipindex.Index {
 	for i, l := range stay {
 		// An opaque record has no Type, so Def is its kind's plain descriptor: the exclusivity
 		// group is the kind's (every unix sub_type shares "unix").
-		if l.Def() == nil || l.Def().ExclusiveGroup == "" {
+		def := l.Def()
+		if def == nil || def.ExclusiveGroup == "" {
 			continue
 		}
-		g := l.Def().ExclusiveGroup
+		g := def.ExclusiveGroup
 		if index[g] == nil {
 			index[g] = &ipindex.Index{}
 		}

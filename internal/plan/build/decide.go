@@ -23,7 +23,9 @@ func (b *builder) decide(it *item) {
 		// The vault list carries no settings; the live reader must view every declared vault.
 		b.diags.add(it.d, it.d.Key(), "the settings of the live vault (id %d) were not read (vault view), so they cannot be compared", it.l.ID)
 	default:
-		b.notes = append(b.notes, unknownNotes(it)...)
+		if len(it.l.Unknown) > 0 {
+			b.notes = append(b.notes, unknownNotes(it, b.typeField(it.d.Kind))...)
+		}
 		// One comparison of the settings serves the replacement decision and the change shown.
 		settings, unchanged := settingChanges(it)
 		field, reason := replaceReason(it, settings)
@@ -67,7 +69,7 @@ func (b *builder) sendCreate(it *item) (vi vaultInfo, hasVault bool) {
 		vi, hasVault = b.desiredVault(d)
 	}
 	it.secrets = createSecrets(it)
-	it.marker = b.newMarker(it, it.secrets, b.fingerprints(d))
+	it.marker = b.newMarker(it, it.secrets, b.fingerprints(d, it.def))
 	it.params = createParams(it, vi, hasVault)
 	if hasVault {
 		it.vaultRef = vi.ref
@@ -113,7 +115,7 @@ func (b *builder) planUpdate(it *item, settings []plan.FieldChange, unchanged in
 	}
 	fields, unchanged := updateChanges(it, settings, unchanged, it.added, it.removed, ld)
 
-	fps := b.fingerprints(d)
+	fps := b.fingerprints(d, it.def)
 	why := b.secretsToSend(it, fps)
 	it.secrets = secretRefs(d, why)
 	fields = append(fields, updateSecretChanges(why)...)

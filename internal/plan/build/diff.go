@@ -215,14 +215,13 @@ func sendsUnreported(f *spec.FieldDef, v string) bool {
 // report (spec.Object.Unknown): they are not compared, so they never cause an update or a
 // replacement, and the plan says so. A unix record listed without SUB_TYPE is a plain record by
 // the contract; a configuration giving it a sub_type is matched by title, never replaced (so for
-// every kind's variant parameter, such as ms_sql's provider_name).
-func unknownNotes(it *item) []string {
+// every kind's variant parameter, such as ms_sql's provider_name: variant is typeField(d.Kind)).
+func unknownNotes(it *item, variant string) []string {
 	d, l := it.d, it.l
 	if len(l.Unknown) == 0 {
 		return nil
 	}
 	var out []string
-	variant := typeField(d.Kind)
 	for _, name := range l.Unknown {
 		switch {
 		case d.Kind != spec.KindVault && name == variant:

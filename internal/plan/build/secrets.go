@@ -165,23 +165,24 @@ func markerEqual(a, b *spec.Marker) bool {
 	return a.Owner == b.Owner && maps.Equal(a.Fingerprints, b.Fingerprints)
 }
 
-// fingerprints returns keyed fingerprints of the object's applicable secrets, or nil without a key.
-// The map returned may be shared with other objects (see secretSets): it must not be modified.
-func (b *builder) fingerprints(d *spec.Object) map[string]string {
+// fingerprints returns keyed fingerprints of the applicable secrets of d (of kind table def), or
+// nil without a key. The map returned may be shared with other objects (see secretSets): it must
+// not be modified.
+func (b *builder) fingerprints(d *spec.Object, def *spec.KindDef) map[string]string {
 	if b.opts.SecretKey == nil || (len(d.Secrets) == 0 && !anyItemsHaveSecrets(d.Items)) {
 		return nil
 	}
 	if anyItemsHaveSecrets(d.Items) {
-		return b.computeFingerprints(d)
+		return b.computeFingerprints(d, def)
 	}
-	k := b.secretSetKeyOf(d)
+	k := b.secretSetKeyOf(d, def)
 	for _, set := range b.secretSets[k] {
 		if maps.Equal(set.secrets, d.Secrets) {
 			return set.fps
 		}
 	}
 	before := len(b.diags)
-	fps := b.computeFingerprints(d)
+	fps := b.computeFingerprints(d, def)
 	if len(b.diags) == before { // a failure is reported for each object it concerns
 		if b.secretSets == nil {
 			b.secretSets = map[secretSetKey][]secretSet{}
@@ -209,12 +210,12 @@ type secretSet struct {
 	fps     map[string]string
 }
 
-// secretSetKeyOf returns the secretSetKey of d.
-func (b *builder) secretSetKeyOf(d *spec.Object) secretSetKey {
+// secretSetKeyOf returns the secretSetKey of d, of kind table def.
+func (b *builder) secretSetKeyOf(d *spec.Object, def *spec.KindDef) secretSetKey {
 	if b.seed == (maphash.Seed{}) {
 		b.seed = maphash.MakeSeed()
 	}
-	k := secretSetKey{def: d.Def(), basic: d.Login == nil, n: len(d.Secrets)}
+	k := secretSetKey{def: def, basic: d.Login == nil, n: len(d.Secrets)}
 	var h maphash.Hash
 	h.SetSeed(b.seed)
 	for p, ref := range d.Secrets {
@@ -228,12 +229,12 @@ func (b *builder) secretSetKeyOf(d *spec.Object) secretSetKey {
 	return k
 }
 
-// computeFingerprints computes the fingerprints of d (see fingerprints).
-func (b *builder) computeFingerprints(d *spec.Object) map[string]string {
+// computeFingerprints computes the fingerprints of d, of kind table def (see fingerprints).
+func (b *builder) computeFingerprints(d *spec.Object, def *spec.KindDef) map[string]string {
 	out := map[string]string{}
 	b.itemFingerprints(d, out) // one per list of unix keys or root tools (items.go)
 	for p := range d.Secrets { // in map order: diagnostics are sorted, and out is a map
-		if !secretApplies(d.Def(), p, d.Login) {
+		if !secretApplies(def, p, d.Login) {
 			continue
 		}
 		if b.opts.Resolve == nil {
