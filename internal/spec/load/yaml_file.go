@@ -37,6 +37,19 @@ func (f *yamlFile) toPos(p yamltree.Pos) spec.Pos { return f.pos(p.Line, p.Col) 
 // at returns the position of the value at path, or of its nearest ancestor.
 func (f *yamlFile) at(path string) spec.Pos { return f.toPos(f.tree.At(path)) }
 
+// memberAt returns the position of the member key of the mapping n found at path: the position of
+// child(path, key) as at finds it, without walking path from the root again.
+func (f *yamlFile) memberAt(n yamltree.Node, path, key string) spec.Pos {
+	if f.tree.Ambiguous() || n < 0 {
+		return f.at(child(path, key))
+	}
+	if p, ok := f.tree.NodePos(f.tree.Member(n, key)); ok {
+		return f.toPos(p)
+	}
+	p, _ := f.tree.NodePos(n) // the nearest ancestor written
+	return f.toPos(p)
+}
+
 // keyAt returns the position of the key of the mapping member at path (the value's when unknown).
 func (f *yamlFile) keyAt(path string) spec.Pos { return f.toPos(f.tree.KeyAt(path)) }
 

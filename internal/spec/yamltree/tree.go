@@ -209,6 +209,35 @@ func (f *File) Raw(path string) string {
 	return ""
 }
 
+// Node identifies one value of a File, for looking up its members without walking its path from
+// the root again (see Find and Member); negative when there is none.
+type Node int32
+
+// Find returns the value at path; a negative Node when there is none.
+func (f *File) Find(path string) Node { return Node(f.find(path)) }
+
+// Member returns the member key of the mapping n, or a negative Node. When an empty key makes paths
+// ambiguous (see File.byPath), a member found this way may not be the value At finds by its path:
+// callers then look values up by path (see Ambiguous).
+func (f *File) Member(n Node, key string) Node {
+	if n < 0 || int(n) >= len(f.nodes) {
+		return -1
+	}
+	return Node(f.member(int32(n), key))
+}
+
+// Ambiguous reports whether an empty key makes some paths name more than one value: Member and
+// Find then disagree, and values are found by path only.
+func (f *File) Ambiguous() bool { return f.byPath != nil }
+
+// NodePos returns the position of the value n; ok is false when n is negative.
+func (f *File) NodePos(n Node) (p Pos, ok bool) {
+	if n < 0 || int(n) >= len(f.nodes) {
+		return Pos{}, false
+	}
+	return pos(int(f.nodes[n].line), int(f.nodes[n].col)), true
+}
+
 // find returns the index of the value at path, or -1.
 func (f *File) find(path string) int32 {
 	switch {
