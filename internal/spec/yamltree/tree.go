@@ -87,18 +87,27 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // Parse decodes data into a File. A file over maxBytes bytes is refused unread. Problems are
 // returned in the order found; the File's Value is nil when the file could not be read at all.
 func Parse(data []byte, maxBytes int) (*File, []Problem) {
-	f := &File{}
 	var ds problems
 	if len(data) > maxBytes {
 		ds.errorf(pos(1, 1), "", "file is %d bytes, more than the %d MiB qsync reads from one configuration file: split it into several files",
 			len(data), maxBytes>>20)
-		return f, ds
+		return &File{}, ds
 	}
 	if line, col, b, bad := firstInvalidUTF8(data); bad {
 		// yaml.v3 reports this without a position; say where, so the byte can be found.
 		ds.errorf(pos(line, col), "", "invalid UTF-8 (byte 0x%02X): qsync reads UTF-8 files only; re-save the file as UTF-8", b)
+		return &File{}, ds
+	}
+	if f, ds, ok := parseSplit(data, splitBatch); ok {
 		return f, ds
 	}
+	return parseWhole(data)
+}
+
+// parseWhole decodes data, valid UTF-8 of an accepted size, as one YAML document.
+func parseWhole(data []byte) (*File, []Problem) {
+	f := &File{}
+	var ds problems
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	err := dec.Decode(&doc)
@@ -368,6 +377,8 @@ type converter struct {
 	keys   []keyLine           // keys of the mappings being converted
 	// release drops each YAML node from its parent once converted (only when nothing refers to it).
 	release bool
+	// split, when not nil, decodes the items of one list piece by piece (see parseSplit).
+	split *splitList
 }
 
 // pathToken is one step of a path: a mapping key, or an index when key is "" and index >= 0.
@@ -464,16 +475,30 @@ func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (an
 			c.active[n] = true
 			defer delete(c.active, n)
 		}
-		s := make([]any, len(n.Content))
+		items := len(n.Content)
+		if c.split != nil && c.split.list == n {
+			items = len(c.split.starts)
+		}
+		s := make([]any, items)
 		kids := len(c.kids)
-		for i, e := range n.Content {
+		for i := range items {
+			var e *yaml.Node
+			if i < len(n.Content) {
+				e = n.Content[i]
+			} else if e = c.split.item(i); e == nil {
+				c.tooBig = true // stops the conversion: Parse starts again with the whole document
+				return nil, -1
+			}
 			c.path = append(c.path, pathToken{index: i})
 			v, k := c.convert(e, "", 0, 0)
 			c.path = c.path[:len(c.path)-1]
 			s[i] = v
 			c.kids = append(c.kids, k) // -1 too: items are found by index
-			if c.release {
+			if c.release && i < len(n.Content) {
 				n.Content[i] = nil
+			}
+			if c.split != nil && c.split.list == n {
+				c.split.reserve(i + 1)
 			}
 		}
 		c.endContainer(idx, kids)
