@@ -28,10 +28,6 @@ type loader struct {
 	// can (plaintext secrets, quoted enums, ...); schema errors at those paths are dropped.
 	replaced map[string]bool
 	roots    map[string]string // secret.Root by configuration directory
-	// envChecked caches secret.CheckEnvName by variable name (the prefix is the loader's): a large
-	// configuration names a handful of variables thousands of times, and the check matches each
-	// name against every denied pattern (path.Match: 0.2 s of a 100,000-record load).
-	envChecked map[string]string
 	// loginKeys interns the FieldPositions names of login parameters ("login."+name), one string
 	// per parameter instead of one per record.
 	loginKeys map[string]string
@@ -603,7 +599,7 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *spec.FieldDef, val any) (s
 				l.valueErrorf(f.at(kp), kp, "%q is not an environment variable name (letters, digits and _)", s)
 				bad = true
 			default:
-				if msg := l.checkEnvName(s); msg != "" {
+				if msg := secret.CheckEnvName(s, l.secretEnvPrefix()); msg != "" {
 					l.valueErrorf(f.at(kp), kp, "%s", msg)
 					bad = true
 					continue
@@ -651,19 +647,6 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *spec.FieldDef, val any) (s
 		return spec.SecretRef{}, false
 	}
 	return ref, true
-}
-
-// checkEnvName is secret.CheckEnvName with the loader's prefix, cached by name.
-func (l *loader) checkEnvName(name string) string {
-	msg, ok := l.envChecked[name]
-	if !ok {
-		msg = secret.CheckEnvName(name, l.secretEnvPrefix())
-		if l.envChecked == nil {
-			l.envChecked = map[string]string{}
-		}
-		l.envChecked[name] = msg
-	}
-	return msg
 }
 
 // secretEnvPrefix is the prefix {env: NAME} references must have ("" for any).
