@@ -53,6 +53,10 @@ type objExtra struct {
 	path string // "records/3"
 	ips  []ipEntry
 	set  fieldSet // fields written in YAML with a value that counts as "set"
+	// previous holds the position of previous_titles/i for each i of Object.PreviousTitles (the
+	// i-th item as written, even where an earlier item was skipped), for checkTitles: the file's
+	// positions are released once its objects are built.
+	previous []spec.Pos
 }
 
 // fieldSet is a set of the fields of one kind, a bit per field in the order of KindDef.Fields: it
@@ -234,6 +238,9 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 		}
 	}
 	omittedDefaults(def, m, o)
+	for i := range o.PreviousTitles {
+		x.previous = append(x.previous, f.at(child(child(path, "previous_titles"), i)))
+	}
 	l.objectRules(o, def, x)
 	l.doc.Objects = append(l.doc.Objects, o)
 }

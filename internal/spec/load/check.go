@@ -125,7 +125,7 @@ func (l *loader) checkTitles(objs []*spec.Object) {
 			p := spec.ObjectPath(o) + fmt.Sprintf("/previous_titles/%d", i)
 			pos := o.FieldPos.At("previous_titles")
 			if x := l.extra[o]; x != nil {
-				pos = x.file.at(p)
+				pos = x.previous[i]
 			}
 			k := spec.Key{Kind: o.Kind, Title: t}
 			switch other := first[k]; {

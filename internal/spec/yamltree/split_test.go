@@ -144,3 +144,17 @@ func FuzzSplitDecodesAsWhole(f *testing.F) {
 		checkSplit(t, data, 2)
 	})
 }
+
+// TestRaw: the text as written is kept for scalars not read as strings, and only for them.
+func TestRaw(t *testing.T) {
+	f, ds := Parse([]byte("a: 03306\nb: 0x10\nc: 1e3\nd: True\ne: ~\nf: \"12\"\ng: text\nh: [1, x]\ni:\n"), 1<<20)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	for path, want := range map[string]string{"a": "03306", "b": "0x10", "c": "1e3", "d": "True", "e": "~",
+		"f": "", "g": "", "h": "", "h/0": "1", "h/1": "", "i": "", "missing": ""} {
+		if got := f.Raw(path); got != want {
+			t.Errorf("Raw(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

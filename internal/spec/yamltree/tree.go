@@ -33,12 +33,15 @@ type File struct {
 	// byPath indexes the nodes by path instead, the first value at each path, when an empty key
 	// makes paths ambiguous: the root member "" has the path "" and its members those of the root's.
 	byPath map[string]int32
+	// raws holds the text as written of the scalars not read as strings (numbers, booleans,
+	// nulls), by node: a string's text is its value, and keeping it in every node cost 16 bytes
+	// each (14 MB of a 100,000-record file).
+	raws map[int32]string
 }
 
 // node is what the loader remembers about one YAML value.
 type node struct {
 	key       string // its key, for members of a mapping
-	raw       string // scalar text as written
 	line, col int32  // the value
 	keyLine   int32  // its key, for members of a mapping; 0 otherwise
 	keyCol    int32
@@ -210,10 +213,11 @@ func (f *File) KeyAt(path string) Pos {
 // Written reports whether the file has a value at path.
 func (f *File) Written(path string) bool { return f.find(path) >= 0 }
 
-// Raw returns the text of the scalar at path as written ("" when there is none).
+// Raw returns the text as written of the scalar at path that YAML did not read as a string (a
+// number, a boolean, a null): "" when there is none, and for a string, whose text is its value.
 func (f *File) Raw(path string) string {
 	if i := f.find(path); i >= 0 {
-		return f.nodes[i].raw
+		return f.raws[i]
 	}
 	return ""
 }
@@ -379,6 +383,22 @@ type converter struct {
 	release bool
 	// split, when not nil, decodes the items of one list piece by piece (see parseSplit).
 	split *splitList
+	// interned holds one copy of each mapping key: yaml.v3 allocates every key written, and the
+	// nodes, the values' maps and the loader's field positions keep them (a million keys, a few
+	// dozen distinct, in a 100,000-record file).
+	interned map[string]string
+}
+
+// intern returns the one copy of key.
+func (c *converter) intern(key string) string {
+	if k, ok := c.interned[key]; ok {
+		return k
+	}
+	if c.interned == nil {
+		c.interned = map[string]string{}
+	}
+	c.interned[key] = key
+	return key
 }
 
 // pathToken is one step of a path: a mapping key, or an index when key is "" and index >= 0.
@@ -447,7 +467,7 @@ func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (an
 		return v, i
 	}
 	idx := int32(len(c.f.nodes))
-	c.f.nodes = append(c.f.nodes, node{key: key, raw: n.Value, line: int32(pos.Line), col: int32(pos.Col),
+	c.f.nodes = append(c.f.nodes, node{key: key, line: int32(pos.Line), col: int32(pos.Col),
 		keyLine: keyLine, keyCol: keyCol, list: n.Kind == yaml.SequenceNode})
 	if c.f.byPath != nil {
 		if p := c.pathString(); c.f.find(p) < 0 {
@@ -504,7 +524,14 @@ func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (an
 		c.endContainer(idx, kids)
 		return s, idx
 	case yaml.ScalarNode:
-		return c.scalar(n, tag, pos), idx
+		v := c.scalar(n, tag, pos)
+		if _, str := v.(string); !str && n.Value != "" {
+			if c.f.raws == nil {
+				c.f.raws = map[int32]string{}
+			}
+			c.f.raws[idx] = n.Value
+		}
+		return v, idx
 	}
 	return nil, idx
 }
@@ -560,11 +587,12 @@ func (c *converter) mapping(n *yaml.Node, m map[string]any, keys int, merged boo
 			}
 			continue
 		}
-		c.keys = append(c.keys, keyLine{k.Value, kp.Line})
-		c.path = append(c.path, pathToken{key: k.Value, index: -1})
-		val, kid := c.convert(v, k.Value, int32(kp.Line), int32(kp.Col))
+		key := c.intern(k.Value)
+		c.keys = append(c.keys, keyLine{key, kp.Line})
+		c.path = append(c.path, pathToken{key: key, index: -1})
+		val, kid := c.convert(v, key, int32(kp.Line), int32(kp.Col))
 		c.path = c.path[:len(c.path)-1]
-		m[k.Value] = val
+		m[key] = val
 		if kid >= 0 {
 			c.kids = append(c.kids, kid)
 		}
