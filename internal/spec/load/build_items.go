@@ -48,7 +48,7 @@ func (l *loader) items(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spe
 					it.Vaults[k] = l.itemVaultLogin(f, kp, vm)
 					continue
 				}
-				if ref, ok := l.secretRef(f, kp, sf, m[k]); ok {
+				if ref, ok := l.secretRef(f, memberPath(ep, -1, k), sf, m[k]); ok {
 					if it.Secrets == nil {
 						it.Secrets = map[string]spec.SecretRef{}
 					}

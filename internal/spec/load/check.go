@@ -196,7 +196,7 @@ func (l *loader) checkIPs(objs []*spec.Object, before func(a, b spec.Pos) bool) 
 					break
 				}
 				both := early.o.IPs.Intersect(late.o.IPs)
-				l.ds.Errorf(at.pos, at.path, "%s is in both %s and %s (at %s): an IP may belong to only one record of the %s group",
+				l.ds.Errorf(at.pos, at.path(), "%s is in both %s and %s (at %s): an IP may belong to only one record of the %s group",
 					strings.Join(both.Entries(), ", "), spec.ObjectLabel(late.o), spec.ObjectLabel(early.o), early.o.Pos, g)
 			}
 			active = append(active, it)

@@ -239,6 +239,22 @@ func (f *File) Member(n Node, key string) Node {
 	return Node(f.member(int32(n), key))
 }
 
+// Item returns the item i of the list n, or a negative Node (see Member).
+func (f *File) Item(n Node, i int) Node {
+	if n < 0 || int(n) >= len(f.nodes) || !f.nodes[n].list || i < 0 || i >= int(f.nodes[n].nkids) {
+		return -1
+	}
+	return Node(f.kids[f.nodes[n].kids+int32(i)])
+}
+
+// NodeRaw is Raw of the value n ("" when n is negative).
+func (f *File) NodeRaw(n Node) string {
+	if n < 0 {
+		return ""
+	}
+	return f.raws[int32(n)]
+}
+
 // Ambiguous reports whether an empty key makes some paths name more than one value: Member and
 // Find then disagree, and values are found by path only.
 func (f *File) Ambiguous() bool { return f.byPath != nil }
