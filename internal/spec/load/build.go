@@ -379,7 +379,7 @@ func (l *loader) loginKey(name string) string {
 // sortedKeys appends the keys of m to buf, sorted. A caller passes a small array it owns, so that
 // the keys of a typical mapping need no allocation (slices.Sorted(maps.Keys(m)) took 26 MB of a
 // 100,000-record load).
-func sortedKeys(buf []string, m map[string]any) []string {
+func sortedKeys[V any](buf []string, m map[string]V) []string {
 	for k := range m {
 		buf = append(buf, k)
 	}
@@ -829,17 +829,6 @@ func (l *loader) objectRules(o *spec.Object, def *spec.KindDef, x *objExtra) {
 			l.ds.Errorf(f.keyAt(p), p, "%s cannot be combined with %s", set[len(set)-1], strings.Join(set[:len(set)-1], ", "))
 		}
 	}
-}
-
-// countSet returns how many of group are true in set.
-func countSet(set map[string]bool, group []string) int {
-	n := 0
-	for _, k := range group {
-		if set[k] {
-			n++
-		}
-	}
-	return n
 }
 
 // unknownKey reports key under path, suggesting the nearest allowed key.
