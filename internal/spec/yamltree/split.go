@@ -147,7 +147,7 @@ func parseSplit(data []byte, batch int) (*File, []Problem, bool) {
 	// Without anchors every node is converted once (no alias can expand it): no limit applies.
 	c := converter{f: f, active: map[*yaml.Node]bool{}, limit: math.MaxInt, release: true,
 		split: &splitList{list: list, f: f, data: data, splitText: sp, size: batch}}
-	f.Value, _ = c.convert(head, "", 0, 0)
+	f.Value, _ = c.convert(head, c.noKey(), 0, 0)
 	if c.split.failed || c.split.handed != len(sp.starts) {
 		// An item did not decode alone, or the list was never converted (its key is a duplicate):
 		// only the whole document says whether the rest of it decodes.

@@ -37,12 +37,14 @@ type File struct {
 	// nulls), by node: a string's text is its value, and keeping it in every node cost 16 bytes
 	// each (14 MB of a 100,000-record file).
 	raws map[int32]string
+	// keyNames holds each mapping key once; a node names its key by index (see converter.intern).
+	keyNames []string
 }
 
 // node is what the loader remembers about one YAML value.
 type node struct {
-	key       string // its key, for members of a mapping
-	line, col int32  // the value
+	key       int32 // its key in File.keyNames, for members of a mapping (else the key "")
+	line, col int32 // the value
 	keyLine   int32  // its key, for members of a mapping; 0 otherwise
 	keyCol    int32
 	kids      int32 // its members or items are File.kids[kids : kids+nkids]
@@ -138,7 +140,7 @@ func parseWhole(data []byte) (*File, []Problem) {
 	// Without anchors every node is converted once: drop each as soon as it is, so the YAML tree
 	// and the values need not fit in memory together.
 	c := converter{f: f, active: map[*yaml.Node]bool{}, limit: maxNodes + aliasFactor*sh.nodes, release: !sh.anchors}
-	f.Value, _ = c.convert(&doc, "", 0, 0)
+	f.Value, _ = c.convert(&doc, c.noKey(), 0, 0)
 	ds = append(ds, c.ds...)
 	if f.Value == nil && !c.tooBig {
 		ds.errorf(pos(doc.Line, doc.Column), "", "file is empty")
@@ -335,14 +337,14 @@ func (f *File) member(n int32, key string) int32 {
 	kids := f.kids[nd.kids : nd.kids+nd.nkids]
 	if nd.sorted {
 		if i, ok := slices.BinarySearchFunc(kids, key, func(k int32, key string) int {
-			return strings.Compare(f.nodes[k].key, key)
+			return strings.Compare(f.keyNames[f.nodes[k].key], key)
 		}); ok {
 			return kids[i]
 		}
 		return -1
 	}
 	for _, k := range kids {
-		if f.nodes[k].key == key {
+		if f.keyNames[f.nodes[k].key] == key {
 			return k
 		}
 	}
@@ -399,22 +401,31 @@ type converter struct {
 	release bool
 	// split, when not nil, decodes the items of one list piece by piece (see parseSplit).
 	split *splitList
-	// interned holds one copy of each mapping key: yaml.v3 allocates every key written, and the
-	// nodes, the values' maps and the loader's field positions keep them (a million keys, a few
-	// dozen distinct, in a 100,000-record file).
-	interned map[string]string
+	// interned indexes File.keyNames, one copy of each mapping key: yaml.v3 allocates every key
+	// written, and the values' maps and the loader's field positions keep them (a million keys, a
+	// few dozen distinct, in a 100,000-record file), while a node names its key in 4 bytes
+	// instead of 16.
+	interned map[string]int32
 }
 
-// intern returns the one copy of key.
-func (c *converter) intern(key string) string {
-	if k, ok := c.interned[key]; ok {
-		return k
+// intern returns the one copy of key and its index in File.keyNames.
+func (c *converter) intern(key string) (string, int32) {
+	if i, ok := c.interned[key]; ok {
+		return c.f.keyNames[i], i
 	}
 	if c.interned == nil {
-		c.interned = map[string]string{}
+		c.interned = map[string]int32{}
 	}
-	c.interned[key] = key
-	return key
+	i := int32(len(c.f.keyNames))
+	c.f.keyNames = append(c.f.keyNames, key)
+	c.interned[key] = i
+	return key, i
+}
+
+// noKey is the key index of a value that is not a mapping member: the key "".
+func (c *converter) noKey() int32 {
+	_, i := c.intern("")
+	return i
 }
 
 // pathToken is one step of a path: a mapping key, or an index when key is "" and index >= 0.
@@ -448,7 +459,7 @@ const smallMapping = 16
 // convert turns n into nil, bool, int64, float64, string, []any or map[string]any, recording the
 // position of every value as a node. key and keyLine, keyCol are those of a mapping member. It
 // returns the value and its node (-1 when none was recorded).
-func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (any, int32) {
+func (c *converter) convert(n *yaml.Node, key, keyLine, keyCol int32) (any, int32) {
 	if c.tooBig {
 		return nil, -1
 	}
@@ -526,7 +537,7 @@ func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (an
 				return nil, -1
 			}
 			c.path = append(c.path, pathToken{index: i})
-			v, k := c.convert(e, "", 0, 0)
+			v, k := c.convert(e, c.noKey(), 0, 0)
 			c.path = c.path[:len(c.path)-1]
 			s[i] = v
 			c.kids = append(c.kids, k) // -1 too: items are found by index
@@ -561,7 +572,7 @@ func (c *converter) endContainer(idx int32, kids int) {
 	c.kids = c.kids[:kids]
 	if !nd.list && nd.nkids > smallMapping {
 		run := f.kids[nd.kids:]
-		slices.SortFunc(run, func(a, b int32) int { return strings.Compare(f.nodes[a].key, f.nodes[b].key) })
+		slices.SortFunc(run, func(a, b int32) int { return strings.Compare(f.keyNames[f.nodes[a].key], f.keyNames[f.nodes[b].key]) })
 		nd.sorted = true
 	}
 }
@@ -603,10 +614,10 @@ func (c *converter) mapping(n *yaml.Node, m map[string]any, keys int, merged boo
 			}
 			continue
 		}
-		key := c.intern(k.Value)
+		key, ki := c.intern(k.Value)
 		c.keys = append(c.keys, keyLine{key, kp.Line})
 		c.path = append(c.path, pathToken{key: key, index: -1})
-		val, kid := c.convert(v, key, int32(kp.Line), int32(kp.Col))
+		val, kid := c.convert(v, ki, int32(kp.Line), int32(kp.Col))
 		c.path = c.path[:len(c.path)-1]
 		m[key] = val
 		if kid >= 0 {
