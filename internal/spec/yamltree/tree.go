@@ -45,7 +45,7 @@ type File struct {
 type node struct {
 	key       int32 // its key in File.keyNames, for members of a mapping (else the key "")
 	line, col int32 // the value
-	keyLine   int32  // its key, for members of a mapping; 0 otherwise
+	keyLine   int32 // its key, for members of a mapping; 0 otherwise
 	keyCol    int32
 	kids      int32 // its members or items are File.kids[kids : kids+nkids]
 	nkids     int32
