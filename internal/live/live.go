@@ -231,7 +231,6 @@ func read(ctx context.Context, c Reader, opts Options, each bool) (*spec.Documen
 	for _, r := range results {
 		doc.Objects = append(doc.Objects, r.objs...)
 	}
-	checkUnique(doc)
 	if use != nil && announced != nil {
 		for i, r := range results {
 			if r.err == nil && differs(announced[kinds[i]], r.objs) {
@@ -240,6 +239,7 @@ func read(ctx context.Context, c Reader, opts Options, each bool) (*spec.Documen
 		}
 	}
 	doc.Sort()
+	checkUnique(doc)
 	// Every list was followed to the end (a failed or undecodable page failed the read, or, for
 	// ReadEach, its Access); the estate is complete when no record kind was left out. A kind
 	// list-all did not name was left out of the calls, not of the read: list-all's answer was
@@ -712,40 +712,29 @@ func unreadableValue(f *spec.FieldDef, raw string) string {
 // checkUnique makes opaque every live object whose key (kind and normalised title) another live
 // object has too: qsync cannot tell them apart, so it never changes either, but one bad pair of
 // titles does not stop every plan, apply and export (the plan fails only if the configuration
-// declares that key).
+// declares that key). doc is sorted (Document.Sort is stable), so the objects of one key are
+// adjacent and in the order they were read: a map of every key cost 25 ms and 8 MB of a
+// 100,000-record read.
 func checkUnique(doc *spec.Document) {
-	// The first object of each key, and the objects of keys held more than once (rare): a list per
-	// key cost an allocation per live object.
-	first := make(map[spec.Key]*spec.Object, len(doc.Objects))
-	var shared map[spec.Key][]*spec.Object
-	for _, o := range doc.Objects {
-		k := o.Key()
-		f, ok := first[k]
-		if !ok {
-			first[k] = o
-			continue
+	objs := doc.Objects
+	for i := 0; i < len(objs); {
+		j := i + 1
+		for j < len(objs) && objs[j].Key() == objs[i].Key() {
+			j++
 		}
-		if shared == nil {
-			shared = map[spec.Key][]*spec.Object{}
-		}
-		if shared[k] == nil {
-			shared[k] = []*spec.Object{f}
-		}
-		shared[k] = append(shared[k], o)
-	}
-	for _, o := range doc.Objects {
-		same := shared[o.Key()]
-		if len(same) < 2 {
-			continue
-		}
-		var others []string
-		for _, x := range same {
-			if x != o {
-				others = append(others, strconv.FormatInt(x.ID, 10))
+		if same := objs[i:j]; len(same) > 1 {
+			for _, o := range same {
+				var others []string
+				for _, x := range same {
+					if x != o {
+						others = append(others, strconv.FormatInt(x.ID, 10))
+					}
+				}
+				makeOpaque(o, fmt.Sprintf("its title is the same as that of id %s once normalised (e.g. trailing white space), so qsync cannot tell them apart; rename one in Qualys",
+					strings.Join(others, ", ")))
 			}
 		}
-		makeOpaque(o, fmt.Sprintf("its title is the same as that of id %s once normalised (e.g. trailing white space), so qsync cannot tell them apart; rename one in Qualys",
-			strings.Join(others, ", ")))
+		i = j
 	}
 }
 
