@@ -178,6 +178,7 @@ func read(ctx context.Context, c Reader, opts Options, each bool) (*spec.Documen
 		go func() {
 			defer wg.Done()
 			res := &results[i]
+			res.objs = make([]*spec.Object, 0, len(announced[k])) // what list-all announced, if it was asked
 			var conv *converter // made once the vault list has filled vaultTitles
 			convert := func(recs []qualysclient.Record) error {
 				<-vaultsListed
@@ -188,10 +189,9 @@ func read(ctx context.Context, c Reader, opts Options, each bool) (*spec.Documen
 					conv = newSharingConverter(k, vaultTitles)
 				}
 				for j := range recs {
-					o := conv.record(&recs[j])
-					rep.record(k, &recs[j])
-					res.objs = append(res.objs, o)
+					res.objs = append(res.objs, conv.record(&recs[j]))
 				}
+				rep.records(k, recs)
 				return nil
 			}
 			t := qualysclient.RecordType(k)
