@@ -75,10 +75,13 @@ func (t *nameTable) lookup(b []byte, h uint32) *nameEntry {
 	return e
 }
 
-// text returns string(b): the string of a recent element of e's name when it held the same text.
+// text returns string(b), b not empty: the string of a recent element of e's name when it held the
+// same text.
 func (e *nameEntry) text(b []byte) string {
+	last := b[len(b)-1] // b is not empty
 	for _, s := range e.recent {
-		if s == string(b) { // compared without a copy of b
+		// The last bytes first: texts that differ (IDs, titles, addresses) mostly differ there.
+		if len(s) == len(b) && s[len(s)-1] == last && s == string(b) { // compared without a copy of b
 			return s
 		}
 	}
