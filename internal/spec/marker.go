@@ -30,8 +30,8 @@ import (
 //
 //	(?:^|\r?\n|[ \t])\[managed by qsync: owner=([A-Za-z0-9._-]+)(?: fp=([A-Za-z0-9_:,]*))?\]\s*$
 //
-// findMarker reads it by hand: the regular expression cost 0.1 s of CPU and 16 MB of allocations
-// per 100,000 live objects read.
+// findMarker reads it by hand: matching the regular expression cost 0.1 s of CPU per 100,000 live
+// objects read.
 const markerOpen = "[managed by qsync: owner="
 
 // findMarker finds the ownership marker at the end of comments. start is where the user's text
