@@ -178,7 +178,8 @@ func read(ctx context.Context, c Reader, opts Options, each bool) (*spec.Documen
 		go func() {
 			defer wg.Done()
 			res := &results[i]
-			res.objs = make([]*spec.Object, 0, len(announced[k])) // what list-all announced, if it was asked
+			// Room for what list-all announced, when it was asked.
+			res.objs = make([]*spec.Object, 0, len(announced[k]))
 			var conv *converter // made once the vault list has filled vaultTitles
 			convert := func(recs []qualysclient.Record) error {
 				<-vaultsListed
