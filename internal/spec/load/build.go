@@ -14,6 +14,7 @@ import (
 
 	"github.com/qsync/qsync/internal/spec"
 	"github.com/qsync/qsync/internal/spec/secret"
+	"github.com/qsync/qsync/internal/spec/yamltree"
 )
 
 // loader turns decoded files into Objects, collecting diagnostics.
@@ -28,6 +29,9 @@ type loader struct {
 	// can (plaintext secrets, quoted enums, ...); schema errors at those paths are dropped.
 	replaced map[string]bool
 	roots    map[string]string // secret.Root by configuration directory
+	// loginKeys interns the FieldPositions names of login parameters ("login."+name), one string
+	// per parameter instead of one per record.
+	loginKeys map[string]string
 }
 
 // valueErrorf reports a problem with the value at path, replacing what the schema says about it.
@@ -39,6 +43,11 @@ func (l *loader) valueErrorf(pos spec.Pos, path, format string, args ...any) {
 	l.ds.Errorf(pos, path, format, args...)
 }
 
+// valueErrorAt is valueErrorf for the value at p, at its position.
+func (l *loader) valueErrorAt(f *yamlFile, p vpath, format string, args ...any) {
+	l.valueErrorf(f.atPath(p), p.String(), format, args...)
+}
+
 type ownerDecl struct {
 	name string
 	pos  spec.Pos
@@ -48,15 +57,72 @@ type ownerDecl struct {
 type objExtra struct {
 	file *yamlFile
 	path string // "records/3"
+	node yamltree.Node
 	ips  []ipEntry
-	set  map[string]bool // fields written in YAML with a value that counts as "set"
+	set  fieldSet // fields written in YAML with a value that counts as "set"
+	// previous holds the position of previous_titles/i for each i of Object.PreviousTitles (the
+	// i-th item as written, even where an earlier item was skipped), for checkTitles: the file's
+	// positions are released once its objects are built.
+	previous []spec.Pos
 }
 
-type ipEntry struct {
-	r    netipx.IPRange
-	path string
-	pos  spec.Pos
+// fieldSet is a set of the fields of one kind, a bit per field in the order of KindDef.Fields: it
+// replaced a map per object (15 MB of a 100,000-record load's peak). A name that is not one of the
+// kind's fields is never in the set.
+type fieldSet struct {
+	fields []spec.FieldDef
+	bits   uint64
 }
+
+// maxKindFields is the most fields a kind may have for fieldSet (see TestFieldSetHoldsEveryKind).
+const maxKindFields = 64
+
+func newFieldSet(def *spec.KindDef) fieldSet { return fieldSet{fields: def.Fields} }
+
+// index returns the bit of name, or -1.
+func (s *fieldSet) index(name string) int {
+	for i := range s.fields {
+		if s.fields[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// add puts name in the set.
+func (s *fieldSet) add(name string) {
+	if i := s.index(name); i >= 0 && i < maxKindFields {
+		s.bits |= 1 << i
+	}
+}
+
+// has reports whether name is in the set.
+func (s *fieldSet) has(name string) bool {
+	i := s.index(name)
+	return i >= 0 && i < maxKindFields && s.bits&(1<<i) != 0
+}
+
+// count returns how many of names are in the set.
+func (s *fieldSet) count(names []string) int {
+	n := 0
+	for _, k := range names {
+		if s.has(k) {
+			n++
+		}
+	}
+	return n
+}
+
+// ipEntry is one address entry of a record's ips, the index-th as written.
+type ipEntry struct {
+	r     netipx.IPRange
+	pos   spec.Pos
+	x     *objExtra
+	index int
+}
+
+// path is the entry's path ("records/3/ips/0"), built for a message.
+func (e ipEntry) path() string { return child(child(e.x.path, "ips"), e.index) }
 
 var (
 	envNameRE = regexp.MustCompile(spec.EnvNamePattern)
@@ -92,6 +158,10 @@ func (l *loader) file(f *yamlFile) {
 	if list, ok := root["records"].([]any); ok {
 		for i, v := range list {
 			l.object(f, child("records", i), i, v, false)
+			// The record's values are not needed once its Object is built (the schema has seen them,
+			// and the cross-object checks need only positions): release them as the Objects grow,
+			// instead of holding both at the end of the file (81 MB of a 100,000-record load).
+			list[i] = nil
 		}
 	}
 }
@@ -113,7 +183,8 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 	o := &spec.Object{Kind: def.Kind, Type: def.Type, Pos: f.at(path), SourceIdx: idx,
 		Attrs: map[string]string{}}
 	o.FieldPos.Grow(npos)
-	x := &objExtra{file: f, path: path, set: map[string]bool{}}
+	node := f.tree.Find(path)
+	x := &objExtra{file: f, path: path, node: node, set: newFieldSet(def)}
 	l.extra[o] = x
 
 	common := spec.CommonRecordKeys
@@ -132,10 +203,11 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 		}
 		return keys
 	}
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	var buf [32]string
+	for _, k := range sortedKeys(buf[:0], m) {
 		val := m[k]
-		p := child(path, k)
-		o.FieldPos.Set(k, f.at(p))
+		p := memberPath(path, node, k)
+		o.FieldPos.Set(k, f.atPath(p))
 		switch k {
 		case "type", variant:
 		case "title":
@@ -171,13 +243,16 @@ func (l *loader) object(f *yamlFile, path string, idx int, v any, vault bool) {
 				continue
 			}
 			if fd.Unsendable != "" {
-				l.ds.Errorf(f.keyAt(p), p, "%s cannot be set: %s", fd.Name, fd.Unsendable)
+				l.ds.Errorf(f.keyAt(p.String()), p.String(), "%s cannot be set: %s", fd.Name, fd.Unsendable)
 				continue
 			}
 			l.field(f, p, fd, val, o, x)
 		}
 	}
 	omittedDefaults(def, m, o)
+	for i := range o.PreviousTitles {
+		x.previous = append(x.previous, f.at(child(child(path, "previous_titles"), i)))
+	}
 	l.objectRules(o, def, x)
 	l.doc.Objects = append(l.doc.Objects, o)
 }
@@ -218,21 +293,21 @@ func (l *loader) objectDef(f *yamlFile, path string, m map[string]any, vault boo
 
 // title reads the object's title, refusing characters a title may not hold and surrounding white
 // space.
-func (l *loader) title(f *yamlFile, p string, val any, o *spec.Object) {
+func (l *loader) title(f *yamlFile, p vpath, val any, o *spec.Object) {
 	s, ok := val.(string)
 	if !ok {
 		return
 	}
 	o.Title = strings.TrimSpace(s)
 	if msg := spec.CheckText(s, false); msg != "" {
-		l.valueErrorf(f.at(p), p, "title: %s", msg)
+		l.valueErrorAt(f, p, "title: %s", msg)
 	} else if o.Title != s && o.Title != "" {
-		l.valueErrorf(f.at(p), p, "title %q has leading or trailing white space", s)
+		l.valueErrorAt(f, p, "title %q has leading or trailing white space", s)
 	}
 }
 
 // previousTitles reads the titles the object had, trimmed, skipping empty ones.
-func (l *loader) previousTitles(f *yamlFile, p string, val any, o *spec.Object) {
+func (l *loader) previousTitles(f *yamlFile, p vpath, val any, o *spec.Object) {
 	list, ok := val.([]any)
 	if !ok {
 		return
@@ -243,7 +318,7 @@ func (l *loader) previousTitles(f *yamlFile, p string, val any, o *spec.Object) 
 			continue
 		}
 		if msg := spec.CheckText(s, false); msg != "" {
-			ep := child(p, i)
+			ep := child(p.String(), i)
 			l.valueErrorf(f.at(ep), ep, "previous title: %s", msg)
 			continue
 		}
@@ -255,16 +330,18 @@ func (l *loader) previousTitles(f *yamlFile, p string, val any, o *spec.Object) 
 
 // login reads a record's vault login: the vault's title and the vault type's record-side
 // parameters, each trimmed, with their positions.
-func (l *loader) login(f *yamlFile, p string, val any, o *spec.Object) {
+func (l *loader) login(f *yamlFile, lp vpath, val any, o *spec.Object) {
 	lm, ok := val.(map[string]any)
 	if !ok {
 		return
 	}
 	vt, _ := lm["vault"].(string)
 	o.Login = &spec.VaultLogin{Vault: strings.TrimSpace(vt)}
-	o.FieldPos.Set("login.vault", f.at(child(p, "vault")))
-	for _, pk := range slices.Sorted(maps.Keys(lm)) {
-		o.FieldPos.Set("login."+pk, f.at(child(p, pk)))
+	p, node := lp.String(), f.nodeOf(lp)
+	o.FieldPos.Set("login.vault", f.atPath(memberPath(p, node, "vault")))
+	var buf [16]string
+	for _, pk := range sortedKeys(buf[:0], lm) {
+		o.FieldPos.Set(l.loginKey(pk), f.atPath(memberPath(p, node, pk)))
 		if pk == "vault" {
 			continue
 		}
@@ -284,6 +361,30 @@ func (l *loader) login(f *yamlFile, p string, val any, o *spec.Object) {
 			o.Login.Params[pk] = strings.TrimSpace(s)
 		}
 	}
+}
+
+// loginKey returns "login."+name, one string per name.
+func (l *loader) loginKey(name string) string {
+	k, ok := l.loginKeys[name]
+	if !ok {
+		k = "login." + name
+		if l.loginKeys == nil {
+			l.loginKeys = map[string]string{}
+		}
+		l.loginKeys[name] = k
+	}
+	return k
+}
+
+// sortedKeys appends the keys of m to buf, sorted. A caller passes a small array it owns, so that
+// the keys of a typical mapping need no allocation (slices.Sorted(maps.Keys(m)) took 26 MB of a
+// 100,000-record load).
+func sortedKeys[V any](buf []string, m map[string]V) []string {
+	for k := range m {
+		buf = append(buf, k)
+	}
+	slices.Sort(buf)
+	return buf
 }
 
 // omittedDefaults gives o the documented default of every field m omits: omitted means
@@ -306,14 +407,14 @@ func omittedDefaults(def *spec.KindDef, m map[string]any, o *spec.Object) {
 // comments checks and canonicalises the user's comment text: it may not contain an ownership
 // marker (only qsync writes one, as the last line) nor characters XML or a reviewer's terminal
 // cannot take, and is compared as Qualys lists it (see CanonicalComments).
-func (l *loader) comments(f *yamlFile, p, s string, o *spec.Object) {
+func (l *loader) comments(f *yamlFile, p vpath, s string, o *spec.Object) {
 	if msg := spec.CheckText(s, true); msg != "" {
-		l.valueErrorf(f.at(p), p, "comments: %s", msg)
+		l.valueErrorAt(f, p, "comments: %s", msg)
 		return
 	}
 	if i := spec.MarkerInText(s); i >= 0 {
 		line := strings.Count(s[:i], "\n") + 1
-		l.valueErrorf(f.at(p), p, "comments line %d looks like qsync's ownership marker (%q); only qsync writes it, "+
+		l.valueErrorAt(f, p, "comments line %d looks like qsync's ownership marker (%q); only qsync writes it, "+
 			"after the comments: remove it", line, markerPreview(s[i:]))
 		return
 	}
@@ -356,11 +457,11 @@ func kindName(d *spec.KindDef) string {
 }
 
 // field converts one setting into Attrs or Secrets.
-func (l *loader) field(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spec.Object, x *objExtra) {
+func (l *loader) field(f *yamlFile, p vpath, fd *spec.FieldDef, val any, o *spec.Object, x *objExtra) {
 	var raw string
 	switch fd.Type {
 	case spec.TypeItems:
-		l.items(f, p, fd, val, o, x)
+		l.items(f, p.String(), fd, val, o, x)
 		return
 	case spec.TypeSecret:
 		ref, ok := l.secretRef(f, p, fd, val)
@@ -369,7 +470,7 @@ func (l *loader) field(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spe
 				o.Secrets = map[string]spec.SecretRef{}
 			}
 			o.Secrets[fd.Name] = ref
-			x.set[fd.Name] = true
+			x.set.add(fd.Name)
 		}
 		return
 	case spec.TypeBool:
@@ -389,9 +490,9 @@ func (l *loader) field(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spe
 		case string:
 			raw = t
 		case int64, float64:
-			q := f.raw(p)
+			q := f.rawPath(p)
 			if _, err := spec.Canonical(fd, q); err == nil {
-				l.valueErrorf(f.at(p), p, "write %q in quotes: YAML reads an unquoted %s as a number", q, q)
+				l.valueErrorAt(f, p, "write %q in quotes: YAML reads an unquoted %s as a number", q, q)
 			}
 			return
 		default:
@@ -411,7 +512,7 @@ func (l *loader) field(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spe
 		c := spec.CanonicalList(items)
 		if c != "" {
 			o.Attrs[fd.Name] = c
-			x.set[fd.Name] = true
+			x.set.add(fd.Name)
 		}
 		return
 	default:
@@ -420,16 +521,16 @@ func (l *loader) field(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spe
 			return
 		}
 		if msg := spec.CheckText(s, fd.Type == spec.TypeText); msg != "" {
-			l.valueErrorf(f.at(p), p, "%s: %s", fd.Name, msg)
+			l.valueErrorAt(f, p, "%s: %s", fd.Name, msg)
 			return
 		}
 		if msg := checkScheme(fd, s); msg != "" {
-			l.valueErrorf(f.at(p), p, "%s", msg)
+			l.valueErrorAt(f, p, "%s", msg)
 			return
 		}
 		if fd.Pattern != "" {
 			if re, err := regexp.Compile(fd.Pattern); err == nil && !re.MatchString(s) {
-				l.valueErrorf(f.at(p), p, "%s %q does not match %s: %s", fd.Name, s, fd.Pattern, fd.Doc)
+				l.valueErrorAt(f, p, "%s %q does not match %s: %s", fd.Name, s, fd.Pattern, fd.Doc)
 				return
 			}
 		}
@@ -443,7 +544,7 @@ func (l *loader) field(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spe
 		o.Attrs[fd.Name] = c
 	}
 	if c != "" && !(fd.Type == spec.TypeBool && c == "false") {
-		x.set[fd.Name] = true
+		x.set.add(fd.Name)
 	}
 }
 
@@ -470,55 +571,56 @@ var decimalRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
 // YAML reads 03306 and 0o10 as octal and 0x10 as hex, and 3306.0 or 1e3 are floats that Qualys
 // would not take; each is refused where it is written, instead of being sent as another number or
 // dropped. Other types are left to the schema.
-func (l *loader) integer(f *yamlFile, p string, fd *spec.FieldDef, val any) (int64, bool) {
-	raw := f.raw(p)
+func (l *loader) integer(f *yamlFile, p vpath, fd *spec.FieldDef, val any) (int64, bool) {
+	raw := f.rawPath(p)
 	switch n := val.(type) {
 	case int64:
 		if decimalRE.MatchString(raw) {
 			return n, true
 		}
-		l.valueErrorf(f.at(p), p, "%s %s is not written in base 10 (YAML reads it as %d): write the number in decimal digits without leading zeros", fd.Name, raw, n)
+		l.valueErrorAt(f, p, "%s %s is not written in base 10 (YAML reads it as %d): write the number in decimal digits without leading zeros", fd.Name, raw, n)
 	case float64:
-		l.valueErrorf(f.at(p), p, "%s %s is not an integer: write it in decimal digits only", fd.Name, raw)
+		l.valueErrorAt(f, p, "%s %s is not an integer: write it in decimal digits only", fd.Name, raw)
 	}
 	return 0, false
 }
 
 // secretRef reads {env: NAME} or {file: path}; a plain value is refused without being echoed.
-func (l *loader) secretRef(f *yamlFile, p string, fd *spec.FieldDef, val any) (spec.SecretRef, bool) {
+func (l *loader) secretRef(f *yamlFile, p vpath, fd *spec.FieldDef, val any) (spec.SecretRef, bool) {
 	m, ok := val.(map[string]any)
 	if !ok {
 		switch val.(type) {
 		case string, int64, float64, bool:
-			l.valueErrorf(f.at(p), p, "%s is a secret: write {env: NAME} or {file: path}, never the value itself", fd.Name)
+			l.valueErrorAt(f, p, "%s is a secret: write {env: NAME} or {file: path}, never the value itself", fd.Name)
 		case nil:
-			l.valueErrorf(f.at(p), p, "%s is empty: write {env: NAME} or {file: path}", fd.Name)
+			l.valueErrorAt(f, p, "%s is empty: write {env: NAME} or {file: path}", fd.Name)
 		default:
-			l.valueErrorf(f.at(p), p, "%s must be {env: NAME} or {file: path}, not %s", fd.Name, describe(val))
+			l.valueErrorAt(f, p, "%s must be {env: NAME} or {file: path}, not %s", fd.Name, describe(val))
 		}
 		return spec.SecretRef{}, false
 	}
 	var ref spec.SecretRef
 	bad := false
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		kp := child(p, k)
+	var buf [8]string
+	for _, k := range sortedKeys(buf[:0], m) {
+		kerr := func(format string, args ...any) { // the path is built only for a message
+			kp := child(p.String(), k)
+			l.valueErrorf(f.at(kp), kp, format, args...)
+			bad = true
+		}
 		s, isStr := m[k].(string)
 		switch k {
 		case "env":
 			switch {
 			case !isStr:
-				l.valueErrorf(f.at(kp), kp, "the environment variable name must be a string, not %s", describe(m[k]))
-				bad = true
+				kerr("the environment variable name must be a string, not %s", describe(m[k]))
 			case strings.TrimSpace(s) == "":
-				l.valueErrorf(f.at(kp), kp, "empty environment variable name")
-				bad = true
+				kerr("empty environment variable name")
 			case !envNameRE.MatchString(s):
-				l.valueErrorf(f.at(kp), kp, "%q is not an environment variable name (letters, digits and _)", s)
-				bad = true
+				kerr("%q is not an environment variable name (letters, digits and _)", s)
 			default:
 				if msg := secret.CheckEnvName(s, l.secretEnvPrefix()); msg != "" {
-					l.valueErrorf(f.at(kp), kp, "%s", msg)
-					bad = true
+					kerr("%s", msg)
 					continue
 				}
 				ref.Env = s
@@ -526,11 +628,9 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *spec.FieldDef, val any) (s
 		case "file":
 			switch {
 			case !isStr:
-				l.valueErrorf(f.at(kp), kp, "the file path must be a string, not %s", describe(m[k]))
-				bad = true
+				kerr("the file path must be a string, not %s", describe(m[k]))
 			case strings.TrimSpace(s) == "":
-				l.valueErrorf(f.at(kp), kp, "empty file path")
-				bad = true
+				kerr("empty file path")
 			default:
 				if !filepath.IsAbs(s) {
 					s = filepath.Join(f.dir, s)
@@ -541,14 +641,13 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *spec.FieldDef, val any) (s
 					err = secret.CheckFile(ref.File, root)
 				}
 				if err != nil {
-					l.valueErrorf(f.at(kp), kp, "%v", err)
-					bad = true
+					kerr("%v", err)
 					continue
 				}
 				ref.Root = root
 			}
 		default:
-			l.unknownKey(f, p, k, []string{"env", "file"}, "in a secret reference")
+			l.unknownKey(f, p.String(), k, []string{"env", "file"}, "in a secret reference")
 			bad = true
 		}
 	}
@@ -557,10 +656,10 @@ func (l *loader) secretRef(f *yamlFile, p string, fd *spec.FieldDef, val any) (s
 	}
 	switch {
 	case ref.Env != "" && ref.File != "":
-		l.valueErrorf(f.at(p), p, "a secret reference has one of env and file, not both")
+		l.valueErrorAt(f, p, "a secret reference has one of env and file, not both")
 		return spec.SecretRef{}, false
 	case ref.Env == "" && ref.File == "":
-		l.valueErrorf(f.at(p), p, "%s needs {env: NAME} or {file: path}", fd.Name)
+		l.valueErrorAt(f, p, "%s needs {env: NAME} or {file: path}", fd.Name)
 		return spec.SecretRef{}, false
 	}
 	return ref, true
@@ -595,35 +694,42 @@ func (l *loader) secretRoot(dir string) (string, error) {
 }
 
 // ips parses the record's address list.
-func (l *loader) ips(f *yamlFile, p string, val any, o *spec.Object, x *objExtra) {
-	list, ok := val.([]any)
+func (l *loader) ips(f *yamlFile, p vpath, val any, o *spec.Object, x *objExtra) {
+	entries, ok := val.([]any)
 	if !ok {
 		return
 	}
+	list := f.nodeOf(p)
 	var b netipx.IPSetBuilder
-	for i, e := range list {
-		s, ok := e.(string)
+	for i, v := range entries {
+		s, ok := v.(string)
 		if !ok {
 			continue
 		}
-		ep := child(p, i)
+		e := ipEntry{x: x, index: i}
+		if pos, ok := f.tree.NodePos(f.tree.Item(list, i)); ok {
+			e.pos = f.toPos(pos)
+		} else {
+			e.pos = f.at(e.path())
+		}
 		r, err := spec.ParseIP(s)
 		if err != nil {
-			l.valueErrorf(f.at(ep), ep, "%v", err)
+			l.valueErrorf(e.pos, e.path(), "%v", err)
 			continue
 		}
 		for _, prev := range x.ips {
 			if ov, ok := intersectRange(prev.r, r); ok {
-				l.ds.Warnf(f.at(ep), ep, "%s is already listed at %s", spec.FormatRange(ov), prev.path)
+				l.ds.Warnf(e.pos, e.path(), "%s is already listed at %s", spec.FormatRange(ov), prev.path())
 				break
 			}
 		}
-		x.ips = append(x.ips, ipEntry{r: r, path: ep, pos: f.at(ep)})
+		e.r = r
+		x.ips = append(x.ips, e)
 		b.AddRange(r)
 	}
 	set, err := spec.IPSetFromBuilder(&b)
 	if err != nil {
-		l.ds.Errorf(f.at(p), p, "%v", err)
+		l.ds.Errorf(f.atPath(p), p.String(), "%v", err)
 		return
 	}
 	o.IPs = set
@@ -654,12 +760,12 @@ func (l *loader) objectRules(o *spec.Object, def *spec.KindDef, x *objExtra) {
 			if !fd.Basic {
 				continue
 			}
-			p := child(x.path, fd.Name)
-			written := f.written(p)
+			written := f.writtenPath(memberPath(x.path, x.node, fd.Name))
 			switch {
 			case o.Login != nil && written:
+				p := child(x.path, fd.Name)
 				l.ds.Errorf(f.keyAt(p), p, "%s is for basic login; this record logs in through vault %q", fd.Name, o.Login.Vault)
-			case o.Login == nil && fd.Required && !x.set[fd.Name] && !fd.LiftedBy(o):
+			case o.Login == nil && fd.Required && !x.set.has(fd.Name) && !fd.LiftedBy(o):
 				var alts []string
 				for _, n := range fd.RequiredUnless {
 					if u := def.Field(n); u != nil && u.Type == spec.TypeItems {
@@ -676,20 +782,20 @@ func (l *loader) objectRules(o *spec.Object, def *spec.KindDef, x *objExtra) {
 		}
 	}
 	for _, g := range def.OneOf {
-		if n := countSet(x.set, g); n != 1 {
+		if n := x.set.count(g); n != 1 {
 			l.ds.Errorf(o.Pos, x.path, "set exactly one of %s (%d set)", strings.Join(g, ", "), n)
 		}
 	}
 	for _, g := range def.AnyOf {
-		if countSet(x.set, g) == 0 {
+		if x.set.count(g) == 0 {
 			l.ds.Errorf(o.Pos, x.path, "set at least one of %s", strings.Join(g, ", "))
 		}
 	}
 	for _, g := range def.Together {
-		if n := countSet(x.set, g); n > 0 && n < len(g) {
+		if n := x.set.count(g); n > 0 && n < len(g) {
 			var missing, present []string
 			for _, k := range g {
-				if x.set[k] {
+				if x.set.has(k) {
 					present = append(present, k)
 				} else {
 					missing = append(missing, k)
@@ -704,8 +810,8 @@ func (l *loader) objectRules(o *spec.Object, def *spec.KindDef, x *objExtra) {
 			continue
 		}
 		for _, k := range c.Require {
-			if !x.set[k] {
-				if !f.written(child(x.path, k)) {
+			if !x.set.has(k) {
+				if !f.writtenPath(memberPath(x.path, x.node, k)) {
 					l.ds.Errorf(o.Pos, x.path, "%s %s needs %s", c.Field, c.Value, k)
 				}
 			}
@@ -714,7 +820,7 @@ func (l *loader) objectRules(o *spec.Object, def *spec.KindDef, x *objExtra) {
 	for _, g := range def.Exclusive {
 		var set []string // the members chosen: a flag written false chooses nothing (FieldDef.Chooses)
 		for _, k := range g {
-			if fd := def.Field(k); x.set[k] && (fd == nil || fd.Type == spec.TypeSecret || fd.Chooses(o.Attrs[k])) {
+			if fd := def.Field(k); x.set.has(k) && (fd == nil || fd.Type == spec.TypeSecret || fd.Chooses(o.Attrs[k])) {
 				set = append(set, k)
 			}
 		}
@@ -723,16 +829,6 @@ func (l *loader) objectRules(o *spec.Object, def *spec.KindDef, x *objExtra) {
 			l.ds.Errorf(f.keyAt(p), p, "%s cannot be combined with %s", set[len(set)-1], strings.Join(set[:len(set)-1], ", "))
 		}
 	}
-}
-
-func countSet(set map[string]bool, group []string) int {
-	n := 0
-	for _, k := range group {
-		if set[k] {
-			n++
-		}
-	}
-	return n
 }
 
 // unknownKey reports key under path, suggesting the nearest allowed key.

@@ -22,7 +22,8 @@ func (l *loader) items(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spe
 			continue
 		}
 		it := spec.Item{Attrs: map[string]string{}, Pos: f.at(ep)}
-		for _, k := range slices.Sorted(maps.Keys(m)) {
+		var buf [16]string
+		for _, k := range sortedKeys(buf[:0], m) {
 			kp := child(ep, k)
 			var sf *spec.FieldDef
 			for j := range fd.SubFields {
@@ -47,7 +48,7 @@ func (l *loader) items(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spe
 					it.Vaults[k] = l.itemVaultLogin(f, kp, vm)
 					continue
 				}
-				if ref, ok := l.secretRef(f, kp, sf, m[k]); ok {
+				if ref, ok := l.secretRef(f, memberPath(ep, -1, k), sf, m[k]); ok {
 					if it.Secrets == nil {
 						it.Secrets = map[string]spec.SecretRef{}
 					}
@@ -97,7 +98,7 @@ func (l *loader) items(f *yamlFile, p string, fd *spec.FieldDef, val any, o *spe
 		o.Items = map[string][]spec.Item{}
 	}
 	o.Items[fd.Name] = out
-	x.set[fd.Name] = true
+	x.set.add(fd.Name)
 }
 
 // itemVaultLogin reads the vault login of a secret sub-field at kp: {vault: title, param: value...}.

@@ -63,7 +63,7 @@ func (l *loader) crossChecks(srcs []source) {
 		owner = l.owners[0].name
 	}
 	for _, o := range objs {
-		limit := spec.MaxComments - spec.MarkerReserve(owner, len(secretFields(o)))
+		limit := spec.MaxComments - spec.MarkerReserve(owner, countSecretFields(o))
 		if n := utf8.RuneCountInString(o.Comments); n > limit && n <= spec.MaxComments {
 			l.ds.Errorf(o.FieldPos.At("comments"), spec.ObjectPath(o)+"/comments",
 				"comments are %d characters; at most %d fit beside qsync's ownership marker (Qualys allows %d in all)",
@@ -72,19 +72,20 @@ func (l *loader) crossChecks(srcs []source) {
 	}
 }
 
-// secretFields lists the secret parameters of o's kind, whose fingerprints the marker may carry.
-func secretFields(o *spec.Object) []string {
+// countSecretFields returns how many secret parameters o's kind has, whose fingerprints the marker
+// may carry.
+func countSecretFields(o *spec.Object) int {
 	d := o.Def()
 	if d == nil {
-		return nil
+		return 0
 	}
-	var out []string
-	for _, f := range d.Fields {
-		if f.Type == spec.TypeSecret {
-			out = append(out, f.Name)
+	n := 0
+	for i := range d.Fields {
+		if d.Fields[i].Type == spec.TypeSecret {
+			n++
 		}
 	}
-	return out
+	return n
 }
 
 func (l *loader) checkOwner(srcs []source) {
@@ -104,7 +105,7 @@ func (l *loader) checkOwner(srcs []source) {
 // others), duplicate titles per kind (unix sub_types share the unix kind) and ambiguous previous
 // titles.
 func (l *loader) checkTitles(objs []*spec.Object) {
-	first := map[spec.Key]*spec.Object{}
+	first := make(map[spec.Key]*spec.Object, len(objs))
 	for _, o := range objs {
 		if o.Title == "" {
 			continue
@@ -125,7 +126,7 @@ func (l *loader) checkTitles(objs []*spec.Object) {
 			p := spec.ObjectPath(o) + fmt.Sprintf("/previous_titles/%d", i)
 			pos := o.FieldPos.At("previous_titles")
 			if x := l.extra[o]; x != nil {
-				pos = x.file.at(p)
+				pos = x.previous[i]
 			}
 			k := spec.Key{Kind: o.Kind, Title: t}
 			switch other := first[k]; {
@@ -196,7 +197,7 @@ func (l *loader) checkIPs(objs []*spec.Object, before func(a, b spec.Pos) bool) 
 					break
 				}
 				both := early.o.IPs.Intersect(late.o.IPs)
-				l.ds.Errorf(at.pos, at.path, "%s is in both %s and %s (at %s): an IP may belong to only one record of the %s group",
+				l.ds.Errorf(at.pos, at.path(), "%s is in both %s and %s (at %s): an IP may belong to only one record of the %s group",
 					strings.Join(both.Entries(), ", "), spec.ObjectLabel(late.o), spec.ObjectLabel(early.o), early.o.Pos, g)
 			}
 			active = append(active, it)
@@ -221,7 +222,7 @@ func checkLogin(o *spec.Object, vault *spec.KindDef) spec.Diagnostics {
 	if rec == nil || o.Login == nil {
 		return nil
 	}
-	base := spec.ObjectPath(o) + "/login"
+	base := func() string { return spec.ObjectPath(o) + "/login" } // for a message only
 	var params []spec.FieldDef
 	if vault == nil {
 		for _, slug := range rec.LoginVaultTypes {
@@ -231,17 +232,17 @@ func checkLogin(o *spec.Object, vault *spec.KindDef) spec.Diagnostics {
 		}
 	} else {
 		if !slices.Contains(rec.LoginVaultTypes, vault.Type) {
-			ds.Errorf(o.FieldPos.At("login.vault"), base+"/vault", "%s cannot log in through a %s vault (%s); %s accept %s",
+			ds.Errorf(o.FieldPos.At("login.vault"), base()+"/vault", "%s cannot log in through a %s vault (%s); %s accept %s",
 				spec.ObjectLabel(o), vault.Type, vault.QualysType, kindName(rec), strings.Join(rec.LoginVaultTypes, ", "))
 			return ds
 		}
 		params = vault.LoginParams
 	}
-	var names []string
+	var buf [16]string
+	names := buf[:0]
 	for _, p := range params {
 		names = append(names, p.Name)
 	}
-	set := map[string]bool{}
 	for _, fk := range o.FieldPos.Fields() {
 		k, ok := strings.CutPrefix(fk, "login.")
 		if !ok || k == "vault" {
@@ -260,33 +261,40 @@ func checkLogin(o *spec.Object, vault *spec.KindDef) spec.Diagnostics {
 			} else {
 				msg += " (it takes none)"
 			}
-			ds.Errorf(o.FieldPos.At(fk), base+"/"+child("", k), "%s", msg)
+			ds.Errorf(o.FieldPos.At(fk), base()+"/"+child("", k), "%s", msg)
 			continue
 		}
 	}
-	for k, v := range o.Login.Params {
-		if v != "" && slices.Contains(names, k) {
-			set[k] = true
-		}
-	}
+	// set: a parameter of the vault type given a value.
+	set := func(k string) bool { return o.Login.Params[k] != "" && slices.Contains(names, k) }
 	if vault == nil {
 		return ds
 	}
 	for _, p := range vault.LoginParams {
-		if p.Required && !set[p.Name] {
-			ds.Errorf(o.FieldPos.At("login"), base, "a login through a %s vault needs %s", vault.Type, p.Name)
+		if p.Required && !set(p.Name) {
+			ds.Errorf(o.FieldPos.At("login"), base(), "a login through a %s vault needs %s", vault.Type, p.Name)
 		}
 	}
 	for _, g := range vault.LoginOneOf {
-		if n := countSet(set, g); n != 1 {
-			ds.Errorf(o.FieldPos.At("login"), base, "a login through a %s vault needs exactly one of %s (%d set)",
+		n := 0
+		for _, k := range g {
+			if set(k) {
+				n++
+			}
+		}
+		if n != 1 {
+			ds.Errorf(o.FieldPos.At("login"), base(), "a login through a %s vault needs exactly one of %s (%d set)",
 				vault.Type, strings.Join(g, ", "), n)
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(o.Login.Params)) {
+	var keys [16]string
+	for _, k := range sortedKeys(keys[:0], o.Login.Params) {
+		if !strings.Contains(o.Login.Params[k], "${") {
+			continue // no variable: spare the regular expression
+		}
 		for _, m := range variableRE.FindAllStringSubmatch(o.Login.Params[k], -1) {
 			name := m[1]
-			p := base + "/" + child("", k)
+			p := base() + "/" + child("", k)
 			switch {
 			case len(vault.LoginVariables) == 0:
 				ds.Errorf(o.FieldPos.At("login."+k), p, "%s vaults take no ${...} variables; ${%s} would be sent as written", vault.Type, name)

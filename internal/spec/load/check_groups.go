@@ -52,7 +52,7 @@ func (l *loader) checkWarnGroups(objs []*spec.Object) {
 				at := spec.Diagnostic{Pos: o.FieldPos.At("ips"), Path: spec.ObjectPath(o) + "/ips"}
 				for _, e := range l.extra[o].ips {
 					if !m.IPs.Intersect(singleRange(e)).IsZero() {
-						at.Pos, at.Path = e.pos, e.path
+						at.Pos, at.Path = e.pos, e.path()
 						break
 					}
 				}

@@ -37,6 +37,71 @@ func (f *yamlFile) toPos(p yamltree.Pos) spec.Pos { return f.pos(p.Line, p.Col) 
 // at returns the position of the value at path, or of its nearest ancestor.
 func (f *yamlFile) at(path string) spec.Pos { return f.toPos(f.tree.At(path)) }
 
+// vpath is the path of a value the loader reads: the member key, or the item index, of the
+// container at parent, whose node is known. Its text (String) is built only for a message: the
+// loader reads every value of a file, and building each one's path took a million allocations
+// for a 100,000-record file, almost all for values it reports nothing about.
+type vpath struct {
+	parent string
+	node   yamltree.Node // the value at parent; negative: look values up by path
+	key    string
+	index  int // an item's index when >= 0; key is then unused
+}
+
+// memberPath is the path of the member key of the mapping at parent, whose node is node.
+func memberPath(parent string, node yamltree.Node, key string) vpath {
+	return vpath{parent: parent, node: node, key: key, index: -1}
+}
+
+// String is the path as child writes it ("records/3/ips").
+func (p vpath) String() string {
+	if p.index >= 0 {
+		return child(p.parent, p.index)
+	}
+	return child(p.parent, p.key)
+}
+
+// nodeOf returns the node of the value at p; negative when it is not found that way (see
+// yamltree.File.Member), and values are then looked up by path.
+func (f *yamlFile) nodeOf(p vpath) yamltree.Node {
+	switch {
+	case f.tree.Ambiguous() || p.node < 0:
+		return -1
+	case p.index >= 0:
+		return f.tree.Item(p.node, p.index)
+	}
+	return f.tree.Member(p.node, p.key)
+}
+
+// atPath returns the position of the value at p, or of its nearest ancestor, as at does.
+func (f *yamlFile) atPath(p vpath) spec.Pos {
+	if n := f.nodeOf(p); n >= 0 {
+		pos, _ := f.tree.NodePos(n)
+		return f.toPos(pos)
+	}
+	if f.tree.Ambiguous() || p.node < 0 {
+		return f.at(p.String())
+	}
+	pos, _ := f.tree.NodePos(p.node) // not written (an alias refused): its container's
+	return f.toPos(pos)
+}
+
+// writtenPath is written for the value at p.
+func (f *yamlFile) writtenPath(p vpath) bool {
+	if f.tree.Ambiguous() || p.node < 0 {
+		return f.written(p.String())
+	}
+	return f.nodeOf(p) >= 0
+}
+
+// rawPath is raw of the value at p.
+func (f *yamlFile) rawPath(p vpath) string {
+	if n := f.nodeOf(p); n >= 0 || !f.tree.Ambiguous() && p.node >= 0 {
+		return f.tree.NodeRaw(n)
+	}
+	return f.raw(p.String())
+}
+
 // keyAt returns the position of the key of the mapping member at path (the value's when unknown).
 func (f *yamlFile) keyAt(path string) spec.Pos { return f.toPos(f.tree.KeyAt(path)) }
 

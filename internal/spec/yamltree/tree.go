@@ -33,14 +33,19 @@ type File struct {
 	// byPath indexes the nodes by path instead, the first value at each path, when an empty key
 	// makes paths ambiguous: the root member "" has the path "" and its members those of the root's.
 	byPath map[string]int32
+	// raws holds the text as written of the scalars not read as strings (numbers, booleans,
+	// nulls), by node: a string's text is its value, and keeping it in every node cost 16 bytes
+	// each (14 MB of a 100,000-record file).
+	raws map[int32]string
+	// keyNames holds each mapping key once; a node names its key by index (see converter.intern).
+	keyNames []string
 }
 
 // node is what the loader remembers about one YAML value.
 type node struct {
-	key       string // its key, for members of a mapping
-	raw       string // scalar text as written
-	line, col int32  // the value
-	keyLine   int32  // its key, for members of a mapping; 0 otherwise
+	key       int32 // its key in File.keyNames, for members of a mapping (else the key "")
+	line, col int32 // the value
+	keyLine   int32 // its key, for members of a mapping; 0 otherwise
 	keyCol    int32
 	kids      int32 // its members or items are File.kids[kids : kids+nkids]
 	nkids     int32
@@ -87,18 +92,27 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // Parse decodes data into a File. A file over maxBytes bytes is refused unread. Problems are
 // returned in the order found; the File's Value is nil when the file could not be read at all.
 func Parse(data []byte, maxBytes int) (*File, []Problem) {
-	f := &File{}
 	var ds problems
 	if len(data) > maxBytes {
 		ds.errorf(pos(1, 1), "", "file is %d bytes, more than the %d MiB qsync reads from one configuration file: split it into several files",
 			len(data), maxBytes>>20)
-		return f, ds
+		return &File{}, ds
 	}
 	if line, col, b, bad := firstInvalidUTF8(data); bad {
 		// yaml.v3 reports this without a position; say where, so the byte can be found.
 		ds.errorf(pos(line, col), "", "invalid UTF-8 (byte 0x%02X): qsync reads UTF-8 files only; re-save the file as UTF-8", b)
+		return &File{}, ds
+	}
+	if f, ds, ok := parseSplit(data, splitBatch); ok {
 		return f, ds
 	}
+	return parseWhole(data)
+}
+
+// parseWhole decodes data, valid UTF-8 of an accepted size, as one YAML document.
+func parseWhole(data []byte) (*File, []Problem) {
+	f := &File{}
+	var ds problems
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	err := dec.Decode(&doc)
@@ -126,7 +140,7 @@ func Parse(data []byte, maxBytes int) (*File, []Problem) {
 	// Without anchors every node is converted once: drop each as soon as it is, so the YAML tree
 	// and the values need not fit in memory together.
 	c := converter{f: f, active: map[*yaml.Node]bool{}, limit: maxNodes + aliasFactor*sh.nodes, release: !sh.anchors}
-	f.Value, _ = c.convert(&doc, "", 0, 0)
+	f.Value, _ = c.convert(&doc, c.noKey(), 0, 0)
 	ds = append(ds, c.ds...)
 	if f.Value == nil && !c.tooBig {
 		ds.errorf(pos(doc.Line, doc.Column), "", "file is empty")
@@ -201,12 +215,58 @@ func (f *File) KeyAt(path string) Pos {
 // Written reports whether the file has a value at path.
 func (f *File) Written(path string) bool { return f.find(path) >= 0 }
 
-// Raw returns the text of the scalar at path as written ("" when there is none).
+// Raw returns the text as written of the scalar at path that YAML did not read as a string (a
+// number, a boolean, a null): "" when there is none, and for a string, whose text is its value.
 func (f *File) Raw(path string) string {
 	if i := f.find(path); i >= 0 {
-		return f.nodes[i].raw
+		return f.raws[i]
 	}
 	return ""
+}
+
+// Node identifies one value of a File, for looking up its members without walking its path from
+// the root again (see Find and Member); negative when there is none.
+type Node int32
+
+// Find returns the value at path; a negative Node when there is none.
+func (f *File) Find(path string) Node { return Node(f.find(path)) }
+
+// Member returns the member key of the mapping n, or a negative Node. When an empty key makes paths
+// ambiguous (see File.byPath), a member found this way may not be the value At finds by its path:
+// callers then look values up by path (see Ambiguous).
+func (f *File) Member(n Node, key string) Node {
+	if n < 0 || int(n) >= len(f.nodes) {
+		return -1
+	}
+	return Node(f.member(int32(n), key))
+}
+
+// Item returns the item i of the list n, or a negative Node (see Member).
+func (f *File) Item(n Node, i int) Node {
+	if n < 0 || int(n) >= len(f.nodes) || !f.nodes[n].list || i < 0 || i >= int(f.nodes[n].nkids) {
+		return -1
+	}
+	return Node(f.kids[f.nodes[n].kids+int32(i)])
+}
+
+// NodeRaw is Raw of the value n ("" when n is negative).
+func (f *File) NodeRaw(n Node) string {
+	if n < 0 {
+		return ""
+	}
+	return f.raws[int32(n)]
+}
+
+// Ambiguous reports whether an empty key makes some paths name more than one value: Member and
+// Find then disagree, and values are found by path only.
+func (f *File) Ambiguous() bool { return f.byPath != nil }
+
+// NodePos returns the position of the value n; ok is false when n is negative.
+func (f *File) NodePos(n Node) (p Pos, ok bool) {
+	if n < 0 || int(n) >= len(f.nodes) {
+		return Pos{}, false
+	}
+	return pos(int(f.nodes[n].line), int(f.nodes[n].col)), true
 }
 
 // find returns the index of the value at path, or -1.
@@ -277,14 +337,14 @@ func (f *File) member(n int32, key string) int32 {
 	kids := f.kids[nd.kids : nd.kids+nd.nkids]
 	if nd.sorted {
 		if i, ok := slices.BinarySearchFunc(kids, key, func(k int32, key string) int {
-			return strings.Compare(f.nodes[k].key, key)
+			return strings.Compare(f.keyNames[f.nodes[k].key], key)
 		}); ok {
 			return kids[i]
 		}
 		return -1
 	}
 	for _, k := range kids {
-		if f.nodes[k].key == key {
+		if f.keyNames[f.nodes[k].key] == key {
 			return k
 		}
 	}
@@ -339,6 +399,33 @@ type converter struct {
 	keys   []keyLine           // keys of the mappings being converted
 	// release drops each YAML node from its parent once converted (only when nothing refers to it).
 	release bool
+	// split, when not nil, decodes the items of one list piece by piece (see parseSplit).
+	split *splitList
+	// interned indexes File.keyNames, one copy of each mapping key: yaml.v3 allocates every key
+	// written, and the values' maps and the loader's field positions keep them (a million keys, a
+	// few dozen distinct, in a 100,000-record file), while a node names its key in 4 bytes
+	// instead of 16.
+	interned map[string]int32
+}
+
+// intern returns the one copy of key and its index in File.keyNames.
+func (c *converter) intern(key string) (string, int32) {
+	if i, ok := c.interned[key]; ok {
+		return c.f.keyNames[i], i
+	}
+	if c.interned == nil {
+		c.interned = map[string]int32{}
+	}
+	i := int32(len(c.f.keyNames))
+	c.f.keyNames = append(c.f.keyNames, key)
+	c.interned[key] = i
+	return key, i
+}
+
+// noKey is the key index of a value that is not a mapping member: the key "".
+func (c *converter) noKey() int32 {
+	_, i := c.intern("")
+	return i
 }
 
 // pathToken is one step of a path: a mapping key, or an index when key is "" and index >= 0.
@@ -372,7 +459,7 @@ const smallMapping = 16
 // convert turns n into nil, bool, int64, float64, string, []any or map[string]any, recording the
 // position of every value as a node. key and keyLine, keyCol are those of a mapping member. It
 // returns the value and its node (-1 when none was recorded).
-func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (any, int32) {
+func (c *converter) convert(n *yaml.Node, key, keyLine, keyCol int32) (any, int32) {
 	if c.tooBig {
 		return nil, -1
 	}
@@ -407,7 +494,7 @@ func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (an
 		return v, i
 	}
 	idx := int32(len(c.f.nodes))
-	c.f.nodes = append(c.f.nodes, node{key: key, raw: n.Value, line: int32(pos.Line), col: int32(pos.Col),
+	c.f.nodes = append(c.f.nodes, node{key: key, line: int32(pos.Line), col: int32(pos.Col),
 		keyLine: keyLine, keyCol: keyCol, list: n.Kind == yaml.SequenceNode})
 	if c.f.byPath != nil {
 		if p := c.pathString(); c.f.find(p) < 0 {
@@ -435,22 +522,43 @@ func (c *converter) convert(n *yaml.Node, key string, keyLine, keyCol int32) (an
 			c.active[n] = true
 			defer delete(c.active, n)
 		}
-		s := make([]any, len(n.Content))
+		items := len(n.Content)
+		if c.split != nil && c.split.list == n {
+			items = len(c.split.starts)
+		}
+		s := make([]any, items)
 		kids := len(c.kids)
-		for i, e := range n.Content {
+		for i := range items {
+			var e *yaml.Node
+			if i < len(n.Content) {
+				e = n.Content[i]
+			} else if e = c.split.item(i); e == nil {
+				c.tooBig = true // stops the conversion: Parse starts again with the whole document
+				return nil, -1
+			}
 			c.path = append(c.path, pathToken{index: i})
-			v, k := c.convert(e, "", 0, 0)
+			v, k := c.convert(e, c.noKey(), 0, 0)
 			c.path = c.path[:len(c.path)-1]
 			s[i] = v
 			c.kids = append(c.kids, k) // -1 too: items are found by index
-			if c.release {
+			if c.release && i < len(n.Content) {
 				n.Content[i] = nil
+			}
+			if c.split != nil && c.split.list == n {
+				c.split.reserve(i + 1)
 			}
 		}
 		c.endContainer(idx, kids)
 		return s, idx
 	case yaml.ScalarNode:
-		return c.scalar(n, tag, pos), idx
+		v := c.scalar(n, tag, pos)
+		if _, str := v.(string); !str && n.Value != "" {
+			if c.f.raws == nil {
+				c.f.raws = map[int32]string{}
+			}
+			c.f.raws[idx] = n.Value
+		}
+		return v, idx
 	}
 	return nil, idx
 }
@@ -464,7 +572,7 @@ func (c *converter) endContainer(idx int32, kids int) {
 	c.kids = c.kids[:kids]
 	if !nd.list && nd.nkids > smallMapping {
 		run := f.kids[nd.kids:]
-		slices.SortFunc(run, func(a, b int32) int { return strings.Compare(f.nodes[a].key, f.nodes[b].key) })
+		slices.SortFunc(run, func(a, b int32) int { return strings.Compare(f.keyNames[f.nodes[a].key], f.keyNames[f.nodes[b].key]) })
 		nd.sorted = true
 	}
 }
@@ -506,11 +614,12 @@ func (c *converter) mapping(n *yaml.Node, m map[string]any, keys int, merged boo
 			}
 			continue
 		}
-		c.keys = append(c.keys, keyLine{k.Value, kp.Line})
-		c.path = append(c.path, pathToken{key: k.Value, index: -1})
-		val, kid := c.convert(v, k.Value, int32(kp.Line), int32(kp.Col))
+		key, ki := c.intern(k.Value)
+		c.keys = append(c.keys, keyLine{key, kp.Line})
+		c.path = append(c.path, pathToken{key: key, index: -1})
+		val, kid := c.convert(v, ki, int32(kp.Line), int32(kp.Col))
 		c.path = c.path[:len(c.path)-1]
-		m[k.Value] = val
+		m[key] = val
 		if kid >= 0 {
 			c.kids = append(c.kids, kid)
 		}
