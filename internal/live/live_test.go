@@ -336,3 +336,24 @@ func reportGroup(r *Report, name string) *Group {
 	}
 	return nil
 }
+
+// TestReadThreeTitlesAlike: each of three objects with one key names the other two, in the order
+// they were read.
+func TestReadThreeTitlesAlike(t *testing.T) {
+	dup := &fakeReader{records: map[qualysclient.RecordType][]qualysclient.Record{
+		qualysclient.MySQL: {{ID: 1, Title: "a"}, {ID: 2, Title: "b"}, {ID: 3, Title: "a"}, {ID: 4, Title: "a"}}}}
+	doc, err := Read(context.Background(), dup, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]string{1: "id 3, 4 once", 3: "id 1, 4 once", 4: "id 1, 3 once", 2: ""}
+	for _, o := range doc.Objects {
+		w, ok := want[o.ID]
+		if !ok {
+			continue
+		}
+		if (w == "") != (o.Opaque == "") || !strings.Contains(o.Opaque, w) {
+			t.Errorf("id %d: opaque %q, want it to name %q", o.ID, o.Opaque, w)
+		}
+	}
+}

@@ -55,15 +55,24 @@ func groupName(kind spec.Kind, typ string) string {
 var recordElements = map[string]bool{"LAST_MODIFIED_BY": true}
 
 type reportBuilder struct {
-	mu      sync.Mutex
-	groups  map[string]*Group
-	listAll *ListAllUse
+	mu     sync.Mutex
+	groups map[string]*Group
+	byDef  map[*spec.KindDef]*Group // the groups of examined, by descriptor: no name built per record
+	// vaultTypes is spec.VaultTypeByQualys by Qualys type name, looked up once per name.
+	vaultTypes map[string]*spec.KindDef
+	listAll    *ListAllUse
 }
 
-func newReportBuilder() *reportBuilder { return &reportBuilder{groups: map[string]*Group{}} }
+func newReportBuilder() *reportBuilder {
+	return &reportBuilder{groups: map[string]*Group{}, byDef: map[*spec.KindDef]*Group{}, vaultTypes: map[string]*spec.KindDef{}}
+}
 
 // examined returns the group of def with its element table filled in. The caller holds b.mu.
 func (b *reportBuilder) examined(def *spec.KindDef) *Group {
+	if g := b.byDef[def]; g != nil {
+		g.Examined++
+		return g
+	}
 	name := groupName(def.Kind, def.Type)
 	g := b.groups[name]
 	if g == nil {
@@ -75,6 +84,7 @@ func (b *reportBuilder) examined(def *spec.KindDef) *Group {
 		}
 		b.groups[name] = g
 	}
+	b.byDef[def] = g
 	g.Examined++
 	return g
 }
@@ -87,8 +97,8 @@ func (g *Group) unexpected(name string) {
 }
 
 // record notes the elements of one listed record.
-func (b *reportBuilder) record(kind spec.Kind, rec qualysclient.Record) {
-	_, variantElem := spec.VariantKeys(kind)
+func (b *reportBuilder) record(kind spec.Kind, rec *qualysclient.Record) {
+	variantElem := kindFactsOf(kind).variantElem
 	def := spec.VariantByQualys(kind, strings.TrimSpace(rec.Fields[variantElem]))
 	if def == nil {
 		return
@@ -105,20 +115,21 @@ func (b *reportBuilder) record(kind spec.Kind, rec qualysclient.Record) {
 	}
 	// Containers of repeated leaves (HOSTS) and of structured entries (a unix record's
 	// PRIVATE_KEY_CERTIFICATE_LIST and ROOT_TOOL_INFO_LIST, as in the Doc Center sample).
-	for _, names := range [][]string{mapKeys(rec.Lists), mapKeys(rec.Entries)} {
-		for _, name := range names {
-			if _, ok := g.Elements[name]; ok {
-				g.Elements[name]++
-			} else {
-				g.unexpected(name)
-			}
-		}
+	for name := range rec.Lists {
+		g.container(name)
+	}
+	for name := range rec.Entries {
+		g.container(name)
 	}
 	for _, name := range rec.Unparsed {
 		g.unexpected(name)
 	}
 	if rec.Vault != nil {
-		vdef := spec.VaultTypeByQualys(rec.Vault.Type)
+		vdef, ok := b.vaultTypes[rec.Vault.Type]
+		if !ok {
+			vdef = spec.VaultTypeByQualys(rec.Vault.Type)
+			b.vaultTypes[rec.Vault.Type] = vdef
+		}
 		for name := range rec.Vault.Fields {
 			known := false
 			if vdef != nil {
@@ -133,12 +144,13 @@ func (b *reportBuilder) record(kind spec.Kind, rec qualysclient.Record) {
 	}
 }
 
-func mapKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// container counts a container element of a record: known to the model or unexpected.
+func (g *Group) container(name string) {
+	if _, ok := g.Elements[name]; ok {
+		g.Elements[name]++
+	} else {
+		g.unexpected(name)
 	}
-	return out
 }
 
 // vault notes the elements of one viewed vault.

@@ -94,11 +94,15 @@ func IPSetFromBuilder(b *netipx.IPSetBuilder) (IPSet, error) {
 	if err != nil {
 		return IPSet{}, fmt.Errorf("build IP set: %w", err)
 	}
-	if len(s.Ranges()) == 0 {
+	// The empty set is the zero IPSet (set nil), so IsZero and Equal need not look at ranges.
+	// Compared with Equal: netipx's Ranges copies them (an allocation per live record read).
+	if s.Equal(&emptyIPSet) {
 		return IPSet{}, nil
 	}
 	return IPSet{set: s}, nil
 }
+
+var emptyIPSet netipx.IPSet
 
 // Ranges returns the merged, sorted ranges of the set.
 func (s IPSet) Ranges() []netipx.IPRange {
@@ -134,20 +138,14 @@ func RangesOverlap(a, b []netipx.IPRange) bool {
 }
 
 // IsZero reports whether the set is empty.
-func (s IPSet) IsZero() bool { return len(s.Ranges()) == 0 }
+func (s IPSet) IsZero() bool { return s.set == nil } // see IPSetFromBuilder
 
 // Equal reports whether both sets hold the same addresses.
 func (s IPSet) Equal(o IPSet) bool {
-	a, b := s.Ranges(), o.Ranges()
-	if len(a) != len(b) {
-		return false
+	if s.set == nil || o.set == nil { // the empty set, and only it, has none (see IPSetFromBuilder)
+		return s.set == o.set
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return s.set.Equal(o.set) // compares the merged ranges, as Ranges would return them, without copies
 }
 
 // Entries returns the canonical text form: merged ranges in order, a single address as itself and

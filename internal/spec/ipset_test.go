@@ -109,6 +109,16 @@ func TestIPSetOperations(t *testing.T) {
 		if !(IPSet{}).Equal(must()) || !(IPSet{}).IsZero() {
 			t.Error("empty sets differ")
 		}
+		one := must("10.0.0.1")
+		if one.IsZero() || one.Equal(IPSet{}) || (IPSet{}).Equal(one) || !one.Equal(must("10.0.0.1/32")) {
+			t.Error("a one-address set is empty, or equal to the empty set, or not to itself")
+		}
+		// Sets emptied by an operation are the empty set.
+		for _, empty := range []IPSet{one.Minus(one), one.Intersect(must("10.0.0.2")), must("::1").Minus(must("::/64"))} {
+			if !empty.IsZero() || !empty.Equal(IPSet{}) || empty.Equal(one) || len(empty.Ranges()) != 0 {
+				t.Errorf("emptied set %v is not the empty set", empty)
+			}
+		}
 	})
 	t.Run("JSON round trip", func(t *testing.T) {
 		b, err := json.Marshal(must("10.0.0.0/30", "::1"))

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"maps"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -118,4 +119,64 @@ func TestMarkerInText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// markerRE is the marker's definition as a regular expression (see findMarker), the reference the
+// hand-written reader is checked against.
+var markerRE = regexp.MustCompile(`(?:^|\r?\n|[ \t])\[managed by qsync: owner=([A-Za-z0-9._-]+)(?: fp=([A-Za-z0-9_:,]*))?\]\s*$`)
+
+// splitCommentsByRegexp is SplitComments as it was written with markerRE.
+func splitCommentsByRegexp(comments string) (string, *Marker) {
+	loc := markerRE.FindStringSubmatchIndex(comments)
+	if loc == nil {
+		return CanonicalComments(comments), nil
+	}
+	m := &Marker{Owner: comments[loc[2]:loc[3]]}
+	if loc[4] >= 0 {
+		for _, kv := range strings.Split(comments[loc[4]:loc[5]], ",") {
+			if k, v, ok := strings.Cut(kv, ":"); ok && k != "" {
+				if m.Fingerprints == nil {
+					m.Fingerprints = map[string]string{}
+				}
+				m.Fingerprints[k] = v
+			}
+		}
+	}
+	return CanonicalComments(comments[:loc[0]]), m
+}
+
+// checkSplitMatchesRegexp fails t when SplitComments reads in differently from markerRE.
+func checkSplitMatchesRegexp(t *testing.T, in string) {
+	t.Helper()
+	text, m := SplitComments(in)
+	wantText, want := splitCommentsByRegexp(in)
+	if text != wantText || (m == nil) != (want == nil) ||
+		m != nil && (m.Owner != want.Owner || !maps.Equal(m.Fingerprints, want.Fingerprints) || (m.Fingerprints == nil) != (want.Fingerprints == nil)) {
+		t.Fatalf("SplitComments(%q) = %q %+v, the regular expression reads %q %+v", in, text, m, wantText, want)
+	}
+}
+
+// TestSplitCommentsMatchesRegexp: the hand-written marker reader agrees with markerRE on the
+// edges of its grammar.
+func TestSplitCommentsMatchesRegexp(t *testing.T) {
+	for _, in := range []string{
+		"", " ", "]", "[", "[managed by qsync: owner=]", "[managed by qsync: owner=a]",
+		"x\r\n[managed by qsync: owner=a]", "x\r[managed by qsync: owner=a]", "x\n\n[managed by qsync: owner=a]\n\n",
+		"x\t[managed by qsync: owner=a]\f\r\v", "x\t[managed by qsync: owner=a]\f\r",
+		"[managed by qsync: owner=a fp=]", "[managed by qsync: owner=a fp=,,:x,y:,:]", "[managed by qsync: owner=a fp=k:v,k:w]",
+		"[managed by qsync: owner=a  fp=k:v]", "[managed by qsync: owner=a fp=k:v ]", "[managed by qsync: owner=a b]",
+		"[managed by qsync: owner=a [managed by qsync: owner=b]", "[[managed by qsync: owner=a]", "x [managed by qsync: owner=a]]",
+		"[managed by qsync: owner=é]", "é\n[managed by qsync: owner=a]", "\xff[managed by qsync: owner=a]", " [managed by qsync: owner=a fp=k:v]",
+		"[Managed by qsync: owner=a]", "[managed by qsync:  owner=a]",
+	} {
+		checkSplitMatchesRegexp(t, in)
+	}
+}
+
+// FuzzSplitCommentsMatchesRegexp: whatever the comments, SplitComments reads them as markerRE does.
+func FuzzSplitCommentsMatchesRegexp(f *testing.F) {
+	for _, s := range []string{"x\n[managed by qsync: owner=a fp=k:v,w:z]", "a [managed by qsync: owner=b.c]\r\n", "[managed by qsync: owner=a fp=]"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkSplitMatchesRegexp)
 }

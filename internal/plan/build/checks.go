@@ -97,12 +97,12 @@ func settingsSent(it *item) []string {
 // checkIPConflicts reports desired records whose IPs a live record keeps: one that qsync does not
 // manage, or one whose change was refused. Qualys allows an IP in only one record of an
 // exclusivity group (the unix family, windows).
-func (b *builder) checkIPConflicts() {
-	stay, refused := b.stayingRecords()
+// stay are the live records that keep their IPs (stayingRecords).
+func (b *builder) checkIPConflicts(stay []*spec.Object) {
 	index := indexRanges(stay)
 	for _, it := range b.items {
 		d := it.d
-		if d == nil || !d.Kind.IsRecord() || it.action == "" || refused[d] || it.group() == "" || index[it.group()] == nil {
+		if d == nil || !d.Kind.IsRecord() || it.action == "" || it.group() == "" || index[it.group()] == nil {
 			continue
 		}
 		hits := map[int]bool{}
@@ -124,8 +124,8 @@ func (b *builder) checkIPConflicts() {
 // check against everything else in Qualys, so apply never fails what the plan promised. Rules
 // from a secondary source (warnings) are not checked here, nor records whose values Qualys did
 // not report (spec.RuleConflict).
-func (b *builder) checkRuleConflicts() {
-	stay, refused := b.stayingRecords()
+// stay are the live records that keep their IPs (stayingRecords).
+func (b *builder) checkRuleConflicts(stay []*spec.Object) {
 	byKind := map[spec.Kind]*ipindex.Index{} // the ranges of the records that stay, of kinds with rules
 	for i, l := range stay {
 		if def := l.Def(); def != nil && len(def.Unique) > 0 && l.Opaque == "" {
@@ -142,7 +142,7 @@ func (b *builder) checkRuleConflicts() {
 	}
 	for _, it := range b.items {
 		d := it.d
-		if d == nil || !d.Kind.IsRecord() || it.action == "" || it.action == plan.ActionDelete || refused[d] || byKind[d.Kind] == nil {
+		if d == nil || !d.Kind.IsRecord() || it.action == "" || it.action == plan.ActionDelete || byKind[d.Kind] == nil {
 			continue
 		}
 		hits := map[int]bool{}
@@ -169,19 +169,17 @@ func (b *builder) checkRuleConflicts() {
 }
 
 // stayingRecords returns the live records that keep their IPs: those the plan does not touch and
-// those whose change was refused (refused holds their desired objects).
-func (b *builder) stayingRecords() (stay []*spec.Object, refused map[*spec.Object]bool) {
-	refused = map[*spec.Object]bool{}
+// those whose change was refused. Both have no action, so the checks that take this list skip
+// their items (a desired record whose change was refused is compared with nothing).
+func (b *builder) stayingRecords() []*spec.Object {
+	stay := make([]*spec.Object, 0, len(b.live.Objects))
 	for _, l := range b.live.Objects {
 		it := b.byLive[l]
 		if l.Kind.IsRecord() && (it == nil || (it.d != nil && it.action == "")) {
 			stay = append(stay, l)
-			if it != nil {
-				refused[it.d] = true
-			}
 		}
 	}
-	return stay, refused
+	return stay
 }
 
 // indexRanges indexes the ranges of the records that stay by exclusivity group, so each changed
@@ -191,10 +189,11 @@ func indexRanges(stay []*spec.Object) map[string]*ipindex.Index {
 	for i, l := range stay {
 		// An opaque record has no Type, so Def is its kind's plain descriptor: the exclusivity
 		// group is the kind's (every unix sub_type shares "unix").
-		if l.Def() == nil || l.Def().ExclusiveGroup == "" {
+		def := l.Def()
+		if def == nil || def.ExclusiveGroup == "" {
 			continue
 		}
-		g := l.Def().ExclusiveGroup
+		g := def.ExclusiveGroup
 		if index[g] == nil {
 			index[g] = &ipindex.Index{}
 		}

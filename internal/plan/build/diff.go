@@ -76,13 +76,13 @@ func typeField(k spec.Kind) string {
 // It judges the very setting changes the update would send (settingChanges, the clears of
 // exclusive-group members included), not a comparison of its own: a change qsync cannot send is
 // then a replacement (with consent) or a refusal whatever produced it, never an update Qualys
-// refuses. A value the live answer did not report is unknown, never a reason to replace.
-func replaceReason(it *item) (field, reason string) {
+// refuses. A value the live answer did not report is unknown, never a reason to replace. changes
+// are the setting changes of it (settingChanges).
+func replaceReason(it *item, changes []plan.FieldChange) (field, reason string) {
 	d, l := it.d, it.l
 	if d.Type != l.Type && !l.IsUnknown(typeField(d.Kind)) {
 		return typeField(d.Kind), fmt.Sprintf("%s changes from %s to %s, which Qualys cannot change in place", typeField(d.Kind), orNone(l.Type), orNone(d.Type))
 	}
-	changes, _ := settingChanges(it)
 	for _, fc := range changes {
 		f := it.def.Field(fc.Name)
 		if f == nil || f.Type == spec.TypeSecret || !liveKnown(it, f) {
@@ -215,13 +215,16 @@ func sendsUnreported(f *spec.FieldDef, v string) bool {
 // report (spec.Object.Unknown): they are not compared, so they never cause an update or a
 // replacement, and the plan says so. A unix record listed without SUB_TYPE is a plain record by
 // the contract; a configuration giving it a sub_type is matched by title, never replaced (so for
-// every kind's variant parameter, such as ms_sql's provider_name).
-func unknownNotes(it *item) []string {
+// every kind's variant parameter, such as ms_sql's provider_name: variant is typeField(d.Kind)).
+func unknownNotes(it *item, variant string) []string {
 	d, l := it.d, it.l
+	if len(l.Unknown) == 0 {
+		return nil
+	}
 	var out []string
 	for _, name := range l.Unknown {
 		switch {
-		case d.Kind != spec.KindVault && name == typeField(d.Kind):
+		case d.Kind != spec.KindVault && name == variant:
 			if d.Type != l.Type {
 				out = append(out, fmt.Sprintf("%s (id %d): %s: %s (the configuration says %s; qsync does not replace a record whose %s it cannot read)",
 					d.Key(), l.ID, name, notReported, d.Type, name))
@@ -322,12 +325,13 @@ func updateSecretChanges(why map[string]string) []plan.FieldChange {
 	return fields
 }
 
-// updateChanges compares the readable settings, title, IPs (added, removed), login (ld; nil when
-// both sides use basic login) and comments of a desired object with its live counterpart. It
-// returns the changes, sorted, and the number of unchanged settings.
-func updateChanges(it *item, added, removed spec.IPSet, ld *loginDelta) ([]plan.FieldChange, int) {
+// updateChanges adds to the setting changes of a desired object (settings, with unchanged
+// unchanged settings: settingChanges) the changes of its title, IPs (added, removed), login (ld;
+// nil when both sides use basic login) and comments. It returns the changes, sorted, and the
+// number of unchanged settings.
+func updateChanges(it *item, settings []plan.FieldChange, unchanged int, added, removed spec.IPSet, ld *loginDelta) ([]plan.FieldChange, int) {
 	d, l := it.d, it.l
-	fields, unchanged := settingChanges(it)
+	fields := settings
 	if d.Title != l.Title {
 		fields = append(fields, plan.FieldChange{Name: "title", Before: l.Title, After: d.Title})
 	}
@@ -388,7 +392,10 @@ func settingChanges(it *item) ([]plan.FieldChange, int) {
 			}
 			continue
 		}
-		ov := canon(f, l.Attrs)
+		ov := nv // the same text canonicalises the same: most settings are unchanged
+		if lv, dv := l.Attrs[f.Name], d.Attrs[f.Name]; lv != dv {
+			ov = canon(f, l.Attrs)
+		}
 		if ov == nv {
 			if nv != "" {
 				unchanged++
@@ -482,4 +489,24 @@ func sortFields(fs []plan.FieldChange) {
 		ry, ny := fieldOrder(y)
 		return cmp.Or(cmp.Compare(rx, ry), cmp.Compare(nx, ny))
 	})
+}
+
+// ipDelta returns the addresses d holds and l does not (added) and the reverse (removed). Nearly
+// every update keeps its IPs, so the sets are compared first: the two subtractions build two
+// netipx sets each, which cost 0.12 s of CPU and 39 MB per build.Plan of 100k unchanged records.
+func ipDelta(d, l spec.IPSet) (added, removed spec.IPSet) {
+	if sameIPs(d, l) {
+		return spec.IPSet{}, spec.IPSet{} // what Minus returns for an empty difference
+	}
+	return d.Minus(l), l.Minus(d)
+}
+
+// sameIPs reports whether a and b certainly hold the same addresses, without the copies of their
+// ranges that spec.IPSet.Equal makes. A false answer only means "compute the difference".
+func sameIPs(a, b spec.IPSet) bool {
+	x, y := a.Set(), b.Set()
+	if x == nil || y == nil {
+		return x == y
+	}
+	return x.Equal(y)
 }

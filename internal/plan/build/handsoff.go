@@ -9,8 +9,8 @@ import (
 	"github.com/qsync/qsync/internal/spec"
 )
 
-// Hands off: before anything is matched, every live object is classified once by what qsync may
-// do with it, as dnscontrol's pkg/diff2/handsoff.go decides up front which records a provider
+// Hands off: before anything is matched, every live object has a class (classify, a function of
+// the object and the owner alone) saying what qsync may do with it, as dnscontrol's pkg/diff2/handsoff.go decides up front which records a provider
 // may touch. Matching then only pairs desired objects with candidate live ones; what a pair or a
 // leftover live object may become (update, adopt, delete, left alone, or an error) follows from
 // the class alone:
@@ -39,12 +39,13 @@ const (
 	liveOpaque
 )
 
-// classifyLive indexes the live objects by key, reporting duplicated keys, and classifies each.
-func (b *builder) classifyLive() {
+// indexLive indexes the live objects by key, reporting duplicated keys. Their classes need no
+// table: classify is a function of the object and the owner alone, and a map of 100k classes cost
+// 6 MB per build.Plan.
+func (b *builder) indexLive() {
 	b.liveBy = make(map[spec.Key]*spec.Object, len(b.live.Objects))
-	b.class = make(map[*spec.Object]liveClass, len(b.live.Objects))
+	b.byLive = make(map[*spec.Object]*item, len(b.live.Objects))
 	for _, l := range b.live.Objects {
-		b.class[l] = b.classify(l)
 		if prev := b.liveBy[l.Key()]; prev != nil {
 			// live.Read makes such twins opaque (never changed, listed with the reason); only
 			// a twin qsync could change is an error.
@@ -79,7 +80,7 @@ func (b *builder) isManaged(l *spec.Object) bool {
 // owner's marker, or carry none and be adopted. An opaque one is never matched (see match).
 func (b *builder) checkOwner(it *item) {
 	d, l := it.d, it.l
-	switch b.class[l] {
+	switch b.classify(l) {
 	case liveManaged:
 		it.managed = true
 	case liveForeign:
@@ -99,14 +100,15 @@ func (b *builder) checkOwner(it *item) {
 }
 
 // collectDeletes decides the fate of every live object the configuration does not name: a
-// managed one is deleted, the others are listed as unmanaged. named holds the live objects that
-// declared objects matched (or tried to match).
-func (b *builder) collectDeletes(named map[*spec.Object]bool) {
+// managed one is deleted, the others are listed as unmanaged. The configuration names the live
+// objects declared objects matched (b.byLive) and the opaque ones they tried to match
+// (namedOpaque).
+func (b *builder) collectDeletes(namedOpaque map[*spec.Object]bool) {
 	for _, l := range b.live.Objects {
-		if named[l] || b.liveBy[l.Key()] != l {
+		if b.byLive[l] != nil || namedOpaque[l] || b.liveBy[l.Key()] != l {
 			continue
 		}
-		switch b.class[l] {
+		switch b.classify(l) {
 		case liveManaged:
 			it := &item{l: l, def: l.Def(), managed: true, action: plan.ActionDelete}
 			b.byLive[l] = it
@@ -141,7 +143,7 @@ func (b *builder) checkOpaqueVaults(desired []*spec.Object) {
 		if !d.Kind.IsRecord() || d.Login == nil || declared[d.Login.Vault] {
 			continue
 		}
-		if v := b.liveBy[spec.Key{Kind: spec.KindVault, Title: d.Login.Vault}]; v != nil && b.class[v] == liveOpaque {
+		if v := b.liveBy[spec.Key{Kind: spec.KindVault, Title: d.Login.Vault}]; v != nil && b.classify(v) == liveOpaque {
 			b.diags.add(d, d.Key(), "login names vault %q (id %d), which qsync cannot represent (%s); a record managed by qsync cannot log in through it",
 				v.Title, v.ID, v.Opaque)
 		}

@@ -105,8 +105,8 @@ func (b *builder) decideList(it *item, f *spec.FieldDef, want []spec.Item, fps m
 		why = sensitivePushed
 	case fps != nil && b.liveFingerprint(it, f.Name) != fps[f.Name]:
 		why = sensitiveChanged
-	case fps == nil && !slices.Contains(b.notes, NoteSecretDrift):
-		b.notes = append(b.notes, NoteSecretDrift)
+	case fps == nil && !b.driftNoted:
+		b.noteSecretDrift()
 	}
 	if why != "" {
 		ls.send = true

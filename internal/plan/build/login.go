@@ -19,10 +19,7 @@ type vaultInfo struct {
 // replaced by this plan) or a live one.
 func (b *builder) resolveVault(title string) (vaultInfo, bool) {
 	k := spec.Key{Kind: spec.KindVault, Title: title}
-	for _, it := range b.items {
-		if it.d == nil || it.d.Key() != k {
-			continue
-		}
+	if it := b.declaredVault(title); it != nil {
 		vi := vaultInfo{def: it.def}
 		if it.l == nil || it.action == plan.ActionReplace {
 			vi.ref = title
@@ -37,6 +34,21 @@ func (b *builder) resolveVault(title string) (vaultInfo, bool) {
 		return vaultInfo{def: l.Def(), id: l.ID}, true
 	}
 	return vaultInfo{}, false
+}
+
+// declaredVault returns the item of the declared vault with the given title, or nil. The index
+// is built on first use, after pair: every record resolving its vault by a walk of the items cost
+// 0.01 s per build.Plan of 100k records.
+func (b *builder) declaredVault(title string) *item {
+	if b.vaultItems == nil {
+		b.vaultItems = map[string]*item{}
+		for _, it := range b.items {
+			if it.d != nil && it.d.Kind == spec.KindVault && b.vaultItems[it.d.Title] == nil {
+				b.vaultItems[it.d.Title] = it
+			}
+		}
+	}
+	return b.vaultItems[title]
 }
 
 // desiredVault resolves the vault a desired record logs in through, reporting a vault that is
@@ -132,38 +144,54 @@ func loginValue(f *spec.FieldDef, l *spec.VaultLogin) string {
 // side sets, in descriptor order.
 func loginParamNames(def *spec.KindDef, d, l *spec.VaultLogin) []string {
 	var names []string
-	seen := map[string]bool{}
 	if def != nil {
 		for _, f := range def.LoginParams {
 			names = append(names, f.Name)
-			seen[f.Name] = true
 		}
 	}
+	return append(names, extraLoginParams(def, d, l)...)
+}
+
+// extraLoginParams lists, sorted, the parameters either login sets that the vault type does not
+// describe (nil for none, the usual case).
+func extraLoginParams(def *spec.KindDef, d, l *spec.VaultLogin) []string {
 	var extra []string
-	for _, vl := range []*spec.VaultLogin{d, l} {
+	for _, vl := range [2]*spec.VaultLogin{d, l} {
 		if vl == nil {
 			continue
 		}
 		for k := range vl.Params {
-			if !seen[k] {
-				seen[k] = true
+			if (def == nil || def.LoginParam(k) == nil) && !slices.Contains(extra, k) {
 				extra = append(extra, k)
 			}
 		}
 	}
 	slices.Sort(extra)
-	return append(names, extra...)
+	return extra
 }
 
-// loginParamChanges compares the record-side login parameters of two logins (l nil: none set).
+// loginParamChanges compares the record-side login parameters of two logins (l nil: none set),
+// in the order of loginParamNames, without building that list: comparing the logins of 100k
+// records cost 20 MB and 0.03 s more with it.
 func loginParamChanges(def *spec.KindDef, d, l *spec.VaultLogin) []plan.FieldChange {
 	var out []plan.FieldChange
-	for _, name := range loginParamNames(def, d, l) {
+	compare := func(name string) {
+		if d != nil && l != nil && d.Params[name] == l.Params[name] {
+			return // the same text canonicalises the same: most logins are unchanged
+		}
 		f := loginField(def, name)
 		ov, nv := loginValue(f, l), loginValue(f, d)
 		if ov != nv {
 			out = append(out, plan.FieldChange{Name: "login." + name, Before: ov, After: nv})
 		}
+	}
+	if def != nil {
+		for i := range def.LoginParams {
+			compare(def.LoginParams[i].Name)
+		}
+	}
+	for _, name := range extraLoginParams(def, d, l) {
+		compare(name)
 	}
 	return out
 }

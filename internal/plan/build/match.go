@@ -9,23 +9,29 @@ import (
 
 // declared returns the desired objects qsync can plan, sorted by key, and reports objects of an
 // unknown kind or type and keys declared twice.
+//
+// Duplicates are found after the stable sort, where the objects of one key are adjacent and in
+// document order, rather than with a map of every key: the map cost 13 MB and 0.05 s per
+// build.Plan of 100k records.
 func (b *builder) declared() []*spec.Object {
-	seen := map[spec.Key]*spec.Object{}
-	var desired []*spec.Object
+	desired := make([]*spec.Object, 0, len(b.desired.Objects))
 	for _, d := range b.desired.Objects {
 		if d.Def() == nil {
 			b.diags.add(d, d.Key(), "unknown kind or type %q", d.Type)
 			continue
 		}
-		if prev := seen[d.Key()]; prev != nil {
-			b.diags.add(d, d.Key(), "declared twice (also at %s)", prev.Pos)
-			continue
-		}
-		seen[d.Key()] = d
 		desired = append(desired, d)
 	}
 	slices.SortStableFunc(desired, func(x, y *spec.Object) int { return order.CompareKeys(x.Key(), y.Key()) })
-	return desired
+	out := desired[:0]
+	for _, d := range desired {
+		if n := len(out); n > 0 && out[n-1].Key() == d.Key() {
+			b.diags.add(d, d.Key(), "declared twice (also at %s)", out[n-1].Pos)
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // renames are the effective rename claims (previous_titles): the live object each renamed
@@ -100,30 +106,34 @@ func (b *builder) candidate(d *spec.Object, rn renames) (l *spec.Object, rename 
 }
 
 // match pairs every declared object with its candidate live object, checks the owner of each
-// pair, and appends the items. It returns the live objects the configuration names, so that
-// collectDeletes leaves them out.
-func (b *builder) match(desired []*spec.Object, rn renames) map[*spec.Object]bool {
-	named := map[*spec.Object]bool{}
-	matched := map[*spec.Object]*spec.Object{} // live -> desired
-	for _, d := range desired {
-		it := &item{d: d, def: d.Def()}
+// pair, and appends the items. The live objects it pairs are the keys of b.byLive; it returns the
+// opaque live objects declared objects name (an error), which have no item, so that
+// collectDeletes leaves out both.
+func (b *builder) match(desired []*spec.Object, rn renames) (namedOpaque map[*spec.Object]bool) {
+	namedOpaque = map[*spec.Object]bool{}
+	// One allocation for the items of every declared object instead of one each: 100k fewer
+	// allocations per build.Plan of 100k records. The items all live as long as the builder.
+	slab := make([]item, len(desired))
+	b.items = slices.Grow(b.items, len(desired))
+	for i, d := range desired {
+		it := &slab[i]
+		*it = item{d: d, def: d.Def()}
 		if l, rename := b.candidate(d, rn); l != nil {
-			named[l] = true
-			if b.class[l] == liveOpaque {
+			if b.classify(l) == liveOpaque {
+				namedOpaque[l] = true
 				b.diags.add(d, d.Key(), "matches %s (id %d) in Qualys, which qsync cannot represent (%s), so it can neither update nor replace it; remove it from Qualys by hand, declare this object under another title, or upgrade qsync",
 					l.Key(), l.ID, l.Opaque)
 				continue
 			}
-			if other := matched[l]; other != nil {
-				b.diags.add(d, d.Key(), "matches %s (id %d), which %s matches too", l.Key(), l.ID, other.Key())
+			if other := b.byLive[l]; other != nil {
+				b.diags.add(d, d.Key(), "matches %s (id %d), which %s matches too", l.Key(), l.ID, other.d.Key())
 				continue
 			}
-			matched[l] = d
 			it.l, it.rename = l, rename
 			b.byLive[l] = it
 			b.checkOwner(it)
 		}
 		b.items = append(b.items, it)
 	}
-	return named
+	return namedOpaque
 }

@@ -45,32 +45,43 @@ func createParams(it *item, vi vaultInfo, hasVault bool) map[string]string {
 	return params
 }
 
-// updateParams returns the parameters of an in-place update (never nil) from its changes, and
-// the title of a vault created by this plan that the new login points at. ld is the login delta
-// (nil when both sides use basic login). It.secrets and it.marker must be decided.
+// updateParams returns the parameters of an in-place update (nil when it sends none) from its
+// changes, and the title of a vault created by this plan that the new login points at. ld is the
+// login delta (nil when both sides use basic login). It.secrets and it.marker must be decided.
 func updateParams(it *item, changes []plan.FieldChange, ld *loginDelta) (params map[string]string, vaultRef string) {
 	d, l := it.d, it.l
 	params = settingParams(it.def, changes)
-	if ld != nil {
+	if ld != nil && !ld.unchanged() { // an unchanged login sends nothing (loginUpdateParams)
+		params = orNew(params)
 		vaultRef = loginUpdateParams(params, *ld)
 	}
 	if d.Comments != l.Comments || !markerEqual(l.Marker, it.marker) {
+		params = orNew(params)
 		params["comments"] = spec.JoinComments(d.Comments, it.marker)
 	}
 	if d.Kind == spec.KindVault && (len(params) > 0 || len(it.secrets) > 0 || d.Title != l.Title) {
+		params = orNew(params)
 		vaultUpdateParams(params, it)
 	}
 	return params, vaultRef
 }
 
-// settingParams turns the setting changes into parameters: the new value as Qualys spells it, or
-// "" to clear it.
+// orNew returns m, or a new map when m is nil.
+func orNew(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+// settingParams turns the setting changes into parameters (nil for none): the new value as
+// Qualys spells it, or "" to clear it.
 //
 // A change is a setting when the kind's descriptor has a field of its name: the other changes
 // (title, ips, login, login.<param>, comments, owner) are named apart from every setting, and
 // secrets are marked Sensitive.
 func settingParams(def *spec.KindDef, changes []plan.FieldChange) map[string]string {
-	params := map[string]string{}
+	var params map[string]string // nil when no setting changes, the common case
 	for _, fc := range changes {
 		if fc.Sensitive {
 			continue
@@ -79,6 +90,7 @@ func settingParams(def *spec.KindDef, changes []plan.FieldChange) map[string]str
 		if f == nil || f.Type == spec.TypeSecret {
 			continue
 		}
+		params = orNew(params)
 		params[f.Name] = ""
 		if fc.After != "" {
 			params[f.Name] = spec.QualysValue(f, fc.After)
@@ -185,9 +197,12 @@ func loginUpdateParams(params map[string]string, ld loginDelta) (vaultRef string
 // the configuration chooses while the update clears the live member standing in for it (unix's
 // password, with skip_password cleared), since the cleared member no longer does.
 func switchedSecrets(it *item) []string {
-	cleared := map[string]bool{}
-	for _, fc := range exclusiveClears(it) {
-		cleared[fc.Name] = true
+	if len(it.def.Exclusive) == 0 {
+		return nil
+	}
+	clears := exclusiveClears(it)
+	cleared := func(n string) bool {
+		return slices.ContainsFunc(clears, func(fc plan.FieldChange) bool { return fc.Name == n })
 	}
 	var out []string
 	for _, g := range it.def.Exclusive {
@@ -195,7 +210,7 @@ func switchedSecrets(it *item) []string {
 		if f == nil || f.Type != spec.TypeSecret {
 			continue
 		}
-		if slices.ContainsFunc(g, func(n string) bool { return cleared[n] }) {
+		if slices.ContainsFunc(g, cleared) {
 			out = append(out, f.Name)
 		}
 	}

@@ -1,6 +1,8 @@
 package order
 
 import (
+	"strings"
+
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -72,14 +74,19 @@ func (it *item) key() spec.Key { return Key(it.d, it.l) }
 // group is the item's IP exclusivity group (Group).
 func (it *item) group() string { return Group(it.def) }
 
-// CompareKeys orders keys as spec.Less does, as a comparison function for slices.SortFunc; package
-// build sorts by it too.
+// CompareKeys orders keys as spec.Less does (vaults first, then by kind, then by title), as a
+// comparison function for slices.SortFunc; package build sorts by it too. It compares each part
+// once rather than calling spec.Less twice, which halves its cost in the sorts of a 100k-record
+// plan.
 func CompareKeys(a, b spec.Key) int {
-	switch {
-	case spec.Less(a, b):
-		return -1
-	case spec.Less(b, a):
+	if av, bv := a.Kind == spec.KindVault, b.Kind == spec.KindVault; av != bv {
+		if av {
+			return -1
+		}
 		return 1
 	}
-	return 0
+	if a.Kind != b.Kind {
+		return strings.Compare(string(a.Kind), string(b.Kind))
+	}
+	return strings.Compare(a.Title, b.Title)
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // dumpTree writes n as one line per element: depth, name, type and text.
@@ -113,5 +114,24 @@ func addSampleBodies(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(b)
+	}
+}
+
+// TestPlainText: the word-at-a-time check agrees with utf8.Valid and hasControlBytes byte by byte,
+// wherever in a word the byte that decides is.
+func TestPlainText(t *testing.T) {
+	want := func(b []byte) bool { return utf8.Valid(b) && !hasControlBytes(b) }
+	base := []byte("<A>\tplain text\n of some length, past a few words</A>")
+	cases := [][]byte{nil, []byte("a"), []byte("12345678"), []byte("é"), []byte("\xff"), base}
+	for i := range base {
+		for _, c := range []string{"\x00", "\x1f", "\r", "\t", "\n", " ", "\x7f", "\x80", "é", "\xc3", "\xef\xbf\xbf"} {
+			b := append(append(append([]byte(nil), base[:i]...), c...), base[i:]...)
+			cases = append(cases, b, append([]byte("é"), b...))
+		}
+	}
+	for _, b := range cases {
+		if got := plainText(b); got != want(b) {
+			t.Errorf("plainText(%q) = %v, want %v", b, got, want(b))
+		}
 	}
 }

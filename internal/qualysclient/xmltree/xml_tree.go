@@ -93,7 +93,8 @@ type treeBuilder struct {
 	sink  Sink
 	root  *Node
 	stack []*Node
-	text  [][]byte // character data of each open element; buffers reused by depth
+	text  [][]byte     // character data of each open element; buffers reused by depth
+	texts []*nameEntry // the name of each open element when scanXML reads it (see nameTable), else nil
 }
 
 // start opens an element. It returns false for a second root element.
@@ -117,8 +118,10 @@ func (b *treeBuilder) start(name, typ string) bool {
 	b.stack = append(b.stack, n)
 	if len(b.text) < len(b.stack) {
 		b.text = append(b.text, nil)
+		b.texts = append(b.texts, nil)
 	}
 	b.text[len(b.stack)-1] = b.text[len(b.stack)-1][:0]
+	b.texts[len(b.stack)-1] = nil
 	return true
 }
 
@@ -126,13 +129,20 @@ func (b *treeBuilder) start(name, typ string) bool {
 func (b *treeBuilder) end() {
 	top := len(b.stack) - 1
 	n := b.stack[top]
-	n.Text = string(bytes.TrimSpace(b.text[top]))
+	if t := bytes.TrimSpace(b.text[top]); len(t) > 0 && b.texts[top] != nil {
+		n.Text = b.texts[top].text(t)
+	} else {
+		n.Text = string(t)
+	}
 	b.stack = b.stack[:top]
 	if b.sink != nil && b.sink.Take(b.stack, n) {
 		p := b.stack[top-1]
 		p.Kids = p.Kids[:len(p.Kids)-1]
 	}
 }
+
+// hasText reports whether the innermost element has character data yet.
+func (b *treeBuilder) hasText() bool { return len(b.text[len(b.stack)-1]) > 0 }
 
 // chars adds character data to the innermost element.
 func (b *treeBuilder) chars(t []byte) {
