@@ -13,6 +13,16 @@ import (
 // in-place update. It fills what differs (it.change, see diff.go) and what is sent (it.params and
 // friends, see params.go) from the same comparison.
 func (b *builder) decide(it *item) {
+	b.decided = itemPlan{}
+	it.itemPlan = &b.decided
+	defer func() {
+		if it.action == "" {
+			it.itemPlan = &b.unchanged
+		} else {
+			p := b.decided
+			it.itemPlan = &p
+		}
+	}()
 	switch {
 	case it.action == plan.ActionDelete:
 		it.change.Fields = deleteChanges(it.l)

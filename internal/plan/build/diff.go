@@ -18,7 +18,11 @@ import (
 // Both sides go through it, so a difference of notation (1 vs true, an omitted default) is never a
 // change.
 func canon(f *spec.FieldDef, attrs map[string]string) string {
-	v := attrs[f.Name]
+	return canonText(f, attrs[f.Name])
+}
+
+// canonText returns the canonical value of text v of field f (see canon).
+func canonText(f *spec.FieldDef, v string) string {
 	c, err := spec.Canonical(f, v)
 	if err != nil {
 		return v
@@ -31,10 +35,19 @@ func canon(f *spec.FieldDef, attrs map[string]string) string {
 // documents its default, which the loader then fills in (spec.FieldDef.DefaultDocumented), or
 // says what an omitted value means (spec.FieldDef.OmittedMeans: Oracle's port, "All Ports").
 func managed(f *spec.FieldDef, d *spec.Object) (string, bool) {
-	if _, ok := d.Attrs[f.Name]; !ok && f.OmittedMeans == "" {
-		return "", false
+	_, v, ok := managedText(f, d)
+	return v, ok
+}
+
+// managedText is managed, also returning the configured text the canonical value comes from (""
+// when omitted). It looks the field up once: comparing the settings of 100k records looked each
+// up twice, which cost 0.02 s per build.Plan.
+func managedText(f *spec.FieldDef, d *spec.Object) (text, v string, ok bool) {
+	text, ok = d.Attrs[f.Name]
+	if !ok && f.OmittedMeans == "" {
+		return "", "", false
 	}
-	return canon(f, d.Attrs), true
+	return text, canonText(f, text), true
 }
 
 // createValue is the value a create sends for field f of d ("" for none): a managed value,
@@ -378,7 +391,7 @@ func settingChanges(it *item) ([]plan.FieldChange, int) {
 		if !compared(f, d.Login, l.Login) {
 			continue
 		}
-		nv, ok := managed(f, d)
+		dv, nv, ok := managedText(f, d)
 		if !ok {
 			continue // omitted: unmanaged
 		}
@@ -393,8 +406,8 @@ func settingChanges(it *item) ([]plan.FieldChange, int) {
 			continue
 		}
 		ov := nv // the same text canonicalises the same: most settings are unchanged
-		if lv, dv := l.Attrs[f.Name], d.Attrs[f.Name]; lv != dv {
-			ov = canon(f, l.Attrs)
+		if lv := l.Attrs[f.Name]; lv != dv {
+			ov = canonText(f, lv)
 		}
 		if ov == nv {
 			if nv != "" {
@@ -495,18 +508,8 @@ func sortFields(fs []plan.FieldChange) {
 // every update keeps its IPs, so the sets are compared first: the two subtractions build two
 // netipx sets each, which cost 0.12 s of CPU and 39 MB per build.Plan of 100k unchanged records.
 func ipDelta(d, l spec.IPSet) (added, removed spec.IPSet) {
-	if sameIPs(d, l) {
+	if d.Equal(l) {
 		return spec.IPSet{}, spec.IPSet{} // what Minus returns for an empty difference
 	}
 	return d.Minus(l), l.Minus(d)
-}
-
-// sameIPs reports whether a and b certainly hold the same addresses, without the copies of their
-// ranges that spec.IPSet.Equal makes. A false answer only means "compute the difference".
-func sameIPs(a, b spec.IPSet) bool {
-	x, y := a.Set(), b.Set()
-	if x == nil || y == nil {
-		return x == y
-	}
-	return x.Equal(y)
 }

@@ -35,8 +35,8 @@ func TestIPDelta(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := sameIPs(tt.d, tt.l); got != tt.same {
-				t.Errorf("sameIPs = %v, want %v", got, tt.same)
+			if got := tt.d.Equal(tt.l); got != tt.same {
+				t.Errorf("Equal = %v, want %v", got, tt.same)
 			}
 			added, removed := ipDelta(tt.d, tt.l)
 			if got := added.Entries(); !slices.Equal(got, tt.add) && (len(got) > 0 || len(tt.add) > 0) {
