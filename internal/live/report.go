@@ -96,15 +96,22 @@ func (g *Group) unexpected(name string) {
 	g.Unexpected[name]++
 }
 
-// record notes the elements of one listed record.
-func (b *reportBuilder) record(kind spec.Kind, rec *qualysclient.Record) {
+// records notes the elements of a page of listed records.
+func (b *reportBuilder) records(kind spec.Kind, recs []qualysclient.Record) {
 	variantElem := kindFactsOf(kind).variantElem
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := range recs {
+		b.record(kind, variantElem, &recs[i])
+	}
+}
+
+// record notes the elements of one listed record. The caller holds b.mu.
+func (b *reportBuilder) record(kind spec.Kind, variantElem string, rec *qualysclient.Record) {
 	def := spec.VariantByQualys(kind, strings.TrimSpace(rec.Fields[variantElem]))
 	if def == nil {
 		return
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	g := b.examined(def)
 	for name := range rec.Fields {
 		if _, ok := g.Elements[name]; ok {

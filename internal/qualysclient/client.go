@@ -68,6 +68,9 @@ type Client struct {
 	mu        sync.Mutex
 	stats     Stats
 	notBefore map[string]time.Time // per endpoint path: earliest next call (X-RateLimit-ToWait-Sec on a 2xx)
+	// bodySizes is the largest answer read so far per endpoint path, the room a body buffer is
+	// given when an answer does not say its length (see readBody).
+	bodySizes map[string]int
 	// unauthorized is the first 401 answer: once Qualys has refused the
 	// credentials, no further request is sent (repeated failed logins can
 	// lock the account).
@@ -171,6 +174,7 @@ func New(cfg Config) (*Client, error) {
 		lim:       newLimiter(cfg.MaxConcurrency),
 		stats:     Stats{Calls: map[string]int{}},
 		notBefore: map[string]time.Time{},
+		bodySizes: map[string]int{},
 		probe:     make(chan struct{}, 1),
 	}
 	c.probe <- struct{}{}
@@ -498,11 +502,7 @@ func (c *Client) send(ctx context.Context, r *request, form url.Values, red *mas
 	defer hr.Body.Close()
 	answered = true
 	c.learnLimits(r.path, hr.StatusCode, hr.Header)
-	buf := getBodyBuffer()
-	if n := hr.ContentLength; n > 0 && n <= maxBodyBytes {
-		buf.Grow(int(n) + 1) // +1: room for the EOF read without growing
-	}
-	_, err = buf.ReadFrom(io.LimitReader(hr.Body, maxBodyBytes+1))
+	buf, err := c.readBody(r.path, hr)
 	b := buf.Bytes()
 	if err == nil && len(b) > maxBodyBytes {
 		err = fmt.Errorf("answer larger than %d bytes", maxBodyBytes)
@@ -513,6 +513,32 @@ func (c *Client) send(ctx context.Context, r *request, form url.Values, red *mas
 		return nil, fmt.Errorf("reading answer (HTTP %d): %s", hr.StatusCode, red.Text(err.Error()))
 	}
 	return &response{status: hr.StatusCode, header: hr.Header, body: b, buf: buf}, nil
+}
+
+// readBody reads an answer's body into a pooled buffer given the room the answer needs: its
+// Content-Length, or, for an answer that does not say (Qualys and the emulator send list pages
+// chunked), a little more than the largest answer of the same endpoint so far. Growing by
+// doubling instead allocated about twice each page of a list whose buffer the pool had lost to
+// the garbage collector.
+func (c *Client) readBody(path string, hr *http.Response) (*bytes.Buffer, error) {
+	buf := getBodyBuffer()
+	if n := hr.ContentLength; n > 0 && n <= maxBodyBytes {
+		buf.Grow(int(n) + 1) // +1: room for the EOF read without growing
+	} else if n < 0 {
+		c.mu.Lock()
+		size := c.bodySizes[path]
+		c.mu.Unlock()
+		if size > 0 {
+			buf.Grow(size + size/8 + bytes.MinRead) // ReadFrom grows unless MinRead bytes are free
+		}
+	}
+	_, err := buf.ReadFrom(io.LimitReader(hr.Body, maxBodyBytes+1))
+	if n := buf.Len(); err == nil && n <= maxPooledBody {
+		c.mu.Lock()
+		c.bodySizes[path] = max(c.bodySizes[path], n)
+		c.mu.Unlock()
+	}
+	return buf, err
 }
 
 func (c *Client) count(key string) {

@@ -323,3 +323,39 @@ func TestClientUsesTheOutboundPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestReadBody: an answer is read whole whatever its length says or does not say, and an
+// endpoint's largest answer sizes the buffer of its next one.
+func TestReadBody(t *testing.T) {
+	c := &Client{bodySizes: map[string]int{}}
+	for _, tc := range []struct {
+		path   string
+		body   string
+		length int64 // Content-Length, -1 when unknown
+		hint   int   // bodySizes[path] afterwards
+	}{
+		{"/a/", "", -1, 0},
+		{"/a/", strings.Repeat("x", 5000), -1, 5000},
+		{"/a/", strings.Repeat("y", 70000), -1, 70000}, // past the hint: grows
+		{"/a/", "short", -1, 70000},
+		{"/b/", strings.Repeat("z", 3000), 3000, 3000},
+		{"/b/", "abc", 3, 3000},
+	} {
+		hr := &http.Response{ContentLength: tc.length, Body: io.NopCloser(strings.NewReader(tc.body))}
+		if tc.length < 0 && c.bodySizes[tc.path] > 0 {
+			// The buffer is sized before reading: check it on a fresh buffer.
+			bodyPool = sync.Pool{}
+		}
+		buf, err := c.readBody(tc.path, hr)
+		if err != nil || buf.String() != tc.body {
+			t.Fatalf("%s: read %d bytes, error %v; want %d", tc.path, buf.Len(), err, len(tc.body))
+		}
+		if tc.length < 0 && len(tc.body) <= c.bodySizes[tc.path] && buf.Cap() < c.bodySizes[tc.path] {
+			t.Errorf("%s: buffer of %d bytes for an endpoint whose answers reach %d", tc.path, buf.Cap(), c.bodySizes[tc.path])
+		}
+		if got := c.bodySizes[tc.path]; got != tc.hint {
+			t.Errorf("%s: size hint %d after a %d-byte answer, want %d", tc.path, got, len(tc.body), tc.hint)
+		}
+		putBodyBuffer(buf)
+	}
+}

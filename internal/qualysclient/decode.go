@@ -243,13 +243,22 @@ func decodeRecordPage(root *xmltree.Node, sink *recordSink) ([]Record, *warning,
 
 // decodeRecord decodes one AUTH_<TYPE> element.
 func decodeRecord(rn *xmltree.Node, t RecordType) (Record, error) {
-	r := Record{Type: t}
+	var r Record
+	err := decodeRecordInto(&r, rn, t, nil)
+	return r, err
+}
+
+// decodeRecordInto is decodeRecord into *r, a zero Record (left zero on an error), taking what it
+// can from sc when sc is not nil.
+func decodeRecordInto(r *Record, rn *xmltree.Node, t RecordType, sc *decodeScratch) error {
+	r.Type = t
 	for _, k := range rn.Kids {
 		switch k.Name {
 		case "ID":
 			id, err := strconv.ParseInt(k.Text, 10, 64)
 			if err != nil || id <= 0 {
-				return Record{}, fmt.Errorf("<%s> has an invalid ID %q", rn.Name, k.Text)
+				*r = Record{}
+				return fmt.Errorf("<%s> has an invalid ID %q", rn.Name, k.Text)
 			}
 			r.ID = id
 		case "TITLE":
@@ -259,20 +268,16 @@ func decodeRecord(rn *xmltree.Node, t RecordType) (Record, error) {
 		case "LOGIN_TYPE":
 			r.LoginType = k.Text
 		case "IP_SET":
-			for _, ip := range k.Kids {
-				if (ip.Name == "IP" || ip.Name == "IP_RANGE") && ip.Text != "" {
-					r.IPs = append(r.IPs, ip.Text)
-				}
-			}
+			r.IPs = sc.appendIPs(r.IPs, k)
 		case "DIGITAL_VAULT":
-			r.Vault = decodeDigitalVault(k)
+			r.Vault = decodeDigitalVaultWith(k, sc)
 		case "CREATED":
-			r.CreatedAt = parseTime(k.ChildText("DATETIME"))
+			r.CreatedAt = sc.parseTime(k.ChildText("DATETIME"))
 			r.CreatedBy = k.ChildText("BY")
 		case "LAST_MODIFIED":
-			r.ModifiedAt = parseTime(k.ChildText("DATETIME"))
+			r.ModifiedAt = sc.parseTime(k.ChildText("DATETIME"))
 			if by := k.Child("BY"); by != nil {
-				r.setField("LAST_MODIFIED_BY", by.Text)
+				r.Fields = setField(r.Fields, "LAST_MODIFIED_BY", by.Text, sc)
 			}
 		default:
 			if entryContainers[k.Name] {
@@ -286,16 +291,120 @@ func decodeRecord(rn *xmltree.Node, t RecordType) (Record, error) {
 				continue
 			}
 			if k.IsLeaf() {
-				r.setField(k.Name, k.Text)
+				r.Fields = setField(r.Fields, k.Name, k.Text, sc)
 				continue
 			}
 			r.addList(k)
 		}
 	}
 	if r.ID == 0 {
-		return Record{}, fmt.Errorf("<%s> without ID", rn.Name)
+		*r = Record{}
+		return fmt.Errorf("<%s> without ID", rn.Name)
 	}
-	return r, nil
+	return nil
+}
+
+// decodeScratch is what decodeRecordInto reuses from record to record of a list (see
+// recordSink): the last timestamp it parsed, as the records of a list page mostly carry the same
+// few (parseTime was 3% of BenchmarkRecordListPage), and the maps and vault blocks of records a
+// borrowing caller is done with (recordSink.reclaim), cleared. A nil *decodeScratch reuses nothing.
+type decodeScratch struct {
+	timeText string
+	time     time.Time
+	maps     []map[string]string
+	vaults   []*DigitalVault
+	ips      []string // the array appendIPs cuts records' IPs from
+}
+
+// parseTime is parseTime, the last answer again for the same text.
+func (sc *decodeScratch) parseTime(s string) time.Time {
+	if sc == nil {
+		return parseTime(s)
+	}
+	if s != sc.timeText { // the zero decodeScratch holds parseTime("")
+		sc.timeText, sc.time = s, parseTime(s)
+	}
+	return sc.time
+}
+
+// appendIPs appends the entries of IP_SET element set to ips, the record's entries so far. The
+// first entries of a record are cut from one array, sc.ips, rather than given their own (an
+// allocation per record).
+func (sc *decodeScratch) appendIPs(ips []string, set *xmltree.Node) []string {
+	isEntry := func(ip *xmltree.Node) bool { return (ip.Name == "IP" || ip.Name == "IP_RANGE") && ip.Text != "" }
+	if sc == nil || len(ips) > 0 {
+		for _, ip := range set.Kids {
+			if isEntry(ip) {
+				ips = append(ips, ip.Text)
+			}
+		}
+		return ips
+	}
+	n := 0
+	for _, ip := range set.Kids {
+		if isEntry(ip) {
+			n++
+		}
+	}
+	if n == 0 {
+		return ips
+	}
+	if cap(sc.ips)-len(sc.ips) < n {
+		sc.ips = make([]string, 0, max(n, 1024)) // the records cut from the last array keep it
+	}
+	start := len(sc.ips)
+	for _, ip := range set.Kids {
+		if isEntry(ip) {
+			sc.ips = append(sc.ips, ip.Text)
+		}
+	}
+	return sc.ips[start:len(sc.ips):len(sc.ips)] // clipped: an append to it copies
+}
+
+// newMap returns an empty map for Fields.
+func (sc *decodeScratch) newMap() map[string]string {
+	if sc == nil || len(sc.maps) == 0 {
+		return map[string]string{}
+	}
+	m := sc.maps[len(sc.maps)-1]
+	sc.maps = sc.maps[:len(sc.maps)-1]
+	return m
+}
+
+// newVault returns a zero DigitalVault.
+func (sc *decodeScratch) newVault() *DigitalVault {
+	if sc == nil || len(sc.vaults) == 0 {
+		return &DigitalVault{}
+	}
+	v := sc.vaults[len(sc.vaults)-1]
+	sc.vaults = sc.vaults[:len(sc.vaults)-1]
+	return v
+}
+
+// reuseAll makes what the records of recs hold reusable for later records: nothing uses them any
+// more.
+func (sc *decodeScratch) reuseAll(recs []Record) {
+	for i := range recs {
+		sc.reuse(&recs[i])
+	}
+	clear(sc.ips) // their IPs were cut from it
+	sc.ips = sc.ips[:0]
+}
+
+// reuse keeps the maps and vault block of r, which nothing uses any more, for later records.
+func (sc *decodeScratch) reuse(r *Record) {
+	if r.Fields != nil {
+		clear(r.Fields)
+		sc.maps = append(sc.maps, r.Fields)
+	}
+	if v := r.Vault; v != nil {
+		if v.Fields != nil {
+			clear(v.Fields)
+			sc.maps = append(sc.maps, v.Fields)
+		}
+		*v = DigitalVault{}
+		sc.vaults = append(sc.vaults, v)
+	}
 }
 
 // listContainers are record elements known to hold repeated leaves; when
@@ -361,15 +470,20 @@ func (r *Record) addList(k *xmltree.Node) {
 	r.Lists[k.Name] = vals
 }
 
-func (r *Record) setField(name, value string) {
-	if r.Fields == nil {
-		r.Fields = map[string]string{}
+// setField sets fields[name], making the map from sc at the first field, and returns fields.
+func setField(fields map[string]string, name, value string, sc *decodeScratch) map[string]string {
+	if fields == nil {
+		fields = sc.newMap()
 	}
-	r.Fields[name] = value
+	fields[name] = value
+	return fields
 }
 
-func decodeDigitalVault(n *xmltree.Node) *DigitalVault {
-	v := &DigitalVault{}
+func decodeDigitalVault(n *xmltree.Node) *DigitalVault { return decodeDigitalVaultWith(n, nil) }
+
+// decodeDigitalVaultWith is decodeDigitalVault taking the block and its map from sc.
+func decodeDigitalVaultWith(n *xmltree.Node, sc *decodeScratch) *DigitalVault {
+	v := sc.newVault()
 	for _, k := range n.Kids {
 		switch k.Name {
 		case "DIGITAL_VAULT_ID":
@@ -380,10 +494,7 @@ func decodeDigitalVault(n *xmltree.Node) *DigitalVault {
 			v.Title = k.Text
 		default:
 			if k.IsLeaf() {
-				if v.Fields == nil {
-					v.Fields = map[string]string{}
-				}
-				v.Fields[k.Name] = k.Text
+				v.Fields = setField(v.Fields, k.Name, k.Text, sc)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -173,5 +174,122 @@ func TestListRecordPagesStopsOnCallbackError(t *testing.T) {
 		return nil
 	}); err != nil || len(pages) != 2 || pages[0][1].ID != 2 || pages[1][0].ID != 3 {
 		t.Fatalf("err %v, pages %v", err, pages)
+	}
+}
+
+// TestRecordSinkAcrossPages: one sink reads page after page (as ListRecordPages uses it), reusing
+// the nodes of the page before, and reads each as a fresh sink does; the records of a page handed
+// over stay as they were.
+func TestRecordSinkAcrossPages(t *testing.T) {
+	for _, borrowed := range []bool{false, true} {
+		t.Run(fmt.Sprint("borrowed=", borrowed), func(t *testing.T) { checkSinkAcrossPages(t, borrowed) })
+	}
+}
+
+// checkSinkAcrossPages is TestRecordSinkAcrossPages with the records handed over borrowed (reused
+// for the next page) or not (the caller's).
+func checkSinkAcrossPages(t *testing.T, borrowed bool) {
+	pages := [][]byte{listPageXML(30), []byte(sinkEdgeCases[6]), listPageXML(3), []byte(sinkEdgeCases[2]), listPageXML(40), listPageXML(40)}
+	sink := &recordSink{t: Unix, borrowed: borrowed}
+	var kept [][]Record
+	var want [][]Record
+	for i, body := range pages {
+		sink.Reset()
+		root, err := xmltree.Parse(body, sink)
+		if err != nil {
+			t.Fatalf("page %d: %v", i, err)
+		}
+		recs, w, err := decodeRecordPage(root, sink)
+		fresh := &recordSink{t: Unix}
+		fresh.Reset()
+		froot, _ := xmltree.Parse(body, fresh)
+		frecs, fw, ferr := decodeRecordPage(froot, fresh)
+		if fmt.Sprint(err) != fmt.Sprint(ferr) || !reflect.DeepEqual(recs, frecs) || !reflect.DeepEqual(w, fw) {
+			t.Fatalf("page %d after %d others: records %v, warning %v, error %v; a fresh sink reads %v, %v, %v", i, i, recs, w, err, frecs, fw, ferr)
+		}
+		if borrowed {
+			continue // reused for the next page
+		}
+		sink.recs = nil // handed over
+		kept, want = append(kept, recs), append(want, frecs)
+	}
+	if !reflect.DeepEqual(kept, want) {
+		t.Errorf("records handed over changed while later pages were read")
+	}
+}
+
+// TestDecodeScratch: the scratch parses timestamps as parseTime does, for a repeated timestamp, a
+// new one, an empty and an unparsable one, and hands out the maps and vault blocks it was given
+// back empty.
+func TestDecodeScratch(t *testing.T) {
+	var sc decodeScratch
+	for _, s := range []string{"", "2024-01-02T03:04:05Z", "2024-01-02T03:04:05Z", "2024-01-02", "", "not a time", "2024-01-02T03:04:05Z"} {
+		if got, want := sc.parseTime(s), parseTime(s); !got.Equal(want) {
+			t.Errorf("parseTime(%q) = %v, want %v", s, got, want)
+		}
+	}
+	var none *decodeScratch
+	if got := none.parseTime("2024-01-02"); !got.Equal(parseTime("2024-01-02")) {
+		t.Errorf("a nil scratch read %v", got)
+	}
+	if m, v := none.newMap(), none.newVault(); m == nil || len(m) != 0 || v == nil || !reflect.DeepEqual(*v, DigitalVault{}) {
+		t.Errorf("a nil scratch gave map %v, vault %+v", m, v)
+	}
+	r := Record{Fields: map[string]string{"A": "1"}, Vault: &DigitalVault{ID: 3, Type: "CA PAM", Fields: map[string]string{"VAULT_X": "y"}}}
+	plain := Record{Fields: map[string]string{"B": "2"}} // no vault
+	sc.reuse(&r)
+	sc.reuse(&plain)
+	sc.reuse(&Record{}) // nothing to keep
+	if len(sc.maps) != 3 || len(sc.vaults) != 1 {
+		t.Fatalf("kept %d maps and %d vault blocks, want 3 and 1", len(sc.maps), len(sc.vaults))
+	}
+	for range 4 { // three kept, then a new one
+		if m := sc.newMap(); m == nil || len(m) != 0 {
+			t.Errorf("newMap gave %v, want an empty map", m)
+		}
+	}
+	for range 2 {
+		if v := sc.newVault(); !reflect.DeepEqual(*v, DigitalVault{}) {
+			t.Errorf("newVault gave %+v, want a zero block", *v)
+		}
+	}
+}
+
+// TestAppendIPs: a record's IP_SET entries are read in order, empty ones and other elements
+// skipped, whether cut from the scratch array or appended; an entry appended later never
+// overwrites another record's.
+func TestAppendIPs(t *testing.T) {
+	set := func(entries ...string) *xmltree.Node {
+		n := &xmltree.Node{Name: "IP_SET"}
+		for i, e := range entries {
+			name := "IP"
+			if i%2 == 1 {
+				name = "IP_RANGE"
+			}
+			n.Kids = append(n.Kids, &xmltree.Node{Name: name, Text: e})
+		}
+		n.Kids = append(n.Kids, &xmltree.Node{Name: "OTHER", Text: "x"})
+		return n
+	}
+	for _, sc := range []*decodeScratch{nil, {}} {
+		if got := sc.appendIPs(nil, set()); got != nil {
+			t.Errorf("an empty IP_SET gave %v", got)
+		}
+		a := sc.appendIPs(nil, set("10.0.0.1", "", "10.0.0.2-10.0.0.3"))
+		b := sc.appendIPs(nil, set("10.0.1.1"))
+		a = sc.appendIPs(a, set("10.0.2.1")) // a second IP_SET in one record
+		if !slices.Equal(a, []string{"10.0.0.1", "10.0.0.2-10.0.0.3", "10.0.2.1"}) || !slices.Equal(b, []string{"10.0.1.1"}) {
+			t.Errorf("scratch %v: records read %v and %v", sc != nil, a, b)
+		}
+	}
+	var sc decodeScratch
+	many := make([]string, 1500) // more than one array holds
+	for i := range many {
+		many[i] = fmt.Sprint(i)
+	}
+	first := sc.appendIPs(nil, set("a"))
+	big := sc.appendIPs(nil, set(many...))
+	if !slices.Equal(first, []string{"a"}) || !slices.Equal(big, slices.DeleteFunc(slices.Clone(many), func(s string) bool { return s == "" })) {
+		t.Errorf("records across arrays read %v and %d entries", first, len(big))
 	}
 }

@@ -33,12 +33,22 @@ const (
 	maxTableNames  = nameTableSlots / 2
 )
 
-// lookup returns the entry of name b, adding one the first time.
-func (t *nameTable) lookup(b []byte) *nameEntry {
-	h := uint32(2166136261) // FNV-1a
+// nameHash is FNV-1a: nameHashStep of each byte of a name, from nameHashSeed (skipName hashes a
+// name while it reads it).
+func nameHash(b []byte) uint32 {
+	h := nameHashSeed
 	for _, c := range b {
-		h = (h ^ uint32(c)) * 16777619
+		h = nameHashStep(h, c)
 	}
+	return h
+}
+
+const nameHashSeed uint32 = 2166136261
+
+func nameHashStep(h uint32, c byte) uint32 { return (h ^ uint32(c)) * 16777619 }
+
+// lookup returns the entry of name b, whose nameHash is h, adding one the first time.
+func (t *nameTable) lookup(b []byte, h uint32) *nameEntry {
 	for i := h & (nameTableSlots - 1); ; i = (i + 1) & (nameTableSlots - 1) {
 		e := t.slots[i]
 		if e == nil {

@@ -11,24 +11,24 @@ import (
 // string again.
 func TestNameTable(t *testing.T) {
 	var tab nameTable
-	a := tab.lookup([]byte("USERNAME"))
-	if a.name != "USERNAME" || tab.lookup([]byte("USERNAME")) != a {
+	a := lookupName(&tab, "USERNAME")
+	if a.name != "USERNAME" || lookupName(&tab, "USERNAME") != a {
 		t.Fatalf("USERNAME looked up twice gave two entries")
 	}
-	if e := tab.lookup([]byte("USERNAMES")); e == a || e.name != "USERNAMES" {
+	if e := lookupName(&tab, "USERNAMES"); e == a || e.name != "USERNAMES" {
 		t.Errorf("a longer name shares USERNAME's entry")
 	}
 	entries := map[string]*nameEntry{}
 	for i := range 3 * maxTableNames { // past the open-addressing slots, into the overflow map
 		name := fmt.Sprintf("E%d", i)
-		e := tab.lookup([]byte(name))
+		e := lookupName(&tab, name)
 		if e.name != name || entries[name] != nil {
 			t.Fatalf("lookup(%q) = %q", name, e.name)
 		}
 		entries[name] = e
 	}
 	for name, e := range entries {
-		if tab.lookup([]byte(name)) != e {
+		if lookupName(&tab, name) != e {
 			t.Fatalf("%s looked up again gave another entry", name)
 		}
 	}
@@ -63,4 +63,9 @@ func TestNameTable(t *testing.T) {
 	if got := a.text([]byte("cisco")); got != "cisco" || same(got, first["cisco"]) {
 		t.Errorf("a text evicted by %d newer ones is still handed out", 2*recentTexts)
 	}
+}
+
+// lookupName looks name up in tab.
+func lookupName(tab *nameTable, name string) *nameEntry {
+	return tab.lookup([]byte(name), nameHash([]byte(name)))
 }

@@ -42,12 +42,14 @@ func scanXML(doc []byte, sink Sink) (root *Node, ok bool) {
 }
 
 // plainText reports whether doc is valid UTF-8 without a byte hasControlBytes refuses. ASCII is
-// checked eight bytes at a time: a word with no byte below 0x20 or above 0x7f, most of a list page,
-// needs no look at its bytes (a separate utf8.Valid and hasControlBytes were 7% of parsing it).
+// checked eight bytes at a time: a word with no byte below 0x20 other than tab and line feed and
+// none above 0x7f, most of a list page, needs no look at its bytes (a separate utf8.Valid and
+// hasControlBytes were 7% of parsing it).
 func plainText(doc []byte) bool {
 	const (
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
+		lows  = 0x7f7f7f7f7f7f7f7f
 	)
 	b := doc
 	for ; len(b) >= 8; b = b[8:] {
@@ -55,7 +57,12 @@ func plainText(doc []byte) bool {
 		if x&highs != 0 {
 			break // not ASCII: the rest is checked byte by byte
 		}
-		if (x-0x20*ones)&^x&highs != 0 && hasControlBytes(b[:8]) { // some byte below 0x20
+		// Bytes 0x00-0x08 ("hasless" of Bit Twiddling Hacks) or 0x0b-0x1f ("hasbetween"): a
+		// word can be flagged for a byte that is not one (a borrow), never missed; flagged
+		// words are looked at byte by byte.
+		below9 := (x - 9*ones) & ^x & highs
+		from11 := ((127+0x20)*ones - (x & lows)) & ^x & ((x & lows) + (127-0x0a)*ones) & highs
+		if below9|from11 != 0 && hasControlBytes(b[:8]) {
 			return false
 		}
 	}
@@ -174,25 +181,45 @@ func (s *xmlScanner) markup() bool {
 // Name reads an element or attribute name without name space prefix.
 func (s *xmlScanner) name() (*nameEntry, bool) {
 	start := s.i
-	s.skipName()
+	h := s.skipName()
 	if s.i == start {
 		return nil, false
 	}
-	return s.names.lookup(s.doc[start:s.i]), true
+	return s.names.lookup(s.doc[start:s.i], h), true
 }
 
-// skipName moves past a name without name space prefix.
-func (s *xmlScanner) skipName() {
-	start := s.i
-	for s.i < len(s.doc) {
-		c := s.doc[s.i]
-		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || (s.i > start && (c >= '0' && c <= '9' || c == '-' || c == '.')) {
-			s.i++
-			continue
+// skipName moves past a name without name space prefix and returns its nameHash.
+func (s *xmlScanner) skipName() uint32 {
+	h := nameHashSeed
+	i := s.i
+	if i < len(s.doc) && nameChars[s.doc[i]] == nameStart {
+		for i < len(s.doc) && nameChars[s.doc[i]] != 0 {
+			h = nameHashStep(h, s.doc[i])
+			i++
 		}
-		break
 	}
+	s.i = i
+	return h
 }
+
+// nameChars classifies bytes for skipName: a name starts with a nameStart byte (a letter or '_')
+// and goes on with those and nameRest bytes (digits, '-' and '.').
+var nameChars = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c == '_':
+			t[c] = nameStart
+		case c >= '0' && c <= '9', c == '-', c == '.':
+			t[c] = nameRest
+		}
+	}
+	return t
+}()
+
+const (
+	nameStart = 1
+	nameRest  = 2
+)
 
 func (s *xmlScanner) startTag() bool {
 	if s.done || len(s.b.stack) >= maxXMLDepth {
@@ -273,13 +300,17 @@ func (s *xmlScanner) attrValue() (string, bool) {
 
 func (s *xmlScanner) endTag() bool {
 	s.i += 2 // </
-	start := s.i
-	s.skipName()
-	// Compared with the open element's name, not looked up in s.names: a name that matches is
-	// already there.
-	if s.i == start || len(s.b.stack) == 0 || s.b.stack[len(s.b.stack)-1].Name != string(s.doc[start:s.i]) {
+	// Compared with the open element's name, not read as a name and looked up: the name must be
+	// that one, not followed by another name byte.
+	if len(s.b.stack) == 0 {
 		return false
 	}
+	open := s.b.stack[len(s.b.stack)-1].Name
+	end := s.i + len(open)
+	if end > len(s.doc) || string(s.doc[s.i:end]) != open || end < len(s.doc) && nameChars[s.doc[end]] != 0 {
+		return false
+	}
+	s.i = end
 	s.skipSpace()
 	if s.i >= len(s.doc) || s.doc[s.i] != '>' {
 		return false

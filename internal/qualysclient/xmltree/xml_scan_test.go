@@ -124,9 +124,19 @@ func TestPlainText(t *testing.T) {
 	base := []byte("<A>\tplain text\n of some length, past a few words</A>")
 	cases := [][]byte{nil, []byte("a"), []byte("12345678"), []byte("é"), []byte("\xff"), base}
 	for i := range base {
-		for _, c := range []string{"\x00", "\x1f", "\r", "\t", "\n", " ", "\x7f", "\x80", "é", "\xc3", "\xef\xbf\xbf"} {
+		for _, c := range []string{"\x00", "\x08", "\x0b", "\x0c", "\x1f", "\r", "\t", "\n", "\t\n", " ", "\x7f", "\x80", "é", "\xc3", "\xef\xbf\xbf"} {
 			b := append(append(append([]byte(nil), base[:i]...), c...), base[i:]...)
 			cases = append(cases, b, append([]byte("é"), b...))
+		}
+	}
+	// Every byte value at every place of a word, among fillers that flag a word or do not.
+	for _, filler := range []byte{'a', '\t', '\n', 0x1f, 0x20, 0x0b} {
+		for c := range 256 {
+			for at := range 8 {
+				b := bytes.Repeat([]byte{filler}, 16)
+				b[8+at] = byte(c)
+				cases = append(cases, b)
+			}
 		}
 	}
 	for _, b := range cases {

@@ -136,6 +136,11 @@ func (l *loader) file(f *yamlFile) {
 		l.broken = true
 		return // the schema reports it
 	}
+	vaults, _ := root["vaults"].([]any)
+	records, _ := root["records"].([]any)
+	if len(l.extra) == 0 { // sized for the first file's objects: growing it rehashed every entry
+		l.extra = make(map[*spec.Object]*objExtra, len(vaults)+len(records))
+	}
 	for _, k := range slices.Sorted(maps.Keys(root)) {
 		switch k {
 		case "version", "vaults", "records":
@@ -150,19 +155,15 @@ func (l *loader) file(f *yamlFile) {
 			l.unknownKey(f, "", k, []string{"version", "owner", "vaults", "records"}, "at the top level")
 		}
 	}
-	if list, ok := root["vaults"].([]any); ok {
-		for i, v := range list {
-			l.object(f, child("vaults", i), i, v, true)
-		}
+	for i, v := range vaults {
+		l.object(f, child("vaults", i), i, v, true)
 	}
-	if list, ok := root["records"].([]any); ok {
-		for i, v := range list {
-			l.object(f, child("records", i), i, v, false)
-			// The record's values are not needed once its Object is built (the schema has seen them,
-			// and the cross-object checks need only positions): release them as the Objects grow,
-			// instead of holding both at the end of the file (81 MB of a 100,000-record load).
-			list[i] = nil
-		}
+	for i, v := range records {
+		l.object(f, child("records", i), i, v, false)
+		// The record's values are not needed once its Object is built (the schema has seen them,
+		// and the cross-object checks need only positions): release them as the Objects grow,
+		// instead of holding both at the end of the file (81 MB of a 100,000-record load).
+		records[i] = nil
 	}
 }
 

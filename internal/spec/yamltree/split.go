@@ -171,6 +171,7 @@ type splitList struct {
 	buf      []byte // a batch's text and its sentinel
 	handed   int    // items handed to the converter
 	base     int    // len(File.nodes) before the first item
+	kidsBase int    // len(File.kids) before the first item
 	failed   bool
 	reserved bool
 }
@@ -179,7 +180,7 @@ type splitList struct {
 // not decode alone as the same items (failed is then set).
 func (s *splitList) item(i int) *yaml.Node {
 	if i == 0 {
-		s.base = len(s.f.nodes)
+		s.base, s.kidsBase = len(s.f.nodes), len(s.f.kids)
 	}
 	if i%s.size == 0 {
 		s.batch, s.first = s.decodeBatch(i), i
@@ -238,20 +239,28 @@ func renumber(n *yaml.Node, offset int) {
 	}
 }
 
-// reserve grows f.nodes, once items of the list are converted, to what the whole list will need
-// at the rate seen so far: appending a million nodes one by one would copy the array each time it
-// doubled and leave up to half of it unused.
+// reserve grows f.nodes and f.kids, once a batch of the list's items is converted, to what the
+// whole list will need at the rate seen so far: appending a million nodes one by one would copy
+// the arrays each time they doubled and leave up to half of them unused.
 func (s *splitList) reserve(converted int) {
 	f := s.f
 	if s.reserved || converted < min(s.size, len(s.starts)) {
 		return
 	}
 	s.reserved = true
-	perItem := float64(len(f.nodes)-s.base) / float64(converted)
-	want := len(f.nodes) + int(perItem*float64(len(s.starts)-converted)*1.05) + 16
-	if want > cap(f.nodes) {
-		grown := make([]node, len(f.nodes), want)
-		copy(grown, f.nodes)
-		f.nodes = grown
+	f.nodes = grow(f.nodes, len(f.nodes)-s.base, converted, len(s.starts), 0)
+	// The kids of every item's containers, then (when the list ends) the list's own items.
+	f.kids = grow(f.kids, len(f.kids)-s.kidsBase, converted, len(s.starts), len(s.starts))
+}
+
+// grow returns list with room for what the items not converted yet will add at the rate of the
+// converted ones (n added by converted of all items), 5% more, and extra.
+func grow[T any](list []T, n, converted, all, extra int) []T {
+	want := len(list) + int(float64(n)/float64(converted)*float64(all-converted)*1.05) + extra + 16
+	if want <= cap(list) {
+		return list
 	}
+	grown := make([]T, len(list), want)
+	copy(grown, list)
+	return grown
 }

@@ -1,7 +1,9 @@
 // Package yamltree decodes one YAML file into plain JSON-like values (what JSON Schema validates)
 // and remembers where each value was written: a tree of positions beside the values, found by path
 // ("records/3/ips/1"). It knows nothing of qsync's kinds; internal/spec turns its positions and
-// problems into diagnostics.
+// problems into diagnostics. A file whose last top-level key holds a block list (the records) is
+// decoded a batch of items at a time, with the result of decoding it whole (split.go), so that
+// yaml.v3's node tree of a large file never exists all at once.
 package yamltree
 
 import (
