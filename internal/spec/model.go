@@ -13,7 +13,8 @@ package spec
 
 import (
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -179,7 +180,21 @@ type Document struct {
 // Sort orders objects by kind (vaults first, then records by kind name) and title, so every output
 // derived from a Document is deterministic.
 func (d *Document) Sort() {
-	sort.SliceStable(d.Objects, func(i, j int) bool { return Less(d.Objects[i].Key(), d.Objects[j].Key()) })
+	slices.SortStableFunc(d.Objects, func(a, b *Object) int { return CompareKeys(a.Key(), b.Key()) })
+}
+
+// CompareKeys orders keys as Less does: -1 when a comes first, 1 when b does, 0 when equal.
+func CompareKeys(a, b Key) int {
+	if av, bv := a.Kind == KindVault, b.Kind == KindVault; av != bv {
+		if av {
+			return -1
+		}
+		return 1
+	}
+	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Title, b.Title)
 }
 
 // Less orders keys: vaults before records, then kind, then title.

@@ -96,8 +96,8 @@ func settingsSent(it *item) []string {
 
 // checkIPConflicts reports desired records whose IPs a live record keeps: one that qsync does not
 // manage, or one whose change was refused. Qualys allows an IP in only one record of an
-// exclusivity group (the unix family, windows).
-// stay are the live records that keep their IPs (stayingRecords).
+// exclusivity group (the unix family, windows). stay are the live records that keep their IPs
+// (stayingRecords).
 func (b *builder) checkIPConflicts(stay []*spec.Object) {
 	index := indexRanges(stay)
 	for _, it := range b.items {
@@ -123,8 +123,8 @@ func (b *builder) checkIPConflicts(stay []*spec.Object) {
 // change was refused. The loader checks the declared records among themselves; this is the
 // check against everything else in Qualys, so apply never fails what the plan promised. Rules
 // from a secondary source (warnings) are not checked here, nor records whose values Qualys did
-// not report (spec.RuleConflict).
-// stay are the live records that keep their IPs (stayingRecords).
+// not report (spec.RuleConflict). stay are the live records that keep their IPs
+// (stayingRecords).
 func (b *builder) checkRuleConflicts(stay []*spec.Object) {
 	byKind := map[spec.Kind]*ipindex.Index{} // the ranges of the records that stay, of kinds with rules
 	for i, l := range stay {

@@ -11,7 +11,8 @@ import (
 
 // decide settles what happens to one item: delete, create, replace (or its refusal) or an
 // in-place update. It fills what differs (it.change, see diff.go) and what is sent (it.params and
-// friends, see params.go) from the same comparison.
+// friends, see params.go) from the same comparison, in b.decided; an item that then changes
+// something keeps a copy, the others share b.unchanged (see item).
 func (b *builder) decide(it *item) {
 	b.decided = itemPlan{}
 	it.itemPlan = &b.decided

@@ -10,10 +10,10 @@ import (
 )
 
 // Hands off: before anything is matched, every live object has a class (classify, a function of
-// the object and the owner alone) saying what qsync may do with it, as dnscontrol's pkg/diff2/handsoff.go decides up front which records a provider
-// may touch. Matching then only pairs desired objects with candidate live ones; what a pair or a
-// leftover live object may become (update, adopt, delete, left alone, or an error) follows from
-// the class alone:
+// the object and the owner alone) saying what qsync may do with it, as dnscontrol's
+// pkg/diff2/handsoff.go decides up front which records a provider may touch. Matching then only
+// pairs desired objects with candidate live ones; what a pair or a leftover live object may
+// become (update, adopt, delete, left alone, or an error) follows from the class alone:
 //
 //	class           declared (matched)                 not declared
 //	liveManaged     update / rename                    delete

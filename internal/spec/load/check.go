@@ -294,14 +294,14 @@ func checkLogin(o *spec.Object, vault *spec.KindDef) spec.Diagnostics {
 		}
 		for _, m := range variableRE.FindAllStringSubmatch(o.Login.Params[k], -1) {
 			name := m[1]
-			p := base() + "/" + child("", k)
+			p := func() string { return base() + "/" + child("", k) }
 			switch {
 			case len(vault.LoginVariables) == 0:
-				ds.Errorf(o.FieldPos.At("login."+k), p, "%s vaults take no ${...} variables; ${%s} would be sent as written", vault.Type, name)
+				ds.Errorf(o.FieldPos.At("login."+k), p(), "%s vaults take no ${...} variables; ${%s} would be sent as written", vault.Type, name)
 			case !slices.Contains(vault.LoginVariables, name):
-				ds.Errorf(o.FieldPos.At("login."+k), p, "unknown variable ${%s}: %s vaults know %s", name, vault.Type, formatVariables(vault.LoginVariables))
+				ds.Errorf(o.FieldPos.At("login."+k), p(), "unknown variable ${%s}: %s vaults know %s", name, vault.Type, formatVariables(vault.LoginVariables))
 			case len(vault.LoginVariableKinds[name]) > 0 && !slices.Contains(vault.LoginVariableKinds[name], o.Kind):
-				ds.Errorf(o.FieldPos.At("login."+k), p, "${%s} is only valid on %s records", name, joinKinds(vault.LoginVariableKinds[name]))
+				ds.Errorf(o.FieldPos.At("login."+k), p(), "${%s} is only valid on %s records", name, joinKinds(vault.LoginVariableKinds[name]))
 			}
 		}
 	}
