@@ -1,8 +1,6 @@
 package order
 
 import (
-	"strings"
-
 	"github.com/qsync/qsync/internal/plan"
 	"github.com/qsync/qsync/internal/spec"
 )
@@ -75,18 +73,5 @@ func (it *item) key() spec.Key { return Key(it.d, it.l) }
 func (it *item) group() string { return Group(it.def) }
 
 // CompareKeys orders keys as spec.Less does (vaults first, then by kind, then by title), as a
-// comparison function for slices.SortFunc; package build sorts by it too. It compares each part
-// once rather than calling spec.Less twice, which halves its cost in the sorts of a 100k-record
-// plan.
-func CompareKeys(a, b spec.Key) int {
-	if av, bv := a.Kind == spec.KindVault, b.Kind == spec.KindVault; av != bv {
-		if av {
-			return -1
-		}
-		return 1
-	}
-	if a.Kind != b.Kind {
-		return strings.Compare(string(a.Kind), string(b.Kind))
-	}
-	return strings.Compare(a.Title, b.Title)
-}
+// comparison function for slices.SortFunc; package build sorts by it too. It is spec.CompareKeys.
+func CompareKeys(a, b spec.Key) int { return spec.CompareKeys(a, b) }
