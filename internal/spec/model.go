@@ -75,6 +75,10 @@ type VaultLogin struct {
 
 // Object is one authentication record or vault, desired or live, in canonical form: every value is
 // normalised (see Canonical) so that two Objects describing the same Qualys state compare equal.
+//
+// Live objects are read-only: objects from one read share equal values (Attrs maps, Unknown
+// slices, Comments, Marker; see live.Read), so a change to one would change the others. Code that
+// needs a different live object copies it first.
 type Object struct {
 	Kind Kind `json:"kind"`
 	// Type is the record variant (a unix sub_type "cisco", an ms_sql provider_name "azure"; see
