@@ -37,6 +37,10 @@ type Config struct {
 	WorkDir string
 	// PlansOnly skips the apply scenarios (their targets are then not checked).
 	PlansOnly bool
+	// Launcher, when set, is the command that starts qsync and reports its resource usage: a
+	// program that calls MeasureChild when given LauncherArg, e.g. {benchrun, LauncherArg}. Without
+	// it, qsync's peak RSS on Linux includes the benchmark's own (see MeasureChild).
+	Launcher []string
 }
 
 // Report is everything Run measured; bench/results.json holds it.
@@ -219,7 +223,7 @@ func runPlanBench(ctx context.Context, cfg Config, n int) (*PlanResult, error) {
 	for i := range cfg.Repeat {
 		emu.ResetRequests()
 		before := selfCPU()
-		_, ru, wall, err := runQsync(ctx, cfg.Qsync, emu, env, []string{"QSYNC_SECRET_KEY=" + SecretKey}, []int{2},
+		_, ru, wall, err := runQsync(ctx, cfg.Qsync, cfg.Launcher, emu, env, []string{"QSYNC_SECRET_KEY=" + SecretKey}, []int{2},
 			"plan", "--no-color", "--detailed-exitcode", path)
 		emuCPU := selfCPU() - before
 		if err != nil {
@@ -389,7 +393,7 @@ func runApplyBench(ctx context.Context, cfg Config, sc applyScenario) (*ApplyRes
 	emu.ResetRequests()
 	args := append([]string{"apply", "--no-color", "--auto-approve", "--format", "json"}, sc.flags...)
 	// Exit 1 or 3 still report a result; the table shows it.
-	out, _, wall, err := runQsync(ctx, cfg.Qsync, emu, sc.env, extra, []int{1, 3}, append(args, path)...)
+	out, _, wall, err := runQsync(ctx, cfg.Qsync, cfg.Launcher, emu, sc.env, extra, []int{1, 3}, append(args, path)...)
 	if err != nil {
 		return nil, err
 	}
@@ -406,7 +410,7 @@ func runApplyBench(ctx context.Context, cfg Config, sc applyScenario) (*ApplyRes
 		Applied: rep.Result.Applied, Failed: rep.Result.Failed, Pending: rep.Result.Pending,
 		MaxInFlight: emu.MaxInFlight(), TotalCalls: len(reqs)}
 	// Converged: a plain plan afterwards (without --push-secrets, which always re-sends) is empty.
-	_, _, _, err = runQsync(ctx, cfg.Qsync, emu, sc.env, extra, nil, "plan", "--no-color", "--detailed-exitcode", path)
+	_, _, _, err = runQsync(ctx, cfg.Qsync, cfg.Launcher, emu, sc.env, extra, nil, "plan", "--no-color", "--detailed-exitcode", path)
 	res.Converged = err == nil
 	for _, c := range res.Writes {
 		res.TotalWrites += c
@@ -439,7 +443,7 @@ func countCalls(reqs []qualysemu.LoggedRequest, writes bool) map[string]int {
 // runQsync runs the qsync binary against the emulator with the secret values of env and extra
 // environment entries. It returns stdout, its resource usage and wall time, and an error (with the
 // end of stderr) unless the exit code is 0 or one of okCodes.
-func runQsync(ctx context.Context, bin string, emu *Emulator, env map[string]string, extra []string, okCodes []int, args ...string) ([]byte, usage, float64, error) {
+func runQsync(ctx context.Context, bin string, launcher []string, emu *Emulator, env map[string]string, extra []string, okCodes []int, args ...string) ([]byte, usage, float64, error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "NO_COLOR=1",
 		"QUALYS_API_URL=" + emu.URL, "QUALYS_USERNAME=" + EmuUser, "QUALYS_PASSWORD=" + EmuPassword}, extra...)
@@ -454,9 +458,8 @@ func runQsync(ctx context.Context, bin string, emu *Emulator, env map[string]str
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	ru, err := launch(cmd, launcher)
 	wall := time.Since(start).Seconds()
-	ru := processUsage(cmd.ProcessState)
 	if err != nil && !slices.Contains(okCodes, exitCode(err)) {
 		tail := stderr.Bytes()
 		if len(tail) > 2000 {

@@ -25,6 +25,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == bench.LauncherArg {
+		os.Exit(bench.MeasureChild(os.Args[2:]))
+	}
 	qsync := flag.String("qsync", "bin/qsync", "the qsync binary to measure")
 	out := flag.String("out", "bench/results.json", "where to write the JSON results (empty: nowhere)")
 	sizes := flag.String("sizes", "1000,10000,100000", "record counts of the plan benchmarks")
@@ -35,6 +38,11 @@ func main() {
 	flag.Parse()
 
 	cfg := bench.Config{Qsync: *qsync, Vaults: *vaults, Repeat: *repeat, Log: os.Stderr, PlansOnly: *plansOnly}
+	// qsync is started through this program (see bench.MeasureChild), so that its peak memory is
+	// its own and not this process's, which holds the emulator's estate.
+	if self, err := os.Executable(); err == nil {
+		cfg.Launcher = []string{self, bench.LauncherArg}
+	}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n <= 0 {
