@@ -8,6 +8,7 @@ import (
 	"github.com/qsync/qsync/internal/policy"
 	"github.com/qsync/qsync/internal/spec"
 	"github.com/qsync/qsync/internal/spec/load"
+	"github.com/qsync/qsync/internal/spec/unverified"
 	"github.com/qsync/qsync/schema"
 )
 
@@ -35,7 +36,7 @@ func (c *ValidateCmd) Run(env *Env) error {
 	if c.Format == "text" {
 		fmt.Fprintf(env.Stdout, "%d file(s) valid: %s.\n", len(doc.Files), summarize(doc))
 	}
-	if note := spec.UnverifiedNote(doc); note != "" {
+	if note := unverified.Note(doc); note != "" {
 		fmt.Fprintln(env.Stderr, note)
 	}
 	return nil

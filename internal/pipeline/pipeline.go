@@ -27,6 +27,7 @@ import (
 	"github.com/qsync/qsync/internal/spec"
 	"github.com/qsync/qsync/internal/spec/load"
 	"github.com/qsync/qsync/internal/spec/secret"
+	"github.com/qsync/qsync/internal/spec/unverified"
 )
 
 // Client is the part of the Qualys client the pipeline needs: live's reads, apply's writes, and
@@ -420,10 +421,10 @@ func (pl *Pipeline) resolver() func(spec.SecretRef) (string, error) {
 }
 
 // noteUnverified prints, once per load, which unverified parameter names the configuration uses
-// (spec.UnverifiedNote): a line of text, or a GitHub notice; nothing with json diagnostics, whose
+// (unverified.Note): a line of text, or a GitHub notice; nothing with json diagnostics, whose
 // stderr holds JSON only.
 func (pl *Pipeline) noteUnverified(doc *spec.Document) {
-	note := spec.UnverifiedNote(doc)
+	note := unverified.Note(doc)
 	if note == "" || pl.Stderr == nil {
 		return
 	}

@@ -1,29 +1,33 @@
-package spec
+// Package unverified names the parameters a configuration sets that no Qualys source confirms
+// (spec.FieldDef.Unverified), for the note validate and plan print.
+package unverified
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/qsync/qsync/internal/spec"
 )
 
-// UnverifiedInUse returns, sorted and without duplicates, the unverified parameter names
-// (FieldDef.Unverified) that doc's objects set: "unix cleartext_password", "vault/hashicorp url",
+// InUse returns, sorted and without duplicates, the unverified parameter names
+// (spec.FieldDef.Unverified) that doc's objects set: "unix cleartext_password", "vault/hashicorp url",
 // "vault/cyberark_pim login folder" (a record's login through a vault of that type), "unix
 // root_tools.tool" (an entry's sub-field). A login through a vault doc does not declare is
 // skipped: its type is not known offline.
-func UnverifiedInUse(doc *Document) []string {
+func InUse(doc *spec.Document) []string {
 	if doc == nil {
 		return nil
 	}
 	vaultTypes := map[string]string{}
 	for _, o := range doc.Objects {
-		if o.Kind == KindVault {
+		if o.Kind == spec.KindVault {
 			vaultTypes[o.Title] = o.Type
 		}
 	}
 	seen := map[string]bool{}
 	for _, o := range doc.Objects {
-		def := Lookup(o.Kind, o.Type)
+		def := spec.Lookup(o.Kind, o.Type)
 		if def == nil {
 			continue
 		}
@@ -34,7 +38,7 @@ func UnverifiedInUse(doc *Document) []string {
 				seen[group+" "+f.Name] = true
 			}
 			for _, sf := range f.SubFields {
-				if sf.Unverified && slices.ContainsFunc(o.Items[f.Name], func(it Item) bool { return it.Attrs[sf.Name] != "" }) {
+				if sf.Unverified && slices.ContainsFunc(o.Items[f.Name], func(it spec.Item) bool { return it.Attrs[sf.Name] != "" }) {
 					seen[group+" "+f.Name+"."+sf.Name] = true
 				}
 			}
@@ -43,13 +47,13 @@ func UnverifiedInUse(doc *Document) []string {
 			continue
 		}
 		vt, ok := vaultTypes[o.Login.Vault]
-		vdef := Lookup(KindVault, vt)
+		vdef := spec.Lookup(spec.KindVault, vt)
 		if !ok || vdef == nil {
 			continue
 		}
 		for i := range vdef.LoginParams {
 			if p := &vdef.LoginParams[i]; p.Unverified && o.Login.Params[p.Name] != "" {
-				seen[groupOf(KindVault, vt)+" login "+p.Name] = true
+				seen[groupOf(spec.KindVault, vt)+" login "+p.Name] = true
 			}
 		}
 	}
@@ -61,7 +65,7 @@ func UnverifiedInUse(doc *Document) []string {
 	return out
 }
 
-func groupOf(k Kind, typ string) string {
+func groupOf(k spec.Kind, typ string) string {
 	if typ == "" {
 		return string(k)
 	}
@@ -69,7 +73,7 @@ func groupOf(k Kind, typ string) string {
 }
 
 // fieldSet reports whether o sets field f (a value, a secret reference, or entries).
-func fieldSet(o *Object, f *FieldDef) bool {
+func fieldSet(o *spec.Object, f *spec.FieldDef) bool {
 	if _, ok := o.Secrets[f.Name]; ok {
 		return true
 	}
@@ -79,11 +83,11 @@ func fieldSet(o *Object, f *FieldDef) bool {
 	return o.Attrs[f.Name] != ""
 }
 
-// UnverifiedNote is the note validate and plan print about the unverified parameter names a
+// Note is the note validate and plan print about the unverified parameter names a
 // configuration uses, or "" when it uses none: one sentence, then one indented line per kind (or
 // vault type) naming its parameters, so a configuration of many kinds stays readable.
-func UnverifiedNote(doc *Document) string {
-	names := UnverifiedInUse(doc)
+func Note(doc *spec.Document) string {
+	names := InUse(doc)
 	if len(names) == 0 {
 		return ""
 	}

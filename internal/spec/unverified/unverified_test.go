@@ -1,4 +1,4 @@
-package load
+package unverified
 
 import (
 	"os"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qsync/qsync/internal/spec"
+	"github.com/qsync/qsync/internal/spec/load"
 )
 
 // TestUnverifiedInUse: the note names exactly the unverified parameters a configuration sets, its
@@ -50,16 +50,16 @@ records:
 	if err := os.WriteFile(filepath.Join(dir, "qsync.yaml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	doc, diags := Files(Options{}, dir)
+	doc, diags := load.Files(load.Options{}, dir)
 	if diags.HasErrors() {
 		t.Fatalf("%v", diags)
 	}
 	want := []string{"unix cleartext_password", "unix root_tools.tool", "vault/cyberark_pim login file", "vault/cyberark_pim login folder",
 		"vault/cyberark_pim password", "vault/cyberark_pim port", "vault/cyberark_pim safe", "vault/cyberark_pim server_address", "vault/cyberark_pim username"}
-	if got := spec.UnverifiedInUse(doc); !reflect.DeepEqual(got, want) {
-		t.Errorf("UnverifiedInUse = %v\nwant %v", got, want)
+	if got := InUse(doc); !reflect.DeepEqual(got, want) {
+		t.Errorf("InUse = %v\nwant %v", got, want)
 	}
-	if note := spec.UnverifiedNote(doc); !strings.HasPrefix(note, "note: this configuration uses 9 parameter name(s)") ||
+	if note := Note(doc); !strings.HasPrefix(note, "note: this configuration uses 9 parameter name(s)") ||
 		!strings.HasSuffix(note, "\n  unix: cleartext_password, root_tools.tool\n  vault/cyberark_pim: login file, login folder, password, port, safe, server_address, username") {
 		t.Errorf("note %q", note)
 	}
@@ -68,8 +68,8 @@ records:
 	if err := os.WriteFile(mysqlOnly, []byte("version: 1\nowner: secops\nrecords:\n  - type: mysql\n    title: db\n    ips: [10.0.0.3]\n    port: 3306\n    database: mysql\n    username: scanner\n    password: {env: PW}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	doc, _ = Files(Options{}, mysqlOnly)
-	if note := spec.UnverifiedNote(doc); note != "" {
+	doc, _ = load.Files(load.Options{}, mysqlOnly)
+	if note := Note(doc); note != "" {
 		t.Errorf("documented parameters only, note %q", note)
 	}
 }
