@@ -73,6 +73,38 @@ func TestPlanningLeavesTheModelsUnchanged(t *testing.T) {
 	}
 }
 
+// TestReadIsTheSameInAnyPageSize: the client lends each list page's records to the converter and
+// reuses them for the next page, and the converter shares equal values between objects; the live
+// model read seven records a page is the one read in a single page.
+func TestReadIsTheSameInAnyPageSize(t *testing.T) {
+	ctx := context.Background()
+	env := bench.Env("bench-value")
+	key := []byte(bench.SecretKey)
+	liveE, _ := bench.PlanEstates(400, 6)
+	read := func(pageSize int) []byte {
+		emu, err := bench.StartEmulator(qualysemu.Config{RateUnlimited: true, PageSize: pageSize}, liveE, key, env, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer emu.Close()
+		c, err := emu.Client(nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := pipeline.ReadLive(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Objects) < 400 {
+			t.Fatalf("read %d objects, want the estate's 400 records and 6 vaults", len(doc.Objects))
+		}
+		return snapshot(t, doc)
+	}
+	if paged, whole := read(7), read(100000); !bytes.Equal(paged, whole) {
+		t.Errorf("the live model read 7 records a page differs from the one read in one page (%d and %d bytes as JSON)", len(paged), len(whole))
+	}
+}
+
 // snapshot is doc's objects as JSON: every compared value (attributes, secrets' references,
 // items, logins, IPs, comments, markers, unknown settings).
 func snapshot(t *testing.T, doc *spec.Document) []byte {
