@@ -147,12 +147,12 @@ func BenchmarkRead100k(b *testing.B) {
 }
 
 func ExampleWriteTable() {
-	rep := &Report{OS: "linux/amd64", CPUs: 2, GoVersion: "go1.26",
+	rep := &Report{OS: "linux/amd64", CPUs: 2, GoVersion: "go1.26", LoadAverage: "0.52 0.61 0.70",
 		Targets: []Target{{Name: "plan API calls, 1000 records", Want: "= lower bound 54", Got: "54", Met: true}}}
 	WriteTable(os.Stdout, rep)
 	fmt.Println()
 	// Output:
-	// qsync benchmarks (linux/amd64, 2 CPUs, go1.26)
+	// qsync benchmarks (linux/amd64, 2 CPUs, go1.26, load average 0.52 0.61 0.70 at the start)
 	//
 	// | records | vaults | plan wall | plan CPU | peak RSS | load | read | diff | API calls | lower bound | emulator CPU |
 	// |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|

@@ -99,7 +99,11 @@ func formatCounts(m map[string]int) string {
 // WriteTable writes the report as Markdown tables: plans, applies, then targets with met or
 // MISSED (by how much) for each.
 func WriteTable(w io.Writer, rep *Report) {
-	fmt.Fprintf(w, "qsync benchmarks (%s, %d CPUs, %s)\n\n", rep.OS, rep.CPUs, rep.GoVersion)
+	load := ""
+	if rep.LoadAverage != "" {
+		load = ", load average " + rep.LoadAverage + " at the start"
+	}
+	fmt.Fprintf(w, "qsync benchmarks (%s, %d CPUs, %s%s)\n\n", rep.OS, rep.CPUs, rep.GoVersion, load)
 	fmt.Fprintln(w, "| records | vaults | plan wall | plan CPU | peak RSS | load | read | diff | API calls | lower bound | emulator CPU |")
 	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, p := range rep.Plans {

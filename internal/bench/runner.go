@@ -49,6 +49,9 @@ type Report struct {
 	GoVersion string        `json:"go_version"`
 	OS        string        `json:"os"`
 	CPUs      int           `json:"cpus"`
+	// LoadAverage is the machine's 1, 5 and 15 minute load average when the run started ("" where
+	// unknown): the figures of a busy machine are not those of a quiet one.
+	LoadAverage string `json:"load_average,omitempty"`
 	Plans     []PlanResult  `json:"plans"`
 	Applies   []ApplyResult `json:"applies"`
 	Targets   []Target      `json:"targets"`
@@ -104,6 +107,15 @@ type Target struct {
 	Missed string `json:"missed,omitempty"` // by how much, when not met
 }
 
+// loadAverage returns the first three fields of /proc/loadavg ("" where there is none).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return ""
+}
+
 // Run runs every benchmark and checks the targets.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Qsync == "" {
@@ -129,7 +141,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		defer os.RemoveAll(dir)
 		cfg.WorkDir = dir
 	}
-	rep := &Report{Time: time.Now().UTC(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH, CPUs: runtime.NumCPU()}
+	rep := &Report{Time: time.Now().UTC(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH, CPUs: runtime.NumCPU(), LoadAverage: loadAverage()}
 	for _, n := range cfg.Sizes {
 		fmt.Fprintf(cfg.Log, "bench: plan with %d records and %d vaults\n", n, cfg.Vaults)
 		r, err := runPlanBench(ctx, cfg, n)
