@@ -45,16 +45,16 @@ type Config struct {
 
 // Report is everything Run measured; bench/results.json holds it.
 type Report struct {
-	Time      time.Time     `json:"time"`
-	GoVersion string        `json:"go_version"`
-	OS        string        `json:"os"`
-	CPUs      int           `json:"cpus"`
+	Time      time.Time `json:"time"`
+	GoVersion string    `json:"go_version"`
+	OS        string    `json:"os"`
+	CPUs      int       `json:"cpus"`
 	// LoadAverage is the machine's 1, 5 and 15 minute load average when the run started ("" where
 	// unknown): the figures of a busy machine are not those of a quiet one.
-	LoadAverage string `json:"load_average,omitempty"`
-	Plans     []PlanResult  `json:"plans"`
-	Applies   []ApplyResult `json:"applies"`
-	Targets   []Target      `json:"targets"`
+	LoadAverage string        `json:"load_average,omitempty"`
+	Plans       []PlanResult  `json:"plans"`
+	Applies     []ApplyResult `json:"applies"`
+	Targets     []Target      `json:"targets"`
 }
 
 // PlanResult measures `qsync plan` on one estate.
