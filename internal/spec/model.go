@@ -187,7 +187,8 @@ func (d *Document) Sort() {
 	slices.SortStableFunc(d.Objects, func(a, b *Object) int { return CompareKeys(a.Key(), b.Key()) })
 }
 
-// CompareKeys orders keys as Less does: -1 when a comes first, 1 when b does, 0 when equal.
+// CompareKeys orders keys, vaults before records, then by kind, then by title: -1 when a comes
+// first, 1 when b does, 0 when they are equal; a comparison function for slices.SortFunc.
 func CompareKeys(a, b Key) int {
 	if av, bv := a.Kind == KindVault, b.Kind == KindVault; av != bv {
 		if av {
@@ -201,16 +202,8 @@ func CompareKeys(a, b Key) int {
 	return strings.Compare(a.Title, b.Title)
 }
 
-// Less orders keys: vaults before records, then kind, then title.
-func Less(a, b Key) bool {
-	if (a.Kind == KindVault) != (b.Kind == KindVault) {
-		return a.Kind == KindVault
-	}
-	if a.Kind != b.Kind {
-		return a.Kind < b.Kind
-	}
-	return a.Title < b.Title
-}
+// Less orders keys: vaults before records, then kind, then title (CompareKeys < 0).
+func Less(a, b Key) bool { return CompareKeys(a, b) < 0 }
 
 // Find returns the object with key k, or nil.
 func (d *Document) Find(k Key) *Object {

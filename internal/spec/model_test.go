@@ -1,16 +1,26 @@
 package spec
 
-import "testing"
+import (
+	"cmp"
+	"testing"
+)
 
-// TestCompareKeysAgreesWithLess: CompareKeys orders every pair of keys as Less does, and is zero
-// only for equal keys.
-func TestCompareKeysAgreesWithLess(t *testing.T) {
-	keys := []Key{{KindVault, "b"}, {KindVault, "a"}, {"unix", "a"}, {"unix", "b"}, {"oracle", "z"}, {"oracle", ""}, {"unix", "a"}}
-	for _, a := range keys {
-		for _, b := range keys {
-			c := CompareKeys(a, b)
-			if (c < 0) != Less(a, b) || (c > 0) != Less(b, a) || (c == 0) != (a == b) {
-				t.Errorf("CompareKeys(%v, %v) = %d, Less says %v / %v", a, b, c, Less(a, b), Less(b, a))
+// TestCompareKeys: keys written in their order compare by their places, for vaults, kinds, titles,
+// equal keys and the empty key, and Less agrees.
+func TestCompareKeys(t *testing.T) {
+	ordered := []Key{
+		{Kind: KindVault}, {Kind: KindVault, Title: "a"}, {Kind: KindVault, Title: "b"},
+		{}, {Kind: "a", Title: "x"}, {Kind: KindMySQL, Title: "a"}, {Kind: KindMySQL, Title: "z"},
+		{Kind: KindUnix, Title: "a"}, {Kind: KindUnix, Title: "b"}, {Kind: KindWindows, Title: ""},
+	}
+	for i, a := range ordered {
+		for j, b := range ordered {
+			want := cmp.Compare(i, j)
+			if got := CompareKeys(a, b); got != want {
+				t.Errorf("CompareKeys(%v, %v) = %d, want %d", a, b, got, want)
+			}
+			if Less(a, b) != (want < 0) {
+				t.Errorf("Less(%v, %v) = %v, want %v", a, b, Less(a, b), want < 0)
 			}
 		}
 	}

@@ -179,7 +179,7 @@ func (b *builder) pair() {
 	// The items of declared objects are in key order already (declared sorted them): only the
 	// deletes after them are sorted, then merged in, which gives what a stable sort of all the
 	// items gives. Sorting 100k items again cost 0.02 s.
-	byKey := func(x, y *item) int { return order.CompareKeys(x.key(), y.key()) }
+	byKey := func(x, y *item) int { return spec.CompareKeys(x.key(), y.key()) }
 	slices.SortStableFunc(b.items[declaredItems:], byKey)
 	b.items = mergeSorted(b.items[:declaredItems], b.items[declaredItems:], byKey)
 }
@@ -286,6 +286,6 @@ func sortChanges(cs []plan.Change) {
 		if c := cmp.Compare(actionRank(x.Action), actionRank(y.Action)); c != 0 {
 			return c
 		}
-		return order.CompareKeys(x.Key, y.Key)
+		return spec.CompareKeys(x.Key, y.Key)
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/qsync/qsync/internal/plan"
-	"github.com/qsync/qsync/internal/plan/order"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -126,8 +125,8 @@ func (b *builder) collectDeletes(namedOpaque map[*spec.Object]bool) {
 			b.unmanaged = append(b.unmanaged, l.Key())
 		}
 	}
-	slices.SortStableFunc(b.unmanaged, order.CompareKeys)
-	slices.SortStableFunc(b.opaque, func(x, y plan.Opaque) int { return order.CompareKeys(x.Key, y.Key) })
+	slices.SortStableFunc(b.unmanaged, spec.CompareKeys)
+	slices.SortStableFunc(b.opaque, func(x, y plan.Opaque) int { return spec.CompareKeys(x.Key, y.Key) })
 }
 
 // checkOpaqueVaults reports desired records that log in through a live vault qsync cannot

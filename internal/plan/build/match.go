@@ -3,7 +3,6 @@ package build
 import (
 	"slices"
 
-	"github.com/qsync/qsync/internal/plan/order"
 	"github.com/qsync/qsync/internal/spec"
 )
 
@@ -22,7 +21,7 @@ func (b *builder) declared() []*spec.Object {
 		}
 		desired = append(desired, d)
 	}
-	slices.SortStableFunc(desired, func(x, y *spec.Object) int { return order.CompareKeys(x.Key(), y.Key()) })
+	slices.SortStableFunc(desired, func(x, y *spec.Object) int { return spec.CompareKeys(x.Key(), y.Key()) })
 	out := desired[:0]
 	for _, d := range desired {
 		if n := len(out); n > 0 && out[n-1].Key() == d.Key() {

@@ -71,7 +71,3 @@ func (it *item) key() spec.Key { return Key(it.d, it.l) }
 
 // group is the item's IP exclusivity group (Group).
 func (it *item) group() string { return Group(it.def) }
-
-// CompareKeys orders keys as spec.Less does (vaults first, then by kind, then by title), as a
-// comparison function for slices.SortFunc; package build sorts by it too. It is spec.CompareKeys.
-func CompareKeys(a, b spec.Key) int { return spec.CompareKeys(a, b) }

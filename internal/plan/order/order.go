@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/qsync/qsync/internal/plan"
+	"github.com/qsync/qsync/internal/spec"
 )
 
 // This file orders the planned calls: batch merges identical calls, link records which call
@@ -49,7 +50,7 @@ func batch(protos []*proto) []*proto {
 				p.deps[q] = true
 			}
 		}
-		slices.SortFunc(p.step.Keys, CompareKeys)
+		slices.SortFunc(p.step.Keys, spec.CompareKeys)
 		slices.Sort(p.step.IDs)
 	}
 	return out
